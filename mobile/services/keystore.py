@@ -1,0 +1,156 @@
+"""The tablet's keys: a data key that never rests unwrapped, and the device key pairs.
+
+Key hierarchy (docs/security.md):
+- data key DK (random, 32 bytes) encrypts every record blob (AES-256-GCM, aad = id:version);
+- DK is wrapped once per staff member under scrypt(PIN); a first unlock on this tablet
+  gets DK from the station's escrow (see ``TabletService.unlock``);
+- the device's X25519 and Ed25519 private keys are encrypted under DK, so a copied
+  database file yields nothing without a PIN.
+DK lives only in this object's memory while unlocked; ``lock()`` drops it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mobile.services.store import TabletStore
+from shared import crypto
+from shared.errors import problem
+
+MAX_PIN_FAILURES = 5
+
+
+@dataclass(frozen=True)
+class DeviceKeys:
+    x25519_sk: bytes
+    ed25519_sk: bytes
+
+
+@dataclass(frozen=True)
+class Session:
+    username: str
+    role: str
+    full_name: str
+
+
+def check_pin_format(pin: str) -> None:
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        raise problem("PIN_FORMAT", "pin")
+
+
+class Keystore:
+    def __init__(self, store: TabletStore) -> None:
+        self.store = store
+        self._dk: bytes | None = None
+        self._device: DeviceKeys | None = None
+        self.session: Session | None = None
+
+    # --- state ---
+    @property
+    def unlocked(self) -> bool:
+        return self._dk is not None and self.session is not None
+
+    def lock(self) -> None:
+        self._dk = None
+        self._device = None
+        self.session = None
+
+    def _require(self) -> bytes:
+        if self._dk is None:
+            raise problem("LOCKED")
+        return self._dk
+
+    @property
+    def device(self) -> DeviceKeys:
+        self._require()
+        assert self._device is not None
+        return self._device
+
+    # --- enrollment ---
+    def new_device_keys(self, device_id: str) -> tuple[bytes, dict[str, bytes]]:
+        """Fresh DK and device key pairs; private keys are stored only wrapped under DK."""
+        dk = crypto.random_key()
+        x_sk, x_pk = crypto.new_x25519()
+        ed_sk, ed_pk = crypto.new_ed25519()
+        secret = json.dumps({"x25519": crypto.b64e(x_sk), "ed25519": crypto.b64e(ed_sk)})
+        blob = crypto.aead_encrypt(dk, secret.encode(), self._device_aad(device_id))
+        self.store.set_meta("device_keys_wrapped", crypto.b64e(blob))
+        return dk, {"x25519_pub": x_pk, "ed25519_pub": ed_pk, "x25519_sk": x_sk, "ed_sk": ed_sk}
+
+    @staticmethod
+    def _device_aad(device_id: str) -> bytes:
+        return b"taicho/device-keys/" + device_id.encode()
+
+    def _open_device_keys(self, dk: bytes) -> DeviceKeys:
+        device_id = self.store.get_meta("device_id")
+        blob = self.store.get_meta("device_keys_wrapped")
+        if not device_id or not blob:
+            raise problem("NOT_ENROLLED")
+        secret = json.loads(crypto.aead_decrypt(dk, crypto.b64d(blob), self._device_aad(device_id)))
+        return DeviceKeys(crypto.b64d(secret["x25519"]), crypto.b64d(secret["ed25519"]))
+
+    # --- unlock ---
+    def has_wrap(self, username: str) -> bool:
+        return self.store.get_wrap(username) is not None
+
+    def unlock_local(self, username: str, pin: str) -> Session:
+        """Offline unlock with a PIN wrap made earlier on this tablet."""
+        check_pin_format(pin)
+        wrap = self.store.get_wrap(username)
+        if wrap is None:
+            raise problem("FIRST_UNLOCK_NEEDS_STATION", "username")
+        params = json.loads(wrap["params"])
+        kdf = crypto.ScryptParams.from_dict(params["kdf"])
+        kek = crypto.derive_pin_key(pin, kdf)
+        try:
+            dk = crypto.unwrap_key(kek, wrap["wrapped"], self._wrap_aad(username))
+        except Exception:
+            failures = int(wrap["failures"] or 0) + 1
+            if failures >= MAX_PIN_FAILURES:
+                # Forget this PIN wrap: only the station (which checks the PIN and has its
+                # own lockout) can grant the data key again. Guessing offline is useless.
+                self.store.delete_wrap(username)
+                raise problem("PIN_LOCKED", "pin") from None
+            self.store.set_wrap_failures(username, failures)
+            raise problem("PIN_WRONG", "pin", left=MAX_PIN_FAILURES - failures) from None
+        self.store.set_wrap_failures(username, 0)
+        return self._open(dk, Session(username, wrap["role"], params.get("full_name", "")))
+
+    def install_data_key(self, dk: bytes, pin: str, session: Session) -> Session:
+        """Accept DK from the station, prove it opens our device keys, wrap it under the PIN."""
+        check_pin_format(pin)
+        opened = self._open(dk, session)
+        kdf = crypto.new_scrypt_params()
+        wrapped = crypto.wrap_key(
+            crypto.derive_pin_key(pin, kdf), dk, self._wrap_aad(session.username)
+        )
+        params = json.dumps({"kdf": kdf.to_dict(), "full_name": session.full_name})
+        self.store.put_wrap(session.username, session.role, params, wrapped)
+        return opened
+
+    def _open(self, dk: bytes, session: Session) -> Session:
+        device = self._open_device_keys(dk)
+        self._dk, self._device, self.session = dk, device, session
+        return session
+
+    @staticmethod
+    def _wrap_aad(username: str) -> bytes:
+        return b"taicho/pin-wrap/" + username.encode()
+
+    # --- records ---
+    def seal_record(self, record_id: str, version: int, data: dict[str, Any]) -> bytes:
+        plain = json.dumps(data, ensure_ascii=False).encode()
+        return crypto.aead_encrypt(self._require(), plain, f"{record_id}:{version}".encode())
+
+    def open_record(self, record_id: str, version: int, blob: bytes) -> dict[str, Any]:
+        plain = crypto.aead_decrypt(self._require(), blob, f"{record_id}:{version}".encode())
+        data: dict[str, Any] = json.loads(plain)
+        return data
+
+    def seal_blob(self, label: str, data: bytes) -> bytes:
+        return crypto.aead_encrypt(self._require(), data, label.encode())
+
+    def open_blob(self, label: str, blob: bytes) -> bytes:
+        return crypto.aead_decrypt(self._require(), blob, label.encode())

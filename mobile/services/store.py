@@ -1,0 +1,248 @@
+"""The tablet's SQLite store: all of the tablet's SQL lives here.
+
+Only opaque blobs and non-identifying bookkeeping (ids, codes, statuses, sequence
+numbers, staff usernames) are stored in columns; everything about a citizen is inside
+AES-GCM blobs that ``keystore`` makes. Migrations are named and recorded, so a tablet
+that skipped releases upgrades step by step.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+DB_NAME = "tablet.db"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["key_wraps"].create(
+        {
+            "username": str,
+            "role": str,
+            "params": str,
+            "wrapped": bytes,
+            "failures": int,
+            "created_at": str,
+        },
+        pk="username",
+    )
+    db["records"].create(
+        {
+            "id": str,
+            "kind": str,
+            "code": str,
+            "procedure": str,
+            "status": str,
+            "version": int,
+            "received_at": str,
+            "due_at": str,
+            "updated_at": str,
+            "blob": bytes,
+        },
+        pk="id",
+    )
+    db["records"].create_index(["received_at"])
+    db["outbox"].create(
+        {
+            "seq": int,
+            "record_id": str,
+            "version": int,
+            "envelope": str,
+            "created_at": str,
+            "acked_at": str,
+        },
+        pk="seq",
+    )
+    db["inbox"].create(
+        {"seq": int, "envelope": str, "received_at": str, "applied_at": str}, pk="seq"
+    )
+    db["results"].create({"dossier_id": str, "sha256": str, "blob": bytes}, pk="dossier_id")
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_initial", _m001_initial),
+]
+
+
+class TabletStore:
+    """Tables: meta, key_wraps, records, outbox, inbox, results (see ``_m001_initial``)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / DB_NAME
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA secure_delete=ON")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def _migrate(self) -> None:
+        if "migrations" not in self.db.table_names():
+            self.db["migrations"].create({"name": str, "applied_at": str}, pk="name")
+        done = {r["name"] for r in self.db["migrations"].rows}
+        for name, fn in MIGRATIONS:
+            if name not in done:
+                with self.transaction():
+                    fn(self.db)
+                    self.db["migrations"].insert({"name": name, "applied_at": _now()})
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit: a dossier and its outbox entry land together or not at all."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # --- meta ---
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.db["meta"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+
+    def set_many_meta(self, items: dict[str, Any]) -> None:
+        with self.transaction():
+            for k, v in items.items():
+                self.set_meta(k, v)
+
+    def next_counter(self, key: str) -> int:
+        """Increment and return a counter (sequence numbers, daily code numbers)."""
+        with self.transaction():
+            value = int(self.get_meta(key, 0)) + 1
+            self.set_meta(key, value)
+        return value
+
+    # --- key wraps ---
+    def get_wrap(self, username: str) -> dict[str, Any] | None:
+        rows = list(self.db["key_wraps"].rows_where("username = ?", [username]))
+        return rows[0] if rows else None
+
+    def put_wrap(self, username: str, role: str, params: str, wrapped: bytes) -> None:
+        self.db["key_wraps"].upsert(
+            {
+                "username": username,
+                "role": role,
+                "params": params,
+                "wrapped": wrapped,
+                "failures": 0,
+                "created_at": _now(),
+            },
+            pk="username",
+        )
+
+    def set_wrap_failures(self, username: str, failures: int) -> None:
+        self.db["key_wraps"].update(username, {"failures": failures})
+
+    def delete_wrap(self, username: str) -> None:
+        self.db["key_wraps"].delete_where("username = ?", [username])
+
+    def wrap_usernames(self) -> list[str]:
+        return [r["username"] for r in self.db["key_wraps"].rows]
+
+    # --- records ---
+    def put_record(self, row: dict[str, Any]) -> None:
+        self.db["records"].upsert({**row, "updated_at": _now()}, pk="id")
+
+    def get_record(self, record_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["records"].rows_where("id = ?", [record_id]))
+        return rows[0] if rows else None
+
+    def find_record_id(self, id_or_code: str) -> str | None:
+        row = self.db.execute(
+            "SELECT id FROM records WHERE id = ? OR code = ?", [id_or_code, id_or_code]
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def list_records(self, since: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("received_at >= ?", [since]) if since else (None, [])
+        return list(
+            self.db["records"].rows_where(where, args, order_by="received_at desc, code desc")
+        )
+
+    def update_record_state(self, record_id: str, fields: dict[str, Any]) -> None:
+        self.db["records"].update(record_id, {**fields, "updated_at": _now()})
+
+    # --- outbox ---
+    def append_outbox(self, seq: int, record_id: str, version: int, envelope: str) -> None:
+        self.db["outbox"].insert(
+            {
+                "seq": seq,
+                "record_id": record_id,
+                "version": version,
+                "envelope": envelope,
+                "created_at": _now(),
+                "acked_at": None,
+            }
+        )
+
+    def pending_outbox(self, limit: int) -> list[dict[str, Any]]:
+        return list(self.db["outbox"].rows_where("acked_at IS NULL", order_by="seq", limit=limit))
+
+    def pending_count(self) -> int:
+        row = self.db.execute("SELECT count(*) FROM outbox WHERE acked_at IS NULL").fetchone()
+        return int(row[0])
+
+    def ack_outbox(self, up_to_seq: int) -> None:
+        self.db.execute(
+            "UPDATE outbox SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL",
+            [_now(), up_to_seq],
+        )
+
+    # --- inbox ---
+    def add_inbox(self, seq: int, envelope: str) -> None:
+        self.db["inbox"].insert(
+            {"seq": seq, "envelope": envelope, "received_at": _now(), "applied_at": None},
+            ignore=True,
+        )
+
+    def unapplied_inbox(self) -> list[dict[str, Any]]:
+        return list(self.db["inbox"].rows_where("applied_at IS NULL", order_by="seq"))
+
+    def mark_inbox_applied(self, seq: int) -> None:
+        self.db["inbox"].update(seq, {"applied_at": _now()})
+
+    # --- results ---
+    def put_result(self, dossier_id: str, sha256: str, blob: bytes) -> None:
+        self.db["results"].upsert(
+            {"dossier_id": dossier_id, "sha256": sha256, "blob": blob}, pk="dossier_id"
+        )
+
+    def get_result(self, dossier_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["results"].rows_where("dossier_id = ?", [dossier_id]))
+        return rows[0] if rows else None
+
+    def result_ids(self) -> set[str]:
+        return {r["dossier_id"] for r in self.db["results"].rows}
+
+    # --- wipe ---
+    def wipe(self) -> None:
+        """A revoked tablet's duty: forget everything, keys first."""
+        with self.transaction():
+            for table in ("key_wraps", "records", "outbox", "inbox", "results", "meta"):
+                self.db.execute(f"DELETE FROM [{table}]")
+        self.db.execute("VACUUM")

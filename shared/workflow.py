@@ -1,0 +1,206 @@
+"""The dossier status state machine ("5 tại chỗ") and who may move it.
+
+Pure data plus one function, so the tablet can show which buttons make sense offline
+and the station enforces exactly the same rules as the authority after ``received``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared.errors import problem
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    RECEIVED = "received"
+    APPRAISING = "appraising"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    REFUSED = "refused"
+    APPRAISED = "appraised"
+    APPROVED = "approved"
+    STAMPED = "stamped"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+# National one-stop-shop status numbers, for reports and interoperability.
+NATIONAL_STATUS_CODE: dict[Status, int | None] = {
+    Status.DRAFT: None,
+    Status.RECEIVED: 2,
+    Status.REFUSED: 3,
+    Status.APPRAISING: 4,
+    Status.SUPPLEMENT_REQUESTED: 5,
+    Status.APPRAISED: 4,
+    Status.APPROVED: 4,
+    Status.WITHDRAWN: 7,
+    Status.STAMPED: 9,
+    Status.RETURNED: 10,
+}
+
+STATUS_LABEL_VI: dict[Status, str] = {
+    Status.DRAFT: "Nháp",
+    Status.RECEIVED: "Đã tiếp nhận",
+    Status.APPRAISING: "Đang thẩm định",
+    Status.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung",
+    Status.REFUSED: "Từ chối",
+    Status.APPRAISED: "Đã thẩm định",
+    Status.APPROVED: "Đã phê duyệt",
+    Status.STAMPED: "Đã đóng dấu – chờ trả",
+    Status.RETURNED: "Đã trả kết quả",
+    Status.WITHDRAWN: "Đã rút hồ sơ",
+}
+
+FINAL_STATUSES = frozenset({Status.REFUSED, Status.RETURNED, Status.WITHDRAWN})
+
+
+class Role(StrEnum):
+    INTAKE = "intake"
+    APPRAISER = "appraiser"
+    LEADER = "leader"
+    CLERK = "clerk"
+    ADMIN = "admin"
+
+
+ROLE_LABEL_VI: dict[Role, str] = {
+    Role.INTAKE: "Công chức tiếp nhận",
+    Role.APPRAISER: "Công chức chuyên môn",
+    Role.LEADER: "Lãnh đạo UBND",
+    Role.CLERK: "Văn thư",
+    Role.ADMIN: "Quản trị",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[Status]
+    target: Status
+    roles: frozenset[Role]
+    needs_reason: bool = False
+    label_vi: str = ""
+    label_en: str = ""
+
+
+def _t(
+    action: str,
+    sources: set[Status],
+    target: Status,
+    roles: set[Role],
+    label_vi: str,
+    label_en: str,
+    *,
+    needs_reason: bool = False,
+) -> Transition:
+    return Transition(
+        action, frozenset(sources), target, frozenset(roles), needs_reason, label_vi, label_en
+    )
+
+
+_S = Status
+_R = Role
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("receive", {_S.DRAFT}, _S.RECEIVED, {_R.INTAKE}, "Tiếp nhận", "Receive"),
+        _t(
+            "start_appraisal",
+            {_S.RECEIVED},
+            _S.APPRAISING,
+            {_R.APPRAISER},
+            "Bắt đầu thẩm định",
+            "Start appraisal",
+        ),
+        _t(
+            "accept",
+            {_S.RECEIVED, _S.APPRAISING},
+            _S.APPRAISED,
+            {_R.APPRAISER},
+            "Đạt – chuyển phê duyệt",
+            "Accept",
+        ),
+        _t(
+            "request_supplement",
+            {_S.RECEIVED, _S.APPRAISING},
+            _S.SUPPLEMENT_REQUESTED,
+            {_R.APPRAISER},
+            "Yêu cầu bổ sung",
+            "Request supplement",
+            needs_reason=True,
+        ),
+        _t(
+            "refuse",
+            {_S.RECEIVED, _S.APPRAISING},
+            _S.REFUSED,
+            {_R.APPRAISER},
+            "Từ chối",
+            "Refuse",
+            needs_reason=True,
+        ),
+        _t(
+            "supplement",
+            {_S.SUPPLEMENT_REQUESTED},
+            _S.RECEIVED,
+            {_R.INTAKE},
+            "Đã bổ sung",
+            "Supplemented",
+        ),
+        _t("approve", {_S.APPRAISED}, _S.APPROVED, {_R.LEADER}, "Phê duyệt", "Approve"),
+        _t("stamp", {_S.APPROVED}, _S.STAMPED, {_R.CLERK}, "Đóng dấu", "Stamp"),
+        _t(
+            "return",
+            {_S.STAMPED},
+            _S.RETURNED,
+            {_R.CLERK, _R.INTAKE},
+            "Trả kết quả",
+            "Return result",
+        ),
+        _t(
+            "withdraw",
+            {_S.DRAFT, _S.RECEIVED, _S.APPRAISING, _S.SUPPLEMENT_REQUESTED},
+            _S.WITHDRAWN,
+            {_R.INTAKE},
+            "Rút hồ sơ",
+            "Withdraw",
+            needs_reason=True,
+        ),
+    ]
+}
+
+# Actions staff take at the station over HTTP (the rest happen on the tablet / by sync).
+STATION_ACTIONS = frozenset(
+    {"start_appraisal", "accept", "request_supplement", "refuse", "approve", "stamp", "return"}
+)
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise problem("ROLE_UNKNOWN", "role", role=value) from None
+
+
+def next_status(status: Status, action: str, role: Role, reason: str | None = None) -> Status:
+    """Validate one transition and return the new status, or raise a catalogued error."""
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise problem("ACTION_UNKNOWN", "action", action=action)
+    if role not in t.roles:
+        raise problem("ROLE_NOT_ALLOWED", "action", role=role.value, action=action)
+    if status not in t.sources:
+        raise problem("TRANSITION_NOT_ALLOWED", "action", action=action, status=status.value)
+    if t.needs_reason and not (reason and reason.strip()):
+        raise problem("REASON_REQUIRED", "reason")
+    return t.target
+
+
+def allowed_actions(status: Status, role: Role) -> list[str]:
+    """The actions this role can take now: drives the buttons on desk and tablet."""
+    return [a for a, t in TRANSITIONS.items() if status in t.sources and role in t.roles]
+
+
+def tablet_may_edit(status: Status) -> bool:
+    """The handbook's conflict rule: the tablet edits only drafts and supplement requests."""
+    return status in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED)

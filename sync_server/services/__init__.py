@@ -1,0 +1,1 @@
+"""Station services: the I/O shells around ``shared`` (ingest, workflow, stamping, …)."""

@@ -1,0 +1,80 @@
+"""Workflow actions taken at the station (appraise, approve, stamp, return).
+
+One action = one transaction: the new status and version, the history entry, the audit
+row, the result document (on stamp) and the feed item for the originating tablet either
+all land or none does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared.catalogue import Catalogue
+from shared.errors import problem
+from shared.model import HistoryEntry
+from shared.workflow import STATION_ACTIONS, TRANSITIONS, next_status
+from sync_server.services import audit, feed, stamping
+from sync_server.services import dossiers as dossier_store
+from sync_server.services.clock import vn_now_iso
+from sync_server.services.keys import StationKeys
+from sync_server.services.staff import Staff
+from sync_server.store.db import transaction
+
+
+def apply_action(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    staff: Staff,
+    dossier_id: str,
+    action: str,
+    reason: str | None,
+) -> dict[str, Any]:
+    """Run one transition for ``staff``; returns the updated dossier view."""
+    if action not in TRANSITIONS or action not in STATION_ACTIONS:
+        # Tablet-side actions (receive, supplement, withdraw) arrive by sync, not here.
+        raise problem("ACTION_UNKNOWN", "action", action=action)
+    reason = reason.strip() if isinstance(reason, str) and reason.strip() else None
+    with transaction(db):
+        d = dossier_store.load(db, keys, dossier_id)
+        before = d.status
+        after = next_status(before, action, staff.role, reason)
+        at = vn_now_iso()
+        d.status = after
+        d.version += 1
+        d.base_version = d.version
+        d.history.append(
+            HistoryEntry(action, before.value, after.value, staff.username, staff.role.value, at, reason)
+        )
+        proc = catalogue.get(d.procedure)
+        if action == "stamp":
+            result = stamping.issue_result(
+                db, keys, d, proc.result_template, proc.result_name.vi
+            )
+        else:
+            result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
+        dossier_store.save(db, keys, d)
+        audit.append(
+            db,
+            keys,
+            action=action,
+            actor=staff.username,
+            role=staff.role.value,
+            at=at,
+            dossier_id=d.id,
+            device_id=d.device_id,
+            from_status=before.value,
+            to_status=after.value,
+            reason=reason,
+        )
+        feed.append(
+            db,
+            keys,
+            device_id=d.device_id,
+            dossier_id=d.id,
+            version=d.version,
+            payload=feed.state_payload(d, result),
+        )
+    return dossier_store.detail(d, catalogue, staff.role)

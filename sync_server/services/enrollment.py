@@ -1,0 +1,231 @@
+"""Tablet enrollment, revocation and the first-unlock escrow.
+
+At enrollment the tablet hands the station its public keys and an *escrow* envelope of its
+data key (sealed to the station, signed by the tablet). When a staff member unlocks that
+tablet for the first time, the station checks their PIN and sends the data key back sealed
+to a one-time key of the tablet: the data key is never in clear on the wire or at rest.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared import crypto, hpke
+from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
+from shared.errors import TaiChoError, problem
+from shared.sync import KIND_ESCROW, KIND_UNLOCK, STATION
+from sync_server.config import ENROLL_CODE_TTL
+from sync_server.services import audit
+from sync_server.services.clock import iso, utc_now, vn_now_iso
+from sync_server.services.keys import StationKeys
+from sync_server.services.staff import authenticate
+from sync_server.services.station import get_unit
+from sync_server.store import devices as q
+from sync_server.store.db import transaction
+
+# Crockford base32 (no I, L, O, U): 12 symbols × 5 bits = 60 bits, typed as XXXX-XXXX-XXXX.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE_GROUPS = 3
+_GROUP_LEN = 4
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+UNLOCK_REQUEST_INFO = b"taicho/v1/unlock-request"
+MAX_SLOT = 99
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+    slot: int
+    x_pub: bytes
+    ed_pub: bytes
+    escrow: dict[str, Any]
+    push_acked: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Device:
+        return cls(
+            row["id"],
+            row["name"],
+            int(row["slot"]),
+            crypto.b64d(row["x_pub"]),
+            crypto.b64d(row["ed_pub"]),
+            json.loads(row["escrow"]),
+            int(row["push_acked"]),
+        )
+
+
+def _normalise_code(code: str) -> str:
+    """Case, dashes, spaces and look-alike letters do not matter when typing a code."""
+    return "".join(ch for ch in code.upper() if ch.isalnum()).translate(_CONFUSABLE)
+
+
+def _code_hash(code: str) -> str:
+    return crypto.sha256_hex(_normalise_code(code).encode("ascii", "replace"))
+
+
+def new_enroll_code(db: Database) -> str:
+    """A one-time code such as ``7KQ4-M2XD-PZ9A``, valid 24 h; only its hash is stored."""
+    symbols = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_GROUPS * _GROUP_LEN))
+    code = "-".join(symbols[i : i + _GROUP_LEN] for i in range(0, len(symbols), _GROUP_LEN))
+    now = utc_now()
+    with transaction(db):
+        q.insert_code(db, _code_hash(code), iso(now), iso(now + ENROLL_CODE_TTL))
+    return code
+
+
+def active_device(db: Database, device_id: str) -> Device:
+    """The device, or DEVICE_UNKNOWN / DEVICE_REVOKED (the latter tells it to wipe)."""
+    row = q.get(db, device_id) if isinstance(device_id, str) else None
+    if row is None:
+        raise problem("DEVICE_UNKNOWN", "device_id")
+    if row["revoked_at"]:
+        raise problem("DEVICE_REVOKED", "device_id")
+    return Device.from_row(row)
+
+
+def _pub_key(body: dict[str, Any], name: str) -> bytes:
+    value = body.get(name)
+    try:
+        raw = crypto.b64d(value) if isinstance(value, str) else b""
+    except TaiChoError:
+        raw = b""
+    if len(raw) != 32:
+        raise problem("REQUEST_INVALID", name, detail=f"{name}: 32-byte key, base64url")
+    return raw
+
+
+def enroll(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, Any]:
+    """Register a tablet with a one-time code; one transaction, nothing half-done."""
+    code = body.get("code")
+    device_id = body.get("device_id")
+    name = body.get("device_name")
+    if not isinstance(code, str) or not code.strip():
+        raise problem("REQUEST_INVALID", "code", detail="code")
+    try:
+        if not isinstance(device_id, str) or str(uuid.UUID(device_id)) != device_id:
+            raise ValueError
+    except ValueError:
+        raise problem("REQUEST_INVALID", "device_id", detail="device_id: a UUID") from None
+    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
+        raise problem("REQUEST_INVALID", "device_name", detail="device_name: 1–100 chars")
+    x_pub, ed_pub = _pub_key(body, "x25519_pub"), _pub_key(body, "ed25519_pub")
+    escrow = Envelope.from_json(body.get("escrow"))
+    expect = EnvelopeContext(KIND_ESCROW, device_id, STATION, 0, device_id, 1)
+    now = iso(utc_now())
+    with transaction(db):
+        code_hash = _code_hash(code)
+        if q.usable_code(db, code_hash, now) is None:
+            raise problem("ENROLL_CODE_INVALID", "code")
+        if q.get(db, device_id) is not None:
+            raise problem("ALREADY_ENROLLED", "device_id")
+        data_key = open_envelope(escrow, keys.x_sk, ed_pub, expect=expect)
+        if len(data_key) != 32:
+            raise problem("ENVELOPE_MALFORMED", "escrow", detail="escrow payload is not a key")
+        used = q.used_slots(db)
+        slot = next((s for s in range(1, MAX_SLOT + 1) if s not in used), None)
+        if slot is None:
+            raise problem("DEVICE_SLOTS_FULL")
+        q.insert(
+            db,
+            device_id=device_id,
+            name=name.strip(),
+            slot=slot,
+            x_pub=crypto.b64e(x_pub),
+            ed_pub=crypto.b64e(ed_pub),
+            escrow=json.dumps(escrow.to_json(), separators=(",", ":")),
+            enrolled_at=now,
+        )
+        q.use_code(db, code_hash, device_id, now)
+        audit.append(
+            db, keys, action="device.enroll", actor="station", at=vn_now_iso(), device_id=device_id
+        )
+        unit = get_unit(db) or {}
+    return {
+        "device_id": device_id,
+        "slot": slot,
+        "unit": public_unit(unit),
+        "station": keys.public(),
+    }
+
+
+def public_unit(unit: dict[str, Any]) -> dict[str, Any]:
+    """The unit as tablets and the health check see it."""
+    return {
+        "code": unit.get("code"),
+        "name": unit.get("name"),
+        "province": unit.get("province"),
+        "place_name": unit.get("place_name"),
+        "agency_lines": list(unit.get("agency_lines", [])),
+        "former_name": unit.get("former_name"),
+        "current_name": unit.get("current_name"),
+    }
+
+
+def unlock(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, Any]:
+    """First unlock of a tablet by a staff member: PIN check, then the escrowed data key."""
+    device = active_device(db, body.get("device_id"))  # type: ignore[arg-type]
+    enc, ct = body.get("enc"), body.get("ct")
+    if not isinstance(enc, str) or not isinstance(ct, str):
+        raise problem("REQUEST_INVALID", "enc", detail="enc and ct: base64url strings")
+    plain = hpke.open_(
+        keys.x_sk, crypto.b64d(enc), UNLOCK_REQUEST_INFO, device.id.encode("utf-8"), crypto.b64d(ct)
+    )
+    try:
+        req = json.loads(plain)
+        username, pin = req["username"], req["pin"]
+        reply_pub, nonce = crypto.b64d(req["reply_pub"]), req["nonce"]
+        if not (isinstance(username, str) and isinstance(pin, str) and isinstance(nonce, str)):
+            raise TypeError
+        if len(reply_pub) != 32 or len(crypto.b64d(nonce)) != 16:
+            raise ValueError
+    except (ValueError, KeyError, TypeError, TaiChoError):
+        raise problem("REQUEST_INVALID", "ct", detail="unlock request content") from None
+    staff = authenticate(db, username, pin)
+    escrow = Envelope.from_json(device.escrow)
+    expect = EnvelopeContext(KIND_ESCROW, device.id, STATION, 0, device.id, 1)
+    data_key = open_envelope(escrow, keys.x_sk, device.ed_pub, expect=expect)
+    payload = {
+        "data_key": crypto.b64e(data_key),
+        "username": staff.username,
+        "role": staff.role.value,
+        "full_name": staff.full_name,
+    }
+    ctx = EnvelopeContext(KIND_UNLOCK, STATION, device.id, 0, nonce, 1)
+    env = seal_envelope(
+        ctx, json.dumps(payload, ensure_ascii=False).encode("utf-8"), reply_pub, keys.ed_sk
+    )
+    with transaction(db):
+        audit.append(
+            db,
+            keys,
+            action="device.unlock",
+            actor=staff.username,
+            role=staff.role.value,
+            at=vn_now_iso(),
+            device_id=device.id,
+        )
+    return {"envelope": env.to_json()}
+
+
+def list_devices(db: Database) -> list[dict[str, Any]]:
+    return q.list_all(db)
+
+
+def revoke_device(db: Database, keys: StationKeys, device_id: str, actor: str = "admin") -> None:
+    with transaction(db):
+        row = q.get(db, device_id)
+        if row is None:
+            raise problem("DEVICE_UNKNOWN", "device_id")
+        if row["revoked_at"]:
+            return
+        q.revoke(db, device_id, iso(utc_now()))
+        audit.append(
+            db, keys, action="device.revoke", actor=actor, at=vn_now_iso(), device_id=device_id
+        )

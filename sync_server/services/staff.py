@@ -1,0 +1,148 @@
+"""Office staff: creation, PIN sign-in with lockout, bearer tokens.
+
+The same :func:`authenticate` serves ``/v1/auth/token`` and the tablet's ``/v1/sync/unlock``
+so a PIN guessed on one cannot dodge the lockout counted on the other.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared import crypto
+from shared.errors import TaiChoError, problem
+from shared.workflow import Role, parse_role
+from sync_server.config import PIN_LOCKOUT, PIN_MAX_FAILURES, TOKEN_TTL
+from sync_server.services.clock import iso, utc_now
+from sync_server.store import staff as q
+from sync_server.store.db import transaction
+
+_USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+_PIN_RE = re.compile(r"^\d{4,12}$")
+# Checked against when the username is unknown, so a miss costs as much as a wrong PIN.
+_DUMMY_HASH = crypto.hash_pin("000000")
+
+
+@dataclass(frozen=True)
+class Staff:
+    username: str
+    full_name: str
+    role: Role
+    title: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Staff:
+        return cls(row["username"], row["full_name"], Role(row["role"]), row["title"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "full_name": self.full_name,
+            "role": self.role.value,
+            "title": self.title,
+        }
+
+
+def add_staff(
+    db: Database,
+    *,
+    username: str,
+    role: str,
+    pin: str,
+    full_name: str | None = None,
+    title: str | None = None,
+) -> Staff:
+    if not _USERNAME_RE.match(username):
+        raise problem("REQUEST_INVALID", "username", detail="username: a-z, 0-9, . _ -, 2–32")
+    parsed_role = parse_role(role)
+    if not _PIN_RE.match(pin):
+        raise problem("PIN_FORMAT", "pin")
+    pin_hash = crypto.hash_pin(pin)
+    with transaction(db):
+        if q.get(db, username) is not None:
+            raise problem("STAFF_EXISTS", "username", username=username)
+        q.insert(
+            db,
+            username=username,
+            full_name=(full_name or username).strip(),
+            role=parsed_role.value,
+            title=title,
+            pin_hash=pin_hash,
+            created_at=iso(utc_now()),
+        )
+    return Staff(username, (full_name or username).strip(), parsed_role, title)
+
+
+def list_staff(db: Database) -> list[dict[str, Any]]:
+    return q.list_all(db)
+
+
+def authenticate(db: Database, username: str, pin: str) -> Staff:
+    """PIN check with lockout: 5 wrong in a row lock the account for 15 minutes.
+
+    Failure counts are committed even though the caller then gets an error: that is the
+    whole point of counting them.
+    """
+    now = utc_now()
+    row = q.get(db, username) if isinstance(username, str) else None
+    if row is None or not row["active"]:
+        crypto.check_pin(pin if isinstance(pin, str) else "", _DUMMY_HASH)
+        raise problem("AUTH_FAILED")
+    locked_until = row["locked_until"]
+    if locked_until and datetime.fromisoformat(locked_until) > now:
+        raise problem("PIN_LOCKED")
+    if isinstance(pin, str) and crypto.check_pin(pin, row["pin_hash"]):
+        if row["failed_count"] or locked_until:
+            with transaction(db):
+                q.set_failures(db, username, 0, None)
+        return Staff.from_row(row)
+    failures = int(row["failed_count"]) + 1
+    err: TaiChoError
+    if failures >= PIN_MAX_FAILURES:
+        failures, new_lock, err = 0, iso(now + PIN_LOCKOUT), problem("PIN_LOCKED")
+    else:
+        new_lock, err = None, problem("AUTH_FAILED")
+    with transaction(db):
+        q.set_failures(db, username, failures, new_lock)
+    raise err
+
+
+def _token_hash(token: str) -> str:
+    return crypto.sha256_hex(token.encode("utf-8"))
+
+
+def issue_token(db: Database, staff: Staff) -> dict[str, Any]:
+    """A random bearer token; only its hash is stored, so a copied DB grants no session."""
+    token = secrets.token_urlsafe(32)
+    now = utc_now()
+    expires = iso(now + TOKEN_TTL)
+    with transaction(db):
+        q.delete_expired_tokens(db, iso(now))
+        q.insert_token(db, _token_hash(token), staff.username, iso(now), expires)
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "username": staff.username,
+        "role": staff.role.value,
+        "full_name": staff.full_name,
+        "expires_at": expires,
+    }
+
+
+def staff_for_token(db: Database, token: str | None) -> Staff:
+    if not token:
+        raise problem("AUTH_REQUIRED")
+    row = q.staff_for_token(db, _token_hash(token), iso(utc_now()))
+    if row is None:
+        raise problem("AUTH_REQUIRED")
+    return Staff.from_row(row)
+
+
+def get_staff(db: Database, username: str) -> Staff | None:
+    row = q.get(db, username)
+    return None if row is None else Staff.from_row(row)

@@ -1,0 +1,73 @@
+"""Queries on ``devices`` and ``enroll_codes``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from sync_server.store.db import one
+
+
+def get(db: Database, device_id: str) -> dict[str, Any] | None:
+    return one(db, "SELECT * FROM devices WHERE id = ?", (device_id,))
+
+
+def list_all(db: Database) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT id, name, slot, enrolled_at, revoked_at, push_acked FROM devices ORDER BY slot"
+        )
+    )
+
+
+def used_slots(db: Database) -> set[int]:
+    return {int(r["slot"]) for r in db.query("SELECT slot FROM devices")}
+
+
+def insert(
+    db: Database,
+    *,
+    device_id: str,
+    name: str,
+    slot: int,
+    x_pub: str,
+    ed_pub: str,
+    escrow: str,
+    enrolled_at: str,
+) -> None:
+    db.execute(
+        "INSERT INTO devices (id, name, slot, x_pub, ed_pub, escrow, enrolled_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (device_id, name, slot, x_pub, ed_pub, escrow, enrolled_at),
+    )
+
+
+def revoke(db: Database, device_id: str, at: str) -> None:
+    db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (at, device_id))
+
+
+def set_push_acked(db: Database, device_id: str, acked: int) -> None:
+    db.execute("UPDATE devices SET push_acked = ? WHERE id = ?", (acked, device_id))
+
+
+def insert_code(db: Database, code_hash: str, created_at: str, expires_at: str) -> None:
+    db.execute(
+        "INSERT INTO enroll_codes (code_hash, created_at, expires_at) VALUES (?, ?, ?)",
+        (code_hash, created_at, expires_at),
+    )
+
+
+def usable_code(db: Database, code_hash: str, now: str) -> dict[str, Any] | None:
+    return one(
+        db,
+        "SELECT * FROM enroll_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+        (code_hash, now),
+    )
+
+
+def use_code(db: Database, code_hash: str, device_id: str, at: str) -> None:
+    db.execute(
+        "UPDATE enroll_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
+        (at, device_id, code_hash),
+    )

@@ -1,0 +1,67 @@
+"""Due times on the Vietnamese working calendar: cut-off, weekends, Tết, swapped Saturdays."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from shared.workdays import VN_TZ, due_at, effective_receipt_day, is_working_day, timeliness
+
+
+def at(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=VN_TZ)
+
+
+def test_before_three_pm_is_due_same_day_at_five() -> None:
+    assert due_at(at(2026, 11, 25, 14, 59)) == at(2026, 11, 25, 17)
+
+
+def test_at_or_after_three_pm_is_due_next_working_day() -> None:
+    assert due_at(at(2026, 11, 25, 15, 0)) == at(2026, 11, 26, 17)
+    # Friday afternoon → Monday.
+    assert due_at(at(2026, 11, 27, 16)) == at(2026, 11, 30, 17)
+
+
+def test_received_on_weekend_is_due_next_working_day() -> None:
+    assert due_at(at(2026, 11, 28, 9)) == at(2026, 11, 30, 17)
+
+
+def test_tet_2027_is_skipped() -> None:
+    # Tết Đinh Mùi: holidays run Thu 4 Feb – Wed 10 Feb 2027; 6–7 Feb is a weekend anyway.
+    for d in range(4, 11):
+        assert not is_working_day(date(2027, 2, d))
+    # Received Wednesday 3 Feb 2027 after 15:00 → next working day is Thursday 11 Feb.
+    assert due_at(at(2027, 2, 3, 15, 30)) == at(2027, 2, 11, 17)
+    # A 3-working-day procedure received 3 Feb morning: 11, 12, 15 Feb.
+    assert due_at(at(2027, 2, 3, 10), working_days=3) == at(2027, 2, 15, 17)
+
+
+def test_tet_2026_is_skipped() -> None:
+    assert due_at(at(2026, 2, 13, 16)) == at(2026, 2, 23, 17)
+
+
+def test_swapped_working_saturday_counts() -> None:
+    # 2026: Monday 31 Aug is a day off swapped for Saturday 22 Aug, which is worked.
+    assert is_working_day(date(2026, 8, 22))
+    assert not is_working_day(date(2026, 8, 31))
+    assert effective_receipt_day(at(2026, 8, 22, 9)) == date(2026, 8, 22)
+
+
+def test_utc_input_is_converted_to_vietnam_time() -> None:
+    from datetime import UTC
+
+    # 07:30 UTC = 14:30 in Vietnam: still before the cut-off.
+    assert due_at(datetime(2026, 11, 25, 7, 30, tzinfo=UTC)) == at(2026, 11, 25, 17)
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError):
+        due_at(datetime(2026, 11, 25, 9))
+
+
+def test_timeliness() -> None:
+    due = at(2026, 11, 26, 17)
+    assert timeliness(due, at(2026, 11, 25, 16)) == "early"
+    assert timeliness(due, at(2026, 11, 26, 16, 59)) == "on_time"
+    assert timeliness(due, at(2026, 11, 26, 17, 1)) == "late"
