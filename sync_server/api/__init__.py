@@ -1,0 +1,1 @@
+"""HTTP resources of the station: one module per resource, thin routes."""

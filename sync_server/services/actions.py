@@ -44,15 +44,14 @@ def apply_action(
         at = vn_now_iso()
         d.status = after
         d.version += 1
-        d.base_version = d.version
         d.history.append(
-            HistoryEntry(action, before.value, after.value, staff.username, staff.role.value, at, reason)
+            HistoryEntry(
+                action, before.value, after.value, staff.username, staff.role.value, at, reason
+            )
         )
         proc = catalogue.get(d.procedure)
         if action == "stamp":
-            result = stamping.issue_result(
-                db, keys, d, proc.result_template, proc.result_name.vi
-            )
+            result = stamping.issue_result(db, keys, d, proc.result_template, proc.result_name.vi)
         else:
             result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
         dossier_store.save(db, keys, d)

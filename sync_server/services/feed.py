@@ -57,12 +57,15 @@ def state_payload(d: Dossier, result: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def rejected_payload(dossier_id: str, code: str | None, problem: dict[str, Any]) -> dict[str, Any]:
-    return {"type": FEED_DOSSIER_REJECTED, "dossier_id": dossier_id, "code": code, "problem": problem}
+    return {
+        "type": FEED_DOSSIER_REJECTED,
+        "dossier_id": dossier_id,
+        "code": code,
+        "problem": problem,
+    }
 
 
-def pull(
-    db: Database, keys: StationKeys, device: Device, after: int, limit: int
-) -> dict[str, Any]:
+def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int) -> dict[str, Any]:
     rows = q.feed_after(db, device.id, after, limit + 1)
     more = len(rows) > limit
     items = []

@@ -92,7 +92,9 @@ def result_pdf(db: Database, keys: StationKeys, dossier_id: str) -> bytes:
     return keys.decrypt(TABLE, dossier_id, row["version"], row["pdf_enc"])
 
 
-def result_for_feed(db: Database, keys: StationKeys, d: Dossier, name: str) -> dict[str, Any] | None:
+def result_for_feed(
+    db: Database, keys: StationKeys, d: Dossier, name: str
+) -> dict[str, Any] | None:
     if d.result_sha256 is None:
         return None
     pdf = result_pdf(db, keys, d.id)

@@ -49,7 +49,9 @@ def transaction(db: Database) -> Iterator[Database]:
     db.execute("COMMIT")
 
 
-def one(db: Database, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> dict[str, Any] | None:
+def one(
+    db: Database, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+) -> dict[str, Any] | None:
     """First row of a query as a dict, or None."""
     for row in db.query(sql, params):
         return row

@@ -44,7 +44,9 @@ def insert(
 
 
 def revoke(db: Database, device_id: str, at: str) -> None:
-    db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (at, device_id))
+    db.execute(
+        "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (at, device_id)
+    )
 
 
 def set_push_acked(db: Database, device_id: str, acked: int) -> None:

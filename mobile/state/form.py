@@ -1,0 +1,179 @@
+"""State of one new-dossier form, rendered from the procedure catalogue.
+
+``raw`` keeps exactly what staff typed (strings, and booleans for switches) for every
+field ever touched, hidden ones included: hiding the father's fields and showing them
+again loses nothing, and a failed check never clears a value. Only visible, non-derived,
+non-empty values are sent to validation. Checking (``apply_check``) is pure: the caller
+runs ``TabletService.check`` and hands the result in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import flet as ft
+
+from shared.catalogue import Field, Procedure, Section
+from shared.numwords import date_to_words
+from shared.validation import ValidationResult, is_visible, parse_date
+
+# Fields with at most this many choices are radio buttons (one tap); longer lists drop down.
+RADIO_MAX = 6
+
+
+def field_kind(f: Field) -> str:
+    """Which control a field is drawn with: text, number, date, radio, dropdown, switch,
+    derived."""
+    if f.type in ("integer", "year"):
+        return "number"
+    if f.type == "choice":
+        return "radio" if len(f.choices) <= RADIO_MAX else "dropdown"
+    if f.type == "bool":
+        return "switch"
+    if f.type in ("date", "derived"):
+        return f.type
+    return "text"  # text, cccd, phone
+
+
+def _initial(f: Field) -> Any:
+    if f.type == "bool":
+        return bool(f.default) if f.default is not None else False
+    return "" if f.default is None else str(f.default)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    field_id: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class PreviewSection:
+    title: str
+    rows: tuple[PreviewRow, ...]
+
+
+@ft.observable
+@dataclass
+class FormState:
+    procedure: Procedure
+    raw: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    checked: dict[str, Any] | None = None
+    lang: str = "vi"
+
+    @classmethod
+    def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
+        """A blank form with the catalogue's defaults filled in."""
+        raw = {f.id: _initial(f) for f in procedure.fields if f.type != "derived"}
+        return cls(procedure=procedure, raw=raw, lang=lang)
+
+    # --- reading ---
+    def label(self, f: Field) -> str:
+        return f.label.get(self.lang)
+
+    def value(self, field_id: str) -> Any:
+        return self.raw.get(field_id, "")
+
+    def visible(self, f: Field) -> bool:
+        return is_visible(f, self.raw)
+
+    def sections(self) -> list[tuple[Section, list[Field]]]:
+        """Sections in catalogue order with their currently visible fields."""
+        out = []
+        for s in self.procedure.sections:
+            fields = [f for f in self.procedure.fields_in(s.id) if self.visible(f)]
+            if fields:
+                out.append((s, fields))
+        return out
+
+    def derived_text(self, f: Field) -> str:
+        """Live value of a derived field (the date in words) from what is typed now."""
+        if f.derivation != "date_words" or not f.derived_from:
+            return ""
+        d = parse_date(self.raw.get(f.derived_from))
+        return date_to_words(d) if d else ""
+
+    def words_for(self, date_field_id: str) -> str:
+        """The date in words for a date field, if some derived field is based on it."""
+        for f in self.procedure.fields:
+            if f.type == "derived" and f.derived_from == date_field_id:
+                return self.derived_text(f)
+        return ""
+
+    def values_for_check(self) -> dict[str, Any]:
+        """What goes to validation: visible, non-derived, non-empty values."""
+        out: dict[str, Any] = {}
+        for f in self.procedure.fields:
+            if f.type == "derived" or not self.visible(f):
+                continue
+            v = self.raw.get(f.id)
+            if isinstance(v, str):
+                v = v.strip()
+                if not v:
+                    continue
+            if v is None:
+                continue
+            out[f.id] = v
+        return out
+
+    # --- changing ---
+    def set_value(self, field_id: str, value: Any) -> None:
+        self.raw[field_id] = value
+        if field_id in self.errors:
+            del self.errors[field_id]
+        self.checked = None
+
+    def apply_check(self, result: ValidationResult) -> bool:
+        """Map a validation result onto the form; True when it can be previewed."""
+        by_field = result.by_field()
+        visible_ids = {f.id for f in self.procedure.fields if self.visible(f)}
+        self.errors = {
+            fid: err.message(self.lang) for fid, err in by_field.items() if fid in visible_ids
+        }
+        other = [p.message(self.lang) for p in result.problems if p.field not in visible_ids]
+        if result.ok:
+            self.summary = ""
+            self.checked = dict(result.values)
+            return True
+        n = len(result.problems)
+        self.summary = (
+            f"Hồ sơ còn {n} lỗi — vui lòng sửa các ô được đánh dấu đỏ."
+            if self.lang == "vi"
+            else f"{n} problem(s) — please fix the fields marked in red."
+        )
+        if other:
+            self.summary += " " + " ".join(other)
+        self.checked = None
+        return False
+
+    # --- preview ---
+    def display(self, f: Field, value: Any) -> str:
+        """A checked value as the citizen should read it: labels, not codes."""
+        if value is None or value == "":
+            return "—"
+        if f.type == "choice":
+            return f.choice_label(value, self.lang)
+        if f.type == "bool":
+            return ("Có" if value else "Không") if self.lang == "vi" else ("Yes" if value else "No")
+        if f.type == "date":
+            d = parse_date(value)
+            return d.strftime("%d/%m/%Y") if d else str(value)
+        return str(value)
+
+    def preview(self) -> list[PreviewSection]:
+        """Sections of (label, readable value) from the last successful check."""
+        values = self.checked or {}
+        out = []
+        for s in self.procedure.sections:
+            rows = []
+            for f in self.procedure.fields_in(s.id):
+                if f.id not in values:
+                    continue
+                rows.append(PreviewRow(f.id, self.label(f), self.display(f, values[f.id])))
+            if rows:
+                out.append(PreviewSection(s.title.get(self.lang), tuple(rows)))
+        return out

@@ -1,0 +1,142 @@
+"""The tablet's look: colours, type sizes and touch-target sizes in one place.
+
+Two switches reachable from every screen serve elderly citizens and bright sunlight:
+``large_text`` scales every font by 1.3 and ``high_contrast`` swaps to black on white
+with strong borders. Screens ask a ``Look`` for sizes and colours instead of hard-coding
+them, so both switches reach every control.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flet as ft
+
+LARGE_TEXT_SCALE = 1.3
+MIN_TOUCH = 56  # px: the smallest button height on a tablet (WCAG target size ≥ 44)
+
+
+@dataclass(frozen=True)
+class Palette:
+    bg: str
+    surface: str
+    fg: str
+    muted: str
+    primary: str
+    on_primary: str
+    error: str
+    ok: str
+    warn: str
+    border: str
+    bar_bg: str
+    bar_fg: str
+
+
+NORMAL = Palette(
+    bg="#F4F6F8",
+    surface="#FFFFFF",
+    fg="#1A1C1E",
+    muted="#4A5560",
+    primary="#B3261E",  # the red of official documents, dark enough for white text
+    on_primary="#FFFFFF",
+    error="#B00020",
+    ok="#1B6E20",
+    warn="#8A5300",
+    border="#C4CBD2",
+    bar_bg="#8E1B16",
+    bar_fg="#FFFFFF",
+)
+
+HIGH_CONTRAST = Palette(
+    bg="#FFFFFF",
+    surface="#FFFFFF",
+    fg="#000000",
+    muted="#000000",
+    primary="#000000",
+    on_primary="#FFFFFF",
+    error="#A00000",
+    ok="#004D00",
+    warn="#000000",
+    border="#000000",
+    bar_bg="#000000",
+    bar_fg="#FFFFFF",
+)
+
+
+@dataclass(frozen=True)
+class Look:
+    large_text: bool = False
+    high_contrast: bool = False
+
+    @property
+    def scale(self) -> float:
+        return LARGE_TEXT_SCALE if self.large_text else 1.0
+
+    @property
+    def c(self) -> Palette:
+        return HIGH_CONTRAST if self.high_contrast else NORMAL
+
+    def fs(self, base: float) -> int:
+        """A font size scaled for the large-text switch."""
+        return round(base * self.scale)
+
+    @property
+    def body(self) -> int:
+        return self.fs(18)
+
+    @property
+    def title(self) -> int:
+        return self.fs(24)
+
+    @property
+    def small(self) -> int:
+        return self.fs(15)
+
+    @property
+    def print_label(self) -> int:
+        """Large-print preview: labels."""
+        return self.fs(22)
+
+    @property
+    def print_value(self) -> int:
+        """Large-print preview: values (≥ 24 px even without the large-text switch)."""
+        return self.fs(30)
+
+    @property
+    def touch(self) -> int:
+        return max(MIN_TOUCH, round(MIN_TOUCH * self.scale))
+
+    @property
+    def border_width(self) -> int:
+        return 2 if self.high_contrast else 1
+
+    def theme(self) -> ft.Theme:
+        c = self.c
+        ts = ft.TextStyle
+        return ft.Theme(
+            color_scheme=ft.ColorScheme(
+                primary=c.primary,
+                on_primary=c.on_primary,
+                surface=c.surface,
+                on_surface=c.fg,
+                on_surface_variant=c.muted,
+                error=c.error,
+                outline=c.border,
+                secondary=c.primary,
+            ),
+            text_theme=ft.TextTheme(
+                body_large=ts(size=self.body, color=c.fg),
+                body_medium=ts(size=self.body, color=c.fg),
+                body_small=ts(size=self.small, color=c.muted),
+                title_large=ts(size=self.title, color=c.fg),
+                title_medium=ts(size=self.fs(20), color=c.fg),
+                title_small=ts(size=self.fs(18), color=c.fg),
+                label_large=ts(size=self.fs(18)),
+                label_medium=ts(size=self.small),
+                label_small=ts(size=self.fs(13)),
+                headline_small=ts(size=self.fs(26), color=c.fg),
+            ),
+            scaffold_bgcolor=c.bg,
+            card_bgcolor=c.surface,
+            visual_density=ft.VisualDensity.STANDARD,
+        )

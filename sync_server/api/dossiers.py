@@ -1,0 +1,53 @@
+"""Dossier queues, detail, workflow actions and the result PDF (bearer-authenticated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.services import actions, stamping
+from sync_server.services import dossiers as service
+
+router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
+
+
+class ActionRequest(BaseModel):
+    action: str = Field(max_length=64)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("")
+def list_dossiers(
+    station: StationDep, db: DbDep, who: StaffDep, status: str | None = None
+) -> dict[str, Any]:
+    items = service.list_view(db, station.keys, station.catalogue, who.role, status)
+    return {"items": items}
+
+
+@router.get("/{dossier_id}")
+def get_dossier(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
+    d = service.load(db, station.keys, dossier_id)
+    return service.detail(d, station.catalogue, who.role)
+
+
+@router.post("/{dossier_id}/actions")
+def act(
+    dossier_id: str, body: ActionRequest, station: StationDep, db: DbDep, who: StaffDep
+) -> dict[str, Any]:
+    return actions.apply_action(
+        db, station.keys, station.catalogue, who, dossier_id, body.action, body.reason
+    )
+
+
+@router.get("/{dossier_id}/result.pdf", response_class=Response)
+def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    d = service.load(db, station.keys, dossier_id)
+    pdf = stamping.result_pdf(db, station.keys, d.id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{d.code}.pdf"'},
+    )

@@ -1,0 +1,171 @@
+"""Helpers for station tests: sample dossier values and a tiny in-test tablet.
+
+The tablet is built from ``shared.crypto`` / ``shared.envelope`` only, so these
+tests exercise the wire protocol exactly as a third-party client would.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from shared import crypto, hpke
+from shared.codes import make_code
+from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
+from shared.model import Dossier, HistoryEntry
+from shared.workdays import vn_now
+from shared.workflow import Status
+from sync_server.services import demo
+
+UNIT = demo.DEMO_UNIT["code"]
+CHILD = "Nguyễn Thị Mai Anh"
+MOTHER = "Trần Thị Thu Hà"
+FATHER = "Lê Văn Bình"
+REQUESTER_CCCD = "087090001234"
+MOTHER_CCCD = "087195004321"
+ADDRESS = "Ấp Hòa Khánh, xã Định Yên, tỉnh Đồng Tháp"
+SECRETS = (CHILD, MOTHER, FATHER, REQUESTER_CCCD, MOTHER_CCCD, ADDRESS, "Hòa Khánh")
+
+
+def sample_values() -> dict[str, Any]:
+    """Values of 1.001193 that pass shared.validation today."""
+    born = (vn_now().date() - timedelta(days=10)).isoformat()
+    return {
+        "requester_full_name": FATHER,
+        "requester_id_number": REQUESTER_CCCD,
+        "requester_relationship": "cha",
+        "requester_residence": ADDRESS,
+        "requester_phone": "0912345678",
+        "child_full_name": CHILD,
+        "child_birth_date": born,
+        "child_sex": "nu",
+        "child_ethnicity": "Kinh",
+        "child_nationality": "Việt Nam",
+        "child_birth_place": "Trạm Y tế xã Định Yên, tỉnh Đồng Tháp",
+        "child_hometown": "Đồng Tháp",
+        "mother_full_name": MOTHER,
+        "mother_birth_year": 1995,
+        "mother_ethnicity": "Kinh",
+        "mother_nationality": "Việt Nam",
+        "mother_id_number": MOTHER_CCCD,
+        "mother_residence": ADDRESS,
+        "father_known": True,
+        "father_full_name": FATHER,
+        "father_birth_year": 1992,
+        "father_ethnicity": "Kinh",
+        "father_nationality": "Việt Nam",
+        "father_residence": ADDRESS,
+        "copies_requested": 2,
+    }
+
+
+class Tablet:
+    """The smallest honest client of the sync protocol."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.device_id = str(uuid.uuid4())
+        self.x_sk, self.x_pk = crypto.new_x25519()
+        self.ed_sk, self.ed_pk = crypto.new_ed25519()
+        self.data_key = crypto.random_key()
+        health = client.get("/v1/health").json()["station"]
+        self.station_x = crypto.b64d(health["x25519_pub"])
+        self.station_ed = crypto.b64d(health["ed25519_pub"])
+        self.slot = 0
+        self.seq = 0
+        self.n = 0
+
+    def enroll_body(self, code: str) -> dict[str, Any]:
+        ctx = EnvelopeContext("escrow", self.device_id, "station", 0, self.device_id, 1)
+        escrow = seal_envelope(ctx, self.data_key, self.station_x, self.ed_sk)
+        return {
+            "code": code,
+            "device_id": self.device_id,
+            "device_name": "Máy tính bảng 1",
+            "x25519_pub": crypto.b64e(self.x_pk),
+            "ed25519_pub": crypto.b64e(self.ed_pk),
+            "escrow": escrow.to_json(),
+        }
+
+    def enroll(self, code: str) -> dict[str, Any]:
+        r = self.client.post("/v1/sync/enroll", json=self.enroll_body(code))
+        assert r.status_code == 200, r.text
+        self.slot = r.json()["slot"]
+        return dict(r.json())
+
+    def dossier(self, values: dict[str, Any] | None = None, **over: Any) -> dict[str, Any]:
+        self.n += 1
+        now = vn_now()
+        at = now.isoformat(timespec="seconds")
+        d = Dossier(
+            id=str(uuid.uuid4()),
+            code=make_code(UNIT, now.date(), self.slot, self.n),
+            procedure="1.001193",
+            procedure_version=1,
+            values=sample_values() if values is None else values,
+            status=Status.RECEIVED,
+            version=1,
+            base_version=0,
+            device_id=self.device_id,
+            received_by="tiepnhan",
+            received_at=at,
+            due_at=None,
+            history=[HistoryEntry("receive", "draft", "received", "tiepnhan", "intake", at)],
+        )
+        return {**d.to_dict(), **over}
+
+    def change(
+        self, dossier: dict[str, Any], seq: int | None = None, payload: Any = None
+    ) -> dict[str, Any]:
+        if seq is None:
+            self.seq += 1
+            seq = self.seq
+        ctx = EnvelopeContext(
+            "change", self.device_id, "station", seq, dossier["id"], dossier["version"]
+        )
+        body = {"type": "dossier.submit", "dossier": dossier} if payload is None else payload
+        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return seal_envelope(ctx, raw, self.station_x, self.ed_sk).to_json()
+
+    def push(self, changes: list[dict[str, Any]]) -> Any:
+        return self.client.post(
+            "/v1/sync/push", json={"device_id": self.device_id, "changes": changes}
+        )
+
+    def pull(self, after: int = 0, limit: int = 200) -> dict[str, Any]:
+        r = self.client.post(
+            "/v1/sync/pull", json={"device_id": self.device_id, "after": after, "limit": limit}
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    def open_feed(self, item: dict[str, Any]) -> dict[str, Any]:
+        env = Envelope.from_json(item)
+        assert env.ctx.kind == "feed" and env.ctx.recipient == self.device_id
+        return dict(json.loads(open_envelope(env, self.x_sk, self.station_ed)))
+
+    def unlock_body(self, username: str, pin: str) -> tuple[dict[str, Any], bytes, str]:
+        reply_sk, reply_pk = crypto.new_x25519()
+        nonce = crypto.b64e(crypto.random_key()[:16])
+        req = {"username": username, "pin": pin, "reply_pub": crypto.b64e(reply_pk), "nonce": nonce}
+        enc, ct = hpke.seal(
+            self.station_x,
+            b"taicho/v1/unlock-request",
+            self.device_id.encode(),
+            json.dumps(req).encode(),
+        )
+        body = {"device_id": self.device_id, "enc": crypto.b64e(enc), "ct": crypto.b64e(ct)}
+        return body, reply_sk, nonce
+
+
+def login(client: TestClient, username: str, pin: str) -> dict[str, str]:
+    r = client.post("/v1/auth/token", json={"username": username, "pin": pin})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+PINS = {s.username: s.pin for s in demo.DEMO_STAFF}
