@@ -1,0 +1,223 @@
+"""Building blocks shared by the screens: the app bar, the sync bar, banners, buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from mobile.state.app import AppState
+from mobile.state.fmt import when
+from mobile.theme import Look
+from shared.workflow import ROLE_LABEL_VI, Role
+
+
+def look_of(state: AppState) -> Look:
+    return Look(large_text=state.large_text, high_contrast=state.high_contrast)
+
+
+def text(value: str, look: Look, size: int | None = None, *, bold: bool = False,
+         color: str | None = None, selectable: bool = False) -> ft.Text:
+    return ft.Text(
+        value,
+        size=size or look.body,
+        weight=ft.FontWeight.BOLD if bold else None,
+        color=color or look.c.fg,
+        selectable=selectable,
+    )
+
+
+def button(
+    label: str,
+    on_click: Callable[..., Any] | None,
+    look: Look,
+    *,
+    icon: ft.IconData | None = None,
+    primary: bool = True,
+    busy: bool = False,
+    disabled: bool = False,
+    tooltip: str | None = None,
+    expand: bool | int | None = None,
+) -> ft.Control:
+    """A big touch target (≥ 56 px tall). While ``busy`` it shows a ring and ignores taps."""
+    c = look.c
+    content: ft.Control = ft.Row(
+        [
+            ft.ProgressRing(
+                width=look.fs(20), height=look.fs(20), stroke_width=3,
+                color=c.on_primary if primary else c.primary,
+                semantics_label="Đang xử lý",
+            ),
+            ft.Text(label, size=look.fs(19)),
+        ],
+        tight=True,
+        spacing=12,
+    ) if busy else ft.Text(label, size=look.fs(19))
+    style = ft.ButtonStyle(
+        padding=ft.Padding.symmetric(horizontal=24, vertical=12),
+        shape=ft.RoundedRectangleBorder(radius=10),
+        side=ft.BorderSide(look.border_width + 1, c.primary) if not primary else None,
+    )
+    cls = ft.FilledButton if primary else ft.OutlinedButton
+    return cls(
+        content=content,
+        icon=None if busy else icon,
+        on_click=None if (busy or disabled) else on_click,
+        disabled=disabled,
+        height=look.touch,
+        style=style,
+        tooltip=tooltip,
+        expand=expand,
+    )
+
+
+def card(title: str, controls: list[ft.Control], look: Look) -> ft.Control:
+    c = look.c
+    return ft.Container(
+        content=ft.Column(
+            [text(title, look, look.fs(21), bold=True, color=c.primary), *controls],
+            spacing=14,
+        ),
+        bgcolor=c.surface,
+        border=ft.Border.all(look.border_width, c.border),
+        border_radius=12,
+        padding=ft.Padding.all(20),
+    )
+
+
+def banner(state: AppState, look: Look) -> ft.Control | None:
+    if not state.banner:
+        return None
+    c = look.c
+    color = c.ok if state.banner_ok else c.error
+    return ft.Container(
+        content=ft.Row(
+            [
+                ft.Icon(ft.Icons.INFO_OUTLINE if state.banner_ok else ft.Icons.ERROR_OUTLINE,
+                        color=color, size=look.fs(26)),
+                ft.Text(state.banner, size=look.body, color=color, expand=True,
+                        weight=ft.FontWeight.W_600),
+                ft.TextButton("Đóng", on_click=state.dismiss_banner, tooltip="Đóng thông báo"),
+            ],
+            spacing=12,
+        ),
+        bgcolor=c.surface,
+        border=ft.Border.all(look.border_width + 1, color),
+        border_radius=10,
+        padding=ft.Padding.symmetric(horizontal=16, vertical=8),
+        margin=ft.Margin.only(left=16, right=16, top=10),
+    )
+
+
+def _toggle(label: str, on: bool, on_click: Callable[..., Any], look: Look, tip: str) -> ft.Control:
+    c = look.c
+    return ft.TextButton(
+        content=ft.Row(
+            [
+                ft.Icon(ft.Icons.CHECK_BOX if on else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
+                        color=c.bar_fg, size=look.fs(22)),
+                ft.Text(label, color=c.bar_fg, size=look.fs(17)),
+            ],
+            tight=True,
+            spacing=6,
+        ),
+        on_click=on_click,
+        tooltip=tip,
+        height=look.touch,
+    )
+
+
+def top_bar(state: AppState, look: Look) -> ft.Control:
+    """The app bar on every screen: who and where, plus the accessibility switches."""
+    c = look.c
+    who = ""
+    if state.user:
+        try:
+            role = ROLE_LABEL_VI[Role(state.user.role)]
+        except ValueError:
+            role = state.user.role
+        who = f"{state.user.full_name or state.user.username} · {role}"
+    actions: list[ft.Control] = [
+        _toggle("Chữ lớn", state.large_text, state.toggle_large_text, look,
+                "Chữ lớn (phóng to chữ 1,3 lần)"),
+        _toggle("Tương phản cao", state.high_contrast, state.toggle_high_contrast, look,
+                "Tương phản cao (đen trên trắng)"),
+    ]
+    if state.user:
+        actions.append(
+            ft.TextButton(
+                content=ft.Row(
+                    [ft.Icon(ft.Icons.LOCK, color=c.bar_fg, size=look.fs(22)),
+                     ft.Text("Khoá máy", color=c.bar_fg, size=look.fs(17))],
+                    tight=True, spacing=6,
+                ),
+                on_click=lambda: state.lock(),
+                tooltip="Khoá máy",
+                height=look.touch,
+            )
+        )
+    titles: list[ft.Control] = [
+        ft.Text("Tại Chỗ", size=look.fs(24), weight=ft.FontWeight.BOLD, color=c.bar_fg),
+    ]
+    sub = " — ".join(x for x in (state.unit_name, who) if x)
+    if sub:
+        titles.append(ft.Text(sub, size=look.fs(15), color=c.bar_fg))
+    return ft.Container(
+        content=ft.Row(
+            [ft.Column(titles, spacing=0, expand=True), ft.Row(actions, spacing=4, wrap=True)],
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+        bgcolor=c.bar_bg,
+        padding=ft.Padding.symmetric(horizontal=20, vertical=8),
+    )
+
+
+def sync_bar(state: AppState, look: Look) -> ft.Control:
+    """Always visible once enrolled: pending changes, last sync, last error, sync button."""
+    c = look.c
+    s = state.sync
+    pending = f"Chờ gửi: {s.pending}"
+    if s.inbox_waiting:
+        pending += f" · chờ mở: {s.inbox_waiting}"
+    last = f"Đồng bộ lần cuối: {when(s.last_sync_at)}" if s.last_sync_at else "Chưa đồng bộ lần nào"
+    parts: list[ft.Control] = [
+        ft.Icon(ft.Icons.CLOUD_DONE if not s.pending else ft.Icons.CLOUD_UPLOAD,
+                color=c.ok if not s.pending else c.warn, size=look.fs(26)),
+        ft.Text(pending, size=look.body, weight=ft.FontWeight.BOLD, color=c.fg),
+        ft.Text(last, size=look.body, color=c.muted),
+    ]
+    if s.last_error:
+        parts.append(
+            ft.Text(f"Lỗi: {s.last_error}", size=look.body, color=c.error, expand=True,
+                    weight=ft.FontWeight.W_600)
+        )
+    else:
+        parts.append(ft.Container(expand=True))
+    parts.append(
+        button("Đồng bộ", state.run_sync, look, icon=ft.Icons.SYNC, primary=False,
+               busy=state.busy == "sync", disabled=bool(state.busy) and state.busy != "sync",
+               tooltip="Đồng bộ với máy chủ văn phòng")
+    )
+    return ft.Container(
+        content=ft.Row(parts, spacing=16, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        bgcolor=c.surface,
+        border=ft.Border.only(bottom=ft.BorderSide(look.border_width, c.border)),
+        padding=ft.Padding.symmetric(horizontal=20, vertical=6),
+    )
+
+
+def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft.Control:
+    """A scrolling, centred column for a screen's content."""
+    return ft.Column(
+        [
+            ft.Container(
+                content=ft.Column([x for x in controls if x is not None], spacing=18),
+                width=max_width,
+                padding=ft.Padding.symmetric(horizontal=20, vertical=16),
+            )
+        ],
+        scroll=ft.ScrollMode.AUTO,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        expand=True,
+    )
