@@ -318,6 +318,11 @@ class TaiChoError(Exception):
             "message": self.message("vi"),
             "message_en": self.message("en"),
         }
+        params = {k: v for k, v in self.ctx.items() if isinstance(v, (int, str))}
+        if params:
+            # Template values travel too, so the other side can re-render the message in
+            # its own language and act on them (e.g. SYNC_OUT_OF_ORDER's "expected").
+            out["params"] = params
         if self.details:
             out["details"] = self.details
         return out

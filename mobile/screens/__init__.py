@@ -1,0 +1,1 @@
+"""Declarative Flet screens of the tablet: thin functions of ``mobile.state``."""

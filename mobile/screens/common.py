@@ -212,7 +212,11 @@ def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft
     return ft.Column(
         [
             ft.Container(
-                content=ft.Column([x for x in controls if x is not None], spacing=18),
+                content=ft.Column(
+                    [x for x in controls if x is not None],
+                    spacing=18,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                ),
                 width=max_width,
                 padding=ft.Padding.symmetric(horizontal=20, vertical=16),
             )

@@ -48,10 +48,17 @@ class SyncClient:
             data = None
         if resp.status_code >= 400:
             if isinstance(data, dict) and data.get("code") in CATALOGUE:
-                err = TaiChoError(str(data["code"]), data.get("field"), {})
-                # Keep the station's own rendered messages and any extra flags (wipe).
-                err.ctx.update({k: v for k, v in data.items() if k not in ("code", "field")})
-                raise err
+                params = data.get("params")
+                ctx = dict(params) if isinstance(params, dict) else {}
+                if data.get("wipe") is True:
+                    ctx["wipe"] = True
+                details = data.get("details")
+                raise TaiChoError(
+                    str(data["code"]),
+                    data.get("field"),
+                    ctx,
+                    details if isinstance(details, list) else [],
+                )
             raise problem("STATION_ERROR", None, detail=f"HTTP {resp.status_code}")
         if not isinstance(data, dict):
             raise problem("STATION_ERROR", None, detail="response is not a JSON object")

@@ -184,3 +184,32 @@ def test_enroll_code_is_one_time(station: Station, tmp_path: Path) -> None:
     with pytest.raises(TaiChoError) as exc:
         TabletService(tmp_path / "b").enroll(station.url, code)
     assert exc.value.code == "ENROLL_CODE_INVALID"
+
+
+def test_whole_batch_resent_after_lost_ack(station: Station, tmp_path: Path) -> None:
+    """The station applied seq 1–3 but the tablet never heard: resending is harmless."""
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    for seed in (1, 2, 3):
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+    rows = tablet.store.pending_outbox(10)
+    body = {"device_id": tablet.device_id, "changes": [json.loads(r["envelope"]) for r in rows]}
+    assert httpx.post(f"{station.url}/v1/sync/push", json=body).json()["acked_seq"] == 3
+    report = tablet.sync()
+    assert (report.pushed, report.pending) == (0, 0)  # all three came back as duplicates
+    assert len(station.dossiers(APPRAISER, "received")) == 3
+    tablet.close()
+
+
+def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    for seed in (1, 2):
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+    rows = tablet.store.pending_outbox(10)
+    body = {"device_id": tablet.device_id, "changes": [json.loads(rows[1]["envelope"])]}
+    r = httpx.post(f"{station.url}/v1/sync/push", json=body)
+    assert r.status_code == 409
+    assert r.json()["code"] == "SYNC_OUT_OF_ORDER" and r.json()["params"]["expected"] == 1
+    assert tablet.sync().pending == 0  # the real client sends 1 then 2
+    tablet.close()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+# Test modules here import the in-test tablet from station_kit.py beside this file; the test
+# tree has no packages (a tests/sync_server package would shadow the real sync_server).
+sys.path.insert(0, str(Path(__file__).parent))
+
 from station_kit import PINS, Tablet, login
 
 from sync_server.app import create_app

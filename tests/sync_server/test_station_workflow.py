@@ -84,13 +84,16 @@ def test_full_loop_from_push_to_pulled_result(
     assert verify_audit_chain(client.app.state.station.connect()) is None  # type: ignore[attr-defined]
 
     # At rest: no citizen data in clear anywhere in the database files.
+    raw_all = b""
     for name in ("station.db", "station.db-wal"):
         f = data_dir / name
         if f.exists():
             raw = f.read_bytes()
+            raw_all += raw
             for secret in SECRETS:
                 assert secret.encode("utf-8") not in raw, (name, secret)
                 assert secret.upper().encode("utf-8") not in raw, (name, secret)
+    assert d["code"].encode() in raw_all  # the check reads the files the rows are in
 
 
 @pytest.mark.parametrize(

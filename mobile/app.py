@@ -1,0 +1,123 @@
+"""The tablet app: one route table, the root component and the page set-up.
+
+``ROUTES`` is the only place that knows which screen draws which route; the guards
+(enrol first, unlock before citizen data) live in ``AppState.current_route``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from mobile.config import AppConfig, load_config
+from mobile.screens.access import EnrollScreen, UnlockScreen
+from mobile.screens.common import banner, look_of, sync_bar, top_bar
+from mobile.screens.dossier import DossierScreen, PreviewScreen, ReceiptScreen
+from mobile.screens.form import FormScreen
+from mobile.screens.home import HomeScreen, PickProcedureScreen
+from mobile.services.tablet import TabletService
+from mobile.state.app import (
+    ROUTE_DOSSIER,
+    ROUTE_ENROLL,
+    ROUTE_FORM,
+    ROUTE_HOME,
+    ROUTE_PICK,
+    ROUTE_PREVIEW,
+    ROUTE_RECEIPT,
+    ROUTE_UNLOCK,
+    AppState,
+    Backend,
+)
+
+log = logging.getLogger(__name__)
+
+# route → screen; screens that edit a form also get the form state.
+ROUTES: dict[str, Callable[..., Any]] = {
+    ROUTE_ENROLL: EnrollScreen,
+    ROUTE_UNLOCK: UnlockScreen,
+    ROUTE_HOME: HomeScreen,
+    ROUTE_PICK: PickProcedureScreen,
+    ROUTE_FORM: FormScreen,
+    ROUTE_PREVIEW: PreviewScreen,
+    ROUTE_RECEIPT: ReceiptScreen,
+    ROUTE_DOSSIER: DossierScreen,
+}
+FORM_ROUTES = {ROUTE_FORM, ROUTE_PREVIEW}
+
+
+@ft.component
+def App(state: AppState) -> ft.Control:
+    look = look_of(state)
+    route = state.current_route()
+    screen = ROUTES[route]
+    body = screen(state, state.form) if route in FORM_ROUTES else screen(state)
+    parts: list[ft.Control] = [top_bar(state, look)]
+    if state.enrolled:
+        parts.append(sync_bar(state, look))
+    if b := banner(state, look):
+        parts.append(b)
+    parts.append(ft.Container(content=body, expand=True, key=f"screen-{route}"))
+    return ft.Container(
+        content=ft.Column(
+            parts, spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+        ),
+        theme=look.theme(),
+        theme_mode=ft.ThemeMode.LIGHT,
+        bgcolor=look.c.bg,
+        expand=True,
+    )
+
+
+_backend: Backend | None = None
+
+
+def backend_for(data_dir: Path, config: AppConfig) -> Backend:
+    """One service per process (one SQLite file, one keystore), shared by sessions."""
+    global _backend
+    if _backend is None or _backend.service.data_dir != Path(data_dir):
+        _backend = Backend(TabletService(Path(data_dir)), config)
+    return _backend
+
+
+async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> None:
+    period = max(1.0, min(5.0, state.backend.config.idle_lock_seconds / 4))
+    while not closed.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(closed.wait(), timeout=period)
+        if closed.is_set():
+            return
+        try:
+            state.check_idle()
+        except Exception:  # never let the watchdog die silently with the page open
+            log.exception("idle check failed")
+
+
+def make_main(data_dir: Path | None = None, config: AppConfig | None = None
+              ) -> Callable[[ft.Page], None]:
+    """The ``main(page)`` handed to ``ft.run``, bound to a data folder."""
+    cfg = config or load_config()
+    folder = Path(data_dir) if data_dir else cfg.data_dir
+
+    def main(page: ft.Page) -> None:
+        page.title = cfg.name
+        page.padding = 0
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.views[0].padding = 0
+        state = AppState(backend_for(folder, cfg))
+        closed = asyncio.Event()
+
+        def on_close(_: Any) -> None:
+            closed.set()
+            state.lock()
+
+        page.on_close = on_close
+        page.render(App, state)
+        page.run_task(_idle_watch, page, state, closed)
+
+    return main

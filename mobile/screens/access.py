@@ -1,0 +1,128 @@
+"""Enrolment and unlock screens: what a tablet shows before anyone is signed in."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from mobile.screens.common import button, card, look_of, page_body, text
+from mobile.state.app import AppState
+
+
+@ft.component
+def EnrollScreen(state: AppState) -> ft.Control:
+    look = look_of(state)
+    url, set_url = ft.use_state(state.backend.config.default_station_url)
+    code, set_code = ft.use_state("")
+    errors = state.field_errors
+    busy = state.busy == "enroll"
+
+    async def submit() -> None:
+        await state.enroll(url, code)
+
+    return page_body(
+        [
+            text("Đăng ký máy tính bảng với văn phòng", look, look.title, bold=True),
+            text(
+                "Quản trị viên tạo mã đăng ký một lần trên máy chủ văn phòng. "
+                "Nhập địa chỉ máy chủ và mã đó để bắt đầu.",
+                look, color=look.c.muted,
+            ),
+            card(
+                "Thông tin đăng ký",
+                [
+                    ft.TextField(
+                        label="Địa chỉ máy chủ văn phòng",
+                        value=url,
+                        on_change=lambda e: set_url(e.control.value),
+                        keyboard_type=ft.KeyboardType.URL,
+                        error=errors.get("url"),
+                        text_size=look.body,
+                        autocorrect=False,
+                    ),
+                    ft.TextField(
+                        label="Mã đăng ký thiết bị",
+                        value=code,
+                        on_change=lambda e: set_code(e.control.value),
+                        capitalization=ft.TextCapitalization.CHARACTERS,
+                        error=errors.get("code"),
+                        text_size=look.body,
+                        autocorrect=False,
+                        on_submit=submit,
+                    ),
+                    button("Đăng ký thiết bị", submit, look, icon=ft.Icons.APP_REGISTRATION,
+                           busy=busy, tooltip="Đăng ký thiết bị"),
+                ],
+                look,
+            ),
+        ],
+        max_width=760,
+    )
+
+
+@ft.component
+def UnlockScreen(state: AppState) -> ft.Control:
+    look = look_of(state)
+    username, set_username = ft.use_state(state.known_users[0] if state.known_users else "")
+    pin, set_pin = ft.use_state("")
+    errors = state.field_errors
+    busy = state.busy == "unlock"
+
+    async def submit() -> None:
+        ok = await state.unlock(username, pin)
+        if not ok:
+            set_pin("")
+
+    users: list[ft.Control] = []
+    if state.known_users:
+        users = [
+            text("Cán bộ đã dùng máy này:", look, look.small, color=look.c.muted),
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        content=ft.Text(u, size=look.fs(18)),
+                        icon=ft.Icons.PERSON,
+                        height=look.touch,
+                        on_click=lambda _, u=u: set_username(u),
+                        tooltip=f"Chọn {u}",
+                    )
+                    for u in state.known_users
+                ],
+                wrap=True,
+            ),
+        ]
+    return page_body(
+        [
+            text("Mở khoá", look, look.title, bold=True),
+            card(
+                "Nhập tên đăng nhập và mã PIN",
+                [
+                    *users,
+                    ft.TextField(
+                        label="Tên đăng nhập",
+                        value=username,
+                        on_change=lambda e: set_username(e.control.value),
+                        error=errors.get("username"),
+                        text_size=look.body,
+                        autocorrect=False,
+                        enable_suggestions=False,
+                    ),
+                    ft.TextField(
+                        label="Mã PIN",
+                        value=pin,
+                        on_change=lambda e: set_pin(e.control.value),
+                        password=True,
+                        can_reveal_password=True,
+                        keyboard_type=ft.KeyboardType.NUMBER,
+                        max_length=12,
+                        error=errors.get("pin"),
+                        text_size=look.fs(22),
+                        on_submit=submit,
+                    ),
+                    button("Mở khoá", submit, look, icon=ft.Icons.LOCK_OPEN, busy=busy,
+                           tooltip="Mở khoá"),
+                ],
+                look,
+            ),
+        ],
+        max_width=640,
+    )

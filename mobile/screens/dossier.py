@@ -1,0 +1,151 @@
+"""Large-print preview, receipt and dossier detail screens."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from mobile.screens.common import button, card, look_of, page_body, text
+from mobile.state.app import ROUTE_HOME, AppState
+from mobile.state.fmt import due_text, history_line, status_label, when
+from mobile.state.form import FormState
+
+
+@ft.component
+def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
+    """What the citizen reads before the dossier is received: big, plain, high contrast."""
+    look = look_of(state)
+    c = look.c
+    blocks: list[ft.Control] = []
+    for section in form.preview():
+        rows: list[ft.Control] = []
+        for row in section.rows:
+            rows.append(
+                ft.Column(
+                    [
+                        ft.Text(row.label, size=look.print_label, color=c.muted),
+                        ft.Text(row.value, size=look.print_value, weight=ft.FontWeight.BOLD,
+                                color=c.fg, selectable=True),
+                    ],
+                    spacing=2,
+                )
+            )
+        blocks.append(
+            ft.Container(
+                content=ft.Column(
+                    [ft.Text(section.title.upper(), size=look.print_label,
+                             weight=ft.FontWeight.BOLD, color=c.primary), *rows],
+                    spacing=14,
+                ),
+                bgcolor="#FFFFFF",
+                border=ft.Border.all(2, "#000000"),
+                border_radius=8,
+                padding=ft.Padding.all(24),
+            )
+        )
+    return page_body(
+        [
+            ft.Text("Xin ông/bà đọc lại thông tin", size=look.fs(32),
+                    weight=ft.FontWeight.BOLD, color=c.fg),
+            ft.Text(form.procedure.name.get(form.lang), size=look.print_label, color=c.muted),
+            *blocks,
+            ft.Row(
+                [
+                    button("Sửa lại", state.back_to_form, look, primary=False,
+                           icon=ft.Icons.EDIT, tooltip="Sửa lại"),
+                    ft.Container(expand=True),
+                    button("Lưu – tiếp nhận hồ sơ", state.save, look, icon=ft.Icons.SAVE,
+                           busy=state.busy == "intake", tooltip="Lưu – tiếp nhận hồ sơ"),
+                ]
+            ),
+        ]
+    )
+
+
+@ft.component
+def ReceiptScreen(state: AppState) -> ft.Control:
+    look = look_of(state)
+    r = state.receipt
+    if r is None:
+        return page_body([button("Về trang chính", lambda: state.go(ROUTE_HOME), look)])
+    return page_body(
+        [
+            ft.Row(
+                [ft.Icon(ft.Icons.CHECK_CIRCLE, color=look.c.ok, size=look.fs(44)),
+                 text("Đã tiếp nhận hồ sơ", look, look.fs(30), bold=True, color=look.c.ok)]
+            ),
+            card(
+                "Giấy tiếp nhận",
+                [
+                    text("Mã hồ sơ", look, look.print_label, color=look.c.muted),
+                    text(r.code, look, look.fs(34), bold=True, selectable=True),
+                    text(f"Người được khai sinh / tiêu đề: {r.title}", look),
+                    text(f"Nhận lúc: {when(r.received_at)}", look),
+                    text(f"Hạn trả kết quả: {due_text(r.due_at)}", look, look.fs(24), bold=True),
+                    text(f"Trạng thái: {status_label(r.status)}", look),
+                ],
+                look,
+            ),
+            button("Về trang chính", lambda: state.go(ROUTE_HOME), look, icon=ft.Icons.HOME,
+                   tooltip="Về trang chính"),
+        ],
+        max_width=800,
+    )
+
+
+@ft.component
+def DossierScreen(state: AppState) -> ft.Control:
+    look = look_of(state)
+    c = look.c
+    d = state.detail
+    back = button("Quay lại", lambda: state.go(ROUTE_HOME), look, primary=False,
+                  icon=ft.Icons.ARROW_BACK, tooltip="Quay lại danh sách")
+    if not d or "code" not in d:
+        return page_body([back])
+    try:
+        proc = state.service.procedure(d["procedure"])
+        title = str(d["values"].get(proc.title_field, ""))
+        proc_name = proc.name.vi
+    except Exception:
+        title, proc_name = "", d.get("procedure", "")
+    history = [text(history_line(h), look, look.small) for h in d.get("history", [])]
+    result: list[ft.Control] = []
+    if d.get("has_result"):
+        result = [
+            text(state.result_info, look, bold=True, color=c.ok),
+            button("Lưu kết quả (PDF) vào thư mục dữ liệu", state.save_result, look,
+                   icon=ft.Icons.PICTURE_AS_PDF, busy=state.busy == "result",
+                   tooltip="Lưu kết quả"),
+        ]
+        if state.result_path:
+            result.append(text(f"Đã lưu: {state.result_path}", look, selectable=True))
+    else:
+        result = [text("Chưa có kết quả.", look, color=c.muted)]
+    problem_box = None
+    if d.get("sync_problem"):
+        problem_box = text(
+            f"Máy chủ không nhận hồ sơ này: {d['sync_problem'].get('message', '')}",
+            look, bold=True, color=c.error,
+        )
+    return page_body(
+        [
+            ft.Row([back]),
+            text(title or "(không tên)", look, look.fs(28), bold=True),
+            text(f"{proc_name} · mã hồ sơ {d['code']}", look, color=c.muted, selectable=True),
+            card(
+                "Trạng thái",
+                [
+                    text(status_label(d["status"]), look, look.fs(26), bold=True,
+                         color=c.primary),
+                    text(f"Hạn trả: {due_text(d.get('due_at'))}", look),
+                    problem_box,
+                ] if problem_box else [
+                    text(status_label(d["status"]), look, look.fs(26), bold=True,
+                         color=c.primary),
+                    text(f"Hạn trả: {due_text(d.get('due_at'))}", look),
+                ],
+                look,
+            ),
+            card("Kết quả", result, look),
+            card("Quá trình xử lý", history or [text("—", look)], look),
+        ]
+    )

@@ -1,0 +1,136 @@
+"""Keeps docs/ honest: what the docs list must match what the code defines.
+
+- docs/errors.md holds the error catalogue table, generated from ``shared.errors.CATALOGUE``
+  and checked here to match it exactly. Regenerate after changing the catalogue with
+  ``.venv/bin/python tests/test_docs.py``.
+- every sync kind and payload type (``KIND_*``, ``CHANGE_*``, ``FEED_*`` in shared/sync.py)
+  is named in docs/sync-protocol.md;
+- every field id of every procedure file is named in docs/procedures.md;
+- the first code block of README.md shows the two commands a newcomer needs;
+- relative links between the docs resolve.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # when run as a script to regenerate docs/errors.md
+    sys.path.insert(0, str(ROOT))
+
+from shared import sync  # noqa: E402
+from shared.catalogue import Catalogue  # noqa: E402
+from shared.errors import CATALOGUE  # noqa: E402
+
+DOCS = ROOT / "docs"
+ERRORS_MD = DOCS / "errors.md"
+BEGIN = "<!-- BEGIN error table: generated from shared/errors.py by tests/test_docs.py -->"
+END = "<!-- END error table -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def errors_table() -> str:
+    """The markdown table of the whole catalogue, in catalogue order."""
+    lines = [
+        "| code | HTTP | message (vi) | message (en) |",
+        "|---|---|---|---|",
+    ]
+    for e in CATALOGUE.values():
+        lines.append(f"| `{e.code}` | {e.status} | {_cell(e.vi)} | {_cell(e.en)} |")
+    return "\n".join(lines)
+
+
+def _table_in_errors_md() -> str:
+    text = ERRORS_MD.read_text(encoding="utf-8")
+    assert BEGIN in text and END in text, f"{ERRORS_MD} lost its generated-table markers"
+    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+
+
+def write_errors_md() -> None:
+    """Replace the generated table in docs/errors.md (the prose around it is kept)."""
+    text = ERRORS_MD.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    ERRORS_MD.write_text(f"{head}{BEGIN}\n{errors_table()}\n{END}{tail}", encoding="utf-8")
+
+
+def _all_docs_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md")))
+
+
+def test_errors_md_matches_the_catalogue_exactly() -> None:
+    assert _table_in_errors_md() == errors_table(), (
+        "docs/errors.md is out of date with shared/errors.py; "
+        "regenerate with: .venv/bin/python tests/test_docs.py"
+    )
+
+
+def test_every_error_code_is_documented() -> None:
+    text = _all_docs_text()
+    missing = [code for code in CATALOGUE if f"`{code}`" not in text]
+    assert not missing, f"error codes not in any docs/*.md: {missing}"
+
+
+def _sync_constants() -> dict[str, str]:
+    return {
+        name: value
+        for name, value in vars(sync).items()
+        if name.startswith(("KIND_", "CHANGE_", "FEED_")) and isinstance(value, str)
+    }
+
+
+def test_every_sync_kind_and_payload_type_is_in_the_protocol_doc() -> None:
+    constants = _sync_constants()
+    assert {"KIND_CHANGE", "KIND_FEED", "CHANGE_DOSSIER_SUBMIT"} <= set(constants)
+    path = DOCS / "sync-protocol.md"
+    assert path.exists(), "docs/sync-protocol.md is missing"
+    text = path.read_text(encoding="utf-8")
+    # Quoted or in backticks, so a plain English "change" or "feed" does not count.
+    missing = {
+        name: value
+        for name, value in constants.items()
+        if f"`{value}`" not in text and f'"{value}"' not in text
+    }
+    assert not missing, f"sync constants not named in docs/sync-protocol.md: {missing}"
+
+
+def test_every_procedure_field_is_in_the_procedures_doc() -> None:
+    text = (DOCS / "procedures.md").read_text(encoding="utf-8")
+    catalogue = Catalogue.load_dir()
+    assert catalogue.codes(), "no procedure files found"
+    missing = [
+        f"{p.code}:{f.id}" for p in catalogue.all() for f in p.fields if f"`{f.id}`" not in text
+    ]
+    assert not missing, f"procedure fields not in docs/procedures.md: {missing}"
+    for code in catalogue.codes():
+        assert code in text, f"procedure {code} not in docs/procedures.md"
+
+
+def test_readme_first_code_block_has_demo_and_test() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"```[^\n]*\n(.*?)```", text, re.S)
+    assert m, "README.md has no fenced code block"
+    block = m.group(1)
+    assert "bash scripts/demo.sh" in block
+    assert "bash scripts/test.sh" in block
+
+
+def test_relative_links_between_docs_resolve() -> None:
+    broken = []
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text("utf-8")):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(ROOT)} → {target}")
+    assert not broken, f"broken links: {broken}"
+
+
+if __name__ == "__main__":
+    write_errors_md()
+    print(f"wrote {ERRORS_MD.relative_to(ROOT)}")
