@@ -2,8 +2,9 @@
 
 Push: the tablet sends its outbox in sequence order; the station classifies each change
 with ``classify_incoming`` and each dossier edit with ``classify_edit``. Pull: the station
-keeps a per-device feed with its own sequence; the tablet asks for everything after its
-cursor. Envelope formats are in ``shared.envelope`` and docs/sync-protocol.md.
+keeps a change feed with one increasing sequence; each item is addressed to one device, a
+pull returns only that device's items after its cursor. Envelope formats are in
+``shared.envelope`` and docs/sync-protocol.md.
 """
 
 from __future__ import annotations

@@ -78,6 +78,7 @@ def card(title: str, controls: list[ft.Control], look: Look) -> ft.Control:
         content=ft.Column(
             [text(title, look, look.fs(21), bold=True, color=c.primary), *controls],
             spacing=14,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         ),
         bgcolor=c.surface,
         border=ft.Border.all(look.border_width, c.border),

@@ -129,8 +129,10 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
         hint_text="dd/mm/yyyy" if kind == "date" else None,
         helper=helper,
         error=err,
+        error_max_lines=3,
+        helper_max_lines=3,
         text_size=look.body,
-        max_length=12 if f.type == "cccd" else f.max_length,
+        max_length=12 if f.type == "cccd" else None,
         key=f.id,
     )
 

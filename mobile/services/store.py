@@ -71,8 +71,13 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["results"].create({"dossier_id": str, "sha256": str, "blob": bytes}, pk="dossier_id")
 
 
+def _m002_inbox_quarantine(db: sqlite_utils.Database) -> None:
+    db["inbox"].add_column("error", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_inbox_quarantine", _m002_inbox_quarantine),
 ]
 
 
@@ -225,6 +230,14 @@ class TabletStore:
 
     def mark_inbox_applied(self, seq: int) -> None:
         self.db["inbox"].update(seq, {"applied_at": _now()})
+
+    def quarantine_inbox(self, seq: int, error: str) -> None:
+        """Set a pulled item that cannot be opened aside; it stays for inspection."""
+        self.db["inbox"].update(seq, {"applied_at": _now(), "error": error})
+
+    def quarantined_count(self) -> int:
+        row = self.db.execute("SELECT count(*) FROM inbox WHERE error IS NOT NULL").fetchone()
+        return int(row[0])
 
     # --- results ---
     def put_result(self, dossier_id: str, sha256: str, blob: bytes) -> None:

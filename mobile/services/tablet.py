@@ -67,6 +67,7 @@ class SyncState:
     station_url: str | None
     pending: int
     inbox_waiting: int
+    set_aside: int  # pulled items that could not be opened (kept, see docs/security.md)
     last_sync_at: str | None
     last_error: dict[str, Any] | None
 
@@ -147,7 +148,7 @@ class TabletService:
         finally:
             client.close()
         station = answer["station"]
-        if station["x25519_pub"] != health["station"]["x25519_pub"]:
+        if any(station[k] != health["station"][k] for k in ("x25519_pub", "ed25519_pub")):
             raise problem("STATION_KEY_MISMATCH")
         self.store.set_many_meta(
             {
@@ -379,6 +380,7 @@ class TabletService:
             station_url=self.store.get_meta("station_url"),
             pending=self.store.pending_count(),
             inbox_waiting=len(self.store.unapplied_inbox()),
+            set_aside=self.store.quarantined_count(),
             last_sync_at=self.store.get_meta("last_sync_at"),
             last_error=self.store.get_meta("last_sync_error"),
         )
@@ -443,16 +445,32 @@ class TabletService:
         station_ed = crypto.b64d(self.store.get_meta("station_ed25519_pub"))
         applied = 0
         for row in self.store.unapplied_inbox():
-            env = Envelope.from_json(json.loads(row["envelope"]))
-            expect = EnvelopeContext(
-                KIND_FEED, STATION, self.device_id, row["seq"], env.ctx.record_id, env.ctx.version
-            )
-            payload = json.loads(
-                open_envelope(env, self.keys.device.x25519_sk, station_ed, expect=expect)
-            )
-            with self.store.transaction():
-                self._apply_feed(payload)
-                self.store.mark_inbox_applied(row["seq"])
+            try:
+                env = Envelope.from_json(json.loads(row["envelope"]))
+                expect = EnvelopeContext(
+                    KIND_FEED,
+                    STATION,
+                    self.device_id,
+                    row["seq"],
+                    env.ctx.record_id,
+                    env.ctx.version,
+                )
+                payload = json.loads(
+                    open_envelope(env, self.keys.device.x25519_sk, station_ed, expect=expect)
+                )
+                with self.store.transaction():
+                    self._apply_feed(payload)
+                    self.store.mark_inbox_applied(row["seq"])
+            except (TaiChoError, ValueError, KeyError, TypeError) as exc:
+                # A forged or damaged item must not block every later one (nor unlocking):
+                # keep it, sealed, set aside with the reason, and go on.
+                err = (
+                    exc
+                    if isinstance(exc, TaiChoError)
+                    else problem("STORE_CORRUPT", None, detail=type(exc).__name__)
+                )
+                self.store.quarantine_inbox(row["seq"], err.code)
+                continue
             applied += 1
         return applied
 

@@ -2,7 +2,7 @@
 
 Domain code raises :class:`shared.errors.TaiChoError`; FastAPI's own validation errors and
 anything unexpected are mapped to catalogue codes too, so every error a client sees has
-the same JSON shape: ``{"code", "field", "message", "message_en"[, "details"]}``.
+the same JSON shape: ``{"code", "field", "message", "message_en"[, "details"][, "params"]}``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ _log = logging.getLogger("sync_server")
 
 def problem_response(err: TaiChoError) -> JSONResponse:
     body: dict[str, Any] = err.to_problem()
+    if err.ctx and err.code != "INTERNAL":
+        # The message parameters, so a client can re-render the message in its own UI.
+        body["params"] = {k: v for k, v in err.ctx.items() if isinstance(v, (str, int, float))}
     if err.code == "DEVICE_REVOKED":
         body["wipe"] = True  # the tablet must erase its local data on this answer
     return JSONResponse(body, status_code=err.status, media_type=PROBLEM_MEDIA_TYPE)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from mobile.services.tablet import TabletService
+from shared import crypto
 from shared.codes import parse_code
 from shared.errors import TaiChoError
 from shared.samples import sample_values
@@ -117,6 +118,12 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     a.sync()
     assert a.get(a1.id)["status"] == "returned"
 
+    # Neither the data key nor the device's private keys rest unwrapped on the tablet.
+    raw_a = db_bytes(tmp_path / "tablet-a")
+    secrets = [a.keys._dk, a.keys.device.x25519_sk, a.keys.device.ed25519_sk]
+    for secret in secrets:
+        assert secret and secret not in raw_a and crypto.b64e(secret).encode() not in raw_a
+
     # No citizen name, number or address in any database file, on either side.
     for folder in (tmp_path / "tablet-a", tmp_path / "tablet-b", station.data):
         raw = db_bytes(folder)
@@ -212,4 +219,25 @@ def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_pat
     assert r.status_code == 409
     assert r.json()["code"] == "SYNC_OUT_OF_ORDER" and r.json()["params"]["expected"] == 1
     assert tablet.sync().pending == 0  # the real client sends 1 then 2
+    tablet.close()
+
+
+def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    d1 = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 1))
+    d2 = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 2))
+    tablet.sync()
+    for d in (d1, d2):
+        assert station.act(d.id, "accept", APPRAISER).status_code == 200
+    tablet.lock()
+    tablet.sync()
+    [first, _second] = tablet.store.unapplied_inbox()
+    env = json.loads(first["envelope"])
+    env["ct"] = env["ct"][:-4] + ("AAAA" if not env["ct"].endswith("AAAA") else "BBBB")
+    tablet.store.db["inbox"].update(first["seq"], {"envelope": json.dumps(env)})
+    tablet.unlock(*INTAKE)  # must not fail because of the damaged item
+    assert tablet.store.quarantined_count() == 1
+    statuses = {tablet.get(d.id)["status"] for d in (d1, d2)}
+    assert statuses == {"received", "appraised"}  # the good item was applied
     tablet.close()

@@ -1,0 +1,191 @@
+"""A real station, an enrolled tablet served as a web app, and headless Debian Chromium.
+
+Everything runs as real subprocesses on 127.0.0.1 (see /work/shared/TESTING.md for the
+facts about driving Flet's web client): the station with ``--demo`` staff, the tablet
+app with ``python -m mobile --web``, and Chromium driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INTAKE = ("tiepnhan", "123456")
+APPRAISER = ("thamdinh", "234567")
+LEADER = ("lanhdao", "345678")
+CLERK = ("vanthu", "456789")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} not up after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@dataclass
+class Station:
+    url: str
+    data: Path
+
+    def token(self, who: tuple[str, str]) -> str:
+        r = httpx.post(
+            f"{self.url}/v1/auth/token", json={"username": who[0], "pin": who[1]}, timeout=30
+        )
+        r.raise_for_status()
+        return str(r.json()["access_token"])
+
+    def act(self, dossier_id: str, action: str, who: tuple[str, str],
+            reason: str | None = None) -> dict[str, Any]:
+        r = httpx.post(
+            f"{self.url}/v1/dossiers/{dossier_id}/actions",
+            json={"action": action, "reason": reason},
+            headers={"Authorization": f"Bearer {self.token(who)}"},
+            timeout=60,
+        )
+        assert r.status_code < 300, r.text
+        return dict(r.json())
+
+    def enroll_code(self) -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "sync_server", "admin", "--data", str(self.data),
+             "enroll-code"],
+            cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+        )
+        return out.stdout.splitlines()[0].strip()
+
+
+@dataclass
+class TabletApp:
+    url: str
+    data: Path
+
+
+@pytest.fixture(scope="module")
+def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
+    base = tmp_path_factory.mktemp("station")
+    port = free_port()
+    log = base / "station.log"
+    proc = _start(
+        ["-m", "sync_server", "serve", "--data", str(base / "data"), "--port", str(port),
+         "--demo"],
+        log,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_http(f"{url}/v1/health", proc, log)
+        yield Station(url, base / "data")
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def tablet_app(station: Station, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TabletApp]:
+    from mobile.services.tablet import TabletService
+
+    base = tmp_path_factory.mktemp("tablet")
+    data = base / "data"
+    svc = TabletService(data)
+    try:
+        svc.enroll(station.url, station.enroll_code(), "ui-test-tablet")
+    finally:
+        svc.close()
+    port = free_port()
+    log = base / "app.log"
+    proc = _start(["-m", "mobile", "--web", "--port", str(port), "--data", str(data)], log)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_http(url, proc, log)
+        yield TabletApp(url, data)
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("TAICHO_UI_SHOTS", tmp_path / "shots"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser: Any, tablet_app: TabletApp) -> Iterator[Any]:
+    """A fresh browser context on a tablet-sized viewport, non-local hosts aborted."""
+    from tests.ui.flet_driver import open_app
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = ctx.new_page()
+    try:
+        open_app(pg, tablet_app.url)
+        yield pg
+    finally:
+        ctx.close()
