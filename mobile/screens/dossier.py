@@ -24,7 +24,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                     [
                         ft.Text(row.label, size=look.print_label, color=c.muted),
                         ft.Text(row.value, size=look.print_value, weight=ft.FontWeight.BOLD,
-                                color=c.fg, selectable=True),
+                                color=c.fg),
                     ],
                     spacing=2,
                 )
@@ -77,7 +77,7 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                 "Giấy tiếp nhận",
                 [
                     text("Mã hồ sơ", look, look.print_label, color=look.c.muted),
-                    text(r.code, look, look.fs(34), bold=True, selectable=True),
+                    text(r.code, look, look.fs(34), bold=True),
                     text(f"Người được khai sinh / tiêu đề: {r.title}", look),
                     text(f"Nhận lúc: {when(r.received_at)}", look),
                     text(f"Hạn trả kết quả: {due_text(r.due_at)}", look, look.fs(24), bold=True),
@@ -117,7 +117,7 @@ def DossierScreen(state: AppState) -> ft.Control:
                    tooltip="Lưu kết quả"),
         ]
         if state.result_path:
-            result.append(text(f"Đã lưu: {state.result_path}", look, selectable=True))
+            result.append(text(f"Đã lưu: {state.result_path}", look))
     else:
         result = [text("Chưa có kết quả.", look, color=c.muted)]
     problem_box = None
@@ -130,7 +130,7 @@ def DossierScreen(state: AppState) -> ft.Control:
         [
             ft.Row([back]),
             text(title or "(không tên)", look, look.fs(28), bold=True),
-            text(f"{proc_name} · mã hồ sơ {d['code']}", look, color=c.muted, selectable=True),
+            text(f"{proc_name} · mã hồ sơ {d['code']}", look, color=c.muted),
             card(
                 "Trạng thái",
                 [

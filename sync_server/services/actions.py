@@ -50,6 +50,7 @@ def apply_action(
             )
         )
         proc = catalogue.get(d.procedure)
+        result: dict[str, Any] | None
         if action == "stamp":
             result = stamping.issue_result(db, keys, d, proc.result_template, proc.result_name.vi)
         else:

@@ -3,7 +3,6 @@ sealed to the device only when pulled (so a key rotation never strands stored it
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlite_utils import Database
@@ -77,7 +76,3 @@ def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int
         items.append(seal_envelope(ctx, payload, device.x_pub, keys.ed_sk).to_json())
     next_seq = int(rows[limit - 1]["seq"]) if more else (int(rows[-1]["seq"]) if rows else after)
     return {"items": items, "next": next_seq, "more": more}
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
