@@ -17,7 +17,7 @@ from typing import Any
 
 from mobile.services.store import TabletStore
 from shared import crypto
-from shared.errors import problem
+from shared.errors import TaiChoError, problem
 
 MAX_PIN_FAILURES = 5
 
@@ -106,11 +106,13 @@ class Keystore:
         kek = crypto.derive_pin_key(pin, kdf)
         try:
             dk = crypto.unwrap_key(kek, wrap["wrapped"], self._wrap_aad(username))
-        except Exception:
+        except TaiChoError:
             failures = int(wrap["failures"] or 0) + 1
             if failures >= MAX_PIN_FAILURES:
                 # Forget this PIN wrap: only the station (which checks the PIN and has its
-                # own lockout) can grant the data key again. Guessing offline is useless.
+                # own lockout) can grant the data key again. This stops guessing in the app;
+                # a copied database file still allows offline guessing at scrypt cost
+                # (docs/security.md), which is why PINs are 6+ digits in practice.
                 self.store.delete_wrap(username)
                 raise problem("PIN_LOCKED", "pin") from None
             self.store.set_wrap_failures(username, failures)
