@@ -98,8 +98,9 @@ async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> 
             log.exception("idle check failed")
 
 
-def make_main(data_dir: Path | None = None, config: AppConfig | None = None
-              ) -> Callable[[ft.Page], None]:
+def make_main(
+    data_dir: Path | None = None, config: AppConfig | None = None
+) -> Callable[[ft.Page], None]:
     """The ``main(page)`` handed to ``ft.run``, bound to a data folder."""
     cfg = config or load_config()
     folder = Path(data_dir) if data_dir else cfg.data_dir

@@ -25,7 +25,8 @@ def EnrollScreen(state: AppState) -> ft.Control:
             text(
                 "Quản trị viên tạo mã đăng ký một lần trên máy chủ văn phòng. "
                 "Nhập địa chỉ máy chủ và mã đó để bắt đầu.",
-                look, color=look.c.muted,
+                look,
+                color=look.c.muted,
             ),
             card(
                 "Thông tin đăng ký",
@@ -49,8 +50,14 @@ def EnrollScreen(state: AppState) -> ft.Control:
                         autocorrect=False,
                         on_submit=submit,
                     ),
-                    button("Đăng ký thiết bị", submit, look, icon=ft.Icons.APP_REGISTRATION,
-                           busy=busy, tooltip="Đăng ký thiết bị"),
+                    button(
+                        "Đăng ký thiết bị",
+                        submit,
+                        look,
+                        icon=ft.Icons.APP_REGISTRATION,
+                        busy=busy,
+                        tooltip="Đăng ký thiết bị",
+                    ),
                 ],
                 look,
             ),
@@ -118,8 +125,14 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         text_size=look.fs(22),
                         on_submit=submit,
                     ),
-                    button("Mở khoá", submit, look, icon=ft.Icons.LOCK_OPEN, busy=busy,
-                           tooltip="Mở khoá"),
+                    button(
+                        "Mở khoá",
+                        submit,
+                        look,
+                        icon=ft.Icons.LOCK_OPEN,
+                        busy=busy,
+                        tooltip="Mở khoá",
+                    ),
                 ],
                 look,
             ),

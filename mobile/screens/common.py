@@ -17,8 +17,15 @@ def look_of(state: AppState) -> Look:
     return Look(large_text=state.large_text, high_contrast=state.high_contrast)
 
 
-def text(value: str, look: Look, size: int | None = None, *, bold: bool = False,
-         color: str | None = None, selectable: bool = False) -> ft.Text:
+def text(
+    value: str,
+    look: Look,
+    size: int | None = None,
+    *,
+    bold: bool = False,
+    color: str | None = None,
+    selectable: bool = False,
+) -> ft.Text:
     return ft.Text(
         value,
         size=size or look.body,
@@ -42,18 +49,24 @@ def button(
 ) -> ft.Control:
     """A big touch target (≥ 56 px tall). While ``busy`` it shows a ring and ignores taps."""
     c = look.c
-    content: ft.Control = ft.Row(
-        [
-            ft.ProgressRing(
-                width=look.fs(20), height=look.fs(20), stroke_width=3,
-                color=c.on_primary if primary else c.primary,
-                semantics_label="Đang xử lý",
-            ),
-            ft.Text(label, size=look.fs(19)),
-        ],
-        tight=True,
-        spacing=12,
-    ) if busy else ft.Text(label, size=look.fs(19))
+    content: ft.Control = (
+        ft.Row(
+            [
+                ft.ProgressRing(
+                    width=look.fs(20),
+                    height=look.fs(20),
+                    stroke_width=3,
+                    color=c.on_primary if primary else c.primary,
+                    semantics_label="Đang xử lý",
+                ),
+                ft.Text(label, size=look.fs(19)),
+            ],
+            tight=True,
+            spacing=12,
+        )
+        if busy
+        else ft.Text(label, size=look.fs(19))
+    )
     style = ft.ButtonStyle(
         padding=ft.Padding.symmetric(horizontal=24, vertical=12),
         shape=ft.RoundedRectangleBorder(radius=10),
@@ -95,10 +108,18 @@ def banner(state: AppState, look: Look) -> ft.Control | None:
     return ft.Container(
         content=ft.Row(
             [
-                ft.Icon(ft.Icons.INFO_OUTLINE if state.banner_ok else ft.Icons.ERROR_OUTLINE,
-                        color=color, size=look.fs(26)),
-                ft.Text(state.banner, size=look.body, color=color, expand=True,
-                        weight=ft.FontWeight.W_600),
+                ft.Icon(
+                    ft.Icons.INFO_OUTLINE if state.banner_ok else ft.Icons.ERROR_OUTLINE,
+                    color=color,
+                    size=look.fs(26),
+                ),
+                ft.Text(
+                    state.banner,
+                    size=look.body,
+                    color=color,
+                    expand=True,
+                    weight=ft.FontWeight.W_600,
+                ),
                 ft.TextButton("Đóng", on_click=state.dismiss_banner, tooltip="Đóng thông báo"),
             ],
             spacing=12,
@@ -116,8 +137,11 @@ def _toggle(label: str, on: bool, on_click: Callable[..., Any], look: Look, tip:
     return ft.TextButton(
         content=ft.Row(
             [
-                ft.Icon(ft.Icons.CHECK_BOX if on else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
-                        color=c.bar_fg, size=look.fs(22)),
+                ft.Icon(
+                    ft.Icons.CHECK_BOX if on else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
+                    color=c.bar_fg,
+                    size=look.fs(22),
+                ),
                 ft.Text(label, color=c.bar_fg, size=look.fs(17)),
             ],
             tight=True,
@@ -140,18 +164,31 @@ def top_bar(state: AppState, look: Look) -> ft.Control:
             role = state.user.role
         who = f"{state.user.full_name or state.user.username} · {role}"
     actions: list[ft.Control] = [
-        _toggle("Chữ lớn", state.large_text, state.toggle_large_text, look,
-                "Chữ lớn (phóng to chữ 1,3 lần)"),
-        _toggle("Tương phản cao", state.high_contrast, state.toggle_high_contrast, look,
-                "Tương phản cao (đen trên trắng)"),
+        _toggle(
+            "Chữ lớn",
+            state.large_text,
+            state.toggle_large_text,
+            look,
+            "Chữ lớn (phóng to chữ 1,3 lần)",
+        ),
+        _toggle(
+            "Tương phản cao",
+            state.high_contrast,
+            state.toggle_high_contrast,
+            look,
+            "Tương phản cao (đen trên trắng)",
+        ),
     ]
     if state.user:
         actions.append(
             ft.TextButton(
                 content=ft.Row(
-                    [ft.Icon(ft.Icons.LOCK, color=c.bar_fg, size=look.fs(22)),
-                     ft.Text("Khoá máy", color=c.bar_fg, size=look.fs(17))],
-                    tight=True, spacing=6,
+                    [
+                        ft.Icon(ft.Icons.LOCK, color=c.bar_fg, size=look.fs(22)),
+                        ft.Text("Khoá máy", color=c.bar_fg, size=look.fs(17)),
+                    ],
+                    tight=True,
+                    spacing=6,
                 ),
                 on_click=lambda: state.lock(),
                 tooltip="Khoá máy",
@@ -183,22 +220,37 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
         pending += f" · chờ mở: {s.inbox_waiting}"
     last = f"Đồng bộ lần cuối: {when(s.last_sync_at)}" if s.last_sync_at else "Chưa đồng bộ lần nào"
     parts: list[ft.Control] = [
-        ft.Icon(ft.Icons.CLOUD_DONE if not s.pending else ft.Icons.CLOUD_UPLOAD,
-                color=c.ok if not s.pending else c.warn, size=look.fs(26)),
+        ft.Icon(
+            ft.Icons.CLOUD_DONE if not s.pending else ft.Icons.CLOUD_UPLOAD,
+            color=c.ok if not s.pending else c.warn,
+            size=look.fs(26),
+        ),
         ft.Text(pending, size=look.body, weight=ft.FontWeight.BOLD, color=c.fg),
         ft.Text(last, size=look.body, color=c.muted),
     ]
     if s.last_error:
         parts.append(
-            ft.Text(f"Lỗi: {s.last_error}", size=look.body, color=c.error, expand=True,
-                    weight=ft.FontWeight.W_600)
+            ft.Text(
+                f"Lỗi: {s.last_error}",
+                size=look.body,
+                color=c.error,
+                expand=True,
+                weight=ft.FontWeight.W_600,
+            )
         )
     else:
         parts.append(ft.Container(expand=True))
     parts.append(
-        button("Đồng bộ", state.run_sync, look, icon=ft.Icons.SYNC, primary=False,
-               busy=state.busy == "sync", disabled=bool(state.busy) and state.busy != "sync",
-               tooltip="Đồng bộ với máy chủ văn phòng")
+        button(
+            "Đồng bộ",
+            state.run_sync,
+            look,
+            icon=ft.Icons.SYNC,
+            primary=False,
+            busy=state.busy == "sync",
+            disabled=bool(state.busy) and state.busy != "sync",
+            tooltip="Đồng bộ với máy chủ văn phòng",
+        )
     )
     return ft.Container(
         content=ft.Row(parts, spacing=16, vertical_alignment=ft.CrossAxisAlignment.CENTER),

@@ -23,8 +23,9 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                 ft.Column(
                     [
                         ft.Text(row.label, size=look.print_label, color=c.muted),
-                        ft.Text(row.value, size=look.print_value, weight=ft.FontWeight.BOLD,
-                                color=c.fg),
+                        ft.Text(
+                            row.value, size=look.print_value, weight=ft.FontWeight.BOLD, color=c.fg
+                        ),
                     ],
                     spacing=2,
                 )
@@ -32,8 +33,15 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
         blocks.append(
             ft.Container(
                 content=ft.Column(
-                    [ft.Text(section.title.upper(), size=look.print_label,
-                             weight=ft.FontWeight.BOLD, color=c.primary), *rows],
+                    [
+                        ft.Text(
+                            section.title.upper(),
+                            size=look.print_label,
+                            weight=ft.FontWeight.BOLD,
+                            color=c.primary,
+                        ),
+                        *rows,
+                    ],
                     spacing=14,
                 ),
                 bgcolor="#FFFFFF",
@@ -44,17 +52,33 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
         )
     return page_body(
         [
-            ft.Text("Xin ông/bà đọc lại thông tin", size=look.fs(32),
-                    weight=ft.FontWeight.BOLD, color=c.fg),
+            ft.Text(
+                "Xin ông/bà đọc lại thông tin",
+                size=look.fs(32),
+                weight=ft.FontWeight.BOLD,
+                color=c.fg,
+            ),
             ft.Text(form.procedure.name.get(form.lang), size=look.print_label, color=c.muted),
             *blocks,
             ft.Row(
                 [
-                    button("Sửa lại", state.back_to_form, look, primary=False,
-                           icon=ft.Icons.EDIT, tooltip="Sửa lại"),
+                    button(
+                        "Sửa lại",
+                        state.back_to_form,
+                        look,
+                        primary=False,
+                        icon=ft.Icons.EDIT,
+                        tooltip="Sửa lại",
+                    ),
                     ft.Container(expand=True),
-                    button("Lưu – tiếp nhận hồ sơ", state.save, look, icon=ft.Icons.SAVE,
-                           busy=state.busy == "intake", tooltip="Lưu – tiếp nhận hồ sơ"),
+                    button(
+                        "Lưu – tiếp nhận hồ sơ",
+                        state.save,
+                        look,
+                        icon=ft.Icons.SAVE,
+                        busy=state.busy == "intake",
+                        tooltip="Lưu – tiếp nhận hồ sơ",
+                    ),
                 ]
             ),
         ]
@@ -70,8 +94,10 @@ def ReceiptScreen(state: AppState) -> ft.Control:
     return page_body(
         [
             ft.Row(
-                [ft.Icon(ft.Icons.CHECK_CIRCLE, color=look.c.ok, size=look.fs(44)),
-                 text("Đã tiếp nhận hồ sơ", look, look.fs(30), bold=True, color=look.c.ok)]
+                [
+                    ft.Icon(ft.Icons.CHECK_CIRCLE, color=look.c.ok, size=look.fs(44)),
+                    text("Đã tiếp nhận hồ sơ", look, look.fs(30), bold=True, color=look.c.ok),
+                ]
             ),
             card(
                 "Giấy tiếp nhận",
@@ -85,8 +111,13 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                 ],
                 look,
             ),
-            button("Về trang chính", lambda: state.go(ROUTE_HOME), look, icon=ft.Icons.HOME,
-                   tooltip="Về trang chính"),
+            button(
+                "Về trang chính",
+                lambda: state.go(ROUTE_HOME),
+                look,
+                icon=ft.Icons.HOME,
+                tooltip="Về trang chính",
+            ),
         ],
         max_width=800,
     )
@@ -97,8 +128,14 @@ def DossierScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     c = look.c
     d = state.detail
-    back = button("Quay lại", lambda: state.go(ROUTE_HOME), look, primary=False,
-                  icon=ft.Icons.ARROW_BACK, tooltip="Quay lại danh sách")
+    back = button(
+        "Quay lại",
+        lambda: state.go(ROUTE_HOME),
+        look,
+        primary=False,
+        icon=ft.Icons.ARROW_BACK,
+        tooltip="Quay lại danh sách",
+    )
     if not d or "code" not in d:
         return page_body([back])
     try:
@@ -112,9 +149,14 @@ def DossierScreen(state: AppState) -> ft.Control:
     if d.get("has_result"):
         result = [
             text(state.result_info, look, bold=True, color=c.ok),
-            button("Lưu kết quả (PDF) vào thư mục dữ liệu", state.save_result, look,
-                   icon=ft.Icons.PICTURE_AS_PDF, busy=state.busy == "result",
-                   tooltip="Lưu kết quả"),
+            button(
+                "Lưu kết quả (PDF) vào thư mục dữ liệu",
+                state.save_result,
+                look,
+                icon=ft.Icons.PICTURE_AS_PDF,
+                busy=state.busy == "result",
+                tooltip="Lưu kết quả",
+            ),
         ]
         if state.result_path:
             result.append(text(f"Đã lưu: {state.result_path}", look))
@@ -124,7 +166,9 @@ def DossierScreen(state: AppState) -> ft.Control:
     if d.get("sync_problem"):
         problem_box = text(
             f"Máy chủ không nhận hồ sơ này: {d['sync_problem'].get('message', '')}",
-            look, bold=True, color=c.error,
+            look,
+            bold=True,
+            color=c.error,
         )
     return page_body(
         [
@@ -134,13 +178,13 @@ def DossierScreen(state: AppState) -> ft.Control:
             card(
                 "Trạng thái",
                 [
-                    text(status_label(d["status"]), look, look.fs(26), bold=True,
-                         color=c.primary),
+                    text(status_label(d["status"]), look, look.fs(26), bold=True, color=c.primary),
                     text(f"Hạn trả: {due_text(d.get('due_at'))}", look),
                     problem_box,
-                ] if problem_box else [
-                    text(status_label(d["status"]), look, look.fs(26), bold=True,
-                         color=c.primary),
+                ]
+                if problem_box
+                else [
+                    text(status_label(d["status"]), look, look.fs(26), bold=True, color=c.primary),
                     text(f"Hạn trả: {due_text(d.get('due_at'))}", look),
                 ],
                 look,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import flet as ft
 
 from mobile.screens.common import button, card, look_of, page_body, text
@@ -41,9 +39,6 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
     err = form.errors.get(f.id)
     value = form.value(f.id)
 
-    def on_text(e: ft.Event[Any]) -> None:
-        state.set_field(f.id, e.control.value)
-
     if kind == "switch":
         return ft.Column(
             [
@@ -60,8 +55,12 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
         )
     if kind == "radio":
         parts: list[ft.Control] = [
-            ft.Text(_label(form, f), size=look.body, weight=ft.FontWeight.W_600,
-                    color=look.c.error if err else look.c.fg),
+            ft.Text(
+                _label(form, f),
+                size=look.body,
+                weight=ft.FontWeight.W_600,
+                color=look.c.error if err else look.c.fg,
+            ),
             ft.RadioGroup(
                 content=ft.Row(
                     [
@@ -89,8 +88,9 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
         return ft.Dropdown(
             label=_label(form, f),
             value=value or None,
-            options=[ft.DropdownOption(key=ch.value, text=ch.label.get(form.lang))
-                     for ch in f.choices],
+            options=[
+                ft.DropdownOption(key=ch.value, text=ch.label.get(form.lang)) for ch in f.choices
+            ],
             on_select=lambda e: state.set_field(f.id, e.control.value),
             error_text=err,
             helper_text=_help(form, f),
@@ -110,14 +110,26 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
             text_size=look.body,
             key=f.id,
         )
+    return TextInput(state, form, f, look, kind, key=f"input-{f.id}")
+
+
+@ft.component
+def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str) -> ft.Control:
+    """A text-like field. Its ``value`` is what it held when it appeared, not the live
+    value: echoing every keystroke back to the client races with fast typing (a late
+    echo overwrites newer text), so the field stays the source of what is typed and
+    ``on_change`` reports it to the state.
+    """
+    shown, _ = ft.use_state(lambda: str(form.value(f.id) or ""))
+    err = form.errors.get(f.id)
     helper = _help(form, f)
     if kind == "date":
         words = form.words_for(f.id)
         helper = f"Bằng chữ: {words}" if words else (helper or "Nhập dd/mm/yyyy")
     return ft.TextField(
         label=_label(form, f),
-        value=str(value or ""),
-        on_change=on_text,
+        value=shown,
+        on_change=lambda e: state.set_field(f.id, e.control.value),
         keyboard_type=(
             ft.KeyboardType.MULTILINE
             if f.multiline
@@ -126,14 +138,12 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
         multiline=f.multiline,
         min_lines=2 if f.multiline else None,
         max_lines=4 if f.multiline else 1,
-        hint_text="dd/mm/yyyy" if kind == "date" else None,
         helper=helper,
         error=err,
         error_max_lines=3,
         helper_max_lines=3,
         text_size=look.body,
         max_length=12 if f.type == "cccd" else None,
-        key=f.id,
     )
 
 
@@ -143,14 +153,18 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
     sections: list[ft.Control] = []
     for section, fields in form.sections():
         sections.append(
-            card(section.title.get(form.lang),
-                 [field_control(state, form, f, look) for f in fields], look)
+            card(
+                section.title.get(form.lang),
+                [field_control(state, form, f, look) for f in fields],
+                look,
+            )
         )
     summary = None
     if form.summary:
         summary = ft.Container(
-            content=ft.Text(form.summary, color=look.c.error, size=look.body,
-                            weight=ft.FontWeight.BOLD),
+            content=ft.Text(
+                form.summary, color=look.c.error, size=look.body, weight=ft.FontWeight.BOLD
+            ),
             border=ft.Border.all(look.border_width + 1, look.c.error),
             border_radius=10,
             padding=ft.Padding.all(14),
@@ -158,11 +172,23 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
         )
     actions = ft.Row(
         [
-            button("Quay lại", lambda: state.go(ROUTE_PICK), look, primary=False,
-                   icon=ft.Icons.ARROW_BACK, tooltip="Quay lại chọn thủ tục"),
+            button(
+                "Quay lại",
+                lambda: state.go(ROUTE_PICK),
+                look,
+                primary=False,
+                icon=ft.Icons.ARROW_BACK,
+                tooltip="Quay lại chọn thủ tục",
+            ),
             ft.Container(expand=True),
-            button("Xem trước", state.preview, look, icon=ft.Icons.VISIBILITY,
-                   busy=state.busy == "check", tooltip="Xem trước"),
+            button(
+                "Xem trước",
+                state.preview,
+                look,
+                icon=ft.Icons.VISIBILITY,
+                busy=state.busy == "check",
+                tooltip="Xem trước",
+            ),
         ]
     )
     return page_body(
@@ -175,4 +201,3 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             actions,
         ]
     )
-

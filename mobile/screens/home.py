@@ -18,21 +18,30 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
             [
                 ft.Column(
                     [
-                        ft.Text(d.title or "(không tên)", size=look.fs(21),
-                                weight=ft.FontWeight.BOLD, color=c.fg),
-                        ft.Text(f"{d.code} · nhận lúc {when(d.received_at, with_date=False)}",
-                                size=look.small, color=c.muted),
+                        ft.Text(
+                            d.title or "(không tên)",
+                            size=look.fs(21),
+                            weight=ft.FontWeight.BOLD,
+                            color=c.fg,
+                        ),
+                        ft.Text(
+                            f"{d.code} · nhận lúc {when(d.received_at, with_date=False)}",
+                            size=look.small,
+                            color=c.muted,
+                        ),
                     ],
                     spacing=2,
                     expand=True,
                 ),
                 ft.Column(
                     [
-                        ft.Text(status_label(d.status), size=look.body,
-                                weight=ft.FontWeight.W_600,
-                                color=c.ok if d.has_result else c.primary),
-                        ft.Text(f"Hạn trả: {due_text(d.due_at)}", size=look.small,
-                                color=c.muted),
+                        ft.Text(
+                            status_label(d.status),
+                            size=look.body,
+                            weight=ft.FontWeight.W_600,
+                            color=c.ok if d.has_result else c.primary,
+                        ),
+                        ft.Text(f"Hạn trả: {due_text(d.due_at)}", size=look.small, color=c.muted),
                     ],
                     spacing=2,
                     horizontal_alignment=ft.CrossAxisAlignment.END,
@@ -63,8 +72,13 @@ def HomeScreen(state: AppState) -> ft.Control:
                 [
                     text(f"Hồ sơ hôm nay ({len(state.dossiers)})", look, look.title, bold=True),
                     ft.Container(expand=True),
-                    button("Hồ sơ mới", lambda: state.go("new"), look, icon=ft.Icons.ADD,
-                           tooltip="Hồ sơ mới"),
+                    button(
+                        "Hồ sơ mới",
+                        lambda: state.go("new"),
+                        look,
+                        icon=ft.Icons.ADD,
+                        tooltip="Hồ sơ mới",
+                    ),
                 ],
             ),
             *items,
@@ -78,7 +92,8 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
     rows: list[ft.Control] = []
     for p in state.service.procedures():
         limit = (
-            "trả trong ngày" if p.time_limit_working_days == 0
+            "trả trong ngày"
+            if p.time_limit_working_days == 0
             else f"{p.time_limit_working_days} ngày làm việc"
         )
         fee = "miễn phí" if p.fee_vnd == 0 else f"{p.fee_vnd:,} đồng".replace(",", ".")
@@ -86,10 +101,19 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
             card(
                 p.name.vi,
                 [
-                    text(f"Mã thủ tục {p.code} · {limit} · {fee}", look, look.small,
-                         color=look.c.muted),
-                    button(f"Chọn: {p.name.vi}", lambda _, code=p.code: state.new_dossier(code),
-                           look, icon=ft.Icons.DESCRIPTION, tooltip=p.name.vi),
+                    text(
+                        f"Mã thủ tục {p.code} · {limit} · {fee}",
+                        look,
+                        look.small,
+                        color=look.c.muted,
+                    ),
+                    button(
+                        f"Chọn: {p.name.vi}",
+                        lambda _, code=p.code: state.new_dossier(code),
+                        look,
+                        icon=ft.Icons.DESCRIPTION,
+                        tooltip=p.name.vi,
+                    ),
                 ],
                 look,
             )
@@ -100,8 +124,14 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
                 [
                     text("Chọn thủ tục", look, look.title, bold=True, color=None),
                     ft.Container(expand=True),
-                    button("Quay lại", lambda: state.go(ROUTE_HOME), look, primary=False,
-                           icon=ft.Icons.ARROW_BACK, tooltip="Quay lại"),
+                    button(
+                        "Quay lại",
+                        lambda: state.go(ROUTE_HOME),
+                        look,
+                        primary=False,
+                        icon=ft.Icons.ARROW_BACK,
+                        tooltip="Quay lại",
+                    ),
                 ]
             ),
             *rows,

@@ -364,9 +364,11 @@ class AppState:
         except TaiChoError as err:
             if err.code == "DOSSIER_INVALID":
                 # The station-side rules changed under us: back to the form, values kept.
-                form.apply_check(self.backend.call(
-                    self.service.check, form.procedure.code, form.values_for_check()
-                ))
+                form.apply_check(
+                    self.backend.call(
+                        self.service.check, form.procedure.code, form.values_for_check()
+                    )
+                )
                 self.route = ROUTE_FORM
             self._fail(err)
             return False

@@ -89,8 +89,9 @@ class Station:
         r.raise_for_status()
         return str(r.json()["access_token"])
 
-    def act(self, dossier_id: str, action: str, who: tuple[str, str],
-            reason: str | None = None) -> dict[str, Any]:
+    def act(
+        self, dossier_id: str, action: str, who: tuple[str, str], reason: str | None = None
+    ) -> dict[str, Any]:
         r = httpx.post(
             f"{self.url}/v1/dossiers/{dossier_id}/actions",
             json={"action": action, "reason": reason},
@@ -102,9 +103,12 @@ class Station:
 
     def enroll_code(self) -> str:
         out = subprocess.run(
-            [sys.executable, "-m", "sync_server", "admin", "--data", str(self.data),
-             "enroll-code"],
-            cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+            [sys.executable, "-m", "sync_server", "admin", "--data", str(self.data), "enroll-code"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         )
         return out.stdout.splitlines()[0].strip()
 
@@ -121,8 +125,7 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
     port = free_port()
     log = base / "station.log"
     proc = _start(
-        ["-m", "sync_server", "serve", "--data", str(base / "data"), "--port", str(port),
-         "--demo"],
+        ["-m", "sync_server", "serve", "--data", str(base / "data"), "--port", str(port), "--demo"],
         log,
     )
     try:
@@ -170,8 +173,8 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("TAICHO_UI_SHOTS", tmp_path / "shots"))
+def shots(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    folder = Path(os.environ.get("TAICHO_UI_SHOTS", tmp_path / "shots")) / request.node.name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder

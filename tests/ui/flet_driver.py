@@ -11,7 +11,8 @@ LOCAL = ("http://127.0.0.1", "http://localhost")
 
 _ALL_TEXT_JS = """() => {
   const out = [];
-  for (const el of document.querySelectorAll('flt-semantics, flt-semantics *, [aria-label], [role]')) {
+  const sel = 'flt-semantics, flt-semantics *, [aria-label], [role]';
+  for (const el of document.querySelectorAll(sel)) {
     const l = el.getAttribute('aria-label');
     if (l) out.push(l);
     if (el.childElementCount === 0 && el.textContent) out.push(el.textContent);
@@ -30,8 +31,7 @@ def open_app(page: Any, url: str, timeout: float = 60) -> None:
         lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort(),
     )
     page.goto(url)
-    page.wait_for_selector("flt-semantics-placeholder", state="attached",
-                           timeout=timeout * 1000)
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=timeout * 1000)
     page.locator("flt-semantics-placeholder").evaluate("el => el.click()")
     page.wait_for_selector("flt-semantics", state="attached", timeout=timeout * 1000)
 
@@ -46,7 +46,7 @@ def wait_text(page: Any, needle: str | re.Pattern[str], timeout: float = 30) -> 
     text = ""
     while time.monotonic() < deadline:
         text = all_text(page)
-        if (needle.search(text) if isinstance(needle, re.Pattern) else needle in text):
+        if needle.search(text) if isinstance(needle, re.Pattern) else needle in text:
             return text
         time.sleep(0.2)
     raise AssertionError(f"{needle!r} not shown within {timeout}s; visible text:\n{text}")
@@ -78,8 +78,7 @@ def textbox(page: Any, label: str) -> Any:
     return page.get_by_role("textbox", name=pattern).first
 
 
-def fill(page: Any, label: str, value: str, timeout: float = 20) -> None:
-    """Focus a field first, then fill it (filling an unfocused field is sometimes lost)."""
+def _fill_once(page: Any, label: str, value: str, timeout: float) -> None:
     box = textbox(page, label)
     box.wait_for(state="attached", timeout=timeout * 1000)
     box.scroll_into_view_if_needed(timeout=timeout * 1000)
@@ -93,7 +92,28 @@ def fill(page: Any, label: str, value: str, timeout: float = 20) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"field {label!r} would not take focus")
         time.sleep(0.2)
+    time.sleep(0.3)  # let Flutter attach its text-editing strategy to the focused input
     el.fill(value)
+
+
+def fill(page: Any, label: str, value: str, timeout: float = 20, attempts: int = 3) -> None:
+    """Focus a field first, then fill it, then check the value stuck.
+
+    Filling an unfocused field is sometimes lost (TESTING.md); here a fill made right
+    after the previous field's round trip is also occasionally lost (the semantics
+    input is rebuilt), so the value is read back from a fresh lookup and retried.
+    """
+    for _ in range(attempts):
+        _fill_once(page, label, value, timeout)
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            try:
+                if textbox(page, label).input_value(timeout=1000) == value:
+                    return
+            except Exception:  # the node may be rebuilt meanwhile
+                pass
+            time.sleep(0.15)
+    raise AssertionError(f"field {label!r} did not keep {value!r}")
 
 
 def settled_screenshot(page: Any, path: Path, timeout: float = 15) -> Path:

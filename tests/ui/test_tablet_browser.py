@@ -71,6 +71,33 @@ def _station_id(station: Station, code: str) -> str:
     raise AssertionError(f"{code} not at the station: {r.text[:500]}")
 
 
+def _preview_refilling_lost_fields(page: Any, values: dict[str, Any], rounds: int = 3) -> None:
+    """Press "Xem trước"; refill any text field whose programmatic fill was lost.
+
+    Known gap (see the report): an instant Playwright ``fill`` right after the previous
+    field's round trip is occasionally dropped by the Flutter web client (~1 field in
+    50); a person typing is not affected in our tries. Each refill is logged.
+    """
+    by_label = dict(TEXT_FIELDS)
+    for _ in range(rounds):
+        fd.click(page, "Xem trước")
+        try:
+            fd.wait_text(page, "Xin ông/bà đọc lại thông tin", timeout=8)
+            return
+        except AssertionError:
+            pass
+        lost = [
+            line.removeprefix("Vui lòng nhập ").removesuffix(".")
+            for line in fd.all_text(page).splitlines()
+            if line.startswith("Vui lòng nhập ")
+        ]
+        assert lost and all(x in by_label for x in lost), lost
+        for label in lost:
+            print(f"refilling lost field {label!r}")
+            fd.fill(page, label, _typed(by_label[label], values[by_label[label]]))
+    raise AssertionError("the preview never opened")
+
+
 @pytest.mark.timeout(300)
 def test_birth_registration_from_tablet_to_stamped_result(
     page: Any, station: Station, tablet_app: TabletApp, shots: Path
@@ -116,22 +143,22 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.settled_screenshot(page, shots / "03-form-filled.png")
 
     # 4. large-print preview
-    fd.click(page, "Xem trước")
-    fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
+    _preview_refilling_lost_fields(page, values)
     text = fd.wait_text(page, child)
     assert "Mẹ" in text and "Ngày sinh bằng chữ" in text
     fd.settled_screenshot(page, shots / "04-preview.png")
-    fd.click(page, "Chữ lớn (phóng to chữ 1,3 lần)")
-    fd.click(page, "Tương phản cao (đen trên trắng)")
+    fd.click(page, "Chữ lớn")
+    fd.click(page, "Tương phản cao")
     fd.settled_screenshot(page, shots / "05-preview-large-contrast.png")
-    fd.click(page, "Chữ lớn (phóng to chữ 1,3 lần)")
-    fd.click(page, "Tương phản cao (đen trên trắng)")
+    fd.click(page, "Chữ lớn")
+    fd.click(page, "Tương phản cao")
 
     # "Sửa lại" keeps every value; back to the preview
     fd.click(page, "Sửa lại")
-    fd.wait_text(page, values["mother_full_name"])
+    fd.wait_text(page, "Các ô có dấu * là bắt buộc.")
     fd.click(page, "Xem trước")
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
+    fd.wait_text(page, values["mother_full_name"])
 
     # 5. save → receipt with the dossier code and the due time
     fd.click(page, "Lưu – tiếp nhận hồ sơ")
@@ -146,7 +173,7 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.wait_text(page, "Chờ gửi: 1")
 
     # 6. sync → nothing pending
-    fd.click(page, "Đồng bộ với máy chủ văn phòng")
+    fd.click(page, "Đồng bộ")
     fd.wait_text(page, "Chờ gửi: 0")
     fd.wait_text(page, "Đã đồng bộ")
 
@@ -157,7 +184,7 @@ def test_birth_registration_from_tablet_to_stamped_result(
     station.act(dossier_id, "stamp", CLERK)
 
     # 8. sync again → stamped, result available
-    fd.click(page, "Đồng bộ với máy chủ văn phòng")
+    fd.click(page, "Đồng bộ")
     fd.wait_text(page, re.compile(r"Đã đồng bộ: gửi 0, nhận [1-9]"))
     fd.wait_text(page, "Đã đóng dấu – chờ trả")
     fd.settled_screenshot(page, shots / "07-home-stamped.png")
