@@ -12,9 +12,9 @@ $PY -m ruff check .
 $PY -m ruff format --check .
 echo "== mypy (shared/)"
 $PY -m mypy
-echo "== pytest"
-$PY -m pytest "$@"
 echo "== crypto core on cryptography 43.0.1 (tablet build)"
 bash scripts/test-crypto-compat.sh
 echo "== benchmark smoke"
 $PY bench/sync_throughput.py --dossiers 5 --smoke
+echo "== pytest"
+$PY -m pytest "$@"
