@@ -80,8 +80,15 @@ def button(
         disabled=disabled,
         height=look.touch,
         style=style,
-        tooltip=tooltip,
+        tooltip=tooltip or label,
         expand=expand,
+    )
+
+
+def back_button(on_click: Callable[..., Any], look: Look, tooltip: str = "Quay lại") -> ft.Control:
+    """The one "Quay lại" button every screen uses, so it looks and reads the same."""
+    return button(
+        "Quay lại", on_click, look, primary=False, icon=ft.Icons.ARROW_BACK, tooltip=tooltip
     )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile.screens.common import button, card, look_of, page_body, text
+from mobile.screens.common import back_button, button, card, look_of, page_body, text
 from mobile.state.app import ROUTE_HOME, AppState
 from mobile.state.fmt import due_text, history_line, status_label, when
 from mobile.state.form import FormState
+from shared.errors import TaiChoError
 
 
 @ft.component
@@ -68,7 +69,6 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                         look,
                         primary=False,
                         icon=ft.Icons.EDIT,
-                        tooltip="Sửa lại",
                     ),
                     ft.Container(expand=True),
                     button(
@@ -77,7 +77,6 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                         look,
                         icon=ft.Icons.SAVE,
                         busy=state.busy == "intake",
-                        tooltip="Lưu – tiếp nhận hồ sơ",
                     ),
                 ]
             ),
@@ -116,7 +115,6 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                 lambda: state.go(ROUTE_HOME),
                 look,
                 icon=ft.Icons.HOME,
-                tooltip="Về trang chính",
             ),
         ],
         max_width=800,
@@ -128,21 +126,14 @@ def DossierScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     c = look.c
     d = state.detail
-    back = button(
-        "Quay lại",
-        lambda: state.go(ROUTE_HOME),
-        look,
-        primary=False,
-        icon=ft.Icons.ARROW_BACK,
-        tooltip="Quay lại danh sách",
-    )
+    back = back_button(lambda: state.go(ROUTE_HOME), look, "Quay lại danh sách")
     if not d or "code" not in d:
         return page_body([back])
     try:
         proc = state.service.procedure(d["procedure"])
         title = str(d["values"].get(proc.title_field, ""))
         proc_name = proc.name.vi
-    except Exception:
+    except TaiChoError:  # a procedure this app version does not know
         title, proc_name = "", d.get("procedure", "")
     history = [text(history_line(h), look, look.small) for h in d.get("history", [])]
     result: list[ft.Control] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile.screens.common import button, card, look_of, page_body, text
+from mobile.screens.common import back_button, button, card, look_of, page_body, text
 from mobile.state.app import ROUTE_PICK, AppState
 from mobile.state.form import FormState, field_kind
 from mobile.theme import Look
@@ -172,14 +172,7 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
         )
     actions = ft.Row(
         [
-            button(
-                "Quay lại",
-                lambda: state.go(ROUTE_PICK),
-                look,
-                primary=False,
-                icon=ft.Icons.ARROW_BACK,
-                tooltip="Quay lại chọn thủ tục",
-            ),
+            back_button(lambda: state.go(ROUTE_PICK), look, "Quay lại chọn thủ tục"),
             ft.Container(expand=True),
             button(
                 "Xem trước",
@@ -187,7 +180,6 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
                 look,
                 icon=ft.Icons.VISIBILITY,
                 busy=state.busy == "check",
-                tooltip="Xem trước",
             ),
         ]
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile.screens.common import button, card, look_of, page_body, text
+from mobile.screens.common import back_button, button, card, look_of, page_body, text
 from mobile.state.app import ROUTE_HOME, AppState
 from mobile.state.fmt import due_text, status_label, when
 from shared.model import DossierSummary
@@ -77,7 +77,6 @@ def HomeScreen(state: AppState) -> ft.Control:
                         lambda: state.go("new"),
                         look,
                         icon=ft.Icons.ADD,
-                        tooltip="Hồ sơ mới",
                     ),
                 ],
             ),
@@ -124,14 +123,7 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
                 [
                     text("Chọn thủ tục", look, look.title, bold=True, color=None),
                     ft.Container(expand=True),
-                    button(
-                        "Quay lại",
-                        lambda: state.go(ROUTE_HOME),
-                        look,
-                        primary=False,
-                        icon=ft.Icons.ARROW_BACK,
-                        tooltip="Quay lại",
-                    ),
+                    back_button(lambda: state.go(ROUTE_HOME), look),
                 ]
             ),
             *rows,

@@ -1,6 +1,6 @@
 """Observable app state of the tablet UI (no Flet controls, no SQL, no crypto)."""
 
-from mobile.state.app import AppState, Backend, SyncView, UserView
+from mobile.state.app import AppState, Backend, SyncView
 from mobile.state.form import FormState, PreviewRow, PreviewSection, field_kind
 
 __all__ = [
@@ -10,6 +10,5 @@ __all__ = [
     "PreviewRow",
     "PreviewSection",
     "SyncView",
-    "UserView",
     "field_kind",
 ]

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import flet as ft
 
 from mobile.config import AppConfig
+from mobile.services.keystore import Session
 from mobile.services.tablet import TabletService
 from mobile.state.fmt import size_text
 from mobile.state.form import FormState
@@ -74,11 +75,9 @@ class SyncView:
     station_url: str = ""
 
 
-@dataclass(frozen=True)
-class UserView:
-    username: str
-    role: str
-    full_name: str
+def _required(field_id: str, label: str) -> str:
+    """The catalogue's FIELD_REQUIRED text for the app's own (non-procedure) inputs."""
+    return problem("FIELD_REQUIRED", field_id, label=label).message("vi")
 
 
 def _message(err: BaseException) -> str:
@@ -100,7 +99,7 @@ class AppState:
     enrolled: bool = False
     unit_name: str = ""
     known_users: list[str] = field(default_factory=list)
-    user: UserView | None = None
+    user: Session | None = None
     field_errors: dict[str, str] = field(default_factory=dict)  # enroll/unlock inputs
     sync: SyncView = field(default_factory=SyncView)
     dossiers: list[DossierSummary] = field(default_factory=list)
@@ -186,9 +185,9 @@ class AppState:
         self.touch()
         errors = {}
         if not url.strip():
-            errors["url"] = "Vui lòng nhập địa chỉ máy chủ văn phòng."
+            errors["url"] = _required("url", "địa chỉ máy chủ văn phòng")
         if not code.strip():
-            errors["code"] = "Vui lòng nhập mã đăng ký thiết bị."
+            errors["code"] = _required("code", "mã đăng ký thiết bị")
         self.field_errors = errors
         if errors:
             return False
@@ -222,10 +221,10 @@ class AppState:
         self.touch()
         username = username.strip()
         if not username:
-            self.field_errors = {"username": "Vui lòng nhập tên đăng nhập."}
+            self.field_errors = {"username": _required("username", "tên đăng nhập")}
             return False
         if not pin:
-            self.field_errors = {"pin": "Vui lòng nhập mã PIN."}
+            self.field_errors = {"pin": _required("pin", "mã PIN")}
             return False
         self.field_errors = {}
         self.banner = ""
@@ -238,7 +237,7 @@ class AppState:
             return False
         finally:
             self.busy = ""
-        self.user = UserView(session.username, session.role, session.full_name)
+        self.user = session
         self.known_users = self.backend.call(self.service.known_users)
         self.route = ROUTE_HOME
         self.refresh()
