@@ -115,18 +115,18 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
 
 @ft.component
 def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str) -> ft.Control:
-    """A text-like field. Its ``value`` is what it held when it appeared, not the live
-    value: echoing every keystroke back to the client races with fast typing (a late
-    echo overwrites newer text), so the field stays the source of what is typed and
-    ``on_change`` reports it to the state.
+    """A text-like field whose TextField never changes after it appears.
+
+    The field itself is the source of what is typed (``on_change`` reports it to the
+    state). Anything that changes while typing — the error message, the date in words —
+    is drawn as text under it: re-rendering the TextField with a changed property also
+    re-sends its initial ``value`` and wipes what the person just typed.
     """
     shown, _ = ft.use_state(lambda: str(form.value(f.id) or ""))
-    err = form.errors.get(f.id)
-    helper = _help(form, f)
+    help_text = _help(form, f)
     if kind == "date":
-        words = form.words_for(f.id)
-        helper = f"Bằng chữ: {words}" if words else (helper or "Nhập dd/mm/yyyy")
-    return ft.TextField(
+        help_text = help_text or "Nhập dd/mm/yyyy"
+    field = ft.TextField(
         label=_label(form, f),
         value=shown,
         on_change=lambda e: state.set_field(f.id, e.control.value),
@@ -138,13 +138,17 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
         multiline=f.multiline,
         min_lines=2 if f.multiline else None,
         max_lines=4 if f.multiline else 1,
-        helper=helper,
-        error=err,
-        error_max_lines=3,
+        helper=help_text,
         helper_max_lines=3,
         text_size=look.body,
         max_length=12 if f.type == "cccd" else None,
     )
+    parts: list[ft.Control] = [field]
+    if kind == "date" and (words := form.words_for(f.id)):
+        parts.append(ft.Text(f"Bằng chữ: {words}", size=look.small, color=look.c.muted))
+    if e_ctl := _error_text(form.errors.get(f.id), look):
+        parts.append(e_ctl)
+    return ft.Column(parts, spacing=4)
 
 
 @ft.component

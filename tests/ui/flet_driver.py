@@ -113,7 +113,11 @@ def fill(page: Any, label: str, value: str, timeout: float = 20, attempts: int =
             except Exception:  # the node may be rebuilt meanwhile
                 pass
             time.sleep(0.15)
-    raise AssertionError(f"field {label!r} did not keep {value!r}")
+    try:
+        got = textbox(page, label).input_value(timeout=1000)
+    except Exception:  # the node may be rebuilt meanwhile
+        got = "<unreadable>"
+    raise AssertionError(f"field {label!r} did not keep {value!r} (it shows {got!r})")
 
 
 def settled_screenshot(page: Any, path: Path, timeout: float = 15) -> Path:
