@@ -19,6 +19,45 @@ FIELD_TYPES = frozenset(
     {"text", "date", "year", "integer", "choice", "bool", "cccd", "phone", "derived"}
 )
 DERIVATIONS = frozenset({"date_words"})
+RESULT_TEMPLATES = frozenset({"birth_result"})
+# Every key a procedure file may use: a typo ("requried") must fail loudly, not vanish.
+_PROCEDURE_KEYS = frozenset(
+    {
+        "code",
+        "version",
+        "name",
+        "legal_basis",
+        "time_limit_working_days",
+        "fee",
+        "title_field",
+        "sections",
+        "components",
+        "result",
+    }
+)
+_SECTION_KEYS = frozenset({"id", "title", "fields"})
+_FIELD_KEYS = frozenset(
+    {
+        "id",
+        "label",
+        "type",
+        "required",
+        "help",
+        "choices",
+        "min_length",
+        "max_length",
+        "pattern",
+        "min",
+        "max",
+        "not_future",
+        "max_age_years",
+        "show_if",
+        "default",
+        "derive",
+        "multiline",
+    }
+)
+_COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required"})
 BUILTIN_DIR = Path(__file__).with_name("procedures")
 _CODE_RE = re.compile(r"^\d\.\d{6}$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -128,9 +167,11 @@ class _Reader:
     def fail(self, where: str, detail: str) -> Exception:
         return problem("CATALOGUE_INVALID", None, file=self.source, where=where, detail=detail)
 
-    def obj(self, data: Any, where: str) -> dict[str, Any]:
+    def obj(self, data: Any, where: str, keys: frozenset[str] | None = None) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise self.fail(where, "expected an object")
+        if keys is not None and (unknown := sorted(set(data) - keys)):
+            raise self.fail(where, f"unknown key(s) {', '.join(unknown)}")
         return data
 
     def req(self, data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -157,7 +198,7 @@ class _Reader:
 def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
     """Turn a procedure document into a ``Procedure``, checking everything it refers to."""
     r = _Reader(source)
-    d = r.obj(data, "$")
+    d = r.obj(data, "$", _PROCEDURE_KEYS)
     code = r.req(d, "code", str, "$")
     if not _CODE_RE.match(code):
         raise r.fail("$.code", f"'{code}' is not a national TTHC code like 1.001193")
@@ -166,7 +207,7 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
     seen: set[str] = set()
     for si, s in enumerate(r.req(d, "sections", list, "$")):
         sw = f"$.sections[{si}]"
-        s = r.obj(s, sw)
+        s = r.obj(s, sw, _SECTION_KEYS)
         sid = r.req(s, "id", str, sw)
         sections.append(Section(sid, r.text(r.req(s, "title", dict, sw), f"{sw}.title")))
         for fi, fd in enumerate(r.req(s, "fields", list, sw)):
@@ -184,7 +225,7 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
     components = []
     for ci, c in enumerate(d.get("components", [])):
         cw = f"$.components[{ci}]"
-        c = r.obj(c, cw)
+        c = r.obj(c, cw, _COMPONENT_KEYS)
         form = r.req(c, "form", str, cw)
         if form not in ("original", "copy", "original_or_copy"):
             raise r.fail(f"{cw}.form", f"unknown form '{form}'")
@@ -198,6 +239,8 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
             )
         )
     result = r.obj(r.req(d, "result", dict, "$"), "$.result")
+    if result.get("template") not in RESULT_TEMPLATES:
+        raise r.fail("$.result.template", f"unknown template '{result.get('template')}'")
     fee = r.obj(d.get("fee", {}), "$.fee")
     limit = r.req(d, "time_limit_working_days", int, "$")
     if limit < 0:
@@ -224,6 +267,7 @@ def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]
     d = r.obj(data, where)
     fid = r.req(d, "id", str, where)
     where = f"{where} ('{fid}')"
+    r.obj(d, where, _FIELD_KEYS)
     if not _ID_RE.match(fid):
         raise r.fail(where, "field ids are lower_snake_case")
     if fid in seen:

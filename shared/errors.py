@@ -255,6 +255,12 @@ CATALOGUE: dict[str, ErrorCode] = {
             "Khoá của máy chủ văn phòng không khớp khoá đã ghim.",
             "The station's key does not match the pinned key.",
         ),
+        _c(
+            "AUDIT_CHAIN_BROKEN",
+            500,
+            "Nhật ký kiểm tra bị sửa hoặc hỏng từ dòng số {seq}.",
+            "The audit log was altered or damaged from entry {seq} on.",
+        ),
         # --- store ---
         _c(
             "STORE_CORRUPT",

@@ -73,6 +73,11 @@ def parse_date(value: Any) -> date | None:
     return None
 
 
+def _age_years(born: date, today: date) -> int:
+    """Completed years between two dates, as an age is counted (birthday reached or not)."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -119,7 +124,7 @@ def _coerce(f: Field, raw: Any, today: date) -> tuple[Any, TaiChoError | None]:
             return None, _err("FIELD_TYPE", f)
         if f.not_future and d > today:
             return None, _err("FIELD_DATE_FUTURE", f)
-        if f.max_age_years is not None and (today.year - d.year) > f.max_age_years:
+        if f.max_age_years is not None and _age_years(d, today) > f.max_age_years:
             return None, _err("FIELD_DATE_TOO_OLD", f)
         return d.isoformat(), None
     if not isinstance(raw, (str, int)) or isinstance(raw, bool):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shared.errors import TaiChoError, problem
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
-from sync_server.services import demo, enrollment, staff
+from sync_server.services import audit, demo, enrollment, staff
 from sync_server.services.station import Station, open_station
 
 
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     cmds.add_parser("device-list", help="list enrolled tablets as JSON")
     revoke = cmds.add_parser("device-revoke", help="revoke a tablet (it wipes on next contact)")
     revoke.add_argument("--device", required=True)
+    cmds.add_parser("audit-verify", help="check the hash-chained audit log end to end")
     return p
 
 
@@ -73,6 +74,11 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
         elif cmd == "device-revoke":
             enrollment.revoke_device(db, station.keys, args.device)
             _print_json({"device_id": args.device, "revoked": True})
+        elif cmd == "audit-verify":
+            bad = audit.verify_audit_chain(db)
+            if bad is not None:
+                raise problem("AUDIT_CHAIN_BROKEN", None, seq=bad)
+            _print_json({"audit": "intact", **audit.chain_head(db)})
 
 
 def _serve(station: Station, args: argparse.Namespace) -> None:

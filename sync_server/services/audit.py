@@ -90,6 +90,15 @@ def verify_audit_chain(db: Database) -> int | None:
     return None
 
 
+def chain_head(db: Database) -> dict[str, Any]:
+    """Length and last hash of the chain: an admin can note or print the head to anchor it
+    (a later truncation or rebuild then no longer matches the noted hash)."""
+    row = q.last(db)
+    return (
+        {"rows": 0, "head": q.GENESIS} if row is None else {"rows": row["seq"], "head": row["hash"]}
+    )
+
+
 def reason_of(keys: StationKeys, row: dict[str, Any]) -> str | None:
     blob = row.get("reason_enc")
     return None if blob is None else keys.decrypt("audit", row["seq"], 1, blob).decode("utf-8")

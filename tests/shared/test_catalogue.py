@@ -61,6 +61,10 @@ def test_unknown_procedure() -> None:
         (lambda d: d.update(title_field="ghost"), "title_field"),
         (lambda d: d["sections"][1]["fields"][0].update(pattern="(["), "pattern"),
         (lambda d: d.pop("result"), "result"),
+        (lambda d: d["result"].update(template="nope"), "template"),
+        (lambda d: d.update(time_limit=3), "time_limit"),
+        (lambda d: d["sections"][1]["fields"][0].update(requried=True), "requried"),
+        (lambda d: d["components"][0].update(photo=True), "photo"),
     ],
 )
 def test_broken_documents_name_file_and_place(mutate: Any, where: str) -> None:

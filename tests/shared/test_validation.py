@@ -77,6 +77,14 @@ def test_show_if_hides_and_drops_father_fields() -> None:
     assert not any(k.startswith("father_") and k != "father_known" for k in result.values)
 
 
+def test_max_age_counts_completed_years() -> None:
+    # Turns 121 tomorrow: still 120 today, allowed; turned 121 today: over the limit.
+    assert "child_birth_date" not in codes(sample(child_birth_date="1905-11-26"))
+    assert codes(sample(child_birth_date="1905-11-25"))["child_birth_date"] == (
+        "FIELD_DATE_TOO_OLD"
+    )
+
+
 def test_derived_field_cannot_be_forged_by_the_client() -> None:
     result = validate(KS, sample(child_birth_date_words="ngày giả"), TODAY)
     assert result.values["child_birth_date_words"] != "ngày giả"

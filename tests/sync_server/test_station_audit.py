@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -60,3 +64,20 @@ def test_deleted_row_is_detected(
     with station.session() as db:
         db.execute("DELETE FROM audit WHERE seq = 2")
         assert verify_audit_chain(db) == 3
+
+
+def test_admin_audit_verify_reports_head_then_the_broken_row(
+    client: TestClient, tablet: Tablet, as_user: Any, station: Station, data_dir: Path
+) -> None:
+    _loop(client, tablet, as_user)
+    cmd = [sys.executable, "-m", "sync_server", "admin", "--data", str(data_dir), "audit-verify"]
+    ok = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    assert ok.returncode == 0, ok.stderr
+    head = json.loads(ok.stdout)
+    assert head["audit"] == "intact" and head["rows"] == 4 and len(head["head"]) == 64
+    with station.session() as db:
+        db.execute("UPDATE audit SET role = 'admin' WHERE seq = 3")
+    bad = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 1
+    problem = json.loads(bad.stderr)
+    assert problem["code"] == "AUDIT_CHAIN_BROKEN" and problem["params"]["seq"] == 3

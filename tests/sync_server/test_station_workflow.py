@@ -175,3 +175,10 @@ def test_register_numbers_run_per_year(client: TestClient, tablet: Tablet, as_us
     with station.session() as db:
         numbers = [r["register_number"] for r in db.query("SELECT * FROM results ORDER BY 1")]
     assert sorted(numbers) == [1, 2]
+
+
+def test_every_catalogue_result_template_has_a_renderer() -> None:
+    from shared.catalogue import RESULT_TEMPLATES
+    from sync_server.services.stamping import RENDERERS
+
+    assert set(RENDERERS) == set(RESULT_TEMPLATES)
