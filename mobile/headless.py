@@ -19,7 +19,7 @@ from shared.errors import TaiChoError, problem
 from shared.samples import sample_values
 from shared.workdays import vn_now
 
-NEEDS_UNLOCK = {"intake", "show", "result", "list"}
+NEEDS_UNLOCK = {"intake", "supplement", "show", "result", "list"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("intake", help="validate, store and queue a received dossier")
     i.add_argument("--procedure", required=True)
     i.add_argument("--json", dest="json_file", type=Path, required=True)
+    su = sub.add_parser("supplement", help="re-submit a dossier sent back for a supplement")
+    su.add_argument("id")
+    su.add_argument("--json", dest="json_file", type=Path, required=True)
     sub.add_parser("sync", help="push the outbox and pull the feed")
     sub.add_parser("status", help="sync state (pending changes, last sync)")
     sub.add_parser("list", help="list dossiers on this tablet")
@@ -81,6 +84,9 @@ def run(args: argparse.Namespace) -> Any:
             case "intake":
                 s = service.intake(args.procedure, _read_values(args.json_file))
                 return {"id": s.id, "code": s.code, "status": s.status, "due_at": s.due_at}
+            case "supplement":
+                s = service.supplement(args.id, _read_values(args.json_file))
+                return {"id": s.id, "code": s.code, "status": s.status, "version": s.version}
             case "sync":
                 return service.sync().to_dict()
             case "status":

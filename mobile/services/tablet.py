@@ -284,6 +284,51 @@ class TabletService:
             self._queue(dossier)
         return self._summary(dossier)
 
+    def supplement(self, id_or_code: str, values: dict[str, Any]) -> DossierSummary:
+        """Re-submit a dossier the appraiser sent back, with corrected or added values.
+
+        Allowed only in ``supplement_requested`` (the handbook's edit rule); the new
+        version records the version it was based on, so the station keeps it as a
+        conflict instead of applying it if the office moved the dossier on meanwhile.
+        """
+        session = self._need_session()
+        record_id = self.store.find_record_id(id_or_code)
+        if record_id is None:
+            raise problem("DOSSIER_NOT_FOUND", "id")
+        old, _ = self._load(record_id)
+        role = Role(session.role) if session.role in Role._value2member_map_ else None
+        if role is None:
+            raise problem("ROLE_UNKNOWN", "role", role=session.role)
+        status = next_status(old.status, "supplement", role)
+        procedure = self.procedure(old.procedure)
+        clean = validate(procedure, values, self.clock().date()).raise_if_invalid()
+        now = self.clock().isoformat(timespec="seconds")
+        dossier = Dossier(
+            **{
+                **old.__dict__,
+                "values": clean,
+                "status": status,
+                "version": old.version + 1,
+                "base_version": old.version,
+                "procedure_version": procedure.version,
+                "history": [
+                    *old.history,
+                    HistoryEntry(
+                        "supplement",
+                        old.status.value,
+                        status.value,
+                        session.username,
+                        session.role,
+                        now,
+                    ),
+                ],
+            }
+        )
+        with self.store.transaction():
+            self._save(dossier, None)
+            self._queue(dossier)
+        return self._summary(dossier)
+
     def _save(self, dossier: Dossier, sync_problem: dict[str, Any] | None) -> None:
         blob = self.keys.seal_record(
             dossier.id,

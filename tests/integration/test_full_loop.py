@@ -241,3 +241,59 @@ def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path:
     statuses = {tablet.get(d.id)["status"] for d in (d1, d2)}
     assert statuses == {"received", "appraised"}  # the good item was applied
     tablet.close()
+
+
+def test_supplement_goes_back_to_the_appraiser(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    values = sample_values("1.001193", vn_now().date(), 5)
+    d = tablet.intake("1.001193", values)
+    with pytest.raises(TaiChoError) as exc:
+        tablet.supplement(d.id, values)  # only a dossier sent back may be edited
+    assert exc.value.code == "TRANSITION_NOT_ALLOWED"
+    tablet.sync()
+    assert station.act(d.id, "request_supplement", APPRAISER, "Ghi rõ nơi sinh").status_code == 200
+    tablet.sync()
+    fixed = {**values, "child_birth_place": "Bệnh viện Đa khoa Đồng Tháp, phường Cao Lãnh"}
+    assert tablet.supplement(d.code, fixed).version == 3
+    assert tablet.sync().pushed == 1
+    [row] = [x for x in station.dossiers(APPRAISER, "received") if x["id"] == d.id]
+    assert row["version"] == 3
+    assert station.act(d.id, "accept", APPRAISER).status_code == 200
+    tablet.sync()
+    shown = tablet.get(d.id)
+    assert shown["status"] == "appraised" and shown["sync_problem"] is None
+    assert shown["values"]["child_birth_place"] == fixed["child_birth_place"]
+    assert [h["action"] for h in shown["history"]] == [
+        "receive",
+        "request_supplement",
+        "supplement",
+        "accept",
+    ]
+    tablet.close()
+
+
+def test_edit_based_on_an_old_version_is_kept_as_a_conflict(
+    station: Station, tmp_path: Path
+) -> None:
+    """A tablet edit made on version 1 while the office already moved to version 2."""
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    values = sample_values("1.001193", vn_now().date(), 6)
+    d = tablet.intake("1.001193", values)
+    tablet.sync()
+    assert station.act(d.id, "request_supplement", APPRAISER, "Thiếu giấy").status_code == 200
+    # Without pulling, the tablet still holds version 1; forge the stale edit the way an
+    # out-of-date tablet would send it (its own signing key, its next outbox sequence).
+    stale, _ = tablet._load(d.id)
+    stale.values = {**stale.values, "child_hometown": "xã Lai Vung, tỉnh Đồng Tháp"}
+    stale.version, stale.base_version = 3, 1
+    with tablet.store.transaction():
+        tablet._queue(stale)
+    report = tablet.sync()
+    assert [r["outcome"] for r in report.rejected] == ["conflict"]
+    shown = tablet.get(d.id)  # the station's state wins; it keeps the stale edit aside
+    assert shown["sync_problem"]["code"] == "EDIT_CONFLICT"
+    [row] = [x for x in station.dossiers(APPRAISER) if x["id"] == d.id]
+    assert (row["status"], row["version"]) == ("supplement_requested", 2)
+    tablet.close()

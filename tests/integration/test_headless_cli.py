@@ -51,6 +51,9 @@ def test_cli_full_loop(station: Station, tmp_path: Path) -> None:
     assert rc == 0 and out.read_bytes().startswith(b"%PDF") and written["bytes"] > 1000
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout
     assert sample["mother_full_name"].encode() in text
+    ks = str(tmp_path / "ks.json")
+    rc, problem = headless(data, "supplement", made["id"], "--json", ks)
+    assert rc != 0 and problem["code"] == "TRANSITION_NOT_ALLOWED"  # stamped: no edits
 
 
 def test_cli_bad_paths_exit_nonzero_with_a_problem(station: Station, tmp_path: Path) -> None:
