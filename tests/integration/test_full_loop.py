@@ -297,3 +297,22 @@ def test_edit_based_on_an_old_version_is_kept_as_a_conflict(
     [row] = [x for x in station.dossiers(APPRAISER) if x["id"] == d.id]
     assert (row["status"], row["version"]) == ("supplement_requested", 2)
     tablet.close()
+
+
+def test_revoked_tablet_wipes_itself_on_next_contact(station: Station, tmp_path: Path) -> None:
+    folder = tmp_path / "lost-tablet"
+    tablet = enrolled_tablet(station, folder)
+    tablet.unlock(*INTAKE)
+    values = sample_values("1.001193", vn_now().date(), 8)
+    tablet.intake("1.001193", values)
+    tablet.sync()
+    station.admin("device-revoke", "--device", tablet.device_id)
+    with pytest.raises(TaiChoError) as exc:
+        tablet.sync()
+    assert exc.value.code == "DEVICE_REVOKED"
+    assert not tablet.enrolled and not tablet.keys.unlocked
+    assert tablet.store.list_records() == [] and tablet.known_users() == []
+    tablet.close()
+    again = TabletService(folder)
+    assert not again.enrolled and again.sync_state().pending == 0
+    again.close()
