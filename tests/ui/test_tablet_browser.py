@@ -20,7 +20,10 @@ from shared.workdays import vn_now
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import APPRAISER, CLERK, INTAKE, LEADER, Station, TabletApp
 
-pytestmark = pytest.mark.browser
+# The Flutter web client occasionally drops a programmatic fill of a multi-line field
+# (about 1 run in 10 under load here; root cause not found, see the issue note), so a
+# browser test gets up to two fresh re-runs. Every other test runs once.
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2, reruns_delay=2)]
 
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 
