@@ -55,11 +55,33 @@ class PreviewSection:
     rows: tuple[PreviewRow, ...]
 
 
+class Typed:
+    """What staff typed, by field id.
+
+    Deliberately a plain object, not a dict: Flet wraps dict fields of an observable so
+    that every change re-renders, and a re-render of the whole form per keystroke races
+    with the next field being typed. ``FormState.set_value`` notifies only when what is
+    drawn depends on the value (show-if sources, the date in words, an error to clear).
+    """
+
+    def __init__(self, values: dict[str, Any] | None = None) -> None:
+        self.values: dict[str, Any] = dict(values or {})
+
+    def get(self, field_id: str, default: Any = None) -> Any:
+        return self.values.get(field_id, default)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Typed) and other.values == self.values
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @ft.observable
 @dataclass
 class FormState:
     procedure: Procedure
-    raw: dict[str, Any] = field(default_factory=dict)
+    raw: Typed = field(default_factory=Typed)
+    revision: int = 0  # bumped when a value that changes the drawing is typed
     errors: dict[str, str] = field(default_factory=dict)
     summary: str = ""
     checked: dict[str, Any] | None = None
@@ -69,7 +91,7 @@ class FormState:
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
         """A blank form with the catalogue's defaults filled in."""
         raw = {f.id: _initial(f) for f in procedure.fields if f.type != "derived"}
-        return cls(procedure=procedure, raw=raw, lang=lang)
+        return cls(procedure=procedure, raw=Typed(raw), lang=lang)
 
     # --- reading ---
     def label(self, f: Field) -> str:
@@ -79,7 +101,7 @@ class FormState:
         return self.raw.get(field_id, "")
 
     def visible(self, f: Field) -> bool:
-        return is_visible(f, self.raw)
+        return is_visible(f, self.raw.values)
 
     def sections(self) -> list[tuple[Section, list[Field]]]:
         """Sections in catalogue order with their currently visible fields."""
@@ -122,10 +144,21 @@ class FormState:
 
     # --- changing ---
     def set_value(self, field_id: str, value: Any) -> None:
-        self.raw[field_id] = value
+        self.raw.values[field_id] = value
         if field_id in self.errors:
             del self.errors[field_id]
-        self.checked = None
+        if self.checked is not None:
+            self.checked = None
+        if field_id in self._redraw_ids():
+            self.revision += 1
+
+    def _redraw_ids(self) -> set[str]:
+        """Fields whose value changes what is drawn: show-if and derivation sources, and
+        every non-text control (its drawn value comes from this state)."""
+        ids = {f.show_if.field for f in self.procedure.fields if f.show_if}
+        ids |= {f.derived_from for f in self.procedure.fields if f.derived_from}
+        ids |= {f.id for f in self.procedure.fields if field_kind(f) not in ("text", "number")}
+        return ids
 
     def apply_check(self, result: ValidationResult) -> bool:
         """Map a validation result onto the form; True when it can be previewed."""
