@@ -1,0 +1,87 @@
+"""The administrative unit a station serves (one commune, ward or special zone).
+
+Declared once and used for the station's settings, the enrolment answer a tablet pins,
+the dossier-code prefix and the agency lines printed on documents. Since 1 July 2025
+Vietnam has two tiers (province + commune); ``former_name`` keeps the pre-merger name so
+staff can match addresses printed on older ID cards.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from shared.errors import problem
+
+_AGENCY_CODE_RE = re.compile(r"^[0-9A-Z.]{1,40}$")
+_FIELDS = (
+    "code",
+    "name",
+    "commune",
+    "province",
+    "place_name",
+    "agency_lines",
+    "registration_office",
+    "former_name",
+    "commune_code",
+    "province_code",
+)
+
+
+def _text(data: dict[str, Any], key: str, *, required: bool = True, limit: int = 200) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
+        raise problem("REQUEST_INVALID", key, detail=f"'{key}' thiếu hoặc sai kiểu")
+    return unicodedata.normalize("NFC", value.strip())
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One commune-level unit, e.g. Xã Lai Vung, Tỉnh Đồng Tháp."""
+
+    code: str  # national agency code, the dossier-code prefix: "000.31.22.H20"
+    name: str  # official agency name: "Ủy ban nhân dân xã Lai Vung"
+    commune: str  # "Xã Lai Vung"
+    province: str  # "Tỉnh Đồng Tháp"
+    place_name: str  # in the date line of documents: "Lai Vung"
+    agency_lines: tuple[str, ...]  # letterhead lines: ("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG")
+    registration_office: str  # "Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp"
+    former_name: str = ""  # "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"
+    commune_code: str = ""  # official code of the commune in the 2025 list of units
+    province_code: str = ""  # official code of the province
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: list(v) if k == "agency_lines" else v for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Unit:
+        """Strict decoding: unknown keys, wrong types or a bad agency code → a problem."""
+        if not isinstance(data, dict):
+            raise problem("REQUEST_INVALID", "unit", detail="unit")
+        extra = sorted(set(data) - set(_FIELDS))
+        if extra:
+            raise problem("REQUEST_INVALID", extra[0], detail=f"khóa lạ '{extra[0]}'")
+        code = _text(data, "code", limit=40)
+        if not _AGENCY_CODE_RE.fullmatch(code):
+            raise problem("REQUEST_INVALID", "code", detail=f"mã cơ quan '{code}'")
+        lines = data.get("agency_lines")
+        if (
+            not isinstance(lines, list | tuple)
+            or not 1 <= len(lines) <= 4
+            or not all(isinstance(x, str) and x.strip() for x in lines)
+        ):
+            raise problem("REQUEST_INVALID", "agency_lines", detail="'agency_lines'")
+        return cls(
+            code=code,
+            name=_text(data, "name"),
+            commune=_text(data, "commune"),
+            province=_text(data, "province"),
+            place_name=_text(data, "place_name"),
+            agency_lines=tuple(unicodedata.normalize("NFC", x.strip()) for x in lines),
+            registration_office=_text(data, "registration_office"),
+            former_name=_text(data, "former_name", required=False),
+            commune_code=_text(data, "commune_code", required=False, limit=10),
+            province_code=_text(data, "province_code", required=False, limit=10),
+        )
