@@ -203,6 +203,14 @@ CATALOGUE: dict[str, ErrorCode] = {
             "Đã dùng hết 99 vị trí thiết bị.",
             "All 99 device slots are used.",
         ),
+        _c(
+            "UNIT_NOT_CONFIGURED",
+            409,
+            "Máy chủ văn phòng chưa khai báo xã (đơn vị hành chính) phục vụ; "
+            "quản trị viên cần khai báo xã trước khi đăng ký máy và nhận hồ sơ.",
+            "The office station has no commune (administrative unit) set up; an administrator "
+            "must set it before tablets can enrol and receive dossiers.",
+        ),
         # --- sync / crypto ---
         _c(
             "ENVELOPE_MALFORMED",

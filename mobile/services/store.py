@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+import storekit
+from storekit import Migrations
 
 DB_NAME = "tablet.db"
 
@@ -98,29 +101,14 @@ class TabletStore:
         self.db.conn.close()
 
     def _migrate(self) -> None:
-        if "migrations" not in self.db.table_names():
-            self.db["migrations"].create({"name": str, "applied_at": str}, pk="name")
-        done = {r["name"] for r in self.db["migrations"].rows}
+        migrations = Migrations("tablet")
         for name, fn in MIGRATIONS:
-            if name not in done:
-                with self.transaction():
-                    fn(self.db)
-                    self.db["migrations"].insert({"name": name, "applied_at": _now()})
+            migrations(name=name)(fn)
+        storekit.migrate(self.db, migrations)
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[sqlite_utils.Database]:
         """One atomic unit: a dossier and its outbox entry land together or not at all."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            yield
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        return storekit.transaction(self.db)
 
     # --- meta ---
     def get_meta(self, key: str, default: Any = None) -> Any:

@@ -20,22 +20,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared import crypto
+from shared import messages as m
 from shared.catalogue import Catalogue
 from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier
-from shared.sync import (
-    CHANGE_DOSSIER_SUBMIT,
-    KIND_CHANGE,
-    STATION,
-    Incoming,
-    Outcome,
-    PushResult,
-    classify_edit,
-    classify_incoming,
-    parse_push_request,
-)
+from shared.sync import KIND_CHANGE, STATION, Incoming, Outcome, classify_edit, classify_incoming
 from shared.validation import validate
 from shared.workdays import due_at, to_vn
 from shared.workflow import Role, Status
@@ -45,7 +36,7 @@ from sync_server.services import dossiers as dossier_store
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
 from sync_server.services.keys import StationKeys
-from sync_server.services.station import get_unit
+from sync_server.services.station import get_unit_record
 from sync_server.store import devices as devices_q
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import sync_log as q
@@ -69,24 +60,22 @@ class _Batch:
     unit_code: str | None
 
 
-def push(db: Database, keys: StationKeys, catalogue: Catalogue, body: Any) -> dict[str, Any]:
-    device_id, changes = parse_push_request(body)
+def push(db: Database, keys: StationKeys, catalogue: Catalogue, req: m.PushRequest) -> m.PushAnswer:
     with transaction(db):
-        device = active_device(db, device_id)
-        unit = get_unit(db) or {}
-        batch = _Batch(db, keys, catalogue, device, unit.get("code"))
+        device = active_device(db, req.device_id)
+        unit = get_unit_record(db)
+        batch = _Batch(db, keys, catalogue, device, None if unit is None else unit.code)
         acked = device.push_acked
-        results: list[dict[str, Any]] = []
-        for raw in changes:
-            result = _one_change(batch, raw, acked)
+        results: list[m.PushResult] = []
+        for env in req.changes:
+            result = _one_change(batch, env, acked)
             acked = max(acked, result.seq)
-            results.append(result.to_dict())
+            results.append(result)
         devices_q.set_push_acked(db, device.id, acked)
-    return {"acked_seq": acked, "results": results}
+    return m.PushAnswer(acked, results)
 
 
-def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
-    env = Envelope.from_json(raw)
+def _one_change(b: _Batch, env: Envelope, acked: int) -> m.PushResult:
     ctx = env.ctx
     for name, want in (("kind", KIND_CHANGE), ("sender", b.device.id), ("recipient", STATION)):
         if getattr(ctx, name) != want:
@@ -95,7 +84,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
     known = q.push_entry(b.db, b.device.id, ctx.seq) if ctx.seq <= acked else None
     verdict = classify_incoming(ctx.seq, acked, known["env_hash"] if known else None, env_hash)
     if verdict is Incoming.DUPLICATE:
-        return PushResult(ctx.seq, ctx.record_id, Outcome.DUPLICATE)
+        return m.PushResult(ctx.seq, ctx.record_id, Outcome.DUPLICATE)
     if verdict is Incoming.REPLAY_MISMATCH:
         raise problem("SYNC_REPLAY_MISMATCH", "changes", seq=ctx.seq)
     if verdict is Incoming.GAP:
@@ -106,7 +95,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
     except TaiChoError as exc:
         outcome, err = Outcome.REJECTED, exc
     problem_json = err.to_problem() if err is not None else None
-    if outcome is Outcome.REJECTED and problem_json is not None:
+    if outcome is Outcome.REJECTED and err is not None:
         code = _code_of(payload)
         feed.append(
             b.db,
@@ -114,7 +103,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
             device_id=b.device.id,
             dossier_id=ctx.record_id,
             version=ctx.version,
-            payload=feed.rejected_payload(ctx.record_id, code, problem_json),
+            payload=feed.rejected_payload(ctx.record_id, code, err),
         )
     q.insert_push(
         b.db,
@@ -129,7 +118,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
             "at": iso(utc_now()),
         },
     )
-    return PushResult(ctx.seq, ctx.record_id, outcome, problem_json)
+    return m.PushResult(ctx.seq, ctx.record_id, outcome, None if err is None else m.Problem.of(err))
 
 
 def _code_of(payload: bytes) -> str | None:
@@ -146,13 +135,7 @@ def _mismatch(field: str) -> TaiChoError:
 
 def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossier:
     """Everything the envelope's payload must satisfy before it can touch a dossier."""
-    try:
-        body = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise problem("REQUEST_INVALID", None, detail="payload is not UTF-8 JSON") from None
-    if not isinstance(body, dict) or body.get("type") != CHANGE_DOSSIER_SUBMIT:
-        raise problem("REQUEST_INVALID", "type", detail=f"type must be {CHANGE_DOSSIER_SUBMIT}")
-    d = Dossier.from_dict(body.get("dossier"))
+    d = m.from_json_bytes(m.DossierSubmit, payload).dossier
     if d.id != ctx.record_id:
         raise _mismatch("record_id")
     if d.version != ctx.version:
@@ -223,7 +206,7 @@ def _apply(
             device_id=b.device.id,
             dossier_id=d.id,
             version=d.version,
-            payload=feed.rejected_payload(d.id, d.code, err.to_problem()),
+            payload=feed.conflict_payload(d.id, d.code, d.base_version, server_version, err),
         )
         return Outcome.CONFLICT, err
     dossier_store.save(b.db, b.keys, d)

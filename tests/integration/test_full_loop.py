@@ -285,11 +285,11 @@ def test_edit_based_on_an_old_version_is_kept_as_a_conflict(
     assert station.act(d.id, "request_supplement", APPRAISER, "Thiếu giấy").status_code == 200
     # Without pulling, the tablet still holds version 1; forge the stale edit the way an
     # out-of-date tablet would send it (its own signing key, its next outbox sequence).
-    stale, _ = tablet._load(d.id)
+    stale, _ = tablet.dossiers.load(d.id)
     stale.values = {**stale.values, "child_hometown": "xã Lai Vung, tỉnh Đồng Tháp"}
     stale.version, stale.base_version = 3, 1
     with tablet.store.transaction():
-        tablet._queue(stale)
+        tablet.outbox.queue(stale)
     report = tablet.sync()
     assert [r["outcome"] for r in report.rejected] == ["conflict"]
     shown = tablet.get(d.id)  # the station's state wins; it keeps the stale edit aside

@@ -10,6 +10,7 @@ from station_kit import Tablet
 
 from shared import crypto
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
+from sync_server.services import demo
 from sync_server.services.station import Station
 
 
@@ -110,6 +111,7 @@ def test_health_shows_unit_and_keys(client: TestClient, demo_station: Station) -
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["version"] == "0.1.0"
-    assert body["unit"]["current_name"] == "Xã Lai Vung, Tỉnh Đồng Tháp"
+    assert body["unit"]["code"] == demo.DEMO_UNIT["code"]
+    assert body["unit"]["former_name"] == demo.DEMO_UNIT["former_name"]
     assert body["station"] == demo_station.keys.public()
     assert client.get("/openapi.json").status_code == 200
