@@ -382,7 +382,12 @@ class StaffUpdate:
 
 
 FeedItem = (
-    DossierState | DossierRejected | DossierConflict | CalendarUpdate | CatalogueUpdate | StaffUpdate
+    DossierState
+    | DossierRejected
+    | DossierConflict
+    | CalendarUpdate
+    | CatalogueUpdate
+    | StaffUpdate
 )
 FEED_TYPES: dict[str, type[Any]] = {
     FEED_DOSSIER_STATE: DossierState,

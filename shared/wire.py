@@ -108,7 +108,8 @@ def _has_default(f: dataclasses.Field[Any]) -> bool:
 def _default(f: dataclasses.Field[Any]) -> Any:
     if f.default is not dataclasses.MISSING:
         return f.default
-    return f.default_factory()  # type: ignore[misc]
+    factory: Callable[[], Any] = f.default_factory  # type: ignore[assignment]
+    return factory()
 
 
 def decode(cls: type[T], data: Any, path: str = "") -> T:

@@ -51,13 +51,13 @@ def transaction(db: Database) -> Iterator[Database]:
 def migrate(db: Database, migrations: Migrations) -> list[str]:
     """Apply the pending migrations of ``migrations``; returns the names applied."""
     migrations.ensure_migrations_table(db)
-    table = db[Migrations.migrations_table]
+    table = db.table(Migrations.migrations_table)
     if LEGACY_TABLE in db.table_names():
         known = {m.name for m in migrations.applied(db)}
         legacy = [r for r in db[LEGACY_TABLE].rows if r["name"] not in known]
         with transaction(db):
             for row in legacy:
-                table.insert(  # type: ignore[union-attr]
+                table.insert(
                     {
                         "migration_set": migrations.name,
                         "name": row["name"],

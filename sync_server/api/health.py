@@ -25,5 +25,7 @@ router = APIRouter(prefix="/v1", tags=["health"])
     },
 )
 def health(station: StationDep, db: DbDep) -> dict[str, Any]:
-    answer = m.Health("ok", VERSION, get_unit_record(db), m.StationKeysInfo(**station.keys.public()))
+    answer = m.Health(
+        "ok", VERSION, get_unit_record(db), m.StationKeysInfo(**station.keys.public())
+    )
     return m.to_dict(answer)

@@ -144,7 +144,11 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
 
 def _unlock_secret(keys: StationKeys, device: Device, req: m.UnlockRequest) -> m.UnlockSecret:
     plain = hpke.open_(
-        keys.x_sk, crypto.b64d(req.enc), UNLOCK_REQUEST_INFO, device.id.encode(), crypto.b64d(req.ct)
+        keys.x_sk,
+        crypto.b64d(req.enc),
+        UNLOCK_REQUEST_INFO,
+        device.id.encode(),
+        crypto.b64d(req.ct),
     )
     try:
         return m.from_json_bytes(m.UnlockSecret, plain)
