@@ -159,7 +159,17 @@ class Problem:
 
     @classmethod
     def of(cls, err: TaiChoError) -> Problem:
-        return wire.decode(cls, err.to_problem(), "problem")
+        """Our own error as a record; never fails (texts are cut to the declared bounds),
+        because a push result that cannot be written would jam the tablet's outbox."""
+        p = err.to_problem()
+        return cls(
+            code=err.code,
+            field=None if err.field is None else err.field[:200],
+            message=str(p["message"])[:2000],
+            message_en=str(p["message_en"])[:2000],
+            params=p.get("params"),
+            details=p.get("details", None) and list(p["details"])[:500],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = wire.encode(self)

@@ -194,7 +194,9 @@ class TabletStore:
         )
 
     def pending_outbox(self, limit: int) -> list[dict[str, Any]]:
-        return list(self.db.table("outbox").rows_where("acked_at IS NULL", order_by="seq", limit=limit))
+        return list(
+            self.db.table("outbox").rows_where("acked_at IS NULL", order_by="seq", limit=limit)
+        )
 
     def pending_count(self) -> int:
         row = self.db.execute("SELECT count(*) FROM outbox WHERE acked_at IS NULL").fetchone()
