@@ -10,11 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from mobile.services.keystore import Keystore, Session
 from mobile.services.store import TabletStore
-from mobile.services.sync_client import SyncClient
+from mobile.services.sync_client import HttpClient, SyncClient
 from shared import crypto
 from shared.catalogue import Catalogue
 from shared.errors import TaiChoError, problem
@@ -27,7 +25,7 @@ class TabletContext:
     keys: Keystore
     catalogue: Catalogue
     clock: Callable[[], datetime]
-    http: httpx.Client | None
+    http: HttpClient | None
 
     @property
     def enrolled(self) -> bool:

@@ -9,7 +9,7 @@ decode is the station's fault (``STATION_ERROR``), never a crash here.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -20,10 +20,28 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 T = TypeVar("T")
 
 
+class HttpResponse(Protocol):
+    @property
+    def status_code(self) -> int: ...
+
+    def json(self) -> Any: ...
+
+
+class HttpClient(Protocol):
+    """What the sync client needs of an HTTP client: an ``httpx.Client`` on the tablet, or
+    Starlette's TestClient (an ``httpx2.Client``) wrapping the station app in tests."""
+
+    def get(self, url: str) -> Any: ...
+
+    def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> Any: ...
+
+    def close(self) -> None: ...
+
+
 class SyncClient:
-    def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
+    def __init__(self, base_url: str, client: HttpClient | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._client = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._client: HttpClient = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
         self._owns = client is None
 
     def close(self) -> None:
@@ -49,7 +67,7 @@ class SyncClient:
         return self._decode(resp, answer)
 
     @staticmethod
-    def _decode(resp: httpx.Response, answer: type[T]) -> T:
+    def _decode(resp: HttpResponse, answer: type[T]) -> T:
         try:
             data = resp.json()
         except ValueError:

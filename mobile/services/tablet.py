@@ -17,8 +17,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from mobile.services.context import TabletContext
 from mobile.services.dossiers import DossierService
 from mobile.services.enrolment import EnrolmentService
@@ -27,6 +25,7 @@ from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
+from mobile.services.sync_client import HttpClient
 from shared import messages as m
 from shared.catalogue import Catalogue, Procedure, builtin
 from shared.errors import TaiChoError
@@ -69,7 +68,7 @@ class TabletService:
         self,
         data_dir: Path,
         *,
-        http: httpx.Client | None = None,
+        http: HttpClient | None = None,
         clock: Callable[[], datetime] = vn_now,
         catalogue: Catalogue | None = None,
     ) -> None:

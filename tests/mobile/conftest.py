@@ -68,7 +68,7 @@ class InProcessStation:
         return list(r.json()["items"])
 
     def tablet(self, folder: Path, *, enroll: bool = True) -> TabletService:
-        tablet = TabletService(folder, http=self.http)  # type: ignore[arg-type]
+        tablet = TabletService(folder, http=self.http)
         if enroll:
             tablet.enroll(self.url, self.enroll_code())
         return tablet
