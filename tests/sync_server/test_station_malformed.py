@@ -3,6 +3,7 @@ jam a tablet's feed; the OpenAPI document shows the declared message schemas."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,10 +11,31 @@ from fastapi.testclient import TestClient
 from station_kit import Tablet
 
 from shared import messages as m
-from sync_server.services import enrollment
+from sync_server.app import create_app
+from sync_server.services import demo, enrollment
 from sync_server.services.station import Station
 
 SYNC = ("/v1/sync/enroll", "/v1/sync/unlock", "/v1/sync/push", "/v1/sync/pull")
+
+
+# The refused requests below change nothing, so one station (and one enrolled tablet) serves
+# the whole module: setting up a station with its staff PIN hashes is the slow part.
+@pytest.fixture(scope="module")
+def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    app = create_app(tmp_path_factory.mktemp("malformed") / "station")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        with app.state.station.session() as db:
+            demo.seed(db)
+        yield c
+
+
+@pytest.fixture(scope="module")
+def shared_tablet(shared_client: TestClient) -> Tablet:
+    with shared_client.app.state.station.session() as db:  # type: ignore[attr-defined]
+        code = enrollment.new_enroll_code(db)
+    t = Tablet(shared_client)
+    t.enroll(code)
+    return t
 
 
 @pytest.mark.parametrize("path", SYNC)
@@ -21,8 +43,10 @@ SYNC = ("/v1/sync/enroll", "/v1/sync/unlock", "/v1/sync/push", "/v1/sync/pull")
     "body",
     [b"{not json", b"", b"\xff", b"[]", b"null", b"1e999", b'{"after": NaN}', b"{}", b'"x"'],
 )
-def test_non_objects_and_non_json_are_400(client: TestClient, path: str, body: bytes) -> None:
-    r = client.post(path, content=body, headers={"Content-Type": "application/json"})
+def test_non_objects_and_non_json_are_400(
+    shared_client: TestClient, path: str, body: bytes
+) -> None:
+    r = shared_client.post(path, content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 400, r.text
     assert r.json()["code"] == "REQUEST_INVALID"
 
@@ -40,7 +64,8 @@ def test_non_objects_and_non_json_are_400(client: TestClient, path: str, body: b
         ({"extra": 1}, "extra"),
     ],
 )
-def test_pull_bad_fields(tablet: Tablet, body: dict[str, Any], field: str) -> None:
+def test_pull_bad_fields(shared_tablet: Tablet, body: dict[str, Any], field: str) -> None:
+    tablet = shared_tablet
     r = tablet.client.post("/v1/sync/pull", json={"device_id": tablet.device_id, **body})
     assert r.status_code == 400, r.text
     assert (r.json()["code"], r.json()["field"]) == ("REQUEST_INVALID", field)
@@ -55,7 +80,8 @@ def test_pull_bad_fields(tablet: Tablet, body: dict[str, Any], field: str) -> No
         ({"changes": [], "note": "hi"}, "note"),
     ],
 )
-def test_push_bad_fields(tablet: Tablet, body: dict[str, Any], field: str | None) -> None:
+def test_push_bad_fields(shared_tablet: Tablet, body: dict[str, Any], field: str | None) -> None:
+    tablet = shared_tablet
     r = tablet.client.post("/v1/sync/push", json={"device_id": tablet.device_id, **body})
     assert 400 <= r.status_code < 500, r.text
     assert r.json()["field"] == field
@@ -103,8 +129,8 @@ def test_station_without_a_unit_refuses_enrolment(client: TestClient, station: S
     assert (r.json()["code"], r.json()["field"]) == ("UNIT_NOT_CONFIGURED", "unit")
 
 
-def test_openapi_shows_the_declared_sync_schemas(client: TestClient) -> None:
-    doc = client.get("/openapi.json").json()
+def test_openapi_shows_the_declared_sync_schemas(shared_client: TestClient) -> None:
+    doc = shared_client.get("/openapi.json").json()
     pairs = {
         "/v1/sync/enroll": (m.EnrollRequest, m.EnrollAnswer),
         "/v1/sync/unlock": (m.UnlockRequest, m.UnlockAnswer),
