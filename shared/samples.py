@@ -12,7 +12,7 @@ from typing import Any
 from shared.procedures import bundles
 from shared.procedures import sample_values as _sample
 
-__all__ = ["sample_values", "sample_codes"]
+__all__ = ["sample_codes", "sample_values"]
 
 
 def sample_values(procedure: str, today: date, seed: int = 0) -> dict[str, Any]:

@@ -147,9 +147,11 @@ class CivilDocument(OfficialDocument):
         cx, cy = self.w / 2, self.h / 2
         self.use("B", 30)
         width = float(self.get_string_width(nfc(text)))
-        with self.local_context(fill_opacity=0.35, text_color=(200, 30, 30)):
-            with self.rotation(35, cx, cy):
-                self.text(cx - width / 2, cy, nfc(text))
+        with (
+            self.local_context(fill_opacity=0.35, text_color=(200, 30, 30)),
+            self.rotation(35, cx, cy),
+        ):
+            self.text(cx - width / 2, cy, nfc(text))
         self.use()
         self.set_xy(x, y)
 
@@ -299,10 +301,6 @@ class CivilDocument(OfficialDocument):
         return RenderedResult(bytes(self.output()), boxes, pages, title)
 
 
-
-
-
-
 Part = tuple[str, str, str]  # (label, value, value style)
 Line = tuple[Part, ...] | str | None  # parts on one line, a paragraph, or a small gap
 
@@ -384,8 +382,14 @@ def _form_layout(
         bottom = y
         for i, (heading, name) in enumerate(spec.parties):
             box, b = pdf.signature_room(
-                x0 + i * col_w, col_w, y, heading=heading, hint="(Ký, ghi rõ họ tên)",
-                title="", name=name, room=24.0,
+                x0 + i * col_w,
+                col_w,
+                y,
+                heading=heading,
+                hint="(Ký, ghi rõ họ tên)",
+                title="",
+                name=name,
+                room=24.0,
             )
             parties.append(box)
             bottom = max(bottom, b)
@@ -424,3 +428,17 @@ def identity_text(procedure: object, values: Mapping[str, object], prefix: str) 
     if issued:
         out += f" ngày {issued}"
     return out
+
+
+class ValueReader:
+    """Short typed accessors for a renderer: ``text(key)`` and ``choice(key)``."""
+
+    def __init__(self, procedure: object, values: Mapping[str, object]) -> None:
+        self.procedure = procedure
+        self.values = values
+
+    def text(self, key: str) -> str:
+        return text_of(self.values, key)
+
+    def choice(self, key: str) -> str:
+        return choice_text(self.procedure, self.values, key)

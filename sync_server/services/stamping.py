@@ -14,8 +14,8 @@ from sqlite_utils import Database
 from shared import crypto
 from shared.documents.result import ResultMeta
 from shared.errors import problem
-from shared.procedures import renderer
 from shared.model import Dossier
+from shared.procedures import renderer
 from shared.workdays import vn_now
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.keys import StationKeys

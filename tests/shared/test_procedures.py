@@ -79,8 +79,12 @@ def test_blank_dossier_is_refused_field_by_field(code: str) -> None:
     ("code", "changes", "field", "error"),
     [
         ("1.000656", {"death_date": "2026-11-26"}, "death_date", "FIELD_DATE_FUTURE"),
-        ("1.000656", {"deceased_birth_date": "2026-11-25", "deceased_id_number": None}, "death_date",
-         "FIELD_DATE_ORDER"),
+        (
+            "1.000656",
+            {"deceased_birth_date": "2026-11-25", "deceased_id_number": None},
+            "death_date",
+            "FIELD_DATE_ORDER",
+        ),
         ("1.000894", {"wife_birth_date": "2010-01-01"}, "wife_birth_date", "FIELD_MIN_AGE"),
         ("1.000894", {"husband_id_type": "ho_chieu"}, "husband_id_issuer", "FIELD_REQUIRED"),
         ("1.004873", {"purpose": "khac"}, "purpose_other", "FIELD_REQUIRED"),
@@ -111,7 +115,8 @@ def ks(**changes: Any) -> dict[str, Any]:
 
 
 def ks_problems(values: dict[str, Any]) -> dict[str, str]:
-    return {p.field or "": p.code for p in validate(builtin().get("1.001193"), values, TODAY).problems}
+    result = validate(builtin().get("1.001193"), values, TODAY)
+    return {p.field or "": p.code for p in result.problems}
 
 
 def _unknown_father(**changes: Any) -> dict[str, Any]:
@@ -235,8 +240,16 @@ def test_identity_number_checked_against_the_declared_person() -> None:
 
 @pytest.mark.parametrize(
     ("pages", "fee"),
-    [(0, 0), (1, 2000), (2, 4000), (3, 5000), (4, 6000), (198, 200000), (199, 200000),
-     (1000, 200000)],
+    [
+        (0, 0),
+        (1, 2000),
+        (2, 4000),
+        (3, 5000),
+        (4, 6000),
+        (198, 200000),
+        (199, 200000),
+        (1000, 200000),
+    ],
 )
 def test_copy_certification_page_fee(pages: int, fee: int) -> None:
     assert page_fee(pages, 2, 2000, 1000, 200000) == fee

@@ -13,9 +13,9 @@ from shared.documents.result import (
     FormSpec,
     RenderedResult,
     ResultMeta,
+    ValueReader,
     identity_text,
     render_form,
-    text_of,
 )
 from shared.procedures import people
 
@@ -29,7 +29,7 @@ def render(
 ) -> RenderedResult:
     from shared.validation import compute_fee
 
-    t = lambda k: text_of(values, k)  # noqa: E731
+    t = ValueReader(procedure, values).text
     fee = compute_fee(procedure, values)
     spec = FormSpec(
         title=TITLE,

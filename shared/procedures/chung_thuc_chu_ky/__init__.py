@@ -13,9 +13,9 @@ from shared.documents.result import (
     FormSpec,
     RenderedResult,
     ResultMeta,
+    ValueReader,
     identity_text,
     render_form,
-    text_of,
 )
 from shared.numwords import date_to_words
 from shared.procedures import people
@@ -28,7 +28,7 @@ TITLE = "CHỨNG THỰC CHỮ KÝ"
 def render(
     procedure: Procedure, values: Mapping[str, object], meta: ResultMeta, *, demo: bool = False
 ) -> RenderedResult:
-    t = lambda k: text_of(values, k)  # noqa: E731
+    t = ValueReader(procedure, values).text
     day = meta.registered_on
     officer = meta.signer_title.replace("\n", " ").strip().lower()
     spec = FormSpec(

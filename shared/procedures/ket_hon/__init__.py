@@ -53,9 +53,11 @@ def render(
     for who, p in (("vợ", "wife"), ("chồng", "husband")):
         lines += [
             ((f"Họ, chữ đệm, tên {who}", text_of(values, f"{p}_full_name").upper(), "B"),),
-            (("Ngày, tháng, năm sinh", vn_date(values.get(f"{p}_birth_date")), ""),
-             ("Dân tộc", choice_text(procedure, values, f"{p}_ethnicity"), ""),
-             ("Quốc tịch", choice_text(procedure, values, f"{p}_nationality"), "")),
+            (
+                ("Ngày, tháng, năm sinh", vn_date(values.get(f"{p}_birth_date")), ""),
+                ("Dân tộc", choice_text(procedure, values, f"{p}_ethnicity"), ""),
+                ("Quốc tịch", choice_text(procedure, values, f"{p}_nationality"), ""),
+            ),
             (("Nơi cư trú", text_of(values, f"{p}_residence"), ""),),
             (("Giấy tờ tùy thân", identity_text(procedure, values, p), ""),),
             None,
@@ -70,8 +72,10 @@ def render(
         extra_left=(),
         number_line=f"Số: {meta.register_number}; Quyển số: {meta.register_book}",
         lines=tuple(lines),
-        parties=(("VỢ", text_of(values, "wife_full_name")),
-                 ("CHỒNG", text_of(values, "husband_full_name"))),
+        parties=(
+            ("VỢ", text_of(values, "wife_full_name")),
+            ("CHỒNG", text_of(values, "husband_full_name")),
+        ),
         heading="NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN",
         hint="(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)",
         doc_title="Giấy chứng nhận kết hôn",
@@ -79,7 +83,9 @@ def render(
     return render_form(spec, meta, demo=demo)
 
 
-def _party(rng: random.Random, today: date, p: str, female: bool, age: tuple[int, int]) -> dict[str, Any]:
+def _party(
+    rng: random.Random, today: date, p: str, female: bool, age: tuple[int, int]
+) -> dict[str, Any]:
     born = people.birth_date(rng, today, *age)
     return {
         f"{p}_full_name": people.full_name(rng, female),

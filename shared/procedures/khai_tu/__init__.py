@@ -12,6 +12,7 @@ from shared.documents.result import (
     FormSpec,
     RenderedResult,
     ResultMeta,
+    ValueReader,
     choice_text,
     identity_text,
     render_form,
@@ -29,8 +30,8 @@ def render(
     procedure: Procedure, values: Mapping[str, object], meta: ResultMeta, *, demo: bool = False
 ) -> RenderedResult:
     """The TRÍCH LỤC KHAI TỬ (bản chính), after the form of Thông tư 04/2020/TT-BTP."""
-    t = lambda k: text_of(values, k)  # noqa: E731
-    c = lambda k: choice_text(procedure, values, k)  # noqa: E731
+    reader = ValueReader(procedure, values)
+    t, c = reader.text, reader.choice
     death = vn_date(values.get("death_date"))
     if t("death_time"):
         death = f"{t('death_time')} ngày {death}"
@@ -40,8 +41,11 @@ def render(
         lines=(
             (("Họ, chữ đệm, tên", t("deceased_full_name").upper(), "B"),),
             (("Ngày, tháng, năm sinh", vn_date(values.get("deceased_birth_date")), ""),),
-            (("Giới tính", c("deceased_sex"), ""), ("Dân tộc", c("deceased_ethnicity"), ""),
-             ("Quốc tịch", c("deceased_nationality"), "")),
+            (
+                ("Giới tính", c("deceased_sex"), ""),
+                ("Dân tộc", c("deceased_ethnicity"), ""),
+                ("Quốc tịch", c("deceased_nationality"), ""),
+            ),
             (("Giấy tờ tùy thân", identity_text(procedure, values, "deceased"), ""),),
             (("Nơi cư trú cuối cùng", t("deceased_residence"), ""),),
             (("Đã chết vào lúc", death, "B"),),

@@ -14,10 +14,9 @@ from shared.documents.result import (
     FormSpec,
     RenderedResult,
     ResultMeta,
-    choice_text,
+    ValueReader,
     identity_text,
     render_form,
-    text_of,
     vn_date,
 )
 from shared.procedures import people
@@ -40,8 +39,8 @@ def valid_until(issued: date, months: int = VALID_MONTHS) -> date:
 def render(
     procedure: Procedure, values: Mapping[str, object], meta: ResultMeta, *, demo: bool = False
 ) -> RenderedResult:
-    t = lambda k: text_of(values, k)  # noqa: E731
-    c = lambda k: choice_text(procedure, values, k)  # noqa: E731
+    reader = ValueReader(procedure, values)
+    t, c = reader.text, reader.choice
     status = c("marital_status")
     if t("spouse_full_name"):
         status += f" (vợ/chồng: {t('spouse_full_name')})"
@@ -60,8 +59,10 @@ def render(
         lines=(
             f"{meta.registration_office} xác nhận:",
             (("Họ, chữ đệm, tên", t("subject_full_name").upper(), "B"),),
-            (("Ngày, tháng, năm sinh", vn_date(values.get("subject_birth_date")), ""),
-             ("Giới tính", c("subject_sex"), "")),
+            (
+                ("Ngày, tháng, năm sinh", vn_date(values.get("subject_birth_date")), ""),
+                ("Giới tính", c("subject_sex"), ""),
+            ),
             (("Dân tộc", c("subject_ethnicity"), ""), ("Quốc tịch", c("subject_nationality"), "")),
             (("Giấy tờ tùy thân", identity_text(procedure, values, "subject"), ""),),
             (("Nơi cư trú", t("subject_residence"), ""),),
