@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from shared.catalogue import Procedure, parse_procedure
 from shared.documents.result import RenderedResult, ResultMeta
@@ -48,19 +48,6 @@ DEFINITION = "procedure.json"
 
 Renderer = Callable[[Mapping[str, Any], ResultMeta], RenderedResult]
 CheckHook = Callable[[Procedure, Mapping[str, Any], date], list[TaiChoError]]
-
-
-class _BundleModule(Protocol):
-    def render(
-        self,
-        procedure: Procedure,
-        values: Mapping[str, Any],
-        meta: ResultMeta,
-        *,
-        demo: bool = False,
-    ) -> RenderedResult: ...
-
-    def sample(self, today: date, seed: int = 0) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

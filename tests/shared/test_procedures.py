@@ -294,3 +294,17 @@ def test_each_result_shows_its_own_title(code: str, tmp_path: Path) -> None:
     assert 0 < x1 < x2 <= 595.3 and 0 < y1 < y2 <= 841.9
     if code == "1.000894":
         assert len(out.boxes.parties) == 2
+
+
+@pytest.mark.parametrize(
+    ("issued", "last_day"),
+    [
+        (date(2026, 11, 25), date(2027, 5, 24)),
+        (date(2026, 8, 31), date(2027, 2, 27)),  # no 31 February: 28th is the anniversary
+        (date(2026, 1, 1), date(2026, 6, 30)),
+    ],
+)
+def test_marital_status_certificate_is_valid_six_months(issued: date, last_day: date) -> None:
+    from shared.procedures.tinh_trang_hon_nhan import valid_until
+
+    assert valid_until(issued) == last_day

@@ -30,7 +30,8 @@ def render(
 ) -> RenderedResult:
     t = ValueReader(procedure, values).text
     day = meta.registered_on
-    officer = meta.signer_title.replace("\n", " ").strip().lower()
+    # the position is the title's last line ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" → "Phó chủ tịch")
+    officer = meta.signer_title.strip().splitlines()[-1].strip().capitalize()
     spec = FormSpec(
         title=TITLE,
         number_line=f"Số chứng thực: {meta.register_number}",

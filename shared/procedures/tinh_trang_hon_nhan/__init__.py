@@ -66,7 +66,7 @@ def render(
             (("Dân tộc", c("subject_ethnicity"), ""), ("Quốc tịch", c("subject_nationality"), "")),
             (("Giấy tờ tùy thân", identity_text(procedure, values, "subject"), ""),),
             (("Nơi cư trú", t("subject_residence"), ""),),
-            (("Trong thời gian cư trú tại", t("residence_period") or meta.place_name, ""),),
+            ((f"Thời gian cư trú tại {meta.place_name}", t("residence_period"), ""),),
             (("Tình trạng hôn nhân", status, "B"),),
             (("Giấy này được cấp để sử dụng vào mục đích", purpose, ""),),
             f"Giấy này có giá trị sử dụng 06 tháng kể từ ngày cấp (đến hết ngày "
