@@ -80,6 +80,50 @@ CATALOGUE: dict[str, ErrorCode] = {
             "{label} không áp dụng trong trường hợp này.",
             "{label} does not apply here.",
         ),
+        # --- procedure bundles: identity numbers, cross-field rules ---
+        _c(
+            "FIELD_ID_PROVINCE",
+            422,
+            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố.",
+            "{label}: the first three digits ({prefix}) are not a province code.",
+        ),
+        _c(
+            "FIELD_ID_MISMATCH",
+            422,
+            "{label} không khớp với giới tính hoặc năm sinh đã khai.",
+            "{label} does not match the declared sex or year of birth.",
+        ),
+        _c(
+            "FIELD_DOCUMENT_NUMBER",
+            422,
+            "{label}: số giấy tờ không hợp lệ.",
+            "{label}: not a valid document number.",
+        ),
+        _c(
+            "FIELD_MIN_AGE",
+            422,
+            "{label}: chưa đủ {min} tuổi.",
+            "{label}: under {min} years of age.",
+        ),
+        _c("FIELD_MUST_ACCEPT", 422, "Cần xác nhận: {label}.", "{label} must be confirmed."),
+        _c(
+            "FIELD_MUST_MATCH",
+            422,
+            "{label} phải giống {other}.",
+            "{label} must be the same as {other_en}.",
+        ),
+        _c(
+            "FIELD_DATE_ORDER",
+            422,
+            "{label} không được trước {other}.",
+            "{label} cannot be before {other_en}.",
+        ),
+        _c(
+            "USE_OTHER_PROCEDURE",
+            422,
+            "Trường hợp này thuộc thủ tục {procedure} – {procedure_name}.",
+            "This case belongs to procedure {procedure} ({procedure_name_en}).",
+        ),
         _c(
             "DOSSIER_INVALID",
             422,

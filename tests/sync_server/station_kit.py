@@ -28,7 +28,7 @@ UNIT = demo.DEMO_UNIT["code"]
 CHILD = "Nguyễn Thị Mai Anh"
 MOTHER = "Trần Thị Thu Hà"
 FATHER = "Lê Văn Bình"
-REQUESTER_CCCD = "087090001234"
+REQUESTER_CCCD = "087092001234"
 MOTHER_CCCD = "087195004321"
 ADDRESS = "Ấp Hòa Khánh, xã Định Yên, tỉnh Đồng Tháp"
 SECRETS = (CHILD, MOTHER, FATHER, REQUESTER_CCCD, MOTHER_CCCD, ADDRESS, "Hòa Khánh")
@@ -39,6 +39,8 @@ def sample_values() -> dict[str, Any]:
     born = (vn_now().date() - timedelta(days=10)).isoformat()
     return {
         "requester_full_name": FATHER,
+        "requester_birth_date": "1992-04-12",
+        "requester_id_type": "cccd",
         "requester_id_number": REQUESTER_CCCD,
         "requester_relationship": "cha",
         "requester_residence": ADDRESS,
@@ -47,22 +49,29 @@ def sample_values() -> dict[str, Any]:
         "child_birth_date": born,
         "child_sex": "nu",
         "child_ethnicity": "Kinh",
-        "child_nationality": "Việt Nam",
+        "child_nationality": "VN",
         "child_birth_place": "Trạm Y tế xã Định Yên, tỉnh Đồng Tháp",
         "child_hometown": "Đồng Tháp",
         "mother_full_name": MOTHER,
-        "mother_birth_year": 1995,
+        "mother_birth_date": "1995",
         "mother_ethnicity": "Kinh",
-        "mother_nationality": "Việt Nam",
+        "mother_nationality": "VN",
         "mother_id_number": MOTHER_CCCD,
         "mother_residence": ADDRESS,
         "father_known": True,
         "father_full_name": FATHER,
-        "father_birth_year": 1992,
+        "father_birth_date": "1992-04-12",
         "father_ethnicity": "Kinh",
-        "father_nationality": "Việt Nam",
+        "father_nationality": "VN",
         "father_residence": ADDRESS,
+        "father_id_type": "cccd",
+        "father_id_number": REQUESTER_CCCD,
+        "parents_married": True,
+        "marriage_cert_number": "12",
+        "marriage_cert_date": "2018-05-20",
+        "marriage_cert_place": "UBND xã Định Yên, tỉnh Đồng Tháp",
         "copies_requested": 2,
+        "requester_pledge": True,
     }
 
 
