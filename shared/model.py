@@ -17,7 +17,7 @@ from shared.workflow import Status
 def _need(data: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
     value = data.get(key)
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise problem("REQUEST_INVALID", key, detail=f"'{key}' thiếu hoặc sai kiểu")
+        raise problem("REQUEST_INVALID", key, detail=f"'{key}' missing or of the wrong type")
     return value
 
 

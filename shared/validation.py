@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from shared.catalogue import Field, Procedure
-from shared.errors import TaiChoError, problem
+from shared.errors import Code, TaiChoError, problem
 
 _CCCD_RE = re.compile(r"^\d{12}$")
 _PHONE_RE = re.compile(r"^0\d{9}$")
@@ -82,7 +82,7 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _err(code: str, f: Field, **ctx: Any) -> TaiChoError:
+def _err(code: Code, f: Field, **ctx: Any) -> TaiChoError:
     return problem(code, f.id, label=f.label.vi, label_en=f.label.en, **ctx)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from shared.sync import parse_pull_request
-from sync_server.api.deps import DbDep, StationDep
+from sync_server.api.deps import AuthGuard, DbDep, EnrollGuard, StationDep
 from sync_server.services import enrollment, feed, ingest
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
@@ -19,12 +19,12 @@ router = APIRouter(prefix="/v1/sync", tags=["sync"])
 JsonObject = Annotated[dict[str, Any], Body()]
 
 
-@router.post("/enroll")
+@router.post("/enroll", dependencies=[EnrollGuard])
 def enroll(body: JsonObject, station: StationDep, db: DbDep) -> dict[str, Any]:
     return enrollment.enroll(db, station.keys, body)
 
 
-@router.post("/unlock")
+@router.post("/unlock", dependencies=[AuthGuard])
 def unlock(body: JsonObject, station: StationDep, db: DbDep) -> dict[str, Any]:
     return enrollment.unlock(db, station.keys, body)
 
