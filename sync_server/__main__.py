@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from shared.errors import TaiChoError, problem
-from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
+from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
 from sync_server.services import audit, demo, enrollment, staff
 from sync_server.services.station import Station, open_station
 
@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--full-name")
     add.add_argument("--title")
     cmds.add_parser("staff-list", help="list staff as JSON")
-    cmds.add_parser("enroll-code", help="create a one-time tablet enrollment code (24 h)")
+    unlock = cmds.add_parser("staff-unlock", help="lift a PIN lockout of a staff member")
+    unlock.add_argument("--username", required=True)
+    cmds.add_parser("enroll-code", help="create a one-time tablet enrollment code (15 min)")
     cmds.add_parser("device-list", help="list enrolled tablets as JSON")
     revoke = cmds.add_parser("device-revoke", help="revoke a tablet (it wipes on next contact)")
     revoke.add_argument("--device", required=True)
@@ -66,9 +68,13 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             _print_json(s.to_dict())
         elif cmd == "staff-list":
             _print_json(staff.list_staff(db))
+        elif cmd == "staff-unlock":
+            s = staff.unlock_staff(db, args.username)
+            _print_json({"username": s.username, "unlocked": True})
         elif cmd == "enroll-code":
             print(enrollment.new_enroll_code(db))
-            print("Mã dùng một lần, hết hạn sau 24 giờ.", file=sys.stderr)
+            minutes = limits().enroll_code_ttl_minutes
+            print(f"Mã dùng một lần, hết hạn sau {minutes} phút.", file=sys.stderr)
         elif cmd == "device-list":
             _print_json(enrollment.list_devices(db))
         elif cmd == "device-revoke":
