@@ -75,6 +75,8 @@ Code = Literal[
     "DISK_FULL",
     "ROLE_FORBIDDEN",
     "RECEIVED_AT_IMPLAUSIBLE",
+    "AUDIT_ANCHOR_MISMATCH",
+    "AUDIT_STATUS_MISMATCH",
 ]
 
 
@@ -354,6 +356,20 @@ CATALOGUE: dict[Code, ErrorCode] = {
             502,
             "Khoá của máy chủ văn phòng không khớp khoá đã ghim.",
             "The station's key does not match the pinned key.",
+        ),
+        _c(
+            "AUDIT_ANCHOR_MISMATCH",
+            500,
+            "Nhật ký kiểm tra không khớp mốc đã ký lúc {at} (dòng {rows}): "
+            "nhật ký đã bị cắt bớt hoặc dựng lại.",
+            "The audit log contradicts the signed anchor of {at} (entry {rows}): "
+            "it was truncated or rebuilt.",
+        ),
+        _c(
+            "AUDIT_STATUS_MISMATCH",
+            500,
+            "Trạng thái của hồ sơ {dossier} không khớp nhật ký kiểm tra.",
+            "The status of dossier {dossier} does not match the audit log.",
         ),
         _c(
             "AUDIT_CHAIN_BROKEN",

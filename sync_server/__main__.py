@@ -14,7 +14,9 @@ from pathlib import Path
 from shared.errors import TaiChoError, problem
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
 from sync_server.services import audit, demo, enrollment, staff
+from sync_server.services.clock import vn_now_iso
 from sync_server.services.station import Station, open_station
+from sync_server.store.db import transaction
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,8 +47,32 @@ def _parser() -> argparse.ArgumentParser:
     cmds.add_parser("device-list", help="list enrolled tablets as JSON")
     revoke = cmds.add_parser("device-revoke", help="revoke a tablet (it wipes on next contact)")
     revoke.add_argument("--device", required=True)
-    cmds.add_parser("audit-verify", help="check the hash-chained audit log end to end")
+    verify = cmds.add_parser(
+        "audit-verify",
+        help="check the audit chain, its signed anchors and each dossier's status",
+    )
+    verify.add_argument(
+        "--anchor",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a checkpoint printed earlier by audit-anchor (JSON); may be repeated",
+    )
+    cmds.add_parser("audit-anchor", help="sign, store and print a checkpoint of the audit head")
     return p
+
+
+def _read_anchor(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise problem(
+            "REQUEST_INVALID",
+            "anchor",
+            detail=f"cannot read anchor {path}",
+            detail_vi=f"không đọc được tệp mốc {path}",
+        ) from None
 
 
 def _print_json(obj: object) -> None:
@@ -81,10 +107,11 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             enrollment.revoke_device(db, station.keys, args.device)
             _print_json({"device_id": args.device, "revoked": True})
         elif cmd == "audit-verify":
-            bad = audit.verify_audit_chain(db)
-            if bad is not None:
-                raise problem("AUDIT_CHAIN_BROKEN", None, seq=bad)
-            _print_json({"audit": "intact", **audit.chain_head(db)})
+            extra = [_read_anchor(path) for path in args.anchor]
+            _print_json({"audit": "intact", **audit.verify_all(db, station.keys.ed_pk, extra)})
+        elif cmd == "audit-anchor":
+            with transaction(db):
+                _print_json(audit.anchor(db, station.keys, vn_now_iso()))
 
 
 def _serve(station: Station, args: argparse.Namespace) -> None:
