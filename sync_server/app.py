@@ -71,6 +71,7 @@ class BodyLimit:
 
 def create_app(data_dir: Path) -> FastAPI:
     """Open (initialising on first start) the data dir and wire the routes."""
+    limits()  # a malformed TAICHO_* override fails here, at start, not on a request
     station = open_station(Path(data_dir))
     app = FastAPI(
         title="Tại Chỗ — office sync station",
