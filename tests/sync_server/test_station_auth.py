@@ -155,3 +155,24 @@ def test_request_validation_is_a_problem(client: TestClient, demo_station: Stati
     assert r.status_code == 400
     assert r.json()["code"] == "REQUEST_INVALID" and r.json()["field"] == "pin"
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_locked_and_unknown_accounts_do_the_same_work(
+    client: TestClient, demo_station: Station, many_tries: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No timing oracle: each answer costs exactly one scrypt check, whatever the account."""
+    from sync_server.services import staff
+
+    for _ in range(PIN_MAX_FAILURES):
+        _token(client, "vanthu", "111111")
+    checks: list[str] = []
+    real = staff.crypto.check_pin
+
+    def counted(pin: str, stored: str) -> bool:
+        checks.append(pin)
+        return real(pin, stored)
+
+    monkeypatch.setattr(staff.crypto, "check_pin", counted)
+    for user in ("vanthu", "khongco", "lanhdao"):  # locked, unknown, wrong PIN
+        assert _token(client, user, "999999").status_code == 401
+    assert checks == ["999999"] * 3
