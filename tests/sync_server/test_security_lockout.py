@@ -24,6 +24,9 @@ from shared.policy import PIN_MAX_FAILURES
 from sync_server.launcher import RunningStation, start_station
 
 BURST = 40
+# 401 AUTH_FAILED, or 429 RATE_LIMITED when a request waited too long for its account's
+# turn (a loaded machine): either way no PIN of that request was checked in its favour.
+BUSY_OR_REFUSED = {401, 429}
 
 
 @pytest.fixture
@@ -79,8 +82,8 @@ def test_token_burst_checks_at_most_five_wrong_pins(station: RunningStation) -> 
         )
 
     wrong, right = _burst(station, "vanthu", send, "456789")
-    assert {r.status_code for r in wrong} == {401}
-    assert right.status_code == 401 and right.json()["code"] == "AUTH_FAILED"
+    assert {r.status_code for r in wrong} <= BUSY_OR_REFUSED
+    assert right.status_code in BUSY_OR_REFUSED
     assert "access_token" not in right.text
     assert _wrong_pins_checked(station, "vanthu") == PIN_MAX_FAILURES
     assert _staff_row(station.data, "vanthu")[0] == PIN_MAX_FAILURES
@@ -96,8 +99,8 @@ def test_unlock_burst_checks_at_most_five_wrong_pins(station: RunningStation) ->
         return httpx.post(f"{station.url}/v1/sync/unlock", json=body, timeout=120)
 
     wrong, right = _burst(station, "tiepnhan", send, "123456")
-    assert {r.status_code for r in wrong} == {401}
-    assert right.status_code == 401 and "envelope" not in right.json()  # no data key
+    assert {r.status_code for r in wrong} <= BUSY_OR_REFUSED
+    assert right.status_code in BUSY_OR_REFUSED and "envelope" not in right.json()  # no DK
     assert _wrong_pins_checked(station, "tiepnhan") == PIN_MAX_FAILURES
     # The lock is shared with the desk sign-in, and an admin can lift it.
     r = httpx.post(f"{station.url}/v1/auth/token", json={"username": "tiepnhan", "pin": "123456"})
