@@ -71,13 +71,22 @@ def _read_values(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise problem("REQUEST_INVALID", "json", detail=f"không có tệp {path}") from None
+        raise problem(
+            "REQUEST_INVALID", "json", detail=f"no file {path}", detail_vi=f"không có tệp {path}"
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise problem("REQUEST_INVALID", "json", detail=f"JSON sai: {exc}") from None
+        raise problem(
+            "REQUEST_INVALID", "json", detail=f"bad JSON: {exc}", detail_vi="tệp JSON sai cú pháp"
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("values"), dict):
         data = data["values"]
     if not isinstance(data, dict):
-        raise problem("REQUEST_INVALID", "json", detail="cần một đối tượng JSON")
+        raise problem(
+            "REQUEST_INVALID",
+            "json",
+            detail="a JSON object is needed",
+            detail_vi="cần một đối tượng JSON",
+        )
     return data
 
 

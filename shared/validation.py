@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from shared.catalogue import Field, Procedure, Rule, Text
-from shared.errors import TaiChoError, problem
+from shared.errors import Code, TaiChoError, problem
 from shared.procedures.lists import PROVINCE_CODES
 
 _CCCD_RE = re.compile(r"^\d{12}$")
@@ -118,7 +118,7 @@ def _year_of(value: Any) -> int | None:
 
 def personal_id_problem(
     number: str, today: date, *, sex: str | None = None, birth_year: int | None = None
-) -> str | None:
+) -> Code | None:
     """Why a 12-digit personal identification number cannot be right, or None.
 
     Structure (Thông tư 59/2021/TT-BCA): three digits of the province of birth
@@ -151,7 +151,7 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _err(code: str, f: Field, **ctx: Any) -> TaiChoError:
+def _err(code: Code, f: Field, **ctx: Any) -> TaiChoError:
     return problem(code, f.id, label=f.label.vi, label_en=f.label.en, **ctx)
 
 

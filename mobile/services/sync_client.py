@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from shared import messages as m
-from shared.errors import CATALOGUE, TaiChoError, problem
+from shared.errors import TaiChoError, is_code, problem
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 T = TypeVar("T")
@@ -73,14 +73,15 @@ class SyncClient:
         except ValueError:
             data = None
         if resp.status_code >= 400:
-            if isinstance(data, dict) and data.get("code") in CATALOGUE:
+            code = data.get("code") if isinstance(data, dict) else None
+            if isinstance(data, dict) and is_code(code):
                 params = data.get("params")
                 ctx = dict(params) if isinstance(params, dict) else {}
                 if data.get("wipe") is True:
                     ctx["wipe"] = True
                 details = data.get("details")
                 raise TaiChoError(
-                    str(data["code"]),
+                    code,
                     data.get("field"),
                     ctx,
                     details if isinstance(details, list) else [],

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from shared import messages as m
-from sync_server.api.deps import DbDep, StationDep
+from sync_server.api.deps import AuthGuard, DbDep, EnrollGuard, StationDep
 from sync_server.api.problems import PROBLEM_MEDIA_TYPE
 from sync_server.services import enrollment, feed, ingest
 
@@ -53,13 +53,13 @@ def _documented(request: type[Any], answer: type[Any]) -> dict[str, Any]:
     }
 
 
-@router.post("/enroll", **_documented(m.EnrollRequest, m.EnrollAnswer))
+@router.post("/enroll", dependencies=[EnrollGuard], **_documented(m.EnrollRequest, m.EnrollAnswer))
 def enroll(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.EnrollRequest, body)
     return m.to_dict(enrollment.enroll(db, station.keys, req))
 
 
-@router.post("/unlock", **_documented(m.UnlockRequest, m.UnlockAnswer))
+@router.post("/unlock", dependencies=[AuthGuard], **_documented(m.UnlockRequest, m.UnlockAnswer))
 def unlock(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.UnlockRequest, body)
     return m.to_dict(enrollment.unlock(db, station.keys, req))

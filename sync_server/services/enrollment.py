@@ -21,7 +21,7 @@ from shared.codes import MAX_SLOT
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.errors import TaiChoError, problem
 from shared.sync import KIND_ESCROW, KIND_UNLOCK, STATION, UNLOCK_REQUEST_INFO
-from sync_server.config import ENROLL_CODE_TTL
+from sync_server.config import limits
 from sync_server.services import audit
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.keys import StationKeys
@@ -70,12 +70,13 @@ def _code_hash(code: str) -> str:
 
 
 def new_enroll_code(db: Database) -> str:
-    """A one-time code such as ``7KQ4-M2XD-PZ9A``, valid 24 h; only its hash is stored."""
+    """A one-time code such as ``7KQ4-M2XD-PZ9A``, valid 15 min by default
+    (``TAICHO_ENROLL_CODE_TTL_MINUTES``); only its hash is stored."""
     symbols = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_GROUPS * _GROUP_LEN))
     code = "-".join(symbols[i : i + _GROUP_LEN] for i in range(0, len(symbols), _GROUP_LEN))
     now = utc_now()
     with transaction(db):
-        q.insert_code(db, _code_hash(code), iso(now), iso(now + ENROLL_CODE_TTL))
+        q.insert_code(db, _code_hash(code), iso(now), iso(now + limits().enroll_code_ttl))
     return code
 
 

@@ -28,8 +28,8 @@ from shared.model import Dossier
 from shared.sync import KIND_CHANGE, STATION, Incoming, Outcome, classify_edit, classify_incoming
 from shared.validation import validate
 from shared.workdays import due_at, to_vn
-from shared.workflow import Role, Status
-from sync_server.config import CLOCK_SKEW
+from shared.workflow import Role, Status, transition_not_allowed
+from sync_server.config import CLOCK_SKEW, limits
 from sync_server.services import audit, feed
 from sync_server.services import dossiers as dossier_store
 from sync_server.services.clock import iso, utc_now, vn_now_iso
@@ -142,10 +142,15 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     if d.device_id != b.device.id:
         raise _mismatch("device_id")
     if d.status is not Status.RECEIVED:
-        raise problem("TRANSITION_NOT_ALLOWED", "status", action="receive", status=d.status.value)
+        raise transition_not_allowed("receive", d.status, "status")
     code = parse_code(d.code)
     if code.slot != b.device.slot or (b.unit_code is not None and code.unit != b.unit_code):
-        raise problem("REQUEST_INVALID", "code", detail=f"mã hồ sơ '{d.code}' không thuộc máy này")
+        raise problem(
+            "REQUEST_INVALID",
+            "code",
+            detail=f"dossier code '{d.code}' is not this device's",
+            detail_vi=f"mã hồ sơ '{d.code}' không thuộc máy này",
+        )
     return d
 
 
@@ -155,8 +160,9 @@ def _received_at(d: Dossier) -> datetime:
         local = to_vn(moment)
     except ValueError:
         raise problem("REQUEST_INVALID", "received_at", detail="received_at: ISO 8601") from None
-    if moment > utc_now() + CLOCK_SKEW:
-        raise problem("REQUEST_INVALID", "received_at", detail="received_at is in the future")
+    now = utc_now()
+    if moment > now + CLOCK_SKEW or moment < now - limits().received_at_max_age:
+        raise problem("RECEIVED_AT_IMPLAUSIBLE", "received_at")
     return local
 
 
@@ -175,7 +181,12 @@ def _apply(
     existing = dossiers_q.get(b.db, d.id)
     by_code = dossiers_q.get_by_code(b.db, d.code)
     if by_code is not None and by_code["id"] != d.id:
-        raise problem("REQUEST_INVALID", "code", detail=f"mã hồ sơ '{d.code}' đã được dùng")
+        raise problem(
+            "REQUEST_INVALID",
+            "code",
+            detail=f"dossier code '{d.code}' is already used",
+            detail_vi=f"mã hồ sơ '{d.code}' đã được dùng",
+        )
     if existing is not None and existing["device_id"] != b.device.id:
         raise _mismatch("device_id")
     server_status = Status(existing["status"]) if existing else None

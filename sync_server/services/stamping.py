@@ -17,6 +17,7 @@ from shared.errors import problem
 from shared.model import Dossier
 from shared.procedures import renderer
 from shared.workdays import vn_now
+from shared.workflow import transition_not_allowed
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import get_staff
@@ -31,7 +32,7 @@ def _approver(d: Dossier) -> str:
     for h in reversed(d.history):
         if h.action == "approve":
             return h.actor
-    raise problem("TRANSITION_NOT_ALLOWED", "action", action="stamp", status=d.status.value)
+    raise transition_not_allowed("stamp", d.status)
 
 
 def issue_result(
