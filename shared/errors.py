@@ -100,6 +100,33 @@ CATALOGUE: dict[str, ErrorCode] = {
             "Tệp thủ tục {file} sai ở {where}: {detail}.",
             "Procedure file {file} is wrong at {where}: {detail}.",
         ),
+        # --- the unit a station serves, its calendar and paperwork ---
+        _c(
+            "UNIT_NOT_CONFIGURED",
+            409,
+            "Máy chủ văn phòng chưa được thiết lập xã/phường (quản trị viên chạy unit-set).",
+            "The station has no commune set up yet (an administrator runs unit-set).",
+        ),
+        _c(
+            "UNIT_UNKNOWN",
+            422,
+            "Không tìm thấy '{name}' ({scope}) trong danh mục đơn vị hành chính 2025. "
+            "Gần đúng: {candidates}.",
+            "'{name}' ({scope}) is not in the 2025 list of administrative units. "
+            "Closest: {candidates}.",
+        ),
+        _c(
+            "PAPER_NOT_APPLICABLE",
+            409,
+            "Hồ sơ ở trạng thái '{status}' không có {paper}.",
+            "A dossier in status '{status}' has no {paper}.",
+        ),
+        _c(
+            "CALENDAR_INVALID",
+            422,
+            "Ngày {day} không hợp lệ cho lịch làm việc: {detail}.",
+            "Date {day} is not valid for the working calendar: {detail}.",
+        ),
         # --- workflow ---
         _c(
             "TRANSITION_NOT_ALLOWED",

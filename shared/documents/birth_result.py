@@ -231,7 +231,11 @@ def _layout(values: Mapping[str, object], meta: ResultMeta, line_h: float) -> _B
     line(("Ngày, tháng, năm đăng ký", meta.registered_on.strftime("%d/%m/%Y"), ""))
 
     # Signature and seal.
-    seal_lines = (" ".join(meta.agency_lines), f"TỈNH {meta.province}")
+    # The unit's province is "Tỉnh Đồng Tháp" / "Thành phố Hà Nội"; a bare name gets "TỈNH".
+    province = nfc(meta.province).upper()
+    if not province.startswith(("TỈNH ", "THÀNH PHỐ ")):
+        province = f"TỈNH {province}"
+    seal_lines = (" ".join(meta.agency_lines), province)
     sig = pdf.signature_block(
         meta.signer_title,
         meta.signer_name,

@@ -26,6 +26,7 @@ from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import authenticate
 from sync_server.services.station import get_unit
+from sync_server.services.units import require_unit
 from sync_server.store import devices as q
 from sync_server.store.db import transaction
 
@@ -116,6 +117,7 @@ def enroll(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, A
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
         raise problem("REQUEST_INVALID", "device_name", detail="device_name: 1–100 chars")
     x_pub, ed_pub = _pub_key(body, "x25519_pub"), _pub_key(body, "ed25519_pub")
+    require_unit(db)  # a tablet pins the unit at enrolment: none before unit-set
     escrow = Envelope.from_json(body.get("escrow"))
     expect = EnvelopeContext(KIND_ESCROW, device_id, STATION, 0, device_id, 1)
     now = iso(utc_now())
@@ -164,7 +166,10 @@ def public_unit(unit: dict[str, Any]) -> dict[str, Any]:
         "place_name": unit.get("place_name"),
         "agency_lines": list(unit.get("agency_lines", [])),
         "former_name": unit.get("former_name"),
-        "current_name": unit.get("current_name"),
+        "current_name": unit.get("current_name")
+        or (f"{unit['commune']}, {unit['province']}" if unit.get("commune") else None),
+        "commune": unit.get("commune"),
+        "registration_office": unit.get("registration_office"),
     }
 
 

@@ -31,3 +31,12 @@ def iterate(db: Database) -> Iterator[dict[str, Any]]:
 
 def for_dossier(db: Database, dossier_id: str) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM audit WHERE dossier_id = ? ORDER BY seq", (dossier_id,)))
+
+
+def unlocked_by(db: Database, device_id: str) -> set[str]:
+    """Usernames the station let unlock ``device_id`` (its ``device.unlock`` entries)."""
+    rows = db.query(
+        "SELECT DISTINCT actor FROM audit WHERE device_id = ? AND action = 'device.unlock'",
+        (device_id,),
+    )
+    return {str(r["actor"]) for r in rows}
