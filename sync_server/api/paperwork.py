@@ -12,9 +12,11 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
+from sqlite_utils import Database
 
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.services import paperwork
+from sync_server.services.station import Station
 
 router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])
 
@@ -24,7 +26,7 @@ class ApologyRequest(BaseModel):
     reason: str = Field(max_length=2000)
 
 
-def _pdf(station: Any, db: Any, dossier_id: str, paper: str) -> Response:
+def _pdf(station: Station, db: Database, dossier_id: str, paper: str) -> Response:
     pdf, name = paperwork.render_paper(db, station.keys, station.catalogue, dossier_id, paper)
     return Response(
         pdf,

@@ -71,9 +71,7 @@ def status_code(d: Dossier, fee_vnd: int = 0) -> int | None:
     refused_at_intake = any(
         h.action == "refuse" and h.from_status in (None, Status.DRAFT.value) for h in d.history
     )
-    return national_status_code(
-        d.status, refused_at_intake=refused_at_intake, fee_due=fee_vnd > 0
-    )
+    return national_status_code(d.status, refused_at_intake=refused_at_intake, fee_due=fee_vnd > 0)
 
 
 def summary(d: Dossier, catalogue: Catalogue, role: Role) -> dict[str, Any]:

@@ -49,9 +49,9 @@ from shared.workflow import Role, Status
 from sync_server.config import CLOCK_SKEW
 from sync_server.services import audit, feed, units
 from sync_server.services import dossiers as dossier_store
+from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
-from sync_server.services.calendar import calendar_overrides
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import get_staff
 from sync_server.store import audit as audit_q
@@ -211,9 +211,7 @@ def _supplement_moment(claimed: Dossier, server: Dossier) -> datetime:
     station's request and not in the future); otherwise the station's clock does.
     """
     now = to_vn(utc_now())
-    asked = max(
-        (h.at for h in server.history if h.action == "request_supplement"), default=None
-    )
+    asked = max((h.at for h in server.history if h.action == "request_supplement"), default=None)
     last = claimed.history[-1] if claimed.history else None
     if last is not None and last.action == "supplement":
         try:
@@ -278,9 +276,7 @@ def _apply(
         _check_receiver(b, d.received_by, "received_by")
         at = received.isoformat(timespec="seconds")
         d.history = [
-            HistoryEntry(
-                "receive", Status.DRAFT.value, d.status.value, d.received_by, "intake", at
-            )
+            HistoryEntry("receive", Status.DRAFT.value, d.status.value, d.received_by, "intake", at)
         ]
         d.due_at = due_at(received, limit, overrides=b.overrides).isoformat(timespec="seconds")
     else:

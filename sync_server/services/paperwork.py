@@ -323,9 +323,7 @@ def record_apology(
                 "version": d.version,
                 "previous_due_at": d.due_at,
                 "new_due_at": new_iso,
-                "reason_enc": keys.encrypt_json(
-                    APOLOGY_TABLE, d.id, d.version, {"reason": reason}
-                ),
+                "reason_enc": keys.encrypt_json(APOLOGY_TABLE, d.id, d.version, {"reason": reason}),
                 "actor": staff.username,
                 "at": at,
             },

@@ -53,11 +53,21 @@ _COMMUNE_PREFIXES = ("dac khu", "phuong", "xa", "p.", "x.")
 _CANDIDATES = 5
 
 
+def _spaced(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).lower()).strip()
+
+
 def fold(text: str) -> str:
-    """Accent-, case- and spacing-insensitive form: "Xã  Lai Vung" → "xa lai vung"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", bare.lower()).strip()
+    """Accent-, case- and spacing-insensitive form: "Xã  Lai Vung" → "xa lai vung".
+
+    One character in, one character out (after :func:`_spaced`), so an offset found in
+    the folded form is valid in the accented one.
+    """
+    spaced = _spaced(text).replace("đ", "d")
+    return "".join(
+        unicodedata.normalize("NFD", ch)[0] if unicodedata.normalize("NFD", ch) else ch
+        for ch in spaced
+    )
 
 
 def _strip_prefix(folded: str, prefixes: tuple[str, ...]) -> str:
@@ -65,6 +75,14 @@ def _strip_prefix(folded: str, prefixes: tuple[str, ...]) -> str:
         if folded.startswith(p + " ") or (p.endswith(".") and folded.startswith(p)):
             return folded[len(p) :].strip()
     return folded
+
+
+def _keys(name: str, prefixes: tuple[str, ...]) -> tuple[str, str, str, str]:
+    """(accented, accented without prefix, folded, folded without prefix)."""
+    accented, folded = _spaced(name), fold(name)
+    bare = _strip_prefix(folded, prefixes)
+    cut = len(folded) - len(bare)
+    return accented, accented[cut:].strip(), folded, bare
 
 
 @dataclass(frozen=True)
@@ -96,7 +114,11 @@ class Commune:
     def short_name(self) -> str:
         """ "Lai Vung": the name without its kind, for the date line of documents."""
         kind = self.division_type
-        return self.name[len(kind) + 1 :] if fold(self.name).startswith(fold(kind) + " ") else self.name
+        return (
+            self.name[len(kind) + 1 :]
+            if fold(self.name).startswith(fold(kind) + " ")
+            else self.name
+        )
 
 
 @functools.lru_cache(maxsize=1)
@@ -129,13 +151,15 @@ def _closest(query: str, names: list[str], prefixes: tuple[str, ...]) -> str:
 
 
 def _match(query: str, items: list[Any], name_of: Any, prefixes: tuple[str, ...]) -> list[Any]:
-    """Exact folded match (with its prefix) first, else the same name without prefix."""
-    q = fold(query)
-    exact = [i for i in items if fold(name_of(i)) == q]
-    if exact:
-        return exact
-    q_bare = _strip_prefix(q, prefixes)
-    return [i for i in items if _strip_prefix(fold(name_of(i)), prefixes) == q_bare]
+    """The best level that matches: accents kept before accents dropped, with the
+    "Xã"/"Tỉnh" prefix before without it ("Mỹ Thọ" must not find "Mỹ Tho")."""
+    q = _keys(query, prefixes)
+    keyed = [(i, _keys(name_of(i), prefixes)) for i in items]
+    for level in (0, 1, 2, 3):
+        hits = [i for i, k in keyed if k[level] == q[level]]
+        if hits:
+            return hits
+    return []
 
 
 def find_province(name: str) -> Province:

@@ -10,7 +10,9 @@ from sync_server.store.db import one
 
 
 def list_overrides(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT day, kind, note, set_by, set_at FROM calendar_overrides ORDER BY day"))
+    return list(
+        db.query("SELECT day, kind, note, set_by, set_at FROM calendar_overrides ORDER BY day")
+    )
 
 
 def set_override(db: Database, day: str, kind: str, note: str | None, by: str, at: str) -> None:

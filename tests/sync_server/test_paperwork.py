@@ -30,7 +30,9 @@ def _push(tablet: Tablet) -> dict[str, Any]:
 
 
 def _act(client: TestClient, h: dict[str, str], did: str, action: str, reason: Any = None) -> Any:
-    r = client.post(f"/v1/dossiers/{did}/actions", json={"action": action, "reason": reason}, headers=h)
+    r = client.post(
+        f"/v1/dossiers/{did}/actions", json={"action": action, "reason": reason}, headers=h
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -90,7 +92,13 @@ def test_supplement_request_lists_the_missing_items(
     h = as_user("thamdinh")
     r = client.get(f"/v1/dossiers/{d['id']}/supplement-request.pdf", headers=h)
     assert r.status_code == 409 and r.json()["code"] == "PAPER_NOT_APPLICABLE"
-    _act(client, h, d["id"], "request_supplement", "Hồ sơ còn thiếu:\n- Giấy chứng sinh bản chính\n- Ghi rõ nơi sinh")
+    _act(
+        client,
+        h,
+        d["id"],
+        "request_supplement",
+        "Hồ sơ còn thiếu:\n- Giấy chứng sinh bản chính\n- Ghi rõ nơi sinh",
+    )
     text = _text(client, h, d["id"], "supplement-request", tmp_path)
     assert d["code"] in text
     assert "1. Giấy chứng sinh bản chính" in text and "2. Ghi rõ nơi sinh" in text

@@ -122,12 +122,19 @@ class PaperPage(OfficialDocument):
         self.set_xy(self.l_margin, y + 4.0)
         self.use()
 
-    def para(self, text: str, *, style: str = "", indent: float = 0.0, size: float = BODY_SIZE) -> None:
+    def para(
+        self, text: str, *, style: str = "", indent: float = 0.0, size: float = BODY_SIZE
+    ) -> None:
         """A justified paragraph (wraps within the margins)."""
         self.use(style, size)
         self.set_x(self.l_margin + indent)
         self.multi_cell(
-            self.content_width - indent, self.line_h, nfc(text), align="J", new_x="LMARGIN", new_y="NEXT"
+            self.content_width - indent,
+            self.line_h,
+            nfc(text),
+            align="J",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
 
     def field_line(self, label: str, value: str, *, bold_value: bool = False) -> None:
@@ -163,7 +170,9 @@ class PaperPage(OfficialDocument):
                     start = c
                     while c < len(row) and row[c]:
                         c += 1
-                    self.rect(x + (border + start) * m, y + (border + r) * m, (c - start) * m, m, "F")
+                    self.rect(
+                        x + (border + start) * m, y + (border + r) * m, (c - start) * m, m, "F"
+                    )
                 else:
                     c += 1
 

@@ -123,8 +123,7 @@ def render_refusal(p: PaperDossier) -> bytes:
     _citizen_lines(pdf, p)
     what = "tiếp nhận" if p.refused_at_intake else "giải quyết"
     pdf.para(
-        f"Qua xem xét, {p.agency_name} thông báo không {what} hồ sơ này với lý do cụ thể "
-        "như sau:"
+        f"Qua xem xét, {p.agency_name} thông báo không {what} hồ sơ này với lý do cụ thể như sau:"
     )
     pdf.para(p.reason or "…", style="B", indent=6.0)
     pdf.para("Xin thông báo cho Ông/bà được biết và thực hiện.")
@@ -145,9 +144,7 @@ def render_apology(p: PaperDossier) -> bytes:
     pdf.field_line("Mã hồ sơ", p.code, bold_value=True)
     if p.due_at:
         pdf.field_line("Ngày hẹn trả kết quả giải quyết hồ sơ", clock_text(p.due_at))
-    pdf.para(
-        f"Tuy nhiên đến nay, {p.agency_name} chưa trả kết quả giải quyết hồ sơ cho Ông/bà."
-    )
+    pdf.para(f"Tuy nhiên đến nay, {p.agency_name} chưa trả kết quả giải quyết hồ sơ cho Ông/bà.")
     pdf.field_line("Lý do", p.reason)
     new = clock_text(p.new_due_at) if p.new_due_at else "…"
     pdf.para(
