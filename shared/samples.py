@@ -18,8 +18,8 @@ _MIDDLE_M = ["Văn", "Hoàng", "Minh", "Quốc", "Thành"]
 _GIVEN_F = ["Tuyết", "Hằng", "Như", "Thảo", "Nhung", "Yến", "Trâm"]
 _GIVEN_M = ["Phúc", "Khải", "Dũng", "Lộc", "Nghĩa", "Tường", "Đạt"]
 _PLACES = [
-    "Ấp An Hòa, xã Định Yên, tỉnh Đồng Tháp",
-    "Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
+    "Ấp An Hòa, xã Lai Vung, tỉnh Đồng Tháp",
+    "Ấp An Lạc, xã Lai Vung, tỉnh Đồng Tháp",
     "Ấp Hưng Thạnh, xã Lai Vung, tỉnh Đồng Tháp",
 ]
 
@@ -51,7 +51,7 @@ def khai_sinh(today: date, seed: int = 0) -> dict[str, Any]:
         "child_ethnicity": "Kinh",
         "child_nationality": "Việt Nam",
         "child_birth_place": "Trung tâm Y tế khu vực Lấp Vò, tỉnh Đồng Tháp",
-        "child_hometown": "xã Định Yên, tỉnh Đồng Tháp",
+        "child_hometown": "xã Lai Vung, tỉnh Đồng Tháp",
         "mother_full_name": mother,
         "mother_birth_year": today.year - rng.randint(20, 38),
         "mother_ethnicity": "Kinh",
