@@ -144,14 +144,16 @@ def _stages(
             else _person(db, prev_actor)
         )
         taker = _person(db, h.actor)
-        if h.action == "return":
+        if h.action in ("return", APOLOGY_ACTION):
+            # To the citizen: the result, or the apology and the new date.
             handed, taker = _person(db, h.actor), f"Ông/bà {citizen}"
         t = TRANSITIONS.get(h.action)
         step = t.label_vi if t else ("Xin lỗi, hẹn lại" if h.action == APOLOGY_ACTION else h.action)
         result = _TIMELINESS_VI[timeliness(due, at)] if due else ""
         note = h.reason or ""
-        stages.append(Stage(step, handed, taker, at, result, note[:120]))
-        prev_actor = h.actor
+        stages.append(Stage(step, handed, taker, at, result, note[:200]))
+        if h.action != APOLOGY_ACTION:  # an apology does not move the dossier
+            prev_actor = h.actor
     return tuple(stages)
 
 

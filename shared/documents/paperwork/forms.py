@@ -154,9 +154,7 @@ def render_apology(p: PaperDossier) -> bytes:
     pdf.para("Rất mong nhận được sự thông cảm của Ông/bà.")
     if pdf.get_y() + 60 > pdf.h - pdf.b_margin:
         pdf.add_page()
-    pdf.signature_block(
-        p.by_title or "CHỦ TỊCH", p.by, hint="(Ký, ghi rõ họ tên và đóng dấu)", y=pdf.get_y() + 4
-    )
+    pdf.signature_block(p.by_title or "CHỦ TỊCH", p.by, y=pdf.get_y() + 4)
     return pdf.output_bytes()
 
 
@@ -176,18 +174,24 @@ def render_control_sheet(p: PaperDossier) -> bytes:
     with pdf.table(
         width=pdf.content_width,
         align="LEFT",
-        col_widths=(26, 46, 46, 22, 25),
-        text_align=("LEFT", "LEFT", "LEFT", "CENTER", "CENTER"),
-        line_height=5.2,
+        col_widths=(24, 37, 37, 20, 19, 28),
+        text_align=("LEFT", "LEFT", "LEFT", "CENTER", "CENTER", "LEFT"),
+        line_height=5.0,
         first_row_as_headings=True,
     ) as table:
         table.row(
-            ("Bước", "Bên giao (người giao)", "Bên nhận (người nhận)", "Thời gian", "Kết quả")
+            (
+                "Bước",
+                "Bên giao (người giao)",
+                "Bên nhận (người nhận)",
+                "Thời gian",
+                "Kết quả",
+                "Ghi chú",
+            )
         )
         for s in p.stages:
             when = f"{s.at:%H:%M}\n{s.at:%d/%m/%Y}"
-            result = f"{s.result}\n({s.note})" if s.note else s.result
-            table.row((s.step, s.handed_by, s.received_by, when, result))
+            table.row((s.step, s.handed_by, s.received_by, when, s.result, s.note))
     pdf.use()
     pdf.ln(3)
     day = p.issued_on or (p.stages[-1].at.date() if p.stages else None)
