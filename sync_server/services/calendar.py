@@ -59,8 +59,16 @@ def calendar_payload(overrides: CalendarOverrides) -> dict[str, Any]:
     return {"type": FEED_CALENDAR, **overrides.to_dict()}
 
 
-def push_calendar_to(db: Database, keys: StationKeys, device_id: str) -> int:
-    """Queue the current calendar for one tablet (e.g. right after it enrols)."""
+def push_calendar_to(
+    db: Database, keys: StationKeys, device_id: str, *, only_if_set: bool = False
+) -> int | None:
+    """Queue the current calendar for one tablet (enrolment does, inside its transaction).
+
+    With ``only_if_set`` nothing is queued while the station has no overrides.
+    """
+    current = calendar_overrides(db)
+    if only_if_set and not (current.off or current.work):
+        return None
     version = int(get_meta(db, _VERSION_KEY) or "0") or 1
     return feed.append(
         db,
@@ -68,7 +76,7 @@ def push_calendar_to(db: Database, keys: StationKeys, device_id: str) -> int:
         device_id=device_id,
         dossier_id=FEED_RECORD_ID,
         version=version,
-        payload=calendar_payload(calendar_overrides(db)),
+        payload=calendar_payload(current),
     )
 
 

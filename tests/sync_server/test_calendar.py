@@ -15,7 +15,7 @@ from station_kit import Tablet
 
 from shared.errors import TaiChoError
 from shared.workdays import VN_TZ, CalendarOverrides, due_at, is_working_day, vn_now
-from sync_server.services import calendar, demo
+from sync_server.services import calendar, demo, enrollment
 from sync_server.services.station import Station
 
 
@@ -85,3 +85,15 @@ def test_bad_days_are_refused(station: Station) -> None:
     with station.session() as db, pytest.raises(TaiChoError) as err:
         calendar.set_calendar(db, station.keys, off=["1999-12-31"])
     assert err.value.code == "CALENDAR_INVALID"
+
+
+def test_a_tablet_enrolled_later_gets_the_current_calendar(
+    client: TestClient, demo_station: Station
+) -> None:
+    with demo_station.session() as db:
+        calendar.set_calendar(db, demo_station.keys, off=["2026-01-02"], work=["2026-01-10"])
+        code = enrollment.new_enroll_code(db)
+    t = Tablet(client)
+    t.enroll(code)
+    items = [t.open_feed(i) for i in t.pull()["items"]]
+    assert items == [{"type": "calendar", "off": ["2026-01-02"], "work": ["2026-01-10"]}]

@@ -123,13 +123,19 @@ class PaperPage(OfficialDocument):
         self.use()
 
     def para(
-        self, text: str, *, style: str = "", indent: float = 0.0, size: float = BODY_SIZE
+        self,
+        text: str,
+        *,
+        style: str = "",
+        indent: float = 0.0,
+        size: float = BODY_SIZE,
+        right: float = 0.0,
     ) -> None:
-        """A justified paragraph (wraps within the margins)."""
+        """A justified paragraph within the margins (``right`` mm kept free, e.g. a QR)."""
         self.use(style, size)
         self.set_x(self.l_margin + indent)
         self.multi_cell(
-            self.content_width - indent,
+            self.content_width - indent - right,
             self.line_h,
             nfc(text),
             align="J",

@@ -57,9 +57,7 @@ def render_receipt(p: PaperDossier) -> bytes:
     pdf.set_xy(pdf.l_margin, y)
     pdf.cell(pdf.content_width - qr - 2, pdf.line_h, f"Mã hồ sơ: {p.code}")
     pdf.set_xy(pdf.l_margin, y + pdf.line_h)
-    pdf.para(
-        f"{ONE_STOP} – {p.agency_name} đã tiếp nhận hồ sơ của:",
-    )
+    pdf.para(f"{ONE_STOP} – {p.agency_name} đã tiếp nhận hồ sơ của:", right=qr + 3.0)
     pdf.set_y(max(float(pdf.get_y()), y + qr))
     _citizen_lines(pdf, p)
     pdf.para("1. Thành phần hồ sơ nộp gồm:")
