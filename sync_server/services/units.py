@@ -64,10 +64,8 @@ def fold(text: str) -> str:
     the folded form is valid in the accented one.
     """
     spaced = _spaced(text).replace("đ", "d")
-    return "".join(
-        unicodedata.normalize("NFD", ch)[0] if unicodedata.normalize("NFD", ch) else ch
-        for ch in spaced
-    )
+    # NFD puts the base letter first and its marks after: keep the base letter only.
+    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in spaced)
 
 
 def _strip_prefix(folded: str, prefixes: tuple[str, ...]) -> str:
