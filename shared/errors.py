@@ -86,6 +86,9 @@ Code = Literal[
     "FIELD_DATE_ORDER",
     "USE_OTHER_PROCEDURE",
     "UNIT_NOT_CONFIGURED",
+    "UNIT_UNKNOWN",
+    "PAPER_NOT_APPLICABLE",
+    "CALENDAR_INVALID",
 ]
 
 
@@ -223,6 +226,33 @@ CATALOGUE: dict[Code, ErrorCode] = {
             500,
             "Tệp thủ tục {file} sai ở mục {where}.",
             "Procedure file {file} is wrong at {where}: {detail}.",
+        ),
+        # --- the unit a station serves, its calendar and paperwork ---
+        _c(
+            "UNIT_NOT_CONFIGURED",
+            409,
+            "Máy chủ văn phòng chưa được thiết lập xã/phường (quản trị viên chạy unit-set).",
+            "The station has no commune set up yet (an administrator runs unit-set).",
+        ),
+        _c(
+            "UNIT_UNKNOWN",
+            422,
+            "Không tìm thấy '{name}' ({scope}) trong danh mục đơn vị hành chính 2025. "
+            "Gần đúng: {candidates}.",
+            "'{name}' ({scope}) is not in the 2025 list of administrative units. "
+            "Closest: {candidates}.",
+        ),
+        _c(
+            "PAPER_NOT_APPLICABLE",
+            409,
+            "Hồ sơ ở trạng thái '{status}' không có {paper}.",
+            "A dossier in status '{status}' has no {paper}.",
+        ),
+        _c(
+            "CALENDAR_INVALID",
+            422,
+            "Ngày {day} không hợp lệ cho lịch làm việc: {detail}.",
+            "Date {day} is not valid for the working calendar: {detail}.",
         ),
         # --- workflow ---
         _c(

@@ -25,11 +25,16 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-# National one-stop-shop status numbers, for reports and interoperability.
+# National one-stop-shop status numbers (Cổng DVC quốc gia), for reports and
+# interoperability: 1 Mới đăng ký, 2 Được tiếp nhận, 3 Không được tiếp nhận, 4 Đang xử lý,
+# 5 Yêu cầu bổ sung, 6 Yêu cầu thực hiện nghĩa vụ tài chính, 7 Rút hồ sơ, 8 Dừng xử lý,
+# 9 Đã xử lý xong, 10 Đã trả kết quả. A refusal after receipt is 8; see national_status_code.
+STATUS_NOT_RECEIVED = 3
+STATUS_FEE_DUE = 6
 NATIONAL_STATUS_CODE: dict[Status, int | None] = {
     Status.DRAFT: None,
     Status.RECEIVED: 2,
-    Status.REFUSED: 3,
+    Status.REFUSED: 8,
     Status.APPRAISING: 4,
     Status.SUPPLEMENT_REQUESTED: 5,
     Status.APPRAISED: 4,
@@ -217,6 +222,23 @@ def transition_not_allowed(action: str, status: Status, field: str = "action") -
     return problem(
         "TRANSITION_NOT_ALLOWED", field, status=s.vi, status_en=s.en, **_action_params(action)
     )
+
+
+def national_status_code(
+    status: Status, *, refused_at_intake: bool = False, fee_due: bool = False
+) -> int | None:
+    """The national status number of a dossier.
+
+    ``REFUSED`` is 8 (Dừng xử lý) once the dossier was received, 3 (Không được tiếp nhận)
+    only when the counter refused it at intake. A dossier whose result waits for a fee
+    (``fee_due``: the procedure charges one and it is not returned yet) is 6 from approval
+    until it is returned.
+    """
+    if status is Status.REFUSED and refused_at_intake:
+        return STATUS_NOT_RECEIVED
+    if fee_due and status in (Status.APPROVED, Status.STAMPED):
+        return STATUS_FEE_DUE
+    return NATIONAL_STATUS_CODE[status]
 
 
 def parse_role(value: str) -> Role:

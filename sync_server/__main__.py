@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shared.errors import TaiChoError, problem
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
-from sync_server.services import audit, demo, enrollment, staff
+from sync_server.services import audit, calendar, demo, enrollment, staff, units
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.station import Station, open_station
 from sync_server.store.db import transaction
@@ -60,6 +60,24 @@ def _parser() -> argparse.ArgumentParser:
         help="a checkpoint printed earlier by audit-anchor (JSON); may be repeated",
     )
     cmds.add_parser("audit-anchor", help="sign, store and print a checkpoint of the audit head")
+    unit_set = cmds.add_parser(
+        "unit-set", help="set the commune this station serves (official 2025 list of units)"
+    )
+    unit_set.add_argument("--province", required=True, help='e.g. "Đồng Tháp"')
+    unit_set.add_argument("--commune", required=True, help='e.g. "Xã Lai Vung"')
+    unit_set.add_argument(
+        "--agency-code", help="national agency code for dossier codes (default: derived)"
+    )
+    unit_set.add_argument("--former-name", help='e.g. "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"')
+    cmds.add_parser("unit-show", help="print the unit this station serves as JSON")
+    cal_set = cmds.add_parser("calendar-set", help="local days off / make-up working days")
+    cal_set.add_argument("--off", action="append", default=[], metavar="YYYY-MM-DD")
+    cal_set.add_argument("--work", action="append", default=[], metavar="YYYY-MM-DD")
+    cal_set.add_argument(
+        "--clear", action="append", default=[], metavar="YYYY-MM-DD", help="back to national"
+    )
+    cal_set.add_argument("--note", help="e.g. the government decision")
+    cmds.add_parser("calendar-list", help="print the local calendar overrides as JSON")
     return p
 
 
@@ -106,6 +124,23 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
         elif cmd == "device-revoke":
             enrollment.revoke_device(db, station.keys, args.device)
             _print_json({"device_id": args.device, "revoked": True})
+        elif cmd == "unit-set":
+            unit = units.set_unit_from_names(
+                db, args.province, args.commune, args.agency_code, args.former_name
+            )
+            _print_json(unit.to_dict())
+        elif cmd == "unit-show":
+            shown = units.load_unit(db)
+            if shown is None:
+                raise problem("UNIT_NOT_CONFIGURED")
+            _print_json(shown.to_dict())
+        elif cmd == "calendar-set":
+            calendar.set_calendar(
+                db, station.keys, off=args.off, work=args.work, clear=args.clear, note=args.note
+            )
+            _print_json(calendar.calendar_list(db))
+        elif cmd == "calendar-list":
+            _print_json(calendar.calendar_list(db))
         elif cmd == "audit-verify":
             extra = [_read_anchor(path) for path in args.anchor]
             _print_json({"audit": "intact", **audit.verify_all(db, station.keys.ed_pk, extra)})
@@ -121,9 +156,12 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
 
     if args.demo:
         with station.session() as db:
-            people = demo.seed(db)
+            people = demo.seed(db, station.keys)
             code = enrollment.new_enroll_code(db)
-        print("Đơn vị mẫu: UBND xã Định Yên, tỉnh Đồng Tháp (000.31.22.H20)")
+        u = demo.DEMO_UNIT
+        print(f"Đơn vị mẫu: {u['name']}, {u['province']} ({u['code']})")
+        print(f"  Tên cũ: {u['former_name']}")
+        print("  Lịch 2026: nghỉ 02/01, làm bù thứ Bảy 10/01")
         print("Tài khoản mẫu (tên đăng nhập / PIN):")
         for s in people:
             print(f"  {s.username:<9} / {s.pin}  {s.role:<9} {s.full_name}")

@@ -137,6 +137,10 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
             enrolled_at=now,
         )
         q.use_code(db, code_hash, device_id, now)
+        # The station's calendar overrides reach a new tablet with its first pull.
+        from sync_server.services.calendar import push_calendar_to  # (feed imports us)
+
+        push_calendar_to(db, keys, device_id, only_if_set=True)
         audit.append(
             db, keys, action="device.enroll", actor="station", at=vn_now_iso(), device_id=device_id
         )

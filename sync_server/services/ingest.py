@@ -1,5 +1,12 @@
 """Push: verify, open, validate and apply a tablet's batch of changes in one transaction.
 
+The station, not the tablet, owns a dossier's history and who received it: the
+``received_by`` a tablet sends must be a staff member with the intake role who unlocked
+that tablet through the station, and the history it sends is never stored — the station
+writes the "receive" / "supplement" entries itself, so a forged "approve" entry from a
+tablet never appears. A supplement restarts the legal time limit from the moment the
+completed dossier is received again; due times use the station's calendar overrides.
+
 Two kinds of failure, treated differently on purpose:
 
 * the *batch* is wrong (malformed or forged envelope, replay with other bytes, a gap in
@@ -24,18 +31,20 @@ from shared.catalogue import Catalogue
 from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
-from shared.model import Dossier
+from shared.model import Dossier, HistoryEntry
 from shared.sync import KIND_CHANGE, STATION, Incoming, Outcome, classify_edit, classify_incoming
 from shared.validation import validate
-from shared.workdays import due_at, to_vn
+from shared.workdays import CalendarOverrides, due_at, to_vn
 from shared.workflow import Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
-from sync_server.services import audit, feed
+from sync_server.services import audit, feed, units
 from sync_server.services import dossiers as dossier_store
+from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
 from sync_server.services.keys import StationKeys
-from sync_server.services.station import get_unit_record
+from sync_server.services.staff import get_staff
+from sync_server.store import audit as audit_q
 from sync_server.store import devices as devices_q
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import sync_log as q
@@ -57,13 +66,14 @@ class _Batch:
     catalogue: Catalogue
     device: Device
     unit_code: str | None
+    overrides: CalendarOverrides
 
 
 def push(db: Database, keys: StationKeys, catalogue: Catalogue, req: m.PushRequest) -> m.PushAnswer:
     with transaction(db):
         device = active_device(db, req.device_id)
-        unit = get_unit_record(db)
-        batch = _Batch(db, keys, catalogue, device, None if unit is None else unit.code)
+        unit = units.require_unit(db)  # no intake before the commune is set up
+        batch = _Batch(db, keys, catalogue, device, unit.code, calendar_overrides(db))
         acked = device.push_acked
         results: list[m.PushResult] = []
         for env in req.changes:
@@ -166,16 +176,50 @@ def _received_at(d: Dossier) -> datetime:
     return local
 
 
+def _check_receiver(b: _Batch, username: str, field: str) -> str:
+    """``username`` must be intake staff who unlocked this tablet through the station."""
+    staff = get_staff(b.db, username) if username else None
+    if (
+        staff is None
+        or staff.role is not Role.INTAKE
+        or username not in audit_q.unlocked_by(b.db, b.device.id)
+    ):
+        raise problem(
+            "REQUEST_INVALID",
+            field,
+            detail=f"'{username}' không phải cán bộ tiếp nhận đã mở khoá máy này",
+        )
+    return username
+
+
+def _supplement_moment(claimed: Dossier, server: Dossier) -> datetime:
+    """When the completed dossier was received again.
+
+    The tablet's own "supplement" entry gives the moment if it is plausible (after the
+    station's request and not in the future); otherwise the station's clock does.
+    """
+    now = to_vn(utc_now())
+    asked = max((h.at for h in server.history if h.action == "request_supplement"), default=None)
+    last = claimed.history[-1] if claimed.history else None
+    if last is not None and last.action == "supplement":
+        try:
+            moment = to_vn(datetime.fromisoformat(last.at))
+        except ValueError:
+            return now
+        floor = to_vn(datetime.fromisoformat(asked)) if asked else None
+        if (floor is None or moment >= floor) and moment <= now + CLOCK_SKEW:
+            return min(moment, now)
+    return now
+
+
 def _apply(
     b: _Batch, ctx: EnvelopeContext, env_hash: str, payload: bytes
 ) -> tuple[Outcome, TaiChoError | None]:
     d = _parse_submission(b, ctx, payload)
     proc = b.catalogue.get(d.procedure)
     received = _received_at(d)
-    checked = validate(proc, d.values, today=received.date())
-    d.values = checked.raise_if_invalid()
+    d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
     d.procedure_version = proc.version
-    d.due_at = due_at(received, proc.time_limit_working_days).isoformat(timespec="seconds")
     d.result_sha256 = None
 
     existing = dossiers_q.get(b.db, d.id)
@@ -219,12 +263,36 @@ def _apply(
             payload=feed.conflict_payload(d.id, d.code, d.base_version, server_version, err),
         )
         return Outcome.CONFLICT, err
+    limit = proc.time_limit_working_days
+    if existing is None:
+        # First receipt: the station writes the history; the tablet's is not trusted.
+        _check_receiver(b, d.received_by, "received_by")
+        at = received.isoformat(timespec="seconds")
+        d.history = [
+            HistoryEntry("receive", Status.DRAFT.value, d.status.value, d.received_by, "intake", at)
+        ]
+        d.due_at = due_at(received, limit, overrides=b.overrides).isoformat(timespec="seconds")
+    else:
+        server = dossier_store.decode(b.keys, existing)
+        last = d.history[-1] if d.history else None
+        actor = last.actor if last is not None and last.action == "supplement" else ""
+        actor = _check_receiver(b, actor or d.received_by, "history")
+        moment = _supplement_moment(d, server)
+        at = moment.isoformat(timespec="seconds")
+        # Who first received it and when stay as the station recorded them.
+        d.received_by, d.received_at = server.received_by, server.received_at
+        d.history = [
+            *server.history,
+            HistoryEntry("supplement", server.status.value, d.status.value, actor, "intake", at),
+        ]
+        # The time limit restarts from the moment the completed dossier is received again.
+        d.due_at = due_at(moment, limit, overrides=b.overrides).isoformat(timespec="seconds")
     dossier_store.save(b.db, b.keys, d)
     audit.append(
         b.db,
         b.keys,
         action="receive" if server_status is None else "supplement",
-        actor=d.received_by,
+        actor=d.history[-1].actor,
         role=Role.INTAKE.value,
         at=vn_now_iso(),
         dossier_id=d.id,

@@ -69,3 +69,12 @@ def dossier_statuses(db: Database) -> list[dict[str, Any]]:
             "FROM dossiers d ORDER BY d.code"
         )
     )
+
+
+def unlocked_by(db: Database, device_id: str) -> set[str]:
+    """Usernames the station let unlock ``device_id`` (its ``device.unlock`` entries)."""
+    rows = db.query(
+        "SELECT DISTINCT actor FROM audit WHERE device_id = ? AND action = 'device.unlock'",
+        (device_id,),
+    )
+    return {str(r["actor"]) for r in rows}

@@ -168,9 +168,33 @@ CREATE TABLE results (
 """
 
 
+# The office's own records: local calendar overrides (days off / make-up working days)
+# and apologies for late results (Phiếu xin lỗi và hẹn lại ngày trả kết quả).
+_OFFICE = """
+CREATE TABLE calendar_overrides (
+    day TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+    note TEXT,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE apologies (
+    id INTEGER PRIMARY KEY,
+    dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+    version INTEGER NOT NULL,
+    previous_due_at TEXT,
+    new_due_at TEXT NOT NULL,
+    reason_enc BLOB NOT NULL,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX apologies_dossier ON apologies(dossier_id, id);
+"""
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
+    ("0002_office_calendar_apologies", _OFFICE),
 ]
 
 

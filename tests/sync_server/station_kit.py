@@ -111,6 +111,11 @@ class Tablet:
         self.slot = answer.slot
         return dict(r.json())
 
+    def unlock(self, username: str = "tiepnhan", pin: str = "123456") -> None:
+        """First unlock through the station: what lets ``username`` receive on this tablet."""
+        r = self.client.post("/v1/sync/unlock", json=self.unlock_body(username, pin)[0])
+        assert r.status_code == 200, r.text
+
     def dossier(self, values: dict[str, Any] | None = None, **over: Any) -> dict[str, Any]:
         self.n += 1
         now = vn_now()

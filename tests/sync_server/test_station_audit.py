@@ -34,7 +34,7 @@ def test_intact_chain_verifies(
     with station.session() as db:
         assert verify_audit_chain(db) is None
         actions = [r["action"] for r in db.query("SELECT action FROM audit ORDER BY seq")]
-    assert actions == ["device.enroll", "receive", "accept", "approve"]
+    assert actions == ["device.enroll", "device.unlock", "receive", "accept", "approve"]
 
 
 def test_edited_row_is_detected(
@@ -74,7 +74,7 @@ def test_admin_audit_verify_reports_head_then_the_broken_row(
     ok = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     assert ok.returncode == 0, ok.stderr
     head = json.loads(ok.stdout)
-    assert head["audit"] == "intact" and head["rows"] == 4 and len(head["head"]) == 64
+    assert head["audit"] == "intact" and head["rows"] == 5 and len(head["head"]) == 64
     with station.session() as db:
         db.execute("UPDATE audit SET role = 'admin' WHERE seq = 3")
     bad = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)

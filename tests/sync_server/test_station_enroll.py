@@ -22,7 +22,7 @@ def test_enroll_returns_slot_unit_and_station_keys(
     body = t.enroll(enroll_code)
     assert body["device_id"] == t.device_id and body["slot"] == 1
     assert body["unit"]["code"] == "000.31.22.H20"
-    assert body["unit"]["agency_lines"] == ["UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN"]
+    assert body["unit"]["agency_lines"] == ["ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"]
     assert body["unit"]["former_name"] == "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"
     assert body["station"] == station.keys.public()
 
