@@ -251,8 +251,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "CALENDAR_INVALID",
             422,
-            "Ngày {day} không hợp lệ cho lịch làm việc: {detail}.",
-            "Date {day} is not valid for the working calendar: {detail}.",
+            "Ngày {day} không hợp lệ cho lịch làm việc[: {detail_vi}].",
+            "Date {day} is not valid for the working calendar[: {detail}].",
         ),
         # --- workflow ---
         _c(
@@ -389,9 +389,11 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "UNIT_NOT_CONFIGURED",
             409,
             "Máy chủ văn phòng chưa khai báo xã (đơn vị hành chính) phục vụ; "
-            "quản trị viên cần khai báo xã trước khi đăng ký máy và nhận hồ sơ.",
+            "quản trị viên cần khai báo xã (trang Quản trị trên bàn làm việc, hoặc lệnh "
+            "unit-set) trước khi đăng ký máy và nhận hồ sơ.",
             "The office station has no commune (administrative unit) set up; an administrator "
-            "must set it before tablets can enrol and receive dossiers.",
+            "must set it (desk admin page, or admin unit-set) before tablets can enrol and "
+            "receive dossiers.",
         ),
         # --- sync / crypto ---
         _c(

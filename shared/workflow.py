@@ -191,7 +191,11 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 # Action names as people see them, taken from the transitions (declared there once).
-ACTION_LABELS: dict[str, Label] = {a: Label(t.label_vi, t.label_en) for a, t in TRANSITIONS.items()}
+ACTION_LABELS: dict[str, Label] = {
+    **{a: Label(t.label_vi, t.label_en) for a, t in TRANSITIONS.items()},
+    # Recorded on a dossier without changing its status.
+    "apologize": Label("Xin lỗi và hẹn lại ngày trả kết quả", "Apologise and set a new date"),
+}
 
 # Actions staff take at the station over HTTP (the rest happen on the tablet / by sync).
 STATION_ACTIONS = frozenset(

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
 from sync_server.services import paperwork
 from sync_server.services.station import Station
 
@@ -36,33 +36,35 @@ def _pdf(station: Station, db: Database, dossier_id: str, paper: str) -> Respons
 
 
 @router.get("/{dossier_id}/receipt.pdf", response_class=Response)
-def receipt(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+def receipt(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     return _pdf(station, db, dossier_id, "receipt")
 
 
 @router.get("/{dossier_id}/supplement-request.pdf", response_class=Response)
-def supplement_request(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+def supplement_request(
+    dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep
+) -> Response:
     return _pdf(station, db, dossier_id, "supplement-request")
 
 
 @router.get("/{dossier_id}/refusal.pdf", response_class=Response)
-def refusal(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+def refusal(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     return _pdf(station, db, dossier_id, "refusal")
 
 
 @router.get("/{dossier_id}/apology.pdf", response_class=Response)
-def apology_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+def apology_pdf(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     return _pdf(station, db, dossier_id, "apology")
 
 
 @router.get("/{dossier_id}/control-sheet.pdf", response_class=Response)
-def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     return _pdf(station, db, dossier_id, "control-sheet")
 
 
 @router.post("/{dossier_id}/apology")
 def record_apology(
-    dossier_id: str, body: ApologyRequest, station: StationDep, db: DbDep, who: StaffDep
+    dossier_id: str, body: ApologyRequest, station: StationDep, db: DbDep, who: CaseworkerDep
 ) -> dict[str, Any]:
     return paperwork.record_apology(
         db, station.keys, station.catalogue, who, dossier_id, body.new_due_at, body.reason

@@ -34,9 +34,13 @@ def parse_day(text: str) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise problem("CALENDAR_INVALID", "day", day=text, detail="YYYY-MM-DD") from None
+        raise problem(
+            "CALENDAR_INVALID", "day", day=text, detail="YYYY-MM-DD", detail_vi="năm-tháng-ngày"
+        ) from None
     if not 2000 <= day.year <= 2099:
-        raise problem("CALENDAR_INVALID", "day", day=text, detail="2000–2099")
+        raise problem(
+            "CALENDAR_INVALID", "day", day=text, detail="2000–2099", detail_vi="2000–2099"
+        )
     return day
 
 
@@ -103,9 +107,21 @@ def set_calendar(
     both = (off_days & work_days) | ((off_days | work_days) & clear_days)
     if both:
         day = min(both).isoformat()
-        raise problem("CALENDAR_INVALID", "day", day=day, detail="vừa nghỉ vừa làm")
+        raise problem(
+            "CALENDAR_INVALID",
+            "day",
+            day=day,
+            detail="both off and working",
+            detail_vi="vừa nghỉ vừa làm",
+        )
     if not (off_days or work_days or clear_days):
-        raise problem("CALENDAR_INVALID", "day", day="—", detail="--off, --work hoặc --clear")
+        raise problem(
+            "CALENDAR_INVALID",
+            "day",
+            day="—",
+            detail="--off, --work or --clear",
+            detail_vi="--off, --work hoặc --clear",
+        )
     now = iso(utc_now())
     with transaction(db):
         for d in sorted(off_days):

@@ -187,7 +187,8 @@ def _check_receiver(b: _Batch, username: str, field: str) -> str:
         raise problem(
             "REQUEST_INVALID",
             field,
-            detail=f"'{username}' không phải cán bộ tiếp nhận đã mở khoá máy này",
+            detail=f"'{username}' is not intake staff who unlocked this tablet",
+            detail_vi=f"'{username}' không phải cán bộ tiếp nhận đã mở khoá máy này",
         )
     return username
 

@@ -51,6 +51,7 @@ from shared.workflow import (
     TRANSITIONS,
     Role,
     Status,
+    role_not_allowed,
 )
 from sync_server.services import audit, feed, stamping
 from sync_server.services import dossiers as dossier_store
@@ -271,7 +272,11 @@ def _parse_new_due(text: str, cal: CalendarOverrides) -> datetime:
         raise problem("REQUEST_INVALID", "new_due_at", detail="new_due_at: ISO 8601") from None
     if not is_working_day(moment.date(), cal):
         raise problem(
-            "CALENDAR_INVALID", "new_due_at", day=moment.date().isoformat(), detail="ngày nghỉ"
+            "CALENDAR_INVALID",
+            "new_due_at",
+            day=moment.date().isoformat(),
+            detail="a day off",
+            detail_vi="ngày nghỉ",
         )
     return moment
 
@@ -287,7 +292,7 @@ def record_apology(
 ) -> dict[str, Any]:
     """Record an apology with a new return date for a dossier that is or will be late."""
     if staff.role not in APOLOGY_ROLES:
-        raise problem("ROLE_NOT_ALLOWED", "action", role=staff.role.value, action=APOLOGY_ACTION)
+        raise role_not_allowed(staff.role, APOLOGY_ACTION)
     reason = (reason or "").strip()
     if not reason:
         raise problem("REASON_REQUIRED", "reason")
@@ -302,7 +307,10 @@ def record_apology(
         old_due = _moment(d.due_at)
         if old_due is not None and new_due <= old_due:
             raise problem(
-                "REQUEST_INVALID", "new_due_at", detail="ngày hẹn lại phải sau ngày hẹn cũ"
+                "REQUEST_INVALID",
+                "new_due_at",
+                detail="the new date must be after the old one",
+                detail_vi="ngày hẹn lại phải sau ngày hẹn cũ",
             )
         at = vn_now_iso()
         d.version += 1

@@ -133,7 +133,7 @@ def test_decoding_anything_is_a_record_or_a_problem(data: dict[str, Any]) -> Non
 
 
 def test_problem_of_any_error_never_fails() -> None:
-    err = TaiChoError("REQUEST_INVALID", "x" * 500, {"detail": "y" * 5000})
+    err = TaiChoError("REQUEST_INVALID", "x" * 500, {"detail": "y" * 5000, "detail_vi": "ý" * 5000})
     got = m.Problem.of(err)
     assert got.code == "REQUEST_INVALID" and len(got.message) == 2000
     assert m.decode(m.Problem, m.to_dict(got)) == got

@@ -108,7 +108,8 @@ def _anchored_loop(
     r = _admin(data_dir, "audit-anchor")
     assert r.returncode == 0, r.stderr
     anchor = json.loads(r.stdout)
-    assert anchor["rows"] == 4 and anchor["sig"]
+    # enroll, unlock, receive, accept, approve
+    assert anchor["rows"] == 5 and anchor["sig"]
     kept = tmp_path / "anchor.json"  # e.g. typed from the printed control sheet
     kept.write_text(r.stdout, encoding="utf-8")
     ok = _admin(data_dir, "audit-verify", "--anchor", str(kept))
@@ -127,7 +128,7 @@ def test_deleted_tail_contradicts_the_anchor(
 ) -> None:
     kept = _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
     with station.session() as db:
-        db.execute("DELETE FROM audit WHERE seq = 4")
+        db.execute("DELETE FROM audit WHERE seq = 5")  # the approval
         db.execute("DELETE FROM meta WHERE key LIKE 'audit_anchor/%'")  # covering tracks
         db.execute("UPDATE dossiers SET status = 'appraised'")  # as before the approval
     # Tail, stored anchors and status all made consistent: the data dir alone is fooled …
@@ -148,13 +149,13 @@ def test_rebuilt_chain_contradicts_the_stored_anchor(
 ) -> None:
     _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
     with station.session() as db:
-        db.execute("UPDATE audit SET actor = 'thamdinh' WHERE seq = 4")
-        _rebuild_chain_from(db, 4)
+        db.execute("UPDATE audit SET actor = 'thamdinh' WHERE seq = 5")
+        _rebuild_chain_from(db, 5)
         assert verify_audit_chain(db) is None  # the chain alone is fooled
     bad = _admin(data_dir, "audit-verify")
     assert bad.returncode == 1
     problem = json.loads(bad.stderr)
-    assert problem["code"] == "AUDIT_ANCHOR_MISMATCH" and problem["params"]["rows"] == 4
+    assert problem["code"] == "AUDIT_ANCHOR_MISMATCH" and problem["params"]["rows"] == 5
 
 
 def test_forged_anchor_is_refused(

@@ -153,10 +153,10 @@ def test_received_by_must_be_intake_staff_who_unlocked_this_tablet(
     client: TestClient, tablet: Tablet, station: Station
 ) -> None:
     with station.session() as db:
-        staff.add_staff(db, username="binh", role="intake", pin="13579", full_name="Đỗ Văn Bình")
+        staff.add_staff(db, username="binh", role="intake", pin="135790", full_name="Đỗ Văn Bình")
     # A leader, an unknown name, and intake staff who never unlocked this tablet.
     for who in ("lanhdao", "khongco", "binh"):
         p = _rejected(tablet, tablet.dossier(received_by=who))
         assert p["code"] == "REQUEST_INVALID" and p["field"] == "received_by"
-    tablet.unlock("binh", "13579")
+    tablet.unlock("binh", "135790")
     _applied(tablet, tablet.dossier(received_by="binh"))
