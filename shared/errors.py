@@ -123,6 +123,18 @@ CATALOGUE: dict[str, ErrorCode] = {
         _c("DOSSIER_NOT_FOUND", 404, "Không tìm thấy hồ sơ.", "Dossier not found."),
         _c("RESULT_NOT_READY", 409, "Hồ sơ chưa có kết quả.", "The result is not ready yet."),
         _c(
+            "SIGNER_UNAVAILABLE",
+            503,
+            "Không ký được: chưa có chứng thư số hoặc thiết bị ký của '{holder}'.",
+            "Cannot sign: no certificate or signing token available for '{holder}'.",
+        ),
+        _c(
+            "CERT_IMPORT_FAILED",
+            422,
+            "Không nạp được chứng thư số: {detail}.",
+            "Could not load the certificate: {detail}.",
+        ),
+        _c(
             "EDIT_CONFLICT",
             409,
             "Hồ sơ đã thay đổi ở nơi khác (phiên bản {server} > {base}); bản sửa được giữ lại.",
