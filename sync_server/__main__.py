@@ -11,9 +11,11 @@ import json
 import sys
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from shared.errors import TaiChoError, problem
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
-from sync_server.services import audit, demo, enrollment, staff
+from sync_server.services import audit, certs, demo, enrollment, staff, stamping
 from sync_server.services.station import Station, open_station
 
 
@@ -44,6 +46,18 @@ def _parser() -> argparse.ArgumentParser:
     revoke = cmds.add_parser("device-revoke", help="revoke a tablet (it wipes on next contact)")
     revoke.add_argument("--device", required=True)
     cmds.add_parser("audit-verify", help="check the hash-chained audit log end to end")
+    ci = cmds.add_parser("cert-import", help="sign as commune/USERNAME with a real certificate")
+    ci.add_argument("--for", dest="holder", required=True, metavar="commune|USERNAME")
+    ci.add_argument("--p12", type=Path, help="PKCS#12 file (key + certificate + chain)")
+    ci.add_argument("--password", help="PKCS#12 password, or the token's user PIN")
+    ci.add_argument("--pkcs11-module", help="PKCS#11 library of a USB token")
+    ci.add_argument("--pkcs11-label", help="label of the key and certificate on the token")
+    ci.add_argument("--pkcs11-token", help="token label (default: the only token)")
+    ce = cmds.add_parser("cert-export", help="write the signing trust anchor(s) as PEM")
+    ce.add_argument("--out", required=True, type=Path)
+    cmds.add_parser("cert-list", help="list the signing certificates as JSON")
+    pu = cmds.add_parser("public-url", help="the station address printed in QR verify links")
+    pu.add_argument("url")
     return p
 
 
@@ -79,6 +93,34 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             if bad is not None:
                 raise problem("AUDIT_CHAIN_BROKEN", None, seq=bad)
             _print_json({"audit": "intact", **audit.chain_head(db)})
+        elif cmd == "cert-import":
+            _print_json(_cert_import(station, db, args))
+        elif cmd == "cert-export":
+            args.out.write_text(certs.export_ca_pem(db, station.keys), encoding="ascii")
+            _print_json({"out": str(args.out), "anchors": len(certs.trust_anchors(db))})
+        elif cmd == "cert-list":
+            _print_json(certs.list_certificates(db))
+        elif cmd == "public-url":
+            stamping.set_public_url(db, args.url)
+            _print_json({"public_url": stamping.public_url(db)})
+
+
+def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> dict[str, object]:
+    if args.p12 is not None:
+        return certs.import_p12(db, station.keys, args.holder, args.p12.read_bytes(), args.password)
+    if args.pkcs11_module and args.pkcs11_label:
+        return certs.import_pkcs11(
+            db,
+            station.keys,
+            args.holder,
+            module=args.pkcs11_module,
+            label=args.pkcs11_label,
+            pin=args.password or "",
+            token=args.pkcs11_token,
+        )
+    raise problem(
+        "CERT_IMPORT_FAILED", "p12", detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L"
+    )
 
 
 def _serve(station: Station, args: argparse.Namespace) -> None:

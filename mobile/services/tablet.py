@@ -158,6 +158,7 @@ class TabletService:
                 "station_url": url.rstrip("/"),
                 "station_x25519_pub": station["x25519_pub"],
                 "station_ed25519_pub": station["ed25519_pub"],
+                "station_signing_ca": list(answer.get("signing_ca", [])),
                 "device_x25519_pub": crypto.b64e(keys["x25519_pub"]),
                 "device_ed25519_pub": crypto.b64e(keys["ed25519_pub"]),
                 "outbox_seq": 0,

@@ -165,7 +165,7 @@ def _new_end_entity(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
         )
         .sign(ca_key, hashes.SHA256())
     )
@@ -173,7 +173,13 @@ def _new_end_entity(
 
 
 def _store_key(
-    db: Database, keys: StationKeys, holder: str, kind: str, cert: x509.Certificate, key: Any, chain: list[x509.Certificate]
+    db: Database,
+    keys: StationKeys,
+    holder: str,
+    kind: str,
+    cert: x509.Certificate,
+    key: Any,
+    chain: list[x509.Certificate],
 ) -> None:
     q.put(
         db,
@@ -322,9 +328,7 @@ def open_signer(db: Database, keys: StationKeys, holder: str) -> Iterator[tuple[
 
         pin = keys.decrypt(TABLE, f"{holder}:pin", 1, row["pkcs11_pin_enc"]).decode("utf-8")
         try:
-            session = hk11.open_pkcs11_session(
-                row["pkcs11_module"], token_label=row["pkcs11_token"] or None, user_pin=pin
-            )
+            session = _open_session(row["pkcs11_module"], row["pkcs11_token"], pin)
         except Exception as exc:  # the token is unplugged, locked or the PIN changed
             raise problem("SIGNER_UNAVAILABLE", None, holder=holder) from exc
         try:
@@ -345,9 +349,19 @@ def open_signer(db: Database, keys: StationKeys, holder: str) -> Iterator[tuple[
     signer = SimpleSigner(
         signing_cert=_asn1_cert(h.cert),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs(chain),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )
     yield signer, h
+
+
+def _open_session(module: str, token: str | None, pin: str) -> Any:
+    """A logged-in session on the token labelled ``token`` (or the first token found)."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11 as hk11
+
+    return hk11.open_pkcs11_session(
+        module, token_criteria=TokenCriteria(label=token or None), user_pin=pin
+    )
 
 
 # --- import ----------------------------------------------------------------------------
@@ -401,11 +415,10 @@ def import_pkcs11(
     verify page and the trust anchors work while the token is unplugged.
     """
     from pkcs11 import Attribute, ObjectClass
-    from pyhanko.sign import pkcs11 as hk11
 
     _check_holder(db, holder)
     try:
-        session = hk11.open_pkcs11_session(module, token_label=token, user_pin=pin)
+        session = _open_session(module, token, pin)
     except Exception as exc:
         raise problem("CERT_IMPORT_FAILED", "pkcs11-module", detail=str(exc) or repr(exc)) from None
     try:

@@ -21,7 +21,7 @@ from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envel
 from shared.errors import TaiChoError, problem
 from shared.sync import KIND_ESCROW, KIND_UNLOCK, STATION
 from sync_server.config import ENROLL_CODE_TTL
-from sync_server.services import audit
+from sync_server.services import audit, certs
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import authenticate
@@ -152,6 +152,8 @@ def enroll(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, A
         "slot": slot,
         "unit": public_unit(unit),
         "station": keys.public(),
+        # The signing trust anchors, pinned by the tablet to check results offline.
+        "signing_ca": certs.trust_anchors_pem(db),
     }
 
 

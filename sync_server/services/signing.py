@@ -42,6 +42,8 @@ from shared.documents.official import FONT_DIR, SEAL_RADIUS, OfficialDocument, n
 __all__ = [
     "DEFAULT_LAYOUT",
     "LEADER_FIELD",
+    "REASON_LEADER",
+    "REASON_SEAL",
     "SEAL_FIELD",
     "Box",
     "SignatureLayout",
@@ -54,6 +56,9 @@ SEAL_FIELD = "DauCoQuan"
 _PT_PER_MM = 72.0 / 25.4
 _A4_HEIGHT_PT = 841.89
 _INK_BLUE = (0.05, 0.15, 0.55)
+# Each signature's /Reason names the dossier, so a verifier finds the code offline.
+REASON_LEADER = "Phê duyệt hồ sơ"
+REASON_SEAL = "Đóng dấu hồ sơ"
 _SEAL_RED = (212 / 255, 22 / 255, 38 / 255)
 
 
@@ -265,6 +270,7 @@ def sign_leader(
     agency: str,
     at: datetime,
     location: str,
+    code: str,
     box: Box = DEFAULT_LAYOUT.leader,
 ) -> bytes:
     """The leader's approval signature, with a visible appearance in ``box``."""
@@ -286,7 +292,7 @@ def sign_leader(
         LEADER_FIELD,
         box,
         style,
-        reason="Phê duyệt",
+        reason=f"{REASON_LEADER} {code}",
         location=location,
         name=full_name,
     )
@@ -299,19 +305,22 @@ def sign_seal(
     agency_lines: Sequence[str],
     agency: str,
     location: str,
+    code: str,
     centre_text: str | None = None,
     box: Box = DEFAULT_LAYOUT.seal,
 ) -> bytes:
     """The commune's seal: an organisation signature whose appearance is the red seal."""
     art = seal_art(tuple(agency_lines), min(box.w, box.h), centre_text)
-    style = StaticStampStyle(background=_ImportedPdfBytes(art), border_width=0, background_opacity=1.0)
+    style = StaticStampStyle(
+        background=_ImportedPdfBytes(art), border_width=0, background_opacity=1.0
+    )
     return _sign(
         pdf,
         signer,
         SEAL_FIELD,
         box,
         style,
-        reason="Đóng dấu",
+        reason=f"{REASON_SEAL} {code}",
         location=location,
         name=agency,
     )

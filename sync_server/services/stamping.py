@@ -36,7 +36,7 @@ from sync_server.services.keys import StationKeys
 from sync_server.services.staff import Staff
 from sync_server.services.station import get_unit
 from sync_server.store import results as q
-from sync_server.store.db import get_meta
+from sync_server.store.db import get_meta, set_meta, transaction
 
 TABLE = "results"
 DEFAULT_SIGNER_TITLE = "CHỦ TỊCH"
@@ -53,6 +53,13 @@ def public_url(db: Database) -> str:
     return (get_meta(db, PUBLIC_URL_META_KEY) or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}").rstrip(
         "/"
     )
+
+
+def set_public_url(db: Database, url: str) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise problem("REQUEST_INVALID", "url", detail="http(s)://…")
+    with transaction(db):
+        set_meta(db, PUBLIC_URL_META_KEY, url.rstrip("/"))
 
 
 def verify_link(db: Database, code: str, data_sha256: str) -> str:
@@ -121,6 +128,7 @@ def approve_result(
             agency=_agency(unit),
             at=at,
             location=str(unit.get("place_name") or ""),
+            code=d.code,
             box=layout.leader,
         )
     q.insert(
@@ -167,6 +175,7 @@ def stamp_result(
             agency_lines=agency_lines,
             agency=_agency(unit),
             location=str(unit.get("place_name") or ""),
+            code=d.code,
             box=layout.seal,
         )
     sha = crypto.sha256_hex(sealed)
