@@ -339,6 +339,9 @@ def open_signer(db: Database, keys: StationKeys, holder: str) -> Iterator[tuple[
                     key_label=row["pkcs11_label"],
                     signing_cert=_asn1_cert(h.cert),
                     ca_chain=chain,
+                    # Hash here, sign the digest on the token (CKM_ECDSA / CKM_RSA_PKCS):
+                    # every token has the raw mechanisms, not all the hash-and-sign ones.
+                    use_raw_mechanism=True,
                 ),
                 h,
             )

@@ -41,7 +41,9 @@ def test_genuine_document_by_file_hash_and_by_qr_link(
     assert r.status_code == 200
     answer = r.json()
     assert answer["status"] == "genuine" and answer["genuine"] is True
-    assert answer["issuer"] == "UBND xã Định Yên" and answer["document"].startswith("Giấy khai sinh")
+    assert answer["issuer"] == "UBND xã Định Yên" and answer["document"].startswith(
+        "Giấy khai sinh"
+    )
     assert answer["register_number"] == 1 and answer["file_sha256"] == sha
     assert [s["name"] for s in answer["signers"]] == ["Lê Minh Tâm", "UBND xã Định Yên"]
     for secret in SECRETS:
