@@ -6,9 +6,11 @@ database), pyHanko's validator (through the tablet's offline check), and a tampe
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +168,46 @@ def test_private_keys_are_never_stored_in_clear(station: Station, demo_station: 
         der = station.keys.decrypt("certificates", r["holder"], 1, r["key_enc"])
         assert der not in raw
         assert crypto.sha256_hex(der)  # decrypts with the storage key
+
+
+def test_leader_signs_with_an_imported_pkcs12_certificate(
+    client: TestClient, tablet: Tablet, as_user: Any, station: Station, tmp_path: Path
+) -> None:
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    ca, ca_key = certs._new_ca()
+    subject = certs._name("Lê Minh Tâm (CA thật)", org="UBND xã Định Yên", title="Chủ tịch")
+    cert, key = certs._new_end_entity(ca, ca_key, subject)
+    p12 = tmp_path / "lanhdao.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"lanhdao", key, cert, [ca], BestAvailableEncryption(b"mat-khau")
+        )
+    )
+    base = ["admin", "--data", str(station.paths.data_dir), "cert-import", "--for"]
+    assert cli([*base, "lanhdao", "--p12", str(p12), "--password", "sai"]) == 1
+    assert cli([*base, "thamdinh", "--p12", str(p12), "--password", "mat-khau"]) == 1
+    assert cli([*base, "lanhdao", "--p12", str(p12), "--password", "mat-khau"]) == 0
+
+    d, pdf = issue(client, tablet, as_user)
+    path = tmp_path / "result.pdf"
+    path.write_bytes(pdf)
+    out = pdfsig(path)
+    assert out.count("Signature is Valid.") == 2
+    assert "Signer Certificate Common Name: Lê Minh Tâm (CA thật)" in out
+
+    # Offline check from a PC with the exported anchors (the demo CA and the imported one).
+    ca_pem = tmp_path / "ca.pem"
+    assert (
+        cli(["admin", "--data", str(station.paths.data_dir), "cert-export", "--out", str(ca_pem)])
+        == 0
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "mobile.headless", "verify", str(path), "--ca", str(ca_pem)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(run.stdout)
+    assert answer["valid"] is True and answer["code"] == d["code"]
+    assert answer["signers"][0]["name"] == "Lê Minh Tâm (CA thật)"
