@@ -102,7 +102,7 @@ def _seal_over_left_third(leader: Box, radius: float = SEAL_RADIUS) -> Box:
 # Today's Giấy khai sinh: right column x 95–195 mm; the signature room (32 mm high) starts
 # about 228 mm from the top for the sample dossiers. The bundle's template reserves its own
 # rectangle; pass it as SignatureLayout(leader=Box(...), seal=...).
-_LEADER_DEFAULT = Box(x=113.0, y=229.0, w=64.0, h=30.0)
+_LEADER_DEFAULT = Box(x=105.0, y=229.0, w=84.0, h=30.0)
 DEFAULT_LAYOUT = SignatureLayout(_LEADER_DEFAULT, _seal_over_left_third(_LEADER_DEFAULT))
 
 
@@ -176,17 +176,21 @@ def _fit_size(lines: Sequence[tuple[str, str]], width: float, size: float) -> fl
 
 
 def _leader_appearance(box: Box, lines: Sequence[tuple[str, str]]) -> content.PdfContent:
-    """Lines of text (``(text, style)``) in blue ink, centred, with a thin frame."""
+    """Lines of text (``(text, style)``) in blue ink with a thin frame.
+
+    The text sits left-aligned in the right two thirds of the box: the seal, stamped later
+    over the left third, must not hide who signed or when.
+    """
     w, h = box.w * _PT_PER_MM, box.h * _PT_PER_MM
     pad = 4.0
-    size = _fit_size(lines, w - 2 * pad, 8.5)
+    left = w / 3 + pad
+    size = _fit_size(lines, w - left - pad, 8.5)
     lead = size * 1.35
     top = h / 2 + lead * len(lines) / 2 - size
     r, g, b = _INK_BLUE
     ops = [f"q {r} {g} {b} rg {r} {g} {b} RG 0.6 w 1 1 {w - 2:.2f} {h - 2:.2f} re S"]
     for i, (text, style) in enumerate(lines):
-        tw = _text_width(text, style, size)
-        ops.append(_text_ops(text, (w - tw) / 2, top - i * lead, size, style))
+        ops.append(_text_ops(text, left, top - i * lead, size, style))
     ops.append("Q")
     raw = "\n".join(ops).encode("ascii")
     return content.RawContent(raw, box=layout.BoxConstraints(width=w, height=h))
