@@ -211,3 +211,47 @@ def test_leader_signs_with_an_imported_pkcs12_certificate(
     answer = json.loads(run.stdout)
     assert answer["valid"] is True and answer["code"] == d["code"]
     assert answer["signers"][0]["name"] == "Lê Minh Tâm (CA thật)"
+
+
+def _pixels(pdf: bytes, box: Any, tmp_path: Path, dpi: int = 60) -> list[tuple[int, int, int]]:
+    """The RGB pixels of page 1 inside ``box`` (mm), rendered by poppler."""
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf)
+    px = dpi / 25.4
+    crop = [
+        *("-x", str(int(box.x * px)), "-y", str(int(box.y * px))),
+        *("-W", str(int(box.w * px)), "-H", str(int(box.h * px))),
+    ]
+    ppm = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", *crop, str(path)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    magic, _size, _depth, rest = ppm.split(b"\n", 3)
+    assert magic == b"P6"
+    return [(rest[i], rest[i + 1], rest[i + 2]) for i in range(0, len(rest) - 2, 3)]
+
+
+def test_appearances_show_the_leader_and_the_red_seal(
+    client: TestClient, tablet: Tablet, as_user: Any, tmp_path: Path
+) -> None:
+    from sync_server.services.signing import DEFAULT_LAYOUT, Box
+
+    d = tablet.dossier()
+    assert tablet.push([tablet.change(d)]).status_code == 200
+    for who, action in ACTIONS[:2]:
+        assert _act(client, as_user(who), d["id"], action).status_code == 200
+    approved = client.get(f"/v1/dossiers/{d['id']}/result.pdf", headers=as_user("vanthu"))
+    lead = DEFAULT_LAYOUT.leader
+    text_area = Box(lead.x + lead.w / 3, lead.y, lead.w * 2 / 3, lead.h)
+    blue = [p for p in _pixels(approved.content, text_area, tmp_path) if p[2] > 100 > p[0]]
+    assert len(blue) > 50  # the leader's name, title and signing time in blue ink
+
+    assert _act(client, as_user("vanthu"), d["id"], "stamp").status_code == 200
+    sealed = client.get(f"/v1/dossiers/{d['id']}/result.pdf", headers=as_user("vanthu"))
+
+    def red(pdf: bytes) -> int:
+        pixels = _pixels(pdf, DEFAULT_LAYOUT.seal, tmp_path)
+        return sum(1 for p in pixels if p[0] > 150 > p[1])
+
+    assert red(sealed.content) > red(approved.content) + 100  # the seal signature's red seal
