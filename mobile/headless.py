@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from mobile.config import load_config
+from mobile.services import verify
 from mobile.services.tablet import TabletService
 from shared.errors import TaiChoError, problem
 from shared.samples import sample_values
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("result", help="write a dossier's result PDF")
     r.add_argument("id")
     r.add_argument("--out", type=Path, required=True)
+    v = sub.add_parser("verify", help="check a result PDF's signatures offline (needs pyHanko)")
+    v.add_argument("file", type=Path)
+    v.add_argument("--ca", type=Path, help="trust anchors (PEM) instead of the pinned ones")
     return p
 
 
@@ -90,9 +94,18 @@ def _read_values(path: Path) -> dict[str, Any]:
     return data
 
 
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise problem("REQUEST_INVALID", "file", detail=f"không đọc được tệp {path}") from None
+
+
 def run(args: argparse.Namespace) -> Any:
     if args.command == "sample":
         return sample_values(args.procedure, vn_now().date(), args.seed)
+    if args.command == "verify" and args.ca is not None:
+        return verify.verify_pdf(_read_file(args.file), [_read_file(args.ca).decode("ascii")])
     data_dir = args.data or load_config().data_dir
     service = TabletService(data_dir)
     try:
@@ -119,6 +132,9 @@ def run(args: argparse.Namespace) -> Any:
                 return [s.to_dict() for s in service.list_dossiers()]
             case "show":
                 return service.get(args.id)
+            case "verify":
+                anchors = service.store.get_meta("station_signing_ca") or []
+                return verify.verify_pdf(_read_file(args.file), list(anchors))
             case "result":
                 pdf = service.result_pdf(args.id)
                 args.out.parent.mkdir(parents=True, exist_ok=True)

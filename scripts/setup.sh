@@ -26,6 +26,10 @@ if [ "$with_tests" = 1 ]; then
     [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
     command -v pdftotext >/dev/null || need+=(poppler-utils)
     command -v qpdf >/dev/null || need+=(qpdf)
+    # Signed results: a PKCS#11 token to sign with (SoftHSM2) and an NSS trust store for
+    # pdfsig's certificate check (certutil).
+    command -v softhsm2-util >/dev/null || need+=(softhsm2)
+    command -v certutil >/dev/null || need+=(libnss3-tools)
 fi
 [ ${#need[@]} -gt 0 ] && apt_install "${need[@]}"
 

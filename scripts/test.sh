@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every check: lint, types, all tests (unit, integration with a real
 # uvicorn station, browser tests in Debian's headless Chromium), the crypto core on the
-# tablet's cryptography 43.0.1, and the benchmark in smoke mode.
+# tablet's cryptography 43.0.1, and the benchmarks in smoke mode.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh --with-test-tools
@@ -16,5 +16,6 @@ echo "== crypto core on cryptography 43.0.1 (tablet build)"
 bash scripts/test-crypto-compat.sh
 echo "== benchmark smoke"
 $PY bench/sync_throughput.py --dossiers 5 --smoke
+$PY bench/stamping.py --smoke
 echo "== pytest"
 $PY -m pytest "$@"

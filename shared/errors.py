@@ -89,6 +89,8 @@ Code = Literal[
     "UNIT_UNKNOWN",
     "PAPER_NOT_APPLICABLE",
     "CALENDAR_INVALID",
+    "SIGNER_UNAVAILABLE",
+    "CERT_IMPORT_FAILED",
 ]
 
 
@@ -282,6 +284,18 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c("REASON_REQUIRED", 422, "Cần ghi rõ lý do.", "A reason is required."),
         _c("DOSSIER_NOT_FOUND", 404, "Không tìm thấy hồ sơ.", "Dossier not found."),
         _c("RESULT_NOT_READY", 409, "Hồ sơ chưa có kết quả.", "The result is not ready yet."),
+        _c(
+            "SIGNER_UNAVAILABLE",
+            503,
+            "Không ký được: chưa có chứng thư số hoặc thiết bị ký của '{holder}'.",
+            "Cannot sign: no certificate or signing token available for '{holder}'.",
+        ),
+        _c(
+            "CERT_IMPORT_FAILED",
+            422,
+            "Không nạp được chứng thư số: {detail}.",
+            "Could not load the certificate: {detail}.",
+        ),
         _c(
             "EDIT_CONFLICT",
             409,

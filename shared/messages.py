@@ -215,6 +215,8 @@ class EnrollAnswer:
     slot: int = spec(lo=1, hi=MAX_SLOT)
     unit: Unit = spec()
     station: StationKeysInfo = spec()
+    # PEM certificates of the station's signing CA(s): results are checked offline against them.
+    signing_ca: list[str] = spec(max_items=8, max_len=20_000, default=[])
 
 
 @dataclass(frozen=True)

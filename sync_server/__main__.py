@@ -11,9 +11,11 @@ import json
 import sys
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from shared.errors import TaiChoError, problem
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
-from sync_server.services import audit, calendar, demo, enrollment, staff, units
+from sync_server.services import audit, calendar, certs, demo, enrollment, staff, stamping, units
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.station import Station, open_station
 from sync_server.store.db import transaction
@@ -78,6 +80,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     cal_set.add_argument("--note", help="e.g. the government decision")
     cmds.add_parser("calendar-list", help="print the local calendar overrides as JSON")
+    ci = cmds.add_parser("cert-import", help="sign as commune/USERNAME with a real certificate")
+    ci.add_argument("--for", dest="holder", required=True, metavar="commune|USERNAME")
+    ci.add_argument("--p12", type=Path, help="PKCS#12 file (key + certificate + chain)")
+    ci.add_argument("--password", help="PKCS#12 password, or the token's user PIN")
+    ci.add_argument("--pkcs11-module", help="PKCS#11 library of a USB token")
+    ci.add_argument("--pkcs11-label", help="label of the key and certificate on the token")
+    ci.add_argument("--pkcs11-token", help="token label (default: the only token)")
+    ce = cmds.add_parser("cert-export", help="write the signing trust anchor(s) as PEM")
+    ce.add_argument("--out", required=True, type=Path)
+    cmds.add_parser("cert-list", help="list the signing certificates as JSON")
+    pu = cmds.add_parser("public-url", help="the station address printed in QR verify links")
+    pu.add_argument("url")
     return p
 
 
@@ -147,6 +161,34 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
         elif cmd == "audit-anchor":
             with transaction(db):
                 _print_json(audit.anchor(db, station.keys, vn_now_iso()))
+        elif cmd == "cert-import":
+            _print_json(_cert_import(station, db, args))
+        elif cmd == "cert-export":
+            args.out.write_text(certs.export_ca_pem(db, station.keys), encoding="ascii")
+            _print_json({"out": str(args.out), "anchors": len(certs.trust_anchors(db))})
+        elif cmd == "cert-list":
+            _print_json(certs.list_certificates(db))
+        elif cmd == "public-url":
+            stamping.set_public_url(db, args.url)
+            _print_json({"public_url": stamping.public_url(db)})
+
+
+def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> dict[str, object]:
+    if args.p12 is not None:
+        return certs.import_p12(db, station.keys, args.holder, args.p12.read_bytes(), args.password)
+    if args.pkcs11_module and args.pkcs11_label:
+        return certs.import_pkcs11(
+            db,
+            station.keys,
+            args.holder,
+            module=args.pkcs11_module,
+            label=args.pkcs11_label,
+            pin=args.password or "",
+            token=args.pkcs11_token,
+        )
+    raise problem(
+        "CERT_IMPORT_FAILED", "p12", detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L"
+    )
 
 
 def _serve(station: Station, args: argparse.Namespace) -> None:

@@ -63,6 +63,7 @@ class EnrolmentService:
                 "station_url": url.rstrip("/"),
                 "station_x25519_pub": answer.station.x25519_pub,
                 "station_ed25519_pub": answer.station.ed25519_pub,
+                "station_signing_ca": list(answer.signing_ca),
                 "device_x25519_pub": crypto.b64e(keys["x25519_pub"]),
                 "device_ed25519_pub": crypto.b64e(keys["ed25519_pub"]),
                 "outbox_seq": 0,

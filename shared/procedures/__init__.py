@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from shared.catalogue import Procedure, parse_procedure
 from shared.documents.result import RenderedResult, ResultMeta
@@ -46,7 +46,15 @@ __all__ = [
 BUNDLE_DIR = Path(__file__).resolve().parent
 DEFINITION = "procedure.json"
 
-Renderer = Callable[[Mapping[str, Any], ResultMeta], RenderedResult]
+
+class Renderer(Protocol):
+    """A bundle's result renderer: values + meta → PDF and its signature rooms."""
+
+    def __call__(
+        self, values: Mapping[str, Any], meta: ResultMeta, *, demo: bool = False
+    ) -> RenderedResult: ...
+
+
 CheckHook = Callable[[Procedure, Mapping[str, Any], date], list[TaiChoError]]
 
 

@@ -1,8 +1,8 @@
 """Workflow actions taken at the station (appraise, approve, stamp, return).
 
 One action = one transaction: the new status and version, the history entry, the audit
-row, the result document (on stamp) and the feed item for the originating tablet either
-all land or none does.
+row, the result document (signed on approve, sealed on stamp) and the feed item for the
+originating tablet either all land or none does.
 """
 
 from __future__ import annotations
@@ -51,8 +51,12 @@ def apply_action(
         )
         proc = catalogue.get(d.procedure)
         result: dict[str, Any] | None
-        if action == "stamp":
-            result = stamping.issue_result(db, keys, d, proc.result_template, proc.result_name.vi)
+        if action == "approve":
+            # Rendered and signed by the approving leader now; issued when sealed.
+            stamping.approve_result(db, keys, d, proc.result_template, staff)
+            result = None
+        elif action == "stamp":
+            result = stamping.stamp_result(db, keys, d, proc.result_name.vi)
         else:
             result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
         dossier_store.save(db, keys, d)

@@ -22,7 +22,7 @@ from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envel
 from shared.errors import TaiChoError, problem
 from shared.sync import KIND_ESCROW, KIND_UNLOCK, STATION, UNLOCK_REQUEST_INFO
 from sync_server.config import limits
-from sync_server.services import audit
+from sync_server.services import audit, certs
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import authenticate
@@ -144,7 +144,14 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
         audit.append(
             db, keys, action="device.enroll", actor="station", at=vn_now_iso(), device_id=device_id
         )
-    return m.EnrollAnswer(device_id, slot, unit, m.StationKeysInfo(**keys.public()))
+    return m.EnrollAnswer(
+        device_id,
+        slot,
+        unit,
+        m.StationKeysInfo(**keys.public()),
+        # The signing trust anchors, pinned by the tablet to check results offline.
+        signing_ca=certs.trust_anchors_pem(db),
+    )
 
 
 def _unlock_secret(keys: StationKeys, device: Device, req: m.UnlockRequest) -> m.UnlockSecret:

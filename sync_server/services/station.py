@@ -54,6 +54,9 @@ def open_station(data_dir: Path) -> Station:
     station = Station(paths=paths, keys=keys, catalogue=builtin())
     with station.session() as db:
         store.migrate(db)
+        from sync_server.services import certs  # certs needs this module's get_unit
+
+        certs.ensure_demo(db, keys)
     return station
 
 

@@ -191,10 +191,60 @@ CREATE TABLE apologies (
 CREATE INDEX apologies_dossier ON apologies(dossier_id, id);
 """
 
+
+# Signed results (issue 7): signing certificates (private keys only encrypted), the
+# register counters that number results per register and year without gaps, and the
+# results table keyed per register, with the signing stages and the issue time.
+_V2_SIGNING = """
+CREATE TABLE certificates (
+    holder TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    cert_pem TEXT NOT NULL,
+    chain_pem TEXT NOT NULL DEFAULT '',
+    key_enc BLOB,
+    pkcs11_module TEXT,
+    pkcs11_token TEXT,
+    pkcs11_label TEXT,
+    pkcs11_pin_enc BLOB,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE register_counters (
+    register TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last_number INTEGER NOT NULL,
+    PRIMARY KEY (register, year)
+);
+CREATE TABLE results_v2 (
+    dossier_id TEXT PRIMARY KEY REFERENCES dossiers(id),
+    version INTEGER NOT NULL,
+    pdf_enc BLOB NOT NULL,
+    sha256 TEXT NOT NULL,
+    content_sha256 TEXT,
+    register TEXT NOT NULL,
+    register_year INTEGER NOT NULL,
+    register_number INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    issued_at TEXT,
+    layout TEXT,
+    UNIQUE (register, register_year, register_number)
+);
+INSERT INTO results_v2 (dossier_id, version, pdf_enc, sha256, register, register_year,
+    register_number, created_at, issued_at)
+    SELECT dossier_id, version, pdf_enc, sha256, 'khai_sinh', register_year,
+        register_number, created_at, created_at FROM results;
+INSERT INTO register_counters (register, year, last_number)
+    SELECT 'khai_sinh', register_year, MAX(register_number) FROM results
+    GROUP BY register_year;
+DROP TABLE results;
+ALTER TABLE results_v2 RENAME TO results;
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
     ("0002_office_calendar_apologies", _OFFICE),
+    ("0003_signed_results", _V2_SIGNING),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Queries on ``results`` (the stamped result documents, encrypted)."""
+"""Queries on ``results`` (the signed result documents, encrypted) and the register
+counters that number them."""
 
 from __future__ import annotations
 
@@ -13,19 +14,41 @@ def get(db: Database, dossier_id: str) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM results WHERE dossier_id = ?", (dossier_id,))
 
 
-def next_register_number(db: Database, year: int) -> int:
+def take_register_number(db: Database, register: str, year: int) -> int:
+    """The next number of ``register`` in ``year``, counted up in the caller's transaction.
+
+    A counter row (not ``MAX(...) + 1``) so a number once handed out is never handed out
+    again, even if its result were later replaced; inside the approval transaction a
+    rolled-back approval gives its number back, so the register has no gaps.
+    """
+    db.execute(
+        "INSERT INTO register_counters (register, year, last_number) VALUES (?, ?, 1) "
+        "ON CONFLICT(register, year) DO UPDATE SET last_number = last_number + 1",
+        (register, year),
+    )
     row = one(
         db,
-        "SELECT COALESCE(MAX(register_number), 0) + 1 AS n FROM results WHERE register_year = ?",
-        (year,),
+        "SELECT last_number FROM register_counters WHERE register = ? AND year = ?",
+        (register, year),
     )
-    return int(row["n"]) if row else 1
+    return int(row["last_number"]) if row else 1
 
 
 def insert(db: Database, row: dict[str, Any]) -> None:
     db.execute(
-        "INSERT INTO results (dossier_id, version, pdf_enc, sha256, register_year, "
-        "register_number, created_at) VALUES (:dossier_id, :version, :pdf_enc, :sha256, "
-        ":register_year, :register_number, :created_at)",
+        "INSERT INTO results (dossier_id, version, pdf_enc, sha256, content_sha256, register, "
+        "register_year, register_number, created_at, issued_at, layout) VALUES (:dossier_id, "
+        ":version, :pdf_enc, :sha256, :content_sha256, :register, :register_year, "
+        ":register_number, :created_at, :issued_at, :layout)",
         row,
+    )
+
+
+def update_pdf(
+    db: Database, dossier_id: str, version: int, pdf_enc: bytes, sha256: str, issued_at: str
+) -> None:
+    db.execute(
+        "UPDATE results SET version = ?, pdf_enc = ?, sha256 = ?, issued_at = ? "
+        "WHERE dossier_id = ?",
+        (version, pdf_enc, sha256, issued_at, dossier_id),
     )

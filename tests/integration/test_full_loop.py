@@ -5,7 +5,9 @@ scenarios run in-process in tests/mobile/test_tablet_service_sync.py.
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -97,8 +99,25 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     shown = a.get(a1.code)
     assert shown["status"] == "stamped" and shown["has_result"]
     assert [h["action"] for h in shown["history"]][-3:] == ["accept", "approve", "stamp"]
-    text = pdftotext(a.result_pdf(a1.id), tmp_path)
+    result = a.result_pdf(a1.id)
+    text = pdftotext(result, tmp_path)
     assert "GIẤY KHAI SINH" in text
+    # Signed by the leader, sealed by the commune: both valid for poppler and for the
+    # tablet's offline check against the anchors it pinned at enrolment.
+    sigs = subprocess.run(
+        ["pdfsig", str(tmp_path / "result.pdf")], capture_output=True, text=True, check=False
+    ).stdout
+    assert sigs.count("Signature is Valid.") == 2, sigs
+    headless = [sys.executable, "-m", "mobile.headless", "--data", str(tmp_path / "tablet-a")]
+    verified = subprocess.run(
+        [*headless, "verify", str(tmp_path / "result.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(verified.stdout)
+    assert answer["valid"] is True and answer["code"] == a1.code
+    assert len(answer["signers"]) == 2
     assert unicodedata.normalize("NFC", va1["child_full_name"]).upper() in text
     assert a.get(a2.id)["status"] == "received"
 

@@ -1,0 +1,82 @@
+"""Public verification of issued results (no login): an HTML page for phones scanning the
+QR code, and the same answer as JSON."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from sync_server.api.deps import DbDep, StationDep
+from sync_server.services import verify as service
+
+router = APIRouter(tags=["verify"])
+
+_Sha = Query(default=None, max_length=128, description="SHA-256 (hex) of the document")
+
+_HEADLINE = {
+    service.GENUINE: ("Văn bản hợp lệ", "Khớp với văn bản do cơ quan ban hành.", "#1b7f3b"),
+    service.ISSUED: (
+        "Văn bản đã được ban hành",
+        "Có thể đối chiếu mã SHA-256 bên dưới.",
+        "#1b5e9a",
+    ),
+    service.ALTERED: (
+        "Văn bản KHÔNG khớp",
+        "Văn bản này khác với văn bản đã ban hành: có thể đã bị sửa đổi.",
+        "#b3261e",
+    ),
+    service.UNKNOWN: (
+        "Không tìm thấy văn bản",
+        "Không có kết quả nào đã ban hành với mã hồ sơ này.",
+        "#b3261e",
+    ),
+}
+
+
+@router.get("/v1/verify/{code}")
+def verify_json(
+    code: str, station: StationDep, db: DbDep, sha256: str | None = _Sha
+) -> dict[str, Any]:
+    return service.verify_code(db, station.keys, station.catalogue, code, sha256)
+
+
+def _page(answer: dict[str, Any]) -> str:
+    title, text, colour = _HEADLINE[answer["status"]]
+    e = html.escape
+    rows = []
+    if answer["status"] != service.UNKNOWN:
+        signers = "<br>".join(
+            e(" – ".join(x for x in (s["name"], s["title"]) if x)) for s in answer["signers"]
+        )
+        for label, value in (
+            ("Văn bản", e(answer["document"])),
+            ("Số / Quyển số", e(f"{answer['register_number']} / {answer['register_book']}")),
+            ("Cơ quan ban hành", e(answer["issuer"])),
+            ("Ngày ban hành", e(answer["issued_at"][:10])),
+            ("Người ký", signers),
+            ("SHA-256 của tệp", f"<code>{e(answer['file_sha256'])}</code>"),
+        ):
+            rows.append(f"<tr><th>{label}</th><td>{value}</td></tr>")
+    return f"""<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Xác thực văn bản – {e(answer["code"])}</title>
+<style>body{{font-family:sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem}}
+h1{{color:{colour}}}th{{text-align:left;padding-right:1rem;vertical-align:top}}
+code{{word-break:break-all}}</style></head>
+<body><h1>{e(title)}</h1><p>{e(text)}</p>
+<p>Mã hồ sơ: <strong>{e(answer["code"])}</strong></p>
+<table>{"".join(rows)}</table></body></html>
+"""
+
+
+@router.get("/verify/{code}", response_class=HTMLResponse)
+def verify_page(
+    code: str, station: StationDep, db: DbDep, sha256: str | None = _Sha
+) -> HTMLResponse:
+    answer = service.verify_code(db, station.keys, station.catalogue, code, sha256)
+    status = 404 if answer["status"] == service.UNKNOWN else 200
+    return HTMLResponse(_page(answer), status_code=status)

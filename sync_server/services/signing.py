@@ -1,0 +1,330 @@
+"""PAdES signatures on result documents (pyHanko): the leader's, then the commune's seal.
+
+Nghị định 30/2020 lets an agency seal (or sign as an organisation) only a document the
+competent person has already signed. So a result gets two signatures, each an
+incremental update that leaves the earlier bytes — and the earlier signature — intact:
+
+1. :func:`sign_leader` at approval: the leader's signature with a visible appearance
+   (who signed, title, agency, signing time) in the signature room of the document;
+2. :func:`sign_seal` at stamping: the commune's organisation signature whose appearance
+   is the round red seal, over the left third of the leader's signature as on paper.
+
+Appearances are drawn as vector glyph outlines of Liberation Serif (the documents' font)
+instead of embedded text: no font subsetting per signature (that keeps a signature a few
+milliseconds of work), full Vietnamese coverage, and nothing that scrambles the text that
+``pdftotext`` gives back for the document itself.
+
+Box positions are parameters (:class:`SignatureLayout`, millimetres from the page's top
+left); :data:`DEFAULT_LAYOUT` fits the signature block of today's Giấy khai sinh.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fontTools.pens.basePen import BasePen  # type: ignore[import-untyped]
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from pyhanko.pdf_utils import content, layout
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers import Signer
+from pyhanko.stamp import StaticStampStyle
+
+from shared.documents.official import FONT_DIR, SEAL_RADIUS, OfficialDocument, nfc
+
+__all__ = [
+    "DEFAULT_LAYOUT",
+    "LEADER_FIELD",
+    "REASON_LEADER",
+    "REASON_SEAL",
+    "SEAL_FIELD",
+    "Box",
+    "SignatureLayout",
+    "sign_leader",
+    "sign_seal",
+]
+
+LEADER_FIELD = "ChuKyLanhDao"
+SEAL_FIELD = "DauCoQuan"
+_PT_PER_MM = 72.0 / 25.4
+_A4_HEIGHT_PT = 841.89
+_INK_BLUE = (0.05, 0.15, 0.55)
+# Each signature's /Reason names the dossier, so a verifier finds the code offline.
+REASON_LEADER = "Phê duyệt hồ sơ"
+REASON_SEAL = "Đóng dấu hồ sơ"
+_SEAL_RED = (212 / 255, 22 / 255, 38 / 255)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on a page, in millimetres from the page's top-left corner."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    page: int = 0  # 0-based; -1 = the last page
+
+    def pdf_rect(self, page_height_pt: float = _A4_HEIGHT_PT) -> tuple[int, int, int, int]:
+        """(x1, y1, x2, y2) in PDF points from the bottom left, as pyHanko wants."""
+        x1 = self.x * _PT_PER_MM
+        y2 = page_height_pt - self.y * _PT_PER_MM
+        return (
+            round(x1),
+            round(y2 - self.h * _PT_PER_MM),
+            round(x1 + self.w * _PT_PER_MM),
+            round(y2),
+        )
+
+
+@dataclass(frozen=True)
+class SignatureLayout:
+    """Where the two signatures' appearances go."""
+
+    leader: Box
+    seal: Box
+
+
+def _seal_over_left_third(leader: Box, radius: float = SEAL_RADIUS) -> Box:
+    """The seal's square: its right edge a third into the leader's box, centred on it."""
+    right = leader.x + leader.w / 3
+    cy = leader.y + leader.h / 2
+    return Box(right - 2 * radius - 0.5, cy - radius - 0.5, 2 * radius + 1, 2 * radius + 1)
+
+
+# Today's Giấy khai sinh: right column x 95–195 mm; the signature room (32 mm high) starts
+# about 228 mm from the top for the sample dossiers. The bundle's template reserves its own
+# rectangle; pass it as SignatureLayout(leader=Box(...), seal=...).
+_LEADER_DEFAULT = Box(x=105.0, y=229.0, w=84.0, h=30.0)
+DEFAULT_LAYOUT = SignatureLayout(_LEADER_DEFAULT, _seal_over_left_third(_LEADER_DEFAULT))
+
+
+# --- glyph outlines ------------------------------------------------------------------
+
+
+class _PdfPathPen(BasePen):  # type: ignore[misc]
+    """Collects a glyph outline as PDF path operators, in font units."""
+
+    def __init__(self, glyph_set: Any) -> None:
+        super().__init__(glyph_set)
+        self.ops: list[str] = []
+
+    def _moveTo(self, pt: tuple[float, float]) -> None:
+        self.ops.append(f"{pt[0]:g} {pt[1]:g} m")
+
+    def _lineTo(self, pt: tuple[float, float]) -> None:
+        self.ops.append(f"{pt[0]:g} {pt[1]:g} l")
+
+    def _curveToOne(
+        self, p1: tuple[float, float], p2: tuple[float, float], p3: tuple[float, float]
+    ) -> None:
+        self.ops.append(f"{p1[0]:g} {p1[1]:g} {p2[0]:g} {p2[1]:g} {p3[0]:g} {p3[1]:g} c")
+
+    def _closePath(self) -> None:
+        self.ops.append("h")
+
+
+_FONT_FILES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf"}
+
+
+@functools.lru_cache(maxsize=2)
+def _font(style: str) -> Any:
+    return TTFont(io.BytesIO((FONT_DIR / _FONT_FILES[style]).read_bytes()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _glyph(style: str, ch: str) -> tuple[str, float]:
+    """(path operators in font units, advance in font units) of one character."""
+    font = _font(style)
+    name = font.getBestCmap().get(ord(ch), ".notdef")
+    pen = _PdfPathPen(font.getGlyphSet())
+    font.getGlyphSet()[name].draw(pen)
+    return " ".join(pen.ops), float(font["hmtx"][name][0])
+
+
+def _text_width(text: str, style: str, size_pt: float) -> float:
+    upem = float(_font(style)["head"].unitsPerEm)
+    return sum(_glyph(style, ch)[1] for ch in nfc(text)) * size_pt / upem
+
+
+def _text_ops(text: str, x: float, y: float, size_pt: float, style: str = "") -> str:
+    """Fill ``text`` as outlines with its baseline starting at (x, y) points."""
+    upem = float(_font(style)["head"].unitsPerEm)
+    s = size_pt / upem
+    out = []
+    for ch in nfc(text):
+        path, adv = _glyph(style, ch)
+        if path:
+            out.append(f"q {s:.6f} 0 0 {s:.6f} {x:.3f} {y:.3f} cm {path} f Q")
+        x += adv * s
+    return "\n".join(out)
+
+
+def _fit_size(lines: Sequence[tuple[str, str]], width: float, size: float) -> float:
+    widest = max(_text_width(t, st, size) for t, st in lines)
+    return size if widest <= width else size * width / widest
+
+
+# --- appearances -----------------------------------------------------------------------
+
+
+def _leader_appearance(box: Box, lines: Sequence[tuple[str, str]]) -> content.PdfContent:
+    """Lines of text (``(text, style)``) in blue ink with a thin frame.
+
+    The text sits left-aligned in the right two thirds of the box: the seal, stamped later
+    over the left third, must not hide who signed or when.
+    """
+    w, h = box.w * _PT_PER_MM, box.h * _PT_PER_MM
+    pad = 4.0
+    left = w / 3 + pad
+    size = _fit_size(lines, w - left - pad, 8.5)
+    lead = size * 1.35
+    top = h / 2 + lead * len(lines) / 2 - size
+    r, g, b = _INK_BLUE
+    ops = [f"q {r} {g} {b} rg {r} {g} {b} RG 0.6 w 1 1 {w - 2:.2f} {h - 2:.2f} re S"]
+    for i, (text, style) in enumerate(lines):
+        ops.append(_text_ops(text, left, top - i * lead, size, style))
+    ops.append("Q")
+    raw = "\n".join(ops).encode("ascii")
+    return content.RawContent(raw, box=layout.BoxConstraints(width=w, height=h))
+
+
+class _ImportedPdfBytes(content.PdfContent):
+    """The first page of an in-memory PDF as a form XObject (pyHanko's own importer wants
+    a file name)."""
+
+    def __init__(self, pdf: bytes) -> None:
+        super().__init__()
+        self.pdf = pdf
+
+    def render(self) -> bytes:
+        writer = self._ensure_writer
+        xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.pdf)), page_ix=0)
+        self.resources.xobject["/SealArt"] = xobj
+        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+        self.box = layout.BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return b"/SealArt Do"
+
+
+@functools.lru_cache(maxsize=8)
+def seal_art(agency_lines: tuple[str, ...], size_mm: float, centre_text: str | None) -> bytes:
+    """A one-page PDF of just the round red seal (drawn by the documents' own seal code)."""
+    doc = OfficialDocument(title="Dấu")
+    doc.set_margins(0, 0, 0)
+    doc.set_auto_page_break(False)
+    doc.add_page(format=(size_mm, size_mm))
+    doc.draw_seal(size_mm / 2, size_mm / 2, agency_lines, centre_text=centre_text)
+    return bytes(doc.output())
+
+
+# --- signing ---------------------------------------------------------------------------
+
+
+def _sign(
+    pdf: bytes,
+    signer: Signer,
+    field: str,
+    box: Box,
+    style: StaticStampStyle,
+    *,
+    reason: str,
+    location: str,
+    name: str,
+) -> bytes:
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    page = box.page
+    if page < 0:
+        page = int(writer.root["/Pages"]["/Count"]) + page
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        name=name,
+    )
+    spec = fields.SigFieldSpec(sig_field_name=field, on_page=page, box=box.pdf_rect())
+    out = io.BytesIO()
+    signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec).sign_pdf(
+        writer, output=out
+    )
+    return out.getvalue()
+
+
+def signing_time_text(at: datetime) -> str:
+    """ "28/11/2026 15:20:01 +07:00" as printed on the appearance."""
+    offset = at.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{at.strftime('%d/%m/%Y %H:%M:%S')} {offset}".strip()
+
+
+def sign_leader(
+    pdf: bytes,
+    signer: Signer,
+    *,
+    full_name: str,
+    title: str,
+    agency: str,
+    at: datetime,
+    location: str,
+    code: str,
+    box: Box = DEFAULT_LAYOUT.leader,
+) -> bytes:
+    """The leader's approval signature, with a visible appearance in ``box``."""
+    title_line = re.sub(r"\s+", " ", title).strip()
+    lines = [
+        (f"Ký bởi: {full_name}", "B"),
+        (f"Chức vụ: {title_line}", ""),
+        (f"Cơ quan: {agency}", ""),
+        (f"Thời gian ký: {signing_time_text(at)}", ""),
+    ]
+    style = StaticStampStyle(
+        background=_leader_appearance(box, [(t, s) for t, s in lines if not t.endswith(": ")]),
+        border_width=0,
+        background_opacity=1.0,
+    )
+    return _sign(
+        pdf,
+        signer,
+        LEADER_FIELD,
+        box,
+        style,
+        reason=f"{REASON_LEADER} {code}",
+        location=location,
+        name=full_name,
+    )
+
+
+def sign_seal(
+    pdf: bytes,
+    signer: Signer,
+    *,
+    agency_lines: Sequence[str],
+    agency: str,
+    location: str,
+    code: str,
+    centre_text: str | None = None,
+    box: Box = DEFAULT_LAYOUT.seal,
+) -> bytes:
+    """The commune's seal: an organisation signature whose appearance is the red seal."""
+    art = seal_art(tuple(agency_lines), min(box.w, box.h), centre_text)
+    style = StaticStampStyle(
+        background=_ImportedPdfBytes(art), border_width=0, background_opacity=1.0
+    )
+    return _sign(
+        pdf,
+        signer,
+        SEAL_FIELD,
+        box,
+        style,
+        reason=f"{REASON_SEAL} {code}",
+        location=location,
+        name=agency,
+    )
