@@ -62,7 +62,7 @@ def test_result_carries_two_valid_signatures(
     out = pdfsig(path)
     assert out.count("Signature is Valid.") == 2, out
     assert "Signer Certificate Common Name: Lê Minh Tâm" in out
-    assert "Signer Certificate Common Name: UBND xã Định Yên" in out
+    assert "Signer Certificate Common Name: Ủy ban nhân dân xã Lai Vung" in out
     assert "Total document signed" in out  # the seal covers the whole file
 
     # The leader's signature is the first revision, unchanged by the seal.
