@@ -1,0 +1,679 @@
+"""Report figures of a commune one-stop shop: timeliness, same-day rate, satisfaction.
+
+Pure functions over one declared input record per dossier (:class:`DossierFacts`), so the
+station computes them from indexed columns (never by decrypting payloads), tests feed
+hand-made histories, and the desk, the CSV and the PDF all show the same numbers.
+Every definition (and where it comes from) is stated in ``docs/reports.md``.
+
+A period is a range of whole days in Vietnamese time, both ends included. Counting
+follows the national report form "tình hình, kết quả giải quyết TTHC": received =
+carried over + new; what was received ends the period resolved, withdrawn or in progress
+(``received.total == resolved.total + withdrawn + in_progress.total`` always holds).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from shared.errors import problem
+from shared.workdays import VN_TZ, due_at, is_working_day, timeliness
+
+__all__ = [
+    "CHANNELS",
+    "CHANNEL_LABEL_VI",
+    "RATING_LABEL_VI",
+    "RATING_LEVELS",
+    "WORK_SESSIONS",
+    "DossierFacts",
+    "Outcome",
+    "Period",
+    "Rating",
+    "ReportSeries",
+    "Summary",
+    "Supplement",
+    "csv_rows",
+    "due_after_supplements",
+    "page_view",
+    "parse_period",
+    "report_series",
+    "summarize",
+    "summarize_by_procedure",
+    "working_hours",
+]
+
+CHANNELS = ("counter", "home_visit", "other")
+CHANNEL_LABEL_VI = {"counter": "Tại quầy", "home_visit": "Tại nhà", "other": "Khác"}
+RATING_LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
+RATING_LABEL_VI = {
+    "very_satisfied": "Rất hài lòng",
+    "satisfied": "Hài lòng",
+    "unsatisfied": "Không hài lòng",
+}
+# Office hours of a commune one-stop shop (morning and afternoon sessions); turnaround is
+# counted in these hours on working days only.
+WORK_SESSIONS: tuple[tuple[time, time], ...] = (
+    (time(7, 30), time(11, 30)),
+    (time(13, 30), time(17)),
+)
+MAX_PERIOD_DAYS = 366 * 5
+
+
+class Outcome(StrEnum):
+    RESULT = "result"  # the result was ready (stamped), whether or not handed over yet
+    REFUSED = "refused"  # refused after receipt (national status 8, Dừng xử lý)
+    WITHDRAWN = "withdrawn"  # the citizen withdrew the dossier
+
+
+@dataclass(frozen=True, slots=True)
+class Supplement:
+    """One request for a supplement: when, why, and when the completed dossier came back."""
+
+    requested_at: datetime
+    reason: str | None = None
+    resubmitted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    level: str  # one of RATING_LEVELS
+    at: datetime
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    """What the reports need to know about one dossier; all times timezone-aware.
+
+    ``due_at`` is the due time after any supplement restart. ``resolved_at`` is when the
+    ``outcome`` happened: the result stamped (ready), the refusal, or the withdrawal.
+    """
+
+    code: str
+    procedure: str
+    channel: str
+    received_at: datetime
+    due_at: datetime | None
+    outcome: Outcome | None = None
+    resolved_at: datetime | None = None
+    returned_at: datetime | None = None
+    supplements: tuple[Supplement, ...] = ()
+    refusal_reason: str | None = None
+    rating: Rating | None = None
+    apologies: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Whole days ``start`` … ``end`` (both included), Vietnamese time."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise problem("REQUEST_INVALID", "to", detail="'to' trước 'from'")
+        if (self.end - self.start).days >= MAX_PERIOD_DAYS:
+            raise problem("REQUEST_INVALID", "to", detail="kỳ báo cáo dài quá 5 năm")
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, VN_TZ)
+
+    @property
+    def end_at(self) -> datetime:
+        """The first moment after the period (exclusive bound)."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, VN_TZ)
+
+    def contains(self, moment: datetime | None) -> bool:
+        return moment is not None and self.start_at <= moment < self.end_at
+
+    def label_vi(self) -> str:
+        if self.start == self.end:
+            return f"ngày {self.start:%d/%m/%Y}"
+        return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+
+
+def parse_period(start: str | None, end: str | None) -> Period:
+    """``YYYY-MM-DD`` strings from a query or the command line; errors name the field."""
+    days: list[date] = []
+    for name, value in (("from", start), ("to", end)):
+        if not value:
+            raise problem("REQUEST_INVALID", name, detail=f"thiếu '{name}' (YYYY-MM-DD)")
+        try:
+            days.append(date.fromisoformat(value))
+        except ValueError:
+            raise problem(
+                "REQUEST_INVALID", name, detail=f"'{name}' phải có dạng YYYY-MM-DD"
+            ) from None
+    return Period(days[0], days[1])
+
+
+# --- working hours ----------------------------------------------------------------------
+
+_SESSION_MIN = [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in WORK_SESSIONS]
+_DAY_MIN = sum(e - s for s, e in _SESSION_MIN)
+
+
+def _minutes_into_day(t: time) -> float:
+    m = t.hour * 60 + t.minute + t.second / 60
+    return sum(max(0.0, min(m, e) - s) for s, e in _SESSION_MIN)
+
+
+class _WorkClock:
+    """Working minutes since a reference day, with the calendar looked up once per day."""
+
+    def __init__(self) -> None:
+        self._origin: date | None = None
+        self._cum: list[int] = []  # working minutes before each day from the origin
+
+    def _extend(self, day: date) -> None:
+        if self._origin is None or day < self._origin:
+            self._origin = day - timedelta(days=7)
+            self._cum = [0]
+        while len(self._cum) <= (day - self._origin).days + 1:
+            d = self._origin + timedelta(days=len(self._cum) - 1)
+            self._cum.append(self._cum[-1] + (_DAY_MIN if is_working_day(d) else 0))
+
+    def minutes(self, moment: datetime) -> float:
+        local = moment.astimezone(VN_TZ)
+        day = local.date()
+        self._extend(day)
+        assert self._origin is not None
+        i = (day - self._origin).days
+        inside = _minutes_into_day(local.time()) if self._cum[i + 1] > self._cum[i] else 0.0
+        return self._cum[i] + inside
+
+
+def working_hours(start: datetime, end: datetime, clock: _WorkClock | None = None) -> float:
+    """Working hours between two moments (office sessions of working days only)."""
+    c = clock or _WorkClock()
+    return max(0.0, (c.minutes(end) - c.minutes(start)) / 60)
+
+
+def due_after_supplements(
+    received_at: datetime, supplements: Sequence[Supplement], working_days: int
+) -> datetime:
+    """The due time once a supplement restarted the clock: the legal time limit counted
+    again from the moment the completed dossier came back (Nghị định 61/2018, Điều 16)."""
+    start = received_at
+    for s in supplements:
+        if s.resubmitted_at is not None and s.resubmitted_at > start:
+            start = s.resubmitted_at
+    return due_at(start, working_days)
+
+
+# --- the figures ------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    """A share rounded to 0.1 %, or None when there is nothing to divide by."""
+    return None if whole == 0 else round(100.0 * part / whole, 1)
+
+
+def _percentile(sorted_values: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile (no interpolation: the value of a real dossier)."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return round(sorted_values[rank - 1], 2)
+
+
+def _median(sorted_values: Sequence[float]) -> float | None:
+    n = len(sorted_values)
+    if n == 0:
+        return None
+    mid = n // 2
+    value = sorted_values[mid] if n % 2 else (sorted_values[mid - 1] + sorted_values[mid]) / 2
+    return round(value, 2)
+
+
+def _reason_list(reasons: Iterable[str | None]) -> list[dict[str, Any]]:
+    counts = Counter((r or "").strip() or "(không ghi lý do)" for r in reasons)
+    return [
+        {"reason": r, "count": n} for r, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    ]
+
+
+@dataclass
+class Summary:
+    """The figures of one period (and optionally one procedure); ``to_dict`` is the JSON."""
+
+    period_from: str
+    period_to: str
+    procedure: str | None
+    as_of: str
+    received: dict[str, Any]
+    resolved: dict[str, Any]
+    withdrawn: int
+    in_progress: dict[str, Any]
+    same_day: dict[str, Any]
+    turnaround_hours: dict[str, Any]
+    satisfaction: dict[str, Any]
+    supplements: dict[str, Any]
+    refusals: dict[str, Any]
+    apology_letters: int
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _awaiting_supplement(f: DossierFacts, moment: datetime) -> bool:
+    """A supplement was asked for before ``moment`` and the dossier had not come back."""
+    for s in reversed(f.supplements):
+        if s.requested_at < moment:
+            return s.resubmitted_at is None or s.resubmitted_at >= moment
+    return False
+
+
+def summarize(
+    facts: Iterable[DossierFacts],
+    period: Period,
+    now: datetime,
+    procedure: str | None = None,
+) -> Summary:
+    """All figures for ``period`` (only ``procedure`` if given), judged as of ``now``.
+
+    In-progress dossiers are judged at the end of the period, or at ``now`` if the period
+    has not ended yet (a dossier cannot be overdue in the future).
+    """
+    start, end = period.start_at, period.end_at
+    as_of = min(now, end)
+    channels = dict.fromkeys(CHANNELS, 0)
+    carried = 0
+    timely = {"early": 0, "on_time": 0, "late": 0}
+    refused = withdrawn = 0
+    not_yet_due = overdue_n = awaiting = 0
+    overdue: list[dict[str, Any]] = []
+    returned = same_day = first_visit = 0
+    hours: list[float] = []
+    ratings = dict.fromkeys(RATING_LEVELS, 0)
+    comments: list[dict[str, Any]] = []
+    supp_requests: list[str | None] = []
+    supp_dossiers = 0
+    refusal_reasons: list[str | None] = []
+    apologies = 0
+    clock = _WorkClock()
+
+    for f in facts:
+        if procedure is not None and f.procedure != procedure:
+            continue
+        rec = f.received_at
+        if rec >= end:
+            continue
+        res = f.resolved_at
+        closed_before = f.outcome is not None and res is not None and res < start
+        # Events inside the period count even for a dossier closed earlier (a late rating).
+        if f.rating is not None and start <= f.rating.at < end:
+            ratings[f.rating.level] = ratings.get(f.rating.level, 0) + 1
+            if f.rating.comment:
+                comments.append(
+                    {
+                        "code": f.code,
+                        "procedure": f.procedure,
+                        "level": f.rating.level,
+                        "at": f.rating.at.isoformat(timespec="minutes"),
+                        "comment": f.rating.comment,
+                    }
+                )
+        if f.supplements:
+            asked = [s for s in f.supplements if start <= s.requested_at < end]
+            if asked:
+                supp_dossiers += 1
+                supp_requests.extend(s.reason for s in asked)
+        for a in f.apologies:
+            if start <= a < end:
+                apologies += 1
+        ret = f.returned_at
+        if ret is not None and start <= ret < end:
+            returned += 1
+            if ret.astimezone(VN_TZ).date() == rec.astimezone(VN_TZ).date():
+                same_day += 1
+                if not f.supplements:
+                    first_visit += 1
+            hours.append(working_hours(rec, ret, clock))
+        if closed_before:
+            continue
+
+        # Received: carried over, or new in the period by channel.
+        if rec < start:
+            carried += 1
+        else:
+            ch = f.channel if f.channel in channels else "other"
+            channels[ch] += 1
+
+        # Closed in the period, or still in progress at its end.
+        if f.outcome is not None and res is not None and res < end:
+            if f.outcome is Outcome.RESULT:
+                if f.due_at is None:
+                    timely["on_time"] += 1
+                else:
+                    timely[timeliness(f.due_at, res)] += 1
+            elif f.outcome is Outcome.REFUSED:
+                refused += 1
+                refusal_reasons.append(f.refusal_reason)
+            else:
+                withdrawn += 1
+            continue
+        if _awaiting_supplement(f, as_of):
+            awaiting += 1
+        elif f.due_at is not None and as_of > f.due_at:
+            overdue_n += 1
+            overdue.append(
+                {
+                    "code": f.code,
+                    "procedure": f.procedure,
+                    "received_at": rec.isoformat(timespec="minutes"),
+                    "due_at": f.due_at.isoformat(timespec="minutes"),
+                    "working_hours_overdue": round(working_hours(f.due_at, as_of, clock), 1),
+                }
+            )
+        else:
+            not_yet_due += 1
+
+    new = sum(channels.values())
+    resolved_total = sum(timely.values()) + refused
+    timed = sum(timely.values())
+    rated = sum(ratings.values())
+    hours.sort()
+    overdue.sort(key=lambda o: (o["due_at"], o["code"]))
+    return Summary(
+        period_from=period.start.isoformat(),
+        period_to=period.end.isoformat(),
+        procedure=procedure,
+        as_of=as_of.astimezone(VN_TZ).isoformat(timespec="seconds"),
+        received={
+            "total": carried + new,
+            "carried_over": carried,
+            "new": new,
+            "new_by_channel": channels,
+        },
+        resolved={
+            "total": resolved_total,
+            **timely,
+            "refused": refused,
+            "rates": {
+                "early": _rate(timely["early"], resolved_total),
+                "on_time": _rate(timely["on_time"], resolved_total),
+                "late": _rate(timely["late"], resolved_total),
+                "refused": _rate(refused, resolved_total),
+                "early_or_on_time": _rate(timely["early"] + timely["on_time"], timed),
+            },
+        },
+        withdrawn=withdrawn,
+        in_progress={
+            "total": not_yet_due + overdue_n + awaiting,
+            "not_yet_due": not_yet_due,
+            "overdue": overdue_n,
+            "awaiting_supplement": awaiting,
+        },
+        same_day={
+            "returned": returned,
+            "same_day": same_day,
+            "same_day_rate": _rate(same_day, returned),
+            "first_visit": first_visit,
+            "first_visit_rate": _rate(first_visit, returned),
+        },
+        turnaround_hours={
+            "count": len(hours),
+            "median": _median(hours),
+            "p90": _percentile(hours, 90),
+        },
+        satisfaction={
+            "total": rated,
+            **ratings,
+            "rate": _rate(ratings["very_satisfied"] + ratings["satisfied"], rated),
+            "comments": sorted(comments, key=lambda c: (c["at"], c["code"])),
+        },
+        supplements={
+            "requests": len(supp_requests),
+            "dossiers": supp_dossiers,
+            "reasons": _reason_list(supp_requests),
+        },
+        refusals={"total": refused, "reasons": _reason_list(refusal_reasons)},
+        apology_letters=apologies,
+        overdue=overdue,
+    )
+
+
+def summarize_by_procedure(
+    facts: Sequence[DossierFacts], period: Period, now: datetime
+) -> dict[str, Summary]:
+    """One summary per procedure that has anything in the period (sorted by code)."""
+    codes = sorted({f.procedure for f in facts})
+    out: dict[str, Summary] = {}
+    for code in codes:
+        s = summarize(facts, period, now, code)
+        if s.received["total"] or s.satisfaction["total"]:
+            out[code] = s
+    return out
+
+
+# --- chart series -----------------------------------------------------------------------
+
+
+@dataclass
+class ReportSeries:
+    """What the three charts draw (desk and PDF): one entry per bucket, in order."""
+
+    timeliness_by_week: list[dict[str, Any]]  # {label, start, early, on_time, late}
+    satisfaction_by_month: list[dict[str, Any]]  # {label, very_satisfied, ..., rate}
+    same_day_by_week: list[dict[str, Any]]  # {label, start, returned, same_day, rate}
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _week_starts(period: Period) -> list[date]:
+    first = period.start - timedelta(days=period.start.weekday())
+    out = []
+    d = first
+    while d <= period.end:
+        out.append(d)
+        d += timedelta(days=7)
+    return out
+
+
+def _months(period: Period) -> list[tuple[int, int]]:
+    out = []
+    y, m = period.start.year, period.start.month
+    while (y, m) <= (period.end.year, period.end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def report_series(
+    facts: Iterable[DossierFacts], period: Period, procedure: str | None = None
+) -> ReportSeries:
+    """Weekly timeliness, monthly satisfaction and weekly same-day rate for the charts.
+
+    Weeks start on Monday; the first and last may be cut by the period's ends.
+    """
+    weeks = _week_starts(period)
+    week_index = {w: i for i, w in enumerate(weeks)}
+    tl = [
+        {"label": f"{max(w, period.start):%d/%m}", "start": w.isoformat(), "early": 0}
+        | {"on_time": 0, "late": 0}
+        for w in weeks
+    ]
+    sd = [
+        {"label": f"{max(w, period.start):%d/%m}", "start": w.isoformat()}
+        | {"returned": 0, "same_day": 0, "rate": None}
+        for w in weeks
+    ]
+    months = _months(period)
+    month_index = {ym: i for i, ym in enumerate(months)}
+    sat: list[dict[str, Any]] = [
+        {"label": f"{m:02d}/{y}"} | dict.fromkeys(RATING_LEVELS, 0) | {"rate": None}
+        for y, m in months
+    ]
+
+    def week_of(moment: datetime) -> int:
+        d = moment.astimezone(VN_TZ).date()
+        return week_index[d - timedelta(days=d.weekday())]
+
+    for f in facts:
+        if procedure is not None and f.procedure != procedure:
+            continue
+        res = f.resolved_at
+        if f.outcome is Outcome.RESULT and period.contains(res):
+            assert res is not None
+            kind = "on_time" if f.due_at is None else timeliness(f.due_at, res)
+            tl[week_of(res)][kind] += 1
+        ret = f.returned_at
+        if period.contains(ret):
+            assert ret is not None
+            bucket = sd[week_of(ret)]
+            bucket["returned"] += 1
+            if ret.astimezone(VN_TZ).date() == f.received_at.astimezone(VN_TZ).date():
+                bucket["same_day"] += 1
+        if f.rating is not None and period.contains(f.rating.at):
+            local = f.rating.at.astimezone(VN_TZ)
+            sat[month_index[(local.year, local.month)]][f.rating.level] += 1
+    for b in sd:
+        b["rate"] = _rate(b["same_day"], b["returned"])
+    for s in sat:
+        total = sum(s[level] for level in RATING_LEVELS)
+        s["rate"] = _rate(s["very_satisfied"] + s["satisfied"], total)
+    return ReportSeries(tl, sat, sd)
+
+
+# --- what the desk page, the CSV and the PDF show ----------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " %"
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " giờ"
+
+
+def _table(s: Summary) -> list[tuple[str, str, str]]:
+    """(section, indicator, value) rows in the order of the national report form."""
+    r, v = s.resolved, s.resolved["rates"]
+    p, sd, t, sat = s.in_progress, s.same_day, s.turnaround_hours, s.satisfaction
+    rows: list[tuple[str, str, str]] = [
+        ("Tiếp nhận", "Tổng số hồ sơ", str(s.received["total"])),
+        ("Tiếp nhận", "Từ kỳ trước chuyển sang", str(s.received["carried_over"])),
+        ("Tiếp nhận", "Mới tiếp nhận trong kỳ", str(s.received["new"])),
+    ]
+    rows += [
+        ("Tiếp nhận", f"– {CHANNEL_LABEL_VI[c]}", str(s.received["new_by_channel"][c]))
+        for c in CHANNELS
+    ]
+    rows += [
+        ("Đã giải quyết", "Tổng số", str(r["total"])),
+        ("Đã giải quyết", "Trước hạn", f"{r['early']} ({_pct(v['early'])})"),
+        ("Đã giải quyết", "Đúng hạn", f"{r['on_time']} ({_pct(v['on_time'])})"),
+        ("Đã giải quyết", "Quá hạn", f"{r['late']} ({_pct(v['late'])})"),
+        ("Đã giải quyết", "Từ chối (dừng xử lý)", f"{r['refused']} ({_pct(v['refused'])})"),
+        ("Đã giải quyết", "Tỷ lệ trước hạn và đúng hạn", _pct(v["early_or_on_time"])),
+        ("Rút hồ sơ", "Công dân rút hồ sơ", str(s.withdrawn)),
+        ("Đang giải quyết", "Tổng số", str(p["total"])),
+        ("Đang giải quyết", "Chưa đến hạn", str(p["not_yet_due"])),
+        ("Đang giải quyết", "Quá hạn", str(p["overdue"])),
+        ("Đang giải quyết", "Chờ bổ sung", str(p["awaiting_supplement"])),
+        ("Ngày không hẹn", "Hồ sơ đã trả kết quả", str(sd["returned"])),
+        (
+            "Ngày không hẹn",
+            "Nhận và trả trong ngày",
+            f"{sd['same_day']} ({_pct(sd['same_day_rate'])})",
+        ),
+        (
+            "Ngày không hẹn",
+            "Trả ngay lần đầu, không bổ sung",
+            f"{sd['first_visit']} ({_pct(sd['first_visit_rate'])})",
+        ),
+        ("Thời gian giải quyết", "Trung vị (giờ làm việc)", _hours(t["median"])),
+        ("Thời gian giải quyết", "Phân vị 90 (giờ làm việc)", _hours(t["p90"])),
+        ("Hài lòng", "Số lượt đánh giá", str(sat["total"])),
+    ]
+    rows += [("Hài lòng", RATING_LABEL_VI[level], str(sat[level])) for level in RATING_LEVELS]
+    rows += [
+        ("Hài lòng", "Tỷ lệ hài lòng", _pct(sat["rate"])),
+        ("Bổ sung", "Số lần yêu cầu bổ sung", str(s.supplements["requests"])),
+        ("Bổ sung", "Số hồ sơ phải bổ sung", str(s.supplements["dossiers"])),
+        ("Xin lỗi", "Phiếu xin lỗi đã phát hành", str(s.apology_letters)),
+    ]
+    return rows
+
+
+def csv_rows(
+    summary: Summary, by_procedure: dict[str, Summary], names: dict[str, str]
+) -> list[list[str]]:
+    """The CSV export as rows (header first): the whole office, then each procedure,
+    then the reasons and comments. Writing them (BOM, quoting) is the caller's job."""
+    rows: list[list[str]] = [["Phạm vi", "Nhóm", "Chỉ tiêu", "Giá trị"]]
+    scopes = [("Tất cả thủ tục", summary)] + [
+        (f"{code} {names.get(code, '')}".strip(), s) for code, s in by_procedure.items()
+    ]
+    for scope, s in scopes:
+        rows += [[scope, g, k, v] for g, k, v in _table(s)]
+    for item in summary.supplements["reasons"]:
+        rows.append(["Lý do bổ sung", "", item["reason"], str(item["count"])])
+    for item in summary.refusals["reasons"]:
+        rows.append(["Lý do từ chối", "", item["reason"], str(item["count"])])
+    for c in summary.satisfaction["comments"]:
+        rows.append(["Ý kiến", RATING_LABEL_VI[c["level"]], c["code"], c["comment"]])
+    return rows
+
+
+def page_view(
+    summary: Summary,
+    by_procedure: dict[str, Summary],
+    series: ReportSeries,
+    names: dict[str, str],
+    unit_name: str = "",
+) -> dict[str, Any]:
+    """The report page as plain data for the desk (and the PDF): title, tiles, tables,
+    charts, overdue list — every label in Vietnamese, every number already formatted."""
+    r, sd, sat = summary.resolved, summary.same_day, summary.satisfaction
+    period = Period(date.fromisoformat(summary.period_from), date.fromisoformat(summary.period_to))
+    scope = names.get(summary.procedure, summary.procedure) if summary.procedure else None
+    return {
+        "title": "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+        "unit": unit_name,
+        "period": period.label_vi().capitalize(),
+        "scope": scope or "Tất cả thủ tục",
+        "as_of": summary.as_of,
+        "tiles": [
+            {"label": "Tiếp nhận", "value": str(summary.received["total"])},
+            {"label": "Trước hạn và đúng hạn", "value": _pct(r["rates"]["early_or_on_time"])},
+            {"label": "Nhận và trả trong ngày", "value": _pct(sd["same_day_rate"])},
+            {"label": "Hài lòng", "value": _pct(sat["rate"])},
+            {"label": "Đang quá hạn", "value": str(summary.in_progress["overdue"])},
+        ],
+        "table": [{"group": g, "label": k, "value": v} for g, k, v in _table(summary)],
+        "procedures": [
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "received": s.received["total"],
+                "early": s.resolved["early"],
+                "on_time": s.resolved["on_time"],
+                "late": s.resolved["late"],
+                "refused": s.resolved["refused"],
+                "in_progress": s.in_progress["total"],
+                "overdue": s.in_progress["overdue"],
+                "same_day_rate": _pct(s.same_day["same_day_rate"]),
+                "satisfaction_rate": _pct(s.satisfaction["rate"]),
+            }
+            for code, s in by_procedure.items()
+        ],
+        "charts": series.to_dict(),
+        "overdue": [
+            o | {"procedure_name": names.get(o["procedure"], o["procedure"])}
+            for o in summary.overdue
+        ],
+        "supplement_reasons": summary.supplements["reasons"],
+        "refusal_reasons": summary.refusals["reasons"],
+        "comments": [c | {"level_label": RATING_LABEL_VI[c["level"]]} for c in sat["comments"]],
+    }
