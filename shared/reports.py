@@ -498,16 +498,12 @@ def report_series(
     """
     weeks = _week_starts(period)
     week_index = {w: i for i, w in enumerate(weeks)}
-    tl = [
-        {"label": f"{max(w, period.start):%d/%m}", "start": w.isoformat(), "early": 0}
-        | {"on_time": 0, "late": 0}
-        for w in weeks
-    ]
-    sd = [
-        {"label": f"{max(w, period.start):%d/%m}", "start": w.isoformat()}
-        | {"returned": 0, "same_day": 0, "rate": None}
-        for w in weeks
-    ]
+    tl: list[dict[str, Any]] = []
+    sd: list[dict[str, Any]] = []
+    for w in weeks:
+        label = f"{max(w, period.start):%d/%m}"
+        tl.append({"label": label, "start": w.isoformat(), "early": 0, "on_time": 0, "late": 0})
+        sd.append({"label": label, "start": w.isoformat(), "returned": 0, "same_day": 0})
     months = _months(period)
     month_index = {ym: i for i, ym in enumerate(months)}
     sat: list[dict[str, Any]] = [
