@@ -446,10 +446,12 @@ def summarize_by_procedure(
     facts: Sequence[DossierFacts], period: Period, now: datetime
 ) -> dict[str, Summary]:
     """One summary per procedure that has anything in the period (sorted by code)."""
-    codes = sorted({f.procedure for f in facts})
+    groups: dict[str, list[DossierFacts]] = {}
+    for f in facts:
+        groups.setdefault(f.procedure, []).append(f)
     out: dict[str, Summary] = {}
-    for code in codes:
-        s = summarize(facts, period, now, code)
+    for code in sorted(groups):
+        s = summarize(groups[code], period, now, code)
         if s.received["total"] or s.satisfaction["total"]:
             out[code] = s
     return out

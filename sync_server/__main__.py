@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from shared.errors import TaiChoError, problem
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
@@ -44,7 +45,35 @@ def _parser() -> argparse.ArgumentParser:
     revoke = cmds.add_parser("device-revoke", help="revoke a tablet (it wipes on next contact)")
     revoke.add_argument("--device", required=True)
     cmds.add_parser("audit-verify", help="check the hash-chained audit log end to end")
+    _report_parser(cmds)
     return p
+
+
+def _report_parser(cmds: Any) -> None:
+    rep = cmds.add_parser("report", help="export the report of a period (json, csv or pdf)")
+    rep.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    rep.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    rep.add_argument("--procedure", help="only this procedure code")
+    rep.add_argument("--format", choices=["json", "csv", "pdf"], default="json")
+    rep.add_argument("--out", type=Path, help="write here instead of stdout")
+
+
+def _report(station: Station, db: Any, args: argparse.Namespace) -> None:
+    from shared.reports import parse_period
+    from sync_server.services import reports
+
+    period = parse_period(args.start, args.end)
+    out = reports.render(db, station.keys, station.catalogue, period, args.procedure, args.format)
+    data = (
+        json.dumps(out, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        if isinstance(out, dict)
+        else out
+    )
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        args.out.write_bytes(data)
+        print(f"{args.out} ({len(data)} bytes)", file=sys.stderr)
 
 
 def _print_json(obj: object) -> None:
@@ -79,6 +108,8 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             if bad is not None:
                 raise problem("AUDIT_CHAIN_BROKEN", None, seq=bad)
             _print_json({"audit": "intact", **audit.chain_head(db)})
+        elif cmd == "report":
+            _report(station, db, args)
 
 
 def _serve(station: Station, args: argparse.Namespace) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from sync_server.api import auth, dossiers, health, problems, sync
+from sync_server.api import auth, dossiers, health, problems, reports, sync
 from sync_server.config import VERSION
 from sync_server.services.station import open_station
 
@@ -21,6 +21,6 @@ def create_app(data_dir: Path) -> FastAPI:
     )
     app.state.station = station
     problems.install(app)
-    for module in (health, auth, dossiers, sync):
+    for module in (health, auth, dossiers, sync, reports):
         app.include_router(module.router)
     return app

@@ -40,7 +40,7 @@ from shared.validation import validate
 from shared.workdays import due_at, to_vn
 from shared.workflow import Role, Status
 from sync_server.config import CLOCK_SKEW
-from sync_server.services import audit, feed
+from sync_server.services import audit, feed, reports
 from sync_server.services import dossiers as dossier_store
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
@@ -227,6 +227,7 @@ def _apply(
         )
         return Outcome.CONFLICT, err
     dossier_store.save(b.db, b.keys, d)
+    reports.record_channel(b.db, d.id, payload)
     audit.append(
         b.db,
         b.keys,

@@ -1,0 +1,312 @@
+"""The station's reports: facts from indexed columns, figures from ``shared.reports``.
+
+Why not decrypt the dossiers: a year of a busy ward is ~100,000 payloads; every figure
+needs only times, procedure, channel and outcome, which the station keeps in clear
+columns (``dossiers``, the audit log's ``action``/``at``, ``ratings``, ``apologies``).
+Only the texts a report lists — supplement and refusal reasons, rating comments of the
+period — are decrypted.
+
+Also the write side other screens call: :func:`record_rating` (the desk, at return),
+:func:`record_apology` (the apology letter) and :func:`record_channel` (sync ingest).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared.catalogue import Catalogue
+from shared.documents.report_pdf import render_report
+from shared.errors import problem
+from shared.reports import (
+    CHANNELS,
+    RATING_LEVELS,
+    DossierFacts,
+    Outcome,
+    Period,
+    Rating,
+    Supplement,
+    csv_rows,
+    due_after_supplements,
+    page_view,
+    report_series,
+    summarize,
+    summarize_by_procedure,
+)
+from shared.workdays import vn_now
+from shared.workflow import Role
+from sync_server.services.clock import vn_now_iso
+from sync_server.services.keys import StationKeys
+from sync_server.services.staff import Staff
+from sync_server.services.station import get_unit
+from sync_server.store import dossiers as dossiers_q
+from sync_server.store import reports as q
+
+REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+RATINGS_TABLE = "ratings"
+_AUDIT_TABLE = "audit"
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
+def require_report_role(staff: Staff) -> None:
+    """Reports are for the commune's leaders and the admin (handbook: who runs reports)."""
+    if staff.role not in REPORT_ROLES:
+        raise problem("ROLE_NOT_ALLOWED", "role", role=staff.role.value, action="report")
+
+
+# --- write side -------------------------------------------------------------------------
+
+
+def record_rating(
+    db: Database,
+    keys: StationKeys,
+    *,
+    dossier_id: str,
+    level: str,
+    comment: str | None,
+    actor: str,
+    at: str | None = None,
+) -> None:
+    """Record the citizen's rating at return (call inside the caller's transaction, e.g.
+    the desk's return action). The comment is stored encrypted, the level in clear."""
+    if level not in RATING_LEVELS:
+        raise problem("REQUEST_INVALID", "level", detail=f"mức đánh giá '{level}'")
+    if dossiers_q.get(db, dossier_id) is None:
+        raise problem("DOSSIER_NOT_FOUND", "id")
+    text = comment.strip() if comment else ""
+    if len(text) > 2000:
+        raise problem("FIELD_TOO_LONG", "comment", label="Ý kiến", max=2000)
+    q.record_rating(
+        db,
+        dossier_id=dossier_id,
+        level=level,
+        comment_enc=keys.encrypt(RATINGS_TABLE, dossier_id, 1, text.encode("utf-8"))
+        if text
+        else None,
+        at=at or vn_now_iso(),
+        actor=actor,
+    )
+
+
+def record_apology(
+    db: Database,
+    *,
+    dossier_id: str,
+    actor: str,
+    new_due_at: str | None,
+    at: str | None = None,
+) -> int:
+    """Count an apology letter issued for a dossier that will be late (inside the caller's
+    transaction, e.g. where the apology PDF is issued); returns its row id."""
+    if dossiers_q.get(db, dossier_id) is None:
+        raise problem("DOSSIER_NOT_FOUND", "id")
+    return q.record_apology(
+        db, dossier_id=dossier_id, issued_at=at or vn_now_iso(), actor=actor, new_due_at=new_due_at
+    )
+
+
+def channel_of(submission: Any) -> str | None:
+    """The intake channel a tablet's submission carries (``dossier.channel``), if valid."""
+    dossier = submission.get("dossier") if isinstance(submission, dict) else None
+    channel = dossier.get("channel") if isinstance(dossier, dict) else None
+    return channel if isinstance(channel, str) and channel in CHANNELS else None
+
+
+def record_channel(db: Database, dossier_id: str, payload: bytes) -> None:
+    """Called by ingest after a dossier is saved: keep its channel in a clear column."""
+    try:
+        channel = channel_of(json.loads(payload))
+    except ValueError:
+        return
+    if channel is not None:
+        q.set_channel(db, dossier_id, channel)
+
+
+# --- facts ------------------------------------------------------------------------------
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def build_facts(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    period: Period,
+    procedure: str | None = None,
+) -> list[DossierFacts]:
+    """One :class:`DossierFacts` per dossier that matters to ``period``."""
+    start, end = period.start_at.isoformat(), period.end_at.isoformat()
+    rows = q.report_rows(db, start, end, procedure)
+    rows += q.returned_or_rated_rows(db, start, end, procedure)
+    wanted = {r[0] for r in rows}
+
+    supplements: dict[str, list[Supplement]] = {}
+    refusals: dict[str, str | None] = {}
+    for seq, dossier_id, action, at, reason_enc in q.supplement_events(db, end):
+        if dossier_id not in wanted:
+            continue
+        moment = datetime.fromisoformat(at)
+        in_period = period.contains(moment)
+        if action == "request_supplement":
+            reason = _reason(keys, seq, reason_enc) if in_period else None
+            supplements.setdefault(dossier_id, []).append(Supplement(moment, reason))
+        elif action == "supplement":
+            chain = supplements.get(dossier_id)
+            if chain and chain[-1].resubmitted_at is None:
+                last = chain[-1]
+                chain[-1] = Supplement(last.requested_at, last.reason, moment)
+        else:
+            refusals[dossier_id] = _reason(keys, seq, reason_enc) if in_period else None
+
+    ratings: dict[str, Rating] = {}
+    for dossier_id, level, comment_enc, at in q.ratings_between(db, start, end):
+        comment = None
+        if comment_enc is not None:
+            comment = keys.decrypt(RATINGS_TABLE, dossier_id, 1, comment_enc).decode("utf-8")
+        ratings[dossier_id] = Rating(level, datetime.fromisoformat(at), comment)
+    apologies: dict[str, list[datetime]] = {}
+    for dossier_id, issued_at in q.apologies_between(db, start, end):
+        apologies.setdefault(dossier_id, []).append(datetime.fromisoformat(issued_at))
+
+    limits = {code: catalogue.get(code).time_limit_working_days for code in catalogue.codes()}
+    facts: list[DossierFacts] = []
+    for dossier_id, code, proc, channel, rec, due, outcome, resolved, returned in rows:
+        if rec is None:
+            continue
+        received_at = datetime.fromisoformat(rec)
+        due_at = _dt(due)
+        supps = tuple(supplements.get(dossier_id, ()))
+        if supps and proc in limits:
+            due_at = due_after_supplements(received_at, supps, limits[proc])
+        ap = apologies.get(dossier_id)
+        facts.append(
+            DossierFacts(
+                code=code,
+                procedure=proc,
+                channel=channel,
+                received_at=received_at,
+                due_at=due_at,
+                outcome=None if outcome is None else _OUTCOMES[outcome],
+                resolved_at=_dt(resolved),
+                returned_at=_dt(returned),
+                supplements=supps,
+                refusal_reason=refusals.get(dossier_id),
+                rating=ratings.get(dossier_id),
+                apologies=tuple(ap) if ap else (),
+            )
+        )
+    return facts
+
+
+def _reason(keys: StationKeys, seq: int, blob: bytes | None) -> str | None:
+    return None if blob is None else keys.decrypt(_AUDIT_TABLE, seq, 1, blob).decode("utf-8")
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+def _names(catalogue: Catalogue) -> dict[str, str]:
+    return {code: catalogue.get(code).name.vi for code in catalogue.codes()}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One computed report: ``data`` is the JSON answer; the rest feeds CSV and PDF."""
+
+    data: dict[str, Any]
+    csv_rows: list[list[str]]
+    agency_lines: tuple[str, ...]
+    place_name: str
+
+
+def build_report(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    period: Period,
+    procedure: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """The whole report: figures, per-procedure breakdown, chart series, the desk page's
+    view model (``data["page"]``) and the audit checkpoint of the period."""
+    if procedure is not None and procedure not in catalogue:
+        raise problem("PROCEDURE_UNKNOWN", "procedure", procedure=procedure)
+    moment = now or vn_now()
+    facts = build_facts(db, keys, catalogue, period, procedure)
+    summary = summarize(facts, period, moment, procedure)
+    by_procedure = summarize_by_procedure(facts, period, moment)
+    series = report_series(facts, period, procedure)
+    unit = get_unit(db) or {}
+    names = _names(catalogue)
+    head = q.audit_head_before(db, period.end_at.isoformat())
+    data = {
+        "unit": {"code": unit.get("code"), "name": unit.get("name")},
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "procedure": procedure,
+        "generated_at": moment.isoformat(timespec="seconds"),
+        "summary": summary.to_dict(),
+        "by_procedure": {code: s.to_dict() for code, s in by_procedure.items()},
+        "series": series.to_dict(),
+        "page": page_view(summary, by_procedure, series, names, unit.get("name") or ""),
+        "audit_checkpoint": None
+        if head is None
+        else {"seq": head["seq"], "hash": head["hash"], "at": head["at"]},
+    }
+    return Report(
+        data,
+        csv_rows(summary, by_procedure, names),
+        tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
+        unit.get("place_name") or "",
+    )
+
+
+def report_csv(report: Report) -> bytes:
+    """UTF-8 with a BOM, so spreadsheet programs open Vietnamese correctly."""
+    page = report.data["page"]
+    head = report.data["audit_checkpoint"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["Báo cáo", page["title"]])
+    writer.writerow(["Đơn vị", page["unit"]])
+    writer.writerow(["Kỳ báo cáo", page["period"]])
+    writer.writerow(["Phạm vi", page["scope"]])
+    writer.writerow(["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"])
+    writer.writerow([])
+    writer.writerows(report.csv_rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def report_pdf(report: Report) -> bytes:
+    return render_report(
+        report.data["page"],
+        agency_lines=report.agency_lines,
+        place_name=report.place_name,
+        generated_at=datetime.fromisoformat(report.data["generated_at"]),
+        checkpoint=report.data["audit_checkpoint"],
+    )
+
+
+def render(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    period: Period,
+    procedure: str | None,
+    fmt: str,
+) -> bytes | dict[str, Any]:
+    """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot."""
+    if fmt not in ("json", "csv", "pdf"):
+        raise problem("REQUEST_INVALID", "format", detail="format: json, csv hoặc pdf")
+    with q.read_snapshot(db):  # every table the report reads, as of one moment
+        report = build_report(db, keys, catalogue, period, procedure)
+    if fmt == "json":
+        return report.data
+    return report_csv(report) if fmt == "csv" else report_pdf(report)
