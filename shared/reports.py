@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from shared.errors import problem
-from shared.workdays import VN_TZ, due_at, is_working_day, timeliness
+from shared.workdays import VN_TZ, due_at, is_working_day
 
 __all__ = [
     "CHANNELS",
@@ -30,6 +30,7 @@ __all__ = [
     "RATING_LABEL_VI",
     "RATING_LEVELS",
     "WORK_SESSIONS",
+    "Analysis",
     "DossierFacts",
     "Outcome",
     "Period",
@@ -37,6 +38,7 @@ __all__ = [
     "ReportSeries",
     "Summary",
     "Supplement",
+    "analyse",
     "csv_rows",
     "due_after_supplements",
     "page_view",
@@ -156,24 +158,40 @@ def parse_period(start: str | None, end: str | None) -> Period:
 
 # --- working hours ----------------------------------------------------------------------
 
-_SESSION_MIN = [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in WORK_SESSIONS]
-_DAY_MIN = sum(e - s for s, e in _SESSION_MIN)
+_SEVEN = timedelta(hours=7)
+_M1S, _M1E = (
+    WORK_SESSIONS[0][0].hour * 60 + WORK_SESSIONS[0][0].minute,
+    (WORK_SESSIONS[0][1].hour * 60 + WORK_SESSIONS[0][1].minute),
+)
+_M2S, _M2E = (
+    WORK_SESSIONS[1][0].hour * 60 + WORK_SESSIONS[1][0].minute,
+    (WORK_SESSIONS[1][1].hour * 60 + WORK_SESSIONS[1][1].minute),
+)
+_DAY_MIN = (_M1E - _M1S) + (_M2E - _M2S)
 
 
-def _minutes_into_day(t: time) -> float:
-    m = t.hour * 60 + t.minute + t.second / 60
-    return sum(max(0.0, min(m, e) - s) for s, e in _SESSION_MIN)
+def _local(moment: datetime) -> datetime:
+    """The moment in Vietnamese time (free when it already carries +07:00)."""
+    return moment if moment.utcoffset() == _SEVEN else moment.astimezone(VN_TZ)
+
+
+def _minutes_into_day(local: datetime) -> float:
+    m = local.hour * 60 + local.minute + local.second / 60
+    first = min(max(m, _M1S), _M1E) - _M1S
+    return first + min(max(m, _M2S), _M2E) - _M2S
 
 
 class _WorkClock:
     """Working minutes since a reference day, with the calendar looked up once per day."""
 
+    __slots__ = ("_cum", "_origin")
+
     def __init__(self) -> None:
-        self._origin: date | None = None
+        self._origin: date = date.min
         self._cum: list[int] = []  # working minutes before each day from the origin
 
     def _extend(self, day: date) -> None:
-        if self._origin is None or day < self._origin:
+        if not self._cum or day < self._origin:
             self._origin = day - timedelta(days=7)
             self._cum = [0]
         while len(self._cum) <= (day - self._origin).days + 1:
@@ -181,13 +199,13 @@ class _WorkClock:
             self._cum.append(self._cum[-1] + (_DAY_MIN if is_working_day(d) else 0))
 
     def minutes(self, moment: datetime) -> float:
-        local = moment.astimezone(VN_TZ)
-        day = local.date()
-        self._extend(day)
-        assert self._origin is not None
-        i = (day - self._origin).days
-        inside = _minutes_into_day(local.time()) if self._cum[i + 1] > self._cum[i] else 0.0
-        return self._cum[i] + inside
+        local = _local(moment)
+        i = (local.date() - self._origin).days
+        if not self._cum or i < 0 or i + 1 >= len(self._cum):
+            self._extend(local.date())
+            i = (local.date() - self._origin).days
+        cum = self._cum
+        return cum[i] + (_minutes_into_day(local) if cum[i + 1] > cum[i] else 0.0)
 
 
 def working_hours(start: datetime, end: datetime, clock: _WorkClock | None = None) -> float:
@@ -206,6 +224,14 @@ def due_after_supplements(
         if s.resubmitted_at is not None and s.resubmitted_at > start:
             start = s.resubmitted_at
     return due_at(start, working_days)
+
+
+def _timeliness(due: datetime, done: datetime) -> str:
+    """:func:`shared.workdays.timeliness` (early / on_time / late), without converting
+    times that already carry +07:00 (this runs once per dossier of a year)."""
+    if done > due:
+        return "late"
+    return "on_time" if _local(done).date() == _local(due).date() else "early"
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -261,203 +287,7 @@ class Summary:
     overdue: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _awaiting_supplement(f: DossierFacts, moment: datetime) -> bool:
-    """A supplement was asked for before ``moment`` and the dossier had not come back."""
-    for s in reversed(f.supplements):
-        if s.requested_at < moment:
-            return s.resubmitted_at is None or s.resubmitted_at >= moment
-    return False
-
-
-def summarize(
-    facts: Iterable[DossierFacts],
-    period: Period,
-    now: datetime,
-    procedure: str | None = None,
-) -> Summary:
-    """All figures for ``period`` (only ``procedure`` if given), judged as of ``now``.
-
-    In-progress dossiers are judged at the end of the period, or at ``now`` if the period
-    has not ended yet (a dossier cannot be overdue in the future).
-    """
-    start, end = period.start_at, period.end_at
-    as_of = min(now, end)
-    channels = dict.fromkeys(CHANNELS, 0)
-    carried = 0
-    timely = {"early": 0, "on_time": 0, "late": 0}
-    refused = withdrawn = 0
-    not_yet_due = overdue_n = awaiting = 0
-    overdue: list[dict[str, Any]] = []
-    returned = same_day = first_visit = 0
-    hours: list[float] = []
-    ratings = dict.fromkeys(RATING_LEVELS, 0)
-    comments: list[dict[str, Any]] = []
-    supp_requests: list[str | None] = []
-    supp_dossiers = 0
-    refusal_reasons: list[str | None] = []
-    apologies = 0
-    clock = _WorkClock()
-
-    for f in facts:
-        if procedure is not None and f.procedure != procedure:
-            continue
-        rec = f.received_at
-        if rec >= end:
-            continue
-        res = f.resolved_at
-        closed_before = f.outcome is not None and res is not None and res < start
-        # Events inside the period count even for a dossier closed earlier (a late rating).
-        if f.rating is not None and start <= f.rating.at < end:
-            ratings[f.rating.level] = ratings.get(f.rating.level, 0) + 1
-            if f.rating.comment:
-                comments.append(
-                    {
-                        "code": f.code,
-                        "procedure": f.procedure,
-                        "level": f.rating.level,
-                        "at": f.rating.at.isoformat(timespec="minutes"),
-                        "comment": f.rating.comment,
-                    }
-                )
-        if f.supplements:
-            asked = [s for s in f.supplements if start <= s.requested_at < end]
-            if asked:
-                supp_dossiers += 1
-                supp_requests.extend(s.reason for s in asked)
-        for a in f.apologies:
-            if start <= a < end:
-                apologies += 1
-        ret = f.returned_at
-        if ret is not None and start <= ret < end:
-            returned += 1
-            if ret.astimezone(VN_TZ).date() == rec.astimezone(VN_TZ).date():
-                same_day += 1
-                if not f.supplements:
-                    first_visit += 1
-            hours.append(working_hours(rec, ret, clock))
-        if closed_before:
-            continue
-
-        # Received: carried over, or new in the period by channel.
-        if rec < start:
-            carried += 1
-        else:
-            ch = f.channel if f.channel in channels else "other"
-            channels[ch] += 1
-
-        # Closed in the period, or still in progress at its end.
-        if f.outcome is not None and res is not None and res < end:
-            if f.outcome is Outcome.RESULT:
-                if f.due_at is None:
-                    timely["on_time"] += 1
-                else:
-                    timely[timeliness(f.due_at, res)] += 1
-            elif f.outcome is Outcome.REFUSED:
-                refused += 1
-                refusal_reasons.append(f.refusal_reason)
-            else:
-                withdrawn += 1
-            continue
-        if _awaiting_supplement(f, as_of):
-            awaiting += 1
-        elif f.due_at is not None and as_of > f.due_at:
-            overdue_n += 1
-            overdue.append(
-                {
-                    "code": f.code,
-                    "procedure": f.procedure,
-                    "received_at": rec.isoformat(timespec="minutes"),
-                    "due_at": f.due_at.isoformat(timespec="minutes"),
-                    "working_hours_overdue": round(working_hours(f.due_at, as_of, clock), 1),
-                }
-            )
-        else:
-            not_yet_due += 1
-
-    new = sum(channels.values())
-    resolved_total = sum(timely.values()) + refused
-    timed = sum(timely.values())
-    rated = sum(ratings.values())
-    hours.sort()
-    overdue.sort(key=lambda o: (o["due_at"], o["code"]))
-    return Summary(
-        period_from=period.start.isoformat(),
-        period_to=period.end.isoformat(),
-        procedure=procedure,
-        as_of=as_of.astimezone(VN_TZ).isoformat(timespec="seconds"),
-        received={
-            "total": carried + new,
-            "carried_over": carried,
-            "new": new,
-            "new_by_channel": channels,
-        },
-        resolved={
-            "total": resolved_total,
-            **timely,
-            "refused": refused,
-            "rates": {
-                "early": _rate(timely["early"], resolved_total),
-                "on_time": _rate(timely["on_time"], resolved_total),
-                "late": _rate(timely["late"], resolved_total),
-                "refused": _rate(refused, resolved_total),
-                "early_or_on_time": _rate(timely["early"] + timely["on_time"], timed),
-            },
-        },
-        withdrawn=withdrawn,
-        in_progress={
-            "total": not_yet_due + overdue_n + awaiting,
-            "not_yet_due": not_yet_due,
-            "overdue": overdue_n,
-            "awaiting_supplement": awaiting,
-        },
-        same_day={
-            "returned": returned,
-            "same_day": same_day,
-            "same_day_rate": _rate(same_day, returned),
-            "first_visit": first_visit,
-            "first_visit_rate": _rate(first_visit, returned),
-        },
-        turnaround_hours={
-            "count": len(hours),
-            "median": _median(hours),
-            "p90": _percentile(hours, 90),
-        },
-        satisfaction={
-            "total": rated,
-            **ratings,
-            "rate": _rate(ratings["very_satisfied"] + ratings["satisfied"], rated),
-            "comments": sorted(comments, key=lambda c: (c["at"], c["code"])),
-        },
-        supplements={
-            "requests": len(supp_requests),
-            "dossiers": supp_dossiers,
-            "reasons": _reason_list(supp_requests),
-        },
-        refusals={"total": refused, "reasons": _reason_list(refusal_reasons)},
-        apology_letters=apologies,
-        overdue=overdue,
-    )
-
-
-def summarize_by_procedure(
-    facts: Sequence[DossierFacts], period: Period, now: datetime
-) -> dict[str, Summary]:
-    """One summary per procedure that has anything in the period (sorted by code)."""
-    groups: dict[str, list[DossierFacts]] = {}
-    for f in facts:
-        groups.setdefault(f.procedure, []).append(f)
-    out: dict[str, Summary] = {}
-    for code in sorted(groups):
-        s = summarize(groups[code], period, now, code)
-        if s.received["total"] or s.satisfaction["total"]:
-            out[code] = s
-    return out
-
-
-# --- chart series -----------------------------------------------------------------------
+        return dict(self.__dict__)  # every value is already plain JSON data
 
 
 @dataclass
@@ -469,7 +299,125 @@ class ReportSeries:
     same_day_by_week: list[dict[str, Any]]  # {label, start, returned, same_day, rate}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)
+
+
+@dataclass
+class Analysis:
+    """Everything one pass over the facts yields: the whole office, each procedure, charts."""
+
+    summary: Summary
+    by_procedure: dict[str, Summary]
+    series: ReportSeries
+
+
+def _awaiting_supplement(f: DossierFacts, moment: datetime) -> bool:
+    """A supplement was asked for before ``moment`` and the dossier had not come back."""
+    for s in reversed(f.supplements):
+        if s.requested_at < moment:
+            return s.resubmitted_at is None or s.resubmitted_at >= moment
+    return False
+
+
+class _Tally:
+    """The counters of one scope (one procedure); scopes add up to the whole office."""
+
+    def __init__(self) -> None:
+        self.carried = 0
+        self.channels = dict.fromkeys(CHANNELS, 0)
+        self.timely = {"early": 0, "on_time": 0, "late": 0}
+        self.refused = 0
+        self.withdrawn = 0
+        self.not_yet_due = 0
+        self.overdue_n = 0
+        self.awaiting = 0
+        self.overdue: list[dict[str, Any]] = []
+        self.returned = 0
+        self.same_day = 0
+        self.first_visit = 0
+        self.hours: list[float] = []
+        self.ratings = dict.fromkeys(RATING_LEVELS, 0)
+        self.comments: list[dict[str, Any]] = []
+        self.supp_reasons: list[str | None] = []
+        self.supp_dossiers = 0
+        self.refusal_reasons: list[str | None] = []
+        self.apologies = 0
+
+    def add(self, other: _Tally) -> None:
+        for name, value in other.__dict__.items():
+            mine = getattr(self, name)
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    mine[k] = mine.get(k, 0) + v
+            elif isinstance(value, list):
+                mine.extend(value)
+            else:
+                setattr(self, name, mine + value)
+
+    def summary(self, period: Period, procedure: str | None, as_of: datetime) -> Summary:
+        timely = self.timely
+        new = sum(self.channels.values())
+        timed = sum(timely.values())
+        resolved_total = timed + self.refused
+        rated = sum(self.ratings.values())
+        hours = sorted(self.hours)
+        return Summary(
+            period_from=period.start.isoformat(),
+            period_to=period.end.isoformat(),
+            procedure=procedure,
+            as_of=_local(as_of).isoformat(timespec="seconds"),
+            received={
+                "total": self.carried + new,
+                "carried_over": self.carried,
+                "new": new,
+                "new_by_channel": dict(self.channels),
+            },
+            resolved={
+                "total": resolved_total,
+                **timely,
+                "refused": self.refused,
+                "rates": {
+                    "early": _rate(timely["early"], resolved_total),
+                    "on_time": _rate(timely["on_time"], resolved_total),
+                    "late": _rate(timely["late"], resolved_total),
+                    "refused": _rate(self.refused, resolved_total),
+                    "early_or_on_time": _rate(timely["early"] + timely["on_time"], timed),
+                },
+            },
+            withdrawn=self.withdrawn,
+            in_progress={
+                "total": self.not_yet_due + self.overdue_n + self.awaiting,
+                "not_yet_due": self.not_yet_due,
+                "overdue": self.overdue_n,
+                "awaiting_supplement": self.awaiting,
+            },
+            same_day={
+                "returned": self.returned,
+                "same_day": self.same_day,
+                "same_day_rate": _rate(self.same_day, self.returned),
+                "first_visit": self.first_visit,
+                "first_visit_rate": _rate(self.first_visit, self.returned),
+            },
+            turnaround_hours={
+                "count": len(hours),
+                "median": _median(hours),
+                "p90": _percentile(hours, 90),
+            },
+            satisfaction={
+                "total": rated,
+                **self.ratings,
+                "rate": _rate(self.ratings["very_satisfied"] + self.ratings["satisfied"], rated),
+                "comments": sorted(self.comments, key=lambda c: (c["at"], c["code"])),
+            },
+            supplements={
+                "requests": len(self.supp_reasons),
+                "dossiers": self.supp_dossiers,
+                "reasons": _reason_list(self.supp_reasons),
+            },
+            refusals={"total": self.refused, "reasons": _reason_list(self.refusal_reasons)},
+            apology_letters=self.apologies,
+            overdue=sorted(self.overdue, key=lambda o: (o["due_at"], o["code"])),
+        )
 
 
 def _week_starts(period: Period) -> list[date]:
@@ -491,13 +439,24 @@ def _months(period: Period) -> list[tuple[int, int]]:
     return out
 
 
-def report_series(
-    facts: Iterable[DossierFacts], period: Period, procedure: str | None = None
-) -> ReportSeries:
-    """Weekly timeliness, monthly satisfaction and weekly same-day rate for the charts.
+def analyse(
+    facts: Iterable[DossierFacts],
+    period: Period,
+    now: datetime,
+    procedure: str | None = None,
+) -> Analysis:
+    """All figures for ``period`` (only ``procedure`` if given), judged as of ``now``, in
+    one pass: the whole office, each procedure, and the chart series.
 
-    Weeks start on Monday; the first and last may be cut by the period's ends.
+    In-progress dossiers are judged at the end of the period, or at ``now`` if the period
+    has not ended yet (a dossier cannot be overdue in the future). Chart weeks start on
+    Monday; the first and last may be cut by the period's ends.
     """
+    start, end = period.start_at, period.end_at
+    as_of = min(now, end)
+    clock = _WorkClock()
+    tallies: dict[str, _Tally] = {}
+
     weeks = _week_starts(period)
     week_index = {w: i for i, w in enumerate(weeks)}
     tl: list[dict[str, Any]] = []
@@ -509,38 +468,136 @@ def report_series(
     months = _months(period)
     month_index = {ym: i for i, ym in enumerate(months)}
     sat: list[dict[str, Any]] = [
-        {"label": f"{m:02d}/{y}"} | dict.fromkeys(RATING_LEVELS, 0) | {"rate": None}
-        for y, m in months
+        {"label": f"{m:02d}/{y}"} | dict.fromkeys(RATING_LEVELS, 0) for y, m in months
     ]
 
-    def week_of(moment: datetime) -> int:
-        d = moment.astimezone(VN_TZ).date()
-        return week_index[d - timedelta(days=d.weekday())]
+    def week_of(local_day: date) -> int:
+        return week_index[local_day - timedelta(days=local_day.weekday())]
 
     for f in facts:
         if procedure is not None and f.procedure != procedure:
             continue
+        rec = f.received_at
+        if rec >= end:
+            continue
+        t = tallies.get(f.procedure)
+        if t is None:
+            t = tallies[f.procedure] = _Tally()
         res = f.resolved_at
-        if f.outcome is Outcome.RESULT and period.contains(res):
-            assert res is not None
-            kind = "on_time" if f.due_at is None else timeliness(f.due_at, res)
-            tl[week_of(res)][kind] += 1
+        # Events inside the period count even for a dossier closed earlier (a late rating).
+        rating = f.rating
+        if rating is not None and start <= rating.at < end:
+            t.ratings[rating.level] = t.ratings.get(rating.level, 0) + 1
+            local = _local(rating.at)
+            sat[month_index[(local.year, local.month)]][rating.level] += 1
+            if rating.comment:
+                t.comments.append(
+                    {
+                        "code": f.code,
+                        "procedure": f.procedure,
+                        "level": rating.level,
+                        "at": local.isoformat(timespec="minutes"),
+                        "comment": rating.comment,
+                    }
+                )
+        if f.supplements:
+            asked = [s for s in f.supplements if start <= s.requested_at < end]
+            if asked:
+                t.supp_dossiers += 1
+                t.supp_reasons.extend(s.reason for s in asked)
+        for a in f.apologies:
+            if start <= a < end:
+                t.apologies += 1
         ret = f.returned_at
-        if period.contains(ret):
-            assert ret is not None
-            bucket = sd[week_of(ret)]
+        if ret is not None and start <= ret < end:
+            t.returned += 1
+            ret_day = _local(ret).date()
+            bucket = sd[week_of(ret_day)]
             bucket["returned"] += 1
-            if ret.astimezone(VN_TZ).date() == f.received_at.astimezone(VN_TZ).date():
+            if ret_day == _local(rec).date():
+                t.same_day += 1
                 bucket["same_day"] += 1
-        if f.rating is not None and period.contains(f.rating.at):
-            local = f.rating.at.astimezone(VN_TZ)
-            sat[month_index[(local.year, local.month)]][f.rating.level] += 1
+                if not f.supplements:
+                    t.first_visit += 1
+            t.hours.append(max(0.0, (clock.minutes(ret) - clock.minutes(rec)) / 60))
+        outcome = f.outcome
+        if outcome is not None and res is not None and res < start:
+            continue  # closed before the period
+
+        # Received: carried over, or new in the period by channel.
+        if rec < start:
+            t.carried += 1
+        else:
+            ch = f.channel if f.channel in t.channels else "other"
+            t.channels[ch] += 1
+
+        # Closed in the period, or still in progress at its end.
+        if outcome is not None and res is not None and res < end:
+            if outcome is Outcome.RESULT:
+                kind = "on_time" if f.due_at is None else _timeliness(f.due_at, res)
+                t.timely[kind] += 1
+                tl[week_of(_local(res).date())][kind] += 1
+            elif outcome is Outcome.REFUSED:
+                t.refused += 1
+                t.refusal_reasons.append(f.refusal_reason)
+            else:
+                t.withdrawn += 1
+            continue
+        if f.supplements and _awaiting_supplement(f, as_of):
+            t.awaiting += 1
+        elif f.due_at is not None and as_of > f.due_at:
+            t.overdue_n += 1
+            t.overdue.append(
+                {
+                    "code": f.code,
+                    "procedure": f.procedure,
+                    "received_at": _local(rec).isoformat(timespec="minutes"),
+                    "due_at": _local(f.due_at).isoformat(timespec="minutes"),
+                    "working_hours_overdue": round(working_hours(f.due_at, as_of, clock), 1),
+                }
+            )
+        else:
+            t.not_yet_due += 1
+
+    whole = _Tally()
+    by_procedure: dict[str, Summary] = {}
+    for code in sorted(tallies):
+        whole.add(tallies[code])
+        s = tallies[code].summary(period, code, as_of)
+        if s.received["total"] or s.satisfaction["total"]:
+            by_procedure[code] = s
     for b in sd:
         b["rate"] = _rate(b["same_day"], b["returned"])
-    for s in sat:
-        total = sum(s[level] for level in RATING_LEVELS)
-        s["rate"] = _rate(s["very_satisfied"] + s["satisfied"], total)
-    return ReportSeries(tl, sat, sd)
+    for m in sat:
+        total = sum(m[level] for level in RATING_LEVELS)
+        m["rate"] = _rate(m["very_satisfied"] + m["satisfied"], total)
+    return Analysis(
+        whole.summary(period, procedure, as_of), by_procedure, ReportSeries(tl, sat, sd)
+    )
+
+
+def summarize(
+    facts: Iterable[DossierFacts],
+    period: Period,
+    now: datetime,
+    procedure: str | None = None,
+) -> Summary:
+    """The figures of ``period`` (see :func:`analyse`)."""
+    return analyse(facts, period, now, procedure).summary
+
+
+def summarize_by_procedure(
+    facts: Iterable[DossierFacts], period: Period, now: datetime
+) -> dict[str, Summary]:
+    """One summary per procedure that has anything in the period (sorted by code)."""
+    return analyse(facts, period, now).by_procedure
+
+
+def report_series(
+    facts: Iterable[DossierFacts], period: Period, procedure: str | None = None
+) -> ReportSeries:
+    """Weekly timeliness, monthly satisfaction and weekly same-day rate for the charts."""
+    return analyse(facts, period, period.end_at, procedure).series
 
 
 # --- what the desk page, the CSV and the PDF show ----------------------------------------

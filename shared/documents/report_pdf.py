@@ -192,7 +192,7 @@ def _procedures_table(doc: OfficialDocument, procs: list[dict[str, Any]]) -> Non
     head = ("Thủ tục", "Nhận", "Trước", "Đúng", "Quá", "Từ chối", "Đang", "Trong ngày", "Hài lòng")
     name_w = doc.content_width - 8 * 14.5
     widths = (name_w, *(14.5,) * 8)
-    doc.use("B", 8.5)
+    doc.use("B", 7.5)
     for text, wd in zip(head, widths, strict=True):
         doc.cell(wd, 5.5, nfc(text), border=1, align="C")
     doc.ln(5.5)

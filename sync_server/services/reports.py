@@ -32,12 +32,10 @@ from shared.reports import (
     Period,
     Rating,
     Supplement,
+    analyse,
     csv_rows,
     due_after_supplements,
     page_view,
-    report_series,
-    summarize,
-    summarize_by_procedure,
 )
 from shared.workdays import vn_now
 from shared.workflow import Role
@@ -177,30 +175,45 @@ def build_facts(
         apologies.setdefault(dossier_id, []).append(datetime.fromisoformat(issued_at))
 
     limits = {code: catalogue.get(code).time_limit_working_days for code in catalogue.codes()}
+    # Due times repeat (17:00 of each working day): parse each distinct string once.
+    parsed: dict[str, datetime] = {}
+
+    def due_time(value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        moment = parsed.get(value)
+        if moment is None:
+            moment = parsed[value] = datetime.fromisoformat(value)
+        return moment
+
+    parse = datetime.fromisoformat
+    empty: tuple[Any, ...] = ()
     facts: list[DossierFacts] = []
+    append = facts.append
     for dossier_id, code, proc, channel, rec, due, outcome, resolved, returned in rows:
         if rec is None:
             continue
-        received_at = datetime.fromisoformat(rec)
-        due_at = _dt(due)
-        supps = tuple(supplements.get(dossier_id, ()))
+        received_at = parse(rec)
+        supps = supplements.get(dossier_id)
         if supps and proc in limits:
-            due_at = due_after_supplements(received_at, supps, limits[proc])
+            due_at: datetime | None = due_after_supplements(received_at, supps, limits[proc])
+        else:
+            due_at = due_time(due)
         ap = apologies.get(dossier_id)
-        facts.append(
+        append(
             DossierFacts(
-                code=code,
-                procedure=proc,
-                channel=channel,
-                received_at=received_at,
-                due_at=due_at,
-                outcome=None if outcome is None else _OUTCOMES[outcome],
-                resolved_at=_dt(resolved),
-                returned_at=_dt(returned),
-                supplements=supps,
-                refusal_reason=refusals.get(dossier_id),
-                rating=ratings.get(dossier_id),
-                apologies=tuple(ap) if ap else (),
+                code,
+                proc,
+                channel,
+                received_at,
+                due_at,
+                None if outcome is None else _OUTCOMES[outcome],
+                None if resolved is None else parse(resolved),
+                None if returned is None else parse(returned),
+                tuple(supps) if supps else empty,
+                refusals.get(dossier_id),
+                ratings.get(dossier_id),
+                tuple(ap) if ap else empty,
             )
         )
     return facts
@@ -241,9 +254,8 @@ def build_report(
         raise problem("PROCEDURE_UNKNOWN", "procedure", procedure=procedure)
     moment = now or vn_now()
     facts = build_facts(db, keys, catalogue, period, procedure)
-    summary = summarize(facts, period, moment, procedure)
-    by_procedure = summarize_by_procedure(facts, period, moment)
-    series = report_series(facts, period, procedure)
+    analysis = analyse(facts, period, moment, procedure)
+    summary, by_procedure, series = analysis.summary, analysis.by_procedure, analysis.series
     unit = get_unit(db) or {}
     names = _names(catalogue)
     head = q.audit_head_before(db, period.end_at.isoformat())
