@@ -16,5 +16,6 @@ echo "== crypto core on cryptography 43.0.1 (tablet build)"
 bash scripts/test-crypto-compat.sh
 echo "== benchmark smoke"
 $PY bench/sync_throughput.py --dossiers 5 --smoke
+$PY bench/reports.py --smoke
 echo "== pytest"
 $PY -m pytest "$@"

@@ -88,12 +88,16 @@ class Rating:
     comment: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DossierFacts:
-    """What the reports need to know about one dossier; all times timezone-aware.
+    """What the reports need to know about one dossier.
 
-    ``due_at`` is the due time after any supplement restart. ``resolved_at`` is when the
-    ``outcome`` happened: the result stamped (ready), the refusal, or the withdrawal.
+    All times are aware datetimes in Vietnamese time (offset +07:00: what the station and
+    the tablets store); the figures read their calendar day directly. ``due_at`` is the
+    due time after any supplement restart. ``resolved_at`` is when the ``outcome``
+    happened: the result stamped (ready), the refusal, or the withdrawal. (Not frozen: a
+    year of a ward is 100,000 of these, and a frozen dataclass is several times slower
+    to build; treat it as read-only.)
     """
 
     code: str
@@ -175,50 +179,58 @@ def _local(moment: datetime) -> datetime:
     return moment if moment.utcoffset() == _SEVEN else moment.astimezone(VN_TZ)
 
 
-def _minutes_into_day(local: datetime) -> float:
-    m = local.hour * 60 + local.minute + local.second / 60
-    first = min(max(m, _M1S), _M1E) - _M1S
-    return first + min(max(m, _M2S), _M2E) - _M2S
-
-
 class _WorkClock:
     """Working minutes since a reference day, with the calendar looked up once per day."""
 
-    __slots__ = ("_cum", "_origin")
+    __slots__ = ("_base", "_cum", "_work")
 
     def __init__(self) -> None:
-        self._origin: date = date.min
-        self._cum: list[int] = []  # working minutes before each day from the origin
+        self._base = 0  # the ordinal of the first day in the tables
+        self._cum: list[int] = []  # working minutes before each day
+        self._work: list[bool] = []
 
-    def _extend(self, day: date) -> None:
-        if not self._cum or day < self._origin:
-            self._origin = day - timedelta(days=7)
-            self._cum = [0]
-        while len(self._cum) <= (day - self._origin).days + 1:
-            d = self._origin + timedelta(days=len(self._cum) - 1)
-            self._cum.append(self._cum[-1] + (_DAY_MIN if is_working_day(d) else 0))
+    def _extend(self, ordinal: int) -> None:
+        if not self._cum or ordinal < self._base:
+            self._base = ordinal - 7
+            self._cum, self._work = [0], []
+        while len(self._cum) <= ordinal - self._base + 1:
+            working = is_working_day(date.fromordinal(self._base + len(self._work)))
+            self._work.append(working)
+            self._cum.append(self._cum[-1] + (_DAY_MIN if working else 0))
 
     def minutes(self, moment: datetime) -> float:
-        local = _local(moment)
-        i = (local.date() - self._origin).days
-        if not self._cum or i < 0 or i + 1 >= len(self._cum):
-            self._extend(local.date())
-            i = (local.date() - self._origin).days
-        cum = self._cum
-        return cum[i] + (_minutes_into_day(local) if cum[i + 1] > cum[i] else 0.0)
+        """Working minutes from the reference day to ``moment`` (Vietnamese time)."""
+        i = moment.toordinal() - self._base
+        if i < 0 or i + 1 >= len(self._cum):
+            self._extend(moment.toordinal())
+            i = moment.toordinal() - self._base
+        if not self._work[i]:
+            return self._cum[i]
+        m = moment.hour * 60 + moment.minute + moment.second / 60
+        if m <= _M1S:
+            inside = 0.0
+        elif m <= _M1E:
+            inside = m - _M1S
+        elif m <= _M2S:
+            inside = _M1E - _M1S
+        elif m <= _M2E:
+            inside = _M1E - _M1S + m - _M2S
+        else:
+            inside = _DAY_MIN
+        return self._cum[i] + inside
 
 
 def working_hours(start: datetime, end: datetime, clock: _WorkClock | None = None) -> float:
     """Working hours between two moments (office sessions of working days only)."""
     c = clock or _WorkClock()
-    return max(0.0, (c.minutes(end) - c.minutes(start)) / 60)
+    return max(0.0, (c.minutes(_local(end)) - c.minutes(_local(start))) / 60)
 
 
 def due_after_supplements(
     received_at: datetime, supplements: Sequence[Supplement], working_days: int
 ) -> datetime:
     """The due time once a supplement restarted the clock: the legal time limit counted
-    again from the moment the completed dossier came back (Nghị định 61/2018, Điều 16)."""
+    again from the moment the completed dossier came back (handbook, "Due time")."""
     start = received_at
     for s in supplements:
         if s.resubmitted_at is not None and s.resubmitted_at > start:
@@ -227,11 +239,11 @@ def due_after_supplements(
 
 
 def _timeliness(due: datetime, done: datetime) -> str:
-    """:func:`shared.workdays.timeliness` (early / on_time / late), without converting
-    times that already carry +07:00 (this runs once per dossier of a year)."""
+    """:func:`shared.workdays.timeliness` (early / on_time / late) for times already in
+    Vietnamese time (this runs once per dossier of a year)."""
     if done > due:
         return "late"
-    return "on_time" if _local(done).date() == _local(due).date() else "early"
+    return "on_time" if done.date() == due.date() else "early"
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -458,7 +470,6 @@ def analyse(
     tallies: dict[str, _Tally] = {}
 
     weeks = _week_starts(period)
-    week_index = {w: i for i, w in enumerate(weeks)}
     tl: list[dict[str, Any]] = []
     sd: list[dict[str, Any]] = []
     for w in weeks:
@@ -471,8 +482,10 @@ def analyse(
         {"label": f"{m:02d}/{y}"} | dict.fromkeys(RATING_LEVELS, 0) for y, m in months
     ]
 
-    def week_of(local_day: date) -> int:
-        return week_index[local_day - timedelta(days=local_day.weekday())]
+    first_monday = weeks[0].toordinal()
+
+    def week_of(moment: datetime) -> int:
+        return (moment.toordinal() - first_monday) // 7
 
     for f in facts:
         if procedure is not None and f.procedure != procedure:
@@ -488,7 +501,7 @@ def analyse(
         rating = f.rating
         if rating is not None and start <= rating.at < end:
             t.ratings[rating.level] = t.ratings.get(rating.level, 0) + 1
-            local = _local(rating.at)
+            local = rating.at
             sat[month_index[(local.year, local.month)]][rating.level] += 1
             if rating.comment:
                 t.comments.append(
@@ -511,10 +524,9 @@ def analyse(
         ret = f.returned_at
         if ret is not None and start <= ret < end:
             t.returned += 1
-            ret_day = _local(ret).date()
-            bucket = sd[week_of(ret_day)]
+            bucket = sd[week_of(ret)]
             bucket["returned"] += 1
-            if ret_day == _local(rec).date():
+            if ret.date() == rec.date():
                 t.same_day += 1
                 bucket["same_day"] += 1
                 if not f.supplements:
@@ -536,7 +548,7 @@ def analyse(
             if outcome is Outcome.RESULT:
                 kind = "on_time" if f.due_at is None else _timeliness(f.due_at, res)
                 t.timely[kind] += 1
-                tl[week_of(_local(res).date())][kind] += 1
+                tl[week_of(res)][kind] += 1
             elif outcome is Outcome.REFUSED:
                 t.refused += 1
                 t.refusal_reasons.append(f.refusal_reason)
@@ -551,8 +563,8 @@ def analyse(
                 {
                     "code": f.code,
                     "procedure": f.procedure,
-                    "received_at": _local(rec).isoformat(timespec="minutes"),
-                    "due_at": _local(f.due_at).isoformat(timespec="minutes"),
+                    "received_at": rec.isoformat(timespec="minutes"),
+                    "due_at": f.due_at.isoformat(timespec="minutes"),
                     "working_hours_overdue": round(working_hours(f.due_at, as_of, clock), 1),
                 }
             )

@@ -37,7 +37,7 @@ from shared.reports import (
     due_after_supplements,
     page_view,
 )
-from shared.workdays import vn_now
+from shared.workdays import VN_TZ, vn_now
 from shared.workflow import Role
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
@@ -129,8 +129,13 @@ def record_channel(db: Database, dossier_id: str, payload: bytes) -> None:
 # --- facts ------------------------------------------------------------------------------
 
 
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+def _vn(value: str) -> datetime:
+    """A stored ISO time as Vietnamese time (what the figures expect; the station and the
+    tablets store +07:00 already, so this is normally just the parse)."""
+    moment = datetime.fromisoformat(value)
+    if value.endswith("+07:00"):
+        return moment
+    return moment.replace(tzinfo=VN_TZ) if moment.tzinfo is None else moment.astimezone(VN_TZ)
 
 
 def build_facts(
@@ -151,7 +156,7 @@ def build_facts(
     for seq, dossier_id, action, at, reason_enc in q.supplement_events(db, end):
         if dossier_id not in wanted:
             continue
-        moment = datetime.fromisoformat(at)
+        moment = _vn(at)
         in_period = period.contains(moment)
         if action == "request_supplement":
             reason = _reason(keys, seq, reason_enc) if in_period else None
@@ -169,10 +174,10 @@ def build_facts(
         comment = None
         if comment_enc is not None:
             comment = keys.decrypt(RATINGS_TABLE, dossier_id, 1, comment_enc).decode("utf-8")
-        ratings[dossier_id] = Rating(level, datetime.fromisoformat(at), comment)
+        ratings[dossier_id] = Rating(level, _vn(at), comment)
     apologies: dict[str, list[datetime]] = {}
     for dossier_id, issued_at in q.apologies_between(db, start, end):
-        apologies.setdefault(dossier_id, []).append(datetime.fromisoformat(issued_at))
+        apologies.setdefault(dossier_id, []).append(_vn(issued_at))
 
     limits = {code: catalogue.get(code).time_limit_working_days for code in catalogue.codes()}
     # Due times repeat (17:00 of each working day): parse each distinct string once.
@@ -183,10 +188,10 @@ def build_facts(
             return None
         moment = parsed.get(value)
         if moment is None:
-            moment = parsed[value] = datetime.fromisoformat(value)
+            moment = parsed[value] = _vn(value)
         return moment
 
-    parse = datetime.fromisoformat
+    parse = _vn
     empty: tuple[Any, ...] = ()
     facts: list[DossierFacts] = []
     append = facts.append
