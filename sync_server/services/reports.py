@@ -148,8 +148,13 @@ def build_facts(
     """One :class:`DossierFacts` per dossier that matters to ``period``."""
     start, end = period.start_at.isoformat(), period.end_at.isoformat()
     rows = q.report_rows(db, start, end, procedure)
-    rows += q.returned_or_rated_rows(db, start, end, procedure)
+    rows += q.returned_rows(db, start, end, procedure)
+    rated = q.ratings_between(db, start, end)
     wanted = {r[0] for r in rows}
+    missing = sorted({r[0] for r in rated} - wanted)
+    if missing:  # rated in the period, closed and returned before it: rare
+        rows += q.rows_by_id(db, missing, procedure)
+        wanted.update(r[0] for r in rows)
 
     supplements: dict[str, list[Supplement]] = {}
     refusals: dict[str, str | None] = {}
@@ -170,7 +175,7 @@ def build_facts(
             refusals[dossier_id] = _reason(keys, seq, reason_enc) if in_period else None
 
     ratings: dict[str, Rating] = {}
-    for dossier_id, level, comment_enc, at in q.ratings_between(db, start, end):
+    for dossier_id, level, comment_enc, at in rated:
         comment = None
         if comment_enc is not None:
             comment = keys.decrypt(RATINGS_TABLE, dossier_id, 1, comment_enc).decode("utf-8")
@@ -191,14 +196,14 @@ def build_facts(
             moment = parsed[value] = _vn(value)
         return moment
 
-    parse = _vn
+    fromiso = datetime.fromisoformat
     empty: tuple[Any, ...] = ()
     facts: list[DossierFacts] = []
     append = facts.append
     for dossier_id, code, proc, channel, rec, due, outcome, resolved, returned in rows:
         if rec is None:
             continue
-        received_at = parse(rec)
+        received_at = fromiso(rec) if rec.endswith("+07:00") else _vn(rec)
         supps = supplements.get(dossier_id)
         if supps and proc in limits:
             due_at: datetime | None = due_after_supplements(received_at, supps, limits[proc])
@@ -213,8 +218,8 @@ def build_facts(
                 received_at,
                 due_at,
                 None if outcome is None else _OUTCOMES[outcome],
-                None if resolved is None else parse(resolved),
-                None if returned is None else parse(returned),
+                None if resolved is None else _vn(resolved),
+                None if returned is None else _vn(returned),
                 tuple(supps) if supps else empty,
                 refusals.get(dossier_id),
                 ratings.get(dossier_id),

@@ -185,6 +185,7 @@ ALTER TABLE dossiers ADD COLUMN resolved_at TEXT;
 ALTER TABLE dossiers ADD COLUMN returned_at TEXT;
 CREATE INDEX dossiers_report ON dossiers(received_at, resolved_at, procedure, channel,
     due_at, outcome, returned_at, code, id);
+CREATE INDEX dossiers_resolved_returned ON dossiers(resolved_at, returned_at);
 CREATE INDEX audit_action_at ON audit(action, at);
 CREATE INDEX audit_dossier ON audit(dossier_id, seq);
 CREATE TABLE ratings (

@@ -74,13 +74,15 @@ def rating_of(db: Database, dossier_id: str) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM ratings WHERE dossier_id = ?", (dossier_id,))
 
 
+_COLS = "id, code, procedure, channel, received_at, due_at, outcome, resolved_at, returned_at"
+
+
 def report_rows(db: Database, start: str, end: str, procedure: str | None) -> list[tuple[Any, ...]]:
     """Dossiers that matter to [start, end): received before the end and not closed before
     the start. Plain tuples (id, code, procedure, channel, received_at, due_at, outcome,
     resolved_at, returned_at), read from the covering index only."""
     sql = (
-        "SELECT id, code, procedure, channel, received_at, due_at, outcome, resolved_at, "
-        "returned_at FROM dossiers INDEXED BY dossiers_report "
+        f"SELECT {_COLS} FROM dossiers INDEXED BY dossiers_report "
         "WHERE received_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)"
     )
     params: list[Any] = [end, start]
@@ -90,21 +92,35 @@ def report_rows(db: Database, start: str, end: str, procedure: str | None) -> li
     return db.conn.execute(sql, params).fetchall()
 
 
-def returned_or_rated_rows(
+def returned_rows(
     db: Database, start: str, end: str, procedure: str | None
 ) -> list[tuple[Any, ...]]:
-    """Dossiers closed before ``start`` but returned or rated inside the period (a result
-    stamped last month and collected this month still counts for this month's returns)."""
+    """Dossiers closed before ``start`` but returned inside the period (a result stamped
+    last month and collected this month counts for this month's returns)."""
     sql = (
-        "SELECT id, code, procedure, channel, received_at, due_at, outcome, resolved_at, "
-        "returned_at FROM dossiers WHERE resolved_at < ? AND (returned_at >= ? AND "
-        "returned_at < ? OR id IN (SELECT dossier_id FROM ratings WHERE at >= ? AND at < ?))"
+        f"SELECT {_COLS} FROM dossiers INDEXED BY dossiers_resolved_returned "
+        "WHERE resolved_at < ? AND returned_at >= ? AND returned_at < ?"
     )
-    params: list[Any] = [start, start, end, start, end]
+    params: list[Any] = [start, start, end]
     if procedure is not None:
         sql += " AND procedure = ?"
         params.append(procedure)
     return db.conn.execute(sql, params).fetchall()
+
+
+def rows_by_id(db: Database, ids: list[str], procedure: str | None) -> list[tuple[Any, ...]]:
+    """The report columns of a few dossiers by id (e.g. rated in the period but closed and
+    returned before it)."""
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        sql = f"SELECT {_COLS} FROM dossiers WHERE id IN ({', '.join('?' for _ in chunk)})"
+        params: list[Any] = list(chunk)
+        if procedure is not None:
+            sql += " AND procedure = ?"
+            params.append(procedure)
+        out += db.conn.execute(sql, params).fetchall()
+    return out
 
 
 def supplement_events(db: Database, end: str) -> list[tuple[Any, ...]]:
