@@ -122,7 +122,7 @@ def test_station_history_boundaries(demo_station: Station, history: History) -> 
     refused = h.dossier(at(11, 25, 9))
     h.act(refused, "refuse", at(11, 25, 10), REFUSAL_REASON)
     open_overdue = h.dossier(at(11, 26, 9))
-    carried = h.dossier(at(11, 20, 9))
+    h.dossier(at(11, 20, 9))  # carried over from the week before, still open
 
     with demo_station.session() as db, transaction(db):
         reports.record_rating(
@@ -320,3 +320,46 @@ def test_cli_report(
     assert SUPPLEMENT_REASON in _pdftotext(tmp_path / "r.pdf")
     bad = ["admin", "--data", str(data_dir), "report", "--from", "x", "--to", today]
     assert main(bad) == 1
+
+
+def test_migration_backfills_the_report_columns(tmp_path: Path) -> None:
+    """A station upgraded with history already in its audit log gets the columns filled."""
+    from sync_server.store import db as store
+
+    db = store.connect(tmp_path / "old.sqlite3")
+    first_name, first_sql = store.MIGRATIONS[0]
+    db.conn.executescript(
+        f"CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);\n"
+        f"{first_sql}\nINSERT INTO migrations VALUES ('{first_name}', 'x');"
+    )
+    db.execute(
+        "INSERT INTO devices (id, name, slot, x_pub, ed_pub, escrow, enrolled_at) "
+        "VALUES ('dev', 't', 1, '-', '-', '-', 'x')"
+    )
+    for did in ("a", "b"):
+        db.execute(
+            "INSERT INTO dossiers (id, code, procedure, status, version, device_id, received_by,"
+            " received_at, due_at, updated_at, payload_enc) VALUES (?, ?, '1.001193', 's', 1, "
+            "'dev', 'x', ?, ?, 'x', x'00')",
+            (did, f"code-{did}", at(11, 23, 9), at(11, 23, 17)),
+        )
+    rows = [
+        ("a", "stamp", at(11, 23, 10)),
+        ("a", "return", at(11, 23, 11)),
+        ("b", "refuse", at(11, 23, 12)),
+    ]
+    for seq, (did, action, when) in enumerate(rows, start=1):
+        db.execute(
+            "INSERT INTO audit (seq, dossier_id, action, actor, at, prev_hash, hash) "
+            "VALUES (?, ?, ?, 'x', ?, '', '')",
+            (seq, did, action, when),
+        )
+    assert store.migrate(db) == [name for name, _ in store.MIGRATIONS[1:]]
+    got = {
+        r["id"]: (r["outcome"], r["resolved_at"], r["returned_at"], r["channel"])
+        for r in db.query("SELECT * FROM dossiers")
+    }
+    assert got == {
+        "a": ("result", at(11, 23, 10), at(11, 23, 11), "counter"),
+        "b": ("refused", at(11, 23, 12), None, "counter"),
+    }
