@@ -27,6 +27,7 @@ from shared.workdays import VN_TZ, due_at, is_working_day
 __all__ = [
     "CHANNELS",
     "CHANNEL_LABEL_VI",
+    "PERIOD_KINDS",
     "RATING_LABEL_VI",
     "RATING_LEVELS",
     "WORK_SESSIONS",
@@ -43,6 +44,7 @@ __all__ = [
     "due_after_supplements",
     "page_view",
     "parse_period",
+    "period_of",
     "report_series",
     "summarize",
     "summarize_by_procedure",
@@ -158,6 +160,26 @@ def parse_period(start: str | None, end: str | None) -> Period:
                 "REQUEST_INVALID", name, detail=f"'{name}' phải có dạng YYYY-MM-DD"
             ) from None
     return Period(days[0], days[1])
+
+
+PERIOD_KINDS = ("day", "week", "month", "quarter", "year")
+
+
+def period_of(kind: str, day: date) -> Period:
+    """The day, week (Monday–Sunday), month, quarter or year that contains ``day``: the
+    desk's period picker (a custom period is just ``Period(start, end)``)."""
+    if kind == "day":
+        return Period(day, day)
+    if kind == "week":
+        monday = day - timedelta(days=day.weekday())
+        return Period(monday, monday + timedelta(days=6))
+    if kind in ("month", "quarter", "year"):
+        first_month = {"month": day.month, "quarter": 3 * ((day.month - 1) // 3) + 1}.get(kind, 1)
+        months = {"month": 1, "quarter": 3, "year": 12}[kind]
+        start = date(day.year, first_month, 1)
+        y, m = divmod(first_month - 1 + months, 12)
+        return Period(start, date(day.year + y, m + 1, 1) - timedelta(days=1))
+    raise problem("REQUEST_INVALID", "period", detail=f"kỳ '{kind}'")
 
 
 # --- working hours ----------------------------------------------------------------------

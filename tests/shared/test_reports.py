@@ -297,3 +297,17 @@ def test_page_view_and_csv_rows_speak_vietnamese() -> None:
     assert back == rows
     assert ["Ý kiến", "Hài lòng", fs[0].code, "Tốt"] in back
     assert any(r[0].startswith("2.000815 Chứng thực") for r in back)
+
+
+def test_period_picker() -> None:
+    from shared.reports import period_of
+
+    d = date(2026, 11, 25)  # a Wednesday
+    assert period_of("day", d) == Period(d, d)
+    assert period_of("week", d) == Period(date(2026, 11, 23), date(2026, 11, 29))
+    assert period_of("month", d) == Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert period_of("quarter", d) == Period(date(2026, 10, 1), date(2026, 12, 31))
+    assert period_of("year", d) == Period(date(2026, 1, 1), date(2026, 12, 31))
+    assert period_of("month", date(2026, 2, 3)).end == date(2026, 2, 28)
+    with pytest.raises(TaiChoError):
+        period_of("decade", d)
