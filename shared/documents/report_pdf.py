@@ -90,7 +90,7 @@ def render_report(
     if page["procedures"]:
         _heading(doc, "II. THEO THỦ TỤC")
         _procedures_table(doc, page["procedures"])
-    _heading(doc, "III. BIỂU ĐỒ")
+    _heading(doc, "III. BIỂU ĐỒ", room=_CHART_H + 30)
     charts = page["charts"]
     _stacked_bars(
         doc,
@@ -158,8 +158,9 @@ def _ensure_room(doc: OfficialDocument, height: float) -> None:
         doc.add_page()
 
 
-def _heading(doc: OfficialDocument, text: str) -> None:
-    _ensure_room(doc, 20)
+def _heading(doc: OfficialDocument, text: str, room: float = 20) -> None:
+    """A section heading, kept on the same page as ``room`` mm of what follows it."""
+    _ensure_room(doc, room)
     doc.ln(2)
     doc.use("B", 12)
     doc.cell(doc.content_width, LINE_H, nfc(text), new_x="LMARGIN", new_y="NEXT")
