@@ -27,8 +27,8 @@ from typing import Any
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
-from shared.documents.birth_result import ResultMeta
 
+from shared.documents.result import ResultMeta
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.services import certs, demo, signing, stamping
@@ -79,7 +79,9 @@ def run(n: int, work: Path) -> dict[str, Any]:
         )
         values = sample_values("1.001193", today - timedelta(days=3), i)
         t0 = time.perf_counter()
-        pdf = stamping.render_result("birth_result", values, meta)
+        rendered = stamping.render_result("khai_sinh", values, meta, demo=True)
+        pdf = rendered.pdf
+        layout = stamping.layout_of(rendered.boxes)
         t1 = time.perf_counter()
         signed = signing.sign_leader(
             pdf,
@@ -90,14 +92,16 @@ def run(n: int, work: Path) -> dict[str, Any]:
             at=vn_now(),
             location=unit["place_name"],
             code=code,
+            box=layout.leader,
         )
         signing.sign_seal(
             signed,
             seal,
-            agency_lines=[" ".join(unit["agency_lines"]), f"TỈNH {unit['province']}"],
+            agency_lines=[" ".join(unit["agency_lines"]), unit["province"].upper()],
             agency=unit["name"],
             location=unit["place_name"],
             code=code,
+            box=layout.seal,
         )
         t2 = time.perf_counter()
 

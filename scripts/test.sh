@@ -17,5 +17,6 @@ bash scripts/test-crypto-compat.sh
 echo "== benchmark smoke"
 $PY bench/sync_throughput.py --dossiers 5 --smoke
 $PY bench/stamping.py --smoke
+$PY bench/reports.py --smoke
 echo "== pytest"
 $PY -m pytest "$@"

@@ -55,6 +55,8 @@ class Dossier:
     due_at: str | None = spec(max_len=_ISO)
     history: list[HistoryEntry] = spec(max_items=1000, default=[])
     result_sha256: str | None = spec(pattern="[0-9a-f]{64}", default=None)
+    # Where the dossier was taken in (reports count "received by channel").
+    channel: str = spec(pattern="counter|home_visit|other", default="counter")
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     cmds.add_parser("cert-list", help="list the signing certificates as JSON")
     pu = cmds.add_parser("public-url", help="the station address printed in QR verify links")
     pu.add_argument("url")
+    _report_parser(cmds)
     return p
 
 
@@ -105,6 +107,33 @@ def _read_anchor(path: Path) -> object:
             detail=f"cannot read anchor {path}",
             detail_vi=f"không đọc được tệp mốc {path}",
         ) from None
+
+
+def _report_parser(cmds: Any) -> None:
+    rep = cmds.add_parser("report", help="export the report of a period (json, csv or pdf)")
+    rep.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    rep.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    rep.add_argument("--procedure", help="only this procedure code")
+    rep.add_argument("--format", choices=["json", "csv", "pdf"], default="json")
+    rep.add_argument("--out", type=Path, help="write here instead of stdout")
+
+
+def _report(station: Station, db: Any, args: argparse.Namespace) -> None:
+    from shared.reports import parse_period
+    from sync_server.services import reports
+
+    period = parse_period(args.start, args.end)
+    out = reports.render(db, station.keys, station.catalogue, period, args.procedure, args.format)
+    data = (
+        json.dumps(out, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        if isinstance(out, dict)
+        else out
+    )
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        args.out.write_bytes(data)
+        print(f"{args.out} ({len(data)} bytes)", file=sys.stderr)
 
 
 def _print_json(obj: object) -> None:
@@ -171,6 +200,9 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
         elif cmd == "public-url":
             stamping.set_public_url(db, args.url)
             _print_json({"public_url": stamping.public_url(db)})
+
+        elif cmd == "report":
+            _report(station, db, args)
 
 
 def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> dict[str, object]:

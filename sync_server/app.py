@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import problem
-from sync_server.api import auth, dossiers, health, paperwork, problems, sync, verify
+from sync_server.api import auth, dossiers, health, paperwork, problems, reports, sync, verify
 from sync_server.api.deps import Guards
 from sync_server.config import VERSION, limits
 from sync_server.services.station import open_station
@@ -81,7 +81,7 @@ def create_app(data_dir: Path) -> FastAPI:
     app.state.station = station
     app.state.guards = Guards()
     problems.install(app, station.paths.logs)
-    for module in (health, auth, dossiers, sync, paperwork, verify):
+    for module in (health, auth, dossiers, sync, paperwork, verify, reports):
         app.include_router(module.router)
     app.add_middleware(BodyLimit)
     return app

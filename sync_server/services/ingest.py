@@ -37,7 +37,7 @@ from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
 from shared.workflow import Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
-from sync_server.services import audit, feed, units
+from sync_server.services import audit, feed, reports, units
 from sync_server.services import dossiers as dossier_store
 from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import iso, utc_now, vn_now_iso
@@ -289,6 +289,7 @@ def _apply(
         # The time limit restarts from the moment the completed dossier is received again.
         d.due_at = due_at(moment, limit, overrides=b.overrides).isoformat(timespec="seconds")
     dossier_store.save(b.db, b.keys, d)
+    reports.record_channel(b.db, d.id, d.channel)
     audit.append(
         b.db,
         b.keys,

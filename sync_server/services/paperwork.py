@@ -52,6 +52,7 @@ from shared.workflow import (
     Role,
     Status,
     role_not_allowed,
+    transition_not_allowed,
 )
 from sync_server.services import audit, feed, stamping
 from sync_server.services import dossiers as dossier_store
@@ -63,7 +64,6 @@ from sync_server.services.units import require_unit
 from sync_server.store import calendar as q
 from sync_server.store.db import transaction
 
-APOLOGY_TABLE = "apologies"
 APOLOGY_ACTION = "apologize"
 APOLOGY_ROLES = frozenset({Role.LEADER, Role.INTAKE})
 PAPERS = ("receipt", "supplement-request", "refusal", "apology", "control-sheet")
@@ -241,7 +241,7 @@ def render_paper(
         row = q.latest_apology(db, d.id)
         if row is None:
             raise _not_applicable(d, paper)
-        data = keys.decrypt_json(APOLOGY_TABLE, d.id, int(row["version"]), row["reason_enc"])
+        data = keys.decrypt_json(q.APOLOGY_TABLE, d.id, int(row["version"]), row["reason_enc"])
         by, title = _name(db, str(row["actor"]))
         p = _with(
             p,
@@ -299,9 +299,7 @@ def record_apology(
     with transaction(db):
         d = dossier_store.load(db, keys, dossier_id)
         if d.status in FINAL_STATUSES or d.status is Status.DRAFT:
-            raise problem(
-                "TRANSITION_NOT_ALLOWED", "action", action=APOLOGY_ACTION, status=d.status.value
-            )
+            raise transition_not_allowed(APOLOGY_ACTION, d.status)
         cal = calendar_overrides(db)
         new_due = _parse_new_due(new_due_at, cal)
         old_due = _moment(d.due_at)
@@ -333,7 +331,9 @@ def record_apology(
                 "version": d.version,
                 "previous_due_at": d.due_at,
                 "new_due_at": new_iso,
-                "reason_enc": keys.encrypt_json(APOLOGY_TABLE, d.id, d.version, {"reason": reason}),
+                "reason_enc": keys.encrypt_json(
+                    q.APOLOGY_TABLE, d.id, d.version, {"reason": reason}
+                ),
                 "actor": staff.username,
                 "at": at,
             },

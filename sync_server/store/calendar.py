@@ -8,6 +8,9 @@ from sqlite_utils import Database
 
 from sync_server.store.db import one
 
+# The encryption label of apology reasons (``keys.encrypt_json(APOLOGY_TABLE, ...)``).
+APOLOGY_TABLE = "apologies"
+
 
 def list_overrides(db: Database) -> list[dict[str, Any]]:
     return list(

@@ -167,6 +167,50 @@ CREATE TABLE results (
 );
 """
 
+# Reports (issue 12): what the figures need, as clear indexed columns so a year of
+# dossiers is counted without decrypting a payload. ``outcome``/``resolved_at``/
+# ``returned_at`` are kept by a trigger on the audit log (the one place every transition
+# is written), backfilled here from the rows already there.
+_REPORTS_V1 = """
+ALTER TABLE dossiers ADD COLUMN channel TEXT NOT NULL DEFAULT 'counter';
+ALTER TABLE dossiers ADD COLUMN outcome TEXT;
+ALTER TABLE dossiers ADD COLUMN resolved_at TEXT;
+ALTER TABLE dossiers ADD COLUMN returned_at TEXT;
+CREATE INDEX dossiers_report ON dossiers(received_at, resolved_at, procedure, channel,
+    due_at, outcome, returned_at, code, id);
+CREATE INDEX dossiers_resolved_returned ON dossiers(resolved_at, returned_at);
+CREATE INDEX audit_action_at ON audit(action, at);
+CREATE INDEX audit_dossier ON audit(dossier_id, seq);
+CREATE TABLE ratings (
+    dossier_id TEXT PRIMARY KEY REFERENCES dossiers(id),
+    level TEXT NOT NULL CHECK (level IN ('very_satisfied', 'satisfied', 'unsatisfied')),
+    comment_enc BLOB,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL
+);
+CREATE INDEX ratings_at ON ratings(at);
+CREATE INDEX apologies_at ON apologies(at);
+CREATE TRIGGER audit_report_columns AFTER INSERT ON audit
+WHEN NEW.dossier_id IS NOT NULL
+    AND NEW.action IN ('stamp', 'refuse', 'withdraw', 'return')
+BEGIN
+    UPDATE dossiers SET
+        outcome = CASE NEW.action WHEN 'stamp' THEN 'result' WHEN 'refuse' THEN 'refused'
+            WHEN 'withdraw' THEN 'withdrawn' ELSE outcome END,
+        resolved_at = CASE WHEN NEW.action IN ('stamp', 'refuse', 'withdraw') THEN NEW.at
+            ELSE resolved_at END,
+        returned_at = CASE WHEN NEW.action = 'return' THEN NEW.at ELSE returned_at END
+    WHERE id = NEW.dossier_id;
+END;
+UPDATE dossiers SET
+    outcome = (SELECT CASE a.action WHEN 'stamp' THEN 'result' WHEN 'refuse' THEN 'refused'
+        ELSE 'withdrawn' END FROM audit a WHERE a.dossier_id = dossiers.id
+        AND a.action IN ('stamp', 'refuse', 'withdraw') ORDER BY a.seq DESC LIMIT 1),
+    resolved_at = (SELECT a.at FROM audit a WHERE a.dossier_id = dossiers.id
+        AND a.action IN ('stamp', 'refuse', 'withdraw') ORDER BY a.seq DESC LIMIT 1),
+    returned_at = (SELECT a.at FROM audit a WHERE a.dossier_id = dossiers.id
+        AND a.action = 'return' ORDER BY a.seq DESC LIMIT 1);
+"""
 
 # The office's own records: local calendar overrides (days off / make-up working days)
 # and apologies for late results (Phiếu xin lỗi và hẹn lại ngày trả kết quả).
@@ -245,15 +289,24 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
     ("0002_office_calendar_apologies", _OFFICE),
     ("0003_signed_results", _V2_SIGNING),
+    ("0004_reports", _REPORTS_V1),
 ]
 
 
 def _script(sql: str) -> Callable[[Database], None]:
     # Statement by statement: sqlite3's executescript would commit the runner's transaction.
+    # A piece ends a statement only when SQLite says it is complete (a trigger's body holds
+    # semicolons of its own).
     def run(db: Database) -> None:
-        for statement in sql.split(";"):
-            if statement.strip():
-                db.execute(statement)
+        pending = ""
+        for piece in sql.split(";"):
+            pending += piece + ";"
+            if sqlite3.complete_statement(pending):
+                if pending.strip(" \n;"):
+                    db.execute(pending)
+                pending = ""
+        if pending.strip(" \n;"):
+            raise ValueError(f"incomplete SQL in migration: {pending[:80]!r}")
 
     return run
 

@@ -1,0 +1,339 @@
+"""The station's reports: facts from indexed columns, figures from ``shared.reports``.
+
+Why not decrypt the dossiers: a year of a busy ward is ~100,000 payloads; every figure
+needs only times, procedure, channel and outcome, which the station keeps in clear
+columns (``dossiers``, the audit log's ``action``/``at``, ``ratings``, ``apologies``).
+Only the texts a report lists — supplement and refusal reasons, rating comments of the
+period — are decrypted.
+
+Also the write side other screens call: :func:`record_rating` (the desk, at return),
+:func:`record_apology` (the apology letter) and :func:`record_channel` (sync ingest).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared.catalogue import Catalogue
+from shared.documents.report_pdf import render_report
+from shared.errors import problem
+from shared.reports import (
+    CHANNELS,
+    RATING_LEVELS,
+    DossierFacts,
+    Outcome,
+    Period,
+    Rating,
+    Supplement,
+    analyse,
+    csv_rows,
+    due_after_supplements,
+    page_view,
+)
+from shared.workdays import VN_TZ, vn_now
+from shared.workflow import Role
+from sync_server.services.clock import vn_now_iso
+from sync_server.services.keys import StationKeys
+from sync_server.services.staff import Staff
+from sync_server.services.station import get_unit
+from sync_server.store import calendar as calendar_q
+from sync_server.store import dossiers as dossiers_q
+from sync_server.store import reports as q
+
+REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+RATINGS_TABLE = "ratings"
+_AUDIT_TABLE = "audit"
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
+def require_report_role(staff: Staff) -> None:
+    """Reports are for the commune's leaders and the admin (handbook: who runs reports)."""
+    if staff.role not in REPORT_ROLES:
+        raise problem("ROLE_NOT_ALLOWED", "role", role=staff.role.value, action="report")
+
+
+# --- write side -------------------------------------------------------------------------
+
+
+def record_rating(
+    db: Database,
+    keys: StationKeys,
+    *,
+    dossier_id: str,
+    level: str,
+    comment: str | None,
+    actor: str,
+    at: str | None = None,
+) -> None:
+    """Record the citizen's rating at return (call inside the caller's transaction, e.g.
+    the desk's return action). The comment is stored encrypted, the level in clear."""
+    if level not in RATING_LEVELS:
+        raise problem("REQUEST_INVALID", "level", detail=f"mức đánh giá '{level}'")
+    if dossiers_q.get(db, dossier_id) is None:
+        raise problem("DOSSIER_NOT_FOUND", "id")
+    text = comment.strip() if comment else ""
+    if len(text) > 2000:
+        raise problem("FIELD_TOO_LONG", "comment", label="Ý kiến", max=2000)
+    q.record_rating(
+        db,
+        dossier_id=dossier_id,
+        level=level,
+        comment_enc=keys.encrypt(RATINGS_TABLE, dossier_id, 1, text.encode("utf-8"))
+        if text
+        else None,
+        at=at or vn_now_iso(),
+        actor=actor,
+    )
+
+
+def record_apology(
+    db: Database,
+    keys: StationKeys,
+    *,
+    dossier_id: str,
+    actor: str,
+    new_due_at: str,
+    reason: str,
+    at: str | None = None,
+) -> int:
+    """Record an apology letter in the office's ``apologies`` table (inside the caller's
+    transaction). The desk and API go through ``paperwork.record_apology``, which also
+    writes the history and the feed; this is the bare record, for imports and the bench."""
+    row = dossiers_q.get(db, dossier_id)
+    if row is None:
+        raise problem("DOSSIER_NOT_FOUND", "id")
+    version = int(row["version"])
+    return calendar_q.insert_apology(
+        db,
+        {
+            "dossier_id": dossier_id,
+            "version": version,
+            "previous_due_at": row.get("due_at"),
+            "new_due_at": new_due_at,
+            "reason_enc": keys.encrypt_json(
+                calendar_q.APOLOGY_TABLE, dossier_id, version, {"reason": reason}
+            ),
+            "actor": actor,
+            "at": at or vn_now_iso(),
+        },
+    )
+
+
+def record_channel(db: Database, dossier_id: str, channel: str) -> None:
+    """Called by ingest after a dossier is saved: keep its channel in a clear column."""
+    if channel in CHANNELS:
+        q.set_channel(db, dossier_id, channel)
+
+
+# --- facts ------------------------------------------------------------------------------
+
+
+def _vn(value: str) -> datetime:
+    """A stored ISO time as Vietnamese time (what the figures expect; the station and the
+    tablets store +07:00 already, so this is normally just the parse)."""
+    moment = datetime.fromisoformat(value)
+    if value.endswith("+07:00"):
+        return moment
+    return moment.replace(tzinfo=VN_TZ) if moment.tzinfo is None else moment.astimezone(VN_TZ)
+
+
+def build_facts(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    period: Period,
+    procedure: str | None = None,
+) -> list[DossierFacts]:
+    """One :class:`DossierFacts` per dossier that matters to ``period``."""
+    start, end = period.start_at.isoformat(), period.end_at.isoformat()
+    rows = q.report_rows(db, start, end, procedure)
+    rows += q.returned_rows(db, start, end, procedure)
+    rated = q.ratings_between(db, start, end)
+    wanted = {r[0] for r in rows}
+    missing = sorted({r[0] for r in rated} - wanted)
+    if missing:  # rated in the period, closed and returned before it: rare
+        rows += q.rows_by_id(db, missing, procedure)
+        wanted.update(r[0] for r in rows)
+
+    supplements: dict[str, list[Supplement]] = {}
+    refusals: dict[str, str | None] = {}
+    for seq, dossier_id, action, at, reason_enc in q.supplement_events(db, end):
+        if dossier_id not in wanted:
+            continue
+        moment = _vn(at)
+        in_period = period.contains(moment)
+        if action == "request_supplement":
+            reason = _reason(keys, seq, reason_enc) if in_period else None
+            supplements.setdefault(dossier_id, []).append(Supplement(moment, reason))
+        elif action == "supplement":
+            chain = supplements.get(dossier_id)
+            if chain and chain[-1].resubmitted_at is None:
+                last = chain[-1]
+                chain[-1] = Supplement(last.requested_at, last.reason, moment)
+        else:
+            refusals[dossier_id] = _reason(keys, seq, reason_enc) if in_period else None
+
+    ratings: dict[str, Rating] = {}
+    for dossier_id, level, comment_enc, at in rated:
+        comment = None
+        if comment_enc is not None:
+            comment = keys.decrypt(RATINGS_TABLE, dossier_id, 1, comment_enc).decode("utf-8")
+        ratings[dossier_id] = Rating(level, _vn(at), comment)
+    apologies: dict[str, list[datetime]] = {}
+    for dossier_id, issued_at in q.apologies_between(db, start, end):
+        apologies.setdefault(dossier_id, []).append(_vn(issued_at))
+
+    limits = {code: catalogue.get(code).time_limit_working_days for code in catalogue.codes()}
+    # Due times repeat (17:00 of each working day): parse each distinct string once.
+    parsed: dict[str, datetime] = {}
+
+    def due_time(value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        moment = parsed.get(value)
+        if moment is None:
+            moment = parsed[value] = _vn(value)
+        return moment
+
+    fromiso = datetime.fromisoformat
+    empty: tuple[Any, ...] = ()
+    facts: list[DossierFacts] = []
+    append = facts.append
+    for dossier_id, code, proc, channel, rec, due, outcome, resolved, returned in rows:
+        if rec is None:
+            continue
+        received_at = fromiso(rec) if rec.endswith("+07:00") else _vn(rec)
+        supps = supplements.get(dossier_id)
+        if supps and proc in limits:
+            due_at: datetime | None = due_after_supplements(received_at, supps, limits[proc])
+        else:
+            due_at = due_time(due)
+        ap = apologies.get(dossier_id)
+        append(
+            DossierFacts(
+                code,
+                proc,
+                channel,
+                received_at,
+                due_at,
+                None if outcome is None else _OUTCOMES[outcome],
+                None if resolved is None else _vn(resolved),
+                None if returned is None else _vn(returned),
+                tuple(supps) if supps else empty,
+                refusals.get(dossier_id),
+                ratings.get(dossier_id),
+                tuple(ap) if ap else empty,
+            )
+        )
+    return facts
+
+
+def _reason(keys: StationKeys, seq: int, blob: bytes | None) -> str | None:
+    return None if blob is None else keys.decrypt(_AUDIT_TABLE, seq, 1, blob).decode("utf-8")
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+def _names(catalogue: Catalogue) -> dict[str, str]:
+    return {code: catalogue.get(code).name.vi for code in catalogue.codes()}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One computed report: ``data`` is the JSON answer; the rest feeds CSV and PDF."""
+
+    data: dict[str, Any]
+    csv_rows: list[list[str]]
+    agency_lines: tuple[str, ...]
+    place_name: str
+
+
+def build_report(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    period: Period,
+    procedure: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """The whole report: figures, per-procedure breakdown, chart series, the desk page's
+    view model (``data["page"]``) and the audit checkpoint of the period."""
+    if procedure is not None and procedure not in catalogue:
+        raise problem("PROCEDURE_UNKNOWN", "procedure", procedure=procedure)
+    moment = now or vn_now()
+    facts = build_facts(db, keys, catalogue, period, procedure)
+    analysis = analyse(facts, period, moment, procedure)
+    summary, by_procedure, series = analysis.summary, analysis.by_procedure, analysis.series
+    unit = get_unit(db) or {}
+    names = _names(catalogue)
+    head = q.audit_head_before(db, period.end_at.isoformat())
+    data = {
+        "unit": {"code": unit.get("code"), "name": unit.get("name")},
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "procedure": procedure,
+        "generated_at": moment.isoformat(timespec="seconds"),
+        "summary": summary.to_dict(),
+        "by_procedure": {code: s.to_dict() for code, s in by_procedure.items()},
+        "series": series.to_dict(),
+        "page": page_view(summary, by_procedure, series, names, unit.get("name") or ""),
+        "audit_checkpoint": None
+        if head is None
+        else {"seq": head["seq"], "hash": head["hash"], "at": head["at"]},
+    }
+    return Report(
+        data,
+        csv_rows(summary, by_procedure, names),
+        tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
+        unit.get("place_name") or "",
+    )
+
+
+def report_csv(report: Report) -> bytes:
+    """UTF-8 with a BOM, so spreadsheet programs open Vietnamese correctly."""
+    page = report.data["page"]
+    head = report.data["audit_checkpoint"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["Báo cáo", page["title"]])
+    writer.writerow(["Đơn vị", page["unit"]])
+    writer.writerow(["Kỳ báo cáo", page["period"]])
+    writer.writerow(["Phạm vi", page["scope"]])
+    writer.writerow(["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"])
+    writer.writerow([])
+    writer.writerows(report.csv_rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def report_pdf(report: Report) -> bytes:
+    return render_report(
+        report.data["page"],
+        agency_lines=report.agency_lines,
+        place_name=report.place_name,
+        generated_at=datetime.fromisoformat(report.data["generated_at"]),
+        checkpoint=report.data["audit_checkpoint"],
+    )
+
+
+def render(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    period: Period,
+    procedure: str | None,
+    fmt: str,
+) -> bytes | dict[str, Any]:
+    """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot."""
+    if fmt not in ("json", "csv", "pdf"):
+        raise problem("REQUEST_INVALID", "format", detail="format: json, csv hoặc pdf")
+    with q.read_snapshot(db):  # every table the report reads, as of one moment
+        report = build_report(db, keys, catalogue, period, procedure)
+    if fmt == "json":
+        return report.data
+    return report_csv(report) if fmt == "csv" else report_pdf(report)
