@@ -293,8 +293,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "CERT_IMPORT_FAILED",
             422,
-            "Không nạp được chứng thư số: {detail}.",
-            "Could not load the certificate: {detail}.",
+            "Không nạp được chứng thư số[: {detail_vi}].",
+            "Could not load the certificate[: {detail}].",
         ),
         _c(
             "EDIT_CONFLICT",

@@ -125,9 +125,19 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise problem("REQUEST_INVALID", "to", detail="'to' trước 'from'")
+            raise problem(
+                "REQUEST_INVALID",
+                "to",
+                detail="'to' is before 'from'",
+                detail_vi="ngày cuối trước ngày đầu",
+            )
         if (self.end - self.start).days >= MAX_PERIOD_DAYS:
-            raise problem("REQUEST_INVALID", "to", detail="kỳ báo cáo dài quá 5 năm")
+            raise problem(
+                "REQUEST_INVALID",
+                "to",
+                detail="the period is longer than 5 years",
+                detail_vi="kỳ báo cáo dài quá 5 năm",
+            )
 
     @property
     def start_at(self) -> datetime:
@@ -152,12 +162,20 @@ def parse_period(start: str | None, end: str | None) -> Period:
     days: list[date] = []
     for name, value in (("from", start), ("to", end)):
         if not value:
-            raise problem("REQUEST_INVALID", name, detail=f"thiếu '{name}' (YYYY-MM-DD)")
+            raise problem(
+                "REQUEST_INVALID",
+                name,
+                detail=f"'{name}' is missing (YYYY-MM-DD)",
+                detail_vi="thiếu ngày (năm-tháng-ngày)",
+            )
         try:
             days.append(date.fromisoformat(value))
         except ValueError:
             raise problem(
-                "REQUEST_INVALID", name, detail=f"'{name}' phải có dạng YYYY-MM-DD"
+                "REQUEST_INVALID",
+                name,
+                detail=f"'{name}' must be YYYY-MM-DD",
+                detail_vi="ngày phải có dạng năm-tháng-ngày",
             ) from None
     return Period(days[0], days[1])
 
@@ -179,7 +197,12 @@ def period_of(kind: str, day: date) -> Period:
         start = date(day.year, first_month, 1)
         y, m = divmod(first_month - 1 + months, 12)
         return Period(start, date(day.year + y, m + 1, 1) - timedelta(days=1))
-    raise problem("REQUEST_INVALID", "period", detail=f"kỳ '{kind}'")
+    raise problem(
+        "REQUEST_INVALID",
+        "period",
+        detail=f"period '{kind}'",
+        detail_vi="loại kỳ báo cáo không hợp lệ",
+    )
 
 
 # --- working hours ----------------------------------------------------------------------

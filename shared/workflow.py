@@ -195,6 +195,7 @@ ACTION_LABELS: dict[str, Label] = {
     **{a: Label(t.label_vi, t.label_en) for a, t in TRANSITIONS.items()},
     # Recorded on a dossier without changing its status.
     "apologize": Label("Xin lỗi và hẹn lại ngày trả kết quả", "Apologise and set a new date"),
+    "report": Label("Xem báo cáo", "View reports"),
 }
 
 # Actions staff take at the station over HTTP (the rest happen on the tablet / by sync).

@@ -37,7 +37,7 @@ from shared.reports import (
     page_view,
 )
 from shared.workdays import VN_TZ, vn_now
-from shared.workflow import Role
+from shared.workflow import Role, role_not_allowed
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import Staff
@@ -55,7 +55,7 @@ _OUTCOMES = {o.value: o for o in Outcome}
 def require_report_role(staff: Staff) -> None:
     """Reports are for the commune's leaders and the admin (handbook: who runs reports)."""
     if staff.role not in REPORT_ROLES:
-        raise problem("ROLE_NOT_ALLOWED", "role", role=staff.role.value, action="report")
+        raise role_not_allowed(staff.role, "report")
 
 
 # --- write side -------------------------------------------------------------------------
@@ -74,7 +74,12 @@ def record_rating(
     """Record the citizen's rating at return (call inside the caller's transaction, e.g.
     the desk's return action). The comment is stored encrypted, the level in clear."""
     if level not in RATING_LEVELS:
-        raise problem("REQUEST_INVALID", "level", detail=f"mức đánh giá '{level}'")
+        raise problem(
+            "REQUEST_INVALID",
+            "level",
+            detail=f"rating level '{level}'",
+            detail_vi="mức đánh giá không hợp lệ",
+        )
     if dossiers_q.get(db, dossier_id) is None:
         raise problem("DOSSIER_NOT_FOUND", "id")
     text = comment.strip() if comment else ""
@@ -331,7 +336,12 @@ def render(
 ) -> bytes | dict[str, Any]:
     """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot."""
     if fmt not in ("json", "csv", "pdf"):
-        raise problem("REQUEST_INVALID", "format", detail="format: json, csv hoặc pdf")
+        raise problem(
+            "REQUEST_INVALID",
+            "format",
+            detail="format: json, csv or pdf",
+            detail_vi="định dạng: json, csv hoặc pdf",
+        )
     with q.read_snapshot(db):  # every table the report reads, as of one moment
         report = build_report(db, keys, catalogue, period, procedure)
     if fmt == "json":

@@ -38,6 +38,10 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/v1/sync/push"): PUBLIC,
     ("POST", "/v1/sync/pull"): PUBLIC,
     ("GET", "/v1/dossiers"): CASEWORKERS,
+    # Reports are aggregates for the office's leadership and its administrator.
+    ("GET", "/v1/reports/summary"): frozenset({Role.LEADER, Role.ADMIN}),
+    ("GET", "/v1/reports/summary.csv"): frozenset({Role.LEADER, Role.ADMIN}),
+    ("GET", "/v1/reports/summary.pdf"): frozenset({Role.LEADER, Role.ADMIN}),
     ("GET", "/v1/dossiers/{dossier_id}"): CASEWORKERS,
     ("POST", "/v1/dossiers/{dossier_id}/actions"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/result.pdf"): CASEWORKERS,

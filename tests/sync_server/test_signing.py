@@ -101,7 +101,7 @@ def test_result_carries_two_valid_signatures(
     # pyHanko agrees: both intact, trusted, the seal covers the file; the code is found.
     answer = verify_pdf(pdf, anchors(station))
     assert answer["valid"] is True, answer
-    assert [s["name"] for s in answer["signers"]] == ["Lê Minh Tâm", "UBND xã Định Yên"]
+    assert [s["name"] for s in answer["signers"]] == ["Lê Minh Tâm", "Ủy ban nhân dân xã Lai Vung"]
     assert answer["code"] == d["code"]
 
     # The Vietnamese text of the document survives (pdftotext round trip).
