@@ -175,9 +175,21 @@ CREATE TABLE results (
 """
 
 
+# The citizen's satisfaction at the return counter (one per dossier; comment encrypted).
+_RETURN_RATING = """
+CREATE TABLE ratings (
+    dossier_id TEXT PRIMARY KEY REFERENCES dossiers(id),
+    rating TEXT NOT NULL,
+    comment_enc BLOB,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+"""
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
+    ("0002_return_rating", _RETURN_RATING),
 ]
 
 

@@ -66,3 +66,22 @@ def staff_for_token(db: Database, token_hash: str, now: str) -> dict[str, Any] |
 
 def delete_expired_tokens(db: Database, now: str) -> None:
     db.execute("DELETE FROM tokens WHERE expires_at <= ?", (now,))
+
+
+def set_active(db: Database, username: str, active: bool) -> None:
+    db.execute("UPDATE staff SET active = ? WHERE username = ?", (1 if active else 0, username))
+
+
+def set_role(db: Database, username: str, role: str) -> None:
+    db.execute("UPDATE staff SET role = ? WHERE username = ?", (role, username))
+
+
+def set_pin_hash(db: Database, username: str, pin_hash: str) -> None:
+    db.execute(
+        "UPDATE staff SET pin_hash = ?, failed_count = 0, locked_until = NULL WHERE username = ?",
+        (pin_hash, username),
+    )
+
+
+def delete_tokens_for(db: Database, username: str) -> None:
+    db.execute("DELETE FROM tokens WHERE username = ?", (username,))
