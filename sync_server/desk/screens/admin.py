@@ -18,8 +18,10 @@ from sync_server.desk.screens.common import (
     SURFACE,
     button,
     card,
+    modal,
     page_body,
     text,
+    with_modal,
 )
 from sync_server.desk.state import DeskState
 
@@ -51,31 +53,25 @@ def PinDialog(state: DeskState, username: str, close: Any) -> ft.Control:
         if await state.reset_pin(username, pin.current or ""):
             close()
 
-    ft.use_dialog(
-        ft.AlertDialog(
-            modal=True,
-            title=ft.Text(f"Đặt lại mã PIN cho {username}", size=20),
-            content=ft.Column(
-                [
-                    ft.TextField(
-                        label="Mã PIN mới (4–12 chữ số)",
-                        on_change=_set(pin),
-                        password=True,
-                        can_reveal_password=True,
-                        autofocus=True,
-                    ),
-                    text(state.banner if not state.banner_ok else "", 15, color=ERROR),
-                ],
-                tight=True,
-                width=420,
+    return modal(
+        f"Đặt lại mã PIN cho {username}",
+        [
+            ft.TextField(
+                label="Mã PIN mới (4–12 chữ số)",
+                value=pin.current,
+                on_change=_set(pin),
+                password=True,
+                can_reveal_password=True,
+                autofocus=True,
             ),
-            actions=[
-                ft.TextButton(content=ft.Text("Huỷ"), on_click=lambda: close(), tooltip="Huỷ"),
-                button("Lưu mã PIN", save, icon=ft.Icons.SAVE),
-            ],
-        )
+            text(state.banner if not state.banner_ok else "", 15, color=ERROR),
+        ],
+        [
+            ft.TextButton(content=ft.Text("Huỷ"), on_click=lambda: close(), tooltip="Huỷ"),
+            button("Lưu mã PIN", save, icon=ft.Icons.SAVE),
+        ],
+        width=460,
     )
-    return ft.Container(width=0, height=0)
 
 
 @ft.component
@@ -180,16 +176,24 @@ def StaffScreen(state: DeskState) -> ft.Control:
                 [
                     ft.TextField(
                         label="Tên đăng nhập mới",
+                        value=username.current,
                         on_change=_set(username),
                         error=errors.get("username"),
                         expand=1,
                     ),
-                    ft.TextField(label="Họ và tên", on_change=_set(full_name), expand=2),
+                    ft.TextField(
+                        label="Họ và tên",
+                        value=full_name.current,
+                        on_change=_set(full_name),
+                        expand=2,
+                    ),
                 ]
             ),
             ft.Row(
                 [
-                    ft.TextField(label="Chức danh", on_change=_set(title), expand=2),
+                    ft.TextField(
+                        label="Chức danh", value=title.current, on_change=_set(title), expand=2
+                    ),
                     ft.Dropdown(
                         label="Vai trò",
                         value=role,
@@ -199,6 +203,7 @@ def StaffScreen(state: DeskState) -> ft.Control:
                     ),
                     ft.TextField(
                         label="Mã PIN ban đầu",
+                        value=pin.current,
                         on_change=_set(pin),
                         password=True,
                         error=errors.get("pin"),
@@ -217,7 +222,7 @@ def StaffScreen(state: DeskState) -> ft.Control:
         if pin_for
         else None
     )
-    return page_body([text("Cán bộ", 24, bold=True), dialog, *rows, form])
+    return with_modal(page_body([text("Cán bộ", 24, bold=True), *rows, form]), dialog)
 
 
 @ft.component
@@ -261,7 +266,6 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                                 t.code,
                                 size=34,
                                 weight=ft.FontWeight.BOLD,
-                                selectable=True,
                                 font_family="monospace",
                             ),
                             text(
@@ -326,31 +330,36 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                 key=f"dev-{d['id']}",
             )
         )
-    ft.use_dialog(
-        ft.AlertDialog(
-            modal=True,
-            title=ft.Text("Thu hồi máy tính bảng?", size=20),
-            content=ft.Text(
-                "Máy sẽ không đồng bộ được nữa và tự xoá dữ liệu khi kết nối lại. "
-                "Hồ sơ đã gửi lên văn phòng vẫn còn.",
-                size=16,
-            ),
-            actions=[
+    ask = (
+        modal(
+            "Thu hồi máy tính bảng?",
+            [
+                text(
+                    "Máy sẽ không đồng bộ được nữa và tự xoá dữ liệu khi kết nối lại. "
+                    "Hồ sơ đã gửi lên văn phòng vẫn còn.",
+                    16,
+                )
+            ],
+            [
                 ft.TextButton(
                     content=ft.Text("Huỷ"), on_click=lambda: set_confirm(""), tooltip="Huỷ"
                 ),
                 button("Thu hồi máy", revoke, color=ERROR),
             ],
+            width=520,
         )
         if confirm
         else None
     )
-    return page_body(
-        [
-            text("Máy tính bảng", 24, bold=True),
-            card("Đăng ký máy mới", enrol),
-            card("Các máy đã đăng ký", rows or [text("Chưa có máy nào.", 15, color=MUTED)]),
-        ]
+    return with_modal(
+        page_body(
+            [
+                text("Máy tính bảng", 24, bold=True),
+                card("Đăng ký máy mới", enrol),
+                card("Các máy đã đăng ký", rows or [text("Chưa có máy nào.", 15, color=MUTED)]),
+            ]
+        ),
+        ask,
     )
 
 
@@ -381,13 +390,19 @@ def UnitScreen(state: DeskState) -> ft.Control:
         await state.save_unit(new)
 
     fields: list[ft.Control] = [
-        ft.TextField(label=label, value=str(unit.get(k) or ""), on_change=_set(refs[k]))
+        ft.TextField(
+            label=label,
+            value=refs[k].current if refs[k].current is not None else str(unit.get(k) or ""),
+            on_change=_set(refs[k]),
+        )
         for k, label in UNIT_FIELDS
     ]
     fields.append(
         ft.TextField(
             label="Dòng tên cơ quan trên văn bản (mỗi dòng một dòng)",
-            value="\n".join(unit.get("agency_lines") or []),
+            value=lines.current
+            if lines.current is not None
+            else "\n".join(unit.get("agency_lines") or []),
             multiline=True,
             min_lines=2,
             on_change=_set(lines),

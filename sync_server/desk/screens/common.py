@@ -167,3 +167,44 @@ def banner(state: DeskState) -> ft.Control | None:
         border=ft.Border.all(2, color),
         padding=ft.Padding.symmetric(horizontal=16, vertical=6),
     )
+
+
+def modal(
+    title: str, body: list[ft.Control], actions: list[ft.Control], *, width: int = 680
+) -> ft.Control:
+    """A dialog drawn in the page over a dimmed backdrop.
+
+    Drawn in the screen's own tree rather than as a Flet dialog route: it is then just
+    more state to render, and a route left half-closed can never swallow the next click.
+    """
+    return ft.Container(
+        content=ft.Container(
+            content=ft.Column(
+                [
+                    text(title, 22, bold=True),
+                    *body,
+                    ft.Row(actions, alignment=ft.MainAxisAlignment.END, spacing=12),
+                ],
+                tight=True,
+                spacing=12,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                scroll=ft.ScrollMode.AUTO,
+            ),
+            width=width,
+            bgcolor=SURFACE,
+            border_radius=16,
+            padding=ft.Padding.all(24),
+        ),
+        alignment=ft.Alignment.CENTER,
+        bgcolor="#8A000000",
+        left=0,
+        top=0,
+        right=0,
+        bottom=0,
+    )
+
+
+def with_modal(body: ft.Control, overlay: ft.Control | None) -> ft.Control:
+    """The screen, with its dialog on top; the screen keeps its place in the tree."""
+    base = ft.Container(content=body, left=0, top=0, right=0, bottom=0)
+    return ft.Stack([base] if overlay is None else [base, overlay], expand=True)

@@ -14,8 +14,10 @@ from sync_server.desk.screens.common import (
     PRIMARY,
     button,
     card,
+    modal,
     page_body,
     text,
+    with_modal,
 )
 from sync_server.desk.state import DeskState
 from sync_server.services.actions import RATINGS
@@ -65,6 +67,7 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
         body += [
             ft.TextField(
                 label="Lý do yêu cầu bổ sung",
+                value=reason.current,
                 on_change=set_ref(reason),
                 multiline=True,
                 min_lines=2,
@@ -81,12 +84,15 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
                 )
                 for c in components
             ],
-            ft.TextField(label="Giấy tờ khác cần bổ sung", on_change=set_ref(other)),
+            ft.TextField(
+                label="Giấy tờ khác cần bổ sung", value=other.current, on_change=set_ref(other)
+            ),
         ]
     elif action == "refuse":
         body.append(
             ft.TextField(
                 label="Lý do từ chối",
+                value=reason.current,
                 on_change=set_ref(reason),
                 multiline=True,
                 min_lines=2,
@@ -98,19 +104,21 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
         choices: list[ft.Control] = []
         for key, label in RATINGS.items():
             chosen = rating == key
+            colour = RATING_COLOURS[key]
             choices.append(
-                ft.Container(
+                (ft.FilledButton if chosen else ft.OutlinedButton)(
                     content=ft.Text(
                         ("✓ " if chosen else "") + label,
                         size=20,
                         weight=ft.FontWeight.BOLD,
-                        color="#FFFFFF" if chosen else RATING_COLOURS[key],
                         text_align=ft.TextAlign.CENTER,
                     ),
-                    bgcolor=RATING_COLOURS[key] if chosen else "#FFFFFF",
-                    border=ft.Border.all(3, RATING_COLOURS[key]),
-                    border_radius=12,
-                    alignment=ft.Alignment.CENTER,
+                    style=ft.ButtonStyle(
+                        shape=ft.RoundedRectangleBorder(radius=12),
+                        side=ft.BorderSide(3, colour),
+                        bgcolor=colour if chosen else "#FFFFFF",
+                        color="#FFFFFF" if chosen else colour,
+                    ),
                     width=190,
                     height=90,
                     on_click=lambda _, k=key: set_rating("" if rating == k else k),
@@ -122,17 +130,17 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
             ft.Row(choices, spacing=12),
             ft.TextField(
                 label="Ý kiến của người dân (không bắt buộc)",
+                value=comment.current,
                 on_change=set_ref(comment),
                 multiline=True,
             ),
         ]
     if state.dialog_error:
         body.append(text(state.dialog_error, 15, color=ERROR))
-    dialog = ft.AlertDialog(
-        modal=True,
-        title=ft.Text(title, size=22, weight=ft.FontWeight.BOLD),
-        content=ft.Column(body, tight=True, spacing=10, width=640, scroll=ft.ScrollMode.AUTO),
-        actions=[
+    return modal(
+        title,
+        body,
+        [
             ft.TextButton(
                 content=ft.Text("Huỷ", size=16),
                 on_click=lambda: state.close_dialog(),
@@ -141,8 +149,6 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
             button(f"Xác nhận: {title}", confirm, busy=busy, icon=ft.Icons.CHECK),
         ],
     )
-    ft.use_dialog(dialog)
-    return ft.Container(width=0, height=0)
 
 
 def _field_rows(rows: list[tuple[str, str]]) -> list[ft.Control]:
@@ -150,7 +156,7 @@ def _field_rows(rows: list[tuple[str, str]]) -> list[ft.Control]:
         ft.Row(
             [
                 ft.Container(text(label, 15, color=MUTED), width=300),
-                ft.Text(value, size=16, selectable=True, expand=True),
+                ft.Text(value, size=16, expand=True),
             ],
             vertical_alignment=ft.CrossAxisAlignment.START,
         )
@@ -248,6 +254,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
         on_click=lambda: state.back_to_queue(),
         tooltip="Quay lại danh sách",
     )
-    return page_body(
-        [ft.Row([back]), head, dialog, result, rated, _timeline(d["history"]), *sections]
+    return with_modal(
+        page_body([ft.Row([back]), head, result, rated, _timeline(d["history"]), *sections]),
+        dialog,
     )

@@ -10,7 +10,9 @@ from sync_server.desk.state import DeskState
 
 @ft.component
 def LoginScreen(state: DeskState) -> ft.Control:
-    # Refs, not state: typing must not re-render (a re-render mid-typing can drop keys).
+    # Refs, not state: typing does not re-render. Each field still shows its ref's value:
+    # Flet stores a typed value on the old control, so a later re-render that passed a
+    # different (e.g. empty) value would wipe what was typed.
     username = ft.use_ref("")
     pin = ft.use_ref("")
     errors = state.field_errors
@@ -38,6 +40,7 @@ def LoginScreen(state: DeskState) -> ft.Control:
                 [
                     ft.TextField(
                         label="Tên đăng nhập",
+                        value=username.current,
                         on_change=on_user,
                         error=errors.get("username"),
                         autocorrect=False,
@@ -46,6 +49,7 @@ def LoginScreen(state: DeskState) -> ft.Control:
                     ),
                     ft.TextField(
                         label="Mã PIN",
+                        value=pin.current,
                         on_change=on_pin,
                         password=True,
                         can_reveal_password=True,

@@ -42,7 +42,6 @@ def _tabs(state: DeskState) -> ft.Control:
 
 
 def _filters(state: DeskState) -> ft.Control:
-    initial_query, _ = ft.use_state(state.query)
     statuses = sorted(
         qv.TAB_BY_KEY[state.tab].statuses, key=lambda s: list(STATUS_LABEL_VI).index(s)
     )
@@ -50,7 +49,7 @@ def _filters(state: DeskState) -> ft.Control:
         [
             ft.TextField(
                 label="Tìm theo mã hồ sơ hoặc tên",
-                value=initial_query,
+                value=state.query,  # the last typed value: a re-render never wipes it
                 on_change=lambda e: state.set_query(e.control.value or ""),
                 prefix_icon=ft.Icons.SEARCH,
                 expand=2,
@@ -103,7 +102,13 @@ def _row(state: DeskState, r: qv.Row) -> ft.Control:
             [
                 ft.Column(
                     [
-                        text(r.code, 16, bold=True, color=PRIMARY),
+                        ft.TextButton(  # the code is the link: its text names the button
+                            content=ft.Text(
+                                r.code, size=16, weight=ft.FontWeight.BOLD, color=PRIMARY
+                            ),
+                            on_click=open_it,
+                            style=ft.ButtonStyle(padding=ft.Padding.all(0)),
+                        ),
                         text(r.title or "(chưa có tên)", 17, bold=True),
                         text(r.procedure_name, 14, color=MUTED),
                     ],
