@@ -48,32 +48,10 @@ def type_into(page: Any, label: str, value: str, *, role: str = "textbox") -> No
         time.sleep(0.2)
 
 
-def click_to(page: Any, name: str, expect: str, attempts: int = 3) -> str:
-    """Click, then wait for what the click shows.
-
-    A click through the semantics DOM that lands while Flutter rebuilds that tree (a
-    banner appearing, a list reloading) is now and then dropped by the accessibility
-    layer (no event reaches the server; seen ~1 in 10 here). Then the click is repeated
-    the way a person makes it, with the mouse on the button; what it must lead to is
-    always checked.
-    """
-    for i in range(attempts):
-        if i == 0:
-            fd.click(page, name)
-        else:
-            mouse_click(page, name)
-        try:
-            return fd.wait_text(page, expect, timeout=8 if i < attempts - 1 else 30)
-        except AssertionError:
-            if i == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def mouse_click(page: Any, name: str) -> None:
-    box = fd.button(page, name).bounding_box(timeout=30_000)
-    assert box, f"button {name!r} is not on screen"
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+def click_to(page: Any, name: str, expect: str) -> str:
+    """Click a button, then wait for what the click must show."""
+    fd.click(page, name)
+    return fd.wait_text(page, expect)
 
 
 def sign_in(page: Any, who: tuple[str, str]) -> None:

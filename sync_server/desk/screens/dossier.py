@@ -185,7 +185,11 @@ def _timeline(history: list[dict[str, Any]]) -> ft.Control:
 @ft.component
 def DossierScreen(state: DeskState) -> ft.Control:
     d = state.detail
-    assert d is not None
+    if d is None:
+        # Leaving the dossier: this component may be re-rendered once more before the
+        # root swaps it out. It must never raise: an exception in a render stops
+        # Flet's update loop for the whole session (the page then ignores every click).
+        return ft.Container()
     catalogue = state.backend.station.catalogue
     proc = catalogue.get(d["procedure"]) if d["procedure"] in catalogue else None
     components = [c.name.vi for c in proc.components] if proc else []
