@@ -50,6 +50,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.station = station
+    app.state.desk = backend
     problems.install(app)
     for module in (health, auth, dossiers, sync):
         app.include_router(module.router)

@@ -188,7 +188,6 @@ def modal(
                 tight=True,
                 spacing=12,
                 horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
-                scroll=ft.ScrollMode.AUTO,
             ),
             width=width,
             bgcolor=SURFACE,

@@ -107,8 +107,9 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
             colour = RATING_COLOURS[key]
             choices.append(
                 (ft.FilledButton if chosen else ft.OutlinedButton)(
+                    icon=ft.Icons.CHECK_CIRCLE if chosen else None,
                     content=ft.Text(
-                        ("✓ " if chosen else "") + label,
+                        label,
                         size=20,
                         weight=ft.FontWeight.BOLD,
                         text_align=ft.TextAlign.CENTER,
@@ -230,12 +231,16 @@ def DossierScreen(state: DeskState) -> ft.Control:
             "Kết quả",
             [
                 text(f"Đã đóng dấu: {result_name} (PDF có chữ ký số).", 16),
-                button(
-                    "Xem kết quả (PDF)",
-                    None,
-                    icon=ft.Icons.PICTURE_AS_PDF,
-                    url=state.result_url,
-                    primary=False,
+                ft.Row(
+                    [
+                        button(
+                            "Xem kết quả (PDF)",
+                            None,
+                            icon=ft.Icons.PICTURE_AS_PDF,
+                            url=state.result_url,
+                            primary=False,
+                        )
+                    ]
                 ),
             ],
         )
