@@ -58,7 +58,7 @@ def PinDialog(state: DeskState, username: str, close: Any) -> ft.Control:
         [
             ft.TextField(
                 label="Mã PIN mới (4–12 chữ số)",
-                value=pin.current,
+                value=pin.current or "",
                 on_change=_set(pin),
                 password=True,
                 can_reveal_password=True,
@@ -176,14 +176,14 @@ def StaffScreen(state: DeskState) -> ft.Control:
                 [
                     ft.TextField(
                         label="Tên đăng nhập mới",
-                        value=username.current,
+                        value=username.current or "",
                         on_change=_set(username),
                         error=errors.get("username"),
                         expand=1,
                     ),
                     ft.TextField(
                         label="Họ và tên",
-                        value=full_name.current,
+                        value=full_name.current or "",
                         on_change=_set(full_name),
                         expand=2,
                     ),
@@ -192,7 +192,10 @@ def StaffScreen(state: DeskState) -> ft.Control:
             ft.Row(
                 [
                     ft.TextField(
-                        label="Chức danh", value=title.current, on_change=_set(title), expand=2
+                        label="Chức danh",
+                        value=title.current or "",
+                        on_change=_set(title),
+                        expand=2,
                     ),
                     ft.Dropdown(
                         label="Vai trò",
@@ -203,7 +206,7 @@ def StaffScreen(state: DeskState) -> ft.Control:
                     ),
                     ft.TextField(
                         label="Mã PIN ban đầu",
-                        value=pin.current,
+                        value=pin.current or "",
                         on_change=_set(pin),
                         password=True,
                         error=errors.get("pin"),
@@ -218,7 +221,7 @@ def StaffScreen(state: DeskState) -> ft.Control:
         key=f"add-{form_key}",
     )
     dialog = (
-        PinDialog(state, pin_for, lambda: set_pin_for(""), key=f"pin-{pin_for}")
+        PinDialog(state, pin_for, lambda: set_pin_for(""), key=f"pin-{pin_for}")  # type: ignore[call-arg]
         if pin_for
         else None
     )
@@ -376,8 +379,8 @@ UNIT_FIELDS = [
 
 @ft.component
 def UnitScreen(state: DeskState) -> ft.Control:
-    refs = {k: ft.use_ref(None) for k, _ in UNIT_FIELDS}
-    lines = ft.use_ref(None)
+    refs: dict[str, Any] = {k: ft.use_ref(None) for k, _ in UNIT_FIELDS}
+    lines: Any = ft.use_ref(None)
     unit = state.unit
 
     async def save() -> None:

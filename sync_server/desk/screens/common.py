@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import flet as ft
@@ -62,7 +62,7 @@ def button(
     )
 
 
-def card(title: str, controls: list[ft.Control], *, key: str | None = None) -> ft.Control:
+def card(title: str, controls: Sequence[ft.Control], *, key: str | None = None) -> ft.Control:
     return ft.Container(
         content=ft.Column(
             [text(title, 19, bold=True, color=PRIMARY), *controls],
@@ -170,7 +170,7 @@ def banner(state: DeskState) -> ft.Control | None:
 
 
 def modal(
-    title: str, body: list[ft.Control], actions: list[ft.Control], *, width: int = 680
+    title: str, body: Sequence[ft.Control], actions: Sequence[ft.Control], *, width: int = 680
 ) -> ft.Control:
     """A dialog drawn in the page over a dimmed backdrop.
 
@@ -183,7 +183,7 @@ def modal(
                 [
                     text(title, 22, bold=True),
                     *body,
-                    ft.Row(actions, alignment=ft.MainAxisAlignment.END, spacing=12),
+                    ft.Row(list(actions), alignment=ft.MainAxisAlignment.END, spacing=12),
                 ],
                 tight=True,
                 spacing=12,

@@ -67,7 +67,7 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
         body += [
             ft.TextField(
                 label="Lý do yêu cầu bổ sung",
-                value=reason.current,
+                value=reason.current or "",
                 on_change=set_ref(reason),
                 multiline=True,
                 min_lines=2,
@@ -85,14 +85,16 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
                 for c in components
             ],
             ft.TextField(
-                label="Giấy tờ khác cần bổ sung", value=other.current, on_change=set_ref(other)
+                label="Giấy tờ khác cần bổ sung",
+                value=other.current or "",
+                on_change=set_ref(other),
             ),
         ]
     elif action == "refuse":
         body.append(
             ft.TextField(
                 label="Lý do từ chối",
-                value=reason.current,
+                value=reason.current or "",
                 on_change=set_ref(reason),
                 multiline=True,
                 min_lines=2,
@@ -131,7 +133,7 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
             ft.Row(choices, spacing=12),
             ft.TextField(
                 label="Ý kiến của người dân (không bắt buộc)",
-                value=comment.current,
+                value=comment.current or "",
                 on_change=set_ref(comment),
                 multiline=True,
             ),
@@ -253,7 +255,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
         rated = card("Mức độ hài lòng", lines)
     sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d["values"], proc)]
     dialog = (
-        ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")
+        ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
         if state.dialog
         else None
     )

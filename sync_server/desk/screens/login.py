@@ -40,7 +40,7 @@ def LoginScreen(state: DeskState) -> ft.Control:
                 [
                     ft.TextField(
                         label="Tên đăng nhập",
-                        value=username.current,
+                        value=username.current or "",
                         on_change=on_user,
                         error=errors.get("username"),
                         autocorrect=False,
@@ -49,7 +49,7 @@ def LoginScreen(state: DeskState) -> ft.Control:
                     ),
                     ft.TextField(
                         label="Mã PIN",
-                        value=pin.current,
+                        value=pin.current or "",
                         on_change=on_pin,
                         password=True,
                         can_reveal_password=True,
