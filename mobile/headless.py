@@ -1,17 +1,23 @@
 """The tablet's services without UI, for scripts, tests and benchmarks.
 
 ``python -m mobile.headless --data DIR [--user U --pin PIN] <command>``; every command
-prints one JSON document on stdout. Errors exit non-zero with a JSON problem
-(``code``, ``field``, ``message``) on stdout (and a copy on stderr).
+prints one JSON document on stdout. Every failure — a catalogued problem, a wrong
+command line, or a bug — exits non-zero with a JSON problem (``code``, ``field``,
+``message``) on stdout (and a copy on stderr), never a traceback. A bug is printed as
+``INTERNAL`` with an ``error_id``; its traceback goes, under that id, to the rotating log
+``logs/headless.log`` in the data folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import logging.handlers
+import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from mobile.config import load_config
 from mobile.services.tablet import TabletService
@@ -20,14 +26,23 @@ from shared.samples import sample_values
 from shared.workdays import vn_now
 
 NEEDS_UNLOCK = {"intake", "supplement", "show", "result", "list"}
+LOG_NAME = "headless.log"
+_log = logging.getLogger("mobile.headless")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises a catalogued problem instead of printing usage and exiting 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise problem("REQUEST_INVALID", "command", detail=message)
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mobile.headless", description=__doc__)
+    p = _Parser(prog="python -m mobile.headless", description=__doc__)
     p.add_argument("--data", type=Path, default=None, help="tablet data folder")
     p.add_argument("--user", help="staff username (unlocks citizen data)")
     p.add_argument("--pin", help="staff PIN")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     e = sub.add_parser("enroll", help="enroll this tablet with a station")
     e.add_argument("url")
     e.add_argument("code")
@@ -56,13 +71,22 @@ def _read_values(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise problem("REQUEST_INVALID", "json", detail=f"không có tệp {path}") from None
+        raise problem(
+            "REQUEST_INVALID", "json", detail=f"no file {path}", detail_vi=f"không có tệp {path}"
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise problem("REQUEST_INVALID", "json", detail=f"JSON sai: {exc}") from None
+        raise problem(
+            "REQUEST_INVALID", "json", detail=f"bad JSON: {exc}", detail_vi="tệp JSON sai cú pháp"
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("values"), dict):
         data = data["values"]
     if not isinstance(data, dict):
-        raise problem("REQUEST_INVALID", "json", detail="cần một đối tượng JSON")
+        raise problem(
+            "REQUEST_INVALID",
+            "json",
+            detail="a JSON object is needed",
+            detail_vi="cần một đối tượng JSON",
+        )
     return data
 
 
@@ -105,16 +129,61 @@ def run(args: argparse.Namespace) -> Any:
         service.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _emit_problem(body: dict[str, Any]) -> int:
+    text = json.dumps(body, ensure_ascii=False)
+    print(text)
+    print(text, file=sys.stderr)
+    return 1
+
+
+def _log_file(data_dir: Path | None) -> Path | None:
+    """Where bugs are written: ``logs/headless.log`` in the data folder, if it can exist."""
     try:
+        folder = (data_dir or load_config().data_dir) / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, TaiChoError):
+        return None
+    return folder / LOG_NAME
+
+
+def _log_bug(exc: BaseException, data_dir: Path | None) -> str:
+    """Write the traceback under a short id the person can quote; returns the id."""
+    error_id = secrets.token_hex(4)
+    path = _log_file(data_dir)
+    handler: logging.Handler = (
+        logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+        if path is not None
+        else logging.NullHandler()
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    _log.addHandler(handler)
+    try:
+        _log.error("error %s: %s", error_id, type(exc).__name__, exc_info=exc)
+    finally:
+        _log.removeHandler(handler)
+        handler.close()
+    return error_id
+
+
+def main(argv: list[str] | None = None) -> int:
+    data_dir: Path | None = None
+    try:
+        args = _parser().parse_args(argv)
+        data_dir = args.data
         out = run(args)
+        text = json.dumps(out, ensure_ascii=False, indent=2)
     except TaiChoError as err:
-        text = json.dumps(err.to_problem(), ensure_ascii=False)
-        print(text)
-        print(text, file=sys.stderr)
-        return 1
-    print(json.dumps(out, ensure_ascii=False, indent=2))
+        return _emit_problem(err.to_problem())
+    except SystemExit as exit_:  # --help prints and exits 0; keep that
+        return int(exit_.code or 0)
+    except Exception as exc:  # the one place a bug becomes a problem, logged with an id
+        error_id = _log_bug(exc, data_dir)
+        body = problem("INTERNAL", None, error_id=error_id).to_problem()
+        body["error_id"] = error_id
+        return _emit_problem(body)
+    print(text)
     return 0
 
 

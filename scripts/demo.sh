@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Sets up and runs the demo: the office sync station seeded with a demo commune
-# (UBND xã Định Yên, tỉnh Đồng Tháp) and the tablet app as a web app, already enrolled.
+# Sets up and runs the demo: the office sync station seeded with today's unit, Xã Lai Vung,
+# tỉnh Đồng Tháp (former name: Xã Định Yên, Huyện Lấp Vò — merged into Lai Vung on 1 July
+# 2025), its 2026 calendar (2 Jan off, Sat 10 Jan worked), and the tablet app as a web
+# app, already enrolled. A real commune is set up instead with
+#   python -m sync_server admin --data DIR unit-set --province "…" --commune "…"
 # Env: TAICHO_DEMO_DATA (default ./demo-data), TAICHO_HOST (default 127.0.0.1; 0.0.0.0
 # to reach it from a real tablet on the office Wi-Fi), STATION_PORT (8765), TABLET_PORT (8550).
 set -euo pipefail
@@ -42,13 +45,14 @@ FLET_FORCE_WEB_SERVER=1 $PY -m mobile --web --host "$HOST" --port "$TPORT" --dat
 pids+=($!)
 cat <<MSG
 
-  Tại Chỗ demo is running.
+  Tại Chỗ demo is running: Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp
+  (trước đây: Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp).
   Office sync station:  ${URL}   (API docs: ${URL}/docs)
   Tablet app (web):     http://127.0.0.1:${TPORT}
   Demo logins (username / PIN):
     tiepnhan / 123456  công chức tiếp nhận (tablet intake)
     thamdinh / 234567  công chức tư pháp – hộ tịch (appraise)
-    lanhdao  / 345678  Chủ tịch UBND xã (approve)
+    lanhdao  / 345678  Chủ tịch UBND xã Lai Vung (approve)
     vanthu   / 456789  văn thư (stamp, return)
     quantri  / 567890  quản trị (admin)
   Press Ctrl+C to stop.

@@ -16,10 +16,21 @@ from typing import Any
 from shared.errors import problem
 
 FIELD_TYPES = frozenset(
-    {"text", "date", "year", "integer", "choice", "bool", "cccd", "phone", "derived"}
+    {
+        "text",
+        "date",
+        "partial_date",
+        "year",
+        "integer",
+        "choice",
+        "bool",
+        "cccd",
+        "phone",
+        "derived",
+    }
 )
 DERIVATIONS = frozenset({"date_words"})
-RESULT_TEMPLATES = frozenset({"birth_result"})
+RULE_KINDS = frozenset({"same_as", "same_family_name", "not_before", "flag_days_after"})
 # Every key a procedure file may use: a typo ("requried") must fail loudly, not vanish.
 _PROCEDURE_KEYS = frozenset(
     {
@@ -33,9 +44,10 @@ _PROCEDURE_KEYS = frozenset(
         "sections",
         "components",
         "result",
+        "rules",
     }
 )
-_SECTION_KEYS = frozenset({"id", "title", "fields"})
+_SECTION_KEYS = frozenset({"id", "title", "fields", "pair"})
 _FIELD_KEYS = frozenset(
     {
         "id",
@@ -51,12 +63,25 @@ _FIELD_KEYS = frozenset(
         "max",
         "not_future",
         "max_age_years",
+        "min_age_years",
         "show_if",
         "default",
         "derive",
         "multiline",
+        "choices_from",
+        "id_kind_field",
+        "id_sex",
+        "id_sex_field",
+        "id_birth_field",
+        "must_accept",
     }
 )
+_FEE_KEYS = frozenset({"amount_vnd", "note", "per_unit", "pages"})
+_PAGES_KEYS = frozenset(
+    {"pages_field", "copies_field", "first_pages", "first_vnd", "then_vnd", "cap_per_copy_vnd"}
+)
+_RULE_KEYS = frozenset({"kind", "field", "other", "when", "flag", "days", "label"})
+_RESULT_KEYS = frozenset({"template", "name", "title"})
 _COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required"})
 BUILTIN_DIR = Path(__file__).with_name("procedures")
 _CODE_RE = re.compile(r"^\d\.\d{6}$")
@@ -103,11 +128,22 @@ class Field:
     maximum: int | None = None
     not_future: bool = False
     max_age_years: int | None = None
+    min_age_years: int | None = None  # the holder must have reached this age (kết hôn)
     show_if: ShowIf | None = None
     default: Any = None
     derived_from: str | None = None
     derivation: str | None = None
     multiline: bool = False
+    choices_from: str | None = None  # the shared list the choices came from
+    # Identity documents (type ``cccd``): the field holding the document kind ("cccd",
+    # "ho_chieu", "khac"; absent = always a personal identification number) and what the
+    # number's structure must agree with: the holder's sex (a fixed "nam"/"nu" or a
+    # field) and date or year of birth (a date, partial_date or year field).
+    id_kind_field: str | None = None
+    id_sex: str | None = None
+    id_sex_field: str | None = None
+    id_birth_field: str | None = None
+    must_accept: bool = False  # a bool that must be true (the cam đoan clause)
 
     def choice_label(self, value: Any, lang: str = "vi") -> str:
         for c in self.choices:
@@ -120,6 +156,7 @@ class Field:
 class Section:
     id: str
     title: Text
+    pair: str | None = None  # two-party forms: the section shown beside this one
 
 
 @dataclass(frozen=True)
@@ -129,6 +166,40 @@ class Component:
     form: str  # "original" | "copy" | "original_or_copy"
     required: bool
     photo_required: bool
+
+
+@dataclass(frozen=True)
+class PagesFee:
+    """A per-page fee per copy (chứng thực bản sao): the first ``first_pages`` pages at
+    ``first_vnd``, each further page at ``then_vnd``, at most ``cap_per_copy_vnd`` a copy."""
+
+    pages_field: str
+    copies_field: str | None
+    first_pages: int
+    first_vnd: int
+    then_vnd: int
+    cap_per_copy_vnd: int | None
+
+
+@dataclass(frozen=True)
+class UnitFee:
+    """``vnd`` for each unit counted by an integer field (e.g. 8.000 đ per copy)."""
+
+    field: str
+    vnd: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule of a procedure file (see docs/procedures.md, "rules")."""
+
+    kind: str
+    field: str
+    other: str | None = None
+    when: ShowIf | None = None
+    flag: str | None = None
+    days: int | None = None
+    label: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +217,10 @@ class Procedure:
     components: tuple[Component, ...]
     result_template: str
     result_name: Text
+    result_title: str = ""
+    per_unit_fees: tuple[UnitFee, ...] = ()
+    pages_fee: PagesFee | None = None
+    rules: tuple[Rule, ...] = ()
     source: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def field(self, field_id: str) -> Field:
@@ -195,6 +270,13 @@ class _Reader:
         return Text(vi, en)
 
 
+def _result_templates() -> frozenset[str]:
+    # Imported late: the registry imports this module to parse its bundles.
+    from shared.procedures import result_templates
+
+    return result_templates()
+
+
 def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
     """Turn a procedure document into a ``Procedure``, checking everything it refers to."""
     r = _Reader(source)
@@ -209,16 +291,27 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         sw = f"$.sections[{si}]"
         s = r.obj(s, sw, _SECTION_KEYS)
         sid = r.req(s, "id", str, sw)
-        sections.append(Section(sid, r.text(r.req(s, "title", dict, sw), f"{sw}.title")))
+        title = r.text(r.req(s, "title", dict, sw), f"{sw}.title")
+        sections.append(Section(sid, title, r.opt(s, "pair", str, sw)))
         for fi, fd in enumerate(r.req(s, "fields", list, sw)):
             fields.append(_parse_field(r, fd, f"{sw}.fields[{fi}]", sid, seen))
     ids = {f.id for f in fields}
+    order = {f.id: i for i, f in enumerate(fields)}
     for f in fields:
         where = f"field '{f.id}'"
         if f.show_if and f.show_if.field not in ids:
             raise r.fail(where, f"show_if refers to unknown field '{f.show_if.field}'")
+        if f.show_if and order[f.show_if.field] > order[f.id]:
+            raise r.fail(where, f"show_if source '{f.show_if.field}' must come before it")
         if f.derived_from and f.derived_from not in ids:
             raise r.fail(where, f"derived from unknown field '{f.derived_from}'")
+        for ref in (f.id_kind_field, f.id_sex_field, f.id_birth_field):
+            if ref is not None and ref not in ids:
+                raise r.fail(where, f"refers to unknown field '{ref}'")
+    section_ids = {s.id for s in sections}
+    for s in sections:
+        if s.pair is not None and s.pair not in section_ids:
+            raise r.fail(f"section '{s.id}'", f"pair refers to unknown section '{s.pair}'")
     title_field = r.req(d, "title_field", str, "$")
     if title_field not in ids:
         raise r.fail("$.title_field", f"unknown field '{title_field}'")
@@ -238,29 +331,111 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
                 bool(c.get("photo_required", False)),
             )
         )
-    result = r.obj(r.req(d, "result", dict, "$"), "$.result")
-    if result.get("template") not in RESULT_TEMPLATES:
-        raise r.fail("$.result.template", f"unknown template '{result.get('template')}'")
-    fee = r.obj(d.get("fee", {}), "$.fee")
+    result = r.obj(r.req(d, "result", dict, "$"), "$.result", _RESULT_KEYS)
+    template = r.req(result, "template", str, "$.result")
+    if template not in _result_templates():
+        raise r.fail("$.result.template", f"unknown template '{template}'")
+    fee = r.obj(d.get("fee", {}), "$.fee", _FEE_KEYS)
+    unit_fees, pages_fee = _parse_fee(r, fee, ids)
     limit = r.req(d, "time_limit_working_days", int, "$")
     if limit < 0:
         raise r.fail("$.time_limit_working_days", "must be >= 0")
+    rules = tuple(
+        _parse_rule(r, rd, f"$.rules[{i}]", ids) for i, rd in enumerate(d.get("rules", []))
+    )
     return Procedure(
         code=code,
         version=r.req(d, "version", int, "$"),
         name=r.text(r.req(d, "name", dict, "$"), "$.name"),
         legal_basis=tuple(str(x) for x in d.get("legal_basis", [])),
         time_limit_working_days=limit,
-        fee_vnd=int(fee.get("amount_vnd", 0)),
+        fee_vnd=_amount(r, fee, "amount_vnd", "$.fee", default=0),
         fee_note=r.text(fee["note"], "$.fee.note") if "note" in fee else None,
         title_field=title_field,
         sections=tuple(sections),
         fields=tuple(fields),
         components=tuple(components),
-        result_template=r.req(result, "template", str, "$.result"),
+        result_template=template,
         result_name=r.text(r.req(result, "name", dict, "$.result"), "$.result.name"),
+        result_title=str(r.opt(result, "title", str, "$.result") or ""),
+        per_unit_fees=unit_fees,
+        pages_fee=pages_fee,
+        rules=rules,
         source=d,
     )
+
+
+def _amount(r: _Reader, d: dict[str, Any], key: str, where: str, default: int | None = None) -> int:
+    if key not in d and default is not None:
+        return default
+    value = r.req(d, key, int, where)
+    if value < 0:
+        raise r.fail(f"{where}.{key}", "must be >= 0")
+    return int(value)
+
+
+def _parse_fee(
+    r: _Reader, fee: dict[str, Any], ids: set[str]
+) -> tuple[tuple[UnitFee, ...], PagesFee | None]:
+    units = []
+    for i, u in enumerate(fee.get("per_unit", [])):
+        uw = f"$.fee.per_unit[{i}]"
+        u = r.obj(u, uw, frozenset({"field", "vnd"}))
+        fid = r.req(u, "field", str, uw)
+        if fid not in ids:
+            raise r.fail(uw, f"unknown field '{fid}'")
+        units.append(UnitFee(fid, _amount(r, u, "vnd", uw)))
+    pages = None
+    if "pages" in fee:
+        pw = "$.fee.pages"
+        p = r.obj(fee["pages"], pw, _PAGES_KEYS)
+        pages_field = r.req(p, "pages_field", str, pw)
+        copies_field = r.opt(p, "copies_field", str, pw)
+        for ref in (pages_field, copies_field):
+            if ref is not None and ref not in ids:
+                raise r.fail(pw, f"unknown field '{ref}'")
+        cap = r.opt(p, "cap_per_copy_vnd", int, pw)
+        pages = PagesFee(
+            pages_field,
+            copies_field,
+            _amount(r, p, "first_pages", pw),
+            _amount(r, p, "first_vnd", pw),
+            _amount(r, p, "then_vnd", pw),
+            cap,
+        )
+    return tuple(units), pages
+
+
+def _parse_show_if(r: _Reader, data: Any, where: str) -> ShowIf:
+    s = r.obj(data, where)
+    if "equals" in s:
+        vals: tuple[Any, ...] = (s["equals"],)
+    elif isinstance(s.get("in"), list):
+        vals = tuple(s["in"])
+    else:
+        raise r.fail(where, "needs 'equals' or 'in'")
+    return ShowIf(r.req(s, "field", str, where), vals)
+
+
+def _parse_rule(r: _Reader, data: Any, where: str, ids: set[str]) -> Rule:
+    d = r.obj(data, where, _RULE_KEYS)
+    kind = r.req(d, "kind", str, where)
+    if kind not in RULE_KINDS:
+        raise r.fail(where, f"unknown rule kind '{kind}'")
+    field_id = r.req(d, "field", str, where)
+    other = r.opt(d, "other", str, where)
+    when = _parse_show_if(r, d["when"], f"{where}.when") if "when" in d else None
+    for ref in (field_id, other, when.field if when else None):
+        if ref is not None and ref not in ids:
+            raise r.fail(where, f"unknown field '{ref}'")
+    if kind in ("same_as", "same_family_name", "not_before") and other is None:
+        raise r.fail(where, f"'{kind}' needs 'other'")
+    flag = days = label = None
+    if kind == "flag_days_after":
+        flag = r.req(d, "flag", str, where)
+        days = r.req(d, "days", int, where)
+        label = r.text(r.req(d, "label", dict, where), f"{where}.label")
+    return Rule(kind, field_id, other, when, flag, days, label)
 
 
 def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]) -> Field:
@@ -280,18 +455,19 @@ def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]
         Choice(str(r.req(c, "value", str, where)), r.text(r.req(c, "label", dict, where), where))
         for c in (r.obj(c, where) for c in d.get("choices", []))
     )
+    choices_from = r.opt(d, "choices_from", str, where)
+    if choices_from is not None:
+        from shared.procedures.lists import named_list
+
+        listed = named_list(choices_from)
+        if listed is None:
+            raise r.fail(f"{where}.choices_from", f"unknown list '{choices_from}'")
+        if choices:
+            raise r.fail(where, "'choices' and 'choices_from' exclude each other")
+        choices = tuple(Choice(v, Text(vi, en)) for v, vi, en in listed)
     if ftype == "choice" and not choices:
         raise r.fail(where, "a choice field needs choices")
-    show_if = None
-    if "show_if" in d:
-        s = r.obj(d["show_if"], f"{where}.show_if")
-        if "equals" in s:
-            vals: tuple[Any, ...] = (s["equals"],)
-        elif isinstance(s.get("in"), list):
-            vals = tuple(s["in"])
-        else:
-            raise r.fail(f"{where}.show_if", "needs 'equals' or 'in'")
-        show_if = ShowIf(r.req(s, "field", str, f"{where}.show_if"), vals)
+    show_if = _parse_show_if(r, d["show_if"], f"{where}.show_if") if "show_if" in d else None
     derived_from = derivation = None
     if ftype == "derived":
         dv = r.obj(r.req(d, "derive", dict, where), f"{where}.derive")
@@ -305,7 +481,20 @@ def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]
             re.compile(pattern)
         except re.error as exc:
             raise r.fail(f"{where}.pattern", str(exc)) from None
+    id_sex = r.opt(d, "id_sex", str, where)
+    if id_sex is not None and id_sex not in ("nam", "nu"):
+        raise r.fail(f"{where}.id_sex", "must be 'nam' or 'nu'")
+    if ftype != "cccd" and any(
+        k in d for k in ("id_kind_field", "id_sex", "id_sex_field", "id_birth_field")
+    ):
+        raise r.fail(where, "id_* keys apply to type 'cccd' only")
+    must_accept = bool(d.get("must_accept", False))
+    if must_accept and ftype != "bool":
+        raise r.fail(where, "must_accept applies to type 'bool' only")
     help_text = r.text(d["help"], f"{where}.help") if "help" in d else None
+    default = d.get("default")
+    if default is not None and ftype == "choice" and default not in {c.value for c in choices}:
+        raise r.fail(f"{where}.default", f"'{default}' is not one of the choices")
     return Field(
         id=fid,
         label=r.text(r.req(d, "label", dict, where), f"{where}.label"),
@@ -321,11 +510,18 @@ def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]
         maximum=r.opt(d, "max", int, where),
         not_future=bool(d.get("not_future", False)),
         max_age_years=r.opt(d, "max_age_years", int, where),
+        min_age_years=r.opt(d, "min_age_years", int, where),
         show_if=show_if,
-        default=d.get("default"),
+        default=default,
         derived_from=derived_from,
         derivation=derivation,
         multiline=bool(d.get("multiline", False)),
+        choices_from=choices_from,
+        id_kind_field=r.opt(d, "id_kind_field", str, where),
+        id_sex=id_sex,
+        id_sex_field=r.opt(d, "id_sex_field", str, where),
+        id_birth_field=r.opt(d, "id_birth_field", str, where),
+        must_accept=must_accept,
     )
 
 
@@ -357,16 +553,22 @@ class Catalogue:
 
     @classmethod
     def load_dir(cls, folder: Path = BUILTIN_DIR) -> Catalogue:
-        """Load every ``*.json`` procedure file of a folder (the built-in one by default)."""
+        """Load every procedure file of a folder (the built-in bundles by default).
+
+        A procedure file is ``*.json`` directly in ``folder`` or ``procedure.json`` in
+        one of its sub-folders (a bundle, see :mod:`shared.procedures`).
+        """
         docs: dict[str, Any] = {}
-        for path in sorted(folder.glob("*.json")):
+        paths = sorted(folder.glob("*.json")) + sorted(folder.glob("*/procedure.json"))
+        for path in paths:
+            name = str(path.relative_to(folder))
             try:
-                docs[path.name] = json.loads(path.read_text(encoding="utf-8"))
+                docs[name] = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as exc:
                 raise problem(
                     "CATALOGUE_INVALID",
                     None,
-                    file=path.name,
+                    file=name,
                     where=f"line {exc.lineno}",
                     detail=exc.msg,
                 ) from None
@@ -377,8 +579,10 @@ _builtin: Catalogue | None = None
 
 
 def builtin() -> Catalogue:
-    """The catalogue shipped with the code, parsed once per process."""
+    """The catalogue shipped with the code (every bundle's definition), parsed once."""
     global _builtin
     if _builtin is None:
-        _builtin = Catalogue.load_dir()
+        from shared.procedures import bundles
+
+        _builtin = Catalogue(b.procedure for b in bundles().values())
     return _builtin

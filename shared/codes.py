@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from shared.errors import problem
+from shared.errors import TaiChoError, problem
 
 _CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z.]+)-(?P<d>\d{6})-(?P<nnnn>\d{4})$")
 MAX_SLOT = 99
@@ -38,17 +38,23 @@ def make_code(unit: str, day: date, slot: int, n: int) -> str:
     return str(DossierCode(unit, day, slot, n))
 
 
+def _bad_code(code: str) -> TaiChoError:
+    return problem(
+        "REQUEST_INVALID", "code", detail=f"dossier code '{code}'", detail_vi=f"mã hồ sơ '{code}'"
+    )
+
+
 def parse_code(code: str) -> DossierCode:
     m = _CODE_RE.match(code)
     if not m:
-        raise problem("REQUEST_INVALID", "code", detail=f"mã hồ sơ '{code}'")
+        raise _bad_code(code)
     d = m.group("d")
     nnnn = int(m.group("nnnn"))
     try:
         day = date(2000 + int(d[:2]), int(d[2:4]), int(d[4:]))
     except ValueError:
-        raise problem("REQUEST_INVALID", "code", detail=f"mã hồ sơ '{code}'") from None
+        raise _bad_code(code) from None
     slot, n = divmod(nnnn, 100)
     if not (1 <= slot <= MAX_SLOT and 1 <= n <= MAX_PER_DAY):
-        raise problem("REQUEST_INVALID", "code", detail=f"mã hồ sơ '{code}'")
+        raise _bad_code(code)
     return DossierCode(m.group("unit"), day, slot, n)

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from shared.errors import TaiChoError, problem
+from shared.errors import Code, TaiChoError, problem
 
 KEY_LEN = 32
 NONCE_LEN = 12
@@ -109,7 +109,7 @@ class ScryptParams:
 
 
 def _checked_params(
-    salt: object, n: object, r: object, p: object, code: str = "STORE_CORRUPT"
+    salt: object, n: object, r: object, p: object, code: Code = "STORE_CORRUPT"
 ) -> ScryptParams:
     """Read paths report STORE_CORRUPT; our own write paths pass INTERNAL (a caller bug)."""
     if not isinstance(salt, bytes) or len(salt) < SALT_LEN:

@@ -8,26 +8,104 @@ its own shape exactly once, so codes never drift between the tablet and the stat
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as _dc_field
-from typing import Any
+from typing import Any, Literal, TypeGuard, get_args
+
+# Every catalogued code, as a type: mypy rejects ``problem("TYPO")`` at the call site, and
+# tests/shared/test_errors.py checks this list and ``CATALOGUE`` name the same codes.
+Code = Literal[
+    "FIELD_REQUIRED",
+    "FIELD_TYPE",
+    "FIELD_TOO_LONG",
+    "FIELD_TOO_SHORT",
+    "FIELD_PATTERN",
+    "FIELD_MIN",
+    "FIELD_MAX",
+    "FIELD_DATE_FUTURE",
+    "FIELD_DATE_TOO_OLD",
+    "FIELD_CHOICE",
+    "FIELD_UNKNOWN",
+    "FIELD_CCCD",
+    "FIELD_PHONE",
+    "FIELD_NOT_APPLICABLE",
+    "DOSSIER_INVALID",
+    "REQUEST_INVALID",
+    "PROCEDURE_UNKNOWN",
+    "CATALOGUE_INVALID",
+    "TRANSITION_NOT_ALLOWED",
+    "ROLE_NOT_ALLOWED",
+    "ACTION_UNKNOWN",
+    "REASON_REQUIRED",
+    "DOSSIER_NOT_FOUND",
+    "RESULT_NOT_READY",
+    "EDIT_CONFLICT",
+    "DOSSIER_CODE_EXHAUSTED",
+    "AUTH_REQUIRED",
+    "AUTH_FAILED",
+    "PIN_WRONG",
+    "PIN_LOCKED",
+    "PIN_FORMAT",
+    "LOCKED",
+    "FIRST_UNLOCK_NEEDS_STATION",
+    "STAFF_EXISTS",
+    "ROLE_UNKNOWN",
+    "NOT_ENROLLED",
+    "ALREADY_ENROLLED",
+    "ENROLL_CODE_INVALID",
+    "DEVICE_UNKNOWN",
+    "DEVICE_REVOKED",
+    "DEVICE_SLOTS_FULL",
+    "ENVELOPE_MALFORMED",
+    "ENVELOPE_BAD_SIGNATURE",
+    "ENVELOPE_CONTEXT_MISMATCH",
+    "DECRYPT_FAILED",
+    "SYNC_OUT_OF_ORDER",
+    "SYNC_REPLAY_MISMATCH",
+    "STATION_UNREACHABLE",
+    "STATION_ERROR",
+    "STATION_KEY_MISMATCH",
+    "AUDIT_CHAIN_BROKEN",
+    "STORE_CORRUPT",
+    "INTERNAL",
+    "RATE_LIMITED",
+    "BODY_TOO_LARGE",
+    "DISK_FULL",
+    "ROLE_FORBIDDEN",
+    "RECEIVED_AT_IMPLAUSIBLE",
+    "AUDIT_ANCHOR_MISMATCH",
+    "AUDIT_STATUS_MISMATCH",
+    "FIELD_ID_PROVINCE",
+    "FIELD_ID_MISMATCH",
+    "FIELD_DOCUMENT_NUMBER",
+    "FIELD_MIN_AGE",
+    "FIELD_MUST_ACCEPT",
+    "FIELD_MUST_MATCH",
+    "FIELD_DATE_ORDER",
+    "USE_OTHER_PROCEDURE",
+    "UNIT_NOT_CONFIGURED",
+    "UNIT_UNKNOWN",
+    "PAPER_NOT_APPLICABLE",
+    "CALENDAR_INVALID",
+]
 
 
 @dataclass(frozen=True)
 class ErrorCode:
-    code: str
+    code: Code
     status: int
     vi: str
     en: str
 
 
-def _c(code: str, status: int, vi: str, en: str) -> ErrorCode:
+def _c(code: Code, status: int, vi: str, en: str) -> ErrorCode:
     return ErrorCode(code, status, unicodedata.normalize("NFC", vi), en)
 
 
 # Keep codes stable: tests, scripts and the docs refer to them by name.
-CATALOGUE: dict[str, ErrorCode] = {
+CATALOGUE: dict[Code, ErrorCode] = {
     e.code: e
     for e in [
         # --- input validation (per field) ---
@@ -80,13 +158,62 @@ CATALOGUE: dict[str, ErrorCode] = {
             "{label} không áp dụng trong trường hợp này.",
             "{label} does not apply here.",
         ),
+        # --- procedure bundles: identity numbers, cross-field rules ---
+        _c(
+            "FIELD_ID_PROVINCE",
+            422,
+            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố.",
+            "{label}: the first three digits ({prefix}) are not a province code.",
+        ),
+        _c(
+            "FIELD_ID_MISMATCH",
+            422,
+            "{label} không khớp với giới tính hoặc năm sinh đã khai.",
+            "{label} does not match the declared sex or year of birth.",
+        ),
+        _c(
+            "FIELD_DOCUMENT_NUMBER",
+            422,
+            "{label}: số giấy tờ không hợp lệ.",
+            "{label}: not a valid document number.",
+        ),
+        _c(
+            "FIELD_MIN_AGE",
+            422,
+            "{label}: chưa đủ {min} tuổi.",
+            "{label}: under {min} years of age.",
+        ),
+        _c("FIELD_MUST_ACCEPT", 422, "Cần xác nhận: {label}.", "{label} must be confirmed."),
+        _c(
+            "FIELD_MUST_MATCH",
+            422,
+            "{label} phải giống {other}.",
+            "{label} must be the same as {other_en}.",
+        ),
+        _c(
+            "FIELD_DATE_ORDER",
+            422,
+            "{label} không được trước {other}.",
+            "{label} cannot be before {other_en}.",
+        ),
+        _c(
+            "USE_OTHER_PROCEDURE",
+            422,
+            "Trường hợp này thuộc thủ tục {procedure} – {procedure_name}.",
+            "This case belongs to procedure {procedure} ({procedure_name_en}).",
+        ),
         _c(
             "DOSSIER_INVALID",
             422,
             "Hồ sơ chưa đầy đủ hoặc có thông tin sai ({count} lỗi).",
             "The dossier is incomplete or has errors ({count}).",
         ),
-        _c("REQUEST_INVALID", 400, "Yêu cầu không hợp lệ: {detail}.", "Invalid request: {detail}."),
+        _c(
+            "REQUEST_INVALID",
+            400,
+            "Yêu cầu không hợp lệ[: {detail_vi}].",
+            "Invalid request[: {detail}].",
+        ),
         # --- catalogue ---
         _c(
             "PROCEDURE_UNKNOWN",
@@ -97,27 +224,60 @@ CATALOGUE: dict[str, ErrorCode] = {
         _c(
             "CATALOGUE_INVALID",
             500,
-            "Tệp thủ tục {file} sai ở {where}: {detail}.",
+            "Tệp thủ tục {file} sai ở mục {where}.",
             "Procedure file {file} is wrong at {where}: {detail}.",
+        ),
+        # --- the unit a station serves, its calendar and paperwork ---
+        _c(
+            "UNIT_NOT_CONFIGURED",
+            409,
+            "Máy chủ văn phòng chưa được thiết lập xã/phường (quản trị viên chạy unit-set).",
+            "The station has no commune set up yet (an administrator runs unit-set).",
+        ),
+        _c(
+            "UNIT_UNKNOWN",
+            422,
+            "Không tìm thấy '{name}' ({scope}) trong danh mục đơn vị hành chính 2025. "
+            "Gần đúng: {candidates}.",
+            "'{name}' ({scope}) is not in the 2025 list of administrative units. "
+            "Closest: {candidates}.",
+        ),
+        _c(
+            "PAPER_NOT_APPLICABLE",
+            409,
+            "Hồ sơ ở trạng thái '{status}' không có {paper}.",
+            "A dossier in status '{status}' has no {paper}.",
+        ),
+        _c(
+            "CALENDAR_INVALID",
+            422,
+            "Ngày {day} không hợp lệ cho lịch làm việc: {detail}.",
+            "Date {day} is not valid for the working calendar: {detail}.",
         ),
         # --- workflow ---
         _c(
             "TRANSITION_NOT_ALLOWED",
             409,
             "Không thể '{action}' hồ sơ đang ở trạng thái '{status}'.",
-            "Cannot '{action}' a dossier in status '{status}'.",
+            "Cannot '{action}' a dossier that is '{status}'.",
         ),
         _c(
             "ROLE_NOT_ALLOWED",
             403,
-            "Vai trò '{role}' không được phép '{action}'.",
-            "Role '{role}' may not '{action}'.",
+            "{role} không được phép '{action}'.",
+            "{role} may not '{action}'.",
         ),
         _c(
             "ACTION_UNKNOWN",
             400,
             "Thao tác '{action}' không tồn tại.",
             "Unknown action '{action}'.",
+        ),
+        _c(
+            "RECEIVED_AT_IMPLAUSIBLE",
+            422,
+            "Thời điểm tiếp nhận lệch quá xa so với giờ của máy chủ văn phòng.",
+            "The receipt time is too far from the station's clock.",
         ),
         _c("REASON_REQUIRED", 422, "Cần ghi rõ lý do.", "A reason is required."),
         _c("DOSSIER_NOT_FOUND", 404, "Không tìm thấy hồ sơ.", "Dossier not found."),
@@ -136,7 +296,20 @@ CATALOGUE: dict[str, ErrorCode] = {
         ),
         # --- auth / staff ---
         _c("AUTH_REQUIRED", 401, "Cần đăng nhập.", "Sign-in required."),
-        _c("AUTH_FAILED", 401, "Tên đăng nhập hoặc mã PIN không đúng.", "Wrong username or PIN."),
+        _c(
+            "ROLE_FORBIDDEN",
+            403,
+            "{role} không được dùng chức năng này.",
+            "{role} may not use this function.",
+        ),
+        _c(
+            "AUTH_FAILED",
+            401,
+            "Tên đăng nhập hoặc mã PIN không đúng, hoặc tài khoản đang tạm khoá vì nhập sai "
+            "nhiều lần (thử lại sau 15 phút hoặc nhờ quản trị mở khoá).",
+            "Wrong username or PIN, or the account is locked for a while after repeated "
+            "wrong PINs (retry in 15 minutes or ask the administrator to unlock it).",
+        ),
         _c(
             "PIN_WRONG",
             401,
@@ -150,7 +323,16 @@ CATALOGUE: dict[str, ErrorCode] = {
             "Too many wrong PINs. Connect to the office station to unlock.",
         ),
         _c(
-            "PIN_FORMAT", 422, "Mã PIN phải gồm 4 đến 12 chữ số.", "The PIN must be 4 to 12 digits."
+            "PIN_FORMAT",
+            422,
+            "Mã PIN phải gồm {min} đến {max} chữ số.",
+            "The PIN must be {min} to {max} digits.",
+        ),
+        _c(
+            "RATE_LIMITED",
+            429,
+            "Thử quá nhiều lần. Vui lòng đợi {wait} giây rồi thử lại.",
+            "Too many attempts. Wait {wait} seconds and try again.",
         ),
         _c(
             "LOCKED",
@@ -187,8 +369,8 @@ CATALOGUE: dict[str, ErrorCode] = {
         _c(
             "ENROLL_CODE_INVALID",
             403,
-            "Mã đăng ký thiết bị không đúng hoặc đã dùng.",
-            "The enrollment code is wrong or already used.",
+            "Mã đăng ký thiết bị không đúng, đã dùng hoặc đã hết hạn.",
+            "The enrollment code is wrong, used or expired.",
         ),
         _c("DEVICE_UNKNOWN", 403, "Thiết bị không được nhận diện.", "Unknown device."),
         _c(
@@ -203,12 +385,20 @@ CATALOGUE: dict[str, ErrorCode] = {
             "Đã dùng hết 99 vị trí thiết bị.",
             "All 99 device slots are used.",
         ),
+        _c(
+            "UNIT_NOT_CONFIGURED",
+            409,
+            "Máy chủ văn phòng chưa khai báo xã (đơn vị hành chính) phục vụ; "
+            "quản trị viên cần khai báo xã trước khi đăng ký máy và nhận hồ sơ.",
+            "The office station has no commune (administrative unit) set up; an administrator "
+            "must set it before tablets can enrol and receive dossiers.",
+        ),
         # --- sync / crypto ---
         _c(
             "ENVELOPE_MALFORMED",
             400,
-            "Gói dữ liệu đồng bộ sai cấu trúc: {detail}.",
-            "Malformed sync envelope: {detail}.",
+            "Gói dữ liệu đồng bộ sai cấu trúc.",
+            "Malformed sync envelope[: {detail}].",
         ),
         _c(
             "ENVELOPE_BAD_SIGNATURE",
@@ -219,8 +409,8 @@ CATALOGUE: dict[str, ErrorCode] = {
         _c(
             "ENVELOPE_CONTEXT_MISMATCH",
             400,
-            "Gói dữ liệu không khớp ngữ cảnh ({detail}).",
-            "The envelope does not match its context ({detail}).",
+            "Gói dữ liệu không khớp ngữ cảnh (thiết bị, số thứ tự hoặc phiên bản).",
+            "The envelope does not match its context[ ({detail})].",
         ),
         _c(
             "DECRYPT_FAILED",
@@ -247,13 +437,30 @@ CATALOGUE: dict[str, ErrorCode] = {
             "The office station cannot be reached.",
         ),
         _c(
-            "STATION_ERROR", 502, "Máy chủ văn phòng trả lỗi: {detail}.", "Station error: {detail}."
+            "STATION_ERROR",
+            502,
+            "Máy chủ văn phòng trả lời không đúng giao thức.",
+            "Station error[: {detail}].",
         ),
         _c(
             "STATION_KEY_MISMATCH",
             502,
             "Khoá của máy chủ văn phòng không khớp khoá đã ghim.",
             "The station's key does not match the pinned key.",
+        ),
+        _c(
+            "AUDIT_ANCHOR_MISMATCH",
+            500,
+            "Nhật ký kiểm tra không khớp mốc đã ký lúc {at} (dòng {rows}): "
+            "nhật ký đã bị cắt bớt hoặc dựng lại.",
+            "The audit log contradicts the signed anchor of {at} (entry {rows}): "
+            "it was truncated or rebuilt.",
+        ),
+        _c(
+            "AUDIT_STATUS_MISMATCH",
+            500,
+            "Trạng thái của hồ sơ {dossier} không khớp nhật ký kiểm tra.",
+            "The status of dossier {dossier} does not match the audit log.",
         ),
         _c(
             "AUDIT_CHAIN_BROKEN",
@@ -265,31 +472,64 @@ CATALOGUE: dict[str, ErrorCode] = {
         _c(
             "STORE_CORRUPT",
             500,
-            "Dữ liệu lưu trữ bị hỏng: {detail}.",
-            "Stored data is corrupt: {detail}.",
+            "Dữ liệu lưu trữ bị hỏng.",
+            "Stored data is corrupt[: {detail}].",
         ),
         _c(
             "INTERNAL",
             500,
-            "Lỗi hệ thống. Dữ liệu đã nhập vẫn được giữ.",
-            "Internal error. Entered data is kept.",
+            "Lỗi hệ thống[ (mã lỗi {error_id})]. Dữ liệu đã nhập vẫn được giữ.",
+            "Internal error[ (error id {error_id})]. Entered data is kept.",
+        ),
+        _c(
+            "BODY_TOO_LARGE",
+            413,
+            "Dữ liệu gửi lên quá lớn (tối đa {max_mb} MB).",
+            "The request body is too large (at most {max_mb} MB).",
+        ),
+        _c(
+            "DISK_FULL",
+            507,
+            "Máy chủ văn phòng hết dung lượng ổ đĩa; dữ liệu chưa được lưu, hãy báo quản trị.",
+            "The office station's disk is full; nothing was saved. Tell the administrator.",
         ),
     ]
 }
 
+if set(get_args(Code)) != set(CATALOGUE):  # pragma: no cover - a merge/edit mistake
+    raise RuntimeError(f"Code and CATALOGUE differ: {set(get_args(Code)) ^ set(CATALOGUE)}")
+
+
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class _Missing(dict[str, Any]):
+    """Format mapping that shows an ellipsis rather than a raw ``{placeholder}``."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
 
 def _render(template: str, ctx: dict[str, Any]) -> str:
-    try:
-        return template.format(**ctx)
-    except (KeyError, IndexError):
-        return template
+    """Fill ``{placeholders}``; a ``[...]`` segment appears only when all its values exist.
+
+    Optional segments let one template serve callers with and without a detail, so a
+    message never shows a bare ``{detail}`` and a language never gets the other's text.
+    """
+
+    def optional(m: re.Match[str]) -> str:
+        names = _PLACEHOLDER.findall(m.group(1))
+        return m.group(1) if all(ctx.get(n) not in (None, "") for n in names) else ""
+
+    return _OPTIONAL.sub(optional, template).format_map(_Missing(ctx))
 
 
 @dataclass
 class TaiChoError(Exception):
     """A catalogued failure; ``ctx`` fills the message templates."""
 
-    code: str
+    code: Code
     field: str | None = None
     ctx: dict[str, Any] = _dc_field(default_factory=dict)
     details: list[dict[str, Any]] = _dc_field(default_factory=list)
@@ -308,9 +548,19 @@ class TaiChoError(Exception):
         return self.entry.status
 
     def message(self, lang: str = "vi") -> str:
+        """The message in ``vi`` or ``en``.
+
+        Context keys follow one convention: a plain key (``label``, ``role``) holds the
+        Vietnamese or language-neutral value, ``<key>_en`` its English counterpart, which
+        replaces it in the English message; ``detail`` is English (technical, for
+        developers and logs) and Vietnamese templates show ``detail_vi`` instead.
+        """
         if lang == "vi":
             return _render(self.entry.vi, self.ctx)
-        ctx = {**self.ctx, "label": self.ctx.get("label_en", self.ctx.get("label"))}
+        ctx = dict(self.ctx)
+        for key, value in self.ctx.items():
+            if key.endswith("_en"):
+                ctx[key[:-3]] = value
         return _render(self.entry.en, ctx)
 
     def __str__(self) -> str:
@@ -334,6 +584,11 @@ class TaiChoError(Exception):
         return out
 
 
-def problem(code: str, field: str | None = None, **ctx: Any) -> TaiChoError:
+def is_code(value: object) -> TypeGuard[Code]:
+    """True for a catalogued code: how a code read off the wire becomes a ``Code``."""
+    return isinstance(value, str) and value in CATALOGUE
+
+
+def problem(code: Code, field: str | None = None, **ctx: Any) -> TaiChoError:
     """Build (not raise) a catalogued error: ``raise problem("FIELD_REQUIRED", "x", label=...)``."""
     return TaiChoError(code, field, dict(ctx))

@@ -4,16 +4,14 @@ Push: the tablet sends its outbox in sequence order; the station classifies each
 with ``classify_incoming`` and each dossier edit with ``classify_edit``. Pull: the station
 keeps a change feed with one increasing sequence; each item is addressed to one device, a
 pull returns only that device's items after its cursor. Envelope formats are in
-``shared.envelope`` and docs/sync-protocol.md.
+``shared.envelope``; the messages themselves are declared in ``shared.messages``;
+docs/sync-protocol.md describes both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from shared.errors import problem
 from shared.workflow import Status, tablet_may_edit
 
 PROTOCOL_VERSION = 1
@@ -25,10 +23,17 @@ KIND_FEED = "feed"  # station → tablet: one feed item
 KIND_ESCROW = "escrow"  # tablet → station at enrollment: the tablet's data key
 KIND_UNLOCK = "unlock"  # station → tablet: the data key for a first unlock
 
+# HPKE info of the sealed first-unlock request (not an envelope: the tablet has no key yet).
+UNLOCK_REQUEST_INFO = b"taicho/v1/unlock-request"
+
 # Payload types inside envelopes.
 CHANGE_DOSSIER_SUBMIT = "dossier.submit"
 FEED_DOSSIER_STATE = "dossier.state"
 FEED_DOSSIER_REJECTED = "dossier.rejected"
+FEED_DOSSIER_CONFLICT = "dossier.conflict"
+FEED_CALENDAR = "calendar"  # the office's days off / make-up working days
+FEED_CATALOGUE = "catalogue"  # declared for procedure updates; not sent yet
+FEED_STAFF = "staff"  # declared for staff-list updates; not sent yet
 
 MAX_PUSH_BATCH = 100
 MAX_PULL_LIMIT = 200
@@ -71,48 +76,3 @@ def classify_edit(
     if base_version == server_version and tablet_may_edit(server_status):
         return Outcome.APPLIED
     return Outcome.CONFLICT
-
-
-@dataclass(frozen=True)
-class PushResult:
-    seq: int
-    record_id: str
-    outcome: Outcome
-    problem: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "record_id": self.record_id,
-            "outcome": self.outcome.value,
-            "problem": self.problem,
-        }
-
-
-def parse_push_request(body: Any) -> tuple[str, list[Any]]:
-    """(device_id, raw envelopes) of a push body, or REQUEST_INVALID."""
-    if not isinstance(body, dict):
-        raise problem("REQUEST_INVALID", None, detail="body must be a JSON object")
-    device_id, changes = body.get("device_id"), body.get("changes")
-    if not isinstance(device_id, str) or not device_id:
-        raise problem("REQUEST_INVALID", "device_id", detail="device_id")
-    if not isinstance(changes, list):
-        raise problem("REQUEST_INVALID", "changes", detail="changes must be a list")
-    if len(changes) > MAX_PUSH_BATCH:
-        raise problem("REQUEST_INVALID", "changes", detail=f"at most {MAX_PUSH_BATCH} changes")
-    return device_id, changes
-
-
-def parse_pull_request(body: Any) -> tuple[str, int, int]:
-    """(device_id, after, limit) of a pull body, or REQUEST_INVALID."""
-    if not isinstance(body, dict):
-        raise problem("REQUEST_INVALID", None, detail="body must be a JSON object")
-    device_id, after = body.get("device_id"), body.get("after", 0)
-    limit = body.get("limit", MAX_PULL_LIMIT)
-    if not isinstance(device_id, str) or not device_id:
-        raise problem("REQUEST_INVALID", "device_id", detail="device_id")
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-        raise problem("REQUEST_INVALID", "after", detail="after must be an integer >= 0")
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PULL_LIMIT:
-        raise problem("REQUEST_INVALID", "limit", detail=f"limit in 1..{MAX_PULL_LIMIT}")
-    return device_id, after, limit

@@ -33,7 +33,7 @@ _FIELDS = (
 def _text(data: dict[str, Any], key: str, *, required: bool = True, limit: int = 200) -> str:
     value = data.get(key, "")
     if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
-        raise problem("REQUEST_INVALID", key, detail=f"'{key}' thiếu hoặc sai kiểu")
+        raise problem("REQUEST_INVALID", key, detail=f"'{key}' missing or of the wrong type")
     return unicodedata.normalize("NFC", value.strip())
 
 
@@ -62,10 +62,10 @@ class Unit:
             raise problem("REQUEST_INVALID", "unit", detail="unit")
         extra = sorted(set(data) - set(_FIELDS))
         if extra:
-            raise problem("REQUEST_INVALID", extra[0], detail=f"khóa lạ '{extra[0]}'")
+            raise problem("REQUEST_INVALID", extra[0], detail=f"unknown key '{extra[0]}'")
         code = _text(data, "code", limit=40)
         if not _AGENCY_CODE_RE.fullmatch(code):
-            raise problem("REQUEST_INVALID", "code", detail=f"mã cơ quan '{code}'")
+            raise problem("REQUEST_INVALID", "code", detail=f"agency code '{code}'")
         lines = data.get("agency_lines")
         if (
             not isinstance(lines, list | tuple)

@@ -11,21 +11,36 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
-from shared.catalogue import Field, Procedure
-from shared.errors import TaiChoError, problem
+from shared.catalogue import Field, Procedure, Rule, Text
+from shared.errors import Code, TaiChoError, problem
+from shared.procedures.lists import PROVINCE_CODES
 
 _CCCD_RE = re.compile(r"^\d{12}$")
+_PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
+_OTHER_DOC_RE = re.compile(r"^[0-9A-Z][0-9A-Z./\- ]{2,29}$")
 _PHONE_RE = re.compile(r"^0\d{9}$")
 _SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something an officer must notice but that does not refuse the dossier
+    (e.g. a late registration)."""
+
+    id: str
+    label: Text
 
 
 @dataclass
 class ValidationResult:
     values: dict[str, Any]
     problems: list[TaiChoError]
+    flags: list[Flag] = dataclass_field(default_factory=list)
+    fee_vnd: int = 0  # what the dossier costs (lệ phí + phí), from the procedure's fee rule
 
     @property
     def ok(self) -> bool:
@@ -73,6 +88,60 @@ def parse_date(value: Any) -> date | None:
     return None
 
 
+def parse_partial_date(value: Any) -> str | None:
+    """A date whose day and month may be unknown: "1996", "03/1996", "15/03/1996" or the
+    ISO forms "1996", "1996-03", "1996-03-15". Returns the ISO form, or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if re.fullmatch(r"\d{4}", s):
+        return s
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", s) or re.fullmatch(r"(\d{4})-(\d{2})", s)
+    if m:
+        a, b = m.group(1), m.group(2)
+        year, month = (int(b), int(a)) if len(b) == 4 else (int(a), int(b))
+        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
+    d = parse_date(s)
+    return d.isoformat() if d else None
+
+
+def _year_of(value: Any) -> int | None:
+    """The year of a date, partial date or year value."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.match(r"^\d{4}", value):
+        return int(value[:4])
+    return None
+
+
+def personal_id_problem(
+    number: str, today: date, *, sex: str | None = None, birth_year: int | None = None
+) -> Code | None:
+    """Why a 12-digit personal identification number cannot be right, or None.
+
+    Structure (Thông tư 59/2021/TT-BCA): three digits of the province of birth
+    registration, one digit for century and sex (0/1 born 1900–1999 male/female, 2/3
+    2000–2099, 4/5 2100–2199, …), two digits of the year of birth, six serial digits.
+    Returns "FIELD_CCCD" (not 12 digits), "FIELD_ID_PROVINCE" or "FIELD_ID_MISMATCH".
+    """
+    if not _CCCD_RE.match(number):
+        return "FIELD_CCCD"
+    if number[:3] not in PROVINCE_CODES:
+        return "FIELD_ID_PROVINCE"
+    digit = int(number[3])
+    year = 1900 + 100 * (digit // 2) + int(number[4:6])
+    female = digit % 2 == 1
+    if year > today.year:
+        return "FIELD_ID_MISMATCH"
+    if sex is not None and (sex == "nu") != female:
+        return "FIELD_ID_MISMATCH"
+    if birth_year is not None and birth_year != year:
+        return "FIELD_ID_MISMATCH"
+    return None
+
+
 def _age_years(born: date, today: date) -> int:
     """Completed years between two dates, as an age is counted (birthday reached or not)."""
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
@@ -82,15 +151,20 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _err(code: str, f: Field, **ctx: Any) -> TaiChoError:
+def _err(code: Code, f: Field, **ctx: Any) -> TaiChoError:
     return problem(code, f.id, label=f.label.vi, label_en=f.label.en, **ctx)
 
 
-def _coerce(f: Field, raw: Any, today: date) -> tuple[Any, TaiChoError | None]:
-    """One field's typed value, or the problem with it."""
+def _coerce(
+    f: Field, raw: Any, today: date, seen: Mapping[str, Any]
+) -> tuple[Any, TaiChoError | None]:
+    """One field's typed value, or the problem with it (``seen``: the values cleaned so
+    far, for checks that depend on an earlier field)."""
     t = f.type
     if t == "bool":
         if isinstance(raw, bool):
+            if f.must_accept and raw is not True:
+                return None, _err("FIELD_MUST_ACCEPT", f)
             return raw, None
         if isinstance(raw, str) and raw.strip().lower() in (
             "true",
@@ -100,7 +174,10 @@ def _coerce(f: Field, raw: Any, today: date) -> tuple[Any, TaiChoError | None]:
             "có",
             "không",
         ):
-            return raw.strip().lower() in ("true", "1", "có"), None
+            accepted = raw.strip().lower() in ("true", "1", "có")
+            if f.must_accept and not accepted:
+                return None, _err("FIELD_MUST_ACCEPT", f)
+            return accepted, None
         return None, _err("FIELD_TYPE", f)
     if t in ("integer", "year"):
         if isinstance(raw, bool):
@@ -126,7 +203,19 @@ def _coerce(f: Field, raw: Any, today: date) -> tuple[Any, TaiChoError | None]:
             return None, _err("FIELD_DATE_FUTURE", f)
         if f.max_age_years is not None and _age_years(d, today) > f.max_age_years:
             return None, _err("FIELD_DATE_TOO_OLD", f)
+        if f.min_age_years is not None and _age_years(d, today) < f.min_age_years:
+            return None, _err("FIELD_MIN_AGE", f, min=f.min_age_years)
         return d.isoformat(), None
+    if t == "partial_date":
+        iso = parse_partial_date(raw)
+        if iso is None:
+            return None, _err("FIELD_TYPE", f)
+        if f.not_future and iso > today.isoformat()[: len(iso)]:
+            return None, _err("FIELD_DATE_FUTURE", f)
+        lo = f.minimum if f.minimum is not None else 1900
+        if int(iso[:4]) < lo:
+            return None, _err("FIELD_MIN", f, min=lo)
+        return iso, None
     if not isinstance(raw, (str, int)) or isinstance(raw, bool):
         return None, _err("FIELD_TYPE", f)
     s = clean_text(str(raw))
@@ -135,8 +224,7 @@ def _coerce(f: Field, raw: Any, today: date) -> tuple[Any, TaiChoError | None]:
             return None, _err("FIELD_CHOICE", f)
         return s, None
     if t == "cccd":
-        s = s.replace(" ", "")
-        return (s, None) if _CCCD_RE.match(s) else (None, _err("FIELD_CCCD", f))
+        return _identity_number(f, s, today, seen)
     if t == "phone":
         s = re.sub(r"[\s.\-]", "", s)
         if s.startswith("+84"):
@@ -149,6 +237,29 @@ def _coerce(f: Field, raw: Any, today: date) -> tuple[Any, TaiChoError | None]:
     if f.pattern and not re.fullmatch(f.pattern, s):
         return None, _err("FIELD_PATTERN", f)
     return s, None
+
+
+def _identity_number(
+    f: Field, s: str, today: date, seen: Mapping[str, Any]
+) -> tuple[Any, TaiChoError | None]:
+    kind = seen.get(f.id_kind_field) if f.id_kind_field else None
+    if kind in ("ho_chieu", "khac"):
+        number = s.upper()
+        pattern = _PASSPORT_RE if kind == "ho_chieu" else _OTHER_DOC_RE
+        if kind == "ho_chieu":
+            number = number.replace(" ", "")
+        if not pattern.match(number):
+            return None, _err("FIELD_DOCUMENT_NUMBER", f)
+        return number, None
+    number = s.replace(" ", "")
+    sex = f.id_sex or (seen.get(f.id_sex_field) if f.id_sex_field else None)
+    birth_year = _year_of(seen.get(f.id_birth_field)) if f.id_birth_field else None
+    code = personal_id_problem(
+        number, today, sex=sex if isinstance(sex, str) else None, birth_year=birth_year
+    )
+    if code is None:
+        return number, None
+    return None, _err(code, f, prefix=number[:3])
 
 
 def _derive(f: Field, values: Mapping[str, Any]) -> Any:
@@ -172,6 +283,10 @@ def validate(procedure: Procedure, raw: Mapping[str, Any], today: date) -> Valid
 
     Unknown keys are errors (a typo must not silently lose data); hidden fields
     (show-if false) are dropped; derived fields are recomputed, never taken from input.
+    Show-if is evaluated on the values cleaned so far (the loader makes sure a show-if
+    source comes first), so a stale hidden value in the input never unhides a field.
+    Then the procedure's cross-field rules and its bundle's check run, and the fee is
+    computed.
     """
     problems: list[TaiChoError] = []
     known = {f.id for f in procedure.fields}
@@ -179,20 +294,17 @@ def validate(procedure: Procedure, raw: Mapping[str, Any], today: date) -> Valid
         if key not in known:
             problems.append(problem("FIELD_UNKNOWN", key, name=key))
     values: dict[str, Any] = {}
-    # Fields are ordered so that show-if sources come first in every catalogue we ship;
-    # evaluate visibility on the cleaned values seen so far plus raw ones for safety.
     for f in procedure.fields:
         if f.type == "derived":
             continue
-        merged = {**raw, **values}
-        if not is_visible(f, merged):
+        if not is_visible(f, values):
             continue
         value = raw.get(f.id, f.default if f.id not in raw else None)
         if _is_empty(value):
             if f.required:
                 problems.append(_err("FIELD_REQUIRED", f))
             continue
-        clean, err = _coerce(f, value, today)
+        clean, err = _coerce(f, value, today, values)
         if err is not None:
             problems.append(err)
         else:
@@ -202,4 +314,88 @@ def validate(procedure: Procedure, raw: Mapping[str, Any], today: date) -> Valid
             derived = _derive(f, values)
             if derived is not None:
                 values[f.id] = derived
-    return ValidationResult(values, problems)
+    flags: list[Flag] = []
+    failed = {p.field for p in problems}
+    for rule in procedure.rules:
+        if rule.field in failed:
+            continue
+        err, flag = _apply_rule(procedure, rule, values, today)
+        if err is not None:
+            problems.append(err)
+        if flag is not None:
+            flags.append(flag)
+    if not problems:
+        from shared.procedures import check_hook
+
+        hook = check_hook(procedure.code)
+        if hook is not None:
+            problems.extend(hook(procedure, values, today))
+    return ValidationResult(values, problems, flags, compute_fee(procedure, values))
+
+
+def _family_name(full_name: Any) -> str:
+    return str(full_name).split(" ")[0].casefold() if full_name else ""
+
+
+def _apply_rule(
+    procedure: Procedure, rule: Rule, values: Mapping[str, Any], today: date
+) -> tuple[TaiChoError | None, Flag | None]:
+    """One declared cross-field rule: a problem on ``rule.field``, or a flag, or neither."""
+    if rule.when is not None and not rule.when.holds(values):
+        return None, None
+    value = values.get(rule.field)
+    if value is None:
+        return None, None
+    f = procedure.field(rule.field)
+    if rule.kind == "flag_days_after":
+        d = parse_date(value)
+        if d is not None and rule.days is not None and (today - d).days > rule.days:
+            assert rule.flag is not None and rule.label is not None
+            return None, Flag(rule.flag, rule.label)
+        return None, None
+    assert rule.other is not None
+    other = procedure.field(rule.other)
+    other_value = values.get(rule.other)
+    if other_value is None:
+        return None, None
+    ctx = {"other": other.label.vi, "other_en": other.label.en}
+    if rule.kind == "same_as" and value != other_value:
+        return _err("FIELD_MUST_MATCH", f, **ctx), None
+    if rule.kind == "same_family_name" and _family_name(value) != _family_name(other_value):
+        return _err("FIELD_MUST_MATCH", f, **ctx), None
+    if rule.kind == "not_before":
+        a, b = str(value), str(other_value)
+        n = min(len(a), len(b))  # partial dates compare on what both know
+        if a[:n] < b[:n]:
+            return _err("FIELD_DATE_ORDER", f, **ctx), None
+    return None, None
+
+
+def _count(values: Mapping[str, Any], field_id: str | None, default: int = 1) -> int:
+    if field_id is None:
+        return default
+    v = values.get(field_id)
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
+
+
+def page_fee(pages: int, first_pages: int, first_vnd: int, then_vnd: int, cap: int | None) -> int:
+    """Fee of one copy of ``pages`` pages: e.g. 2.000 đ for each of the first two pages,
+    1.000 đ for each further page, at most ``cap``."""
+    if pages <= 0:
+        return 0
+    fee = min(pages, first_pages) * first_vnd + max(pages - first_pages, 0) * then_vnd
+    return min(fee, cap) if cap is not None else fee
+
+
+def compute_fee(procedure: Procedure, values: Mapping[str, Any]) -> int:
+    """What the dossier costs in đồng: the base amount, per-unit amounts (copies) and
+    the per-page fee of each copy, as the procedure file declares them."""
+    total = procedure.fee_vnd
+    for unit in procedure.per_unit_fees:
+        total += unit.vnd * _count(values, unit.field, 0)
+    pf = procedure.pages_fee
+    if pf is not None:
+        pages = _count(values, pf.pages_field, 0)
+        per_copy = page_fee(pages, pf.first_pages, pf.first_vnd, pf.then_vnd, pf.cap_per_copy_vnd)
+        total += per_copy * _count(values, pf.copies_field)
+    return total

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.errors import problem
+from shared.errors import TaiChoError, problem
 
 
 class Status(StrEnum):
@@ -25,11 +25,16 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-# National one-stop-shop status numbers, for reports and interoperability.
+# National one-stop-shop status numbers (Cổng DVC quốc gia), for reports and
+# interoperability: 1 Mới đăng ký, 2 Được tiếp nhận, 3 Không được tiếp nhận, 4 Đang xử lý,
+# 5 Yêu cầu bổ sung, 6 Yêu cầu thực hiện nghĩa vụ tài chính, 7 Rút hồ sơ, 8 Dừng xử lý,
+# 9 Đã xử lý xong, 10 Đã trả kết quả. A refusal after receipt is 8; see national_status_code.
+STATUS_NOT_RECEIVED = 3
+STATUS_FEE_DUE = 6
 NATIONAL_STATUS_CODE: dict[Status, int | None] = {
     Status.DRAFT: None,
     Status.RECEIVED: 2,
-    Status.REFUSED: 3,
+    Status.REFUSED: 8,
     Status.APPRAISING: 4,
     Status.SUPPLEMENT_REQUESTED: 5,
     Status.APPRAISED: 4,
@@ -39,18 +44,33 @@ NATIONAL_STATUS_CODE: dict[Status, int | None] = {
     Status.RETURNED: 10,
 }
 
-STATUS_LABEL_VI: dict[Status, str] = {
-    Status.DRAFT: "Nháp",
-    Status.RECEIVED: "Đã tiếp nhận",
-    Status.APPRAISING: "Đang thẩm định",
-    Status.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung",
-    Status.REFUSED: "Từ chối",
-    Status.APPRAISED: "Đã thẩm định",
-    Status.APPROVED: "Đã phê duyệt",
-    Status.STAMPED: "Đã đóng dấu – chờ trả",
-    Status.RETURNED: "Đã trả kết quả",
-    Status.WITHDRAWN: "Đã rút hồ sơ",
+
+@dataclass(frozen=True)
+class Label:
+    """A name shown to people, in both languages (messages, buttons, lists)."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+# The one declaration of status, role and action names people see; error messages, the
+# tablet and the desk all read these, so a Vietnamese message never shows "appraiser".
+STATUS_LABELS: dict[Status, Label] = {
+    Status.DRAFT: Label("Nháp", "Draft"),
+    Status.RECEIVED: Label("Đã tiếp nhận", "Received"),
+    Status.APPRAISING: Label("Đang thẩm định", "Under appraisal"),
+    Status.SUPPLEMENT_REQUESTED: Label("Yêu cầu bổ sung", "Supplement requested"),
+    Status.REFUSED: Label("Từ chối", "Refused"),
+    Status.APPRAISED: Label("Đã thẩm định", "Appraised"),
+    Status.APPROVED: Label("Đã phê duyệt", "Approved"),
+    Status.STAMPED: Label("Đã đóng dấu – chờ trả", "Stamped – awaiting return"),
+    Status.RETURNED: Label("Đã trả kết quả", "Result returned"),
+    Status.WITHDRAWN: Label("Đã rút hồ sơ", "Withdrawn"),
 }
+STATUS_LABEL_VI: dict[Status, str] = {k: v.vi for k, v in STATUS_LABELS.items()}
 
 FINAL_STATUSES = frozenset({Status.REFUSED, Status.RETURNED, Status.WITHDRAWN})
 
@@ -63,13 +83,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-ROLE_LABEL_VI: dict[Role, str] = {
-    Role.INTAKE: "Công chức tiếp nhận",
-    Role.APPRAISER: "Công chức chuyên môn",
-    Role.LEADER: "Lãnh đạo UBND",
-    Role.CLERK: "Văn thư",
-    Role.ADMIN: "Quản trị",
+ROLE_LABELS: dict[Role, Label] = {
+    Role.INTAKE: Label("Công chức tiếp nhận", "Intake officer"),
+    Role.APPRAISER: Label("Công chức chuyên môn", "Appraising officer"),
+    Role.LEADER: Label("Lãnh đạo UBND", "Commune leader"),
+    Role.CLERK: Label("Văn thư", "Records clerk"),
+    Role.ADMIN: Label("Quản trị", "Administrator"),
 }
+ROLE_LABEL_VI: dict[Role, str] = {k: v.vi for k, v in ROLE_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -169,10 +190,55 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 
+# Action names as people see them, taken from the transitions (declared there once).
+ACTION_LABELS: dict[str, Label] = {a: Label(t.label_vi, t.label_en) for a, t in TRANSITIONS.items()}
+
 # Actions staff take at the station over HTTP (the rest happen on the tablet / by sync).
 STATION_ACTIONS = frozenset(
     {"start_appraisal", "accept", "request_supplement", "refuse", "approve", "stamp", "return"}
 )
+
+
+def _action_params(action: str) -> dict[str, str]:
+    label = ACTION_LABELS.get(action)
+    return {"action": action} if label is None else {"action": label.vi, "action_en": label.en}
+
+
+def role_not_allowed(role: Role, action: str) -> TaiChoError:
+    """``ROLE_NOT_ALLOWED`` worded with the role's and the action's labels."""
+    r = ROLE_LABELS[role]
+    return problem("ROLE_NOT_ALLOWED", "action", role=r.vi, role_en=r.en, **_action_params(action))
+
+
+def role_forbidden(role: Role) -> TaiChoError:
+    """``ROLE_FORBIDDEN``: this role may not use an endpoint at all (least privilege)."""
+    r = ROLE_LABELS[role]
+    return problem("ROLE_FORBIDDEN", None, role=r.vi, role_en=r.en)
+
+
+def transition_not_allowed(action: str, status: Status, field: str = "action") -> TaiChoError:
+    """``TRANSITION_NOT_ALLOWED`` worded with the action's and the status's labels."""
+    s = STATUS_LABELS[status]
+    return problem(
+        "TRANSITION_NOT_ALLOWED", field, status=s.vi, status_en=s.en, **_action_params(action)
+    )
+
+
+def national_status_code(
+    status: Status, *, refused_at_intake: bool = False, fee_due: bool = False
+) -> int | None:
+    """The national status number of a dossier.
+
+    ``REFUSED`` is 8 (Dừng xử lý) once the dossier was received, 3 (Không được tiếp nhận)
+    only when the counter refused it at intake. A dossier whose result waits for a fee
+    (``fee_due``: the procedure charges one and it is not returned yet) is 6 from approval
+    until it is returned.
+    """
+    if status is Status.REFUSED and refused_at_intake:
+        return STATUS_NOT_RECEIVED
+    if fee_due and status in (Status.APPROVED, Status.STAMPED):
+        return STATUS_FEE_DUE
+    return NATIONAL_STATUS_CODE[status]
 
 
 def parse_role(value: str) -> Role:
@@ -188,9 +254,9 @@ def next_status(status: Status, action: str, role: Role, reason: str | None = No
     if t is None:
         raise problem("ACTION_UNKNOWN", "action", action=action)
     if role not in t.roles:
-        raise problem("ROLE_NOT_ALLOWED", "action", role=role.value, action=action)
+        raise role_not_allowed(role, action)
     if status not in t.sources:
-        raise problem("TRANSITION_NOT_ALLOWED", "action", action=action, status=status.value)
+        raise transition_not_allowed(action, status)
     if t.needs_reason and not (reason and reason.strip()):
         raise problem("REASON_REQUIRED", "reason")
     return t.target

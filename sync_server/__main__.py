@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 
 from shared.errors import TaiChoError, problem
-from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
-from sync_server.services import audit, demo, enrollment, staff
+from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
+from sync_server.services import audit, calendar, demo, enrollment, staff, units
+from sync_server.services.clock import vn_now_iso
 from sync_server.services.station import Station, open_station
+from sync_server.store.db import transaction
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,12 +41,56 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--full-name")
     add.add_argument("--title")
     cmds.add_parser("staff-list", help="list staff as JSON")
-    cmds.add_parser("enroll-code", help="create a one-time tablet enrollment code (24 h)")
+    unlock = cmds.add_parser("staff-unlock", help="lift a PIN lockout of a staff member")
+    unlock.add_argument("--username", required=True)
+    cmds.add_parser("enroll-code", help="create a one-time tablet enrollment code (15 min)")
     cmds.add_parser("device-list", help="list enrolled tablets as JSON")
     revoke = cmds.add_parser("device-revoke", help="revoke a tablet (it wipes on next contact)")
     revoke.add_argument("--device", required=True)
-    cmds.add_parser("audit-verify", help="check the hash-chained audit log end to end")
+    verify = cmds.add_parser(
+        "audit-verify",
+        help="check the audit chain, its signed anchors and each dossier's status",
+    )
+    verify.add_argument(
+        "--anchor",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a checkpoint printed earlier by audit-anchor (JSON); may be repeated",
+    )
+    cmds.add_parser("audit-anchor", help="sign, store and print a checkpoint of the audit head")
+    unit_set = cmds.add_parser(
+        "unit-set", help="set the commune this station serves (official 2025 list of units)"
+    )
+    unit_set.add_argument("--province", required=True, help='e.g. "Đồng Tháp"')
+    unit_set.add_argument("--commune", required=True, help='e.g. "Xã Lai Vung"')
+    unit_set.add_argument(
+        "--agency-code", help="national agency code for dossier codes (default: derived)"
+    )
+    unit_set.add_argument("--former-name", help='e.g. "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"')
+    cmds.add_parser("unit-show", help="print the unit this station serves as JSON")
+    cal_set = cmds.add_parser("calendar-set", help="local days off / make-up working days")
+    cal_set.add_argument("--off", action="append", default=[], metavar="YYYY-MM-DD")
+    cal_set.add_argument("--work", action="append", default=[], metavar="YYYY-MM-DD")
+    cal_set.add_argument(
+        "--clear", action="append", default=[], metavar="YYYY-MM-DD", help="back to national"
+    )
+    cal_set.add_argument("--note", help="e.g. the government decision")
+    cmds.add_parser("calendar-list", help="print the local calendar overrides as JSON")
     return p
+
+
+def _read_anchor(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise problem(
+            "REQUEST_INVALID",
+            "anchor",
+            detail=f"cannot read anchor {path}",
+            detail_vi=f"không đọc được tệp mốc {path}",
+        ) from None
 
 
 def _print_json(obj: object) -> None:
@@ -66,19 +112,41 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             _print_json(s.to_dict())
         elif cmd == "staff-list":
             _print_json(staff.list_staff(db))
+        elif cmd == "staff-unlock":
+            s = staff.unlock_staff(db, args.username)
+            _print_json({"username": s.username, "unlocked": True})
         elif cmd == "enroll-code":
             print(enrollment.new_enroll_code(db))
-            print("Mã dùng một lần, hết hạn sau 24 giờ.", file=sys.stderr)
+            minutes = limits().enroll_code_ttl_minutes
+            print(f"Mã dùng một lần, hết hạn sau {minutes} phút.", file=sys.stderr)
         elif cmd == "device-list":
             _print_json(enrollment.list_devices(db))
         elif cmd == "device-revoke":
             enrollment.revoke_device(db, station.keys, args.device)
             _print_json({"device_id": args.device, "revoked": True})
+        elif cmd == "unit-set":
+            unit = units.set_unit_from_names(
+                db, args.province, args.commune, args.agency_code, args.former_name
+            )
+            _print_json(unit.to_dict())
+        elif cmd == "unit-show":
+            shown = units.load_unit(db)
+            if shown is None:
+                raise problem("UNIT_NOT_CONFIGURED")
+            _print_json(shown.to_dict())
+        elif cmd == "calendar-set":
+            calendar.set_calendar(
+                db, station.keys, off=args.off, work=args.work, clear=args.clear, note=args.note
+            )
+            _print_json(calendar.calendar_list(db))
+        elif cmd == "calendar-list":
+            _print_json(calendar.calendar_list(db))
         elif cmd == "audit-verify":
-            bad = audit.verify_audit_chain(db)
-            if bad is not None:
-                raise problem("AUDIT_CHAIN_BROKEN", None, seq=bad)
-            _print_json({"audit": "intact", **audit.chain_head(db)})
+            extra = [_read_anchor(path) for path in args.anchor]
+            _print_json({"audit": "intact", **audit.verify_all(db, station.keys.ed_pk, extra)})
+        elif cmd == "audit-anchor":
+            with transaction(db):
+                _print_json(audit.anchor(db, station.keys, vn_now_iso()))
 
 
 def _serve(station: Station, args: argparse.Namespace) -> None:
@@ -88,9 +156,12 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
 
     if args.demo:
         with station.session() as db:
-            people = demo.seed(db)
+            people = demo.seed(db, station.keys)
             code = enrollment.new_enroll_code(db)
-        print("Đơn vị mẫu: UBND xã Định Yên, tỉnh Đồng Tháp (000.31.22.H20)")
+        u = demo.DEMO_UNIT
+        print(f"Đơn vị mẫu: {u['name']}, {u['province']} ({u['code']})")
+        print(f"  Tên cũ: {u['former_name']}")
+        print("  Lịch 2026: nghỉ 02/01, làm bù thứ Bảy 10/01")
         print("Tài khoản mẫu (tên đăng nhập / PIN):")
         for s in people:
             print(f"  {s.username:<9} / {s.pin}  {s.role:<9} {s.full_name}")

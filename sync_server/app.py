@@ -8,10 +8,68 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync_server.api import auth, docs_assets, dossiers, health, problems, sync
-from sync_server.config import VERSION
+from shared.errors import problem
+from sync_server.api import auth, docs_assets, dossiers, health, paperwork, problems, sync
+from sync_server.api.deps import Guards
+from sync_server.config import VERSION, limits
 from sync_server.services.station import open_station
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limits().max_body_bytes`` with a 413 problem.
+
+    The body is read chunk by chunk and at most the limit is ever held: a declared
+    ``Content-Length`` over the limit is refused before reading anything, and a chunked
+    body is cut off as soon as it passes the limit. A body within the limit is handed on
+    unchanged, so no route parses a 200 MB push.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        max_bytes = limits().max_body_bytes
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            await self._refuse(scope, receive, send, max_bytes)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > max_bytes:
+                await self._refuse(scope, receive, send, max_bytes)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+        err = problem("BODY_TOO_LARGE", None, max_mb=max(1, max_bytes // (1024 * 1024)))
+        response = problems.problem_response(err)
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
 
 
 def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
@@ -20,6 +78,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     ``desk=True`` (what ``serve`` uses) also mounts the staff's web app at ``/desk``;
     API tests leave it off and stay free of Flet.
     """
+    limits()  # a malformed TAICHO_* override fails here, at start, not on a request
     station = open_station(Path(data_dir))
     backend = None
     if desk:
@@ -51,9 +110,11 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     )
     app.state.station = station
     app.state.desk = backend
-    problems.install(app)
-    for module in (health, auth, dossiers, sync):
+    app.state.guards = Guards()
+    problems.install(app, station.paths.logs)
+    for module in (health, auth, dossiers, sync, paperwork):
         app.include_router(module.router)
+    app.add_middleware(BodyLimit)
     docs_assets.install(app)
     _mount_desk(app, backend)
     return app

@@ -4,7 +4,8 @@
   and checked here to match it exactly. Regenerate after changing the catalogue with
   ``.venv/bin/python tests/test_docs.py``.
 - every sync kind and payload type (``KIND_*``, ``CHANGE_*``, ``FEED_*`` in shared/sync.py)
-  is named in docs/sync-protocol.md;
+  and every message record declared in shared/messages.py is named in
+  docs/sync-protocol.md;
 - every field id of every procedure file is named in docs/procedures.md;
 - the first code block of README.md shows the two commands a newcomer needs;
 - relative links between the docs resolve.
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # when run as a script to regenerate docs/errors.md
     sys.path.insert(0, str(ROOT))
 
-from shared import sync  # noqa: E402
+from shared import messages, sync  # noqa: E402
 from shared.catalogue import Catalogue  # noqa: E402
 from shared.errors import CATALOGUE  # noqa: E402
 
@@ -97,6 +98,14 @@ def test_every_sync_kind_and_payload_type_is_in_the_protocol_doc() -> None:
         if f"`{value}`" not in text and f'"{value}"' not in text
     }
     assert not missing, f"sync constants not named in docs/sync-protocol.md: {missing}"
+
+
+def test_every_declared_message_is_in_the_protocol_doc() -> None:
+    text = (DOCS / "sync-protocol.md").read_text(encoding="utf-8")
+    missing = [cls.__name__ for cls in messages.MESSAGES if f"`{cls.__name__}`" not in text]
+    assert not missing, f"messages of shared/messages.py not in docs/sync-protocol.md: {missing}"
+    types = [*messages.FEED_TYPES, *messages.CHANGE_TYPES]
+    assert all(f'"type": "{t}"' in text or f"`{t}`" in text for t in types), types
 
 
 def test_every_procedure_field_is_in_the_procedures_doc() -> None:

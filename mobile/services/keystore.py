@@ -18,8 +18,8 @@ from typing import Any
 from mobile.services.store import TabletStore
 from shared import crypto
 from shared.errors import TaiChoError, problem
-
-MAX_PIN_FAILURES = 5
+from shared.policy import PIN_MAX_FAILURES as MAX_PIN_FAILURES
+from shared.policy import check_pin_format as check_pin_format  # re-exported for tablet.py
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,6 @@ class Session:
     username: str
     role: str
     full_name: str
-
-
-def check_pin_format(pin: str) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise problem("PIN_FORMAT", "pin")
 
 
 class Keystore:

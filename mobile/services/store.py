@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+import storekit
+from storekit import Migrations
 
 DB_NAME = "tablet.db"
 
@@ -26,8 +29,8 @@ def _now() -> str:
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["key_wraps"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("key_wraps").create(
         {
             "username": str,
             "role": str,
@@ -38,7 +41,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="username",
     )
-    db["records"].create(
+    db.table("records").create(
         {
             "id": str,
             "kind": str,
@@ -53,8 +56,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["records"].create_index(["received_at"])
-    db["outbox"].create(
+    db.table("records").create_index(["received_at"])
+    db.table("outbox").create(
         {
             "seq": int,
             "record_id": str,
@@ -65,14 +68,14 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="seq",
     )
-    db["inbox"].create(
+    db.table("inbox").create(
         {"seq": int, "envelope": str, "received_at": str, "applied_at": str}, pk="seq"
     )
-    db["results"].create({"dossier_id": str, "sha256": str, "blob": bytes}, pk="dossier_id")
+    db.table("results").create({"dossier_id": str, "sha256": str, "blob": bytes}, pk="dossier_id")
 
 
 def _m002_inbox_quarantine(db: sqlite_utils.Database) -> None:
-    db["inbox"].add_column("error", str)
+    db.table("inbox").add_column("error", str)
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -98,29 +101,14 @@ class TabletStore:
         self.db.conn.close()
 
     def _migrate(self) -> None:
-        if "migrations" not in self.db.table_names():
-            self.db["migrations"].create({"name": str, "applied_at": str}, pk="name")
-        done = {r["name"] for r in self.db["migrations"].rows}
+        migrations = Migrations("tablet")
         for name, fn in MIGRATIONS:
-            if name not in done:
-                with self.transaction():
-                    fn(self.db)
-                    self.db["migrations"].insert({"name": name, "applied_at": _now()})
+            migrations(name=name)(fn)
+        storekit.migrate(self.db, migrations)
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[sqlite_utils.Database]:
         """One atomic unit: a dossier and its outbox entry land together or not at all."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            yield
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        return storekit.transaction(self.db)
 
     # --- meta ---
     def get_meta(self, key: str, default: Any = None) -> Any:
@@ -128,7 +116,7 @@ class TabletStore:
         return default if row is None else json.loads(row[0])
 
     def set_meta(self, key: str, value: Any) -> None:
-        self.db["meta"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+        self.db.table("meta").upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
     def set_many_meta(self, items: dict[str, Any]) -> None:
         with self.transaction():
@@ -144,11 +132,11 @@ class TabletStore:
 
     # --- key wraps ---
     def get_wrap(self, username: str) -> dict[str, Any] | None:
-        rows = list(self.db["key_wraps"].rows_where("username = ?", [username]))
+        rows = list(self.db.table("key_wraps").rows_where("username = ?", [username]))
         return rows[0] if rows else None
 
     def put_wrap(self, username: str, role: str, params: str, wrapped: bytes) -> None:
-        self.db["key_wraps"].upsert(
+        self.db.table("key_wraps").upsert(
             {
                 "username": username,
                 "role": role,
@@ -161,20 +149,20 @@ class TabletStore:
         )
 
     def set_wrap_failures(self, username: str, failures: int) -> None:
-        self.db["key_wraps"].update(username, {"failures": failures})
+        self.db.table("key_wraps").update(username, {"failures": failures})
 
     def delete_wrap(self, username: str) -> None:
-        self.db["key_wraps"].delete_where("username = ?", [username])
+        self.db.table("key_wraps").delete_where("username = ?", [username])
 
     def wrap_usernames(self) -> list[str]:
-        return [r["username"] for r in self.db["key_wraps"].rows]
+        return [r["username"] for r in self.db.table("key_wraps").rows]
 
     # --- records ---
     def put_record(self, row: dict[str, Any]) -> None:
-        self.db["records"].upsert({**row, "updated_at": _now()}, pk="id")
+        self.db.table("records").upsert({**row, "updated_at": _now()}, pk="id")
 
     def get_record(self, record_id: str) -> dict[str, Any] | None:
-        rows = list(self.db["records"].rows_where("id = ?", [record_id]))
+        rows = list(self.db.table("records").rows_where("id = ?", [record_id]))
         return rows[0] if rows else None
 
     def find_record_id(self, id_or_code: str) -> str | None:
@@ -186,15 +174,15 @@ class TabletStore:
     def list_records(self, since: str | None = None) -> list[dict[str, Any]]:
         where, args = ("received_at >= ?", [since]) if since else (None, [])
         return list(
-            self.db["records"].rows_where(where, args, order_by="received_at desc, code desc")
+            self.db.table("records").rows_where(where, args, order_by="received_at desc, code desc")
         )
 
     def update_record_state(self, record_id: str, fields: dict[str, Any]) -> None:
-        self.db["records"].update(record_id, {**fields, "updated_at": _now()})
+        self.db.table("records").update(record_id, {**fields, "updated_at": _now()})
 
     # --- outbox ---
     def append_outbox(self, seq: int, record_id: str, version: int, envelope: str) -> None:
-        self.db["outbox"].insert(
+        self.db.table("outbox").insert(
             {
                 "seq": seq,
                 "record_id": record_id,
@@ -206,7 +194,9 @@ class TabletStore:
         )
 
     def pending_outbox(self, limit: int) -> list[dict[str, Any]]:
-        return list(self.db["outbox"].rows_where("acked_at IS NULL", order_by="seq", limit=limit))
+        return list(
+            self.db.table("outbox").rows_where("acked_at IS NULL", order_by="seq", limit=limit)
+        )
 
     def pending_count(self) -> int:
         row = self.db.execute("SELECT count(*) FROM outbox WHERE acked_at IS NULL").fetchone()
@@ -220,20 +210,20 @@ class TabletStore:
 
     # --- inbox ---
     def add_inbox(self, seq: int, envelope: str) -> None:
-        self.db["inbox"].insert(
+        self.db.table("inbox").insert(
             {"seq": seq, "envelope": envelope, "received_at": _now(), "applied_at": None},
             ignore=True,
         )
 
     def unapplied_inbox(self) -> list[dict[str, Any]]:
-        return list(self.db["inbox"].rows_where("applied_at IS NULL", order_by="seq"))
+        return list(self.db.table("inbox").rows_where("applied_at IS NULL", order_by="seq"))
 
     def mark_inbox_applied(self, seq: int) -> None:
-        self.db["inbox"].update(seq, {"applied_at": _now()})
+        self.db.table("inbox").update(seq, {"applied_at": _now()})
 
     def quarantine_inbox(self, seq: int, error: str) -> None:
         """Set a pulled item that cannot be opened aside; it stays for inspection."""
-        self.db["inbox"].update(seq, {"applied_at": _now(), "error": error})
+        self.db.table("inbox").update(seq, {"applied_at": _now(), "error": error})
 
     def quarantined_count(self) -> int:
         row = self.db.execute("SELECT count(*) FROM inbox WHERE error IS NOT NULL").fetchone()
@@ -241,16 +231,16 @@ class TabletStore:
 
     # --- results ---
     def put_result(self, dossier_id: str, sha256: str, blob: bytes) -> None:
-        self.db["results"].upsert(
+        self.db.table("results").upsert(
             {"dossier_id": dossier_id, "sha256": sha256, "blob": blob}, pk="dossier_id"
         )
 
     def get_result(self, dossier_id: str) -> dict[str, Any] | None:
-        rows = list(self.db["results"].rows_where("dossier_id = ?", [dossier_id]))
+        rows = list(self.db.table("results").rows_where("dossier_id = ?", [dossier_id]))
         return rows[0] if rows else None
 
     def result_ids(self) -> set[str]:
-        return {r["dossier_id"] for r in self.db["results"].rows}
+        return {r["dossier_id"] for r in self.db.table("results").rows}
 
     # --- wipe ---
     def wipe(self) -> None:

@@ -3,78 +3,107 @@
 Takes an injected ``httpx.Client`` (so tests can hand it a real server or an in-process
 app alike) and turns every network or station failure into a catalogued error; the
 caller decides what to keep (nothing local is ever dropped because a request failed).
+Requests and answers are the records of ``shared.messages``; an answer that does not
+decode is the station's fault (``STATION_ERROR``), never a crash here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from shared.errors import CATALOGUE, TaiChoError, problem
+from shared import messages as m
+from shared.errors import TaiChoError, is_code, problem
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+T = TypeVar("T")
+
+
+class HttpResponse(Protocol):
+    @property
+    def status_code(self) -> int: ...
+
+    def json(self) -> Any: ...
+
+
+class HttpClient(Protocol):
+    """What the sync client needs of an HTTP client: an ``httpx.Client`` on the tablet, or
+    Starlette's TestClient (an ``httpx2.Client``) wrapping the station app in tests."""
+
+    def get(self, url: str) -> Any: ...
+
+    def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> Any: ...
+
+    def close(self) -> None: ...
 
 
 class SyncClient:
-    def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
+    def __init__(self, base_url: str, client: HttpClient | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._client = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._client: HttpClient = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
         self._owns = client is None
 
     def close(self) -> None:
         if self._owns:
             self._client.close()
 
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, path: str, body: Any, answer: type[T]) -> T:
         try:
-            resp = self._client.post(f"{self.base_url}{path}", json=body)
+            resp = self._client.post(
+                f"{self.base_url}{path}",
+                content=m.to_json_bytes(body),
+                headers={"Content-Type": "application/json"},
+            )
         except httpx.HTTPError as exc:
             raise problem("STATION_UNREACHABLE", None, detail=type(exc).__name__) from None
-        return self._decode(resp)
+        return self._decode(resp, answer)
 
-    def _get(self, path: str) -> dict[str, Any]:
+    def _get(self, path: str, answer: type[T]) -> T:
         try:
             resp = self._client.get(f"{self.base_url}{path}")
         except httpx.HTTPError as exc:
             raise problem("STATION_UNREACHABLE", None, detail=type(exc).__name__) from None
-        return self._decode(resp)
+        return self._decode(resp, answer)
 
     @staticmethod
-    def _decode(resp: httpx.Response) -> dict[str, Any]:
+    def _decode(resp: HttpResponse, answer: type[T]) -> T:
         try:
             data = resp.json()
         except ValueError:
             data = None
         if resp.status_code >= 400:
-            if isinstance(data, dict) and data.get("code") in CATALOGUE:
+            code = data.get("code") if isinstance(data, dict) else None
+            if isinstance(data, dict) and is_code(code):
                 params = data.get("params")
                 ctx = dict(params) if isinstance(params, dict) else {}
                 if data.get("wipe") is True:
                     ctx["wipe"] = True
                 details = data.get("details")
                 raise TaiChoError(
-                    str(data["code"]),
+                    code,
                     data.get("field"),
                     ctx,
                     details if isinstance(details, list) else [],
                 )
             raise problem("STATION_ERROR", None, detail=f"HTTP {resp.status_code}")
-        if not isinstance(data, dict):
-            raise problem("STATION_ERROR", None, detail="response is not a JSON object")
-        return data
+        try:
+            return m.decode(answer, data)
+        except TaiChoError as err:
+            detail = f"{answer.__name__}: {err.ctx.get('detail', err.code)}"
+            raise problem("STATION_ERROR", err.field, detail=detail) from None
 
-    def health(self) -> dict[str, Any]:
-        return self._get("/v1/health")
+    def health(self) -> m.Health:
+        return self._get("/v1/health", m.Health)
 
-    def enroll(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._post("/v1/sync/enroll", body)
+    def enroll(self, req: m.EnrollRequest) -> m.EnrollAnswer:
+        return self._post("/v1/sync/enroll", req, m.EnrollAnswer)
 
-    def unlock(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._post("/v1/sync/unlock", body)
+    def unlock(self, req: m.UnlockRequest) -> m.UnlockAnswer:
+        return self._post("/v1/sync/unlock", req, m.UnlockAnswer)
 
-    def push(self, device_id: str, changes: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._post("/v1/sync/push", {"device_id": device_id, "changes": changes})
+    def push(self, req: m.PushRequest) -> m.PushAnswer:
+        return self._post("/v1/sync/push", req, m.PushAnswer)
 
-    def pull(self, device_id: str, after: int, limit: int = 100) -> dict[str, Any]:
-        return self._post("/v1/sync/pull", {"device_id": device_id, "after": after, "limit": limit})
+    def pull(self, req: m.PullRequest) -> m.PullAnswer:
+        return self._post("/v1/sync/pull", req, m.PullAnswer)

@@ -2,5 +2,7 @@
 
 - :mod:`shared.documents.official` — the A4 official-document base (fonts, header,
   signature block, red seal);
-- :mod:`shared.documents.birth_result` — the Giấy khai sinh result document.
+- :mod:`shared.documents.result` — what every procedure's result renderer shares
+  (``ResultMeta``, ``RenderedResult``, ``SignatureBoxes``, the form kit, the demo
+  watermark). Each result layout lives in its bundle under ``shared/procedures/``.
 """

@@ -1,4 +1,10 @@
-"""``POST /v1/auth/token``: staff sign-in with username + PIN → bearer token (12 h)."""
+"""Staff sign-in and PIN change.
+
+``POST /v1/auth/token``: username + PIN → bearer token (12 h).
+``POST /v1/auth/pin``: username + old PIN + new PIN → the PIN is replaced and every token
+of the account is revoked. It needs no token (a staff member locked out of a session can
+still change a PIN they know) and counts against the same lockout as a sign-in.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from sync_server.api.deps import DbDep
+from sync_server.api.deps import AuthGuard, DbDep
 from sync_server.services import staff
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -18,7 +24,19 @@ class TokenRequest(BaseModel):
     pin: str = Field(max_length=32)
 
 
-@router.post("/token")
+class PinChangeRequest(BaseModel):
+    username: str = Field(max_length=64)
+    old_pin: str = Field(max_length=32)
+    new_pin: str = Field(max_length=32)
+
+
+@router.post("/token", dependencies=[AuthGuard])
 def token(body: TokenRequest, db: DbDep) -> dict[str, Any]:
     who = staff.authenticate(db, body.username, body.pin)
     return staff.issue_token(db, who)
+
+
+@router.post("/pin", dependencies=[AuthGuard])
+def change_pin(body: PinChangeRequest, db: DbDep) -> dict[str, Any]:
+    who = staff.change_pin(db, body.username, body.old_pin, body.new_pin)
+    return {"username": who.username, "changed": True, "tokens_revoked": True}

@@ -1,18 +1,35 @@
-"""Request dependencies: the station context, a per-request DB connection, the caller."""
+"""Request dependencies: the station context, a per-request DB connection, the caller,
+and the per-client brakes on anonymous endpoints."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlite_utils import Database
 
+from shared.errors import Code, TaiChoError
+from shared.policy import failure_delay
+from shared.workflow import Role, role_forbidden
+from sync_server.config import limits
+from sync_server.services.guard import Throttle
 from sync_server.services.staff import Staff, staff_for_token
 from sync_server.services.station import Station
 
 _bearer = HTTPBearer(auto_error=False)
+_sleep = time.sleep  # replaced in tests that check the growing delay
+
+
+@dataclass
+class Guards:
+    """Per-app throttles (one station app, one set of counters)."""
+
+    auth: Throttle = field(default_factory=Throttle)
+    enroll: Throttle = field(default_factory=Throttle)
 
 
 def get_station(request: Request) -> Station:
@@ -32,6 +49,61 @@ def current_staff(
     return staff_for_token(db, creds.credentials if creds else None)
 
 
+def client_key(request: Request) -> str:
+    """The client's address as the socket saw it (proxy headers are not trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
+_AUTH_FAILURES: frozenset[Code] = frozenset({"AUTH_FAILED", "PIN_LOCKED"})
+
+
+def auth_guard(request: Request) -> Iterator[None]:
+    """Per-client brake on PIN checks: refuse early when over the limit, count failures,
+    and answer each failure only after a delay that grows with the client's failures."""
+    lim = limits()
+    guards: Guards = request.app.state.guards
+    key = client_key(request)
+    guards.auth.check(key, lim.auth_client_failures, lim.auth_client_window_seconds)
+    try:
+        yield
+    except TaiChoError as err:
+        if err.code in _AUTH_FAILURES:
+            n = guards.auth.fail(key)
+            _sleep(failure_delay(n) * lim.pin_delay_scale)
+        raise
+
+
+def enroll_guard(request: Request) -> Iterator[None]:
+    """Per-client brake on guessing enrolment codes."""
+    lim = limits()
+    guards: Guards = request.app.state.guards
+    key = client_key(request)
+    guards.enroll.check(key, lim.enroll_client_failures, lim.enroll_client_window_seconds)
+    try:
+        yield
+    except TaiChoError as err:
+        if err.code == "ENROLL_CODE_INVALID":
+            guards.enroll.fail(key)
+        raise
+
+
+def require_roles(*roles: Role) -> Callable[[Staff], Staff]:
+    """A dependency that admits only these roles (least privilege per endpoint)."""
+    allowed = frozenset(roles)
+
+    def check(who: Annotated[Staff, Depends(current_staff)]) -> Staff:
+        if who.role not in allowed:
+            raise role_forbidden(who.role)
+        return who
+
+    return check
+
+
 StationDep = Annotated[Station, Depends(get_station)]
 DbDep = Annotated[Database, Depends(get_db)]
 StaffDep = Annotated[Staff, Depends(current_staff)]
+# Staff who may read citizen data: everyone in the workflow, not the administrator.
+CITIZEN_DATA_ROLES = (Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK)
+CaseworkerDep = Annotated[Staff, Depends(require_roles(*CITIZEN_DATA_ROLES))]
+AuthGuard = Depends(auth_guard)
+EnrollGuard = Depends(enroll_guard)

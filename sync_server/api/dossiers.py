@@ -1,4 +1,8 @@
-"""Dossier queues, detail, workflow actions and the result PDF (bearer-authenticated)."""
+"""Dossier queues, detail, workflow actions and the result PDF (bearer-authenticated).
+
+Every route here reads citizen data, so each admits only the workflow roles
+(``CaseworkerDep``): the administrator manages staff, tablets and settings, not dossiers.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
 from sync_server.services import actions, stamping
 from sync_server.services import dossiers as service
 
@@ -24,21 +28,23 @@ class ActionRequest(BaseModel):
 
 @router.get("")
 def list_dossiers(
-    station: StationDep, db: DbDep, who: StaffDep, status: str | None = None
+    station: StationDep, db: DbDep, who: CaseworkerDep, status: str | None = None
 ) -> dict[str, Any]:
     items = service.list_view(db, station.keys, station.catalogue, who.role, status)
     return {"items": items}
 
 
 @router.get("/{dossier_id}")
-def get_dossier(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
+def get_dossier(
+    dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep
+) -> dict[str, Any]:
     d = service.load(db, station.keys, dossier_id)
     return service.detail(d, station.catalogue, who.role)
 
 
 @router.post("/{dossier_id}/actions")
 def act(
-    dossier_id: str, body: ActionRequest, station: StationDep, db: DbDep, who: StaffDep
+    dossier_id: str, body: ActionRequest, station: StationDep, db: DbDep, who: CaseworkerDep
 ) -> dict[str, Any]:
     return actions.apply_action(
         db,
@@ -54,7 +60,7 @@ def act(
 
 
 @router.get("/{dossier_id}/result.pdf", response_class=Response)
-def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     d = service.load(db, station.keys, dossier_id)
     pdf = stamping.result_pdf(db, station.keys, d.id)
     return Response(

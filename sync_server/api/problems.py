@@ -3,11 +3,22 @@
 Domain code raises :class:`shared.errors.TaiChoError`; FastAPI's own validation errors and
 anything unexpected are mapped to catalogue codes too, so every error a client sees has
 the same JSON shape: ``{"code", "field", "message", "message_en"[, "details"][, "params"]}``.
+
+An unexpected error answers ``INTERNAL`` with a short error id and nothing else; the
+traceback goes, under that id, to a rotating log file in the data dir
+(``DIR/logs/station-errors.log``), so an office can read the id off a screen and an
+administrator can find the cause. A full disk (SQLite ``SQLITE_FULL`` or ``ENOSPC``)
+answers ``DISK_FULL`` instead: the office must act, and nothing was saved.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import secrets
+import sqlite3
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,17 +28,30 @@ from fastapi.responses import JSONResponse
 from shared.errors import TaiChoError, problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+ERROR_LOG_NAME = "station-errors.log"
+_LOG_MAX_BYTES = 1_000_000
+_LOG_BACKUPS = 5
 _log = logging.getLogger("sync_server")
 
 
 def problem_response(err: TaiChoError) -> JSONResponse:
     body: dict[str, Any] = err.to_problem()
-    if err.ctx and err.code != "INTERNAL":
+    if err.code == "INTERNAL":
+        # Only the error id leaves the station; any detail stays in the log.
+        body.pop("params", None)
+        if "error_id" in err.ctx:
+            body["params"] = {"error_id": err.ctx["error_id"]}
+    elif err.ctx:
         # The message parameters, so a client can re-render the message in its own UI.
         body["params"] = {k: v for k, v in err.ctx.items() if isinstance(v, (str, int, float))}
     if err.code == "DEVICE_REVOKED":
         body["wipe"] = True  # the tablet must erase its local data on this answer
-    return JSONResponse(body, status_code=err.status, media_type=PROBLEM_MEDIA_TYPE)
+    headers = None
+    if err.code == "RATE_LIMITED" and isinstance(err.ctx.get("wait"), int):
+        headers = {"Retry-After": str(err.ctx["wait"])}
+    return JSONResponse(
+        body, status_code=err.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
 def _validation_field(exc: RequestValidationError) -> tuple[str | None, str]:
@@ -38,11 +62,60 @@ def _validation_field(exc: RequestValidationError) -> tuple[str | None, str]:
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
     field = ".".join(loc) or None
     if first.get("type") == "json_invalid":
-        return None, "JSON không hợp lệ"
+        return None, "invalid JSON"
     return field, f"{field or 'body'}: {first.get('msg', 'invalid')}"
 
 
-async def _on_taicho(_: Request, exc: Exception) -> JSONResponse:
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL or the OS's ENOSPC, anywhere in the exception's chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.Error) and (
+            getattr(seen, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "database or disk is full" in str(seen)
+        ):
+            return True
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def write_error_log(log_dir: Path, error_id: str, request: Request, exc: BaseException) -> None:
+    """Append one error with its traceback to the rotating log file (opened per error:
+    errors are rare, and no handle stays open between them)."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            log_dir / ERROR_LOG_NAME,
+            maxBytes=_LOG_MAX_BYTES,
+            backupCount=_LOG_BACKUPS,
+            encoding="utf-8",
+        )
+    except OSError:
+        _log.exception("cannot open the error log in %s", log_dir)
+        return
+    try:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        record = _log.makeRecord(
+            _log.name,
+            logging.ERROR,
+            __file__,
+            0,
+            "error %s on %s %s",
+            (error_id, request.method, request.url.path),
+            (type(exc), exc, exc.__traceback__),
+        )
+        handler.handle(record)
+    finally:
+        handler.close()
+
+
+def _error_id() -> str:
+    return secrets.token_hex(4)
+
+
+async def _on_taicho(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TaiChoError)
     if exc.status >= 500:
         _log.error("station error %s", exc)
@@ -55,12 +128,19 @@ async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem("REQUEST_INVALID", field, detail=detail))
 
 
-async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-    _log.exception("unexpected error", exc_info=exc)
-    return problem_response(problem("INTERNAL"))
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    error_id = _error_id()
+    _log.error("error %s: %s", error_id, type(exc).__name__, exc_info=exc)
+    log_dir: Path | None = getattr(request.app.state, "log_dir", None)
+    if log_dir is not None:
+        write_error_log(log_dir, error_id, request, exc)
+    if is_disk_full(exc):
+        return problem_response(problem("DISK_FULL", None, error_id=error_id))
+    return problem_response(problem("INTERNAL", None, error_id=error_id))
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, log_dir: Path | None = None) -> None:
+    app.state.log_dir = log_dir
     app.add_exception_handler(TaiChoError, _on_taicho)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(Exception, _on_unexpected)

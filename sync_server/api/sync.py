@@ -1,41 +1,78 @@
 """Tablet sync: enroll, first unlock, push (outbox → station), pull (feed → tablet).
 
-Bodies are read as raw JSON objects and checked by the shared parsers, which are the
-protocol's definition; docs/sync-protocol.md describes them for other implementers.
+Bodies are read as raw JSON and decoded by the shared declarations (``shared.messages``),
+which are the protocol's definition; the OpenAPI schemas shown for these routes are
+generated from the same declarations, so the document and the decoder cannot drift.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Depends, Request
 
-from shared.sync import parse_pull_request
-from sync_server.api.deps import DbDep, StationDep
+from shared import messages as m
+from sync_server.api.deps import AuthGuard, DbDep, EnrollGuard, StationDep
+from sync_server.api.problems import PROBLEM_MEDIA_TYPE
 from sync_server.services import enrollment, feed, ingest
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
-JsonObject = Annotated[dict[str, Any], Body()]
+
+async def _json_body(request: Request) -> Any:
+    """The parsed body; non-JSON (or NaN/Infinity) is REQUEST_INVALID, never a 500."""
+    return m.parse_json(await request.body())
 
 
-@router.post("/enroll")
-def enroll(body: JsonObject, station: StationDep, db: DbDep) -> dict[str, Any]:
-    return enrollment.enroll(db, station.keys, body)
+JsonBody = Annotated[Any, Depends(_json_body)]
+_PROBLEM = {
+    "description": "A catalogued problem (docs/errors.md)",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": m.json_schema(m.Problem)}},
+}
 
 
-@router.post("/unlock")
-def unlock(body: JsonObject, station: StationDep, db: DbDep) -> dict[str, Any]:
-    return enrollment.unlock(db, station.keys, body)
+def _documented(request: type[Any], answer: type[Any]) -> dict[str, Any]:
+    """Route keywords that show the declared request and answer schemas in /openapi.json."""
+    return {
+        "response_model": None,
+        "openapi_extra": {
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": m.json_schema(request)}},
+            }
+        },
+        "responses": {
+            200: {
+                "description": answer.__doc__.strip().splitlines()[0] if answer.__doc__ else "",
+                "content": {"application/json": {"schema": m.json_schema(answer)}},
+            },
+            400: _PROBLEM,
+            403: _PROBLEM,
+            409: _PROBLEM,
+        },
+    }
 
 
-@router.post("/push")
-def push(body: JsonObject, station: StationDep, db: DbDep) -> dict[str, Any]:
-    return ingest.push(db, station.keys, station.catalogue, body)
+@router.post("/enroll", dependencies=[EnrollGuard], **_documented(m.EnrollRequest, m.EnrollAnswer))
+def enroll(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
+    req = m.decode(m.EnrollRequest, body)
+    return m.to_dict(enrollment.enroll(db, station.keys, req))
 
 
-@router.post("/pull")
-def pull(body: JsonObject, station: StationDep, db: DbDep) -> dict[str, Any]:
-    device_id, after, limit = parse_pull_request(body)
-    device = enrollment.active_device(db, device_id)
-    return feed.pull(db, station.keys, device, after, limit)
+@router.post("/unlock", dependencies=[AuthGuard], **_documented(m.UnlockRequest, m.UnlockAnswer))
+def unlock(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
+    req = m.decode(m.UnlockRequest, body)
+    return m.to_dict(enrollment.unlock(db, station.keys, req))
+
+
+@router.post("/push", **_documented(m.PushRequest, m.PushAnswer))
+def push(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
+    req = m.decode(m.PushRequest, body)
+    return m.to_dict(ingest.push(db, station.keys, station.catalogue, req))
+
+
+@router.post("/pull", **_documented(m.PullRequest, m.PullAnswer))
+def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
+    req = m.decode(m.PullRequest, body)
+    device = enrollment.active_device(db, req.device_id)
+    return m.to_dict(feed.pull(db, station.keys, device, req.after, req.limit))

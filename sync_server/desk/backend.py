@@ -18,7 +18,7 @@ from typing import Any
 import segno
 
 from shared.workflow import Role
-from sync_server.config import ENROLL_CODE_TTL
+from sync_server.config import limits
 from sync_server.desk.hooks import calendar_module, units_module
 from sync_server.services import actions, enrollment, stamping
 from sync_server.services import dossiers as dossier_service
@@ -184,7 +184,7 @@ class DeskBackend:
     def staff_unlock(self, who: Staff, username: str) -> None:
         with self.station.session() as db:
             me = self._me(db, who)
-            staff_service.unlock_staff(db, self.station.keys, me, username)
+            staff_service.admin_unlock(db, self.station.keys, me, username)
 
     def devices(self, who: Staff) -> list[dict[str, Any]]:
         with self.station.session() as db:
@@ -202,7 +202,7 @@ class DeskBackend:
         with self.station.session() as db:
             staff_service.require_admin(self._me(db, who))
             code = enrollment.new_enroll_code(db)
-        expires = utc_now() + ENROLL_CODE_TTL
+        expires = utc_now() + limits().enroll_code_ttl
         payload = f"taicho-enroll:{code}@{station_url}" if station_url else code
         out = io.BytesIO()
         segno.make(payload, error="m").save(out, kind="png", scale=8, border=2)

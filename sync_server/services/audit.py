@@ -1,5 +1,11 @@
 """The hash-chained audit log: every transition, receipt, enrollment and unlock.
 
+The chain alone cannot see a deleted tail or a chain rebuilt after an edit, so its head is
+*anchored*: a checkpoint ``{rows, head, at}`` signed with the station's Ed25519 key is
+written on the first entry of each day and whenever an admin asks (``admin audit-anchor``,
+to print on a control sheet or keep elsewhere). ``verify_all`` checks the chain, every
+anchor (stored or given), and replays the log against each dossier's current status.
+
 Each row's ``hash`` = SHA-256(prev_hash || canonical JSON of the entry). The entry
 includes the SHA-256 of the *encrypted* reason blob rather than of the reason text, so
 the chain can be verified without the storage key and a reason's hash says nothing about
@@ -14,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared import crypto
+from shared.errors import TaiChoError, problem
 from sync_server.services.keys import StationKeys
 from sync_server.store import audit as q
 
@@ -71,7 +78,80 @@ def append(
     }
     row["hash"] = _entry_hash(prev_hash, row)
     q.insert(db, row)
+    _daily_anchor(db, keys, seq, row["hash"], at)
     return seq
+
+
+_ANCHOR_DOMAIN = b"taicho-audit-anchor-v1\0"
+
+
+def _anchor_message(rows: int, head: str, at: str) -> bytes:
+    canonical = json.dumps({"rows": rows, "head": head, "at": at}, sort_keys=True)
+    return _ANCHOR_DOMAIN + canonical.encode("utf-8")
+
+
+def _signed(keys: StationKeys, rows: int, head: str, at: str) -> dict[str, Any]:
+    sig = crypto.sign(keys.ed_sk, _anchor_message(rows, head, at))
+    return {"rows": rows, "head": head, "at": at, "sig": crypto.b64e(sig)}
+
+
+def _daily_anchor(db: Database, keys: StationKeys, seq: int, head: str, at: str) -> None:
+    stored = q.anchors(db)
+    last_day = json.loads(stored[-1])["at"][:10] if stored else None
+    if last_day != at[:10]:
+        q.insert_anchor(db, seq, json.dumps(_signed(keys, seq, head, at)))
+
+
+def anchor(db: Database, keys: StationKeys, at: str) -> dict[str, Any]:
+    """Sign and store a checkpoint of the current head; returns it (for printing)."""
+    head = chain_head(db)
+    signed = _signed(keys, int(head["rows"]), str(head["head"]), at)
+    q.insert_anchor(db, signed["rows"], json.dumps(signed))
+    return signed
+
+
+def _anchor_problem(a: Any) -> TaiChoError:
+    rows = a.get("rows") if isinstance(a, dict) else None
+    at = a.get("at") if isinstance(a, dict) else None
+    return problem(
+        "AUDIT_ANCHOR_MISMATCH",
+        None,
+        rows=rows if isinstance(rows, int) else 0,
+        at=at if isinstance(at, str) else "?",
+    )
+
+
+def check_anchor(db: Database, ed_pub: bytes, a: Any) -> None:
+    """The anchor is genuine and the chain still has its head at ``rows``, or a problem."""
+    try:
+        rows, head, at, sig = a["rows"], a["head"], a["at"], crypto.b64d(a["sig"])
+        if not (isinstance(rows, int) and isinstance(head, str) and isinstance(at, str)):
+            raise TypeError
+        crypto.verify(ed_pub, _anchor_message(rows, head, at), sig)
+    except (KeyError, TypeError, TaiChoError):
+        raise _anchor_problem(a) from None
+    current = q.GENESIS if rows == 0 else q.hash_at(db, rows)
+    if current != head:  # a deleted tail (None) or a rebuilt chain (other hash)
+        raise _anchor_problem(a)
+
+
+def replay_statuses(db: Database) -> None:
+    """Each dossier's status must be the last status its audit entries reached."""
+    for row in q.dossier_statuses(db):
+        if row["audited"] != row["status"]:
+            raise problem("AUDIT_STATUS_MISMATCH", None, dossier=row["code"])
+
+
+def verify_all(db: Database, ed_pub: bytes, extra_anchors: list[Any]) -> dict[str, Any]:
+    """Chain, anchors (stored and given) and status replay; the first failure raises."""
+    bad = verify_audit_chain(db)
+    if bad is not None:
+        raise problem("AUDIT_CHAIN_BROKEN", None, seq=bad)
+    stored = [json.loads(v) for v in q.anchors(db)]
+    for a in [*stored, *extra_anchors]:
+        check_anchor(db, ed_pub, a)
+    replay_statuses(db)
+    return {**chain_head(db), "anchors_checked": len(stored) + len(extra_anchors)}
 
 
 def verify_audit_chain(db: Database) -> int | None:

@@ -1,4 +1,10 @@
-"""The demo commune: UBND xã Định Yên, tỉnh Đồng Tháp, with one login per role.
+"""The demo commune: Xã Lai Vung, tỉnh Đồng Tháp, with one login per role.
+
+The unit is looked up in the official 2025 list like any real station's (``unit-set``);
+its former name is the seed's old commune, Xã Định Yên of Huyện Lấp Vò, which merged
+into Lai Vung on 1 July 2025 (addresses on older ID cards still say so). With the
+station's keys the demo also sets the 2026 calendar decision (2 Jan off, Sat 10 Jan
+worked).
 
 Idempotent: staff that already exist are left alone (PINs are not reset), the unit is
 rewritten with the same values.
@@ -11,21 +17,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from sync_server.services import calendar, units
+from sync_server.services.keys import StationKeys
 from sync_server.services.staff import add_staff, get_staff
 from sync_server.services.station import set_unit
 
-DEMO_UNIT: dict[str, Any] = {
-    "code": "000.31.22.H20",
-    "name": "UBND xã Định Yên",
-    "province": "Đồng Tháp",
-    "place_name": "Định Yên",
-    "agency_lines": ["UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN"],
-    "registration_office": "UBND xã Định Yên, tỉnh Đồng Tháp",
-    # Before the July 2025 reorganisation the address named a district; today the area lies
-    # in Xã Lai Vung. Both are kept so staff can match old ID-card addresses.
-    "former_name": "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp",
-    "current_name": "Xã Lai Vung, Tỉnh Đồng Tháp",
-}
+DEMO_PROVINCE = "Đồng Tháp"
+DEMO_COMMUNE = "Xã Lai Vung"
+DEMO_AGENCY_CODE = "000.31.22.H20"
+DEMO_FORMER_NAME = "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"
+DEMO_UNIT: dict[str, Any] = units.unit_from_names(
+    DEMO_PROVINCE, DEMO_COMMUNE, agency_code=DEMO_AGENCY_CODE, former_name=DEMO_FORMER_NAME
+).to_dict()
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,11 @@ DEMO_STAFF = (
 )
 
 
-def seed(db: Database) -> list[DemoStaff]:
-    """Write the demo unit and staff; returns the staff (for printing their logins)."""
+def seed(db: Database, keys: StationKeys | None = None) -> list[DemoStaff]:
+    """Write the demo unit, staff and (given ``keys``) calendar; returns the staff."""
     set_unit(db, DEMO_UNIT)
+    if keys is not None:
+        calendar.seed_demo(db, keys)
     for s in DEMO_STAFF:
         if get_staff(db, s.username) is None:
             add_staff(

@@ -13,7 +13,14 @@ from sqlite_utils import Database
 from shared.catalogue import Catalogue
 from shared.errors import problem
 from shared.model import Dossier
-from shared.workflow import STATION_ACTIONS, STATUS_LABEL_VI, Role, Status, allowed_actions
+from shared.workflow import (
+    STATION_ACTIONS,
+    STATUS_LABEL_VI,
+    Role,
+    Status,
+    allowed_actions,
+    national_status_code,
+)
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.keys import StationKeys
 from sync_server.store import dossiers as q
@@ -59,6 +66,14 @@ def station_actions(status: Status, role: Role) -> list[str]:
     return [a for a in allowed_actions(status, role) if a in STATION_ACTIONS]
 
 
+def status_code(d: Dossier, fee_vnd: int = 0) -> int | None:
+    """The national status number: 3 vs 8 for a refusal, 6 while a fee is due."""
+    refused_at_intake = any(
+        h.action == "refuse" and h.from_status in (None, Status.DRAFT.value) for h in d.history
+    )
+    return national_status_code(d.status, refused_at_intake=refused_at_intake, fee_due=fee_vnd > 0)
+
+
 def summary(d: Dossier, catalogue: Catalogue, role: Role) -> dict[str, Any]:
     proc = catalogue.get(d.procedure) if d.procedure in catalogue else None
     return {
@@ -68,6 +83,7 @@ def summary(d: Dossier, catalogue: Catalogue, role: Role) -> dict[str, Any]:
         "procedure_name": proc.name.vi if proc else d.procedure,
         "status": d.status.value,
         "status_label": STATUS_LABEL_VI[d.status],
+        "status_code": status_code(d, proc.fee_vnd if proc else 0),
         "title": d.title(proc.title_field) if proc else "",
         "received_at": d.received_at,
         "due_at": d.due_at,

@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import json
 import secrets
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from shared import crypto, hpke
+from shared import messages as m
+from shared.codes import MAX_SLOT
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.errors import TaiChoError, problem
-from shared.sync import KIND_ESCROW, KIND_UNLOCK, STATION
-from sync_server.config import ENROLL_CODE_TTL
+from shared.sync import KIND_ESCROW, KIND_UNLOCK, STATION, UNLOCK_REQUEST_INFO
+from sync_server.config import limits
 from sync_server.services import audit
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import authenticate
-from sync_server.services.station import get_unit
+from sync_server.services.station import get_unit_record
 from sync_server.store import devices as q
 from sync_server.store.db import transaction
 
@@ -34,8 +35,6 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_GROUPS = 3
 _GROUP_LEN = 4
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
-UNLOCK_REQUEST_INFO = b"taicho/v1/unlock-request"
-MAX_SLOT = 99
 
 
 @dataclass(frozen=True)
@@ -71,12 +70,13 @@ def _code_hash(code: str) -> str:
 
 
 def new_enroll_code(db: Database) -> str:
-    """A one-time code such as ``7KQ4-M2XD-PZ9A``, valid 24 h; only its hash is stored."""
+    """A one-time code such as ``7KQ4-M2XD-PZ9A``, valid 15 min by default
+    (``TAICHO_ENROLL_CODE_TTL_MINUTES``); only its hash is stored."""
     symbols = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_GROUPS * _GROUP_LEN))
     code = "-".join(symbols[i : i + _GROUP_LEN] for i in range(0, len(symbols), _GROUP_LEN))
     now = utc_now()
     with transaction(db):
-        q.insert_code(db, _code_hash(code), iso(now), iso(now + ENROLL_CODE_TTL))
+        q.insert_code(db, _code_hash(code), iso(now), iso(now + limits().enroll_code_ttl))
     return code
 
 
@@ -90,10 +90,9 @@ def active_device(db: Database, device_id: str) -> Device:
     return Device.from_row(row)
 
 
-def _pub_key(body: dict[str, Any], name: str) -> bytes:
-    value = body.get(name)
+def _pub_key(value: str, name: str) -> bytes:
     try:
-        raw = crypto.b64d(value) if isinstance(value, str) else b""
+        raw = crypto.b64d(value)
     except TaiChoError:
         raw = b""
     if len(raw) != 32:
@@ -101,31 +100,26 @@ def _pub_key(body: dict[str, Any], name: str) -> bytes:
     return raw
 
 
-def enroll(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, Any]:
-    """Register a tablet with a one-time code; one transaction, nothing half-done."""
-    code = body.get("code")
-    device_id = body.get("device_id")
-    name = body.get("device_name")
-    if not isinstance(code, str) or not code.strip():
-        raise problem("REQUEST_INVALID", "code", detail="code")
-    try:
-        if not isinstance(device_id, str) or str(uuid.UUID(device_id)) != device_id:
-            raise ValueError
-    except ValueError:
-        raise problem("REQUEST_INVALID", "device_id", detail="device_id: a UUID") from None
-    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
-        raise problem("REQUEST_INVALID", "device_name", detail="device_name: 1–100 chars")
-    x_pub, ed_pub = _pub_key(body, "x25519_pub"), _pub_key(body, "ed25519_pub")
-    escrow = Envelope.from_json(body.get("escrow"))
+def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAnswer:
+    """Register a tablet with a one-time code; one transaction, nothing half-done.
+
+    Refused while the station serves no unit: a tablet must never start numbering
+    dossiers for a commune nobody named.
+    """
+    unit = get_unit_record(db)
+    if unit is None:
+        raise problem("UNIT_NOT_CONFIGURED", "unit")
+    device_id = req.device_id
+    x_pub, ed_pub = _pub_key(req.x25519_pub, "x25519_pub"), _pub_key(req.ed25519_pub, "ed25519_pub")
     expect = EnvelopeContext(KIND_ESCROW, device_id, STATION, 0, device_id, 1)
     now = iso(utc_now())
     with transaction(db):
-        code_hash = _code_hash(code)
+        code_hash = _code_hash(req.code)
         if q.usable_code(db, code_hash, now) is None:
             raise problem("ENROLL_CODE_INVALID", "code")
         if q.get(db, device_id) is not None:
             raise problem("ALREADY_ENROLLED", "device_id")
-        data_key = open_envelope(escrow, keys.x_sk, ed_pub, expect=expect)
+        data_key = open_envelope(req.escrow, keys.x_sk, ed_pub, expect=expect)
         if len(data_key) != 32:
             raise problem("ENVELOPE_MALFORMED", "escrow", detail="escrow payload is not a key")
         used = q.used_slots(db)
@@ -135,72 +129,49 @@ def enroll(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, A
         q.insert(
             db,
             device_id=device_id,
-            name=name.strip(),
+            name=req.device_name.strip(),
             slot=slot,
             x_pub=crypto.b64e(x_pub),
             ed_pub=crypto.b64e(ed_pub),
-            escrow=json.dumps(escrow.to_json(), separators=(",", ":")),
+            escrow=json.dumps(req.escrow.to_json(), separators=(",", ":")),
             enrolled_at=now,
         )
         q.use_code(db, code_hash, device_id, now)
+        # The station's calendar overrides reach a new tablet with its first pull.
+        from sync_server.services.calendar import push_calendar_to  # (feed imports us)
+
+        push_calendar_to(db, keys, device_id, only_if_set=True)
         audit.append(
             db, keys, action="device.enroll", actor="station", at=vn_now_iso(), device_id=device_id
         )
-        unit = get_unit(db) or {}
-    return {
-        "device_id": device_id,
-        "slot": slot,
-        "unit": public_unit(unit),
-        "station": keys.public(),
-    }
+    return m.EnrollAnswer(device_id, slot, unit, m.StationKeysInfo(**keys.public()))
 
 
-def public_unit(unit: dict[str, Any]) -> dict[str, Any]:
-    """The unit as tablets and the health check see it."""
-    return {
-        "code": unit.get("code"),
-        "name": unit.get("name"),
-        "province": unit.get("province"),
-        "place_name": unit.get("place_name"),
-        "agency_lines": list(unit.get("agency_lines", [])),
-        "former_name": unit.get("former_name"),
-        "current_name": unit.get("current_name"),
-    }
-
-
-def unlock(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, Any]:
-    """First unlock of a tablet by a staff member: PIN check, then the escrowed data key."""
-    device = active_device(db, body.get("device_id"))  # type: ignore[arg-type]
-    enc, ct = body.get("enc"), body.get("ct")
-    if not isinstance(enc, str) or not isinstance(ct, str):
-        raise problem("REQUEST_INVALID", "enc", detail="enc and ct: base64url strings")
+def _unlock_secret(keys: StationKeys, device: Device, req: m.UnlockRequest) -> m.UnlockSecret:
     plain = hpke.open_(
-        keys.x_sk, crypto.b64d(enc), UNLOCK_REQUEST_INFO, device.id.encode("utf-8"), crypto.b64d(ct)
+        keys.x_sk,
+        crypto.b64d(req.enc),
+        UNLOCK_REQUEST_INFO,
+        device.id.encode(),
+        crypto.b64d(req.ct),
     )
     try:
-        req = json.loads(plain)
-        username, pin = req["username"], req["pin"]
-        reply_pub, nonce = crypto.b64d(req["reply_pub"]), req["nonce"]
-        if not (isinstance(username, str) and isinstance(pin, str) and isinstance(nonce, str)):
-            raise TypeError
-        if len(reply_pub) != 32 or len(crypto.b64d(nonce)) != 16:
-            raise ValueError
-    except (ValueError, KeyError, TypeError, TaiChoError):
+        return m.from_json_bytes(m.UnlockSecret, plain)
+    except TaiChoError:
         raise problem("REQUEST_INVALID", "ct", detail="unlock request content") from None
-    staff = authenticate(db, username, pin)
+
+
+def unlock(db: Database, keys: StationKeys, req: m.UnlockRequest) -> m.UnlockAnswer:
+    """First unlock of a tablet by a staff member: PIN check, then the escrowed data key."""
+    device = active_device(db, req.device_id)
+    secret = _unlock_secret(keys, device, req)
+    staff = authenticate(db, secret.username, secret.pin)
     escrow = Envelope.from_json(device.escrow)
     expect = EnvelopeContext(KIND_ESCROW, device.id, STATION, 0, device.id, 1)
     data_key = open_envelope(escrow, keys.x_sk, device.ed_pub, expect=expect)
-    payload = {
-        "data_key": crypto.b64e(data_key),
-        "username": staff.username,
-        "role": staff.role.value,
-        "full_name": staff.full_name,
-    }
-    ctx = EnvelopeContext(KIND_UNLOCK, STATION, device.id, 0, nonce, 1)
-    env = seal_envelope(
-        ctx, json.dumps(payload, ensure_ascii=False).encode("utf-8"), reply_pub, keys.ed_sk
-    )
+    grant = m.UnlockGrant(crypto.b64e(data_key), staff.username, staff.role.value, staff.full_name)
+    ctx = EnvelopeContext(KIND_UNLOCK, STATION, device.id, 0, secret.nonce, 1)
+    env = seal_envelope(ctx, m.to_json_bytes(grant), crypto.b64d(secret.reply_pub), keys.ed_sk)
     with transaction(db):
         audit.append(
             db,
@@ -211,7 +182,7 @@ def unlock(db: Database, keys: StationKeys, body: dict[str, Any]) -> dict[str, A
             at=vn_now_iso(),
             device_id=device.id,
         )
-    return {"envelope": env.to_json()}
+    return m.UnlockAnswer(env)
 
 
 def list_devices(db: Database) -> list[dict[str, Any]]:

@@ -1,5 +1,9 @@
 """The per-device change feed: written in the same transaction as the change it reports,
-sealed to the device only when pulled (so a key rotation never strands stored items)."""
+sealed to the device only when pulled (so a key rotation never strands stored items).
+
+Items are the records declared in ``shared.messages`` (``FeedItem``); they are stored as
+their JSON form, encrypted at rest.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from shared import messages as m
 from shared.envelope import EnvelopeContext, seal_envelope
+from shared.errors import TaiChoError
 from shared.model import Dossier
-from shared.sync import FEED_DOSSIER_REJECTED, FEED_DOSSIER_STATE, KIND_FEED, STATION
+from shared.sync import KIND_FEED, STATION
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.enrollment import Device
 from sync_server.services.keys import StationKeys
@@ -25,7 +31,7 @@ def append(
     device_id: str,
     dossier_id: str,
     version: int,
-    payload: dict[str, Any],
+    payload: m.FeedItem,
 ) -> int:
     seq = q.next_feed_seq(db)
     q.insert_feed(
@@ -35,36 +41,37 @@ def append(
             "device_id": device_id,
             "dossier_id": dossier_id,
             "version": version,
-            "payload_enc": keys.encrypt_json(TABLE, seq, version, payload),
+            "payload_enc": keys.encrypt(TABLE, seq, version, m.to_json_bytes(payload)),
             "created_at": iso(utc_now()),
         },
     )
     return seq
 
 
-def state_payload(d: Dossier, result: dict[str, Any] | None) -> dict[str, Any]:
-    return {
-        "type": FEED_DOSSIER_STATE,
-        "dossier_id": d.id,
-        "code": d.code,
-        "status": d.status.value,
-        "version": d.version,
-        "history": [h.to_dict() for h in d.history],
-        "due_at": d.due_at,
-        "result": result,
-    }
+def state_payload(d: Dossier, result: dict[str, Any] | None) -> m.DossierState:
+    return m.DossierState(
+        type="dossier.state",
+        dossier_id=d.id,
+        code=d.code,
+        status=d.status,
+        version=d.version,
+        history=list(d.history),
+        due_at=d.due_at,
+        result=None if result is None else m.decode(m.ResultFile, result, "result"),
+    )
 
 
-def rejected_payload(dossier_id: str, code: str | None, problem: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": FEED_DOSSIER_REJECTED,
-        "dossier_id": dossier_id,
-        "code": code,
-        "problem": problem,
-    }
+def rejected_payload(dossier_id: str, code: str | None, err: TaiChoError) -> m.DossierRejected:
+    return m.DossierRejected("dossier.rejected", dossier_id, code, m.Problem.of(err))
 
 
-def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int) -> dict[str, Any]:
+def conflict_payload(
+    dossier_id: str, code: str | None, base: int, server: int, err: TaiChoError
+) -> m.DossierConflict:
+    return m.DossierConflict("dossier.conflict", dossier_id, code, base, server, m.Problem.of(err))
+
+
+def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int) -> m.PullAnswer:
     rows = q.feed_after(db, device.id, after, limit + 1)
     more = len(rows) > limit
     items = []
@@ -73,6 +80,6 @@ def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int
         ctx = EnvelopeContext(
             KIND_FEED, STATION, device.id, int(row["seq"]), row["dossier_id"], int(row["version"])
         )
-        items.append(seal_envelope(ctx, payload, device.x_pub, keys.ed_sk).to_json())
+        items.append(seal_envelope(ctx, payload, device.x_pub, keys.ed_sk))
     next_seq = int(rows[limit - 1]["seq"]) if more else (int(rows[-1]["seq"]) if rows else after)
-    return {"items": items, "next": next_seq, "more": more}
+    return m.PullAnswer(items, next_seq, more)

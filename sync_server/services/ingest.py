@@ -1,5 +1,12 @@
 """Push: verify, open, validate and apply a tablet's batch of changes in one transaction.
 
+The station, not the tablet, owns a dossier's history and who received it: the
+``received_by`` a tablet sends must be a staff member with the intake role who unlocked
+that tablet through the station, and the history it sends is never stored — the station
+writes the "receive" / "supplement" entries itself, so a forged "approve" entry from a
+tablet never appears. A supplement restarts the legal time limit from the moment the
+completed dossier is received again; due times use the station's calendar overrides.
+
 Two kinds of failure, treated differently on purpose:
 
 * the *batch* is wrong (malformed or forged envelope, replay with other bytes, a gap in
@@ -15,37 +22,29 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlite_utils import Database
 
 from shared import crypto
+from shared import messages as m
 from shared.catalogue import Catalogue
 from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
-from shared.model import Dossier
-from shared.sync import (
-    CHANGE_DOSSIER_SUBMIT,
-    KIND_CHANGE,
-    STATION,
-    Incoming,
-    Outcome,
-    PushResult,
-    classify_edit,
-    classify_incoming,
-    parse_push_request,
-)
+from shared.model import Dossier, HistoryEntry
+from shared.sync import KIND_CHANGE, STATION, Incoming, Outcome, classify_edit, classify_incoming
 from shared.validation import validate
-from shared.workdays import due_at, to_vn
-from shared.workflow import Role, Status
-from sync_server.config import CLOCK_SKEW
-from sync_server.services import audit, feed
+from shared.workdays import CalendarOverrides, due_at, to_vn
+from shared.workflow import Role, Status, transition_not_allowed
+from sync_server.config import CLOCK_SKEW, limits
+from sync_server.services import audit, feed, units
 from sync_server.services import dossiers as dossier_store
+from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
 from sync_server.services.keys import StationKeys
-from sync_server.services.station import get_unit
+from sync_server.services.staff import get_staff
+from sync_server.store import audit as audit_q
 from sync_server.store import devices as devices_q
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import sync_log as q
@@ -67,26 +66,25 @@ class _Batch:
     catalogue: Catalogue
     device: Device
     unit_code: str | None
+    overrides: CalendarOverrides
 
 
-def push(db: Database, keys: StationKeys, catalogue: Catalogue, body: Any) -> dict[str, Any]:
-    device_id, changes = parse_push_request(body)
+def push(db: Database, keys: StationKeys, catalogue: Catalogue, req: m.PushRequest) -> m.PushAnswer:
     with transaction(db):
-        device = active_device(db, device_id)
-        unit = get_unit(db) or {}
-        batch = _Batch(db, keys, catalogue, device, unit.get("code"))
+        device = active_device(db, req.device_id)
+        unit = units.require_unit(db)  # no intake before the commune is set up
+        batch = _Batch(db, keys, catalogue, device, unit.code, calendar_overrides(db))
         acked = device.push_acked
-        results: list[dict[str, Any]] = []
-        for raw in changes:
-            result = _one_change(batch, raw, acked)
+        results: list[m.PushResult] = []
+        for env in req.changes:
+            result = _one_change(batch, env, acked)
             acked = max(acked, result.seq)
-            results.append(result.to_dict())
+            results.append(result)
         devices_q.set_push_acked(db, device.id, acked)
-    return {"acked_seq": acked, "results": results}
+    return m.PushAnswer(acked, results)
 
 
-def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
-    env = Envelope.from_json(raw)
+def _one_change(b: _Batch, env: Envelope, acked: int) -> m.PushResult:
     ctx = env.ctx
     for name, want in (("kind", KIND_CHANGE), ("sender", b.device.id), ("recipient", STATION)):
         if getattr(ctx, name) != want:
@@ -95,7 +93,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
     known = q.push_entry(b.db, b.device.id, ctx.seq) if ctx.seq <= acked else None
     verdict = classify_incoming(ctx.seq, acked, known["env_hash"] if known else None, env_hash)
     if verdict is Incoming.DUPLICATE:
-        return PushResult(ctx.seq, ctx.record_id, Outcome.DUPLICATE)
+        return m.PushResult(ctx.seq, ctx.record_id, Outcome.DUPLICATE)
     if verdict is Incoming.REPLAY_MISMATCH:
         raise problem("SYNC_REPLAY_MISMATCH", "changes", seq=ctx.seq)
     if verdict is Incoming.GAP:
@@ -106,7 +104,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
     except TaiChoError as exc:
         outcome, err = Outcome.REJECTED, exc
     problem_json = err.to_problem() if err is not None else None
-    if outcome is Outcome.REJECTED and problem_json is not None:
+    if outcome is Outcome.REJECTED and err is not None:
         code = _code_of(payload)
         feed.append(
             b.db,
@@ -114,7 +112,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
             device_id=b.device.id,
             dossier_id=ctx.record_id,
             version=ctx.version,
-            payload=feed.rejected_payload(ctx.record_id, code, problem_json),
+            payload=feed.rejected_payload(ctx.record_id, code, err),
         )
     q.insert_push(
         b.db,
@@ -129,7 +127,7 @@ def _one_change(b: _Batch, raw: Any, acked: int) -> PushResult:
             "at": iso(utc_now()),
         },
     )
-    return PushResult(ctx.seq, ctx.record_id, outcome, problem_json)
+    return m.PushResult(ctx.seq, ctx.record_id, outcome, None if err is None else m.Problem.of(err))
 
 
 def _code_of(payload: bytes) -> str | None:
@@ -146,13 +144,7 @@ def _mismatch(field: str) -> TaiChoError:
 
 def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossier:
     """Everything the envelope's payload must satisfy before it can touch a dossier."""
-    try:
-        body = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise problem("REQUEST_INVALID", None, detail="payload is not UTF-8 JSON") from None
-    if not isinstance(body, dict) or body.get("type") != CHANGE_DOSSIER_SUBMIT:
-        raise problem("REQUEST_INVALID", "type", detail=f"type must be {CHANGE_DOSSIER_SUBMIT}")
-    d = Dossier.from_dict(body.get("dossier"))
+    d = m.from_json_bytes(m.DossierSubmit, payload).dossier
     if d.id != ctx.record_id:
         raise _mismatch("record_id")
     if d.version != ctx.version:
@@ -160,10 +152,15 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     if d.device_id != b.device.id:
         raise _mismatch("device_id")
     if d.status is not Status.RECEIVED:
-        raise problem("TRANSITION_NOT_ALLOWED", "status", action="receive", status=d.status.value)
+        raise transition_not_allowed("receive", d.status, "status")
     code = parse_code(d.code)
     if code.slot != b.device.slot or (b.unit_code is not None and code.unit != b.unit_code):
-        raise problem("REQUEST_INVALID", "code", detail=f"mã hồ sơ '{d.code}' không thuộc máy này")
+        raise problem(
+            "REQUEST_INVALID",
+            "code",
+            detail=f"dossier code '{d.code}' is not this device's",
+            detail_vi=f"mã hồ sơ '{d.code}' không thuộc máy này",
+        )
     return d
 
 
@@ -173,9 +170,46 @@ def _received_at(d: Dossier) -> datetime:
         local = to_vn(moment)
     except ValueError:
         raise problem("REQUEST_INVALID", "received_at", detail="received_at: ISO 8601") from None
-    if moment > utc_now() + CLOCK_SKEW:
-        raise problem("REQUEST_INVALID", "received_at", detail="received_at is in the future")
+    now = utc_now()
+    if moment > now + CLOCK_SKEW or moment < now - limits().received_at_max_age:
+        raise problem("RECEIVED_AT_IMPLAUSIBLE", "received_at")
     return local
+
+
+def _check_receiver(b: _Batch, username: str, field: str) -> str:
+    """``username`` must be intake staff who unlocked this tablet through the station."""
+    staff = get_staff(b.db, username) if username else None
+    if (
+        staff is None
+        or staff.role is not Role.INTAKE
+        or username not in audit_q.unlocked_by(b.db, b.device.id)
+    ):
+        raise problem(
+            "REQUEST_INVALID",
+            field,
+            detail=f"'{username}' không phải cán bộ tiếp nhận đã mở khoá máy này",
+        )
+    return username
+
+
+def _supplement_moment(claimed: Dossier, server: Dossier) -> datetime:
+    """When the completed dossier was received again.
+
+    The tablet's own "supplement" entry gives the moment if it is plausible (after the
+    station's request and not in the future); otherwise the station's clock does.
+    """
+    now = to_vn(utc_now())
+    asked = max((h.at for h in server.history if h.action == "request_supplement"), default=None)
+    last = claimed.history[-1] if claimed.history else None
+    if last is not None and last.action == "supplement":
+        try:
+            moment = to_vn(datetime.fromisoformat(last.at))
+        except ValueError:
+            return now
+        floor = to_vn(datetime.fromisoformat(asked)) if asked else None
+        if (floor is None or moment >= floor) and moment <= now + CLOCK_SKEW:
+            return min(moment, now)
+    return now
 
 
 def _apply(
@@ -184,16 +218,19 @@ def _apply(
     d = _parse_submission(b, ctx, payload)
     proc = b.catalogue.get(d.procedure)
     received = _received_at(d)
-    checked = validate(proc, d.values, today=received.date())
-    d.values = checked.raise_if_invalid()
+    d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
     d.procedure_version = proc.version
-    d.due_at = due_at(received, proc.time_limit_working_days).isoformat(timespec="seconds")
     d.result_sha256 = None
 
     existing = dossiers_q.get(b.db, d.id)
     by_code = dossiers_q.get_by_code(b.db, d.code)
     if by_code is not None and by_code["id"] != d.id:
-        raise problem("REQUEST_INVALID", "code", detail=f"mã hồ sơ '{d.code}' đã được dùng")
+        raise problem(
+            "REQUEST_INVALID",
+            "code",
+            detail=f"dossier code '{d.code}' is already used",
+            detail_vi=f"mã hồ sơ '{d.code}' đã được dùng",
+        )
     if existing is not None and existing["device_id"] != b.device.id:
         raise _mismatch("device_id")
     server_status = Status(existing["status"]) if existing else None
@@ -223,15 +260,39 @@ def _apply(
             device_id=b.device.id,
             dossier_id=d.id,
             version=d.version,
-            payload=feed.rejected_payload(d.id, d.code, err.to_problem()),
+            payload=feed.conflict_payload(d.id, d.code, d.base_version, server_version, err),
         )
         return Outcome.CONFLICT, err
+    limit = proc.time_limit_working_days
+    if existing is None:
+        # First receipt: the station writes the history; the tablet's is not trusted.
+        _check_receiver(b, d.received_by, "received_by")
+        at = received.isoformat(timespec="seconds")
+        d.history = [
+            HistoryEntry("receive", Status.DRAFT.value, d.status.value, d.received_by, "intake", at)
+        ]
+        d.due_at = due_at(received, limit, overrides=b.overrides).isoformat(timespec="seconds")
+    else:
+        server = dossier_store.decode(b.keys, existing)
+        last = d.history[-1] if d.history else None
+        actor = last.actor if last is not None and last.action == "supplement" else ""
+        actor = _check_receiver(b, actor or d.received_by, "history")
+        moment = _supplement_moment(d, server)
+        at = moment.isoformat(timespec="seconds")
+        # Who first received it and when stay as the station recorded them.
+        d.received_by, d.received_at = server.received_by, server.received_at
+        d.history = [
+            *server.history,
+            HistoryEntry("supplement", server.status.value, d.status.value, actor, "intake", at),
+        ]
+        # The time limit restarts from the moment the completed dossier is received again.
+        d.due_at = due_at(moment, limit, overrides=b.overrides).isoformat(timespec="seconds")
     dossier_store.save(b.db, b.keys, d)
     audit.append(
         b.db,
         b.keys,
         action="receive" if server_status is None else "supplement",
-        actor=d.received_by,
+        actor=d.history[-1].actor,
         role=Role.INTAKE.value,
         at=vn_now_iso(),
         dossier_id=d.id,

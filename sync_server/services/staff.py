@@ -1,33 +1,38 @@
-"""Office staff: creation, PIN sign-in with lockout, bearer tokens.
+"""Office staff: creation, PIN sign-in with lockout, PIN change, bearer tokens.
 
-The same :func:`authenticate` serves ``/v1/auth/token`` and the tablet's ``/v1/sync/unlock``
-so a PIN guessed on one cannot dodge the lockout counted on the other.
+The same :func:`authenticate` serves ``/v1/auth/token``, the tablet's ``/v1/sync/unlock``
+and ``/v1/auth/pin``, so a PIN guessed on one cannot dodge the lockout counted on another.
+The lockout holds under parallel requests because each attempt is counted in the database
+*before* its PIN is checked (``store.staff.claim_attempt``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from shared import crypto
-from shared.errors import TaiChoError, problem
+from shared.errors import problem
+from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_pin_format
 from shared.workflow import Role, parse_role
-from sync_server.config import PIN_LOCKOUT, PIN_MAX_FAILURES, TOKEN_TTL
+from sync_server.config import TOKEN_TTL
 from sync_server.services import audit
 from sync_server.services.clock import iso, utc_now, vn_now_iso
+from sync_server.services.guard import account_slot, scrypt_slot
 from sync_server.services.keys import StationKeys
 from sync_server.store import staff as q
 from sync_server.store.db import transaction
 
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
-_PIN_RE = re.compile(r"^\d{4,12}$")
-# Checked against when the username is unknown, so a miss costs as much as a wrong PIN.
+# Checked against when the username is unknown or locked, so such an attempt costs and
+# answers exactly like a wrong PIN (no username or lock probing by status or timing).
 _DUMMY_HASH = crypto.hash_pin("000000")
+_log = logging.getLogger("sync_server.auth")
 
 
 @dataclass(frozen=True)
@@ -60,11 +65,16 @@ def add_staff(
     title: str | None = None,
 ) -> Staff:
     if not _USERNAME_RE.match(username):
-        raise problem("REQUEST_INVALID", "username", detail="username: a-z, 0-9, . _ -, 2–32")
+        raise problem(
+            "REQUEST_INVALID",
+            "username",
+            detail="username: a-z, 0-9, . _ -, 2–32 characters",
+            detail_vi="tên đăng nhập gồm 2–32 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch nối",
+        )
     parsed_role = parse_role(role)
-    if not _PIN_RE.match(pin):
-        raise problem("PIN_FORMAT", "pin")
-    pin_hash = crypto.hash_pin(pin)
+    check_pin_format(pin)
+    with scrypt_slot():
+        pin_hash = crypto.hash_pin(pin)
     with transaction(db):
         if q.get(db, username) is not None:
             raise problem("STAFF_EXISTS", "username", username=username)
@@ -84,34 +94,70 @@ def list_staff(db: Database) -> list[dict[str, Any]]:
     return q.list_all(db)
 
 
+def _check(pin: object, pin_hash: str) -> bool:
+    with scrypt_slot():
+        return crypto.check_pin(pin if isinstance(pin, str) else "", pin_hash)
+
+
 def authenticate(db: Database, username: str, pin: str) -> Staff:
     """PIN check with lockout: 5 wrong in a row lock the account for 15 minutes.
 
-    Failure counts are committed even though the caller then gets an error: that is the
-    whole point of counting them.
+    The attempt is counted first (atomically), then the PIN is checked, so N parallel
+    guesses cannot all read the same count: at most ``PIN_MAX_FAILURES`` wrong PINs are
+    ever checked per lock period. A locked account and an unknown username run the same
+    scrypt against a dummy hash and give the same ``AUTH_FAILED``; only a right PIN on an
+    unlocked account succeeds, and it clears the count.
     """
-    now = utc_now()
-    row = q.get(db, username) if isinstance(username, str) else None
-    if row is None or not row["active"]:
-        crypto.check_pin(pin if isinstance(pin, str) else "", _DUMMY_HASH)
-        raise problem("AUTH_FAILED")
-    locked_until = row["locked_until"]
-    if locked_until and datetime.fromisoformat(locked_until) > now:
-        raise problem("PIN_LOCKED")
-    if isinstance(pin, str) and crypto.check_pin(pin, row["pin_hash"]):
-        if row["failed_count"] or locked_until:
+    name = username if isinstance(username, str) else ""
+    with account_slot(name):
+        now = utc_now()
+        verdict, row = q.claim_attempt(db, name, iso(now), PIN_MAX_FAILURES, iso(now + PIN_LOCKOUT))
+        if verdict != "claimed" or row is None:
+            _check(pin, _DUMMY_HASH)
+            _log.warning("sign-in refused for %r (%s account)", name, verdict)
+            raise problem("AUTH_FAILED")
+        if _check(pin, row["pin_hash"]):
             with transaction(db):
-                q.set_failures(db, username, 0, None)
-        return Staff.from_row(row)
-    failures = int(row["failed_count"]) + 1
-    err: TaiChoError
-    if failures >= PIN_MAX_FAILURES:
-        failures, new_lock, err = 0, iso(now + PIN_LOCKOUT), problem("PIN_LOCKED")
-    else:
-        new_lock, err = None, problem("AUTH_FAILED")
+                q.reset_failures(db, name)
+            return Staff.from_row(row)
+        _log.warning(
+            "wrong PIN checked for %r (failure %d of %d)",
+            name,
+            row["failed_count"],
+            PIN_MAX_FAILURES,
+        )
+        raise problem("AUTH_FAILED")
+
+
+def change_pin(db: Database, username: str, old_pin: str, new_pin: str) -> Staff:
+    """A staff member replaces their PIN; the old one is checked like a sign-in.
+
+    Every bearer token of the account is revoked, so a session opened with a PIN that
+    someone else may have seen ends with it.
+    """
+    check_pin_format(new_pin)
+    who = authenticate(db, username, old_pin)
+    with scrypt_slot():
+        new_hash = crypto.hash_pin(new_pin)
     with transaction(db):
-        q.set_failures(db, username, failures, new_lock)
-    raise err
+        q.set_pin_hash(db, who.username, new_hash)
+        q.delete_tokens_of(db, who.username)
+    return who
+
+
+def unlock_staff(db: Database, username: str) -> Staff:
+    """An administrator lifts a lockout (``admin staff-unlock``)."""
+    with transaction(db):
+        row = q.get(db, username)
+        if row is None:
+            raise problem(
+                "REQUEST_INVALID",
+                "username",
+                detail=f"no staff '{username}'",
+                detail_vi=f"không có cán bộ '{username}'",
+            )
+        q.reset_failures(db, username)
+    return Staff.from_row(row)
 
 
 def _token_hash(token: str) -> str:
@@ -195,20 +241,21 @@ def set_active(db: Database, keys: StationKeys, who: Staff, username: str, *, ac
         _target(db, username)
         q.set_active(db, username, active)
         if not active:
-            q.delete_tokens_for(db, username)
+            q.delete_tokens_of(db, username)
         _audit(db, keys, "staff.enable" if active else "staff.disable", who, username)
 
 
 def reset_pin(db: Database, keys: StationKeys, who: Staff, username: str, pin: str) -> None:
     """A new PIN (also clears the lockout); sessions signed in with the old one end."""
     require_admin(who)
-    if not isinstance(pin, str) or not _PIN_RE.match(pin):
-        raise problem("PIN_FORMAT", "pin")
-    pin_hash = crypto.hash_pin(pin)
+    check_pin_format(pin)
+    with scrypt_slot():
+        pin_hash = crypto.hash_pin(pin)
     with transaction(db):
         _target(db, username)
         q.set_pin_hash(db, username, pin_hash)
-        q.delete_tokens_for(db, username)
+        q.reset_failures(db, username)
+        q.delete_tokens_of(db, username)
         _audit(db, keys, "staff.reset_pin", who, username)
 
 
@@ -220,14 +267,13 @@ def set_role(db: Database, keys: StationKeys, who: Staff, username: str, role: s
     with transaction(db):
         _target(db, username)
         q.set_role(db, username, parsed.value)
-        q.delete_tokens_for(db, username)
+        q.delete_tokens_of(db, username)
         _audit(db, keys, "staff.set_role", who, f"{username}: {parsed.value}")
 
 
-def unlock_staff(db: Database, keys: StationKeys, who: Staff, username: str) -> None:
-    """Lift a PIN lockout before its 15 minutes are up (the person asked the admin)."""
+def admin_unlock(db: Database, keys: StationKeys, who: Staff, username: str) -> None:
+    """The desk's "Mở khoá": :func:`unlock_staff` for a signed-in admin, audited."""
     require_admin(who)
+    unlock_staff(db, username)
     with transaction(db):
-        _target(db, username)
-        q.set_failures(db, username, 0, None)
         _audit(db, keys, "staff.unlock", who, username)

@@ -7,16 +7,17 @@ who approved the dossier, named as the staff table knows them at stamping time.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlite_utils import Database
 
 from shared import crypto
-from shared.documents.birth_result import ResultMeta, render_birth_result
+from shared.documents.result import ResultMeta
 from shared.errors import problem
 from shared.model import Dossier
+from shared.procedures import renderer
 from shared.workdays import vn_now
+from shared.workflow import transition_not_allowed
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import get_staff
@@ -26,15 +27,12 @@ from sync_server.store import results as q
 TABLE = "results"
 DEFAULT_SIGNER_TITLE = "CHỦ TỊCH"
 
-Renderer = Callable[[Mapping[str, Any], ResultMeta], bytes]
-RENDERERS: dict[str, Renderer] = {"birth_result": render_birth_result}
-
 
 def _approver(d: Dossier) -> str:
     for h in reversed(d.history):
         if h.action == "approve":
             return h.actor
-    raise problem("TRANSITION_NOT_ALLOWED", "action", action="stamp", status=d.status.value)
+    raise transition_not_allowed("stamp", d.status)
 
 
 def issue_result(
@@ -44,7 +42,7 @@ def issue_result(
 
     Returns the feed's ``result`` object: ``{"sha256", "pdf_b64", "name"}``.
     """
-    render = RENDERERS.get(template)
+    render = renderer(template)
     if render is None:
         raise problem("INTERNAL", detail=f"no renderer for template {template}")
     unit = get_unit(db) or {}
@@ -67,7 +65,7 @@ def issue_result(
         dossier_code=d.code,
         verify_text=f"Mã hồ sơ {d.code} · SHA-256 dữ liệu {values_hash[:16]}",
     )
-    pdf = render(d.values, meta)
+    pdf = render(d.values, meta).pdf
     sha = crypto.sha256_hex(pdf)
     q.insert(
         db,

@@ -7,6 +7,7 @@ command can run first on an empty folder.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,11 +17,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared.catalogue import Catalogue, builtin
+from shared.errors import TaiChoError
+from shared.unit import Unit
 from sync_server.config import Paths
 from sync_server.services.keys import StationKeys, load_or_create
 from sync_server.store import db as store
 
 UNIT_META_KEY = "unit"
+_UNIT_FIELDS = frozenset(Unit.__dataclass_fields__)
+_log = logging.getLogger("sync_server")
 
 
 @dataclass(frozen=True)
@@ -61,3 +66,29 @@ def get_unit(db: Database) -> dict[str, Any] | None:
 def set_unit(db: Database, unit: dict[str, Any]) -> None:
     with store.transaction(db):
         store.set_meta(db, UNIT_META_KEY, json.dumps(unit, ensure_ascii=False))
+
+
+def unit_from_settings(raw: dict[str, Any]) -> Unit:
+    """The stored settings as a :class:`Unit` (strictly checked).
+
+    Settings written before ``shared.unit`` existed lack ``commune`` and carry a
+    ``current_name``; they are mapped rather than refused, so an existing station keeps
+    serving its tablets.
+    """
+    data = {k: v for k, v in raw.items() if k in _UNIT_FIELDS}
+    place = str(raw.get("place_name") or "")
+    data.setdefault("commune", f"Xã {place}" if place else raw.get("name"))
+    data.setdefault("registration_office", raw.get("name"))
+    return Unit.from_dict(data)
+
+
+def get_unit_record(db: Database) -> Unit | None:
+    """The unit served, or None while none (or an unusable one) is set up."""
+    raw = get_unit(db)
+    if raw is None:
+        return None
+    try:
+        return unit_from_settings(raw)
+    except TaiChoError as err:
+        _log.warning("stored unit settings are not usable: %s", err)
+        return None

@@ -31,3 +31,50 @@ def iterate(db: Database) -> Iterator[dict[str, Any]]:
 
 def for_dossier(db: Database, dossier_id: str) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM audit WHERE dossier_id = ? ORDER BY seq", (dossier_id,)))
+
+
+ANCHOR_KEY_PREFIX = "audit_anchor/"
+
+
+def hash_at(db: Database, seq: int) -> str | None:
+    row = one(db, "SELECT hash FROM audit WHERE seq = ?", (seq,))
+    return None if row is None else str(row["hash"])
+
+
+def insert_anchor(db: Database, rows: int, value: str) -> None:
+    """Anchors live in ``meta`` under ``audit_anchor/<rows>`` (no schema change needed)."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (f"{ANCHOR_KEY_PREFIX}{rows:012d}", value),
+    )
+
+
+def anchors(db: Database) -> list[str]:
+    return [
+        str(r["value"])
+        for r in db.query(
+            "SELECT value FROM meta WHERE key LIKE ? ORDER BY key", (f"{ANCHOR_KEY_PREFIX}%",)
+        )
+    ]
+
+
+def dossier_statuses(db: Database) -> list[dict[str, Any]]:
+    """Each dossier's current status beside the last status its audit entries reached."""
+    return list(
+        db.query(
+            "SELECT d.id, d.code, d.status, "
+            "(SELECT a.to_status FROM audit a WHERE a.dossier_id = d.id "
+            " AND a.to_status IS NOT NULL ORDER BY a.seq DESC LIMIT 1) AS audited "
+            "FROM dossiers d ORDER BY d.code"
+        )
+    )
+
+
+def unlocked_by(db: Database, device_id: str) -> set[str]:
+    """Usernames the station let unlock ``device_id`` (its ``device.unlock`` entries)."""
+    rows = db.query(
+        "SELECT DISTINCT actor FROM audit WHERE device_id = ? AND action = 'device.unlock'",
+        (device_id,),
+    )
+    return {str(r["actor"]) for r in rows}

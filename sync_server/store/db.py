@@ -3,20 +3,25 @@
 Why raw SQL under an explicit ``BEGIN IMMEDIATE``: sqlite-utils' write helpers commit on
 their own, which would break the "one batch, one transaction" rule of push and of every
 workflow action. So sqlite-utils gives us the connection wrapper, ``query`` for reads and
-table introspection; writes go through :func:`transaction` with plain SQL in the per-table
-query modules of this package (the only place SQL lives).
+table introspection; writes go through ``transaction`` (from ``storekit``, shared with the
+tablet) with plain SQL in the per-table query modules of this package (the only place SQL
+lives). Migrations run on sqlite-utils' ``Migrations`` through ``storekit.migrate``.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+
+import storekit
+from storekit import Migrations, transaction
+
+__all__ = ["connect", "get_meta", "migrate", "one", "set_meta", "transaction", "utc_now"]
 
 _BUSY_TIMEOUT_MS = 10_000
 
@@ -35,18 +40,6 @@ def connect(path: Path) -> Database:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
     return Database(conn)
-
-
-@contextmanager
-def transaction(db: Database) -> Iterator[Database]:
-    """All-or-nothing: commit on success, roll back on any exception (then re-raise)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def one(
@@ -175,6 +168,29 @@ CREATE TABLE results (
 """
 
 
+# The office's own records: local calendar overrides (days off / make-up working days)
+# and apologies for late results (Phiếu xin lỗi và hẹn lại ngày trả kết quả).
+_OFFICE = """
+CREATE TABLE calendar_overrides (
+    day TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+    note TEXT,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE apologies (
+    id INTEGER PRIMARY KEY,
+    dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+    version INTEGER NOT NULL,
+    previous_due_at TEXT,
+    new_due_at TEXT NOT NULL,
+    reason_enc BLOB NOT NULL,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX apologies_dossier ON apologies(dossier_id, id);
+"""
+
 # The citizen's satisfaction at the return counter (one per dossier; comment encrypted).
 _RETURN_RATING = """
 CREATE TABLE ratings (
@@ -189,32 +205,27 @@ CREATE TABLE ratings (
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
-    ("0002_return_rating", _RETURN_RATING),
+    ("0002_office_calendar_apologies", _OFFICE),
+    ("0003_return_rating", _RETURN_RATING),
 ]
 
 
+def _script(sql: str) -> Callable[[Database], None]:
+    # Statement by statement: sqlite3's executescript would commit the runner's transaction.
+    def run(db: Database) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    return run
+
+
 def migrate(db: Database) -> list[str]:
-    """Apply the migrations not yet recorded in ``migrations``; returns their names."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    done = {r["name"] for r in db.query("SELECT name FROM migrations")}
-    applied = []
+    """Apply the migrations not yet recorded; returns their names (storekit.migrate)."""
+    migrations = Migrations("station")
     for name, sql in MIGRATIONS:
-        if name in done:
-            continue
-        # One script, one transaction: a migration and its record land together or not at all.
-        try:
-            db.conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nINSERT INTO migrations (name, applied_at) "
-                f"VALUES ('{name}', '{utc_now()}');\nCOMMIT;"
-            )
-        except sqlite3.Error:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        applied.append(name)
-    return applied
+        migrations(name=name)(_script(sql))
+    return storekit.migrate(db, migrations)
 
 
 def get_meta(db: Database, key: str) -> str | None:

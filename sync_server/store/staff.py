@@ -76,12 +76,60 @@ def set_role(db: Database, username: str, role: str) -> None:
     db.execute("UPDATE staff SET role = ? WHERE username = ?", (role, username))
 
 
-def set_pin_hash(db: Database, username: str, pin_hash: str) -> None:
+def claim_attempt(
+    db: Database, username: str, now: str, max_failures: int, lock_until: str
+) -> tuple[str, dict[str, Any] | None]:
+    """Count one sign-in attempt *before* its PIN is checked, atomically.
+
+    Returns ``("claimed", row)`` when the attempt may check the PIN (its failure is
+    already counted; the attempt that reaches ``max_failures`` also sets the lock, so no
+    parallel request can slip in a sixth check), ``("locked", None)`` or
+    ``("unknown", None)``. An expired lock starts a fresh count. One conditional UPDATE
+    inside ``BEGIN IMMEDIATE``: parallel requests serialise on SQLite's write lock.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        cur = db.execute(
+            "UPDATE staff SET "
+            "failed_count = CASE WHEN locked_until IS NOT NULL AND locked_until <= :now "
+            "  THEN 1 ELSE failed_count + 1 END, "
+            "locked_until = CASE "
+            "  WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= :now "
+            "        THEN 1 ELSE failed_count + 1 END) >= :max THEN :lock_until "
+            "  WHEN locked_until IS NOT NULL AND locked_until <= :now THEN NULL "
+            "  ELSE locked_until END "
+            "WHERE username = :u AND active = 1 "
+            "AND (locked_until IS NULL OR locked_until <= :now) "
+            "RETURNING *",
+            {"u": username, "now": now, "max": max_failures, "lock_until": lock_until},
+        )
+        rows = cur.fetchall()  # drain: a RETURNING statement must finish before COMMIT
+        if rows:
+            cols = [c[0] for c in cur.description]
+            claimed = dict(zip(cols, rows[0], strict=True))
+            db.execute("COMMIT")
+            return "claimed", claimed
+        exists = one(db, "SELECT active FROM staff WHERE username = ?", (username,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    if exists is None or not exists["active"]:
+        return "unknown", None
+    return "locked", None
+
+
+def reset_failures(db: Database, username: str) -> None:
+    """A right PIN (or an admin's unlock) clears the count and any lock."""
     db.execute(
-        "UPDATE staff SET pin_hash = ?, failed_count = 0, locked_until = NULL WHERE username = ?",
-        (pin_hash, username),
+        "UPDATE staff SET failed_count = 0, locked_until = NULL WHERE username = ?", (username,)
     )
 
 
-def delete_tokens_for(db: Database, username: str) -> None:
+def set_pin_hash(db: Database, username: str, pin_hash: str) -> None:
+    db.execute("UPDATE staff SET pin_hash = ? WHERE username = ?", (pin_hash, username))
+
+
+def delete_tokens_of(db: Database, username: str) -> None:
+    """Sign a staff member out everywhere (after a PIN change)."""
     db.execute("DELETE FROM tokens WHERE username = ?", (username,))

@@ -52,3 +52,12 @@ def station(tmp_path: Path) -> Iterator[Station]:
     st = Station(running.url, running.data, running.proc, running.log)
     yield st
     st.stop()
+
+
+@pytest.fixture(scope="module")
+def module_station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
+    """One station for a whole module, for tests that neither stop it nor need it empty."""
+    running = start_station(tmp_path_factory.mktemp("module") / "station")
+    st = Station(running.url, running.data, running.proc, running.log)
+    yield st
+    st.stop()

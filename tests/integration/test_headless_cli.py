@@ -26,7 +26,8 @@ def headless(data: Path, *args: str, unlock: bool = True) -> tuple[int, Any]:
     return out.returncode, json.loads(out.stdout)
 
 
-def test_cli_full_loop(station: Station, tmp_path: Path) -> None:
+def test_cli_full_loop(module_station: Station, tmp_path: Path) -> None:
+    station = module_station
     data = tmp_path / "tablet"
     rc, enrolled = headless(data, "enroll", station.url, station.enroll_code(), unlock=False)
     assert rc == 0 and enrolled["slot"] >= 1
@@ -56,7 +57,8 @@ def test_cli_full_loop(station: Station, tmp_path: Path) -> None:
     assert rc != 0 and problem["code"] == "TRANSITION_NOT_ALLOWED"  # stamped: no edits
 
 
-def test_cli_bad_paths_exit_nonzero_with_a_problem(station: Station, tmp_path: Path) -> None:
+def test_cli_bad_paths_exit_nonzero_with_a_problem(module_station: Station, tmp_path: Path) -> None:
+    station = module_station
     data = tmp_path / "tablet"
     rc, problem = headless(data, "show", "x")
     assert rc != 0 and problem["code"] == "NOT_ENROLLED"

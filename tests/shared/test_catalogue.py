@@ -14,7 +14,7 @@ from shared.errors import TaiChoError
 
 
 def raw() -> dict[str, Any]:
-    return json.loads((BUILTIN_DIR / "1.001193-dang-ky-khai-sinh.json").read_text("utf-8"))
+    return json.loads((BUILTIN_DIR / "khai_sinh" / "procedure.json").read_text("utf-8"))
 
 
 def test_khai_sinh_declares_the_form_fields() -> None:
@@ -37,7 +37,11 @@ def test_khai_sinh_declares_the_form_fields() -> None:
         "copies_requested",
     ):
         assert needed in ids
-    assert len(p.field("child_ethnicity").choices) == 54
+    ethnic = [c.value for c in p.field("child_ethnicity").choices]
+    assert len(ethnic) == 55 and ethnic[-1] == "Người nước ngoài"  # 54 GSO groups + foreigner
+    for gso_name in ("Gié Triêng", "Co Lao", "Khơ-me", "HMông", "Kinh", "Rơ-măm"):
+        assert gso_name in ethnic
+    assert p.field("child_nationality").choice_label("VN") == "Việt Nam"
     assert p.time_limit_working_days == 0
     assert any(c.photo_required for c in p.components)
 
@@ -57,7 +61,7 @@ def test_unknown_procedure() -> None:
             lambda d: d["sections"][0]["fields"].append(dict(d["sections"][0]["fields"][0])),
             "duplicate",
         ),
-        (lambda d: d["sections"][0]["fields"][3]["show_if"].update(field="nope"), "nope"),
+        (lambda d: d["sections"][0]["fields"][5]["show_if"].update(field="nope"), "nope"),
         (lambda d: d.update(title_field="ghost"), "title_field"),
         (lambda d: d["sections"][1]["fields"][0].update(pattern="(["), "pattern"),
         (lambda d: d.pop("result"), "result"),

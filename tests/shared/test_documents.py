@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-from shared.documents.birth_result import ResultMeta, render_birth_result
+from shared.catalogue import builtin
 from shared.documents.official import (
     FONT_DIR,
     FONT_FAMILY,
@@ -22,7 +22,10 @@ from shared.documents.official import (
     TIEU_NGU,
     OfficialDocument,
 )
+from shared.documents.result import DEMO_WATERMARK, RenderedResult, ResultMeta
 from shared.numwords import date_to_words
+from shared.procedures import bundle
+from shared.procedures.khai_sinh.result import NOTES_TITLE
 
 TOOLS = ("pdftotext", "pdffonts", "pdfinfo", "qpdf")
 needs_tools = pytest.mark.skipif(
@@ -57,29 +60,38 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def render_full(values: dict[str, Any], meta: ResultMeta, demo: bool = False) -> RenderedResult:
+    return bundle("1.001193").render(values, meta, demo=demo)
+
+
+def render_birth_result(values: dict[str, Any], meta: ResultMeta, demo: bool = False) -> bytes:
+    return render_full(values, meta, demo).pdf
+
+
 def sample_values(**changes: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "child_full_name": "Lê Nguyễn Ánh Tuyết",
         "child_birth_date": "2026-11-05",
         "child_sex": "nu",
         "child_ethnicity": "Kinh",
-        "child_nationality": "Việt Nam",
+        "child_nationality": "VN",
         "child_birth_place": "Bệnh viện Đa khoa khu vực Sa Đéc, tỉnh Đồng Tháp",
         "child_hometown": "Xã Định Yên, tỉnh Đồng Tháp",
         "child_personal_id": "087326001234",
         "mother_full_name": "Trần Thị Ngọc Hằng",
-        "mother_birth_year": 1996,
+        "mother_birth_date": "1996",
         "mother_ethnicity": "Kinh",
-        "mother_nationality": "Việt Nam",
+        "mother_nationality": "VN",
         "mother_residence": "Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
         "father_known": True,
         "father_full_name": "Lê Hoàng Phúc",
-        "father_birth_year": 1993,
+        "father_birth_date": "1993-02-14",
         "father_ethnicity": "Kinh",
-        "father_nationality": "Việt Nam",
+        "father_nationality": "VN",
         "father_residence": "Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
         "requester_full_name": "Lê Hoàng Phúc",
         "requester_relationship": "cha",
+        "requester_id_type": "cccd",
         "requester_id_number": "087093004567",
         "copies_requested": 2,
     }
@@ -159,42 +171,58 @@ def test_birth_result_complete(tmp_path: Path) -> None:
     for expected in (
         QUOC_HIEU,
         TIEU_NGU,
-        "UỶ BAN NHÂN DÂN",
-        "XÃ ĐỊNH YÊN",
-        "Số: 123",
-        "Quyển số: 01/2026",
-        "Định Yên, ngày 25 tháng 11 năm 2026",
         "GIẤY KHAI SINH",
-        "(Bản chính)",
+        "Số: 123",
         "Họ, chữ đệm, tên: LÊ NGUYỄN ÁNH TUYẾT",
         "Ngày, tháng, năm sinh: 05/11/2026",
-        "Ngày năm, tháng mười một, năm hai nghìn không trăm hai mươi sáu",
+        "Ngày, tháng, năm sinh bằng chữ: Ngày năm, tháng mười một, năm hai nghìn không trăm",
         "Giới tính: Nữ",
+        "Dân tộc: Kinh",
+        "Quốc tịch: Việt Nam",
         "Nơi sinh: Bệnh viện Đa khoa khu vực Sa Đéc, tỉnh Đồng Tháp",
         "Quê quán: Xã Định Yên, tỉnh Đồng Tháp",
         "Số định danh cá nhân: 087326001234",
-        "Họ, chữ đệm, tên người mẹ: Trần Thị Ngọc Hằng",
-        "Năm sinh: 1996",
+        "Họ, chữ đệm, tên người mẹ: TRẦN THỊ NGỌC HẰNG",
+        "Ngày, tháng, năm sinh: 1996",
         "Nơi cư trú: Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
-        "Họ, chữ đệm, tên người cha: Lê Hoàng Phúc",
-        "Năm sinh: 1993",
-        "Họ, chữ đệm, tên người đi đăng ký khai sinh: Lê Hoàng Phúc",
-        "Quan hệ với người được khai sinh: Cha",
-        "087093004567",
+        "Họ, chữ đệm, tên người cha: LÊ HOÀNG PHÚC",
+        "Ngày, tháng, năm sinh: 14/02/1993",
+        "Họ, chữ đệm, tên người đi khai sinh: Lê Hoàng Phúc",
+        "Giấy tờ tùy thân: Số định danh cá nhân 087093004567",
         "Nơi đăng ký khai sinh: UBND xã Định Yên, tỉnh Đồng Tháp",
         "Ngày, tháng, năm đăng ký: 25/11/2026",
         "NGƯỜI KÝ GIẤY KHAI SINH",
+        "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)",
         "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH",
         "Nguyễn Văn Thành",
         "Mã hồ sơ: 000.00.06.H56-261125-0361",
+        NOTES_TITLE,
     ):
-        assert nfc(expected) in text, expected
-    # The verification text sits in a narrow column beside its QR code: it may wrap.
-    assert re.sub(r"\s", "", nfc(META.verify_text or "")) in re.sub(r"\s", "", text)
-    # The seal's lettering is drawn as outlines: it must not leak into the text.
-    assert "TỈNH ĐỒNG THÁP" not in text
-    assert text.count("XÃ ĐỊNH YÊN") == 1
+        assert nfc(expected) in squash(text), expected
+    # The official form: no letterhead, no hash or verification line, no drawn seal, no
+    # watermark unless asked for.
+    for absent in ("UỶ BAN NHÂN DÂN", "SHA-256", "Tra cứu", "TỈNH ĐỒNG THÁP", "MẪU"):
+        assert absent not in text, absent
+    # Fields in the template's order.
+    order = [
+        "Họ, chữ đệm, tên:",
+        "Ngày, tháng, năm sinh:",
+        "Ngày, tháng, năm sinh bằng chữ:",
+        "Giới tính:",
+        "Nơi sinh:",
+        "Quê quán:",
+        "Số định danh cá nhân:",
+        "người mẹ:",
+        "người cha:",
+        "người đi khai sinh:",
+        "Giấy tờ tùy thân:",
+        "Nơi đăng ký khai sinh:",
+        "Ngày, tháng, năm đăng ký:",
+        "NGƯỜI KÝ GIẤY KHAI SINH",
+    ]
+    positions = [squash(text).index(nfc(label)) for label in order]
+    assert positions == sorted(positions)
 
     fonts = run("pdffonts", str(path)).splitlines()[2:]
     assert fonts, "no fonts listed"
@@ -205,7 +233,7 @@ def test_birth_result_complete(tmp_path: Path) -> None:
     assert "No syntax or stream encoding errors found" in run("qpdf", "--check", str(path))
 
     info = run("pdfinfo", str(path))
-    assert re.search(r"Pages:\s+1\n", info)
+    assert re.search(r"Pages:\s+2\n", info)  # the certificate and the notes page
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size is not None
     assert abs(float(size[1]) - 595.28) < 0.5 and abs(float(size[2]) - 841.89) < 0.5
@@ -219,21 +247,21 @@ def test_birth_result_without_father(tmp_path: Path) -> None:
     values["requester_relationship"] = "me"
     values["requester_id_number"] = "087196001111"
     text = pdftext(write(tmp_path, render_birth_result(values, META)))
-    assert "Họ, chữ đệm, tên người mẹ: Trần Thị Ngọc Hằng" in text
-    assert "Quan hệ với người được khai sinh: Mẹ" in text
+    assert "Họ, chữ đệm, tên người mẹ: TRẦN THỊ NGỌC HẰNG" in text
+    assert "Họ, chữ đệm, tên người đi khai sinh: Trần Thị Ngọc Hằng" in text
     father = re.search(r"Họ, chữ đệm, tên người cha:(.*)\n", text)
     assert father is not None and father[1].strip() == ""
-    assert "Lê Hoàng Phúc" not in text
+    assert "LÊ HOÀNG PHÚC" not in text
     assert "1993" not in text
     # The father's lines are printed with empty values, like the paper form.
-    assert text.count("Năm sinh:") == 2 and text.count("Nơi cư trú:") == 2
+    assert text.count("Ngày, tháng, năm sinh:") == 3 and text.count("Nơi cư trú:") == 2
 
 
 @needs_tools
 def test_father_values_ignored_when_father_unknown(tmp_path: Path) -> None:
     values = sample_values(father_known=False)  # stale values left in the dossier
     text = pdftext(write(tmp_path, render_birth_result(values, META)))
-    assert "người cha: Lê Hoàng Phúc" not in text
+    assert "người cha: LÊ HOÀNG PHÚC" not in text
 
 
 @needs_tools
@@ -246,12 +274,12 @@ def test_long_birth_place_wraps_inside_margins(tmp_path: Path) -> None:
     )
     path = write(tmp_path, render_birth_result(sample_values(child_birth_place=place), META))
     info = run("pdfinfo", str(path))
-    assert re.search(r"Pages:\s+1\n", info)
-    text = pdftext(path)
+    assert re.search(r"Pages:\s+2\n", info)  # the certificate still fits its page
+    text = pdftext(path).split("\f")[0]
     assert squash(f"Nơi sinh: {place}") in squash(text)
     assert "Quê quán: Xã Định Yên, tỉnh Đồng Tháp" in text
     # Every word lies between the left (30 mm) and right (15 mm) margins.
-    bbox = run("pdftotext", "-bbox", str(path), "-")
+    bbox = run("pdftotext", "-bbox", "-l", "1", str(path), "-")
     words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', bbox)
     assert len(words) > 100
     for x_min, x_max in words:
@@ -271,7 +299,7 @@ def test_birth_date_words_given_or_computed(tmp_path: Path) -> None:
         )
     )
     assert date_to_words(datetime.date(2026, 11, 5)) == nfc(given)
-    assert nfc(given) in a and nfc(given) in b
+    assert nfc(given) in squash(a) and nfc(given) in squash(b)
 
 
 def test_output_is_deterministic() -> None:
@@ -315,3 +343,47 @@ def test_values_too_long_for_one_page_are_rejected() -> None:
     place = "ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp; " * 120
     with pytest.raises(ValueError, match="one-page"):
         render_birth_result(sample_values(child_birth_place=place), META)
+
+
+@needs_tools
+def test_demo_watermark_on_every_page(tmp_path: Path) -> None:
+    path = write(tmp_path, render_birth_result(sample_values(), META, demo=True))
+    for page in ("1", "2"):
+        raw = run("pdftotext", "-raw", "-f", page, "-l", page, str(path), "-")
+        # drawn rotated: pdftotext gives it back in pieces
+        assert DEMO_WATERMARK.replace(" ", "") in "".join(raw.split()), page
+
+
+@needs_tools
+def test_signature_room_is_left_blank(tmp_path: Path) -> None:
+    out = render_full(sample_values(), META)
+    path = write(tmp_path, out.pdf)
+    box = out.boxes.leader
+    assert box.page == 0 and box.w >= 50 and box.h >= 25
+    # The room lies in the right column, under the title and above the signer's name.
+    assert box.x >= 30 + 65 - 0.5 and box.x + box.w <= 210 - 15 + 0.5
+    bbox = run("pdftotext", "-bbox", "-l", "1", str(path), "-")
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+        bbox,
+    )
+    inside = [
+        w
+        for *xy, w in words
+        if float(xy[0]) < (box.x + box.w) * MM
+        and float(xy[2]) > box.x * MM
+        and float(xy[1]) < (box.y + box.h) * MM
+        and float(xy[3]) > box.y * MM
+    ]
+    assert inside == []
+    name_y = [float(y0) for _x0, y0, _x1, _y1, w in words if w == "Thành"]
+    assert name_y and name_y[0] > (box.y + box.h) * MM
+    seal = out.boxes.seal
+    assert seal.x < box.x + box.w / 3 <= seal.x + seal.w  # over the left third
+    x1, _y1, x2, y2 = box.pdf_rect()
+    assert abs((x2 - x1) - box.w * MM) < 0.1 and abs(y2 - (297 - box.y) * MM) < 0.1
+
+
+def test_choice_labels_come_from_the_bundle() -> None:
+    p = builtin().get("1.001193")
+    assert p.field("requester_relationship").choice_label("nguoi_than") == ("Người thân thích khác")

@@ -39,3 +39,19 @@ def test_error_catalogue_is_bilingual_and_nfc() -> None:
         assert entry.vi and entry.en and entry.vi != entry.en
         assert unicodedata.normalize("NFC", entry.vi) == entry.vi
         assert 400 <= entry.status < 600
+
+
+def _imports_without(banned: tuple[str, ...], modules: str) -> subprocess.CompletedProcess[str]:
+    code = f"import sys\nfor n in {banned!r}:\n    sys.modules[n] = None\nimport {modules}\n"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_tablet_and_storekit_import_without_the_station() -> None:
+    """The tablet never imports the station (nor FastAPI); storekit imports neither side."""
+    station = ("sync_server", "fastapi", "starlette", "uvicorn")
+    out = _imports_without(station, "mobile.services.tablet, mobile.headless")
+    assert out.returncode == 0, out.stderr
+    out = _imports_without((*station, "mobile", "flet", "httpx"), "storekit")
+    assert out.returncode == 0, out.stderr

@@ -6,19 +6,33 @@ from datetime import date, datetime
 
 import pytest
 
-from shared.workdays import VN_TZ, due_at, effective_receipt_day, is_working_day, timeliness
+from shared.workdays import (
+    VN_TZ,
+    CalendarOverrides,
+    due_at,
+    effective_receipt_day,
+    is_working_day,
+    next_working_day,
+    timeliness,
+)
 
 
-def at(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=VN_TZ)
+def at(y: int, m: int, d: int, hh: int = 9, mm: int = 0, ss: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, ss, tzinfo=VN_TZ)
 
 
 def test_before_three_pm_is_due_same_day_at_five() -> None:
     assert due_at(at(2026, 11, 25, 14, 59)) == at(2026, 11, 25, 17)
 
 
-def test_at_or_after_three_pm_is_due_next_working_day() -> None:
-    assert due_at(at(2026, 11, 25, 15, 0)) == at(2026, 11, 26, 17)
+def test_at_three_pm_sharp_is_still_same_day() -> None:
+    # "sau 15 giờ": only what arrives after 15:00 moves to the next working day.
+    assert due_at(at(2026, 11, 25, 15, 0, 0)) == at(2026, 11, 25, 17)
+    assert effective_receipt_day(at(2026, 11, 25, 15, 0, 0)) == date(2026, 11, 25)
+
+
+def test_after_three_pm_is_due_next_working_day() -> None:
+    assert due_at(at(2026, 11, 25, 15, 0, 1)) == at(2026, 11, 26, 17)
     # Friday afternoon → Monday.
     assert due_at(at(2026, 11, 27, 16)) == at(2026, 11, 30, 17)
 
@@ -65,3 +79,36 @@ def test_timeliness() -> None:
     assert timeliness(due, at(2026, 11, 25, 16)) == "early"
     assert timeliness(due, at(2026, 11, 26, 16, 59)) == "on_time"
     assert timeliness(due, at(2026, 11, 26, 17, 1)) == "late"
+
+
+# --- local overrides (the station's calendar, synced to tablets) ---------------------
+
+JAN_2026 = CalendarOverrides.of(off=[date(2026, 1, 2)], work=[date(2026, 1, 10)])
+
+
+def test_overrides_make_a_day_off_and_a_worked_saturday() -> None:
+    # The holidays package alone sees Fri 2 Jan 2026 as worked and Sat 10 Jan as off.
+    assert is_working_day(date(2026, 1, 2)) and not is_working_day(date(2026, 1, 10))
+    assert not is_working_day(date(2026, 1, 2), JAN_2026)
+    assert is_working_day(date(2026, 1, 10), JAN_2026)
+    assert next_working_day(date(2026, 1, 9), JAN_2026) == date(2026, 1, 10)
+
+
+def test_due_at_uses_overrides_and_keeps_the_old_signature() -> None:
+    # Received Wed 31 Dec 2025 afternoon: without overrides due Fri 2 Jan;
+    # with 2 Jan off the next working day is Mon 5 Jan.
+    received = at(2025, 12, 31, 16)
+    assert due_at(received) == at(2026, 1, 2, 17)
+    assert due_at(received, overrides=JAN_2026) == at(2026, 1, 5, 17)
+    # 3 working days from Thu 8 Jan: 9, Sat 10 (worked), 12.
+    assert due_at(at(2026, 1, 8, 9), 3, overrides=JAN_2026) == at(2026, 1, 12, 17)
+    # Received on the worked Saturday morning: same day.
+    assert due_at(at(2026, 1, 10, 10), overrides=JAN_2026) == at(2026, 1, 10, 17)
+
+
+def test_overrides_round_trip_and_strict_decoding() -> None:
+    assert CalendarOverrides.from_dict(JAN_2026.to_dict()) == JAN_2026
+    assert JAN_2026.to_dict() == {"off": ["2026-01-02"], "work": ["2026-01-10"]}
+    for bad in ({"off": "2026-01-02"}, {"off": ["2026-13-01"]}, {"x": []}, []):
+        with pytest.raises(ValueError):
+            CalendarOverrides.from_dict(bad)

@@ -1,7 +1,8 @@
 """Helpers for station tests: sample dossier values and a tiny in-test tablet.
 
-The tablet is built from ``shared.crypto`` / ``shared.envelope`` only, so these
-tests exercise the wire protocol exactly as a third-party client would.
+The tablet is built from ``shared.crypto`` / ``shared.envelope`` and the message
+declarations of ``shared.messages`` only, so these tests exercise the wire protocol
+exactly as a third-party client would.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from shared import crypto, hpke
+from shared import messages as m
 from shared.codes import make_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.model import Dossier, HistoryEntry
+from shared.sync import UNLOCK_REQUEST_INFO
 from shared.workdays import vn_now
 from shared.workflow import Status
 from sync_server.services import demo
@@ -25,7 +28,7 @@ UNIT = demo.DEMO_UNIT["code"]
 CHILD = "Nguyễn Thị Mai Anh"
 MOTHER = "Trần Thị Thu Hà"
 FATHER = "Lê Văn Bình"
-REQUESTER_CCCD = "087090001234"
+REQUESTER_CCCD = "087092001234"
 MOTHER_CCCD = "087195004321"
 ADDRESS = "Ấp Hòa Khánh, xã Định Yên, tỉnh Đồng Tháp"
 SECRETS = (CHILD, MOTHER, FATHER, REQUESTER_CCCD, MOTHER_CCCD, ADDRESS, "Hòa Khánh")
@@ -36,6 +39,8 @@ def sample_values() -> dict[str, Any]:
     born = (vn_now().date() - timedelta(days=10)).isoformat()
     return {
         "requester_full_name": FATHER,
+        "requester_birth_date": "1992-04-12",
+        "requester_id_type": "cccd",
         "requester_id_number": REQUESTER_CCCD,
         "requester_relationship": "cha",
         "requester_residence": ADDRESS,
@@ -44,22 +49,29 @@ def sample_values() -> dict[str, Any]:
         "child_birth_date": born,
         "child_sex": "nu",
         "child_ethnicity": "Kinh",
-        "child_nationality": "Việt Nam",
+        "child_nationality": "VN",
         "child_birth_place": "Trạm Y tế xã Định Yên, tỉnh Đồng Tháp",
         "child_hometown": "Đồng Tháp",
         "mother_full_name": MOTHER,
-        "mother_birth_year": 1995,
+        "mother_birth_date": "1995",
         "mother_ethnicity": "Kinh",
-        "mother_nationality": "Việt Nam",
+        "mother_nationality": "VN",
         "mother_id_number": MOTHER_CCCD,
         "mother_residence": ADDRESS,
         "father_known": True,
         "father_full_name": FATHER,
-        "father_birth_year": 1992,
+        "father_birth_date": "1992-04-12",
         "father_ethnicity": "Kinh",
-        "father_nationality": "Việt Nam",
+        "father_nationality": "VN",
         "father_residence": ADDRESS,
+        "father_id_type": "cccd",
+        "father_id_number": REQUESTER_CCCD,
+        "parents_married": True,
+        "marriage_cert_number": "12",
+        "marriage_cert_date": "2018-05-20",
+        "marriage_cert_place": "UBND xã Định Yên, tỉnh Đồng Tháp",
         "copies_requested": 2,
+        "requester_pledge": True,
     }
 
 
@@ -82,20 +94,27 @@ class Tablet:
     def enroll_body(self, code: str) -> dict[str, Any]:
         ctx = EnvelopeContext("escrow", self.device_id, "station", 0, self.device_id, 1)
         escrow = seal_envelope(ctx, self.data_key, self.station_x, self.ed_sk)
-        return {
-            "code": code,
-            "device_id": self.device_id,
-            "device_name": "Máy tính bảng 1",
-            "x25519_pub": crypto.b64e(self.x_pk),
-            "ed25519_pub": crypto.b64e(self.ed_pk),
-            "escrow": escrow.to_json(),
-        }
+        request = m.EnrollRequest(
+            code=code,
+            device_id=self.device_id,
+            device_name="Máy tính bảng 1",
+            x25519_pub=crypto.b64e(self.x_pk),
+            ed25519_pub=crypto.b64e(self.ed_pk),
+            escrow=escrow,
+        )
+        return m.to_dict(request)
 
     def enroll(self, code: str) -> dict[str, Any]:
         r = self.client.post("/v1/sync/enroll", json=self.enroll_body(code))
         assert r.status_code == 200, r.text
-        self.slot = r.json()["slot"]
+        answer = m.decode(m.EnrollAnswer, r.json())
+        self.slot = answer.slot
         return dict(r.json())
+
+    def unlock(self, username: str = "tiepnhan", pin: str = "123456") -> None:
+        """First unlock through the station: what lets ``username`` receive on this tablet."""
+        r = self.client.post("/v1/sync/unlock", json=self.unlock_body(username, pin)[0])
+        assert r.status_code == 200, r.text
 
     def dossier(self, values: dict[str, Any] | None = None, **over: Any) -> dict[str, Any]:
         self.n += 1
@@ -127,8 +146,11 @@ class Tablet:
         ctx = EnvelopeContext(
             "change", self.device_id, "station", seq, dossier["id"], dossier["version"]
         )
-        body = {"type": "dossier.submit", "dossier": dossier} if payload is None else payload
-        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        if payload is None:
+            submit = m.DossierSubmit("dossier.submit", m.decode(m.Dossier, dossier))
+            raw = m.to_json_bytes(submit)
+        else:
+            raw = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         return seal_envelope(ctx, raw, self.station_x, self.ed_sk).to_json()
 
     def push(self, changes: list[dict[str, Any]]) -> Any:
@@ -141,25 +163,25 @@ class Tablet:
             "/v1/sync/pull", json={"device_id": self.device_id, "after": after, "limit": limit}
         )
         assert r.status_code == 200, r.text
+        m.decode(m.PullAnswer, r.json())
         return dict(r.json())
 
     def open_feed(self, item: dict[str, Any]) -> dict[str, Any]:
         env = Envelope.from_json(item)
         assert env.ctx.kind == "feed" and env.ctx.recipient == self.device_id
-        return dict(json.loads(open_envelope(env, self.x_sk, self.station_ed)))
+        raw = json.loads(open_envelope(env, self.x_sk, self.station_ed))
+        m.decode_feed_item(raw)  # every feed item the station sends decodes as declared
+        return dict(raw)
 
     def unlock_body(self, username: str, pin: str) -> tuple[dict[str, Any], bytes, str]:
         reply_sk, reply_pk = crypto.new_x25519()
         nonce = crypto.b64e(crypto.random_key()[:16])
-        req = {"username": username, "pin": pin, "reply_pub": crypto.b64e(reply_pk), "nonce": nonce}
+        secret = m.UnlockSecret(username, pin, crypto.b64e(reply_pk), nonce)
         enc, ct = hpke.seal(
-            self.station_x,
-            b"taicho/v1/unlock-request",
-            self.device_id.encode(),
-            json.dumps(req).encode(),
+            self.station_x, UNLOCK_REQUEST_INFO, self.device_id.encode(), m.to_json_bytes(secret)
         )
-        body = {"device_id": self.device_id, "enc": crypto.b64e(enc), "ct": crypto.b64e(ct)}
-        return body, reply_sk, nonce
+        body = m.UnlockRequest(self.device_id, crypto.b64e(enc), crypto.b64e(ct))
+        return m.to_dict(body), reply_sk, nonce
 
 
 def login(client: TestClient, username: str, pin: str) -> dict[str, str]:

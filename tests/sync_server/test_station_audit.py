@@ -34,7 +34,7 @@ def test_intact_chain_verifies(
     with station.session() as db:
         assert verify_audit_chain(db) is None
         actions = [r["action"] for r in db.query("SELECT action FROM audit ORDER BY seq")]
-    assert actions == ["device.enroll", "receive", "accept", "approve"]
+    assert actions == ["device.enroll", "device.unlock", "receive", "accept", "approve"]
 
 
 def test_edited_row_is_detected(
@@ -74,10 +74,108 @@ def test_admin_audit_verify_reports_head_then_the_broken_row(
     ok = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     assert ok.returncode == 0, ok.stderr
     head = json.loads(ok.stdout)
-    assert head["audit"] == "intact" and head["rows"] == 4 and len(head["head"]) == 64
+    assert head["audit"] == "intact" and head["rows"] == 5 and len(head["head"]) == 64
     with station.session() as db:
         db.execute("UPDATE audit SET role = 'admin' WHERE seq = 3")
     bad = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     assert bad.returncode == 1
     problem = json.loads(bad.stderr)
     assert problem["code"] == "AUDIT_CHAIN_BROKEN" and problem["params"]["seq"] == 3
+
+
+def _admin(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "sync_server", "admin", "--data", str(data_dir), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+
+
+def _rebuild_chain_from(db: Any, seq: int) -> None:
+    """What an insider with write access would do: re-hash every row from ``seq`` on."""
+    from sync_server.services.audit import _entry_hash
+
+    prev = db.execute("SELECT hash FROM audit WHERE seq = ?", [seq - 1]).fetchone()[0]
+    for row in list(db.query("SELECT * FROM audit WHERE seq >= ? ORDER BY seq", [seq])):
+        new = _entry_hash(prev, row)
+        db.execute(
+            "UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", [prev, new, row["seq"]]
+        )
+        prev = new
+
+
+def _anchored_loop(
+    client: TestClient, tablet: Tablet, as_user: Any, data_dir: Path, tmp_path: Path
+) -> Path:
+    _loop(client, tablet, as_user)
+    r = _admin(data_dir, "audit-anchor")
+    assert r.returncode == 0, r.stderr
+    anchor = json.loads(r.stdout)
+    assert anchor["rows"] == 4 and anchor["sig"]
+    kept = tmp_path / "anchor.json"  # e.g. typed from the printed control sheet
+    kept.write_text(r.stdout, encoding="utf-8")
+    ok = _admin(data_dir, "audit-verify", "--anchor", str(kept))
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["anchors_checked"] >= 2  # the daily one + the kept one
+    return kept
+
+
+def test_deleted_tail_contradicts_the_anchor(
+    client: TestClient,
+    tablet: Tablet,
+    as_user: Any,
+    station: Station,
+    data_dir: Path,
+    tmp_path: Path,
+) -> None:
+    kept = _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
+    with station.session() as db:
+        db.execute("DELETE FROM audit WHERE seq = 4")
+        db.execute("DELETE FROM meta WHERE key LIKE 'audit_anchor/%'")  # covering tracks
+        db.execute("UPDATE dossiers SET status = 'appraised'")  # as before the approval
+    # Tail, stored anchors and status all made consistent: the data dir alone is fooled …
+    assert _admin(data_dir, "audit-verify").returncode == 0
+    # … but not an anchor kept outside it.
+    bad = _admin(data_dir, "audit-verify", "--anchor", str(kept))
+    assert bad.returncode == 1
+    assert json.loads(bad.stderr)["code"] == "AUDIT_ANCHOR_MISMATCH"
+
+
+def test_rebuilt_chain_contradicts_the_stored_anchor(
+    client: TestClient,
+    tablet: Tablet,
+    as_user: Any,
+    station: Station,
+    data_dir: Path,
+    tmp_path: Path,
+) -> None:
+    _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
+    with station.session() as db:
+        db.execute("UPDATE audit SET actor = 'thamdinh' WHERE seq = 4")
+        _rebuild_chain_from(db, 4)
+        assert verify_audit_chain(db) is None  # the chain alone is fooled
+    bad = _admin(data_dir, "audit-verify")
+    assert bad.returncode == 1
+    problem = json.loads(bad.stderr)
+    assert problem["code"] == "AUDIT_ANCHOR_MISMATCH" and problem["params"]["rows"] == 4
+
+
+def test_forged_anchor_is_refused(
+    client: TestClient, tablet: Tablet, as_user: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    kept = _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
+    forged = json.loads(kept.read_text(encoding="utf-8")) | {"rows": 3}
+    kept.write_text(json.dumps(forged), encoding="utf-8")
+    bad = _admin(data_dir, "audit-verify", "--anchor", str(kept))
+    assert bad.returncode == 1 and json.loads(bad.stderr)["code"] == "AUDIT_ANCHOR_MISMATCH"
+
+
+def test_edited_dossier_status_is_caught_by_the_replay(
+    client: TestClient, tablet: Tablet, as_user: Any, station: Station, data_dir: Path
+) -> None:
+    _loop(client, tablet, as_user)
+    assert _admin(data_dir, "audit-verify").returncode == 0
+    with station.session() as db:
+        db.execute("UPDATE dossiers SET status = 'stamped'")
+    bad = _admin(data_dir, "audit-verify")
+    assert bad.returncode == 1
+    problem = json.loads(bad.stderr)
+    assert problem["code"] == "AUDIT_STATUS_MISMATCH"
+    assert "không khớp nhật ký" in problem["message"]

@@ -32,7 +32,7 @@ def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
         "--role",
         "clerk",
         "--pin",
-        "4567",
+        "456701",
         "--full-name",
         "Phạm Thị Hoa",
         "--title",
@@ -56,7 +56,7 @@ def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
         "--role",
         "clerk",
         "--pin",
-        "4567",
+        "456701",
     )
     assert r.returncode != 0
     assert json.loads(r.stderr.strip().splitlines()[-1])["code"] == "STAFF_EXISTS"
@@ -79,7 +79,7 @@ def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
     assert [s["username"] for s in json.loads(r.stdout)] == ["hoa"]
 
     client = TestClient(create_app(data))
-    r = client.post("/v1/auth/token", json={"username": "hoa", "pin": "4567"})
+    r = client.post("/v1/auth/token", json={"username": "hoa", "pin": "456701"})
     assert r.status_code == 200 and r.json()["full_name"] == "Phạm Thị Hoa"
 
 

@@ -27,6 +27,6 @@ def test_every_sync_error_code_is_documented() -> None:
         src = (ROOT / "sync_server" / "services" / module).read_text(encoding="utf-8")
         codes |= set(re.findall(r'problem\(\s*"([A-Z_]+)"', src))
     codes |= {"SYNC_OUT_OF_ORDER", "SYNC_REPLAY_MISMATCH", "DECRYPT_FAILED", "EDIT_CONFLICT"}
-    codes |= {"AUTH_FAILED", "PIN_LOCKED"}  # unlock shares the sign-in checks
+    codes |= {"AUTH_FAILED", "RATE_LIMITED"}  # unlock shares the sign-in checks
     missing = sorted(c for c in codes if f"`{c}`" not in DOC)
     assert not missing, missing

@@ -226,7 +226,7 @@ def test_edit_on_old_version_is_kept_as_conflict(
     got = client.get(f"/v1/dossiers/{d['id']}", headers=as_user("thamdinh")).json()
     assert got["status"] == "appraised" and got["version"] == 2
     kinds = [tablet.open_feed(i)["type"] for i in tablet.pull()["items"]]
-    assert kinds == ["dossier.state", "dossier.rejected"]
+    assert kinds == ["dossier.state", "dossier.conflict"]
 
 
 def test_supplement_based_on_current_version_applies(

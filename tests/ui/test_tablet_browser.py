@@ -30,7 +30,8 @@ CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 # catalogue label → sample key, for every text-like field the sample sets
 TEXT_FIELDS = [
     ("Họ, chữ đệm, tên người yêu cầu", "requester_full_name"),
-    ("Số định danh cá nhân (CCCD) người yêu cầu", "requester_id_number"),
+    ("Ngày, tháng, năm sinh người yêu cầu", "requester_birth_date"),
+    ("Số giấy tờ tùy thân người yêu cầu", "requester_id_number"),
     ("Nơi cư trú người yêu cầu", "requester_residence"),
     ("Số điện thoại", "requester_phone"),
     ("Họ, chữ đệm, tên", "child_full_name"),
@@ -38,20 +39,26 @@ TEXT_FIELDS = [
     ("Nơi sinh", "child_birth_place"),
     ("Quê quán", "child_hometown"),
     ("Họ, chữ đệm, tên người mẹ", "mother_full_name"),
-    ("Năm sinh người mẹ", "mother_birth_year"),
-    ("Số định danh cá nhân (CCCD) người mẹ", "mother_id_number"),
+    ("Ngày sinh người mẹ", "mother_birth_date"),
+    ("Số giấy tờ tùy thân người mẹ", "mother_id_number"),
     ("Nơi cư trú người mẹ", "mother_residence"),
     ("Họ, chữ đệm, tên người cha", "father_full_name"),
-    ("Năm sinh người cha", "father_birth_year"),
-    ("Số định danh cá nhân (CCCD) người cha", "father_id_number"),
+    ("Ngày sinh người cha", "father_birth_date"),
+    ("Số giấy tờ tùy thân người cha", "father_id_number"),
     ("Nơi cư trú người cha", "father_residence"),
-    ("Số bản sao trích lục khai sinh yêu cầu cấp", "copies_requested"),
+    ("Số Giấy chứng nhận kết hôn", "marriage_cert_number"),
+    ("Quyển số", "marriage_cert_book"),
+    ("Ngày đăng ký kết hôn", "marriage_cert_date"),
+    ("Nơi đăng ký kết hôn", "marriage_cert_place"),
+    ("Số bản sao Giấy khai sinh yêu cầu cấp", "copies_requested"),
 ]
 
 
 def _typed(key: str, value: Any) -> str:
-    if key == "child_birth_date":
+    if key in ("child_birth_date", "requester_birth_date", "marriage_cert_date"):
         return date.fromisoformat(value).strftime("%d/%m/%Y")  # as staff type it
+    if key in ("mother_birth_date", "father_birth_date") and len(str(value)) == 10:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
     return str(value)
 
 
@@ -131,9 +138,9 @@ def test_birth_registration_from_tablet_to_stamped_result(
         switch = page.get_by_role("checkbox", name=re.compile("Đã xác định được người cha")).first
     switch.scroll_into_view_if_needed()
     switch.click()
-    fd.wait_no_text(page, "Năm sinh người cha")
+    fd.wait_no_text(page, "Ngày sinh người cha")
     switch.click()
-    fd.wait_text(page, "Năm sinh người cha")
+    fd.wait_text(page, "Ngày sinh người cha")
 
     # 3. fill the form from the sample; the date in words appears live
     for label, key in TEXT_FIELDS:
@@ -142,13 +149,18 @@ def test_birth_registration_from_tablet_to_stamped_result(
         r = page.get_by_role("radio", name=radio).first
         r.scroll_into_view_if_needed()
         r.click()
+    pledge = page.get_by_role("switch", name=re.compile("Tôi cam đoan")).first
+    if pledge.count() == 0:
+        pledge = page.get_by_role("checkbox", name=re.compile("Tôi cam đoan")).first
+    pledge.scroll_into_view_if_needed()
+    pledge.click()
     fd.wait_text(page, "Bằng chữ: Ngày")
     fd.settled_screenshot(page, shots / "03-form-filled.png")
 
     # 4. large-print preview
     _preview_refilling_lost_fields(page, values)
     text = fd.wait_text(page, child)
-    assert "Mẹ" in text and "Ngày sinh bằng chữ" in text
+    assert "Mẹ" in text and "Ngày, tháng, năm sinh bằng chữ" in text
     fd.settled_screenshot(page, shots / "04-preview.png")
     fd.click(page, "Chữ lớn")
     fd.click(page, "Tương phản cao")

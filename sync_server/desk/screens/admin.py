@@ -57,7 +57,7 @@ def PinDialog(state: DeskState, username: str, close: Any) -> ft.Control:
         f"Đặt lại mã PIN cho {username}",
         [
             ft.TextField(
-                label="Mã PIN mới (4–12 chữ số)",
+                label="Mã PIN mới (6–12 chữ số)",
                 value=pin.current or "",
                 on_change=_set(pin),
                 password=True,

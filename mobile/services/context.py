@@ -1,0 +1,73 @@
+"""What every tablet service needs: the store, the keystore, the catalogue, the clock and
+the way to reach the station. One object, handed to each concept's service, so the
+services stay small and the facade (``tablet.TabletService``) stays thin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mobile.services.keystore import Keystore, Session
+from mobile.services.store import TabletStore
+from mobile.services.sync_client import HttpClient, SyncClient
+from shared import crypto
+from shared.catalogue import Catalogue
+from shared.errors import TaiChoError, problem
+
+
+@dataclass
+class TabletContext:
+    data_dir: Path
+    store: TabletStore
+    keys: Keystore
+    catalogue: Catalogue
+    clock: Callable[[], datetime]
+    http: HttpClient | None
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.store.get_meta("device_id"))
+
+    @property
+    def device_id(self) -> str:
+        device_id = self.store.get_meta("device_id")
+        if not device_id:
+            raise problem("NOT_ENROLLED")
+        return str(device_id)
+
+    def client(self, url: str | None = None) -> SyncClient:
+        base = url or self.store.get_meta("station_url")
+        if not base:
+            raise problem("NOT_ENROLLED")
+        return SyncClient(str(base), self.http)
+
+    def station_x25519(self) -> bytes:
+        return crypto.b64d(str(self.store.get_meta("station_x25519_pub")))
+
+    def station_ed25519(self) -> bytes:
+        return crypto.b64d(str(self.store.get_meta("station_ed25519_pub")))
+
+    def need_session(self) -> Session:
+        if not self.keys.unlocked or self.keys.session is None:
+            raise problem("LOCKED")
+        return self.keys.session
+
+    def unit(self) -> dict[str, Any]:
+        raw = self.store.get_meta("unit", {})
+        return dict(raw) if isinstance(raw, dict) else {}
+
+    def unit_code(self) -> str:
+        """The dossier-code prefix; UNIT_NOT_CONFIGURED if the station named no commune."""
+        code = self.unit().get("code")
+        if not isinstance(code, str) or not code:
+            raise problem("UNIT_NOT_CONFIGURED", "unit")
+        return code
+
+    def wipe_if_revoked(self, err: TaiChoError) -> None:
+        """A revoked tablet's duty: forget everything (the station said so)."""
+        if err.code == "DEVICE_REVOKED":
+            self.keys.lock()
+            self.store.wipe()

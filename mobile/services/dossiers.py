@@ -1,0 +1,203 @@
+"""Dossiers on the tablet: intake, supplements and reading, all encrypted at rest.
+
+Every change is stored and queued for the station in one transaction (``outbox``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from mobile.services.context import TabletContext
+from mobile.services.outbox import OutboxService
+from shared.catalogue import Procedure
+from shared.codes import make_code
+from shared.errors import TaiChoError, problem
+from shared.model import Dossier, DossierSummary, HistoryEntry
+from shared.validation import ValidationResult, validate
+from shared.workdays import due_at
+from shared.workflow import Role, Status, next_status
+
+
+class DossierService:
+    def __init__(self, ctx: TabletContext, outbox: OutboxService) -> None:
+        self.ctx = ctx
+        self.outbox = outbox
+
+    # --- catalogue & validation ---
+    def procedures(self) -> list[Procedure]:
+        return self.ctx.catalogue.all()
+
+    def procedure(self, code: str) -> Procedure:
+        return self.ctx.catalogue.get(code)
+
+    def check(self, procedure_code: str, values: dict[str, Any]) -> ValidationResult:
+        return validate(self.procedure(procedure_code), values, self.ctx.clock().date())
+
+    # --- changes ---
+    def _role(self, role: str) -> Role:
+        if role not in Role._value2member_map_:
+            raise problem("ROLE_UNKNOWN", "role", role=role)
+        return Role(role)
+
+    def intake(self, procedure_code: str, values: dict[str, Any]) -> DossierSummary:
+        """Validate, number, store (encrypted) and queue (sealed) one received dossier."""
+        ctx = self.ctx
+        session = ctx.need_session()
+        status = next_status(Status.DRAFT, "receive", self._role(session.role))
+        unit_code = ctx.unit_code()
+        procedure = self.procedure(procedure_code)
+        clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        now = ctx.clock()
+        today: date = now.date()
+        at = now.isoformat(timespec="seconds")
+        with ctx.store.transaction():
+            n = ctx.store.next_counter(f"codes:{today:%Y%m%d}")
+            code = make_code(unit_code, today, int(ctx.store.get_meta("slot")), n)
+            dossier = Dossier(
+                id=str(uuid.uuid4()),
+                code=code,
+                procedure=procedure.code,
+                procedure_version=procedure.version,
+                values=clean,
+                status=status,
+                version=1,
+                base_version=0,
+                device_id=ctx.device_id,
+                received_by=session.username,
+                received_at=at,
+                due_at=due_at(now, procedure.time_limit_working_days).isoformat(),
+                history=[
+                    HistoryEntry(
+                        "receive",
+                        Status.DRAFT.value,
+                        status.value,
+                        session.username,
+                        session.role,
+                        at,
+                    )
+                ],
+            )
+            self.save(dossier, None)
+            self.outbox.queue(dossier)
+        return self.summary(dossier)
+
+    def supplement(self, id_or_code: str, values: dict[str, Any]) -> DossierSummary:
+        """Re-submit a dossier the appraiser sent back, with corrected or added values.
+
+        Allowed only in ``supplement_requested`` (the handbook's edit rule); the new
+        version records the version it was based on, so the station keeps it as a
+        conflict instead of applying it if the office moved the dossier on meanwhile.
+        """
+        ctx = self.ctx
+        session = ctx.need_session()
+        old, _ = self.load(self._record_id(id_or_code))
+        status = next_status(old.status, "supplement", self._role(session.role))
+        procedure = self.procedure(old.procedure)
+        clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        now = ctx.clock().isoformat(timespec="seconds")
+        dossier = Dossier(
+            **{
+                **old.__dict__,
+                "values": clean,
+                "status": status,
+                "version": old.version + 1,
+                "base_version": old.version,
+                "procedure_version": procedure.version,
+                "history": [
+                    *old.history,
+                    HistoryEntry(
+                        "supplement",
+                        old.status.value,
+                        status.value,
+                        session.username,
+                        session.role,
+                        now,
+                    ),
+                ],
+            }
+        )
+        with ctx.store.transaction():
+            self.save(dossier, None)
+            self.outbox.queue(dossier)
+        return self.summary(dossier)
+
+    # --- storage ---
+    def save(self, dossier: Dossier, sync_problem: dict[str, Any] | None) -> None:
+        ctx = self.ctx
+        blob = ctx.keys.seal_record(
+            dossier.id,
+            dossier.version,
+            {"dossier": dossier.to_dict(), "sync_problem": sync_problem},
+        )
+        ctx.store.put_record(
+            {
+                "id": dossier.id,
+                "kind": "dossier",
+                "code": dossier.code,
+                "procedure": dossier.procedure,
+                "status": dossier.status.value,
+                "version": dossier.version,
+                "received_at": dossier.received_at,
+                "due_at": dossier.due_at,
+                "blob": blob,
+            }
+        )
+
+    def load(self, record_id: str) -> tuple[Dossier, dict[str, Any] | None]:
+        ctx = self.ctx
+        row = ctx.store.get_record(record_id)
+        if row is None:
+            raise problem("DOSSIER_NOT_FOUND", "id")
+        data = ctx.keys.open_record(row["id"], row["version"], row["blob"])
+        return Dossier.from_dict(data["dossier"]), data.get("sync_problem")
+
+    def _record_id(self, id_or_code: str) -> str:
+        record_id = self.ctx.store.find_record_id(id_or_code)
+        if record_id is None:
+            raise problem("DOSSIER_NOT_FOUND", "id")
+        return record_id
+
+    # --- reading ---
+    def summary(self, d: Dossier) -> DossierSummary:
+        try:
+            title_field = self.procedure(d.procedure).title_field
+        except TaiChoError:
+            title_field = ""
+        return DossierSummary(
+            d.id,
+            d.code,
+            d.procedure,
+            d.status.value,
+            d.title(title_field),
+            d.received_at,
+            d.due_at,
+            d.version,
+            self.ctx.store.get_result(d.id) is not None,
+        )
+
+    def list_dossiers(self, day: date | None = None) -> list[DossierSummary]:
+        self.ctx.need_session()
+        since = day.isoformat() if day else None
+        out = []
+        for row in self.ctx.store.list_records(since):
+            d, _ = self.load(row["id"])
+            if day is None or (d.received_at or "")[:10] == day.isoformat():
+                out.append(self.summary(d))
+        return out
+
+    def get(self, id_or_code: str) -> dict[str, Any]:
+        self.ctx.need_session()
+        d, sync_problem = self.load(self._record_id(id_or_code))
+        out = d.to_dict()
+        out["sync_problem"] = sync_problem
+        out["has_result"] = self.ctx.store.get_result(d.id) is not None
+        return out
+
+    def result_pdf(self, id_or_code: str) -> bytes:
+        self.ctx.need_session()
+        record_id = self._record_id(id_or_code)
+        row = self.ctx.store.get_result(record_id)
+        if row is None:
+            raise problem("RESULT_NOT_READY", "id")
+        return self.ctx.keys.open_blob(f"result:{record_id}", row["blob"])

@@ -1,0 +1,114 @@
+"""The inbox: feed items pulled from the station wait sealed until someone unlocks, then
+each is opened, decoded (``shared.messages.FeedItem``) and applied in its own transaction.
+
+A forged, damaged or undecodable item is set aside with its reason (never dropped, never
+blocking the items behind it, nor unlocking).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+from mobile.services.context import TabletContext
+from mobile.services.dossiers import DossierService
+from mobile.services.sync_client import SyncClient
+from shared import crypto
+from shared import messages as m
+from shared.envelope import Envelope, EnvelopeContext, open_envelope
+from shared.errors import TaiChoError, problem
+from shared.sync import KIND_FEED, MAX_PULL_LIMIT, STATION
+
+_log = logging.getLogger("mobile")
+
+
+class InboxService:
+    def __init__(self, ctx: TabletContext, dossiers: DossierService) -> None:
+        self.ctx = ctx
+        self.dossiers = dossiers
+
+    def pull(self, client: SyncClient) -> int:
+        """Fetch every feed item after the cursor into the inbox (works while locked)."""
+        ctx = self.ctx
+        pulled = 0
+        cursor = int(ctx.store.get_meta("pull_cursor", 0))
+        while True:
+            answer = client.pull(m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT))
+            with ctx.store.transaction():
+                for env in answer.items:
+                    ctx.store.add_inbox(env.ctx.seq, json.dumps(env.to_json()))
+                    pulled += 1
+                cursor = answer.next
+                ctx.store.set_meta("pull_cursor", cursor)
+            if not answer.more:
+                return pulled
+
+    def apply(self) -> int:
+        """Open pulled envelopes (needs the device key, so only while unlocked)."""
+        ctx = self.ctx
+        if not ctx.keys.unlocked:
+            return 0
+        station_ed = ctx.station_ed25519()
+        applied = 0
+        for row in ctx.store.unapplied_inbox():
+            try:
+                env = Envelope.from_json(json.loads(row["envelope"]))
+                expect = EnvelopeContext(
+                    KIND_FEED,
+                    STATION,
+                    ctx.device_id,
+                    row["seq"],
+                    env.ctx.record_id,
+                    env.ctx.version,
+                )
+                plain = open_envelope(env, ctx.keys.device.x25519_sk, station_ed, expect=expect)
+                item = m.decode_feed_item(m.parse_json(plain))
+                with ctx.store.transaction():
+                    self._apply(item)
+                    ctx.store.mark_inbox_applied(row["seq"])
+            except (TaiChoError, ValueError) as exc:
+                err = (
+                    exc
+                    if isinstance(exc, TaiChoError)
+                    else problem("STORE_CORRUPT", None, detail=type(exc).__name__)
+                )
+                _log.warning("feed item %s set aside: %s", row["seq"], err)
+                ctx.store.quarantine_inbox(row["seq"], err.code)
+                continue
+            applied += 1
+        return applied
+
+    def _apply(self, item: m.FeedItem) -> None:
+        match item:
+            case m.DossierState():
+                self._state(item)
+            case m.DossierRejected() | m.DossierConflict():
+                if self.ctx.store.get_record(item.dossier_id) is not None:
+                    dossier, _ = self.dossiers.load(item.dossier_id)
+                    self.dossiers.save(dossier, item.problem.to_dict())
+            case m.CalendarUpdate():
+                self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})
+            case m.CatalogueUpdate() | m.StaffUpdate():
+                pass  # declared for later releases; nothing on this tablet uses them yet
+
+    def _state(self, item: m.DossierState) -> None:
+        ctx = self.ctx
+        if ctx.store.get_record(item.dossier_id) is None:
+            return  # not ours (or wiped): nothing to update
+        dossier, _ = self.dossiers.load(item.dossier_id)
+        if item.version < dossier.version:
+            return
+        dossier.status = item.status
+        dossier.version = item.version
+        dossier.history = list(item.history)
+        dossier.due_at = item.due_at or dossier.due_at
+        if item.result is not None:
+            pdf = crypto.b64d(item.result.pdf_b64)
+            if hashlib.sha256(pdf).hexdigest() != item.result.sha256:
+                raise problem("DECRYPT_FAILED")
+            dossier.result_sha256 = item.result.sha256
+            ctx.store.put_result(
+                dossier.id, item.result.sha256, ctx.keys.seal_blob(f"result:{dossier.id}", pdf)
+            )
+        self.dossiers.save(dossier, None)

@@ -1,0 +1,479 @@
+"""Every message between tablet and station, declared once (docs/sync-protocol.md).
+
+Both sides build and read these records; nothing on the wire is a hand-made dict. Decoding
+is strict (``shared.wire``): unknown keys, wrong types, out-of-range integers and over-long
+strings are a ``REQUEST_INVALID`` problem naming the field. The station derives its OpenAPI
+schemas from the same declarations (:func:`json_schema`).
+
+Message map (HTTP body unless noted):
+
+* ``GET /v1/health`` → :class:`Health`
+* ``POST /v1/sync/enroll`` :class:`EnrollRequest` → :class:`EnrollAnswer`
+* ``POST /v1/sync/unlock`` :class:`UnlockRequest` (HPKE-sealed :class:`UnlockSecret`)
+  → :class:`UnlockAnswer` (envelope of :class:`UnlockGrant`)
+* ``POST /v1/sync/push`` :class:`PushRequest` (envelopes of :class:`DossierSubmit`)
+  → :class:`PushAnswer`
+* ``POST /v1/sync/pull`` :class:`PullRequest` → :class:`PullAnswer` (envelopes of one
+  :data:`FeedItem` each)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from shared import wire
+from shared.codes import MAX_SLOT
+from shared.envelope import Envelope
+from shared.errors import TaiChoError, problem
+from shared.model import Dossier, HistoryEntry
+from shared.sync import (
+    CHANGE_DOSSIER_SUBMIT,
+    FEED_CALENDAR,
+    FEED_CATALOGUE,
+    FEED_DOSSIER_CONFLICT,
+    FEED_DOSSIER_REJECTED,
+    FEED_DOSSIER_STATE,
+    FEED_STAFF,
+    MAX_PULL_LIMIT,
+    MAX_PUSH_BATCH,
+    Outcome,
+)
+from shared.unit import Unit
+from shared.wire import MAX_INT, spec
+from shared.workflow import Status
+
+B64_KEY = "[A-Za-z0-9_-]{43}"  # 32 bytes, base64url without padding
+B64 = "[A-Za-z0-9_-]*"
+UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+SHA256 = "[0-9a-f]{64}"
+MAX_PDF_B64 = 20_000_000  # a result PDF of about 15 MB
+T = TypeVar("T")
+
+
+# --- envelope and unit: types with their own strict parsers ---------------------------------
+
+_B64_STR = {"type": "string", "pattern": f"^{B64}$"}
+ENVELOPE_SCHEMA: dict[str, Any] = {
+    "title": "Envelope",
+    "description": "Sealed (HPKE) and signed (Ed25519) message, format v1 (§2).",
+    "type": "object",
+    "properties": {
+        "v": {"const": 1},
+        "ctx": {
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string", "maxLength": 200, "pattern": "^[A-Za-z0-9_-]+$"},
+                "sender": {"type": "string", "minLength": 1, "maxLength": 200},
+                "recipient": {"type": "string", "minLength": 1, "maxLength": 200},
+                "seq": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
+                "record_id": {"type": "string", "minLength": 1, "maxLength": 200},
+                "version": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
+            },
+            "required": ["kind", "sender", "recipient", "seq", "record_id", "version"],
+            "additionalProperties": False,
+        },
+        "enc": _B64_STR,
+        "ct": _B64_STR,
+        "sig": _B64_STR,
+    },
+    "required": ["v", "ctx", "enc", "ct", "sig"],
+    "additionalProperties": False,
+}
+
+
+def _decode_envelope(data: Any) -> Envelope:
+    env = Envelope.from_json(data)
+    # The envelope format allows up to 2^53; sync messages keep sequence numbers and
+    # versions in 32 bits so a peer can never push a number the other side cannot count on.
+    for name in ("seq", "version"):
+        if getattr(env.ctx, name) > MAX_INT:
+            raise problem("ENVELOPE_MALFORMED", f"ctx.{name}", detail=f"ctx.{name} > {MAX_INT}")
+    return env
+
+
+def _unit_schema() -> dict[str, Any]:
+    text = {"type": "string", "maxLength": 200}
+    props: dict[str, Any] = {
+        name: dict(text)
+        for name in (
+            "code",
+            "name",
+            "commune",
+            "province",
+            "place_name",
+            "registration_office",
+            "former_name",
+            "commune_code",
+            "province_code",
+        )
+    }
+    props["code"] = {"type": "string", "pattern": "^[0-9A-Z.]{1,40}$"}
+    props["agency_lines"] = {"type": "array", "items": text, "minItems": 1, "maxItems": 4}
+    return {
+        "title": "Unit",
+        "description": "The commune-level unit a station serves (shared.unit.Unit).",
+        "type": "object",
+        "properties": props,
+        "required": [
+            "code",
+            "name",
+            "commune",
+            "province",
+            "place_name",
+            "agency_lines",
+            "registration_office",
+        ],
+        "additionalProperties": False,
+    }
+
+
+wire.register_codec(Envelope, _decode_envelope, Envelope.to_json, ENVELOPE_SCHEMA)
+wire.register_codec(Unit, Unit.from_dict, Unit.to_dict, _unit_schema())
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StationKeysInfo:
+    """The station's public keys; a tablet pins them at enrolment."""
+
+    x25519_pub: str = spec(pattern=B64_KEY)
+    ed25519_pub: str = spec(pattern=B64_KEY)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A catalogued error (docs/errors.md), as it travels inside a message."""
+
+    code: str = spec(max_len=60)
+    field: str | None = spec(max_len=200)
+    message: str = spec(max_len=2000)
+    message_en: str = spec(max_len=2000)
+    params: dict[str, Any] | None = spec(default=None)
+    details: list[dict[str, Any]] | None = spec(max_items=500, default=None)
+    wipe: bool | None = spec(default=None)
+
+    @classmethod
+    def of(cls, err: TaiChoError) -> Problem:
+        """Our own error as a record; never fails (texts are cut to the declared bounds),
+        because a push result that cannot be written would jam the tablet's outbox."""
+        p = err.to_problem()
+        return cls(
+            code=err.code,
+            field=None if err.field is None else err.field[:200],
+            message=str(p["message"])[:2000],
+            message_en=str(p["message_en"])[:2000],
+            params=p.get("params"),
+            details=p.get("details", None) and list(p["details"])[:500],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = wire.encode(self)
+        return out
+
+
+# --- health, enrolment, unlock -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Health:
+    """``GET /v1/health``: liveness, version, the unit served (null until set), public keys."""
+
+    status: Literal["ok"]
+    version: str = spec(max_len=40)
+    unit: Unit | None = spec()
+    station: StationKeysInfo = spec()
+
+
+@dataclass(frozen=True)
+class EnrollRequest:
+    """``POST /v1/sync/enroll``: a tablet registers with a one-time code and its keys."""
+
+    code: str = spec(min_len=1, max_len=40)
+    device_id: str = spec(pattern=UUID, doc="UUID chosen by the tablet (lower case)")
+    device_name: str = spec(min_len=1, max_len=100)
+    x25519_pub: str = spec(pattern=B64_KEY)
+    ed25519_pub: str = spec(pattern=B64_KEY)
+    escrow: Envelope = spec(doc="kind=escrow envelope of the tablet's 32-byte data key")
+
+    def wire_check(self, path: str) -> None:
+        if not self.code.strip():
+            raise problem("REQUEST_INVALID", "code", detail="code")
+        if not self.device_name.strip():
+            raise problem("REQUEST_INVALID", "device_name", detail="device_name: 1–100 chars")
+
+
+@dataclass(frozen=True)
+class EnrollAnswer:
+    """The enrolment answer: the device's slot, the unit it serves, the keys to pin."""
+
+    device_id: str = spec(pattern=UUID)
+    slot: int = spec(lo=1, hi=MAX_SLOT)
+    unit: Unit = spec()
+    station: StationKeysInfo = spec()
+
+
+@dataclass(frozen=True)
+class UnlockRequest:
+    """``POST /v1/sync/unlock``: an HPKE-sealed :class:`UnlockSecret` for the station."""
+
+    device_id: str = spec(max_len=200)
+    enc: str = spec(pattern=B64, max_len=100)
+    ct: str = spec(pattern=B64, max_len=4000)
+
+
+@dataclass(frozen=True)
+class UnlockSecret:
+    """Plaintext inside an unlock request (info ``taicho/v1/unlock-request``, aad device id)."""
+
+    username: str = spec(min_len=1, max_len=64)
+    pin: str = spec(min_len=1, max_len=32)
+    reply_pub: str = spec(pattern=B64_KEY, doc="one-time X25519 key of the tablet")
+    nonce: str = spec(pattern="[A-Za-z0-9_-]{22}", doc="16 random bytes, base64url")
+
+
+@dataclass(frozen=True)
+class UnlockAnswer:
+    """The escrowed data key, in a kind=unlock envelope sealed to the one-time key."""
+
+    envelope: Envelope
+
+
+@dataclass(frozen=True)
+class UnlockGrant:
+    """Payload of the unlock envelope: the data key and who unlocked."""
+
+    data_key: str = spec(pattern=B64_KEY)
+    username: str = spec(max_len=64)
+    role: str = spec(max_len=40)
+    full_name: str = spec(max_len=200, default="")
+
+
+# --- push ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierSubmit:
+    """Payload of a kind=change envelope: a dossier as received or supplemented."""
+
+    type: Literal["dossier.submit"]
+    dossier: Dossier
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    """``POST /v1/sync/push``: the outbox, in sequence order."""
+
+    device_id: str = spec(max_len=200)
+    changes: list[Envelope] = spec(max_items=MAX_PUSH_BATCH)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What became of one pushed change."""
+
+    seq: int
+    record_id: str = spec(max_len=200)
+    outcome: Outcome = spec()
+    problem: Problem | None = spec(default=None)
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    """Everything up to ``acked_seq`` is stored; the tablet may drop it from its outbox."""
+
+    acked_seq: int
+    results: list[PushResult] = spec(max_items=MAX_PUSH_BATCH)
+
+
+# --- pull and the feed ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """``POST /v1/sync/pull``: this device's feed items after its cursor."""
+
+    device_id: str = spec(max_len=200)
+    after: int = spec(default=0)
+    limit: int = spec(lo=1, hi=MAX_PULL_LIMIT, default=MAX_PULL_LIMIT)
+
+
+@dataclass(frozen=True)
+class PullAnswer:
+    """Feed envelopes (kind=feed); ``next`` is the new cursor, ``more`` asks for another pull."""
+
+    items: list[Envelope] = spec(max_items=MAX_PULL_LIMIT)
+    next: int = spec()
+    more: bool = spec()
+
+
+@dataclass(frozen=True)
+class ResultFile:
+    """A stamped result document, sent once to the tablet that received the dossier."""
+
+    sha256: str = spec(pattern=SHA256)
+    pdf_b64: str = spec(pattern=B64, max_len=MAX_PDF_B64)
+    name: str = spec(max_len=200, default="")
+
+
+@dataclass(frozen=True)
+class DossierState:
+    """Feed item: the dossier's status changed at the office (with its result once stamped)."""
+
+    type: Literal["dossier.state"]
+    dossier_id: str = spec(max_len=200)
+    code: str = spec(max_len=60)
+    status: Status = spec()
+    version: int = spec(lo=1)
+    history: list[HistoryEntry] = spec(max_items=1000)
+    due_at: str | None = spec(max_len=40)
+    result: ResultFile | None = spec(default=None)
+
+
+@dataclass(frozen=True)
+class DossierRejected:
+    """Feed item: a pushed dossier was refused (invalid); the tablet shows why."""
+
+    type: Literal["dossier.rejected"]
+    dossier_id: str = spec(max_len=200)
+    code: str | None = spec(max_len=60)
+    problem: Problem = spec()
+
+
+@dataclass(frozen=True)
+class DossierConflict:
+    """Feed item: an edit was based on an older version; the station kept it for staff."""
+
+    type: Literal["dossier.conflict"]
+    dossier_id: str = spec(max_len=200)
+    code: str | None = spec(max_len=60)
+    base_version: int = spec()
+    server_version: int = spec()
+    problem: Problem = spec()
+
+
+@dataclass(frozen=True)
+class CalendarUpdate:
+    """Feed item: the office's extra days off and make-up working days (ISO dates)."""
+
+    type: Literal["calendar"]
+    off: list[str] = spec(pattern=ISO_DATE, max_items=1000)
+    work: list[str] = spec(pattern=ISO_DATE, max_items=1000)
+
+
+@dataclass(frozen=True)
+class CatalogueUpdate:
+    """Feed item (declared, not yet sent): procedure definitions, each with its version."""
+
+    type: Literal["catalogue"]
+    procedures: list[dict[str, Any]] = spec(max_items=200)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One staff member as tablets know them (no PIN material)."""
+
+    username: str = spec(max_len=64)
+    full_name: str = spec(max_len=200)
+    role: str = spec(max_len=40)
+    active: bool = spec()
+
+
+@dataclass(frozen=True)
+class StaffUpdate:
+    """Feed item (declared, not yet sent): the office's staff list."""
+
+    type: Literal["staff"]
+    staff: list[StaffMember] = spec(max_items=1000)
+
+
+FeedItem = (
+    DossierState
+    | DossierRejected
+    | DossierConflict
+    | CalendarUpdate
+    | CatalogueUpdate
+    | StaffUpdate
+)
+FEED_TYPES: dict[str, type[Any]] = {
+    FEED_DOSSIER_STATE: DossierState,
+    FEED_DOSSIER_REJECTED: DossierRejected,
+    FEED_DOSSIER_CONFLICT: DossierConflict,
+    FEED_CALENDAR: CalendarUpdate,
+    FEED_CATALOGUE: CatalogueUpdate,
+    FEED_STAFF: StaffUpdate,
+}
+CHANGE_TYPES: dict[str, type[Any]] = {CHANGE_DOSSIER_SUBMIT: DossierSubmit}
+
+# Every declared record, for the docs test and the schema listing.
+MESSAGES: tuple[type[Any], ...] = (
+    Health,
+    EnrollRequest,
+    EnrollAnswer,
+    UnlockRequest,
+    UnlockSecret,
+    UnlockAnswer,
+    UnlockGrant,
+    DossierSubmit,
+    PushRequest,
+    PushResult,
+    PushAnswer,
+    PullRequest,
+    PullAnswer,
+    ResultFile,
+    *FEED_TYPES.values(),
+    StaffMember,
+    Problem,
+    StationKeysInfo,
+)
+
+
+def decode_feed_item(data: Any) -> FeedItem:
+    """A feed payload by its ``type``; an unknown type is REQUEST_INVALID on ``type``."""
+    kind = data.get("type") if isinstance(data, dict) else None
+    cls = FEED_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise problem("REQUEST_INVALID", "type", detail=f"type: unknown feed item {kind!r}")
+    item: FeedItem = wire.decode(cls, data)
+    return item
+
+
+def from_json_bytes(cls: type[T], raw: bytes, path: str = "") -> T:
+    """Decode UTF-8 JSON bytes (an envelope payload or a body) strictly into ``cls``."""
+    return wire.decode(cls, parse_json(raw), path)
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse UTF-8 JSON; anything else (and NaN/Infinity) is REQUEST_INVALID."""
+
+    def _no_constant(name: str) -> Any:
+        raise ValueError(name)
+
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise problem("REQUEST_INVALID", None, detail="body is not UTF-8 JSON") from None
+
+
+def to_json_bytes(record: Any) -> bytes:
+    """The canonical-enough UTF-8 JSON of a record (non-ASCII kept as is)."""
+    return json.dumps(wire.encode(record), ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def json_schema(cls: type[Any]) -> dict[str, Any]:
+    """JSON Schema of a declared message (the station's OpenAPI bodies)."""
+    return wire.record_schema(cls)
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    out: dict[str, Any] = wire.encode(record)
+    return out
+
+
+decode = wire.decode

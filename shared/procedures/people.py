@@ -1,0 +1,41 @@
+"""Made-up people for the bundles' samples: realistic Đồng Tháp names with full
+diacritics and structurally valid identity numbers, so every path (storage, sync, PDF)
+runs on real Vietnamese text."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+MIDDLE_F = ["Thị Ánh", "Thị Ngọc", "Thị Kim", "Thị Thu", "Ngọc"]
+MIDDLE_M = ["Văn", "Hoàng", "Minh", "Quốc", "Thành"]
+GIVEN_F = ["Tuyết", "Hằng", "Như", "Thảo", "Nhung", "Yến", "Trâm"]
+GIVEN_M = ["Phúc", "Khải", "Dũng", "Lộc", "Nghĩa", "Tường", "Đạt"]
+PLACES = [
+    "Ấp An Hòa, xã Định Yên, tỉnh Đồng Tháp",
+    "Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
+    "Ấp Hưng Thạnh, xã Lai Vung, tỉnh Đồng Tháp",
+]
+PROVINCE = "087"  # Đồng Tháp in personal identification numbers
+
+
+def full_name(rng: random.Random, female: bool, family: str | None = None) -> str:
+    middle = rng.choice(MIDDLE_F if female else MIDDLE_M)
+    given = rng.choice(GIVEN_F if female else GIVEN_M)
+    return f"{family or rng.choice(FAMILY)} {middle} {given}"
+
+
+def personal_id(rng: random.Random, female: bool, born: date, province: str = PROVINCE) -> str:
+    """A 12-digit number whose province, century/sex digit and year agree with the person."""
+    digit = 2 * ((born.year - 1900) // 100) + (1 if female else 0)
+    serial = "".join(str(rng.randint(0, 9)) for _ in range(6))
+    return f"{province}{digit}{born.year % 100:02d}{serial}"
+
+
+def birth_date(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
+    return today - timedelta(days=rng.randint(min_age * 366, max_age * 365))
+
+
+def phone(rng: random.Random) -> str:
+    return "09" + "".join(str(rng.randint(0, 9)) for _ in range(8))

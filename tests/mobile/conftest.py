@@ -1,0 +1,90 @@
+"""An in-process office station for tablet tests: the real FastAPI app, a real data dir,
+real SQLite and crypto, reached through Starlette's TestClient (an ``httpx2.Client``) that
+``TabletService(..., http=...)`` uses exactly like the network client. No uvicorn, no
+ports: most sync scenarios run here; tests/integration keeps the real-server ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mobile.services.tablet import TabletService
+from sync_server.app import create_app
+from sync_server.services import demo, enrollment
+from sync_server.services.station import Station
+
+INTAKE = ("tiepnhan", "123456")
+APPRAISER = ("thamdinh", "234567")
+LEADER = ("lanhdao", "345678")
+CLERK = ("vanthu", "456789")
+URL = "http://testserver"
+
+
+class InProcessStation:
+    """The same calls as tests/integration's real station, served in this process."""
+
+    url = URL
+
+    def __init__(self, http: TestClient) -> None:
+        self.http = http
+        self.station: Station = http.app.state.station  # type: ignore[attr-defined]
+        self._tokens: dict[tuple[str, str], str] = {}
+
+    def enroll_code(self) -> str:
+        with self.station.session() as db:
+            return enrollment.new_enroll_code(db)
+
+    def revoke(self, device_id: str) -> None:
+        with self.station.session() as db:
+            enrollment.revoke_device(db, self.station.keys, device_id)
+
+    def token(self, username: str, pin: str) -> str:
+        if (username, pin) not in self._tokens:
+            r = self.http.post("/v1/auth/token", json={"username": username, "pin": pin})
+            assert r.status_code == 200, r.text
+            self._tokens[username, pin] = str(r.json()["access_token"])
+        return self._tokens[username, pin]
+
+    def act(
+        self, dossier_id: str, action: str, who: tuple[str, str], reason: str | None = None
+    ) -> Any:
+        return self.http.post(
+            f"/v1/dossiers/{dossier_id}/actions",
+            json={"action": action, "reason": reason},
+            headers={"Authorization": f"Bearer {self.token(*who)}"},
+        )
+
+    def dossiers(self, who: tuple[str, str], status: str | None = None) -> list[dict[str, Any]]:
+        r = self.http.get(
+            "/v1/dossiers",
+            params={"status": status} if status else None,
+            headers={"Authorization": f"Bearer {self.token(*who)}"},
+        )
+        assert r.status_code == 200, r.text
+        return list(r.json()["items"])
+
+    def tablet(self, folder: Path, *, enroll: bool = True) -> TabletService:
+        tablet = TabletService(folder, http=self.http)
+        if enroll:
+            tablet.enroll(self.url, self.enroll_code())
+        return tablet
+
+
+@pytest.fixture
+def bare_station(tmp_path: Path) -> Iterator[InProcessStation]:
+    """A station as first started: no unit, no staff."""
+    app = create_app(tmp_path / "station")
+    with TestClient(app, base_url=URL, raise_server_exceptions=False) as http:
+        yield InProcessStation(http)
+
+
+@pytest.fixture
+def station(bare_station: InProcessStation) -> InProcessStation:
+    """The demo station: unit and staff set up."""
+    with bare_station.station.session() as db:
+        demo.seed(db)
+    return bare_station

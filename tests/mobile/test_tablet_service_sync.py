@@ -1,0 +1,211 @@
+"""Tablet sync scenarios against the real station app, in process (tests/mobile/conftest.py).
+
+Real tablet data folders, real crypto, real SQLite on both sides; only the socket is
+left out. The real-uvicorn end-to-end runs are in tests/integration/test_full_loop.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mobile.services.tablet import TabletService
+from shared.errors import TaiChoError
+from shared.samples import sample_values
+from shared.workdays import vn_now
+from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
+
+Station = InProcessStation
+
+
+def enrolled_tablet(station: Station, folder: Path) -> TabletService:
+    return station.tablet(folder)
+
+
+def pdftotext(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "result.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
+
+
+def db_bytes(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in folder.rglob("*.db*") if p.is_file())
+
+
+def citizen_strings(values: dict[str, Any]) -> list[str]:
+    keys = (
+        "child_full_name",
+        "mother_full_name",
+        "father_full_name",
+        "requester_id_number",
+        "mother_id_number",
+        "requester_residence",
+        "requester_phone",
+    )
+    return [str(values[k]) for k in keys if values.get(k)]
+
+
+def test_push_ack_lost_then_resent_is_harmless(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    d = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 7))
+    [row] = tablet.store.pending_outbox(10)
+    body = {"device_id": tablet.device_id, "changes": [json.loads(row["envelope"])]}
+    # The station applies the push but the answer never reaches the tablet.
+    first = station.http.post("/v1/sync/push", json=body)
+    assert first.status_code == 200 and first.json()["acked_seq"] == 1
+    assert tablet.sync_state().pending == 1
+    report = tablet.sync()  # resends seq 1: same bytes → duplicate, acknowledged
+    assert report.pending == 0
+    again = station.http.post("/v1/sync/push", json=body)
+    assert again.json()["results"][0]["outcome"] == "duplicate"
+    assert len([x for x in station.dossiers(APPRAISER) if x["id"] == d.id]) == 1
+    tablet.close()
+
+
+def test_wrong_pin_at_first_unlock_is_refused_by_station(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    with pytest.raises(TaiChoError) as exc:
+        tablet.unlock("tiepnhan", "999999")
+    assert exc.value.code == "AUTH_FAILED"
+    assert not tablet.keys.unlocked and tablet.known_users() == []
+    tablet.close()
+
+
+def test_enroll_code_is_one_time(station: Station, tmp_path: Path) -> None:
+    code = station.enroll_code()
+    station.tablet(tmp_path / "a", enroll=False).enroll(station.url, code)
+    with pytest.raises(TaiChoError) as exc:
+        station.tablet(tmp_path / "b", enroll=False).enroll(station.url, code)
+    assert exc.value.code == "ENROLL_CODE_INVALID"
+
+
+def test_whole_batch_resent_after_lost_ack(station: Station, tmp_path: Path) -> None:
+    """The station applied seq 1–3 but the tablet never heard: resending is harmless."""
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    for seed in (1, 2, 3):
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+    rows = tablet.store.pending_outbox(10)
+    body = {"device_id": tablet.device_id, "changes": [json.loads(r["envelope"]) for r in rows]}
+    assert station.http.post("/v1/sync/push", json=body).json()["acked_seq"] == 3
+    report = tablet.sync()
+    assert (report.pushed, report.pending) == (0, 0)  # all three came back as duplicates
+    assert len(station.dossiers(APPRAISER, "received")) == 3
+    tablet.close()
+
+
+def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    for seed in (1, 2):
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+    rows = tablet.store.pending_outbox(10)
+    body = {"device_id": tablet.device_id, "changes": [json.loads(rows[1]["envelope"])]}
+    r = station.http.post("/v1/sync/push", json=body)
+    assert r.status_code == 409
+    assert r.json()["code"] == "SYNC_OUT_OF_ORDER" and r.json()["params"]["expected"] == 1
+    assert tablet.sync().pending == 0  # the real client sends 1 then 2
+    tablet.close()
+
+
+def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    d1 = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 1))
+    d2 = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 2))
+    tablet.sync()
+    for d in (d1, d2):
+        assert station.act(d.id, "accept", APPRAISER).status_code == 200
+    tablet.lock()
+    tablet.sync()
+    [first, _second] = tablet.store.unapplied_inbox()
+    env = json.loads(first["envelope"])
+    env["ct"] = env["ct"][:-4] + ("AAAA" if not env["ct"].endswith("AAAA") else "BBBB")
+    tablet.store.db["inbox"].update(first["seq"], {"envelope": json.dumps(env)})
+    tablet.unlock(*INTAKE)  # must not fail because of the damaged item
+    assert tablet.store.quarantined_count() == 1
+    statuses = {tablet.get(d.id)["status"] for d in (d1, d2)}
+    assert statuses == {"received", "appraised"}  # the good item was applied
+    tablet.close()
+
+
+def test_supplement_goes_back_to_the_appraiser(station: Station, tmp_path: Path) -> None:
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    values = sample_values("1.001193", vn_now().date(), 5)
+    d = tablet.intake("1.001193", values)
+    with pytest.raises(TaiChoError) as exc:
+        tablet.supplement(d.id, values)  # only a dossier sent back may be edited
+    assert exc.value.code == "TRANSITION_NOT_ALLOWED"
+    tablet.sync()
+    assert station.act(d.id, "request_supplement", APPRAISER, "Ghi rõ nơi sinh").status_code == 200
+    tablet.sync()
+    fixed = {**values, "child_birth_place": "Bệnh viện Đa khoa Đồng Tháp, phường Cao Lãnh"}
+    assert tablet.supplement(d.code, fixed).version == 3
+    assert tablet.sync().pushed == 1
+    [row] = [x for x in station.dossiers(APPRAISER, "received") if x["id"] == d.id]
+    assert row["version"] == 3
+    assert station.act(d.id, "accept", APPRAISER).status_code == 200
+    tablet.sync()
+    shown = tablet.get(d.id)
+    assert shown["status"] == "appraised" and shown["sync_problem"] is None
+    assert shown["values"]["child_birth_place"] == fixed["child_birth_place"]
+    assert [h["action"] for h in shown["history"]] == [
+        "receive",
+        "request_supplement",
+        "supplement",
+        "accept",
+    ]
+    tablet.close()
+
+
+def test_edit_based_on_an_old_version_is_kept_as_a_conflict(
+    station: Station, tmp_path: Path
+) -> None:
+    """A tablet edit made on version 1 while the office already moved to version 2."""
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    values = sample_values("1.001193", vn_now().date(), 6)
+    d = tablet.intake("1.001193", values)
+    tablet.sync()
+    assert station.act(d.id, "request_supplement", APPRAISER, "Thiếu giấy").status_code == 200
+    # Without pulling, the tablet still holds version 1; forge the stale edit the way an
+    # out-of-date tablet would send it (its own signing key, its next outbox sequence).
+    stale, _ = tablet.dossiers.load(d.id)
+    stale.values = {**stale.values, "child_hometown": "xã Lai Vung, tỉnh Đồng Tháp"}
+    stale.version, stale.base_version = 3, 1
+    with tablet.store.transaction():
+        tablet.outbox.queue(stale)
+    report = tablet.sync()
+    assert [r["outcome"] for r in report.rejected] == ["conflict"]
+    shown = tablet.get(d.id)  # the station's state wins; it keeps the stale edit aside
+    assert shown["sync_problem"]["code"] == "EDIT_CONFLICT"
+    [row] = [x for x in station.dossiers(APPRAISER) if x["id"] == d.id]
+    assert (row["status"], row["version"]) == ("supplement_requested", 2)
+    tablet.close()
+
+
+def test_revoked_tablet_wipes_itself_on_next_contact(station: Station, tmp_path: Path) -> None:
+    folder = tmp_path / "lost-tablet"
+    tablet = enrolled_tablet(station, folder)
+    tablet.unlock(*INTAKE)
+    values = sample_values("1.001193", vn_now().date(), 8)
+    tablet.intake("1.001193", values)
+    tablet.sync()
+    station.revoke(tablet.device_id)
+    with pytest.raises(TaiChoError) as exc:
+        tablet.sync()
+    assert exc.value.code == "DEVICE_REVOKED"
+    assert not tablet.enrolled and not tablet.keys.unlocked
+    assert tablet.store.list_records() == [] and tablet.known_users() == []
+    tablet.close()
+    again = station.tablet(folder, enroll=False)
+    assert not again.enrolled and again.sync_state().pending == 0
+    again.close()
