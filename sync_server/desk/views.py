@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.catalogue import Procedure
+from shared.workdays import VN_TZ
 from shared.workflow import ROLE_LABEL_VI, STATUS_LABEL_VI, TRANSITIONS, Role, Status
 
 # The five stages of "5 tại chỗ" and the actions that belong to each.
@@ -30,6 +31,8 @@ def when(iso: str | None) -> str:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VN_TZ)  # device and lock times are stored in UTC
     return f"{moment:%H:%M} {moment:%d/%m/%Y}"
 
 

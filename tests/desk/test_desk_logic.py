@@ -128,6 +128,7 @@ def test_views_label_sections_and_build_the_timeline() -> None:
     assert [s.done for s in stages] == [True, True, False, False, False]
     assert stages[1].steps[0].reason == "Thiếu giấy chứng sinh"
     assert stages[1].steps[0].at == "09:00 27/11/2026"
+    assert views.when("2026-11-27T02:30:00+00:00") == "09:30 27/11/2026"  # shown in VN time
     assert views.supplement_reason("Ảnh mờ", ["CCCD", " "]) == "Ảnh mờ. Cần bổ sung: CCCD"
     assert views.supplement_reason("", ["CCCD"]) == "Cần bổ sung: CCCD"
 
