@@ -236,7 +236,12 @@ def set_active(db: Database, keys: StationKeys, who: Staff, username: str, *, ac
     """Disable (or re-enable) an account; disabling also ends its open sessions."""
     require_admin(who)
     if username == who.username and not active:
-        raise problem("REQUEST_INVALID", "username", detail="không thể tự khoá tài khoản mình")
+        raise problem(
+            "REQUEST_INVALID",
+            "username",
+            detail="an admin cannot disable their own account",
+            detail_vi="không thể tự khoá tài khoản của mình",
+        )
     with transaction(db):
         _target(db, username)
         q.set_active(db, username, active)
@@ -263,7 +268,12 @@ def set_role(db: Database, keys: StationKeys, who: Staff, username: str, role: s
     require_admin(who)
     parsed = parse_role(role)
     if username == who.username and parsed is not Role.ADMIN:
-        raise problem("REQUEST_INVALID", "role", detail="không thể tự bỏ quyền quản trị")
+        raise problem(
+            "REQUEST_INVALID",
+            "role",
+            detail="an admin cannot drop their own admin role",
+            detail_vi="không thể tự bỏ quyền quản trị của mình",
+        )
     with transaction(db):
         _target(db, username)
         q.set_role(db, username, parsed.value)
