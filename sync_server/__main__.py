@@ -241,8 +241,8 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
             print(f"  {s.username:<9} / {s.pin}  {s.role:<9} {s.full_name}")
         print(f"Mã đăng ký máy tính bảng: {code}")
     base = f"http://{args.host}:{args.port}"
-    print(f"API: {base}/v1   Tài liệu API: {base}/docs", flush=True)
-    uvicorn.run(create_app(args.data), host=args.host, port=args.port, log_level="info")
+    print(f"Bàn làm việc: {base}/desk   API: {base}/v1   Tài liệu API: {base}/docs", flush=True)
+    uvicorn.run(create_app(args.data, desk=True), host=args.host, port=args.port, log_level="info")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,9 @@ router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
 class ActionRequest(BaseModel):
     action: str = Field(max_length=64)
     reason: str | None = Field(default=None, max_length=2000)
+    # Only with "return": very_satisfied | satisfied | unsatisfied, and an optional comment.
+    rating: str | None = Field(default=None, max_length=32)
+    comment: str | None = Field(default=None, max_length=1000)
 
 
 @router.get("")
@@ -44,7 +47,15 @@ def act(
     dossier_id: str, body: ActionRequest, station: StationDep, db: DbDep, who: CaseworkerDep
 ) -> dict[str, Any]:
     return actions.apply_action(
-        db, station.keys, station.catalogue, who, dossier_id, body.action, body.reason
+        db,
+        station.keys,
+        station.catalogue,
+        who,
+        dossier_id,
+        body.action,
+        body.reason,
+        rating=body.rating,
+        comment=body.comment,
     )
 
 

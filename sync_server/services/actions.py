@@ -15,12 +15,21 @@ from shared.catalogue import Catalogue
 from shared.errors import problem
 from shared.model import HistoryEntry
 from shared.workflow import STATION_ACTIONS, TRANSITIONS, next_status
-from sync_server.services import audit, feed, stamping
+from sync_server.services import audit, feed, reports, stamping
 from sync_server.services import dossiers as dossier_store
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import Staff
+from sync_server.store import reports as reports_q
 from sync_server.store.db import transaction
+
+# The citizen's satisfaction at return (the one-stop-shop survey's three answers).
+RATINGS: dict[str, str] = {
+    "very_satisfied": "Rất hài lòng",
+    "satisfied": "Hài lòng",
+    "unsatisfied": "Không hài lòng",
+}
+_COMMENT_MAX = 1000
 
 
 def apply_action(
@@ -31,12 +40,24 @@ def apply_action(
     dossier_id: str,
     action: str,
     reason: str | None,
+    *,
+    rating: str | None = None,
+    comment: str | None = None,
 ) -> dict[str, Any]:
-    """Run one transition for ``staff``; returns the updated dossier view."""
+    """Run one transition for ``staff``; returns the updated dossier view.
+
+    ``rating`` (and its optional ``comment``) is the citizen's satisfaction, recorded in
+    the same transaction as a ``return``; any other action refuses it.
+    """
     if action not in TRANSITIONS or action not in STATION_ACTIONS:
         # Tablet-side actions (receive, supplement, withdraw) arrive by sync, not here.
         raise problem("ACTION_UNKNOWN", "action", action=action)
     reason = reason.strip() if isinstance(reason, str) and reason.strip() else None
+    comment = comment.strip() if isinstance(comment, str) and comment.strip() else None
+    if rating is not None and (action != "return" or rating not in RATINGS):
+        raise problem("REQUEST_INVALID", "rating", detail=f"rating: {', '.join(RATINGS)}")
+    if comment is not None and (rating is None or len(comment) > _COMMENT_MAX):
+        raise problem("REQUEST_INVALID", "comment", detail=f"comment: ≤ {_COMMENT_MAX}")
     with transaction(db):
         d = dossier_store.load(db, keys, dossier_id)
         before = d.status
@@ -60,6 +81,8 @@ def apply_action(
         else:
             result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
         dossier_store.save(db, keys, d)
+        if rating is not None:
+            _record_rating(db, keys, d.id, rating, comment, staff.username, at)
         audit.append(
             db,
             keys,
@@ -82,3 +105,37 @@ def apply_action(
             payload=feed.state_payload(d, result),
         )
     return dossier_store.detail(d, catalogue, staff.role)
+
+
+def _record_rating(
+    db: Database,
+    keys: StationKeys,
+    dossier_id: str,
+    rating: str,
+    comment: str | None,
+    by: str,
+    at: str,
+) -> None:
+    """Inside the return's transaction; the reports' one ratings table (comment encrypted)."""
+    reports.record_rating(
+        db, keys, dossier_id=dossier_id, level=rating, comment=comment, actor=by, at=at
+    )
+
+
+def rating_of(db: Database, keys: StationKeys, dossier_id: str) -> dict[str, Any] | None:
+    """The rating recorded at return, with its Vietnamese label; None if none was given."""
+    row = reports_q.rating_of(db, dossier_id)
+    if row is None:
+        return None
+    comment = (
+        None
+        if row["comment_enc"] is None
+        else keys.decrypt(reports.RATINGS_TABLE, dossier_id, 1, row["comment_enc"]).decode()
+    )
+    return {
+        "rating": row["level"],
+        "label": RATINGS.get(row["level"], row["level"]),
+        "comment": comment,
+        "recorded_by": row["actor"],
+        "recorded_at": row["at"],
+    }

@@ -207,3 +207,9 @@ def revoke_device(db: Database, keys: StationKeys, device_id: str, actor: str = 
         audit.append(
             db, keys, action="device.revoke", actor=actor, at=vn_now_iso(), device_id=device_id
         )
+
+
+def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
+    """The tablets with ``last_contact_at`` (their last push), for the desk's admin page."""
+    last = q.last_push_at(db)
+    return [{**d, "last_contact_at": last.get(d["id"])} for d in q.list_all(db)]

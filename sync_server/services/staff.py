@@ -21,8 +21,10 @@ from shared.errors import problem
 from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_pin_format
 from shared.workflow import Role, parse_role
 from sync_server.config import TOKEN_TTL
-from sync_server.services.clock import iso, utc_now
+from sync_server.services import audit
+from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.guard import account_slot, scrypt_slot
+from sync_server.services.keys import StationKeys
 from sync_server.store import staff as q
 from sync_server.store.db import transaction
 
@@ -192,3 +194,96 @@ def staff_for_token(db: Database, token: str | None) -> Staff:
 def get_staff(db: Database, username: str) -> Staff | None:
     row = q.get(db, username)
     return None if row is None else Staff.from_row(row)
+
+
+# --- administration (desk admin page; the same rules whatever the caller) ---------------
+
+
+def require_admin(who: Staff) -> None:
+    """Staff administration is for the admin role only (desk and any future route)."""
+    if who.role is not Role.ADMIN:
+        raise problem("ROLE_NOT_ALLOWED", "role", role=who.role.value, action="admin")
+
+
+def current(db: Database, username: str) -> Staff:
+    """The signed-in person as stored now: a disabled account stops working at once."""
+    row = q.get(db, username)
+    if row is None or not row["active"]:
+        raise problem("AUTH_REQUIRED")
+    return Staff.from_row(row)
+
+
+def _target(db: Database, username: str) -> dict[str, Any]:
+    row = q.get(db, username)
+    if row is None:
+        raise problem("REQUEST_INVALID", "username", detail=f"username '{username}'")
+    return row
+
+
+def _audit(db: Database, keys: StationKeys, action: str, who: Staff, target: str) -> None:
+    audit.append(
+        db,
+        keys,
+        action=action,
+        actor=who.username,
+        role=who.role.value,
+        at=vn_now_iso(),
+        reason=target,
+    )
+
+
+def set_active(db: Database, keys: StationKeys, who: Staff, username: str, *, active: bool) -> None:
+    """Disable (or re-enable) an account; disabling also ends its open sessions."""
+    require_admin(who)
+    if username == who.username and not active:
+        raise problem(
+            "REQUEST_INVALID",
+            "username",
+            detail="an admin cannot disable their own account",
+            detail_vi="không thể tự khoá tài khoản của mình",
+        )
+    with transaction(db):
+        _target(db, username)
+        q.set_active(db, username, active)
+        if not active:
+            q.delete_tokens_of(db, username)
+        _audit(db, keys, "staff.enable" if active else "staff.disable", who, username)
+
+
+def reset_pin(db: Database, keys: StationKeys, who: Staff, username: str, pin: str) -> None:
+    """A new PIN (also clears the lockout); sessions signed in with the old one end."""
+    require_admin(who)
+    check_pin_format(pin)
+    with scrypt_slot():
+        pin_hash = crypto.hash_pin(pin)
+    with transaction(db):
+        _target(db, username)
+        q.set_pin_hash(db, username, pin_hash)
+        q.reset_failures(db, username)
+        q.delete_tokens_of(db, username)
+        _audit(db, keys, "staff.reset_pin", who, username)
+
+
+def set_role(db: Database, keys: StationKeys, who: Staff, username: str, role: str) -> None:
+    require_admin(who)
+    parsed = parse_role(role)
+    if username == who.username and parsed is not Role.ADMIN:
+        raise problem(
+            "REQUEST_INVALID",
+            "role",
+            detail="an admin cannot drop their own admin role",
+            detail_vi="không thể tự bỏ quyền quản trị của mình",
+        )
+    with transaction(db):
+        _target(db, username)
+        q.set_role(db, username, parsed.value)
+        q.delete_tokens_of(db, username)
+        _audit(db, keys, "staff.set_role", who, f"{username}: {parsed.value}")
+
+
+def admin_unlock(db: Database, keys: StationKeys, who: Staff, username: str) -> None:
+    """The desk's "Mở khoá": :func:`unlock_staff` for a signed-in admin, audited."""
+    require_admin(who)
+    unlock_staff(db, username)
+    with transaction(db):
+        _audit(db, keys, "staff.unlock", who, username)

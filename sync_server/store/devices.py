@@ -73,3 +73,11 @@ def use_code(db: Database, code_hash: str, device_id: str, at: str) -> None:
         "UPDATE enroll_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
         (at, device_id, code_hash),
     )
+
+
+def last_push_at(db: Database) -> dict[str, str]:
+    """When each tablet last pushed anything (its last contact the station keeps a trace of)."""
+    return {
+        str(r["device_id"]): str(r["at"])
+        for r in db.query("SELECT device_id, MAX(at) AS at FROM push_log GROUP BY device_id")
+    }

@@ -68,6 +68,14 @@ def delete_expired_tokens(db: Database, now: str) -> None:
     db.execute("DELETE FROM tokens WHERE expires_at <= ?", (now,))
 
 
+def set_active(db: Database, username: str, active: bool) -> None:
+    db.execute("UPDATE staff SET active = ? WHERE username = ?", (1 if active else 0, username))
+
+
+def set_role(db: Database, username: str, role: str) -> None:
+    db.execute("UPDATE staff SET role = ? WHERE username = ?", (role, username))
+
+
 def claim_attempt(
     db: Database, username: str, now: str, max_failures: int, lock_until: str
 ) -> tuple[str, dict[str, Any] | None]:

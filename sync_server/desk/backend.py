@@ -1,0 +1,232 @@
+"""What the desk may ask of the station: every call opens a connection and goes through
+the same services (and so the same role checks) as the HTTP API.
+
+The desk never builds SQL and never touches keys or crypto itself. Calls block (scrypt
+PIN checks, encryption), so the state runs them on a worker thread.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import segno
+
+from shared.workflow import Role
+from sync_server.config import limits
+from sync_server.desk.hooks import calendar_module, units_module
+from sync_server.services import actions, enrollment, stamping
+from sync_server.services import dossiers as dossier_service
+from sync_server.services import staff as staff_service
+from sync_server.services.clock import utc_now
+from sync_server.services.staff import Staff
+from sync_server.services.station import Station, get_unit, set_unit
+
+RESULT_LINK_TTL_S = 300.0
+
+
+@dataclass(frozen=True)
+class EnrollTicket:
+    code: str
+    expires_at: datetime
+    qr_png: bytes
+    payload: str
+
+
+class ResultLinks:
+    """Short-lived, unguessable links to a result PDF for a signed-in desk user.
+
+    A browser link cannot carry the API's bearer header, so the desk hands out a random
+    path valid for a few minutes; the route re-checks that the person is still active.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._links: dict[str, tuple[str, str, float]] = {}
+
+    def issue(self, username: str, dossier_id: str) -> str:
+        ticket = secrets.token_urlsafe(24)
+        now = time.monotonic()
+        with self._lock:
+            self._links = {k: v for k, v in self._links.items() if v[2] > now}
+            self._links[ticket] = (username, dossier_id, now + RESULT_LINK_TTL_S)
+        return ticket
+
+    def resolve(self, ticket: str) -> tuple[str, str] | None:
+        with self._lock:
+            hit = self._links.get(ticket)
+        if hit is None or hit[2] < time.monotonic():
+            return None
+        return hit[0], hit[1]
+
+
+class DeskBackend:
+    """One per station process, shared by every desk session."""
+
+    def __init__(self, station: Station) -> None:
+        self.station = station
+        self.links = ResultLinks()
+
+    # --- who ---
+    def login(self, username: str, pin: str) -> Staff:
+        with self.station.session() as db:
+            return staff_service.authenticate(db, username.strip().lower(), pin)
+
+    def _me(self, db: Any, who: Staff) -> Staff:
+        """Re-read the person on every call: a disabled account or new role applies at once."""
+        return staff_service.current(db, who.username)
+
+    def whoami(self, who: Staff) -> Staff:
+        with self.station.session() as db:
+            return self._me(db, who)
+
+    # --- queues and dossiers ---
+    def queue(self, who: Staff) -> list[dict[str, Any]]:
+        s = self.station
+        with s.session() as db:
+            me = self._me(db, who)
+            return dossier_service.list_view(db, s.keys, s.catalogue, me.role, None)
+
+    def procedures(self) -> list[tuple[str, str]]:
+        return [(p.code, p.name.vi) for p in self.station.catalogue.all()]
+
+    def detail(self, who: Staff, dossier_id: str) -> dict[str, Any]:
+        s = self.station
+        with s.session() as db:
+            me = self._me(db, who)
+            d = dossier_service.load(db, s.keys, dossier_id)
+            view = dossier_service.detail(d, s.catalogue, me.role)
+            view["rating"] = actions.rating_of(db, s.keys, dossier_id)
+            return view
+
+    def act(
+        self,
+        who: Staff,
+        dossier_id: str,
+        action: str,
+        reason: str | None,
+        *,
+        rating: str | None = None,
+        comment: str | None = None,
+    ) -> dict[str, Any]:
+        s = self.station
+        with s.session() as db:
+            me = self._me(db, who)
+            return actions.apply_action(
+                db,
+                s.keys,
+                s.catalogue,
+                me,
+                dossier_id,
+                action,
+                reason,
+                rating=rating,
+                comment=comment,
+            )
+
+    def result_link(self, who: Staff, dossier_id: str) -> str:
+        """A path (``/desk-files/result/<ticket>``) the browser can open for the PDF."""
+        with self.station.session() as db:
+            self._me(db, who)
+        return f"/desk-files/result/{self.links.issue(who.username, dossier_id)}"
+
+    def result_pdf(self, ticket: str) -> tuple[str, bytes] | None:
+        hit = self.links.resolve(ticket)
+        if hit is None:
+            return None
+        username, dossier_id = hit
+        s = self.station
+        with s.session() as db:
+            staff_service.current(db, username)
+            d = dossier_service.load(db, s.keys, dossier_id)
+            return d.code, stamping.result_pdf(db, s.keys, dossier_id)
+
+    # --- administration (each service re-checks the admin role) ---
+    def staff_list(self, who: Staff) -> list[dict[str, Any]]:
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            return staff_service.list_staff(db)
+
+    def staff_add(
+        self, who: Staff, *, username: str, role: str, pin: str, full_name: str, title: str
+    ) -> Staff:
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            return staff_service.add_staff(
+                db,
+                username=username.strip().lower(),
+                role=role,
+                pin=pin,
+                full_name=full_name.strip() or None,
+                title=title.strip() or None,
+            )
+
+    def staff_set_active(self, who: Staff, username: str, active: bool) -> None:
+        with self.station.session() as db:
+            me = self._me(db, who)
+            staff_service.set_active(db, self.station.keys, me, username, active=active)
+
+    def staff_reset_pin(self, who: Staff, username: str, pin: str) -> None:
+        with self.station.session() as db:
+            me = self._me(db, who)
+            staff_service.reset_pin(db, self.station.keys, me, username, pin)
+
+    def staff_set_role(self, who: Staff, username: str, role: str) -> None:
+        with self.station.session() as db:
+            me = self._me(db, who)
+            staff_service.set_role(db, self.station.keys, me, username, role)
+
+    def staff_unlock(self, who: Staff, username: str) -> None:
+        with self.station.session() as db:
+            me = self._me(db, who)
+            staff_service.admin_unlock(db, self.station.keys, me, username)
+
+    def devices(self, who: Staff) -> list[dict[str, Any]]:
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            return enrollment.list_devices_with_contact(db)
+
+    def revoke(self, who: Staff, device_id: str) -> None:
+        with self.station.session() as db:
+            me = self._me(db, who)
+            staff_service.require_admin(me)
+            enrollment.revoke_device(db, self.station.keys, device_id, actor=me.username)
+
+    def enroll_ticket(self, who: Staff, station_url: str) -> EnrollTicket:
+        """A one-time code and its QR (what a new tablet scans or types)."""
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            code = enrollment.new_enroll_code(db)
+        expires = utc_now() + limits().enroll_code_ttl
+        payload = f"taicho-enroll:{code}@{station_url}" if station_url else code
+        out = io.BytesIO()
+        segno.make(payload, error="m").save(out, kind="png", scale=8, border=2)
+        return EnrollTicket(code, expires, out.getvalue(), payload)
+
+    def unit(self, who: Staff) -> dict[str, Any]:
+        with self.station.session() as db:
+            self._me(db, who)
+            return get_unit(db) or {}
+
+    def set_unit(self, who: Staff, unit: dict[str, Any]) -> None:
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            set_unit(db, unit)
+
+    # --- pages another part of the station provides (may be missing on this build) ---
+    @staticmethod
+    def has_unit_lookup() -> bool:
+        return units_module() is not None
+
+    @staticmethod
+    def has_calendar() -> bool:
+        return calendar_module() is not None
+
+
+def role_of(who: Staff | None) -> Role | None:
+    return None if who is None else who.role

@@ -1,0 +1,168 @@
+"""The desk's work queues as pure data: which tab holds which statuses, filters, urgency.
+
+No Flet and no database here, so the rules a clerk relies on every morning (what is
+overdue, what is due today, what a search finds) are tested without a browser.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from shared.workflow import STATUS_LABEL_VI, Role, Status
+
+OVERDUE = "overdue"
+DUE_TODAY = "today"
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    statuses: frozenset[Status]
+    actors: frozenset[Role]  # who works this queue (its tab opens first for them)
+
+
+TABS: tuple[Tab, ...] = (
+    Tab(
+        "appraise",
+        "Thẩm định",
+        frozenset({Status.RECEIVED, Status.APPRAISING}),
+        frozenset({Role.APPRAISER}),
+    ),
+    Tab("approve", "Phê duyệt", frozenset({Status.APPRAISED}), frozenset({Role.LEADER})),
+    Tab("stamp", "Đóng dấu", frozenset({Status.APPROVED}), frozenset({Role.CLERK})),
+    Tab(
+        "return",
+        "Trả kết quả",
+        frozenset({Status.STAMPED}),
+        frozenset({Role.INTAKE}),
+    ),
+    Tab(
+        "supplement",
+        "Chờ bổ sung",
+        frozenset({Status.SUPPLEMENT_REQUESTED}),
+        frozenset(),
+    ),
+    Tab("all", "Tất cả", frozenset(Status), frozenset({Role.ADMIN})),
+)
+TAB_BY_KEY = {t.key: t for t in TABS}
+
+
+def default_tab(role: Role) -> str:
+    """The queue a person opens on: the one their role works."""
+    for t in TABS:
+        if role in t.actors:
+            return t.key
+    return "all"
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive form: ``"Nguyễn Đức"`` → ``"nguyen duc"``."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a queue, built from the station's dossier summary."""
+
+    id: str
+    code: str
+    title: str
+    procedure: str
+    procedure_name: str
+    status: Status
+    received_at: str | None
+    due_at: str | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABEL_VI[self.status]
+
+    @classmethod
+    def from_summary(cls, s: dict[str, Any]) -> Row:
+        return cls(
+            id=str(s["id"]),
+            code=str(s["code"]),
+            title=str(s.get("title") or ""),
+            procedure=str(s["procedure"]),
+            procedure_name=str(s.get("procedure_name") or s["procedure"]),
+            status=Status(s["status"]),
+            received_at=s.get("received_at"),
+            due_at=s.get("due_at"),
+        )
+
+
+def _moment(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+
+
+def urgency(row: Row, now: datetime) -> str:
+    """``overdue`` past its due time, ``today`` if due later today, else ``""``.
+
+    Finished dossiers (returned, refused, withdrawn) are never urgent.
+    """
+    due = _moment(row.due_at)
+    if due is None or row.status in (Status.RETURNED, Status.REFUSED, Status.WITHDRAWN):
+        return ""
+    here = now.astimezone(due.tzinfo) if due.tzinfo else now
+    if due < here:
+        return OVERDUE
+    if due.date() == here.date():
+        return DUE_TODAY
+    return ""
+
+
+def _due_key(row: Row) -> tuple[int, str, str]:
+    due = _moment(row.due_at)
+    # Sort by the instant (offsets may differ), dossiers without a due time last.
+    return (1, "", row.code) if due is None else (0, due.isoformat(), row.code)
+
+
+def in_tab(rows: Iterable[Row], tab: str) -> list[Row]:
+    statuses = TAB_BY_KEY[tab].statuses
+    return [r for r in rows if r.status in statuses]
+
+
+def counts(rows: Iterable[Row]) -> dict[str, int]:
+    items = list(rows)
+    return {t.key: len(in_tab(items, t.key)) for t in TABS}
+
+
+def select(
+    rows: Iterable[Row],
+    *,
+    tab: str,
+    procedure: str = "",
+    status: str = "",
+    query: str = "",
+) -> list[Row]:
+    """The rows of one tab after the filters, earliest due first."""
+    picked = in_tab(rows, tab)
+    if procedure:
+        picked = [r for r in picked if r.procedure == procedure]
+    if status:
+        picked = [r for r in picked if r.status.value == status]
+    needle = fold(query)
+    if needle:
+        picked = [r for r in picked if needle in fold(r.code) or needle in fold(r.title)]
+    return sorted(picked, key=_due_key)
+
+
+def due_day_label(row: Row, today: date) -> str:
+    due = _moment(row.due_at)
+    if due is None:
+        return "—"
+    if due.date() == today:
+        return f"Hôm nay {due:%H:%M}"
+    return f"{due:%H:%M} {due:%d/%m/%Y}"

@@ -1,0 +1,458 @@
+"""Admin pages: staff, tablets (enrolment QR), the commune, the calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import flet as ft
+
+from shared.workdays import VN_TZ
+from shared.workflow import ROLE_LABEL_VI, Role
+from sync_server.desk import views
+from sync_server.desk.screens.common import (
+    BORDER,
+    ERROR,
+    MUTED,
+    OK,
+    SURFACE,
+    button,
+    card,
+    modal,
+    page_body,
+    text,
+    with_modal,
+)
+from sync_server.desk.state import DeskState
+
+ROLE_OPTIONS = [ft.DropdownOption(key=r.value, text=ROLE_LABEL_VI[r]) for r in Role]
+
+
+def _locked(row: dict[str, Any]) -> bool:
+    until = row.get("locked_until")
+    if not until:
+        return False
+    try:
+        return datetime.fromisoformat(until) > datetime.now(VN_TZ)
+    except ValueError:
+        return False
+
+
+def _set(ref: Any) -> Any:
+    def handler(e: ft.Event[Any]) -> None:
+        ref.current = e.control.value or ""
+
+    return handler
+
+
+@ft.component
+def PinDialog(state: DeskState, username: str, close: Any) -> ft.Control:
+    pin = ft.use_ref("")
+
+    async def save() -> None:
+        if await state.reset_pin(username, pin.current or ""):
+            close()
+
+    return modal(
+        f"Đặt lại mã PIN cho {username}",
+        [
+            ft.TextField(
+                label="Mã PIN mới (6–12 chữ số)",
+                value=pin.current or "",
+                on_change=_set(pin),
+                password=True,
+                can_reveal_password=True,
+                autofocus=True,
+            ),
+            text(state.banner if not state.banner_ok else "", 15, color=ERROR),
+        ],
+        [
+            ft.TextButton(content=ft.Text("Huỷ"), on_click=lambda: close(), tooltip="Huỷ"),
+            button("Lưu mã PIN", save, icon=ft.Icons.SAVE),
+        ],
+        width=460,
+    )
+
+
+@ft.component
+def StaffScreen(state: DeskState) -> ft.Control:
+    username, full_name, title, pin = ft.use_ref(""), ft.use_ref(""), ft.use_ref(""), ft.use_ref("")
+    role, set_role = ft.use_state("intake")
+    pin_for, set_pin_for = ft.use_state("")
+    form_key, set_form_key = ft.use_state(0)
+    errors = state.field_errors
+
+    async def add() -> None:
+        ok = await state.add_staff(
+            username.current or "",
+            full_name.current or "",
+            title.current or "",
+            role,
+            pin.current or "",
+        )
+        if ok:
+            for r in (username, full_name, title, pin):
+                r.current = ""
+            set_form_key(form_key + 1)  # fresh, empty fields
+
+    rows: list[ft.Control] = []
+    for s in state.staff:
+        name = s["username"]
+        locked = _locked(s)
+        status = (
+            "Đã vô hiệu hoá"
+            if not s["active"]
+            else f"Đang bị khoá đến {views.when(s['locked_until'])}"
+            if locked
+            else "Đang hoạt động"
+        )
+
+        async def toggle(_: Any, n: str = name, active: bool = bool(s["active"])) -> None:
+            await state.set_active(n, not active)
+
+        async def unlock(_: Any, n: str = name) -> None:
+            await state.unlock_staff(n)
+
+        async def change_role(e: ft.Event[ft.Dropdown], n: str = name) -> None:
+            await state.set_role(n, str(e.control.value))
+
+        acts: list[ft.Control] = [
+            ft.Dropdown(
+                value=s["role"],
+                options=ROLE_OPTIONS,
+                on_select=change_role,
+                width=270,
+                label="Vai trò",
+                dense=True,
+            ),
+            button(
+                "Đặt lại PIN",
+                lambda _, n=name: set_pin_for(n),
+                primary=False,
+                tooltip=f"Đặt lại PIN {name}",
+            ),
+            button(
+                "Mở lại" if not s["active"] else "Vô hiệu hoá",
+                toggle,
+                primary=False,
+                tooltip=f"{'Mở lại' if not s['active'] else 'Vô hiệu hoá'} {name}",
+            ),
+        ]
+        if locked:
+            acts.append(
+                button("Mở khoá", unlock, icon=ft.Icons.LOCK_OPEN, tooltip=f"Mở khoá {name}")
+            )
+        rows.append(
+            ft.Container(
+                content=ft.Row(
+                    [
+                        ft.Column(
+                            [
+                                text(f"{s['full_name']} ({name})", 16, bold=True),
+                                text(s.get("title") or "", 14, color=MUTED),
+                            ],
+                            spacing=2,
+                            expand=2,
+                        ),
+                        ft.Column(
+                            [text(status, 15, color=ERROR if locked or not s["active"] else OK)],
+                            expand=2,
+                        ),
+                        ft.Row(acts, spacing=8, wrap=True, expand=4),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                ),
+                bgcolor=SURFACE,
+                border=ft.Border.all(1, BORDER),
+                border_radius=8,
+                padding=ft.Padding.all(12),
+                key=f"staff-{name}",
+            )
+        )
+    form = card(
+        "Thêm cán bộ",
+        [
+            ft.Row(
+                [
+                    ft.TextField(
+                        label="Tên đăng nhập mới",
+                        value=username.current or "",
+                        on_change=_set(username),
+                        error=errors.get("username"),
+                        expand=1,
+                    ),
+                    ft.TextField(
+                        label="Họ và tên",
+                        value=full_name.current or "",
+                        on_change=_set(full_name),
+                        expand=2,
+                    ),
+                ]
+            ),
+            ft.Row(
+                [
+                    ft.TextField(
+                        label="Chức danh",
+                        value=title.current or "",
+                        on_change=_set(title),
+                        expand=2,
+                    ),
+                    ft.Dropdown(
+                        label="Vai trò",
+                        value=role,
+                        options=ROLE_OPTIONS,
+                        on_select=lambda e: set_role(str(e.control.value)),
+                        expand=1,
+                    ),
+                    ft.TextField(
+                        label="Mã PIN ban đầu",
+                        value=pin.current or "",
+                        on_change=_set(pin),
+                        password=True,
+                        error=errors.get("pin"),
+                        expand=1,
+                    ),
+                ]
+            ),
+            ft.Row(
+                [button("Thêm cán bộ", add, icon=ft.Icons.PERSON_ADD, busy=state.busy == "admin")]
+            ),
+        ],
+        key=f"add-{form_key}",
+    )
+    dialog = (
+        PinDialog(state, pin_for, lambda: set_pin_for(""), key=f"pin-{pin_for}")  # type: ignore[call-arg]
+        if pin_for
+        else None
+    )
+    return with_modal(page_body([text("Cán bộ", 24, bold=True), *rows, form]), dialog)
+
+
+@ft.component
+def TabletsScreen(state: DeskState) -> ft.Control:
+    confirm, set_confirm = ft.use_state("")
+
+    async def new_code() -> None:
+        await state.new_enroll_code()
+
+    async def revoke() -> None:
+        device = confirm
+        set_confirm("")
+        await state.revoke(device)
+
+    t = state.ticket
+    enrol: list[ft.Control] = [
+        text(
+            "Tạo mã đăng ký dùng một lần cho máy tính bảng mới. Trên máy mới, nhập địa chỉ "
+            "máy chủ và mã dưới đây (hoặc quét mã QR).",
+            15,
+            color=MUTED,
+        ),
+        ft.Row(
+            [
+                button(
+                    "Tạo mã đăng ký", new_code, icon=ft.Icons.QR_CODE_2, busy=state.busy == "admin"
+                )
+            ]
+        ),
+    ]
+    if t is not None:
+        expires = t.expires_at.astimezone(VN_TZ)
+        enrol.append(
+            ft.Row(
+                [
+                    ft.Image(src=t.qr_png, width=220, height=220, semantics_label="Mã QR đăng ký"),
+                    ft.Column(
+                        [
+                            text("Mã đăng ký:", 16, color=MUTED),
+                            ft.Text(
+                                t.code,
+                                size=34,
+                                weight=ft.FontWeight.BOLD,
+                                font_family="monospace",
+                            ),
+                            text(
+                                f"Hết hạn lúc {expires:%H:%M} ngày {expires:%d/%m/%Y} "
+                                "(dùng một lần).",
+                                16,
+                            ),
+                            text(f"Địa chỉ máy chủ: {state.station_url}", 15, color=MUTED),
+                        ],
+                        spacing=6,
+                    ),
+                ],
+                spacing=24,
+            )
+        )
+    rows: list[ft.Control] = []
+    for d in state.devices:
+        revoked = bool(d.get("revoked_at"))
+        rows.append(
+            ft.Container(
+                content=ft.Row(
+                    [
+                        ft.Column(
+                            [
+                                text(f"{d['name']} (số {d['slot']:02d})", 16, bold=True),
+                                text(d["id"], 12, color=MUTED),
+                            ],
+                            spacing=2,
+                            expand=3,
+                        ),
+                        ft.Column(
+                            [
+                                text(f"Đăng ký: {views.when(d.get('enrolled_at'))}", 14),
+                                text(
+                                    f"Gửi dữ liệu gần nhất: {views.when(d.get('last_contact_at'))}",
+                                    14,
+                                ),
+                            ],
+                            spacing=2,
+                            expand=3,
+                        ),
+                        text(
+                            "Đã thu hồi" if revoked else "Đang dùng",
+                            15,
+                            color=ERROR if revoked else OK,
+                        ),
+                        button(
+                            "Thu hồi",
+                            lambda _, i=d["id"]: set_confirm(i),
+                            primary=False,
+                            tooltip=f"Thu hồi {d['name']}",
+                        )
+                        if not revoked
+                        else ft.Container(),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                ),
+                bgcolor=SURFACE,
+                border=ft.Border.all(1, BORDER),
+                border_radius=8,
+                padding=ft.Padding.all(12),
+                key=f"dev-{d['id']}",
+            )
+        )
+    ask = (
+        modal(
+            "Thu hồi máy tính bảng?",
+            [
+                text(
+                    "Máy sẽ không đồng bộ được nữa và tự xoá dữ liệu khi kết nối lại. "
+                    "Hồ sơ đã gửi lên văn phòng vẫn còn.",
+                    16,
+                )
+            ],
+            [
+                ft.TextButton(
+                    content=ft.Text("Huỷ"), on_click=lambda: set_confirm(""), tooltip="Huỷ"
+                ),
+                button("Thu hồi máy", revoke, color=ERROR),
+            ],
+            width=520,
+        )
+        if confirm
+        else None
+    )
+    return with_modal(
+        page_body(
+            [
+                text("Máy tính bảng", 24, bold=True),
+                card("Đăng ký máy mới", enrol),
+                card("Các máy đã đăng ký", rows or [text("Chưa có máy nào.", 15, color=MUTED)]),
+            ]
+        ),
+        ask,
+    )
+
+
+UNIT_FIELDS = [
+    ("name", "Tên đơn vị (vd. UBND xã Lai Vung)"),
+    ("province", "Tỉnh / thành phố"),
+    ("place_name", "Địa danh ghi trên văn bản"),
+    ("code", "Mã định danh cơ quan (mã số hồ sơ)"),
+    ("registration_office", "Nơi đăng ký (ghi trên kết quả)"),
+    ("former_name", "Tên cũ (trước 01/7/2025)"),
+    ("current_name", "Tên hiện nay"),
+]
+
+
+@ft.component
+def UnitScreen(state: DeskState) -> ft.Control:
+    refs: dict[str, Any] = {k: ft.use_ref(None) for k, _ in UNIT_FIELDS}
+    lines: Any = ft.use_ref(None)
+    unit = state.unit
+
+    async def save() -> None:
+        new = dict(unit)
+        for k, ref in refs.items():
+            if ref.current is not None:
+                new[k] = ref.current.strip()
+        if lines.current is not None:
+            new["agency_lines"] = [x.strip() for x in lines.current.splitlines() if x.strip()]
+        await state.save_unit(new)
+
+    fields: list[ft.Control] = [
+        ft.TextField(
+            label=label,
+            value=refs[k].current if refs[k].current is not None else str(unit.get(k) or ""),
+            on_change=_set(refs[k]),
+        )
+        for k, label in UNIT_FIELDS
+    ]
+    fields.append(
+        ft.TextField(
+            label="Dòng tên cơ quan trên văn bản (mỗi dòng một dòng)",
+            value=lines.current
+            if lines.current is not None
+            else "\n".join(unit.get("agency_lines") or []),
+            multiline=True,
+            min_lines=2,
+            on_change=_set(lines),
+        )
+    )
+    # HOOK: when sync_server/services/units.py (the official list of communes) is merged,
+    # offer "chọn từ danh mục" here: province + commune name → its lookup → state.save_unit.
+    lookup = (
+        text(
+            "Có danh mục đơn vị hành chính: dùng lệnh admin unit-set để chọn theo danh mục.",
+            15,
+            color=MUTED,
+        )
+        if state.backend.has_unit_lookup()
+        else text("Danh mục đơn vị hành chính chưa có trong bản này: nhập tay.", 15, color=MUTED)
+    )
+    return page_body(
+        [
+            text("Đơn vị (xã / phường)", 24, bold=True),
+            lookup,
+            card(
+                "Thông tin đơn vị",
+                [*fields, ft.Row([button("Lưu", save, icon=ft.Icons.SAVE)])],
+                key=f"unit-{unit.get('code')}-{unit.get('name')}",
+            ),
+        ],
+        max_width=900,
+    )
+
+
+@ft.component
+def CalendarScreen(state: DeskState) -> ft.Control:
+    # HOOK: when sync_server/services/calendar.py is merged, list and edit its overrides here.
+    if not state.backend.has_calendar():
+        body = [
+            text(
+                "Chưa có: lịch ngày nghỉ và ngày làm bù của địa phương chưa có trong bản này. "
+                "Thời hạn giải quyết đang tính theo lịch nghỉ lễ chung.",
+                16,
+            )
+        ]
+    else:
+        body = [
+            text(
+                "Lịch ngày nghỉ / làm bù: dùng lệnh `python -m sync_server admin calendar-set` "
+                "(trang chỉnh trên bàn làm việc sẽ có sau).",
+                16,
+            )
+        ]
+    return page_body([text("Lịch ngày nghỉ", 24, bold=True), card("Lịch", body)], max_width=900)

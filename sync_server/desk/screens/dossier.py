@@ -1,0 +1,271 @@
+"""One dossier: its fields by section, the five-stage timeline, the actions with dialogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from sync_server.desk import views
+from sync_server.desk.screens.common import (
+    ERROR,
+    MUTED,
+    OK,
+    PRIMARY,
+    button,
+    card,
+    modal,
+    page_body,
+    text,
+    with_modal,
+)
+from sync_server.desk.state import DeskState
+from sync_server.services.actions import RATINGS
+
+CONFIRM = {
+    "start_appraisal": "Bắt đầu thẩm định hồ sơ này?",
+    "accept": "Hồ sơ đạt yêu cầu: chuyển lãnh đạo phê duyệt?",
+    "approve": "Phê duyệt hồ sơ và chuyển văn thư đóng dấu?",
+    "stamp": "Đóng dấu: cấp số vào sổ và phát hành kết quả (PDF có chữ ký số)?",
+}
+RATING_COLOURS = {"very_satisfied": "#1E6B35", "satisfied": "#0B4F8A", "unsatisfied": "#B3261E"}
+
+
+@ft.component
+def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Control:
+    """The open action's dialog, portalled to the page; its inputs live in refs."""
+    reason = ft.use_ref("")
+    other = ft.use_ref("")
+    comment = ft.use_ref("")
+    missing, set_missing = ft.use_state(frozenset[str]())
+    rating, set_rating = ft.use_state("")
+    busy = state.busy == action
+
+    async def confirm() -> None:
+        items = [c for c in components if c in missing]
+        if (other.current or "").strip():
+            items.append(other.current or "")
+        await state.act(
+            action,
+            reason=reason.current or "",
+            missing=items,
+            rating=rating or None,
+            comment=comment.current or "",
+        )
+
+    def set_ref(ref: Any) -> Any:
+        def handler(e: ft.Event[ft.TextField]) -> None:
+            ref.current = e.control.value or ""
+
+        return handler
+
+    body: list[ft.Control] = []
+    title = views.action_label(action)
+    if action in CONFIRM:
+        body.append(text(CONFIRM[action], 17))
+    elif action == "request_supplement":
+        body += [
+            ft.TextField(
+                label="Lý do yêu cầu bổ sung",
+                value=reason.current or "",
+                on_change=set_ref(reason),
+                multiline=True,
+                min_lines=2,
+                autofocus=True,
+            ),
+            text("Giấy tờ cần bổ sung:", 16, bold=True),
+            *[
+                ft.Checkbox(
+                    label=c,
+                    value=c in missing,
+                    on_change=lambda e, c=c: set_missing(
+                        missing | {c} if e.control.value else missing - {c}
+                    ),
+                )
+                for c in components
+            ],
+            ft.TextField(
+                label="Giấy tờ khác cần bổ sung",
+                value=other.current or "",
+                on_change=set_ref(other),
+            ),
+        ]
+    elif action == "refuse":
+        body.append(
+            ft.TextField(
+                label="Lý do từ chối",
+                value=reason.current or "",
+                on_change=set_ref(reason),
+                multiline=True,
+                min_lines=2,
+                autofocus=True,
+            )
+        )
+    elif action == "return":
+        body.append(text("Người dân đánh giá mức độ hài lòng:", 17, bold=True))
+        choices: list[ft.Control] = []
+        for key, label in RATINGS.items():
+            chosen = rating == key
+            colour = RATING_COLOURS[key]
+            choices.append(
+                (ft.FilledButton if chosen else ft.OutlinedButton)(
+                    icon=ft.Icons.CHECK_CIRCLE if chosen else None,
+                    content=ft.Text(
+                        label,
+                        size=20,
+                        weight=ft.FontWeight.BOLD,
+                        text_align=ft.TextAlign.CENTER,
+                    ),
+                    style=ft.ButtonStyle(
+                        shape=ft.RoundedRectangleBorder(radius=12),
+                        side=ft.BorderSide(3, colour),
+                        bgcolor=colour if chosen else "#FFFFFF",
+                        color="#FFFFFF" if chosen else colour,
+                    ),
+                    width=190,
+                    height=90,
+                    on_click=lambda _, k=key: set_rating("" if rating == k else k),
+                    tooltip=label,
+                    key=f"rating-{key}",
+                )
+            )
+        body += [
+            ft.Row(choices, spacing=12),
+            ft.TextField(
+                label="Ý kiến của người dân (không bắt buộc)",
+                value=comment.current or "",
+                on_change=set_ref(comment),
+                multiline=True,
+            ),
+        ]
+    if state.dialog_error:
+        body.append(text(state.dialog_error, 15, color=ERROR))
+    return modal(
+        title,
+        body,
+        [
+            ft.TextButton(
+                content=ft.Text("Huỷ", size=16),
+                on_click=lambda: state.close_dialog(),
+                tooltip="Huỷ",
+            ),
+            button(f"Xác nhận: {title}", confirm, busy=busy, icon=ft.Icons.CHECK),
+        ],
+    )
+
+
+def _field_rows(rows: list[tuple[str, str]]) -> list[ft.Control]:
+    return [
+        ft.Row(
+            [
+                ft.Container(text(label, 15, color=MUTED), width=300),
+                ft.Text(value, size=16, expand=True),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        for label, value in rows
+    ]
+
+
+def _timeline(history: list[dict[str, Any]]) -> ft.Control:
+    lines: list[ft.Control] = []
+    for i, stage in enumerate(views.timeline(history), start=1):
+        mark = ft.Icon(
+            ft.Icons.CHECK_CIRCLE if stage.done else ft.Icons.RADIO_BUTTON_UNCHECKED,
+            color=OK if stage.done else MUTED,
+        )
+        steps: list[ft.Control] = [text(f"{i}. {stage.name}", 17, bold=True)]
+        for s in stage.steps:
+            steps.append(text(f"{s.at} — {s.label} — {s.who}", 15))
+            if s.reason:
+                steps.append(text(f"Lý do: {s.reason}", 15, color=ERROR))
+        if not stage.steps:
+            steps.append(text("Chưa thực hiện", 15, color=MUTED))
+        lines.append(ft.Row([mark, ft.Column(steps, spacing=2, expand=True)]))
+    return card("Quá trình giải quyết (5 bước tại chỗ)", lines)
+
+
+@ft.component
+def DossierScreen(state: DeskState) -> ft.Control:
+    d = state.detail
+    if d is None:
+        # Leaving the dossier: this component may be re-rendered once more before the
+        # root swaps it out. It must never raise: an exception in a render stops
+        # Flet's update loop for the whole session (the page then ignores every click).
+        return ft.Container()
+    catalogue = state.backend.station.catalogue
+    proc = catalogue.get(d["procedure"]) if d["procedure"] in catalogue else None
+    components = [c.name.vi for c in proc.components] if proc else []
+
+    actions: list[ft.Control] = [
+        button(
+            views.action_label(a),
+            lambda _, a=a: state.open_dialog(a),
+            icon=ft.Icons.ARROW_FORWARD,
+            primary=a not in ("refuse", "request_supplement"),
+            tooltip=views.action_label(a),
+        )
+        for a in d.get("allowed_actions", [])
+    ]
+    head = card(
+        d["code"],
+        [
+            text(d.get("title") or "", 22, bold=True),
+            text(d.get("procedure_name", ""), 16, color=MUTED),
+            ft.Row(
+                [
+                    text(f"Trạng thái: {d.get('status_label', '')}", 16, bold=True),
+                    text(f"Tiếp nhận: {views.when(d.get('received_at'))}", 16),
+                    text(f"Hẹn trả: {views.when(d.get('due_at'))}", 16),
+                ],
+                spacing=30,
+                wrap=True,
+            ),
+            ft.Row(actions, wrap=True, spacing=10)
+            if actions
+            else text("Vai trò của bạn không có thao tác nào ở bước này.", 15, color=MUTED),
+        ],
+    )
+    result: ft.Control | None = None
+    result_name = proc.result_name.vi if proc else "kết quả"
+    if state.result_url:
+        result = card(
+            "Kết quả",
+            [
+                text(f"Đã đóng dấu: {result_name} (PDF có chữ ký số).", 16),
+                ft.Row(
+                    [
+                        button(
+                            "Xem kết quả (PDF)",
+                            None,
+                            icon=ft.Icons.PICTURE_AS_PDF,
+                            url=state.result_url,
+                            primary=False,
+                        )
+                    ]
+                ),
+            ],
+        )
+    rating = d.get("rating")
+    rated: ft.Control | None = None
+    if rating:
+        lines = [text(f"Đánh giá: {rating['label']}", 17, bold=True, color=PRIMARY)]
+        if rating.get("comment"):
+            lines.append(text(f"Ý kiến: {rating['comment']}", 16))
+        rated = card("Mức độ hài lòng", lines)
+    sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d["values"], proc)]
+    dialog = (
+        ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
+        if state.dialog
+        else None
+    )
+    back = ft.OutlinedButton(
+        content=ft.Text("Quay lại danh sách", size=15),
+        icon=ft.Icons.ARROW_BACK,
+        on_click=lambda: state.back_to_queue(),
+        tooltip="Quay lại danh sách",
+    )
+    return with_modal(
+        page_body([ft.Row([back]), head, result, rated, _timeline(d["history"]), *sections]),
+        dialog,
+    )

@@ -1,0 +1,367 @@
+"""One desk session's state: who is signed in, which queue, which dossier, which dialog.
+
+Screens read this object and call its methods; handlers change state and Flet redraws.
+Blocking work (PIN checks, decryption, PDF stamping) runs on a worker thread through
+:class:`DeskBackend`; a ``TaiChoError`` becomes a Vietnamese message in the banner or
+under the field it concerns, and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+import flet as ft
+
+from shared.errors import TaiChoError, problem
+from shared.workdays import vn_now
+from shared.workflow import Role
+from sync_server.desk import queue as qv
+from sync_server.desk.backend import DeskBackend, EnrollTicket
+from sync_server.desk.views import supplement_reason
+from sync_server.services.staff import Staff
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ROUTE_LOGIN = "login"
+ROUTE_QUEUE = "queue"
+ROUTE_DOSSIER = "dossier"
+ROUTE_STAFF = "staff"
+ROUTE_TABLETS = "tablets"
+ROUTE_UNIT = "unit"
+ROUTE_CALENDAR = "calendar"
+ADMIN_ROUTES = {ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR}
+
+
+def message(err: BaseException) -> str:
+    if isinstance(err, TaiChoError):
+        return err.message("vi")
+    log.error("desk action failed", exc_info=err)
+    return problem("INTERNAL").message("vi")
+
+
+@ft.observable
+@dataclass
+class DeskState:
+    backend: DeskBackend
+    station_url: str = ""
+    route: str = ROUTE_LOGIN
+    user: Staff | None = None
+    busy: str = ""
+    banner: str = ""
+    banner_ok: bool = False
+    field_errors: dict[str, str] = field(default_factory=dict)
+    rows: list[qv.Row] = field(default_factory=list)
+    tab: str = "all"
+    procedure: str = ""
+    status: str = ""
+    query: str = ""
+    detail: dict[str, Any] | None = None
+    result_url: str = ""
+    dialog: str = ""  # the action whose dialog is open ("" = none)
+    dialog_error: str = ""
+    staff: list[dict[str, Any]] = field(default_factory=list)
+    devices: list[dict[str, Any]] = field(default_factory=list)
+    ticket: EnrollTicket | None = None
+    unit: dict[str, Any] = field(default_factory=dict)
+
+    # --- plumbing ---
+    async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def _fail(self, err: BaseException) -> None:
+        if isinstance(err, TaiChoError) and err.code == "AUTH_REQUIRED":
+            self.logout("Phiên làm việc đã hết hoặc tài khoản đã bị khoá. Mời đăng nhập lại.")
+            return
+        self.banner, self.banner_ok = message(err), False
+
+    def _info(self, text: str) -> None:
+        self.banner, self.banner_ok = text, True
+
+    def dismiss_banner(self) -> None:
+        self.banner = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user is not None and self.user.role is Role.ADMIN
+
+    def current_route(self) -> str:
+        """The route to show after the guards: sign in first; admin pages for admins."""
+        if self.user is None:
+            return ROUTE_LOGIN
+        if self.route == ROUTE_LOGIN:
+            return ROUTE_QUEUE
+        if self.route in ADMIN_ROUTES and not self.is_admin:
+            return ROUTE_QUEUE
+        if self.route == ROUTE_DOSSIER and self.detail is None:
+            return ROUTE_QUEUE
+        return self.route
+
+    # --- sign in / out ---
+    async def login(self, username: str, pin: str) -> bool:
+        errors: dict[str, str] = {}
+        if not username.strip():
+            errors["username"] = problem(
+                "FIELD_REQUIRED", "username", label="tên đăng nhập"
+            ).message("vi")
+        if not pin:
+            errors["pin"] = problem("FIELD_REQUIRED", "pin", label="mã PIN").message("vi")
+        self.field_errors = errors
+        if errors:
+            return False
+        self.busy, self.banner = "login", ""
+        try:
+            who = await self._run(self.backend.login, username, pin)
+        except TaiChoError as err:
+            self.field_errors = {"pin": err.message("vi")}
+            return False
+        except Exception as err:
+            self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        self.user = who
+        self.tab = qv.default_tab(who.role)
+        self.route = ROUTE_QUEUE
+        await self.refresh()
+        return True
+
+    def logout(self, note: str = "") -> None:
+        self.user = None
+        self.rows, self.detail, self.staff, self.devices = [], None, [], []
+        self.ticket, self.unit, self.dialog, self.result_url = None, {}, "", ""
+        self.query = self.procedure = self.status = ""
+        self.field_errors = {}
+        self.route = ROUTE_LOGIN
+        self.banner, self.banner_ok = note, bool(note)
+
+    def go(self, route: str) -> None:
+        self.banner = ""
+        self.route = route
+
+    # --- queue ---
+    async def refresh(self) -> None:
+        if self.user is None:
+            return
+        try:
+            items = await self._run(self.backend.queue, self.user)
+        except Exception as err:
+            self._fail(err)
+            return
+        self.rows = [qv.Row.from_summary(s) for s in items]
+
+    def set_tab(self, key: str) -> None:
+        self.tab, self.status = key, ""
+
+    def set_query(self, text: str) -> None:
+        self.query = text
+
+    def set_procedure(self, code: str) -> None:
+        self.procedure = code
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+
+    def now(self) -> datetime:
+        return vn_now()
+
+    def visible(self) -> list[qv.Row]:
+        return qv.select(
+            self.rows, tab=self.tab, procedure=self.procedure, status=self.status, query=self.query
+        )
+
+    def counts(self) -> dict[str, int]:
+        return qv.counts(self.rows)
+
+    def procedures(self) -> list[tuple[str, str]]:
+        return self.backend.procedures()
+
+    # --- one dossier ---
+    async def open_dossier(self, dossier_id: str) -> None:
+        if self.user is None:
+            return
+        self.busy = "open"
+        try:
+            d = await self._run(self.backend.detail, self.user, dossier_id)
+            url = ""
+            if d.get("has_result"):
+                url = await self._run(self.backend.result_link, self.user, dossier_id)
+        except Exception as err:
+            self._fail(err)
+            return
+        finally:
+            self.busy = ""
+        self.detail, self.result_url = d, url
+        self.dialog, self.banner = "", ""
+        self.route = ROUTE_DOSSIER
+
+    def back_to_queue(self) -> None:
+        self.detail, self.dialog, self.result_url = None, "", ""
+        self.go(ROUTE_QUEUE)
+
+    def open_dialog(self, action: str) -> None:
+        self.dialog, self.dialog_error = action, ""
+
+    def close_dialog(self) -> None:
+        self.dialog, self.dialog_error = "", ""
+
+    async def act(
+        self,
+        action: str,
+        *,
+        reason: str = "",
+        missing: list[str] | None = None,
+        rating: str | None = None,
+        comment: str = "",
+    ) -> bool:
+        """Run one workflow action on the open dossier; the dialog stays open on error."""
+        if self.user is None or self.detail is None:
+            return False
+        if action == "request_supplement":
+            reason = supplement_reason(reason, missing or [])
+        if action in ("request_supplement", "refuse") and not reason.strip():
+            self.dialog_error = problem("REASON_REQUIRED", "reason").message("vi")
+            return False
+        self.busy = action
+        try:
+            await self._run(
+                self.backend.act,
+                self.user,
+                self.detail["id"],
+                action,
+                reason or None,
+                rating=rating,
+                comment=comment or None,
+            )
+        except Exception as err:
+            if isinstance(err, TaiChoError) and err.code == "AUTH_REQUIRED":
+                self._fail(err)
+            else:
+                self.dialog_error = message(err)
+            return False
+        finally:
+            self.busy = ""
+        done_id = self.detail["id"]
+        self.dialog, self.dialog_error = "", ""
+        await self.open_dossier(done_id)
+        await self.refresh()
+        if self.detail is not None:
+            self._info(f"Đã cập nhật hồ sơ {self.detail['code']}: {self.detail['status_label']}.")
+        return True
+
+    # --- administration ---
+    async def open_admin(self, route: str) -> None:
+        if not self.is_admin or self.user is None:
+            return
+        self.go(route)
+        try:
+            if route == ROUTE_STAFF:
+                self.staff = await self._run(self.backend.staff_list, self.user)
+            elif route == ROUTE_TABLETS:
+                self.devices = await self._run(self.backend.devices, self.user)
+            elif route == ROUTE_UNIT:
+                self.unit = await self._run(self.backend.unit, self.user)
+        except Exception as err:
+            self._fail(err)
+
+    async def _admin_call(self, done: str, fn: Callable[..., Any], *args: Any) -> bool:
+        if self.user is None:
+            return False
+        self.busy = "admin"
+        try:
+            await self._run(fn, self.user, *args)
+        except Exception as err:
+            self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        self._info(done)
+        if self.route == ROUTE_STAFF:
+            self.staff = await self._run(self.backend.staff_list, self.user)
+        elif self.route == ROUTE_TABLETS:
+            self.devices = await self._run(self.backend.devices, self.user)
+        return True
+
+    async def add_staff(
+        self, username: str, full_name: str, title: str, role: str, pin: str
+    ) -> bool:
+        if self.user is None:
+            return False
+        self.busy, self.field_errors = "admin", {}
+        try:
+            await self._run(
+                self.backend.staff_add,
+                self.user,
+                username=username,
+                role=role,
+                pin=pin,
+                full_name=full_name,
+                title=title,
+            )
+        except TaiChoError as err:
+            if err.field in ("username", "pin", "role"):
+                self.field_errors = {err.field: err.message("vi")}
+            else:
+                self._fail(err)
+            return False
+        except Exception as err:
+            self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        self._info(f"Đã thêm cán bộ {username.strip().lower()}.")
+        self.staff = await self._run(self.backend.staff_list, self.user)
+        return True
+
+    async def set_active(self, username: str, active: bool) -> bool:
+        text = "Đã mở lại" if active else "Đã vô hiệu hoá"
+        return await self._admin_call(
+            f"{text} tài khoản {username}.", self.backend.staff_set_active, username, active
+        )
+
+    async def reset_pin(self, username: str, pin: str) -> bool:
+        return await self._admin_call(
+            f"Đã đặt lại mã PIN cho {username}.", self.backend.staff_reset_pin, username, pin
+        )
+
+    async def set_role(self, username: str, role: str) -> bool:
+        return await self._admin_call(
+            f"Đã đổi vai trò của {username}.", self.backend.staff_set_role, username, role
+        )
+
+    async def unlock_staff(self, username: str) -> bool:
+        return await self._admin_call(
+            f"Đã mở khoá tài khoản {username}.", self.backend.staff_unlock, username
+        )
+
+    async def new_enroll_code(self) -> bool:
+        if self.user is None:
+            return False
+        self.busy = "admin"
+        try:
+            self.ticket = await self._run(self.backend.enroll_ticket, self.user, self.station_url)
+        except Exception as err:
+            self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        return True
+
+    async def revoke(self, device_id: str) -> bool:
+        return await self._admin_call(
+            "Đã thu hồi máy; máy sẽ tự xoá dữ liệu khi kết nối lại.", self.backend.revoke, device_id
+        )
+
+    async def save_unit(self, unit: dict[str, Any]) -> bool:
+        if self.user is None:
+            return False
+        clean = {k: v for k, v in unit.items() if v not in (None, "", [])}
+        ok = await self._admin_call("Đã lưu thông tin đơn vị.", self.backend.set_unit, clean)
+        if ok:
+            self.unit = await self._run(self.backend.unit, self.user)
+        return ok
