@@ -33,13 +33,93 @@ from shared.blind_index import fold
 from shared.citizen import Citizen
 from shared.personal_id import make_personal_id
 
-FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-MIDDLE = "Thị Văn Đức Minh Ngọc Thanh Hữu Quốc Thu Hoài Kim Xuân Gia Bảo".split()
-GIVEN = (
-    "Anh Ánh Bình Chi Cường Dũng Duy Giang Hà Hải Hạnh Hiếu Hòa Hùng Hương Khang Khôi Lan "
-    "Linh Long Mai Nam Nga Ngân Nhung Phúc Phương Quân Sơn Tâm Thảo Thư Trang Tú Tuấn Uyên "
-    "Việt Vy Yến Đạt Đông Hằng Hiền Kiên Lộc Mỹ Nhân Oanh Quỳnh Thắng Trung"
-).split()
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = [
+    "Thị",
+    "Văn",
+    "Đức",
+    "Minh",
+    "Ngọc",
+    "Thanh",
+    "Hữu",
+    "Quốc",
+    "Thu",
+    "Hoài",
+    "Kim",
+    "Xuân",
+    "Gia",
+    "Bảo",
+]
+GIVEN = [
+    "Anh",
+    "Ánh",
+    "Bình",
+    "Chi",
+    "Cường",
+    "Dũng",
+    "Duy",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hòa",
+    "Hùng",
+    "Hương",
+    "Khang",
+    "Khôi",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Ngân",
+    "Nhung",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thư",
+    "Trang",
+    "Tú",
+    "Tuấn",
+    "Uyên",
+    "Việt",
+    "Vy",
+    "Yến",
+    "Đạt",
+    "Đông",
+    "Hằng",
+    "Hiền",
+    "Kiên",
+    "Lộc",
+    "Mỹ",
+    "Nhân",
+    "Oanh",
+    "Quỳnh",
+    "Thắng",
+    "Trung",
+]
 
 
 def _name(rng: random.Random) -> str:
