@@ -80,6 +80,24 @@ CATALOGUE: dict[str, ErrorCode] = {
             "The QR code has no address.",
         ),
         _c(
+            "QR_NOT_FOUND",
+            422,
+            "Không tìm thấy mã QR trong ảnh. Hãy chụp lại mặt sau thẻ, rõ và đủ sáng.",
+            "No QR code found in the photo. Photograph the back of the card again, sharp and well lit.",
+        ),
+        _c(
+            "QR_PHOTO_UNREADABLE",
+            422,
+            "Không đọc được tệp ảnh (hỏng, quá lớn hoặc không phải ảnh).",
+            "The photo file cannot be read (damaged, too large or not an image).",
+        ),
+        _c(
+            "QR_DECODER_MISSING",
+            501,
+            "Máy này chưa có bộ đọc mã QR từ ảnh; hãy dùng máy quét hoặc dán mã.",
+            "This device has no QR-from-photo decoder; use a scanner or paste the code.",
+        ),
+        _c(
             "PERSONAL_ID_FORMAT",
             422,
             "Số định danh cá nhân phải gồm đúng 12 chữ số.",
