@@ -83,7 +83,7 @@ CATALOGUE: dict[str, ErrorCode] = {
             "QR_NOT_FOUND",
             422,
             "Không tìm thấy mã QR trong ảnh. Hãy chụp lại mặt sau thẻ, rõ và đủ sáng.",
-            "No QR code found in the photo. Photograph the back of the card again, sharp and well lit.",
+            "No QR code in the photo. Photograph the card again, sharp and well lit.",
         ),
         _c(
             "QR_PHOTO_UNREADABLE",

@@ -40,7 +40,9 @@ def decode_qr_text(photo: bytes) -> str:
     except (UnidentifiedImageError, OSError, ValueError) as err:
         log.info("photo not decodable as an image: %s", type(err).__name__)
         raise problem("QR_PHOTO_UNREADABLE", "photo") from None
-    for code in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
+    for code in zxingcpp.read_barcodes(
+        gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    ):
         if code.valid and code.text:
             return str(code.text)
     raise problem("QR_NOT_FOUND", "photo")

@@ -17,7 +17,8 @@ from mobile.services.qr_photo import decode_qr_text
 from shared.cccd import parse_cccd_qr
 from shared.errors import TaiChoError
 
-QR = "087192004321|341234567|Nguyễn Thị Ánh|05031992|Nữ|Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"
+ADDRESS = "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp"
+QR = f"087192004321|341234567|Nguyễn Thị Ánh|05031992|Nữ|{ADDRESS}|12072021"
 
 
 def card_photo(text: str, *, angle: float = 0, scale: float = 1.0, blur: float = 0) -> bytes:
