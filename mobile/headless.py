@@ -98,7 +98,12 @@ def _read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError:
-        raise problem("REQUEST_INVALID", "file", detail=f"không đọc được tệp {path}") from None
+        raise problem(
+            "REQUEST_INVALID",
+            "file",
+            detail=f"cannot read {path}",
+            detail_vi=f"không đọc được tệp {path}",
+        ) from None
 
 
 def run(args: argparse.Namespace) -> Any:

@@ -233,3 +233,24 @@ def b64d(s: str) -> bytes:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def derive_subkey(key: bytes, info: str) -> bytes:
+    """A 32-byte key for one purpose, derived from ``key`` (HKDF-SHA256, no salt).
+
+    Used for keys that must be exactly as available as the data key (e.g. the blind-index
+    key of citizen search) without storing another wrapped secret.
+    """
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    _require_key(key, "key")
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=None, info=info.encode()).derive(
+        key
+    )
+
+
+def keyed_token(key: bytes, data: bytes, length: int = 12) -> bytes:
+    """A truncated HMAC-SHA256 of ``data``: equal inputs give equal tokens, nothing else leaks."""
+    _require_key(key, "key")
+    return hmac.new(key, data, hashlib.sha256).digest()[:length]

@@ -91,6 +91,21 @@ Code = Literal[
     "CALENDAR_INVALID",
     "SIGNER_UNAVAILABLE",
     "CERT_IMPORT_FAILED",
+    "CCCD_QR_FIELDS",
+    "CCCD_QR_NUMBER",
+    "CCCD_QR_OLD_ID",
+    "CCCD_QR_NAME",
+    "CCCD_QR_DOB",
+    "CCCD_QR_ISSUED",
+    "CCCD_QR_SEX",
+    "CCCD_QR_ADDRESS",
+    "QR_NOT_FOUND",
+    "QR_PHOTO_UNREADABLE",
+    "QR_DECODER_MISSING",
+    "PERSONAL_ID_FORMAT",
+    "PERSONAL_ID_PROVINCE",
+    "PERSONAL_ID_SEX",
+    "PERSONAL_ID_YEAR",
 ]
 
 
@@ -110,6 +125,97 @@ def _c(code: Code, status: int, vi: str, en: str) -> ErrorCode:
 CATALOGUE: dict[Code, ErrorCode] = {
     e.code: e
     for e in [
+        # --- CCCD chip-card QR and the personal identification number ---
+        _c(
+            "CCCD_QR_FIELDS",
+            422,
+            "Mã QR thẻ căn cước không đúng cấu trúc (đọc được {count} phần, cần 7).",
+            "The ID-card QR code is malformed ({count} parts read, 7 expected).",
+        ),
+        _c(
+            "CCCD_QR_NUMBER",
+            422,
+            "Số định danh trong mã QR phải gồm đúng 12 chữ số.",
+            "The ID number in the QR code must be exactly 12 digits.",
+        ),
+        _c(
+            "CCCD_QR_OLD_ID",
+            422,
+            "Số CMND cũ trong mã QR phải gồm 9 chữ số.",
+            "The old ID number in the QR code must be 9 digits.",
+        ),
+        _c(
+            "CCCD_QR_NAME",
+            422,
+            "Họ tên trong mã QR bị trống hoặc không hợp lệ.",
+            "The name in the QR code is empty or invalid.",
+        ),
+        _c(
+            "CCCD_QR_DOB",
+            422,
+            "Ngày sinh trong mã QR không hợp lệ (cần ngàythángnăm, ví dụ 05031990).",
+            "The date of birth in the QR code is invalid (ddMMyyyy expected).",
+        ),
+        _c(
+            "CCCD_QR_ISSUED",
+            422,
+            "Ngày cấp trong mã QR không hợp lệ.",
+            "The issue date in the QR code is invalid.",
+        ),
+        _c(
+            "CCCD_QR_SEX",
+            422,
+            "Giới tính trong mã QR phải là Nam hoặc Nữ.",
+            "The sex in the QR code must be Nam or Nữ.",
+        ),
+        _c(
+            "CCCD_QR_ADDRESS",
+            422,
+            "Mã QR thiếu nơi thường trú.",
+            "The QR code has no address.",
+        ),
+        _c(
+            "QR_NOT_FOUND",
+            422,
+            "Không tìm thấy mã QR trong ảnh. Hãy chụp lại mặt sau thẻ, rõ và đủ sáng.",
+            "No QR code in the photo. Photograph the card again, sharp and well lit.",
+        ),
+        _c(
+            "QR_PHOTO_UNREADABLE",
+            422,
+            "Không đọc được tệp ảnh (hỏng, quá lớn hoặc không phải ảnh).",
+            "The photo file cannot be read (damaged, too large or not an image).",
+        ),
+        _c(
+            "QR_DECODER_MISSING",
+            501,
+            "Máy này chưa có bộ đọc mã QR từ ảnh; hãy dùng máy quét hoặc dán mã.",
+            "This device has no QR-from-photo decoder; use a scanner or paste the code.",
+        ),
+        _c(
+            "PERSONAL_ID_FORMAT",
+            422,
+            "Số định danh cá nhân phải gồm đúng 12 chữ số.",
+            "The personal identification number must be exactly 12 digits.",
+        ),
+        _c(
+            "PERSONAL_ID_PROVINCE",
+            422,
+            "Ba chữ số đầu của số định danh không phải mã tỉnh hợp lệ.",
+            "The first three digits of the ID number are not a valid province code.",
+        ),
+        _c(
+            "PERSONAL_ID_SEX",
+            422,
+            "Chữ số thứ tư của số định danh không khớp với giới tính.",
+            "The fourth digit of the ID number does not match the sex.",
+        ),
+        _c(
+            "PERSONAL_ID_YEAR",
+            422,
+            "Số định danh không khớp với năm sinh.",
+            "The ID number does not match the year of birth.",
+        ),
         # --- input validation (per field) ---
         _c("FIELD_REQUIRED", 422, "Vui lòng nhập {label}.", "{label} is required."),
         _c("FIELD_TYPE", 422, "{label} không đúng định dạng.", "{label} has the wrong format."),

@@ -17,7 +17,7 @@ from typing import Any
 
 from shared.catalogue import Field, Procedure, Rule, Text
 from shared.errors import Code, TaiChoError, problem
-from shared.procedures.lists import PROVINCE_CODES
+from shared.personal_id import personal_id_fault
 
 _CCCD_RE = re.compile(r"^\d{12}$")
 _PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
@@ -121,25 +121,20 @@ def personal_id_problem(
 ) -> Code | None:
     """Why a 12-digit personal identification number cannot be right, or None.
 
-    Structure (Thông tư 59/2021/TT-BCA): three digits of the province of birth
-    registration, one digit for century and sex (0/1 born 1900–1999 male/female, 2/3
-    2000–2099, 4/5 2100–2199, …), two digits of the year of birth, six serial digits.
-    Returns "FIELD_CCCD" (not 12 digits), "FIELD_ID_PROVINCE" or "FIELD_ID_MISMATCH".
+    The structure rule lives in ``shared.personal_id``; here its fault becomes the form's
+    field codes: "FIELD_CCCD" (not 12 digits), "FIELD_ID_PROVINCE" or "FIELD_ID_MISMATCH"
+    (sex digit or birth year disagree with the person, or a birth year in the future).
+    ``sex`` is the form's choice value ("nam" / "nu").
     """
-    if not _CCCD_RE.match(number):
-        return "FIELD_CCCD"
-    if number[:3] not in PROVINCE_CODES:
-        return "FIELD_ID_PROVINCE"
-    digit = int(number[3])
-    year = 1900 + 100 * (digit // 2) + int(number[4:6])
-    female = digit % 2 == 1
-    if year > today.year:
-        return "FIELD_ID_MISMATCH"
-    if sex is not None and (sex == "nu") != female:
-        return "FIELD_ID_MISMATCH"
-    if birth_year is not None and birth_year != year:
-        return "FIELD_ID_MISMATCH"
-    return None
+    fault = personal_id_fault(
+        number,
+        female=None if sex is None else sex == "nu",
+        birth_year=birth_year,
+        today=today,
+    )
+    if fault is None:
+        return None
+    return {"format": "FIELD_CCCD", "province": "FIELD_ID_PROVINCE"}.get(fault, "FIELD_ID_MISMATCH")  # type: ignore[return-value]
 
 
 def _age_years(born: date, today: date) -> int:

@@ -146,6 +146,10 @@ class Keystore:
         data: dict[str, Any] = json.loads(plain)
         return data
 
+    def subkey(self, purpose: str) -> bytes:
+        """A key for one purpose derived from DK (e.g. citizen blind-index tokens)."""
+        return crypto.derive_subkey(self._require(), purpose)
+
     def seal_blob(self, label: str, data: bytes) -> bytes:
         return crypto.aead_encrypt(self._require(), data, label.encode())
 

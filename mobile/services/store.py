@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 import storekit
+from mobile.services import citizen_store
 from storekit import Migrations
 
 DB_NAME = "tablet.db"
@@ -81,6 +82,7 @@ def _m002_inbox_quarantine(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_inbox_quarantine", _m002_inbox_quarantine),
+    (citizen_store.MIGRATION_NAME, citizen_store.migrate_citizens),
 ]
 
 
@@ -246,6 +248,15 @@ class TabletStore:
     def wipe(self) -> None:
         """A revoked tablet's duty: forget everything, keys first."""
         with self.transaction():
-            for table in ("key_wraps", "records", "outbox", "inbox", "results", "meta"):
+            for table in (
+                "key_wraps",
+                "citizen_tokens",
+                "citizens",
+                "records",
+                "outbox",
+                "inbox",
+                "results",
+                "meta",
+            ):
                 self.db.execute(f"DELETE FROM [{table}]")
         self.db.execute("VACUUM")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from shared.personal_id import make_personal_id
+
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ"]
 MIDDLE_F = ["Thị Ánh", "Thị Ngọc", "Thị Kim", "Thị Thu", "Ngọc"]
 MIDDLE_M = ["Văn", "Hoàng", "Minh", "Quốc", "Thành"]
@@ -28,9 +30,7 @@ def full_name(rng: random.Random, female: bool, family: str | None = None) -> st
 
 def personal_id(rng: random.Random, female: bool, born: date, province: str = PROVINCE) -> str:
     """A 12-digit number whose province, century/sex digit and year agree with the person."""
-    digit = 2 * ((born.year - 1900) // 100) + (1 if female else 0)
-    serial = "".join(str(rng.randint(0, 9)) for _ in range(6))
-    return f"{province}{digit}{born.year % 100:02d}{serial}"
+    return make_personal_id(province, female, born.year, rng.randint(0, 999_999))
 
 
 def birth_date(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
