@@ -166,7 +166,7 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "CCCD_QR_SEX",
             422,
             "Giới tính trong mã QR phải là Nam hoặc Nữ.",
-            "The sex in the QR code must be Nam or Nữ.",
+            "The sex in the QR code must be male (Nam) or female (Nu).",
         ),
         _c(
             "CCCD_QR_ADDRESS",

@@ -34,7 +34,10 @@ def verify_pdf(pdf: bytes, anchors_pem: list[str]) -> dict[str, Any]:
     """``{valid, signers, code}`` for ``pdf``; ``signers`` in signing order."""
     if not available():
         raise problem(
-            "REQUEST_INVALID", "verify", detail="cần pyHanko (chạy lệnh này trên máy tính)"
+            "REQUEST_INVALID",
+            "verify",
+            detail="needs pyHanko (run this on a PC)",
+            detail_vi="cần pyHanko (chạy lệnh này trên máy tính)",
         )
     from asn1crypto import pem, x509
     from pyhanko.pdf_utils.reader import PdfFileReader

@@ -19,16 +19,22 @@ from sync_server.services.station import Station
 
 
 def _qr_link(pdf: bytes, tmp_path: Path) -> str:
-    """The verify link the renderer printed beside the QR code (the QR encodes the same)."""
+    """The verify link in the result's QR code: page 1 rasterised (pdftoppm), the QR read
+    back with zxing-cpp — what a citizen's phone camera does."""
+    import zxingcpp
+    from PIL import Image
+
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    flat = re.sub(r"\s+", "", text)
-    match = re.search(r"https?://[^\s]*?/verify/[^?]+\?sha256=[0-9a-f]{64}", flat)
-    assert match, text
-    return match.group(0)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(path), str(tmp_path / "p")],
+        check=True,
+    )
+    (page,) = sorted(tmp_path.glob("p*.png"))
+    codes = zxingcpp.read_barcodes(Image.open(page))
+    links = [c.text for c in codes if re.search(r"/verify/[^?]+\?sha256=[0-9a-f]{64}$", c.text)]
+    assert links, [c.text for c in codes]
+    return str(links[0])
 
 
 def test_genuine_document_by_file_hash_and_by_qr_link(
