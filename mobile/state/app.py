@@ -324,6 +324,17 @@ class AppState:
         if self.form is not None:
             self.form.set_value(field_id, value)
 
+    def push_field(self, field_id: str, value: Any) -> None:
+        """A value set by the app (date picker): the field shows it."""
+        self.touch()
+        if self.form is not None:
+            self.form.push_value(field_id, value)
+
+    def form_step(self, index: int) -> None:
+        self.touch()
+        if self.form is not None:
+            self.form.go_step(index)
+
     async def preview(self) -> bool:
         """Validate the form; on success go to the large-print preview."""
         self.touch()
