@@ -135,7 +135,9 @@ def DossierScreen(state: AppState) -> ft.Control:
         proc_name = proc.name.vi
     except TaiChoError:  # a procedure this app version does not know
         title, proc_name = "", d.get("procedure", "")
-    history = [text(history_line(h), look, look.small) for h in d.get("history", [])]
+    history: list[ft.Control] = [
+        text(history_line(h), look, look.small) for h in d.get("history", [])
+    ]
     result: list[ft.Control] = []
     if d.get("has_result"):
         result = [

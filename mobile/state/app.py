@@ -13,26 +13,22 @@ held in memory — lists, the open dossier and an unfinished form — along with
 
 from __future__ import annotations
 
-import asyncio
-import threading
+import contextlib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import flet as ft
 
-from mobile.config import AppConfig
 from mobile.services.keystore import Session
 from mobile.services.tablet import TabletService
+from mobile.state.backend import Backend, Failed, run_guarded, user_message
 from mobile.state.fmt import size_text
 from mobile.state.form import FormState
 from shared.errors import TaiChoError, problem
 from shared.model import DossierSummary
-
-T = TypeVar("T")
 
 ROUTE_ENROLL = "enroll"
 ROUTE_UNLOCK = "unlock"
@@ -44,26 +40,6 @@ ROUTE_RECEIPT = "receipt"
 ROUTE_DOSSIER = "dossier"
 # Routes that show citizen data: only while unlocked.
 PROTECTED = {ROUTE_HOME, ROUTE_PICK, ROUTE_FORM, ROUTE_PREVIEW, ROUTE_RECEIPT, ROUTE_DOSSIER}
-
-
-class Backend:
-    """One TabletService shared by all sessions of this process, with a call lock.
-
-    The service holds one SQLite connection and one keystore; calls are serialised so a
-    sync on a worker thread never interleaves with an intake.
-    """
-
-    def __init__(self, service: TabletService, config: AppConfig) -> None:
-        self.service = service
-        self.config = config
-        self._lock = threading.Lock()
-
-    def call(self, fn: Callable[..., T], *args: Any) -> T:
-        with self._lock:
-            return fn(*args)
-
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.to_thread(self.call, fn, *args)
 
 
 @dataclass(frozen=True)
@@ -81,9 +57,7 @@ def _required(field_id: str, label: str) -> str:
 
 
 def _message(err: BaseException) -> str:
-    if isinstance(err, TaiChoError):
-        return err.message("vi")
-    return problem("INTERNAL").message("vi")
+    return user_message(err, "vi")
 
 
 @ft.observable
@@ -191,15 +165,18 @@ class AppState:
         self.field_errors = errors
         if errors:
             return False
-        self.busy = "enroll"
         self.banner = ""
         try:
-            await self.backend.run(self.service.enroll, url.strip(), code.strip())
-        except Exception as err:
-            self._place_error(err, default_field="code")
+            await run_guarded(
+                self,
+                "enroll",
+                self.service.enroll,
+                url.strip(),
+                code.strip(),
+                on_error=lambda err: self._place_error(err, default_field="code"),
+            )
+        except Failed:
             return False
-        finally:
-            self.busy = ""
         self.reload_device()
         self._info("Đã đăng ký thiết bị với văn phòng. Mời mở khoá.")
         self.route = ROUTE_UNLOCK
@@ -228,15 +205,18 @@ class AppState:
             return False
         self.field_errors = {}
         self.banner = ""
-        self.busy = "unlock"
         try:
-            session = await self.backend.run(self.service.unlock, username, pin)
-        except Exception as err:
-            self._place_error(err, default_field="pin")
+            session = await run_guarded(
+                self,
+                "unlock",
+                self.service.unlock,
+                username,
+                pin,
+                on_error=lambda err: self._place_error(err, default_field="pin"),
+            )
+        except Failed:
             self.known_users = self.backend.call(self.service.known_users)
             return False
-        finally:
-            self.busy = ""
         self.user = session
         self.known_users = self.backend.call(self.service.known_users)
         self.route = ROUTE_HOME
@@ -288,19 +268,14 @@ class AppState:
         self.touch()
         if self.busy:
             return False
-        self.busy = "sync"
-        ok = True
-        try:
-            report = await self.backend.run(self.service.sync)
-        except Exception as err:
-            ok = False
-            self._fail(err)
-        finally:
-            self.busy = ""
+        report = None
+        with contextlib.suppress(Failed):  # the banner says what went wrong
+            report = await run_guarded(self, "sync", self.service.sync)
         self.refresh()
         if self.detail is not None:
             self._reload_detail()
-        if ok:
+        ok = report is not None
+        if report is not None:
             text = f"Đã đồng bộ: gửi {report.pushed}, nhận {report.pulled}."
             if report.rejected:
                 text += f" {len(report.rejected)} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ."
@@ -341,16 +316,12 @@ class AppState:
         form = self.form
         if form is None:
             return False
-        self.busy = "check"
         try:
-            result = await self.backend.run(
-                self.service.check, form.procedure.code, form.values_for_check()
+            result = await run_guarded(
+                self, "check", self.service.check, form.procedure.code, form.values_for_check()
             )
-        except Exception as err:
-            self._fail(err)
+        except Failed:
             return False
-        finally:
-            self.busy = ""
         if form.apply_check(result):
             self.banner = ""
             self.route = ROUTE_PREVIEW
@@ -366,13 +337,13 @@ class AppState:
         form = self.form
         if form is None or form.checked is None:
             return False
-        self.busy = "intake"
         try:
-            summary = await self.backend.run(
-                self.service.intake, form.procedure.code, form.values_for_check()
+            summary = await run_guarded(
+                self, "intake", self.service.intake, form.procedure.code, form.values_for_check()
             )
-        except TaiChoError as err:
-            if err.code == "DOSSIER_INVALID":
+        except Failed as failed:
+            err = failed.cause
+            if isinstance(err, TaiChoError) and err.code == "DOSSIER_INVALID":
                 # The station-side rules changed under us: back to the form, values kept.
                 form.apply_check(
                     self.backend.call(
@@ -380,13 +351,7 @@ class AppState:
                     )
                 )
                 self.route = ROUTE_FORM
-            self._fail(err)
             return False
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
         self.receipt = summary
         self.form = None
         self.route = ROUTE_RECEIPT
@@ -432,21 +397,18 @@ class AppState:
         self.touch()
         if self.detail is None:
             return False
-        self.busy = "result"
+        folder = self.results_dir()
+        path = folder / f"{self.detail['code']}.pdf"
+        dossier_id = self.detail["id"]
+
+        def write() -> None:
+            pdf = self.service.result_pdf(dossier_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
+
         try:
-            pdf = await self.backend.run(self.service.result_pdf, self.detail["id"])
-            folder = self.results_dir()
-            path = folder / f"{self.detail['code']}.pdf"
-
-            def write() -> None:
-                folder.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(pdf)
-
-            await asyncio.to_thread(write)
-        except Exception as err:
-            self._fail(err)
+            await run_guarded(self, "result", write)
+        except Failed:
             return False
-        finally:
-            self.busy = ""
         self.result_path = str(path)
         return True
