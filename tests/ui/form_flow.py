@@ -8,7 +8,9 @@ each field and each choice button.
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from datetime import date
 from typing import Any
 
@@ -43,6 +45,19 @@ def type_into(page: Any, label: str, text: str, delay: int, timeout: float = 20)
     time.sleep(0.3)
     page.keyboard.press("Control+A")
     page.keyboard.type(text, delay=delay)
+    # What the person sees in the field right after typing (no retyping: a lost key
+    # is a bug to report, not to paper over).
+    deadline = time.monotonic() + 3
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = el.input_value() if el.evaluate("el => el.isConnected") else "<gone>"
+        if shown == text:
+            return
+        time.sleep(0.2)
+    shot = os.environ.get("TAICHO_UI_SHOTS")
+    if shot:
+        page.screenshot(path=str(Path(shot) / f"lost-{label[:20]}.png"))
+    raise AssertionError(f"field {label!r} shows {shown!r} after typing {text!r}")
 
 
 def tap_choice(page: Any, label: str) -> None:
