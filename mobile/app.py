@@ -111,6 +111,8 @@ def make_main(
             backend.close()
 
         page.on_close = on_close
+        state.set_width(page.width)
+        page.on_resize = lambda e: state.set_width(e.width)
         page.render(App, state)
         page.run_task(_idle_watch, page, state, closed)
 

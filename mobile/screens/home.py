@@ -69,9 +69,12 @@ def HomeScreen(state: AppState) -> ft.Control:
     return page_body(
         [
             ft.Row(
-                [
+                wrap=True,
+                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                run_spacing=8,
+                controls=[
                     text(f"Hồ sơ hôm nay ({len(state.dossiers)})", look, look.title, bold=True),
-                    ft.Container(expand=True),
                     button(
                         "Hồ sơ mới",
                         lambda: state.go("new"),

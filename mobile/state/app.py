@@ -65,8 +65,9 @@ def _message(err: BaseException) -> str:
 class AppState:
     backend: Backend
     route: str = ROUTE_UNLOCK
-    large_text: bool = False
+    text_level: int = 0  # 0 normal, 1 large, 2 extra large (theme.TEXT_SCALES)
     high_contrast: bool = False
+    width: float = 1280  # the window's width: below theme.NARROW_WIDTH the phone layout
     busy: str = ""  # the running blocking action: enroll, unlock, sync, check, intake, result
     banner: str = ""
     banner_ok: bool = False
@@ -109,9 +110,18 @@ class AppState:
         self.banner = ""
         self.route = route
 
+    @property
+    def large_text(self) -> bool:
+        return self.text_level > 0
+
     def toggle_large_text(self) -> None:
+        """Next text size: normal → large → extra large → normal."""
         self.touch()
-        self.large_text = not self.large_text
+        self.text_level = (self.text_level + 1) % 3
+
+    def set_width(self, width: float | None) -> None:
+        if width and abs(width - self.width) >= 1:
+            self.width = float(width)
 
     def toggle_high_contrast(self) -> None:
         self.touch()

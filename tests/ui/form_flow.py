@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from mobile.state.form import FormState, field_kind
