@@ -410,7 +410,13 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
         )
     return page_body(
         [
-            text(form.procedure.name.get(form.lang), look, look.title, bold=True),
+            text(
+                ("Bổ sung hồ sơ: " if form.supplement_of else "")
+                + form.procedure.name.get(form.lang),
+                look,
+                look.title,
+                bold=True,
+            ),
             _progress(form, look),
             text("Các ô có dấu * là bắt buộc.", look, look.small, color=c.muted),
             summary,

@@ -347,10 +347,16 @@ class AppState:
         form = self.form
         if form is None or form.checked is None:
             return False
-        try:
-            summary = await run_guarded(
-                self, "intake", self.service.intake, form.procedure.code, form.values_for_check()
+        if form.supplement_of:
+            call: tuple[Any, ...] = (
+                self.service.supplement,
+                form.supplement_of,
+                form.values_for_check(),
             )
+        else:
+            call = (self.service.intake, form.procedure.code, form.values_for_check())
+        try:
+            summary = await run_guarded(self, "intake", *call)
         except Failed as failed:
             err = failed.cause
             if isinstance(err, TaiChoError) and err.code == "DOSSIER_INVALID":
@@ -367,6 +373,21 @@ class AppState:
         self.route = ROUTE_RECEIPT
         self.refresh()
         return True
+
+    def start_supplement(self) -> None:
+        """Open the sent-back dossier's values in the form, to correct and resubmit."""
+        self.touch()
+        d = self.detail
+        if not d or "procedure" not in d:
+            return
+        try:
+            procedure = self.service.procedure(d["procedure"])
+        except TaiChoError as err:
+            self._fail(err)
+            return
+        self.form = FormState.for_supplement(procedure, d["id"], dict(d.get("values", {})))
+        self.banner = ""
+        self.route = ROUTE_FORM
 
     # --- dossier detail ---
     def open_dossier(self, dossier_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -76,3 +77,46 @@ def history_line(entry: dict[str, Any]) -> str:
 def size_text(n_bytes: int) -> str:
     kb = n_bytes / 1024
     return f"{kb:.0f} KB" if kb >= 10 else f"{kb:.1f} KB"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of the five stages a citizen understands, with who did it, when and why."""
+
+    name: str
+    done: bool
+    who: str = ""
+    at: str = ""
+    reason: str = ""
+
+
+# stage name → the statuses that mean "this stage was reached"
+STAGES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Tiếp nhận", frozenset({"received"})),
+    ("Thẩm định", frozenset({"appraising", "appraised", "supplement_requested", "refused"})),
+    ("Phê duyệt", frozenset({"approved"})),
+    ("Đóng dấu", frozenset({"stamped"})),
+    ("Trả kết quả", frozenset({"returned"})),
+)
+
+
+def timeline(history: list[dict[str, Any]]) -> list[Stage]:
+    """The 5-stage timeline from a dossier's history (the latest entry per stage)."""
+    out = []
+    for name, statuses in STAGES:
+        hit = [h for h in history if str(h.get("to_status", "")) in statuses]
+        if not hit:
+            out.append(Stage(name, False))
+            continue
+        h = hit[-1]
+        who = f"{h.get('actor', '')} ({role_label(str(h.get('role', '')))})"
+        out.append(Stage(name, True, who, when(h.get("at")), str(h.get("reason") or "")))
+    return out
+
+
+def supplement_reason(history: list[dict[str, Any]]) -> str:
+    """Why the office sent the dossier back (the latest such entry's reason)."""
+    for h in reversed(history):
+        if h.get("to_status") == "supplement_requested":
+            return str(h.get("reason") or "")
+    return ""

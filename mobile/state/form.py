@@ -87,6 +87,7 @@ class FormState:
     summary: str = ""
     checked: dict[str, Any] | None = None
     lang: str = "vi"
+    supplement_of: str = ""  # dossier id when this form corrects a sent-back dossier
     step: int = 0  # index into ``sections()``: the form is filled one section per step
     pushed: Typed = field(default_factory=Typed)  # field id → generation of app-set values
 
@@ -95,6 +96,26 @@ class FormState:
         """A blank form with the catalogue's defaults filled in."""
         raw = {f.id: _initial(f) for f in procedure.fields if f.type != "derived"}
         return cls(procedure=procedure, raw=Typed(raw), lang=lang)
+
+    @classmethod
+    def for_supplement(
+        cls, procedure: Procedure, dossier_id: str, values: dict[str, Any], lang: str = "vi"
+    ) -> FormState:
+        """A form holding a stored dossier's values as staff would type them again."""
+        form = cls.new(procedure, lang)
+        for f in procedure.fields:
+            if f.type == "derived" or f.id not in values:
+                continue
+            v = values[f.id]
+            if f.type == "bool":
+                form.raw.values[f.id] = bool(v)
+            elif f.type == "date":
+                d = parse_date(v)
+                form.raw.values[f.id] = d.strftime("%d/%m/%Y") if d else str(v)
+            else:
+                form.raw.values[f.id] = "" if v is None else str(v)
+        form.supplement_of = dossier_id
+        return form
 
     # --- reading ---
     def label(self, f: Field) -> str:

@@ -145,3 +145,55 @@ def test_unexpected_error_shows_an_id_and_logs_the_traceback(tmp_path: Path) -> 
         assert "RuntimeError: disk on fire" in log and "Traceback" in log
     finally:
         app.backend.close()
+
+
+def _act(station: RunningStation, dossier_id: str, action: str, reason: str | None) -> None:
+    import httpx
+
+    tok = httpx.post(
+        f"{station.url}/v1/auth/token", json={"username": "thamdinh", "pin": "234567"}
+    ).json()["access_token"]
+    r = httpx.post(
+        f"{station.url}/v1/dossiers/{dossier_id}/actions",
+        json={"action": action, "reason": reason},
+        headers={"Authorization": f"Bearer {tok}"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_supplement_request_is_shown_and_resubmitted_from_the_form(
+    station: RunningStation, folder: Path, tmp_path: Path
+) -> None:
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        values = sample_values("1.001193", vn_now().date(), seed=5)
+        d = app.backend.call(app.service.intake, "1.001193", values)
+        assert asyncio.run(app.run_sync())
+        _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
+        assert asyncio.run(app.run_sync())
+        app.open_dossier(d.id)
+        assert app.detail is not None and app.detail["status"] == "supplement_requested"
+        from mobile.state.fmt import supplement_reason, timeline
+
+        assert supplement_reason(app.detail["history"]).startswith("Ghi rõ nơi sinh")
+        stages = timeline(app.detail["history"])
+        assert [s.done for s in stages] == [True, True, False, False, False]
+        assert stages[1].reason.startswith("Ghi rõ nơi sinh")
+        # "Bổ sung hồ sơ": the stored values come back as typed text, dates dd/mm/yyyy
+        app.start_supplement()
+        form = app.form
+        assert form is not None and form.supplement_of == d.id
+        assert app.current_route() == "form"
+        assert form.value("child_full_name") == values["child_full_name"]
+        assert "/" in form.value("child_birth_date")
+        form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
+        assert asyncio.run(app.preview()), app.banner
+        assert asyncio.run(app.save()), app.banner
+        assert app.receipt is not None and app.receipt.status == "received"
+        shown = app.backend.call(app.service.get, d.id)
+        assert shown["values"]["child_birth_place"] == "Bệnh viện Đa khoa Đồng Tháp"
+        assert shown["version"] == 3
+    finally:
+        app.backend.close()
