@@ -323,3 +323,17 @@ def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         expand=True,
     )
+
+
+@ft.component
+def StableTextField(value: str, on_change: Callable[[str], Any], **props: Any) -> ft.Control:
+    """A TextField that keeps what is typed across re-renders of its parent.
+
+    It is built with the value its live mirror holds (what the browser shows), never
+    with an older one, so a re-render never sends stale text back (see screens/form.py).
+    """
+    live: ft.MutableRef[ft.TextField | None] = ft.use_ref(None)
+    shown = live.current.value if live.current is not None else value
+    field = ft.TextField(value=shown, on_change=lambda e: on_change(e.control.value), **props)
+    live.current = field
+    return field

@@ -25,7 +25,7 @@ import flet as ft
 from mobile.services.keystore import Session
 from mobile.services.tablet import TabletService
 from mobile.state.backend import Backend, Failed, run_guarded, user_message
-from mobile.state.fmt import size_text
+from mobile.state.fmt import home_rows, size_text
 from mobile.state.form import FormState
 from shared.errors import TaiChoError, problem
 from shared.model import DossierSummary
@@ -78,6 +78,8 @@ class AppState:
     field_errors: dict[str, str] = field(default_factory=dict)  # enroll/unlock inputs
     sync: SyncView = field(default_factory=SyncView)
     dossiers: list[DossierSummary] = field(default_factory=list)
+    search: str = ""  # home: accent-insensitive search over title and code
+    status_filter: str = ""  # home: one of fmt.STATUS_FILTERS
     form: FormState | None = None
     receipt: DossierSummary | None = None
     detail: dict[str, Any] | None = None
@@ -240,6 +242,7 @@ class AppState:
         self.detail = None
         self.receipt = None
         self.dossiers = []
+        self.search = ""
         self.result_info = ""
         self.result_path = ""
         self.field_errors = {}
@@ -270,7 +273,7 @@ class AppState:
         if self.user is None:
             return
         try:
-            self.dossiers = self.backend.call(self.service.list_dossiers, self.today())
+            self.dossiers = self.backend.call(self.service.list_dossiers, None)
         except TaiChoError as err:
             self._fail(err)
 
@@ -291,6 +294,17 @@ class AppState:
                 text += f" {len(report.rejected)} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ."
             self._info(text)
         return ok
+
+    def set_search(self, text: str) -> None:
+        self.touch()
+        self.search = text
+
+    def set_status_filter(self, key: str) -> None:
+        self.touch()
+        self.status_filter = key
+
+    def home_rows(self) -> list[DossierSummary]:
+        return home_rows(self.dossiers, self.search, self.status_filter)
 
     # --- new dossier ---
     def new_dossier(self, procedure_code: str) -> None:

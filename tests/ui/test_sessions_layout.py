@@ -21,7 +21,7 @@ def _unlock(page: Any, who: tuple[str, str] = INTAKE) -> None:
     fd.fill(page, "Tên đăng nhập", who[0])
     fd.fill(page, "Mã PIN", who[1])
     fd.click(page, re.compile(r"^Mở khoá$"))
-    fd.wait_text(page, "Hồ sơ hôm nay")
+    fd.wait_text(page, "Tìm theo tên hoặc mã hồ sơ")
 
 
 @pytest.fixture
@@ -49,14 +49,15 @@ def test_two_sessions_unlock_and_lock_independently(open_page: Any, shots: Path)
     # b is a new session: locked, although a is unlocked in the same app process
     fd.wait_text(b, "Mở khoá")
     b.wait_for_timeout(1500)
-    assert "Hồ sơ hôm nay" not in fd.all_text(b)
+    assert "Tìm theo tên hoặc mã hồ sơ" not in fd.all_text(b)
     _unlock(b)
     # locking a leaves b working with its own keys
     fd.click(a, "Khoá máy")
     fd.wait_text(a, "Mã PIN")
     fd.click(b, "Đồng bộ")
     text = fd.wait_text(b, "Đã đồng bộ")
-    assert "Hồ sơ hôm nay" in text and "khoá" not in text.split("Đã đồng bộ")[1][:80].lower()
+    assert "Tìm theo tên hoặc mã hồ sơ" in text  # still home, not sent to unlock
+    assert "khoá" not in text.split("Đã đồng bộ")[1][:80].lower()
     fd.click(b, "Hồ sơ mới")
     fd.wait_text(b, "Chọn thủ tục")
     fd.settled_screenshot(b, shots / "b-still-unlocked.png")

@@ -57,7 +57,7 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.wait_text(page, "Mở khoá")
     fd.settled_screenshot(page, shots / "01-unlock.png")
     _unlock(page, INTAKE)
-    fd.wait_text(page, "Hồ sơ hôm nay")
+    fd.wait_text(page, "Tìm theo tên hoặc mã hồ sơ")
     fd.wait_text(page, "Chờ gửi: 0")
 
     # 2. new dossier → khai sinh → preview of an empty form from the last step:
@@ -170,6 +170,6 @@ def test_wrong_pin_shows_tries_left_then_unlocks(
     fd.wait_text(page, "Mã PIN không đúng (còn 4 lần thử).")
     fd.settled_screenshot(page, shots / "09-wrong-pin.png")
     _unlock(page, INTAKE)
-    fd.wait_text(page, "Hồ sơ hôm nay")
+    fd.wait_text(page, "Tìm theo tên hoặc mã hồ sơ")
     fd.click(page, "Khoá máy")
     fd.wait_text(page, "Mã PIN")
