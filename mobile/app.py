@@ -74,13 +74,14 @@ def App(state: AppState) -> ft.Control:
 
 
 async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> None:
-    period = max(1.0, min(5.0, state.backend.config.idle_lock_seconds / 4))
+    period = 1.0  # drafts are saved within a second of the last change
     while not closed.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(closed.wait(), timeout=period)
         if closed.is_set():
             return
         try:
+            state.save_draft()
             state.check_idle()
         except Exception:  # never let the watchdog die silently with the page open
             log.exception("idle check failed")

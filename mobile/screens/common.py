@@ -326,14 +326,23 @@ def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft
 
 
 @ft.component
-def StableTextField(value: str, on_change: Callable[[str], Any], **props: Any) -> ft.Control:
+def StableTextField(
+    value: str, on_change: Callable[[str], Any], gen: int = 0, **props: Any
+) -> ft.Control:
     """A TextField that keeps what is typed across re-renders of its parent.
 
     It is built with the value its live mirror holds (what the browser shows), never
     with an older one, so a re-render never sends stale text back (see screens/form.py).
+    ``value`` is shown on the first draw and whenever ``gen`` changes (the app set it,
+    e.g. from the PIN keypad).
     """
     live: ft.MutableRef[ft.TextField | None] = ft.use_ref(None)
-    shown = live.current.value if live.current is not None else value
+    seen: ft.MutableRef[int] = ft.use_ref(gen)
+    if live.current is not None and seen.current == gen:
+        shown = live.current.value
+    else:
+        shown = value
+        seen.current = gen
     field = ft.TextField(value=shown, on_change=lambda e: on_change(e.control.value), **props)
     live.current = field
     return field

@@ -115,6 +115,43 @@ def HomeScreen(state: AppState) -> ft.Control:
             )
         )
     waiting = sum(1 for d in state.dossiers if d.status in NEEDS_ACTION)
+    drafts: list[ft.Control] = []
+    if state.drafts:
+        drafts = [
+            card(
+                f"Bản nháp chưa tiếp nhận ({len(state.drafts)})",
+                [
+                    ft.Row(
+                        [
+                            ft.Column(
+                                [
+                                    text(d.title or "(chưa có tên)", look, bold=True),
+                                    text(
+                                        f"Lưu lúc {when(d.saved_at)}",
+                                        look,
+                                        look.small,
+                                        color=c.muted,
+                                    ),
+                                ],
+                                spacing=2,
+                                expand=True,
+                            ),
+                            button(
+                                "Mở nháp",
+                                lambda _, i=d.id: state.open_draft(i),
+                                look,
+                                primary=False,
+                                icon=ft.Icons.EDIT_NOTE,
+                                tooltip=f"Mở nháp: {d.title or 'chưa có tên'}",
+                            ),
+                        ],
+                        key=f"draft-{d.id}",
+                    )
+                    for d in state.drafts
+                ],
+                look,
+            )
+        ]
     return page_body(
         [
             ft.Row(
@@ -141,6 +178,7 @@ def HomeScreen(state: AppState) -> ft.Control:
                 border_width=look.border_width,
                 key="home-search",
             ),
+            *drafts,
             ft.Row(filters, wrap=True, spacing=8, run_spacing=8),
             *items,
         ]

@@ -22,6 +22,8 @@ from typing import Any
 
 import flet as ft
 
+from mobile.services.drafts import Draft
+from mobile.services.drafts import Drafts as DraftStore
 from mobile.services.keystore import Session
 from mobile.services.tablet import TabletService
 from mobile.state.backend import Backend, Failed, run_guarded, user_message
@@ -83,11 +85,13 @@ class AppState:
     form: FormState | None = None
     receipt: DossierSummary | None = None
     detail: dict[str, Any] | None = None
+    drafts: list[Draft] = field(default_factory=list)
     result_info: str = ""
     result_path: str = ""
 
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()
+        self._draft_dirty = False
         self.reload_device()
 
     @property
@@ -236,12 +240,14 @@ class AppState:
         return True
 
     def lock(self, reason: str = "") -> None:
+        self.save_draft()  # the unfinished form is kept, encrypted, for the next unlock
         self.backend.call(self.service.lock)
         self.user = None
         self.form = None
         self.detail = None
         self.receipt = None
         self.dossiers = []
+        self.drafts = []
         self.search = ""
         self.result_info = ""
         self.result_path = ""
@@ -274,6 +280,7 @@ class AppState:
             return
         try:
             self.dossiers = self.backend.call(self.service.list_dossiers, None)
+            self.drafts = self.backend.call(self._drafts().list)
         except TaiChoError as err:
             self._fail(err)
 
@@ -322,6 +329,51 @@ class AppState:
         self.touch()
         if self.form is not None:
             self.form.set_value(field_id, value)
+            self._draft_dirty = True
+
+    # --- drafts (encrypted autosave) ---
+    def _drafts(self) -> DraftStore:
+        return DraftStore(self.service.data_dir, self.service.keys)
+
+    def save_draft(self) -> bool:
+        """Seal what is typed into the form's draft; called every second while dirty,
+        and before locking. True when something was written."""
+        form = self.form
+        if form is None or not self._draft_dirty or self.user is None:
+            return False
+        draft = Draft(
+            id=form.draft_id,
+            procedure=form.procedure.code,
+            title=form.title(),
+            saved_at=self.service.clock().isoformat(timespec="seconds"),
+            values=dict(form.raw.values),
+            supplement_of=form.supplement_of,
+        )
+        try:
+            self.backend.call(self._drafts().save, draft)
+        except (TaiChoError, OSError) as err:
+            self._fail(err)
+            return False
+        self._draft_dirty = False
+        return True
+
+    def open_draft(self, draft_id: str) -> None:
+        self.touch()
+        try:
+            draft = self.backend.call(self._drafts().load, draft_id)
+            procedure = self.service.procedure(draft.procedure)
+        except TaiChoError as err:
+            self._fail(err)
+            return
+        self.form = FormState.from_draft(procedure, draft)
+        self.banner = ""
+        self.route = ROUTE_FORM
+
+    def _drop_draft(self, draft_id: str) -> None:
+        try:
+            self.backend.call(self._drafts().delete, draft_id)
+        except (TaiChoError, OSError) as err:
+            self._fail(err)
 
     def push_field(self, field_id: str, value: Any) -> None:
         """A value set by the app (date picker): the field shows it."""
@@ -383,6 +435,8 @@ class AppState:
                 self.route = ROUTE_FORM
             return False
         self.receipt = summary
+        self._drop_draft(form.draft_id)
+        self._draft_dirty = False
         self.form = None
         self.route = ROUTE_RECEIPT
         self.refresh()

@@ -14,6 +14,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.services.drafts import Draft, new_draft_id
 from shared.catalogue import Field, Procedure, Section
 from shared.numwords import date_to_words
 from shared.validation import ValidationResult, is_visible, parse_date
@@ -87,6 +88,7 @@ class FormState:
     summary: str = ""
     checked: dict[str, Any] | None = None
     lang: str = "vi"
+    draft_id: str = ""  # the encrypted draft this form autosaves to (services/drafts.py)
     supplement_of: str = ""  # dossier id when this form corrects a sent-back dossier
     step: int = 0  # index into ``sections()``: the form is filled one section per step
     pushed: Typed = field(default_factory=Typed)  # field id → generation of app-set values
@@ -95,7 +97,20 @@ class FormState:
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
         """A blank form with the catalogue's defaults filled in."""
         raw = {f.id: _initial(f) for f in procedure.fields if f.type != "derived"}
-        return cls(procedure=procedure, raw=Typed(raw), lang=lang)
+        return cls(procedure=procedure, raw=Typed(raw), lang=lang, draft_id=new_draft_id())
+
+    @classmethod
+    def from_draft(cls, procedure: Procedure, draft: Draft, lang: str = "vi") -> FormState:
+        """A form reopened from its draft: every typed value, the same draft id."""
+        form = cls.new(procedure, lang)
+        form.raw.values.update(draft.values)
+        form.draft_id = draft.id
+        form.supplement_of = draft.supplement_of
+        return form
+
+    def title(self) -> str:
+        """What identifies the draft on home: the title field as typed."""
+        return str(self.raw.get(self.procedure.title_field, "") or "").strip()
 
     @classmethod
     def for_supplement(
@@ -115,6 +130,7 @@ class FormState:
             else:
                 form.raw.values[f.id] = "" if v is None else str(v)
         form.supplement_of = dossier_id
+        form.draft_id = new_draft_id()
         return form
 
     # --- reading ---

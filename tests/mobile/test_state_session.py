@@ -197,3 +197,43 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
         assert shown["version"] == 3
     finally:
         app.backend.close()
+
+
+def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        app.new_dossier("1.001193")
+        assert app.form is not None
+        app.set_field("child_full_name", "Phạm Thị Diệu Linh")
+        app.set_field("child_birth_date", "15/03/2024")
+        assert app.save_draft()
+        assert not app.save_draft()  # nothing new since the last save
+        files = list((folder / "drafts").glob("*.draft"))
+        assert len(files) == 1
+        assert "Diệu Linh".encode() not in files[0].read_bytes()  # sealed, not plain
+        app.set_field("child_hometown", "xã Định Yên")
+        app.lock()  # locking saves the last change and keeps the draft
+    finally:
+        app.backend.close()  # the app is killed here
+    again = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(again.unlock(*INTAKE))
+        assert [d.title for d in again.drafts] == ["Phạm Thị Diệu Linh"]
+        again.open_draft(again.drafts[0].id)
+        form = again.form
+        assert form is not None and again.current_route() == "form"
+        assert form.value("child_birth_date") == "15/03/2024"
+        assert form.value("child_hometown") == "xã Định Yên"
+        # the draft goes away once the dossier is received
+        values = sample_values("1.001193", vn_now().date(), seed=9)
+        for k, v in values.items():
+            again.set_field(k, v if isinstance(v, bool) else str(v))
+        assert asyncio.run(again.preview()), (again.banner, form.errors)
+        assert asyncio.run(again.save()), again.banner
+        assert again.drafts == []
+        assert list((folder / "drafts").glob("*.draft")) == []
+    finally:
+        again.backend.close()
