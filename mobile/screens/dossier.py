@@ -145,21 +145,31 @@ def DossierScreen(state: AppState) -> ft.Control:
     history: list[ft.Control] = [
         text(history_line(h), look, look.small) for h in d.get("history", [])
     ]
+
+    async def download() -> None:
+        got = await state.result_bytes()
+        if got is None:
+            return
+        name, pdf = got
+        # In the browser this is a download; on a device, the system's save/share sheet.
+        picker = ft.FilePicker()
+        await picker.save_file(dialog_title="Lưu kết quả", file_name=name, src_bytes=pdf)
+
     result: list[ft.Control] = []
     if d.get("has_result"):
         result = [
             text(state.result_info, look, bold=True, color=c.ok),
             button(
-                "Lưu kết quả (PDF) vào thư mục dữ liệu",
-                state.save_result,
+                "Tải kết quả (PDF)",
+                download,
                 look,
                 icon=ft.Icons.PICTURE_AS_PDF,
                 busy=state.busy == "result",
-                tooltip="Lưu kết quả",
+                tooltip="Tải kết quả (PDF) để xem, in hoặc gửi",
             ),
         ]
         if state.result_path:
-            result.append(text(f"Đã lưu: {state.result_path}", look))
+            result.append(text(f"Đã gửi tệp {state.result_path} tới trình duyệt/máy.", look))
     else:
         result = [text("Chưa có kết quả.", look, color=c.muted)]
     problem_box = None

@@ -83,6 +83,8 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
     err = form.errors.get(f.id)
     value = form.value(f.id)
     n = max(1, len(f.choices))
+    longest = max((len(ch.label.get(form.lang)) for ch in f.choices), default=0)
+    wide = 12 // n if longest * n <= 60 else 4  # long labels: three per row
     cells: list[ft.Control] = []
     for ch in f.choices:
         on = ch.value == value
@@ -121,7 +123,7 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
                 col={
                     "xs": 12 if len(label) > 14 else 6,
                     "sm": 4 if n > 3 else 12 // n,
-                    "lg": 12 // n,
+                    "lg": wide,
                 },
                 key=f"{f.id}={ch.value}",
             )

@@ -17,7 +17,6 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import flet as ft
@@ -488,26 +487,15 @@ class AppState:
                 self.result_info = err.message("vi")
         self.detail = d
 
-    def results_dir(self) -> Path:
-        return self.service.data_dir / "results"
-
-    async def save_result(self) -> bool:
-        """Write the result PDF into the data folder and show where it went."""
-        self.touch()
+    async def result_bytes(self) -> tuple[str, bytes] | None:
+        """The open dossier's result PDF (decrypted in memory only) and a file name, for
+        the screen to hand to the browser download or the device's save dialog; nothing
+        is written unencrypted to the tablet's disk."""
         if self.detail is None:
-            return False
-        folder = self.results_dir()
-        path = folder / f"{self.detail['code']}.pdf"
-        dossier_id = self.detail["id"]
-
-        def write() -> None:
-            pdf = self.service.result_pdf(dossier_id)
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pdf)
-
+            return None
         try:
-            await run_guarded(self, "result", write)
+            pdf = await run_guarded(self, "result", self.service.result_pdf, self.detail["id"])
         except Failed:
-            return False
-        self.result_path = str(path)
-        return True
+            return None
+        self.result_path = f"{self.detail['code']}.pdf"
+        return self.result_path, pdf

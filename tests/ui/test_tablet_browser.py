@@ -102,9 +102,14 @@ def test_birth_registration_from_tablet_to_stamped_result(
     assert "Mẹ" in text and "Ngày sinh bằng chữ" in text
     fd.settled_screenshot(page, shots / "04-preview.png")
     fd.click(page, "Chữ lớn")
+    fd.wait_text(page, "cỡ chữ đang là lớn")
     fd.click(page, "Tương phản cao")
+    fd.wait_text(page, "đang bật")
     fd.settled_screenshot(page, shots / "05-preview-large-contrast.png")
     fd.click(page, "Chữ lớn")
+    fd.wait_text(page, "cỡ chữ đang là rất lớn")
+    fd.click(page, "Chữ lớn")
+    fd.wait_text(page, "cỡ chữ đang là thường")
     fd.click(page, "Tương phản cao")
 
     # "Sửa lại" keeps every value; back to the preview
@@ -147,11 +152,13 @@ def test_birth_registration_from_tablet_to_stamped_result(
     text = fd.wait_text(page, "Đã có kết quả (Giấy khai sinh")
     assert "Đã đóng dấu – chờ trả" in text
     assert "Phê duyệt" in text and "Đóng dấu" in text  # history in Vietnamese
-    fd.click(page, "Lưu kết quả")
-    text = fd.wait_text(page, "Đã lưu:")
-    saved = tablet_app.data / "results" / f"{code}.pdf"
-    assert str(saved) in text
-    assert saved.read_bytes().startswith(b"%PDF")
+    # the result PDF reaches the browser as a download; nothing plain on the tablet's disk
+    with page.expect_download(timeout=60_000) as dl:
+        fd.click(page, "Tải kết quả (PDF)")
+    pdf = Path(dl.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert dl.value.suggested_filename == f"{code}.pdf"
+    assert not (tablet_app.data / "results").exists()
     fd.settled_screenshot(page, shots / "08-detail-result.png")
 
 
