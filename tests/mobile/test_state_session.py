@@ -132,7 +132,7 @@ def test_unexpected_error_shows_an_id_and_logs_the_traceback(tmp_path: Path) -> 
         def broken(*_: object) -> None:
             raise RuntimeError("disk on fire")
 
-        app.backend.service.check = broken  # type: ignore[method-assign]
+        app.backend.service.check = broken  # type: ignore[method-assign,assignment]
         assert not asyncio.run(app.preview())
         assert app.busy == ""
         m = re.search(r"mã lỗi ([0-9a-f]{8})", app.banner)
