@@ -21,7 +21,6 @@ from mobile.screens.common import banner, look_of, sync_bar, top_bar
 from mobile.screens.dossier import DossierScreen, PreviewScreen, ReceiptScreen
 from mobile.screens.form import FormScreen
 from mobile.screens.home import HomeScreen, PickProcedureScreen
-from mobile.services.tablet import TabletService
 from mobile.state.app import (
     ROUTE_DOSSIER,
     ROUTE_ENROLL,
@@ -32,8 +31,8 @@ from mobile.state.app import (
     ROUTE_RECEIPT,
     ROUTE_UNLOCK,
     AppState,
-    Backend,
 )
+from mobile.state.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -74,25 +73,15 @@ def App(state: AppState) -> ft.Control:
     )
 
 
-_backend: Backend | None = None
-
-
-def backend_for(data_dir: Path, config: AppConfig) -> Backend:
-    """One service per process (one SQLite file, one keystore), shared by sessions."""
-    global _backend
-    if _backend is None or _backend.service.data_dir != Path(data_dir):
-        _backend = Backend(TabletService(Path(data_dir)), config)
-    return _backend
-
-
 async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> None:
-    period = max(1.0, min(5.0, state.backend.config.idle_lock_seconds / 4))
+    period = 1.0  # drafts are saved within a second of the last change
     while not closed.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(closed.wait(), timeout=period)
         if closed.is_set():
             return
         try:
+            state.save_draft()
             state.check_idle()
         except Exception:  # never let the watchdog die silently with the page open
             log.exception("idle check failed")
@@ -101,7 +90,8 @@ async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> 
 def make_main(
     data_dir: Path | None = None, config: AppConfig | None = None
 ) -> Callable[[ft.Page], None]:
-    """The ``main(page)`` handed to ``ft.run``, bound to a data folder."""
+    """The ``main(page)`` handed to ``ft.run``, bound to a data folder; one backend per
+    page."""
     cfg = config or load_config()
     folder = Path(data_dir) if data_dir else cfg.data_dir
 
@@ -110,14 +100,20 @@ def make_main(
         page.padding = 0
         page.theme_mode = ft.ThemeMode.LIGHT
         page.views[0].padding = 0
-        state = AppState(backend_for(folder, cfg))
+        # Each page (browser tab, device app) has its own service and keystore: one
+        # session's unlock or idle lock never reaches another.
+        backend = Backend.open(folder, cfg)
+        state = AppState(backend)
         closed = asyncio.Event()
 
         def on_close(_: Any) -> None:
             closed.set()
             state.lock()
+            backend.close()
 
         page.on_close = on_close
+        state.set_width(page.width)
+        page.on_resize = lambda e: state.set_width(e.width)
         page.render(App, state)
         page.run_task(_idle_watch, page, state, closed)
 

@@ -1,8 +1,9 @@
 """The tablet's look: colours, type sizes and touch-target sizes in one place.
 
 Two switches reachable from every screen serve elderly citizens and bright sunlight:
-``large_text`` scales every font by 1.3 and ``high_contrast`` swaps to black on white
-with strong borders. Screens ask a ``Look`` for sizes and colours instead of hard-coding
+``text_level`` (normal / large / extra large) scales every font — labels, hints, typed
+text — by 1, 1.3 or 1.6, and ``high_contrast`` swaps to black on white with strong
+black borders everywhere. Screens ask a ``Look`` for sizes and colours instead of hard-coding
 them, so both switches reach every control.
 """
 
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 import flet as ft
 
 LARGE_TEXT_SCALE = 1.3
+TEXT_SCALES = (1.0, LARGE_TEXT_SCALE, 1.6)  # normal, large, extra large
+TEXT_LEVEL_NAMES = ("Thường", "Lớn", "Rất lớn")
+NARROW_WIDTH = 700  # px: below this the app uses its phone layout
 MIN_TOUCH = 56  # px: the smallest button height on a tablet (WCAG target size ≥ 44)
 
 
@@ -67,10 +71,18 @@ HIGH_CONTRAST = Palette(
 class Look:
     large_text: bool = False
     high_contrast: bool = False
+    text_level: int = -1  # 0 normal, 1 large, 2 extra large; -1: from ``large_text``
+    narrow: bool = False  # phone-sized window
+
+    @property
+    def level(self) -> int:
+        if self.text_level >= 0:
+            return min(self.text_level, len(TEXT_SCALES) - 1)
+        return 1 if self.large_text else 0
 
     @property
     def scale(self) -> float:
-        return LARGE_TEXT_SCALE if self.large_text else 1.0
+        return TEXT_SCALES[self.level]
 
     @property
     def c(self) -> Palette:
@@ -122,6 +134,7 @@ class Look:
                 on_surface_variant=c.muted,
                 error=c.error,
                 outline=c.border,
+                outline_variant=c.border,
                 secondary=c.primary,
             ),
             text_theme=ft.TextTheme(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import flet as ft
 
-from mobile.screens.common import button, card, look_of, page_body, text
+from mobile.screens.common import StableTextField, button, card, look_of, page_body, text
 from mobile.state.app import AppState
+from mobile.theme import Look
 
 
 @ft.component
@@ -70,13 +73,25 @@ def UnlockScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     username, set_username = ft.use_state(state.known_users[0] if state.known_users else "")
     pin, set_pin = ft.use_state("")
+    gen, set_gen = ft.use_state(0)  # bumped when the keypad (not the keyboard) changes the PIN
     errors = state.field_errors
     busy = state.busy == "unlock"
+
+    def pick_user(u: str) -> None:
+        set_username(u)
+        set_gen(gen + 1)
+
+    def press(key: str) -> None:
+        state.touch()
+        new = pin[:-1] if key == "⌫" else ("" if key == "C" else (pin + key)[:12])
+        set_pin(new)
+        set_gen(gen + 1)
 
     async def submit() -> None:
         ok = await state.unlock(username, pin)
         if not ok:
             set_pin("")
+            set_gen(gen + 1)
 
     users: list[ft.Control] = []
     if state.known_users:
@@ -88,7 +103,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         content=ft.Text(u, size=look.fs(18)),
                         icon=ft.Icons.PERSON,
                         height=look.touch,
-                        on_click=lambda _, u=u: set_username(u),
+                        on_click=lambda _, u=u: pick_user(u),
                         tooltip=f"Chọn {u}",
                     )
                     for u in state.known_users
@@ -103,19 +118,21 @@ def UnlockScreen(state: AppState) -> ft.Control:
                 "Nhập tên đăng nhập và mã PIN",
                 [
                     *users,
-                    ft.TextField(
+                    StableTextField(
+                        username,
+                        set_username,
+                        gen,
                         label="Tên đăng nhập",
-                        value=username,
-                        on_change=lambda e: set_username(e.control.value),
                         error=errors.get("username"),
                         text_size=look.body,
                         autocorrect=False,
                         enable_suggestions=False,
                     ),
-                    ft.TextField(
+                    StableTextField(
+                        pin,
+                        set_pin,
+                        gen,
                         label="Mã PIN",
-                        value=pin,
-                        on_change=lambda e: set_pin(e.control.value),
                         password=True,
                         can_reveal_password=True,
                         keyboard_type=ft.KeyboardType.NUMBER,
@@ -124,6 +141,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         text_size=look.fs(22),
                         on_submit=submit,
                     ),
+                    _keypad(press, look),
                     button(
                         "Mở khoá",
                         submit,
@@ -137,3 +155,28 @@ def UnlockScreen(state: AppState) -> ft.Control:
         ],
         max_width=640,
     )
+
+
+def _keypad(press: Any, look: Look) -> ft.Control:
+    """A big PIN keypad (3 × 4), for fingers rather than a stylus."""
+    keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "⌫"]
+    names = {"C": "Xoá hết", "⌫": "Xoá một số"}
+    cells: list[ft.Control] = []
+    for k in keys:
+        cells.append(
+            ft.Container(
+                content=ft.OutlinedButton(
+                    content=ft.Text(k, size=look.fs(28), weight=ft.FontWeight.BOLD),
+                    on_click=lambda _, k=k: press(k),
+                    height=look.touch + 8,
+                    tooltip=names.get(k, f"Số {k}"),
+                    expand=True,
+                    style=ft.ButtonStyle(
+                        shape=ft.RoundedRectangleBorder(radius=10),
+                        side=ft.BorderSide(look.border_width + 1, look.c.primary),
+                    ),
+                ),
+                col=4,
+            )
+        )
+    return ft.ResponsiveRow(cells, spacing=10, run_spacing=10)

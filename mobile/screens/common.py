@@ -8,13 +8,16 @@ from typing import Any
 import flet as ft
 
 from mobile.state.app import AppState
-from mobile.state.fmt import when
-from mobile.theme import Look
-from shared.workflow import ROLE_LABEL_VI, Role
+from mobile.state.fmt import role_label, when
+from mobile.theme import NARROW_WIDTH, TEXT_LEVEL_NAMES, Look
 
 
 def look_of(state: AppState) -> Look:
-    return Look(large_text=state.large_text, high_contrast=state.high_contrast)
+    return Look(
+        text_level=state.text_level,
+        high_contrast=state.high_contrast,
+        narrow=state.width < NARROW_WIDTH,
+    )
 
 
 def text(
@@ -139,17 +142,25 @@ def banner(state: AppState, look: Look) -> ft.Control | None:
     )
 
 
-def _toggle(label: str, on: bool, on_click: Callable[..., Any], look: Look, tip: str) -> ft.Control:
+def _bar_button(
+    label: str, icon: ft.IconData, on_click: Callable[..., Any], look: Look, tip: str
+) -> ft.Control:
+    """An app-bar action: icon and words on a tablet, the icon alone on a phone (the
+    tooltip still names it, for the screen reader and a long press)."""
     c = look.c
+    if look.narrow:
+        return ft.IconButton(
+            icon=ft.Icon(icon, color=c.bar_fg, size=look.fs(26), semantics_label=label),
+            tooltip=tip,
+            on_click=on_click,
+            width=look.touch,
+            height=look.touch,
+        )
     return ft.TextButton(
         content=ft.Row(
             [
-                ft.Icon(
-                    ft.Icons.CHECK_BOX if on else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
-                    color=c.bar_fg,
-                    size=look.fs(22),
-                ),
-                ft.Text(label, color=c.bar_fg, size=look.fs(17)),
+                ft.Icon(icon, color=c.bar_fg, size=look.fs(22)),
+                ft.Text(label, color=c.bar_fg, size=look.fs(17), no_wrap=True),
             ],
             tight=True,
             spacing=6,
@@ -161,56 +172,71 @@ def _toggle(label: str, on: bool, on_click: Callable[..., Any], look: Look, tip:
 
 
 def top_bar(state: AppState, look: Look) -> ft.Control:
-    """The app bar on every screen: who and where, plus the accessibility switches."""
+    """The app bar on every screen: who and where, plus the accessibility switches.
+
+    On a phone the actions shrink to icons and the unit/user line goes under the title,
+    so nothing wraps one letter per line."""
     c = look.c
     who = ""
     if state.user:
-        try:
-            role = ROLE_LABEL_VI[Role(state.user.role)]
-        except ValueError:
-            role = state.user.role
-        who = f"{state.user.full_name or state.user.username} · {role}"
+        who = f"{state.user.full_name or state.user.username} · {role_label(state.user.role)}"
+    size_name = TEXT_LEVEL_NAMES[look.level]
     actions: list[ft.Control] = [
-        _toggle(
-            "Chữ lớn",
-            state.large_text,
+        _bar_button(
+            f"Chữ lớn: {size_name}",
+            ft.Icons.FORMAT_SIZE,
             state.toggle_large_text,
             look,
-            "Chữ lớn (phóng to chữ 1,3 lần)",
+            f"Chữ lớn — cỡ chữ đang là {size_name.lower()}; bấm để đổi",
         ),
-        _toggle(
-            "Tương phản cao",
-            state.high_contrast,
+        _bar_button(
+            "Tương phản cao" + (": bật" if state.high_contrast else ""),
+            ft.Icons.CONTRAST,
             state.toggle_high_contrast,
             look,
-            "Tương phản cao (đen trên trắng)",
+            "Tương phản cao (đen trên trắng)" + (" — đang bật" if state.high_contrast else ""),
         ),
     ]
     if state.user:
         actions.append(
-            ft.TextButton(
-                content=ft.Row(
-                    [
-                        ft.Icon(ft.Icons.LOCK, color=c.bar_fg, size=look.fs(22)),
-                        ft.Text("Khoá máy", color=c.bar_fg, size=look.fs(17)),
-                    ],
-                    tight=True,
-                    spacing=6,
-                ),
-                on_click=lambda: state.lock(),
-                tooltip="Khoá máy",
-                height=look.touch,
-            )
+            _bar_button("Khoá máy", ft.Icons.LOCK, lambda: state.lock(), look, "Khoá máy")
         )
-    titles: list[ft.Control] = [
-        ft.Text("Tại Chỗ", size=look.fs(24), weight=ft.FontWeight.BOLD, color=c.bar_fg),
-    ]
+    title = ft.Text(
+        "Tại Chỗ", size=look.fs(24), weight=ft.FontWeight.BOLD, color=c.bar_fg, no_wrap=True
+    )
     sub = " — ".join(x for x in (state.unit_name, who) if x)
-    if sub:
-        titles.append(ft.Text(sub, size=look.fs(15), color=c.bar_fg))
+    sub_text = (
+        ft.Text(
+            sub,
+            size=look.fs(15),
+            color=c.bar_fg,
+            max_lines=2,
+            overflow=ft.TextOverflow.ELLIPSIS,
+        )
+        if sub
+        else None
+    )
+    if look.narrow:
+        rows: list[ft.Control] = [
+            ft.Row(
+                [title, ft.Container(expand=True), *actions],
+                spacing=0,
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            )
+        ]
+        if sub_text:
+            rows.append(sub_text)
+        return ft.Container(
+            content=ft.Column(rows, spacing=0),
+            bgcolor=c.bar_bg,
+            padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+        )
     return ft.Container(
         content=ft.Row(
-            [ft.Column(titles, spacing=0, expand=True), ft.Row(actions, spacing=4, wrap=True)],
+            [
+                ft.Column([title, *([sub_text] if sub_text else [])], spacing=0, expand=True),
+                ft.Row(actions, spacing=4),
+            ],
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         ),
         bgcolor=c.bar_bg,
@@ -241,11 +267,11 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
                 f"Lỗi: {s.last_error}",
                 size=look.body,
                 color=c.error,
-                expand=True,
+                expand=not look.narrow,
                 weight=ft.FontWeight.W_600,
             )
         )
-    else:
+    elif not look.narrow:
         parts.append(ft.Container(expand=True))
     parts.append(
         button(
@@ -260,7 +286,13 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
         )
     )
     return ft.Container(
-        content=ft.Row(parts, spacing=16, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        content=ft.Row(
+            parts,
+            spacing=16 if not look.narrow else 8,
+            run_spacing=4,
+            wrap=look.narrow,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
         bgcolor=c.surface,
         border=ft.Border.only(bottom=ft.BorderSide(look.border_width, c.border)),
         padding=ft.Padding.symmetric(horizontal=20, vertical=6),
@@ -268,7 +300,13 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
 
 
 def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft.Control:
-    """A scrolling, centred column for a screen's content."""
+    """A scrolling, centred column for a screen's content, never wider than the window."""
+    try:
+        window = ft.context.page.width
+    except (RuntimeError, AttributeError):  # built outside a page (unit tests)
+        window = None
+    if window:
+        max_width = min(max_width, int(window))
     return ft.Column(
         [
             ft.Container(
@@ -278,10 +316,33 @@ def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft
                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                 ),
                 width=max_width,
-                padding=ft.Padding.symmetric(horizontal=20, vertical=16),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=12),
             )
         ],
         scroll=ft.ScrollMode.AUTO,
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         expand=True,
     )
+
+
+@ft.component
+def StableTextField(
+    value: str, on_change: Callable[[str], Any], gen: int = 0, **props: Any
+) -> ft.Control:
+    """A TextField that keeps what is typed across re-renders of its parent.
+
+    It is built with the value its live mirror holds (what the browser shows), never
+    with an older one, so a re-render never sends stale text back (see screens/form.py).
+    ``value`` is shown on the first draw and whenever ``gen`` changes (the app set it,
+    e.g. from the PIN keypad).
+    """
+    live: ft.MutableRef[ft.TextField | None] = ft.use_ref(None)
+    seen: ft.MutableRef[int] = ft.use_ref(gen)
+    if live.current is not None and seen.current == gen:
+        shown = live.current.value
+    else:
+        shown = value
+        seen.current = gen
+    field = ft.TextField(value=shown, on_change=lambda e: on_change(e.control.value), **props)
+    live.current = field
+    return field

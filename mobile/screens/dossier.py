@@ -6,7 +6,14 @@ import flet as ft
 
 from mobile.screens.common import back_button, button, card, look_of, page_body, text
 from mobile.state.app import ROUTE_HOME, AppState
-from mobile.state.fmt import due_text, history_line, status_label, when
+from mobile.state.fmt import (
+    due_text,
+    history_line,
+    status_label,
+    supplement_reason,
+    timeline,
+    when,
+)
 from mobile.state.form import FormState
 from shared.errors import TaiChoError
 
@@ -72,7 +79,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                     ),
                     ft.Container(expand=True),
                     button(
-                        "Lưu – tiếp nhận hồ sơ",
+                        "Gửi bổ sung hồ sơ" if form.supplement_of else "Lưu – tiếp nhận hồ sơ",
                         state.save,
                         look,
                         icon=ft.Icons.SAVE,
@@ -135,24 +142,100 @@ def DossierScreen(state: AppState) -> ft.Control:
         proc_name = proc.name.vi
     except TaiChoError:  # a procedure this app version does not know
         title, proc_name = "", d.get("procedure", "")
-    history = [text(history_line(h), look, look.small) for h in d.get("history", [])]
+    history: list[ft.Control] = [
+        text(history_line(h), look, look.small) for h in d.get("history", [])
+    ]
+
+    async def download() -> None:
+        got = await state.result_bytes()
+        if got is None:
+            return
+        name, pdf = got
+        # In the browser this is a download; on a device, the system's save/share sheet.
+        picker = ft.FilePicker()
+        await picker.save_file(dialog_title="Lưu kết quả", file_name=name, src_bytes=pdf)
+
     result: list[ft.Control] = []
     if d.get("has_result"):
         result = [
             text(state.result_info, look, bold=True, color=c.ok),
             button(
-                "Lưu kết quả (PDF) vào thư mục dữ liệu",
-                state.save_result,
+                "Tải kết quả (PDF)",
+                download,
                 look,
                 icon=ft.Icons.PICTURE_AS_PDF,
                 busy=state.busy == "result",
-                tooltip="Lưu kết quả",
+                tooltip="Tải kết quả (PDF) để xem, in hoặc gửi",
             ),
         ]
         if state.result_path:
-            result.append(text(f"Đã lưu: {state.result_path}", look))
+            result.append(text(f"Đã gửi tệp {state.result_path} tới trình duyệt/máy.", look))
     else:
         result = [text("Chưa có kết quả.", look, color=c.muted)]
+    problem_box = None
+    if d.get("sync_problem"):
+        problem_box = text(
+            f"Máy chủ không nhận hồ sơ này: {d['sync_problem'].get('message', '')}",
+            look,
+            bold=True,
+            color=c.error,
+        )
+    hist = list(d.get("history", []))
+    stages: list[ft.Control] = []
+    for st in timeline(hist):
+        lines: list[ft.Control] = [
+            text(st.name, look, look.fs(20), bold=True, color=c.fg if st.done else c.muted)
+        ]
+        if st.done:
+            lines.append(text(f"{st.at} — {st.who}", look))
+        if st.reason:
+            lines.append(text(f"Lý do: {st.reason}", look, bold=True))
+        stages.append(
+            ft.Row(
+                [
+                    ft.Icon(
+                        ft.Icons.CHECK_CIRCLE if st.done else ft.Icons.RADIO_BUTTON_UNCHECKED,
+                        color=c.ok if st.done else c.muted,
+                        size=look.fs(28),
+                    ),
+                    ft.Column(lines, spacing=2, expand=True),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            )
+        )
+    supplement: ft.Control | None = None
+    if d["status"] == "supplement_requested":
+        supplement = ft.Container(
+            content=ft.Column(
+                [
+                    text(
+                        "Văn phòng yêu cầu bổ sung hồ sơ",
+                        look,
+                        look.fs(24),
+                        bold=True,
+                        color=c.error,
+                    ),
+                    text(
+                        f"Lý do: {supplement_reason(hist) or '(không ghi lý do)'}",
+                        look,
+                        look.fs(21),
+                        bold=True,
+                    ),
+                    button(
+                        "Bổ sung hồ sơ",
+                        state.start_supplement,
+                        look,
+                        icon=ft.Icons.EDIT_DOCUMENT,
+                        tooltip="Bổ sung hồ sơ: sửa và gửi lại",
+                    ),
+                ],
+                spacing=10,
+            ),
+            border=ft.Border.all(look.border_width + 2, c.error),
+            border_radius=10,
+            padding=ft.Padding.all(18),
+            bgcolor=c.surface,
+        )
     problem_box = None
     if d.get("sync_problem"):
         problem_box = text(
@@ -166,6 +249,7 @@ def DossierScreen(state: AppState) -> ft.Control:
             ft.Row([back]),
             text(title or "(không tên)", look, look.fs(28), bold=True),
             text(f"{proc_name} · mã hồ sơ {d['code']}", look, color=c.muted),
+            supplement,
             card(
                 "Trạng thái",
                 [
@@ -180,6 +264,7 @@ def DossierScreen(state: AppState) -> ft.Control:
                 ],
                 look,
             ),
+            card("Tiến trình", stages, look),
             card("Kết quả", result, look),
             card("Quá trình xử lý", history or [text("—", look)], look),
         ]

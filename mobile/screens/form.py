@@ -1,14 +1,30 @@
-"""The new-dossier form, drawn field by field from the procedure catalogue."""
+"""The new-dossier form: one catalogue section per step, drawn field by field.
+
+Why text never gets lost: Flet keeps a server-side mirror of every control. When the
+browser reports a keystroke it first patches the mirror's ``value`` and then fires
+``on_change``. If a re-render (a date in words appearing, a choice tapped, a show-if
+flipping) builds the TextField again with an older ``value`` — the value it had when
+the component was first drawn, or the value the state had one event ago — the frozen
+diff sees old mirror ≠ new description and sends the old text to the browser, wiping
+what was typed in between. ``TextInput`` therefore always builds its TextField with
+the value the live mirror holds right now, so a re-render never emits a ``value``
+patch; only a value the app sets itself (date picker, draft) is pushed, and that is
+counted by ``FormState.push_value`` so the field knows to show it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import flet as ft
 
-from mobile.screens.common import back_button, button, card, look_of, page_body, text
+from mobile.screens.common import back_button, button, look_of, page_body, text
 from mobile.state.app import ROUTE_PICK, AppState
 from mobile.state.form import FormState, field_kind
 from mobile.theme import Look
 from shared.catalogue import Field
+from shared.validation import parse_date
 
 _KEYBOARD = {
     "cccd": ft.KeyboardType.NUMBER,
@@ -16,6 +32,14 @@ _KEYBOARD = {
     "integer": ft.KeyboardType.NUMBER,
     "year": ft.KeyboardType.NUMBER,
     "date": ft.KeyboardType.DATETIME,
+}
+# What the keyboard may put into a field: a mask that never rewrites typed text.
+_FILTERS = {
+    "date": r"^[0-9/]{0,10}$",
+    "cccd": r"^[0-9]{0,12}$",
+    "integer": r"^[0-9]{0,6}$",
+    "year": r"^[0-9]{0,4}$",
+    "phone": r"^[0-9+ .]{0,15}$",
 }
 
 
@@ -33,6 +57,88 @@ def _error_text(msg: str | None, look: Look) -> ft.Control | None:
     return ft.Text(msg, color=look.c.error, size=look.small, weight=ft.FontWeight.W_600)
 
 
+def _field_title(form: FormState, f: Field, look: Look, err: str | None) -> ft.Control:
+    return ft.Text(
+        _label(form, f),
+        size=look.body,
+        weight=ft.FontWeight.W_600,
+        color=look.c.error if err else look.c.fg,
+    )
+
+
+def _boxed(content: ft.Control, look: Look, err: str | None) -> ft.Control:
+    """A border around a non-text control: red (and thicker) when it has an error."""
+    return ft.Container(
+        content=content,
+        border=ft.Border.all(
+            look.border_width + (1 if err else 0), look.c.error if err else look.c.border
+        ),
+        border_radius=8,
+        padding=ft.Padding.all(8),
+    )
+
+
+def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft.Control:
+    """A short list of choices as big segmented buttons across the width (one tap each)."""
+    err = form.errors.get(f.id)
+    value = form.value(f.id)
+    n = max(1, len(f.choices))
+    longest = max((len(ch.label.get(form.lang)) for ch in f.choices), default=0)
+    wide = 12 // n if longest * n <= 60 else 4  # long labels: three per row
+    cells: list[ft.Control] = []
+    for ch in f.choices:
+        on = ch.value == value
+        label = ch.label.get(form.lang)
+        content = ft.Row(
+            [
+                *([ft.Icon(ft.Icons.CHECK, size=look.fs(22), color=look.c.on_primary)] * on),
+                ft.Text(
+                    label,
+                    size=look.body,
+                    weight=ft.FontWeight.BOLD if on else None,
+                    text_align=ft.TextAlign.CENTER,
+                ),
+            ],
+            tight=True,
+            spacing=6,
+            alignment=ft.MainAxisAlignment.CENTER,
+        )
+        style = ft.ButtonStyle(
+            shape=ft.RoundedRectangleBorder(radius=8),
+            side=ft.BorderSide(
+                look.border_width + (1 if err else 0), look.c.error if err else look.c.primary
+            ),
+            padding=ft.Padding.symmetric(horizontal=8, vertical=8),
+        )
+        cls = ft.FilledButton if on else ft.OutlinedButton
+        cells.append(
+            ft.Container(
+                content=cls(
+                    content=content,
+                    on_click=lambda _, v=ch.value: state.set_field(f.id, v),
+                    style=style,
+                    height=look.touch,
+                    expand=True,
+                ),
+                col={
+                    "xs": 12 if len(label) > 14 else 6,
+                    "sm": 4 if n > 3 else 12 // n,
+                    "lg": wide,
+                },
+                key=f"{f.id}={ch.value}",
+            )
+        )
+    parts: list[ft.Control] = [
+        _field_title(form, f, look, err),
+        ft.ResponsiveRow(cells, spacing=8, run_spacing=8),
+    ]
+    if e_ctl := _error_text(err, look):
+        parts.append(e_ctl)
+    if h := _help(form, f):
+        parts.append(ft.Text(h, size=look.small, color=look.c.muted))
+    return ft.Column(parts, spacing=6, key=f.id)
+
+
 def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.Control:
     """One catalogue field as the right control, wired to ``state.set_field``."""
     kind = field_kind(f)
@@ -42,49 +148,25 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
     if kind == "switch":
         return ft.Column(
             [
-                ft.Switch(
-                    label=form.label(f),
-                    value=bool(value),
-                    on_change=lambda e: state.set_field(f.id, bool(e.control.value)),
-                    label_text_style=ft.TextStyle(size=look.body),
-                    key=f.id,
+                _boxed(
+                    ft.Switch(
+                        label=_label(form, f),
+                        value=bool(value),
+                        on_change=lambda e: state.set_field(f.id, bool(e.control.value)),
+                        label_text_style=ft.TextStyle(size=look.body, color=look.c.fg),
+                    ),
+                    look,
+                    err,
                 ),
                 *[x for x in (_error_text(err, look),) if x],
             ],
             spacing=4,
+            key=f.id,
         )
     if kind == "radio":
-        parts: list[ft.Control] = [
-            ft.Text(
-                _label(form, f),
-                size=look.body,
-                weight=ft.FontWeight.W_600,
-                color=look.c.error if err else look.c.fg,
-            ),
-            ft.RadioGroup(
-                content=ft.Row(
-                    [
-                        ft.Radio(
-                            value=ch.value,
-                            label=ch.label.get(form.lang),
-                            label_style=ft.TextStyle(size=look.body),
-                        )
-                        for ch in f.choices
-                    ],
-                    wrap=True,
-                    spacing=18,
-                ),
-                value=value or None,
-                on_change=lambda e: state.set_field(f.id, e.control.value),
-                key=f.id,
-            ),
-        ]
-        if e_ctl := _error_text(err, look):
-            parts.append(e_ctl)
-        if h := _help(form, f):
-            parts.append(ft.Text(h, size=look.small, color=look.c.muted))
-        return ft.Column(parts, spacing=4)
+        return choice_buttons(state, form, f, look)
     if kind == "dropdown":
+        c = look.c
         return ft.Dropdown(
             label=_label(form, f),
             value=value or None,
@@ -95,6 +177,11 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
             error_text=err,
             helper_text=_help(form, f),
             text_size=look.body,
+            label_style=ft.TextStyle(size=look.body),
+            error_style=ft.TextStyle(size=look.small, color=c.error),
+            border_color=c.border,
+            border_width=look.border_width,
+            focused_border_color=c.primary,
             menu_height=420,
             enable_filter=True,
             editable=True,
@@ -102,98 +189,240 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
             key=f.id,
         )
     if kind == "derived":
-        words = form.derived_text(f)
-        return ft.TextField(
-            label=form.label(f),
-            value=words or "(tự điền khi nhập ngày)",
-            read_only=True,
-            text_size=look.body,
+        # The date in words is drawn beside its date field (TextInput); the preview
+        # lists it as a row of its own.
+        return ft.Text(
+            f"{form.label(f)}: {form.derived_text(f) or '(tự điền khi nhập ngày)'}",
+            size=look.small,
+            color=look.c.muted,
             key=f.id,
         )
-    return TextInput(state, form, f, look, kind, key=f"input-{f.id}")
+    return TextInput(state, form, f, look, kind, key=f"input-{f.id}")  # type: ignore[call-arg]
+
+
+def _input_decoration(look: Look, err: str | None) -> dict[str, Any]:
+    """Sizes and borders every text input shares: large text and high contrast reach
+    the label, hint, helper, error and typed text; an error makes the border red."""
+    c = look.c
+    return {
+        "text_size": look.body,
+        "text_style": ft.TextStyle(size=look.body, color=c.fg),
+        "label_style": ft.TextStyle(size=look.body, color=c.error if err else c.muted),
+        "hint_style": ft.TextStyle(size=look.body, color=c.muted),
+        "helper_style": ft.TextStyle(size=look.small, color=c.muted),
+        "error_style": ft.TextStyle(size=look.small, color=c.error, weight=ft.FontWeight.W_600),
+        "error": err,
+        "border_color": c.error if err else c.border,
+        "border_width": look.border_width + (1 if err else 0),
+        "focused_border_color": c.error if err else c.primary,
+        "focused_border_width": look.border_width + 1,
+        "cursor_color": c.fg,
+    }
 
 
 @ft.component
 def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str) -> ft.Control:
-    """A text-like field whose TextField never changes after it appears.
-
-    The field itself is the source of what is typed (``on_change`` reports it to the
-    state). Anything that changes while typing — the error message, the date in words —
-    is drawn as text under it: re-rendering the TextField with a changed property also
-    re-sends its initial ``value`` and wipes what the person just typed.
-    """
-    shown, _ = ft.use_state(lambda: str(form.value(f.id) or ""))
+    """A text-like field that keeps its own text across re-renders (see module doc)."""
+    live: ft.MutableRef[ft.TextField | None] = ft.use_ref(None)
+    seen: ft.MutableRef[int] = ft.use_ref(-1)
+    picking, set_picking = ft.use_state(False)
+    gen = form.push_gen(f.id)
+    if live.current is not None and seen.current == gen:
+        value = live.current.value  # what the browser shows now: never patched back
+    else:
+        value = str(form.value(f.id) or "")  # first draw, or a value the app pushed
+        seen.current = gen
+    err = form.errors.get(f.id)
     help_text = _help(form, f)
     if kind == "date":
-        help_text = help_text or "Nhập dd/mm/yyyy"
+        help_text = help_text or "Nhập ngày/tháng/năm, ví dụ 15/03/2024"
     field = ft.TextField(
         label=_label(form, f),
-        value=shown,
+        value=value,
         on_change=lambda e: state.set_field(f.id, e.control.value),
         keyboard_type=(
             ft.KeyboardType.MULTILINE
             if f.multiline
             else _KEYBOARD.get(f.type, ft.KeyboardType.TEXT)
         ),
+        input_filter=(
+            ft.InputFilter(regex_string=_FILTERS[f.type]) if f.type in _FILTERS else None
+        ),
+        hint_text="dd/mm/yyyy" if kind == "date" else None,
         multiline=f.multiline,
         min_lines=2 if f.multiline else None,
         max_lines=4 if f.multiline else 1,
         helper=help_text,
         helper_max_lines=3,
-        text_size=look.body,
-        max_length=12 if f.type == "cccd" else None,
+        error_max_lines=3,
+        expand=kind == "date",
+        **_input_decoration(look, err),
     )
-    parts: list[ft.Control] = [field]
-    if kind == "date" and (words := form.words_for(f.id)):
-        parts.append(ft.Text(f"Bằng chữ: {words}", size=look.small, color=look.c.muted))
-    if e_ctl := _error_text(form.errors.get(f.id), look):
-        parts.append(e_ctl)
-    return ft.Column(parts, spacing=4)
+    live.current = field
+    if kind != "date":
+        return field
+
+    def picked(e: Any) -> None:
+        set_picking(False)
+        d = e.control.value
+        if isinstance(d, dt.datetime | dt.date):
+            form_date = d.date() if isinstance(d, dt.datetime) else d
+            state.push_field(f.id, form_date.strftime("%d/%m/%Y"))
+
+    today = state.today()
+    current = parse_date(form.value(f.id))
+    ft.use_dialog(
+        ft.DatePicker(
+            value=dt.datetime.combine(current or today, dt.time()),
+            first_date=dt.datetime(1900, 1, 1),
+            last_date=dt.datetime.combine(today, dt.time()),
+            help_text=form.label(f),
+            cancel_text="Huỷ",
+            confirm_text="Chọn",
+            on_change=picked,
+            on_dismiss=lambda _: set_picking(False),
+        )
+        if picking
+        else None
+    )
+    words = form.words_for(f.id)
+    return ft.Column(
+        [
+            ft.Row(
+                [
+                    field,
+                    ft.IconButton(
+                        icon=ft.Icons.CALENDAR_MONTH,
+                        icon_size=look.fs(30),
+                        tooltip=f"Chọn {form.label(f).lower()} trên lịch",
+                        on_click=lambda: set_picking(True),
+                        width=look.touch,
+                        height=look.touch,
+                    ),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            ),
+            ft.Text(
+                f"Bằng chữ: {words}" if words else "Bằng chữ: (hiện khi nhập đủ ngày)",
+                size=look.body,
+                color=look.c.fg if words else look.c.muted,
+                weight=ft.FontWeight.W_600 if words else None,
+            ),
+        ],
+        spacing=6,
+    )
+
+
+def _progress(form: FormState, look: Look) -> ft.Control:
+    """Step k of n with every section's name; the current one bold, ones with errors red."""
+    c = look.c
+    secs = form.sections()
+    cur = form.current_step()
+    chips: list[ft.Control] = []
+    for i, (s, _) in enumerate(secs):
+        bad = form.step_errors(i) > 0
+        colour = c.error if bad else (c.primary if i == cur else c.muted)
+        chips.append(
+            ft.Container(
+                content=ft.Text(
+                    f"{i + 1}. {s.title.get(form.lang)}",
+                    size=look.small,
+                    color=c.on_primary if i == cur else colour,
+                    weight=ft.FontWeight.BOLD if i == cur or bad else None,
+                ),
+                bgcolor=colour if i == cur else None,
+                border=ft.Border.all(look.border_width, colour),
+                border_radius=16,
+                padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+                key=f"step-{s.id}",
+            )
+        )
+    return ft.Column(
+        [
+            text(
+                f"Bước {cur + 1}/{len(secs)}: {secs[cur][0].title.get(form.lang)}",
+                look,
+                look.fs(21),
+                bold=True,
+                color=c.primary,
+            ),
+            ft.ProgressBar(
+                value=(cur + 1) / max(1, len(secs)),
+                color=c.primary,
+                bgcolor=c.border,
+                height=8,
+                semantics_label=f"Bước {cur + 1} trên {len(secs)}",
+            ),
+            ft.Row(chips, wrap=True, spacing=6, run_spacing=6),
+        ],
+        spacing=8,
+    )
 
 
 @ft.component
 def FormScreen(state: AppState, form: FormState) -> ft.Control:
     look = look_of(state)
-    sections: list[ft.Control] = []
-    for section, fields in form.sections():
-        sections.append(
-            card(
-                section.title.get(form.lang),
-                [field_control(state, form, f, look) for f in fields],
-                look,
-            )
-        )
+    c = look.c
+    secs = form.sections()
+    cur = form.current_step()
+    section, fields = secs[cur]
     summary = None
     if form.summary:
         summary = ft.Container(
-            content=ft.Text(
-                form.summary, color=look.c.error, size=look.body, weight=ft.FontWeight.BOLD
-            ),
-            border=ft.Border.all(look.border_width + 1, look.c.error),
+            content=ft.Text(form.summary, color=c.error, size=look.body, weight=ft.FontWeight.BOLD),
+            border=ft.Border.all(look.border_width + 1, c.error),
             border_radius=10,
             padding=ft.Padding.all(14),
-            bgcolor=look.c.surface,
+            bgcolor=c.surface,
         )
-    actions = ft.Row(
-        [
-            back_button(lambda: state.go(ROUTE_PICK), look, "Quay lại chọn thủ tục"),
-            ft.Container(expand=True),
+    body = ft.Container(
+        content=ft.Column(
+            [field_control(state, form, f, look) for f in fields],
+            spacing=18,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        ),
+        bgcolor=c.surface,
+        border=ft.Border.all(look.border_width, c.border),
+        border_radius=12,
+        padding=ft.Padding.all(20),
+        key=f"section-{section.id}",
+    )
+    last = cur == len(secs) - 1
+    nav: list[ft.Control] = [
+        back_button(
+            (lambda: state.form_step(cur - 1)) if cur > 0 else (lambda: state.go(ROUTE_PICK)),
+            look,
+            "Quay lại bước trước" if cur > 0 else "Quay lại chọn thủ tục",
+        ),
+        ft.Container(expand=True),
+    ]
+    if last:
+        nav.append(
             button(
                 "Xem trước",
                 state.preview,
                 look,
                 icon=ft.Icons.VISIBILITY,
                 busy=state.busy == "check",
-            ),
-        ]
-    )
+            )
+        )
+    else:
+        nav.append(
+            button("Tiếp", lambda: state.form_step(cur + 1), look, icon=ft.Icons.ARROW_FORWARD)
+        )
     return page_body(
         [
-            text(form.procedure.name.get(form.lang), look, look.title, bold=True),
-            text("Các ô có dấu * là bắt buộc.", look, look.small, color=look.c.muted),
+            text(
+                ("Bổ sung hồ sơ: " if form.supplement_of else "")
+                + form.procedure.name.get(form.lang),
+                look,
+                look.title,
+                bold=True,
+            ),
+            _progress(form, look),
+            text("Các ô có dấu * là bắt buộc.", look, look.small, color=c.muted),
             summary,
-            *sections,
-            summary,
-            actions,
+            body,
+            ft.Row(nav),
         ]
     )

@@ -4,10 +4,43 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile.screens.common import back_button, button, card, look_of, page_body, text
+from mobile.screens.common import (
+    StableTextField,
+    back_button,
+    button,
+    card,
+    look_of,
+    page_body,
+    text,
+)
 from mobile.state.app import ROUTE_HOME, AppState
-from mobile.state.fmt import due_text, status_label, when
+from mobile.state.fmt import NEEDS_ACTION, STATUS_FILTERS, due_text, status_label, when
+from mobile.theme import Look
 from shared.model import DossierSummary
+
+
+def _status_colour(status: str, look: Look) -> str:
+    """Received is neutral (not red); needing action stands out; done is green."""
+    c = look.c
+    if status == "supplement_requested":
+        return c.error
+    if status in ("stamped", "returned"):
+        return c.ok
+    if status == "refused":
+        return c.warn
+    return c.fg
+
+
+def status_chip(status: str, look: Look) -> ft.Control:
+    colour = _status_colour(status, look)
+    return ft.Container(
+        content=ft.Text(
+            status_label(status), size=look.small, weight=ft.FontWeight.BOLD, color=colour
+        ),
+        border=ft.Border.all(look.border_width + (1 if status in NEEDS_ACTION else 0), colour),
+        border_radius=14,
+        padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+    )
 
 
 def _row(state: AppState, d: DossierSummary) -> ft.Control:
@@ -25,7 +58,7 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
                             color=c.fg,
                         ),
                         ft.Text(
-                            f"{d.code} · nhận lúc {when(d.received_at, with_date=False)}",
+                            f"{d.code} · nhận lúc {when(d.received_at)}",
                             size=look.small,
                             color=c.muted,
                         ),
@@ -35,12 +68,7 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
                 ),
                 ft.Column(
                     [
-                        ft.Text(
-                            status_label(d.status),
-                            size=look.body,
-                            weight=ft.FontWeight.W_600,
-                            color=c.ok if d.has_result else c.primary,
-                        ),
+                        status_chip(d.status, look),
                         ft.Text(f"Hạn trả: {due_text(d.due_at)}", size=look.small, color=c.muted),
                     ],
                     spacing=2,
@@ -63,23 +91,95 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
 @ft.component
 def HomeScreen(state: AppState) -> ft.Control:
     look = look_of(state)
-    items: list[ft.Control] = [_row(state, d) for d in state.dossiers]
+    c = look.c
+    rows = state.home_rows()
+    items: list[ft.Control] = [_row(state, d) for d in rows]
     if not items:
-        items = [text("Hôm nay chưa tiếp nhận hồ sơ nào.", look, color=look.c.muted)]
+        items = [
+            text(
+                "Không có hồ sơ nào khớp." if state.dossiers else "Chưa tiếp nhận hồ sơ nào.",
+                look,
+                color=c.muted,
+            )
+        ]
+    filters: list[ft.Control] = []
+    for key, label in STATUS_FILTERS:
+        on = state.status_filter == key
+        filters.append(
+            button(
+                label,
+                lambda _, k=key: state.set_status_filter(k),
+                look,
+                primary=on,
+                tooltip=f"Lọc: {label}" + (" (đang chọn)" if on else ""),
+            )
+        )
+    waiting = sum(1 for d in state.dossiers if d.status in NEEDS_ACTION)
+    drafts: list[ft.Control] = []
+    if state.drafts:
+        drafts = [
+            card(
+                f"Bản nháp chưa tiếp nhận ({len(state.drafts)})",
+                [
+                    ft.Row(
+                        [
+                            ft.Column(
+                                [
+                                    text(d.title or "(chưa có tên)", look, bold=True),
+                                    text(
+                                        f"Lưu lúc {when(d.saved_at)}",
+                                        look,
+                                        look.small,
+                                        color=c.muted,
+                                    ),
+                                ],
+                                spacing=2,
+                                expand=True,
+                            ),
+                            button(
+                                "Mở nháp",
+                                lambda _, i=d.id: state.open_draft(i),
+                                look,
+                                primary=False,
+                                icon=ft.Icons.EDIT_NOTE,
+                                tooltip=f"Mở nháp: {d.title or 'chưa có tên'}",
+                            ),
+                        ],
+                        key=f"draft-{d.id}",
+                    )
+                    for d in state.drafts
+                ],
+                look,
+            )
+        ]
     return page_body(
         [
             ft.Row(
-                [
-                    text(f"Hồ sơ hôm nay ({len(state.dossiers)})", look, look.title, bold=True),
-                    ft.Container(expand=True),
-                    button(
-                        "Hồ sơ mới",
-                        lambda: state.go("new"),
-                        look,
-                        icon=ft.Icons.ADD,
-                    ),
+                wrap=True,
+                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                run_spacing=8,
+                controls=[
+                    text(f"Hồ sơ ({len(state.dossiers)})", look, look.title, bold=True),
+                    button("Hồ sơ mới", lambda: state.go("new"), look, icon=ft.Icons.ADD),
                 ],
             ),
+            text(f"Cần xử lý: {waiting} hồ sơ", look, bold=True, color=c.error)
+            if waiting
+            else None,
+            StableTextField(
+                state.search,
+                state.set_search,
+                label="Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)",
+                prefix_icon=ft.Icons.SEARCH,
+                text_size=look.body,
+                label_style=ft.TextStyle(size=look.body),
+                border_color=c.border,
+                border_width=look.border_width,
+                key="home-search",
+            ),
+            *drafts,
+            ft.Row(filters, wrap=True, spacing=8, run_spacing=8),
             *items,
         ]
     )

@@ -1,6 +1,7 @@
 """Observable app state of the tablet UI (no Flet controls, no SQL, no crypto)."""
 
-from mobile.state.app import AppState, Backend, SyncView
+from mobile.state.app import AppState, SyncView
+from mobile.state.backend import Backend
 from mobile.state.form import FormState, PreviewRow, PreviewSection, field_kind
 
 __all__ = [

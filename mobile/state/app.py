@@ -1,98 +1,66 @@
 """Application state of one tablet session: where we are, who is signed in, what is shown.
 
-Screens read this object and call its methods; they never talk to the services. Methods
-that may block (scrypt in unlock, HTTP in enroll/sync, encryption in intake) are
-``async``: they flag ``busy`` (so the screen shows a progress indicator), run the
-service call on a worker thread and apply the outcome back on the UI loop. A
-``TaiChoError`` becomes a Vietnamese message in the right place (under a field, or in
-the banner); nothing typed is lost.
-
-Locking (by hand or after ``idle_lock_seconds`` without a touch) drops all citizen data
-held in memory — lists, the open dossier and an unfinished form — along with the keys.
+Screens read this object and call its methods; they never talk to the services. It is
+one observable made of parts, one module each: ``session`` (enrol, unlock, lock, idle
+lock), ``sync`` (indicator and manual sync), ``intake`` (form, drafts, preview,
+supplement) and ``dossiers`` (home list, detail). Methods that may block are ``async``
+and go through ``backend.run_guarded``: busy → worker thread → catalogue message in the
+right place (under a field, or in the banner); nothing typed is lost.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import flet as ft
 
-from mobile.config import AppConfig
+from mobile.services.drafts import Draft
 from mobile.services.keystore import Session
-from mobile.services.tablet import TabletService
-from mobile.state.fmt import size_text
+from mobile.state.backend import Backend
+from mobile.state.base import (
+    PROTECTED,
+    ROUTE_DOSSIER,
+    ROUTE_ENROLL,
+    ROUTE_FORM,
+    ROUTE_HOME,
+    ROUTE_PICK,
+    ROUTE_PREVIEW,
+    ROUTE_RECEIPT,
+    ROUTE_UNLOCK,
+    SyncView,
+)
+from mobile.state.dossiers import DossierMixin
 from mobile.state.form import FormState
-from shared.errors import TaiChoError, problem
+from mobile.state.intake import IntakeMixin
+from mobile.state.session import SessionMixin
+from mobile.state.sync import SyncMixin
 from shared.model import DossierSummary
 
-T = TypeVar("T")
-
-ROUTE_ENROLL = "enroll"
-ROUTE_UNLOCK = "unlock"
-ROUTE_HOME = "home"
-ROUTE_PICK = "new"
-ROUTE_FORM = "form"
-ROUTE_PREVIEW = "preview"
-ROUTE_RECEIPT = "receipt"
-ROUTE_DOSSIER = "dossier"
-# Routes that show citizen data: only while unlocked.
-PROTECTED = {ROUTE_HOME, ROUTE_PICK, ROUTE_FORM, ROUTE_PREVIEW, ROUTE_RECEIPT, ROUTE_DOSSIER}
-
-
-class Backend:
-    """One TabletService shared by all sessions of this process, with a call lock.
-
-    The service holds one SQLite connection and one keystore; calls are serialised so a
-    sync on a worker thread never interleaves with an intake.
-    """
-
-    def __init__(self, service: TabletService, config: AppConfig) -> None:
-        self.service = service
-        self.config = config
-        self._lock = threading.Lock()
-
-    def call(self, fn: Callable[..., T], *args: Any) -> T:
-        with self._lock:
-            return fn(*args)
-
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.to_thread(self.call, fn, *args)
-
-
-@dataclass(frozen=True)
-class SyncView:
-    pending: int = 0
-    inbox_waiting: int = 0
-    last_sync_at: str | None = None
-    last_error: str = ""
-    station_url: str = ""
-
-
-def _required(field_id: str, label: str) -> str:
-    """The catalogue's FIELD_REQUIRED text for the app's own (non-procedure) inputs."""
-    return problem("FIELD_REQUIRED", field_id, label=label).message("vi")
-
-
-def _message(err: BaseException) -> str:
-    if isinstance(err, TaiChoError):
-        return err.message("vi")
-    return problem("INTERNAL").message("vi")
+__all__ = [
+    "PROTECTED",
+    "ROUTE_DOSSIER",
+    "ROUTE_ENROLL",
+    "ROUTE_FORM",
+    "ROUTE_HOME",
+    "ROUTE_PICK",
+    "ROUTE_PREVIEW",
+    "ROUTE_RECEIPT",
+    "ROUTE_UNLOCK",
+    "AppState",
+    "SyncView",
+]
 
 
 @ft.observable
 @dataclass
-class AppState:
+class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     backend: Backend
     route: str = ROUTE_UNLOCK
-    large_text: bool = False
+    text_level: int = 0  # 0 normal, 1 large, 2 extra large (theme.TEXT_SCALES)
     high_contrast: bool = False
+    width: float = 1280  # the window's width: below theme.NARROW_WIDTH the phone layout
     busy: str = ""  # the running blocking action: enroll, unlock, sync, check, intake, result
     banner: str = ""
     banner_ok: bool = False
@@ -103,19 +71,19 @@ class AppState:
     field_errors: dict[str, str] = field(default_factory=dict)  # enroll/unlock inputs
     sync: SyncView = field(default_factory=SyncView)
     dossiers: list[DossierSummary] = field(default_factory=list)
+    search: str = ""  # home: accent-insensitive search over title and code
+    status_filter: str = ""  # home: one of fmt.STATUS_FILTERS
     form: FormState | None = None
     receipt: DossierSummary | None = None
     detail: dict[str, Any] | None = None
+    drafts: list[Draft] = field(default_factory=list)
     result_info: str = ""
     result_path: str = ""
 
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()
+        self._draft_dirty = False
         self.reload_device()
-
-    @property
-    def service(self) -> TabletService:
-        return self.backend.service
 
     # --- navigation ---
     def current_route(self) -> str:
@@ -135,307 +103,22 @@ class AppState:
         self.banner = ""
         self.route = route
 
+    @property
+    def large_text(self) -> bool:
+        return self.text_level > 0
+
     def toggle_large_text(self) -> None:
+        """Next text size: normal → large → extra large → normal."""
         self.touch()
-        self.large_text = not self.large_text
+        self.text_level = (self.text_level + 1) % 3
+
+    def set_width(self, width: float | None) -> None:
+        if width and abs(width - self.width) >= 1:
+            self.width = float(width)
 
     def toggle_high_contrast(self) -> None:
         self.touch()
         self.high_contrast = not self.high_contrast
 
-    def touch(self) -> None:
-        self._last_touch = time.monotonic()
-
     def dismiss_banner(self) -> None:
         self.banner = ""
-
-    def _fail(self, err: BaseException) -> None:
-        self.banner = _message(err)
-        self.banner_ok = False
-
-    def _info(self, text: str) -> None:
-        self.banner = text
-        self.banner_ok = True
-
-    # --- device ---
-    def reload_device(self) -> None:
-        """Re-read what is visible without unlocking: enrolment, unit, users, sync."""
-        svc = self.service
-        self.enrolled = self.backend.call(lambda: svc.enrolled)
-        unit = self.backend.call(svc.unit) if self.enrolled else {}
-        self.unit_name = str(unit.get("name", ""))
-        self.known_users = self.backend.call(svc.known_users) if self.enrolled else []
-        self.refresh_sync()
-
-    def refresh_sync(self) -> None:
-        if not self.enrolled:
-            self.sync = SyncView()
-            return
-        s = self.backend.call(self.service.sync_state)
-        err = s.last_error or {}
-        self.sync = SyncView(
-            pending=s.pending,
-            inbox_waiting=s.inbox_waiting,
-            last_sync_at=s.last_sync_at,
-            last_error=str(err.get("message", "")) if err else "",
-            station_url=s.station_url or "",
-        )
-
-    async def enroll(self, url: str, code: str) -> bool:
-        self.touch()
-        errors = {}
-        if not url.strip():
-            errors["url"] = _required("url", "địa chỉ máy chủ văn phòng")
-        if not code.strip():
-            errors["code"] = _required("code", "mã đăng ký thiết bị")
-        self.field_errors = errors
-        if errors:
-            return False
-        self.busy = "enroll"
-        self.banner = ""
-        try:
-            await self.backend.run(self.service.enroll, url.strip(), code.strip())
-        except Exception as err:
-            self._place_error(err, default_field="code")
-            return False
-        finally:
-            self.busy = ""
-        self.reload_device()
-        self._info("Đã đăng ký thiết bị với văn phòng. Mời mở khoá.")
-        self.route = ROUTE_UNLOCK
-        return True
-
-    def _place_error(self, err: BaseException, default_field: str) -> None:
-        msg = _message(err)
-        fld = err.field if isinstance(err, TaiChoError) else None
-        if fld in ("username", "pin", "url", "code"):
-            self.field_errors = {fld: msg}
-        elif isinstance(err, TaiChoError) and err.code.startswith(("ENROLL", "AUTH")):
-            self.field_errors = {default_field: msg}
-        else:
-            self.field_errors = {}
-            self._fail(err)
-
-    # --- unlock / lock ---
-    async def unlock(self, username: str, pin: str) -> bool:
-        self.touch()
-        username = username.strip()
-        if not username:
-            self.field_errors = {"username": _required("username", "tên đăng nhập")}
-            return False
-        if not pin:
-            self.field_errors = {"pin": _required("pin", "mã PIN")}
-            return False
-        self.field_errors = {}
-        self.banner = ""
-        self.busy = "unlock"
-        try:
-            session = await self.backend.run(self.service.unlock, username, pin)
-        except Exception as err:
-            self._place_error(err, default_field="pin")
-            self.known_users = self.backend.call(self.service.known_users)
-            return False
-        finally:
-            self.busy = ""
-        self.user = session
-        self.known_users = self.backend.call(self.service.known_users)
-        self.route = ROUTE_HOME
-        self.refresh()
-        return True
-
-    def lock(self, reason: str = "") -> None:
-        self.backend.call(self.service.lock)
-        self.user = None
-        self.form = None
-        self.detail = None
-        self.receipt = None
-        self.dossiers = []
-        self.result_info = ""
-        self.result_path = ""
-        self.field_errors = {}
-        self.route = ROUTE_UNLOCK
-        if reason:
-            self._info(reason)
-        else:
-            self.banner = ""
-
-    def idle_seconds(self) -> float:
-        return time.monotonic() - self._last_touch
-
-    def check_idle(self) -> bool:
-        """Lock if unlocked and idle too long; True when it locked now."""
-        limit = self.backend.config.idle_lock_seconds
-        if self.user is None or self.busy or self.idle_seconds() < limit:
-            return False
-        minutes = max(1, round(limit / 60))
-        self.lock(f"Đã tự khoá sau {minutes} phút không sử dụng. Nhập mã PIN để mở lại.")
-        return True
-
-    # --- home ---
-    def today(self) -> date:
-        return self.service.clock().date()
-
-    def refresh(self) -> None:
-        self.refresh_sync()
-        if self.user is None:
-            return
-        try:
-            self.dossiers = self.backend.call(self.service.list_dossiers, self.today())
-        except TaiChoError as err:
-            self._fail(err)
-
-    async def run_sync(self) -> bool:
-        self.touch()
-        if self.busy:
-            return False
-        self.busy = "sync"
-        ok = True
-        try:
-            report = await self.backend.run(self.service.sync)
-        except Exception as err:
-            ok = False
-            self._fail(err)
-        finally:
-            self.busy = ""
-        self.refresh()
-        if self.detail is not None:
-            self._reload_detail()
-        if ok:
-            text = f"Đã đồng bộ: gửi {report.pushed}, nhận {report.pulled}."
-            if report.rejected:
-                text += f" {len(report.rejected)} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ."
-            self._info(text)
-        return ok
-
-    # --- new dossier ---
-    def new_dossier(self, procedure_code: str) -> None:
-        self.touch()
-        try:
-            procedure = self.service.procedure(procedure_code)
-        except TaiChoError as err:
-            self._fail(err)
-            return
-        self.form = FormState.new(procedure)
-        self.banner = ""
-        self.route = ROUTE_FORM
-
-    def set_field(self, field_id: str, value: Any) -> None:
-        self.touch()
-        if self.form is not None:
-            self.form.set_value(field_id, value)
-
-    async def preview(self) -> bool:
-        """Validate the form; on success go to the large-print preview."""
-        self.touch()
-        form = self.form
-        if form is None:
-            return False
-        self.busy = "check"
-        try:
-            result = await self.backend.run(
-                self.service.check, form.procedure.code, form.values_for_check()
-            )
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
-        if form.apply_check(result):
-            self.banner = ""
-            self.route = ROUTE_PREVIEW
-            return True
-        return False
-
-    def back_to_form(self) -> None:
-        self.go(ROUTE_FORM)
-
-    async def save(self) -> bool:
-        """Receive the previewed dossier: number, store and queue it; show the receipt."""
-        self.touch()
-        form = self.form
-        if form is None or form.checked is None:
-            return False
-        self.busy = "intake"
-        try:
-            summary = await self.backend.run(
-                self.service.intake, form.procedure.code, form.values_for_check()
-            )
-        except TaiChoError as err:
-            if err.code == "DOSSIER_INVALID":
-                # The station-side rules changed under us: back to the form, values kept.
-                form.apply_check(
-                    self.backend.call(
-                        self.service.check, form.procedure.code, form.values_for_check()
-                    )
-                )
-                self.route = ROUTE_FORM
-            self._fail(err)
-            return False
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
-        self.receipt = summary
-        self.form = None
-        self.route = ROUTE_RECEIPT
-        self.refresh()
-        return True
-
-    # --- dossier detail ---
-    def open_dossier(self, dossier_id: str) -> None:
-        self.touch()
-        self.result_info = ""
-        self.result_path = ""
-        self.detail = {"id": dossier_id}
-        self._reload_detail()
-        if self.detail is not None:
-            self.banner = ""
-            self.route = ROUTE_DOSSIER
-
-    def _reload_detail(self) -> None:
-        assert self.detail is not None
-        try:
-            d = self.backend.call(self.service.get, self.detail["id"])
-        except TaiChoError as err:
-            self.detail = None
-            self._fail(err)
-            return
-        if d.get("has_result"):
-            try:
-                pdf = self.backend.call(self.service.result_pdf, d["id"])
-                try:
-                    name = self.service.procedure(d["procedure"]).result_name.vi
-                except TaiChoError:
-                    name = "Kết quả"
-                self.result_info = f"Đã có kết quả ({name}) — {size_text(len(pdf))}"
-            except TaiChoError as err:
-                self.result_info = err.message("vi")
-        self.detail = d
-
-    def results_dir(self) -> Path:
-        return self.service.data_dir / "results"
-
-    async def save_result(self) -> bool:
-        """Write the result PDF into the data folder and show where it went."""
-        self.touch()
-        if self.detail is None:
-            return False
-        self.busy = "result"
-        try:
-            pdf = await self.backend.run(self.service.result_pdf, self.detail["id"])
-            folder = self.results_dir()
-            path = folder / f"{self.detail['code']}.pdf"
-
-            def write() -> None:
-                folder.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(pdf)
-
-            await asyncio.to_thread(write)
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
-        self.result_path = str(path)
-        return True

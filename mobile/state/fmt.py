@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared.model import DossierSummary
 from shared.workflow import ROLE_LABEL_VI, STATUS_LABEL_VI, TRANSITIONS, Role, Status
 
 
@@ -76,3 +79,86 @@ def history_line(entry: dict[str, Any]) -> str:
 def size_text(n_bytes: int) -> str:
     kb = n_bytes / 1024
     return f"{kb:.0f} KB" if kb >= 10 else f"{kb:.1f} KB"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of the five stages a citizen understands, with who did it, when and why."""
+
+    name: str
+    done: bool
+    who: str = ""
+    at: str = ""
+    reason: str = ""
+
+
+# stage name → the statuses that mean "this stage was reached"
+STAGES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Tiếp nhận", frozenset({"received"})),
+    ("Thẩm định", frozenset({"appraising", "appraised", "supplement_requested", "refused"})),
+    ("Phê duyệt", frozenset({"approved"})),
+    ("Đóng dấu", frozenset({"stamped"})),
+    ("Trả kết quả", frozenset({"returned"})),
+)
+
+
+def timeline(history: list[dict[str, Any]]) -> list[Stage]:
+    """The 5-stage timeline from a dossier's history (the latest entry per stage)."""
+    out = []
+    for name, statuses in STAGES:
+        hit = [h for h in history if str(h.get("to_status", "")) in statuses]
+        if not hit:
+            out.append(Stage(name, False))
+            continue
+        h = hit[-1]
+        who = f"{h.get('actor', '')} ({role_label(str(h.get('role', '')))})"
+        out.append(Stage(name, True, who, when(h.get("at")), str(h.get("reason") or "")))
+    return out
+
+
+def supplement_reason(history: list[dict[str, Any]]) -> str:
+    """Why the office sent the dossier back (the latest such entry's reason)."""
+    for h in reversed(history):
+        if h.get("to_status") == "supplement_requested":
+            return str(h.get("reason") or "")
+    return ""
+
+
+def fold(text: str) -> str:
+    """Lower case without Vietnamese accents, for searching: "Đỗ Ngọc" → "do ngoc"."""
+    base = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in base if not unicodedata.combining(ch)).casefold()
+
+
+# Dossiers that need the intake officer first: sent back, or result ready to hand over.
+NEEDS_ACTION = ("supplement_requested", "stamped")
+STATUS_FILTERS: tuple[tuple[str, str], ...] = (
+    ("", "Tất cả"),
+    ("action", "Cần xử lý"),
+    ("received", "Đã tiếp nhận"),
+    ("processing", "Đang giải quyết"),
+    ("returned", "Đã trả"),
+)
+_PROCESSING = {"appraising", "appraised", "approved"}
+
+
+def home_rows(
+    dossiers: list[DossierSummary], query: str = "", status: str = ""
+) -> list[DossierSummary]:
+    """The home list: filtered by status group and accent-insensitive search, dossiers
+    needing action first, then the newest."""
+    q = fold(query.strip())
+    out = []
+    for d in dossiers:
+        if status == "action" and d.status not in NEEDS_ACTION:
+            continue
+        if status == "processing" and d.status not in _PROCESSING:
+            continue
+        if status in ("received", "returned") and d.status != status:
+            continue
+        if q and q not in fold(f"{d.title} {d.code}"):
+            continue
+        out.append(d)
+    out.sort(key=lambda d: d.received_at or "", reverse=True)
+    out.sort(key=lambda d: d.status not in NEEDS_ACTION)
+    return out

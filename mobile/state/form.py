@@ -14,11 +14,13 @@ from typing import Any
 
 import flet as ft
 
+from mobile.services.drafts import Draft, new_draft_id
 from shared.catalogue import Field, Procedure, Section
 from shared.numwords import date_to_words
 from shared.validation import ValidationResult, is_visible, parse_date
 
-# Fields with at most this many choices are radio buttons (one tap); longer lists drop down.
+# Fields with at most this many choices are big segmented buttons (one tap); longer lists
+# are searchable pickers.
 RADIO_MAX = 6
 
 
@@ -86,12 +88,50 @@ class FormState:
     summary: str = ""
     checked: dict[str, Any] | None = None
     lang: str = "vi"
+    draft_id: str = ""  # the encrypted draft this form autosaves to (services/drafts.py)
+    supplement_of: str = ""  # dossier id when this form corrects a sent-back dossier
+    step: int = 0  # index into ``sections()``: the form is filled one section per step
+    pushed: Typed = field(default_factory=Typed)  # field id → generation of app-set values
 
     @classmethod
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
         """A blank form with the catalogue's defaults filled in."""
         raw = {f.id: _initial(f) for f in procedure.fields if f.type != "derived"}
-        return cls(procedure=procedure, raw=Typed(raw), lang=lang)
+        return cls(procedure=procedure, raw=Typed(raw), lang=lang, draft_id=new_draft_id())
+
+    @classmethod
+    def from_draft(cls, procedure: Procedure, draft: Draft, lang: str = "vi") -> FormState:
+        """A form reopened from its draft: every typed value, the same draft id."""
+        form = cls.new(procedure, lang)
+        form.raw.values.update(draft.values)
+        form.draft_id = draft.id
+        form.supplement_of = draft.supplement_of
+        return form
+
+    def title(self) -> str:
+        """What identifies the draft on home: the title field as typed."""
+        return str(self.raw.get(self.procedure.title_field, "") or "").strip()
+
+    @classmethod
+    def for_supplement(
+        cls, procedure: Procedure, dossier_id: str, values: dict[str, Any], lang: str = "vi"
+    ) -> FormState:
+        """A form holding a stored dossier's values as staff would type them again."""
+        form = cls.new(procedure, lang)
+        for f in procedure.fields:
+            if f.type == "derived" or f.id not in values:
+                continue
+            v = values[f.id]
+            if f.type == "bool":
+                form.raw.values[f.id] = bool(v)
+            elif f.type == "date":
+                d = parse_date(v)
+                form.raw.values[f.id] = d.strftime("%d/%m/%Y") if d else str(v)
+            else:
+                form.raw.values[f.id] = "" if v is None else str(v)
+        form.supplement_of = dossier_id
+        form.draft_id = new_draft_id()
+        return form
 
     # --- reading ---
     def label(self, f: Field) -> str:
@@ -142,11 +182,45 @@ class FormState:
             out[f.id] = v
         return out
 
+    def push_gen(self, field_id: str) -> int:
+        """How many times the app (not the keyboard) has set this field's text."""
+        return int(self.pushed.get(field_id, 0))
+
+    # --- steps ---
+    def step_count(self) -> int:
+        return len(self.sections())
+
+    def current_step(self) -> int:
+        """The shown step, clamped: a show-if may have removed a later section."""
+        return max(0, min(self.step, self.step_count() - 1))
+
+    def go_step(self, index: int) -> None:
+        self.step = max(0, min(index, self.step_count() - 1))
+
+    def first_error_step(self) -> int | None:
+        """The step holding the first field with an error (catalogue order)."""
+        for i, (_, fields) in enumerate(self.sections()):
+            if any(f.id in self.errors for f in fields):
+                return i
+        return None
+
+    def step_errors(self, index: int) -> int:
+        secs = self.sections()
+        if not 0 <= index < len(secs):
+            return 0
+        return sum(1 for f in secs[index][1] if f.id in self.errors)
+
     # --- changing ---
+    def push_value(self, field_id: str, value: Any) -> None:
+        """Set a value from the app (date picker, draft): the text field must show it."""
+        self.pushed.values[field_id] = self.push_gen(field_id) + 1
+        self.set_value(field_id, value)
+        self.revision += 1
+
     def set_value(self, field_id: str, value: Any) -> None:
         self.raw.values[field_id] = value
         if field_id in self.errors:
-            del self.errors[field_id]
+            del self.errors[field_id]  # the red border goes as soon as the value changes
         if self.checked is not None:
             self.checked = None
         if field_id in self._redraw_ids():
@@ -172,6 +246,9 @@ class FormState:
             self.summary = ""
             self.checked = dict(result.values)
             return True
+        first = self.first_error_step()
+        if first is not None:
+            self.step = first
         n = len(result.problems)
         self.summary = (
             f"Hồ sơ còn {n} lỗi — vui lòng sửa các ô được đánh dấu đỏ."

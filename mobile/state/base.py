@@ -1,0 +1,114 @@
+"""Shared pieces of the app state: routes, the sync view, and the base every part uses.
+
+``StateBase`` declares (for the type checker) the fields ``AppState`` defines and holds
+the small helpers every part calls: ``touch`` (resets the idle timer), ``_fail`` and
+``_info`` (the banner). The parts (session, sync, intake, dossiers) are mixins of the
+one observable ``AppState`` so that a screen re-renders whichever part changes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from mobile.services.drafts import Draft
+from mobile.services.keystore import Session
+from mobile.services.tablet import TabletService
+from mobile.state.backend import Backend, user_message
+from mobile.state.form import FormState
+from shared.errors import problem
+from shared.model import DossierSummary
+
+ROUTE_ENROLL = "enroll"
+ROUTE_UNLOCK = "unlock"
+ROUTE_HOME = "home"
+ROUTE_PICK = "new"
+ROUTE_FORM = "form"
+ROUTE_PREVIEW = "preview"
+ROUTE_RECEIPT = "receipt"
+ROUTE_DOSSIER = "dossier"
+# Routes that show citizen data: only while unlocked.
+PROTECTED = {ROUTE_HOME, ROUTE_PICK, ROUTE_FORM, ROUTE_PREVIEW, ROUTE_RECEIPT, ROUTE_DOSSIER}
+
+
+@dataclass(frozen=True)
+class SyncView:
+    pending: int = 0
+    inbox_waiting: int = 0
+    last_sync_at: str | None = None
+    last_error: str = ""
+    station_url: str = ""
+
+
+def required(field_id: str, label: str) -> str:
+    """The catalogue's FIELD_REQUIRED text for the app's own (non-procedure) inputs."""
+    return problem("FIELD_REQUIRED", field_id, label=label).message("vi")
+
+
+def message(err: BaseException) -> str:
+    return user_message(err, "vi")
+
+
+class StateBase:
+    """Field declarations and helpers shared by the parts of ``AppState``."""
+
+    backend: Backend
+    route: str
+    busy: str
+    banner: str
+    banner_ok: bool
+    enrolled: bool
+    unit_name: str
+    known_users: list[str]
+    user: Session | None
+    field_errors: dict[str, str]
+    sync: SyncView
+    dossiers: list[DossierSummary]
+    search: str
+    status_filter: str
+    form: FormState | None
+    receipt: DossierSummary | None
+    detail: dict[str, Any] | None
+    drafts: list[Draft]
+    result_info: str
+    result_path: str
+    _last_touch: float
+    _draft_dirty: bool
+
+    @property
+    def service(self) -> TabletService:
+        return self.backend.service
+
+    def touch(self) -> None:
+        self._last_touch = time.monotonic()
+
+    def _fail(self, err: BaseException) -> None:
+        self.banner = message(err)
+        self.banner_ok = False
+
+    def _info(self, text: str) -> None:
+        self.banner = text
+        self.banner_ok = True
+
+    # implemented by the parts; declared here so each part can call the others
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def refresh_sync(self) -> None:
+        raise NotImplementedError
+
+    def _reload_detail(self) -> None:
+        raise NotImplementedError
+
+    def save_draft(self) -> bool:
+        raise NotImplementedError
+
+    def today(self) -> Any:
+        raise NotImplementedError
+
+    def go(self, route: str) -> None:
+        raise NotImplementedError
+
+    def _drafts(self) -> Any:
+        raise NotImplementedError

@@ -1,0 +1,87 @@
+"""Dossier part of the app state: the home list (filters, search) and the dossier detail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mobile.state.backend import Failed, run_guarded
+from mobile.state.base import (
+    ROUTE_DOSSIER,
+    StateBase,
+)
+from mobile.state.fmt import home_rows, size_text
+from shared.errors import TaiChoError
+from shared.model import DossierSummary
+
+
+class DossierMixin(StateBase):
+    """Home list and dossier detail."""
+
+    # --- home ---
+    def today(self) -> date:
+        return self.service.clock().date()
+
+    def refresh(self) -> None:
+        self.refresh_sync()
+        if self.user is None:
+            return
+        try:
+            self.dossiers = self.backend.call(self.service.list_dossiers, None)
+            self.drafts = self.backend.call(self._drafts().list)
+        except TaiChoError as err:
+            self._fail(err)
+
+    def set_search(self, text: str) -> None:
+        self.touch()
+        self.search = text
+
+    def set_status_filter(self, key: str) -> None:
+        self.touch()
+        self.status_filter = key
+
+    def home_rows(self) -> list[DossierSummary]:
+        return home_rows(self.dossiers, self.search, self.status_filter)
+
+    # --- dossier detail ---
+    def open_dossier(self, dossier_id: str) -> None:
+        self.touch()
+        self.result_info = ""
+        self.result_path = ""
+        self.detail = {"id": dossier_id}
+        self._reload_detail()
+        if self.detail is not None:
+            self.banner = ""
+            self.route = ROUTE_DOSSIER
+
+    def _reload_detail(self) -> None:
+        assert self.detail is not None
+        try:
+            d = self.backend.call(self.service.get, self.detail["id"])
+        except TaiChoError as err:
+            self.detail = None
+            self._fail(err)
+            return
+        if d.get("has_result"):
+            try:
+                pdf = self.backend.call(self.service.result_pdf, d["id"])
+                try:
+                    name = self.service.procedure(d["procedure"]).result_name.vi
+                except TaiChoError:
+                    name = "Kết quả"
+                self.result_info = f"Đã có kết quả ({name}) — {size_text(len(pdf))}"
+            except TaiChoError as err:
+                self.result_info = err.message("vi")
+        self.detail = d
+
+    async def result_bytes(self) -> tuple[str, bytes] | None:
+        """The open dossier's result PDF (decrypted in memory only) and a file name, for
+        the screen to hand to the browser download or the device's save dialog; nothing
+        is written unencrypted to the tablet's disk."""
+        if self.detail is None:
+            return None
+        try:
+            pdf = await run_guarded(self, "result", self.service.result_pdf, self.detail["id"])
+        except Failed:
+            return None
+        self.result_path = f"{self.detail['code']}.pdf"
+        return self.result_path, pdf

@@ -1,0 +1,167 @@
+"""Intake part of the app state: the new-dossier form, its drafts, preview, receipt and
+the supplement of a dossier sent back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mobile.services.drafts import Draft
+from mobile.services.drafts import Drafts as DraftStore
+from mobile.state.backend import Failed, run_guarded
+from mobile.state.base import (
+    ROUTE_FORM,
+    ROUTE_PREVIEW,
+    ROUTE_RECEIPT,
+    StateBase,
+)
+from mobile.state.form import FormState
+from shared.errors import TaiChoError
+
+
+class IntakeMixin(StateBase):
+    """New dossier, drafts, preview, save, supplement."""
+
+    # --- new dossier ---
+    def new_dossier(self, procedure_code: str) -> None:
+        self.touch()
+        try:
+            procedure = self.service.procedure(procedure_code)
+        except TaiChoError as err:
+            self._fail(err)
+            return
+        self.form = FormState.new(procedure)
+        self.banner = ""
+        self.route = ROUTE_FORM
+
+    def set_field(self, field_id: str, value: Any) -> None:
+        self.touch()
+        if self.form is not None:
+            self.form.set_value(field_id, value)
+            self._draft_dirty = True
+
+    # --- drafts (encrypted autosave) ---
+    def _drafts(self) -> DraftStore:
+        return DraftStore(self.service.data_dir, self.service.keys)
+
+    def save_draft(self) -> bool:
+        """Seal what is typed into the form's draft; called every second while dirty,
+        and before locking. True when something was written."""
+        form = self.form
+        if form is None or not self._draft_dirty or self.user is None:
+            return False
+        draft = Draft(
+            id=form.draft_id,
+            procedure=form.procedure.code,
+            title=form.title(),
+            saved_at=self.service.clock().isoformat(timespec="seconds"),
+            values=dict(form.raw.values),
+            supplement_of=form.supplement_of,
+        )
+        try:
+            self.backend.call(self._drafts().save, draft)
+        except (TaiChoError, OSError) as err:
+            self._fail(err)
+            return False
+        self._draft_dirty = False
+        return True
+
+    def open_draft(self, draft_id: str) -> None:
+        self.touch()
+        try:
+            draft = self.backend.call(self._drafts().load, draft_id)
+            procedure = self.service.procedure(draft.procedure)
+        except TaiChoError as err:
+            self._fail(err)
+            return
+        self.form = FormState.from_draft(procedure, draft)
+        self.banner = ""
+        self.route = ROUTE_FORM
+
+    def _drop_draft(self, draft_id: str) -> None:
+        try:
+            self.backend.call(self._drafts().delete, draft_id)
+        except (TaiChoError, OSError) as err:
+            self._fail(err)
+
+    def push_field(self, field_id: str, value: Any) -> None:
+        """A value set by the app (date picker): the field shows it."""
+        self.touch()
+        if self.form is not None:
+            self.form.push_value(field_id, value)
+
+    def form_step(self, index: int) -> None:
+        self.touch()
+        if self.form is not None:
+            self.form.go_step(index)
+
+    async def preview(self) -> bool:
+        """Validate the form; on success go to the large-print preview."""
+        self.touch()
+        form = self.form
+        if form is None:
+            return False
+        try:
+            result = await run_guarded(
+                self, "check", self.service.check, form.procedure.code, form.values_for_check()
+            )
+        except Failed:
+            return False
+        if form.apply_check(result):
+            self.banner = ""
+            self.route = ROUTE_PREVIEW
+            return True
+        return False
+
+    def back_to_form(self) -> None:
+        self.go(ROUTE_FORM)
+
+    async def save(self) -> bool:
+        """Receive the previewed dossier: number, store and queue it; show the receipt."""
+        self.touch()
+        form = self.form
+        if form is None or form.checked is None:
+            return False
+        if form.supplement_of:
+            call: tuple[Any, ...] = (
+                self.service.supplement,
+                form.supplement_of,
+                form.values_for_check(),
+            )
+        else:
+            call = (self.service.intake, form.procedure.code, form.values_for_check())
+        try:
+            summary = await run_guarded(self, "intake", *call)
+        except Failed as failed:
+            err = failed.cause
+            if isinstance(err, TaiChoError) and err.code == "DOSSIER_INVALID":
+                # The station-side rules changed under us: back to the form, values kept.
+                form.apply_check(
+                    self.backend.call(
+                        self.service.check, form.procedure.code, form.values_for_check()
+                    )
+                )
+                self.route = ROUTE_FORM
+            return False
+        self.receipt = summary
+        self._drop_draft(form.draft_id)
+        self._draft_dirty = False
+        self.form = None
+        self.route = ROUTE_RECEIPT
+        self.refresh()
+        return True
+
+    def start_supplement(self) -> None:
+        """Open the sent-back dossier's values in the form, to correct and resubmit."""
+        self.touch()
+        d = self.detail
+        if not d or "procedure" not in d:
+            return
+        try:
+            procedure = self.service.procedure(d["procedure"])
+        except TaiChoError as err:
+            self._fail(err)
+            return
+        self.form = FormState.for_supplement(procedure, d["id"], dict(d.get("values", {})))
+        self.banner = ""
+        self.route = ROUTE_FORM

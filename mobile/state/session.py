@@ -1,0 +1,133 @@
+"""Session part of the app state: enrolment, unlock, lock and the idle lock.
+
+Locking (by hand, on closing the page, or after ``idle_lock_seconds`` without a touch)
+saves the unfinished form as an encrypted draft, then drops all citizen data held in
+memory — lists, the open dossier, the form — along with this session's keys.
+"""
+
+from __future__ import annotations
+
+import time
+
+from mobile.state.backend import Failed, run_guarded
+from mobile.state.base import (
+    ROUTE_HOME,
+    ROUTE_UNLOCK,
+    StateBase,
+    message,
+    required,
+)
+from shared.errors import TaiChoError
+
+
+class SessionMixin(StateBase):
+    """Enrol, unlock, lock, idle lock."""
+
+    # --- device ---
+    def reload_device(self) -> None:
+        """Re-read what is visible without unlocking: enrolment, unit, users, sync."""
+        svc = self.service
+        self.enrolled = self.backend.call(lambda: svc.enrolled)
+        unit = self.backend.call(svc.unit) if self.enrolled else {}
+        self.unit_name = str(unit.get("name", ""))
+        self.known_users = self.backend.call(svc.known_users) if self.enrolled else []
+        self.refresh_sync()
+
+    async def enroll(self, url: str, code: str) -> bool:
+        self.touch()
+        errors = {}
+        if not url.strip():
+            errors["url"] = required("url", "địa chỉ máy chủ văn phòng")
+        if not code.strip():
+            errors["code"] = required("code", "mã đăng ký thiết bị")
+        self.field_errors = errors
+        if errors:
+            return False
+        self.banner = ""
+        try:
+            await run_guarded(
+                self,
+                "enroll",
+                self.service.enroll,
+                url.strip(),
+                code.strip(),
+                on_error=lambda err: self._place_error(err, default_field="code"),
+            )
+        except Failed:
+            return False
+        self.reload_device()
+        self._info("Đã đăng ký thiết bị với văn phòng. Mời mở khoá.")
+        self.route = ROUTE_UNLOCK
+        return True
+
+    def _place_error(self, err: BaseException, default_field: str) -> None:
+        msg = message(err)
+        fld = err.field if isinstance(err, TaiChoError) else None
+        if fld in ("username", "pin", "url", "code"):
+            self.field_errors = {fld: msg}
+        elif isinstance(err, TaiChoError) and err.code.startswith(("ENROLL", "AUTH")):
+            self.field_errors = {default_field: msg}
+        else:
+            self.field_errors = {}
+            self._fail(err)
+
+    # --- unlock / lock ---
+    async def unlock(self, username: str, pin: str) -> bool:
+        self.touch()
+        username = username.strip()
+        if not username:
+            self.field_errors = {"username": required("username", "tên đăng nhập")}
+            return False
+        if not pin:
+            self.field_errors = {"pin": required("pin", "mã PIN")}
+            return False
+        self.field_errors = {}
+        self.banner = ""
+        try:
+            session = await run_guarded(
+                self,
+                "unlock",
+                self.service.unlock,
+                username,
+                pin,
+                on_error=lambda err: self._place_error(err, default_field="pin"),
+            )
+        except Failed:
+            self.known_users = self.backend.call(self.service.known_users)
+            return False
+        self.user = session
+        self.known_users = self.backend.call(self.service.known_users)
+        self.route = ROUTE_HOME
+        self.refresh()
+        return True
+
+    def lock(self, reason: str = "") -> None:
+        self.save_draft()  # the unfinished form is kept, encrypted, for the next unlock
+        self.backend.call(self.service.lock)
+        self.user = None
+        self.form = None
+        self.detail = None
+        self.receipt = None
+        self.dossiers = []
+        self.drafts = []
+        self.search = ""
+        self.result_info = ""
+        self.result_path = ""
+        self.field_errors = {}
+        self.route = ROUTE_UNLOCK
+        if reason:
+            self._info(reason)
+        else:
+            self.banner = ""
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self._last_touch
+
+    def check_idle(self) -> bool:
+        """Lock if unlocked and idle too long; True when it locked now."""
+        limit = self.backend.config.idle_lock_seconds
+        if self.user is None or self.busy or self.idle_seconds() < limit:
+            return False
+        minutes = max(1, round(limit / 60))
+        self.lock(f"Đã tự khoá sau {minutes} phút không sử dụng. Nhập mã PIN để mở lại.")
+        return True

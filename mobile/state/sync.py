@@ -1,0 +1,47 @@
+"""Sync part of the app state: the sync indicator and the manual sync."""
+
+from __future__ import annotations
+
+import contextlib
+
+from mobile.state.backend import Failed, run_guarded
+from mobile.state.base import (
+    StateBase,
+    SyncView,
+)
+
+
+class SyncMixin(StateBase):
+    """The sync bar's view and the sync action."""
+
+    def refresh_sync(self) -> None:
+        if not self.enrolled:
+            self.sync = SyncView()
+            return
+        s = self.backend.call(self.service.sync_state)
+        err = s.last_error or {}
+        self.sync = SyncView(
+            pending=s.pending,
+            inbox_waiting=s.inbox_waiting,
+            last_sync_at=s.last_sync_at,
+            last_error=str(err.get("message", "")) if err else "",
+            station_url=s.station_url or "",
+        )
+
+    async def run_sync(self) -> bool:
+        self.touch()
+        if self.busy:
+            return False
+        report = None
+        with contextlib.suppress(Failed):  # the banner says what went wrong
+            report = await run_guarded(self, "sync", self.service.sync)
+        self.refresh()
+        if self.detail is not None:
+            self._reload_detail()
+        ok = report is not None
+        if report is not None:
+            text = f"Đã đồng bộ: gửi {report.pushed}, nhận {report.pulled}."
+            if report.rejected:
+                text += f" {len(report.rejected)} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ."
+            self._info(text)
+        return ok

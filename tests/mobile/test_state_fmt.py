@@ -1,0 +1,61 @@
+"""Pure formatting for the tablet screens: search folding, the home list, the timeline."""
+
+from __future__ import annotations
+
+from mobile.state.fmt import fold, home_rows, supplement_reason, timeline
+from shared.model import DossierSummary
+
+
+def _d(code: str, status: str, title: str, at: str) -> DossierSummary:
+    return DossierSummary(code, code, "1.001193", status, title, at, None, 1)
+
+
+def test_fold_ignores_accents_case_and_d_stroke() -> None:
+    assert fold("Đỗ Ngọc Hằng") == "do ngoc hang"
+    assert fold("NGUYỄN Thị Ánh") == "nguyen thi anh"
+
+
+def test_home_rows_action_first_then_newest_with_search_and_filters() -> None:
+    ds = [
+        _d("A", "received", "Võ Quốc Tường", "2026-11-20T08:00:00+07:00"),
+        _d("B", "supplement_requested", "Lê Thị Bé", "2026-11-01T08:00:00+07:00"),
+        _d("C", "received", "Đỗ Minh Đức", "2026-11-25T08:00:00+07:00"),
+        _d("D", "stamped", "Trần An", "2026-11-02T08:00:00+07:00"),
+    ]
+    assert [d.code for d in home_rows(ds)] == ["D", "B", "C", "A"]
+    assert [d.code for d in home_rows(ds, "do minh duc")] == ["C"]
+    assert [d.code for d in home_rows(ds, "tuong")] == ["A"]
+    assert [d.code for d in home_rows(ds, status="action")] == ["D", "B"]
+    assert [d.code for d in home_rows(ds, status="received")] == ["C", "A"]
+
+
+def test_timeline_has_five_stages_with_who_when_and_reason() -> None:
+    hist = [
+        {
+            "action": "receive",
+            "to_status": "received",
+            "actor": "tiepnhan",
+            "role": "intake",
+            "at": "2026-11-20T08:00:00+07:00",
+        },
+        {
+            "action": "request_supplement",
+            "to_status": "supplement_requested",
+            "actor": "thamdinh",
+            "role": "appraiser",
+            "at": "2026-11-21T09:30:00+07:00",
+            "reason": "Thiếu giấy chứng sinh",
+        },
+    ]
+    stages = timeline(hist)
+    assert [s.name for s in stages] == [
+        "Tiếp nhận",
+        "Thẩm định",
+        "Phê duyệt",
+        "Đóng dấu",
+        "Trả kết quả",
+    ]
+    assert [s.done for s in stages] == [True, True, False, False, False]
+    assert stages[1].reason == "Thiếu giấy chứng sinh" and "09:30 21/11/2026" in stages[1].at
+    assert "thamdinh" in stages[1].who
+    assert supplement_reason(hist) == "Thiếu giấy chứng sinh"

@@ -1,0 +1,239 @@
+"""Per-session app state without a browser: two sessions over one tablet data folder
+unlock and lock independently; a crash becomes a catalogue message with an error id
+and a traceback in the rotating log (real station, real keystore, real SQLite)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mobile.config import AppConfig
+from mobile.services.tablet import TabletService
+from mobile.state import AppState, FormState
+from mobile.state.backend import Backend, folder_lock
+from shared.catalogue import builtin
+from shared.samples import sample_values
+from shared.workdays import vn_now
+from sync_server.launcher import RunningStation, start_station
+
+INTAKE = ("tiepnhan", "123456")
+
+
+def _cfg(tmp_path: Path, idle: int = 300) -> AppConfig:
+    return AppConfig("Tại Chỗ", "vn.gov.taicho", "http://127.0.0.1:9", tmp_path, idle)
+
+
+@pytest.fixture(scope="module")
+def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStation]:
+    st = start_station(tmp_path_factory.mktemp("station") / "data")
+    yield st
+    st.stop()
+
+
+@pytest.fixture
+def folder(station: RunningStation, tmp_path: Path) -> Path:
+    data = tmp_path / "tablet"
+    svc = TabletService(data)
+    try:
+        svc.enroll(station.url, station.enroll_code(), "state-test")
+    finally:
+        svc.close()
+    return data
+
+
+def _session(folder: Path, tmp_path: Path, idle: int = 300) -> AppState:
+    return AppState(Backend.open(folder, _cfg(tmp_path, idle)))
+
+
+def test_two_sessions_unlock_and_lock_independently(folder: Path, tmp_path: Path) -> None:
+    a = _session(folder, tmp_path)
+    b = _session(folder, tmp_path)
+    try:
+        assert a.backend.service is not b.backend.service
+        assert a.backend._lock is b.backend._lock is folder_lock(folder)
+        assert asyncio.run(a.unlock(*INTAKE))
+        assert a.user is not None and a.current_route() == "home"
+        # the other tab is still locked: its keystore was never opened
+        assert b.user is None
+        b.go("home")
+        assert b.current_route() == "unlock"
+        assert b.service.session is None
+        assert asyncio.run(b.unlock(*INTAKE))
+        # one session idles out; the other keeps working
+        b._last_touch -= 10_000
+        assert b.check_idle()
+        assert b.user is None and b.service.session is None
+        assert a.user is not None and a.service.session is not None
+        a.refresh()
+        assert a.banner == ""
+        # closing one tab locks only that tab
+        a.lock()
+        assert a.service.session is None
+    finally:
+        a.backend.close()
+        b.backend.close()
+
+
+def test_intake_and_sync_from_two_sessions_at_once(folder: Path, tmp_path: Path) -> None:
+    a = _session(folder, tmp_path)
+    b = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(a.unlock(*INTAKE))
+        assert asyncio.run(b.unlock(*INTAKE))
+        proc = builtin().get("1.001193")
+        errors: list[BaseException] = []
+
+        def intake(state: AppState, seed: int) -> None:
+            try:
+                for i in range(3):
+                    values = sample_values("1.001193", vn_now().date(), seed=seed + i)
+                    state.backend.call(state.service.intake, proc.code, values)
+            except BaseException as err:  # collected and asserted below
+                errors.append(err)
+
+        def sync(state: AppState) -> None:
+            try:
+                for _ in range(3):
+                    state.backend.call(state.service.sync)
+            except BaseException as err:  # collected and asserted below
+                errors.append(err)
+
+        threads = [
+            threading.Thread(target=intake, args=(a, 1)),
+            threading.Thread(target=intake, args=(b, 100)),
+            threading.Thread(target=sync, args=(a,)),
+            threading.Thread(target=sync, args=(b,)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert not errors, errors
+        a.backend.call(a.service.sync)
+        codes = [d.code for d in a.backend.call(a.service.list_dossiers, vn_now().date())]
+        assert len(codes) == 6 and len(set(codes)) == 6  # six distinct dossier numbers
+        assert a.backend.call(a.service.sync_state).pending == 0
+    finally:
+        a.backend.close()
+        b.backend.close()
+
+
+def test_unexpected_error_shows_an_id_and_logs_the_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "tablet"
+    app = AppState(Backend.open(data, _cfg(tmp_path)))
+    try:
+        app.form = FormState.new(builtin().get("1.001193"))
+
+        def broken(*_: object) -> None:
+            raise RuntimeError("disk on fire")
+
+        app.backend.service.check = broken  # type: ignore[method-assign,assignment]
+        assert not asyncio.run(app.preview())
+        assert app.busy == ""
+        m = re.search(r"mã lỗi ([0-9a-f]{8})", app.banner)
+        assert m, app.banner
+        assert "disk on fire" not in app.banner and "Traceback" not in app.banner
+        for h in __import__("logging").getLogger("mobile").handlers:
+            h.flush()
+        log = (data / "logs" / "app.log").read_text(encoding="utf-8")
+        assert f"error {m.group(1)}" in log
+        assert "RuntimeError: disk on fire" in log and "Traceback" in log
+    finally:
+        app.backend.close()
+
+
+def _act(station: RunningStation, dossier_id: str, action: str, reason: str | None) -> None:
+    import httpx
+
+    tok = httpx.post(
+        f"{station.url}/v1/auth/token", json={"username": "thamdinh", "pin": "234567"}
+    ).json()["access_token"]
+    r = httpx.post(
+        f"{station.url}/v1/dossiers/{dossier_id}/actions",
+        json={"action": action, "reason": reason},
+        headers={"Authorization": f"Bearer {tok}"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_supplement_request_is_shown_and_resubmitted_from_the_form(
+    station: RunningStation, folder: Path, tmp_path: Path
+) -> None:
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        values = sample_values("1.001193", vn_now().date(), seed=5)
+        d = app.backend.call(app.service.intake, "1.001193", values)
+        assert asyncio.run(app.run_sync())
+        _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
+        assert asyncio.run(app.run_sync())
+        app.open_dossier(d.id)
+        assert app.detail is not None and app.detail["status"] == "supplement_requested"
+        from mobile.state.fmt import supplement_reason, timeline
+
+        assert supplement_reason(app.detail["history"]).startswith("Ghi rõ nơi sinh")
+        stages = timeline(app.detail["history"])
+        assert [s.done for s in stages] == [True, True, False, False, False]
+        assert stages[1].reason.startswith("Ghi rõ nơi sinh")
+        # "Bổ sung hồ sơ": the stored values come back as typed text, dates dd/mm/yyyy
+        app.start_supplement()
+        form = app.form
+        assert form is not None and form.supplement_of == d.id
+        assert app.current_route() == "form"
+        assert form.value("child_full_name") == values["child_full_name"]
+        assert "/" in form.value("child_birth_date")
+        form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
+        assert asyncio.run(app.preview()), app.banner
+        assert asyncio.run(app.save()), app.banner
+        assert app.receipt is not None and app.receipt.status == "received"
+        shown = app.backend.call(app.service.get, d.id)
+        assert shown["values"]["child_birth_place"] == "Bệnh viện Đa khoa Đồng Tháp"
+        assert shown["version"] == 3
+    finally:
+        app.backend.close()
+
+
+def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        app.new_dossier("1.001193")
+        assert app.form is not None
+        app.set_field("child_full_name", "Phạm Thị Diệu Linh")
+        app.set_field("child_birth_date", "15/03/2024")
+        assert app.save_draft()
+        assert not app.save_draft()  # nothing new since the last save
+        files = list((folder / "drafts").glob("*.draft"))
+        assert len(files) == 1
+        assert "Diệu Linh".encode() not in files[0].read_bytes()  # sealed, not plain
+        app.set_field("child_hometown", "xã Định Yên")
+        app.lock()  # locking saves the last change and keeps the draft
+    finally:
+        app.backend.close()  # the app is killed here
+    again = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(again.unlock(*INTAKE))
+        assert [d.title for d in again.drafts] == ["Phạm Thị Diệu Linh"]
+        again.open_draft(again.drafts[0].id)
+        form = again.form
+        assert form is not None and again.current_route() == "form"
+        assert form.value("child_birth_date") == "15/03/2024"
+        assert form.value("child_hometown") == "xã Định Yên"
+        # the draft goes away once the dossier is received
+        values = sample_values("1.001193", vn_now().date(), seed=9)
+        for k, v in values.items():
+            again.set_field(k, v if isinstance(v, bool) else str(v))
+        assert asyncio.run(again.preview()), (again.banner, form.errors)
+        assert asyncio.run(again.save()), again.banner
+        assert again.drafts == []
+        assert list((folder / "drafts").glob("*.draft")) == []
+    finally:
+        again.backend.close()

@@ -1,0 +1,98 @@
+"""Fill the step-by-step khai sinh form in the browser the way staff do.
+
+The steps and fields come from the same ``FormState`` the app draws from, so a new
+catalogue field is typed without touching this file. Text is typed key by key
+(``keyboard.type`` with a human delay); the accessibility layer is only used to find
+each field and each choice button.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mobile.state.form import FormState, field_kind
+from shared.catalogue import builtin
+from tests.ui import flet_driver as fd
+
+KS = "1.001193"
+
+
+def typed_text(f_type: str, value: Any) -> str:
+    """A sample value as staff type it (dates as dd/mm/yyyy)."""
+    if f_type == "date":
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    return str(value)
+
+
+def type_into(page: Any, label: str, text: str, delay: int, timeout: float = 20) -> None:
+    """Click into the field, wait for focus, select what is there, type key by key."""
+    box = fd.textbox(page, label)
+    box.wait_for(state="attached", timeout=timeout * 1000)
+    box.scroll_into_view_if_needed(timeout=timeout * 1000)
+    el = box.element_handle(timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    while True:
+        el.click(timeout=timeout * 1000)
+        if el.evaluate("el => el === document.activeElement"):
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"field {label!r} would not take focus")
+        time.sleep(0.2)
+    time.sleep(0.3)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text, delay=delay)
+    # What the person sees in the field right after typing (no retyping: a lost key
+    # is a bug to report, not to paper over).
+    deadline = time.monotonic() + 3
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = el.input_value() if el.evaluate("el => el.isConnected") else "<gone>"
+        if shown == text:
+            return
+        time.sleep(0.2)
+    shot = os.environ.get("TAICHO_UI_SHOTS")
+    if shot:
+        page.screenshot(path=str(Path(shot) / f"lost-{label[:20]}.png"))
+    raise AssertionError(f"field {label!r} shows {shown!r} after typing {text!r}")
+
+
+def tap_choice(page: Any, label: str) -> None:
+    b = page.get_by_role("button", name=label, exact=True).first
+    b.scroll_into_view_if_needed()
+    b.click()
+
+
+def fill_by_steps(page: Any, values: dict[str, Any], *, human: bool = True) -> FormState:
+    """Walk every step, typing each visible text field and tapping each short choice.
+
+    Returns the in-process mirror of the form (same values) for the caller's checks.
+    """
+    mirror = FormState.new(builtin().get(KS))
+    for k, v in values.items():
+        mirror.set_value(k, v)
+    n_steps = mirror.step_count()
+    i = 0
+    for step in range(n_steps):
+        fd.wait_text(page, f"Bước {step + 1}/{n_steps}")
+        _, fields = mirror.sections()[step]
+        for f in fields:
+            kind = field_kind(f)
+            if f.id not in values:
+                continue
+            if kind in ("text", "number", "date"):
+                text = typed_text(f.type, values[f.id])
+                delay = 150 + (i * 37) % 151  # 150..300 ms per key
+                i += 1
+                if human:
+                    type_into(page, mirror.label(f), text, delay)
+                else:
+                    fd.fill(page, mirror.label(f), text)
+            elif kind == "radio":
+                tap_choice(page, f.choice_label(values[f.id]))
+        if step < n_steps - 1:
+            fd.click(page, "Tiếp")
+    return mirror
