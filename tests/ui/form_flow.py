@@ -9,6 +9,7 @@ each field and each choice button.
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -60,9 +61,36 @@ def type_into(page: Any, label: str, text: str, delay: int, timeout: float = 20)
     raise AssertionError(f"field {label!r} shows {shown!r} after typing {text!r}")
 
 
+def tap_switch(page: Any, label: str) -> None:
+    """Flip a switch found by the start of its label (Flutter exposes it as a switch, or
+    as a checkbox in some builds)."""
+    name = re.compile("^" + re.escape(label[:24]))
+    sw = page.get_by_role("switch", name=name).first
+    if sw.count() == 0:
+        sw = page.get_by_role("checkbox", name=name).first
+    sw.scroll_into_view_if_needed()
+    _when_still(sw)
+    sw.click()
+
+
+def _when_still(loc: Any, timeout: float = 5) -> None:
+    """Wait until the element stops moving (the date in words appearing above shifts the
+    form down for a frame or two; a tap during the shift lands on a neighbour, for a
+    person as for the test)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        box = loc.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        time.sleep(0.25)
+
+
 def tap_choice(page: Any, label: str) -> None:
     b = page.get_by_role("button", name=label, exact=True).first
     b.scroll_into_view_if_needed()
+    _when_still(b)
     b.click()
 
 
@@ -93,6 +121,10 @@ def fill_by_steps(page: Any, values: dict[str, Any], *, human: bool = True) -> F
                     fd.fill(page, mirror.label(f), text)
             elif kind == "radio":
                 tap_choice(page, f.choice_label(values[f.id]))
+            elif kind == "switch" and bool(values[f.id]) != bool(
+                f.default if f.default is not None else False
+            ):
+                tap_switch(page, mirror.label(f))
         if step < n_steps - 1:
             fd.click(page, "Tiếp")
     return mirror

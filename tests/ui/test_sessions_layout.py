@@ -88,7 +88,7 @@ def test_phone_layout_keeps_the_app_bar_on_one_line(open_page: Any, shots: Path)
     assert new["x"] + new["width"] <= 391
     fd.click(page, "Hồ sơ mới")
     fd.click(page, "Chọn: Đăng ký khai sinh")
-    fd.wait_text(page, "Bước 1/5")
+    fd.wait_text(page, "Bước 1/")
     field = page.get_by_role("textbox", name=re.compile("^Họ, chữ đệm, tên người yêu cầu")).first
     box = field.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391
@@ -101,7 +101,7 @@ def test_text_size_and_contrast_reach_the_form_fields(open_page: Any, shots: Pat
     _unlock(page)
     fd.click(page, "Hồ sơ mới")
     fd.click(page, "Chọn: Đăng ký khai sinh")
-    fd.wait_text(page, "Bước 1/5")
+    fd.wait_text(page, "Bước 1/")
     name = re.compile("^Họ, chữ đệm, tên người yêu cầu")
     fd.settled_screenshot(page, shots / "form-normal.png")
     normal = _box(page, "textbox", name)["height"]
