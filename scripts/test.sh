@@ -10,7 +10,7 @@ PY=.venv/bin/python
 echo "== ruff"
 $PY -m ruff check .
 $PY -m ruff format --check .
-echo "== mypy (shared/)"
+echo "== mypy --strict (shared, storekit, mobile, sync_server, bench)"
 $PY -m mypy
 echo "== crypto core on cryptography 43.0.1 (tablet build)"
 bash scripts/test-crypto-compat.sh
