@@ -275,3 +275,25 @@ def allowed_actions(status: Status, role: Role) -> list[str]:
 def tablet_may_edit(status: Status) -> bool:
     """The handbook's conflict rule: the tablet edits only drafts and supplement requests."""
     return status in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED)
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    """A status as people read it ("Đã tiếp nhận"); an unknown value is shown as is."""
+    try:
+        return STATUS_LABELS[Status(status)].get(lang)
+    except ValueError:
+        return status
+
+
+def role_label(role: str, lang: str = "vi") -> str:
+    """A role as people read it ("Công chức tiếp nhận"); an unknown value is shown as is."""
+    try:
+        return ROLE_LABELS[Role(role)].get(lang)
+    except ValueError:
+        return role
+
+
+def action_label(action: str, lang: str = "vi") -> str:
+    """An action as people read it ("Phê duyệt"); an unknown value is shown as is."""
+    label = ACTION_LABELS.get(action)
+    return label.get(lang) if label else action

@@ -8,8 +8,9 @@ from typing import Any
 import flet as ft
 
 from mobile.state.app import AppState
-from mobile.state.fmt import role_label, when
+from mobile.state.fmt import when
 from mobile.theme import NARROW_WIDTH, TEXT_LEVEL_NAMES, Look
+from shared.workflow import role_label
 
 
 def look_of(state: AppState) -> Look:

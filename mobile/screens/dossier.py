@@ -9,13 +9,13 @@ from mobile.state.app import ROUTE_HOME, AppState
 from mobile.state.fmt import (
     due_text,
     history_line,
-    status_label,
     supplement_reason,
     timeline,
     when,
 )
 from mobile.state.form import FormState
 from shared.errors import TaiChoError
+from shared.workflow import status_label
 
 
 @ft.component

@@ -14,9 +14,10 @@ from mobile.screens.common import (
     text,
 )
 from mobile.state.app import ROUTE_HOME, AppState
-from mobile.state.fmt import NEEDS_ACTION, STATUS_FILTERS, due_text, status_label, when
+from mobile.state.fmt import NEEDS_ACTION, STATUS_FILTERS, due_text, when
 from mobile.theme import Look
 from shared.model import DossierSummary
+from shared.workflow import status_label
 
 
 def _status_colour(status: str, look: Look) -> str:

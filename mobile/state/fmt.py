@@ -8,7 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from shared.model import DossierSummary
-from shared.workflow import ROLE_LABEL_VI, STATUS_LABEL_VI, TRANSITIONS, Role, Status
+from shared.workflow import (
+    action_label,
+    role_label,
+    status_label,
+)
 
 
 def _parse(iso: str | None) -> datetime | None:
@@ -43,25 +47,6 @@ def date_vi(iso: str | None) -> str:
         return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
     except ValueError:
         return iso
-
-
-def status_label(status: str) -> str:
-    try:
-        return STATUS_LABEL_VI[Status(status)]
-    except ValueError:
-        return status
-
-
-def role_label(role: str) -> str:
-    try:
-        return ROLE_LABEL_VI[Role(role)]
-    except ValueError:
-        return role
-
-
-def action_label(action: str) -> str:
-    t = TRANSITIONS.get(action)
-    return t.label_vi if t else action
 
 
 def history_line(entry: dict[str, Any]) -> str:

@@ -8,7 +8,10 @@ from typing import Any
 
 from shared.catalogue import Procedure
 from shared.workdays import VN_TZ
-from shared.workflow import ROLE_LABEL_VI, STATUS_LABEL_VI, TRANSITIONS, Role, Status
+from shared.workflow import (
+    action_label,
+    role_label,
+)
 
 # The five stages of "5 tại chỗ" and the actions that belong to each.
 STAGES: tuple[tuple[str, frozenset[str]], ...] = (
@@ -34,25 +37,6 @@ def when(iso: str | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(VN_TZ)  # device and lock times are stored in UTC
     return f"{moment:%H:%M} {moment:%d/%m/%Y}"
-
-
-def status_label(status: str) -> str:
-    try:
-        return STATUS_LABEL_VI[Status(status)]
-    except ValueError:
-        return status
-
-
-def role_label(role: str) -> str:
-    try:
-        return ROLE_LABEL_VI[Role(role)]
-    except ValueError:
-        return role
-
-
-def action_label(action: str) -> str:
-    t = TRANSITIONS.get(action)
-    return t.label_vi if t else action
 
 
 def _shown(value: Any, field_type: str, choice: str) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import flet as ft
 
+from shared.workflow import action_label
 from sync_server.desk import views
 from sync_server.desk.screens.common import (
     ERROR,
@@ -60,7 +61,7 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
         return handler
 
     body: list[ft.Control] = []
-    title = views.action_label(action)
+    title = action_label(action)
     if action in CONFIRM:
         body.append(text(CONFIRM[action], 17))
     elif action == "request_supplement":
@@ -199,11 +200,11 @@ def DossierScreen(state: DeskState) -> ft.Control:
 
     actions: list[ft.Control] = [
         button(
-            views.action_label(a),
+            action_label(a),
             lambda _, a=a: state.open_dialog(a),
             icon=ft.Icons.ARROW_FORWARD,
             primary=a not in ("refuse", "request_supplement"),
-            tooltip=views.action_label(a),
+            tooltip=action_label(a),
         )
         for a in d.get("allowed_actions", [])
     ]
