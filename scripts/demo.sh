@@ -48,6 +48,7 @@ cat <<MSG
   Tại Chỗ demo is running: Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp
   (trước đây: Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp).
   Office sync station:  ${URL}   (API docs: ${URL}/docs)
+  Office desk (web):    ${URL}/desk   (appraise, approve, stamp, return, admin)
   Tablet app (web):     http://127.0.0.1:${TPORT}
   Demo logins (username / PIN):
     tiepnhan / 123456  công chức tiếp nhận (tablet intake)
