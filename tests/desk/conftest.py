@@ -18,23 +18,7 @@ from typing import Any
 import pytest
 
 from sync_server.launcher import ROOT, RunningStation, start_station
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-INTAKE = ("tiepnhan", "123456")
-APPRAISER = ("thamdinh", "234567")
-LEADER = ("lanhdao", "345678")
-CLERK = ("vanthu", "456789")
-ADMIN = ("quantri", "567890")
+from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, INTAKE
 
 
 def headless(data: Path, *args: str, unlock: bool = True) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from sync_server.desk.queue import fold
 from sync_server.launcher import RunningStation
 from sync_server.services import actions
 from sync_server.services.station import open_station
-from tests.desk.conftest import ADMIN, APPRAISER, CLERK, INTAKE, LEADER, headless
+from tests.browser_kit import ADMIN, APPRAISER, CLERK, INTAKE, LEADER
+from tests.desk.conftest import headless
 from tests.ui import flet_driver as fd
 
 pytestmark = pytest.mark.browser

@@ -15,8 +15,8 @@ from mobile.state.form import field_kind
 from shared.catalogue import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
+from tests.browser_kit import INTAKE
 from tests.ui import flet_driver as fd
-from tests.ui.conftest import INTAKE
 from tests.ui.form_flow import fill_by_steps, type_into
 
 pytestmark = [pytest.mark.browser]

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser_kit import INTAKE
 from tests.ui import flet_driver as fd
-from tests.ui.conftest import INTAKE, TabletApp
+from tests.ui.conftest import TabletApp
 
 pytestmark = [pytest.mark.browser]
 

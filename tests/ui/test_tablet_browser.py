@@ -18,8 +18,9 @@ from mobile.state.form import FormState
 from shared.catalogue import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
+from tests.browser_kit import APPRAISER, CLERK, INTAKE, LEADER
 from tests.ui import flet_driver as fd
-from tests.ui.conftest import APPRAISER, CLERK, INTAKE, LEADER, Station, TabletApp
+from tests.ui.conftest import Station, TabletApp
 from tests.ui.form_flow import fill_by_steps
 
 # No re-runs: the "lost fill" was the form re-sending a stale TextField value on
