@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 from mobile.config import load_config
 from mobile.services import verify
 from mobile.services.tablet import TabletService
+from shared.cccd import scanned_card
 from shared.errors import TaiChoError, problem
 from shared.samples import sample_values
 from shared.workdays import vn_now
@@ -68,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="check a result PDF's signatures offline (needs pyHanko)")
     v.add_argument("file", type=Path)
     v.add_argument("--ca", type=Path, help="trust anchors (PEM) instead of the pinned ones")
+    pc = sub.add_parser("parse-cccd", help="read a CCCD chip-card QR string (or --photo)")
+    pc.add_argument(
+        "qr", nargs="?", help="the QR text: number|old id|name|ddMMyyyy|sex|address|ddMMyyyy"
+    )
+    pc.add_argument("--photo", type=Path, help="a photo of the card instead of the text")
     return p
 
 
@@ -106,9 +112,24 @@ def _read_file(path: Path) -> bytes:
         ) from None
 
 
+def _parse_cccd(args: argparse.Namespace) -> dict[str, Any]:
+    """Needs no enrolment and no unlock: nothing is stored, only parsed and mapped."""
+    if args.photo is not None:
+        from mobile.services.qr_photo import decode_qr_text
+
+        text = decode_qr_text(_read_file(args.photo))
+    elif args.qr:
+        text = args.qr
+    else:
+        raise problem("CCCD_QR_FIELDS", "qr", count=0)
+    return scanned_card(text, vn_now().date())
+
+
 def run(args: argparse.Namespace) -> Any:
     if args.command == "sample":
         return sample_values(args.procedure, vn_now().date(), args.seed)
+    if args.command == "parse-cccd":
+        return _parse_cccd(args)
     if args.command == "verify" and args.ca is not None:
         return verify.verify_pdf(_read_file(args.file), [_read_file(args.ca).decode("ascii")])
     data_dir = args.data or load_config().data_dir

@@ -97,3 +97,23 @@ def parse_cccd_qr(text: str, today: date | None = None) -> CccdCard:
     # The number itself encodes the birth province, century/sex and birth year.
     check_personal_id(number, sex=sex, dob=dob, field="number")
     return CccdCard(number, old_id, name, dob, sex, address, issued)
+
+
+def scanned_card(text: str, today: date | None = None) -> dict[str, Any]:
+    """What the form and ``headless parse-cccd`` show after a scan: the card's fields, and
+    the printed address beside today's two-tier unit (with candidates for staff to pick
+    when the former commune was split) — see ``shared.addresses``."""
+    from shared.addresses import map_printed_address
+
+    card = parse_cccd_qr(text, today)
+    mapped = map_printed_address(card.address_printed)
+    return {
+        **card.to_dict(),
+        "address_mapped": {
+            "commune": mapped.commune,
+            "province": mapped.province,
+            "candidates": list(mapped.candidates),
+            "street": mapped.street,
+            "status": mapped.status,
+        },
+    }

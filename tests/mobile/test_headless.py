@@ -67,3 +67,41 @@ def test_a_bug_is_internal_with_an_error_id_and_a_logged_traceback(tmp_path: Pat
     assert len(error_id) == 8 and problem["message"]
     log = (data / "logs" / "headless.log").read_text(encoding="utf-8")
     assert f"error {error_id}" in log and "Traceback" in log and "DatabaseError" in log
+
+
+QR = (
+    "087192004321|341234567|Nguyễn Thị Ánh|05031992|Nữ|"
+    "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"
+)
+
+
+def test_parse_cccd_prints_the_card_and_todays_commune(tmp_path: Path) -> None:
+    rc, card, _ = headless("--data", str(tmp_path / "t"), "parse-cccd", QR)
+    assert rc == 0
+    assert {k: card[k] for k in ("number", "old_id", "name", "dob", "sex", "issued")} == {
+        "number": "087192004321",
+        "old_id": "341234567",
+        "name": "Nguyễn Thị Ánh",
+        "dob": "1992-03-05",
+        "sex": "female",
+        "issued": "2021-07-12",
+    }
+    assert card["address_printed"] == "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp"
+    mapped = card["address_mapped"]
+    assert (mapped["commune"], mapped["province"], mapped["candidates"]) == (
+        "Xã Lai Vung",
+        "Tỉnh Đồng Tháp",
+        [],
+    )
+
+
+def test_parse_cccd_malformed_is_a_problem_and_nothing_else(tmp_path: Path) -> None:
+    for text, field in (
+        ("087192004321|341234567|Nguyễn Thị Ánh", "qr"),  # wrong field count
+        (QR.replace("05031992", "31021992"), "dob"),  # impossible date
+        (QR.replace("087192004321", "08719200432A"), "number"),  # not digits
+    ):
+        rc, answer, _ = headless("--data", str(tmp_path / "t"), "parse-cccd", text)
+        assert rc != 0
+        assert answer["field"] == field and answer["code"].startswith("CCCD_QR_")
+        assert "number" not in answer and "name" not in answer  # nothing half-filled
