@@ -4,6 +4,7 @@ services stay small and the facade (``tablet.TabletService``) stays thin."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,9 @@ from mobile.services.sync_client import HttpClient, SyncClient
 from shared import crypto
 from shared.catalogue import Catalogue
 from shared.errors import TaiChoError, problem
+from shared.workdays import NO_OVERRIDES, CalendarOverrides
+
+_log = logging.getLogger("mobile")
 
 
 @dataclass
@@ -58,6 +62,21 @@ class TabletContext:
     def unit(self) -> dict[str, Any]:
         raw = self.store.get_meta("unit", {})
         return dict(raw) if isinstance(raw, dict) else {}
+
+    def calendar(self) -> CalendarOverrides:
+        """The station's calendar overrides (meta ``calendar``, from the feed) for due times.
+
+        None stored yet → the national calendar. A damaged value is logged and ignored:
+        intake must never fail over it (the next ``calendar`` feed item replaces it).
+        """
+        try:
+            raw = self.store.get_meta("calendar")
+            if raw is None:
+                return NO_OVERRIDES
+            return CalendarOverrides.from_dict(raw)
+        except (ValueError, TypeError):
+            _log.warning("stored calendar overrides are damaged; using the national calendar")
+            return NO_OVERRIDES
 
     def unit_code(self) -> str:
         """The dossier-code prefix; UNIT_NOT_CONFIGURED if the station named no commune."""

@@ -66,7 +66,9 @@ class DossierService:
                 device_id=ctx.device_id,
                 received_by=session.username,
                 received_at=at,
-                due_at=due_at(now, procedure.time_limit_working_days).isoformat(),
+                due_at=due_at(
+                    now, procedure.time_limit_working_days, overrides=ctx.calendar()
+                ).isoformat(),
                 history=[
                     HistoryEntry(
                         "receive",
