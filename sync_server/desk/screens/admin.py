@@ -437,9 +437,7 @@ def _UnitPicker(state: DeskState) -> list[ft.Control]:
     def value(ref: Any, default: str = "") -> str:
         return str(ref.current) if ref.current is not None else default
 
-    async def choose(name: str | None = None) -> None:
-        if name is not None:
-            commune.current = name
+    async def choose() -> None:
         await state.set_unit_from_names(
             value(province, str(unit.get("province") or "")),
             value(commune),
@@ -449,7 +447,8 @@ def _UnitPicker(state: DeskState) -> list[ft.Control]:
 
     def pick_candidate(name: str) -> Any:
         async def handler() -> None:
-            await choose(name)
+            commune.current = name
+            await choose()
 
         return handler
 
@@ -468,7 +467,7 @@ def _UnitPicker(state: DeskState) -> list[ft.Control]:
             on_change=_set(province),
         ),
         ft.TextField(
-            label="Xã / phường / đặc khu (vd. Lai Vung)",
+            label="Xã, phường hoặc đặc khu (vd. Lai Vung)",
             value=value(commune),
             error=errors.get("commune"),
             on_change=_set(commune),
