@@ -19,8 +19,8 @@ import segno
 
 from shared.workflow import Role
 from sync_server.config import limits
-from sync_server.desk.hooks import calendar_module, units_module
-from sync_server.services import actions, enrollment, stamping
+from sync_server.services import actions, enrollment, stamping, units
+from sync_server.services import calendar as calendar_service
 from sync_server.services import dossiers as dossier_service
 from sync_server.services import staff as staff_service
 from sync_server.services.clock import utc_now
@@ -218,14 +218,53 @@ class DeskBackend:
             staff_service.require_admin(self._me(db, who))
             set_unit(db, unit)
 
-    # --- pages another part of the station provides (may be missing on this build) ---
-    @staticmethod
-    def has_unit_lookup() -> bool:
-        return units_module() is not None
+    def set_unit_from_names(
+        self,
+        who: Staff,
+        province: str,
+        commune: str,
+        agency_code: str | None = None,
+        former_name: str | None = None,
+    ) -> dict[str, Any]:
+        """``admin unit-set``: look the commune up in the official 2025 list and store it."""
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            unit = units.set_unit_from_names(
+                db,
+                province.strip(),
+                commune.strip(),
+                agency_code=(agency_code or "").strip() or None,
+                former_name=(former_name or "").strip() or None,
+            )
+            return unit.to_dict()
 
-    @staticmethod
-    def has_calendar() -> bool:
-        return calendar_module() is not None
+    # --- local working calendar (days off, make-up working days) ---
+    def calendar(self, who: Staff) -> dict[str, Any]:
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            return calendar_service.calendar_list(db)
+
+    def calendar_set(
+        self,
+        who: Staff,
+        *,
+        off: list[str] | None = None,
+        work: list[str] | None = None,
+        clear: list[str] | None = None,
+        note: str | None = None,
+    ) -> None:
+        with self.station.session() as db:
+            me = self._me(db, who)
+            staff_service.require_admin(me)
+            calendar_service.set_calendar(
+                db,
+                self.station.keys,
+                off=off or (),
+                work=work or (),
+                clear=clear or (),
+                actor=me.username,
+                note=(note or "").strip() or None,
+            )
 
 
 def role_of(who: Staff | None) -> Role | None:

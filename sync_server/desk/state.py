@@ -69,6 +69,9 @@ class DeskState:
     devices: list[dict[str, Any]] = field(default_factory=list)
     ticket: EnrollTicket | None = None
     unit: dict[str, Any] = field(default_factory=dict)
+    unit_error: str = ""  # an unknown province/commune: the catalogue's message
+    unit_candidates: list[str] = field(default_factory=list)  # its closest official names
+    calendar: dict[str, Any] = field(default_factory=dict)  # calendar_list(): off, work, entries
 
     # --- plumbing ---
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -135,6 +138,7 @@ class DeskState:
         self.user = None
         self.rows, self.detail, self.staff, self.devices = [], None, [], []
         self.ticket, self.unit, self.dialog, self.result_url = None, {}, "", ""
+        self.unit_error, self.unit_candidates, self.calendar = "", [], {}
         self.query = self.procedure = self.status = ""
         self.field_errors = {}
         self.route = ROUTE_LOGIN
@@ -266,6 +270,8 @@ class DeskState:
                 self.devices = await self._run(self.backend.devices, self.user)
             elif route == ROUTE_UNIT:
                 self.unit = await self._run(self.backend.unit, self.user)
+            elif route == ROUTE_CALENDAR:
+                self.calendar = await self._run(self.backend.calendar, self.user)
         except Exception as err:
             self._fail(err)
 
@@ -365,3 +371,83 @@ class DeskState:
         if ok:
             self.unit = await self._run(self.backend.unit, self.user)
         return ok
+
+    async def set_unit_from_names(
+        self, province: str, commune: str, agency_code: str = "", former_name: str = ""
+    ) -> bool:
+        """Pick the commune from the official 2025 list (what ``admin unit-set`` does).
+
+        An unknown name leaves the stored unit alone and shows the catalogue's message
+        with the closest official names to choose from.
+        """
+        if self.user is None:
+            return False
+        errors: dict[str, str] = {}
+        if not province.strip():
+            errors["province"] = problem(
+                "FIELD_REQUIRED", "province", label="tỉnh / thành phố"
+            ).message("vi")
+        if not commune.strip():
+            errors["commune"] = problem(
+                "FIELD_REQUIRED", "commune", label="xã / phường / đặc khu"
+            ).message("vi")
+        self.field_errors, self.unit_error, self.unit_candidates = errors, "", []
+        if errors:
+            return False
+        self.busy, self.banner = "admin", ""
+        try:
+            unit = await self._run(
+                self.backend.set_unit_from_names,
+                self.user,
+                province,
+                commune,
+                agency_code,
+                former_name,
+            )
+        except TaiChoError as err:
+            if err.code == "UNIT_UNKNOWN":
+                self.unit_error = err.message("vi")
+                found = str(err.ctx.get("candidates") or "")
+                self.unit_candidates = [c.strip() for c in found.split(",") if c.strip("— ")]
+            else:
+                self._fail(err)
+            return False
+        except Exception as err:
+            self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        self.unit = unit
+        self._info(f"Đã chọn đơn vị: {unit.get('name')}, {unit.get('province')}.")
+        return True
+
+    async def calendar_change(self, kind: str, day: str, note: str = "") -> bool:
+        """Mark ``day`` as a day off (``off``), a make-up working day (``work``) or back
+        to the national calendar (``clear``), with an optional note."""
+        if self.user is None or kind not in ("off", "work", "clear"):
+            return False
+        self.field_errors = {}
+        self.busy, self.banner = "admin", ""
+        try:
+            await self._run(
+                self.backend.calendar_set, self.user, note=note, **{kind: [day.strip()]}
+            )
+        except TaiChoError as err:
+            if err.code == "CALENDAR_INVALID":
+                self.field_errors = {"day": err.message("vi")}
+            else:
+                self._fail(err)
+            return False
+        except Exception as err:
+            self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        done = {
+            "off": "là ngày nghỉ",
+            "work": "là ngày làm bù",
+            "clear": "theo lịch chung",
+        }[kind]
+        self._info(f"Đã đặt ngày {day.strip()} {done}.")
+        self.calendar = await self._run(self.backend.calendar, self.user)
+        return True

@@ -184,3 +184,20 @@ def test_admin_enrolment_code_enrols_a_new_tablet(
     shot(page, shots, "02-tablet-list")
     devices = json.loads(station.admin("device-list"))
     assert [d["name"] for d in devices if d["name"] == "Quầy 2"] == ["Quầy 2"]
+
+
+def test_admin_picks_the_commune_and_sets_a_day_off(
+    page: Any, station: RunningStation, shots: Path
+) -> None:
+    sign_in(page, ADMIN)
+    click_to(page, "Đơn vị", "Chọn từ danh mục đơn vị hành chính 2025")
+    type_into(page, "Xã, phường hoặc đặc khu (vd. Lai Vung)", "Lai Vungg")
+    click_to(page, "Chọn theo danh mục", "Không tìm thấy 'Lai Vungg'")
+    shot(page, shots, "03-unit-candidates")
+    click_to(page, "Xã Lai Vung", "Đã chọn đơn vị")
+    click_to(page, "Lịch nghỉ", "Thêm / bỏ một ngày")
+    type_into(page, "Ngày (năm-tháng-ngày, vd. 2026-01-02)", "2026-09-01")
+    click_to(page, "Đặt ngày nghỉ", "Đã đặt ngày 2026-09-01 là ngày nghỉ")
+    shot(page, shots, "04-calendar")
+    listed = json.loads(station.admin("calendar-list"))
+    assert "2026-09-01" in listed["off"]

@@ -411,23 +411,13 @@ def UnitScreen(state: DeskState) -> ft.Control:
             on_change=_set(lines),
         )
     )
-    # HOOK: when sync_server/services/units.py (the official list of communes) is merged,
-    # offer "chọn từ danh mục" here: province + commune name → its lookup → state.save_unit.
-    lookup = (
-        text(
-            "Có danh mục đơn vị hành chính: dùng lệnh admin unit-set để chọn theo danh mục.",
-            15,
-            color=MUTED,
-        )
-        if state.backend.has_unit_lookup()
-        else text("Danh mục đơn vị hành chính chưa có trong bản này: nhập tay.", 15, color=MUTED)
-    )
+    pick = _UnitPicker(state)
     return page_body(
         [
             text("Đơn vị (xã / phường)", 24, bold=True),
-            lookup,
+            *pick,
             card(
-                "Thông tin đơn vị",
+                "Sửa tay thông tin đơn vị",
                 [*fields, ft.Row([button("Lưu", save, icon=ft.Icons.SAVE)])],
                 key=f"unit-{unit.get('code')}-{unit.get('name')}",
             ),
@@ -436,23 +426,160 @@ def UnitScreen(state: DeskState) -> ft.Control:
     )
 
 
+def _UnitPicker(state: DeskState) -> list[ft.Control]:
+    """The current unit and the "pick from the official 2025 list" form (``unit-set``)."""
+    province: Any = ft.use_ref(None)
+    commune: Any = ft.use_ref(None)
+    agency: Any = ft.use_ref(None)
+    former: Any = ft.use_ref(None)
+    unit, errors = state.unit, state.field_errors
+
+    def value(ref: Any, default: str = "") -> str:
+        return str(ref.current) if ref.current is not None else default
+
+    async def choose() -> None:
+        await state.set_unit_from_names(
+            value(province, str(unit.get("province") or "")),
+            value(commune),
+            value(agency),
+            value(former, str(unit.get("former_name") or "")),
+        )
+
+    def pick_candidate(name: str) -> Any:
+        async def handler() -> None:
+            commune.current = name
+            await choose()
+
+        return handler
+
+    current = [
+        text(f"Tên chính thức: {unit.get('name') or '—'}", 16, bold=True),
+        text(f"Xã / phường: {unit.get('commune') or '—'}", 15),
+        text(f"Tỉnh / thành phố: {unit.get('province') or '—'}", 15),
+        text(f"Mã định danh cơ quan: {unit.get('code') or '—'}", 15),
+        text(f"Tên cũ (trước 01/7/2025): {unit.get('former_name') or '—'}", 15),
+    ]
+    form: list[ft.Control] = [
+        ft.TextField(
+            label="Tỉnh / thành phố (vd. Đồng Tháp)",
+            value=value(province, str(unit.get("province") or "")),
+            error=errors.get("province"),
+            on_change=_set(province),
+        ),
+        ft.TextField(
+            label="Xã, phường hoặc đặc khu (vd. Lai Vung)",
+            value=value(commune),
+            error=errors.get("commune"),
+            on_change=_set(commune),
+        ),
+        ft.TextField(
+            label="Mã định danh cơ quan (để trống: mã theo danh mục)",
+            value=value(agency),
+            on_change=_set(agency),
+        ),
+        ft.TextField(
+            label="Tên cũ (trước 01/7/2025, không bắt buộc)",
+            value=value(former, str(unit.get("former_name") or "")),
+            on_change=_set(former),
+        ),
+    ]
+    if state.unit_error:
+        form.append(text(state.unit_error, 15, color=ERROR))
+    if state.unit_candidates:
+        form.append(text("Chọn một tên gần đúng:", 15, color=MUTED))
+        form.append(
+            ft.Row(
+                [
+                    button(c, pick_candidate(c), primary=False, busy=state.busy == "admin")
+                    for c in state.unit_candidates
+                ],
+                wrap=True,
+            )
+        )
+    form.append(
+        ft.Row(
+            [
+                button(
+                    "Chọn theo danh mục",
+                    choose,
+                    icon=ft.Icons.SEARCH,
+                    busy=state.busy == "admin",
+                )
+            ]
+        )
+    )
+    return [
+        card("Đơn vị hiện tại", current),
+        card("Chọn từ danh mục đơn vị hành chính 2025", form),
+    ]
+
+
+KIND_LABEL = {"off": "Ngày nghỉ", "work": "Ngày làm bù"}
+
+
 @ft.component
 def CalendarScreen(state: DeskState) -> ft.Control:
-    # HOOK: when sync_server/services/calendar.py is merged, list and edit its overrides here.
-    if not state.backend.has_calendar():
-        body = [
+    day: Any = ft.use_ref(None)
+    note: Any = ft.use_ref(None)
+    cal, errors = state.calendar, state.field_errors
+
+    def change(kind: str) -> Any:
+        async def handler() -> None:
+            if await state.calendar_change(kind, day.current or "", note.current or ""):
+                day.current = note.current = None
+
+        return handler
+
+    rows: list[ft.Control] = [
+        ft.Row(
+            [
+                text(e["day"], 16, bold=True),
+                text(
+                    KIND_LABEL.get(e["kind"], e["kind"]),
+                    15,
+                    color=ERROR if e["kind"] == "off" else OK,
+                ),
+                text(e.get("note") or "", 15),
+                text(f"({e.get('set_by') or '—'})", 14, color=MUTED),
+            ],
+            wrap=True,
+            spacing=16,
+        )
+        for e in cal.get("entries") or []
+    ]
+    busy = state.busy == "admin"
+    form: list[ft.Control] = [
+        ft.TextField(
+            label="Ngày (năm-tháng-ngày, vd. 2026-01-02)",
+            value=day.current or "",
+            error=errors.get("day"),
+            on_change=_set(day),
+        ),
+        ft.TextField(
+            label="Ghi chú (không bắt buộc, vd. số quyết định)",
+            value=note.current or "",
+            on_change=_set(note),
+        ),
+        ft.Row(
+            [
+                button("Đặt ngày nghỉ", change("off"), icon=ft.Icons.EVENT_BUSY, busy=busy),
+                button("Đặt ngày làm bù", change("work"), icon=ft.Icons.EVENT_AVAILABLE, busy=busy),
+                button("Bỏ (theo lịch chung)", change("clear"), primary=False, busy=busy),
+            ],
+            wrap=True,
+        ),
+    ]
+    return page_body(
+        [
+            text("Lịch ngày nghỉ", 24, bold=True),
             text(
-                "Chưa có: lịch ngày nghỉ và ngày làm bù của địa phương chưa có trong bản này. "
-                "Thời hạn giải quyết đang tính theo lịch nghỉ lễ chung.",
-                16,
-            )
-        ]
-    else:
-        body = [
-            text(
-                "Lịch ngày nghỉ / làm bù: dùng lệnh `python -m sync_server admin calendar-set` "
-                "(trang chỉnh trên bàn làm việc sẽ có sau).",
-                16,
-            )
-        ]
-    return page_body([text("Lịch ngày nghỉ", 24, bold=True), card("Lịch", body)], max_width=900)
+                "Ngày nghỉ và ngày làm bù của địa phương, ngoài lịch nghỉ lễ chung; "
+                "thời hạn giải quyết và các máy tính bảng dùng lịch này.",
+                15,
+                color=MUTED,
+            ),
+            card("Thêm / bỏ một ngày", form),
+            card("Các ngày đã đặt", rows or [text("Chưa có ngày nào.", 15, color=MUTED)]),
+        ],
+        max_width=900,
+    )
