@@ -15,6 +15,7 @@ dossier code.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -241,8 +242,21 @@ def set_unit_from_names(
     agency_code: str | None = None,
     former_name: str | None = None,
 ) -> Unit:
-    """Look the commune up and make it the station's unit; returns what was stored."""
+    """Look the commune up and make it the station's unit; returns what was stored.
+
+    Setting the same commune again without an agency code keeps the code already set:
+    dossier codes already issued carry it, and the derived default must never replace a
+    real national code by accident (desk form or CLI alike).
+    """
+    current = load_unit(db)
     unit = unit_from_names(province, commune, agency_code=agency_code, former_name=former_name)
+    if (
+        agency_code is None
+        and current is not None
+        and current.commune_code
+        and current.commune_code == unit.commune_code
+    ):
+        unit = dataclasses.replace(unit, code=current.code)
     set_unit(db, unit.to_dict())
     return unit
 

@@ -140,3 +140,17 @@ def test_no_enrolment_and_no_intake_before_unit_set(client: TestClient, station:
         db.execute("DELETE FROM meta WHERE key = 'unit'")
     r = t.push([t.change(t.dossier())])
     assert r.status_code == 409 and r.json()["code"] == "UNIT_NOT_CONFIGURED"
+
+
+def test_setting_the_same_commune_again_keeps_its_agency_code(tmp_path: Path) -> None:
+    from sync_server.services.station import open_station
+    from sync_server.services.units import load_unit, set_unit_from_names
+
+    station = open_station(tmp_path / "st")
+    with station.session() as db:
+        set_unit_from_names(db, "Đồng Tháp", "Xã Lai Vung", agency_code="000.31.22.H20")
+        again = set_unit_from_names(db, "Đồng Tháp", "Xã Lai Vung", former_name="Xã Định Yên")
+        assert again.code == "000.31.22.H20" and again.former_name == "Xã Định Yên"
+        other = set_unit_from_names(db, "Đồng Tháp", "Xã Tân Dương")  # a different commune
+        assert other.code != "000.31.22.H20"
+        assert load_unit(db) == other
