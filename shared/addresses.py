@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from shared.text import fold
+
 
 @dataclass(frozen=True)
 class MappedAddress:
@@ -56,8 +58,7 @@ _PREFIXES = ("thanh pho ", "tinh ", "phuong ", "xa ", "dac khu ", "tp. ", "tp ")
 
 def _fold(text: str) -> str:
     """Accent- and case-insensitive key ("Đồng Tháp" → "dong thap")."""
-    t = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(ch for ch in t if unicodedata.category(ch) != "Mn").lower().split())
+    return fold(text)
 
 
 def _bare(text: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from shared.model import DossierSummary
+from shared.text import fold as fold
 from shared.workflow import (
     action_label,
     role_label,
@@ -107,12 +107,6 @@ def supplement_reason(history: list[dict[str, Any]]) -> str:
         if h.get("to_status") == "supplement_requested":
             return str(h.get("reason") or "")
     return ""
-
-
-def fold(text: str) -> str:
-    """Lower case without Vietnamese accents, for searching: "Đỗ Ngọc" → "do ngoc"."""
-    base = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in base if not unicodedata.combining(ch)).casefold()
 
 
 # Dossiers that need the intake officer first: sent back, or result ready to hand over.

@@ -6,12 +6,12 @@ overdue, what is due today, what a search finds) are tested without a browser.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from shared.text import fold as fold
 from shared.workflow import STATUS_LABEL_VI, Role, Status
 
 OVERDUE = "overdue"
@@ -58,13 +58,6 @@ def default_tab(role: Role) -> str:
         if role in t.actors:
             return t.key
     return "all"
-
-
-def fold(text: str) -> str:
-    """Accent- and case-insensitive form: ``"Nguyễn Đức"`` → ``"nguyen duc"``."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
 
 
 @dataclass(frozen=True)
