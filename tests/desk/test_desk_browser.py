@@ -30,18 +30,7 @@ PROCEDURE = "1.001193"
 
 def type_into(page: Any, label: str, value: str, *, role: str = "textbox") -> None:
     """Click the field, wait for focus, then type key by key as a person does."""
-    pattern = re.compile(r"^" + re.escape(label) + r"(\s\*)?(\n|$)")
-    box = page.get_by_role(role, name=pattern).first
-    box.wait_for(state="attached", timeout=30_000)
-    el = box.element_handle(timeout=30_000)
-    deadline = time.monotonic() + 20
-    while True:
-        el.click(timeout=30_000)
-        if el.evaluate("el => el === document.activeElement"):
-            break
-        assert time.monotonic() < deadline, f"field {label!r} would not take focus"
-        time.sleep(0.2)
-    time.sleep(0.3)
+    el = fd.focus(page, label, role=role)
     page.keyboard.type(value, delay=150)
     deadline = time.monotonic() + 10
     while el.input_value() != value:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
 from typing import Any
 
 LOCAL = ("http://127.0.0.1", "http://localhost")
+ROOT_ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts" / "focus"
 
 _ALL_TEXT_JS = """() => {
   const out = [];
@@ -78,21 +80,68 @@ def textbox(page: Any, label: str) -> Any:
     return page.get_by_role("textbox", name=pattern).first
 
 
-def _fill_once(page: Any, label: str, value: str, timeout: float) -> None:
-    box = textbox(page, label)
-    box.wait_for(state="attached", timeout=timeout * 1000)
-    box.scroll_into_view_if_needed(timeout=timeout * 1000)
-    # Hold the element itself: its accessible name may change once focused (hint text).
-    el = box.element_handle(timeout=timeout * 1000)
+def when_still(loc: Any, timeout: float = 5) -> None:
+    """Wait until the element stops moving (a line appearing above shifts the view for a
+    frame or two; a tap during the shift lands on a neighbour, for a person as for a test)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        box = loc.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        time.sleep(0.25)
+
+
+def _diagnose(page: Any, label: str) -> str:
+    """Save what the page showed when a field would not take focus (for the CI log)."""
+    folder = Path(os.environ.get("TAICHO_UI_SHOTS", ROOT_ARTEFACTS))
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^0-9A-Za-z]+", "-", label)[:30] or "field"
+    try:
+        page.screenshot(path=str(folder / f"nofocus-{name}.png"))
+        active = page.evaluate(
+            "() => { const a = document.activeElement;"
+            " return a ? a.outerHTML.slice(0, 300) : 'none'; }"
+        )
+    except Exception as exc:  # the page itself may be gone; say so rather than hide it
+        active = f"<page unreadable: {exc}>"
+    return f"active element: {active}"
+
+
+def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) -> Any:
+    """Click a text field until it holds the keyboard focus; return its element.
+
+    The field is looked up afresh on every try: Flutter may rebuild the semantics node
+    between the lookup and the click (seen under load in CI, where a held handle was
+    clicked for 20 s without ever taking focus). Each click waits until the field is
+    still, as a person's tap would.
+    """
+    pattern = re.compile(r"^" + re.escape(label) + r"(\s\*)?(\n|$)")
     deadline = time.monotonic() + timeout
     while True:
-        el.click(timeout=timeout * 1000)
-        if el.evaluate("el => el === document.activeElement"):
-            break
+        left = max(1.0, deadline - time.monotonic())
+        box = page.get_by_role(role, name=pattern).first
+        try:
+            box.wait_for(state="attached", timeout=left * 1000)
+            box.scroll_into_view_if_needed(timeout=min(left, 10) * 1000)
+            when_still(box, timeout=min(left, 5))
+            el = box.element_handle(timeout=min(left, 10) * 1000)
+            el.click(timeout=min(left, 10) * 1000)
+            if el.evaluate("el => el === document.activeElement"):
+                time.sleep(0.3)  # let Flutter attach its text-editing strategy
+                return el
+        except Exception:  # a node rebuilt under the click: look it up again
+            if time.monotonic() > deadline:
+                raise
         if time.monotonic() > deadline:
-            raise AssertionError(f"field {label!r} would not take focus")
-        time.sleep(0.2)
-    time.sleep(0.3)  # let Flutter attach its text-editing strategy to the focused input
+            raise AssertionError(f"field {label!r} would not take focus; {_diagnose(page, label)}")
+        time.sleep(0.3)
+
+
+def _fill_once(page: Any, label: str, value: str, timeout: float) -> None:
+    # Hold the element itself: its accessible name may change once focused (hint text).
+    el = focus(page, label, timeout=timeout)
     el.fill(value)
 
 

@@ -31,19 +31,7 @@ def typed_text(f_type: str, value: Any) -> str:
 
 def type_into(page: Any, label: str, text: str, delay: int, timeout: float = 20) -> None:
     """Click into the field, wait for focus, select what is there, type key by key."""
-    box = fd.textbox(page, label)
-    box.wait_for(state="attached", timeout=timeout * 1000)
-    box.scroll_into_view_if_needed(timeout=timeout * 1000)
-    el = box.element_handle(timeout=timeout * 1000)
-    deadline = time.monotonic() + timeout
-    while True:
-        el.click(timeout=timeout * 1000)
-        if el.evaluate("el => el === document.activeElement"):
-            break
-        if time.monotonic() > deadline:
-            raise AssertionError(f"field {label!r} would not take focus")
-        time.sleep(0.2)
-    time.sleep(0.3)
+    el = fd.focus(page, label, timeout=max(timeout, 45))
     page.keyboard.press("Control+A")
     page.keyboard.type(text, delay=delay)
     # What the person sees in the field right after typing (no retyping: a lost key
@@ -69,28 +57,14 @@ def tap_switch(page: Any, label: str) -> None:
     if sw.count() == 0:
         sw = page.get_by_role("checkbox", name=name).first
     sw.scroll_into_view_if_needed()
-    _when_still(sw)
+    fd.when_still(sw)
     sw.click()
-
-
-def _when_still(loc: Any, timeout: float = 5) -> None:
-    """Wait until the element stops moving (the date in words appearing above shifts the
-    form down for a frame or two; a tap during the shift lands on a neighbour, for a
-    person as for the test)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        box = loc.bounding_box()
-        if box is not None and box == last:
-            return
-        last = box
-        time.sleep(0.25)
 
 
 def tap_choice(page: Any, label: str) -> None:
     b = page.get_by_role("button", name=label, exact=True).first
     b.scroll_into_view_if_needed()
-    _when_still(b)
+    fd.when_still(b)
     b.click()
 
 
