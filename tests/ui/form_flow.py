@@ -46,7 +46,9 @@ def type_into(page: Any, label: str, text: str, delay: int, timeout: float = 20)
     shot = os.environ.get("TAICHO_UI_SHOTS")
     if shot:
         page.screenshot(path=str(Path(shot) / f"lost-{label[:20]}.png"))
-    raise AssertionError(f"field {label!r} shows {shown!r} after typing {text!r}")
+    raise AssertionError(
+        f"field {label!r} shows {shown!r} after typing {text!r}; {fd.diagnose(page, label)}"
+    )
 
 
 def tap_switch(page: Any, label: str) -> None:
