@@ -424,5 +424,6 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             summary,
             body,
             ft.Row(nav),
-        ]
+        ],
+        key=f"form-step-{cur}",
     )

@@ -13,6 +13,7 @@ import logging
 
 from mobile.services.context import TabletContext
 from mobile.services.dossiers import DossierService
+from mobile.services.progress import APPLY, PULL, SyncProgress
 from mobile.services.sync_client import SyncClient
 from shared import crypto
 from shared import messages as m
@@ -28,12 +29,14 @@ class InboxService:
         self.ctx = ctx
         self.dossiers = dossiers
 
-    def pull(self, client: SyncClient) -> int:
+    def pull(self, client: SyncClient, progress: SyncProgress | None = None) -> int:
         """Fetch every feed item after the cursor into the inbox (works while locked)."""
         ctx = self.ctx
         pulled = 0
         cursor = int(ctx.store.get_meta("pull_cursor", 0))
         while True:
+            if progress is not None:
+                progress.set(PULL, pulled, 0)
             answer = client.pull(m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT))
             with ctx.store.transaction():
                 for env in answer.items:
@@ -44,14 +47,17 @@ class InboxService:
             if not answer.more:
                 return pulled
 
-    def apply(self) -> int:
+    def apply(self, progress: SyncProgress | None = None) -> int:
         """Open pulled envelopes (needs the device key, so only while unlocked)."""
         ctx = self.ctx
         if not ctx.keys.unlocked:
             return 0
         station_ed = ctx.station_ed25519()
         applied = 0
-        for row in ctx.store.unapplied_inbox():
+        rows = ctx.store.unapplied_inbox()
+        for at, row in enumerate(rows):
+            if progress is not None:
+                progress.set(APPLY, at, len(rows))
             try:
                 env = Envelope.from_json(json.loads(row["envelope"]))
                 expect = EnvelopeContext(

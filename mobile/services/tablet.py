@@ -23,6 +23,7 @@ from mobile.services.enrolment import EnrolmentService
 from mobile.services.inbox import InboxService
 from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
+from mobile.services.progress import SyncProgress
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient
@@ -129,11 +130,15 @@ class TabletService:
     def check(self, procedure_code: str, values: dict[str, Any]) -> ValidationResult:
         return self.dossiers.check(procedure_code, values)
 
-    def intake(self, procedure_code: str, values: dict[str, Any]) -> DossierSummary:
-        return self.dossiers.intake(procedure_code, values)
+    def intake(
+        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+    ) -> DossierSummary:
+        return self.dossiers.intake(procedure_code, values, read_back_at)
 
-    def supplement(self, id_or_code: str, values: dict[str, Any]) -> DossierSummary:
-        return self.dossiers.supplement(id_or_code, values)
+    def supplement(
+        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+    ) -> DossierSummary:
+        return self.dossiers.supplement(id_or_code, values, read_back_at)
 
     def list_dossiers(self, day: date | None = None) -> list[DossierSummary]:
         return self.dossiers.list_dossiers(day)
@@ -157,16 +162,17 @@ class TabletService:
             last_error=store.get_meta("last_sync_error"),
         )
 
-    def sync(self) -> SyncReport:
+    def sync(self, progress: SyncProgress | None = None) -> SyncReport:
         """Push the outbox, pull the feed, and open what came if unlocked.
 
         Works while locked. A failure leaves everything queued and is recorded for the
         sync indicator; the next sync resumes from the acknowledged sequence.
+        ``progress`` is updated as it goes (the app's progress bar reads it).
         """
         client = self.ctx.client()
         try:
-            pushed, refused = self.outbox.push(client)
-            pulled = self.inbox.pull(client)
+            pushed, refused = self.outbox.push(client, progress)
+            pulled = self.inbox.pull(client, progress)
             self.enrolment.refresh_unit()
         except TaiChoError as err:
             self.store.set_meta("last_sync_error", err.to_problem())
@@ -176,7 +182,7 @@ class TabletService:
             client.close()
         now = self.clock().isoformat(timespec="seconds")
         self.store.set_many_meta({"last_sync_at": now, "last_sync_error": None})
-        applied = self.apply_inbox()
+        applied = self.inbox.apply(progress)
         rejected = [m.to_dict(r) for r in refused]
         return SyncReport(pushed, pulled, applied, self.store.pending_count(), now, rejected)
 

@@ -64,6 +64,8 @@ class StateBase:
     user: Session | None
     field_errors: dict[str, str]
     sync: SyncView
+    sync_words: str
+    sync_fraction: float | None
     dossiers: list[DossierSummary]
     search: str
     status_filter: str
@@ -75,6 +77,7 @@ class StateBase:
     result_path: str
     _last_touch: float
     _draft_dirty: bool
+    _station_failures: dict[str, int]
 
     @property
     def service(self) -> TabletService:

@@ -17,6 +17,7 @@ from mobile.state.base import (
     message,
     required,
 )
+from mobile.state.fmt import station_pin_hint
 from shared.errors import TaiChoError
 
 
@@ -92,9 +93,15 @@ class SessionMixin(StateBase):
                 pin,
                 on_error=lambda err: self._place_error(err, default_field="pin"),
             )
-        except Failed:
+        except Failed as failed:
+            err = failed.cause
+            if isinstance(err, TaiChoError) and err.code == "AUTH_FAILED":
+                count = self._station_failures.get(username, 0) + 1
+                self._station_failures[username] = count
+                self.field_errors = {"pin": f"{message(err)} {station_pin_hint(count)}"}
             self.known_users = self.backend.call(self.service.known_users)
             return False
+        self._station_failures.pop(username, None)
         self.user = session
         self.known_users = self.backend.call(self.service.known_users)
         self.route = ROUTE_HOME

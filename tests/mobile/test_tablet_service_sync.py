@@ -209,3 +209,51 @@ def test_revoked_tablet_wipes_itself_on_next_contact(station: Station, tmp_path:
     again = station.tablet(folder, enroll=False)
     assert not again.enrolled and again.sync_state().pending == 0
     again.close()
+
+
+def test_sync_reports_its_progress_phase_by_phase(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress bar's source: every push batch counted up to the total, the pull
+    counted, then what came opened one by one; a second sync starts again from zero."""
+    from mobile.services import outbox
+    from mobile.services.progress import APPLY, PULL, PUSH, SyncProgress
+
+    monkeypatch.setattr(outbox, "MAX_PUSH_BATCH", 4)  # small batches, same code path
+
+    class Recording(SyncProgress):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[tuple[str, int, int]] = []
+
+        def set(self, phase: str, done: int, total: int) -> None:
+            super().set(phase, done, total)
+            self.seen.append((phase, done, total))
+
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    n = 10  # three batches
+    ids = [
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed)).id
+        for seed in range(n)
+    ]
+    rec = Recording()
+    assert tablet.sync(rec).pushed == n
+    pushes = [s for s in rec.seen if s[0] == PUSH]
+    assert pushes[0] == (PUSH, 0, n) and pushes[-1] == (PUSH, n, n)
+    assert (PUSH, 4, n) in pushes and (PUSH, 8, n) in pushes
+    assert [d for _, d, _ in pushes] == sorted(d for _, d, _ in pushes)  # never goes back
+    assert any(s[0] == PULL for s in rec.seen)
+    half = SyncProgress(PUSH, 4, 10)
+    assert half.fraction() == 0.4 and half.words().endswith("4/10")
+    assert SyncProgress(PULL, 7, 0).fraction() is None  # counted, total unknown
+    # the office acts on two of them: the next sync pulls and opens their state changes
+    for dossier_id in ids[:2]:
+        assert station.act(dossier_id, "accept", APPRAISER).status_code == 200
+    again = Recording()
+    report = tablet.sync(again)
+    assert report.pushed == 0 and report.applied >= 2
+    applies = [s for s in again.seen if s[0] == APPLY]
+    assert applies and applies[-1][2] == report.applied
+    assert not [s for s in again.seen if s[0] == PUSH]  # nothing to send: no push phase
+    tablet.close()
