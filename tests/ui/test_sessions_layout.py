@@ -96,6 +96,29 @@ def test_phone_layout_keeps_the_app_bar_on_one_line(open_page: Any, shots: Path)
     fd.settled_screenshot(page, shots / "phone-form.png")
 
 
+@pytest.mark.timeout(300)
+def test_portrait_tablet_layout_uses_the_width(open_page: Any, shots: Path) -> None:
+    """800×1280 (a tablet held upright): the bar on one row, the form fills
+    the width without running off it, long choice labels wrap instead of being cut,
+    the step buttons within reach."""
+    page = open_page(800, 1280)
+    _unlock(page)
+    fd.settled_screenshot(page, shots / "portrait-home.png")
+    lock = _box(page, "button", "Khoá máy")
+    size = _box(page, "button", re.compile("^Chữ lớn"))
+    assert abs(lock["y"] - size["y"]) < 5 and lock["x"] + lock["width"] <= 801
+    fd.click(page, "Hồ sơ mới")
+    fd.click(page, "Chọn: Đăng ký khai sinh")
+    fd.wait_text(page, "Bước 1/")
+    field = page.get_by_role("textbox", name=re.compile("^Họ, chữ đệm, tên người yêu cầu")).first
+    box = field.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 801
+    assert box["width"] >= 600  # uses the width of an upright tablet, not a phone column
+    nxt = _box(page, "button", "Tiếp")
+    assert nxt["x"] + nxt["width"] <= 801 and nxt["height"] >= 56
+    fd.settled_screenshot(page, shots / "portrait-form.png")
+
+
 def _tap_bar(page: Any, name: str) -> None:
     """Tap an app-bar button as a finger does: then nothing hovers over the bar (a mouse
     left on a button keeps its tooltip open over the next one)."""
