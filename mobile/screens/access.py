@@ -93,23 +93,35 @@ def UnlockScreen(state: AppState) -> ft.Control:
             set_pin("")
             set_gen(gen + 1)
 
+    names = {s["username"]: s["full_name"] for s in state.office_staff}
+
+    def person(u: str) -> ft.Control:
+        shown = f"{names[u]} ({u})" if u in names else u
+        return ft.OutlinedButton(
+            content=ft.Text(shown, size=look.fs(18)),
+            icon=ft.Icons.PERSON,
+            height=look.touch,
+            on_click=lambda _, u=u: pick_user(u),
+            tooltip=f"Chọn {shown}",
+        )
+
     users: list[ft.Control] = []
     if state.known_users:
         users = [
             text("Cán bộ đã dùng máy này:", look, look.small, color=look.c.muted),
-            ft.Row(
-                [
-                    ft.OutlinedButton(
-                        content=ft.Text(u, size=look.fs(18)),
-                        icon=ft.Icons.PERSON,
-                        height=look.touch,
-                        on_click=lambda _, u=u: pick_user(u),
-                        tooltip=f"Chọn {u}",
-                    )
-                    for u in state.known_users
-                ],
-                wrap=True,
+            ft.Row([person(u) for u in state.known_users], wrap=True),
+        ]
+    others = [s["username"] for s in state.office_staff if s["username"] not in state.known_users]
+    if others:
+        users += [
+            text(
+                "Cán bộ tiếp nhận khác của văn phòng (lần đầu trên máy này cần kết nối "
+                "máy chủ văn phòng):",
+                look,
+                look.small,
+                color=look.c.muted,
             ),
+            ft.Row([person(u) for u in others], wrap=True),
         ]
     return page_body(
         [

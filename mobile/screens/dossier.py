@@ -144,7 +144,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
             ),
             block,
             note,
-            ft.Row(nav, wrap=True),
+            ft.Row(nav),
             *(
                 [
                     button(

@@ -95,8 +95,26 @@ class InboxService:
                     self.dossiers.save(dossier, item.problem.to_dict())
             case m.CalendarUpdate():
                 self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})
-            case m.CatalogueUpdate() | m.StaffUpdate():
+            case m.StaffUpdate():
+                self._staff(item)
+            case m.CatalogueUpdate():
                 pass  # declared for later releases; nothing on this tablet uses them yet
+
+    def _staff(self, item: m.StaffUpdate) -> None:
+        """Keep the office's intake staff for the unlock screen; forget the PIN wrap of
+        anyone the office disabled, so they cannot open this tablet offline any more."""
+        store = self.ctx.store
+        intake = [
+            {"username": s.username, "full_name": s.full_name}
+            for s in item.staff
+            if s.active and s.role == "intake"
+        ]
+        store.set_meta("office_staff", intake)
+        disabled = {s.username for s in item.staff if not s.active}
+        for username in store.wrap_usernames():
+            if username in disabled:
+                store.delete_wrap(username)
+                _log.info("PIN wrap of disabled staff %s removed", username)
 
     def _state(self, item: m.DossierState) -> None:
         ctx = self.ctx

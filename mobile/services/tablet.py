@@ -112,6 +112,9 @@ class TabletService:
     def known_users(self) -> list[str]:
         return self.sessions.known_users()
 
+    def office_staff(self) -> list[dict[str, str]]:
+        return self.sessions.office_staff()
+
     def unlock(self, username: str, pin: str) -> Session:
         session = self.sessions.unlock(username, pin)
         self.apply_inbox()

@@ -67,6 +67,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     enrolled: bool = False
     unit_name: str = ""
     known_users: list[str] = field(default_factory=list)
+    office_staff: list[dict[str, str]] = field(default_factory=list)  # from the station
     user: Session | None = None
     field_errors: dict[str, str] = field(default_factory=dict)  # enroll/unlock inputs
     sync: SyncView = field(default_factory=SyncView)

@@ -61,6 +61,7 @@ class StateBase:
     enrolled: bool
     unit_name: str
     known_users: list[str]
+    office_staff: list[dict[str, str]]
     user: Session | None
     field_errors: dict[str, str]
     sync: SyncView

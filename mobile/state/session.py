@@ -32,6 +32,7 @@ class SessionMixin(StateBase):
         unit = self.backend.call(svc.unit) if self.enrolled else {}
         self.unit_name = str(unit.get("name", ""))
         self.known_users = self.backend.call(svc.known_users) if self.enrolled else []
+        self.office_staff = self.backend.call(svc.office_staff) if self.enrolled else []
         self.refresh_sync()
 
     async def enroll(self, url: str, code: str) -> bool:

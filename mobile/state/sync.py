@@ -21,6 +21,7 @@ class SyncMixin(StateBase):
             self.sync = SyncView()
             return
         s = self.backend.call(self.service.sync_state)
+        self.office_staff = self.backend.call(self.service.office_staff)
         err = s.last_error or {}
         self.sync = SyncView(
             pending=s.pending,

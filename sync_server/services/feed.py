@@ -72,6 +72,10 @@ def conflict_payload(
 
 
 def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int) -> m.PullAnswer:
+    # Imported late: staff_feed appends to this feed.
+    from sync_server.services import staff_feed
+
+    staff_feed.ensure_current(db, keys, device.id)
     rows = q.feed_after(db, device.id, after, limit + 1)
     more = len(rows) > limit
     items = []

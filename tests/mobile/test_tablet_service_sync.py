@@ -257,3 +257,44 @@ def test_sync_reports_its_progress_phase_by_phase(
     assert applies and applies[-1][2] == report.applied
     assert not [s for s in again.seen if s[0] == PUSH]  # nothing to send: no push phase
     tablet.close()
+
+
+def test_office_staff_reach_the_tablet_and_a_disabled_officer_is_forgotten(
+    station: Station, tmp_path: Path
+) -> None:
+    """The unlock screen's list comes from the station; an account disabled at the office
+    loses its PIN wrap on this tablet at the next sync, so it cannot unlock offline."""
+    from sync_server.services import staff as staff_service
+    from sync_server.store import sync_log
+
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    tablet.sync()
+    office = {s["username"]: s["full_name"] for s in tablet.office_staff()}
+    assert INTAKE[0] in office and office[INTAKE[0]]
+    assert APPRAISER[0] not in office  # only intake staff are offered on a tablet
+    # nothing changed: another pull queues no new staff item
+    with station.station.session() as db:
+        before = len(sync_log.feed_after(db, tablet.device_id, 0, 1000))
+    tablet.sync()
+    with station.station.session() as db:
+        assert len(sync_log.feed_after(db, tablet.device_id, 0, 1000)) == before
+        staff_service.add_staff(
+            db, username="tiepnhan3", role="intake", pin="135790", full_name="Lê Văn Tâm"
+        )
+    tablet.sync()
+    assert {"username": "tiepnhan3", "full_name": "Lê Văn Tâm"} in tablet.office_staff()
+    # the office disables the officer who used this tablet
+    assert INTAKE[0] in tablet.known_users()
+    with station.station.session() as db:
+        admin = staff_service.get_staff(db, "quantri")
+        assert admin is not None
+        staff_service.set_active(db, station.station.keys, admin, INTAKE[0], active=False)
+    tablet.sync()
+    assert INTAKE[0] not in tablet.known_users()
+    assert INTAKE[0] not in {s["username"] for s in tablet.office_staff()}
+    tablet.lock()
+    with pytest.raises(TaiChoError) as err:
+        tablet.unlock(*INTAKE)  # no local wrap any more: the station refuses
+    assert err.value.code == "AUTH_FAILED"
+    tablet.close()
