@@ -11,6 +11,9 @@ from mobile.state.app import AppState
 from mobile.theme import Look
 
 
+BACK = "back"  # the keypad's delete-one-digit key
+
+
 @ft.component
 def EnrollScreen(state: AppState) -> ft.Control:
     look = look_of(state)
@@ -83,7 +86,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
 
     def press(key: str) -> None:
         state.touch()
-        new = pin[:-1] if key == "⌫" else ("" if key == "C" else (pin + key)[:12])
+        new = pin[:-1] if key == BACK else ("" if key == "C" else (pin + key)[:12])
         set_pin(new)
         set_gen(gen + 1)
 
@@ -171,14 +174,17 @@ def UnlockScreen(state: AppState) -> ft.Control:
 
 def _keypad(press: Any, look: Look) -> ft.Control:
     """A big PIN keypad (3 × 4), for fingers rather than a stylus."""
-    keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "⌫"]
-    names = {"C": "Xoá hết", "⌫": "Xoá một số"}
+    keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", BACK]
+    names = {"C": "Xoá hết", BACK: "Xoá một số"}
     cells: list[ft.Control] = []
     for k in keys:
         cells.append(
             ft.Container(
                 content=ft.OutlinedButton(
-                    content=ft.Text(k, size=look.fs(28), weight=ft.FontWeight.BOLD),
+                    # an icon: a backspace glyph is not in the app's font (an empty box)
+                    content=ft.Icon(ft.Icons.BACKSPACE_OUTLINED, size=look.fs(30))
+                    if k == BACK
+                    else ft.Text(k, size=look.fs(28), weight=ft.FontWeight.BOLD),
                     on_click=lambda _, k=k: press(k),
                     height=look.touch + 8,
                     tooltip=names.get(k, f"Số {k}"),

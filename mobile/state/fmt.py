@@ -51,11 +51,11 @@ def date_vi(iso: str | None) -> str:
 
 
 def history_line(entry: dict[str, Any]) -> str:
-    """One history entry as a sentence: when — what — who (role) → new status (reason)."""
+    """One history entry as a sentence: when — what — who (role) — new status (reason)."""
     text = (
         f"{when(entry.get('at'))} — {action_label(str(entry.get('action', '')))} — "
-        f"{entry.get('actor', '')} ({role_label(str(entry.get('role', '')))}) → "
-        f"{status_label(str(entry.get('to_status', '')))}"
+        f"{entry.get('actor', '')} ({role_label(str(entry.get('role', '')))}) — "
+        f"chuyển sang: {status_label(str(entry.get('to_status', '')))}"
     )
     if entry.get("reason"):
         text += f". Lý do: {entry['reason']}"
@@ -161,5 +161,5 @@ def station_pin_hint(failures: int) -> str:
         )
     return (
         f"Tài khoản có thể đang bị khoá {minutes} phút. Hãy đợi rồi thử lại, hoặc nhờ quản "
-        "trị viên mở khoá ngay trên bàn làm việc của văn phòng (mục Cán bộ → Mở khoá)."
+        "trị viên mở khoá ngay trên bàn làm việc của văn phòng (mục Cán bộ, nút Mở khoá)."
     )
