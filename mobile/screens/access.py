@@ -10,7 +10,6 @@ from mobile.screens.common import StableTextField, button, card, look_of, page_b
 from mobile.state.app import AppState
 from mobile.theme import Look
 
-
 BACK = "back"  # the keypad's delete-one-digit key
 
 
