@@ -126,12 +126,11 @@ def _tap_bar(page: Any, name: str) -> None:
     page.mouse.move(5, 795)
 
 
-# Known bug, found at the end of this stop's merge (six-step khai sinh form + the long
-# official unit name): about one run in four, the Flutter page stops answering right after
-# a text-size change (Playwright's evaluate never returns). When it answers, every
-# assertion below holds (passes take ~12 s). Kept running, not skipped, until it is fixed.
-@pytest.mark.xfail(reason="intermittent page freeze after a text-size change", strict=False)
-@pytest.mark.timeout(90)
+# Stop 4 saw an intermittent freeze right after a text-size change (about one run in
+# four). Not reproduced since app-bar taps move the pointer away as a finger does
+# (_tap_bar, which closes the tooltip it left over the bar): 7 runs in a row passed under
+# full load in stop 5, and CI reported it passing. No xfail: a freeze fails the suite.
+@pytest.mark.timeout(240)
 def test_text_size_and_contrast_reach_the_form_fields(open_page: Any, shots: Path) -> None:
     page = open_page()
     _unlock(page)
