@@ -82,6 +82,9 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     drafts: list[Draft] = field(default_factory=list)
     result_info: str = ""
     result_path: str = ""
+    scan: dict[str, Any] | None = None  # a read chip ID card waiting to fill a person
+    scan_error: str = ""
+    scan_unit: str = ""  # today's unit staff confirmed for the card's printed address
 
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()

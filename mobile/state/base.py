@@ -76,6 +76,9 @@ class StateBase:
     drafts: list[Draft]
     result_info: str
     result_path: str
+    scan: dict[str, Any] | None
+    scan_error: str
+    scan_unit: str
     _last_touch: float
     _draft_dirty: bool
     _station_failures: dict[str, int]
