@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from shared.catalogue import Procedure
+from shared.citizen import Citizen
 from shared.text import fold
 
 SUFFIXES = ("full_name", "birth_date", "sex", "id_type", "id_number", "residence")
@@ -97,3 +98,28 @@ def fill_from_card(
     if f is not None and residence:
         values[f.id] = residence
     return values
+
+
+def card_of(citizen: Citizen) -> dict[str, Any]:
+    """A citizen from the book in the shape of a scanned card, so the same panel shows
+    them and the same one tap fills a person; the unit staff confirmed the first time
+    is kept (a split former commune is not asked again)."""
+    from shared.addresses import map_printed_address
+
+    mapped = map_printed_address(citizen.address_printed) if citizen.address_printed else None
+    confirmed = bool(citizen.address_commune and citizen.address_province)
+    return {
+        "number": citizen.number,
+        "old_id": citizen.old_id,
+        "name": citizen.name,
+        "dob": citizen.dob,
+        "sex": citizen.sex,
+        "address_printed": citizen.address_printed,
+        "address_mapped": {
+            "street": mapped.street if mapped else "",
+            "commune": citizen.address_commune if confirmed else "",
+            "province": citizen.address_province if confirmed else "",
+            "candidates": [] if confirmed or mapped is None else list(mapped.candidates),
+            "status": "matched" if confirmed else (mapped.status if mapped else "not_found"),
+        },
+    }

@@ -385,6 +385,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
     c = look.c
     opened, set_opened = ft.use_state(False)
     raw: ft.MutableRef[str] = ft.use_ref("")
+    query: ft.MutableRef[str] = ft.use_ref("")
     gen, set_gen = ft.use_state(0)
     card = state.scan
     if not opened:
@@ -414,6 +415,12 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
     def set_raw(value: str) -> None:
         raw.current = value
 
+    def set_query(value: str) -> None:
+        query.current = value
+
+    def find() -> None:
+        state.find_citizens(query.current or "")
+
     parts: list[ft.Control] = [
         text("Điền từ thẻ căn cước", look, look.fs(20), bold=True, color=c.primary),
         StableTextField(
@@ -434,7 +441,29 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
             ],
             wrap=True,
         ),
+        StableTextField(
+            query.current or "",
+            set_query,
+            0,
+            label="Hoặc tìm người dân đã có (tên, không cần dấu, hoặc số định danh)",
+            on_submit=lambda _: find(),
+            text_size=look.body,
+            autocorrect=False,
+            enable_suggestions=False,
+        ),
+        ft.Row([button("Tìm", find, look, primary=False, icon=ft.Icons.PERSON_SEARCH)]),
     ]
+    for hit in state.citizen_hits:
+        born = dt.date.fromisoformat(hit.dob).strftime("%d/%m/%Y") if hit.dob else "—"
+        parts.append(
+            button(
+                f"Chọn: {hit.name} — {born} — {hit.number}",
+                _call(state.use_citizen, hit.id),
+                look,
+                primary=False,
+                icon=ft.Icons.PERSON,
+            )
+        )
     if card is not None:
         mapped = card["address_mapped"]
         born = dt.date.fromisoformat(str(card["dob"])).strftime("%d/%m/%Y")

@@ -17,7 +17,7 @@ from mobile.state.base import (
     message,
 )
 from mobile.state.form import FormState
-from shared.card_fill import fill_from_card, parties, residence_text
+from shared.card_fill import card_of, fill_from_card, parties, residence_text
 from shared.cccd import scanned_card
 from shared.errors import TaiChoError
 
@@ -210,12 +210,44 @@ class IntakeMixin(StateBase):
         residence = residence_text(street, self.scan_unit) if self.scan_unit else None
         for field_id, value in fill_from_card(form.procedure, prefix, card, residence).items():
             self.push_field(field_id, value)
+        try:  # kept in the citizen book, to be found by name next time
+            self.backend.call(self.service.remember_card, card, self.scan_unit)
+        except TaiChoError as err:
+            self._fail(err)
+            return False
         self.scan, self.scan_error, self.scan_unit = None, "", ""
+        self.citizen_hits = []
         self._info("Đã điền thông tin từ thẻ căn cước. Xin kiểm tra lại trước khi tiếp.")
         return True
 
     def close_scan(self) -> None:
         self.scan, self.scan_error, self.scan_unit = None, "", ""
+        self.citizen_hits = []
+
+    def find_citizens(self, query: str) -> None:
+        """Search the citizen book (accent-insensitive name, or the ID number)."""
+        self.touch()
+        if not query.strip():
+            self.citizen_hits = []
+            return
+        try:
+            self.citizen_hits = self.backend.call(self.service.search_citizens, query)
+        except TaiChoError as err:
+            self._fail(err)
+            self.citizen_hits = []
+        self.scan_error = "" if self.citizen_hits else "Chưa có người dân nào khớp."
+
+    def use_citizen(self, citizen_id: str) -> None:
+        """A known citizen, picked from the search, waits to fill a person like a card."""
+        self.touch()
+        for c in self.citizen_hits:
+            if c.id == citizen_id:
+                self.scan = card_of(c)
+                mapped = self.scan["address_mapped"]
+                self.scan_unit = (
+                    f"{mapped['commune']}, {mapped['province']}" if mapped["commune"] else ""
+                )
+                self.scan_error = ""
 
     def start_supplement(self) -> None:
         """Open the sent-back dossier's values in the form, to correct and resubmit."""

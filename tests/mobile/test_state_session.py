@@ -340,3 +340,33 @@ def test_a_scanned_card_fills_the_chosen_person_and_nothing_half(
         assert app.scan is None and app.scan_unit == ""
     finally:
         app.backend.close()
+
+
+def test_a_citizen_filled_once_is_found_by_name_without_accents_and_reused(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        app.new_dossier("1.001193")
+        assert app.scan_card(QR) and app.fill_from_scan("mother")
+        app.new_dossier("1.000656")  # another procedure, another day
+        form = app.form
+        assert form is not None
+        app.find_citizens("nguyen thi anh")
+        assert [c.name for c in app.citizen_hits] == ["Nguyễn Thị Ánh"]
+        app.find_citizens("087192004321")
+        assert len(app.citizen_hits) == 1
+        app.use_citizen(app.citizen_hits[0].id)
+        assert app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"  # confirmed once, kept
+        assert app.fill_from_scan("requester")
+        assert form.value("requester_full_name") == "Nguyễn Thị Ánh"
+        assert form.value("requester_residence") == "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"
+        # scanning the same card again updates the entry, it does not add a second one
+        assert app.scan_card(QR) and app.fill_from_scan("requester")
+        app.find_citizens("anh")
+        assert len(app.citizen_hits) == 1
+        app.find_citizens("khong co ai")
+        assert app.citizen_hits == [] and app.scan_error
+    finally:
+        app.backend.close()

@@ -25,9 +25,7 @@ QR = (
 
 
 @pytest.mark.timeout(300)
-def test_scanned_card_fills_the_mother_after_staff_see_both_addresses(
-    page: Any, shots: Path
-) -> None:
+def test_scanned_card_fills_the_mother_and_is_found_again_by_name(page: Any, shots: Path) -> None:
     fd.wait_text(page, "Mở khoá")
     type_into(page, "Tên đăng nhập", INTAKE[0], 150)
     type_into(page, "Mã PIN", INTAKE[1], 150)
@@ -61,3 +59,11 @@ def test_scanned_card_fills_the_mother_after_staff_see_both_addresses(
         ("Nơi cư trú người mẹ", "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"),
     ):
         assert fd.focus(page, label).input_value() == want, label
+    # the citizen is now in the book: found again by name typed without accents
+    fd.click(page, re.compile("^Điền từ thẻ căn cước"))
+    fd.focus(page, "Hoặc tìm người dân đã có (tên, không cần dấu, hoặc số định danh)")
+    page.keyboard.type("nguyen thi anh", delay=150)
+    page.keyboard.press("Enter")
+    fd.click(page, "Chọn: Nguyễn Thị Ánh — 05/03/1992 — 087192004321")
+    fd.wait_text(page, "Điền cho người yêu cầu")
+    fd.settled_screenshot(page, shots / "citizen-found.png")
