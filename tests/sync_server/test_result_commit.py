@@ -233,3 +233,36 @@ def test_a_register_number_taken_meanwhile_is_not_printed_twice(
         assert results_q.next_register_number(db, "khai_sinh", year) == 3
     assert _act(client, as_user("vanthu"), d["id"], "stamp").status_code == 200
     assert "Số: 2\n" in _pdf_text(client, as_user("vanthu"), d["id"], tmp_path)
+
+
+def test_an_imported_certificate_signs_at_once_despite_the_signer_cache(
+    client: TestClient, tablet: Tablet, as_user: Any, station: Station, tmp_path: Path
+) -> None:
+    """Software signers are kept between signatures; importing a certificate for the same
+    holder must make the very next signature use it."""
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+    from test_signing import issue, pdfsig
+
+    from sync_server.__main__ import main as cli
+    from sync_server.services import certs
+
+    _, before = issue(client, tablet, as_user)  # the demo certificate, now cached
+    (tmp_path / "before.pdf").write_bytes(before)
+    assert "Common Name: Lê Minh Tâm\n" in pdfsig(tmp_path / "before.pdf")
+
+    ca, ca_key = certs._new_ca()
+    subject = certs._name("Lê Minh Tâm (chứng thư mới)", org="UBND xã Định Yên")
+    cert, key = certs._new_end_entity(ca, ca_key, subject)
+    p12 = tmp_path / "lanhdao.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(b"l", key, cert, [ca], BestAvailableEncryption(b"k"))
+    )
+    data = str(station.paths.data_dir)
+    args = ["admin", "--data", data, "cert-import", "--for", "lanhdao", "--p12", str(p12)]
+    assert cli([*args, "--password", "k"]) == 0
+
+    _, after = issue(client, tablet, as_user)
+    (tmp_path / "after.pdf").write_bytes(after)
+    out = pdfsig(tmp_path / "after.pdf")
+    assert out.count("Signature is Valid.") == 2
+    assert "Common Name: Lê Minh Tâm (chứng thư mới)" in out
