@@ -261,6 +261,14 @@ def holder_of(db: Database, keys: StationKeys, holder: str) -> Holder:
     return Holder(holder, row["kind"], _certs(row["cert_pem"])[0], tuple(_certs(row["chain_pem"])))
 
 
+def ensure_certificate(db: Database, keys: StationKeys, holder: str) -> None:
+    """Outside any transaction: create ``holder``'s missing demo certificate in a short
+    transaction of its own (nothing is written once it exists)."""
+    if q.get(db, holder) is None:
+        with transaction(db):
+            _ensure_demo_for(db, keys, holder)
+
+
 def any_demo(db: Database) -> bool:
     """True while some signer still uses a demo certificate (results carry "MẪU")."""
     return any(r["kind"] == "demo" for r in q.list_all(db))

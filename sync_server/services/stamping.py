@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from pyhanko.sign.signers import Signer
 from sqlite_utils import Database
 
 from shared import crypto
@@ -133,11 +135,12 @@ class RegisterMoved(Exception):
         self.number = number
 
 
-def _open_signer(db: Database, keys: StationKeys, holder: str) -> Any:
-    """``certs.open_signer`` outside the write transaction: a missing demo certificate is
-    created first, in a short transaction of its own (a no-op once it exists)."""
-    with transaction(db):
-        certs.holder_of(db, keys, holder)
+def _open_signer(
+    db: Database, keys: StationKeys, holder: str
+) -> AbstractContextManager[tuple[Signer, certs.Holder]]:
+    """``certs.open_signer`` outside the write transaction (a missing demo certificate is
+    created first, in a short transaction of its own)."""
+    certs.ensure_certificate(db, keys, holder)
     return certs.open_signer(db, keys, holder)
 
 
