@@ -52,10 +52,12 @@ def _good_number(values: dict[str, Any], serial: int = 123) -> str:
     return make_personal_id("087", values["child_sex"] == "nu", born.year, serial)
 
 
-def _pdf_text(client: TestClient, headers: dict[str, str], did: str, tmp_path: Path) -> str:
-    r = client.get(f"/v1/dossiers/{did}/result.pdf", headers=headers)
-    assert r.status_code == 200
-    path = tmp_path / f"{did}.pdf"
+def _pdf_text(
+    client: TestClient, headers: dict[str, str], did: str, tmp_path: Path, name: str = "result.pdf"
+) -> str:
+    r = client.get(f"/v1/dossiers/{did}/{name}", headers=headers)
+    assert r.status_code == 200, r.text
+    path = tmp_path / f"{did}-{name}"
     path.write_bytes(r.content)
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
     return out.stdout
@@ -113,6 +115,9 @@ def test_appraiser_enters_the_childs_personal_id_and_the_certificate_prints_it(
 
     text = _pdf_text(client, as_user("vanthu"), did, tmp_path)
     assert f"Số định danh cá nhân: {good}" in text
+    # Entering the number is not a handover: the control sheet has no row for it.
+    sheet = _pdf_text(client, as_user("vanthu"), did, tmp_path, "control-sheet.pdf")
+    assert "PHIẾU KIỂM SOÁT" in sheet and "record_personal_id" not in sheet
 
 
 def _wrap(monkeypatch: pytest.MonkeyPatch, name: str, before: Callable[[int], None]) -> list[int]:
