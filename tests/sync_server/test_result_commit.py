@@ -271,3 +271,34 @@ def test_an_imported_certificate_signs_at_once_despite_the_signer_cache(
     out = pdfsig(tmp_path / "after.pdf")
     assert out.count("Signature is Valid.") == 2
     assert "Common Name: Lê Minh Tâm (chứng thư mới)" in out
+
+
+def test_a_supplement_from_the_tablet_keeps_the_number_entered_at_the_station(
+    client: TestClient, tablet: Tablet, as_user: Any
+) -> None:
+    d = _push(tablet)
+    did, number = d["id"], _good_number(d["values"])
+    h = as_user("thamdinh")
+    assert _put_id(client, h, did, number).status_code == 200  # version 2
+    r = client.post(
+        f"/v1/dossiers/{did}/actions",
+        json={"action": "request_supplement", "reason": "Thiếu giấy chứng sinh"},
+        headers=h,
+    )
+    assert r.status_code == 200  # version 3
+    server = client.get(f"/v1/dossiers/{did}", headers=h).json()
+    back = {
+        "action": "supplement",
+        "from_status": "supplement_requested",
+        "to_status": "received",
+        "actor": "tiepnhan",
+        "role": "intake",
+        "at": server["history"][-1]["at"],
+        "reason": None,
+    }
+    again = {**d, "version": 4, "base_version": 3, "history": [*server["history"], back]}
+    assert FIELD not in again["values"]  # the tablet never had it
+    assert tablet.push([tablet.change(again)]).status_code == 200
+    got = client.get(f"/v1/dossiers/{did}", headers=h).json()
+    assert got["status"] == "received" and got["version"] == 4
+    assert got["values"][FIELD] == number
