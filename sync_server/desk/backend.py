@@ -129,6 +129,13 @@ class DeskBackend:
                 comment=comment,
             )
 
+    def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> dict[str, Any]:
+        """The appraiser enters the child's số định danh cá nhân (role checked there)."""
+        s = self.station
+        with s.session() as db:
+            me = self._me(db, who)
+            return actions.record_personal_id(db, s.keys, s.catalogue, me, dossier_id, number)
+
     def result_link(self, who: Staff, dossier_id: str) -> str:
         """A path (``/desk-files/result/<ticket>``) the browser can open for the PDF."""
         with self.station.session() as db:

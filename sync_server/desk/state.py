@@ -23,6 +23,7 @@ from shared.workflow import Role
 from sync_server.desk import queue as qv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
 from sync_server.desk.views import supplement_reason
+from sync_server.services.actions import PERSONAL_ID_FIELD
 from sync_server.services.staff import Staff
 
 log = logging.getLogger(__name__)
@@ -256,6 +257,28 @@ class DeskState:
         await self.refresh()
         if self.detail is not None:
             self._info(f"Đã cập nhật hồ sơ {self.detail['code']}: {self.detail['status_label']}.")
+        return True
+
+    async def save_personal_id(self, number: str) -> bool:
+        """Store the child's personal identification number on the open dossier; a wrong
+        number shows its message under the field and keeps what was typed."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        self.busy = "personal_id"
+        try:
+            await self._run(self.backend.record_personal_id, self.user, self.detail["id"], number)
+        except Exception as err:
+            if isinstance(err, TaiChoError) and err.code not in ("AUTH_REQUIRED", "INTERNAL"):
+                self.field_errors = {PERSONAL_ID_FIELD: message(err)}
+            else:
+                self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        await self.open_dossier(self.detail["id"])
+        if self.detail is not None:
+            self._info(f"Đã lưu số định danh cá nhân của trẻ: {number.strip()}.")
         return True
 
     # --- administration ---
