@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from shared.errors import TaiChoError, problem
+from shared.errors import problem
 from shared.reports import Period, parse_period, period_of
 from shared.workdays import vn_now
 
@@ -57,12 +57,8 @@ class Choice:
         return p.start.isoformat(), p.end.isoformat()
 
     def with_kind(self, kind: str) -> Choice:
-        if kind == "custom":
-            try:
-                start, end = self.bounds()
-            except TaiChoError:  # an unfinished custom range: start with empty fields
-                start, end = "", ""
-            return replace(self, kind=kind, start=start, end=end)
+        if kind == "custom":  # the two days are typed afresh
+            return replace(self, kind=kind, start="", end="")
         return replace(self, kind=kind)
 
     def shifted(self, steps: int) -> Choice:

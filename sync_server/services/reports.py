@@ -302,7 +302,6 @@ def analyse_sql(
     as_of = min(now, end_dt)
     start, end = start_dt.isoformat(), end_dt.isoformat()
     sk = series_skeleton(period)
-    jd0 = sk.first_monday.toordinal() + 1721424.5  # julianday() of that midnight
     limits = {code: catalogue.get(code).time_limit_working_days for code in catalogue.codes()}
     first = q.first_received(db)
     lo = min(period.start, vn_now().date()) - timedelta(days=7)
@@ -322,35 +321,48 @@ def analyse_sql(
     due_suffix = "T" + OFFICE_CLOSE.isoformat() + "+07:00"
     cutoff = SAME_DAY_CUTOFF.isoformat()
     tl, sd, sat = sk.timeliness, sk.same_day, sk.satisfaction
-    for proc, ch, closed, timely, week, n in q.received_and_resolved(
-        db, start, end, procedure, cutoff, due_suffix, jd0
-    ):
-        t = tally(proc)
-        if ch == "":
-            t.carried += n
-        else:
-            t.channels[ch if ch in t.channels else "other"] += n
-        if closed == Outcome.RESULT:
-            t.timely[timely] += n
-            tl[week][timely] += n
-        elif closed == Outcome.REFUSED:
-            t.refused += n
-        elif closed == Outcome.WITHDRAWN:
-            t.withdrawn += n
+    weeks: dict[str, int] = {}
 
-    for proc, week, same, never_supplemented, n in q.returned_counts(
-        db, start, end, procedure, jd0
+    def week(day: str) -> int:
+        w = weeks.get(day)
+        if w is None:
+            w = weeks[day] = sk.week_of(date.fromisoformat(day))
+        return w
+
+    for proc, day, timely, outcome, channel, n, carried, closed in q.period_counts(
+        db, start, end, procedure
     ):
         t = tally(proc)
+        t.carried += carried
+        t.channels[channel if channel in t.channels else "other"] += n - carried
+        if not closed:
+            continue
+        if outcome == Outcome.REFUSED:
+            t.refused += closed
+        elif outcome == Outcome.WITHDRAWN:
+            t.withdrawn += closed
+        elif timely is not None:  # a result; with a supplement: below
+            t.timely[timely] += closed
+            tl[week(day)][timely] += closed
+    for proc, day, timely, n in q.supplemented_results(
+        db, start, end, procedure, cutoff, due_suffix
+    ):
+        t = tally(proc)
+        t.timely[timely] += n
+        tl[week(day)][timely] += n
+
+    for proc, day, received_day, supplements, n in q.returned_counts(db, start, end, procedure):
+        t = tally(proc)
+        bucket = sd[week(day)]
         t.returned += n
-        sd[week]["returned"] += n
-        if same:
+        bucket["returned"] += n
+        if day == received_day:
             t.same_day += n
-            sd[week]["same_day"] += n
-            if never_supplemented:
+            bucket["same_day"] += n
+            if not supplements:
                 t.first_visit += n
-    for proc, hours in q.returned_hours(db, start, end, procedure):
-        tally(proc).hours.append(hours)
+    for proc, hours, n in q.returned_hours(db, start, end, procedure):
+        tally(proc).hours.extend([hours] * n)
 
     for proc, level, month, n in q.rating_counts(db, start, end, procedure):
         t = tally(proc)
@@ -442,7 +454,8 @@ class Report:
     """One computed report: ``data`` is the JSON answer; the rest feeds CSV and PDF."""
 
     data: dict[str, Any]
-    csv_rows: list[list[str]]
+    analysis: Analysis
+    names: dict[str, str]
     agency_lines: tuple[str, ...]
     place_name: str
 
@@ -489,7 +502,8 @@ def build_report(
     }
     return Report(
         data,
-        csv_rows(summary, by_procedure, names),
+        analysis,
+        names,
         tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
         unit.get("place_name") or "",
     )
@@ -507,7 +521,8 @@ def report_csv(report: Report) -> bytes:
     writer.writerow(["Phạm vi", page["scope"]])
     writer.writerow(["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"])
     writer.writerow([])
-    writer.writerows(report.csv_rows)
+    a = report.analysis  # the CSV rows are built only when a CSV is asked for
+    writer.writerows(csv_rows(a.summary, a.by_procedure, report.names))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -294,7 +294,9 @@ ALTER TABLE results_v2 RENAME TO results;
 # comeback (the clock restarts there). A ``supplement`` with no open request is ignored,
 # as the report's chain does. Back-filled from the audit rows already there. The indexes
 # cover every report query: these columns sit after the encrypted payload in each row, so
-# reading one from the table would walk the payload's overflow pages. ``turn_h``: working
+# reading one from the table would walk the payload's overflow pages; they lead with the
+# GROUP BY keys (procedure, day, timeliness of a result without supplement), so SQLite
+# counts while it scans, with no sort. ``turn_h``: working
 # hours from receipt to return, stored by a trigger at the return through the SQL function
 # ``report_work_hours`` (store/report_functions.py, registered by ``connect``). Ratings
 # carry their dossier's procedure and receipt time, so counting them needs no join.
@@ -350,10 +352,17 @@ END;
 UPDATE ratings SET (procedure, received_at) =
     (SELECT d.procedure, d.received_at FROM dossiers d WHERE d.id = ratings.dossier_id);
 CREATE INDEX ratings_report ON ratings(at, procedure, level, received_at);
-CREATE INDEX dossiers_report_resolved ON dossiers(resolved_at, received_at, procedure,
-    channel, outcome, due_at, supp_n, supp_restart);
-CREATE INDEX dossiers_report_returned ON dossiers(returned_at, procedure, received_at, supp_n,
-    turn_h);
+CREATE INDEX dossiers_report_period ON dossiers(procedure, substr(resolved_at, 1, 10),
+    (CASE WHEN outcome <> 'result' OR supp_n > 0 THEN NULL WHEN due_at IS NULL THEN 'on_time'
+        WHEN resolved_at > due_at THEN 'late'
+        WHEN substr(resolved_at, 1, 10) = substr(due_at, 1, 10) THEN 'on_time'
+        ELSE 'early' END),
+    outcome, channel, received_at, resolved_at, supp_n, due_at);
+CREATE INDEX dossiers_report_supp ON dossiers(supp_n, outcome, resolved_at, procedure,
+    received_at, due_at, supp_restart);
+CREATE INDEX dossiers_report_returned ON dossiers(procedure, substr(returned_at, 1, 10),
+    substr(received_at, 1, 10), supp_n, returned_at, received_at);
+CREATE INDEX dossiers_report_turnaround ON dossiers(procedure, turn_h, returned_at, received_at);
 """
 
 

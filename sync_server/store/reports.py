@@ -218,66 +218,85 @@ _DUE = f"""(CASE WHEN d.supp_n > 0 AND d.procedure IN (SELECT procedure FROM tem
         || ? ELSE d.due_at END)"""
 
 
-def received_and_resolved(
+# The timeliness of a result without supplement, exactly as migration 0005 indexes it (the
+# planner then reads the stored value instead of evaluating it per row).
+_TIMELY = """(CASE WHEN outcome <> 'result' OR supp_n > 0 THEN NULL
+        WHEN due_at IS NULL THEN 'on_time'
+        WHEN resolved_at > due_at THEN 'late'
+        WHEN substr(resolved_at, 1, 10) = substr(due_at, 1, 10) THEN 'on_time'
+        ELSE 'early' END)"""
+
+
+def period_counts(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(procedure, day resolved, timeliness of a result without supplement, outcome,
+    channel, count, carried over (received before ``start``), closed before ``end``) of
+    the dossiers that matter to [start, end): received before its end, not closed before
+    its start. Counted while scanning ``dossiers_report_period`` in its order."""
+    where, params = _proc(procedure)
+    sql = f"""
+        SELECT procedure, substr(resolved_at, 1, 10), {_TIMELY}, outcome, channel, COUNT(*),
+            SUM(received_at < ?), SUM(resolved_at < ?)
+        FROM dossiers INDEXED BY dossiers_report_period
+        WHERE received_at < ? AND (resolved_at IS NULL OR resolved_at >= ?){where}
+        GROUP BY 1, 2, 3, 4, 5"""
+    return db.conn.execute(sql, [start, end, end, start, *params]).fetchall()
+
+
+def supplemented_results(
     db: Database,
     start: str,
     end: str,
     procedure: str | None,
     cutoff: str,
     due_suffix: str,
-    first_monday_jd: float,
 ) -> list[tuple[Any, ...]]:
-    """(procedure, channel or '' when carried over, outcome when closed in the period,
-    timeliness of a result, chart week of the result, count) of the dossiers that matter
-    to [start, end): received before the end, not closed before the start."""
+    """(procedure, day resolved, timeliness, count) of the results ready in [start, end)
+    of dossiers that had a supplement: judged against the due time restarted at the
+    comeback (``_DUE``, the TEMP calendar)."""
     where, params = _proc(procedure, "d.")
     sql = f"""
-        SELECT procedure, ch, closed,
-            CASE WHEN closed = 'result' THEN
-                CASE WHEN due IS NULL THEN 'on_time' WHEN resolved_at > due THEN 'late'
-                    WHEN substr(resolved_at, 1, 10) = substr(due, 1, 10) THEN 'on_time'
-                    ELSE 'early' END END AS timely,
-            CASE WHEN closed = 'result' THEN
-                CAST(julianday(substr(resolved_at, 1, 10)) - ? AS INTEGER) / 7 END AS week,
+        SELECT procedure, substr(resolved_at, 1, 10),
+            CASE WHEN due IS NULL THEN 'on_time' WHEN resolved_at > due THEN 'late'
+                WHEN substr(resolved_at, 1, 10) = substr(due, 1, 10) THEN 'on_time'
+                ELSE 'early' END,
             COUNT(*)
-        FROM (SELECT d.procedure, d.resolved_at,
-                CASE WHEN d.received_at < ? THEN '' ELSE d.channel END AS ch,
-                CASE WHEN d.outcome IS NOT NULL AND d.resolved_at < ? THEN d.outcome END
-                    AS closed,
-                CASE WHEN d.outcome = 'result' AND d.resolved_at < ? THEN {_DUE} END AS due
-            FROM dossiers d INDEXED BY dossiers_report_resolved
-            WHERE d.received_at < ? AND (d.resolved_at IS NULL OR d.resolved_at >= ?){where})
-        GROUP BY 1, 2, 3, 4, 5"""
-    args = [first_monday_jd, start, end, end, cutoff, due_suffix, end, start, *params]
-    return db.conn.execute(sql, args).fetchall()
+        FROM (SELECT d.procedure, d.resolved_at, {_DUE} AS due
+            FROM dossiers d INDEXED BY dossiers_report_supp
+            WHERE d.supp_n > 0 AND d.outcome = 'result' AND d.resolved_at >= ?
+                AND d.resolved_at < ? AND d.received_at < ?{where})
+        GROUP BY 1, 2, 3"""
+    return db.conn.execute(sql, [cutoff, due_suffix, start, end, end, *params]).fetchall()
 
 
 def returned_counts(
-    db: Database, start: str, end: str, procedure: str | None, first_monday_jd: float
+    db: Database, start: str, end: str, procedure: str | None
 ) -> list[tuple[Any, ...]]:
-    """(procedure, chart week, same day 0/1, never supplemented 0/1, count) of the
+    """(procedure, day of return, day of receipt, supplements asked, count) of the
     dossiers returned (handed over) in [start, end)."""
-    where, params = _proc(procedure, "d.")
+    where, params = _proc(procedure)
     sql = f"""
-        SELECT d.procedure,
-            CAST(julianday(substr(d.returned_at, 1, 10)) - ? AS INTEGER) / 7,
-            substr(d.returned_at, 1, 10) = substr(d.received_at, 1, 10), d.supp_n = 0, COUNT(*)
-        FROM dossiers d INDEXED BY dossiers_report_returned
-        WHERE d.returned_at >= ? AND d.returned_at < ? AND d.received_at < ?{where}
+        SELECT procedure, substr(returned_at, 1, 10), substr(received_at, 1, 10), supp_n,
+            COUNT(*)
+        FROM dossiers INDEXED BY dossiers_report_returned
+        WHERE returned_at >= ? AND returned_at < ? AND received_at < ?{where}
         GROUP BY 1, 2, 3, 4"""
-    return db.conn.execute(sql, [first_monday_jd, start, end, end, *params]).fetchall()
+    return db.conn.execute(sql, [start, end, end, *params]).fetchall()
 
 
 def returned_hours(
     db: Database, start: str, end: str, procedure: str | None
-) -> list[tuple[str, float]]:
-    """(procedure, working hours from receipt to return) of the dossiers returned in
-    [start, end): the ``turn_h`` the return's trigger stored."""
-    where, params = _proc(procedure, "d.")
+) -> list[tuple[str, float, int]]:
+    """(procedure, working hours from receipt to return, how many) of the dossiers
+    returned in [start, end): the ``turn_h`` the return's trigger stored, counted per
+    distinct value while scanning ``dossiers_report_turnaround`` in its order."""
+    where, params = _proc(procedure)
     sql = f"""
-        SELECT d.procedure, d.turn_h FROM dossiers d INDEXED BY dossiers_report_returned
-        WHERE d.returned_at >= ? AND d.returned_at < ? AND d.received_at < ?
-            AND d.turn_h IS NOT NULL{where}"""
+        SELECT procedure, turn_h, COUNT(*) FROM dossiers INDEXED BY dossiers_report_turnaround
+        WHERE returned_at >= ? AND returned_at < ? AND received_at < ?
+            AND turn_h IS NOT NULL{where}
+        GROUP BY 1, 2"""
     return db.conn.execute(sql, [start, end, end, *params]).fetchall()
 
 
@@ -326,7 +345,7 @@ def refusals(db: Database, start: str, end: str, procedure: str | None) -> list[
     where, params = _proc(procedure, "d.")
     sql = f"""
         SELECT d.id, d.procedure, a.seq, a.at, a.reason_enc
-        FROM dossiers d INDEXED BY dossiers_report_resolved
+        FROM dossiers d INDEXED BY dossiers_report_period
         LEFT JOIN audit a ON a.seq = (SELECT MAX(b.seq) FROM audit b
             WHERE b.dossier_id = d.id AND b.action = 'refuse' AND b.at < ?)
         WHERE d.resolved_at >= ? AND d.resolved_at < ? AND d.outcome = 'refused'
@@ -359,10 +378,10 @@ def open_rows(db: Database, end: str, procedure: str | None) -> list[tuple[Any, 
     where, params = _proc(procedure)
     cols = "id, code, procedure, received_at, due_at, supp_n"
     sql = f"""
-        SELECT {cols} FROM dossiers INDEXED BY dossiers_report_resolved
+        SELECT {cols} FROM dossiers INDEXED BY dossiers_resolved_returned
         WHERE resolved_at IS NULL AND received_at < ?{where}
         UNION ALL
-        SELECT {cols} FROM dossiers INDEXED BY dossiers_report_resolved
+        SELECT {cols} FROM dossiers INDEXED BY dossiers_resolved_returned
         WHERE resolved_at >= ? AND received_at < ?{where}"""
     return db.conn.execute(sql, [end, *params, end, end, *params]).fetchall()
 

@@ -63,8 +63,10 @@ def test_choice_periods_and_shifts() -> None:
     assert c.with_kind("quarter").bounds() == ("2026-10-01", "2026-12-31")
     assert c.with_kind("week").bounds() == ("2026-11-16", "2026-11-22")
     assert c.with_kind("year").shifted(-1).bounds() == ("2025-01-01", "2025-12-31")
-    custom = c.with_kind("custom")  # starts from the period shown
-    assert (custom.start, custom.end) == ("2026-11-01", "2026-11-30")
+    custom = c.with_kind("custom")  # the two days are typed afresh
+    with pytest.raises(TaiChoError) as err:
+        custom.bounds()
+    assert err.value.field == "from"
     with pytest.raises(TaiChoError) as err:
         rv.Choice(kind="custom", start="2026-11-30", end="2026-11-01").bounds()
     assert err.value.field == "to"

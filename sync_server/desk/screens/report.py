@@ -184,6 +184,7 @@ def _legend(items: list[tuple[str, str]]) -> ft.Control:
                     text(label, 14),
                 ],
                 spacing=6,
+                tight=True,
             )
             for label, color in items
         ],
@@ -256,7 +257,14 @@ def _trend(weeks: list[dict[str, Any]]) -> fch.LineChart:
         if w.get("rate") is not None
     ]
     return fch.LineChart(
-        data_series=[fch.LineChartData(points=points, color=LINE, stroke_width=3, curved=False)],
+        data_series=[
+            fch.LineChartData(
+                points=points,
+                color=LINE,
+                stroke_width=3,
+                point=fch.ChartCirclePoint(color=LINE, radius=4),
+            )
+        ],
         min_y=0,
         max_y=100,
         min_x=0,
@@ -267,6 +275,7 @@ def _trend(weeks: list[dict[str, Any]]) -> fch.LineChart:
                 for v in (0, 25, 50, 75, 100)
             ],
             label_size=48,
+            label_spacing=25,
         ),
         bottom_axis=_bottom_axis([w["label"] for w in weeks]),
         horizontal_grid_lines=fch.ChartGridLines(color="#DDE3EA", width=1, interval=25),
@@ -278,7 +287,8 @@ def _trend(weeks: list[dict[str, Any]]) -> fch.LineChart:
 
 def _chart(title: str, name: str, chart: ft.Control, legend: ft.Control | None) -> ft.Control:
     """A chart in a card, inside a semantics node whose label says what it shows."""
-    body: list[ft.Control] = [ft.Row([chart])]
+    # Right padding: the last label under the chart is centred on the last bucket.
+    body: list[ft.Control] = [ft.Container(ft.Row([chart]), padding=ft.Padding.only(right=18))]
     if legend is not None:
         body.append(legend)
     return ft.Semantics(
