@@ -26,7 +26,6 @@ from shared.errors import problem
 from shared.reports import (
     CHANNELS,
     RATING_LEVELS,
-    WORK_SESSIONS,
     Analysis,
     DossierFacts,
     Outcome,
@@ -254,29 +253,16 @@ def _reason(keys: StationKeys, seq: int, blob: bytes | None) -> str | None:
 # --- the figures in SQL -----------------------------------------------------------------
 
 
-def _session_minutes() -> tuple[int, int, int, int]:
-    (a, b), (c, d) = WORK_SESSIONS
-    return (
-        a.hour * 60 + a.minute,
-        b.hour * 60 + b.minute,
-        c.hour * 60 + c.minute,
-        d.hour * 60 + d.minute,
-    )
-
-
-def _calendar_rows(first: date, last: date) -> list[tuple[str, int, int, int]]:
-    """(day, working, working minutes before the day, index among working days) from
-    ``first`` to ``last``: the TEMP calendar the SQL joins (shared.workdays decides)."""
-    m1s, m1e, m2s, m2e = _session_minutes()
-    per_day = (m1e - m1s) + (m2e - m2s)
-    rows: list[tuple[str, int, int, int]] = []
-    cum = widx = 0
+def _calendar_rows(first: date, last: date) -> list[tuple[str, int, int]]:
+    """(day, working, index of the day among working days) from ``first`` to ``last``:
+    the TEMP calendar the SQL joins for restarted due times (shared.workdays decides)."""
+    rows: list[tuple[str, int, int]] = []
+    widx = 0
     day = first
     while day <= last:
         working = is_working_day(day)
         widx += working
-        rows.append((day.isoformat(), int(working), cum, widx))
-        cum += per_day if working else 0
+        rows.append((day.isoformat(), int(working), widx))
         day += timedelta(days=1)
     return rows
 

@@ -163,21 +163,21 @@ def floor_aggregate(db: Database) -> list[tuple[Any, ...]]:
 # against. Times are compared as the ISO strings the station stores (all +07:00, seconds),
 # which order like the moments they name. The due time restarted by a supplement joins three
 # TEMP tables the service fills from ``shared.workdays`` before the queries: ``rcal`` (day,
-# working, minutes of work before the day, index of the day among working days), ``rwork``
+# working, index of the day among working days), ``rwork``
 # (that index → working day) and ``rlimit`` (procedure → time limit in working days). The
 # working hours from receipt to return are stored at the return (``turn_h``, migration 0005).
 
 
 def prepare_calendar(
     db: Database,
-    days: list[tuple[str, int, int, int]],
+    days: list[tuple[str, int, int]],
     limits: list[tuple[str, int]],
 ) -> None:
     """Fill the TEMP calendar tables of this connection (replacing what was there)."""
     conn = db.conn
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS rcal (day TEXT PRIMARY KEY, working INTEGER NOT NULL,"
-        " cum INTEGER NOT NULL, widx INTEGER NOT NULL) WITHOUT ROWID"
+        " widx INTEGER NOT NULL) WITHOUT ROWID"
     )
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS rwork (widx INTEGER PRIMARY KEY, day TEXT NOT NULL)"
@@ -188,9 +188,9 @@ def prepare_calendar(
     )
     for table in ("rcal", "rwork", "rlimit"):
         conn.execute(f"DELETE FROM temp.{table}")
-    conn.executemany("INSERT INTO temp.rcal VALUES (?, ?, ?, ?)", days)
+    conn.executemany("INSERT INTO temp.rcal VALUES (?, ?, ?)", days)
     conn.executemany(
-        "INSERT INTO temp.rwork VALUES (?, ?)", [(w, d) for d, working, _, w in days if working]
+        "INSERT INTO temp.rwork VALUES (?, ?)", [(w, d) for d, working, w in days if working]
     )
     conn.executemany("INSERT INTO temp.rlimit VALUES (?, ?)", limits)
 
