@@ -188,3 +188,16 @@ def test_sql_and_pure_agree_on_a_generated_history(generated: Station) -> None:
     assert year["resolved"]["refused"] and year["withdrawn"] and year["apology_letters"]
     assert year["same_day"]["first_visit"] < year["same_day"]["same_day"]
     assert year["satisfaction"]["comments"] and year["supplements"]["requests"]
+
+
+def test_work_hours_function_of_the_return_trigger() -> None:
+    from sync_server.store.report_functions import work_hours
+
+    # Tue 09:00 → Wed 09:00: 7.5 working hours (07:30–11:30, 13:30–17:00).
+    assert work_hours("2026-11-17T09:00:00+07:00", "2026-11-18T09:00:00+07:00") == 7.5
+    # Fri 16:00 → Mon 08:30: the weekend does not count.
+    assert work_hours("2026-11-20T16:00:00+07:00", "2026-11-23T08:30:00+07:00") == 2.0
+    # Mon 09:00 → Wed 09:00: Tue 24 Nov 2026 is Vietnamese Culture Day, a day off.
+    assert work_hours("2026-11-23T09:00:00+07:00", "2026-11-25T09:00:00+07:00") == 7.5
+    assert work_hours(None, "2026-11-24T09:00:00+07:00") is None
+    assert work_hours("hôm qua", "2026-11-24T09:00:00+07:00") is None  # never fails a return
