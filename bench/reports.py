@@ -13,9 +13,11 @@ letters are recorded through the report service. Then it times, on the same data
             chart series, page view, audit checkpoint), as ``GET /v1/reports/summary``;
 
 each the best of several runs, and prints one JSON line with both and their ratio.
-Target: summary within 5× of the floor at 100,000 dossiers. ``--smoke`` runs a tiny N.
+Target: summary within 5× of the floor at 100,000 dossiers. ``--smoke`` runs a tiny N;
+``--data DIR`` keeps the built station there and, when it exists, times it again without
+rebuilding (building 100,000 histories takes minutes).
 
-    python bench/reports.py --dossiers 100000
+    python bench/reports.py --dossiers 100000 [--data /tmp/reports-100k]
 """
 
 from __future__ import annotations
