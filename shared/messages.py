@@ -19,8 +19,9 @@ Message map (HTTP body unless noted):
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal, TypeVar
 
 from shared import wire
@@ -302,6 +303,9 @@ class PullRequest:
     device_id: str = spec(max_len=200)
     after: int = spec(default=0)
     limit: int = spec(lo=1, hi=MAX_PULL_LIMIT, default=MAX_PULL_LIMIT)
+    # The digest (``staff_digest``) of the staff list this tablet holds, "" for none; the
+    # station queues a ``staff`` item when the office's list differs. Absent: not asked.
+    staff_digest: str | None = spec(default=None, pattern="[0-9a-f]{64}|", max_len=64)
 
 
 @dataclass(frozen=True)
@@ -391,6 +395,12 @@ class StaffUpdate:
 
     type: Literal["staff"]
     staff: list[StaffMember] = spec(max_items=1000)
+
+
+def staff_digest(staff: list[StaffMember]) -> str:
+    """SHA-256 of a staff list in canonical JSON: the same on tablet and station."""
+    body = json.dumps([asdict(x) for x in staff], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 FeedItem = (

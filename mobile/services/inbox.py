@@ -37,7 +37,10 @@ class InboxService:
         while True:
             if progress is not None:
                 progress.set(PULL, pulled, 0)
-            answer = client.pull(m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT))
+            held = str(ctx.store.get_meta("office_staff_digest", ""))
+            answer = client.pull(
+                m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT, staff_digest=held)
+            )
             with ctx.store.transaction():
                 for env in answer.items:
                     ctx.store.add_inbox(env.ctx.seq, json.dumps(env.to_json()))
@@ -110,6 +113,7 @@ class InboxService:
             if s.active and s.role == "intake"
         ]
         store.set_meta("office_staff", intake)
+        store.set_meta("office_staff_digest", m.staff_digest(list(item.staff)))
         disabled = {s.username for s in item.staff if not s.active}
         for username in store.wrap_usernames():
             if username in disabled:

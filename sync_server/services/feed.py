@@ -71,11 +71,20 @@ def conflict_payload(
     return m.DossierConflict("dossier.conflict", dossier_id, code, base, server, m.Problem.of(err))
 
 
-def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int) -> m.PullAnswer:
+def pull(
+    db: Database,
+    keys: StationKeys,
+    device: Device,
+    after: int,
+    limit: int,
+    staff_digest: str | None = None,
+) -> m.PullAnswer:
+    """The device's items after its cursor; first, if the tablet holds another staff list
+    than the office's, the current one is queued (it arrives in this very pull)."""
     # Imported late: staff_feed appends to this feed.
     from sync_server.services import staff_feed
 
-    staff_feed.ensure_current(db, keys, device.id)
+    staff_feed.ensure_current(db, keys, device.id, staff_digest)
     rows = q.feed_after(db, device.id, after, limit + 1)
     more = len(rows) > limit
     items = []

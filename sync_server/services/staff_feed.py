@@ -2,16 +2,14 @@
 
 The unlock screen of a tablet offers the office's intake staff by name (not only those
 who already used that tablet), and a tablet forgets the PIN wrap of an account the
-office has disabled — so a disabled officer cannot keep opening a tablet offline. The
-list is checked when the tablet pulls: if what this tablet last got differs from the
-current list, one ``staff`` item is queued before the pull is answered. There is no PIN
-material in it (usernames, names, roles, active).
+office has disabled — so a disabled officer cannot keep opening a tablet offline. A
+tablet's pull says which list it holds (``staff_digest``); when the office's list is
+different, and was not already queued for that tablet (a locked tablet cannot open what
+it pulled yet), one ``staff`` item is queued before the pull is answered. There is no
+PIN material in it (usernames, names, roles, active).
 """
 
 from __future__ import annotations
-
-import hashlib
-import json
 
 from sqlite_utils import Database
 
@@ -37,18 +35,24 @@ def tablet_staff(db: Database) -> list[m.StaffMember]:
     ]
 
 
-def ensure_current(db: Database, keys: StationKeys, device_id: str) -> int | None:
-    """Queue the staff list for this tablet unless it already has this very list.
+def ensure_current(
+    db: Database, keys: StationKeys, device_id: str, tablet_digest: str | None
+) -> int | None:
+    """Queue the staff list for this tablet if it holds another one and it is not queued.
 
-    Returns the feed sequence number of the queued item, or None when nothing changed.
-    Idempotent: a repeated pull with no staff change queues nothing.
+    Returns the feed sequence number of the queued item, or None when nothing was queued.
+    ``tablet_digest`` None: the tablet did not ask (nothing is queued).
     """
+    if tablet_digest is None:
+        return None
     key = f"staff_sent:{device_id}"
-    members, digest = _current(db)
-    if (get_meta(db, key) or "").partition(":")[0] == digest:
+    members = tablet_staff(db)
+    digest = m.staff_digest(members)
+    if digest == tablet_digest or (get_meta(db, key) or "").partition(":")[0] == digest:
         return None  # the usual case: read only, no write lock taken
     with transaction(db):
-        members, digest = _current(db)  # again, under the lock
+        members = tablet_staff(db)  # again, under the lock
+        digest = m.staff_digest(members)
         last_digest, _, last_version = (get_meta(db, key) or "").partition(":")
         if last_digest == digest:
             return None
@@ -63,9 +67,3 @@ def ensure_current(db: Database, keys: StationKeys, device_id: str) -> int | Non
         )
         set_meta(db, key, f"{digest}:{version}")
     return seq
-
-
-def _current(db: Database) -> tuple[list[m.StaffMember], str]:
-    members = tablet_staff(db)
-    body = json.dumps([m.to_dict(x) for x in members], sort_keys=True, ensure_ascii=False)
-    return members, hashlib.sha256(body.encode()).hexdigest()
