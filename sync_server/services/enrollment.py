@@ -205,6 +205,18 @@ def revoke_device(db: Database, keys: StationKeys, device_id: str, actor: str = 
 
 
 def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
-    """The tablets with ``last_contact_at`` (their last push), for the desk's admin page."""
+    """The tablets for the desk's admin page, with what the office must re-take if one is
+    lost: ``last_contact_at`` (its last push), ``not_landed`` (dossiers it pushed that did
+    not land: refused or in conflict) and ``supplement`` (dossiers received on it waiting
+    for a supplement). Dossiers received after the last contact the station cannot know."""
     last = q.last_push_at(db)
-    return [{**d, "last_contact_at": last.get(d["id"])} for d in q.list_all(db)]
+    ends = q.loose_ends(db)
+    return [
+        {
+            **d,
+            "last_contact_at": last.get(d["id"]),
+            "not_landed": ends.get(d["id"], {}).get("not_landed", 0),
+            "supplement": ends.get(d["id"], {}).get("supplement", 0),
+        }
+        for d in q.list_all(db)
+    ]
