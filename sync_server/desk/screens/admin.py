@@ -287,7 +287,6 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                             ft.Text(
                                 t.code,
                                 size=24,
-                                selectable=True,
                                 weight=ft.FontWeight.BOLD,
                                 font_family="monospace",
                             ),
