@@ -1,7 +1,7 @@
 """A bounded schemathesis run against a real uvicorn station's OpenAPI (issue: continuous
 checks). Every operation gets generated requests — valid and not — with a signed-in
 appraiser's token; no answer may be a server error (5xx) and every status must be one the
-OpenAPI documents. Bounded (``TAICHO_FUZZ_EXAMPLES`` requests per operation, 15 by default)
+OpenAPI documents. Bounded (``TAICHO_FUZZ_EXAMPLES`` requests per operation, 50 by default)
 so CI runs it in a minute or two; raise it locally for a deeper run.
 """
 
@@ -23,7 +23,7 @@ from sync_server.launcher import RunningStation, start_station
 
 pytestmark = pytest.mark.integration
 
-EXAMPLES = int(os.environ.get("TAICHO_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("TAICHO_FUZZ_EXAMPLES", "50"))
 
 
 @pytest.fixture(scope="module")
