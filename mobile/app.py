@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from mobile.screens.common import banner, look_of, sync_bar, top_bar
 from mobile.screens.dossier import DossierScreen, PreviewScreen, ReceiptScreen
 from mobile.screens.form import FormScreen
 from mobile.screens.home import HomeScreen, PickProcedureScreen
+from mobile.services import device_secret
 from mobile.state.app import (
     ROUTE_DOSSIER,
     ROUTE_ENROLL,
@@ -89,20 +90,23 @@ async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> 
 
 def make_main(
     data_dir: Path | None = None, config: AppConfig | None = None
-) -> Callable[[ft.Page], None]:
+) -> Callable[[ft.Page], Awaitable[None]]:
     """The ``main(page)`` handed to ``ft.run``, bound to a data folder; one backend per
     page."""
     cfg = config or load_config()
     folder = Path(data_dir) if data_dir else cfg.data_dir
 
-    def main(page: ft.Page) -> None:
+    async def main(page: ft.Page) -> None:
         page.title = cfg.name
         page.padding = 0
         page.theme_mode = ft.ThemeMode.LIGHT
         page.views[0].padding = 0
+        # On a phone or tablet, PIN wraps are bound to a secret in the platform's secure
+        # store; the web build has none (None at once, PIN-only wraps as documented).
+        secret = await device_secret.load(page)
         # Each page (browser tab, device app) has its own service and keystore: one
         # session's unlock or idle lock never reaches another.
-        backend = Backend.open(folder, cfg)
+        backend = Backend.open(folder, cfg, secret)
         state = AppState(backend)
         closed = asyncio.Event()
 
