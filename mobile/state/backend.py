@@ -87,9 +87,7 @@ class Backend:
         self._lock = folder_lock(service.data_dir)
 
     @classmethod
-    def open(
-        cls, data_dir: Path, config: AppConfig, device_secret: bytes | None = None
-    ) -> Backend:
+    def open(cls, data_dir: Path, config: AppConfig, device_secret: bytes | None = None) -> Backend:
         """``device_secret``: from the device's secure store (None in the web build)."""
         setup_logging(data_dir)
         with folder_lock(data_dir):
