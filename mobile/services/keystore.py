@@ -100,6 +100,13 @@ class Keystore:
     def has_wrap(self, username: str) -> bool:
         return self.store.get_wrap(username) is not None
 
+    def can_open_wrap(self, username: str) -> bool:
+        """False for a device-bound wrap when this run has no device secret."""
+        wrap = self.store.get_wrap(username)
+        if wrap is None:
+            return False
+        return self.device_secret is not None or not json.loads(wrap["params"]).get("device_bound")
+
     def unlock_local(self, username: str, pin: str) -> Session:
         """Offline unlock with a PIN wrap made earlier on this tablet."""
         check_pin_format(pin)

@@ -35,6 +35,14 @@ def _enrolled_and_unlocked(station: InProcessStation, folder: Path, secret: byte
         tablet.close()
 
 
+def _device_id(folder: Path) -> str:
+    tablet = TabletService(folder)
+    try:
+        return tablet.ctx.device_id
+    finally:
+        tablet.close()
+
+
 def _offline_guess(folder: Path, username: str, pin: str) -> bytes | None:
     """The thief's attack on the file alone: the stored wrap, the real KDF, a PIN."""
     db = sqlite3.connect(folder / "tablet.db")
@@ -65,6 +73,17 @@ def test_a_copied_file_does_not_open_even_with_the_right_pin(
         with pytest.raises(TaiChoError) as err:
             thief.keys.unlock_local(*INTAKE)
         assert err.value.code == "FIRST_UNLOCK_NEEDS_STATION"
+    finally:
+        thief.close()
+
+    # Through the app, a bound wrap it cannot open sends the unlock to the station, which
+    # checks the PIN with its lockout and refuses a revoked tablet.
+    station.revoke(_device_id(copy_dir))
+    thief = TabletService(copy_dir, http=station.http)
+    try:
+        with pytest.raises(TaiChoError) as err:
+            thief.unlock(*INTAKE)
+        assert err.value.code == "DEVICE_REVOKED"
     finally:
         thief.close()
 
@@ -118,3 +137,15 @@ def test_a_damaged_stored_secret_is_replaced() -> None:
     assert device_secret.decode("not base64 !") is None
     assert device_secret.decode(crypto.b64e(b"short")) is None
     assert device_secret.decode(crypto.b64e(SECRET)) == SECRET
+
+
+def test_when_the_secure_store_is_unavailable_the_station_unlocks(
+    station: InProcessStation, tmp_path: Path
+) -> None:
+    folder = tmp_path / "tablet"
+    _enrolled_and_unlocked(station, folder, SECRET)
+    degraded = TabletService(folder, http=station.http)  # the store failed on this start
+    try:
+        assert degraded.unlock(*INTAKE).username == INTAKE[0]
+    finally:
+        degraded.close()
