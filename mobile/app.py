@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,20 +90,13 @@ async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> 
 
 def make_main(
     data_dir: Path | None = None, config: AppConfig | None = None
-) -> Callable[[ft.Page], Awaitable[None]]:
+) -> Callable[[ft.Page], None]:
     """The ``main(page)`` handed to ``ft.run``, bound to a data folder; one backend per
     page."""
     cfg = config or load_config()
     folder = Path(data_dir) if data_dir else cfg.data_dir
 
-    async def main(page: ft.Page) -> None:
-        page.title = cfg.name
-        page.padding = 0
-        page.theme_mode = ft.ThemeMode.LIGHT
-        page.views[0].padding = 0
-        # On a phone or tablet, PIN wraps are bound to a secret in the platform's secure
-        # store; the web build has none (None at once, PIN-only wraps as documented).
-        secret = await device_secret.load(page)
+    def start(page: ft.Page, secret: bytes | None) -> None:
         # Each page (browser tab, device app) has its own service and keystore: one
         # session's unlock or idle lock never reaches another.
         backend = Backend.open(folder, cfg, secret)
@@ -120,5 +113,20 @@ def make_main(
         page.on_resize = lambda e: state.set_width(e.width)
         page.render(App, state)
         page.run_task(_idle_watch, page, state, closed)
+
+    async def start_on_device(page: ft.Page) -> None:
+        """On a phone or tablet, PIN wraps are bound to a secret in the platform's secure
+        store (an async call), read before the keystore opens."""
+        start(page, await device_secret.load(page))
+
+    def main(page: ft.Page) -> None:
+        page.title = cfg.name
+        page.padding = 0
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.views[0].padding = 0
+        if device_secret.is_device(page):
+            page.run_task(start_on_device, page)
+        else:
+            start(page, None)  # the web build: no secure store, PIN-only wraps
 
     return main
