@@ -21,6 +21,7 @@ from mobile.screens.common import banner, look_of, sync_bar, top_bar
 from mobile.screens.dossier import DossierScreen, PreviewScreen, ReceiptScreen
 from mobile.screens.form import FormScreen
 from mobile.screens.home import HomeScreen, PickProcedureScreen
+from mobile.services import device_secret
 from mobile.state.app import (
     ROUTE_DOSSIER,
     ROUTE_ENROLL,
@@ -95,14 +96,10 @@ def make_main(
     cfg = config or load_config()
     folder = Path(data_dir) if data_dir else cfg.data_dir
 
-    def main(page: ft.Page) -> None:
-        page.title = cfg.name
-        page.padding = 0
-        page.theme_mode = ft.ThemeMode.LIGHT
-        page.views[0].padding = 0
+    def start(page: ft.Page, secret: bytes | None) -> None:
         # Each page (browser tab, device app) has its own service and keystore: one
         # session's unlock or idle lock never reaches another.
-        backend = Backend.open(folder, cfg)
+        backend = Backend.open(folder, cfg, secret)
         state = AppState(backend)
         closed = asyncio.Event()
 
@@ -116,5 +113,20 @@ def make_main(
         page.on_resize = lambda e: state.set_width(e.width)
         page.render(App, state)
         page.run_task(_idle_watch, page, state, closed)
+
+    async def start_on_device(page: ft.Page) -> None:
+        """On a phone or tablet, PIN wraps are bound to a secret in the platform's secure
+        store (an async call), read before the keystore opens."""
+        start(page, await device_secret.load(page))
+
+    def main(page: ft.Page) -> None:
+        page.title = cfg.name
+        page.padding = 0
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.views[0].padding = 0
+        if device_secret.is_device(page):
+            page.run_task(start_on_device, page)
+        else:
+            start(page, None)  # the web build: no secure store, PIN-only wraps
 
     return main

@@ -29,7 +29,7 @@ def load_config(path: Path = REPO_FLET_TOML) -> AppConfig:
         name=str(app.get("name", "Tại Chỗ")),
         org=str(app.get("org", "vn.gov.taicho")),
         default_station_url=os.environ.get("TAICHO_STATION_URL")
-        or str(settings.get("default_station_url", "http://127.0.0.1:8765")),
+        or str(settings.get("default_station_url", "https://127.0.0.1:8765")),
         data_dir=Path(data_dir).expanduser(),
         idle_lock_seconds=int(str(settings.get("idle_lock_seconds", 300))),
     )

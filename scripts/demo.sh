@@ -4,6 +4,9 @@
 # 2025), its 2026 calendar (2 Jan off, Sat 10 Jan worked), and the tablet app as a web
 # app, already enrolled. A real commune is set up instead with
 #   python -m sync_server admin --data DIR unit-set --province "…" --commune "…"
+# The station speaks HTTPS, as in an office, with the certificate it made itself on first
+# start: the browser warns once at the desk (self-signed), the tablet pins the certificate
+# through its enrolment code.
 # Env: TAICHO_DEMO_DATA (default ./demo-data), TAICHO_HOST (default 127.0.0.1; 0.0.0.0
 # to reach it from a real tablet on the office Wi-Fi), STATION_PORT (8765), TABLET_PORT (8550).
 set -euo pipefail
@@ -14,7 +17,7 @@ DATA=${TAICHO_DEMO_DATA:-demo-data}
 HOST=${TAICHO_HOST:-127.0.0.1}
 SPORT=${STATION_PORT:-8765}
 TPORT=${TABLET_PORT:-8550}
-URL="http://127.0.0.1:${SPORT}"
+URL="https://127.0.0.1:${SPORT}"
 mkdir -p "$DATA"
 
 pids=()
@@ -27,19 +30,31 @@ for _ in $(seq 1 100); do
     $PY - "$URL" <<'PYEOF' && break
 import sys, httpx
 try:
-    sys.exit(0 if httpx.get(sys.argv[1] + "/v1/health", timeout=1).status_code == 200 else 1)
+    # Only "is it up yet"; the tablet checks the certificate against its pin.
+    r = httpx.get(sys.argv[1] + "/v1/health", timeout=1, verify=False)
+    sys.exit(0 if r.status_code == 200 else 1)
 except httpx.HTTPError:
     sys.exit(1)
 PYEOF
     sleep 0.2
 done
 
+if [ -f "$DATA/tablet/tablet.db" ] && ! $PY -m mobile.headless --data "$DATA/tablet" status \
+        | grep -q "\"station_url\": \"$URL\""; then
+    # A tablet enrolled with another address (an older plain-HTTP demo): start it afresh.
+    old="$DATA/tablet.old-$(date +%Y%m%d%H%M%S)"
+    mv "$DATA/tablet" "$old"
+    echo "The demo tablet was enrolled with another station address; kept it as $old."
+fi
 if [ ! -f "$DATA/tablet/tablet.db" ] || ! $PY -m mobile.headless --data "$DATA/tablet" status \
         | grep -q '"enrolled": true'; then
     code=$($PY -m sync_server admin --data "$DATA/station" enroll-code | head -n 1)
     $PY -m mobile.headless --data "$DATA/tablet" enroll "$URL" "$code" >/dev/null
     echo "Tablet enrolled with the demo station (data: $DATA/tablet)."
 fi
+
+SHA=$($PY -m sync_server admin --data "$DATA/station" tls-show \
+    | $PY -c 'import json, sys; print(json.load(sys.stdin)["sha256"])')
 
 FLET_FORCE_WEB_SERVER=1 $PY -m mobile --web --host "$HOST" --port "$TPORT" --data "$DATA/tablet" &
 pids+=($!)
@@ -49,6 +64,11 @@ cat <<MSG
   (trước đây: Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp).
   Office sync station:  ${URL}   (API docs: ${URL}/docs)
   Office desk (web):    ${URL}/desk   (appraise, approve, stamp, return, admin)
+    HTTPS with the station's own certificate: the browser warns once ("Your connection
+    is not private" / "Kết nối của bạn không phải là kết nối riêng tư"). Check that the
+    certificate's SHA-256 fingerprint is
+      ${SHA}
+    then choose Advanced → Proceed. Tablets pin it through their enrolment code.
   Tablet app (web):     http://127.0.0.1:${TPORT}
   Demo logins (username / PIN):
     tiepnhan / 123456  công chức tiếp nhận (tablet intake)

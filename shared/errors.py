@@ -68,6 +68,10 @@ Code = Literal[
     "STATION_UNREACHABLE",
     "STATION_ERROR",
     "STATION_KEY_MISMATCH",
+    "STATION_CERT_MISMATCH",
+    "PLAIN_HTTP_REFUSED",
+    "TLS_CERT_INVALID",
+    "ENROLL_CODE_INCOMPLETE",
     "AUDIT_CHAIN_BROKEN",
     "STORE_CORRUPT",
     "INTERNAL",
@@ -578,6 +582,33 @@ CATALOGUE: dict[Code, ErrorCode] = {
             502,
             "Khoá của máy chủ văn phòng không khớp khoá đã ghim.",
             "The station's key does not match the pinned key.",
+        ),
+        _c(
+            "STATION_CERT_MISMATCH",
+            502,
+            "Máy chủ trả lời bằng chứng thư bảo mật khác với chứng thư đã ghim khi đăng ký: "
+            "có thể có máy giả mạo trên mạng. Chưa gửi dữ liệu nào; hãy báo quản trị.",
+            "The station presented a TLS certificate other than the one pinned at enrolment "
+            "(a machine in the middle?). Nothing was sent; tell the administrator.",
+        ),
+        _c(
+            "PLAIN_HTTP_REFUSED",
+            400,
+            "HTTP không mã hoá chỉ dùng để thử trên chính máy này (127.0.0.1)[: {detail_vi}].",
+            "Plain HTTP is for development on this machine (loopback) only[: {detail}].",
+        ),
+        _c(
+            "TLS_CERT_INVALID",
+            422,
+            "Không nạp được chứng thư TLS của máy chủ[: {detail_vi}].",
+            "Could not install the station's TLS certificate[: {detail}].",
+        ),
+        _c(
+            "ENROLL_CODE_INCOMPLETE",
+            422,
+            "Mã đăng ký thiếu phần xác thực máy chủ: nhập đủ 8 nhóm ký tự như văn phòng in ra.",
+            "The enrolment code lacks the station's certificate part: type all 8 groups as "
+            "the office printed them.",
         ),
         _c(
             "AUDIT_ANCHOR_MISMATCH",

@@ -16,7 +16,17 @@ from sqlite_utils import Database
 
 from shared.errors import TaiChoError, problem
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
-from sync_server.services import audit, calendar, certs, demo, enrollment, staff, stamping, units
+from sync_server.services import (
+    audit,
+    calendar,
+    certs,
+    demo,
+    enrollment,
+    staff,
+    stamping,
+    tls,
+    units,
+)
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.station import Station, open_station
 from sync_server.store.db import transaction
@@ -31,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", default=DEFAULT_PORT, type=int)
     serve.add_argument("--demo", action="store_true", help="seed the demo commune and staff")
+    serve.add_argument(
+        "--http",
+        action="store_true",
+        help="plain HTTP instead of HTTPS: development on a loopback host (127.0.0.1) only",
+    )
 
     admin = sub.add_parser("admin", help="administer a station data dir")
     admin.add_argument("--data", required=True, type=Path, metavar="DIR")
@@ -91,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     ce = cmds.add_parser("cert-export", help="write the signing trust anchor(s) as PEM")
     ce.add_argument("--out", required=True, type=Path)
     cmds.add_parser("cert-list", help="list the signing certificates as JSON")
+    ti = cmds.add_parser(
+        "tls-import",
+        help="serve HTTPS with this certificate instead of the station's own (re-enrol tablets)",
+    )
+    ti.add_argument("--cert", required=True, type=Path, help="PEM: the certificate, then its chain")
+    ti.add_argument("--key", required=True, type=Path, help="PEM: its private key (EC or RSA)")
+    ti.add_argument("--password", help="password of the key file, if it has one")
+    cmds.add_parser("tls-show", help="the HTTPS certificate: SHA-256 fingerprint, names, expiry")
     pu = cmds.add_parser("public-url", help="the station address printed in QR verify links")
     pu.add_argument("url")
     _report_parser(cmds)
@@ -106,6 +129,18 @@ def _read_anchor(path: Path) -> object:
             "anchor",
             detail=f"cannot read anchor {path}",
             detail_vi=f"không đọc được tệp mốc {path}",
+        ) from None
+
+
+def _read_input(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise problem(
+            "TLS_CERT_INVALID",
+            name,
+            detail=f"cannot read {path}",
+            detail_vi=f"không đọc được tệp {path}",
         ) from None
 
 
@@ -159,9 +194,30 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             s = staff.unlock_staff(db, args.username)
             _print_json({"username": s.username, "unlocked": True})
         elif cmd == "enroll-code":
-            print(enrollment.new_enroll_code(db))
+            print(tls.code_for_tablet(station.paths, enrollment.new_enroll_code(db)))
             minutes = limits().enroll_code_ttl_minutes
-            print(f"Mã dùng một lần, hết hạn sau {minutes} phút.", file=sys.stderr)
+            print(
+                f"Mã dùng một lần, hết hạn sau {minutes} phút. Ba nhóm đầu là mã bí mật; "
+                "năm nhóm sau để máy tính bảng nhận đúng chứng thư HTTPS của máy chủ.",
+                file=sys.stderr,
+            )
+        elif cmd == "tls-import":
+            installed = tls.import_pair(
+                station.paths,
+                _read_input(args.cert, "cert"),
+                _read_input(args.key, "key"),
+                args.password,
+            )
+            _print_json(installed.to_dict())
+            print(
+                "Khởi động lại máy chủ để dùng chứng thư mới; các máy tính bảng đã đăng ký "
+                "phải đăng ký lại (chúng ghim chứng thư cũ).",
+                file=sys.stderr,
+            )
+        elif cmd == "tls-show":
+            tls.ensure(station.paths)
+            cert = tls.info(station.paths)
+            _print_json(cert.to_dict() if cert else {})
         elif cmd == "device-list":
             _print_json(enrollment.list_devices(db))
         elif cmd == "device-revoke":
@@ -224,14 +280,25 @@ def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> di
 
 
 def _serve(station: Station, args: argparse.Namespace) -> None:
+    """HTTPS with the station's certificate; ``--http`` only on a loopback host."""
     import uvicorn
 
     from sync_server.app import create_app
 
+    if args.http and not tls.is_loopback(args.host):
+        raise problem(
+            "PLAIN_HTTP_REFUSED",
+            "host",
+            detail=f"--http with --host {args.host}: serve HTTPS (drop --http)",
+            detail_vi=f"--http với --host {args.host}: hãy chạy HTTPS (bỏ --http)",
+        )
+    files = None if args.http else tls.ensure(station.paths, args.host)
     if args.demo:
         with station.session() as db:
             people = demo.seed(db, station.keys)
             code = enrollment.new_enroll_code(db)
+        if files is not None:
+            code = tls.code_for_tablet(station.paths, code)
         u = demo.DEMO_UNIT
         print(f"Đơn vị mẫu: {u['name']}, {u['province']} ({u['code']})")
         print(f"  Tên cũ: {u['former_name']}")
@@ -240,9 +307,37 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
         for s in people:
             print(f"  {s.username:<9} / {s.pin}  {s.role:<9} {s.full_name}")
         print(f"Mã đăng ký máy tính bảng: {code}")
-    base = f"http://{args.host}:{args.port}"
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    base = f"{'http' if files is None else 'https'}://{host}:{args.port}"
     print(f"Bàn làm việc: {base}/desk   API: {base}/v1   Tài liệu API: {base}/docs", flush=True)
-    uvicorn.run(create_app(args.data, desk=True), host=args.host, port=args.port, log_level="info")
+    if files is None:
+        print(
+            "Cảnh báo: HTTP không mã hoá, chỉ để thử trên máy này (127.0.0.1).",
+            file=sys.stderr,
+            flush=True,
+        )
+        uvicorn.run(
+            create_app(args.data, desk=True), host=args.host, port=args.port, log_level="info"
+        )
+        return
+    cert = tls.info(station.paths)
+    if cert is not None:
+        print(f"HTTPS, chứng thư SHA-256: {cert.sha256}", flush=True)
+        if cert.self_signed:
+            print(
+                '  Chứng thư tự ký của máy chủ: trình duyệt sẽ cảnh báo "kết nối không riêng tư" '
+                "lần đầu; so vân tay SHA-256 ở trên rồi chọn tiếp tục. Máy tính bảng ghim "
+                "chứng thư này qua mã đăng ký.",
+                flush=True,
+            )
+    uvicorn.run(
+        create_app(args.data, desk=True),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        ssl_certfile=str(files.cert),
+        ssl_keyfile=str(files.key),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from sync_server.api import (
     docs_assets,
     dossiers,
     health,
+    openapi_problems,
     paperwork,
     problems,
     reports,
@@ -126,6 +127,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
         app.include_router(module.router)
     app.add_middleware(BodyLimit)
     docs_assets.install(app)
+    openapi_problems.install(app)
     _mount_desk(app, backend)
     return app
 

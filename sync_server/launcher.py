@@ -1,7 +1,9 @@
 """Start a real station in a child process and wait until it answers /v1/health.
 
 Used by the integration tests and the benchmarks, which must exercise the real
-``python -m sync_server serve`` under uvicorn rather than an in-process app.
+``python -m sync_server serve`` under uvicorn rather than an in-process app. By default it
+serves plain HTTP on 127.0.0.1 (``serve --http``, loopback development); ``tls=True``
+serves HTTPS with the station's own certificate, as an office runs it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class RunningStation:
     data: Path
     proc: subprocess.Popen[bytes]
     log: Path = field(repr=False)
+    # SHA-256 of the station's TLS certificate when it serves HTTPS.
+    tls_sha256: bytes | None = None
 
     def admin(self, *args: str) -> str:
         out = subprocess.run(
@@ -55,9 +59,24 @@ class RunningStation:
                 self.proc.kill()
 
 
-def start_station(data: Path, *, demo: bool = True, timeout: float = 60.0) -> RunningStation:
+def _fingerprint(data: Path) -> bytes:
+    from sync_server.config import Paths
+    from sync_server.services import tls
+
+    return tls.fingerprint_of_pem(tls.files(Paths(data)).cert.read_bytes())
+
+
+def start_station(
+    data: Path,
+    *,
+    demo: bool = True,
+    timeout: float = 60.0,
+    tls: bool = False,
+    port: int | None = None,
+) -> RunningStation:
+    """``port``: reuse an address (a restarted station, as a tablet knows it)."""
     data.parent.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     log = data.parent / f"{data.name}.log"
     cmd = [
         sys.executable,
@@ -73,6 +92,8 @@ def start_station(data: Path, *, demo: bool = True, timeout: float = 60.0) -> Ru
     ]
     if demo:
         cmd.append("--demo")
+    if not tls:
+        cmd.append("--http")
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             cmd,
@@ -81,14 +102,15 @@ def start_station(data: Path, *, demo: bool = True, timeout: float = 60.0) -> Ru
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"station exited:\n{log.read_text(errors='replace')}")
         try:
-            if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                return RunningStation(url, data, proc, log)
+            # Only "is it up yet": the tests check the certificate with the tablet's pin.
+            if httpx.get(f"{url}/v1/health", timeout=1, verify=False).status_code == 200:
+                return RunningStation(url, data, proc, log, _fingerprint(data) if tls else None)
         except httpx.HTTPError:
             time.sleep(0.1)
     proc.kill()

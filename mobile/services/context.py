@@ -14,6 +14,7 @@ from typing import Any
 from mobile.services.keystore import Keystore, Session
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient, SyncClient
+from mobile.services.tls_pin import Pin, verify_for
 from shared import crypto
 from shared.catalogue import Catalogue
 from shared.errors import TaiChoError, problem
@@ -42,11 +43,26 @@ class TabletContext:
             raise problem("NOT_ENROLLED")
         return str(device_id)
 
-    def client(self, url: str | None = None) -> SyncClient:
+    def client(self, url: str | None = None, pin: Pin | None = None) -> SyncClient:
+        """A client for the station, pinned to its certificate.
+
+        ``pin``: what enrolment accepts (from the code); later the full fingerprint stored
+        then. An injected ``http`` client (tests: an in-process station) brings its own
+        transport and is used as is.
+        """
         base = url or self.store.get_meta("station_url")
         if not base:
             raise problem("NOT_ENROLLED")
-        return SyncClient(str(base), self.http)
+        if self.http is not None:
+            return SyncClient(str(base), self.http)
+        return SyncClient(str(base), verify=verify_for(str(base), pin or self.stored_pin()))
+
+    def stored_pin(self) -> Pin | None:
+        """The station certificate pinned at enrolment (None: enrolled over loopback HTTP)."""
+        raw = self.store.get_meta("station_tls_sha256")
+        if not isinstance(raw, str) or len(raw) != 64:
+            return None
+        return Pin.exact(bytes.fromhex(raw))
 
     def station_x25519(self) -> bytes:
         return crypto.b64d(str(self.store.get_meta("station_x25519_pub")))

@@ -1,12 +1,19 @@
-"""Enrolment: register this tablet with the station once, pin its keys and unit."""
+"""Enrolment: register this tablet with the station once, pin its keys, certificate and unit.
+
+The code typed (or scanned) is the one ``admin enroll-code`` or the desk prints: a one-time
+secret for the station and, over HTTPS, the start of the station certificate's fingerprint
+(``shared.enrol_code``), checked before anything is sent (``tls_pin``).
+"""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from mobile.services.context import TabletContext
-from shared import crypto
+from mobile.services.tls_pin import Pin
+from shared import crypto, enrol_code
 from shared import messages as m
 from shared.envelope import EnvelopeContext, seal_envelope
 from shared.errors import problem
@@ -22,8 +29,18 @@ class EnrolmentService:
         ctx = self.ctx
         if ctx.enrolled:
             raise problem("ALREADY_ENROLLED")
+        typed = enrol_code.parse(code)
+        if typed is None:
+            raise problem("ENROLL_CODE_INVALID", "code")
+        pin = None
+        if ctx.http is None and urlsplit(url).scheme == "https":
+            # The code carries the start of the certificate's fingerprint: checked in the
+            # handshake, before the first request; the full fingerprint is pinned after.
+            if typed.pin is None:
+                raise problem("ENROLL_CODE_INCOMPLETE", "code")
+            pin = Pin(typed.matches)
         device_id = str(uuid.uuid4())
-        client = ctx.client(url)
+        client = ctx.client(url, pin)
         try:
             health = client.health()
             if health.unit is None:
@@ -39,7 +56,7 @@ class EnrolmentService:
             )
             answer = client.enroll(
                 m.EnrollRequest(
-                    code=code.strip().upper(),
+                    code=typed.secret,
                     device_id=device_id,
                     device_name=device_name or f"tablet-{device_id[:8]}",
                     x25519_pub=crypto.b64e(keys["x25519_pub"]),
@@ -64,6 +81,7 @@ class EnrolmentService:
                 "station_x25519_pub": answer.station.x25519_pub,
                 "station_ed25519_pub": answer.station.ed25519_pub,
                 "station_signing_ca": list(answer.signing_ca),
+                "station_tls_sha256": pin.seen.hex() if pin and pin.seen else None,
                 "device_x25519_pub": crypto.b64e(keys["x25519_pub"]),
                 "device_ed25519_pub": crypto.b64e(keys["ed25519_pub"]),
                 "outbox_seq": 0,

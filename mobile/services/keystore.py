@@ -7,10 +7,19 @@ Key hierarchy (docs/security.md):
 - the device's X25519 and Ed25519 private keys are encrypted under DK, so a copied
   database file yields nothing without a PIN.
 DK lives only in this object's memory while unlocked; ``lock()`` drops it.
+
+Device binding: on a device the app hands in a *device secret* (32 random bytes kept in
+the platform's secure store — Android Keystore / iOS Keychain, ``device_secret.py``). A
+PIN wrap is then made under HMAC(device secret, scrypt(PIN)) and marked
+``device_bound``: a copy of ``tablet.db`` alone cannot be PIN-guessed offline, the
+secret never leaves the device's store. Without a secret (the web build, the headless
+CLI, tests) wraps stay under scrypt(PIN) alone, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +45,9 @@ class Session:
 
 
 class Keystore:
-    def __init__(self, store: TabletStore) -> None:
+    def __init__(self, store: TabletStore, device_secret: bytes | None = None) -> None:
         self.store = store
+        self.device_secret = device_secret
         self._dk: bytes | None = None
         self._device: DeviceKeys | None = None
         self.session: Session | None = None
@@ -90,6 +100,13 @@ class Keystore:
     def has_wrap(self, username: str) -> bool:
         return self.store.get_wrap(username) is not None
 
+    def can_open_wrap(self, username: str) -> bool:
+        """False for a device-bound wrap when this run has no device secret."""
+        wrap = self.store.get_wrap(username)
+        if wrap is None:
+            return False
+        return self.device_secret is not None or not json.loads(wrap["params"]).get("device_bound")
+
     def unlock_local(self, username: str, pin: str) -> Session:
         """Offline unlock with a PIN wrap made earlier on this tablet."""
         check_pin_format(pin)
@@ -97,8 +114,14 @@ class Keystore:
         if wrap is None:
             raise problem("FIRST_UNLOCK_NEEDS_STATION", "username")
         params = json.loads(wrap["params"])
+        bound = bool(params.get("device_bound"))
+        if bound and self.device_secret is None:
+            # This file was made on a device whose secure store holds the other half of
+            # the key: here (a copy elsewhere) only the station can grant DK, after its
+            # own PIN check, lockout and revocation.
+            raise problem("FIRST_UNLOCK_NEEDS_STATION", "username")
         kdf = crypto.ScryptParams.from_dict(params["kdf"])
-        kek = crypto.derive_pin_key(pin, kdf)
+        kek = self._kek(crypto.derive_pin_key(pin, kdf), bound)
         try:
             dk = crypto.unwrap_key(kek, wrap["wrapped"], self._wrap_aad(username))
         except TaiChoError:
@@ -113,19 +136,34 @@ class Keystore:
             self.store.set_wrap_failures(username, failures)
             raise problem("PIN_WRONG", "pin", left=MAX_PIN_FAILURES - failures) from None
         self.store.set_wrap_failures(username, 0)
-        return self._open(dk, Session(username, wrap["role"], params.get("full_name", "")))
+        session = Session(username, wrap["role"], params.get("full_name", ""))
+        if not bound and self.device_secret is not None:
+            # A wrap made before the device had a secret: bind it now.
+            return self.install_data_key(dk, pin, session)
+        return self._open(dk, session)
 
     def install_data_key(self, dk: bytes, pin: str, session: Session) -> Session:
         """Accept DK from the station, prove it opens our device keys, wrap it under the PIN."""
         check_pin_format(pin)
         opened = self._open(dk, session)
         kdf = crypto.new_scrypt_params()
+        bound = self.device_secret is not None
         wrapped = crypto.wrap_key(
-            crypto.derive_pin_key(pin, kdf), dk, self._wrap_aad(session.username)
+            self._kek(crypto.derive_pin_key(pin, kdf), bound), dk, self._wrap_aad(session.username)
         )
-        params = json.dumps({"kdf": kdf.to_dict(), "full_name": session.full_name})
+        meta: dict[str, Any] = {"kdf": kdf.to_dict(), "full_name": session.full_name}
+        if bound:
+            meta["device_bound"] = True
+        params = json.dumps(meta)
         self.store.put_wrap(session.username, session.role, params, wrapped)
         return opened
+
+    def _kek(self, pin_key: bytes, bound: bool) -> bytes:
+        """The PIN key, or — device-bound — HMAC-SHA256 keyed by the device secret over it."""
+        if not bound:
+            return pin_key
+        assert self.device_secret is not None
+        return hmac.new(self.device_secret, pin_key, hashlib.sha256).digest()
 
     def _open(self, dk: bytes, session: Session) -> Session:
         device = self._open_device_keys(dk)

@@ -41,8 +41,10 @@ class SessionService:
         username = username.strip()
         check_pin_format(pin)
         self.ctx.device_id  # noqa: B018 - raises NOT_ENROLLED early
-        if self.ctx.keys.has_wrap(username):
+        if self.ctx.keys.has_wrap(username) and self.ctx.keys.can_open_wrap(username):
             return self.ctx.keys.unlock_local(username, pin)
+        # No wrap, or one bound to a device secret this run does not have (the secure
+        # store is unavailable, or this is a copy of the file): the station decides.
         return self._unlock_via_station(username, pin)
 
     def lock(self) -> None:

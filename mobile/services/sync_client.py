@@ -9,10 +9,12 @@ decode is the station's fault (``STATION_ERROR``), never a crash here.
 
 from __future__ import annotations
 
+import ssl
 from typing import Any, Protocol, TypeVar
 
 import httpx
 
+from mobile.services.tls_pin import caused_by_pin_mismatch
 from shared import messages as m
 from shared.errors import TaiChoError, is_code, problem
 
@@ -38,10 +40,25 @@ class HttpClient(Protocol):
     def close(self) -> None: ...
 
 
+def _unreachable(exc: httpx.HTTPError) -> TaiChoError:
+    """A failed request: a certificate that is not the pinned one says so, loudly."""
+    if caused_by_pin_mismatch(exc):
+        return problem("STATION_CERT_MISMATCH", "url")
+    return problem("STATION_UNREACHABLE", None, detail=type(exc).__name__)
+
+
 class SyncClient:
-    def __init__(self, base_url: str, client: HttpClient | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        client: HttpClient | None = None,
+        *,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        """``verify``: the pinned context of ``tls_pin.verify_for`` when this builds its own
+        httpx client (an injected ``client`` brings its own transport)."""
         self.base_url = base_url.rstrip("/")
-        self._client: HttpClient = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._client: HttpClient = client or httpx.Client(timeout=DEFAULT_TIMEOUT, verify=verify)
         self._owns = client is None
 
     def close(self) -> None:
@@ -56,14 +73,14 @@ class SyncClient:
                 headers={"Content-Type": "application/json"},
             )
         except httpx.HTTPError as exc:
-            raise problem("STATION_UNREACHABLE", None, detail=type(exc).__name__) from None
+            raise _unreachable(exc) from None
         return self._decode(resp, answer)
 
     def _get(self, path: str, answer: type[T]) -> T:
         try:
             resp = self._client.get(f"{self.base_url}{path}")
         except httpx.HTTPError as exc:
-            raise problem("STATION_UNREACHABLE", None, detail=type(exc).__name__) from None
+            raise _unreachable(exc) from None
         return self._decode(resp, answer)
 
     @staticmethod

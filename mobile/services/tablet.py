@@ -75,10 +75,13 @@ class TabletService:
         http: HttpClient | None = None,
         clock: Callable[[], datetime] = vn_now,
         catalogue: Catalogue | None = None,
+        device_secret: bytes | None = None,
     ) -> None:
+        """``device_secret``: from the device's secure store (``device_secret.py``), binding
+        PIN wraps to this device; None in the web build, the headless CLI and tests."""
         self.data_dir = Path(data_dir)
         self.store = TabletStore(self.data_dir)
-        self.keys = Keystore(self.store)
+        self.keys = Keystore(self.store, device_secret)
         self.catalogue = catalogue or builtin()
         self.clock = clock
         self.ctx = TabletContext(self.data_dir, self.store, self.keys, self.catalogue, clock, http)

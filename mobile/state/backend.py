@@ -87,10 +87,11 @@ class Backend:
         self._lock = folder_lock(service.data_dir)
 
     @classmethod
-    def open(cls, data_dir: Path, config: AppConfig) -> Backend:
+    def open(cls, data_dir: Path, config: AppConfig, device_secret: bytes | None = None) -> Backend:
+        """``device_secret``: from the device's secure store (None in the web build)."""
         setup_logging(data_dir)
         with folder_lock(data_dir):
-            return cls(TabletService(Path(data_dir)), config)
+            return cls(TabletService(Path(data_dir), device_secret=device_secret), config)
 
     def call(self, fn: Callable[..., T], *args: Any) -> T:
         with self._lock:

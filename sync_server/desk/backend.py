@@ -20,7 +20,7 @@ import segno
 from shared.reports import parse_period
 from shared.workflow import Role
 from sync_server.config import limits
-from sync_server.services import actions, enrollment, stamping, units
+from sync_server.services import actions, enrollment, stamping, tls, units
 from sync_server.services import calendar as calendar_service
 from sync_server.services import dossiers as dossier_service
 from sync_server.services import reports as reports_service
@@ -247,10 +247,11 @@ class DeskBackend:
             enrollment.revoke_device(db, self.station.keys, device_id, actor=me.username)
 
     def enroll_ticket(self, who: Staff, station_url: str) -> EnrollTicket:
-        """A one-time code and its QR (what a new tablet scans or types)."""
+        """A one-time code and its QR (what a new tablet scans or types); the code ends with
+        the pin of the station's HTTPS certificate (``shared.enrol_code``)."""
         with self.station.session() as db:
             staff_service.require_admin(self._me(db, who))
-            code = enrollment.new_enroll_code(db)
+            code = tls.code_for_tablet(self.station.paths, enrollment.new_enroll_code(db))
         expires = utc_now() + limits().enroll_code_ttl
         payload = f"taicho-enroll:{code}@{station_url}" if station_url else code
         out = io.BytesIO()

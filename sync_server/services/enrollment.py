@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from shared import crypto, hpke
+from shared import crypto, enrol_code, hpke
 from shared import messages as m
 from shared.codes import MAX_SLOT
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
@@ -29,12 +29,6 @@ from sync_server.services.staff import authenticate
 from sync_server.services.station import get_unit_record
 from sync_server.store import devices as q
 from sync_server.store.db import transaction
-
-# Crockford base32 (no I, L, O, U): 12 symbols × 5 bits = 60 bits, typed as XXXX-XXXX-XXXX.
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_CODE_GROUPS = 3
-_GROUP_LEN = 4
-_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 @dataclass(frozen=True)
@@ -60,20 +54,21 @@ class Device:
         )
 
 
-def _normalise_code(code: str) -> str:
-    """Case, dashes, spaces and look-alike letters do not matter when typing a code."""
-    return "".join(ch for ch in code.upper() if ch.isalnum()).translate(_CONFUSABLE)
-
-
 def _code_hash(code: str) -> str:
-    return crypto.sha256_hex(_normalise_code(code).encode("ascii", "replace"))
+    """Hash of the one-time secret: the first 12 symbols of the code as typed (case, dashes
+    and look-alikes do not matter); a certificate pin after them is the tablet's business."""
+    secret = enrol_code.normalise(code)[: enrol_code.SECRET_SYMBOLS]
+    return crypto.sha256_hex(secret.encode("ascii", "replace"))
 
 
 def new_enroll_code(db: Database) -> str:
-    """A one-time code such as ``7KQ4-M2XD-PZ9A``, valid 15 min by default
-    (``TAICHO_ENROLL_CODE_TTL_MINUTES``); only its hash is stored."""
-    symbols = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_GROUPS * _GROUP_LEN))
-    code = "-".join(symbols[i : i + _GROUP_LEN] for i in range(0, len(symbols), _GROUP_LEN))
+    """A one-time secret such as ``7KQ4-M2XD-PZ9A`` (60 bits), valid 15 min by default
+    (``TAICHO_ENROLL_CODE_TTL_MINUTES``); only its hash is stored. What a tablet is shown
+    adds the certificate pin: :func:`sync_server.services.tls.code_for_tablet`."""
+    alphabet = enrol_code.ALPHABET
+    code = enrol_code.group(
+        "".join(secrets.choice(alphabet) for _ in range(enrol_code.SECRET_SYMBOLS))
+    )
     now = utc_now()
     with transaction(db):
         q.insert_code(db, _code_hash(code), iso(now), iso(now + limits().enroll_code_ttl))
@@ -210,6 +205,18 @@ def revoke_device(db: Database, keys: StationKeys, device_id: str, actor: str = 
 
 
 def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
-    """The tablets with ``last_contact_at`` (their last push), for the desk's admin page."""
+    """The tablets for the desk's admin page, with what the office must re-take if one is
+    lost: ``last_contact_at`` (its last push), ``not_landed`` (dossiers it pushed that did
+    not land: refused or in conflict) and ``supplement`` (dossiers received on it waiting
+    for a supplement). Dossiers received after the last contact the station cannot know."""
     last = q.last_push_at(db)
-    return [{**d, "last_contact_at": last.get(d["id"])} for d in q.list_all(db)]
+    ends = q.loose_ends(db)
+    return [
+        {
+            **d,
+            "last_contact_at": last.get(d["id"]),
+            "not_landed": ends.get(d["id"], {}).get("not_landed", 0),
+            "supplement": ends.get(d["id"], {}).get("supplement", 0),
+        }
+        for d in q.list_all(db)
+    ]

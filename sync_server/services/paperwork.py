@@ -13,6 +13,7 @@ entry ``apologize`` (status unchanged), the audit row and the tablet's feed item
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -256,7 +257,14 @@ def render_paper(
         render = render_apology
     else:
         cal = calendar_overrides(db)
-        p = _with(p, stages=_stages(db, d, proc, p.citizen, cal))
+        with transaction(db):
+            # Issue 11 §6: a signed checkpoint of the audit head with every control sheet.
+            signed = audit.anchor(db, keys, vn_now_iso())
+        p = _with(
+            p,
+            stages=_stages(db, d, proc, p.citizen, cal),
+            audit_anchor=json.dumps(signed, separators=(",", ":")),
+        )
         render = render_control_sheet
     return render(p), f"{d.code}-{paper}.pdf"
 

@@ -81,3 +81,33 @@ def last_push_at(db: Database) -> dict[str, str]:
         str(r["device_id"]): str(r["at"])
         for r in db.query("SELECT device_id, MAX(at) AS at FROM push_log GROUP BY device_id")
     }
+
+
+def loose_ends(db: Database) -> dict[str, dict[str, int]]:
+    """Per tablet, what the station knows is not settled with it (the desk's revoke view).
+
+    ``not_landed``: dossiers the tablet pushed that did not land — refused as invalid with
+    no stored version since, or an edit kept as an unresolved conflict; ``supplement``:
+    dossiers received on it that wait for a supplement (the citizen comes back to that
+    tablet's officer). What the tablet received after its last push the station cannot know.
+    """
+    out: dict[str, dict[str, int]] = {}
+    rows = db.query(
+        "SELECT device_id, COUNT(DISTINCT record_id) AS n FROM push_log p "
+        "WHERE outcome = 'rejected' AND NOT EXISTS (SELECT 1 FROM dossiers d "
+        "WHERE d.id = p.record_id) GROUP BY device_id"
+    )
+    for r in rows:
+        out.setdefault(str(r["device_id"]), {})["not_landed"] = int(r["n"])
+    for r in db.query(
+        "SELECT device_id, COUNT(DISTINCT dossier_id) AS n FROM conflicts "
+        "WHERE resolved_at IS NULL GROUP BY device_id"
+    ):
+        slot = out.setdefault(str(r["device_id"]), {})
+        slot["not_landed"] = slot.get("not_landed", 0) + int(r["n"])
+    for r in db.query(
+        "SELECT device_id, COUNT(*) AS n FROM dossiers "
+        "WHERE status = 'supplement_requested' GROUP BY device_id"
+    ):
+        out.setdefault(str(r["device_id"]), {})["supplement"] = int(r["n"])
+    return out

@@ -87,12 +87,16 @@ def test_enroll_code_prints_code_first(tmp_path: Path) -> None:
     data = tmp_path / "st"
     r = _cli("admin", "--data", str(data), "enroll-code")
     assert r.returncode == 0, r.stderr
-    code = r.stdout.splitlines()[0]
-    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", code)
+    printed = r.stdout.splitlines()[0]
+    # 3 groups of one-time secret, then 5 groups pinning the station's HTTPS certificate.
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){7}", printed)
+    code = printed[:14]
     raw = (data / "station.db").read_bytes() + (
         (data / "station.db-wal").read_bytes() if (data / "station.db-wal").exists() else b""
     )
     assert code.encode() not in raw and code.replace("-", "").encode() not in raw
+    shown = json.loads(_cli("admin", "--data", str(data), "tls-show").stdout)
+    assert printed.endswith(shown["pin"])
 
 
 def test_device_list_and_revoke_unknown(tmp_path: Path) -> None:

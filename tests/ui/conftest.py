@@ -106,7 +106,17 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
     port = free_port()
     log = base / "station.log"
     proc = _start(
-        ["-m", "sync_server", "serve", "--data", str(base / "data"), "--port", str(port), "--demo"],
+        [
+            "-m",
+            "sync_server",
+            "serve",
+            "--data",
+            str(base / "data"),
+            "--port",
+            str(port),
+            "--demo",
+            "--http",
+        ],
         log,
     )
     try:

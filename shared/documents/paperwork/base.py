@@ -81,6 +81,10 @@ class PaperDossier:
     # Control sheet.
     stages: tuple[Stage, ...] = field(default_factory=tuple)
     issued_on: datetime.date | None = None  # the date line (defaults to ``at`` or today)
+    # The signed checkpoint of the station's audit chain when the sheet was printed (JSON,
+    # as ``admin audit-verify --anchor FILE`` reads it): a printed copy kept outside the
+    # station contradicts a log truncated or rebuilt later.
+    audit_anchor: str = ""
 
 
 def place_date_line(place: str, day: datetime.date) -> str:

@@ -195,4 +195,8 @@ def render_control_sheet(p: PaperDossier) -> bytes:
     day = p.issued_on or (p.stages[-1].at.date() if p.stages else None)
     if day:
         pdf.para(f"Phiếu lập {date_text(day)}.", style="I", size=11.0)
+    if p.audit_anchor:
+        pdf.ln(2)
+        pdf.para("Mốc nhật ký kiểm tra đã ký (kiểm bằng audit-verify --anchor):", size=8.0)
+        pdf.para(p.audit_anchor, size=7.5)
     return pdf.output_bytes()

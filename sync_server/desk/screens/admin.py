@@ -228,6 +228,25 @@ def StaffScreen(state: DeskState) -> ft.Control:
     return with_modal(page_body([text("Cán bộ", 24, bold=True), *rows, form]), dialog)
 
 
+def _loose_ends(d: dict[str, Any]) -> str:
+    """One line: what the station knows is not settled with this tablet."""
+    return (
+        f"Hồ sơ chưa vào được văn phòng: {d.get('not_landed', 0)} · "
+        f"chờ bổ sung: {d.get('supplement', 0)}"
+    )
+
+
+def _revoke_note(d: dict[str, Any]) -> str:
+    """What the office must re-take once this tablet is wiped (what the station knows)."""
+    return (
+        f"Lần gửi dữ liệu cuối: {views.when(d.get('last_contact_at'))}. "
+        f"{d.get('not_landed', 0)} hồ sơ máy đã gửi nhưng chưa vào được văn phòng "
+        f"(bị từ chối hoặc xung đột) và {d.get('supplement', 0)} hồ sơ nhận trên máy đang "
+        "chờ bổ sung: cần tiếp nhận lại trên máy khác. Hồ sơ nhận trên máy sau lần gửi "
+        "cuối thì văn phòng không biết — hỏi cán bộ giữ máy."
+    )
+
+
 @ft.component
 def TabletsScreen(state: DeskState) -> ft.Control:
     confirm, set_confirm = ft.use_state("")
@@ -267,7 +286,7 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                             text("Mã đăng ký:", 16, color=MUTED),
                             ft.Text(
                                 t.code,
-                                size=34,
+                                size=24,
                                 weight=ft.FontWeight.BOLD,
                                 font_family="monospace",
                             ),
@@ -306,6 +325,13 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                                     f"Gửi dữ liệu gần nhất: {views.when(d.get('last_contact_at'))}",
                                     14,
                                 ),
+                                text(
+                                    _loose_ends(d),
+                                    14,
+                                    color=ERROR
+                                    if d.get("not_landed") or d.get("supplement")
+                                    else MUTED,
+                                ),
                             ],
                             spacing=2,
                             expand=3,
@@ -341,7 +367,12 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                     "Máy sẽ không đồng bộ được nữa và tự xoá dữ liệu khi kết nối lại. "
                     "Hồ sơ đã gửi lên văn phòng vẫn còn.",
                     16,
-                )
+                ),
+                *(
+                    [text(_revoke_note(target), 16, bold=True)]
+                    if (target := next((d for d in state.devices if d["id"] == confirm), None))
+                    else []
+                ),
             ],
             [
                 ft.TextButton(
