@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", help="push the outbox and pull the feed")
     sub.add_parser("status", help="sync state (pending changes, last sync)")
     sub.add_parser("list", help="list dossiers on this tablet")
+    sub.add_parser(
+        "anchors",
+        help="the station's audit anchors this tablet holds (JSON list, for audit-verify --anchor)",
+    )
     sh = sub.add_parser("show", help="show one dossier by id or code")
     sh.add_argument("id")
     r = sub.add_parser("result", help="write a dossier's result PDF")
@@ -156,6 +160,8 @@ def run(args: argparse.Namespace) -> Any:
                 return service.sync_state().to_dict()
             case "list":
                 return [s.to_dict() for s in service.list_dossiers()]
+            case "anchors":
+                return service.audit_anchors()
             case "show":
                 return service.get(args.id)
             case "verify":

@@ -31,6 +31,7 @@ from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
 from shared.sync import (
     CHANGE_DOSSIER_SUBMIT,
+    FEED_AUDIT_ANCHOR,
     FEED_CALENDAR,
     FEED_CATALOGUE,
     FEED_DOSSIER_CONFLICT,
@@ -306,6 +307,12 @@ class PullRequest:
     # The digest (``staff_digest``) of the staff list this tablet holds, "" for none; the
     # station queues a ``staff`` item when the office's list differs. Absent: not asked.
     staff_digest: str | None = spec(default=None, pattern="[0-9a-f]{64}|", max_len=64)
+    # The ``rows`` of the newest audit anchor this tablet holds (0: none); the station
+    # queues the newer ones. Absent: not asked.
+    anchor_rows: int | None = spec(default=None, lo=0)
+    # Changes still waiting in the tablet's outbox when it pulls (after its push): shown
+    # on the desk when the tablet is revoked, so the office knows what to re-take.
+    pending: int | None = spec(default=None, lo=0)
 
 
 @dataclass(frozen=True)
@@ -391,7 +398,7 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class StaffUpdate:
-    """Feed item (declared, not yet sent): the office's staff list."""
+    """Feed item: the office's staff list (sent when the tablet holds another one)."""
 
     type: Literal["staff"]
     staff: list[StaffMember] = spec(max_items=1000)
@@ -403,6 +410,19 @@ def staff_digest(staff: list[StaffMember]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditAnchor:
+    """Feed item: a signed checkpoint of the station's audit chain (``rows``, ``head``,
+    ``at``, Ed25519 ``sig``). Every tablet keeps them, so a truncated or rebuilt chain
+    on the station contradicts an anchor held elsewhere (``audit-verify --anchor``)."""
+
+    type: Literal["audit.anchor"]
+    rows: int = spec(lo=0)
+    head: str = spec(pattern=SHA256)
+    at: str = spec(max_len=40)
+    sig: str = spec(pattern=B64, max_len=200)
+
+
 FeedItem = (
     DossierState
     | DossierRejected
@@ -410,6 +430,7 @@ FeedItem = (
     | CalendarUpdate
     | CatalogueUpdate
     | StaffUpdate
+    | AuditAnchor
 )
 FEED_TYPES: dict[str, type[Any]] = {
     FEED_DOSSIER_STATE: DossierState,
@@ -418,6 +439,7 @@ FEED_TYPES: dict[str, type[Any]] = {
     FEED_CALENDAR: CalendarUpdate,
     FEED_CATALOGUE: CatalogueUpdate,
     FEED_STAFF: StaffUpdate,
+    FEED_AUDIT_ANCHOR: AuditAnchor,
 }
 CHANGE_TYPES: dict[str, type[Any]] = {CHANGE_DOSSIER_SUBMIT: DossierSubmit}
 

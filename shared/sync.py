@@ -33,7 +33,8 @@ FEED_DOSSIER_REJECTED = "dossier.rejected"
 FEED_DOSSIER_CONFLICT = "dossier.conflict"
 FEED_CALENDAR = "calendar"  # the office's days off / make-up working days
 FEED_CATALOGUE = "catalogue"  # declared for procedure updates; not sent yet
-FEED_STAFF = "staff"  # declared for staff-list updates; not sent yet
+FEED_STAFF = "staff"  # the office's staff list, when the tablet holds another one
+FEED_AUDIT_ANCHOR = "audit.anchor"  # a signed checkpoint of the station's audit chain
 
 MAX_PUSH_BATCH = 100
 MAX_PULL_LIMIT = 200

@@ -241,7 +241,12 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
         elif cmd == "calendar-list":
             _print_json(calendar.calendar_list(db))
         elif cmd == "audit-verify":
-            extra = [_read_anchor(path) for path in args.anchor]
+            # each file: one anchor, or a list of them (`mobile.headless anchors` prints one)
+            extra = [
+                a
+                for path in args.anchor
+                for a in (lambda x: x if isinstance(x, list) else [x])(_read_anchor(path))
+            ]
             _print_json({"audit": "intact", **audit.verify_all(db, station.keys.ed_pk, extra)})
         elif cmd == "audit-anchor":
             with transaction(db):

@@ -17,11 +17,13 @@ from mobile.services.progress import APPLY, PULL, SyncProgress
 from mobile.services.sync_client import SyncClient
 from shared import crypto
 from shared import messages as m
+from shared.audit_anchor import audit_anchor_message
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
 from shared.sync import KIND_FEED, MAX_PULL_LIMIT, STATION
 
 _log = logging.getLogger("mobile")
+MAX_ANCHORS_HELD = 400  # more than a year of daily anchors
 
 
 class InboxService:
@@ -38,8 +40,17 @@ class InboxService:
             if progress is not None:
                 progress.set(PULL, pulled, 0)
             held = str(ctx.store.get_meta("office_staff_digest", ""))
+            anchors = ctx.store.get_meta("audit_anchors", [])
+            newest = max((int(a["rows"]) for a in anchors), default=0)
             answer = client.pull(
-                m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT, staff_digest=held)
+                m.PullRequest(
+                    ctx.device_id,
+                    cursor,
+                    MAX_PULL_LIMIT,
+                    staff_digest=held,
+                    anchor_rows=newest,
+                    pending=ctx.store.pending_count(),
+                )
             )
             with ctx.store.transaction():
                 for env in answer.items:
@@ -100,8 +111,21 @@ class InboxService:
                 self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})
             case m.StaffUpdate():
                 self._staff(item)
+            case m.AuditAnchor():
+                self._anchor(item)
             case m.CatalogueUpdate():
                 pass  # declared for later releases; nothing on this tablet uses them yet
+
+    def _anchor(self, item: m.AuditAnchor) -> None:
+        """Keep a station audit checkpoint (its own signature checked) — the tablet is one
+        of the places an anchor is held outside the station (docs/security.md)."""
+        message = audit_anchor_message(item.rows, item.head, item.at)
+        crypto.verify(self.ctx.station_ed25519(), message, crypto.b64d(item.sig))
+        store = self.ctx.store
+        held = [a for a in store.get_meta("audit_anchors", []) if a["rows"] != item.rows]
+        held.append({"rows": item.rows, "head": item.head, "at": item.at, "sig": item.sig})
+        held.sort(key=lambda a: int(a["rows"]))
+        store.set_meta("audit_anchors", held[-MAX_ANCHORS_HELD:])
 
     def _staff(self, item: m.StaffUpdate) -> None:
         """Keep the office's intake staff for the unlock screen; forget the PIN wrap of

@@ -122,6 +122,10 @@ class TabletService:
     def office_staff(self) -> list[dict[str, str]]:
         return self.sessions.office_staff()
 
+    def audit_anchors(self) -> list[dict[str, Any]]:
+        """The station's signed audit checkpoints held here (not secret: no citizen data)."""
+        return list(self.store.get_meta("audit_anchors", []))
+
     def unlock(self, username: str, pin: str) -> Session:
         session = self.sessions.unlock(username, pin)
         self.apply_inbox()

@@ -76,5 +76,14 @@ def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.PullRequest, body)
     device = enrollment.active_device(db, req.device_id)
     return m.to_dict(
-        feed.pull(db, station.keys, device, req.after, req.limit, staff_digest=req.staff_digest)
+        feed.pull(
+            db,
+            station.keys,
+            device,
+            req.after,
+            req.limit,
+            staff_digest=req.staff_digest,
+            anchor_rows=req.anchor_rows,
+            pending=req.pending,
+        )
     )

@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared import crypto
+from shared.audit_anchor import audit_anchor_message
 from shared.errors import TaiChoError, problem
 from sync_server.services.keys import StationKeys
 from sync_server.store import audit as q
@@ -82,12 +83,7 @@ def append(
     return seq
 
 
-_ANCHOR_DOMAIN = b"taicho-audit-anchor-v1\0"
-
-
-def _anchor_message(rows: int, head: str, at: str) -> bytes:
-    canonical = json.dumps({"rows": rows, "head": head, "at": at}, sort_keys=True)
-    return _ANCHOR_DOMAIN + canonical.encode("utf-8")
+_anchor_message = audit_anchor_message  # declared once in shared (tablets check it too)
 
 
 def _signed(keys: StationKeys, rows: int, head: str, at: str) -> dict[str, Any]:

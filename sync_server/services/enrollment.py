@@ -209,12 +209,17 @@ def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
     lost: ``last_contact_at`` (its last push), ``not_landed`` (dossiers it pushed that did
     not land: refused or in conflict) and ``supplement`` (dossiers received on it waiting
     for a supplement). Dossiers received after the last contact the station cannot know."""
+    from sync_server.services.feed import pending_reports  # (feed imports us)
+
     last = q.last_push_at(db)
     ends = q.loose_ends(db)
+    reported = pending_reports(db)
     return [
         {
             **d,
             "last_contact_at": last.get(d["id"]),
+            "pending_reported": reported.get(d["id"], {}).get("pending"),
+            "pending_reported_at": reported.get(d["id"], {}).get("at"),
             "not_landed": ends.get(d["id"], {}).get("not_landed", 0),
             "supplement": ends.get(d["id"], {}).get("supplement", 0),
         }

@@ -7,6 +7,7 @@ their JSON form, encrypted at rest.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlite_utils import Database
@@ -20,6 +21,7 @@ from sync_server.services.clock import iso, utc_now
 from sync_server.services.enrollment import Device
 from sync_server.services.keys import StationKeys
 from sync_server.store import sync_log as q
+from sync_server.store.db import set_meta, transaction
 
 TABLE = "feed"
 
@@ -78,13 +80,18 @@ def pull(
     after: int,
     limit: int,
     staff_digest: str | None = None,
+    anchor_rows: int | None = None,
+    pending: int | None = None,
 ) -> m.PullAnswer:
-    """The device's items after its cursor; first, if the tablet holds another staff list
-    than the office's, the current one is queued (it arrives in this very pull)."""
-    # Imported late: staff_feed appends to this feed.
-    from sync_server.services import staff_feed
+    """The device's items after its cursor; first, what the tablet asked to be brought up
+    to date — the staff list, the audit anchors — is queued (it arrives in this pull)."""
+    # Imported late: these append to this feed.
+    from sync_server.services import anchor_feed, staff_feed
 
     staff_feed.ensure_current(db, keys, device.id, staff_digest)
+    anchor_feed.ensure_current(db, keys, device.id, anchor_rows)
+    if pending is not None:
+        record_pending(db, device.id, pending)
     rows = q.feed_after(db, device.id, after, limit + 1)
     more = len(rows) > limit
     items = []
@@ -96,3 +103,21 @@ def pull(
         items.append(seal_envelope(ctx, payload, device.x_pub, keys.ed_sk))
     next_seq = int(rows[limit - 1]["seq"]) if more else (int(rows[-1]["seq"]) if rows else after)
     return m.PullAnswer(items, next_seq, more)
+
+
+def record_pending(db: Database, device_id: str, pending: int) -> None:
+    """What the tablet said was still unsent at its last pull (for the revoke dialog)."""
+    with transaction(db):
+        set_meta(
+            db,
+            f"pending_report:{device_id}",
+            json.dumps({"pending": pending, "at": iso(utc_now())}),
+        )
+
+
+def pending_reports(db: Database) -> dict[str, dict[str, Any]]:
+    """device id → ``{"pending", "at"}`` as last reported by each tablet."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in db.query("SELECT key, value FROM meta WHERE key LIKE 'pending_report:%'"):
+        out[str(row["key"]).split(":", 1)[1]] = json.loads(str(row["value"]))
+    return out

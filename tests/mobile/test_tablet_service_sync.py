@@ -298,3 +298,66 @@ def test_office_staff_reach_the_tablet_and_a_disabled_officer_is_forgotten(
         tablet.unlock(*INTAKE)  # no local wrap any more: the station refuses
     assert err.value.code == "AUTH_FAILED"
     tablet.close()
+
+
+def test_every_tablet_keeps_the_audit_anchors_so_a_cut_tail_is_caught(
+    station: Station, tmp_path: Path
+) -> None:
+    """Anchors reach the tablet by its feed (signature checked), are not queued twice, and
+    a tail cut from the station's chain contradicts the anchors the tablet holds."""
+    from sync_server.services import audit
+    from sync_server.services.clock import vn_now_iso
+    from sync_server.store import sync_log
+    from sync_server.store.db import transaction
+
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    d = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 4))
+    tablet.sync()
+    assert station.act(d.id, "accept", APPRAISER).status_code == 200
+    with station.station.session() as db, transaction(db):
+        kept = audit.anchor(db, station.station.keys, vn_now_iso())  # as on a control sheet
+    tablet.sync()
+    held = tablet.audit_anchors()
+    assert held and held[-1] == kept  # the newest, exactly as the station signed it
+    with station.station.session() as db:
+        before = len(sync_log.feed_after(db, tablet.device_id, 0, 1000))
+    tablet.sync()
+    with station.station.session() as db:
+        assert len(sync_log.feed_after(db, tablet.device_id, 0, 1000)) == before
+        # the accept and what follows are cut, and the station's own anchors with them
+        db.execute("DELETE FROM audit WHERE seq >= ?", (int(kept["rows"]),))
+        db.execute("DELETE FROM meta WHERE key LIKE 'audit_anchor/%'")
+        with pytest.raises(TaiChoError) as err:
+            audit.verify_all(db, station.station.keys.ed_pk, held)
+    assert err.value.code == "AUDIT_ANCHOR_MISMATCH"
+    tablet.close()
+
+
+def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tablet whose push was cut reports its outbox at the pull; the revoke dialog's
+    data says how many it still had (and when)."""
+    from mobile.services import outbox
+    from sync_server.services import enrollment
+
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    for seed in range(3):
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+    tablet.sync()
+
+    def _row() -> dict[str, Any]:
+        with station.station.session() as db:
+            rows = enrollment.list_devices_with_contact(db)
+        return next(r for r in rows if r["id"] == tablet.device_id)
+
+    assert _row()["pending_reported"] == 0 and _row()["pending_reported_at"]
+    # two more taken in; the push sends none of them (as if cut), the pull still reports
+    for seed in (7, 8):
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+    monkeypatch.setattr(outbox.OutboxService, "push", lambda self, client, progress=None: (0, []))
+    tablet.sync()
+    assert _row()["pending_reported"] == 2
+    tablet.close()

@@ -180,3 +180,25 @@ def test_edited_dossier_status_is_caught_by_the_replay(
     problem = json.loads(bad.stderr)
     assert problem["code"] == "AUDIT_STATUS_MISMATCH"
     assert "không khớp nhật ký" in problem["message"]
+
+
+def test_a_list_of_anchors_as_a_tablet_prints_them_is_checked(
+    client: TestClient,
+    tablet: Tablet,
+    as_user: Any,
+    station: Station,
+    data_dir: Path,
+    tmp_path: Path,
+) -> None:
+    """``mobile.headless anchors`` prints a JSON list; audit-verify takes it as it is."""
+    kept = _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
+    listed = tmp_path / "tablet-anchors.json"
+    listed.write_text(json.dumps([json.loads(kept.read_text(encoding="utf-8"))]), "utf-8")
+    ok = _admin(data_dir, "audit-verify", "--anchor", str(listed))
+    assert ok.returncode == 0, ok.stderr
+    with station.session() as db:
+        db.execute("DELETE FROM audit WHERE seq = 5")
+        db.execute("DELETE FROM meta WHERE key LIKE 'audit_anchor/%'")
+        db.execute("UPDATE dossiers SET status = 'appraised'")
+    bad = _admin(data_dir, "audit-verify", "--anchor", str(listed))
+    assert json.loads(bad.stderr)["code"] == "AUDIT_ANCHOR_MISMATCH"

@@ -238,8 +238,14 @@ def _loose_ends(d: dict[str, Any]) -> str:
 
 def _revoke_note(d: dict[str, Any]) -> str:
     """What the office must re-take once this tablet is wiped (what the station knows)."""
+    told = ""
+    if d.get("pending_reported") is not None:
+        told = (
+            f"Lần liên lạc cuối ({views.when(d.get('pending_reported_at'))}) máy báo còn "
+            f"{d['pending_reported']} hồ sơ chưa gửi lên văn phòng. "
+        )
     return (
-        f"Lần gửi dữ liệu cuối: {views.when(d.get('last_contact_at'))}. "
+        told + f"Lần gửi dữ liệu cuối: {views.when(d.get('last_contact_at'))}. "
         f"{d.get('not_landed', 0)} hồ sơ máy đã gửi nhưng chưa vào được văn phòng "
         f"(bị từ chối hoặc xung đột) và {d.get('supplement', 0)} hồ sơ nhận trên máy đang "
         "chờ bổ sung: cần tiếp nhận lại trên máy khác. Hồ sơ nhận trên máy sau lần gửi "

@@ -1,0 +1,50 @@
+"""Audit anchors on every tablet: each signed checkpoint of the audit chain is queued in
+the feed of a tablet that asks for them, so an office's chain cannot be truncated or
+rebuilt without contradicting anchors held on its tablets (``audit-verify --anchor``).
+
+A tablet's pull says the highest anchor it holds (``anchor_rows``); the station queues
+the stored anchors after it that it has not queued for that tablet yet (a locked tablet
+pulls but opens later), at most ``MAX_PER_PULL`` at a time, newest last.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from shared import messages as m
+from sync_server.services import feed
+from sync_server.services.keys import StationKeys
+from sync_server.store import audit as audit_store
+from sync_server.store.db import get_meta, set_meta, transaction
+
+FEED_RECORD_ID = "audit"  # the feed's record id for anchors (not a dossier)
+MAX_PER_PULL = 60
+
+
+def ensure_current(db: Database, keys: StationKeys, device_id: str, tablet_rows: int | None) -> int:
+    """Queue the anchors this tablet lacks; returns how many were queued."""
+    if tablet_rows is None:
+        return 0
+    key = f"anchor_sent:{device_id}"
+    queued = int(get_meta(db, key) or "0")
+    after = max(tablet_rows, queued)
+    newer = [a for a in map(json.loads, audit_store.anchors(db)) if int(a["rows"]) > after]
+    if not newer:
+        return 0
+    newer = newer[-MAX_PER_PULL:]
+    with transaction(db):
+        for a in newer:
+            feed.append(
+                db,
+                keys,
+                device_id=device_id,
+                dossier_id=FEED_RECORD_ID,
+                version=int(a["rows"]),
+                payload=m.AuditAnchor(
+                    "audit.anchor", int(a["rows"]), str(a["head"]), str(a["at"]), str(a["sig"])
+                ),
+            )
+        set_meta(db, key, str(int(newer[-1]["rows"])))
+    return len(newer)
