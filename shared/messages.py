@@ -52,6 +52,7 @@ UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 SHA256 = "[0-9a-f]{64}"
 MAX_PDF_B64 = 20_000_000  # a result PDF of about 15 MB
+MAX_PAGE_B64 = 4_000_000  # one page picture of about 3 MB
 T = TypeVar("T")
 
 
@@ -331,6 +332,8 @@ class ResultFile:
     sha256: str = spec(pattern=SHA256)
     pdf_b64: str = spec(pattern=B64, max_len=MAX_PDF_B64)
     name: str = spec(max_len=200, default="")
+    # The pages as grey PNG pictures (base64url), for the tablet's result screen.
+    pages_png_b64: list[str] = spec(max_items=4, max_len=MAX_PAGE_B64, pattern=B64, default=[])
 
 
 @dataclass(frozen=True)

@@ -242,6 +242,19 @@ def DossierScreen(state: AppState) -> ft.Control:
         ]
         if state.result_path:
             result.append(text(f"Đã gửi tệp {state.result_path} tới trình duyệt/máy.", look))
+        for n, png in enumerate(state.result_images, start=1):
+            result.append(
+                ft.Container(
+                    content=ft.Image(
+                        src=png,
+                        fit=ft.BoxFit.CONTAIN,
+                        semantics_label=f"Trang {n} của kết quả",
+                    ),
+                    border=ft.Border.all(look.border_width, c.border),
+                    bgcolor="#FFFFFF",
+                    padding=ft.Padding.all(4),
+                )
+            )
     else:
         result = [text("Chưa có kết quả.", look, color=c.muted)]
     problem_box = None

@@ -4,12 +4,14 @@ Every change is stored and queued for the station in one transaction (``outbox``
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
 
 from mobile.services.context import TabletContext
 from mobile.services.outbox import OutboxService
+from shared import crypto
 from shared.catalogue import Procedure
 from shared.codes import make_code
 from shared.errors import TaiChoError, problem
@@ -212,3 +214,15 @@ class DossierService:
         if row is None:
             raise problem("RESULT_NOT_READY", "id")
         return self.ctx.keys.open_blob(f"result:{record_id}", row["blob"])
+
+    def result_pages(self, id_or_code: str) -> list[bytes]:
+        """The result's pages as PNG pictures (the station renders them; [] if none came)."""
+        self.ctx.need_session()
+        record_id = self._record_id(id_or_code)
+        row = self.ctx.store.get_result(record_id)
+        if row is None:
+            raise problem("RESULT_NOT_READY", "id")
+        if not row.get("pages"):
+            return []
+        listed = json.loads(self.ctx.keys.open_blob(f"result-pages:{record_id}", row["pages"]))
+        return [crypto.b64d(str(x)) for x in listed]

@@ -160,7 +160,11 @@ class InboxService:
             if hashlib.sha256(pdf).hexdigest() != item.result.sha256:
                 raise problem("DECRYPT_FAILED")
             dossier.result_sha256 = item.result.sha256
+            pages = json.dumps(item.result.pages_png_b64).encode()
             ctx.store.put_result(
-                dossier.id, item.result.sha256, ctx.keys.seal_blob(f"result:{dossier.id}", pdf)
+                dossier.id,
+                item.result.sha256,
+                ctx.keys.seal_blob(f"result:{dossier.id}", pdf),
+                ctx.keys.seal_blob(f"result-pages:{dossier.id}", pages),
             )
         self.dossiers.save(dossier, None)

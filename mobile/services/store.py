@@ -79,10 +79,16 @@ def _m002_inbox_quarantine(db: sqlite_utils.Database) -> None:
     db.table("inbox").add_column("error", str)
 
 
+def _m004_result_pages(db: sqlite_utils.Database) -> None:
+    # The result's pages as pictures (sealed JSON list), to show the result in the app.
+    db.table("results").add_column("pages", bytes)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_inbox_quarantine", _m002_inbox_quarantine),
     (citizen_store.MIGRATION_NAME, citizen_store.migrate_citizens),
+    ("004_result_pages", _m004_result_pages),
 ]
 
 
@@ -232,9 +238,12 @@ class TabletStore:
         return int(row[0])
 
     # --- results ---
-    def put_result(self, dossier_id: str, sha256: str, blob: bytes) -> None:
+    def put_result(
+        self, dossier_id: str, sha256: str, blob: bytes, pages: bytes | None = None
+    ) -> None:
         self.db.table("results").upsert(
-            {"dossier_id": dossier_id, "sha256": sha256, "blob": blob}, pk="dossier_id"
+            {"dossier_id": dossier_id, "sha256": sha256, "blob": blob, "pages": pages},
+            pk="dossier_id",
         )
 
     def get_result(self, dossier_id: str) -> dict[str, Any] | None:

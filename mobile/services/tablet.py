@@ -190,6 +190,9 @@ class TabletService:
     def result_pdf(self, id_or_code: str) -> bytes:
         return self.dossiers.result_pdf(id_or_code)
 
+    def result_pages(self, id_or_code: str) -> list[bytes]:
+        return self.dossiers.result_pages(id_or_code)
+
     # --- sync ---
     def sync_state(self) -> SyncState:
         store = self.store

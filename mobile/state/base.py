@@ -77,6 +77,7 @@ class StateBase:
     drafts: list[Draft]
     result_info: str
     result_path: str
+    result_images: list[bytes]
     scan: dict[str, Any] | None
     scan_error: str
     scan_unit: str

@@ -47,6 +47,7 @@ class DossierMixin(StateBase):
         self.touch()
         self.result_info = ""
         self.result_path = ""
+        self.result_images = []
         self.detail = {"id": dossier_id}
         self._reload_detail()
         if self.detail is not None:
@@ -69,8 +70,12 @@ class DossierMixin(StateBase):
                 except TaiChoError:
                     name = "Kết quả"
                 self.result_info = f"Đã có kết quả ({name}) — {size_text(len(pdf))}"
+                self.result_images = self.backend.call(self.service.result_pages, d["id"])
             except TaiChoError as err:
                 self.result_info = err.message("vi")
+                self.result_images = []
+        else:
+            self.result_images = []
         self.detail = d
 
     async def result_bytes(self) -> tuple[str, bytes] | None:

@@ -121,6 +121,7 @@ class SessionMixin(StateBase):
         self.search = ""
         self.result_info = ""
         self.result_path = ""
+        self.result_images = []
         self.scan, self.scan_error, self.scan_unit = None, "", ""  # a card's data too
         self.citizen_hits = []
         self.field_errors = {}

@@ -43,6 +43,7 @@ from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
 from sync_server.services import certs, signing
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.keys import StationKeys
+from sync_server.services.result_pages import render_pages
 from sync_server.services.staff import Staff
 from sync_server.services.station import get_unit
 from sync_server.store import results as q
@@ -120,11 +121,12 @@ class SignedApproval:
 
 @dataclass(frozen=True)
 class SignedSeal:
-    """A result sealed by the commune, not yet recorded."""
+    """A result sealed by the commune, not yet recorded (with its pages as pictures)."""
 
     pdf: bytes
     sha256: str
     name: str
+    pages: tuple[bytes, ...] = ()
 
 
 class RegisterMoved(Exception):
@@ -260,7 +262,7 @@ def sign_seal(
             code=d.code,
             box=layout.seal,
         )
-    return SignedSeal(sealed, crypto.sha256_hex(sealed), name)
+    return SignedSeal(sealed, crypto.sha256_hex(sealed), name, tuple(render_pages(sealed)))
 
 
 def record_seal(db: Database, keys: StationKeys, d: Dossier, s: SignedSeal) -> dict[str, Any]:
@@ -280,7 +282,12 @@ def record_seal(db: Database, keys: StationKeys, d: Dossier, s: SignedSeal) -> d
         iso(vn_now()),
     )
     d.result_sha256 = s.sha256
-    return {"sha256": s.sha256, "pdf_b64": crypto.b64e(s.pdf), "name": s.name}
+    return {
+        "sha256": s.sha256,
+        "pdf_b64": crypto.b64e(s.pdf),
+        "name": s.name,
+        "pages_png_b64": [crypto.b64e(p) for p in s.pages],
+    }
 
 
 def _stored_layout(raw: str | None) -> signing.SignatureLayout:
@@ -308,4 +315,9 @@ def result_for_feed(
     if d.result_sha256 is None:
         return None
     pdf = result_pdf(db, keys, d.id)
-    return {"sha256": d.result_sha256, "pdf_b64": crypto.b64e(pdf), "name": name}
+    return {
+        "sha256": d.result_sha256,
+        "pdf_b64": crypto.b64e(pdf),
+        "name": name,
+        "pages_png_b64": [crypto.b64e(p) for p in render_pages(pdf)],
+    }

@@ -102,6 +102,15 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     result = a.result_pdf(a1.id)
     text = pdftotext(result, tmp_path)
     assert "GIẤY KHAI SINH" in text
+    # its pages as pictures for the app's result screen, one per page, sealed at rest
+    pages = a.result_pages(a1.id)
+    counted = subprocess.run(
+        ["qpdf", "--show-npages", str(tmp_path / "result.pdf")], capture_output=True, text=True
+    )
+    assert len(pages) == int(counted.stdout) >= 1
+    assert all(p.startswith(b"\x89PNG\r\n\x1a\n") for p in pages)
+    db = (tmp_path / "tablet-a" / "tablet.db").read_bytes()
+    assert pages[0][:64] not in db
     # Signed by the leader, sealed by the commune: both valid for poppler and for the
     # tablet's offline check against the anchors it pinned at enrolment.
     sigs = subprocess.run(

@@ -169,6 +169,7 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.click(page, re.compile(re.escape(code)))
     fd.wait_text(page, "Quá trình xử lý")
     text = fd.wait_text(page, "Đã có kết quả (Giấy khai sinh")
+    fd.wait_text(page, "Trang 1 của kết quả")  # the pages shown in the app
     assert "Đã đóng dấu – chờ trả" in text
     assert "Phê duyệt" in text and "Đóng dấu" in text  # history in Vietnamese
     # the result PDF reaches the browser as a download; nothing plain on the tablet's disk
