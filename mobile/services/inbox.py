@@ -33,8 +33,12 @@ class InboxService:
         ctx = self.ctx
         pulled = 0
         cursor = int(ctx.store.get_meta("pull_cursor", 0))
+        # What is left of the dossier numbers, so the station tops up the days running
+        # low. Only while unlocked: then everything pulled before is applied and counted.
+        numbers = self.dossiers.numbers_report() if ctx.keys.unlocked else None
         while True:
-            answer = client.pull(m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT))
+            answer = client.pull(m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT, numbers))
+            numbers = None
             with ctx.store.transaction():
                 for env in answer.items:
                     ctx.store.add_inbox(env.ctx.seq, json.dumps(env.to_json()))
@@ -89,8 +93,12 @@ class InboxService:
                     self.dossiers.save(dossier, item.problem.to_dict())
             case m.CalendarUpdate():
                 self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})
-            case m.CatalogueUpdate() | m.StaffUpdate():
-                pass  # declared for later releases; nothing on this tablet uses them yet
+            case m.NumberBlock():
+                self.dossiers.add_numbers(item)
+            case m.CatalogueUpdate():
+                self.ctx.apply_catalogue(item)
+            case m.StaffUpdate():
+                pass  # declared for a later release; nothing on this tablet uses it yet
 
     def _state(self, item: m.DossierState) -> None:
         ctx = self.ctx

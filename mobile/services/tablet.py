@@ -11,6 +11,7 @@ until someone unlocks (docs/security.md).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +33,8 @@ from shared.errors import TaiChoError
 from shared.model import DossierSummary
 from shared.validation import ValidationResult
 from shared.workdays import vn_now
+
+_log = logging.getLogger("mobile")
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,27 @@ class TabletService:
         return self.dossiers.check(procedure_code, values)
 
     def intake(self, procedure_code: str, values: dict[str, Any]) -> DossierSummary:
+        if self.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
+            self.refill_numbers()  # no number left for today: ask the station if it is there
         return self.dossiers.intake(procedure_code, values)
+
+    def refill_numbers(self) -> bool:
+        """Pull (and open) the feed so the station tops up this tablet's dossier numbers.
+
+        Best effort: offline, intake goes on with what is left (DOSSIER_CODE_EXHAUSTED
+        when nothing is). True when the station answered."""
+        try:
+            client = self.ctx.client()
+            try:
+                self.inbox.pull(client)
+            finally:
+                client.close()
+        except TaiChoError as err:
+            _log.info("no dossier numbers from the station now: %s", err.code)
+            self.ctx.wipe_if_revoked(err)
+            return False
+        self.apply_inbox()
+        return True
 
     def supplement(self, id_or_code: str, values: dict[str, Any]) -> DossierSummary:
         return self.dossiers.supplement(id_or_code, values)

@@ -75,4 +75,4 @@ def push(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
 def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.PullRequest, body)
     device = enrollment.active_device(db, req.device_id)
-    return m.to_dict(feed.pull(db, station.keys, device, req.after, req.limit))
+    return m.to_dict(feed.pull(db, station.keys, device, req.after, req.limit, req.numbers))

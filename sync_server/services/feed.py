@@ -16,10 +16,12 @@ from shared.envelope import EnvelopeContext, seal_envelope
 from shared.errors import TaiChoError
 from shared.model import Dossier
 from shared.sync import KIND_FEED, STATION
+from shared.workdays import to_vn
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.enrollment import Device
 from sync_server.services.keys import StationKeys
 from sync_server.store import sync_log as q
+from sync_server.store.db import transaction
 
 TABLE = "feed"
 
@@ -71,7 +73,18 @@ def conflict_payload(
     return m.DossierConflict("dossier.conflict", dossier_id, code, base, server, m.Problem.of(err))
 
 
-def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int) -> m.PullAnswer:
+def pull(
+    db: Database,
+    keys: StationKeys,
+    device: Device,
+    after: int,
+    limit: int,
+    numbers: list[m.NumbersLeft] | None = None,
+) -> m.PullAnswer:
+    """The device's items after its cursor; first, if it reported its dossier numbers,
+    the blocks for days that run low are reserved (they arrive in this very pull)."""
+    if numbers:
+        _top_up(db, keys, device, after, numbers)
     rows = q.feed_after(db, device.id, after, limit + 1)
     more = len(rows) > limit
     items = []
@@ -83,3 +96,25 @@ def pull(db: Database, keys: StationKeys, device: Device, after: int, limit: int
         items.append(seal_envelope(ctx, payload, device.x_pub, keys.ed_sk))
     next_seq = int(rows[limit - 1]["seq"]) if more else (int(rows[-1]["seq"]) if rows else after)
     return m.PullAnswer(items, next_seq, more)
+
+
+def _top_up(
+    db: Database, keys: StationKeys, device: Device, after: int, numbers: list[m.NumbersLeft]
+) -> None:
+    # Imported late: the numbers service appends to this feed.
+    from sync_server.services import numbers as number_blocks
+    from sync_server.services.station import get_unit_record
+
+    unit = get_unit_record(db)
+    if unit is None:
+        return  # no commune yet: no codes to number
+    with transaction(db):
+        number_blocks.top_up(
+            db,
+            keys,
+            device.id,
+            unit.code,
+            numbers,
+            today=to_vn(utc_now()).date(),
+            pulled_up_to=after,
+        )

@@ -39,6 +39,7 @@ from shared.workflow import Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
 from sync_server.services import audit, feed, reports, units
 from sync_server.services import dossiers as dossier_store
+from sync_server.services import numbers as number_blocks
 from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
@@ -154,7 +155,10 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     if d.status is not Status.RECEIVED:
         raise transition_not_allowed("receive", d.status, "status")
     code = parse_code(d.code)
-    if code.slot != b.device.slot or (b.unit_code is not None and code.unit != b.unit_code):
+    if (b.unit_code is not None and code.unit != b.unit_code) or number_blocks.holder(
+        b.db, code.unit, code.day, code.number
+    ) != b.device.id:
+        # Only numbers the station reserved to this very device (shared.codes).
         raise problem(
             "REQUEST_INVALID",
             "code",
@@ -217,10 +221,10 @@ def _apply(
     b: _Batch, ctx: EnvelopeContext, env_hash: str, payload: bytes
 ) -> tuple[Outcome, TaiChoError | None]:
     d = _parse_submission(b, ctx, payload)
-    proc = b.catalogue.get(d.procedure)
+    # Judged by the definition it was filled under (the catalogue keeps every version).
+    proc = b.catalogue.get(d.procedure, d.procedure_version)
     received = _received_at(d)
     d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
-    d.procedure_version = proc.version
     d.result_sha256 = None
 
     existing = dossiers_q.get(b.db, d.id)

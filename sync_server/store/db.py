@@ -284,12 +284,39 @@ ALTER TABLE results_v2 RENAME TO results;
 """
 
 
+# Dossier-number blocks reserved to tablets (shared.codes) and every procedure definition
+# the station has served, so a dossier is checked against the version it was filled under.
+_NUMBERS_CATALOGUE = """
+CREATE TABLE number_blocks (
+    unit TEXT NOT NULL,
+    day TEXT NOT NULL,
+    lo INTEGER NOT NULL,
+    hi INTEGER NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    feed_seq INTEGER NOT NULL,
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (unit, day, lo),
+    CHECK (1 <= lo AND lo <= hi)
+);
+CREATE INDEX number_blocks_device ON number_blocks (device_id, unit, day);
+CREATE TABLE procedure_versions (
+    code TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (code, version)
+);
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
     ("0002_office_calendar_apologies", _OFFICE),
     ("0003_signed_results", _V2_SIGNING),
     ("0004_reports", _REPORTS_V1),
+    ("0005_number_blocks_catalogue", _NUMBERS_CATALOGUE),
 ]
 
 
