@@ -27,7 +27,6 @@ from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import start_station
 
-
 PER_TABLET = 99
 
 

@@ -97,9 +97,12 @@ def test_a_huge_pushed_version_is_refused_and_the_feed_keeps_flowing(
     with demo_station.session() as db:
         assert db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
         # Only what enrolment queued (number blocks, catalogue): nothing about the dossier.
-        assert db.execute(
-            "SELECT count(*) FROM feed WHERE dossier_id NOT IN ('numbers', 'catalogue')"
-        ).fetchone()[0] == 0
+        assert (
+            db.execute(
+                "SELECT count(*) FROM feed WHERE dossier_id NOT IN ('numbers', 'catalogue')"
+            ).fetchone()[0]
+            == 0
+        )
     tablet.seq = 0  # nothing was acknowledged: the next change is seq 1 again
     good = tablet.dossier()
     r = tablet.push([tablet.change(good)])
