@@ -31,6 +31,7 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import start_station
+from sync_server.store import numbers as numbers_q
 from sync_server.store.db import connect
 
 PROCEDURE = "2.000815"  # chứng thực bản sao từ bản chính
@@ -88,13 +89,7 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
             raise SystemExit(f"pushed {pushed} of {n}, {rejected} rejected")
         db = connect(station.data / "station.db")
         try:
-            blocks = list(
-                db.query(
-                    "SELECT COUNT(*) AS blocks, MAX(hi - lo + 1) AS biggest, MAX(hi) AS top "
-                    "FROM number_blocks WHERE day = ?",
-                    (today.isoformat(),),
-                )
-            )[0]
+            blocks = numbers_q.day_totals(db, today.isoformat())
         finally:
             db.conn.close()
         for tablet in tablets:

@@ -47,6 +47,17 @@ def holder(db: Database, unit: str, day: str, number: int) -> str | None:
     return None if row is None else str(row["device_id"])
 
 
+def day_totals(db: Database, day: str) -> dict[str, Any]:
+    """Blocks of one day: how many, the biggest, the highest number handed out."""
+    row = one(
+        db,
+        "SELECT COUNT(*) AS blocks, MAX(hi - lo + 1) AS biggest, MAX(hi) AS top "
+        "FROM number_blocks WHERE day = ?",
+        (day,),
+    )
+    return dict(row) if row else {"blocks": 0, "biggest": None, "top": None}
+
+
 def summary(db: Database, unit: str, day: str) -> list[dict[str, Any]]:
     """Per device: blocks and numbers reserved for one day (the office's view)."""
     return list(
