@@ -138,13 +138,15 @@ class TabletService:
         return self.dossiers.intake(procedure_code, values)
 
     def refill_numbers(self) -> bool:
-        """Pull (and open) the feed so the station tops up this tablet's dossier numbers.
+        """Push, then pull (and open) the feed, so the station — which tops a tablet up by
+        the numbers it has seen used — reserves this tablet more dossier numbers.
 
         Best effort: offline, intake goes on with what is left (DOSSIER_CODE_EXHAUSTED
         when nothing is). True when the station answered."""
         try:
             client = self.ctx.client()
             try:
+                self.outbox.push(client)
                 self.inbox.pull(client)
             finally:
                 client.close()

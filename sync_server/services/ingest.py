@@ -100,6 +100,7 @@ def _one_change(b: _Batch, env: Envelope, acked: int) -> m.PushResult:
     if verdict is Incoming.GAP:
         raise problem("SYNC_OUT_OF_ORDER", "changes", expected=acked + 1)
     payload = open_envelope(env, b.keys.x_sk, b.device.ed_pub, expect=ctx)
+    _note_number(b, payload)
     try:
         outcome, err = _apply(b, ctx, env_hash, payload)
     except TaiChoError as exc:
@@ -131,10 +132,22 @@ def _one_change(b: _Batch, env: Envelope, acked: int) -> m.PushResult:
     return m.PushResult(ctx.seq, ctx.record_id, outcome, None if err is None else m.Problem.of(err))
 
 
+def _note_number(b: _Batch, payload: bytes) -> None:
+    """The dossier number this change spent, whatever becomes of the change: the station
+    tops a tablet's numbers up by what it has seen used (services/numbers.py)."""
+    code = _code_of(payload)
+    if code is None:
+        return
+    try:
+        number_blocks.note_used(b.db, b.device.id, parse_code(code))
+    except TaiChoError:
+        return  # a malformed code is refused with the dossier, below
+
+
 def _code_of(payload: bytes) -> str | None:
     try:
         code = json.loads(payload)["dossier"]["code"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return None
     return code if isinstance(code, str) else None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -26,6 +27,7 @@ from shared.codes import (
     DAY_CAPACITY,
     LOW_WATER,
     RESERVE_DAYS,
+    DossierCode,
     block_size,
     reserve_days,
 )
@@ -107,12 +109,30 @@ def top_up(
         held = q.device_blocks(db, device_id, unit, day.isoformat())
         if any(int(b["feed_seq"]) > pulled_up_to for b in held):
             continue
+        # What the station itself knows is left (the tablet pushes before it pulls, and
+        # takes numbers in increasing order): a report alone, e.g. from someone who only
+        # knows the device id (pull is not authenticated), cannot drain the day.
+        known_left = station_left(held)
+        if known_left >= LOW_WATER:
+            continue
         granted = sum(int(b["hi"]) - int(b["lo"]) + 1 for b in held)
-        size = block_size(granted, min(item.left, granted))
+        size = block_size(granted, min(item.left, known_left))
         block = grant(db, keys, device_id, unit, day, size)
         if block is not None:
             out.append(block)
     return out
+
+
+def station_left(blocks: Iterable[dict[str, Any]]) -> int:
+    """Numbers of these blocks above the highest one the device has pushed."""
+    rows = list(blocks)
+    top = max((int(b["used_hi"]) for b in rows), default=0)
+    return sum(max(0, int(b["hi"]) - max(int(b["lo"]) - 1, top)) for b in rows)
+
+
+def note_used(db: Database, device_id: str, code: DossierCode) -> None:
+    """A pushed dossier used this number (applied or not: the tablet spent it)."""
+    q.note_used(db, device_id, code.unit, code.day.isoformat(), code.number)
 
 
 def holder(db: Database, unit: str, day: date, number: int) -> str | None:

@@ -295,6 +295,7 @@ CREATE TABLE number_blocks (
     device_id TEXT NOT NULL REFERENCES devices(id),
     feed_seq INTEGER NOT NULL,
     granted_at TEXT NOT NULL,
+    used_hi INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (unit, day, lo),
     CHECK (1 <= lo AND lo <= hi)
 );

@@ -22,7 +22,7 @@ def last_granted(db: Database, unit: str, day: str) -> int:
 def device_blocks(db: Database, device_id: str, unit: str, day: str) -> list[dict[str, Any]]:
     return list(
         db.query(
-            "SELECT lo, hi, feed_seq FROM number_blocks WHERE device_id = ? AND unit = ? "
+            "SELECT lo, hi, feed_seq, used_hi FROM number_blocks WHERE device_id = ? AND unit = ? "
             "AND day = ? ORDER BY lo",
             (device_id, unit, day),
         )
@@ -34,6 +34,15 @@ def insert(db: Database, row: dict[str, Any]) -> None:
         "INSERT INTO number_blocks (unit, day, lo, hi, device_id, feed_seq, granted_at) "
         "VALUES (:unit, :day, :lo, :hi, :device_id, :feed_seq, :granted_at)",
         row,
+    )
+
+
+def note_used(db: Database, device_id: str, unit: str, day: str, number: int) -> None:
+    """Remember that the device used ``number`` (the highest seen, per block)."""
+    db.execute(
+        "UPDATE number_blocks SET used_hi = MAX(used_hi, ?) WHERE device_id = ? AND unit = ? "
+        "AND day = ? AND lo <= ? AND hi >= ?",
+        (number, device_id, unit, day, number, number),
     )
 
 
