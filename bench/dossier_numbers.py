@@ -6,7 +6,8 @@ each numbering from the blocks the station reserved to it and asking for a new b
 when it runs dry, until the unit's 10 000 numbers of the day are used. Then:
   - every code is distinct and has the national shape {unit}-{yyMMdd}-{XXXX};
   - one more intake is refused with DOSSIER_CODE_EXHAUSTED (the day is full);
-  - every tablet's sync pushes its dossiers and the station applies all of them.
+  - the station holds all of them (each refill pushed what was taken so far, as the
+    station tops a tablet up by the numbers it has seen used; a last sync pushes the rest).
 Prints a human summary and one JSON line. `--smoke` runs 300 dossiers to prove it works
 (the day is not filled then).
 
@@ -31,6 +32,7 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import start_station
+from sync_server.store import dossiers as dossiers_q
 from sync_server.store import numbers as numbers_q
 from sync_server.store.db import connect
 
@@ -80,18 +82,20 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
         if {parse_code(c).day for c in codes} != {today}:
             raise SystemExit("codes of another day")
 
+        # Each refill pushed what was taken so far (the station tops up by what it saw
+        # used); the last sync pushes the rest.
         t0 = time.perf_counter()
         reports = [t.sync() for t in tablets]
         push_s = time.perf_counter() - t0
-        pushed = sum(r.pushed for r in reports)
-        rejected = sum(len(r.rejected) for r in reports)
-        if pushed != n or rejected:
-            raise SystemExit(f"pushed {pushed} of {n}, {rejected} rejected")
+        pending = sum(r.pending for r in reports)
         db = connect(station.data / "station.db")
         try:
             blocks = numbers_q.day_totals(db, today.isoformat())
+            stored = len(dossiers_q.list_by_status(db, "received"))
         finally:
             db.conn.close()
+        if stored != n or pending:
+            raise SystemExit(f"station holds {stored} of {n}, {pending} still pending")
         for tablet in tablets:
             tablet.close()
     finally:
@@ -108,7 +112,7 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
         "highest_number": blocks["top"],
         "intake_per_s": round(n / intake_s, 1),
         "intake_seconds": round(intake_s, 1),
-        "push_seconds": round(push_s, 1),
+        "last_push_seconds": round(push_s, 1),
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
@@ -128,7 +132,7 @@ def main() -> int:
         result = run(n, args.tablets, Path(tmp))
     print(
         f"{n} dossiers on {args.tablets} tablets in one day: {result['blocks_today']} blocks, "
-        f"intake {result['intake_per_s']}/s, push {result['push_seconds']} s",
+        f"intake (with the refills' pushes) {result['intake_per_s']}/s",
         file=sys.stderr,
     )
     line = json.dumps(result)
