@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from shared import messages as m
 from shared.catalogue import Catalogue, builtin, document_hash, parse_procedure
+from shared.errors import TaiChoError
 from sync_server.services import feed
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.keys import StationKeys
@@ -74,10 +75,18 @@ def load(db: Database, keys: StationKeys, data_dir: Path) -> Catalogue:
 
 
 def _stored_catalogue(db: Database) -> Catalogue:
-    return Catalogue(
-        parse_procedure(json.loads(r["document"]), f"stored {r['code']} v{r['version']}")
-        for r in q.all_versions(db)
-    )
+    """Every stored version. One this code can no longer read (an older definition after
+    an upgrade) is left out with a warning rather than stopping the station: dossiers of
+    that version are then refused with PROCEDURE_VERSION_UNKNOWN."""
+    procedures = []
+    for r in q.all_versions(db):
+        try:
+            procedures.append(
+                parse_procedure(json.loads(r["document"]), f"stored {r['code']} v{r['version']}")
+            )
+        except (TaiChoError, ValueError) as exc:
+            _log.warning("stored procedure %s v%s is unreadable: %s", r["code"], r["version"], exc)
+    return Catalogue(procedures)
 
 
 def _current_hash(catalogue: Catalogue) -> str:
