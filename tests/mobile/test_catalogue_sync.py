@@ -20,7 +20,7 @@ from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.app import create_app
 from sync_server.services import catalogue_sync, demo, feed
-from tests.mobile.conftest import INTAKE, URL, InProcessStation
+from tests.mobile.conftest import APPRAISER, INTAKE, URL, InProcessStation
 
 CODE = "2.000884"  # chứng thực chữ ký
 NEW_FIELD = "document_language"
@@ -109,6 +109,36 @@ def test_a_dossier_in_progress_keeps_its_version(tmp_path: Path) -> None:
         assert report.pushed == 1 and report.rejected == []
         assert tablet.get(old.id)["procedure_version"] == 1
         assert tablet.procedure(CODE).version == 2
+        tablet.close()
+
+
+def test_a_supplement_keeps_the_version_it_was_filled_under(tmp_path: Path) -> None:
+    data = tmp_path / "station"
+    values = sample_values(CODE, vn_now().date(), 3)
+    with TestClient(create_app(data), base_url=URL, raise_server_exceptions=False) as http:
+        st = InProcessStation(http)
+        with st.station.session() as db:
+            demo.seed(db)
+        tablet = st.tablet(tmp_path / "tablet")
+        tablet.unlock(*INTAKE)
+        d = tablet.intake(CODE, values)
+        tablet.sync()
+        assert (
+            st.act(d.id, "request_supplement", APPRAISER, "Ghi rõ tên giấy tờ").status_code == 200
+        )
+        tablet.close()
+    write_office_file(data, version_two())
+    with TestClient(create_app(data), base_url=URL, raise_server_exceptions=False) as http:
+        st = InProcessStation(http)
+        tablet = st.tablet(tmp_path / "tablet", enroll=False)
+        tablet.unlock(*INTAKE)
+        tablet.sync()  # the sent-back state and version 2 arrive
+        assert tablet.procedure(CODE).version == 2
+        fixed = {**values, "document_name": "Hợp đồng mua bán xe máy"}
+        assert tablet.supplement(d.id, fixed).version == 3  # no new field asked: version 1
+        report = tablet.sync()
+        assert report.pushed == 1 and report.rejected == [], report
+        assert tablet.get(d.id)["procedure_version"] == 1
         tablet.close()
 
 
