@@ -106,13 +106,13 @@ class Look:
 
     @property
     def print_label(self) -> int:
-        """Large-print preview: labels."""
-        return self.fs(22)
+        """Large-print read-back: labels."""
+        return self.fs(24)
 
     @property
     def print_value(self) -> int:
-        """Large-print preview: values (≥ 24 px even without the large-text switch)."""
-        return self.fs(30)
+        """Large-print read-back: values, twice the form's text at every text size."""
+        return self.fs(36)
 
     @property
     def touch(self) -> int:

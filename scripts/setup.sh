@@ -36,8 +36,8 @@ fi
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-extra=""
-[ "$with_tests" = 1 ] && extra="[dev]"
+extra="[station]"
+[ "$with_tests" = 1 ] && extra="[station,dev]"
 stamp=".venv/.installed${extra}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip

@@ -57,6 +57,9 @@ class Dossier:
     result_sha256: str | None = spec(pattern="[0-9a-f]{64}", default=None)
     # Where the dossier was taken in (reports count "received by channel").
     channel: str = spec(pattern="counter|home_visit|other", default="counter")
+    # When the citizen read the large-print read-back and confirmed it ("Ngày không viết":
+    # the citizen writes nothing, so this confirmation is what they give instead).
+    read_back_at: str | None = spec(max_len=_ISO, default=None)
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

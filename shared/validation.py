@@ -107,6 +107,15 @@ def parse_partial_date(value: Any) -> str | None:
     return d.isoformat() if d else None
 
 
+def partial_date_text(value: Any) -> str:
+    """A partial date as people write it: "15/03/1996", "03/1996" or "1996" (the stored
+    form is ISO, which a citizen reading back should not have to decode)."""
+    iso = parse_partial_date(value)
+    if iso is None:
+        return "" if value is None else str(value)
+    return "/".join(reversed(iso.split("-")))
+
+
 def _year_of(value: Any) -> int | None:
     """The year of a date, partial date or year value."""
     if isinstance(value, int) and not isinstance(value, bool):

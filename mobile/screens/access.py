@@ -10,6 +10,8 @@ from mobile.screens.common import StableTextField, button, card, look_of, page_b
 from mobile.state.app import AppState
 from mobile.theme import Look
 
+BACK = "back"  # the keypad's delete-one-digit key
+
 
 @ft.component
 def EnrollScreen(state: AppState) -> ft.Control:
@@ -83,7 +85,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
 
     def press(key: str) -> None:
         state.touch()
-        new = pin[:-1] if key == "⌫" else ("" if key == "C" else (pin + key)[:12])
+        new = pin[:-1] if key == BACK else ("" if key == "C" else (pin + key)[:12])
         set_pin(new)
         set_gen(gen + 1)
 
@@ -93,23 +95,35 @@ def UnlockScreen(state: AppState) -> ft.Control:
             set_pin("")
             set_gen(gen + 1)
 
+    names = {s["username"]: s["full_name"] for s in state.office_staff}
+
+    def person(u: str) -> ft.Control:
+        shown = f"{names[u]} ({u})" if u in names else u
+        return ft.OutlinedButton(
+            content=ft.Text(shown, size=look.fs(18)),
+            icon=ft.Icons.PERSON,
+            height=look.touch,
+            on_click=lambda _, u=u: pick_user(u),
+            tooltip=f"Chọn {shown}",
+        )
+
     users: list[ft.Control] = []
     if state.known_users:
         users = [
             text("Cán bộ đã dùng máy này:", look, look.small, color=look.c.muted),
-            ft.Row(
-                [
-                    ft.OutlinedButton(
-                        content=ft.Text(u, size=look.fs(18)),
-                        icon=ft.Icons.PERSON,
-                        height=look.touch,
-                        on_click=lambda _, u=u: pick_user(u),
-                        tooltip=f"Chọn {u}",
-                    )
-                    for u in state.known_users
-                ],
-                wrap=True,
+            ft.Row([person(u) for u in state.known_users], wrap=True),
+        ]
+    others = [s["username"] for s in state.office_staff if s["username"] not in state.known_users]
+    if others:
+        users += [
+            text(
+                "Cán bộ tiếp nhận khác của văn phòng (lần đầu trên máy này cần kết nối "
+                "máy chủ văn phòng):",
+                look,
+                look.small,
+                color=look.c.muted,
             ),
+            ft.Row([person(u) for u in others], wrap=True),
         ]
     return page_body(
         [
@@ -159,14 +173,17 @@ def UnlockScreen(state: AppState) -> ft.Control:
 
 def _keypad(press: Any, look: Look) -> ft.Control:
     """A big PIN keypad (3 × 4), for fingers rather than a stylus."""
-    keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "⌫"]
-    names = {"C": "Xoá hết", "⌫": "Xoá một số"}
+    keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", BACK]
+    names = {"C": "Xoá hết", BACK: "Xoá một số"}
     cells: list[ft.Control] = []
     for k in keys:
         cells.append(
             ft.Container(
                 content=ft.OutlinedButton(
-                    content=ft.Text(k, size=look.fs(28), weight=ft.FontWeight.BOLD),
+                    # an icon: a backspace glyph is not in the app's font (an empty box)
+                    content=ft.Icon(ft.Icons.BACKSPACE_OUTLINED, size=look.fs(30))
+                    if k == BACK
+                    else ft.Text(k, size=look.fs(28), weight=ft.FontWeight.BOLD),
                     on_click=lambda _, k=k: press(k),
                     height=look.touch + 8,
                     tooltip=names.get(k, f"Số {k}"),

@@ -286,22 +286,46 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
             tooltip="Đồng bộ với máy chủ văn phòng",
         )
     )
+    row = ft.Row(
+        parts,
+        spacing=16 if not look.narrow else 8,
+        run_spacing=4,
+        wrap=look.narrow,
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
+    content: ft.Control = row
+    if state.busy == "sync":
+        words = state.sync_words or "Đang kết nối máy chủ văn phòng…"
+        content = ft.Column(
+            [
+                row,
+                ft.Text(words, size=look.small, color=c.fg),
+                ft.ProgressBar(
+                    value=state.sync_fraction,
+                    color=c.primary,
+                    bgcolor=c.border,
+                    height=8,
+                    semantics_label=words,
+                ),
+            ],
+            spacing=4,
+        )
     return ft.Container(
-        content=ft.Row(
-            parts,
-            spacing=16 if not look.narrow else 8,
-            run_spacing=4,
-            wrap=look.narrow,
-            vertical_alignment=ft.CrossAxisAlignment.CENTER,
-        ),
+        content=content,
         bgcolor=c.surface,
         border=ft.Border.only(bottom=ft.BorderSide(look.border_width, c.border)),
         padding=ft.Padding.symmetric(horizontal=20, vertical=6),
     )
 
 
-def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft.Control:
-    """A scrolling, centred column for a screen's content, never wider than the window."""
+def page_body(
+    controls: list[ft.Control | None], *, max_width: int = 1000, key: str | None = None
+) -> ft.Control:
+    """A scrolling, centred column for a screen's content, never wider than the window.
+
+    A new ``key`` (the next form step, the next read-back section) starts the new content
+    at the top instead of where the previous one was scrolled to.
+    """
     try:
         window = ft.context.page.width
     except (RuntimeError, AttributeError):  # built outside a page (unit tests)
@@ -323,6 +347,7 @@ def page_body(controls: list[ft.Control | None], *, max_width: int = 1000) -> ft
         scroll=ft.ScrollMode.AUTO,
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         expand=True,
+        key=key,
     )
 
 

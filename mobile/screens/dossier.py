@@ -20,43 +20,107 @@ from shared.workflow import status_label
 
 @ft.component
 def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
-    """What the citizen reads before the dossier is received: big, plain, high contrast."""
+    """The read-back: what the citizen reads before the dossier is received.
+
+    One section per screen, in print twice the size of the form's text, black on white;
+    the last screen asks the citizen to confirm ("Xác nhận"), and only then is the
+    dossier offered for saving — the confirmation travels with the dossier.
+    """
     look = look_of(state)
     c = look.c
-    blocks: list[ft.Control] = []
-    for section in form.preview():
-        rows: list[ft.Control] = []
-        for row in section.rows:
-            rows.append(
-                ft.Column(
-                    [
-                        ft.Text(row.label, size=look.print_label, color=c.muted),
-                        ft.Text(
-                            row.value, size=look.print_value, weight=ft.FontWeight.BOLD, color=c.fg
-                        ),
-                    ],
-                    spacing=2,
-                )
+    sections = form.preview()
+    n = len(sections)
+    page = min(form.read_page, max(0, n - 1))
+    section = sections[page] if sections else None
+    rows: list[ft.Control] = []
+    for row in section.rows if section else ():
+        rows.append(
+            ft.Column(
+                [
+                    ft.Text(row.label, size=look.print_label, color="#333333"),
+                    ft.Text(
+                        row.value, size=look.print_value, weight=ft.FontWeight.BOLD, color="#000000"
+                    ),
+                ],
+                spacing=2,
             )
-        blocks.append(
-            ft.Container(
-                content=ft.Column(
-                    [
-                        ft.Text(
-                            section.title.upper(),
-                            size=look.print_label,
-                            weight=ft.FontWeight.BOLD,
-                            color=c.primary,
-                        ),
-                        *rows,
-                    ],
-                    spacing=14,
+        )
+    block = ft.Container(
+        content=ft.Column(
+            [
+                ft.Text(
+                    section.title.upper() if section else "",
+                    size=look.print_label,
+                    weight=ft.FontWeight.BOLD,
+                    color="#000000",
                 ),
-                bgcolor="#FFFFFF",
-                border=ft.Border.all(2, "#000000"),
-                border_radius=8,
-                padding=ft.Padding.all(24),
+                *rows,
+            ],
+            spacing=16,
+        ),
+        bgcolor="#FFFFFF",
+        border=ft.Border.all(look.border_width + 2, "#000000"),
+        border_radius=8,
+        padding=ft.Padding.all(24),
+        key=f"read-{page}",
+    )
+    last = page >= n - 1
+    confirmed = bool(form.read_back_at)
+    nav: list[ft.Control] = [
+        button(
+            "Phần trước" if page > 0 else "Sửa lại",
+            (lambda: state.read_page(page - 1)) if page > 0 else state.back_to_form,
+            look,
+            primary=False,
+            icon=ft.Icons.ARROW_BACK if page > 0 else ft.Icons.EDIT,
+        ),
+        ft.Container(expand=True),
+    ]
+    if not last:
+        nav.append(
+            button(
+                "Phần tiếp",
+                lambda: state.read_page(page + 1),
+                look,
+                icon=ft.Icons.ARROW_FORWARD,
             )
+        )
+    elif not confirmed:
+        nav.append(
+            button(
+                "Xác nhận: thông tin đúng",
+                state.confirm_read,
+                look,
+                icon=ft.Icons.TASK_ALT,
+                tooltip="Người dân đã đọc lại toàn bộ và xác nhận thông tin đúng",
+            )
+        )
+    else:
+        nav.append(
+            button(
+                "Gửi bổ sung hồ sơ" if form.supplement_of else "Lưu – tiếp nhận hồ sơ",
+                state.save,
+                look,
+                icon=ft.Icons.SAVE,
+                busy=state.busy == "intake",
+            )
+        )
+    note: ft.Control | None = None
+    if last and confirmed:
+        note = text(
+            f"Người dân đã xác nhận lúc {when(form.read_back_at)}.",
+            look,
+            look.print_label,
+            bold=True,
+            color=c.ok,
+        )
+    elif last:
+        note = text(
+            "Khi ông/bà đã đọc hết và thấy đúng, bấm “Xác nhận”. Nếu có chỗ sai, bấm "
+            "“Phần trước” hoặc “Sửa lại”.",
+            look,
+            look.print_label,
+            color=c.fg,
         )
     return page_body(
         [
@@ -66,9 +130,22 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                 weight=ft.FontWeight.BOLD,
                 color=c.fg,
             ),
-            ft.Text(form.procedure.name.get(form.lang), size=look.print_label, color=c.muted),
-            *blocks,
-            ft.Row(
+            ft.Text(
+                f"{form.procedure.name.get(form.lang)} — phần {page + 1}/{max(n, 1)}",
+                size=look.print_label,
+                color=c.fg,
+                semantics_label=f"Đọc lại phần {page + 1} trên {max(n, 1)}",
+            ),
+            ft.ProgressBar(
+                value=(page + 1) / max(1, n),
+                color=c.primary,
+                bgcolor=c.border,
+                height=8,
+            ),
+            block,
+            note,
+            ft.Row(nav),
+            *(
                 [
                     button(
                         "Sửa lại",
@@ -76,18 +153,13 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                         look,
                         primary=False,
                         icon=ft.Icons.EDIT,
-                    ),
-                    ft.Container(expand=True),
-                    button(
-                        "Gửi bổ sung hồ sơ" if form.supplement_of else "Lưu – tiếp nhận hồ sơ",
-                        state.save,
-                        look,
-                        icon=ft.Icons.SAVE,
-                        busy=state.busy == "intake",
-                    ),
+                    )
                 ]
+                if page > 0
+                else []
             ),
-        ]
+        ],
+        key=f"read-page-{page}",
     )
 
 

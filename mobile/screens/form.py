@@ -97,9 +97,11 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
                     size=look.body,
                     weight=ft.FontWeight.BOLD if on else None,
                     text_align=ft.TextAlign.CENTER,
+                    max_lines=2,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                    expand=True,
                 ),
             ],
-            tight=True,
             spacing=6,
             alignment=ft.MainAxisAlignment.CENTER,
         )
@@ -117,7 +119,8 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
                     content=content,
                     on_click=lambda _, v=ch.value: state.set_field(f.id, v),
                     style=style,
-                    height=look.touch,
+                    # a long label may take two lines (an upright tablet, large text)
+                    height=look.touch if longest <= 20 else look.touch + look.fs(22),
                     expand=True,
                 ),
                 col={
@@ -424,5 +427,6 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             summary,
             body,
             ft.Row(nav),
-        ]
+        ],
+        key=f"form-step-{cur}",
     )

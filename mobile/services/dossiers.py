@@ -79,8 +79,13 @@ class DossierService:
             raise problem("ROLE_UNKNOWN", "role", role=role)
         return Role(role)
 
-    def intake(self, procedure_code: str, values: dict[str, Any]) -> DossierSummary:
-        """Validate, number, store (encrypted) and queue (sealed) one received dossier."""
+    def intake(
+        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+    ) -> DossierSummary:
+        """Validate, number, store (encrypted) and queue (sealed) one received dossier.
+
+        ``read_back_at`` is when the citizen confirmed the read-back (None from scripts).
+        """
         ctx = self.ctx
         session = ctx.need_session()
         status = next_status(Status.DRAFT, "receive", self._role(session.role))
@@ -106,6 +111,7 @@ class DossierService:
                 device_id=ctx.device_id,
                 received_by=session.username,
                 received_at=at,
+                read_back_at=read_back_at,
                 due_at=due_at(
                     now, procedure.time_limit_working_days, overrides=ctx.calendar()
                 ).isoformat(),
@@ -124,7 +130,9 @@ class DossierService:
             self.outbox.queue(dossier)
         return self.summary(dossier)
 
-    def supplement(self, id_or_code: str, values: dict[str, Any]) -> DossierSummary:
+    def supplement(
+        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+    ) -> DossierSummary:
         """Re-submit a dossier the appraiser sent back, with corrected or added values.
 
         Allowed only in ``supplement_requested`` (the handbook's edit rule); the new
@@ -146,6 +154,7 @@ class DossierService:
                 "version": old.version + 1,
                 "base_version": old.version,
                 "procedure_version": procedure.version,
+                "read_back_at": read_back_at or old.read_back_at,
                 "history": [
                     *old.history,
                     HistoryEntry(

@@ -13,6 +13,7 @@ import logging
 
 from mobile.services.context import TabletContext
 from mobile.services.dossiers import DossierService
+from mobile.services.progress import APPLY, PULL, SyncProgress
 from mobile.services.sync_client import SyncClient
 from shared import crypto
 from shared import messages as m
@@ -28,7 +29,7 @@ class InboxService:
         self.ctx = ctx
         self.dossiers = dossiers
 
-    def pull(self, client: SyncClient) -> int:
+    def pull(self, client: SyncClient, progress: SyncProgress | None = None) -> int:
         """Fetch every feed item after the cursor into the inbox (works while locked)."""
         ctx = self.ctx
         pulled = 0
@@ -37,6 +38,8 @@ class InboxService:
         # low. Only while unlocked: then everything pulled before is applied and counted.
         numbers = self.dossiers.numbers_report() if ctx.keys.unlocked else None
         while True:
+            if progress is not None:
+                progress.set(PULL, pulled, 0)
             answer = client.pull(m.PullRequest(ctx.device_id, cursor, MAX_PULL_LIMIT, numbers))
             numbers = None
             with ctx.store.transaction():
@@ -48,14 +51,17 @@ class InboxService:
             if not answer.more:
                 return pulled
 
-    def apply(self) -> int:
+    def apply(self, progress: SyncProgress | None = None) -> int:
         """Open pulled envelopes (needs the device key, so only while unlocked)."""
         ctx = self.ctx
         if not ctx.keys.unlocked:
             return 0
         station_ed = ctx.station_ed25519()
         applied = 0
-        for row in ctx.store.unapplied_inbox():
+        rows = ctx.store.unapplied_inbox()
+        for at, row in enumerate(rows):
+            if progress is not None:
+                progress.set(APPLY, at, len(rows))
             try:
                 env = Envelope.from_json(json.loads(row["envelope"]))
                 expect = EnvelopeContext(
@@ -95,10 +101,26 @@ class InboxService:
                 self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})
             case m.NumberBlock():
                 self.dossiers.add_numbers(item)
+            case m.StaffUpdate():
+                self._staff(item)
             case m.CatalogueUpdate():
                 self.ctx.apply_catalogue(item)
-            case m.StaffUpdate():
-                pass  # declared for a later release; nothing on this tablet uses it yet
+
+    def _staff(self, item: m.StaffUpdate) -> None:
+        """Keep the office's intake staff for the unlock screen; forget the PIN wrap of
+        anyone the office disabled, so they cannot open this tablet offline any more."""
+        store = self.ctx.store
+        intake = [
+            {"username": s.username, "full_name": s.full_name}
+            for s in item.staff
+            if s.active and s.role == "intake"
+        ]
+        store.set_meta("office_staff", intake)
+        disabled = {s.username for s in item.staff if not s.active}
+        for username in store.wrap_usernames():
+            if username in disabled:
+                store.delete_wrap(username)
+                _log.info("PIN wrap of disabled staff %s removed", username)
 
     def _state(self, item: m.DossierState) -> None:
         ctx = self.ctx

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from mobile.services.context import TabletContext
+from mobile.services.progress import PUSH, SyncProgress
 from mobile.services.sync_client import SyncClient
 from shared import messages as m
 from shared.envelope import Envelope, EnvelopeContext, seal_envelope
@@ -31,11 +32,16 @@ class OutboxService:
         )
         ctx.store.append_outbox(seq, dossier.id, dossier.version, json.dumps(env.to_json()))
 
-    def push(self, client: SyncClient) -> tuple[int, list[m.PushResult]]:
+    def push(
+        self, client: SyncClient, progress: SyncProgress | None = None
+    ) -> tuple[int, list[m.PushResult]]:
         """Send everything pending; (applied count, rejected or conflicting results)."""
         ctx = self.ctx
         pushed, refused = 0, []
+        total, sent = ctx.store.pending_count(), 0
         while batch := ctx.store.pending_outbox(MAX_PUSH_BATCH):
+            if progress is not None:
+                progress.set(PUSH, sent, max(total, sent + len(batch)))
             envelopes = [Envelope.from_json(json.loads(r["envelope"])) for r in batch]
             answer = client.push(m.PushRequest(ctx.device_id, envelopes))
             ctx.store.ack_outbox(answer.acked_seq)
@@ -46,4 +52,7 @@ class OutboxService:
             if answer.acked_seq < batch[-1]["seq"]:
                 detail = f"station acknowledged only {answer.acked_seq}"
                 raise problem("STATION_ERROR", None, detail=detail)
+            sent += len(batch)
+            if progress is not None:
+                progress.set(PUSH, sent, max(total, sent))
         return pushed, refused

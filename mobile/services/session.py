@@ -26,6 +26,16 @@ class SessionService:
     def known_users(self) -> list[str]:
         return self.ctx.store.wrap_usernames()
 
+    def office_staff(self) -> list[dict[str, str]]:
+        """The office's intake staff as the station last sent them (empty before the
+        first sync after an unlock): username and full name, no PIN material."""
+        raw = self.ctx.store.get_meta("office_staff", [])
+        return [
+            {"username": str(x["username"]), "full_name": str(x["full_name"])}
+            for x in raw
+            if isinstance(x, dict) and "username" in x and "full_name" in x
+        ]
+
     def unlock(self, username: str, pin: str) -> Session:
         """Offline with this tablet's PIN wrap; the first time per staff member, online."""
         username = username.strip()

@@ -24,6 +24,7 @@ from mobile.services.enrolment import EnrolmentService
 from mobile.services.inbox import InboxService
 from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
+from mobile.services.progress import SyncProgress
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient
@@ -114,6 +115,9 @@ class TabletService:
     def known_users(self) -> list[str]:
         return self.sessions.known_users()
 
+    def office_staff(self) -> list[dict[str, str]]:
+        return self.sessions.office_staff()
+
     def unlock(self, username: str, pin: str) -> Session:
         session = self.sessions.unlock(username, pin)
         self.apply_inbox()
@@ -132,10 +136,12 @@ class TabletService:
     def check(self, procedure_code: str, values: dict[str, Any]) -> ValidationResult:
         return self.dossiers.check(procedure_code, values)
 
-    def intake(self, procedure_code: str, values: dict[str, Any]) -> DossierSummary:
+    def intake(
+        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+    ) -> DossierSummary:
         if self.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
             self.refill_numbers()  # no number left for today: ask the station if it is there
-        return self.dossiers.intake(procedure_code, values)
+        return self.dossiers.intake(procedure_code, values, read_back_at)
 
     def refill_numbers(self) -> bool:
         """Push, then pull (and open) the feed, so the station — which tops a tablet up by
@@ -157,8 +163,10 @@ class TabletService:
         self.apply_inbox()
         return True
 
-    def supplement(self, id_or_code: str, values: dict[str, Any]) -> DossierSummary:
-        return self.dossiers.supplement(id_or_code, values)
+    def supplement(
+        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+    ) -> DossierSummary:
+        return self.dossiers.supplement(id_or_code, values, read_back_at)
 
     def list_dossiers(self, day: date | None = None) -> list[DossierSummary]:
         return self.dossiers.list_dossiers(day)
@@ -182,16 +190,17 @@ class TabletService:
             last_error=store.get_meta("last_sync_error"),
         )
 
-    def sync(self) -> SyncReport:
+    def sync(self, progress: SyncProgress | None = None) -> SyncReport:
         """Push the outbox, pull the feed, and open what came if unlocked.
 
         Works while locked. A failure leaves everything queued and is recorded for the
         sync indicator; the next sync resumes from the acknowledged sequence.
+        ``progress`` is updated as it goes (the app's progress bar reads it).
         """
         client = self.ctx.client()
         try:
-            pushed, refused = self.outbox.push(client)
-            pulled = self.inbox.pull(client)
+            pushed, refused = self.outbox.push(client, progress)
+            pulled = self.inbox.pull(client, progress)
             self.enrolment.refresh_unit()
         except TaiChoError as err:
             self.store.set_meta("last_sync_error", err.to_problem())
@@ -201,7 +210,7 @@ class TabletService:
             client.close()
         now = self.clock().isoformat(timespec="seconds")
         self.store.set_many_meta({"last_sync_at": now, "last_sync_error": None})
-        applied = self.apply_inbox()
+        applied = self.inbox.apply(progress)
         rejected = [m.to_dict(r) for r in refused]
         return SyncReport(pushed, pulled, applied, self.store.pending_count(), now, rejected)
 

@@ -67,9 +67,12 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     enrolled: bool = False
     unit_name: str = ""
     known_users: list[str] = field(default_factory=list)
+    office_staff: list[dict[str, str]] = field(default_factory=list)  # from the station
     user: Session | None = None
     field_errors: dict[str, str] = field(default_factory=dict)  # enroll/unlock inputs
     sync: SyncView = field(default_factory=SyncView)
+    sync_words: str = ""  # while syncing: what it is doing, in words
+    sync_fraction: float | None = None  # while syncing: 0..1, None when only counting
     dossiers: list[DossierSummary] = field(default_factory=list)
     search: str = ""  # home: accent-insensitive search over title and code
     status_filter: str = ""  # home: one of fmt.STATUS_FILTERS
@@ -83,6 +86,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()
         self._draft_dirty = False
+        self._station_failures: dict[str, int] = {}  # first unlocks refused, per name
         self.reload_device()
 
     # --- navigation ---

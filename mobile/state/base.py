@@ -61,9 +61,12 @@ class StateBase:
     enrolled: bool
     unit_name: str
     known_users: list[str]
+    office_staff: list[dict[str, str]]
     user: Session | None
     field_errors: dict[str, str]
     sync: SyncView
+    sync_words: str
+    sync_fraction: float | None
     dossiers: list[DossierSummary]
     search: str
     status_filter: str
@@ -75,6 +78,7 @@ class StateBase:
     result_path: str
     _last_touch: float
     _draft_dirty: bool
+    _station_failures: dict[str, int]
 
     @property
     def service(self) -> TabletService:

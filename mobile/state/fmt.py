@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.model import DossierSummary
+from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES
 from shared.text import fold as fold
 from shared.workflow import (
     action_label,
@@ -50,11 +51,11 @@ def date_vi(iso: str | None) -> str:
 
 
 def history_line(entry: dict[str, Any]) -> str:
-    """One history entry as a sentence: when — what — who (role) → new status (reason)."""
+    """One history entry as a sentence: when — what — who (role) — new status (reason)."""
     text = (
         f"{when(entry.get('at'))} — {action_label(str(entry.get('action', '')))} — "
-        f"{entry.get('actor', '')} ({role_label(str(entry.get('role', '')))}) → "
-        f"{status_label(str(entry.get('to_status', '')))}"
+        f"{entry.get('actor', '')} ({role_label(str(entry.get('role', '')))}) — "
+        f"chuyển sang: {status_label(str(entry.get('to_status', '')))}"
     )
     if entry.get("reason"):
         text += f". Lý do: {entry['reason']}"
@@ -141,3 +142,24 @@ def home_rows(
     out.sort(key=lambda d: d.received_at or "", reverse=True)
     out.sort(key=lambda d: d.status not in NEEDS_ACTION)
     return out
+
+
+def station_pin_hint(failures: int) -> str:
+    """What to say under the PIN after the station refused a first unlock ``failures``
+    times in a row on this tablet.
+
+    The station answers a wrong PIN, an unknown name and a locked account alike (so it
+    cannot be probed for names), so it cannot say how many tries remain; this tablet
+    can count its own tries and say what the lockout rule is and what to do.
+    """
+    minutes = int(PIN_LOCKOUT.total_seconds() // 60)
+    left = PIN_MAX_FAILURES - failures
+    if left > 0:
+        return (
+            f"Đã nhập sai {failures} lần trên máy này; còn tối đa {left} lần. Sau "
+            f"{PIN_MAX_FAILURES} lần sai liên tiếp, tài khoản bị khoá {minutes} phút."
+        )
+    return (
+        f"Tài khoản có thể đang bị khoá {minutes} phút. Hãy đợi rồi thử lại, hoặc nhờ quản "
+        "trị viên mở khoá ngay trên bàn làm việc của văn phòng (mục Cán bộ, nút Mở khoá)."
+    )

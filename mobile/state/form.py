@@ -17,7 +17,7 @@ import flet as ft
 from mobile.services.drafts import Draft, new_draft_id
 from shared.catalogue import Field, Procedure, Section
 from shared.numwords import date_to_words
-from shared.validation import ValidationResult, is_visible, parse_date
+from shared.validation import ValidationResult, is_visible, parse_date, partial_date_text
 
 # Fields with at most this many choices are big segmented buttons (one tap); longer lists
 # are searchable pickers.
@@ -93,6 +93,8 @@ class FormState:
     supplement_of: str = ""  # dossier id when this form corrects a sent-back dossier
     step: int = 0  # index into ``sections()``: the form is filled one section per step
     pushed: Typed = field(default_factory=Typed)  # field id → generation of app-set values
+    read_page: int = 0  # read-back: the section the citizen is reading (one per screen)
+    read_back_at: str = ""  # when the citizen confirmed the read-back ("" = not yet)
 
     @classmethod
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
@@ -128,6 +130,8 @@ class FormState:
             elif f.type == "date":
                 d = parse_date(v)
                 form.raw.values[f.id] = d.strftime("%d/%m/%Y") if d else str(v)
+            elif f.type == "partial_date":
+                form.raw.values[f.id] = partial_date_text(v)
             else:
                 form.raw.values[f.id] = "" if v is None else str(v)
         form.supplement_of = dossier_id
@@ -224,6 +228,7 @@ class FormState:
             del self.errors[field_id]  # the red border goes as soon as the value changes
         if self.checked is not None:
             self.checked = None
+            self.read_back_at = ""  # a changed value must be read back again
         if field_id in self._redraw_ids():
             self.revision += 1
 
@@ -247,6 +252,8 @@ class FormState:
             self.summary = ""
             self.checked = dict(result.values)
             self.fee_vnd = result.fee_vnd
+            self.read_page = 0
+            self.read_back_at = ""
             return True
         first = self.first_error_step()
         if first is not None:
@@ -274,7 +281,21 @@ class FormState:
         if f.type == "date":
             d = parse_date(value)
             return d.strftime("%d/%m/%Y") if d else str(value)
+        if f.type == "partial_date":
+            return partial_date_text(value)
         return str(value)
+
+    def read_go(self, page: int) -> None:
+        """Turn the read-back to another section (clamped to the sections there are)."""
+        self.read_page = max(0, min(page, len(self.preview()) - 1))
+
+    def read_is_last(self) -> bool:
+        return self.read_page >= len(self.preview()) - 1
+
+    def confirm_read(self, at: str) -> None:
+        """The citizen read every section and said it is right: recorded with the dossier."""
+        if self.checked is not None:
+            self.read_back_at = at
 
     def preview(self) -> list[PreviewSection]:
         """Sections of (label, readable value) from the last successful check."""

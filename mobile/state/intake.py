@@ -122,14 +122,22 @@ class IntakeMixin(StateBase):
         form = self.form
         if form is None or form.checked is None:
             return False
+        if not form.read_back_at:  # the button is not offered before; a stale tap is ignored
+            return False
         if form.supplement_of:
             call: tuple[Any, ...] = (
                 self.service.supplement,
                 form.supplement_of,
                 form.values_for_check(),
+                form.read_back_at,
             )
         else:
-            call = (self.service.intake, form.procedure.code, form.values_for_check())
+            call = (
+                self.service.intake,
+                form.procedure.code,
+                form.values_for_check(),
+                form.read_back_at,
+            )
         try:
             summary = await run_guarded(self, "intake", *call)
         except Failed as failed:
@@ -150,6 +158,18 @@ class IntakeMixin(StateBase):
         self.route = ROUTE_RECEIPT
         self.refresh()
         return True
+
+    def read_page(self, page: int) -> None:
+        """The read-back's next or previous section."""
+        self.touch()
+        if self.form is not None:
+            self.form.read_go(page)
+
+    def confirm_read(self) -> None:
+        """Record that the citizen read the whole read-back and confirmed it."""
+        self.touch()
+        if self.form is not None:
+            self.form.confirm_read(self.service.clock().isoformat(timespec="seconds"))
 
     def start_supplement(self) -> None:
         """Open the sent-back dossier's values in the form, to correct and resubmit."""

@@ -17,6 +17,7 @@ from mobile.state.base import (
     message,
     required,
 )
+from mobile.state.fmt import station_pin_hint
 from shared.errors import TaiChoError
 
 
@@ -31,6 +32,7 @@ class SessionMixin(StateBase):
         unit = self.backend.call(svc.unit) if self.enrolled else {}
         self.unit_name = str(unit.get("name", ""))
         self.known_users = self.backend.call(svc.known_users) if self.enrolled else []
+        self.office_staff = self.backend.call(svc.office_staff) if self.enrolled else []
         self.refresh_sync()
 
     async def enroll(self, url: str, code: str) -> bool:
@@ -92,9 +94,15 @@ class SessionMixin(StateBase):
                 pin,
                 on_error=lambda err: self._place_error(err, default_field="pin"),
             )
-        except Failed:
+        except Failed as failed:
+            err = failed.cause
+            if isinstance(err, TaiChoError) and err.code == "AUTH_FAILED":
+                count = self._station_failures.get(username, 0) + 1
+                self._station_failures[username] = count
+                self.field_errors = {"pin": f"{message(err)} {station_pin_hint(count)}"}
             self.known_users = self.backend.call(self.service.known_users)
             return False
+        self._station_failures.pop(username, None)
         self.user = session
         self.known_users = self.backend.call(self.service.known_users)
         self.route = ROUTE_HOME

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
+from mobile.services.progress import SyncProgress
 from mobile.state.backend import Failed, run_guarded
 from mobile.state.base import (
     StateBase,
@@ -19,6 +21,7 @@ class SyncMixin(StateBase):
             self.sync = SyncView()
             return
         s = self.backend.call(self.service.sync_state)
+        self.office_staff = self.backend.call(self.service.office_staff)
         err = s.last_error or {}
         self.sync = SyncView(
             pending=s.pending,
@@ -28,13 +31,27 @@ class SyncMixin(StateBase):
             station_url=s.station_url or "",
         )
 
+    async def _follow(self, progress: SyncProgress) -> None:
+        """Copy the sync thread's progress into the state a few times a second."""
+        while True:
+            words, fraction = progress.words(), progress.fraction()
+            if (words, fraction) != (self.sync_words, self.sync_fraction):
+                self.sync_words, self.sync_fraction = words, fraction
+            await asyncio.sleep(0.25)
+
     async def run_sync(self) -> bool:
         self.touch()
         if self.busy:
             return False
         report = None
-        with contextlib.suppress(Failed):  # the banner says what went wrong
-            report = await run_guarded(self, "sync", self.service.sync)
+        progress = SyncProgress()
+        ticker = asyncio.create_task(self._follow(progress))
+        try:
+            with contextlib.suppress(Failed):  # the banner says what went wrong
+                report = await run_guarded(self, "sync", self.service.sync, progress)
+        finally:
+            ticker.cancel()
+            self.sync_words, self.sync_fraction = "", None
         self.refresh()
         if self.detail is not None:
             self._reload_detail()

@@ -83,6 +83,10 @@ def pull(
 ) -> m.PullAnswer:
     """The device's items after its cursor; first, if it reported its dossier numbers,
     the blocks for days that run low are reserved (they arrive in this very pull)."""
+    # Imported late: staff_feed appends to this feed.
+    from sync_server.services import staff_feed
+
+    staff_feed.ensure_current(db, keys, device.id)
     if numbers:
         _top_up(db, keys, device, after, numbers)
     rows = q.feed_after(db, device.id, after, limit + 1)

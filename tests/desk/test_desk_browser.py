@@ -34,7 +34,9 @@ def type_into(page: Any, label: str, value: str, *, role: str = "textbox") -> No
     page.keyboard.type(value, delay=150)
     deadline = time.monotonic() + 10
     while el.input_value() != value:
-        assert time.monotonic() < deadline, f"{label!r} shows {el.input_value()!r}, not {value!r}"
+        assert time.monotonic() < deadline, (
+            f"{label!r} shows {el.input_value()!r}, not {value!r}; {fd.diagnose(page, label)}"
+        )
         time.sleep(0.2)
 
 

@@ -190,6 +190,7 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
         assert "/" in form.value("child_birth_date")
         form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
         assert asyncio.run(app.preview()), app.banner
+        app.confirm_read()
         assert asyncio.run(app.save()), app.banner
         assert app.receipt is not None and app.receipt.status == "received"
         shown = app.backend.call(app.service.get, d.id)
@@ -232,8 +233,73 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         for k, v in values.items():
             again.set_field(k, v if isinstance(v, bool) else str(v))
         assert asyncio.run(again.preview()), (again.banner, form.errors)
+        again.confirm_read()
         assert asyncio.run(again.save()), again.banner
         assert again.drafts == []
         assert list((folder / "drafts").glob("*.draft")) == []
     finally:
         again.backend.close()
+
+
+def test_read_back_one_section_per_screen_and_confirmation_travels_with_the_dossier(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Nothing is saved before the citizen confirms; a changed value asks again; the
+    confirmation time is stored with the dossier (and so reaches the station)."""
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        app.new_dossier("1.001193")
+        form = app.form
+        assert form is not None
+        for k, v in sample_values("1.001193", vn_now().date(), seed=3).items():
+            app.set_field(k, v if isinstance(v, bool) else str(v))
+        assert asyncio.run(app.preview()), app.banner
+        n = len(form.preview())
+        assert n >= 3 and form.read_page == 0 and not form.read_is_last()
+        assert not asyncio.run(app.save())  # not confirmed: nothing saved
+        for k in range(1, n + 3):  # past the end stays on the last section
+            app.read_page(k)
+        assert form.read_page == n - 1 and form.read_is_last()
+        app.read_page(-5)
+        assert form.read_page == 0
+        app.read_page(n - 1)
+        app.confirm_read()
+        assert form.read_back_at
+        # a value changed after confirming must be read back (and confirmed) again
+        app.set_field("child_birth_place", "Trạm y tế xã Lai Vung")
+        assert form.read_back_at == "" and form.checked is None
+        assert asyncio.run(app.preview()), app.banner
+        assert form.read_page == 0 and not asyncio.run(app.save())
+        app.confirm_read()
+        at = form.read_back_at
+        assert asyncio.run(app.save()), app.banner
+        assert app.receipt is not None
+        stored = app.backend.call(app.service.get, app.receipt.id)
+        assert stored["read_back_at"] == at
+    finally:
+        app.backend.close()
+
+
+def test_first_unlock_refused_by_the_station_says_the_rule_and_what_to_do(
+    station: RunningStation, folder: Path, tmp_path: Path
+) -> None:
+    """The station answers alike for a wrong PIN and a locked account; the tablet counts
+    its own tries and states the lockout rule, then what to do once it may be locked."""
+    station.admin("staff-add", "--username", "tiepnhan2", "--role", "intake", "--pin", "246810")
+    app = _session(folder, tmp_path)
+    try:
+        assert not asyncio.run(app.unlock("tiepnhan2", "000000"))
+        first = app.field_errors["pin"]
+        assert "Đã nhập sai 1 lần trên máy này; còn tối đa 4 lần" in first
+        assert "khoá 15 phút" in first
+        assert not asyncio.run(app.unlock("tiepnhan2", "000001"))
+        assert "Đã nhập sai 2 lần" in app.field_errors["pin"]
+        # from the fifth, what to do (checked on the wording: the station's per-client
+        # rate limit may answer the next tries first, which the banner then says)
+        from mobile.state.fmt import station_pin_hint
+
+        assert "nhờ quản trị viên mở khoá" in station_pin_hint(5)
+        assert "còn tối đa 1 lần" in station_pin_hint(4)
+    finally:
+        app.backend.close()

@@ -209,3 +209,92 @@ def test_revoked_tablet_wipes_itself_on_next_contact(station: Station, tmp_path:
     again = station.tablet(folder, enroll=False)
     assert not again.enrolled and again.sync_state().pending == 0
     again.close()
+
+
+def test_sync_reports_its_progress_phase_by_phase(
+    station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress bar's source: every push batch counted up to the total, the pull
+    counted, then what came opened one by one; a second sync starts again from zero."""
+    from mobile.services import outbox
+    from mobile.services.progress import APPLY, PULL, PUSH, SyncProgress
+
+    monkeypatch.setattr(outbox, "MAX_PUSH_BATCH", 4)  # small batches, same code path
+
+    class Recording(SyncProgress):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[tuple[str, int, int]] = []
+
+        def set(self, phase: str, done: int, total: int) -> None:
+            super().set(phase, done, total)
+            self.seen.append((phase, done, total))
+
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    n = 10  # three batches
+    ids = [
+        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed)).id
+        for seed in range(n)
+    ]
+    rec = Recording()
+    assert tablet.sync(rec).pushed == n
+    pushes = [s for s in rec.seen if s[0] == PUSH]
+    assert pushes[0] == (PUSH, 0, n) and pushes[-1] == (PUSH, n, n)
+    assert (PUSH, 4, n) in pushes and (PUSH, 8, n) in pushes
+    assert [d for _, d, _ in pushes] == sorted(d for _, d, _ in pushes)  # never goes back
+    assert any(s[0] == PULL for s in rec.seen)
+    half = SyncProgress(PUSH, 4, 10)
+    assert half.fraction() == 0.4 and half.words().endswith("4/10")
+    assert SyncProgress(PULL, 7, 0).fraction() is None  # counted, total unknown
+    # the office acts on two of them: the next sync pulls and opens their state changes
+    for dossier_id in ids[:2]:
+        assert station.act(dossier_id, "accept", APPRAISER).status_code == 200
+    again = Recording()
+    report = tablet.sync(again)
+    assert report.pushed == 0 and report.applied >= 2
+    applies = [s for s in again.seen if s[0] == APPLY]
+    assert applies and applies[-1][2] == report.applied
+    assert not [s for s in again.seen if s[0] == PUSH]  # nothing to send: no push phase
+    tablet.close()
+
+
+def test_office_staff_reach_the_tablet_and_a_disabled_officer_is_forgotten(
+    station: Station, tmp_path: Path
+) -> None:
+    """The unlock screen's list comes from the station; an account disabled at the office
+    loses its PIN wrap on this tablet at the next sync, so it cannot unlock offline."""
+    from sync_server.services import staff as staff_service
+    from sync_server.store import sync_log
+
+    tablet = enrolled_tablet(station, tmp_path / "t")
+    tablet.unlock(*INTAKE)
+    tablet.sync()
+    office = {s["username"]: s["full_name"] for s in tablet.office_staff()}
+    assert INTAKE[0] in office and office[INTAKE[0]]
+    assert APPRAISER[0] not in office  # only intake staff are offered on a tablet
+    # nothing changed: another pull queues no new staff item
+    with station.station.session() as db:
+        before = len(sync_log.feed_after(db, tablet.device_id, 0, 1000))
+    tablet.sync()
+    with station.station.session() as db:
+        assert len(sync_log.feed_after(db, tablet.device_id, 0, 1000)) == before
+        staff_service.add_staff(
+            db, username="tiepnhan3", role="intake", pin="135790", full_name="Lê Văn Tâm"
+        )
+    tablet.sync()
+    assert {"username": "tiepnhan3", "full_name": "Lê Văn Tâm"} in tablet.office_staff()
+    # the office disables the officer who used this tablet
+    assert INTAKE[0] in tablet.known_users()
+    with station.station.session() as db:
+        admin = staff_service.get_staff(db, "quantri")
+        assert admin is not None
+        staff_service.set_active(db, station.station.keys, admin, INTAKE[0], active=False)
+    tablet.sync()
+    assert INTAKE[0] not in tablet.known_users()
+    assert INTAKE[0] not in {s["username"] for s in tablet.office_staff()}
+    tablet.lock()
+    with pytest.raises(TaiChoError) as err:
+        tablet.unlock(*INTAKE)  # no local wrap any more: the station refuses
+    assert err.value.code == "AUTH_FAILED"
+    tablet.close()

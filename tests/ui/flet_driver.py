@@ -26,6 +26,17 @@ _ALL_TEXT_JS = """() => {
 }"""
 
 
+_FOCUS_JS = """() => {
+  const a = document.activeElement;
+  const out = ['active: ' + (a ? a.outerHTML.slice(0, 300) : 'none')];
+  for (const el of document.querySelectorAll('input, textarea')) {
+    out.push((el.getAttribute('aria-label') || '?').slice(0, 40) + ' = ' + JSON.stringify(el.value)
+             + (el === a ? ' (focused)' : ''));
+  }
+  return out.join('\\n');
+}"""
+
+
 def open_app(page: Any, url: str, timeout: float = 60) -> None:
     """Load the app, abort non-local requests, switch on the semantics DOM."""
     page.route(
@@ -93,20 +104,34 @@ def when_still(loc: Any, timeout: float = 5) -> None:
         time.sleep(0.25)
 
 
-def _diagnose(page: Any, label: str) -> str:
+def diagnose(page: Any, label: str) -> str:
     """Save what the page showed when a field would not take focus (for the CI log)."""
     folder = Path(os.environ.get("TAICHO_UI_SHOTS", ROOT_ARTEFACTS))
     folder.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^0-9A-Za-z]+", "-", label)[:30] or "field"
     try:
         page.screenshot(path=str(folder / f"nofocus-{name}.png"))
-        active = page.evaluate(
-            "() => { const a = document.activeElement;"
-            " return a ? a.outerHTML.slice(0, 300) : 'none'; }"
-        )
+        active = page.evaluate(_FOCUS_JS)
     except Exception as exc:  # the page itself may be gone; say so rather than hide it
         active = f"<page unreadable: {exc}>"
-    return f"active element: {active}"
+    return f"active element and inputs: {active}"
+
+
+def _keeps_focus(el: Any, hold: float = 0.8) -> bool:
+    """True when the element has the focus and still has it ``hold`` seconds later.
+
+    Right after a screen change Flutter may still be settling the focus of a field that
+    just went away (the last field of the previous step); a click that lands before that
+    settles is undone a moment later and the keys typed next go nowhere. A person sees
+    the keyboard close and taps again; the test does the same, before typing anything.
+    """
+    deadline = time.monotonic() + hold
+    while True:
+        if not el.evaluate("el => el.isConnected && el === document.activeElement"):
+            return False
+        if time.monotonic() >= deadline:
+            return True
+        time.sleep(0.1)
 
 
 def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) -> Any:
@@ -128,14 +153,13 @@ def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) 
             when_still(box, timeout=min(left, 5))
             el = box.element_handle(timeout=min(left, 10) * 1000)
             el.click(timeout=min(left, 10) * 1000)
-            if el.evaluate("el => el === document.activeElement"):
-                time.sleep(0.3)  # let Flutter attach its text-editing strategy
+            if _keeps_focus(el):
                 return el
         except Exception:  # a node rebuilt under the click: look it up again
             if time.monotonic() > deadline:
                 raise
         if time.monotonic() > deadline:
-            raise AssertionError(f"field {label!r} would not take focus; {_diagnose(page, label)}")
+            raise AssertionError(f"field {label!r} would not take focus; {diagnose(page, label)}")
         time.sleep(0.3)
 
 

@@ -46,7 +46,9 @@ def type_into(page: Any, label: str, text: str, delay: int, timeout: float = 20)
     shot = os.environ.get("TAICHO_UI_SHOTS")
     if shot:
         page.screenshot(path=str(Path(shot) / f"lost-{label[:20]}.png"))
-    raise AssertionError(f"field {label!r} shows {shown!r} after typing {text!r}")
+    raise AssertionError(
+        f"field {label!r} shows {shown!r} after typing {text!r}; {fd.diagnose(page, label)}"
+    )
 
 
 def tap_switch(page: Any, label: str) -> None:
@@ -102,3 +104,34 @@ def fill_by_steps(page: Any, values: dict[str, Any], *, human: bool = True) -> F
         if step < n_steps - 1:
             fd.click(page, "Tiếp")
     return mirror
+
+
+NEXT_PART = "Phần tiếp"
+CONFIRM = "Xác nhận: thông tin đúng"
+
+
+def read_back(page: Any, shots: Path | None = None) -> list[list[str]]:
+    """Walk the read-back one section per screen, as the citizen does, scrolling each
+    screen to its end; returns the lines seen at each position (top to bottom) and stops
+    on the last section, where "Xác nhận" is offered."""
+    snaps: list[list[str]] = []
+    part = 1
+    while True:
+        fd.wait_text(page, f"Đọc lại phần {part} trên")
+        if shots is not None:
+            fd.settled_screenshot(page, shots / f"read-back-{part}.png")
+        button = ""
+        for _ in range(30):
+            lines = fd.all_text(page).splitlines()
+            snaps.append(lines)
+            button = next((b for b in (NEXT_PART, CONFIRM) if b in lines), "")
+            if button:
+                break
+            page.mouse.move(640, 500)
+            page.mouse.wheel(0, 500)
+            page.wait_for_timeout(300)
+        assert button, f"read-back part {part}: neither {NEXT_PART!r} nor {CONFIRM!r} shown"
+        if button == CONFIRM:
+            return snaps
+        fd.click(page, NEXT_PART)
+        part += 1

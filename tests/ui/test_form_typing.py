@@ -17,7 +17,7 @@ from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.browser_kit import INTAKE
 from tests.ui import flet_driver as fd
-from tests.ui.form_flow import fill_by_steps, type_into
+from tests.ui.form_flow import fill_by_steps, read_back, type_into
 
 pytestmark = [pytest.mark.browser]
 
@@ -28,19 +28,6 @@ def _unlock_typing(page: Any, who: tuple[str, str]) -> None:
     type_into(page, "Mã PIN", who[1], 200)
     fd.click(page, re.compile(r"^Mở khoá$"))
     fd.wait_text(page, "Hồ sơ")
-
-
-def _preview_snapshots(page: Any) -> list[list[str]]:
-    """The preview's lines at each scroll position, from top to bottom."""
-    snaps: list[list[str]] = []
-    for _ in range(30):
-        snaps.append(fd.all_text(page).splitlines())
-        if "Lưu – tiếp nhận hồ sơ" in snaps[-1]:
-            break
-        page.mouse.move(640, 500)
-        page.mouse.wheel(0, 500)
-        page.wait_for_timeout(300)
-    return snaps
 
 
 def _shown_under(snaps: list[list[str]], label: str, value: str) -> bool:
@@ -65,7 +52,7 @@ def test_every_field_typed_at_human_speed_reaches_the_preview(page: Any, shots: 
     fd.click(page, "Xem trước")
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
     fd.settled_screenshot(page, shots / "typed-preview.png")
-    snaps = _preview_snapshots(page)
+    snaps = read_back(page)
     missing = []
     for f in mirror.procedure.fields:
         if f.id not in values or not mirror.visible(f):

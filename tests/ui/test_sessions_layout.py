@@ -96,6 +96,29 @@ def test_phone_layout_keeps_the_app_bar_on_one_line(open_page: Any, shots: Path)
     fd.settled_screenshot(page, shots / "phone-form.png")
 
 
+@pytest.mark.timeout(300)
+def test_portrait_tablet_layout_uses_the_width(open_page: Any, shots: Path) -> None:
+    """800×1280 (a tablet held upright): the bar on one row, the form fills
+    the width without running off it, long choice labels wrap instead of being cut,
+    the step buttons within reach."""
+    page = open_page(800, 1280)
+    _unlock(page)
+    fd.settled_screenshot(page, shots / "portrait-home.png")
+    lock = _box(page, "button", "Khoá máy")
+    size = _box(page, "button", re.compile("^Chữ lớn"))
+    assert abs(lock["y"] - size["y"]) < 5 and lock["x"] + lock["width"] <= 801
+    fd.click(page, "Hồ sơ mới")
+    fd.click(page, "Chọn: Đăng ký khai sinh")
+    fd.wait_text(page, "Bước 1/")
+    field = page.get_by_role("textbox", name=re.compile("^Họ, chữ đệm, tên người yêu cầu")).first
+    box = field.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 801
+    assert box["width"] >= 600  # uses the width of an upright tablet, not a phone column
+    nxt = _box(page, "button", "Tiếp")
+    assert nxt["x"] + nxt["width"] <= 801 and nxt["height"] >= 56
+    fd.settled_screenshot(page, shots / "portrait-form.png")
+
+
 def _tap_bar(page: Any, name: str) -> None:
     """Tap an app-bar button as a finger does: then nothing hovers over the bar (a mouse
     left on a button keeps its tooltip open over the next one)."""
@@ -103,12 +126,11 @@ def _tap_bar(page: Any, name: str) -> None:
     page.mouse.move(5, 795)
 
 
-# Known bug, found at the end of this stop's merge (six-step khai sinh form + the long
-# official unit name): about one run in four, the Flutter page stops answering right after
-# a text-size change (Playwright's evaluate never returns). When it answers, every
-# assertion below holds (passes take ~12 s). Kept running, not skipped, until it is fixed.
-@pytest.mark.xfail(reason="intermittent page freeze after a text-size change", strict=False)
-@pytest.mark.timeout(90)
+# Stop 4 saw an intermittent freeze right after a text-size change (about one run in
+# four). Not reproduced since app-bar taps move the pointer away as a finger does
+# (_tap_bar, which closes the tooltip it left over the bar): 7 runs in a row passed under
+# full load in stop 5, and CI reported it passing. No xfail: a freeze fails the suite.
+@pytest.mark.timeout(240)
 def test_text_size_and_contrast_reach_the_form_fields(open_page: Any, shots: Path) -> None:
     page = open_page()
     _unlock(page)

@@ -21,7 +21,7 @@ from shared.workdays import vn_now
 from tests.browser_kit import APPRAISER, CLERK, INTAKE, LEADER
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station, TabletApp
-from tests.ui.form_flow import fill_by_steps
+from tests.ui.form_flow import CONFIRM, fill_by_steps, read_back
 
 # No re-runs: the "lost fill" was the form re-sending a stale TextField value on
 # re-render (fixed in mobile/screens/form.py); a lost value is a product bug.
@@ -109,12 +109,13 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fill_by_steps(page, values, human=True)
     fd.settled_screenshot(page, shots / "03-form-filled.png")
 
-    # 4. large-print preview
+    # 4. large-print read-back, one section per screen
     fd.click(page, "Xem trước")
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
-    text = fd.wait_text(page, child)
-    assert "Mẹ" in text and "Ngày, tháng, năm sinh bằng chữ" in text
     fd.settled_screenshot(page, shots / "04-preview.png")
+    seen = "\n".join("\n".join(lines) for lines in read_back(page, shots))
+    assert child in seen and "Ngày, tháng, năm sinh bằng chữ" in seen
+    assert values["mother_full_name"] in seen
     fd.click(page, "Chữ lớn")
     fd.wait_text(page, "cỡ chữ đang là lớn")
     fd.click(page, "Tương phản cao")
@@ -126,14 +127,18 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.wait_text(page, "cỡ chữ đang là thường")
     fd.click(page, "Tương phản cao")
 
-    # "Sửa lại" keeps every value; back to the preview
+    # "Sửa lại" keeps every value; back to the read-back, which starts again
     fd.click(page, "Sửa lại")
     fd.wait_text(page, "Các ô có dấu * là bắt buộc.")
     fd.click(page, "Xem trước")
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
-    fd.wait_text(page, values["mother_full_name"])
+    read_back(page)
+    assert "Lưu – tiếp nhận hồ sơ" not in fd.all_text(page)  # not before the citizen confirms
 
-    # 5. save → receipt with the dossier code and the due time
+    # 5. the citizen confirms; save → receipt with the dossier code and the due time
+    fd.click(page, CONFIRM)
+    fd.wait_text(page, "Người dân đã xác nhận lúc")
+    fd.settled_screenshot(page, shots / "05b-read-back-confirmed.png")
     fd.click(page, "Lưu – tiếp nhận hồ sơ")
     text = fd.wait_text(page, "Đã tiếp nhận hồ sơ")
     m = CODE_RE.search(fd.wait_text(page, CODE_RE))

@@ -45,7 +45,12 @@ def sample(today: date, seed: int = 0) -> dict[str, Any]:
     father = people.full_name(rng, False, family)
     home = rng.choice(people.PLACES)
     born = today - timedelta(days=rng.randint(3, 55))
-    married = max(mother_born, father_born) + timedelta(days=365 * 20 + rng.randint(0, 300))
+    # Married at legal age (women 18, men 20: Luật Hôn nhân và gia đình 2014, art. 8)
+    # and before the child was born; never a date in the future.
+    of_age = max(
+        mother_born + timedelta(days=365 * 18 + 5), father_born + timedelta(days=365 * 20 + 5)
+    )
+    married = min(of_age + timedelta(days=rng.randint(0, 300)), born - timedelta(days=1))
     mother_id = people.personal_id(rng, True, mother_born)
     return {
         "requester_full_name": mother,

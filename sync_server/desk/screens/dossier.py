@@ -10,6 +10,7 @@ from shared.workflow import action_label
 from sync_server.desk import views
 from sync_server.desk.screens.common import (
     ERROR,
+    FG,
     MUTED,
     OK,
     PRIMARY,
@@ -218,6 +219,13 @@ def DossierScreen(state: DeskState) -> ft.Control:
                     text(f"Trạng thái: {d.get('status_label', '')}", 16, bold=True),
                     text(f"Tiếp nhận: {views.when(d.get('received_at'))}", 16),
                     text(f"Hẹn trả: {views.when(d.get('due_at'))}", 16),
+                    text(
+                        f"Người dân đã đọc lại và xác nhận: {views.when(d.get('read_back_at'))}"
+                        if d.get("read_back_at")
+                        else "Người dân chưa xác nhận đọc lại trên máy tính bảng",
+                        16,
+                        color=FG if d.get("read_back_at") else MUTED,
+                    ),
                 ],
                 spacing=30,
                 wrap=True,
