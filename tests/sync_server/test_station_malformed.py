@@ -96,10 +96,10 @@ def test_a_huge_pushed_version_is_refused_and_the_feed_keeps_flowing(
     assert r.json()["field"] == "ctx.version"
     with demo_station.session() as db:
         assert db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
-        # Only what enrolment queued (number blocks, catalogue): nothing about the dossier.
+        # Only office-wide items (number blocks, catalogue, staff): nothing about the dossier.
         assert (
             db.execute(
-                "SELECT count(*) FROM feed WHERE dossier_id NOT IN ('numbers', 'catalogue')"
+                "SELECT count(*) FROM feed WHERE dossier_id NOT IN ('numbers', 'catalogue', 'staff')"
             ).fetchone()[0]
             == 0
         )
