@@ -99,7 +99,8 @@ def test_a_huge_pushed_version_is_refused_and_the_feed_keeps_flowing(
         # Only office-wide items (number blocks, catalogue, staff): nothing about the dossier.
         assert (
             db.execute(
-                "SELECT count(*) FROM feed WHERE dossier_id NOT IN ('numbers', 'catalogue', 'staff')"
+                "SELECT count(*) FROM feed "
+                "WHERE dossier_id NOT IN ('numbers', 'catalogue', 'staff')"
             ).fetchone()[0]
             == 0
         )
