@@ -13,9 +13,11 @@ letters are recorded through the report service. Then it times, on the same data
             chart series, page view, audit checkpoint), as ``GET /v1/reports/summary``;
 
 each the best of several runs, and prints one JSON line with both and their ratio.
-Target: summary within 5× of the floor at 100,000 dossiers. ``--smoke`` runs a tiny N.
+Target: summary within 5× of the floor at 100,000 dossiers. ``--smoke`` runs a tiny N;
+``--data DIR`` keeps the built station there and, when it exists, times it again without
+rebuilding (building 100,000 histories takes minutes).
 
-    python bench/reports.py --dossiers 100000
+    python bench/reports.py --dossiers 100000 [--data /tmp/reports-100k]
 """
 
 from __future__ import annotations
@@ -187,9 +189,11 @@ def _best(fn: Any, runs: int) -> float:
 
 
 def run(n: int, work: Path, runs: int) -> dict[str, Any]:
+    fresh = not (work / "station").exists()
     station = open_station(work / "station")
     t0 = time.perf_counter()
-    build(station, n)
+    if fresh:
+        build(station, n)
     build_s = time.perf_counter() - t0
     with station.session() as db:
         floor_s = _best(lambda: reports_q.floor_aggregate(db), runs)
@@ -226,12 +230,22 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3, help="best of this many runs each")
     p.add_argument("--smoke", action="store_true", help="tiny run for CI: proves it works")
     p.add_argument("--json", type=Path, help="also write the JSON result to this file")
+    p.add_argument(
+        "--data",
+        type=Path,
+        help="keep the built station here and reuse it when it exists (same N and seed)",
+    )
     args = p.parse_args()
     n = min(args.dossiers, 300) if args.smoke else args.dossiers
     if n < 1:
         p.error("--dossiers must be >= 1")
-    with tempfile.TemporaryDirectory(prefix="taicho-bench-") as tmp:
-        result = run(n, Path(tmp), 1 if args.smoke else args.runs)
+    runs = 1 if args.smoke else args.runs
+    if args.data is not None:
+        args.data.mkdir(parents=True, exist_ok=True)
+        result = run(n, args.data, runs)
+    else:
+        with tempfile.TemporaryDirectory(prefix="taicho-bench-") as tmp:
+            result = run(n, Path(tmp), runs)
     print(
         f"{n} dossiers: summary {result['summary_seconds']} s, floor {result['floor_seconds']} s, "
         f"ratio {result['ratio']}",

@@ -44,6 +44,7 @@ Code = Literal[
     "DOSSIER_NOT_FOUND",
     "RESULT_NOT_READY",
     "EDIT_CONFLICT",
+    "ACTION_CONFLICT",
     "DOSSIER_CODE_EXHAUSTED",
     "AUTH_REQUIRED",
     "AUTH_FAILED",
@@ -422,6 +423,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             409,
             "Hồ sơ đã thay đổi ở nơi khác (phiên bản {server} > {base}); bản sửa được giữ lại.",
             "The dossier changed elsewhere (version {server} > {base}); the edit is kept.",
+        ),
+        _c(
+            "ACTION_CONFLICT",
+            409,
+            "Hồ sơ vừa được thay đổi ở nơi khác trong lúc '{action}' (phiên bản {server} ≠ "
+            "{base}); chưa có gì được lưu. Xin mở lại hồ sơ và thực hiện lại.",
+            "The dossier changed elsewhere during '{action}' (version {server} ≠ {base}); "
+            "nothing was saved. Open the dossier again and repeat the action.",
         ),
         _c(
             "DOSSIER_CODE_EXHAUSTED",

@@ -37,15 +37,22 @@ __all__ = [
     "Period",
     "Rating",
     "ReportSeries",
+    "SeriesSkeleton",
     "Summary",
     "Supplement",
+    "Tally",
+    "WorkClock",
     "analyse",
+    "assemble",
+    "classify_open",
     "csv_rows",
     "due_after_supplements",
+    "overdue_entry",
     "page_view",
     "parse_period",
     "period_of",
     "report_series",
+    "series_skeleton",
     "summarize",
     "summarize_by_procedure",
     "working_hours",
@@ -224,7 +231,7 @@ def _local(moment: datetime) -> datetime:
     return moment if moment.utcoffset() == _SEVEN else moment.astimezone(VN_TZ)
 
 
-class _WorkClock:
+class WorkClock:
     """Working minutes since a reference day, with the calendar looked up once per day."""
 
     __slots__ = ("_base", "_cum", "_work")
@@ -265,10 +272,13 @@ class _WorkClock:
         return self._cum[i] + inside
 
 
-def working_hours(start: datetime, end: datetime, clock: _WorkClock | None = None) -> float:
+def working_hours(start: datetime, end: datetime, clock: WorkClock | None = None) -> float:
     """Working hours between two moments (office sessions of working days only)."""
-    c = clock or _WorkClock()
-    return max(0.0, (c.minutes(_local(end)) - c.minutes(_local(start))) / 60)
+    c = clock or WorkClock()
+    # The earlier moment first: a moment before the clock's tables rebases them, which
+    # would make a value read just before meaningless.
+    first = c.minutes(_local(start))
+    return max(0.0, (c.minutes(_local(end)) - first) / 60)
 
 
 def due_after_supplements(
@@ -376,7 +386,7 @@ def _awaiting_supplement(f: DossierFacts, moment: datetime) -> bool:
     return False
 
 
-class _Tally:
+class Tally:
     """The counters of one scope (one procedure); scopes add up to the whole office."""
 
     def __init__(self) -> None:
@@ -400,7 +410,7 @@ class _Tally:
         self.refusal_reasons: list[str | None] = []
         self.apologies = 0
 
-    def add(self, other: _Tally) -> None:
+    def add(self, other: Tally) -> None:
         for name, value in other.__dict__.items():
             mine = getattr(self, name)
             if isinstance(value, dict):
@@ -496,6 +506,60 @@ def _months(period: Period) -> list[tuple[int, int]]:
     return out
 
 
+@dataclass
+class SeriesSkeleton:
+    """Empty chart buckets of a period, filled by :func:`analyse` or the station's SQL."""
+
+    timeliness: list[dict[str, Any]]
+    same_day: list[dict[str, Any]]
+    satisfaction: list[dict[str, Any]]
+    month_index: dict[tuple[int, int], int]
+    first_monday: date
+
+    def week_of(self, day: date) -> int:
+        """Index of the chart week that holds ``day``."""
+        return (day.toordinal() - self.first_monday.toordinal()) // 7
+
+
+def series_skeleton(period: Period) -> SeriesSkeleton:
+    weeks = _week_starts(period)
+    tl: list[dict[str, Any]] = []
+    sd: list[dict[str, Any]] = []
+    for w in weeks:
+        label = f"{max(w, period.start):%d/%m}"
+        tl.append({"label": label, "start": w.isoformat(), "early": 0, "on_time": 0, "late": 0})
+        sd.append({"label": label, "start": w.isoformat(), "returned": 0, "same_day": 0})
+    months = _months(period)
+    sat: list[dict[str, Any]] = [
+        {"label": f"{m:02d}/{y}"} | dict.fromkeys(RATING_LEVELS, 0) for y, m in months
+    ]
+    return SeriesSkeleton(tl, sd, sat, {ym: i for i, ym in enumerate(months)}, weeks[0])
+
+
+def classify_open(f: DossierFacts, as_of: datetime) -> str:
+    """``awaiting_supplement``, ``overdue`` or ``not_yet_due``: a dossier still in
+    progress, judged at ``as_of`` (the clock stops while a supplement is awaited)."""
+    if f.supplements and _awaiting_supplement(f, as_of):
+        return "awaiting_supplement"
+    if f.due_at is not None and as_of > f.due_at:
+        return "overdue"
+    return "not_yet_due"
+
+
+def overdue_entry(
+    f: DossierFacts, as_of: datetime, clock: WorkClock | None = None
+) -> dict[str, Any]:
+    """One line of the overdue list (``f`` is overdue at ``as_of``)."""
+    assert f.due_at is not None
+    return {
+        "code": f.code,
+        "procedure": f.procedure,
+        "received_at": f.received_at.isoformat(timespec="minutes"),
+        "due_at": f.due_at.isoformat(timespec="minutes"),
+        "working_hours_overdue": round(working_hours(f.due_at, as_of, clock), 1),
+    }
+
+
 def analyse(
     facts: Iterable[DossierFacts],
     period: Period,
@@ -507,27 +571,17 @@ def analyse(
 
     In-progress dossiers are judged at the end of the period, or at ``now`` if the period
     has not ended yet (a dossier cannot be overdue in the future). Chart weeks start on
-    Monday; the first and last may be cut by the period's ends.
+    Monday; the first and last may be cut by the period's ends. This is the reference
+    definition; the station computes the same figures with SQL over indexed columns
+    (``sync_server.services.reports``), and a test holds the two equal.
     """
     start, end = period.start_at, period.end_at
     as_of = min(now, end)
-    clock = _WorkClock()
-    tallies: dict[str, _Tally] = {}
-
-    weeks = _week_starts(period)
-    tl: list[dict[str, Any]] = []
-    sd: list[dict[str, Any]] = []
-    for w in weeks:
-        label = f"{max(w, period.start):%d/%m}"
-        tl.append({"label": label, "start": w.isoformat(), "early": 0, "on_time": 0, "late": 0})
-        sd.append({"label": label, "start": w.isoformat(), "returned": 0, "same_day": 0})
-    months = _months(period)
-    month_index = {ym: i for i, ym in enumerate(months)}
-    sat: list[dict[str, Any]] = [
-        {"label": f"{m:02d}/{y}"} | dict.fromkeys(RATING_LEVELS, 0) for y, m in months
-    ]
-
-    first_monday = weeks[0].toordinal()
+    clock = WorkClock()
+    tallies: dict[str, Tally] = {}
+    sk = series_skeleton(period)
+    tl, sd, sat, month_index = sk.timeliness, sk.same_day, sk.satisfaction, sk.month_index
+    first_monday = sk.first_monday.toordinal()
 
     def week_of(moment: datetime) -> int:
         return (moment.toordinal() - first_monday) // 7
@@ -540,7 +594,7 @@ def analyse(
             continue
         t = tallies.get(f.procedure)
         if t is None:
-            t = tallies[f.procedure] = _Tally()
+            t = tallies[f.procedure] = Tally()
         res = f.resolved_at
         # Events inside the period count even for a dossier closed earlier (a late rating).
         rating = f.rating
@@ -576,7 +630,8 @@ def analyse(
                 bucket["same_day"] += 1
                 if not f.supplements:
                     t.first_visit += 1
-            t.hours.append(max(0.0, (clock.minutes(ret) - clock.minutes(rec)) / 60))
+            at_receipt = clock.minutes(rec)  # first: the earlier moment (see working_hours)
+            t.hours.append(max(0.0, (clock.minutes(ret) - at_receipt) / 60))
         outcome = f.outcome
         if outcome is not None and res is not None and res < start:
             continue  # closed before the period
@@ -600,36 +655,42 @@ def analyse(
             else:
                 t.withdrawn += 1
             continue
-        if f.supplements and _awaiting_supplement(f, as_of):
+        state = classify_open(f, as_of)
+        if state == "awaiting_supplement":
             t.awaiting += 1
-        elif f.due_at is not None and as_of > f.due_at:
+        elif state == "overdue":
             t.overdue_n += 1
-            t.overdue.append(
-                {
-                    "code": f.code,
-                    "procedure": f.procedure,
-                    "received_at": rec.isoformat(timespec="minutes"),
-                    "due_at": f.due_at.isoformat(timespec="minutes"),
-                    "working_hours_overdue": round(working_hours(f.due_at, as_of, clock), 1),
-                }
-            )
+            t.overdue.append(overdue_entry(f, as_of, clock))
         else:
             t.not_yet_due += 1
+    return assemble(tallies, sk, period, procedure, as_of)
 
-    whole = _Tally()
+
+def assemble(
+    tallies: dict[str, Tally],
+    sk: SeriesSkeleton,
+    period: Period,
+    procedure: str | None,
+    as_of: datetime,
+) -> Analysis:
+    """The whole office (the sum of the procedures' tallies), each procedure that has
+    anything in the period, and the chart series with their rates."""
+    whole = Tally()
     by_procedure: dict[str, Summary] = {}
     for code in sorted(tallies):
         whole.add(tallies[code])
         s = tallies[code].summary(period, code, as_of)
         if s.received["total"] or s.satisfaction["total"]:
             by_procedure[code] = s
-    for b in sd:
+    for b in sk.same_day:
         b["rate"] = _rate(b["same_day"], b["returned"])
-    for m in sat:
+    for m in sk.satisfaction:
         total = sum(m[level] for level in RATING_LEVELS)
         m["rate"] = _rate(m["very_satisfied"] + m["satisfied"], total)
     return Analysis(
-        whole.summary(period, procedure, as_of), by_procedure, ReportSeries(tl, sat, sd)
+        whole.summary(period, procedure, as_of),
+        by_procedure,
+        ReportSeries(sk.timeliness, sk.satisfaction, sk.same_day),
     )
 
 

@@ -195,6 +195,9 @@ ACTION_LABELS: dict[str, Label] = {
     **{a: Label(t.label_vi, t.label_en) for a, t in TRANSITIONS.items()},
     # Recorded on a dossier without changing its status.
     "apologize": Label("Xin lỗi và hẹn lại ngày trả kết quả", "Apologise and set a new date"),
+    "record_personal_id": Label(
+        "Nhập số định danh cá nhân của trẻ", "Enter the child's personal identification number"
+    ),
     "report": Label("Xem báo cáo", "View reports"),
 }
 

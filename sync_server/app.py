@@ -161,4 +161,17 @@ def _mount_desk(app: FastAPI, backend: object | None) -> None:
             headers={"Content-Disposition": f'inline; filename="{code}.pdf"'},
         )
 
+    @app.get("/desk-files/report/{ticket}", include_in_schema=False)
+    def desk_report(ticket: str) -> Response:
+        """A report export (CSV or PDF) behind a short-lived link from the desk."""
+        hit = backend.report_file(ticket)
+        if hit is None:
+            return Response("Liên kết đã hết hạn.", status_code=404, media_type="text/plain")
+        name, media, body = hit
+        return Response(
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     app.mount(MOUNT, desk_asgi(backend))

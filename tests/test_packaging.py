@@ -24,6 +24,7 @@ STATION_ONLY = {
     "flet_web",
     "swagger_ui_bundle",
     "starlette",
+    "flet_charts",
 }
 
 

@@ -19,10 +19,18 @@ from typing import Any
 
 import flet as ft
 
-from mobile.screens.common import back_button, button, look_of, page_body, text
+from mobile.screens.common import (
+    StableTextField,
+    back_button,
+    button,
+    look_of,
+    page_body,
+    text,
+)
 from mobile.state.app import ROUTE_PICK, AppState
 from mobile.state.form import FormState, field_kind
 from mobile.theme import Look
+from shared.card_fill import parties
 from shared.catalogue import Field
 from shared.validation import parse_date
 
@@ -362,6 +370,176 @@ def _progress(form: FormState, look: Look) -> ft.Control:
     )
 
 
+def _call(fn: Any, arg: str) -> Any:
+    """A click handler taking no parameter (Flet passes its event to a handler that takes
+    one, so ``lambda x=value: …`` would receive the event instead of the value)."""
+    return lambda: fn(arg)
+
+
+@ft.component
+def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
+    """ "Điền từ thẻ căn cước": a QR scanner types the card's code into the box (or staff
+    paste it), the card and its address — as printed and as today's unit, side by side —
+    are shown, and one tap fills a chosen person's fields. Nothing is filled before staff
+    tap; the residence only from a unit they confirmed."""
+    c = look.c
+    opened, set_opened = ft.use_state(False)
+    raw: ft.MutableRef[str] = ft.use_ref("")
+    query: ft.MutableRef[str] = ft.use_ref("")
+    gen, set_gen = ft.use_state(0)
+    card = state.scan
+    if not opened:
+        return ft.Row(
+            [
+                button(
+                    "Điền từ thẻ căn cước",
+                    lambda: set_opened(True),
+                    look,
+                    primary=False,
+                    icon=ft.Icons.QR_CODE_SCANNER,
+                    tooltip="Điền từ thẻ căn cước: quét hoặc dán mã QR trên thẻ",
+                )
+            ]
+        )
+
+    def read() -> None:
+        if state.scan_card(raw.current or ""):
+            raw.current = ""
+            set_gen(gen + 1)  # an empty box for the next card
+
+    def close() -> None:
+        state.close_scan()
+        raw.current = ""
+        set_opened(False)
+
+    def set_raw(value: str) -> None:
+        raw.current = value
+
+    def set_query(value: str) -> None:
+        query.current = value
+
+    def find() -> None:
+        state.find_citizens(query.current or "")
+
+    parts: list[ft.Control] = [
+        text("Điền từ thẻ căn cước", look, look.fs(20), bold=True, color=c.primary),
+        StableTextField(
+            raw.current or "",
+            set_raw,
+            gen,
+            label="Mã QR trên thẻ căn cước (quét hoặc dán)",
+            on_submit=lambda _: read(),
+            text_size=look.body,
+            autocorrect=False,
+            enable_suggestions=False,
+            error=state.scan_error or None,
+        ),
+        ft.Row(
+            [
+                button("Đọc mã", read, look, icon=ft.Icons.DOCUMENT_SCANNER),
+                button("Đóng", close, look, primary=False, icon=ft.Icons.CLOSE),
+            ],
+            wrap=True,
+        ),
+        StableTextField(
+            query.current or "",
+            set_query,
+            0,
+            label="Hoặc tìm người dân đã có (tên, không cần dấu, hoặc số định danh)",
+            on_submit=lambda _: find(),
+            text_size=look.body,
+            autocorrect=False,
+            enable_suggestions=False,
+        ),
+        ft.Row([button("Tìm", find, look, primary=False, icon=ft.Icons.PERSON_SEARCH)]),
+    ]
+    for hit in state.citizen_hits:
+        born = dt.date.fromisoformat(hit.dob).strftime("%d/%m/%Y") if hit.dob else "—"
+        parts.append(
+            button(
+                f"Chọn: {hit.name} — {born} — {hit.number}",
+                _call(state.use_citizen, hit.id),
+                look,
+                primary=False,
+                icon=ft.Icons.PERSON,
+            )
+        )
+    if card is not None:
+        mapped = card["address_mapped"]
+        born = dt.date.fromisoformat(str(card["dob"])).strftime("%d/%m/%Y")
+        sex = {"male": "Nam", "female": "Nữ"}.get(str(card["sex"]), "")
+        parts.append(text(f"{card['name']} — sinh {born} — {sex}", look, bold=True))
+        parts.append(text(f"Số định danh cá nhân: {card['number']}", look))
+        if mapped["status"] == "ambiguous":
+            today = "Xã cũ đã chia cho nhiều đơn vị: chọn đơn vị hiện nay bên dưới."
+        elif mapped["status"] == "not_found":
+            today = "Không tìm được đơn vị hiện nay: nơi cư trú sẽ không được điền."
+        else:
+            today = f"{mapped['street']}, {mapped['commune']}, {mapped['province']}".strip(", ")
+        parts.append(
+            ft.ResponsiveRow(
+                [
+                    ft.Column(
+                        [
+                            text("Địa chỉ in trên thẻ", look, look.small, color=c.muted),
+                            text(str(card["address_printed"]), look),
+                        ],
+                        col={"xs": 12, "md": 6},
+                    ),
+                    ft.Column(
+                        [
+                            text(
+                                "Địa chỉ theo đơn vị hành chính hiện nay",
+                                look,
+                                look.small,
+                                color=c.muted,
+                            ),
+                            text(today, look, bold=True),
+                        ],
+                        col={"xs": 12, "md": 6},
+                    ),
+                ]
+            )
+        )
+        if mapped["candidates"]:
+            parts.append(
+                ft.Row(
+                    [
+                        button(
+                            f"Chọn: {u}",
+                            _call(state.pick_scan_unit, u),
+                            look,
+                            primary=state.scan_unit == u,
+                            icon=ft.Icons.CHECK if state.scan_unit == u else None,
+                        )
+                        for u in mapped["candidates"]
+                    ],
+                    wrap=True,
+                )
+            )
+        parts.append(
+            ft.Row(
+                [
+                    button(
+                        f"Điền cho {party.label}",
+                        _call(state.fill_from_scan, party.prefix),
+                        look,
+                        icon=ft.Icons.PERSON_ADD_ALT,
+                    )
+                    for party in parties(form.procedure, form.lang)
+                ],
+                wrap=True,
+            )
+        )
+    return ft.Container(
+        content=ft.Column(parts, spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+        border=ft.Border.all(look.border_width + 1, c.primary),
+        border_radius=10,
+        padding=ft.Padding.all(16),
+        bgcolor=c.surface,
+    )
+
+
 @ft.component
 def FormScreen(state: AppState, form: FormState) -> ft.Control:
     look = look_of(state)
@@ -424,6 +602,7 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             ),
             _progress(form, look),
             text("Các ô có dấu * là bắt buộc.", look, look.small, color=c.muted),
+            CardPanel(state, form, look),
             summary,
             body,
             ft.Row(nav),

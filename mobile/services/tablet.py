@@ -12,12 +12,14 @@ until someone unlocks (docs/security.md).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from mobile.services.citizens import CitizenBook
 from mobile.services.context import TabletContext
 from mobile.services.dossiers import DossierService
 from mobile.services.enrolment import EnrolmentService
@@ -30,6 +32,7 @@ from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient
 from shared import messages as m
 from shared.catalogue import Catalogue, Procedure, builtin
+from shared.citizen import Citizen
 from shared.errors import TaiChoError
 from shared.model import DossierSummary
 from shared.validation import ValidationResult
@@ -86,6 +89,7 @@ class TabletService:
         self.sessions = SessionService(self.ctx)
         self.outbox = OutboxService(self.ctx)
         self.dossiers = DossierService(self.ctx, self.outbox)
+        self.citizens = CitizenBook(self.store.db, self.keys)
         self.inbox = InboxService(self.ctx, self.dossiers)
 
     def close(self) -> None:
@@ -167,6 +171,33 @@ class TabletService:
         self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
     ) -> DossierSummary:
         return self.dossiers.supplement(id_or_code, values, read_back_at)
+
+    # --- the citizen book (reuse a known citizen in one tap) ---
+    def remember_card(self, card: dict[str, Any], unit: str) -> Citizen:
+        """Keep a scanned card's person (sealed; found later by name or number). A card
+        already in the book updates that entry instead of adding a second one."""
+        self.ctx.need_session()
+        known = [c for c in self.citizens.search(str(card["number"])) if c.number == card["number"]]
+        commune, _, province = unit.partition(", ")
+        citizen = Citizen(
+            id=known[0].id if known else str(uuid.uuid4()),
+            number=str(card["number"]),
+            name=str(card["name"]),
+            old_id=str(card.get("old_id") or ""),
+            dob=str(card.get("dob") or ""),
+            sex=str(card.get("sex") or ""),
+            address_printed=str(card.get("address_printed") or ""),
+            address_commune=commune,
+            address_province=province,
+            phone=known[0].phone if known else "",
+        )
+        self.citizens.remember(citizen)
+        return citizen
+
+    def search_citizens(self, query: str) -> list[Citizen]:
+        """Accent-insensitive name prefixes or an exact number (needs the tablet unlocked)."""
+        self.ctx.need_session()
+        return self.citizens.search(query)
 
     def list_dossiers(self, day: date | None = None) -> list[DossierSummary]:
         return self.dossiers.list_dossiers(day)

@@ -36,6 +36,7 @@ from mobile.state.form import FormState
 from mobile.state.intake import IntakeMixin
 from mobile.state.session import SessionMixin
 from mobile.state.sync import SyncMixin
+from shared.citizen import Citizen
 from shared.model import DossierSummary
 
 __all__ = [
@@ -82,6 +83,10 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     drafts: list[Draft] = field(default_factory=list)
     result_info: str = ""
     result_path: str = ""
+    scan: dict[str, Any] | None = None  # a read chip ID card waiting to fill a person
+    scan_error: str = ""
+    scan_unit: str = ""  # today's unit staff confirmed for the card's printed address
+    citizen_hits: list[Citizen] = field(default_factory=list)  # citizen book search
 
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()

@@ -17,6 +17,7 @@ from mobile.services.keystore import Session
 from mobile.services.tablet import TabletService
 from mobile.state.backend import Backend, user_message
 from mobile.state.form import FormState
+from shared.citizen import Citizen
 from shared.errors import problem
 from shared.model import DossierSummary
 
@@ -76,6 +77,10 @@ class StateBase:
     drafts: list[Draft]
     result_info: str
     result_path: str
+    scan: dict[str, Any] | None
+    scan_error: str
+    scan_unit: str
+    citizen_hits: list[Citizen]
     _last_touch: float
     _draft_dirty: bool
     _station_failures: dict[str, int]

@@ -14,8 +14,11 @@ from mobile.state.base import (
     ROUTE_PREVIEW,
     ROUTE_RECEIPT,
     StateBase,
+    message,
 )
 from mobile.state.form import FormState
+from shared.card_fill import card_of, fill_from_card, parties, residence_text
+from shared.cccd import scanned_card
 from shared.errors import TaiChoError
 
 
@@ -170,6 +173,81 @@ class IntakeMixin(StateBase):
         self.touch()
         if self.form is not None:
             self.form.confirm_read(self.service.clock().isoformat(timespec="seconds"))
+
+    # --- the chip ID card (no-writing intake) ---
+    def scan_card(self, text: str) -> bool:
+        """Read what a QR scanner typed (or staff pasted) into the scan box; on success
+        the card and its address, printed beside today's unit, wait to be filled in."""
+        self.touch()
+        try:
+            card = scanned_card(text, self.service.clock().date())
+        except TaiChoError as err:
+            self.scan, self.scan_error, self.scan_unit = None, message(err), ""
+            return False
+        self.scan, self.scan_error = card, ""
+        mapped = card["address_mapped"]
+        self.scan_unit = (
+            f"{mapped['commune']}, {mapped['province']}"
+            if mapped["status"] in ("matched", "current") and mapped["commune"]
+            else ""
+        )
+        return True
+
+    def pick_scan_unit(self, unit: str) -> None:
+        """Staff confirm today's unit (a candidate, when the old commune was split)."""
+        self.touch()
+        self.scan_unit = unit
+
+    def fill_from_scan(self, prefix: str) -> bool:
+        """One tap: the scanned card fills that person's fields of the open form."""
+        self.touch()
+        form, card = self.form, self.scan
+        if form is None or card is None:
+            return False
+        if prefix not in {p.prefix for p in parties(form.procedure)}:
+            return False  # not a person of this form: nothing is filled, nothing claimed
+        street = str(card["address_mapped"].get("street") or "")
+        residence = residence_text(street, self.scan_unit) if self.scan_unit else None
+        for field_id, value in fill_from_card(form.procedure, prefix, card, residence).items():
+            self.push_field(field_id, value)
+        try:  # kept in the citizen book, to be found by name next time
+            self.backend.call(self.service.remember_card, card, self.scan_unit)
+        except TaiChoError as err:
+            self._fail(err)
+            return False
+        self.scan, self.scan_error, self.scan_unit = None, "", ""
+        self.citizen_hits = []
+        self._info("Đã điền thông tin từ thẻ căn cước. Xin kiểm tra lại trước khi tiếp.")
+        return True
+
+    def close_scan(self) -> None:
+        self.scan, self.scan_error, self.scan_unit = None, "", ""
+        self.citizen_hits = []
+
+    def find_citizens(self, query: str) -> None:
+        """Search the citizen book (accent-insensitive name, or the ID number)."""
+        self.touch()
+        if not query.strip():
+            self.citizen_hits = []
+            return
+        try:
+            self.citizen_hits = self.backend.call(self.service.search_citizens, query)
+        except TaiChoError as err:
+            self._fail(err)
+            self.citizen_hits = []
+        self.scan_error = "" if self.citizen_hits else "Chưa có người dân nào khớp."
+
+    def use_citizen(self, citizen_id: str) -> None:
+        """A known citizen, picked from the search, waits to fill a person like a card."""
+        self.touch()
+        for c in self.citizen_hits:
+            if c.id == citizen_id:
+                self.scan = card_of(c)
+                mapped = self.scan["address_mapped"]
+                self.scan_unit = (
+                    f"{mapped['commune']}, {mapped['province']}" if mapped["commune"] else ""
+                )
+                self.scan_error = ""
 
     def start_supplement(self) -> None:
         """Open the sent-back dossier's values in the form, to correct and resubmit."""

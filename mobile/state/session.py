@@ -121,6 +121,8 @@ class SessionMixin(StateBase):
         self.search = ""
         self.result_info = ""
         self.result_path = ""
+        self.scan, self.scan_error, self.scan_unit = None, "", ""  # a card's data too
+        self.citizen_hits = []
         self.field_errors = {}
         self.route = ROUTE_UNLOCK
         if reason:

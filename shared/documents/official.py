@@ -24,10 +24,12 @@ Every string is normalised to NFC before it is drawn.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import io
 import math
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,11 +37,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fontTools import subset as ft_subset  # type: ignore[import-untyped]
 from fontTools.pens.basePen import BasePen  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.drawing import PaintedPath
-from fpdf.enums import PathPaintRule
+from fpdf.enums import PathPaintRule, TextEmphasis
+from fpdf.fonts import SubsetMap, TTFFont
 
 __all__ = [
     "FONT_DIR",
@@ -106,6 +110,111 @@ def _ttfont(style: str) -> Any:
     return TTFont(io.BytesIO((FONT_DIR / _FONT_FILES[style]).read_bytes()))
 
 
+# --- the documents' fonts, parsed once per process --------------------------------------
+#
+# fpdf2's add_font parses the whole TTF (cmap, widths of ~2 300 characters) for every
+# document, and at output subsets it with fontTools, recomputing every used glyph's
+# bounding box. Both are most of the cost of a result. So, once per process and style:
+#
+# - a *prototype* TTFFont is parsed (metrics, cmap, glyph ids, descriptor);
+# - a *reduced* font file is cut from the full one: the Latin scripts (Vietnamese
+#   included), combining marks and common punctuation, without hinting instructions.
+#
+# Each document gets a shallow copy of the prototype with its own mutable state (widths
+# table, subset map, missing glyphs) and its own TTFont object over the reduced file —
+# fpdf2 subsets that object in place, so it must never be shared. At output, a document
+# whose text needs a glyph outside the reduced file gets the full file instead
+# (:func:`_choose_font_file`): the embedded glyphs and their ids are the same either way.
+
+_FONT_KEY = FONT_FAMILY.lower()
+_REDUCED_RANGES = (
+    (0x20, 0x7E),  # Basic Latin
+    (0xA0, 0x17F),  # Latin-1 Supplement and Latin Extended-A (À … ÿ, Ă Đ Ĩ Ũ …)
+    (0x1A0, 0x1A1),  # Ơ ơ
+    (0x1AF, 0x1B0),  # Ư ư
+    (0x300, 0x303),  # combining grave, acute, circumflex, tilde
+    (0x306, 0x306),  # combining breve
+    (0x309, 0x309),  # combining hook above
+    (0x31B, 0x31B),  # combining horn
+    (0x323, 0x323),  # combining dot below
+    (0x1EA0, 0x1EF9),  # the Vietnamese part of Latin Extended Additional (Ạ … ỹ)
+    (0x2010, 0x2027),  # dashes, quotation marks, bullet, ellipsis
+    (0x2030, 0x203A),  # per mille, primes, guillemets
+    (0x20AB, 0x20AB),  # ₫
+    (0x2116, 0x2116),  # №
+)
+
+
+@dataclass(frozen=True)
+class _FontFiles:
+    full: bytes
+    reduced: bytes
+    reduced_glyphs: frozenset[str]
+
+
+def _subset_options(*, hinting: bool) -> Any:
+    """fpdf2's own subsetting options (output.py), so the reduced file is what fpdf2
+    would have embedded, minus hinting (PDF viewers do not use TrueType hinting)."""
+    options = ft_subset.Options(
+        notdef_outline=True, recommended_glyphs=True, glyph_names=True, hinting=hinting
+    )
+    options.drop_tables += ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta"]
+    return options
+
+
+@functools.lru_cache(maxsize=4)
+def _font_files(style: str) -> _FontFiles:
+    full = (FONT_DIR / _FONT_FILES[style]).read_bytes()
+    font = TTFont(io.BytesIO(full))
+    subsetter = ft_subset.Subsetter(_subset_options(hinting=False))
+    subsetter.populate(unicodes=[c for lo, hi in _REDUCED_RANGES for c in range(lo, hi + 1)])
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return _FontFiles(full, out.getvalue(), frozenset(font.getGlyphOrder()))
+
+
+_prototype_lock = threading.Lock()
+_prototypes: dict[str, TTFFont] = {}
+
+
+def _prototype(style: str) -> TTFFont:
+    with _prototype_lock:
+        proto = _prototypes.get(style)
+        if proto is None:
+            proto = TTFFont(FPDF(), FONT_DIR / _FONT_FILES[style], _FONT_KEY + style, style)
+            proto.close()  # its metrics are read; copies get their own font objects
+            _prototypes[style] = proto
+        return proto
+
+
+def _open_font(data: bytes) -> Any:
+    # Glyph bounding boxes are taken from the file as they are: recomputing them (fpdf2's
+    # default) decompiles and recompiles every embedded glyph.
+    return TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+
+
+def _font_for(style: str, index: int) -> TTFFont:
+    """A document's own TTFFont for ``style``: shared read-only tables, own state."""
+    proto = _prototype(style)
+    font = copy.copy(proto)
+    font.i = index
+    font.cw = copy.copy(proto.cw)  # a defaultdict: lookups of unknown characters add keys
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.ttfont = _open_font(_font_files(style).reduced)
+    font.subset = SubsetMap(font)
+    return font
+
+
+def _choose_font_file(font: TTFFont, style: str) -> None:
+    files = _font_files(style)
+    used = set(font.subset.get_all_glyph_names())
+    if not used <= files.reduced_glyphs:
+        font.ttfont.close()
+        font.ttfont = _open_font(files.full)
+
+
 _Map = Callable[[float, float], tuple[float, float]]
 
 
@@ -149,8 +258,8 @@ class OfficialDocument(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
         self.set_auto_page_break(True, margin=MARGIN_BOTTOM)
-        for style, file_name in _FONT_FILES.items():
-            self.add_font(FONT_FAMILY, style, str(FONT_DIR / file_name))
+        # Styles are installed when first used (see set_font): fpdf2 embeds every
+        # installed font, used or not.
         self.set_font(FONT_FAMILY, "", BODY_SIZE)
         self.set_lang("vi")
         self.set_creator("Tại Chỗ")
@@ -177,6 +286,27 @@ class OfficialDocument(FPDF):
             close = getattr(font, "close", None)
             if callable(close):
                 close()
+
+    # --- fonts ------------------------------------------------------------------------
+
+    def set_font(
+        self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0
+    ) -> None:
+        """fpdf2's ``set_font``, installing a Liberation Serif style on its first use."""
+        if (family or self.font_family or "").lower() == _FONT_KEY:
+            raw = style.style if isinstance(style, TextEmphasis) else style
+            key = "".join(sorted(ch for ch in raw.upper() if ch in "BI"))
+            if _FONT_KEY + key not in self.fonts:
+                self.fonts[_FONT_KEY + key] = _font_for(key, len(self.fonts) + 1)
+        super().set_font(family, style, size)
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        """fpdf2's ``output``, embedding each font from the smallest file that holds every
+        glyph this document uses (see :func:`_font_for`)."""
+        for key, font in self.fonts.items():
+            if key.startswith(_FONT_KEY) and isinstance(font, TTFFont):
+                _choose_font_file(font, key[len(_FONT_KEY) :])
+        return super().output(*args, **kwargs)
 
     # --- small helpers ----------------------------------------------------------------
 

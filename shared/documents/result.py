@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import segno
+from fpdf.enums import XPos, YPos
 
 from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc
 
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 DEMO_WATERMARK = "MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
+QR_MASK = 4  # see CivilDocument.draw_qr
 PAGE_H_MM = 297.0
 _PT_PER_MM = 72 / 25.4
 
@@ -171,25 +173,41 @@ class CivilDocument(OfficialDocument):
     def field_line(self, *parts: tuple[str, str, str]) -> None:
         """One line of ``(label, value, value_style)`` parts, written as flowing text.
 
-        Long values wrap with a hanging indent, never past the right margin.
+        Long values wrap with a hanging indent, never past the right margin. A line that
+        fits is set piece by piece as cells: fpdf2's ``write`` line breaking measures
+        the text again for every character, and most lines of a result are short.
         """
+        pieces: list[tuple[str, str]] = []
+        for i, (label, value, style) in enumerate(parts):
+            if i:
+                pieces.append(("", "    "))
+            pieces.append(("", nfc(f"{label}: ")))
+            if value:
+                pieces.append((style, nfc(value)))
         left = float(self.l_margin)
         self.set_x(left)
-        self.l_margin = left + 8.0  # continuation lines are indented
-        try:
-            for i, (label, value, style) in enumerate(parts):
-                if i:
-                    self.use("", BODY_SIZE)
-                    self.write(self.line_h, "    ")
-                self.use("", BODY_SIZE)
-                self.write(self.line_h, nfc(f"{label}: "))
-                if value:
+        if self._fits_on_line(pieces):
+            for style, text in pieces:
+                self.use(style, BODY_SIZE)
+                self.cell(None, self.line_h, text, new_x=XPos.WCONT, new_y=YPos.TOP)
+        else:
+            self.l_margin = left + 8.0  # continuation lines are indented
+            try:
+                for style, text in pieces:
                     self.use(style, BODY_SIZE)
-                    self.write(self.line_h, nfc(value))
-        finally:
-            self.l_margin = left
+                    self.write(self.line_h, text)
+            finally:
+                self.l_margin = left
         self.ln(self.line_h)
         self.use()
+
+    def _fits_on_line(self, pieces: list[tuple[str, str]]) -> bool:
+        """True if ``pieces`` fit between x and the right margin without a break."""
+        width = 0.0
+        for style, text in pieces:
+            self.use(style, BODY_SIZE)
+            width += float(self.get_string_width(text)) + 2 * self.c_margin
+        return float(self.x) + width < float(self.w - self.r_margin)
 
     def paragraph(self, text: str, *, style: str = "", size: float = BODY_SIZE) -> None:
         self.use(style, size)
@@ -271,29 +289,31 @@ class CivilDocument(OfficialDocument):
         self.set_draw_color(0, 0, 0)
 
     def draw_qr(self, x: float, y: float, text: str, size: float) -> float:
-        """A QR code of ``text``, ``size`` mm wide (quiet zone included), as vectors."""
-        qr = segno.make(text, error="m", micro=False)
-        matrix = [list(row) for row in qr.matrix]
+        """A QR code of ``text``, ``size`` mm wide (quiet zone included), as vectors.
+
+        The mask is fixed (:data:`QR_MASK`): segno's search for the best of the eight
+        masks costs ten times the encoding itself, and any mask is valid for a reader
+        (the tests read the printed code back with zxing-cpp). The modules go out as one
+        path filled once, not one fpdf2 rectangle each.
+        """
+        qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
         border = 2
-        modules = len(matrix) + 2 * border
-        m = size / modules
-        self.set_fill_color(0, 0, 0)
-        for r, row in enumerate(matrix):
-            c = 0
-            while c < len(row):
+        m = size / (qr.symbol_size(border=0)[0] + 2 * border)
+        k = self.k
+        ops: list[str] = []
+        for r, row in enumerate(qr.matrix):
+            top = (self.h - (y + (border + r) * m)) * k
+            c, n = 0, len(row)
+            while c < n:
                 if row[c]:
                     start = c
-                    while c < len(row) and row[c]:
+                    while c < n and row[c]:
                         c += 1
-                    self.rect(
-                        x + (border + start) * m,
-                        y + (border + r) * m,
-                        (c - start) * m,
-                        m,
-                        style="F",
-                    )
+                    left = (x + (border + start) * m) * k
+                    ops.append(f"{left:.2f} {top:.2f} {(c - start) * m * k:.2f} {-m * k:.2f} re")
                 else:
                     c += 1
+        self._out("q 0 g " + " ".join(ops) + " f Q")
         return size
 
     def finish(self, boxes: SignatureBoxes, title: str) -> RenderedResult:

@@ -59,6 +59,20 @@ def act(
     )
 
 
+class PersonalIdRequest(BaseModel):
+    child_personal_id: str = Field(max_length=32)
+
+
+@router.put("/{dossier_id}/child-personal-id")
+def set_child_personal_id(
+    dossier_id: str, body: PersonalIdRequest, station: StationDep, db: DbDep, who: CaseworkerDep
+) -> dict[str, Any]:
+    """The appraiser enters the child's số định danh cá nhân (before approval)."""
+    return actions.record_personal_id(
+        db, station.keys, station.catalogue, who, dossier_id, body.child_personal_id
+    )
+
+
 @router.get("/{dossier_id}/result.pdf", response_class=Response)
 def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     d = service.load(db, station.keys, dossier_id)

@@ -15,11 +15,13 @@ from sync_server.desk.screens.common import BG, banner, top_bar
 from sync_server.desk.screens.dossier import DossierScreen
 from sync_server.desk.screens.login import LoginScreen
 from sync_server.desk.screens.queue import QueueScreen
+from sync_server.desk.screens.report import ReportScreen
 from sync_server.desk.state import (
     ROUTE_CALENDAR,
     ROUTE_DOSSIER,
     ROUTE_LOGIN,
     ROUTE_QUEUE,
+    ROUTE_REPORT,
     ROUTE_STAFF,
     ROUTE_TABLETS,
     ROUTE_UNIT,
@@ -34,6 +36,7 @@ ROUTES: dict[str, Callable[..., Any]] = {
     ROUTE_TABLETS: TabletsScreen,
     ROUTE_UNIT: UnitScreen,
     ROUTE_CALENDAR: CalendarScreen,
+    ROUTE_REPORT: ReportScreen,
 }
 MOUNT = "/desk"
 

@@ -17,11 +17,13 @@ from typing import Any
 
 import segno
 
+from shared.reports import parse_period
 from shared.workflow import Role
 from sync_server.config import limits
 from sync_server.services import actions, enrollment, stamping, units
 from sync_server.services import calendar as calendar_service
 from sync_server.services import dossiers as dossier_service
+from sync_server.services import reports as reports_service
 from sync_server.services import staff as staff_service
 from sync_server.services.clock import utc_now
 from sync_server.services.staff import Staff
@@ -129,6 +131,13 @@ class DeskBackend:
                 comment=comment,
             )
 
+    def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> dict[str, Any]:
+        """The appraiser enters the child's số định danh cá nhân (role checked there)."""
+        s = self.station
+        with s.session() as db:
+            me = self._me(db, who)
+            return actions.record_personal_id(db, s.keys, s.catalogue, me, dossier_id, number)
+
     def result_link(self, who: Staff, dossier_id: str) -> str:
         """A path (``/desk-files/result/<ticket>``) the browser can open for the PDF."""
         with self.station.session() as db:
@@ -140,11 +149,51 @@ class DeskBackend:
         if hit is None:
             return None
         username, dossier_id = hit
+        if dossier_id.startswith("report|"):
+            return None
         s = self.station
         with s.session() as db:
             staff_service.current(db, username)
             d = dossier_service.load(db, s.keys, dossier_id)
             return d.code, stamping.result_pdf(db, s.keys, dossier_id)
+
+    # --- reports (leaders and admins; the service re-checks the role) ---
+    def report(self, who: Staff, start: str, end: str, procedure: str | None) -> dict[str, Any]:
+        """The report JSON of ``GET /v1/reports/summary`` (its ``page`` is what we draw)."""
+        s = self.station
+        with s.session() as db:
+            me = self._me(db, who)
+            reports_service.require_report_role(me)
+            period = parse_period(start, end)
+            out = reports_service.render(db, s.keys, s.catalogue, period, procedure, "json")
+            assert isinstance(out, dict)
+            return out
+
+    def report_link(self, who: Staff, fmt: str, start: str, end: str, procedure: str | None) -> str:
+        """A short-lived path (``/desk-files/report/<ticket>``) to the CSV or PDF export:
+        a browser link cannot carry the API's bearer header."""
+        with self.station.session() as db:
+            reports_service.require_report_role(self._me(db, who))
+        parse_period(start, end)
+        what = "|".join(("report", fmt, start, end, procedure or ""))
+        return f"/desk-files/report/{self.links.issue(who.username, what)}"
+
+    def report_file(self, ticket: str) -> tuple[str, str, bytes] | None:
+        """(file name, media type, bytes) behind a report link, or None when expired."""
+        hit = self.links.resolve(ticket)
+        if hit is None or not hit[1].startswith("report|"):
+            return None
+        username, what = hit
+        _, fmt, start, end, procedure = what.split("|")
+        s = self.station
+        with s.session() as db:
+            reports_service.require_report_role(staff_service.current(db, username))
+            body = reports_service.render(
+                db, s.keys, s.catalogue, parse_period(start, end), procedure or None, fmt
+            )
+        assert isinstance(body, bytes)
+        media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
+        return f"bao-cao-{start}-{end}.{fmt}", media, body
 
     # --- administration (each service re-checks the admin role) ---
     def staff_list(self, who: Staff) -> list[dict[str, Any]]:

@@ -21,8 +21,10 @@ from shared.errors import TaiChoError, problem
 from shared.workdays import vn_now
 from shared.workflow import Role
 from sync_server.desk import queue as qv
+from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
 from sync_server.desk.views import supplement_reason
+from sync_server.services.actions import PERSONAL_ID_FIELD
 from sync_server.services.staff import Staff
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ ROUTE_STAFF = "staff"
 ROUTE_TABLETS = "tablets"
 ROUTE_UNIT = "unit"
 ROUTE_CALENDAR = "calendar"
+ROUTE_REPORT = "report"
+REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
 ADMIN_ROUTES = {ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR}
 
 
@@ -72,6 +76,9 @@ class DeskState:
     unit_error: str = ""  # an unknown province/commune: the catalogue's message
     unit_candidates: list[str] = field(default_factory=list)  # its closest official names
     calendar: dict[str, Any] = field(default_factory=dict)  # calendar_list(): off, work, entries
+    report: dict[str, Any] = field(default_factory=dict)  # GET /v1/reports/summary's JSON
+    report_choice: rv.Choice = field(default_factory=rv.Choice)  # period kind, day, scope
+    report_links: dict[str, str] = field(default_factory=dict)  # csv / pdf → short link
 
     # --- plumbing ---
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -93,6 +100,10 @@ class DeskState:
     def is_admin(self) -> bool:
         return self.user is not None and self.user.role is Role.ADMIN
 
+    @property
+    def can_report(self) -> bool:
+        return self.user is not None and self.user.role in REPORT_ROLES
+
     def current_route(self) -> str:
         """The route to show after the guards: sign in first; admin pages for admins."""
         if self.user is None:
@@ -100,6 +111,8 @@ class DeskState:
         if self.route == ROUTE_LOGIN:
             return ROUTE_QUEUE
         if self.route in ADMIN_ROUTES and not self.is_admin:
+            return ROUTE_QUEUE
+        if self.route == ROUTE_REPORT and not self.can_report:
             return ROUTE_QUEUE
         if self.route == ROUTE_DOSSIER and self.detail is None:
             return ROUTE_QUEUE
@@ -139,6 +152,7 @@ class DeskState:
         self.rows, self.detail, self.staff, self.devices = [], None, [], []
         self.ticket, self.unit, self.dialog, self.result_url = None, {}, "", ""
         self.unit_error, self.unit_candidates, self.calendar = "", [], {}
+        self.report, self.report_choice, self.report_links = {}, rv.Choice(), {}
         self.query = self.procedure = self.status = ""
         self.field_errors = {}
         self.route = ROUTE_LOGIN
@@ -256,6 +270,69 @@ class DeskState:
         await self.refresh()
         if self.detail is not None:
             self._info(f"Đã cập nhật hồ sơ {self.detail['code']}: {self.detail['status_label']}.")
+        return True
+
+    async def save_personal_id(self, number: str) -> bool:
+        """Store the child's personal identification number on the open dossier; a wrong
+        number shows its message under the field and keeps what was typed."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        self.busy = "personal_id"
+        try:
+            await self._run(self.backend.record_personal_id, self.user, self.detail["id"], number)
+        except Exception as err:
+            if isinstance(err, TaiChoError) and err.code not in ("AUTH_REQUIRED", "INTERNAL"):
+                self.field_errors = {PERSONAL_ID_FIELD: message(err)}
+            else:
+                self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        await self.open_dossier(self.detail["id"])
+        if self.detail is not None:
+            self._info(f"Đã lưu số định danh cá nhân của trẻ: {number.strip()}.")
+        return True
+
+    # --- report (leaders and admins) ---
+    async def open_report(self) -> None:
+        if not self.can_report:
+            return
+        self.go(ROUTE_REPORT)
+        await self.load_report(self.report_choice)
+
+    async def load_report(self, choice: rv.Choice) -> bool:
+        """Compute the report for ``choice`` (period and procedure) and the download links;
+        a bad custom period shows its message under the date fields."""
+        if self.user is None:
+            return False
+        self.field_errors = {}
+        try:
+            start, end = choice.bounds()
+        except TaiChoError as err:
+            self.field_errors = {err.field or "report_from": err.message("vi")}
+            return False
+        self.busy, self.banner = "report", ""
+        try:
+            data = await self._run(self.backend.report, self.user, start, end, choice.procedure)
+            links = {
+                fmt: await self._run(
+                    self.backend.report_link, self.user, fmt, start, end, choice.procedure
+                )
+                for fmt in ("csv", "pdf")
+            }
+        except TaiChoError as err:
+            if err.code == "REQUEST_INVALID" and err.field in ("from", "to"):
+                self.field_errors = {err.field: err.message("vi")}
+            else:
+                self._fail(err)
+            return False
+        except Exception as err:
+            self._fail(err)
+            return False
+        finally:
+            self.busy = ""
+        self.report, self.report_choice, self.report_links = data, choice, links
         return True
 
     # --- administration ---

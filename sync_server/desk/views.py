@@ -18,7 +18,16 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
     ("Tiếp nhận", frozenset({"receive"})),
     (
         "Thẩm định",
-        frozenset({"start_appraisal", "accept", "request_supplement", "refuse", "supplement"}),
+        frozenset(
+            {
+                "start_appraisal",
+                "record_personal_id",
+                "accept",
+                "request_supplement",
+                "refuse",
+                "supplement",
+            }
+        ),
     ),
     ("Phê duyệt", frozenset({"approve"})),
     ("Đóng dấu", frozenset({"stamp"})),

@@ -1,20 +1,41 @@
-"""Workflow actions taken at the station (appraise, approve, stamp, return).
+"""Workflow actions taken at the station (appraise, approve, stamp, return), and the
+child's personal identification number the appraiser enters.
 
 One action = one transaction: the new status and version, the history entry, the audit
 row, the result document (signed on approve, sealed on stamp) and the feed item for the
 originating tablet either all land or none does.
+
+Approve and stamp render and sign (tens of milliseconds) *before* that transaction, from
+the dossier as read then: SQLite has a single writer, and every tablet sync and desk
+action would otherwise wait behind the signature. The transaction re-reads the dossier;
+if its version moved meanwhile (another action, a tablet's supplement), the signed
+document is dropped and ``ACTION_CONFLICT`` says so — nothing is half-saved, nothing
+that the other change wrote is lost. If only the register number moved (another result
+approved at the same moment), the document is rendered again with the next number.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
 from shared.catalogue import Catalogue
 from shared.errors import problem
-from shared.model import HistoryEntry
-from shared.workflow import STATION_ACTIONS, TRANSITIONS, next_status
+from shared.model import Dossier, HistoryEntry
+from shared.validation import personal_id_problem
+from shared.workdays import vn_now
+from shared.workflow import (
+    ACTION_LABELS,
+    STATION_ACTIONS,
+    TRANSITIONS,
+    Role,
+    Status,
+    next_status,
+    role_not_allowed,
+    transition_not_allowed,
+)
 from sync_server.services import audit, feed, reports, stamping
 from sync_server.services import dossiers as dossier_store
 from sync_server.services.clock import vn_now_iso
@@ -30,6 +51,13 @@ RATINGS: dict[str, str] = {
     "unsatisfied": "Không hài lòng",
 }
 _COMMENT_MAX = 1000
+# Rendering again after a concurrent approval took the register number: a few tries.
+_RENUMBER_TRIES = 5
+
+PERSONAL_ID_ACTION = "record_personal_id"
+PERSONAL_ID_FIELD = "child_personal_id"
+# From receipt until the leader approves: the number is printed on the result.
+PERSONAL_ID_STATUSES = frozenset({Status.RECEIVED, Status.APPRAISING, Status.APPRAISED})
 
 
 def apply_action(
@@ -58,8 +86,55 @@ def apply_action(
         raise problem("REQUEST_INVALID", "rating", detail=f"rating: {', '.join(RATINGS)}")
     if comment is not None and (rating is None or len(comment) > _COMMENT_MAX):
         raise problem("REQUEST_INVALID", "comment", detail=f"comment: ≤ {_COMMENT_MAX}")
+    for _ in range(_RENUMBER_TRIES):
+        # Outside the write transaction: the checks that can fail early, and the signing.
+        signed: stamping.SignedApproval | stamping.SignedSeal | None = None
+        base: Dossier | None = None
+        if action in ("approve", "stamp"):
+            base = dossier_store.load(db, keys, dossier_id)
+            next_status(base.status, action, staff.role, reason)
+            proc = catalogue.get(base.procedure)
+            if action == "approve":
+                signed = stamping.sign_approval(db, keys, base, proc.result_template, staff)
+            else:
+                signed = stamping.sign_seal(db, keys, base, proc.result_name.vi)
+        try:
+            survey = (rating, comment)
+            return _commit(
+                db, keys, catalogue, staff, dossier_id, action, reason, survey, base, signed
+            )
+        except stamping.RegisterMoved:
+            continue
+    raise problem("INTERNAL", detail="register numbers kept moving; try again")
+
+
+def _commit(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    staff: Staff,
+    dossier_id: str,
+    action: str,
+    reason: str | None,
+    survey: tuple[str | None, str | None],
+    base: Dossier | None,
+    signed: stamping.SignedApproval | stamping.SignedSeal | None,
+) -> dict[str, Any]:
+    """The action's one short write transaction (``signed``: made from ``base``;
+    ``survey``: the return's rating and comment)."""
+    rating, comment = survey
     with transaction(db):
         d = dossier_store.load(db, keys, dossier_id)
+        if base is not None and d.version != base.version:
+            label = ACTION_LABELS[action]
+            raise problem(
+                "ACTION_CONFLICT",
+                "version",
+                action=label.vi,
+                action_en=label.en,
+                base=base.version,
+                server=d.version,
+            )
         before = d.status
         after = next_status(before, action, staff.role, reason)
         at = vn_now_iso()
@@ -72,12 +147,12 @@ def apply_action(
         )
         proc = catalogue.get(d.procedure)
         result: dict[str, Any] | None
-        if action == "approve":
-            # Rendered and signed by the approving leader now; issued when sealed.
-            stamping.approve_result(db, keys, d, proc.result_template, staff)
+        if isinstance(signed, stamping.SignedApproval):
+            # Signed by the approving leader (above); issued when sealed.
+            stamping.record_approval(db, keys, d, signed)
             result = None
-        elif action == "stamp":
-            result = stamping.stamp_result(db, keys, d, proc.result_name.vi)
+        elif isinstance(signed, stamping.SignedSeal):
+            result = stamping.record_seal(db, keys, d, signed)
         else:
             result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
         dossier_store.save(db, keys, d)
@@ -139,3 +214,89 @@ def rating_of(db: Database, keys: StationKeys, dossier_id: str) -> dict[str, Any
         "recorded_by": row["actor"],
         "recorded_at": row["at"],
     }
+
+
+def record_personal_id(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    staff: Staff,
+    dossier_id: str,
+    number: str,
+    *,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The appraiser enters the child's personal identification number (số định danh cá
+    nhân), issued by the national civil-status system, before the leader approves; the
+    Giấy khai sinh prints it. Checked like the form's numbers (12 digits, a province
+    code, the sex digit and the birth year of the child as declared); recorded with a
+    history entry (status unchanged) and an audit row. Returns the dossier view.
+    """
+    if staff.role is not Role.APPRAISER:
+        raise role_not_allowed(staff.role, PERSONAL_ID_ACTION)
+    number = "".join(str(number or "").split())
+    with transaction(db):
+        d = dossier_store.load(db, keys, dossier_id)
+        proc = catalogue.get(d.procedure)
+        field = next((f for f in proc.fields if f.id == PERSONAL_ID_FIELD), None)
+        if field is None:
+            raise problem(
+                "REQUEST_INVALID",
+                PERSONAL_ID_FIELD,
+                detail=f"{proc.code} has no {PERSONAL_ID_FIELD}",
+                detail_vi="thủ tục này không có số định danh cá nhân của trẻ",
+            )
+        if d.status not in PERSONAL_ID_STATUSES:
+            raise transition_not_allowed(PERSONAL_ID_ACTION, d.status, PERSONAL_ID_FIELD)
+        labels = {"label": field.label.vi, "label_en": field.label.en}
+        if not number:
+            raise problem("FIELD_REQUIRED", PERSONAL_ID_FIELD, **labels)
+        sex = d.values.get(field.id_sex_field or "")
+        born = str(d.values.get(field.id_birth_field or "") or "")
+        code = personal_id_problem(
+            number,
+            today or vn_now().date(),
+            sex=sex if isinstance(sex, str) else None,
+            birth_year=int(born[:4]) if born[:4].isdigit() else None,
+        )
+        if code is not None:
+            raise problem(code, PERSONAL_ID_FIELD, prefix=number[:3], **labels)
+        at = vn_now_iso()
+        previous = d.values.get(PERSONAL_ID_FIELD)
+        d.values[PERSONAL_ID_FIELD] = number
+        d.version += 1
+        note = None if not previous else f"Thay số {previous}"
+        d.history.append(
+            HistoryEntry(
+                PERSONAL_ID_ACTION,
+                d.status.value,
+                d.status.value,
+                staff.username,
+                staff.role.value,
+                at,
+                note,
+            )
+        )
+        dossier_store.save(db, keys, d)
+        audit.append(
+            db,
+            keys,
+            action=PERSONAL_ID_ACTION,
+            actor=staff.username,
+            role=staff.role.value,
+            at=at,
+            dossier_id=d.id,
+            device_id=d.device_id,
+            from_status=d.status.value,
+            to_status=d.status.value,
+            reason=note,
+        )
+        feed.append(
+            db,
+            keys,
+            device_id=d.device_id,
+            dossier_id=d.id,
+            version=d.version,
+            payload=feed.state_payload(d, None),
+        )
+    return dossier_store.detail(d, catalogue, staff.role)

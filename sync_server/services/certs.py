@@ -21,6 +21,9 @@ ciphertext under the station's storage key (:class:`StationKeys`), bound to its 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -258,6 +261,14 @@ def holder_of(db: Database, keys: StationKeys, holder: str) -> Holder:
     return Holder(holder, row["kind"], _certs(row["cert_pem"])[0], tuple(_certs(row["chain_pem"])))
 
 
+def ensure_certificate(db: Database, keys: StationKeys, holder: str) -> None:
+    """Outside any transaction: create ``holder``'s missing demo certificate in a short
+    transaction of its own (nothing is written once it exists)."""
+    if q.get(db, holder) is None:
+        with transaction(db):
+            _ensure_demo_for(db, keys, holder)
+
+
 def any_demo(db: Database) -> bool:
     """True while some signer still uses a demo certificate (results carry "MẪU")."""
     return any(r["kind"] == "demo" for r in q.list_all(db))
@@ -315,7 +326,8 @@ def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
 
 @contextmanager
 def open_signer(db: Database, keys: StationKeys, holder: str) -> Iterator[tuple[Signer, Holder]]:
-    """A pyHanko signer for ``holder`` (key in memory only for the duration, or on a token).
+    """A pyHanko signer for ``holder``: a software key (decrypted once, then kept in this
+    process's memory, see :func:`_software_signer`) or a key on a token.
 
     The caller's transaction must be open: a missing demo certificate is created in it.
     """
@@ -348,13 +360,46 @@ def open_signer(db: Database, keys: StationKeys, holder: str) -> Iterator[tuple[
         finally:
             session.close()
         return
+    yield _software_signer(keys, holder, row, h, chain), h
+
+
+# Software signers by holder and stored row: building one decrypts the key and parses the
+# certificates (and the signing layer then encodes the signer's PAdES attributes once),
+# work every approval and stamp would otherwise repeat. The key of an entry is a hash of
+# the row's certificate and key ciphertext, so an import (new certificate, new key) makes
+# a new entry and the old one is never used again; at most a few signers are kept.
+_SIGNER_CACHE_SIZE = 16
+_signer_cache: OrderedDict[tuple[str, str], SimpleSigner] = OrderedDict()
+_signer_lock = threading.Lock()
+
+
+def _software_signer(
+    keys: StationKeys,
+    holder: str,
+    row: dict[str, Any],
+    h: Holder,
+    chain: list[asn1_x509.Certificate],
+) -> SimpleSigner:
+    fingerprint = hashlib.sha256(
+        "\x00".join([row["cert_pem"], row["chain_pem"] or ""]).encode("ascii") + row["key_enc"]
+    ).hexdigest()
+    cache_key = (holder, fingerprint)
+    with _signer_lock:
+        cached = _signer_cache.get(cache_key)
+        if cached is not None:
+            _signer_cache.move_to_end(cache_key)
+            return cached
     key_der = keys.decrypt(TABLE, holder, 1, row["key_enc"])
     signer = SimpleSigner(
         signing_cert=_asn1_cert(h.cert),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )
-    yield signer, h
+    with _signer_lock:
+        _signer_cache[cache_key] = signer
+        while len(_signer_cache) > _SIGNER_CACHE_SIZE:
+            _signer_cache.popitem(last=False)
+    return signer
 
 
 def _open_session(module: str, token: str | None, pin: str) -> Any:

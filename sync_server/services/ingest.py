@@ -40,6 +40,7 @@ from sync_server.config import CLOCK_SKEW, limits
 from sync_server.services import audit, feed, reports, units
 from sync_server.services import dossiers as dossier_store
 from sync_server.services import numbers as number_blocks
+from sync_server.services.actions import PERSONAL_ID_FIELD
 from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
@@ -299,6 +300,9 @@ def _apply(
         at = moment.isoformat(timespec="seconds")
         # Who first received it and when stay as the station recorded them.
         d.received_by, d.received_at = server.received_by, server.received_at
+        # The child's personal id is the appraiser's entry at the station, not the tablet's.
+        if server.values.get(PERSONAL_ID_FIELD):
+            d.values[PERSONAL_ID_FIELD] = server.values[PERSONAL_ID_FIELD]
         d.history = [
             *server.history,
             HistoryEntry("supplement", server.status.value, d.status.value, actor, "intake", at),

@@ -57,6 +57,7 @@ from shared.workflow import (
 )
 from sync_server.services import audit, feed, stamping
 from sync_server.services import dossiers as dossier_store
+from sync_server.services.actions import PERSONAL_ID_ACTION
 from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
@@ -136,7 +137,7 @@ def _stages(
     prev_actor: str | None = None
     for h in d.history:
         at = _moment(h.at)
-        if at is None:
+        if at is None or h.action == PERSONAL_ID_ACTION:  # an entry, not a handover
             continue
         if h.action == "supplement":
             due = due_at(at, proc.time_limit_working_days, overrides=cal)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -26,17 +26,24 @@ from shared.errors import problem
 from shared.reports import (
     CHANNELS,
     RATING_LEVELS,
+    Analysis,
     DossierFacts,
     Outcome,
     Period,
     Rating,
     Supplement,
+    Tally,
+    WorkClock,
     analyse,
+    assemble,
+    classify_open,
     csv_rows,
     due_after_supplements,
+    overdue_entry,
     page_view,
+    series_skeleton,
 )
-from shared.workdays import VN_TZ, vn_now
+from shared.workdays import OFFICE_CLOSE, SAME_DAY_CUTOFF, VN_TZ, is_working_day, vn_now
 from shared.workflow import Role, role_not_allowed
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
@@ -243,6 +250,184 @@ def _reason(keys: StationKeys, seq: int, blob: bytes | None) -> str | None:
     return None if blob is None else keys.decrypt(_AUDIT_TABLE, seq, 1, blob).decode("utf-8")
 
 
+# --- the figures in SQL -----------------------------------------------------------------
+
+
+def _calendar_rows(first: date, last: date) -> list[tuple[str, int, int]]:
+    """(day, working, index of the day among working days) from ``first`` to ``last``:
+    the TEMP calendar the SQL joins for restarted due times (shared.workdays decides)."""
+    rows: list[tuple[str, int, int]] = []
+    widx = 0
+    day = first
+    while day <= last:
+        working = is_working_day(day)
+        widx += working
+        rows.append((day.isoformat(), int(working), widx))
+        day += timedelta(days=1)
+    return rows
+
+
+def analyse_sql(
+    db: Database,
+    keys: StationKeys,
+    catalogue: Catalogue,
+    period: Period,
+    now: datetime,
+    procedure: str | None = None,
+) -> Analysis:
+    """The figures of :func:`shared.reports.analyse`, counted by SQLite.
+
+    Counting and grouping run as GROUP BY over the covering indexes (received / resolved /
+    returned, channel, timeliness, chart week, ratings); Python sees one row per group,
+    the working hours of the returned dossiers (for the percentiles), the few dossiers
+    still in progress at the end (judged by the same pure function) and the texts a
+    report lists (reasons and comments, decrypted). ``tests/sync_server/
+    test_reports_sql.py`` holds this equal to the pure pass on a generated history.
+    """
+    start_dt, end_dt = period.start_at, period.end_at
+    as_of = min(now, end_dt)
+    start, end = start_dt.isoformat(), end_dt.isoformat()
+    sk = series_skeleton(period)
+    limits = {code: catalogue.get(code).time_limit_working_days for code in catalogue.codes()}
+    first = q.first_received(db)
+    lo = min(period.start, vn_now().date()) - timedelta(days=7)
+    if first:
+        lo = min(lo, _vn(first).date() - timedelta(days=7))
+    hi = max(period.end, as_of.date()) + timedelta(days=60 + 3 * max(limits.values(), default=0))
+    q.prepare_calendar(db, _calendar_rows(lo, hi), sorted(limits.items()))
+
+    tallies: dict[str, Tally] = {}
+
+    def tally(code: str) -> Tally:
+        t = tallies.get(code)
+        if t is None:
+            t = tallies[code] = Tally()
+        return t
+
+    due_suffix = "T" + OFFICE_CLOSE.isoformat() + "+07:00"
+    cutoff = SAME_DAY_CUTOFF.isoformat()
+    tl, sd, sat = sk.timeliness, sk.same_day, sk.satisfaction
+    weeks: dict[str, int] = {}
+
+    def week(day: str) -> int:
+        w = weeks.get(day)
+        if w is None:
+            w = weeks[day] = sk.week_of(date.fromisoformat(day))
+        return w
+
+    for proc, day, timely, outcome, channel, n, carried, closed in q.period_counts(
+        db, start, end, procedure
+    ):
+        t = tally(proc)
+        t.carried += carried
+        t.channels[channel if channel in t.channels else "other"] += n - carried
+        if not closed:
+            continue
+        if outcome == Outcome.REFUSED:
+            t.refused += closed
+        elif outcome == Outcome.WITHDRAWN:
+            t.withdrawn += closed
+        elif timely is not None:  # a result; with a supplement: below
+            t.timely[timely] += closed
+            tl[week(day)][timely] += closed
+    for proc, day, timely, n in q.supplemented_results(
+        db, start, end, procedure, cutoff, due_suffix
+    ):
+        t = tally(proc)
+        t.timely[timely] += n
+        tl[week(day)][timely] += n
+
+    for proc, day, received_day, supplements, n in q.returned_counts(db, start, end, procedure):
+        t = tally(proc)
+        bucket = sd[week(day)]
+        t.returned += n
+        bucket["returned"] += n
+        if day == received_day:
+            t.same_day += n
+            bucket["same_day"] += n
+            if not supplements:
+                t.first_visit += n
+    for proc, hours, n in q.returned_hours(db, start, end, procedure):
+        tally(proc).hours.extend([hours] * n)
+
+    for proc, level, month, n in q.rating_counts(db, start, end, procedure):
+        t = tally(proc)
+        t.ratings[level] = t.ratings.get(level, 0) + n
+        sat[sk.month_index[(int(month[:4]), int(month[5:7]))]][level] += n
+    for dossier_id, code, proc, level, rated_at, comment_enc in q.rating_comments(
+        db, start, end, procedure
+    ):
+        comment = keys.decrypt(RATINGS_TABLE, dossier_id, 1, comment_enc).decode("utf-8")
+        if comment:
+            tally(proc).comments.append(
+                {
+                    "code": code,
+                    "procedure": proc,
+                    "level": level,
+                    "at": _vn(rated_at).isoformat(timespec="minutes"),
+                    "comment": comment,
+                }
+            )
+
+    asked: dict[str, set[str]] = {}
+    for seq, dossier_id, proc, reason_enc in q.supplement_requests(db, start, end, procedure):
+        tally(proc).supp_reasons.append(_reason(keys, seq, reason_enc))
+        asked.setdefault(proc, set()).add(dossier_id)
+    for proc, ids in asked.items():
+        tally(proc).supp_dossiers += len(ids)
+    for _id, proc, seq, refused_at, reason_enc in q.refusals(db, start, end, procedure):
+        in_period = refused_at is not None and refused_at >= start
+        tally(proc).refusal_reasons.append(_reason(keys, seq, reason_enc) if in_period else None)
+    for proc, n in q.apology_counts(db, start, end, procedure):
+        tally(proc).apologies += n
+
+    _judge_open(db, tally, period, as_of, procedure, limits)
+    return assemble(tallies, sk, period, procedure, as_of)
+
+
+def _judge_open(
+    db: Database,
+    tally: Any,
+    period: Period,
+    as_of: datetime,
+    procedure: str | None,
+    limits: dict[str, int],
+) -> None:
+    """The dossiers still in progress at the end of the period, one by one (a few hundred
+    even in a busy year): awaiting a supplement, overdue (listed) or not yet due."""
+    end = period.end_at.isoformat()
+    rows = q.open_rows(db, end, procedure)
+    chains: dict[str, list[Supplement]] = {}
+    with_supplements = [r[0] for r in rows if r[5]]
+    for dossier_id, action, moment in q.supplement_chains(db, with_supplements, end):
+        chain = chains.setdefault(dossier_id, [])
+        when = _vn(moment)
+        if action == "request_supplement":
+            chain.append(Supplement(when))
+        elif chain and chain[-1].resubmitted_at is None:
+            chain[-1] = Supplement(chain[-1].requested_at, None, when)
+    clock = WorkClock()
+    for dossier_id, code, proc, rec, due, _n in rows:
+        if rec is None:
+            continue
+        received_at = _vn(rec)
+        supps = chains.get(dossier_id)
+        if supps and proc in limits:
+            due_at: datetime | None = due_after_supplements(received_at, supps, limits[proc])
+        else:
+            due_at = None if due is None else _vn(due)
+        f = DossierFacts(code, proc, "", received_at, due_at, supplements=tuple(supps or ()))
+        t = tally(proc)
+        state = classify_open(f, as_of)
+        if state == "awaiting_supplement":
+            t.awaiting += 1
+        elif state == "overdue":
+            t.overdue_n += 1
+            t.overdue.append(overdue_entry(f, as_of, clock))
+        else:
+            t.not_yet_due += 1
+
+
 # --- the report -------------------------------------------------------------------------
 
 
@@ -255,7 +440,8 @@ class Report:
     """One computed report: ``data`` is the JSON answer; the rest feeds CSV and PDF."""
 
     data: dict[str, Any]
-    csv_rows: list[list[str]]
+    analysis: Analysis
+    names: dict[str, str]
     agency_lines: tuple[str, ...]
     place_name: str
 
@@ -267,14 +453,22 @@ def build_report(
     period: Period,
     procedure: str | None = None,
     now: datetime | None = None,
+    *,
+    pure: bool = False,
 ) -> Report:
     """The whole report: figures, per-procedure breakdown, chart series, the desk page's
-    view model (``data["page"]``) and the audit checkpoint of the period."""
+    view model (``data["page"]``) and the audit checkpoint of the period.
+
+    The figures come from :func:`analyse_sql`; ``pure=True`` computes them instead with
+    the reference pass over one :class:`DossierFacts` per dossier (tests compare both)."""
     if procedure is not None and procedure not in catalogue:
         raise problem("PROCEDURE_UNKNOWN", "procedure", procedure=procedure)
     moment = now or vn_now()
-    facts = build_facts(db, keys, catalogue, period, procedure)
-    analysis = analyse(facts, period, moment, procedure)
+    if pure:
+        facts = build_facts(db, keys, catalogue, period, procedure)
+        analysis = analyse(facts, period, moment, procedure)
+    else:
+        analysis = analyse_sql(db, keys, catalogue, period, moment, procedure)
     summary, by_procedure, series = analysis.summary, analysis.by_procedure, analysis.series
     unit = get_unit(db) or {}
     names = _names(catalogue)
@@ -294,7 +488,8 @@ def build_report(
     }
     return Report(
         data,
-        csv_rows(summary, by_procedure, names),
+        analysis,
+        names,
         tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
         unit.get("place_name") or "",
     )
@@ -312,7 +507,8 @@ def report_csv(report: Report) -> bytes:
     writer.writerow(["Phạm vi", page["scope"]])
     writer.writerow(["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"])
     writer.writerow([])
-    writer.writerows(report.csv_rows)
+    a = report.analysis  # the CSV rows are built only when a CSV is asked for
+    writer.writerows(csv_rows(a.summary, a.by_procedure, report.names))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -22,18 +22,22 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from asn1crypto import tsp, x509
 from fontTools.pens.basePen import BasePen  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
+from pyhanko.sign.general import SigningError, as_signing_certificate_v2
 from pyhanko.sign.signers import Signer
 from pyhanko.stamp import StaticStampStyle
 
@@ -60,6 +64,7 @@ _INK_BLUE = (0.05, 0.15, 0.55)
 REASON_LEADER = "Phê duyệt hồ sơ"
 REASON_SEAL = "Đóng dấu hồ sơ"
 _SEAL_RED = (212 / 255, 22 / 255, 38 / 255)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -227,6 +232,61 @@ def seal_art(agency_lines: tuple[str, ...], size_mm: float, centre_text: str | N
 # --- signing ---------------------------------------------------------------------------
 
 
+# Room for the CMS container beyond the certificates it embeds: signed attributes
+# (content type, digest, signing certificate v2, time: ~350 bytes), the signature itself
+# (≤ 512 bytes for RSA-4096) and the structure around them, with a wide margin.
+_CMS_OVERHEAD = 2048
+
+
+def _bytes_reserved(signer: Signer) -> int:
+    """Hex digits to reserve for ``signer``'s signature container.
+
+    pyHanko's default estimate builds a whole dummy CMS signature first (a "dry run"),
+    nearly doubling the cost of a signature; the container's size is bounded by the
+    certificates it carries, so it is computed from them instead.
+    """
+    certs = [signer.signing_cert, *(signer.cert_registry or ())]
+    return 2 * (sum(len(c.dump()) for c in certs if c is not None) + _CMS_OVERHEAD)
+
+
+class _SigningCertificateV2(CMSAttributeProvider):
+    """The signing-certificate-v2 attribute from its encoding, computed once."""
+
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, der: bytes) -> None:
+        self._der = der
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        return tsp.SigningCertificateV2.load(self._der)
+
+
+class _PadesSignedAttributes(SignedAttributeProviderSpec):
+    """The signed attributes pyHanko puts in a PAdES signature (besides content type and
+    message digest, which it always adds): just signing-certificate-v2 — PAdES keeps the
+    signing time in the signature dictionary, not in the CMS.
+
+    pyHanko rebuilds that attribute from the certificate for every signature, and
+    asn1crypto then re-encodes the freshly built structure several times over: about
+    8 ms of a signature's 9 ms of CMS work. Its value depends on the certificate only,
+    so it is encoded once per signer and loaded from those bytes afterwards.
+    """
+
+    def __init__(self, signing_cert: x509.Certificate) -> None:
+        self._der = as_signing_certificate_v2(signing_cert).dump()
+
+    def signed_attr_providers(
+        self, data_digest: bytes, digest_algorithm: str
+    ) -> Iterator[CMSAttributeProvider]:
+        yield _SigningCertificateV2(self._der)
+
+
+def _prepare(signer: Signer) -> None:
+    """Give ``signer`` the precomputed PAdES attributes (once; signers are reused)."""
+    if signer.signed_attr_prov_spec is None and signer.signing_cert is not None:
+        signer.signed_attr_prov_spec = _PadesSignedAttributes(signer.signing_cert)
+
+
 def _sign(
     pdf: bytes,
     signer: Signer,
@@ -238,6 +298,7 @@ def _sign(
     location: str,
     name: str,
 ) -> bytes:
+    _prepare(signer)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     page = box.page
     if page < 0:
@@ -251,10 +312,19 @@ def _sign(
         name=name,
     )
     spec = fields.SigFieldSpec(sig_field_name=field, on_page=page, box=box.pdf_rect())
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec)
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec).sign_pdf(
-        writer, output=out
-    )
+    try:
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_bytes_reserved(signer))
+    except SigningError as exc:
+        if "larger than expected" not in str(exc):
+            raise
+        # A container larger than the certificates suggest (an unusual token or CA):
+        # let pyHanko measure it with a dummy signature, on a fresh writer.
+        log.warning("signature container over the reserved size; re-signing: %s", exc)
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        out = io.BytesIO()
+        pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()
 
 

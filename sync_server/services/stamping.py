@@ -1,13 +1,20 @@
 """Issuing the result document: rendered and signed by the leader at approval, sealed by
 the commune at stamping, stored encrypted.
 
-- **approve** (:func:`approve_result`): the station assigns Số / Quyển số from the
-  register's counter (per register and year, in the approval transaction: no gaps, no
-  reuse), renders the document and adds the approving leader's PAdES signature. The
-  result is stored (version 1) but not yet issued.
-- **stamp** (:func:`stamp_result`): the commune's organisation signature — the red seal —
-  is added as an incremental update (version 2); the leader's signature stays valid. Only
-  now does the dossier carry ``result_sha256`` and the tablet receive the PDF.
+- **approve**: :func:`sign_approval` renders the document with the register's next
+  number (Số / Quyển số, per register and year) and adds the approving leader's PAdES
+  signature; :func:`record_approval` then, in the approval transaction, takes that number
+  from the register's counter (no gaps, no reuse: if another approval took it meanwhile,
+  :class:`RegisterMoved` and the caller renders again) and stores the result (version 1,
+  not yet issued).
+- **stamp**: :func:`sign_seal` adds the commune's organisation signature — the red seal —
+  as an incremental update (the leader's signature stays valid); :func:`record_seal`
+  stores it (version 2) in the stamp transaction. Only now does the dossier carry
+  ``result_sha256`` and the tablet receive the PDF.
+
+Rendering and signing take tens of milliseconds, so they run *before* the write
+transaction (SQLite has one writer at a time); the transaction only re-checks and
+records (see ``actions.apply_action``).
 
 The QR code on the document links to ``/verify/{code}?sha256=<data hash>``: the hash of
 the printed data (a PDF cannot contain its own hash); the verify page also accepts the
@@ -18,10 +25,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from pyhanko.sign.signers import Signer
 from sqlite_utils import Database
 
 from shared import crypto
@@ -97,20 +106,62 @@ def _agency(unit: Mapping[str, Any]) -> str:
     return str(unit.get("name") or unit.get("registration_office") or "")
 
 
-def approve_result(
+@dataclass(frozen=True)
+class SignedApproval:
+    """A result rendered and signed by the leader, not yet recorded (see module doc)."""
+
+    register: str
+    year: int
+    number: int
+    pdf: bytes
+    data_sha256: str
+    layout: signing.SignatureLayout
+
+
+@dataclass(frozen=True)
+class SignedSeal:
+    """A result sealed by the commune, not yet recorded."""
+
+    pdf: bytes
+    sha256: str
+    name: str
+
+
+class RegisterMoved(Exception):
+    """Another approval took the register number this result was rendered with."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"register number {number} was taken meanwhile")
+        self.number = number
+
+
+def _open_signer(
+    db: Database, keys: StationKeys, holder: str
+) -> AbstractContextManager[tuple[Signer, certs.Holder]]:
+    """``certs.open_signer`` outside the write transaction (a missing demo certificate is
+    created first, in a short transaction of its own)."""
+    certs.ensure_certificate(db, keys, holder)
+    return certs.open_signer(db, keys, holder)
+
+
+def sign_approval(
     db: Database,
     keys: StationKeys,
     d: Dossier,
     template: str,
     leader: Staff,
+    *,
+    number: int | None = None,
     layout: signing.SignatureLayout | None = None,
-) -> None:
-    """Number, render and sign (the leader) the result of ``d``, inside the caller's
-    transaction; stored as version 1, not yet issued."""
+) -> SignedApproval:
+    """Render ``d``'s result with register number ``number`` (default: the next one) and
+    sign it as ``leader``. Reads only: run it outside the write transaction, then
+    :func:`record_approval` inside it."""
     unit = get_unit(db) or {}
     today = vn_now().date()
     register = template
-    number = q.take_register_number(db, register, today.year)
+    if number is None:
+        number = q.next_register_number(db, register, today.year)
     title = leader.title or DEFAULT_SIGNER_TITLE
     printed = {
         "values": d.values,
@@ -138,51 +189,57 @@ def approve_result(
     )
     # Every result signed with a demo certificate says so on its face.
     rendered = render_result(template, d.values, meta, demo=certs.any_demo(db))
-    pdf = rendered.pdf
     layout = layout or layout_of(rendered.boxes)
-    at: datetime = vn_now()
-    with certs.open_signer(db, keys, leader.username) as (signer, _holder):
+    with _open_signer(db, keys, leader.username) as (signer, _holder):
         signed = signing.sign_leader(
-            pdf,
+            rendered.pdf,
             signer,
             full_name=leader.full_name,
             title=title,
             agency=_agency(unit),
-            at=at,
+            at=vn_now(),
             location=str(unit.get("place_name") or ""),
             code=d.code,
             box=layout.leader,
         )
+    return SignedApproval(register, today.year, number, signed, data_sha, layout)
+
+
+def record_approval(db: Database, keys: StationKeys, d: Dossier, a: SignedApproval) -> None:
+    """Inside the approval transaction: take the register number (it must be the one
+    printed, else :class:`RegisterMoved`) and store the leader-signed result (version 1,
+    not yet issued)."""
+    taken = q.take_register_number(db, a.register, a.year)
+    if taken != a.number:
+        raise RegisterMoved(taken)
     q.insert(
         db,
         {
             "dossier_id": d.id,
             "version": VERSION_LEADER_SIGNED,
-            "pdf_enc": keys.encrypt(TABLE, d.id, VERSION_LEADER_SIGNED, signed),
-            "sha256": crypto.sha256_hex(signed),
-            "content_sha256": data_sha,
-            "register": register,
-            "register_year": today.year,
-            "register_number": number,
+            "pdf_enc": keys.encrypt(TABLE, d.id, VERSION_LEADER_SIGNED, a.pdf),
+            "sha256": crypto.sha256_hex(a.pdf),
+            "content_sha256": a.data_sha256,
+            "register": a.register,
+            "register_year": a.year,
+            "register_number": a.number,
             "created_at": iso(utc_now()),
             "issued_at": None,
             # The seal goes where this document's renderer left room for it.
-            "layout": _layout_key(layout),
+            "layout": _layout_key(a.layout),
         },
     )
 
 
-def stamp_result(
+def sign_seal(
     db: Database,
     keys: StationKeys,
     d: Dossier,
     name: str,
     layout: signing.SignatureLayout | None = None,
-) -> dict[str, Any]:
-    """Add the commune's seal signature (inside the caller's transaction) and issue.
-
-    Returns the feed's ``result`` object: ``{"sha256", "pdf_b64", "name"}``.
-    """
+) -> SignedSeal:
+    """Add the commune's seal signature to the leader-signed result. Reads only: run it
+    outside the write transaction, then :func:`record_seal` inside it."""
     row = q.get(db, d.id)
     if row is None or int(row["version"]) != VERSION_LEADER_SIGNED:
         raise problem("RESULT_NOT_READY")
@@ -193,7 +250,7 @@ def stamp_result(
     if unit.get("province"):
         province = str(unit["province"])
         agency_lines.append(province if province.upper().startswith("TỈNH") else f"TỈNH {province}")
-    with certs.open_signer(db, keys, certs.COMMUNE) as (signer, _holder):
+    with _open_signer(db, keys, certs.COMMUNE) as (signer, _holder):
         sealed = signing.sign_seal(
             pdf,
             signer,
@@ -203,17 +260,27 @@ def stamp_result(
             code=d.code,
             box=layout.seal,
         )
-    sha = crypto.sha256_hex(sealed)
+    return SignedSeal(sealed, crypto.sha256_hex(sealed), name)
+
+
+def record_seal(db: Database, keys: StationKeys, d: Dossier, s: SignedSeal) -> dict[str, Any]:
+    """Inside the stamp transaction: store the sealed result (version 2) and issue it.
+
+    Returns the feed's ``result`` object: ``{"sha256", "pdf_b64", "name"}``.
+    """
+    row = q.get(db, d.id)
+    if row is None or int(row["version"]) != VERSION_LEADER_SIGNED:
+        raise problem("RESULT_NOT_READY")
     q.update_pdf(
         db,
         d.id,
         VERSION_SEALED,
-        keys.encrypt(TABLE, d.id, VERSION_SEALED, sealed),
-        sha,
+        keys.encrypt(TABLE, d.id, VERSION_SEALED, s.pdf),
+        s.sha256,
         iso(vn_now()),
     )
-    d.result_sha256 = sha
-    return {"sha256": sha, "pdf_b64": crypto.b64e(sealed), "name": name}
+    d.result_sha256 = s.sha256
+    return {"sha256": s.sha256, "pdf_b64": crypto.b64e(s.pdf), "name": s.name}
 
 
 def _stored_layout(raw: str | None) -> signing.SignatureLayout:

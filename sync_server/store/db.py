@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 import storekit
 from storekit import Migrations, transaction
+from sync_server.store import report_functions
 
 __all__ = ["connect", "get_meta", "migrate", "one", "set_meta", "transaction", "utc_now"]
 
@@ -39,6 +40,7 @@ def connect(path: Path) -> Database:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+    report_functions.register(conn)  # called by the report triggers (migration 0005)
     return Database(conn)
 
 
@@ -284,6 +286,86 @@ ALTER TABLE results_v2 RENAME TO results;
 """
 
 
+# Reports at scale (issue 12): the supplement chain of each dossier, kept in clear columns
+# by a trigger in the same transaction as the audit entry, so the report counts a year of
+# dossiers with GROUP BY over indexes instead of replaying the audit log in Python.
+# ``supp_n`` requests; ``supp_last_req`` the last request; ``supp_last_back`` when the
+# completed dossier came back after it (NULL while awaiting); ``supp_restart`` the latest
+# comeback (the clock restarts there). A ``supplement`` with no open request is ignored,
+# as the report's chain does. Back-filled from the audit rows already there. The indexes
+# cover every report query: these columns sit after the encrypted payload in each row, so
+# reading one from the table would walk the payload's overflow pages; they lead with the
+# GROUP BY keys (procedure, day, timeliness of a result without supplement), so SQLite
+# counts while it scans, with no sort. ``turn_h``: working
+# hours from receipt to return, stored by a trigger at the return through the SQL function
+# ``report_work_hours`` (store/report_functions.py, registered by ``connect``). Ratings
+# carry their dossier's procedure and receipt time, so counting them needs no join.
+_REPORTS_V2 = """
+ALTER TABLE dossiers ADD COLUMN supp_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dossiers ADD COLUMN supp_last_req TEXT;
+ALTER TABLE dossiers ADD COLUMN supp_last_back TEXT;
+ALTER TABLE dossiers ADD COLUMN supp_restart TEXT;
+CREATE TRIGGER audit_report_supplements AFTER INSERT ON audit
+WHEN NEW.dossier_id IS NOT NULL AND NEW.action IN ('request_supplement', 'supplement')
+BEGIN
+    UPDATE dossiers SET supp_n = supp_n + 1, supp_last_req = NEW.at, supp_last_back = NULL
+    WHERE id = NEW.dossier_id AND NEW.action = 'request_supplement';
+    UPDATE dossiers SET supp_last_back = NEW.at,
+        supp_restart = CASE WHEN supp_restart IS NULL OR NEW.at > supp_restart THEN NEW.at
+            ELSE supp_restart END
+    WHERE id = NEW.dossier_id AND NEW.action = 'supplement' AND supp_n > 0
+        AND supp_last_back IS NULL;
+END;
+UPDATE dossiers SET
+    supp_n = (SELECT COUNT(*) FROM audit a INDEXED BY audit_dossier
+        WHERE a.dossier_id = dossiers.id AND a.action = 'request_supplement'),
+    supp_last_req = (SELECT a.at FROM audit a INDEXED BY audit_dossier
+        WHERE a.dossier_id = dossiers.id AND a.action = 'request_supplement'
+        ORDER BY a.seq DESC LIMIT 1)
+WHERE id IN (SELECT dossier_id FROM audit INDEXED BY audit_action_at
+    WHERE action = 'request_supplement');
+UPDATE dossiers SET
+    supp_last_back = (SELECT a.at FROM audit a INDEXED BY audit_dossier
+        WHERE a.dossier_id = dossiers.id AND a.action = 'supplement'
+            AND a.at >= dossiers.supp_last_req ORDER BY a.seq LIMIT 1),
+    supp_restart = (SELECT a.at FROM audit a INDEXED BY audit_dossier
+        WHERE a.dossier_id = dossiers.id AND a.action = 'supplement'
+        ORDER BY a.seq DESC LIMIT 1)
+WHERE supp_n > 0;
+ALTER TABLE dossiers ADD COLUMN turn_h REAL;
+CREATE TRIGGER audit_report_turnaround AFTER INSERT ON audit
+WHEN NEW.dossier_id IS NOT NULL AND NEW.action = 'return'
+BEGIN
+    UPDATE dossiers SET turn_h = report_work_hours(received_at, NEW.at)
+    WHERE id = NEW.dossier_id;
+END;
+UPDATE dossiers SET turn_h = report_work_hours(received_at, returned_at)
+WHERE returned_at IS NOT NULL;
+ALTER TABLE ratings ADD COLUMN procedure TEXT;
+ALTER TABLE ratings ADD COLUMN received_at TEXT;
+CREATE TRIGGER ratings_report_columns AFTER INSERT ON ratings
+BEGIN
+    UPDATE ratings SET (procedure, received_at) =
+        (SELECT d.procedure, d.received_at FROM dossiers d WHERE d.id = NEW.dossier_id)
+    WHERE dossier_id = NEW.dossier_id;
+END;
+UPDATE ratings SET (procedure, received_at) =
+    (SELECT d.procedure, d.received_at FROM dossiers d WHERE d.id = ratings.dossier_id);
+CREATE INDEX ratings_report ON ratings(at, procedure, level, received_at);
+CREATE INDEX dossiers_report_period ON dossiers(procedure, substr(resolved_at, 1, 10),
+    (CASE WHEN outcome <> 'result' OR supp_n > 0 THEN NULL WHEN due_at IS NULL THEN 'on_time'
+        WHEN resolved_at > due_at THEN 'late'
+        WHEN substr(resolved_at, 1, 10) = substr(due_at, 1, 10) THEN 'on_time'
+        ELSE 'early' END),
+    outcome, channel, received_at, resolved_at, supp_n, due_at);
+CREATE INDEX dossiers_report_supp ON dossiers(supp_n, outcome, resolved_at, procedure,
+    received_at, due_at, supp_restart);
+CREATE INDEX dossiers_report_returned ON dossiers(procedure, substr(returned_at, 1, 10),
+    substr(received_at, 1, 10), supp_n, returned_at, received_at);
+CREATE INDEX dossiers_report_turnaround ON dossiers(procedure, turn_h, returned_at, received_at);
+"""
+
+
 # Dossier-number blocks reserved to tablets (shared.codes) and every procedure definition
 # the station has served, so a dossier is checked against the version it was filled under.
 _NUMBERS_CATALOGUE = """
@@ -317,7 +399,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0002_office_calendar_apologies", _OFFICE),
     ("0003_signed_results", _V2_SIGNING),
     ("0004_reports", _REPORTS_V1),
-    ("0005_number_blocks_catalogue", _NUMBERS_CATALOGUE),
+    ("0005_report_supplements", _REPORTS_V2),
+    ("0006_number_blocks_catalogue", _NUMBERS_CATALOGUE),
 ]
 
 

@@ -153,3 +153,250 @@ def floor_aggregate(db: Database) -> list[tuple[Any, ...]]:
     return db.conn.execute(
         "SELECT status, COUNT(*), MIN(received_at), MAX(due_at) FROM dossiers GROUP BY status"
     ).fetchall()
+
+
+# --- the report as SQL aggregates (issue 12, scale) -------------------------------------
+#
+# The figures of ``shared.reports.analyse`` computed with GROUP BY over the covering
+# indexes of migrations 0004/0005: a year of a busy ward is 100,000 dossiers, and a Python
+# pass over one record each costs several times the plain aggregate the target is set
+# against. Times are compared as the ISO strings the station stores (all +07:00, seconds),
+# which order like the moments they name. The due time restarted by a supplement joins three
+# TEMP tables the service fills from ``shared.workdays`` before the queries: ``rcal`` (day,
+# working, index of the day among working days), ``rwork``
+# (that index → working day) and ``rlimit`` (procedure → time limit in working days). The
+# working hours from receipt to return are stored at the return (``turn_h``, migration 0005).
+
+
+def prepare_calendar(
+    db: Database,
+    days: list[tuple[str, int, int]],
+    limits: list[tuple[str, int]],
+) -> None:
+    """Fill the TEMP calendar tables of this connection (replacing what was there)."""
+    conn = db.conn
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS rcal (day TEXT PRIMARY KEY, working INTEGER NOT NULL,"
+        " widx INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS rwork (widx INTEGER PRIMARY KEY, day TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS rlimit (procedure TEXT PRIMARY KEY, days INTEGER)"
+        " WITHOUT ROWID"
+    )
+    for table in ("rcal", "rwork", "rlimit"):
+        conn.execute(f"DELETE FROM temp.{table}")
+    conn.executemany("INSERT INTO temp.rcal VALUES (?, ?, ?)", days)
+    conn.executemany(
+        "INSERT INTO temp.rwork VALUES (?, ?)", [(w, d) for d, working, w in days if working]
+    )
+    conn.executemany("INSERT INTO temp.rlimit VALUES (?, ?)", limits)
+
+
+def first_received(db: Database) -> str | None:
+    row = db.conn.execute("SELECT MIN(received_at) FROM dossiers").fetchone()
+    return None if row is None else row[0]
+
+
+def _proc(procedure: str | None, alias: str = "") -> tuple[str, list[Any]]:
+    if procedure is None:
+        return "", []
+    return f" AND {alias}procedure = ?", [procedure]
+
+
+# The due time a result is judged against: the stored one, or — when a supplement came
+# back — the procedure's limit counted again from the comeback (shared.workdays.due_at,
+# with the 15:00 receipt cut-off), looked up in the TEMP calendar.
+_START = "(CASE WHEN d.supp_restart > d.received_at THEN d.supp_restart ELSE d.received_at END)"
+_DUE = f"""(CASE WHEN d.supp_n > 0 AND d.procedure IN (SELECT procedure FROM temp.rlimit)
+    THEN (SELECT w.day FROM temp.rwork w WHERE w.widx =
+        (SELECT c.widx + (CASE WHEN c.working = 1 AND substr({_START}, 12, 8) <= ?
+            THEN 0 ELSE 1 END) FROM temp.rcal c WHERE c.day = substr({_START}, 1, 10))
+        + (SELECT l.days FROM temp.rlimit l WHERE l.procedure = d.procedure))
+        || ? ELSE d.due_at END)"""
+
+
+# The timeliness of a result without supplement, exactly as migration 0005 indexes it (the
+# planner then reads the stored value instead of evaluating it per row).
+_TIMELY = """(CASE WHEN outcome <> 'result' OR supp_n > 0 THEN NULL
+        WHEN due_at IS NULL THEN 'on_time'
+        WHEN resolved_at > due_at THEN 'late'
+        WHEN substr(resolved_at, 1, 10) = substr(due_at, 1, 10) THEN 'on_time'
+        ELSE 'early' END)"""
+
+
+def period_counts(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(procedure, day resolved, timeliness of a result without supplement, outcome,
+    channel, count, carried over (received before ``start``), closed before ``end``) of
+    the dossiers that matter to [start, end): received before its end, not closed before
+    its start. Counted while scanning ``dossiers_report_period`` in its order."""
+    where, params = _proc(procedure)
+    sql = f"""
+        SELECT procedure, substr(resolved_at, 1, 10), {_TIMELY}, outcome, channel, COUNT(*),
+            SUM(received_at < ?), SUM(resolved_at < ?)
+        FROM dossiers INDEXED BY dossiers_report_period
+        WHERE received_at < ? AND (resolved_at IS NULL OR resolved_at >= ?){where}
+        GROUP BY 1, 2, 3, 4, 5"""
+    return db.conn.execute(sql, [start, end, end, start, *params]).fetchall()
+
+
+def supplemented_results(
+    db: Database,
+    start: str,
+    end: str,
+    procedure: str | None,
+    cutoff: str,
+    due_suffix: str,
+) -> list[tuple[Any, ...]]:
+    """(procedure, day resolved, timeliness, count) of the results ready in [start, end)
+    of dossiers that had a supplement: judged against the due time restarted at the
+    comeback (``_DUE``, the TEMP calendar)."""
+    where, params = _proc(procedure, "d.")
+    sql = f"""
+        SELECT procedure, substr(resolved_at, 1, 10),
+            CASE WHEN due IS NULL THEN 'on_time' WHEN resolved_at > due THEN 'late'
+                WHEN substr(resolved_at, 1, 10) = substr(due, 1, 10) THEN 'on_time'
+                ELSE 'early' END,
+            COUNT(*)
+        FROM (SELECT d.procedure, d.resolved_at, {_DUE} AS due
+            FROM dossiers d INDEXED BY dossiers_report_supp
+            WHERE d.supp_n > 0 AND d.outcome = 'result' AND d.resolved_at >= ?
+                AND d.resolved_at < ? AND d.received_at < ?{where})
+        GROUP BY 1, 2, 3"""
+    return db.conn.execute(sql, [cutoff, due_suffix, start, end, end, *params]).fetchall()
+
+
+def returned_counts(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(procedure, day of return, day of receipt, supplements asked, count) of the
+    dossiers returned (handed over) in [start, end)."""
+    where, params = _proc(procedure)
+    sql = f"""
+        SELECT procedure, substr(returned_at, 1, 10), substr(received_at, 1, 10), supp_n,
+            COUNT(*)
+        FROM dossiers INDEXED BY dossiers_report_returned
+        WHERE returned_at >= ? AND returned_at < ? AND received_at < ?{where}
+        GROUP BY 1, 2, 3, 4"""
+    return db.conn.execute(sql, [start, end, end, *params]).fetchall()
+
+
+def returned_hours(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[str, float, int]]:
+    """(procedure, working hours from receipt to return, how many) of the dossiers
+    returned in [start, end): the ``turn_h`` the return's trigger stored, counted per
+    distinct value while scanning ``dossiers_report_turnaround`` in its order."""
+    where, params = _proc(procedure)
+    sql = f"""
+        SELECT procedure, turn_h, COUNT(*) FROM dossiers INDEXED BY dossiers_report_turnaround
+        WHERE returned_at >= ? AND returned_at < ? AND received_at < ?
+            AND turn_h IS NOT NULL{where}
+        GROUP BY 1, 2"""
+    return db.conn.execute(sql, [start, end, end, *params]).fetchall()
+
+
+def rating_counts(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(procedure, level, 'YYYY-MM', count) of the ratings given in [start, end)."""
+    where, params = _proc(procedure, "r.")
+    sql = f"""
+        SELECT r.procedure, r.level, substr(r.at, 1, 7), COUNT(*)
+        FROM ratings r INDEXED BY ratings_report
+        WHERE r.at >= ? AND r.at < ? AND r.received_at < ?{where}
+        GROUP BY 1, 2, 3"""
+    return db.conn.execute(sql, [start, end, end, *params]).fetchall()
+
+
+def rating_comments(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(dossier_id, code, procedure, level, at, comment_enc) of the ratings with a comment
+    given in [start, end)."""
+    where, params = _proc(procedure, "d.")
+    sql = f"""
+        SELECT r.dossier_id, d.code, d.procedure, r.level, r.at, r.comment_enc
+        FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
+        WHERE r.at >= ? AND r.at < ? AND r.comment_enc IS NOT NULL AND d.received_at < ?{where}"""
+    return db.conn.execute(sql, [start, end, end, *params]).fetchall()
+
+
+def supplement_requests(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(seq, dossier_id, procedure, reason_enc) of the supplement requests in [start, end)."""
+    where, params = _proc(procedure, "d.")
+    sql = f"""
+        SELECT a.seq, a.dossier_id, d.procedure, a.reason_enc
+        FROM audit a INDEXED BY audit_action_at JOIN dossiers d ON d.id = a.dossier_id
+        WHERE a.action = 'request_supplement' AND a.at >= ? AND a.at < ?
+            AND d.received_at < ?{where}"""
+    return db.conn.execute(sql, [start, end, end, *params]).fetchall()
+
+
+def refusals(db: Database, start: str, end: str, procedure: str | None) -> list[tuple[Any, ...]]:
+    """(dossier_id, procedure, seq, at, reason_enc) of the last refusal before ``end`` of
+    each dossier refused in [start, end)."""
+    where, params = _proc(procedure, "d.")
+    sql = f"""
+        SELECT d.id, d.procedure, a.seq, a.at, a.reason_enc
+        FROM dossiers d INDEXED BY dossiers_report_period
+        LEFT JOIN audit a ON a.seq = (SELECT MAX(b.seq) FROM audit b
+            WHERE b.dossier_id = d.id AND b.action = 'refuse' AND b.at < ?)
+        WHERE d.resolved_at >= ? AND d.resolved_at < ? AND d.outcome = 'refused'
+            AND d.received_at < ?{where}"""
+    return db.conn.execute(sql, [end, start, end, end, *params]).fetchall()
+
+
+def apology_counts(
+    db: Database, start: str, end: str, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(procedure, count) of the apology letters issued in [start, end) for dossiers that
+    matter to the period (open in it, returned in it, or rated in it)."""
+    where, params = _proc(procedure, "d.")
+    sql = f"""
+        SELECT d.procedure, COUNT(*)
+        FROM apologies a INDEXED BY apologies_at JOIN dossiers d ON d.id = a.dossier_id
+        WHERE a.at >= ? AND a.at < ? AND d.received_at < ?{where}
+            AND (d.resolved_at IS NULL OR d.resolved_at >= ?
+                OR (d.returned_at >= ? AND d.returned_at < ?)
+                OR EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_id = d.id
+                    AND r.at >= ? AND r.at < ?))
+        GROUP BY 1"""
+    args = [start, end, end, *params, start, start, end, start, end]
+    return db.conn.execute(sql, args).fetchall()
+
+
+def open_rows(db: Database, end: str, procedure: str | None) -> list[tuple[Any, ...]]:
+    """(id, code, procedure, received_at, due_at, supp_n) of the dossiers received before
+    ``end`` and not closed by then: the in-progress ones, judged one by one."""
+    where, params = _proc(procedure)
+    cols = "id, code, procedure, received_at, due_at, supp_n"
+    sql = f"""
+        SELECT {cols} FROM dossiers INDEXED BY dossiers_resolved_returned
+        WHERE resolved_at IS NULL AND received_at < ?{where}
+        UNION ALL
+        SELECT {cols} FROM dossiers INDEXED BY dossiers_resolved_returned
+        WHERE resolved_at >= ? AND received_at < ?{where}"""
+    return db.conn.execute(sql, [end, *params, end, end, *params]).fetchall()
+
+
+def supplement_chains(db: Database, ids: list[str], end: str) -> list[tuple[Any, ...]]:
+    """(dossier_id, action, at) of the supplement requests and comebacks of a few
+    dossiers before ``end``, in chain order."""
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        out += db.conn.execute(
+            f"SELECT dossier_id, action, at FROM audit INDEXED BY audit_dossier "
+            f"WHERE dossier_id IN ({marks}) AND action IN ('request_supplement', 'supplement') "
+            f"AND at < ? ORDER BY seq",
+            [*chunk, end],
+        ).fetchall()
+    return out

@@ -34,6 +34,18 @@ def take_register_number(db: Database, register: str, year: int) -> int:
     return int(row["last_number"]) if row else 1
 
 
+def next_register_number(db: Database, register: str, year: int) -> int:
+    """The number :func:`take_register_number` would hand out now (a read, no write): what
+    a result rendered before its approval transaction prints; the transaction then takes
+    the number and checks it is still this one."""
+    row = one(
+        db,
+        "SELECT last_number FROM register_counters WHERE register = ? AND year = ?",
+        (register, year),
+    )
+    return int(row["last_number"]) + 1 if row else 1
+
+
 def insert(db: Database, row: dict[str, Any]) -> None:
     db.execute(
         "INSERT INTO results (dossier_id, version, pdf_enc, sha256, content_sha256, register, "

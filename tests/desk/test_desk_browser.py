@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shared.personal_id import make_personal_id
 from sync_server.desk.queue import fold
 from sync_server.launcher import RunningStation
-from sync_server.services import actions
+from sync_server.services import actions, stamping
 from sync_server.services.station import open_station
 from tests.browser_kit import ADMIN, APPRAISER, CLERK, INTAKE, LEADER
 from tests.desk.conftest import headless
@@ -106,10 +108,15 @@ def test_five_stages_on_the_desk(
     headless(tablet, "supplement", made["id"], "--json", str(values))
     assert headless(tablet, "sync", unlock=False)["pushed"] == 1
 
-    # 3. The appraiser accepts.
+    # 3. The appraiser enters the child's personal identification number, then accepts.
     click_to(page, "Quay lại danh sách", "Tải lại")
     click_to(page, "Tải lại", "Thẩm định (1)")
     open_dossier(page, code)
+    born = int(sample["child_birth_date"][:4])
+    pid = make_personal_id("087", sample["child_sex"] == "nu", born, 4321)
+    type_into(page, "Số định danh cá nhân của trẻ (12 chữ số)", pid)
+    click_to(page, "Lưu số định danh", "Đã lưu số định danh cá nhân của trẻ")
+    fd.wait_text(page, "Nhập số định danh cá nhân của trẻ")  # the timeline's new step
     confirm(page, "Đạt – chuyển phê duyệt")
     fd.wait_text(page, "Trạng thái: Đã thẩm định")
     sign_out(page)
@@ -145,7 +152,13 @@ def test_five_stages_on_the_desk(
     st = open_station(station.data)
     with st.session() as db:
         rated = actions.rating_of(db, st.keys, made["id"])
+        pdf = stamping.result_pdf(db, st.keys, made["id"])
     assert rated is not None and rated["rating"] == "very_satisfied"
+    (tmp_path / "result.pdf").write_bytes(pdf)
+    printed = subprocess.run(
+        ["pdftotext", str(tmp_path / "result.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert f"Số định danh cá nhân: {pid}" in printed
     assert rated["comment"] == "Nhanh, chu đáo" and rated["recorded_by"] == INTAKE[0]
 
 

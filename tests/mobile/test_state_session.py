@@ -303,3 +303,70 @@ def test_first_unlock_refused_by_the_station_says_the_rule_and_what_to_do(
         assert "còn tối đa 1 lần" in station_pin_hint(4)
     finally:
         app.backend.close()
+
+
+QR = (
+    "087192004321|341234567|Nguyễn Thị Ánh|05031992|Nữ|"
+    "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"
+)
+
+
+def test_a_scanned_card_fills_the_chosen_person_and_nothing_half(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        app.new_dossier("1.001193")
+        form = app.form
+        assert form is not None
+        # a malformed code: a precise message, nothing filled
+        assert not app.scan_card(QR.replace("05031992", "31021992"))
+        assert app.scan is None and "ngày sinh" in app.scan_error.lower()
+        assert form.value("mother_full_name") in ("", None)
+        assert app.scan_card("  " + QR + "\r\n")  # as a scanner sends it
+        assert app.scan is not None and app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"
+        assert not app.fill_from_scan("wife")  # not a person of this form
+        assert app.fill_from_scan("mother")
+        assert form.value("mother_full_name") == "Nguyễn Thị Ánh"
+        assert form.value("mother_birth_date") == "05/03/1992"
+        assert form.value("mother_id_number") == "087192004321"
+        assert form.value("mother_residence") == "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"
+        assert form.value("requester_full_name") in ("", None)  # only the chosen person
+        assert app.scan is None  # the card is not kept once used
+        # a card read but not used is dropped on lock, with all other citizen data
+        assert app.scan_card(QR)
+        app.lock()
+        assert app.scan is None and app.scan_unit == ""
+    finally:
+        app.backend.close()
+
+
+def test_a_citizen_filled_once_is_found_by_name_without_accents_and_reused(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE))
+        app.new_dossier("1.001193")
+        assert app.scan_card(QR) and app.fill_from_scan("mother")
+        app.new_dossier("1.000656")  # another procedure, another day
+        form = app.form
+        assert form is not None
+        app.find_citizens("nguyen thi anh")
+        assert [c.name for c in app.citizen_hits] == ["Nguyễn Thị Ánh"]
+        app.find_citizens("087192004321")
+        assert len(app.citizen_hits) == 1
+        app.use_citizen(app.citizen_hits[0].id)
+        assert app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"  # confirmed once, kept
+        assert app.fill_from_scan("requester")
+        assert form.value("requester_full_name") == "Nguyễn Thị Ánh"
+        assert form.value("requester_residence") == "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"
+        # scanning the same card again updates the entry, it does not add a second one
+        assert app.scan_card(QR) and app.fill_from_scan("requester")
+        app.find_citizens("anh")
+        assert len(app.citizen_hits) == 1
+        app.find_citizens("khong co ai")
+        assert app.citizen_hits == [] and app.scan_error
+    finally:
+        app.backend.close()

@@ -160,6 +160,41 @@ def test_every_vietnamese_letter_survives_copy_paste(tmp_path: Path) -> None:
         assert face in fonts
 
 
+@needs_tools
+def test_letters_outside_the_reduced_font_still_come_back(tmp_path: Path) -> None:
+    """Documents embed their glyphs from a reduced copy of the font (Latin, Vietnamese,
+    punctuation); a name with a letter outside it (Greek, Cyrillic) switches that
+    document to the full font file (without it, fontTools refuses to subset glyphs the
+    reduced file lacks and the output fails), and the text still copies out whole."""
+    rare = nfc("Nguyễn Ωmega Жуков ǅ")
+    pdf = OfficialDocument()
+    pdf.add_page()
+    pdf.multi_cell(0, 7, rare, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, "B", 13)
+    pdf.multi_cell(0, 7, "Bình thường", new_x="LMARGIN", new_y="NEXT")
+    raw = bytes(pdf.output())
+    path = write(tmp_path, raw, "rare.pdf")
+    text = nfc(run("pdftotext", "-enc", "UTF-8", str(path), "-"))
+    assert rare in text and "Bình thường" in text
+
+
+def test_each_document_has_its_own_font_state() -> None:
+    """The parsed font is shared between documents; what fpdf2 changes while it writes
+    one (the subset of glyphs used, the embedded font object) is not."""
+    first, second = OfficialDocument(), OfficialDocument()
+    for doc, words in ((first, "Ấp An Hòa"), (second, "Xyz")):
+        doc.add_page()
+        doc.cell(0, 7, words)
+    a, b = first.fonts["liberationserif"], second.fonts["liberationserif"]
+    assert a is not b and a.ttfont is not b.ttfont and a.subset is not b.subset
+    assert a.cmap is b.cmap  # read-only tables are shared
+    one = bytes(first.output())
+    assert b"/FontFile2" in one and not second.buffer  # the second is still open
+    used = set(second.fonts["liberationserif"].subset.get_all_glyph_names())
+    assert {"X", "y", "z"} <= used and "Abreve" not in used
+    assert bytes(second.output()).startswith(b"%PDF")
+
+
 # --- the Giấy khai sinh ---------------------------------------------------------------
 
 

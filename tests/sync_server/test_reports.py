@@ -352,6 +352,8 @@ def test_migration_backfills_the_report_columns(tmp_path: Path) -> None:
     rows = [
         ("a", "stamp", at(11, 23, 10)),
         ("a", "return", at(11, 23, 11)),
+        ("b", "request_supplement", at(11, 23, 9, 30)),
+        ("b", "supplement", at(11, 23, 10)),
         ("b", "refuse", at(11, 23, 12)),
     ]
     for seq, (did, action, when) in enumerate(rows, start=1):
@@ -368,4 +370,19 @@ def test_migration_backfills_the_report_columns(tmp_path: Path) -> None:
     assert got == {
         "a": ("result", at(11, 23, 10), at(11, 23, 11), "counter"),
         "b": ("refused", at(11, 23, 12), None, "counter"),
+    }
+    # 0005: the supplement chain and the working hours of a return, back-filled.
+    chain = {
+        r["id"]: (
+            r["supp_n"],
+            r["supp_last_req"],
+            r["supp_last_back"],
+            r["supp_restart"],
+            r["turn_h"],
+        )
+        for r in db.query("SELECT * FROM dossiers")
+    }
+    assert chain == {
+        "a": (0, None, None, None, 2.0),
+        "b": (1, at(11, 23, 9, 30), at(11, 23, 10), at(11, 23, 10), None),
     }

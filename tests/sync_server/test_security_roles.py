@@ -52,11 +52,14 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/v1/dossiers/{dossier_id}/control-sheet.pdf"): CASEWORKERS,
     # Only the counter and the leader promise a new date (sync_server/services/paperwork.py).
     ("POST", "/v1/dossiers/{dossier_id}/apology"): frozenset({Role.INTAKE, Role.LEADER}),
+    # The child's personal id comes from the appraiser (sync_server/services/actions.py).
+    ("PUT", "/v1/dossiers/{dossier_id}/child-personal-id"): frozenset({Role.APPRAISER}),
 }
 # Harmless bodies: an unknown action changes nothing, empty sync bodies are refused.
 BODIES: dict[str, Any] = {
     "/v1/dossiers/{dossier_id}/actions": {"action": "nothing"},
     "/v1/dossiers/{dossier_id}/apology": {"new_due_at": "not a date", "reason": ""},
+    "/v1/dossiers/{dossier_id}/child-personal-id": {"child_personal_id": "1"},
 }
 
 
@@ -83,7 +86,7 @@ def test_role_endpoint_matrix(client: TestClient, tablet: Tablet, as_user: Any, 
     headers = {} if who == ANONYMOUS else as_user(USERS[Role(who)])
     for (method, path), allowed in MATRIX.items():
         url = path.replace("{dossier_id}", d["id"])
-        body = BODIES.get(path, {}) if method == "POST" else None
+        body = BODIES.get(path, {}) if method in ("POST", "PUT") else None
         r = client.request(method, url, json=body, headers=headers)
         where = f"{who} {method} {path} → {r.status_code} {r.text[:120]}"
         if allowed == PUBLIC:

@@ -11,6 +11,7 @@ from shared.workflow import ROLE_LABEL_VI
 from sync_server.desk.state import (
     ROUTE_CALENDAR,
     ROUTE_QUEUE,
+    ROUTE_REPORT,
     ROUTE_STAFF,
     ROUTE_TABLETS,
     ROUTE_UNIT,
@@ -110,6 +111,8 @@ def top_bar(state: DeskState) -> ft.Control:
                 if route == ROUTE_QUEUE:
                     state.back_to_queue()
                     await state.refresh()
+                elif route == ROUTE_REPORT:
+                    await state.open_report()
                 else:
                     await state.open_admin(route)
 
@@ -122,6 +125,8 @@ def top_bar(state: DeskState) -> ft.Control:
             )
 
         parts.append(nav("Hồ sơ", ROUTE_QUEUE, ft.Icons.INBOX))
+        if state.can_report:
+            parts.append(nav("Báo cáo", ROUTE_REPORT, ft.Icons.INSIGHTS))
         if state.is_admin:
             parts += [
                 nav("Cán bộ", ROUTE_STAFF, ft.Icons.BADGE),

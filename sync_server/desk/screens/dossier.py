@@ -6,7 +6,7 @@ from typing import Any
 
 import flet as ft
 
-from shared.workflow import action_label
+from shared.workflow import Role, action_label
 from sync_server.desk import views
 from sync_server.desk.screens.common import (
     ERROR,
@@ -22,7 +22,11 @@ from sync_server.desk.screens.common import (
     with_modal,
 )
 from sync_server.desk.state import DeskState
-from sync_server.services.actions import RATINGS
+from sync_server.services.actions import (
+    PERSONAL_ID_FIELD,
+    PERSONAL_ID_STATUSES,
+    RATINGS,
+)
 
 CONFIRM = {
     "start_appraisal": "Bắt đầu thẩm định hồ sơ này?",
@@ -156,6 +160,53 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
     )
 
 
+@ft.component
+def PersonalIdCard(state: DeskState, current: str) -> ft.Control:
+    """The appraiser enters the child's số định danh cá nhân, issued by the national
+    civil-status system; the Giấy khai sinh prints it."""
+    number = ft.use_ref(current)
+
+    def on_change(e: ft.Event[ft.TextField]) -> None:
+        number.current = e.control.value or ""
+
+    async def save() -> None:
+        await state.save_personal_id(number.current or "")
+
+    return card(
+        "Số định danh cá nhân của trẻ",
+        [
+            text(
+                "Nhập số do Hệ thống hộ tịch điện tử cấp (12 chữ số) trước khi chuyển lãnh "
+                "đạo phê duyệt; số này được in trên Giấy khai sinh.",
+                15,
+                color=MUTED,
+            ),
+            ft.TextField(
+                label="Số định danh cá nhân của trẻ (12 chữ số)",
+                value=number.current or "",
+                on_change=on_change,
+                on_submit=save,
+                keyboard_type=ft.KeyboardType.NUMBER,
+                max_length=14,
+                error=state.field_errors.get(PERSONAL_ID_FIELD),
+                autocorrect=False,
+                enable_suggestions=False,
+            ),
+            ft.Row(
+                [
+                    button(
+                        "Lưu số định danh",
+                        save,
+                        icon=ft.Icons.SAVE,
+                        busy=state.busy == "personal_id",
+                    )
+                ]
+            ),
+        ],
+        key="personal-id",
+    )
+
+
 def _field_rows(rows: list[tuple[str, str]]) -> list[ft.Control]:
     return [
         ft.Row(
@@ -262,6 +313,16 @@ def DossierScreen(state: DeskState) -> ft.Control:
         if rating.get("comment"):
             lines.append(text(f"Ý kiến: {rating['comment']}", 16))
         rated = card("Mức độ hài lòng", lines)
+    personal_id: ft.Control | None = None
+    if (
+        proc is not None
+        and any(f.id == PERSONAL_ID_FIELD for f in proc.fields)
+        and state.user is not None
+        and state.user.role is Role.APPRAISER
+        and d.get("status") in {s.value for s in PERSONAL_ID_STATUSES}
+    ):
+        current = str(d["values"].get(PERSONAL_ID_FIELD) or "")
+        personal_id = PersonalIdCard(state, current, key=f"pid-{d['id']}")  # type: ignore[call-arg]
     sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d["values"], proc)]
     dialog = (
         ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
@@ -275,6 +336,8 @@ def DossierScreen(state: DeskState) -> ft.Control:
         tooltip="Quay lại danh sách",
     )
     return with_modal(
-        page_body([ft.Row([back]), head, result, rated, _timeline(d["history"]), *sections]),
+        page_body(
+            [ft.Row([back]), head, personal_id, result, rated, _timeline(d["history"]), *sections]
+        ),
         dialog,
     )
