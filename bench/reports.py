@@ -75,7 +75,7 @@ def _plan(n: int, rng: random.Random) -> list[tuple[datetime, int, str, Any]]:
             minutes=rng.randrange(0, 9 * 60)
         )
         did = str(uuid.uuid4())
-        code = make_code(UNIT, day, 1 + (seq - 1) // 99, (seq - 1) % 99 + 1)
+        code = make_code(UNIT, day, seq)
         events.append((rec, 0, "receive", (did, code, k)))
         t = rec
         roll = rng.random()

@@ -23,19 +23,20 @@ from pathlib import Path
 import httpx
 
 from mobile.services.tablet import TabletService
-from shared.codes import MAX_PER_DAY
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import start_station
+
+PER_TABLET = 99
 
 
 def run(n: int, work: Path) -> dict[str, object]:
     station = start_station(work / "station")
     try:
-        # A device numbers at most 99 dossiers a day (its code slot), so spread N over
-        # as many enrolled tablets as a real office would need.
+        # Spread N over as many enrolled tablets as a real office would need (about 99
+        # dossiers a day each); each gets its dossier numbers from the station.
         tablets = []
-        for i in range(-(-n // MAX_PER_DAY)):
+        for i in range(-(-n // PER_TABLET)):
             tablet = TabletService(work / f"tablet-{i}")
             tablet.enroll(station.url, station.enroll_code())
             tablet.unlock("tiepnhan", "123456")
@@ -43,7 +44,7 @@ def run(n: int, work: Path) -> dict[str, object]:
         today = vn_now().date()
         values = [sample_values("1.001193", today, seed) for seed in range(n)]
         t0 = time.perf_counter()
-        ids = [tablets[i // MAX_PER_DAY].intake("1.001193", v).id for i, v in enumerate(values)]
+        ids = [tablets[i // PER_TABLET].intake("1.001193", v).id for i, v in enumerate(values)]
         intake_s = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -66,7 +67,8 @@ def run(n: int, work: Path) -> dict[str, object]:
         reports = [t.sync() for t in tablets]
         pull_s = time.perf_counter() - t0
         pulled, applied = sum(r.pulled for r in reports), sum(r.applied for r in reports)
-        if pulled != n or applied != n:
+        # Besides the n state changes the feed carries number blocks and the catalogue.
+        if pulled < n or applied < n:
             raise SystemExit(f"pulled {pulled}, applied {applied} of {n}")
         for tablet in tablets:
             tablet.close()
@@ -75,7 +77,7 @@ def run(n: int, work: Path) -> dict[str, object]:
     return {
         "benchmark": "sync_throughput",
         "dossiers": n,
-        "tablets": -(-n // MAX_PER_DAY),
+        "tablets": -(-n // PER_TABLET),
         "intake_per_s": round(n / intake_s, 1),
         "push_per_s": round(n / push_s, 1),
         "pull_per_s": round(n / pull_s, 1),

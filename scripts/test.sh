@@ -18,5 +18,6 @@ echo "== benchmark smoke"
 $PY bench/sync_throughput.py --dossiers 5 --smoke
 $PY bench/stamping.py --smoke
 $PY bench/reports.py --smoke
+$PY bench/dossier_numbers.py --smoke
 echo "== pytest"
 $PY -m pytest "$@"

@@ -6,6 +6,7 @@ distrusted like any input: every problem names the file and the place inside it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -526,12 +527,32 @@ def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]
 
 
 class Catalogue:
-    """All procedures known to one side, by national code."""
+    """All procedures known to one side, by national code, with every version kept.
+
+    ``get(code)`` is the current (highest) version, what new dossiers are filled under;
+    ``get(code, version)`` is the version a dossier records it was filled under, which
+    the station checks it against (docs/procedures.md, "Versions").
+    """
 
     def __init__(self, procedures: Iterable[Procedure]) -> None:
-        self._by_code = {p.code: p for p in procedures}
+        self._versions: dict[tuple[str, int], Procedure] = {}
+        for p in procedures:
+            self._versions[(p.code, p.version)] = p  # a later document of a version wins
+        self._by_code: dict[str, Procedure] = {}
+        for (code, _version), p in sorted(self._versions.items()):
+            self._by_code[code] = p
 
-    def get(self, code: str) -> Procedure:
+    def get(self, code: str, version: int | None = None) -> Procedure:
+        if version is not None and code in self._by_code:
+            try:
+                return self._versions[(code, version)]
+            except KeyError:
+                raise problem(
+                    "PROCEDURE_VERSION_UNKNOWN",
+                    "procedure_version",
+                    procedure=code,
+                    version=version,
+                ) from None
         try:
             return self._by_code[code]
         except KeyError:
@@ -544,7 +565,18 @@ class Catalogue:
         return sorted(self._by_code)
 
     def all(self) -> list[Procedure]:
+        """The current version of every procedure."""
         return [self._by_code[c] for c in self.codes()]
+
+    def versions(self, code: str) -> list[int]:
+        return sorted(v for c, v in self._versions if c == code)
+
+    def every_version(self) -> list[Procedure]:
+        return [self._versions[k] for k in sorted(self._versions)]
+
+    def with_procedures(self, procedures: Iterable[Procedure]) -> Catalogue:
+        """This catalogue plus ``procedures`` (a same-numbered version is replaced)."""
+        return Catalogue([*self.every_version(), *procedures])
 
     @classmethod
     def from_documents(cls, docs: Mapping[str, Any]) -> Catalogue:
@@ -573,6 +605,40 @@ class Catalogue:
                     detail=exc.msg,
                 ) from None
         return cls.from_documents(docs)
+
+
+def document_hash(doc: Any) -> str:
+    """SHA-256 of a procedure document's canonical JSON: "the same definition"."""
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def check_update(
+    current: Catalogue, docs: Iterable[Any], source: str = "catalogue"
+) -> list[Procedure]:
+    """The procedures of a catalogue update, refused as a whole if one is wrong.
+
+    Each document is parsed like a file (``CATALOGUE_INVALID`` naming ``source[i]`` and
+    the place); a version lower than the one in use is ``CATALOGUE_DOWNGRADE``: a
+    dossier filled under the newer one must never be judged by an older definition. The
+    same version with other content replaces it (the station, which judges dossiers,
+    has the last word on what a version says).
+    """
+    out = []
+    for i, doc in enumerate(docs):
+        proc = parse_procedure(doc, f"{source}[{i}]")
+        if proc.code in current:
+            in_use = current.get(proc.code).version
+            if proc.version < in_use:
+                raise problem(
+                    "CATALOGUE_DOWNGRADE",
+                    "procedures",
+                    procedure=proc.code,
+                    version=proc.version,
+                    current=in_use,
+                )
+        out.append(proc)
+    return out
 
 
 _builtin: Catalogue | None = None

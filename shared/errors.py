@@ -35,6 +35,8 @@ Code = Literal[
     "REQUEST_INVALID",
     "PROCEDURE_UNKNOWN",
     "CATALOGUE_INVALID",
+    "CATALOGUE_DOWNGRADE",
+    "PROCEDURE_VERSION_UNKNOWN",
     "TRANSITION_NOT_ALLOWED",
     "ROLE_NOT_ALLOWED",
     "ACTION_UNKNOWN",
@@ -340,6 +342,19 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "Tệp thủ tục {file} sai ở mục {where}.",
             "Procedure file {file} is wrong at {where}: {detail}.",
         ),
+        _c(
+            "CATALOGUE_DOWNGRADE",
+            409,
+            "Thủ tục {procedure}: không nhận phiên bản {version} vì đang dùng phiên bản {current}"
+            " mới hơn.",
+            "Procedure {procedure}: version {version} refused, newer version {current} in use.",
+        ),
+        _c(
+            "PROCEDURE_VERSION_UNKNOWN",
+            409,
+            "Trạm chưa có phiên bản {version} của thủ tục {procedure}; hãy cập nhật trạm.",
+            "The station does not know version {version} of procedure {procedure}; update it.",
+        ),
         # --- the unit a station serves, its calendar and paperwork ---
         _c(
             "UNIT_NOT_CONFIGURED",
@@ -424,8 +439,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "DOSSIER_CODE_EXHAUSTED",
             409,
-            "Thiết bị đã dùng hết 99 mã hồ sơ trong ngày.",
-            "This device used all 99 dossier codes for today.",
+            "Máy đã dùng hết số hồ sơ được cấp cho hôm nay; hãy đồng bộ với trạm để nhận thêm.",
+            "This device used every dossier number it holds for today; sync to get more.",
         ),
         # --- auth / staff ---
         _c("AUTH_REQUIRED", 401, "Cần đăng nhập.", "Sign-in required."),

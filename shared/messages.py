@@ -13,8 +13,8 @@ Message map (HTTP body unless noted):
   → :class:`UnlockAnswer` (envelope of :class:`UnlockGrant`)
 * ``POST /v1/sync/push`` :class:`PushRequest` (envelopes of :class:`DossierSubmit`)
   → :class:`PushAnswer`
-* ``POST /v1/sync/pull`` :class:`PullRequest` → :class:`PullAnswer` (envelopes of one
-  :data:`FeedItem` each)
+* ``POST /v1/sync/pull`` :class:`PullRequest` (with :class:`NumbersLeft`) → :class:`PullAnswer`
+  (envelopes of one :data:`FeedItem` each, :class:`NumberBlock` among them)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, TypeVar
 
 from shared import wire
-from shared.codes import MAX_SLOT
+from shared.codes import DAY_CAPACITY, MAX_SLOT
 from shared.envelope import Envelope
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
@@ -299,8 +299,20 @@ class PushAnswer:
 
 
 @dataclass(frozen=True)
+class NumbersLeft:
+    """How many dossier numbers of one day a tablet still holds unused (its reserve)."""
+
+    day: str = spec(pattern=ISO_DATE)
+    left: int = spec(lo=0, hi=DAY_CAPACITY)
+
+
+@dataclass(frozen=True)
 class PullRequest:
-    """``POST /v1/sync/pull``: this device's feed items after its cursor."""
+    """``POST /v1/sync/pull``: this device's feed items after its cursor.
+
+    ``numbers`` reports the tablet's unused dossier numbers for today and the coming
+    days; the station tops up what runs low with :class:`NumberBlock` items that arrive
+    in this same pull (absent or null: no top-up asked)."""
 
     device_id: str = spec(max_len=200)
     after: int = spec(default=0)
@@ -314,6 +326,7 @@ class PullRequest:
     # Changes still waiting in the tablet's outbox when it pulls (after its push): shown
     # on the desk when the tablet is revoked, so the office knows what to re-take.
     pending: int | None = spec(default=None, lo=0)
+    numbers: list[NumbersLeft] | None = spec(max_items=60, default=None)
 
 
 @dataclass(frozen=True)
@@ -383,10 +396,28 @@ class CalendarUpdate:
 
 @dataclass(frozen=True)
 class CatalogueUpdate:
-    """Feed item (declared, not yet sent): procedure definitions, each with its version."""
+    """Feed item: the station's current procedure definitions (``procedure.json``
+    documents, each with its ``version``); ``catalogue_version`` grows with every change."""
 
     type: Literal["catalogue"]
     procedures: list[dict[str, Any]] = spec(max_items=200)
+    catalogue_version: int = spec(lo=0, default=0)
+
+
+@dataclass(frozen=True)
+class NumberBlock:
+    """Feed item: dossier numbers ``lo`` … ``hi`` of ``day`` in unit ``unit``, reserved to
+    this device alone (shared.codes); it numbers its dossiers from them, offline too."""
+
+    type: Literal["numbers"]
+    unit: str = spec(pattern="^[0-9A-Z.]{1,40}$")
+    day: str = spec(pattern=ISO_DATE)
+    lo: int = spec(lo=1, hi=DAY_CAPACITY)
+    hi: int = spec(lo=1, hi=DAY_CAPACITY)
+
+    def wire_check(self, path: str) -> None:
+        if self.hi < self.lo:
+            raise problem("REQUEST_INVALID", "hi", detail="hi: not below lo")
 
 
 @dataclass(frozen=True)
@@ -434,7 +465,9 @@ FeedItem = (
     | CatalogueUpdate
     | StaffUpdate
     | AuditAnchor
+    | NumberBlock
 )
+FEED_NUMBERS = "numbers"  # a block of dossier numbers (shared.codes)
 FEED_TYPES: dict[str, type[Any]] = {
     FEED_DOSSIER_STATE: DossierState,
     FEED_DOSSIER_REJECTED: DossierRejected,
@@ -443,6 +476,7 @@ FEED_TYPES: dict[str, type[Any]] = {
     FEED_CATALOGUE: CatalogueUpdate,
     FEED_STAFF: StaffUpdate,
     FEED_AUDIT_ANCHOR: AuditAnchor,
+    FEED_NUMBERS: NumberBlock,
 }
 CHANGE_TYPES: dict[str, type[Any]] = {CHANGE_DOSSIER_SUBMIT: DossierSubmit}
 
@@ -459,6 +493,7 @@ MESSAGES: tuple[type[Any], ...] = (
     PushRequest,
     PushResult,
     PushAnswer,
+    NumbersLeft,
     PullRequest,
     PullAnswer,
     ResultFile,

@@ -32,7 +32,7 @@ FEED_DOSSIER_STATE = "dossier.state"
 FEED_DOSSIER_REJECTED = "dossier.rejected"
 FEED_DOSSIER_CONFLICT = "dossier.conflict"
 FEED_CALENDAR = "calendar"  # the office's days off / make-up working days
-FEED_CATALOGUE = "catalogue"  # declared for procedure updates; not sent yet
+FEED_CATALOGUE = "catalogue"  # the station's procedure definitions (docs/sync-protocol.md §6)
 FEED_STAFF = "staff"  # the office's staff list, when the tablet holds another one
 FEED_AUDIT_ANCHOR = "audit.anchor"  # a signed checkpoint of the station's audit chain
 

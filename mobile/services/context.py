@@ -16,7 +16,8 @@ from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient, SyncClient
 from mobile.services.tls_pin import Pin, verify_for
 from shared import crypto
-from shared.catalogue import Catalogue
+from shared import messages as m
+from shared.catalogue import Catalogue, check_update, document_hash, parse_procedure
 from shared.errors import TaiChoError, problem
 from shared.workdays import NO_OVERRIDES, CalendarOverrides
 
@@ -31,6 +32,43 @@ class TabletContext:
     catalogue: Catalogue
     clock: Callable[[], datetime]
     http: HttpClient | None
+
+    def __post_init__(self) -> None:
+        self.catalogue = self._with_synced(self.catalogue)
+
+    def _with_synced(self, base: Catalogue) -> Catalogue:
+        """The shipped catalogue plus every definition the station sent (meta
+        ``catalogue_docs``, all versions kept: a dossier in progress keeps its version).
+        A damaged stored list is logged and ignored: the next ``catalogue`` item resends it."""
+        docs = self.store.get_meta("catalogue_docs") or []
+        try:
+            synced = [parse_procedure(d, f"catalogue_docs[{i}]") for i, d in enumerate(docs)]
+        except (TaiChoError, TypeError, AttributeError) as exc:
+            _log.warning("stored catalogue is damaged (%s); using the shipped one", exc)
+            return base
+        return base.with_procedures(synced)
+
+    def apply_catalogue(self, item: m.CatalogueUpdate) -> None:
+        """A ``catalogue`` feed item: checked as a whole, then stored and used for new
+        dossiers. Malformed or older than what is in use → the problem is raised (the inbox
+        sets the item aside with its code) and nothing changes."""
+        procedures = check_update(self.catalogue, item.procedures, "catalogue")
+        docs = list(self.store.get_meta("catalogue_docs") or [])
+        known = {(d.get("code"), d.get("version")): i for i, d in enumerate(docs)}
+        for proc, doc in zip(procedures, item.procedures, strict=True):
+            if self.catalogue.versions(proc.code).count(proc.version) and (
+                document_hash(self.catalogue.get(proc.code, proc.version).source)
+                == document_hash(doc)
+            ):
+                continue  # already this very definition (shipped or synced)
+            at = known.get((proc.code, proc.version))
+            if at is None:
+                docs.append(doc)
+            else:
+                docs[at] = doc
+        self.store.set_meta("catalogue_docs", docs)
+        self.store.set_meta("catalogue_version", item.catalogue_version)
+        self.catalogue = self.catalogue.with_procedures(procedures)
 
     @property
     def enrolled(self) -> bool:

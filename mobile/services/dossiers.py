@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from mobile.services.context import TabletContext
 from mobile.services.outbox import OutboxService
 from shared import crypto
+from shared import messages as m
 from shared.catalogue import Procedure
-from shared.codes import make_code
+from shared.codes import Block, NumberBook, make_code, reserve_days
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, DossierSummary, HistoryEntry
 from shared.validation import ValidationResult, validate
@@ -33,8 +34,46 @@ class DossierService:
     def procedure(self, code: str) -> Procedure:
         return self.ctx.catalogue.get(code)
 
+    def procedure_of(self, dossier: Dossier) -> Procedure:
+        """The version a dossier was filled under (it keeps it through supplements); the
+        current one if this tablet no longer knows it."""
+        try:
+            return self.ctx.catalogue.get(dossier.procedure, dossier.procedure_version)
+        except TaiChoError:
+            return self.procedure(dossier.procedure)
+
     def check(self, procedure_code: str, values: dict[str, Any]) -> ValidationResult:
         return validate(self.procedure(procedure_code), values, self.ctx.clock().date())
+
+    # --- dossier numbers (blocks reserved by the station, shared.codes) ---
+    def number_book(self, unit_code: str) -> NumberBook:
+        return NumberBook(self.ctx.store.get_meta(f"numbers:{unit_code}"))
+
+    def save_number_book(self, unit_code: str, book: NumberBook) -> None:
+        book.forget_before(self.ctx.clock().date() - timedelta(days=1))
+        self.ctx.store.set_meta(f"numbers:{unit_code}", book.to_dict())
+
+    def add_numbers(self, item: m.NumberBlock) -> None:
+        """A block from the feed (inside the inbox's transaction)."""
+        book = self.number_book(item.unit)
+        book.add(Block(date.fromisoformat(item.day), item.lo, item.hi))
+        self.save_number_book(item.unit, book)
+
+    def numbers_left(self, day: date | None = None) -> int:
+        """Unused dossier numbers of ``day`` (today by default) on this tablet."""
+        code = self.ctx.unit().get("code")
+        if not isinstance(code, str) or not code:
+            return 0
+        return self.number_book(code).left(day or self.ctx.clock().date())
+
+    def numbers_report(self) -> list[m.NumbersLeft] | None:
+        """What this tablet still holds for today and the coming days (sent with a pull)."""
+        code = self.ctx.unit().get("code")
+        if not isinstance(code, str) or not code:
+            return None
+        book = self.number_book(code)
+        days = reserve_days(self.ctx.clock().date())
+        return [m.NumbersLeft(d.isoformat(), left) for d, left in book.report(days)]
 
     # --- changes ---
     def _role(self, role: str) -> Role:
@@ -59,8 +98,9 @@ class DossierService:
         today: date = now.date()
         at = now.isoformat(timespec="seconds")
         with ctx.store.transaction():
-            n = ctx.store.next_counter(f"codes:{today:%Y%m%d}")
-            code = make_code(unit_code, today, int(ctx.store.get_meta("slot")), n)
+            book = self.number_book(unit_code)
+            code = make_code(unit_code, today, book.take(today))
+            self.save_number_book(unit_code, book)
             dossier = Dossier(
                 id=str(uuid.uuid4()),
                 code=code,
@@ -105,7 +145,7 @@ class DossierService:
         session = ctx.need_session()
         old, _ = self.load(self._record_id(id_or_code))
         status = next_status(old.status, "supplement", self._role(session.role))
-        procedure = self.procedure(old.procedure)
+        procedure = self.procedure_of(old)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
         now = ctx.clock().isoformat(timespec="seconds")
         dossier = Dossier(

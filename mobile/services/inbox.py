@@ -36,6 +36,9 @@ class InboxService:
         ctx = self.ctx
         pulled = 0
         cursor = int(ctx.store.get_meta("pull_cursor", 0))
+        # What is left of the dossier numbers, so the station tops up the days running
+        # low. Only while unlocked: then everything pulled before is applied and counted.
+        numbers = self.dossiers.numbers_report() if ctx.keys.unlocked else None
         while True:
             if progress is not None:
                 progress.set(PULL, pulled, 0)
@@ -50,8 +53,10 @@ class InboxService:
                     staff_digest=held,
                     anchor_rows=newest,
                     pending=ctx.store.pending_count(),
+                    numbers=numbers,
                 )
             )
+            numbers = None
             with ctx.store.transaction():
                 for env in answer.items:
                     ctx.store.add_inbox(env.ctx.seq, json.dumps(env.to_json()))
@@ -109,12 +114,14 @@ class InboxService:
                     self.dossiers.save(dossier, item.problem.to_dict())
             case m.CalendarUpdate():
                 self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})
+            case m.NumberBlock():
+                self.dossiers.add_numbers(item)
             case m.StaffUpdate():
                 self._staff(item)
             case m.AuditAnchor():
                 self._anchor(item)
             case m.CatalogueUpdate():
-                pass  # declared for later releases; nothing on this tablet uses them yet
+                self.ctx.apply_catalogue(item)
 
     def _anchor(self, item: m.AuditAnchor) -> None:
         """Keep a station audit checkpoint (its own signature checked) — the tablet is one

@@ -11,6 +11,7 @@ until someone unlocks (docs/security.md).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from shared.errors import TaiChoError
 from shared.model import DossierSummary
 from shared.validation import ValidationResult
 from shared.workdays import vn_now
+
+_log = logging.getLogger("mobile")
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,29 @@ class TabletService:
     def intake(
         self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
     ) -> DossierSummary:
+        if self.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
+            self.refill_numbers()  # no number left for today: ask the station if it is there
         return self.dossiers.intake(procedure_code, values, read_back_at)
+
+    def refill_numbers(self) -> bool:
+        """Push, then pull (and open) the feed, so the station — which tops a tablet up by
+        the numbers it has seen used — reserves this tablet more dossier numbers.
+
+        Best effort: offline, intake goes on with what is left (DOSSIER_CODE_EXHAUSTED
+        when nothing is). True when the station answered."""
+        try:
+            client = self.ctx.client()
+            try:
+                self.outbox.push(client)
+                self.inbox.pull(client)
+            finally:
+                client.close()
+        except TaiChoError as err:
+            _log.info("no dossier numbers from the station now: %s", err.code)
+            self.ctx.wipe_if_revoked(err)
+            return False
+        self.apply_inbox()
+        return True
 
     def supplement(
         self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None

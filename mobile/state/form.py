@@ -87,6 +87,7 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
     summary: str = ""
     checked: dict[str, Any] | None = None
+    fee_vnd: int | None = None  # what the checked dossier costs (shared.validation)
     lang: str = "vi"
     draft_id: str = ""  # the encrypted draft this form autosaves to (services/drafts.py)
     supplement_of: str = ""  # dossier id when this form corrects a sent-back dossier
@@ -250,6 +251,7 @@ class FormState:
         if result.ok:
             self.summary = ""
             self.checked = dict(result.values)
+            self.fee_vnd = result.fee_vnd
             self.read_page = 0
             self.read_back_at = ""
             return True
@@ -307,4 +309,18 @@ class FormState:
                 rows.append(PreviewRow(f.id, self.label(f), self.display(f, values[f.id])))
             if rows:
                 out.append(PreviewSection(s.title.get(self.lang), tuple(rows)))
+        if self.checked is not None and self.fee_vnd is not None:
+            # The fee computed from this dossier (pages, copies, cases), read before intake.
+            vi = self.lang == "vi"
+            amount = (
+                ("Miễn phí" if vi else "Free")
+                if self.fee_vnd == 0
+                else f"{self.fee_vnd:,} đồng".replace(",", ".")
+            )
+            out.append(
+                PreviewSection(
+                    "Lệ phí, phí" if vi else "Fee",
+                    (PreviewRow("fee_vnd", "Số tiền phải nộp" if vi else "Amount due", amount),),
+                )
+            )
         return out

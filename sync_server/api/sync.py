@@ -82,6 +82,7 @@ def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
             device,
             req.after,
             req.limit,
+            req.numbers,
             staff_digest=req.staff_digest,
             anchor_rows=req.anchor_rows,
             pending=req.pending,

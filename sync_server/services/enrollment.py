@@ -21,6 +21,7 @@ from shared.codes import MAX_SLOT
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.errors import TaiChoError, problem
 from shared.sync import KIND_ESCROW, KIND_UNLOCK, STATION, UNLOCK_REQUEST_INFO
+from shared.workdays import to_vn
 from sync_server.config import limits
 from sync_server.services import audit, certs
 from sync_server.services.clock import iso, utc_now, vn_now_iso
@@ -136,6 +137,12 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
         from sync_server.services.calendar import push_calendar_to  # (feed imports us)
 
         push_calendar_to(db, keys, device_id, only_if_set=True)
+        # Its reserve of dossier numbers for today and the coming days (offline intake),
+        # and the station's procedure catalogue, come with its first pull too.
+        from sync_server.services import catalogue_sync, numbers
+
+        numbers.initial_reserve(db, keys, device_id, unit.code, to_vn(utc_now()).date())
+        catalogue_sync.send_to(db, keys, device_id)
         audit.append(
             db, keys, action="device.enroll", actor="station", at=vn_now_iso(), device_id=device_id
         )

@@ -17,6 +17,7 @@ from shared.envelope import EnvelopeContext, seal_envelope
 from shared.errors import TaiChoError
 from shared.model import Dossier
 from shared.sync import KIND_FEED, STATION
+from shared.workdays import to_vn
 from sync_server.services.clock import iso, utc_now
 from sync_server.services.enrollment import Device
 from sync_server.services.keys import StationKeys
@@ -79,15 +80,19 @@ def pull(
     device: Device,
     after: int,
     limit: int,
+    numbers: list[m.NumbersLeft] | None = None,
     staff_digest: str | None = None,
     anchor_rows: int | None = None,
     pending: int | None = None,
 ) -> m.PullAnswer:
     """The device's items after its cursor; first, what the tablet asked to be brought up
-    to date — the staff list, the audit anchors — is queued (it arrives in this pull)."""
+    to date — dossier-number blocks for days that run low, the staff list, the audit
+    anchors — is queued (it arrives in this very pull)."""
     # Imported late: these append to this feed.
     from sync_server.services import anchor_feed, staff_feed
 
+    if numbers:
+        _top_up(db, keys, device, after, numbers)
     staff_feed.ensure_current(db, keys, device.id, staff_digest)
     anchor_feed.ensure_current(db, keys, device.id, anchor_rows)
     if pending is not None:
@@ -121,3 +126,25 @@ def pending_reports(db: Database) -> dict[str, dict[str, Any]]:
     for row in db.query("SELECT key, value FROM meta WHERE key LIKE 'pending_report:%'"):
         out[str(row["key"]).split(":", 1)[1]] = json.loads(str(row["value"]))
     return out
+
+
+def _top_up(
+    db: Database, keys: StationKeys, device: Device, after: int, numbers: list[m.NumbersLeft]
+) -> None:
+    # Imported late: the numbers service appends to this feed.
+    from sync_server.services import numbers as number_blocks
+    from sync_server.services.station import get_unit_record
+
+    unit = get_unit_record(db)
+    if unit is None:
+        return  # no commune yet: no codes to number
+    with transaction(db):
+        number_blocks.top_up(
+            db,
+            keys,
+            device.id,
+            unit.code,
+            numbers,
+            today=to_vn(utc_now()).date(),
+            pulled_up_to=after,
+        )

@@ -39,6 +39,7 @@ from shared.workflow import Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
 from sync_server.services import audit, feed, reports, units
 from sync_server.services import dossiers as dossier_store
+from sync_server.services import numbers as number_blocks
 from sync_server.services.actions import PERSONAL_ID_FIELD
 from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import iso, utc_now, vn_now_iso
@@ -100,6 +101,7 @@ def _one_change(b: _Batch, env: Envelope, acked: int) -> m.PushResult:
     if verdict is Incoming.GAP:
         raise problem("SYNC_OUT_OF_ORDER", "changes", expected=acked + 1)
     payload = open_envelope(env, b.keys.x_sk, b.device.ed_pub, expect=ctx)
+    _note_number(b, payload)
     try:
         outcome, err = _apply(b, ctx, env_hash, payload)
     except TaiChoError as exc:
@@ -131,10 +133,22 @@ def _one_change(b: _Batch, env: Envelope, acked: int) -> m.PushResult:
     return m.PushResult(ctx.seq, ctx.record_id, outcome, None if err is None else m.Problem.of(err))
 
 
+def _note_number(b: _Batch, payload: bytes) -> None:
+    """The dossier number this change spent, whatever becomes of the change: the station
+    tops a tablet's numbers up by what it has seen used (services/numbers.py)."""
+    code = _code_of(payload)
+    if code is None:
+        return
+    try:
+        number_blocks.note_used(b.db, b.device.id, parse_code(code))
+    except TaiChoError:
+        return  # a malformed code is refused with the dossier, below
+
+
 def _code_of(payload: bytes) -> str | None:
     try:
         code = json.loads(payload)["dossier"]["code"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return None
     return code if isinstance(code, str) else None
 
@@ -155,7 +169,10 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     if d.status is not Status.RECEIVED:
         raise transition_not_allowed("receive", d.status, "status")
     code = parse_code(d.code)
-    if code.slot != b.device.slot or (b.unit_code is not None and code.unit != b.unit_code):
+    if (b.unit_code is not None and code.unit != b.unit_code) or number_blocks.holder(
+        b.db, code.unit, code.day, code.number
+    ) != b.device.id:
+        # Only numbers the station reserved to this very device (shared.codes).
         raise problem(
             "REQUEST_INVALID",
             "code",
@@ -218,10 +235,10 @@ def _apply(
     b: _Batch, ctx: EnvelopeContext, env_hash: str, payload: bytes
 ) -> tuple[Outcome, TaiChoError | None]:
     d = _parse_submission(b, ctx, payload)
-    proc = b.catalogue.get(d.procedure)
+    # Judged by the definition it was filled under (the catalogue keeps every version).
+    proc = b.catalogue.get(d.procedure, d.procedure_version)
     received = _received_at(d)
     d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
-    d.procedure_version = proc.version
     d.result_sha256 = None
 
     existing = dossiers_q.get(b.db, d.id)

@@ -34,8 +34,9 @@ from shared.documents.paperwork import (
     render_supplement_request,
 )
 from shared.documents.paperwork.base import ONE_STOP
-from shared.errors import problem
+from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
+from shared.validation import compute_fee
 from shared.workdays import (
     OFFICE_CLOSE,
     VN_TZ,
@@ -164,7 +165,10 @@ def _paper(
     db: Database, keys: StationKeys, catalogue: Catalogue, d: Dossier
 ) -> tuple[PaperDossier, Procedure]:
     unit = require_unit(db)
-    proc = catalogue.get(d.procedure)
+    try:  # the version the dossier was filled under (its fee rule, its components)
+        proc = catalogue.get(d.procedure, d.procedure_version)
+    except TaiChoError:
+        proc = catalogue.get(d.procedure)
     v = d.values
     citizen = str(v.get("requester_full_name") or d.title(proc.title_field))
     receiver, receiver_title = _name(db, d.received_by)
@@ -188,6 +192,7 @@ def _paper(
             collect_at=f"{ONE_STOP}, {unit.name}",
             receiver=receiver,
             receiver_title=receiver_title,
+            fee_vnd=compute_fee(proc, v),
         ),
         proc,
     )

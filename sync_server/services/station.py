@@ -10,7 +10,7 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +54,11 @@ def open_station(data_dir: Path) -> Station:
     station = Station(paths=paths, keys=keys, catalogue=builtin())
     with station.session() as db:
         store.migrate(db)
-        from sync_server.services import certs  # certs needs this module's get_unit
+        from sync_server.services import catalogue_sync, certs  # they need this module
 
         certs.ensure_demo(db, keys)
+        # Shipped + office procedure files, every version served kept (catalogue_sync).
+        station = replace(station, catalogue=catalogue_sync.load(db, keys, paths.data_dir))
     return station
 
 

@@ -366,6 +366,33 @@ CREATE INDEX dossiers_report_turnaround ON dossiers(procedure, turn_h, returned_
 """
 
 
+# Dossier-number blocks reserved to tablets (shared.codes) and every procedure definition
+# the station has served, so a dossier is checked against the version it was filled under.
+_NUMBERS_CATALOGUE = """
+CREATE TABLE number_blocks (
+    unit TEXT NOT NULL,
+    day TEXT NOT NULL,
+    lo INTEGER NOT NULL,
+    hi INTEGER NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    feed_seq INTEGER NOT NULL,
+    granted_at TEXT NOT NULL,
+    used_hi INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (unit, day, lo),
+    CHECK (1 <= lo AND lo <= hi)
+);
+CREATE INDEX number_blocks_device ON number_blocks (device_id, unit, day);
+CREATE TABLE procedure_versions (
+    code TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (code, version)
+);
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
@@ -373,6 +400,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0003_signed_results", _V2_SIGNING),
     ("0004_reports", _REPORTS_V1),
     ("0005_report_supplements", _REPORTS_V2),
+    ("0006_number_blocks_catalogue", _NUMBERS_CATALOGUE),
 ]
 
 

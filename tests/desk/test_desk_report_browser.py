@@ -82,7 +82,7 @@ def _seed(station: RunningStation) -> str:
                 )
                 d = Dossier(
                     id=str(uuid.uuid4()),
-                    code=make_code(unit, day, 97, j + 1),
+                    code=make_code(unit, day, 9700 + j + 1),
                     procedure=PROCEDURE,
                     procedure_version=1,
                     values={},

@@ -70,7 +70,9 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     b1 = b.intake("1.001193", vb1)
     codes = {a1.code, a2.code, b1.code}
     assert len(codes) == 3
-    assert {parse_code(c).slot for c in codes} == {slot_a, slot_b}
+    # Each tablet numbered from the blocks the station reserved to it alone.
+    numbers = {parse_code(c).number for c in codes}
+    assert len(numbers) == 3 and {parse_code(c).day for c in codes} == {today}
     assert a.sync_state().pending == 2
 
     # Sync works while locked: the changes were sealed and signed at intake.

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from shared import crypto, hpke
 from shared import messages as m
+from shared.catalogue import builtin
 from shared.codes import make_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.model import Dossier, HistoryEntry
@@ -75,6 +76,10 @@ def sample_values() -> dict[str, Any]:
     }
 
 
+def _version_of(procedure: str) -> int:
+    return builtin().get(procedure).version if procedure in builtin() else 1
+
+
 class Tablet:
     """The smallest honest client of the sync protocol."""
 
@@ -89,7 +94,12 @@ class Tablet:
         self.station_ed = crypto.b64d(health["ed25519_pub"])
         self.slot = 0
         self.seq = 0
-        self.n = 0
+        # Dossier numbers the station reserved to this tablet, by day, not yet used; and
+        # the feed items enrolment queued (numbers, catalogue, calendar), read once at
+        # enrolment so tests see the dossier items after them from ``pull()``.
+        self.pool: dict[str, list[int]] = {}
+        self.enrol_items: list[dict[str, Any]] = []
+        self.base = 0
 
     def enroll_body(self, code: str) -> dict[str, Any]:
         ctx = EnvelopeContext("escrow", self.device_id, "station", 0, self.device_id, 1)
@@ -109,6 +119,15 @@ class Tablet:
         assert r.status_code == 200, r.text
         answer = m.decode(m.EnrollAnswer, r.json())
         self.slot = answer.slot
+        self.base = -1  # read from the start
+        more = True
+        while more:
+            page = self.pull(self.base)
+            self.enrol_items += [self.open_feed(i) for i in page["items"]]
+            self.base, more = page["next"], page["more"]
+        for raw in self.enrol_items:
+            if raw["type"] == "numbers" and raw["unit"] == UNIT:
+                self.pool.setdefault(raw["day"], []).extend(range(raw["lo"], raw["hi"] + 1))
         return dict(r.json())
 
     def unlock(self, username: str = "tiepnhan", pin: str = "123456") -> None:
@@ -116,15 +135,19 @@ class Tablet:
         r = self.client.post("/v1/sync/unlock", json=self.unlock_body(username, pin)[0])
         assert r.status_code == 200, r.text
 
+    def next_number(self) -> int:
+        """The next of today's numbers reserved at enrolment (50: enough for a test)."""
+        return self.pool[vn_now().date().isoformat()].pop(0)
+
     def dossier(self, values: dict[str, Any] | None = None, **over: Any) -> dict[str, Any]:
-        self.n += 1
         now = vn_now()
         at = now.isoformat(timespec="seconds")
         d = Dossier(
             id=str(uuid.uuid4()),
-            code=make_code(UNIT, now.date(), self.slot, self.n),
-            procedure="1.001193",
-            procedure_version=1,
+            code=make_code(UNIT, now.date(), self.next_number()),
+            procedure=over.get("procedure", "1.001193"),
+            # The version the station knows it by (a dossier records what it was filled under).
+            procedure_version=_version_of(over.get("procedure", "1.001193")),
             values=sample_values() if values is None else values,
             status=Status.RECEIVED,
             version=1,
@@ -159,6 +182,8 @@ class Tablet:
         )
 
     def pull(self, after: int = 0, limit: int = 200) -> dict[str, Any]:
+        """The feed after ``after``; from 0, it starts after what enrolment queued."""
+        after = self.base if after == 0 else max(after, 0)
         r = self.client.post(
             "/v1/sync/pull", json={"device_id": self.device_id, "after": after, "limit": limit}
         )

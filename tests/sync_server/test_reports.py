@@ -51,7 +51,7 @@ class History:
         limit = self.station.catalogue.get(procedure).time_limit_working_days
         d = Dossier(
             id=str(uuid.uuid4()),
-            code=make_code(UNIT, moment.date(), self.slot, self.n),
+            code=make_code(UNIT, moment.date(), self.slot * 100 + self.n),
             procedure=procedure,
             procedure_version=1,
             values={},

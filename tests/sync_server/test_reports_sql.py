@@ -57,7 +57,7 @@ def _generate(station: Station, device_id: str, slot: int, n: int, seed: int) ->
             due = due_at(rec, limit)
             d = Dossier(
                 id=str(uuid.uuid4()),
-                code=make_code(UNIT, day, slot, per_day[day]),
+                code=make_code(UNIT, day, slot * 100 + per_day[day]),
                 procedure=proc,
                 procedure_version=1,
                 values={},

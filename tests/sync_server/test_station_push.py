@@ -4,6 +4,7 @@ tampered, invalid, conflicting, from unknown or revoked devices."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -94,7 +95,7 @@ def test_push_signed_by_another_key_is_refused(
     client: TestClient, tablet: Tablet, station: Station
 ) -> None:
     impostor = Tablet(client)
-    impostor.device_id, impostor.slot = tablet.device_id, tablet.slot
+    impostor.device_id, impostor.slot, impostor.pool = tablet.device_id, tablet.slot, tablet.pool
     r = tablet.push([impostor.change(impostor.dossier())])
     assert r.status_code == 400 and r.json()["code"] == "ENVELOPE_BAD_SIGNATURE"
 
@@ -167,15 +168,33 @@ def test_birth_date_in_future_is_rejected(tablet: Tablet) -> None:
     assert problem["details"][0]["code"] == "FIELD_DATE_FUTURE"
 
 
-def test_wrong_slot_in_code_is_rejected(tablet: Tablet) -> None:
-    other_slot = 50 if tablet.slot != 50 else 51
-    d = tablet.dossier(code=make_code("000.31.22.H20", vn_now().date(), other_slot, 1))
-    problem = _rejected(tablet, d)["problem"]
+def test_a_number_not_reserved_to_this_tablet_is_rejected(tablet: Tablet) -> None:
+    # Nobody holds 9 999 today (the reserve blocks are small), and yesterday's numbers
+    # were never reserved to this tablet at all.
+    for code in (
+        make_code("000.31.22.H20", vn_now().date(), 9_999),
+        make_code("000.31.22.H20", vn_now().date() - timedelta(days=1), 1),
+    ):
+        problem = _rejected(tablet, tablet.dossier(code=code))["problem"]
+        assert problem["code"] == "REQUEST_INVALID" and problem["field"] == "code"
+
+
+def test_another_tablets_number_is_rejected(client: TestClient, tablet: Tablet) -> None:
+    with client.app.state.station.session() as db:  # type: ignore[attr-defined]
+        from sync_server.services.enrollment import new_enroll_code
+
+        other = Tablet(client)
+        other.enroll(new_enroll_code(db))
+    other.unlock()
+    theirs = make_code("000.31.22.H20", vn_now().date(), other.next_number())
+    problem = _rejected(tablet, tablet.dossier(code=theirs))["problem"]
     assert problem["code"] == "REQUEST_INVALID" and problem["field"] == "code"
+    r = other.push([other.change(other.dossier(code=theirs))])  # its owner may use it
+    assert r.json()["results"][0]["outcome"] == "applied", r.text
 
 
 def test_wrong_unit_in_code_is_rejected(tablet: Tablet) -> None:
-    d = tablet.dossier(code=make_code("000.00.06.H56", vn_now().date(), tablet.slot, 1))
+    d = tablet.dossier(code=make_code("000.00.06.H56", vn_now().date(), tablet.next_number()))
     assert _rejected(tablet, d)["problem"]["field"] == "code"
 
 

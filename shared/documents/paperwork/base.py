@@ -70,6 +70,7 @@ class PaperDossier:
     collect_at: str = ""  # where the result is returned
     receiver: str = ""  # name of the staff member who received it
     receiver_title: str = ""
+    fee_vnd: int | None = None  # lệ phí + phí computed from the dossier (None: not printed)
     # Supplement request / refusal / apology.
     reason: str = ""
     items: tuple[str, ...] = ()  # what is missing, one per line
