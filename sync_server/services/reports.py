@@ -45,6 +45,7 @@ from shared.reports import (
 )
 from shared.workdays import OFFICE_CLOSE, SAME_DAY_CUTOFF, VN_TZ, is_working_day, vn_now
 from shared.workflow import Role, role_not_allowed
+from sync_server.services import audit
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import Staff
@@ -52,6 +53,7 @@ from sync_server.services.station import get_unit
 from sync_server.store import calendar as calendar_q
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import reports as q
+from sync_server.store.db import transaction
 
 REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
 RATINGS_TABLE = "ratings"
@@ -473,6 +475,10 @@ def build_report(
     unit = get_unit(db) or {}
     names = _names(catalogue)
     head = q.audit_head_before(db, period.end_at.isoformat())
+    # Every report also anchors the audit chain as it stands (signed, stored, and sent to
+    # the tablets that ask): a chain cut after a report contradicts it (docs/security.md).
+    with transaction(db):
+        anchored = audit.anchor(db, keys, vn_now_iso())
     data = {
         "unit": {"code": unit.get("code"), "name": unit.get("name")},
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
@@ -485,6 +491,7 @@ def build_report(
         "audit_checkpoint": None
         if head is None
         else {"seq": head["seq"], "hash": head["hash"], "at": head["at"]},
+        "audit_anchor": anchored,
     }
     return Report(
         data,

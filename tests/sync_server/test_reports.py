@@ -386,3 +386,19 @@ def test_migration_backfills_the_report_columns(tmp_path: Path) -> None:
         "a": (0, None, None, None, 2.0),
         "b": (1, at(11, 23, 9, 30), at(11, 23, 10), at(11, 23, 10), None),
     }
+
+
+def test_every_report_anchors_the_audit_chain(demo_station: Station, history: History) -> None:
+    """Issue 11 §6: a signed checkpoint is written on every report, and it checks out."""
+    with demo_station.session() as db:
+        head = audit.chain_head(db)
+        report = reports.build_report(
+            db,
+            demo_station.keys,
+            demo_station.catalogue,
+            Period(date(2026, 1, 1), date(2026, 12, 31)),
+        )
+        anchored = report.data["audit_anchor"]
+        assert anchored["rows"] == head["rows"] and anchored["head"] == head["head"]
+        audit.check_anchor(db, demo_station.keys.ed_pk, anchored)  # genuine and current
+        assert audit.verify_all(db, demo_station.keys.ed_pk, [anchored])["anchors_checked"] >= 1
