@@ -1,6 +1,6 @@
 """A person types the whole khai sinh form at human speed: no keystroke may be lost.
 
-No re-runs (no ``flaky`` marker): a lost keystroke is a product bug, not test noise.
+No re-runs of any kind: a lost keystroke is a product bug, not test noise.
 """
 
 from __future__ import annotations
