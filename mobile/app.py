@@ -101,6 +101,7 @@ def make_main(
         # session's unlock or idle lock never reaches another.
         backend = Backend.open(folder, cfg, secret)
         state = AppState(backend)
+        state.on_device = device_secret.is_device(page)
         closed = asyncio.Event()
 
         def on_close(_: Any) -> None:

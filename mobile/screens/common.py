@@ -75,6 +75,7 @@ def button(
         padding=ft.Padding.symmetric(horizontal=24, vertical=12),
         shape=ft.RoundedRectangleBorder(radius=10),
         side=ft.BorderSide(look.border_width + 1, c.primary) if not primary else None,
+        icon_size=look.fs(22),  # left to Flutter, the icon shrank as the text grew
     )
     cls = ft.FilledButton if primary else ft.OutlinedButton
     return cls(

@@ -223,9 +223,21 @@ def DossierScreen(state: AppState) -> ft.Control:
         if got is None:
             return
         name, pdf = got
-        # In the browser this is a download; on a device, the system's save/share sheet.
+        # In the browser this is a download; on a device, the system's save dialog.
         picker = ft.FilePicker()
         await picker.save_file(dialog_title="Lưu kết quả", file_name=name, src_bytes=pdf)
+
+    async def share() -> None:
+        """On a phone or tablet: the system share sheet (print, Zalo, e-mail, Drive…),
+        handed the PDF from memory — it is never written unencrypted by the app."""
+        got = await state.result_bytes()
+        if got is None:
+            return
+        name, pdf = got
+        await ft.Share().share_files(
+            [ft.ShareFile.from_bytes(pdf, mime_type="application/pdf", name=name)],
+            title=f"Kết quả hồ sơ {d.get('code', '')}",
+        )
 
     result: list[ft.Control] = []
     if d.get("has_result"):
@@ -240,6 +252,18 @@ def DossierScreen(state: AppState) -> ft.Control:
                 tooltip="Tải kết quả (PDF) để xem, in hoặc gửi",
             ),
         ]
+        if state.on_device:
+            result.append(
+                button(
+                    "In hoặc chia sẻ",
+                    share,
+                    look,
+                    primary=False,
+                    icon=ft.Icons.PRINT,
+                    busy=state.busy == "result",
+                    tooltip="Mở bảng chia sẻ của máy: in, gửi qua Zalo, thư điện tử…",
+                )
+            )
         if state.result_path:
             result.append(text(f"Đã gửi tệp {state.result_path} tới trình duyệt/máy.", look))
         for n, png in enumerate(state.result_images, start=1):

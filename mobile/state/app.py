@@ -61,6 +61,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     route: str = ROUTE_UNLOCK
     text_level: int = 0  # 0 normal, 1 large, 2 extra large (theme.TEXT_SCALES)
     high_contrast: bool = False
+    on_device: bool = False  # a phone/tablet build (share sheet), not the web build
     width: float = 1280  # the window's width: below theme.NARROW_WIDTH the phone layout
     busy: str = ""  # the running blocking action: enroll, unlock, sync, check, intake, result
     banner: str = ""

@@ -57,6 +57,7 @@ class StateBase:
     backend: Backend
     route: str
     busy: str
+    on_device: bool
     banner: str
     banner_ok: bool
     enrolled: bool

@@ -79,9 +79,13 @@ def button(page: Any, name: str | re.Pattern[str]) -> Any:
 
 
 def click(page: Any, name: str | re.Pattern[str], timeout: float = 30) -> None:
+    """Tap a button once it has stopped moving: after a text-size change the app bar is
+    laid out again over a few frames, and a tap during that lands beside the button (a
+    lost tap on "Tương phản cao" once looked like a frozen page)."""
     b = button(page, name)
     b.wait_for(state="attached", timeout=timeout * 1000)
     b.scroll_into_view_if_needed(timeout=timeout * 1000)
+    when_still(b)
     b.click(timeout=timeout * 1000)
 
 
@@ -102,6 +106,29 @@ def when_still(loc: Any, timeout: float = 5) -> None:
             return
         last = box
         time.sleep(0.25)
+
+
+def show_whole(page: Any, loc: Any, timeout: float = 20) -> dict[str, float]:
+    """Scroll with the mouse wheel, as a person does, until the whole element is inside
+    the window; return its box.
+
+    Playwright's ``scroll_into_view_if_needed`` scrolls Flutter's semantics DOM, not the
+    Flutter view: a field half below the window edge stayed cut (its box measured 51 px
+    instead of 80) — which a test measuring sizes must not mistake for a small field.
+    """
+    vp = page.viewport_size or {"width": 1280, "height": 800}
+    deadline = time.monotonic() + timeout
+    while True:
+        when_still(loc)
+        box = loc.bounding_box()
+        if box is None:
+            raise AssertionError("element has no box")
+        below = box["y"] + box["height"] - (vp["height"] - 8)
+        above = 8 - box["y"]
+        if (below <= 0 and above <= 0) or time.monotonic() > deadline:
+            return dict(box)
+        page.mouse.move(vp["width"] / 2, vp["height"] / 2)
+        page.mouse.wheel(0, below + 60 if below > 0 else -(above + 60))
 
 
 def diagnose(page: Any, label: str) -> str:

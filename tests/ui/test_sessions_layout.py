@@ -68,11 +68,7 @@ def test_two_sessions_unlock_and_lock_independently(open_page: Any, shots: Path)
 def _box(page: Any, role: str, name: str | re.Pattern[str]) -> dict[str, float]:
     el = page.get_by_role(role, name=name).first
     el.wait_for(state="attached", timeout=20_000)
-    el.scroll_into_view_if_needed(timeout=20_000)  # a box cut by the window edge is smaller
-    fd.when_still(el)
-    box = el.bounding_box()
-    assert box, name
-    return dict(box)
+    return fd.show_whole(page, el)  # a box cut by the window edge is smaller
 
 
 @pytest.mark.timeout(240)
@@ -128,13 +124,14 @@ def _tap_bar(page: Any, name: str) -> None:
     page.mouse.move(5, 795)
 
 
-# Known bug, not fixed (issue 10): sometimes the Flutter page stops answering right after
-# a text-size change (Playwright's evaluate never returns; in stop 4 the renderer sat at
-# ~95% CPU with both servers idle: a client-side layout loop). Stop 5: 7 passes in a row
-# before the form's "Điền từ thẻ căn cước" panel was added above the first field; with it,
-# 2 freezes in 4 runs; with the panel removed, 3 passes and 1 failure in 4. When the page
-# answers, every assertion holds. Kept running (not skipped) so a fix shows as a pass.
-@pytest.mark.xfail(reason="intermittent page freeze after a text-size change", strict=False)
+# Stop 6 found two test faults behind what looked like one "page freeze": the field was
+# measured while cut by the window edge (Playwright's scroll_into_view scrolls the
+# semantics DOM, not the Flutter view: fd.show_whole now wheels it into view), and a tap
+# landed while the app bar was still being laid out again (fd.click now waits until the
+# button is still). With both fixed, 7 of 8 module runs passed under load 8-9; the eighth
+# still froze after the second text-size change (Playwright's evaluate never returned),
+# so the marker stays until that hang is explained.
+@pytest.mark.xfail(reason="rare page hang after a text-size change, under load", strict=False)
 @pytest.mark.timeout(90)
 def test_text_size_and_contrast_reach_the_form_fields(open_page: Any, shots: Path) -> None:
     page = open_page()
