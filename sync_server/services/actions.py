@@ -171,14 +171,7 @@ def _commit(
             to_status=after.value,
             reason=reason,
         )
-        feed.append(
-            db,
-            keys,
-            device_id=d.device_id,
-            dossier_id=d.id,
-            version=d.version,
-            payload=feed.state_payload(d, result),
-        )
+        feed.append_state(db, keys, d, result)
     return dossier_store.detail(d, catalogue, staff.role)
 
 
@@ -291,12 +284,5 @@ def record_personal_id(
             to_status=d.status.value,
             reason=note,
         )
-        feed.append(
-            db,
-            keys,
-            device_id=d.device_id,
-            dossier_id=d.id,
-            version=d.version,
-            payload=feed.state_payload(d, None),
-        )
+        feed.append_state(db, keys, d)
     return dossier_store.detail(d, catalogue, staff.role)

@@ -368,14 +368,7 @@ def record_apology(
             to_status=d.status.value,
             reason=reason,
         )
-        feed.append(
-            db,
-            keys,
-            device_id=d.device_id,
-            dossier_id=d.id,
-            version=d.version,
-            payload=feed.state_payload(d, result),
-        )
+        feed.append_state(db, keys, d, result)
     return {
         **dossier_store.detail(d, catalogue, staff.role),
         "apology": {"new_due_at": new_iso, "previous_due_at": d.due_at, "reason": reason},
