@@ -18,20 +18,17 @@ Prints a human summary and one JSON line. `--smoke` runs 300 dossiers to prove i
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from mobile.services.tablet import TabletService
+import kit
+
 from shared.codes import DAY_CAPACITY, parse_code
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from sync_server.launcher import start_station
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import numbers as numbers_q
 from sync_server.store.db import connect
@@ -41,14 +38,7 @@ NATIONAL = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4}$")
 
 
 def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
-    station = start_station(work / "station")
-    try:
-        tablets = []
-        for i in range(tablets_n):
-            tablet = TabletService(work / f"tablet-{i}")
-            tablet.enroll(station.url, station.enroll_code())
-            tablet.unlock("tiepnhan", "123456")
-            tablets.append(tablet)
+    with kit.station_with_tablets(work, tablets_n) as (station, tablets):
         today = vn_now().date()
         values = [sample_values(PROCEDURE, today, seed) for seed in range(20)]
         codes: list[str] = []
@@ -96,10 +86,6 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
             db.conn.close()
         if stored != n or pending:
             raise SystemExit(f"station holds {stored} of {n}, {pending} still pending")
-        for tablet in tablets:
-            tablet.close()
-    finally:
-        station.stop()
     return {
         "benchmark": "dossier_numbers",
         "dossiers": n,
@@ -113,8 +99,7 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
         "intake_per_s": round(n / intake_s, 1),
         "intake_seconds": round(intake_s, 1),
         "last_push_seconds": round(push_s, 1),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
+        **kit.machine(),
     }
 
 
@@ -122,23 +107,19 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--dossiers", type=int, default=DAY_CAPACITY)
     p.add_argument("--tablets", type=int, default=2)
-    p.add_argument("--smoke", action="store_true", help="300 dossiers: proves it works")
-    p.add_argument("--json", type=Path, help="also write the JSON result to this file")
+    kit.add_output_options(p, "300 dossiers: proves it works")
     args = p.parse_args()
     n = 300 if args.smoke else args.dossiers
     if not 1 <= n <= DAY_CAPACITY or args.tablets < 1:
         p.error(f"--dossiers 1..{DAY_CAPACITY}, --tablets >= 1")
-    with tempfile.TemporaryDirectory(prefix="taicho-bench-") as tmp:
-        result = run(n, args.tablets, Path(tmp))
-    print(
+    with kit.scratch() as tmp:
+        result = run(n, args.tablets, tmp)
+    kit.emit(
+        result,
         f"{n} dossiers on {args.tablets} tablets in one day: {result['blocks_today']} blocks, "
         f"intake (with the refills' pushes) {result['intake_per_s']}/s",
-        file=sys.stderr,
+        args.json,
     )
-    line = json.dumps(result)
-    print(line)
-    if args.json:
-        args.json.write_text(line + "\n")
     return 0
 
 

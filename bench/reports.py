@@ -23,16 +23,15 @@ rebuilding (building 100,000 histories takes minutes).
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import sys
-import tempfile
 import time
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import kit
 
 from shared.codes import make_code
 from shared.model import Dossier, HistoryEntry
@@ -219,8 +218,7 @@ def run(n: int, work: Path, runs: int) -> dict[str, Any]:
         "ratio": round(summary_s / floor_s, 2),
         "target_ratio": 5,
         "runs": runs,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
+        **kit.machine(),
     }
 
 
@@ -228,8 +226,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--dossiers", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=3, help="best of this many runs each")
-    p.add_argument("--smoke", action="store_true", help="tiny run for CI: proves it works")
-    p.add_argument("--json", type=Path, help="also write the JSON result to this file")
+    kit.add_output_options(p, "tiny run for CI: proves it works")
     p.add_argument(
         "--data",
         type=Path,
@@ -244,17 +241,14 @@ def main() -> int:
         args.data.mkdir(parents=True, exist_ok=True)
         result = run(n, args.data, runs)
     else:
-        with tempfile.TemporaryDirectory(prefix="taicho-bench-") as tmp:
-            result = run(n, Path(tmp), runs)
-    print(
+        with kit.scratch() as tmp:
+            result = run(n, tmp, runs)
+    kit.emit(
+        result,
         f"{n} dossiers: summary {result['summary_seconds']} s, floor {result['floor_seconds']} s, "
         f"ratio {result['ratio']}",
-        file=sys.stderr,
+        args.json,
     )
-    line = json.dumps(result)
-    print(line)
-    if args.json:
-        args.json.write_text(line + "\n")
     return 0
 
 

@@ -13,34 +13,23 @@ Prints a human summary and one JSON line. `--smoke` runs a tiny N to prove it wo
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
+import kit
 
-from mobile.services.tablet import TabletService
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from sync_server.launcher import start_station
 
 PER_TABLET = 99
 
 
 def run(n: int, work: Path) -> dict[str, object]:
-    station = start_station(work / "station")
-    try:
-        # Spread N over as many enrolled tablets as a real office would need (about 99
-        # dossiers a day each); each gets its dossier numbers from the station.
-        tablets = []
-        for i in range(-(-n // PER_TABLET)):
-            tablet = TabletService(work / f"tablet-{i}")
-            tablet.enroll(station.url, station.enroll_code())
-            tablet.unlock("tiepnhan", "123456")
-            tablets.append(tablet)
+    # Spread N over as many enrolled tablets as a real office would need (about 99
+    # dossiers a day each); each gets its dossier numbers from the station.
+    with kit.station_with_tablets(work, -(-n // PER_TABLET)) as (station, tablets):
         today = vn_now().date()
         values = [sample_values("1.001193", today, seed) for seed in range(n)]
         t0 = time.perf_counter()
@@ -70,10 +59,6 @@ def run(n: int, work: Path) -> dict[str, object]:
         # Besides the n state changes the feed carries number blocks and the catalogue.
         if pulled < n or applied < n:
             raise SystemExit(f"pulled {pulled}, applied {applied} of {n}")
-        for tablet in tablets:
-            tablet.close()
-    finally:
-        station.stop()
     return {
         "benchmark": "sync_throughput",
         "dossiers": n,
@@ -83,31 +68,26 @@ def run(n: int, work: Path) -> dict[str, object]:
         "pull_per_s": round(n / pull_s, 1),
         "push_seconds": round(push_s, 3),
         "pull_seconds": round(pull_s, 3),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
+        **kit.machine(),
     }
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--dossiers", type=int, default=200)
-    p.add_argument("--smoke", action="store_true", help="tiny run for CI: proves it works")
-    p.add_argument("--json", type=Path, help="also write the JSON result to this file")
+    kit.add_output_options(p, "tiny run for CI: proves it works")
     args = p.parse_args()
     n = min(args.dossiers, 5) if args.smoke else args.dossiers
     if n < 1:
         p.error("--dossiers must be >= 1")
-    with tempfile.TemporaryDirectory(prefix="taicho-bench-") as tmp:
-        result = run(n, Path(tmp))
-    print(
+    with kit.scratch() as tmp:
+        result = run(n, tmp)
+    kit.emit(
+        result,
         f"{n} dossiers: intake {result['intake_per_s']}/s, push {result['push_per_s']}/s, "
         f"pull {result['pull_per_s']}/s",
-        file=sys.stderr,
+        args.json,
     )
-    line = json.dumps(result)
-    print(line)
-    if args.json:
-        args.json.write_text(line + "\n")
     return 0
 
 

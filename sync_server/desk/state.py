@@ -42,6 +42,15 @@ REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
 ADMIN_ROUTES = {ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR}
 
 
+class Failed(Exception):
+    """Raised by :meth:`DeskState._guarded` after the failure was shown, so the caller
+    just returns (no ``except Exception`` of its own)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 def message(err: BaseException) -> str:
     if isinstance(err, TaiChoError):
         return err.message("vi")
@@ -83,6 +92,43 @@ class DeskState:
     # --- plumbing ---
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def _guarded(
+        self,
+        busy: str,
+        fn: Callable[..., T],
+        *args: Any,
+        on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """busy → run ``fn`` on a worker thread → the error shown (banner, or ``on_error``).
+
+        The one place where a blocking desk call becomes screen state (like the tablet's
+        ``run_guarded``). Raises :class:`Failed` once the message is in place.
+        """
+        self.busy = busy
+        try:
+            return await self._run(fn, *args, **kwargs)
+        except Exception as err:  # every failure is shown; unexpected ones are logged
+            (on_error or self._fail)(err)
+            raise Failed(err) from err
+        finally:
+            self.busy = ""
+
+    def _under_field(
+        self, where: Callable[[TaiChoError], str | None]
+    ) -> Callable[[BaseException], None]:
+        """An ``on_error`` that shows a catalogue error under the field ``where`` names
+        for it (``None``: in the banner, as any other failure)."""
+
+        def show(err: BaseException) -> None:
+            name = where(err) if isinstance(err, TaiChoError) else None
+            if name is None:
+                self._fail(err)
+            else:
+                self.field_errors = {name: message(err)}
+
+        return show
 
     def _fail(self, err: BaseException) -> None:
         if isinstance(err, TaiChoError) and err.code == "AUTH_REQUIRED":
@@ -130,17 +176,17 @@ class DeskState:
         self.field_errors = errors
         if errors:
             return False
-        self.busy, self.banner = "login", ""
+        self.banner = ""
         try:
-            who = await self._run(self.backend.login, username, pin)
-        except TaiChoError as err:
-            self.field_errors = {"pin": err.message("vi")}
+            who = await self._guarded(
+                "login",
+                self.backend.login,
+                username,
+                pin,
+                on_error=self._under_field(lambda err: "pin"),
+            )
+        except Failed:
             return False
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
         self.user = who
         self.tab = qv.default_tab(who.role)
         self.route = ROUTE_QUEUE
@@ -203,18 +249,17 @@ class DeskState:
     async def open_dossier(self, dossier_id: str) -> None:
         if self.user is None:
             return
-        self.busy = "open"
+        user = self.user
+
+        def load() -> tuple[dict[str, Any], str]:
+            d = self.backend.detail(user, dossier_id)
+            url = self.backend.result_link(user, dossier_id) if d.get("has_result") else ""
+            return d, url
+
         try:
-            d = await self._run(self.backend.detail, self.user, dossier_id)
-            url = ""
-            if d.get("has_result"):
-                url = await self._run(self.backend.result_link, self.user, dossier_id)
-        except Exception as err:
-            self._fail(err)
+            self.detail, self.result_url = await self._guarded("open", load)
+        except Failed:
             return
-        finally:
-            self.busy = ""
-        self.detail, self.result_url = d, url
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
 
@@ -245,9 +290,16 @@ class DeskState:
         if action in ("request_supplement", "refuse") and not reason.strip():
             self.dialog_error = problem("REASON_REQUIRED", "reason").message("vi")
             return False
-        self.busy = action
+
+        def in_dialog(err: BaseException) -> None:
+            if isinstance(err, TaiChoError) and err.code == "AUTH_REQUIRED":
+                self._fail(err)
+            else:
+                self.dialog_error = message(err)
+
         try:
-            await self._run(
+            await self._guarded(
+                action,
                 self.backend.act,
                 self.user,
                 self.detail["id"],
@@ -255,15 +307,10 @@ class DeskState:
                 reason or None,
                 rating=rating,
                 comment=comment or None,
+                on_error=in_dialog,
             )
-        except Exception as err:
-            if isinstance(err, TaiChoError) and err.code == "AUTH_REQUIRED":
-                self._fail(err)
-            else:
-                self.dialog_error = message(err)
+        except Failed:
             return False
-        finally:
-            self.busy = ""
         done_id = self.detail["id"]
         self.dialog, self.dialog_error = "", ""
         await self.open_dossier(done_id)
@@ -278,17 +325,21 @@ class DeskState:
         if self.user is None or self.detail is None:
             return False
         self.field_errors = {}
-        self.busy = "personal_id"
         try:
-            await self._run(self.backend.record_personal_id, self.user, self.detail["id"], number)
-        except Exception as err:
-            if isinstance(err, TaiChoError) and err.code not in ("AUTH_REQUIRED", "INTERNAL"):
-                self.field_errors = {PERSONAL_ID_FIELD: message(err)}
-            else:
-                self._fail(err)
+            await self._guarded(
+                "personal_id",
+                self.backend.record_personal_id,
+                self.user,
+                self.detail["id"],
+                number,
+                on_error=self._under_field(
+                    lambda err: (
+                        None if err.code in ("AUTH_REQUIRED", "INTERNAL") else PERSONAL_ID_FIELD
+                    )
+                ),
+            )
+        except Failed:
             return False
-        finally:
-            self.busy = ""
         await self.open_dossier(self.detail["id"])
         if self.detail is not None:
             self._info(f"Đã lưu số định danh cá nhân của trẻ: {number.strip()}.")
@@ -312,26 +363,31 @@ class DeskState:
         except TaiChoError as err:
             self.field_errors = {err.field or "report_from": err.message("vi")}
             return False
-        self.busy, self.banner = "report", ""
-        try:
-            data = await self._run(self.backend.report, self.user, start, end, choice.procedure)
+        user = self.user
+
+        def load() -> tuple[dict[str, Any], dict[str, str]]:
+            data = self.backend.report(user, start, end, choice.procedure)
             links = {
-                fmt: await self._run(
-                    self.backend.report_link, self.user, fmt, start, end, choice.procedure
-                )
+                fmt: self.backend.report_link(user, fmt, start, end, choice.procedure)
                 for fmt in ("csv", "pdf")
             }
-        except TaiChoError as err:
-            if err.code == "REQUEST_INVALID" and err.field in ("from", "to"):
-                self.field_errors = {err.field: err.message("vi")}
-            else:
-                self._fail(err)
+            return data, links
+
+        self.banner = ""
+        try:
+            data, links = await self._guarded(
+                "report",
+                load,
+                on_error=self._under_field(
+                    lambda err: (
+                        err.field
+                        if err.code == "REQUEST_INVALID" and err.field in ("from", "to")
+                        else None
+                    )
+                ),
+            )
+        except Failed:
             return False
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
         self.report, self.report_choice, self.report_links = data, choice, links
         return True
 
@@ -355,14 +411,10 @@ class DeskState:
     async def _admin_call(self, done: str, fn: Callable[..., Any], *args: Any) -> bool:
         if self.user is None:
             return False
-        self.busy = "admin"
         try:
-            await self._run(fn, self.user, *args)
-        except Exception as err:
-            self._fail(err)
+            await self._guarded("admin", fn, self.user, *args)
+        except Failed:
             return False
-        finally:
-            self.busy = ""
         self._info(done)
         if self.route == ROUTE_STAFF:
             self.staff = await self._run(self.backend.staff_list, self.user)
@@ -375,9 +427,10 @@ class DeskState:
     ) -> bool:
         if self.user is None:
             return False
-        self.busy, self.field_errors = "admin", {}
+        self.field_errors = {}
         try:
-            await self._run(
+            await self._guarded(
+                "admin",
                 self.backend.staff_add,
                 self.user,
                 username=username,
@@ -385,18 +438,12 @@ class DeskState:
                 pin=pin,
                 full_name=full_name,
                 title=title,
+                on_error=self._under_field(
+                    lambda err: err.field if err.field in ("username", "pin", "role") else None
+                ),
             )
-        except TaiChoError as err:
-            if err.field in ("username", "pin", "role"):
-                self.field_errors = {err.field: err.message("vi")}
-            else:
-                self._fail(err)
+        except Failed:
             return False
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
         self._info(f"Đã thêm cán bộ {username.strip().lower()}.")
         self.staff = await self._run(self.backend.staff_list, self.user)
         return True
@@ -425,14 +472,12 @@ class DeskState:
     async def new_enroll_code(self) -> bool:
         if self.user is None:
             return False
-        self.busy = "admin"
         try:
-            self.ticket = await self._run(self.backend.enroll_ticket, self.user, self.station_url)
-        except Exception as err:
-            self._fail(err)
+            self.ticket = await self._guarded(
+                "admin", self.backend.enroll_ticket, self.user, self.station_url
+            )
+        except Failed:
             return False
-        finally:
-            self.busy = ""
         return True
 
     async def revoke(self, device_id: str) -> bool:
@@ -471,29 +516,29 @@ class DeskState:
         self.field_errors, self.unit_error, self.unit_candidates = errors, "", []
         if errors:
             return False
-        self.busy, self.banner = "admin", ""
+
+        def unknown_unit(err: BaseException) -> None:
+            if isinstance(err, TaiChoError) and err.code == "UNIT_UNKNOWN":
+                self.unit_error = err.message("vi")
+                found = str(err.ctx.get("candidates") or "")
+                self.unit_candidates = [c.strip() for c in found.split(",") if c.strip("— ")]
+            else:
+                self._fail(err)
+
+        self.banner = ""
         try:
-            unit = await self._run(
+            unit = await self._guarded(
+                "admin",
                 self.backend.set_unit_from_names,
                 self.user,
                 province,
                 commune,
                 agency_code,
                 former_name,
+                on_error=unknown_unit,
             )
-        except TaiChoError as err:
-            if err.code == "UNIT_UNKNOWN":
-                self.unit_error = err.message("vi")
-                found = str(err.ctx.get("candidates") or "")
-                self.unit_candidates = [c.strip() for c in found.split(",") if c.strip("— ")]
-            else:
-                self._fail(err)
+        except Failed:
             return False
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
         self.unit = unit
         self._info(f"Đã chọn đơn vị: {unit.get('name')}, {unit.get('province')}.")
         return True
@@ -504,22 +549,20 @@ class DeskState:
         if self.user is None or kind not in ("off", "work", "clear"):
             return False
         self.field_errors = {}
-        self.busy, self.banner = "admin", ""
+        self.banner = ""
         try:
-            await self._run(
-                self.backend.calendar_set, self.user, note=note, **{kind: [day.strip()]}
+            await self._guarded(
+                "admin",
+                self.backend.calendar_set,
+                self.user,
+                note=note,
+                on_error=self._under_field(
+                    lambda err: "day" if err.code == "CALENDAR_INVALID" else None
+                ),
+                **{kind: [day.strip()]},
             )
-        except TaiChoError as err:
-            if err.code == "CALENDAR_INVALID":
-                self.field_errors = {"day": err.message("vi")}
-            else:
-                self._fail(err)
+        except Failed:
             return False
-        except Exception as err:
-            self._fail(err)
-            return False
-        finally:
-            self.busy = ""
         done = {
             "off": "là ngày nghỉ",
             "work": "là ngày làm bù",

@@ -158,28 +158,41 @@ def _commit(
         dossier_store.save(db, keys, d)
         if rating is not None:
             _record_rating(db, keys, d.id, rating, comment, staff.username, at)
-        audit.append(
-            db,
-            keys,
-            action=action,
-            actor=staff.username,
-            role=staff.role.value,
-            at=at,
-            dossier_id=d.id,
-            device_id=d.device_id,
-            from_status=before.value,
-            to_status=after.value,
-            reason=reason,
-        )
-        feed.append(
-            db,
-            keys,
-            device_id=d.device_id,
-            dossier_id=d.id,
-            version=d.version,
-            payload=feed.state_payload(d, result),
+        record_change(
+            db, keys, d, staff, action=action, at=at, before=before, reason=reason, result=result
         )
     return dossier_store.detail(d, catalogue, staff.role)
+
+
+def record_change(
+    db: Database,
+    keys: StationKeys,
+    d: Dossier,
+    staff: Staff,
+    *,
+    action: str,
+    at: str,
+    before: Status,
+    reason: str | None,
+    result: dict[str, Any] | None = None,
+) -> None:
+    """The audit entry and the tablet's feed item for a desk change to ``d`` (saved, its
+    version bumped), in the caller's transaction: every desk change (action, personal-ID
+    correction, apology) is logged and told the same way."""
+    audit.append(
+        db,
+        keys,
+        action=action,
+        actor=staff.username,
+        role=staff.role.value,
+        at=at,
+        dossier_id=d.id,
+        device_id=d.device_id,
+        from_status=before.value,
+        to_status=d.status.value,
+        reason=reason,
+    )
+    feed.append_state(db, keys, d, result)
 
 
 def _record_rating(
@@ -278,25 +291,7 @@ def record_personal_id(
             )
         )
         dossier_store.save(db, keys, d)
-        audit.append(
-            db,
-            keys,
-            action=PERSONAL_ID_ACTION,
-            actor=staff.username,
-            role=staff.role.value,
-            at=at,
-            dossier_id=d.id,
-            device_id=d.device_id,
-            from_status=d.status.value,
-            to_status=d.status.value,
-            reason=note,
-        )
-        feed.append(
-            db,
-            keys,
-            device_id=d.device_id,
-            dossier_id=d.id,
-            version=d.version,
-            payload=feed.state_payload(d, None),
+        record_change(
+            db, keys, d, staff, action=PERSONAL_ID_ACTION, at=at, before=d.status, reason=note
         )
     return dossier_store.detail(d, catalogue, staff.role)

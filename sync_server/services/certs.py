@@ -20,7 +20,6 @@ ciphertext under the station's storage key (:class:`StationKeys`), bound to its 
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import threading
 from collections import OrderedDict
@@ -42,7 +41,7 @@ from sqlite_utils import Database
 
 from shared.errors import problem
 from shared.workflow import Role
-from sync_server.services import audit
+from sync_server.services import audit, pki
 from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import get_staff
@@ -95,43 +94,14 @@ def _pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
-def _key_der(key: Any) -> bytes:
-    der: bytes = key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return der
-
-
 def _new_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = utc_now()
+    key = pki.new_key()
     name = _name(DEMO_CA_NAME, org="Tại Chỗ (MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ)")
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365 * _CA_YEARS))
+        pki.builder(name, name, key, now=utc_now(), days=365 * _CA_YEARS)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(pki.key_usage(key_cert_sign=True, crl_sign=True), critical=True)
         .add_extension(ski, critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -141,29 +111,13 @@ def _new_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
 def _new_end_entity(
     ca_cert: x509.Certificate, ca_key: Any, subject: x509.Name
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = utc_now()
+    key = pki.new_key()
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365 * _EE_YEARS))
+        pki.builder(subject, ca_cert.subject, key, now=utc_now(), days=365 * _EE_YEARS)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # non-repudiation: PAdES validators want it
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            # non-repudiation (content commitment): PAdES validators want it
+            pki.key_usage(digital_signature=True, content_commitment=True),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
@@ -191,7 +145,7 @@ def _store_key(
             "kind": kind,
             "cert_pem": _pem(cert),
             "chain_pem": "".join(_pem(c) for c in chain),
-            "key_enc": keys.encrypt(TABLE, holder, 1, _key_der(key)),
+            "key_enc": keys.encrypt(TABLE, holder, 1, pki.pkcs8(key, serialization.Encoding.DER)),
             "created_at": iso(utc_now()),
         },
     )
@@ -437,9 +391,7 @@ def import_p12(
         raise problem("CERT_IMPORT_FAILED", "p12", detail=str(exc)) from None
     if key is None or cert is None:
         raise problem("CERT_IMPORT_FAILED", "p12", detail="no key or certificate in the file")
-    pub = serialization.PublicFormat.SubjectPublicKeyInfo
-    enc = serialization.Encoding.DER
-    if key.public_key().public_bytes(enc, pub) != cert.public_key().public_bytes(enc, pub):
+    if not pki.key_matches(key, cert):
         raise problem("CERT_IMPORT_FAILED", "p12", detail="the key does not match the certificate")
     with transaction(db):
         _store_key(db, keys, holder, "p12", cert, key, list(extra or []))

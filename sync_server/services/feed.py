@@ -64,6 +64,22 @@ def state_payload(d: Dossier, result: dict[str, Any] | None) -> m.DossierState:
     )
 
 
+def append_state(
+    db: Database, keys: StationKeys, d: Dossier, result: dict[str, Any] | None = None
+) -> int:
+    """Queue the dossier's new state for the tablet that made it: every desk change
+    (action, personal-ID correction, apology) tells the tablet the same way, in the same
+    transaction as the change."""
+    return append(
+        db,
+        keys,
+        device_id=d.device_id,
+        dossier_id=d.id,
+        version=d.version,
+        payload=state_payload(d, result),
+    )
+
+
 def rejected_payload(dossier_id: str, code: str | None, err: TaiChoError) -> m.DossierRejected:
     return m.DossierRejected("dossier.rejected", dossier_id, code, m.Problem.of(err))
 

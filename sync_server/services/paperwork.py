@@ -56,9 +56,9 @@ from shared.workflow import (
     role_not_allowed,
     transition_not_allowed,
 )
-from sync_server.services import audit, feed, stamping
+from sync_server.services import audit, stamping
 from sync_server.services import dossiers as dossier_store
-from sync_server.services.actions import PERSONAL_ID_ACTION
+from sync_server.services.actions import PERSONAL_ID_ACTION, record_change
 from sync_server.services.calendar import calendar_overrides
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
@@ -355,26 +355,16 @@ def record_apology(
         proc = catalogue.get(d.procedure)
         result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
         dossier_store.save(db, keys, d)
-        audit.append(
+        record_change(
             db,
             keys,
+            d,
+            staff,
             action=APOLOGY_ACTION,
-            actor=staff.username,
-            role=staff.role.value,
             at=at,
-            dossier_id=d.id,
-            device_id=d.device_id,
-            from_status=d.status.value,
-            to_status=d.status.value,
+            before=d.status,
             reason=reason,
-        )
-        feed.append(
-            db,
-            keys,
-            device_id=d.device_id,
-            dossier_id=d.id,
-            version=d.version,
-            payload=feed.state_payload(d, result),
+            result=result,
         )
     return {
         **dossier_store.detail(d, catalogue, staff.role),

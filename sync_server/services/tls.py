@@ -34,6 +34,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from shared import enrol_code
 from shared.errors import problem
 from sync_server.config import Paths
+from sync_server.services import pki
 
 CERT_NAME = "tls.crt"
 KEY_NAME = "tls.key"
@@ -126,47 +127,22 @@ def _san(names: list[str]) -> x509.SubjectAlternativeName:
 
 
 def _self_signed(names: list[str]) -> tuple[bytes, bytes]:
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = pki.new_key()
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, f"Tại Chỗ {socket.gethostname()}"[:64]),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tại Chỗ"),
         ]
     )
-    now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=VALID_DAYS))
+        pki.builder(subject, subject, key, now=dt.datetime.now(dt.UTC), days=VALID_DAYS)
         .add_extension(_san(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(pki.key_usage(digital_signature=True), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+    return cert.public_bytes(serialization.Encoding.PEM), pki.pkcs8(key, serialization.Encoding.PEM)
 
 
 def _write(tls: TlsFiles, cert_pem: bytes, key_pem: bytes) -> None:
@@ -266,9 +242,7 @@ def import_pair(
         raise problem(
             "TLS_CERT_INVALID", "key", detail="an EC or RSA key", detail_vi="cần khoá EC hoặc RSA"
         )
-    pub = serialization.PublicFormat.SubjectPublicKeyInfo
-    der = serialization.Encoding.DER
-    if key.public_key().public_bytes(der, pub) != leaf.public_key().public_bytes(der, pub):
+    if not pki.key_matches(key, leaf):
         raise problem(
             "TLS_CERT_INVALID",
             "key",
@@ -282,10 +256,5 @@ def import_pair(
             detail="the certificate has expired",
             detail_vi="chứng thư đã hết hạn",
         )
-    plain_key = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    _write(files(paths), cert_pem, plain_key)
+    _write(files(paths), cert_pem, pki.pkcs8(key, serialization.Encoding.PEM))
     return _describe(leaf)

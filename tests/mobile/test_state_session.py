@@ -8,7 +8,9 @@ import asyncio
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +52,39 @@ def _session(folder: Path, tmp_path: Path, idle: int = 300) -> AppState:
     return AppState(Backend.open(folder, _cfg(tmp_path, idle)))
 
 
+@contextmanager
+def _unlocked(folder: Path, tmp_path: Path) -> Iterator[AppState]:
+    """A session over ``folder`` unlocked by the intake clerk; closed (as when the app
+    is killed) when the block ends."""
+    app = _session(folder, tmp_path)
+    try:
+        assert asyncio.run(app.unlock(*INTAKE)), app.field_errors
+        yield app
+    finally:
+        app.backend.close()
+
+
+@pytest.fixture
+def app(folder: Path, tmp_path: Path) -> Iterator[AppState]:
+    with _unlocked(folder, tmp_path) as state:
+        yield state
+
+
+def _new_form(app: AppState, procedure: str = "1.001193") -> FormState:
+    """Start a new dossier of ``procedure``; its form."""
+    app.new_dossier(procedure)
+    assert app.form is not None
+    return app.form
+
+
+def _fill(app: AppState, seed: int) -> dict[str, Any]:
+    """Type a complete sample khai sinh into the open form, as the clerk would."""
+    values = sample_values("1.001193", vn_now().date(), seed=seed)
+    for k, v in values.items():
+        app.set_field(k, v if isinstance(v, bool) else str(v))
+    return values
+
+
 def test_two_sessions_unlock_and_lock_independently(folder: Path, tmp_path: Path) -> None:
     a = _session(folder, tmp_path)
     b = _session(folder, tmp_path)
@@ -80,11 +115,7 @@ def test_two_sessions_unlock_and_lock_independently(folder: Path, tmp_path: Path
 
 
 def test_intake_and_sync_from_two_sessions_at_once(folder: Path, tmp_path: Path) -> None:
-    a = _session(folder, tmp_path)
-    b = _session(folder, tmp_path)
-    try:
-        assert asyncio.run(a.unlock(*INTAKE))
-        assert asyncio.run(b.unlock(*INTAKE))
+    with _unlocked(folder, tmp_path) as a, _unlocked(folder, tmp_path) as b:
         proc = builtin().get("1.001193")
         errors: list[BaseException] = []
 
@@ -118,9 +149,6 @@ def test_intake_and_sync_from_two_sessions_at_once(folder: Path, tmp_path: Path)
         codes = [d.code for d in a.backend.call(a.service.list_dossiers, vn_now().date())]
         assert len(codes) == 6 and len(set(codes)) == 6  # six distinct dossier numbers
         assert a.backend.call(a.service.sync_state).pending == 0
-    finally:
-        a.backend.close()
-        b.backend.close()
 
 
 def test_unexpected_error_shows_an_id_and_logs_the_traceback(tmp_path: Path) -> None:
@@ -163,51 +191,43 @@ def _act(station: RunningStation, dossier_id: str, action: str, reason: str | No
 
 
 def test_supplement_request_is_shown_and_resubmitted_from_the_form(
-    station: RunningStation, folder: Path, tmp_path: Path
+    station: RunningStation, app: AppState
 ) -> None:
-    app = _session(folder, tmp_path)
-    try:
-        assert asyncio.run(app.unlock(*INTAKE))
-        values = sample_values("1.001193", vn_now().date(), seed=5)
-        d = app.backend.call(app.service.intake, "1.001193", values)
-        assert asyncio.run(app.run_sync())
-        _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
-        assert asyncio.run(app.run_sync())
-        app.open_dossier(d.id)
-        assert app.detail is not None and app.detail["status"] == "supplement_requested"
-        from mobile.state.fmt import supplement_reason, timeline
+    values = sample_values("1.001193", vn_now().date(), seed=5)
+    d = app.backend.call(app.service.intake, "1.001193", values)
+    assert asyncio.run(app.run_sync())
+    _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
+    assert asyncio.run(app.run_sync())
+    app.open_dossier(d.id)
+    assert app.detail is not None and app.detail["status"] == "supplement_requested"
+    from mobile.state.fmt import supplement_reason, timeline
 
-        assert supplement_reason(app.detail["history"]).startswith("Ghi rõ nơi sinh")
-        stages = timeline(app.detail["history"])
-        assert [s.done for s in stages] == [True, True, False, False, False]
-        assert stages[1].reason.startswith("Ghi rõ nơi sinh")
-        # "Bổ sung hồ sơ": the stored values come back as typed text, dates dd/mm/yyyy
-        app.start_supplement()
-        form = app.form
-        assert form is not None and form.supplement_of == d.id
-        assert app.current_route() == "form"
-        assert form.value("child_full_name") == values["child_full_name"]
-        assert "/" in form.value("child_birth_date")
-        form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
-        assert asyncio.run(app.preview()), app.banner
-        app.confirm_read()
-        assert asyncio.run(app.save()), app.banner
-        assert app.receipt is not None and app.receipt.status == "received"
-        shown = app.backend.call(app.service.get, d.id)
-        assert shown["values"]["child_birth_place"] == "Bệnh viện Đa khoa Đồng Tháp"
-        assert shown["version"] == 3
-    finally:
-        app.backend.close()
+    assert supplement_reason(app.detail["history"]).startswith("Ghi rõ nơi sinh")
+    stages = timeline(app.detail["history"])
+    assert [s.done for s in stages] == [True, True, False, False, False]
+    assert stages[1].reason.startswith("Ghi rõ nơi sinh")
+    # "Bổ sung hồ sơ": the stored values come back as typed text, dates dd/mm/yyyy
+    app.start_supplement()
+    form = app.form
+    assert form is not None and form.supplement_of == d.id
+    assert app.current_route() == "form"
+    assert form.value("child_full_name") == values["child_full_name"]
+    assert "/" in form.value("child_birth_date")
+    form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
+    assert asyncio.run(app.preview()), app.banner
+    app.confirm_read()
+    assert asyncio.run(app.save()), app.banner
+    assert app.receipt is not None and app.receipt.status == "received"
+    shown = app.backend.call(app.service.get, d.id)
+    assert shown["values"]["child_birth_place"] == "Bệnh viện Đa khoa Đồng Tháp"
+    assert shown["version"] == 3
 
 
 def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
     folder: Path, tmp_path: Path
 ) -> None:
-    app = _session(folder, tmp_path)
-    try:
-        assert asyncio.run(app.unlock(*INTAKE))
-        app.new_dossier("1.001193")
-        assert app.form is not None
+    with _unlocked(folder, tmp_path) as app:  # the app is killed at the end of the block
+        _new_form(app)
         app.set_field("child_full_name", "Phạm Thị Diệu Linh")
         app.set_field("child_birth_date", "15/03/2024")
         assert app.save_draft()
@@ -217,11 +237,7 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         assert "Diệu Linh".encode() not in files[0].read_bytes()  # sealed, not plain
         app.set_field("child_hometown", "xã Định Yên")
         app.lock()  # locking saves the last change and keeps the draft
-    finally:
-        app.backend.close()  # the app is killed here
-    again = _session(folder, tmp_path)
-    try:
-        assert asyncio.run(again.unlock(*INTAKE))
+    with _unlocked(folder, tmp_path) as again:
         assert [d.title for d in again.drafts] == ["Phạm Thị Diệu Linh"]
         again.open_draft(again.drafts[0].id)
         form = again.form
@@ -229,56 +245,44 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         assert form.value("child_birth_date") == "15/03/2024"
         assert form.value("child_hometown") == "xã Định Yên"
         # the draft goes away once the dossier is received
-        values = sample_values("1.001193", vn_now().date(), seed=9)
-        for k, v in values.items():
-            again.set_field(k, v if isinstance(v, bool) else str(v))
+        _fill(again, seed=9)
         assert asyncio.run(again.preview()), (again.banner, form.errors)
         again.confirm_read()
         assert asyncio.run(again.save()), again.banner
         assert again.drafts == []
         assert list((folder / "drafts").glob("*.draft")) == []
-    finally:
-        again.backend.close()
 
 
 def test_read_back_one_section_per_screen_and_confirmation_travels_with_the_dossier(
-    folder: Path, tmp_path: Path
+    app: AppState,
 ) -> None:
     """Nothing is saved before the citizen confirms; a changed value asks again; the
     confirmation time is stored with the dossier (and so reaches the station)."""
-    app = _session(folder, tmp_path)
-    try:
-        assert asyncio.run(app.unlock(*INTAKE))
-        app.new_dossier("1.001193")
-        form = app.form
-        assert form is not None
-        for k, v in sample_values("1.001193", vn_now().date(), seed=3).items():
-            app.set_field(k, v if isinstance(v, bool) else str(v))
-        assert asyncio.run(app.preview()), app.banner
-        n = len(form.preview())
-        assert n >= 3 and form.read_page == 0 and not form.read_is_last()
-        assert not asyncio.run(app.save())  # not confirmed: nothing saved
-        for k in range(1, n + 3):  # past the end stays on the last section
-            app.read_page(k)
-        assert form.read_page == n - 1 and form.read_is_last()
-        app.read_page(-5)
-        assert form.read_page == 0
-        app.read_page(n - 1)
-        app.confirm_read()
-        assert form.read_back_at
-        # a value changed after confirming must be read back (and confirmed) again
-        app.set_field("child_birth_place", "Trạm y tế xã Lai Vung")
-        assert form.read_back_at == "" and form.checked is None
-        assert asyncio.run(app.preview()), app.banner
-        assert form.read_page == 0 and not asyncio.run(app.save())
-        app.confirm_read()
-        at = form.read_back_at
-        assert asyncio.run(app.save()), app.banner
-        assert app.receipt is not None
-        stored = app.backend.call(app.service.get, app.receipt.id)
-        assert stored["read_back_at"] == at
-    finally:
-        app.backend.close()
+    form = _new_form(app)
+    _fill(app, seed=3)
+    assert asyncio.run(app.preview()), app.banner
+    n = len(form.preview())
+    assert n >= 3 and form.read_page == 0 and not form.read_is_last()
+    assert not asyncio.run(app.save())  # not confirmed: nothing saved
+    for k in range(1, n + 3):  # past the end stays on the last section
+        app.read_page(k)
+    assert form.read_page == n - 1 and form.read_is_last()
+    app.read_page(-5)
+    assert form.read_page == 0
+    app.read_page(n - 1)
+    app.confirm_read()
+    assert form.read_back_at
+    # a value changed after confirming must be read back (and confirmed) again
+    app.set_field("child_birth_place", "Trạm y tế xã Lai Vung")
+    assert form.read_back_at == "" and form.checked is None
+    assert asyncio.run(app.preview()), app.banner
+    assert form.read_page == 0 and not asyncio.run(app.save())
+    app.confirm_read()
+    at = form.read_back_at
+    assert asyncio.run(app.save()), app.banner
+    assert app.receipt is not None
+    stored = app.backend.call(app.service.get, app.receipt.id)
+    assert stored["read_back_at"] == at
 
 
 def test_first_unlock_refused_by_the_station_says_the_rule_and_what_to_do(
@@ -311,62 +315,46 @@ QR = (
 )
 
 
-def test_a_scanned_card_fills_the_chosen_person_and_nothing_half(
-    folder: Path, tmp_path: Path
-) -> None:
-    app = _session(folder, tmp_path)
-    try:
-        assert asyncio.run(app.unlock(*INTAKE))
-        app.new_dossier("1.001193")
-        form = app.form
-        assert form is not None
-        # a malformed code: a precise message, nothing filled
-        assert not app.scan_card(QR.replace("05031992", "31021992"))
-        assert app.scan is None and "ngày sinh" in app.scan_error.lower()
-        assert form.value("mother_full_name") in ("", None)
-        assert app.scan_card("  " + QR + "\r\n")  # as a scanner sends it
-        assert app.scan is not None and app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"
-        assert not app.fill_from_scan("wife")  # not a person of this form
-        assert app.fill_from_scan("mother")
-        assert form.value("mother_full_name") == "Nguyễn Thị Ánh"
-        assert form.value("mother_birth_date") == "05/03/1992"
-        assert form.value("mother_id_number") == "087192004321"
-        assert form.value("mother_residence") == "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"
-        assert form.value("requester_full_name") in ("", None)  # only the chosen person
-        assert app.scan is None  # the card is not kept once used
-        # a card read but not used is dropped on lock, with all other citizen data
-        assert app.scan_card(QR)
-        app.lock()
-        assert app.scan is None and app.scan_unit == ""
-    finally:
-        app.backend.close()
+def test_a_scanned_card_fills_the_chosen_person_and_nothing_half(app: AppState) -> None:
+    form = _new_form(app)
+    # a malformed code: a precise message, nothing filled
+    assert not app.scan_card(QR.replace("05031992", "31021992"))
+    assert app.scan is None and "ngày sinh" in app.scan_error.lower()
+    assert form.value("mother_full_name") in ("", None)
+    assert app.scan_card("  " + QR + "\r\n")  # as a scanner sends it
+    assert app.scan is not None and app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"
+    assert not app.fill_from_scan("wife")  # not a person of this form
+    assert app.fill_from_scan("mother")
+    assert form.value("mother_full_name") == "Nguyễn Thị Ánh"
+    assert form.value("mother_birth_date") == "05/03/1992"
+    assert form.value("mother_id_number") == "087192004321"
+    assert form.value("mother_residence") == "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"
+    assert form.value("requester_full_name") in ("", None)  # only the chosen person
+    assert app.scan is None  # the card is not kept once used
+    # a card read but not used is dropped on lock, with all other citizen data
+    assert app.scan_card(QR)
+    app.lock()
+    assert app.scan is None and app.scan_unit == ""
 
 
 def test_a_citizen_filled_once_is_found_by_name_without_accents_and_reused(
-    folder: Path, tmp_path: Path
+    app: AppState,
 ) -> None:
-    app = _session(folder, tmp_path)
-    try:
-        assert asyncio.run(app.unlock(*INTAKE))
-        app.new_dossier("1.001193")
-        assert app.scan_card(QR) and app.fill_from_scan("mother")
-        app.new_dossier("1.000656")  # another procedure, another day
-        form = app.form
-        assert form is not None
-        app.find_citizens("nguyen thi anh")
-        assert [c.name for c in app.citizen_hits] == ["Nguyễn Thị Ánh"]
-        app.find_citizens("087192004321")
-        assert len(app.citizen_hits) == 1
-        app.use_citizen(app.citizen_hits[0].id)
-        assert app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"  # confirmed once, kept
-        assert app.fill_from_scan("requester")
-        assert form.value("requester_full_name") == "Nguyễn Thị Ánh"
-        assert form.value("requester_residence") == "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"
-        # scanning the same card again updates the entry, it does not add a second one
-        assert app.scan_card(QR) and app.fill_from_scan("requester")
-        app.find_citizens("anh")
-        assert len(app.citizen_hits) == 1
-        app.find_citizens("khong co ai")
-        assert app.citizen_hits == [] and app.scan_error
-    finally:
-        app.backend.close()
+    _new_form(app)
+    assert app.scan_card(QR) and app.fill_from_scan("mother")
+    form = _new_form(app, "1.000656")  # another procedure, another day
+    app.find_citizens("nguyen thi anh")
+    assert [c.name for c in app.citizen_hits] == ["Nguyễn Thị Ánh"]
+    app.find_citizens("087192004321")
+    assert len(app.citizen_hits) == 1
+    app.use_citizen(app.citizen_hits[0].id)
+    assert app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"  # confirmed once, kept
+    assert app.fill_from_scan("requester")
+    assert form.value("requester_full_name") == "Nguyễn Thị Ánh"
+    assert form.value("requester_residence") == "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"
+    # scanning the same card again updates the entry, it does not add a second one
+    assert app.scan_card(QR) and app.fill_from_scan("requester")
+    app.find_citizens("anh")
+    assert len(app.citizen_hits) == 1
+    app.find_citizens("khong co ai")
+    assert app.citizen_hits == [] and app.scan_error
