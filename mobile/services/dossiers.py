@@ -23,7 +23,7 @@ from shared.documents.declaration import (
 )
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, DossierSummary, HistoryEntry, SignatureMark
-from shared.signatures import require_all
+from shared.signatures import check_marks, require_all
 from shared.unit import Unit
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
@@ -308,7 +308,7 @@ class DossierService:
         procedure = self.procedure(procedure_code)
         today = self.ctx.clock().date()
         clean = validate(procedure, values, today).raise_if_invalid()
-        marks = require_all(procedure, signatures) if signatures else []
+        marks = check_marks(procedure, signatures)  # some parties may not have signed yet
         return render_declaration(
             DeclarationInput(
                 procedure, clean, self._unit(), marks, moments=(read_back_at,), today=today
