@@ -43,17 +43,63 @@ def _now(fn: Any, *args: Any) -> Any:
 
 
 @ft.component
+def Ink(
+    ink: ft.MutableRef[list[Stroke]],
+    repaint: ft.MutableRef[Any],
+    width: int,
+    height: int,
+    look: Look,
+) -> ft.Control:
+    """The pad's canvas: only this redraws while a stroke is drawn (``repaint``)."""
+    _, redraw = ft.use_state(0)
+    repaint.current = redraw
+    sx, sy = width / SCALE, height / SCALE
+    colour = INK if not look.high_contrast else "#000000"
+    paint = ft.Paint(
+        color=colour,
+        stroke_width=3.5,
+        style=ft.PaintingStyle.STROKE,
+        stroke_cap=ft.StrokeCap.ROUND,
+        stroke_join=ft.StrokeJoin.ROUND,
+    )
+    shapes: list[cv.Shape] = [
+        # the signing line, as on paper
+        cv.Line(
+            width * 0.06,
+            height * 0.8,
+            width * 0.94,
+            height * 0.8,
+            paint=ft.Paint(color=look.c.border, stroke_width=2),
+        )
+    ]
+    for stroke in ink.current:
+        if len(stroke) == 1:
+            x0, y0 = stroke[0][0] * sx, stroke[0][1] * sy
+            shapes.append(cv.Circle(x0, y0, 2.5, paint=ft.Paint(color=colour)))
+            continue
+        pts: list[ft.Offset | tuple[float, float]] = [(x * sx, y * sy) for x, y in stroke]
+        shapes.append(cv.Points(points=pts, point_mode=cv.PointMode.POLYGON, paint=paint))
+    return cv.Canvas(shapes=shapes, width=width, height=height)
+
+
+@ft.component
 def SignaturePad(
     state: AppState, party: SigningParty, look: Look, width: int, initial: list[Stroke]
 ) -> ft.Control:
-    """The drawing pad of one party: strokes of the finger (or mouse) in ink."""
+    """The drawing pad of one party: strokes of the finger (or mouse) in ink.
+
+    The gesture detector itself is never rebuilt while drawing (only the ``Ink`` canvas
+    inside it is): a detector rebuilt mid-drag loses the drag's end, and the end is when
+    the stroke is handed to the state.
+    """
     height = int(width / PAD_ASPECT)
     ink: ft.MutableRef[list[Stroke]] = ft.use_ref([[list(p) for p in s] for s in initial])
-    _, redraw = ft.use_state(0)
+    repaint: ft.MutableRef[Any] = ft.use_ref(None)
     c = look.c
 
     def bump() -> None:
-        redraw(lambda n: n + 1)
+        if repaint.current is not None:
+            repaint.current(lambda n: n + 1)
 
     def start(e: ft.DragStartEvent[Any]) -> None:
         p = e.local_position
@@ -71,40 +117,16 @@ def SignaturePad(
         stroke.append(point)
         bump()
 
-    def end(_: Any) -> None:
+    def end() -> None:
         state.sign_strokes(party.party, ink.current)
 
-    sx, sy = width / SCALE, height / SCALE
-    paint = ft.Paint(
-        color=INK if not look.high_contrast else "#000000",
-        stroke_width=3.5,
-        style=ft.PaintingStyle.STROKE,
-        stroke_cap=ft.StrokeCap.ROUND,
-        stroke_join=ft.StrokeJoin.ROUND,
-    )
-    shapes: list[cv.Shape] = [
-        # the signing line, as on paper
-        cv.Line(
-            width * 0.06,
-            height * 0.8,
-            width * 0.94,
-            height * 0.8,
-            paint=ft.Paint(color=c.border, stroke_width=2),
-        )
-    ]
-    for stroke in ink.current:
-        pts: list[ft.Offset | tuple[float, float]] = [(x * sx, y * sy) for x, y in stroke]
-        if len(pts) == 1:
-            x0, y0 = stroke[0][0] * sx, stroke[0][1] * sy
-            shapes.append(cv.Circle(x0, y0, 2.5, paint=ft.Paint(color=paint.color)))
-        else:
-            shapes.append(cv.Points(points=pts, point_mode=cv.PointMode.POLYGON, paint=paint))
-    return ft.Container(
+    pad = ft.Container(
         content=ft.GestureDetector(
-            content=cv.Canvas(shapes=shapes, width=width, height=height),
+            content=Ink(ink, repaint, width, height, look),
             on_pan_start=start,
             on_pan_update=move,
-            on_pan_end=end,
+            on_pan_end=lambda _: end(),
+            on_pan_cancel=lambda _: end(),
             drag_interval=15,
             mouse_cursor=ft.MouseCursor.PRECISE,
         ),
@@ -113,8 +135,10 @@ def SignaturePad(
         bgcolor="#FFFFFF",
         border=ft.Border.all(look.border_width + 1, c.fg if look.high_contrast else c.border),
         border_radius=6,
-        key=f"pad-{party.party}",
-        tooltip=f"Khung ký của {party.label_vi.lower()}",
+    )
+    # Named for screen readers (and for the browser test to find the pad).
+    return ft.Semantics(
+        content=pad, label=f"Khung ký: {party.label_vi.lower()}", container=True, image=True
     )
 
 
@@ -164,6 +188,17 @@ def WitnessBox(state: AppState, party: SigningParty, look: Look) -> ft.Control:
     )
 
 
+def _done(words: str, look: Look, size: int) -> ft.Control:
+    """A mark taken: a tick icon (the app font has no ✓ glyph) and what was given."""
+    return ft.Row(
+        [
+            ft.Icon(ft.Icons.CHECK_CIRCLE, color=look.c.ok, size=size + 4),
+            text(words, look, size, bold=True, color=look.c.ok),
+        ],
+        spacing=8,
+    )
+
+
 def _party_block(
     state: AppState, s: SigningState, form: FormState, party: SigningParty, look: Look
 ) -> ft.Control:
@@ -175,9 +210,7 @@ def _party_block(
         text(name or "—", look, look.print_value, bold=True),
     ]
     if mark is not None and mark.kind != "signature":
-        parts.append(
-            text(f"✓ {_KIND_VI[mark.kind]}", look, look.print_label, bold=True, color=c.ok)
-        )
+        parts.append(_done(_KIND_VI[mark.kind], look, look.print_label))
         if mark.kind == "thumbprint":
             parts.append(text(f"Người làm chứng: {mark.witness_name}", look))
     elif s.witness_for == party.party:
@@ -200,7 +233,7 @@ def _party_block(
             )
         )
         if mark is not None:
-            parts.append(text(f"✓ {_KIND_VI['signature']}", look, bold=True, color=c.ok))
+            parts.append(_done(_KIND_VI["signature"], look, look.body))
     actions: list[ft.Control] = [
         button(
             "Ký lại",
@@ -244,11 +277,17 @@ def _party_block(
 @ft.component
 def SignScreen(state: AppState, form: FormState) -> ft.Control:
     """Ký tờ khai: a block per signing party, "Xem tờ khai", then receive the dossier."""
+    if state.signing is None:
+        return page_body([text("Chưa xác nhận phần đọc lại.", look_of(state))])
+    # The signing state is handed on as a prop: a component redraws when an observable
+    # it was given changes (a mark taken), not when one merely read off ``state`` does.
+    return SignBody(state, form, state.signing)
+
+
+@ft.component
+def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
     look = look_of(state)
     c = look.c
-    s = state.signing
-    if s is None:
-        return page_body([text("Chưa xác nhận phần đọc lại.", look)])
     missing = s.missing()
 
     async def show_declaration() -> None:
@@ -319,7 +358,6 @@ def SignScreen(state: AppState, form: FormState) -> ft.Control:
                         disabled=bool(missing),
                     ),
                 ],
-                wrap=True,
             ),
         ],
         key="sign",

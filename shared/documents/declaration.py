@@ -461,6 +461,8 @@ def _ket_hon(pdf: _Form) -> list[SigningParty]:
     pdf.use("", 12.0)
     with pdf.table(
         col_widths=(46, 67, 67),
+        width=pdf.content_width,
+        align="LEFT",
         text_align=("LEFT", "LEFT", "LEFT"),
         line_height=6.0,
         first_row_as_headings=True,
