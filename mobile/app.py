@@ -21,6 +21,7 @@ from mobile.screens.common import banner, look_of, sync_bar, top_bar
 from mobile.screens.dossier import DossierScreen, PreviewScreen, ReceiptScreen
 from mobile.screens.form import FormScreen
 from mobile.screens.home import HomeScreen, PickProcedureScreen
+from mobile.screens.sign import SignScreen
 from mobile.services import device_secret
 from mobile.state.app import (
     ROUTE_DOSSIER,
@@ -30,6 +31,7 @@ from mobile.state.app import (
     ROUTE_PICK,
     ROUTE_PREVIEW,
     ROUTE_RECEIPT,
+    ROUTE_SIGN,
     ROUTE_UNLOCK,
     AppState,
 )
@@ -45,10 +47,11 @@ ROUTES: dict[str, Callable[..., Any]] = {
     ROUTE_PICK: PickProcedureScreen,
     ROUTE_FORM: FormScreen,
     ROUTE_PREVIEW: PreviewScreen,
+    ROUTE_SIGN: SignScreen,
     ROUTE_RECEIPT: ReceiptScreen,
     ROUTE_DOSSIER: DossierScreen,
 }
-FORM_ROUTES = {ROUTE_FORM, ROUTE_PREVIEW}
+FORM_ROUTES = {ROUTE_FORM, ROUTE_PREVIEW, ROUTE_SIGN}
 
 
 @ft.component

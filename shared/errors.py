@@ -113,6 +113,10 @@ Code = Literal[
     "PERSONAL_ID_PROVINCE",
     "PERSONAL_ID_SEX",
     "PERSONAL_ID_YEAR",
+    "SIGNATURE_INVALID",
+    "SIGNATURE_WITNESS_REQUIRED",
+    "SIGNATURE_PARTY_UNKNOWN",
+    "SIGNATURE_MISSING",
 ]
 
 
@@ -375,6 +379,31 @@ CATALOGUE: dict[Code, ErrorCode] = {
             409,
             "Hồ sơ ở trạng thái '{status}' không có {paper}.",
             "A dossier in status '{status}' has no {paper}.",
+        ),
+        # --- the declaration and the citizen's signature ---
+        _c(
+            "SIGNATURE_INVALID",
+            400,
+            "Chữ ký trên màn hình không hợp lệ[: {detail_vi}].",
+            "The on-screen signature is invalid[: {detail}].",
+        ),
+        _c(
+            "SIGNATURE_WITNESS_REQUIRED",
+            400,
+            "Người dân điểm chỉ thay cho chữ ký: cần ghi họ, tên người làm chứng.",
+            "A thumbprint instead of a signature needs the witness's full name.",
+        ),
+        _c(
+            "SIGNATURE_PARTY_UNKNOWN",
+            400,
+            "'{party}' không phải người ký tờ khai của thủ tục này.",
+            "'{party}' does not sign this procedure's declaration.",
+        ),
+        _c(
+            "SIGNATURE_MISSING",
+            400,
+            "Tờ khai chưa có chữ ký của {parties}.",
+            "The declaration is not yet signed by {parties}.",
         ),
         _c(
             "CALENDAR_INVALID",

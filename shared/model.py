@@ -8,7 +8,7 @@ error, never a half-built object).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 from shared import wire
 from shared.wire import spec
@@ -38,6 +38,39 @@ class HistoryEntry:
 
 
 @dataclass
+class SignatureMark:
+    """One party's mark on the declaration (tờ khai), given at intake.
+
+    ``kind``: "signature" — drawn on the tablet's pad, kept as vector ``strokes`` (each a
+    list of ``[x, y]`` points, integers 0..1000 across the pad's width and height; the
+    pad's shape is ``shared.signatures.PAD_ASPECT``); "thumbprint" — the citizen cannot
+    sign, so the printed declaration carries their thumbprint (điểm chỉ) and a named
+    ``witness_name``; "paper" — the party signs the printed declaration by hand (no
+    strokes). Bounds are checked by ``shared.signatures.check_mark`` on every decode.
+    """
+
+    party: str = spec(min_len=1, max_len=40, pattern="[a-z_]+")
+    kind: Literal["signature", "thumbprint", "paper"] = spec()
+    at: str = spec(max_len=_ISO, doc="ISO 8601 with offset: when the party signed")
+    strokes: list[list[list[int]]] = spec(
+        lo=0, hi=1000, max_items=1000, default=[], doc="strokes → points → [x, y] in 0..1000"
+    )
+    witness_name: str | None = spec(max_len=100, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "signature") -> SignatureMark:
+        return wire.decode(cls, data, path)
+
+    def wire_check(self, path: str) -> None:
+        from shared.signatures import check_mark  # shared.signatures imports this module
+
+        check_mark(self, path)
+
+
+@dataclass
 class Dossier:
     """A hồ sơ. ``version`` counts edits; ``base_version`` is what an edit was made on."""
 
@@ -60,6 +93,9 @@ class Dossier:
     # When the citizen read the large-print read-back and confirmed it ("Ngày không viết":
     # the citizen writes nothing, so this confirmation is what they give instead).
     read_back_at: str | None = spec(max_len=_ISO, default=None)
+    # The parties' marks on the declaration (tờ khai): drawn on the tablet, a thumbprint
+    # with a witness, or "signed on paper" (docs/intake.md). Empty for older dossiers.
+    signatures: list[SignatureMark] = spec(max_items=4, default=[])
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

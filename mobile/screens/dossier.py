@@ -96,14 +96,8 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
             )
         )
     else:
-        nav.append(
-            button(
-                "Gửi bổ sung hồ sơ" if form.supplement_of else "Lưu – tiếp nhận hồ sơ",
-                state.save,
-                look,
-                icon=ft.Icons.SAVE,
-                busy=state.busy == "intake",
-            )
+        nav.append(  # the declaration is signed next (screens/sign.py), then received
+            button("Tiếp: ký tờ khai", state.start_signing, look, icon=ft.Icons.DRAW)
         )
     note: ft.Control | None = None
     if last and confirmed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,8 +16,15 @@ from shared import crypto
 from shared import messages as m
 from shared.catalogue import Procedure
 from shared.codes import Block, NumberBook, make_code, reserve_days
+from shared.documents.declaration import (
+    DeclarationInput,
+    declaration_of,
+    render_declaration,
+)
 from shared.errors import TaiChoError, problem
-from shared.model import Dossier, DossierSummary, HistoryEntry
+from shared.model import Dossier, DossierSummary, HistoryEntry, SignatureMark
+from shared.signatures import check_marks, require_all
+from shared.unit import Unit
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
 from shared.workflow import Role, Status, next_status
@@ -82,11 +90,19 @@ class DossierService:
         return Role(role)
 
     def intake(
-        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        procedure_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
         """Validate, number, store (encrypted) and queue (sealed) one received dossier.
 
         ``read_back_at`` is when the citizen confirmed the read-back (None from scripts).
+        ``signatures``: the parties' marks on the declaration; when given (the app always
+        gives them), every signing party must have one (``SIGNATURE_MISSING``) and each
+        must be sane (``shared.signatures``). None from scripts: no marks recorded.
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -94,6 +110,7 @@ class DossierService:
         unit_code = ctx.unit_code()
         procedure = self.procedure(procedure_code)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        marks = require_all(procedure, signatures) if signatures is not None else []
         now = ctx.clock()
         today: date = now.date()
         at = now.isoformat(timespec="seconds")
@@ -114,6 +131,7 @@ class DossierService:
                 received_by=session.username,
                 received_at=at,
                 read_back_at=read_back_at,
+                signatures=marks,
                 due_at=due_at(
                     now, procedure.time_limit_working_days, overrides=ctx.calendar()
                 ).isoformat(),
@@ -133,7 +151,12 @@ class DossierService:
         return self.summary(dossier)
 
     def supplement(
-        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        id_or_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
         """Re-submit a dossier the appraiser sent back, with corrected or added values.
 
@@ -147,6 +170,8 @@ class DossierService:
         status = next_status(old.status, "supplement", self._role(session.role))
         procedure = self.procedure_of(old)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        # The corrected declaration is signed again; scripts (None) keep the old marks.
+        marks = require_all(procedure, signatures) if signatures is not None else old.signatures
         now = ctx.clock().isoformat(timespec="seconds")
         dossier = Dossier(
             **{
@@ -157,6 +182,7 @@ class DossierService:
                 "base_version": old.version,
                 "procedure_version": procedure.version,
                 "read_back_at": read_back_at or old.read_back_at,
+                "signatures": marks,
                 "history": [
                     *old.history,
                     HistoryEntry(
@@ -254,6 +280,40 @@ class DossierService:
         if row is None:
             raise problem("RESULT_NOT_READY", "id")
         return self.ctx.keys.open_blob(f"result:{record_id}", row["blob"])
+
+    # --- the declaration (tờ khai) ---
+    def _unit(self) -> Unit:
+        raw = self.ctx.unit()
+        if not raw.get("code"):
+            raise problem("UNIT_NOT_CONFIGURED", "unit")
+        return Unit.from_dict(raw)
+
+    def declaration_pdf(self, id_or_code: str) -> bytes:
+        """The received dossier's declaration, signatures drawn in: the same document the
+        station serves at ``/v1/dossiers/{id}/declaration.pdf``."""
+        self.ctx.need_session()
+        d, _ = self.load(self._record_id(id_or_code))
+        return render_declaration(declaration_of(d, self.procedure_of(d), self._unit()))
+
+    def form_declaration_pdf(
+        self,
+        procedure_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        signatures: Sequence[SignatureMark] = (),
+    ) -> bytes:
+        """The declaration of a form not yet received (to read in large print, print and
+        sign on paper, or check the on-screen signature): the checked values, no code."""
+        self.ctx.need_session()
+        procedure = self.procedure(procedure_code)
+        today = self.ctx.clock().date()
+        clean = validate(procedure, values, today).raise_if_invalid()
+        marks = check_marks(procedure, signatures)  # some parties may not have signed yet
+        return render_declaration(
+            DeclarationInput(
+                procedure, clean, self._unit(), marks, moments=(read_back_at,), today=today
+            )
+        )
 
     def result_pages(self, id_or_code: str) -> list[bytes]:
         """The result's pages as PNG pictures (the station renders them; [] if none came)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ from shared import messages as m
 from shared.catalogue import Catalogue, Procedure, builtin
 from shared.citizen import Citizen
 from shared.errors import TaiChoError
-from shared.model import DossierSummary
+from shared.model import DossierSummary, SignatureMark
 from shared.validation import ValidationResult
 from shared.workdays import vn_now
 
@@ -148,11 +148,16 @@ class TabletService:
         return self.dossiers.check(procedure_code, values)
 
     def intake(
-        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        procedure_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
         if self.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
             self.refill_numbers()  # no number left for today: ask the station if it is there
-        return self.dossiers.intake(procedure_code, values, read_back_at)
+        return self.dossiers.intake(procedure_code, values, read_back_at, signatures=signatures)
 
     def refill_numbers(self) -> bool:
         """Push, then pull (and open) the feed, so the station — which tops a tablet up by
@@ -175,9 +180,14 @@ class TabletService:
         return True
 
     def supplement(
-        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        id_or_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
-        return self.dossiers.supplement(id_or_code, values, read_back_at)
+        return self.dossiers.supplement(id_or_code, values, read_back_at, signatures=signatures)
 
     # --- the citizen book (reuse a known citizen in one tap) ---
     def remember_card(self, card: dict[str, Any], unit: str) -> Citizen:
@@ -217,6 +227,20 @@ class TabletService:
 
     def result_pages(self, id_or_code: str) -> list[bytes]:
         return self.dossiers.result_pages(id_or_code)
+
+    def declaration_pdf(self, id_or_code: str) -> bytes:
+        """The received dossier's declaration (tờ khai), the station's copy byte for byte."""
+        return self.dossiers.declaration_pdf(id_or_code)
+
+    def form_declaration_pdf(
+        self,
+        procedure_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        signatures: Sequence[SignatureMark] = (),
+    ) -> bytes:
+        """The declaration of the form in progress (before receipt), for the citizen."""
+        return self.dossiers.form_declaration_pdf(procedure_code, values, read_back_at, signatures)
 
     # --- sync ---
     def sync_state(self) -> SyncState:

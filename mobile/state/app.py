@@ -28,6 +28,7 @@ from mobile.state.base import (
     ROUTE_PICK,
     ROUTE_PREVIEW,
     ROUTE_RECEIPT,
+    ROUTE_SIGN,
     ROUTE_UNLOCK,
     SyncView,
 )
@@ -35,6 +36,7 @@ from mobile.state.dossiers import DossierMixin
 from mobile.state.form import FormState
 from mobile.state.intake import IntakeMixin
 from mobile.state.session import SessionMixin
+from mobile.state.signing import SigningMixin, SigningState
 from mobile.state.sync import SyncMixin
 from shared.citizen import Citizen
 from shared.model import DossierSummary
@@ -48,6 +50,7 @@ __all__ = [
     "ROUTE_PICK",
     "ROUTE_PREVIEW",
     "ROUTE_RECEIPT",
+    "ROUTE_SIGN",
     "ROUTE_UNLOCK",
     "AppState",
     "SyncView",
@@ -56,7 +59,7 @@ __all__ = [
 
 @ft.observable
 @dataclass
-class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
+class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin):
     backend: Backend
     route: str = ROUTE_UNLOCK
     text_level: int = 0  # 0 normal, 1 large, 2 extra large (theme.TEXT_SCALES)
@@ -89,6 +92,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
     scan_error: str = ""
     scan_unit: str = ""  # today's unit staff confirmed for the card's printed address
     citizen_hits: list[Citizen] = field(default_factory=list)  # citizen book search
+    signing: SigningState | None = None  # the declaration's marks (state/signing.py)
 
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()
@@ -107,6 +111,10 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, DossierMixin):
             return ROUTE_HOME
         if self.route == ROUTE_PREVIEW and (self.form is None or self.form.checked is None):
             return ROUTE_FORM if self.form else ROUTE_HOME
+        if self.route == ROUTE_SIGN and (
+            self.form is None or not self.form.read_back_at or self.signing is None
+        ):
+            return ROUTE_PREVIEW if self.form else ROUTE_HOME
         return self.route
 
     def go(self, route: str) -> None:

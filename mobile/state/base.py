@@ -29,8 +29,17 @@ ROUTE_FORM = "form"
 ROUTE_PREVIEW = "preview"
 ROUTE_RECEIPT = "receipt"
 ROUTE_DOSSIER = "dossier"
+ROUTE_SIGN = "sign"  # the declaration signed after the read-back (state/signing.py)
 # Routes that show citizen data: only while unlocked.
-PROTECTED = {ROUTE_HOME, ROUTE_PICK, ROUTE_FORM, ROUTE_PREVIEW, ROUTE_RECEIPT, ROUTE_DOSSIER}
+PROTECTED = {
+    ROUTE_HOME,
+    ROUTE_PICK,
+    ROUTE_FORM,
+    ROUTE_PREVIEW,
+    ROUTE_SIGN,
+    ROUTE_RECEIPT,
+    ROUTE_DOSSIER,
+}
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ class StateBase:
     scan_error: str
     scan_unit: str
     citizen_hits: list[Citizen]
+    signing: Any  # mobile.state.signing.SigningState | None
     _last_touch: float
     _draft_dirty: bool
     _station_failures: dict[str, int]

@@ -4,6 +4,7 @@ the supplement of a dossier sent back.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from mobile.services.drafts import Draft
@@ -127,16 +128,20 @@ class IntakeMixin(StateBase):
             return False
         if not form.read_back_at:  # the button is not offered before; a stale tap is ignored
             return False
+        if self.signing is None or self.signing.missing():
+            return False  # every party signs the declaration first (state/signing.py)
+        # The parties' marks from the "Ký tờ khai" screen (mobile/state/signing.py).
+        marks = self.signing.ordered() if self.signing is not None else None
         if form.supplement_of:
             call: tuple[Any, ...] = (
-                self.service.supplement,
+                partial(self.service.supplement, signatures=marks),
                 form.supplement_of,
                 form.values_for_check(),
                 form.read_back_at,
             )
         else:
             call = (
-                self.service.intake,
+                partial(self.service.intake, signatures=marks),
                 form.procedure.code,
                 form.values_for_check(),
                 form.read_back_at,
@@ -158,6 +163,7 @@ class IntakeMixin(StateBase):
         self._drop_draft(form.draft_id)
         self._draft_dirty = False
         self.form = None
+        self.signing = None
         self.route = ROUTE_RECEIPT
         self.refresh()
         return True

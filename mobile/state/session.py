@@ -124,6 +124,7 @@ class SessionMixin(StateBase):
         self.result_images = []
         self.scan, self.scan_error, self.scan_unit = None, "", ""  # a card's data too
         self.citizen_hits = []
+        self.signing = None  # the marks drawn for an unfinished form
         self.field_errors = {}
         self.route = ROUTE_UNLOCK
         if reason:

@@ -216,6 +216,8 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
     form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
     assert asyncio.run(app.preview()), app.banner
     app.confirm_read()
+    app.start_signing()  # the declaration signed on paper (tests/ui draws on the pad)
+    assert app.sign_on_paper("requester")
     assert asyncio.run(app.save()), app.banner
     assert app.receipt is not None and app.receipt.status == "received"
     shown = app.backend.call(app.service.get, d.id)
@@ -248,6 +250,8 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         _fill(again, seed=9)
         assert asyncio.run(again.preview()), (again.banner, form.errors)
         again.confirm_read()
+        again.start_signing()
+        assert again.sign_on_paper("requester")
         assert asyncio.run(again.save()), again.banner
         assert again.drafts == []
         assert list((folder / "drafts").glob("*.draft")) == []
@@ -279,6 +283,10 @@ def test_read_back_one_section_per_screen_and_confirmation_travels_with_the_doss
     assert form.read_page == 0 and not asyncio.run(app.save())
     app.confirm_read()
     at = form.read_back_at
+    assert not asyncio.run(app.save())  # the declaration is not signed yet
+    app.start_signing()
+    assert app.current_route() == "sign"
+    assert app.sign_on_paper("requester")
     assert asyncio.run(app.save()), app.banner
     assert app.receipt is not None
     stored = app.backend.call(app.service.get, app.receipt.id)

@@ -50,6 +50,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/v1/dossiers/{dossier_id}/refusal.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/apology.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/control-sheet.pdf"): CASEWORKERS,
+    ("GET", "/v1/dossiers/{dossier_id}/declaration.pdf"): CASEWORKERS,
     # Only the counter and the leader promise a new date (sync_server/services/paperwork.py).
     ("POST", "/v1/dossiers/{dossier_id}/apology"): frozenset({Role.INTAKE, Role.LEADER}),
     # The child's personal id comes from the appraiser (sync_server/services/actions.py).

@@ -6,6 +6,8 @@ from typing import Any
 
 import flet as ft
 
+from shared.catalogue import Procedure
+from shared.signatures import signing_parties
 from shared.workflow import Role, action_label
 from sync_server.desk import views
 from sync_server.desk.screens.common import (
@@ -238,6 +240,30 @@ def _timeline(history: list[dict[str, Any]]) -> ft.Control:
     return card("Quá trình giải quyết (5 bước tại chỗ)", lines)
 
 
+_MARK_VI = {
+    "signature": "đã ký trên máy tính bảng",
+    "thumbprint": "điểm chỉ",
+    "paper": "ký tay trên tờ khai in",
+}
+
+
+def _signatures(d: dict[str, Any], proc: Procedure | None) -> ft.Control | None:
+    """Who signed the declaration (tờ khai) at intake, and how (docs/intake.md)."""
+    marks = d.get("signatures") or []
+    if proc is None or not marks:
+        return None
+    labels = {p.party: p.label_vi for p in signing_parties(proc)}
+    lines = []
+    for m in marks:
+        line = f"{labels.get(m['party'], m['party'])}: {_MARK_VI.get(m['kind'], m['kind'])}"
+        if m.get("witness_name"):
+            line += f" (người làm chứng: {m['witness_name']})"
+        lines.append(text(f"{line} — {views.when(m.get('at'))}", 16))
+    where = f"/v1/dossiers/{d['id']}/declaration.pdf"
+    lines.append(text(f"Tờ khai có các chữ ký: {where} (cần đăng nhập)", 14, color=MUTED))
+    return card("Chữ ký trên tờ khai", lines)
+
+
 @ft.component
 def DossierScreen(state: DeskState) -> ft.Control:
     d = state.detail
@@ -324,6 +350,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
         current = str(d["values"].get(PERSONAL_ID_FIELD) or "")
         personal_id = PersonalIdCard(state, current, key=f"pid-{d['id']}")  # type: ignore[call-arg]
     sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d["values"], proc)]
+    signed = _signatures(d, proc)
     dialog = (
         ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
         if state.dialog
@@ -337,7 +364,16 @@ def DossierScreen(state: DeskState) -> ft.Control:
     )
     return with_modal(
         page_body(
-            [ft.Row([back]), head, personal_id, result, rated, _timeline(d["history"]), *sections]
+            [
+                ft.Row([back]),
+                head,
+                personal_id,
+                result,
+                rated,
+                signed,
+                _timeline(d["history"]),
+                *sections,
+            ]
         ),
         dialog,
     )

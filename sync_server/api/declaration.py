@@ -1,0 +1,22 @@
+"""``GET /v1/dossiers/{id}/declaration.pdf``: the citizen's declaration (tờ khai), pre-filled
+from the dossier with the parties' signatures drawn in (staff token; 404 for an unknown id).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
+from sync_server.services.declaration import declaration_pdf
+
+router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])
+
+
+@router.get("/{dossier_id}/declaration.pdf", response_class=Response)
+def declaration(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
+    pdf, name = declaration_pdf(db, station.keys, station.catalogue, dossier_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
