@@ -23,6 +23,7 @@ from mobile.config import load_config
 from mobile.services import verify
 from mobile.services.tablet import TabletService
 from shared.cccd import scanned_card
+from shared.checklist import every_component
 from shared.errors import TaiChoError, problem
 from shared.samples import sample_values
 from shared.workdays import vn_now
@@ -55,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("intake", help="validate, store and queue a received dossier")
     i.add_argument("--procedure", required=True)
     i.add_argument("--json", dest="json_file", type=Path, required=True)
+    i.add_argument(
+        "--components",
+        help="the components handed in, comma-separated ids (default: every component of"
+        " the procedure — a script stands for papers checked outside the app)",
+    )
     su = sub.add_parser("supplement", help="re-submit a dossier sent back for a supplement")
     su.add_argument("id")
     su.add_argument("--json", dest="json_file", type=Path, required=True)
@@ -129,6 +135,11 @@ def _parse_cccd(args: argparse.Namespace) -> dict[str, Any]:
     return scanned_card(text, vn_now().date())
 
 
+def _components(text: str) -> list[str]:
+    """ "a,b" → ["a", "b"] (blanks dropped): the ticks of the completeness checklist."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def run(args: argparse.Namespace) -> Any:
     if args.command == "sample":
         return sample_values(args.procedure, vn_now().date(), args.seed)
@@ -149,7 +160,13 @@ def run(args: argparse.Namespace) -> Any:
             case "enroll":
                 return service.enroll(args.url, args.code, args.name)
             case "intake":
-                s = service.intake(args.procedure, _read_values(args.json_file))
+                s = service.intake(
+                    args.procedure,
+                    _read_values(args.json_file),
+                    components_received=_components(args.components)
+                    if args.components is not None
+                    else every_component(service.procedure(args.procedure)),
+                )
                 return {"id": s.id, "code": s.code, "status": s.status, "due_at": s.due_at}
             case "supplement":
                 s = service.supplement(args.id, _read_values(args.json_file))

@@ -113,6 +113,7 @@ Code = Literal[
     "PERSONAL_ID_PROVINCE",
     "PERSONAL_ID_SEX",
     "PERSONAL_ID_YEAR",
+    "DOSSIER_INCOMPLETE",
 ]
 
 
@@ -322,6 +323,12 @@ CATALOGUE: dict[Code, ErrorCode] = {
             422,
             "Hồ sơ chưa đầy đủ hoặc có thông tin sai ({count} lỗi).",
             "The dossier is incomplete or has errors ({count}).",
+        ),
+        _c(
+            "DOSSIER_INCOMPLETE",
+            422,
+            "Hồ sơ chưa đủ thành phần ({count} mục): {items}.",
+            "The dossier is incomplete ({count} item(s)): {items_en}.",
         ),
         _c(
             "REQUEST_INVALID",

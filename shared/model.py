@@ -60,6 +60,9 @@ class Dossier:
     # When the citizen read the large-print read-back and confirmed it ("Ngày không viết":
     # the citizen writes nothing, so this confirmation is what they give instead).
     read_back_at: str | None = spec(max_len=_ISO, default=None)
+    # The components (thành phần hồ sơ) the officer ticked as handed in, by catalogue id;
+    # a received dossier must hold every one its procedure requires (shared.checklist).
+    components_received: list[str] = spec(max_items=100, max_len=64, default=[])
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

@@ -13,10 +13,15 @@ from mobile.services.context import TabletContext
 from mobile.services.outbox import OutboxService
 from shared import crypto
 from shared import messages as m
+from shared.card_fill import parties
 from shared.catalogue import Procedure
+from shared.checklist import Checklist, check_components, form_text
 from shared.codes import Block, NumberBook, make_code, reserve_days
+from shared.documents.paperwork import Component as PaperComponent
+from shared.documents.paperwork import PaperDossier, render_supplement_request
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, DossierSummary, HistoryEntry
+from shared.unit import Unit
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
 from shared.workflow import Role, Status, next_status
@@ -81,12 +86,32 @@ class DossierService:
             raise problem("ROLE_UNKNOWN", "role", role=role)
         return Role(role)
 
+    def completeness(
+        self,
+        procedure: Procedure,
+        values: dict[str, Any],
+        components_received: list[str] | None,
+        photos: dict[str, int] | None = None,
+    ) -> Checklist:
+        """The checklist verdict on cleaned ``values`` (shared.checklist); ``photos``
+        None when the caller takes none (scripts), so only the ticks are judged."""
+        return check_components(procedure, values, components_received or [], photos)
+
     def intake(
-        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        procedure_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        components_received: list[str] | None = None,
     ) -> DossierSummary:
-        """Validate, number, store (encrypted) and queue (sealed) one received dossier.
+        """Validate, check complete, number, store (encrypted) and queue (sealed) one
+        received dossier.
 
         ``read_back_at`` is when the citizen confirmed the read-back (None from scripts).
+        ``components_received`` are the ticked components (None: nothing ticked); a
+        dossier missing a required one is refused with ``DOSSIER_INCOMPLETE`` and
+        nothing is numbered or stored — only a complete dossier is received.
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -94,6 +119,8 @@ class DossierService:
         unit_code = ctx.unit_code()
         procedure = self.procedure(procedure_code)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        ticked = list(dict.fromkeys(components_received or []))
+        self.completeness(procedure, clean, ticked).raise_if_incomplete()
         now = ctx.clock()
         today: date = now.date()
         at = now.isoformat(timespec="seconds")
@@ -114,6 +141,7 @@ class DossierService:
                 received_by=session.username,
                 received_at=at,
                 read_back_at=read_back_at,
+                components_received=ticked,
                 due_at=due_at(
                     now, procedure.time_limit_working_days, overrides=ctx.calendar()
                 ).isoformat(),
@@ -133,13 +161,20 @@ class DossierService:
         return self.summary(dossier)
 
     def supplement(
-        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        id_or_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        components_received: list[str] | None = None,
     ) -> DossierSummary:
         """Re-submit a dossier the appraiser sent back, with corrected or added values.
 
         Allowed only in ``supplement_requested`` (the handbook's edit rule); the new
         version records the version it was based on, so the station keeps it as a
         conflict instead of applying it if the office moved the dossier on meanwhile.
+        ``components_received`` None keeps the ticks of the dossier as received; either
+        way the completed dossier must be complete for its (possibly changed) values.
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -147,6 +182,12 @@ class DossierService:
         status = next_status(old.status, "supplement", self._role(session.role))
         procedure = self.procedure_of(old)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        ticked = list(
+            dict.fromkeys(
+                old.components_received if components_received is None else components_received
+            )
+        )
+        self.completeness(procedure, clean, ticked).raise_if_incomplete()
         now = ctx.clock().isoformat(timespec="seconds")
         dossier = Dossier(
             **{
@@ -157,6 +198,7 @@ class DossierService:
                 "base_version": old.version,
                 "procedure_version": procedure.version,
                 "read_back_at": read_back_at or old.read_back_at,
+                "components_received": ticked,
                 "history": [
                     *old.history,
                     HistoryEntry(
@@ -174,6 +216,50 @@ class DossierService:
             self.save(dossier, None)
             self.outbox.queue(dossier)
         return self.summary(dossier)
+
+    # --- the supplement request for a dossier not received (incomplete) ---
+    def supplement_request_pdf(
+        self, procedure_code: str, values: dict[str, Any], missing: list[str]
+    ) -> bytes:
+        """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) for a dossier that cannot be
+        received because papers are missing: the station's layout (shared.documents),
+        filled here because nothing reached the station — the dossier has no code yet
+        and is kept as a draft. ``values`` as typed (the citizen's name, address, phone);
+        ``missing`` one line per missing item (shared.checklist ``Missing.text``)."""
+        ctx = self.ctx
+        session = ctx.need_session()
+        procedure = self.procedure(procedure_code)
+        try:
+            unit = Unit.from_dict(ctx.unit())
+        except TaiChoError:
+            raise problem("UNIT_NOT_CONFIGURED", "unit") from None
+        first = parties(procedure)[0].prefix if parties(procedure) else "requester"
+
+        def text(key: str) -> str:
+            value = values.get(key)
+            return value.strip() if isinstance(value, str) else ""
+
+        now = ctx.clock()
+        paper = PaperDossier(
+            agency_lines=unit.agency_lines,
+            agency_name=unit.name,
+            place_name=unit.place_name,
+            code="chưa cấp (hồ sơ chưa đủ thành phần, chưa tiếp nhận)",
+            procedure=f"{procedure.name.vi} (mã thủ tục {procedure.code})",
+            citizen=text(f"{first}_full_name") or text(procedure.title_field),
+            citizen_address=text(f"{first}_residence"),
+            citizen_phone=text(f"{first}_phone") or text("contact_phone"),
+            components=tuple(
+                PaperComponent(c.name.vi, form_text(c.form)) for c in procedure.components
+            ),
+            time_limit_days=procedure.time_limit_working_days,
+            reason="Hồ sơ chưa đủ thành phần theo quy định của thủ tục.",
+            items=tuple(missing),
+            by=session.full_name or session.username,
+            at=now,
+            issued_on=now.date(),
+        )
+        return render_supplement_request(paper)
 
     # --- storage ---
     def save(self, dossier: Dossier, sync_problem: dict[str, Any] | None) -> None:

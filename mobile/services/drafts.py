@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class Draft:
     saved_at: str
     values: dict[str, Any]
     supplement_of: str = ""
+    components: list[str] = field(default_factory=list)  # the checklist's ticks so far
 
 
 def new_draft_id() -> str:

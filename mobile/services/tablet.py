@@ -148,11 +148,20 @@ class TabletService:
         return self.dossiers.check(procedure_code, values)
 
     def intake(
-        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        procedure_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        components_received: list[str] | None = None,
     ) -> DossierSummary:
+        """Receive a complete dossier (``components_received``: the ticked components;
+        an incomplete dossier is ``DOSSIER_INCOMPLETE``, see DossierService.intake)."""
         if self.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
             self.refill_numbers()  # no number left for today: ask the station if it is there
-        return self.dossiers.intake(procedure_code, values, read_back_at)
+        return self.dossiers.intake(
+            procedure_code, values, read_back_at, components_received=components_received
+        )
 
     def refill_numbers(self) -> bool:
         """Push, then pull (and open) the feed, so the station — which tops a tablet up by
@@ -175,9 +184,22 @@ class TabletService:
         return True
 
     def supplement(
-        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        id_or_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        components_received: list[str] | None = None,
     ) -> DossierSummary:
-        return self.dossiers.supplement(id_or_code, values, read_back_at)
+        return self.dossiers.supplement(
+            id_or_code, values, read_back_at, components_received=components_received
+        )
+
+    def supplement_request_pdf(
+        self, procedure_code: str, values: dict[str, Any], missing: list[str]
+    ) -> bytes:
+        """Phiếu yêu cầu bổ sung for a dossier not received (see DossierService)."""
+        return self.dossiers.supplement_request_pdf(procedure_code, values, missing)
 
     # --- the citizen book (reuse a known citizen in one tap) ---
     def remember_card(self, card: dict[str, Any], unit: str) -> Citizen:
