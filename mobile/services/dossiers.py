@@ -9,23 +9,31 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from mobile.services.attachments import AttachmentService
 from mobile.services.context import TabletContext
 from mobile.services.outbox import OutboxService
 from shared import crypto
 from shared import messages as m
+from shared.attachments import check_refs
 from shared.catalogue import Procedure
 from shared.codes import Block, NumberBook, make_code, reserve_days
 from shared.errors import TaiChoError, problem
-from shared.model import Dossier, DossierSummary, HistoryEntry
+from shared.model import AttachmentRef, Dossier, DossierSummary, HistoryEntry
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
 from shared.workflow import Role, Status, next_status
 
 
 class DossierService:
-    def __init__(self, ctx: TabletContext, outbox: OutboxService) -> None:
+    def __init__(
+        self,
+        ctx: TabletContext,
+        outbox: OutboxService,
+        attachments: AttachmentService | None = None,
+    ) -> None:
         self.ctx = ctx
         self.outbox = outbox
+        self.attachments = attachments or AttachmentService(ctx)
 
     # --- catalogue & validation ---
     def procedures(self) -> list[Procedure]:
@@ -81,12 +89,28 @@ class DossierService:
             raise problem("ROLE_UNKNOWN", "role", role=role)
         return Role(role)
 
+    def _check_attachments(
+        self, procedure: Procedure, attachments: list[AttachmentRef]
+    ) -> list[AttachmentRef]:
+        """The references fit the procedure and name pictures held here (before storing)."""
+        refs = list(attachments)
+        check_refs(procedure, refs)
+        self.attachments.require(refs)
+        return refs
+
     def intake(
-        self, procedure_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        procedure_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        attachments: list[AttachmentRef] | None = None,
     ) -> DossierSummary:
         """Validate, number, store (encrypted) and queue (sealed) one received dossier.
 
         ``read_back_at`` is when the citizen confirmed the read-back (None from scripts).
+        ``attachments``: photos of its documents (``TabletService.add_attachment``); each
+        must be in this tablet's store (ATTACHMENT_UNKNOWN) and is queued for upload.
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -94,6 +118,7 @@ class DossierService:
         unit_code = ctx.unit_code()
         procedure = self.procedure(procedure_code)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        refs = self._check_attachments(procedure, attachments or [])
         now = ctx.clock()
         today: date = now.date()
         at = now.isoformat(timespec="seconds")
@@ -127,19 +152,27 @@ class DossierService:
                         at,
                     )
                 ],
+                attachments=refs,
             )
             self.save(dossier, None)
             self.outbox.queue(dossier)
+            self.attachments.queue(refs)
         return self.summary(dossier)
 
     def supplement(
-        self, id_or_code: str, values: dict[str, Any], read_back_at: str | None = None
+        self,
+        id_or_code: str,
+        values: dict[str, Any],
+        read_back_at: str | None = None,
+        *,
+        attachments: list[AttachmentRef] | None = None,
     ) -> DossierSummary:
         """Re-submit a dossier the appraiser sent back, with corrected or added values.
 
         Allowed only in ``supplement_requested`` (the handbook's edit rule); the new
         version records the version it was based on, so the station keeps it as a
         conflict instead of applying it if the office moved the dossier on meanwhile.
+        ``attachments``: the dossier's whole list of photos now (None keeps the old list).
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -147,6 +180,11 @@ class DossierService:
         status = next_status(old.status, "supplement", self._role(session.role))
         procedure = self.procedure_of(old)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        refs = (
+            list(old.attachments)
+            if attachments is None
+            else self._check_attachments(procedure, attachments)
+        )
         now = ctx.clock().isoformat(timespec="seconds")
         dossier = Dossier(
             **{
@@ -157,6 +195,7 @@ class DossierService:
                 "base_version": old.version,
                 "procedure_version": procedure.version,
                 "read_back_at": read_back_at or old.read_back_at,
+                "attachments": refs,
                 "history": [
                     *old.history,
                     HistoryEntry(
@@ -173,6 +212,7 @@ class DossierService:
         with ctx.store.transaction():
             self.save(dossier, None)
             self.outbox.queue(dossier)
+            self.attachments.queue(refs)
         return self.summary(dossier)
 
     # --- storage ---
