@@ -120,9 +120,7 @@ def check_components(
     for c in procedure.components:
         if c.id in needed and c.id not in ticks:
             missing.append(Missing(c.id, c.name, "not_ticked"))
-        elif (
-            c.id in ticks and c.photo_required and photos is not None and photos.get(c.id, 0) < 1
-        ):
+        elif c.id in ticks and c.photo_required and photos is not None and photos.get(c.id, 0) < 1:
             # A paper handed in whose photo the procedure asks for, required or not.
             missing.append(Missing(c.id, c.name, "photo_missing"))
     return Checklist(tuple(c.id for c in required), tuple(missing))

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from mobile.services.attachments import AttachmentService
 from mobile.services.context import TabletContext
 from mobile.services.outbox import OutboxService
 from shared import crypto
 from shared import messages as m
+from shared.attachments import check_refs
 from shared.card_fill import parties
 from shared.catalogue import Procedure
 from shared.checklist import Checklist, check_components, form_text
@@ -20,7 +23,7 @@ from shared.codes import Block, NumberBook, make_code, reserve_days
 from shared.documents.paperwork import Component as PaperComponent
 from shared.documents.paperwork import PaperDossier, render_supplement_request
 from shared.errors import TaiChoError, problem
-from shared.model import Dossier, DossierSummary, HistoryEntry
+from shared.model import AttachmentRef, Dossier, DossierSummary, HistoryEntry
 from shared.unit import Unit
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
@@ -28,9 +31,15 @@ from shared.workflow import Role, Status, next_status
 
 
 class DossierService:
-    def __init__(self, ctx: TabletContext, outbox: OutboxService) -> None:
+    def __init__(
+        self,
+        ctx: TabletContext,
+        outbox: OutboxService,
+        attachments: AttachmentService | None = None,
+    ) -> None:
         self.ctx = ctx
         self.outbox = outbox
+        self.attachments = attachments or AttachmentService(ctx)
 
     # --- catalogue & validation ---
     def procedures(self) -> list[Procedure]:
@@ -97,6 +106,15 @@ class DossierService:
         None when the caller takes none (scripts), so only the ticks are judged."""
         return check_components(procedure, values, components_received or [], photos)
 
+    def _check_attachments(
+        self, procedure: Procedure, attachments: list[AttachmentRef]
+    ) -> list[AttachmentRef]:
+        """The references fit the procedure and name pictures held here (before storing)."""
+        refs = list(attachments)
+        check_refs(procedure, refs)
+        self.attachments.require(refs)
+        return refs
+
     def intake(
         self,
         procedure_code: str,
@@ -104,6 +122,7 @@ class DossierService:
         read_back_at: str | None = None,
         *,
         components_received: list[str] | None = None,
+        attachments: list[AttachmentRef] | None = None,
     ) -> DossierSummary:
         """Validate, check complete, number, store (encrypted) and queue (sealed) one
         received dossier.
@@ -112,6 +131,8 @@ class DossierService:
         ``components_received`` are the ticked components (None: nothing ticked); a
         dossier missing a required one is refused with ``DOSSIER_INCOMPLETE`` and
         nothing is numbered or stored — only a complete dossier is received.
+        ``attachments``: photos of its documents (``TabletService.add_attachment``); each
+        must be in this tablet's store (ATTACHMENT_UNKNOWN) and is queued for upload.
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -120,7 +141,11 @@ class DossierService:
         procedure = self.procedure(procedure_code)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
         ticked = list(dict.fromkeys(components_received or []))
-        self.completeness(procedure, clean, ticked).raise_if_incomplete()
+        refs = self._check_attachments(procedure, attachments or [])
+        # Photos are judged when the caller takes them (the app passes its list, maybe
+        # empty); a script passing none is judged on the ticks only, like the station.
+        photos = None if attachments is None else Counter(r.component for r in refs)
+        self.completeness(procedure, clean, ticked, photos).raise_if_incomplete()
         now = ctx.clock()
         today: date = now.date()
         at = now.isoformat(timespec="seconds")
@@ -155,9 +180,11 @@ class DossierService:
                         at,
                     )
                 ],
+                attachments=refs,
             )
             self.save(dossier, None)
             self.outbox.queue(dossier)
+            self.attachments.queue(refs)
         return self.summary(dossier)
 
     def supplement(
@@ -167,6 +194,7 @@ class DossierService:
         read_back_at: str | None = None,
         *,
         components_received: list[str] | None = None,
+        attachments: list[AttachmentRef] | None = None,
     ) -> DossierSummary:
         """Re-submit a dossier the appraiser sent back, with corrected or added values.
 
@@ -175,6 +203,7 @@ class DossierService:
         conflict instead of applying it if the office moved the dossier on meanwhile.
         ``components_received`` None keeps the ticks of the dossier as received; either
         way the completed dossier must be complete for its (possibly changed) values.
+        ``attachments``: the dossier's whole list of photos now (None keeps the old list).
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -187,7 +216,13 @@ class DossierService:
                 old.components_received if components_received is None else components_received
             )
         )
-        self.completeness(procedure, clean, ticked).raise_if_incomplete()
+        refs = (
+            list(old.attachments)
+            if attachments is None
+            else self._check_attachments(procedure, attachments)
+        )
+        photos = None if attachments is None else Counter(r.component for r in refs)
+        self.completeness(procedure, clean, ticked, photos).raise_if_incomplete()
         now = ctx.clock().isoformat(timespec="seconds")
         dossier = Dossier(
             **{
@@ -199,6 +234,7 @@ class DossierService:
                 "procedure_version": procedure.version,
                 "read_back_at": read_back_at or old.read_back_at,
                 "components_received": ticked,
+                "attachments": refs,
                 "history": [
                     *old.history,
                     HistoryEntry(
@@ -215,6 +251,7 @@ class DossierService:
         with ctx.store.transaction():
             self.save(dossier, None)
             self.outbox.queue(dossier)
+            self.attachments.queue(refs)
         return self.summary(dossier)
 
     # --- the supplement request for a dossier not received (incomplete) ---

@@ -18,6 +18,7 @@ import flet as ft
 from mobile.services.drafts import Draft, new_draft_id
 from shared.catalogue import Field, Procedure, Section
 from shared.checklist import Checklist, check_components, form_text, required_components
+from shared.model import AttachmentRef
 from shared.numwords import date_to_words
 from shared.validation import ValidationResult, is_visible, parse_date, partial_date_text
 
@@ -55,7 +56,7 @@ class FormPhoto:
     memory only to show a thumbnail beside its component."""
 
     component: str
-    ref: Any
+    ref: AttachmentRef
     thumb: bytes
     mime: str
 
@@ -128,7 +129,7 @@ class FormState:
     # ids and the photos taken. Lists are replaced, never mutated, so a tap redraws.
     ticked: list[str] = field(default_factory=list)
     photos: list[FormPhoto] = field(default_factory=list)
-    kept_photos: dict[str, int] = field(default_factory=dict)  # a supplement's earlier ones
+    kept: list[AttachmentRef] = field(default_factory=list)  # a supplement's earlier photos
 
     @classmethod
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
@@ -160,14 +161,14 @@ class FormState:
         lang: str = "vi",
         *,
         ticked: list[str] | None = None,
-        kept_photos: dict[str, int] | None = None,
+        kept: list[AttachmentRef] | None = None,
     ) -> FormState:
         """A form holding a stored dossier's values as staff would type them again, with
         the components ticked when it was received and the photos it already has."""
         form = cls.new(procedure, lang)
         known = {c.id for c in procedure.components}
         form.ticked = [c for c in ticked or [] if c in known]
-        form.kept_photos = dict(kept_photos or {})
+        form.kept = list(kept or [])
         for f in procedure.fields:
             if f.type == "derived" or f.id not in values:
                 continue
@@ -257,10 +258,15 @@ class FormState:
     def photos_of(self, component_id: str) -> tuple[FormPhoto, ...]:
         return tuple(p for p in self.photos if p.component == component_id)
 
+    def attachment_refs(self) -> list[AttachmentRef]:
+        """Every photo the dossier will refer to: a supplement's earlier ones, then new."""
+        return [*self.kept, *(p.ref for p in self.photos)]
+
     def checklist(self) -> Checklist:
         """What is missing for the values typed now: the tablet takes photos, so a
         photo-required paper handed in needs its photo here (shared.checklist)."""
-        counts = Counter(p.component for p in self.photos) + Counter(self.kept_photos)
+        counts = Counter(p.component for p in self.photos)
+        counts.update(r.component for r in self.kept)
         return check_components(self.procedure, self.values_for_check(), self.ticked, counts)
 
     def checklist_rows(self) -> list[ChecklistRow]:

@@ -23,7 +23,7 @@ from shared.card_fill import card_of, fill_from_card, parties, residence_text
 from shared.cccd import scanned_card
 from shared.checklist import Checklist
 from shared.errors import TaiChoError
-from shared.model import DossierSummary
+from shared.model import AttachmentRef, DossierSummary
 
 
 class IntakeMixin(StateBase):
@@ -194,9 +194,10 @@ class IntakeMixin(StateBase):
     def _intake_call(self, form: FormState) -> Callable[[], DossierSummary]:
         """The service call that receives (or re-submits) this form's dossier, with the
         ticked components and the references of the photos taken."""
-        extra: dict[str, Any] = {"components_received": list(form.ticked)}
-        if form.photos:
-            extra["attachments"] = [p.ref for p in form.photos]
+        extra: dict[str, Any] = {
+            "components_received": list(form.ticked),
+            "attachments": form.attachment_refs(),  # the app takes photos: they are judged
+        }
         if form.supplement_of:
             return partial(
                 self.service.supplement,
@@ -364,6 +365,7 @@ class IntakeMixin(StateBase):
             d["id"],
             dict(d.get("values", {})),
             ticked=list(d.get("components_received") or []),
+            kept=[AttachmentRef.from_dict(a) for a in d.get("attachments") or []],
         )
         self.banner = ""
         self.route = ROUTE_FORM

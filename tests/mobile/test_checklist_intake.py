@@ -22,6 +22,7 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
+from tests.mobile.checklist_kit import page_photo
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 
 TT = "1.004873"  # xác nhận tình trạng hôn nhân: no photo asked unless divorced/widowed
@@ -198,3 +199,40 @@ def test_backend_calls_take_the_ticks_by_keyword(station: InProcessStation, tmp_
     assert call().status == "received"
     assert isinstance(tablet, TabletService)
     tablet.close()
+
+
+def test_a_photo_paper_needs_its_photo_in_the_app_and_the_dossier_refers_to_it(
+    station: InProcessStation, tmp_path: Path
+) -> None:
+    data = tmp_path / "tablet"
+    station.tablet(data).close()
+    state = _app(data, tmp_path)
+    try:
+        state.backend.service.ctx.http = station.http
+        assert asyncio.run(state.unlock(*INTAKE)), state.banner
+        form = _fill(state, KS, sample_values(KS, vn_now().date(), 2))
+        for cid in every_component(KS):
+            state.toggle_component(cid)
+        assert [(m.component, m.why) for m in form.checklist().missing] == [
+            ("birth_certificate_medical", "photo_missing")
+        ]
+        assert not asyncio.run(state.add_photo("birth_certificate_medical", b"not a picture", None))
+        assert state.banner  # the store's catalogued refusal, in words
+        assert form.photos == []
+        photo = page_photo(3)
+        assert asyncio.run(state.add_photo("birth_certificate_medical", photo, "image/jpeg"))
+        [taken] = form.photos
+        assert taken.thumb == photo and taken.ref.component == "birth_certificate_medical"
+        assert form.checklist().complete
+        state.remove_photo(0)  # removed again: missing again
+        assert not form.checklist().complete
+        assert asyncio.run(state.add_photo("birth_certificate_medical", photo, "image/jpeg"))
+        assert asyncio.run(state.preview()), (state.banner, form.errors)
+        state.confirm_read()
+        assert asyncio.run(state.save()), state.banner
+        assert state.receipt is not None
+        stored = state.backend.call(state.service.get, state.receipt.id)
+        assert stored["components_received"] == every_component(KS)
+        assert [a["component"] for a in stored["attachments"]] == ["birth_certificate_medical"]
+    finally:
+        state.backend.close()
