@@ -6,6 +6,7 @@ keystore, real SQLite, the PDF read back with pdftotext)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.mobile.checklist_kit import page_photo
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
+from tests.mobile.test_headless import headless
 
 TT = "1.004873"  # xác nhận tình trạng hôn nhân: no photo asked unless divorced/widowed
 KS = "1.001193"
@@ -236,3 +238,28 @@ def test_a_photo_paper_needs_its_photo_in_the_app_and_the_dossier_refers_to_it(
         assert [a["component"] for a in stored["attachments"]] == ["birth_certificate_medical"]
     finally:
         state.backend.close()
+
+
+def test_the_headless_cli_ticks_every_paper_unless_told_which(
+    station: InProcessStation, tmp_path: Path
+) -> None:
+    data = tmp_path / "tablet"
+    tablet = station.tablet(data)
+    tablet.unlock(*INTAKE)
+    tablet.sync()  # numbers for today: the CLI takes one offline
+    tablet.close()
+    values = tmp_path / "ks.json"
+    values.write_text(json.dumps(sample_values(KS, vn_now().date(), 5), ensure_ascii=False))
+    who = ("--data", str(data), "--user", INTAKE[0], "--pin", INTAKE[1])
+    rc, refused, _ = headless(
+        *who, "intake", "--procedure", KS, "--json", str(values), "--components", "requester_id"
+    )
+    assert rc != 0 and refused["code"] == "DOSSIER_INCOMPLETE"
+    assert {d["component"] for d in refused["details"]} == {
+        "birth_certificate_medical",
+        "marriage_certificate",
+    }
+    rc, made, _ = headless(*who, "intake", "--procedure", KS, "--json", str(values))
+    assert rc == 0, made
+    rc, shown, _ = headless(*who, "show", made["id"])
+    assert shown["components_received"] == every_component(KS)

@@ -3,6 +3,8 @@ missing a paper its procedure version requires (real station app, real envelopes
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -17,6 +19,17 @@ KS = "1.001193"
 def _count(station: Station, table: str) -> int:
     with station.session() as db:
         return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def _father_unknown(married: dict[str, Any]) -> dict[str, Any]:
+    """The sample without a father: no parents' marriage, the child takes the mother's name."""
+    values = {
+        k: v for k, v in married.items() if not k.startswith(("father_", "marriage_", "parents_"))
+    }
+    values["father_known"] = False
+    family = married["mother_full_name"].split()[0]
+    values["child_full_name"] = " ".join([family, *married["child_full_name"].split()[1:]])
+    return values
 
 
 def _push_one(tablet: Tablet, dossier: dict[str, Any]) -> dict[str, Any]:
@@ -61,14 +74,7 @@ def test_required_if_follows_the_values_and_photos_are_not_demanded(
 ) -> None:
     """Father not identified: no parents' marriage, so no marriage certificate asked."""
     d = tablet.dossier(components_received=["birth_certificate_medical", "requester_id"])
-    married = d["values"]
-    values = {
-        k: v for k, v in married.items() if not k.startswith(("father_", "marriage_", "parents_"))
-    }
-    values["father_known"] = False
-    family = married["mother_full_name"].split()[0]  # the child takes the mother's name
-    values["child_full_name"] = " ".join([family, *married["child_full_name"].split()[1:]])
-    d["values"] = values
+    d["values"] = _father_unknown(d["values"])
     # no photo reference anywhere: the station judges the ticks only (docs/intake.md)
     assert _push_one(tablet, d)["outcome"] == "applied"
     assert _count(station, "dossiers") == 1
@@ -107,3 +113,22 @@ def test_a_supplement_must_be_complete_too(
     assert _push_one(tablet, complete)["outcome"] == "applied"
     got = client.get(f"/v1/dossiers/{d['id']}", headers=as_user("thamdinh")).json()
     assert got["status"] == "received" and got["components_received"] == every_component(KS)
+
+
+def test_the_receipt_lists_the_papers_handed_in(
+    client: TestClient, tablet: Tablet, as_user: Any, tmp_path: Path
+) -> None:
+    """Giấy tiếp nhận, item 1: what the officer ticked, not the procedure's whole list."""
+    d = tablet.dossier(components_received=["birth_certificate_medical", "requester_id"])
+    d["values"] = _father_unknown(d["values"])
+    assert _push_one(tablet, d)["outcome"] == "applied"
+    r = client.get(f"/v1/dossiers/{d['id']}/receipt.pdf", headers=as_user("tiepnhan"))
+    assert r.status_code == 200, r.text
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(r.content)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(out.split())
+    assert "Giấy chứng sinh" in flat and "Giấy tờ tùy thân của người yêu cầu" in flat
+    assert "Giấy chứng nhận kết hôn" not in flat
