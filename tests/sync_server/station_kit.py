@@ -77,6 +77,11 @@ def sample_values() -> dict[str, Any]:
     }
 
 
+def _papers_of(code: str) -> list[str]:
+    """Every paper of a known procedure ([] for one the station does not know)."""
+    return every_component(code) if code in builtin() else []
+
+
 def _version_of(procedure: str) -> int:
     return builtin().get(procedure).version if procedure in builtin() else 1
 
@@ -159,7 +164,7 @@ class Tablet:
             due_at=None,
             history=[HistoryEntry("receive", "draft", "received", "tiepnhan", "intake", at)],
             # Every paper handed in (a test of the checklist passes its own ticks in ``over``).
-            components_received=every_component(over.get("procedure", "1.001193")),
+            components_received=_papers_of(over.get("procedure", "1.001193")),
         )
         return {**d.to_dict(), **over}
 
