@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import problem
 from sync_server.api import (
+    attachments,
     auth,
     docs_assets,
     dossiers,
@@ -123,7 +124,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     app.state.desk = backend
     app.state.guards = Guards()
     problems.install(app, station.paths.logs)
-    for module in (health, auth, dossiers, sync, paperwork, verify, reports):
+    for module in (health, auth, dossiers, sync, attachments, paperwork, verify, reports):
         app.include_router(module.router)
     app.add_middleware(BodyLimit)
     docs_assets.install(app)

@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from shared import crypto
 from shared import messages as m
+from shared.attachments import check_refs
 from shared.catalogue import Catalogue
 from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
@@ -239,6 +240,7 @@ def _apply(
     proc = b.catalogue.get(d.procedure, d.procedure_version)
     received = _received_at(d)
     d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
+    check_refs(proc, d.attachments)  # photos arrive on their own (services/attachments.py)
     d.result_sha256 = None
 
     existing = dossiers_q.get(b.db, d.id)
