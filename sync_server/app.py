@@ -164,6 +164,15 @@ def _mount_desk(app: FastAPI, backend: object | None) -> None:
             headers={"Content-Disposition": f'inline; filename="{code}.pdf"'},
         )
 
+    @app.get("/desk-files/photo/{ticket}", include_in_schema=False)
+    def desk_photo(ticket: str) -> Response:
+        """A photo of a document behind a short-lived link from the desk's dossier page."""
+        hit = backend.photo_file(ticket)
+        if hit is None:
+            return Response("Liên kết đã hết hạn.", status_code=404, media_type="text/plain")
+        media, data = hit
+        return Response(data, media_type=media, headers={"Cache-Control": "private, no-store"})
+
     @app.get("/desk-files/report/{ticket}", include_in_schema=False)
     def desk_report(ticket: str) -> Response:
         """A report export (CSV or PDF) behind a short-lived link from the desk."""
