@@ -212,19 +212,25 @@ class DeskState:
             url = ""
             if d.get("has_result"):
                 url = await self._run(self.backend.result_link, self.user, dossier_id)
-            photos = (
-                await self._run(self.backend.photos, self.user, dossier_id)
-                if d.get("attachments")
-                else []
-            )
         except Exception as err:
+            self.busy = ""
             self._fail(err)
             return
+        photos: list[dict[str, Any]] = []
+        photo_error: BaseException | None = None
+        try:
+            if d.get("attachments"):
+                photos = await self._run(self.backend.photos, self.user, dossier_id)
+        except Exception as err:
+            # The dossier still opens: its photos are extra, never a reason to hide it.
+            photo_error = err
         finally:
             self.busy = ""
         self.detail, self.result_url, self.photos = d, url, photos
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
+        if photo_error is not None:
+            self._fail(photo_error)  # message() logs anything uncatalogued
 
     def back_to_queue(self) -> None:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []

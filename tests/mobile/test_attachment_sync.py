@@ -5,6 +5,7 @@ hash, and the staff's read. The station killed mid-upload is tests/integration's
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -230,3 +231,39 @@ def test_staff_read_only_photos_of_the_dossier(
     assert other.status_code == 404 and other.json()["code"] == "ATTACHMENT_NOT_FOUND"
     ok = station.http.get(url, headers=_auth(station, APPRAISER))
     assert ok.status_code == 200 and hashlib.sha256(ok.content).hexdigest() == ref.sha256
+
+
+def test_desk_backend_lists_photos_with_thumbnails_and_what_is_missing(
+    station: InProcessStation, tablet: TabletService
+) -> None:
+    from PIL import Image
+
+    from sync_server.desk.backend import DeskBackend
+
+    sent = tablet.add_attachment(document_photo(900, 1200, seed=16), "image/jpeg", COMPONENT)
+    held = tablet.add_attachment(document_photo(500, 400, seed=17), None, "requester_id")
+    d = tablet.intake(PROC, sample_values(PROC, vn_now().date(), 6), attachments=[sent, held])
+    tablet.store.db.execute(
+        "UPDATE attachment_uploads SET error = 'HELD' WHERE sha256 = ?", [held.sha256]
+    )
+    tablet.sync()
+    desk = DeskBackend(station.station)
+    who = desk.login(*APPRAISER)
+    first, second = desk.photos(who, d.id)
+    assert (first["sha256"], first["received"], second["received"]) == (
+        sent.sha256,
+        True,
+        False,
+    )
+    assert "thumb" not in second and "url" not in second
+    with Image.open(io.BytesIO(first["thumb"])) as thumb:
+        assert max(thumb.size) == 240
+    ticket = first["url"].rsplit("/", 1)[-1]
+    mime, data = desk.photo_file(ticket)  # type: ignore[misc]
+    assert mime == "image/jpeg" and hashlib.sha256(data).hexdigest() == sent.sha256
+    assert desk.photo_file("not-a-ticket") is None
+    assert desk.result_pdf(ticket) is None  # a photo link is not a result link
+    admin = desk.login("quantri", "567890")
+    with pytest.raises(TaiChoError) as exc:
+        desk.photos(admin, d.id)
+    assert exc.value.code == "ROLE_FORBIDDEN"
