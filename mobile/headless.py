@@ -25,6 +25,7 @@ from mobile.services.tablet import TabletService
 from shared.cccd import scanned_card
 from shared.checklist import every_component
 from shared.errors import TaiChoError, problem
+from shared.model import AttachmentRef
 from shared.samples import sample_values
 from shared.workdays import vn_now
 
@@ -60,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         "--components",
         help="the components handed in, comma-separated ids (default: every component of"
         " the procedure — a script stands for papers checked outside the app)",
+    )
+    i.add_argument(
+        "--photo",
+        action="append",
+        default=[],
+        metavar="COMPONENT=FILE",
+        help="a photo of one component's document (repeatable)",
     )
     su = sub.add_parser("supplement", help="re-submit a dossier sent back for a supplement")
     su.add_argument("id")
@@ -122,6 +130,17 @@ def _read_file(path: Path) -> bytes:
         ) from None
 
 
+def _photos(service: TabletService, specs: list[str]) -> list[AttachmentRef]:
+    """``COMPONENT=FILE`` pairs stored as photos (downscaled, encrypted) → references."""
+    refs = []
+    for spec in specs:
+        component, sep, file = spec.partition("=")
+        if not sep or not component or not file:
+            raise problem("REQUEST_INVALID", "photo", detail="--photo COMPONENT=FILE")
+        refs.append(service.add_attachment(_read_file(Path(file)), None, component))
+    return refs
+
+
 def _parse_cccd(args: argparse.Namespace) -> dict[str, Any]:
     """Needs no enrolment and no unlock: nothing is stored, only parsed and mapped."""
     if args.photo is not None:
@@ -160,14 +179,23 @@ def run(args: argparse.Namespace) -> Any:
             case "enroll":
                 return service.enroll(args.url, args.code, args.name)
             case "intake":
+                values = _read_values(args.json_file)
+                refs = _photos(service, args.photo)
                 s = service.intake(
                     args.procedure,
-                    _read_values(args.json_file),
+                    values,
                     components_received=_components(args.components)
                     if args.components is not None
                     else every_component(service.procedure(args.procedure)),
+                    attachments=refs or None,
                 )
-                return {"id": s.id, "code": s.code, "status": s.status, "due_at": s.due_at}
+                return {
+                    "id": s.id,
+                    "code": s.code,
+                    "status": s.status,
+                    "due_at": s.due_at,
+                    "attachments": [r.to_dict() for r in refs],
+                }
             case "supplement":
                 s = service.supplement(args.id, _read_values(args.json_file))
                 return {"id": s.id, "code": s.code, "status": s.status, "version": s.version}

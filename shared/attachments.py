@@ -46,6 +46,11 @@ STATION_MAX_BYTES = MAX_STORED_BYTES
 SHA256_PATTERN = "[0-9a-f]{64}"
 
 
+def megabytes(n: int) -> str:
+    """Bytes as megabytes for a message: "8", "12.5", "0.04"."""
+    return f"{n / (1024 * 1024):.2f}".rstrip("0").rstrip(".")
+
+
 def chunk_count(size: int, chunk_size: int) -> int:
     """How many chunks a file of ``size`` bytes is cut into (the last may be shorter)."""
     return max(1, -(-size // chunk_size))

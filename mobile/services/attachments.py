@@ -36,6 +36,7 @@ from shared.attachments import (
     MAX_INPUT_PIXELS,
     MAX_STORED_BYTES,
     MIME_JPEG,
+    megabytes,
 )
 from shared.envelope import Envelope, EnvelopeContext, seal_envelope
 from shared.errors import TaiChoError, problem
@@ -49,12 +50,10 @@ _PERMANENT = frozenset({"ATTACHMENT_TOO_LARGE", "ATTACHMENT_HASH_MISMATCH", "REQ
 _RETRY_LATER = frozenset({"ATTACHMENT_CHUNK_INVALID", "ENVELOPE_CONTEXT_MISMATCH"})
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
-
-
 def _too_large(size: int, limit: int) -> TaiChoError:
-    return problem("ATTACHMENT_TOO_LARGE", "photo", size_mb=_mb(size), limit_mb=_mb(limit))
+    return problem(
+        "ATTACHMENT_TOO_LARGE", "photo", size_mb=megabytes(size), limit_mb=megabytes(limit)
+    )
 
 
 def prepare_image(data: bytes) -> tuple[bytes, int, int]:

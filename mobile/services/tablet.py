@@ -72,6 +72,7 @@ class SyncState:
     set_aside: int  # pulled items that could not be opened (kept, see docs/security.md)
     last_sync_at: str | None
     last_error: dict[str, Any] | None
+    photos_pending: int = 0  # photos of documents still to upload
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -282,6 +283,7 @@ class TabletService:
             set_aside=store.quarantined_count(),
             last_sync_at=store.get_meta("last_sync_at"),
             last_error=store.get_meta("last_sync_error"),
+            photos_pending=self.attachments.pending_count(),
         )
 
     def sync(self, progress: SyncProgress | None = None) -> SyncReport:

@@ -67,6 +67,8 @@ class DeskState:
     query: str = ""
     detail: dict[str, Any] | None = None
     result_url: str = ""
+    # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
+    photos: list[dict[str, Any]] = field(default_factory=list)
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -151,6 +153,7 @@ class DeskState:
         self.user = None
         self.rows, self.detail, self.staff, self.devices = [], None, [], []
         self.ticket, self.unit, self.dialog, self.result_url = None, {}, "", ""
+        self.photos = []
         self.unit_error, self.unit_candidates, self.calendar = "", [], {}
         self.report, self.report_choice, self.report_links = {}, rv.Choice(), {}
         self.query = self.procedure = self.status = ""
@@ -210,16 +213,27 @@ class DeskState:
             if d.get("has_result"):
                 url = await self._run(self.backend.result_link, self.user, dossier_id)
         except Exception as err:
+            self.busy = ""
             self._fail(err)
             return
+        photos: list[dict[str, Any]] = []
+        photo_error: BaseException | None = None
+        try:
+            if d.get("attachments"):
+                photos = await self._run(self.backend.photos, self.user, dossier_id)
+        except Exception as err:
+            # The dossier still opens: its photos are extra, never a reason to hide it.
+            photo_error = err
         finally:
             self.busy = ""
-        self.detail, self.result_url = d, url
+        self.detail, self.result_url, self.photos = d, url, photos
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
+        if photo_error is not None:
+            self._fail(photo_error)  # message() logs anything uncatalogued
 
     def back_to_queue(self) -> None:
-        self.detail, self.dialog, self.result_url = None, "", ""
+        self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:

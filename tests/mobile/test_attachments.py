@@ -136,7 +136,7 @@ def test_too_large_inputs_are_refused_with_the_limit(
         tablet.add_attachment(raw + b"\0" * 200 * 1024, "image/jpeg", COMPONENT)
     assert exc.value.code == "ATTACHMENT_TOO_LARGE"
     assert exc.value.entry.status == 413
-    assert "0.1 MB" in exc.value.message("vi")
+    assert "tối đa 0.1 MB" in exc.value.message("vi")
     monkeypatch.setattr(attachments_mod, "MAX_INPUT_BYTES", 25 * 1024 * 1024)
     monkeypatch.setattr(attachments_mod, "MAX_INPUT_PIXELS", 1000 * 800)
     with pytest.raises(TaiChoError) as exc:
