@@ -103,7 +103,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
         nav.append(
             button(
                 "Về thành phần hồ sơ",
-                lambda: state.back_to_checklist(),
+                state.back_to_checklist,
                 look,
                 icon=ft.Icons.CHECKLIST,
             )

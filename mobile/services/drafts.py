@@ -36,6 +36,9 @@ class Draft:
     values: dict[str, Any]
     supplement_of: str = ""
     components: list[str] = field(default_factory=list)  # the checklist's ticks so far
+    # The photos taken so far (AttachmentRef dicts; the pictures stay sealed in the
+    # tablet's attachment store, named by hash).
+    photos: list[dict[str, Any]] = field(default_factory=list)
 
 
 def new_draft_id() -> str:

@@ -4,6 +4,7 @@ the supplement of a dossier sent back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -22,8 +23,10 @@ from mobile.state.form import FormPhoto, FormState
 from shared.card_fill import card_of, fill_from_card, parties, residence_text
 from shared.cccd import scanned_card
 from shared.checklist import Checklist
-from shared.errors import TaiChoError
+from shared.errors import TaiChoError, problem
 from shared.model import AttachmentRef, DossierSummary
+
+_log = logging.getLogger("mobile")
 
 
 class IntakeMixin(StateBase):
@@ -65,6 +68,7 @@ class IntakeMixin(StateBase):
             values=dict(form.raw.values),
             supplement_of=form.supplement_of,
             components=list(form.ticked),
+            photos=[p.ref.to_dict() for p in form.photos],
         )
         try:
             self.backend.call(self._drafts().save, draft)
@@ -83,8 +87,29 @@ class IntakeMixin(StateBase):
             self._fail(err)
             return
         self.form = FormState.from_draft(procedure, draft)
+        self._restore_photos(self.form, draft)
         self.banner = ""
         self.route = ROUTE_FORM
+
+    def _restore_photos(self, form: FormState, draft: Draft) -> None:
+        """The draft's photos back on the form, thumbnails read from the sealed store; one
+        that cannot be read (a damaged reference, a wiped store) is left out, said once."""
+        known = {c.id for c in form.procedure.components}
+        lost: list[str] = []
+        for raw in draft.photos:
+            try:
+                ref = AttachmentRef.from_dict(raw)
+                if ref.component not in known:
+                    raise problem("REQUEST_INVALID", "component", detail=ref.component)
+                thumb = self.backend.call(self.service.attachment, ref.sha256)
+            except TaiChoError as err:
+                _log.warning("draft photo left out: %s", err.code)
+                sha = raw.get("sha256") if isinstance(raw, dict) else None
+                lost.append(str(sha)[:12] if sha else "?")
+                continue
+            form.photos = [*form.photos, FormPhoto(ref.component, ref, thumb, ref.mime)]
+        if lost:
+            self._fail(problem("ATTACHMENT_UNKNOWN", "attachments", sha=", ".join(lost)))
 
     def _drop_draft(self, draft_id: str) -> None:
         try:

@@ -229,6 +229,14 @@ def test_a_photo_paper_needs_its_photo_in_the_app_and_the_dossier_refers_to_it(
         state.remove_photo(0)  # removed again: missing again
         assert not form.checklist().complete
         assert asyncio.run(state.add_photo("birth_certificate_medical", photo, "image/jpeg"))
+        # the draft keeps ticks and photos: reopened (as after a restart), all is there
+        assert state.save_draft()
+        state.open_draft(form.draft_id)
+        form = state.form
+        assert form is not None and form.ticked == every_component(KS)
+        [back] = form.photos
+        assert back.ref == taken.ref and back.thumb.startswith(b"\xff\xd8")  # the stored JPEG
+        assert form.checklist().complete
         assert asyncio.run(state.preview()), (state.banner, form.errors)
         state.confirm_read()
         assert asyncio.run(state.save()), state.banner
