@@ -25,6 +25,7 @@ from pathlib import Path
 
 import kit
 
+from shared.checklist import every_component
 from shared.codes import DAY_CAPACITY, parse_code
 from shared.errors import TaiChoError
 from shared.samples import sample_values
@@ -51,7 +52,15 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
             if i in dry:
                 continue
             try:
-                codes.append(tablets[i].intake(PROCEDURE, values[k % len(values)]).code)
+                codes.append(
+                    tablets[i]
+                    .intake(
+                        PROCEDURE,
+                        values[k % len(values)],
+                        components_received=every_component(PROCEDURE),
+                    )
+                    .code
+                )
             except TaiChoError as err:
                 if err.code != "DOSSIER_CODE_EXHAUSTED":
                     raise
@@ -61,7 +70,9 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
         one_more_refused = None
         if full_day:
             try:
-                tablets[0].intake(PROCEDURE, values[0])
+                tablets[0].intake(
+                    PROCEDURE, values[0], components_received=every_component(PROCEDURE)
+                )
                 one_more_refused = False
             except TaiChoError as err:
                 one_more_refused = err.code == "DOSSIER_CODE_EXHAUSTED"

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import kit
 
+from shared.checklist import every_component
 from shared.samples import sample_values
 from shared.workdays import vn_now
 
@@ -33,7 +34,12 @@ def run(n: int, work: Path) -> dict[str, object]:
         today = vn_now().date()
         values = [sample_values("1.001193", today, seed) for seed in range(n)]
         t0 = time.perf_counter()
-        ids = [tablets[i // PER_TABLET].intake("1.001193", v).id for i, v in enumerate(values)]
+        ids = [
+            tablets[i // PER_TABLET]
+            .intake("1.001193", v, components_received=every_component("1.001193"))
+            .id
+            for i, v in enumerate(values)
+        ]
         intake_s = time.perf_counter() - t0
 
         t0 = time.perf_counter()

@@ -23,7 +23,9 @@ from mobile.config import load_config
 from mobile.services import verify
 from mobile.services.tablet import TabletService
 from shared.cccd import scanned_card
+from shared.checklist import every_component
 from shared.errors import TaiChoError, problem
+from shared.model import AttachmentRef
 from shared.samples import sample_values
 from shared.workdays import vn_now
 
@@ -55,6 +57,18 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("intake", help="validate, store and queue a received dossier")
     i.add_argument("--procedure", required=True)
     i.add_argument("--json", dest="json_file", type=Path, required=True)
+    i.add_argument(
+        "--components",
+        help="the components handed in, comma-separated ids (default: every component of"
+        " the procedure — a script stands for papers checked outside the app)",
+    )
+    i.add_argument(
+        "--photo",
+        action="append",
+        default=[],
+        metavar="COMPONENT=FILE",
+        help="a photo of one component's document (repeatable)",
+    )
     su = sub.add_parser("supplement", help="re-submit a dossier sent back for a supplement")
     su.add_argument("id")
     su.add_argument("--json", dest="json_file", type=Path, required=True)
@@ -116,6 +130,17 @@ def _read_file(path: Path) -> bytes:
         ) from None
 
 
+def _photos(service: TabletService, specs: list[str]) -> list[AttachmentRef]:
+    """``COMPONENT=FILE`` pairs stored as photos (downscaled, encrypted) → references."""
+    refs = []
+    for spec in specs:
+        component, sep, file = spec.partition("=")
+        if not sep or not component or not file:
+            raise problem("REQUEST_INVALID", "photo", detail="--photo COMPONENT=FILE")
+        refs.append(service.add_attachment(_read_file(Path(file)), None, component))
+    return refs
+
+
 def _parse_cccd(args: argparse.Namespace) -> dict[str, Any]:
     """Needs no enrolment and no unlock: nothing is stored, only parsed and mapped."""
     if args.photo is not None:
@@ -127,6 +152,11 @@ def _parse_cccd(args: argparse.Namespace) -> dict[str, Any]:
     else:
         raise problem("CCCD_QR_FIELDS", "qr", count=0)
     return scanned_card(text, vn_now().date())
+
+
+def _components(text: str) -> list[str]:
+    """ "a,b" → ["a", "b"] (blanks dropped): the ticks of the completeness checklist."""
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def run(args: argparse.Namespace) -> Any:
@@ -149,8 +179,23 @@ def run(args: argparse.Namespace) -> Any:
             case "enroll":
                 return service.enroll(args.url, args.code, args.name)
             case "intake":
-                s = service.intake(args.procedure, _read_values(args.json_file))
-                return {"id": s.id, "code": s.code, "status": s.status, "due_at": s.due_at}
+                values = _read_values(args.json_file)
+                refs = _photos(service, args.photo)
+                s = service.intake(
+                    args.procedure,
+                    values,
+                    components_received=_components(args.components)
+                    if args.components is not None
+                    else every_component(service.procedure(args.procedure)),
+                    attachments=refs or None,
+                )
+                return {
+                    "id": s.id,
+                    "code": s.code,
+                    "status": s.status,
+                    "due_at": s.due_at,
+                    "attachments": [r.to_dict() for r in refs],
+                }
             case "supplement":
                 s = service.supplement(args.id, _read_values(args.json_file))
                 return {"id": s.id, "code": s.code, "status": s.status, "version": s.version}

@@ -83,7 +83,7 @@ _PAGES_KEYS = frozenset(
 )
 _RULE_KEYS = frozenset({"kind", "field", "other", "when", "flag", "days", "label"})
 _RESULT_KEYS = frozenset({"template", "name", "title"})
-_COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required"})
+_COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required", "required_if"})
 BUILTIN_DIR = Path(__file__).with_name("procedures")
 _CODE_RE = re.compile(r"^\d\.\d{6}$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -167,6 +167,13 @@ class Component:
     form: str  # "original" | "copy" | "original_or_copy"
     required: bool
     photo_required: bool
+    # Required only when a field holds one of some values (same shape as a field's
+    # show_if), e.g. the proof of divorce when the marital status says "divorced".
+    required_if: ShowIf | None = None
+
+    def required_for(self, values: Mapping[str, Any]) -> bool:
+        """Whether a dossier with these (visible, cleaned) values must include it."""
+        return self.required or (self.required_if is not None and self.required_if.holds(values))
 
 
 @dataclass(frozen=True)
@@ -317,19 +324,35 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
     if title_field not in ids:
         raise r.fail("$.title_field", f"unknown field '{title_field}'")
     components = []
-    for ci, c in enumerate(d.get("components", [])):
+    component_ids: set[str] = set()
+    for ci, c in enumerate(r.opt(d, "components", list, "$") or []):
         cw = f"$.components[{ci}]"
         c = r.obj(c, cw, _COMPONENT_KEYS)
+        cid = r.req(c, "id", str, cw)
+        if not _ID_RE.match(cid):
+            raise r.fail(f"{cw}.id", "component ids are lower_snake_case")
+        if cid in component_ids:
+            raise r.fail(f"{cw}.id", f"duplicate component id '{cid}'")
+        component_ids.add(cid)
         form = r.req(c, "form", str, cw)
         if form not in ("original", "copy", "original_or_copy"):
             raise r.fail(f"{cw}.form", f"unknown form '{form}'")
+        required = r.opt(c, "required", bool, cw)
+        required_if = None
+        if "required_if" in c:
+            required_if = _parse_show_if(r, c["required_if"], f"{cw}.required_if")
+            if required_if.field not in ids:
+                raise r.fail(f"{cw}.required_if", f"unknown field '{required_if.field}'")
+            if required:
+                raise r.fail(cw, "'required_if' needs 'required': false")
         components.append(
             Component(
-                r.req(c, "id", str, cw),
+                cid,
                 r.text(r.req(c, "name", dict, cw), f"{cw}.name"),
                 form,
-                bool(c.get("required", True)),
-                bool(c.get("photo_required", False)),
+                (required_if is None) if required is None else required,
+                bool(r.opt(c, "photo_required", bool, cw)),
+                required_if,
             )
         )
     result = r.obj(r.req(d, "result", dict, "$"), "$.result", _RESULT_KEYS)

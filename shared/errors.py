@@ -117,6 +117,14 @@ Code = Literal[
     "SIGNATURE_WITNESS_REQUIRED",
     "SIGNATURE_PARTY_UNKNOWN",
     "SIGNATURE_MISSING",
+    "DOSSIER_INCOMPLETE",
+    "ATTACHMENT_NOT_IMAGE",
+    "ATTACHMENT_TOO_LARGE",
+    "ATTACHMENT_UNKNOWN",
+    "ATTACHMENT_NOT_FOUND",
+    "ATTACHMENT_NOT_RECEIVED",
+    "ATTACHMENT_HASH_MISMATCH",
+    "ATTACHMENT_CHUNK_INVALID",
 ]
 
 
@@ -196,6 +204,49 @@ CATALOGUE: dict[Code, ErrorCode] = {
             422,
             "Không đọc được tệp ảnh (hỏng, quá lớn hoặc không phải ảnh).",
             "The photo file cannot be read (damaged, too large or not an image).",
+        ),
+        # --- photos of documents (attachments) ---
+        _c(
+            "ATTACHMENT_NOT_IMAGE",
+            422,
+            "Tệp không phải ảnh JPEG hoặc PNG đọc được; hãy chụp lại giấy tờ.",
+            "The file is not a readable JPEG or PNG picture; photograph the document again.",
+        ),
+        _c(
+            "ATTACHMENT_TOO_LARGE",
+            413,
+            "Ảnh quá lớn ({size_mb} MB); tối đa {limit_mb} MB.",
+            "The photo is too large ({size_mb} MB); at most {limit_mb} MB.",
+        ),
+        _c(
+            "ATTACHMENT_UNKNOWN",
+            422,
+            "Không có ảnh {sha} trên máy này; hãy chụp lại giấy tờ.",
+            "Photo {sha} is not on this device; photograph the document again.",
+        ),
+        _c(
+            "ATTACHMENT_NOT_FOUND",
+            404,
+            "Hồ sơ không có ảnh này.",
+            "The dossier has no such photo.",
+        ),
+        _c(
+            "ATTACHMENT_NOT_RECEIVED",
+            409,
+            "Chưa nhận ảnh này từ máy tính bảng; ảnh sẽ đến ở lần đồng bộ sau.",
+            "This photo has not arrived from the tablet yet; it comes with the next sync.",
+        ),
+        _c(
+            "ATTACHMENT_HASH_MISMATCH",
+            422,
+            "Ảnh nhận được không khớp mã SHA-256 đã khai; các phần đã nhận bị bỏ, cần gửi lại.",
+            "The photo received does not match its declared SHA-256; its chunks were dropped.",
+        ),
+        _c(
+            "ATTACHMENT_CHUNK_INVALID",
+            409,
+            "Phần {n} của ảnh không hợp lệ[: {detail_vi}].",
+            "Chunk {n} of the photo is not valid[: {detail}].",
         ),
         _c(
             "QR_DECODER_MISSING",
@@ -326,6 +377,12 @@ CATALOGUE: dict[Code, ErrorCode] = {
             422,
             "Hồ sơ chưa đầy đủ hoặc có thông tin sai ({count} lỗi).",
             "The dossier is incomplete or has errors ({count}).",
+        ),
+        _c(
+            "DOSSIER_INCOMPLETE",
+            422,
+            "Hồ sơ chưa đủ thành phần ({count} mục): {items}.",
+            "The dossier is incomplete ({count} item(s)): {items_en}.",
         ),
         _c(
             "REQUEST_INVALID",

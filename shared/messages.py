@@ -15,6 +15,10 @@ Message map (HTTP body unless noted):
   → :class:`PushAnswer`
 * ``POST /v1/sync/pull`` :class:`PullRequest` (with :class:`NumbersLeft`) → :class:`PullAnswer`
   (envelopes of one :data:`FeedItem` each, :class:`NumberBlock` among them)
+* ``PUT /v1/sync/attachments/{sha256}`` :class:`AttachmentOpenRequest` (envelope of
+  :class:`AttachmentDeclare`) → :class:`AttachmentStatus`
+* ``PUT /v1/sync/attachments/{sha256}/chunks/{n}`` :class:`AttachmentChunkRequest`
+  (envelope of the chunk's bytes) → :class:`AttachmentStatus`
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, TypeVar
 
 from shared import wire
+from shared.attachments import MAX_CHUNK, MAX_CHUNKS, MIME_PATTERN, MIN_CHUNK
 from shared.codes import DAY_CAPACITY, MAX_SLOT
 from shared.envelope import Envelope
 from shared.errors import TaiChoError, problem
@@ -295,6 +300,50 @@ class PushAnswer:
     results: list[PushResult] = spec(max_items=MAX_PUSH_BATCH)
 
 
+# --- photos of documents: chunked, resumable upload (§7) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class AttachmentDeclare:
+    """Payload of a kind=attachment-open envelope: the photo the tablet is about to send,
+    named by the SHA-256 of its bytes, and how it cuts it into chunks."""
+
+    type: Literal["attachment.open"]
+    sha256: str = spec(pattern=SHA256, max_len=64)
+    size: int = spec(lo=1)
+    mime: str = spec(pattern=MIME_PATTERN, max_len=40)
+    chunk_size: int = spec(lo=MIN_CHUNK, hi=MAX_CHUNK)
+
+
+@dataclass(frozen=True)
+class AttachmentOpenRequest:
+    """``PUT /v1/sync/attachments/{sha256}``: open (or resume) the upload of one photo."""
+
+    device_id: str = spec(max_len=200)
+    declare: Envelope = spec(doc="kind=attachment-open envelope of an AttachmentDeclare")
+
+
+@dataclass(frozen=True)
+class AttachmentChunkRequest:
+    """``PUT /v1/sync/attachments/{sha256}/chunks/{n}``: chunk ``n`` of the photo, sealed."""
+
+    device_id: str = spec(max_len=200)
+    chunk: Envelope = spec(doc="kind=attachment-chunk envelope, seq = n, payload = the bytes")
+
+
+@dataclass(frozen=True)
+class AttachmentStatus:
+    """What the station holds of one photo: the chunks it already has (send only the
+    others), and ``complete`` once the whole was put together and its SHA-256 checked."""
+
+    sha256: str = spec(pattern=SHA256, max_len=64)
+    size: int = spec(lo=1)
+    chunk_size: int = spec(lo=MIN_CHUNK, hi=MAX_CHUNK)
+    chunks: int = spec(lo=1, hi=MAX_CHUNKS)
+    have: list[int] = spec(max_items=MAX_CHUNKS, hi=MAX_CHUNKS)
+    complete: bool = spec()
+
+
 # --- pull and the feed ---------------------------------------------------------------------------
 
 
@@ -493,6 +542,10 @@ MESSAGES: tuple[type[Any], ...] = (
     PushRequest,
     PushResult,
     PushAnswer,
+    AttachmentDeclare,
+    AttachmentOpenRequest,
+    AttachmentChunkRequest,
+    AttachmentStatus,
     NumbersLeft,
     PullRequest,
     PullAnswer,

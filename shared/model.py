@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from shared import wire
+from shared.attachments import MAX_PER_DOSSIER, MIME_PATTERN, SHA256_PATTERN
 from shared.wire import spec
 from shared.workflow import Status
 
@@ -34,6 +35,29 @@ class HistoryEntry:
 
     @classmethod
     def from_dict(cls, data: Any, path: str = "history") -> HistoryEntry:
+        return wire.decode(cls, data, path)
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """A photo of one of the dossier's documents, referred to by the SHA-256 of its bytes.
+
+    The picture itself travels separately (chunked upload, docs/sync-protocol.md §7) and is
+    stored once however many dossiers or components refer to it (shared/attachments.py)."""
+
+    sha256: str = spec(pattern=SHA256_PATTERN, max_len=64, doc="hex SHA-256 of the picture")
+    component: str = spec(min_len=1, max_len=80, doc="the catalogue component it shows")
+    mime: str = spec(pattern=MIME_PATTERN, max_len=40)
+    size: int = spec(lo=1, doc="bytes")
+    width: int = spec(doc="pixels (0 if not a picture)")
+    height: int = spec(doc="pixels (0 if not a picture)")
+    taken_at: str = spec(max_len=_ISO, doc="ISO 8601 with offset")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "attachment") -> AttachmentRef:
         return wire.decode(cls, data, path)
 
 
@@ -96,6 +120,11 @@ class Dossier:
     # The parties' marks on the declaration (tờ khai): drawn on the tablet, a thumbprint
     # with a witness, or "signed on paper" (docs/intake.md). Empty for older dossiers.
     signatures: list[SignatureMark] = spec(max_items=4, default=[])
+    # Photos of the documents handed in (by hash); older dossiers have none.
+    attachments: list[AttachmentRef] = spec(max_items=MAX_PER_DOSSIER, default=[])
+    # The components (thành phần hồ sơ) the officer ticked as handed in, by catalogue id;
+    # a received dossier must hold every one its procedure requires (shared.checklist).
+    components_received: list[str] = spec(max_items=100, max_len=64, default=[])
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

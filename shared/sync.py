@@ -22,6 +22,8 @@ KIND_CHANGE = "change"  # tablet → station: one dossier submission
 KIND_FEED = "feed"  # station → tablet: one feed item
 KIND_ESCROW = "escrow"  # tablet → station at enrollment: the tablet's data key
 KIND_UNLOCK = "unlock"  # station → tablet: the data key for a first unlock
+KIND_ATTACHMENT_OPEN = "attachment-open"  # tablet → station: a photo about to be uploaded
+KIND_ATTACHMENT_CHUNK = "attachment-chunk"  # tablet → station: one chunk of a photo
 
 # HPKE info of the sealed first-unlock request (not an envelope: the tablet has no key yet).
 UNLOCK_REQUEST_INFO = b"taicho/v1/unlock-request"
@@ -35,6 +37,7 @@ FEED_CALENDAR = "calendar"  # the office's days off / make-up working days
 FEED_CATALOGUE = "catalogue"  # the station's procedure definitions (docs/sync-protocol.md §6)
 FEED_STAFF = "staff"  # the office's staff list, when the tablet holds another one
 FEED_AUDIT_ANCHOR = "audit.anchor"  # a signed checkpoint of the station's audit chain
+ATTACHMENT_DECLARE = "attachment.open"  # payload of an attachment-open envelope
 
 MAX_PUSH_BATCH = 100
 MAX_PULL_LIMIT = 200

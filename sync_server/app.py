@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import problem
 from sync_server.api import (
+    attachments,
     auth,
     declaration,
     docs_assets,
@@ -124,7 +125,17 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     app.state.desk = backend
     app.state.guards = Guards()
     problems.install(app, station.paths.logs)
-    for module in (health, auth, dossiers, sync, paperwork, declaration, verify, reports):
+    for module in (
+        health,
+        auth,
+        dossiers,
+        sync,
+        attachments,
+        paperwork,
+        declaration,
+        verify,
+        reports,
+    ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit)
     docs_assets.install(app)
@@ -163,6 +174,15 @@ def _mount_desk(app: FastAPI, backend: object | None) -> None:
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{code}.pdf"'},
         )
+
+    @app.get("/desk-files/photo/{ticket}", include_in_schema=False)
+    def desk_photo(ticket: str) -> Response:
+        """A photo of a document behind a short-lived link from the desk's dossier page."""
+        hit = backend.photo_file(ticket)
+        if hit is None:
+            return Response("Liên kết đã hết hạn.", status_code=404, media_type="text/plain")
+        media, data = hit
+        return Response(data, media_type=media, headers={"Cache-Control": "private, no-store"})
 
     @app.get("/desk-files/report/{ticket}", include_in_schema=False)
     def desk_report(ticket: str) -> Response:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from pathlib import Path
 
+from shared.attachments import STATION_MAX_BYTES
+
 VERSION = "0.1.0"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -30,6 +32,8 @@ class Limits:
 
     # Largest request body read; a push of 100 dossiers is well under 2 MB.
     max_body_bytes: int = 8 * 1024 * 1024
+    # Largest photo of a document a tablet may upload (shared/attachments.py).
+    attachment_max_bytes: int = STATION_MAX_BYTES
     # An enrolment code is typed next to the station: minutes, not a day.
     enroll_code_ttl_minutes: int = 15
     # Oldest receipt time a push may carry: a tablet can stay offline for a while on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from mobile.screens.checklist import missing_box
 from mobile.screens.common import back_button, button, card, look_of, page_body, text
 from mobile.state.app import ROUTE_HOME, AppState
 from mobile.state.fmt import (
@@ -66,6 +67,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
     )
     last = page >= n - 1
     confirmed = bool(form.read_back_at)
+    checklist = form.checklist()
     nav: list[ft.Control] = [
         button(
             "Phần trước" if page > 0 else "Sửa lại",
@@ -95,12 +97,25 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
                 tooltip="Người dân đã đọc lại toàn bộ và xác nhận thông tin đúng",
             )
         )
+    elif not checklist.complete:
+        # Only a complete dossier is received: back to the checklist (photo, tick) or
+        # hand the citizen the supplement request there.
+        nav.append(
+            button(
+                "Về thành phần hồ sơ",
+                state.back_to_checklist,
+                look,
+                icon=ft.Icons.CHECKLIST,
+            )
+        )
     else:
         nav.append(  # the declaration is signed next (screens/sign.py), then received
             button("Tiếp: ký tờ khai", state.start_signing, look, icon=ft.Icons.DRAW)
         )
     note: ft.Control | None = None
-    if last and confirmed:
+    if last and confirmed and not checklist.complete:
+        note = missing_box(checklist, look, form.lang)
+    elif last and confirmed:
         note = text(
             f"Người dân đã xác nhận lúc {when(form.read_back_at)}.",
             look,

@@ -19,6 +19,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.screens.checklist import checklist_body
 from mobile.screens.common import (
     StableTextField,
     back_button,
@@ -324,19 +325,31 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
     )
 
 
+CHECKLIST_TITLE = {"vi": "Thành phần hồ sơ", "en": "Documents handed in"}
+
+
+def step_titles(form: FormState) -> list[tuple[str, str]]:
+    """(key, title) of every step: the sections, then the checklist."""
+    out = [(s.id, s.title.get(form.lang)) for s, _ in form.sections()]
+    if form.has_checklist():
+        out.append(("checklist", CHECKLIST_TITLE.get(form.lang, CHECKLIST_TITLE["vi"])))
+    return out
+
+
 def _progress(form: FormState, look: Look) -> ft.Control:
     """Step k of n with every section's name; the current one bold, ones with errors red."""
     c = look.c
-    secs = form.sections()
+    titles = step_titles(form)
+    n = len(titles)
     cur = form.current_step()
     chips: list[ft.Control] = []
-    for i, (s, _) in enumerate(secs):
+    for i, (key, title) in enumerate(titles):
         bad = form.step_errors(i) > 0
         colour = c.error if bad else (c.primary if i == cur else c.muted)
         chips.append(
             ft.Container(
                 content=ft.Text(
-                    f"{i + 1}. {s.title.get(form.lang)}",
+                    f"{i + 1}. {title}",
                     size=look.small,
                     color=c.on_primary if i == cur else colour,
                     weight=ft.FontWeight.BOLD if i == cur or bad else None,
@@ -345,24 +358,24 @@ def _progress(form: FormState, look: Look) -> ft.Control:
                 border=ft.Border.all(look.border_width, colour),
                 border_radius=16,
                 padding=ft.Padding.symmetric(horizontal=12, vertical=6),
-                key=f"step-{s.id}",
+                key=f"step-{key}",
             )
         )
     return ft.Column(
         [
             text(
-                f"Bước {cur + 1}/{len(secs)}: {secs[cur][0].title.get(form.lang)}",
+                f"Bước {cur + 1}/{n}: {titles[cur][1]}",
                 look,
                 look.fs(21),
                 bold=True,
                 color=c.primary,
             ),
             ft.ProgressBar(
-                value=(cur + 1) / max(1, len(secs)),
+                value=(cur + 1) / max(1, n),
                 color=c.primary,
                 bgcolor=c.border,
                 height=8,
-                semantics_label=f"Bước {cur + 1} trên {len(secs)}",
+                semantics_label=f"Bước {cur + 1} trên {n}",
             ),
             ft.Row(chips, wrap=True, spacing=6, run_spacing=6),
         ],
@@ -546,7 +559,6 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
     c = look.c
     secs = form.sections()
     cur = form.current_step()
-    section, fields = secs[cur]
     summary = None
     if form.summary:
         summary = ft.Container(
@@ -556,19 +568,23 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             padding=ft.Padding.all(14),
             bgcolor=c.surface,
         )
-    body = ft.Container(
-        content=ft.Column(
-            [field_control(state, form, f, look) for f in fields],
-            spacing=18,
-            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
-        ),
-        bgcolor=c.surface,
-        border=ft.Border.all(look.border_width, c.border),
-        border_radius=12,
-        padding=ft.Padding.all(20),
-        key=f"section-{section.id}",
-    )
-    last = cur == len(secs) - 1
+    if form.on_checklist():
+        body = checklist_body(state, form, look)
+    else:
+        section, fields = secs[cur]
+        body = ft.Container(
+            content=ft.Column(
+                [field_control(state, form, f, look) for f in fields],
+                spacing=18,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+            ),
+            bgcolor=c.surface,
+            border=ft.Border.all(look.border_width, c.border),
+            border_radius=12,
+            padding=ft.Padding.all(20),
+            key=f"section-{section.id}",
+        )
+    last = cur == form.step_count() - 1
     nav: list[ft.Control] = [
         back_button(
             (lambda: state.form_step(cur - 1)) if cur > 0 else (lambda: state.go(ROUTE_PICK)),
@@ -602,7 +618,7 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             ),
             _progress(form, look),
             text("Các ô có dấu * là bắt buộc.", look, look.small, color=c.muted),
-            CardPanel(state, form, look),
+            None if form.on_checklist() else CardPanel(state, form, look),
             summary,
             body,
             ft.Row(nav),

@@ -6,23 +6,30 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from mobile.services.attachments import AttachmentService
 from mobile.services.context import TabletContext
 from mobile.services.outbox import OutboxService
 from shared import crypto
 from shared import messages as m
+from shared.attachments import check_refs
+from shared.card_fill import parties
 from shared.catalogue import Procedure
+from shared.checklist import Checklist, check_components, form_text
 from shared.codes import Block, NumberBook, make_code, reserve_days
 from shared.documents.declaration import (
     DeclarationInput,
     declaration_of,
     render_declaration,
 )
+from shared.documents.paperwork import Component as PaperComponent
+from shared.documents.paperwork import PaperDossier, render_supplement_request
 from shared.errors import TaiChoError, problem
-from shared.model import Dossier, DossierSummary, HistoryEntry, SignatureMark
+from shared.model import AttachmentRef, Dossier, DossierSummary, HistoryEntry, SignatureMark
 from shared.signatures import check_marks, require_all
 from shared.unit import Unit
 from shared.validation import ValidationResult, validate
@@ -31,9 +38,15 @@ from shared.workflow import Role, Status, next_status
 
 
 class DossierService:
-    def __init__(self, ctx: TabletContext, outbox: OutboxService) -> None:
+    def __init__(
+        self,
+        ctx: TabletContext,
+        outbox: OutboxService,
+        attachments: AttachmentService | None = None,
+    ) -> None:
         self.ctx = ctx
         self.outbox = outbox
+        self.attachments = attachments or AttachmentService(ctx)
 
     # --- catalogue & validation ---
     def procedures(self) -> list[Procedure]:
@@ -89,17 +102,45 @@ class DossierService:
             raise problem("ROLE_UNKNOWN", "role", role=role)
         return Role(role)
 
+    def completeness(
+        self,
+        procedure: Procedure,
+        values: dict[str, Any],
+        components_received: list[str] | None,
+        photos: dict[str, int] | None = None,
+    ) -> Checklist:
+        """The checklist verdict on cleaned ``values`` (shared.checklist); ``photos``
+        None when the caller takes none (scripts), so only the ticks are judged."""
+        return check_components(procedure, values, components_received or [], photos)
+
+    def _check_attachments(
+        self, procedure: Procedure, attachments: list[AttachmentRef]
+    ) -> list[AttachmentRef]:
+        """The references fit the procedure and name pictures held here (before storing)."""
+        refs = list(attachments)
+        check_refs(procedure, refs)
+        self.attachments.require(refs)
+        return refs
+
     def intake(
         self,
         procedure_code: str,
         values: dict[str, Any],
         read_back_at: str | None = None,
         *,
+        components_received: list[str] | None = None,
+        attachments: list[AttachmentRef] | None = None,
         signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
-        """Validate, number, store (encrypted) and queue (sealed) one received dossier.
+        """Validate, check complete, number, store (encrypted) and queue (sealed) one
+        received dossier.
 
         ``read_back_at`` is when the citizen confirmed the read-back (None from scripts).
+        ``components_received`` are the ticked components (None: nothing ticked); a
+        dossier missing a required one is refused with ``DOSSIER_INCOMPLETE`` and
+        nothing is numbered or stored — only a complete dossier is received.
+        ``attachments``: photos of its documents (``TabletService.add_attachment``); each
+        must be in this tablet's store (ATTACHMENT_UNKNOWN) and is queued for upload.
         ``signatures``: the parties' marks on the declaration; when given (the app always
         gives them), every signing party must have one (``SIGNATURE_MISSING``) and each
         must be sane (``shared.signatures``). None from scripts: no marks recorded.
@@ -110,6 +151,12 @@ class DossierService:
         unit_code = ctx.unit_code()
         procedure = self.procedure(procedure_code)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        ticked = list(dict.fromkeys(components_received or []))
+        refs = self._check_attachments(procedure, attachments or [])
+        # Photos are judged when the caller takes them (the app passes its list, maybe
+        # empty); a script passing none is judged on the ticks only, like the station.
+        photos = None if attachments is None else Counter(r.component for r in refs)
+        self.completeness(procedure, clean, ticked, photos).raise_if_incomplete()
         marks = require_all(procedure, signatures) if signatures is not None else []
         now = ctx.clock()
         today: date = now.date()
@@ -132,6 +179,7 @@ class DossierService:
                 received_at=at,
                 read_back_at=read_back_at,
                 signatures=marks,
+                components_received=ticked,
                 due_at=due_at(
                     now, procedure.time_limit_working_days, overrides=ctx.calendar()
                 ).isoformat(),
@@ -145,9 +193,11 @@ class DossierService:
                         at,
                     )
                 ],
+                attachments=refs,
             )
             self.save(dossier, None)
             self.outbox.queue(dossier)
+            self.attachments.queue(refs)
         return self.summary(dossier)
 
     def supplement(
@@ -156,6 +206,8 @@ class DossierService:
         values: dict[str, Any],
         read_back_at: str | None = None,
         *,
+        components_received: list[str] | None = None,
+        attachments: list[AttachmentRef] | None = None,
         signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
         """Re-submit a dossier the appraiser sent back, with corrected or added values.
@@ -163,6 +215,9 @@ class DossierService:
         Allowed only in ``supplement_requested`` (the handbook's edit rule); the new
         version records the version it was based on, so the station keeps it as a
         conflict instead of applying it if the office moved the dossier on meanwhile.
+        ``components_received`` None keeps the ticks of the dossier as received; either
+        way the completed dossier must be complete for its (possibly changed) values.
+        ``attachments``: the dossier's whole list of photos now (None keeps the old list).
         """
         ctx = self.ctx
         session = ctx.need_session()
@@ -170,6 +225,18 @@ class DossierService:
         status = next_status(old.status, "supplement", self._role(session.role))
         procedure = self.procedure_of(old)
         clean = validate(procedure, values, ctx.clock().date()).raise_if_invalid()
+        ticked = list(
+            dict.fromkeys(
+                old.components_received if components_received is None else components_received
+            )
+        )
+        refs = (
+            list(old.attachments)
+            if attachments is None
+            else self._check_attachments(procedure, attachments)
+        )
+        photos = None if attachments is None else Counter(r.component for r in refs)
+        self.completeness(procedure, clean, ticked, photos).raise_if_incomplete()
         # The corrected declaration is signed again; scripts (None) keep the old marks.
         marks = require_all(procedure, signatures) if signatures is not None else old.signatures
         now = ctx.clock().isoformat(timespec="seconds")
@@ -183,6 +250,8 @@ class DossierService:
                 "procedure_version": procedure.version,
                 "read_back_at": read_back_at or old.read_back_at,
                 "signatures": marks,
+                "components_received": ticked,
+                "attachments": refs,
                 "history": [
                     *old.history,
                     HistoryEntry(
@@ -199,7 +268,52 @@ class DossierService:
         with ctx.store.transaction():
             self.save(dossier, None)
             self.outbox.queue(dossier)
+            self.attachments.queue(refs)
         return self.summary(dossier)
+
+    # --- the supplement request for a dossier not received (incomplete) ---
+    def supplement_request_pdf(
+        self, procedure_code: str, values: dict[str, Any], missing: list[str]
+    ) -> bytes:
+        """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) for a dossier that cannot be
+        received because papers are missing: the station's layout (shared.documents),
+        filled here because nothing reached the station — the dossier has no code yet
+        and is kept as a draft. ``values`` as typed (the citizen's name, address, phone);
+        ``missing`` one line per missing item (shared.checklist ``Missing.text``)."""
+        ctx = self.ctx
+        session = ctx.need_session()
+        procedure = self.procedure(procedure_code)
+        try:
+            unit = Unit.from_dict(ctx.unit())
+        except TaiChoError:
+            raise problem("UNIT_NOT_CONFIGURED", "unit") from None
+        first = parties(procedure)[0].prefix if parties(procedure) else "requester"
+
+        def text(key: str) -> str:
+            value = values.get(key)
+            return value.strip() if isinstance(value, str) else ""
+
+        now = ctx.clock()
+        paper = PaperDossier(
+            agency_lines=unit.agency_lines,
+            agency_name=unit.name,
+            place_name=unit.place_name,
+            code="chưa cấp (hồ sơ chưa đủ thành phần, chưa tiếp nhận)",
+            procedure=f"{procedure.name.vi} (mã thủ tục {procedure.code})",
+            citizen=text(f"{first}_full_name") or text(procedure.title_field),
+            citizen_address=text(f"{first}_residence"),
+            citizen_phone=text(f"{first}_phone") or text("contact_phone"),
+            components=tuple(
+                PaperComponent(c.name.vi, form_text(c.form)) for c in procedure.components
+            ),
+            time_limit_days=procedure.time_limit_working_days,
+            reason="Hồ sơ chưa đủ thành phần theo quy định của thủ tục.",
+            items=tuple(missing),
+            by=session.full_name or session.username,
+            at=now,
+            issued_on=now.date(),
+        )
+        return render_supplement_request(paper)
 
     # --- storage ---
     def save(self, dossier: Dossier, sync_problem: dict[str, Any] | None) -> None:

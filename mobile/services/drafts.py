@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,10 @@ class Draft:
     saved_at: str
     values: dict[str, Any]
     supplement_of: str = ""
+    components: list[str] = field(default_factory=list)  # the checklist's ticks so far
+    # The photos taken so far (AttachmentRef dicts; the pictures stay sealed in the
+    # tablet's attachment store, named by hash).
+    photos: list[dict[str, Any]] = field(default_factory=list)
 
 
 def new_draft_id() -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 # Phases, in the order a sync runs them.
 PUSH = "push"  # sending the outbox: done / total envelopes
+ATTACH = "attachments"  # sending photos of documents: chunks done / total
 PULL = "pull"  # fetching the feed: items received so far (total unknown: 0)
 APPLY = "apply"  # opening what came: done / total
 
@@ -35,6 +36,8 @@ class SyncProgress:
         """What the sync bar says while syncing, in Vietnamese."""
         if self.phase == PUSH:
             return f"Đang gửi hồ sơ lên văn phòng: {self.done}/{self.total}"
+        if self.phase == ATTACH:
+            return f"Đang gửi ảnh giấy tờ: {self.done}/{self.total} phần"
         if self.phase == PULL:
             return f"Đang nhận cập nhật từ văn phòng: {self.done}"
         if self.phase == APPLY:

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 import storekit
-from mobile.services import citizen_store
+from mobile.services import attachment_store, citizen_store
 from storekit import Migrations
 
 DB_NAME = "tablet.db"
@@ -89,6 +89,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("002_inbox_quarantine", _m002_inbox_quarantine),
     (citizen_store.MIGRATION_NAME, citizen_store.migrate_citizens),
     ("004_result_pages", _m004_result_pages),
+    (attachment_store.MIGRATION_NAME, attachment_store.migrate_attachments),
 ]
 
 
@@ -258,6 +259,7 @@ class TabletStore:
         """A revoked tablet's duty: forget everything, keys first."""
         with self.transaction():
             for table in (
+                *attachment_store.TABLES,
                 "key_wraps",
                 "citizen_tokens",
                 "citizens",

@@ -37,6 +37,8 @@ class HttpClient(Protocol):
 
     def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> Any: ...
 
+    def put(self, url: str, *, content: bytes, headers: dict[str, str]) -> Any: ...
+
     def close(self) -> None: ...
 
 
@@ -65,9 +67,10 @@ class SyncClient:
         if self._owns:
             self._client.close()
 
-    def _post(self, path: str, body: Any, answer: type[T]) -> T:
+    def _post(self, path: str, body: Any, answer: type[T], *, put: bool = False) -> T:
+        send = self._client.put if put else self._client.post
         try:
-            resp = self._client.post(
+            resp = send(
                 f"{self.base_url}{path}",
                 content=m.to_json_bytes(body),
                 headers={"Content-Type": "application/json"},
@@ -124,3 +127,14 @@ class SyncClient:
 
     def pull(self, req: m.PullRequest) -> m.PullAnswer:
         return self._post("/v1/sync/pull", req, m.PullAnswer)
+
+    def attachment_open(self, sha256: str, req: m.AttachmentOpenRequest) -> m.AttachmentStatus:
+        """Open or resume one photo's upload: the answer lists the chunks already there."""
+        return self._post(f"/v1/sync/attachments/{sha256}", req, m.AttachmentStatus, put=True)
+
+    def attachment_chunk(
+        self, sha256: str, n: int, req: m.AttachmentChunkRequest
+    ) -> m.AttachmentStatus:
+        return self._post(
+            f"/v1/sync/attachments/{sha256}/chunks/{n}", req, m.AttachmentStatus, put=True
+        )

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from mobile.services.attachments import AttachmentService, UploadReport
 from mobile.services.citizens import CitizenBook
 from mobile.services.context import TabletContext
 from mobile.services.dossiers import DossierService
@@ -33,8 +34,8 @@ from mobile.services.sync_client import HttpClient
 from shared import messages as m
 from shared.catalogue import Catalogue, Procedure, builtin
 from shared.citizen import Citizen
-from shared.errors import TaiChoError
-from shared.model import DossierSummary, SignatureMark
+from shared.errors import TaiChoError, problem
+from shared.model import AttachmentRef, DossierSummary, SignatureMark
 from shared.validation import ValidationResult
 from shared.workdays import vn_now
 
@@ -49,6 +50,12 @@ class SyncReport:
     pending: int
     last_sync_at: str | None
     rejected: list[dict[str, Any]]
+    # Photos of documents: chunk requests sent, chunks the station already had (a resumed
+    # upload), photos still to send, photos the station refused (sha256 and code).
+    photo_chunks_sent: int = 0
+    photo_chunks_skipped: int = 0
+    photos_pending: int = 0
+    photos_refused: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -65,6 +72,7 @@ class SyncState:
     set_aside: int  # pulled items that could not be opened (kept, see docs/security.md)
     last_sync_at: str | None
     last_error: dict[str, Any] | None
+    photos_pending: int = 0  # photos of documents still to upload
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -91,7 +99,8 @@ class TabletService:
         self.enrolment = EnrolmentService(self.ctx)
         self.sessions = SessionService(self.ctx)
         self.outbox = OutboxService(self.ctx)
-        self.dossiers = DossierService(self.ctx, self.outbox)
+        self.attachments = AttachmentService(self.ctx)
+        self.dossiers = DossierService(self.ctx, self.outbox, self.attachments)
         self.citizens = CitizenBook(self.store.db, self.keys)
         self.inbox = InboxService(self.ctx, self.dossiers)
 
@@ -153,11 +162,22 @@ class TabletService:
         values: dict[str, Any],
         read_back_at: str | None = None,
         *,
+        components_received: list[str] | None = None,
+        attachments: list[AttachmentRef] | None = None,
         signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
+        """Receive a complete dossier (``components_received``: the ticked components;
+        an incomplete dossier is ``DOSSIER_INCOMPLETE``, see DossierService.intake)."""
         if self.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
             self.refill_numbers()  # no number left for today: ask the station if it is there
-        return self.dossiers.intake(procedure_code, values, read_back_at, signatures=signatures)
+        return self.dossiers.intake(
+            procedure_code,
+            values,
+            read_back_at,
+            components_received=components_received,
+            attachments=attachments,
+            signatures=signatures,
+        )
 
     def refill_numbers(self) -> bool:
         """Push, then pull (and open) the feed, so the station — which tops a tablet up by
@@ -185,9 +205,37 @@ class TabletService:
         values: dict[str, Any],
         read_back_at: str | None = None,
         *,
+        components_received: list[str] | None = None,
+        attachments: list[AttachmentRef] | None = None,
         signatures: Sequence[SignatureMark] | None = None,
     ) -> DossierSummary:
-        return self.dossiers.supplement(id_or_code, values, read_back_at, signatures=signatures)
+        return self.dossiers.supplement(
+            id_or_code,
+            values,
+            read_back_at,
+            components_received=components_received,
+            attachments=attachments,
+            signatures=signatures,
+        )
+
+    def supplement_request_pdf(
+        self, procedure_code: str, values: dict[str, Any], missing: list[str]
+    ) -> bytes:
+        """Phiếu yêu cầu bổ sung for a dossier not received (see DossierService)."""
+        return self.dossiers.supplement_request_pdf(procedure_code, values, missing)
+
+    # --- photos of documents ---
+    def add_attachment(self, data: bytes, mime: str | None, component: str) -> AttachmentRef:
+        """Keep a photo of one component's document (downscaled, encrypted, named by its
+        SHA-256) and return the reference to hand to ``intake`` / ``supplement``.
+        ATTACHMENT_NOT_IMAGE / ATTACHMENT_TOO_LARGE for what cannot be kept."""
+        if not component or len(component) > 80:
+            raise problem("REQUEST_INVALID", "component", detail="component: 1–80 characters")
+        return self.attachments.put(data, mime).ref(component)
+
+    def attachment(self, sha256: str) -> bytes:
+        """A stored photo's JPEG bytes (needs the tablet unlocked)."""
+        return self.attachments.get(sha256)
 
     # --- the citizen book (reuse a known citizen in one tap) ---
     def remember_card(self, card: dict[str, Any], unit: str) -> Citizen:
@@ -253,6 +301,7 @@ class TabletService:
             set_aside=store.quarantined_count(),
             last_sync_at=store.get_meta("last_sync_at"),
             last_error=store.get_meta("last_sync_error"),
+            photos_pending=self.attachments.pending_count(),
         )
 
     def sync(self, progress: SyncProgress | None = None) -> SyncReport:
@@ -265,6 +314,7 @@ class TabletService:
         client = self.ctx.client()
         try:
             pushed, refused = self.outbox.push(client, progress)
+            photos: UploadReport = self.attachments.upload(client, progress)
             pulled = self.inbox.pull(client, progress)
             self.enrolment.refresh_unit()
         except TaiChoError as err:
@@ -277,7 +327,18 @@ class TabletService:
         self.store.set_many_meta({"last_sync_at": now, "last_sync_error": None})
         applied = self.inbox.apply(progress)
         rejected = [m.to_dict(r) for r in refused]
-        return SyncReport(pushed, pulled, applied, self.store.pending_count(), now, rejected)
+        return SyncReport(
+            pushed,
+            pulled,
+            applied,
+            self.store.pending_count(),
+            now,
+            rejected,
+            photo_chunks_sent=photos.sent,
+            photo_chunks_skipped=photos.skipped,
+            photos_pending=self.attachments.pending_count(),
+            photos_refused=tuple(photos.failed or ()),
+        )
 
     def apply_inbox(self) -> int:
         """Open pulled envelopes (needs the device key, so only while unlocked)."""

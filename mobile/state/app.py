@@ -88,6 +88,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
     result_info: str = ""
     result_path: str = ""
     result_images: list[bytes] = field(default_factory=list)  # the result's pages, shown
+    paper_path: str = ""  # the supplement request last handed to the browser/device
     scan: dict[str, Any] | None = None  # a read chip ID card waiting to fill a person
     scan_error: str = ""
     scan_unit: str = ""  # today's unit staff confirmed for the card's printed address

@@ -88,6 +88,7 @@ class StateBase:
     result_info: str
     result_path: str
     result_images: list[bytes]
+    paper_path: str
     scan: dict[str, Any] | None
     scan_error: str
     scan_unit: str

@@ -9,6 +9,7 @@ runs ``TabletService.check`` and hands the result in.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,8 @@ import flet as ft
 
 from mobile.services.drafts import Draft, new_draft_id
 from shared.catalogue import Field, Procedure, Section
+from shared.checklist import Checklist, check_components, form_text, required_components
+from shared.model import AttachmentRef
 from shared.numwords import date_to_words
 from shared.validation import ValidationResult, is_visible, parse_date, partial_date_text
 
@@ -42,6 +45,33 @@ def _initial(f: Field) -> Any:
     if f.type == "bool":
         return bool(f.default) if f.default is not None else False
     return "" if f.default is None else str(f.default)
+
+
+@dataclass(frozen=True)
+class FormPhoto:
+    """A photo of one component, taken (or picked) on this tablet while filling the form.
+
+    ``ref`` is what the tablet's attachment store returned (``TabletService.add_attachment``,
+    sealed there, referenced by hash from the dossier); ``thumb`` the picked bytes, kept in
+    memory only to show a thumbnail beside its component."""
+
+    component: str
+    ref: AttachmentRef
+    thumb: bytes
+    mime: str
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """One component as the checklist step draws it."""
+
+    id: str
+    name: str
+    form: str  # "Bản chính" / "Bản sao" / …
+    required: bool  # for the values typed now (``required_if`` included)
+    photo_required: bool
+    ticked: bool
+    photos: tuple[FormPhoto, ...]
 
 
 @dataclass(frozen=True)
@@ -95,6 +125,11 @@ class FormState:
     pushed: Typed = field(default_factory=Typed)  # field id → generation of app-set values
     read_page: int = 0  # read-back: the section the citizen is reading (one per screen)
     read_back_at: str = ""  # when the citizen confirmed the read-back ("" = not yet)
+    # The completeness checklist (the step after the last section): ticked component
+    # ids and the photos taken. Lists are replaced, never mutated, so a tap redraws.
+    ticked: list[str] = field(default_factory=list)
+    photos: list[FormPhoto] = field(default_factory=list)
+    kept: list[AttachmentRef] = field(default_factory=list)  # a supplement's earlier photos
 
     @classmethod
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
@@ -107,6 +142,8 @@ class FormState:
         """A form reopened from its draft: every typed value, the same draft id."""
         form = cls.new(procedure, lang)
         form.raw.values.update(draft.values)
+        known = {c.id for c in procedure.components}  # a newer version may have dropped one
+        form.ticked = [c for c in draft.components if c in known]
         form.draft_id = draft.id
         form.supplement_of = draft.supplement_of
         return form
@@ -117,10 +154,21 @@ class FormState:
 
     @classmethod
     def for_supplement(
-        cls, procedure: Procedure, dossier_id: str, values: dict[str, Any], lang: str = "vi"
+        cls,
+        procedure: Procedure,
+        dossier_id: str,
+        values: dict[str, Any],
+        lang: str = "vi",
+        *,
+        ticked: list[str] | None = None,
+        kept: list[AttachmentRef] | None = None,
     ) -> FormState:
-        """A form holding a stored dossier's values as staff would type them again."""
+        """A form holding a stored dossier's values as staff would type them again, with
+        the components ticked when it was received and the photos it already has."""
         form = cls.new(procedure, lang)
+        known = {c.id for c in procedure.components}
+        form.ticked = [c for c in ticked or [] if c in known]
+        form.kept = list(kept or [])
         for f in procedure.fields:
             if f.type == "derived" or f.id not in values:
                 continue
@@ -192,12 +240,68 @@ class FormState:
         return int(self.pushed.get(field_id, 0))
 
     # --- steps ---
+    def has_checklist(self) -> bool:
+        return bool(self.procedure.components)
+
     def step_count(self) -> int:
-        return len(self.sections())
+        """The sections, then the checklist ("Thành phần hồ sơ") if the procedure has one."""
+        return len(self.sections()) + (1 if self.has_checklist() else 0)
 
     def current_step(self) -> int:
         """The shown step, clamped: a show-if may have removed a later section."""
         return max(0, min(self.step, self.step_count() - 1))
+
+    def on_checklist(self) -> bool:
+        return self.has_checklist() and self.current_step() == len(self.sections())
+
+    # --- the completeness checklist ---
+    def photos_of(self, component_id: str) -> tuple[FormPhoto, ...]:
+        return tuple(p for p in self.photos if p.component == component_id)
+
+    def attachment_refs(self) -> list[AttachmentRef]:
+        """Every photo the dossier will refer to: a supplement's earlier ones, then new."""
+        return [*self.kept, *(p.ref for p in self.photos)]
+
+    def checklist(self) -> Checklist:
+        """What is missing for the values typed now: the tablet takes photos, so a
+        photo-required paper handed in needs its photo here (shared.checklist)."""
+        counts = Counter(p.component for p in self.photos)
+        counts.update(r.component for r in self.kept)
+        return check_components(self.procedure, self.values_for_check(), self.ticked, counts)
+
+    def checklist_rows(self) -> list[ChecklistRow]:
+        needed = {c.id for c in required_components(self.procedure, self.values_for_check())}
+        return [
+            ChecklistRow(
+                c.id,
+                c.name.get(self.lang),
+                form_text(c.form, self.lang),
+                c.id in needed,
+                c.photo_required,
+                c.id in self.ticked,
+                self.photos_of(c.id),
+            )
+            for c in self.procedure.components
+        ]
+
+    def toggle(self, component_id: str) -> None:
+        """Tick (handed in) or untick one component of this procedure."""
+        if component_id not in {c.id for c in self.procedure.components}:
+            return
+        if component_id in self.ticked:
+            self.ticked = [c for c in self.ticked if c != component_id]
+        else:
+            order = [c.id for c in self.procedure.components]
+            self.ticked = [c for c in order if c in self.ticked or c == component_id]
+
+    def add_photo(self, photo: FormPhoto) -> None:
+        """A photo of a component: the paper is in hand, so it is ticked too."""
+        self.photos = [*self.photos, photo]
+        if photo.component not in self.ticked:
+            self.toggle(photo.component)
+
+    def remove_photo(self, index: int) -> None:
+        self.photos = [p for i, p in enumerate(self.photos) if i != index]
 
     def go_step(self, index: int) -> None:
         self.step = max(0, min(index, self.step_count() - 1))

@@ -4,6 +4,8 @@ the supplement of a dossier sent back.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -17,10 +19,14 @@ from mobile.state.base import (
     StateBase,
     message,
 )
-from mobile.state.form import FormState
+from mobile.state.form import FormPhoto, FormState
 from shared.card_fill import card_of, fill_from_card, parties, residence_text
 from shared.cccd import scanned_card
-from shared.errors import TaiChoError
+from shared.checklist import Checklist
+from shared.errors import TaiChoError, problem
+from shared.model import AttachmentRef, DossierSummary
+
+_log = logging.getLogger("mobile")
 
 
 class IntakeMixin(StateBase):
@@ -61,6 +67,8 @@ class IntakeMixin(StateBase):
             saved_at=self.service.clock().isoformat(timespec="seconds"),
             values=dict(form.raw.values),
             supplement_of=form.supplement_of,
+            components=list(form.ticked),
+            photos=[p.ref.to_dict() for p in form.photos],
         )
         try:
             self.backend.call(self._drafts().save, draft)
@@ -79,8 +87,29 @@ class IntakeMixin(StateBase):
             self._fail(err)
             return
         self.form = FormState.from_draft(procedure, draft)
+        self._restore_photos(self.form, draft)
         self.banner = ""
         self.route = ROUTE_FORM
+
+    def _restore_photos(self, form: FormState, draft: Draft) -> None:
+        """The draft's photos back on the form, thumbnails read from the sealed store; one
+        that cannot be read (a damaged reference, a wiped store) is left out, said once."""
+        known = {c.id for c in form.procedure.components}
+        lost: list[str] = []
+        for raw in draft.photos:
+            try:
+                ref = AttachmentRef.from_dict(raw)
+                if ref.component not in known:
+                    raise problem("REQUEST_INVALID", "component", detail=ref.component)
+                thumb = self.backend.call(self.service.attachment, ref.sha256)
+            except TaiChoError as err:
+                _log.warning("draft photo left out: %s", err.code)
+                sha = raw.get("sha256") if isinstance(raw, dict) else None
+                lost.append(str(sha)[:12] if sha else "?")
+                continue
+            form.photos = [*form.photos, FormPhoto(ref.component, ref, thumb, ref.mime)]
+        if lost:
+            self._fail(problem("ATTACHMENT_UNKNOWN", "attachments", sha=", ".join(lost)))
 
     def _drop_draft(self, draft_id: str) -> None:
         try:
@@ -120,34 +149,118 @@ class IntakeMixin(StateBase):
     def back_to_form(self) -> None:
         self.go(ROUTE_FORM)
 
+    def back_to_checklist(self) -> None:
+        """From the read-back to the form's last step, "Thành phần hồ sơ"."""
+        self.touch()
+        if self.form is not None:
+            self.form.go_step(self.form.step_count() - 1)
+        self.go(ROUTE_FORM)
+
+    # --- the completeness checklist ("Thành phần hồ sơ") ---
+    def toggle_component(self, component_id: str) -> None:
+        """Tick or untick a paper the citizen handed in."""
+        self.touch()
+        if self.form is not None:
+            self.form.toggle(component_id)
+            self._draft_dirty = True
+
+    async def add_photo(self, component_id: str, data: bytes, mime: str | None) -> bool:
+        """A photo (camera or file) of one component: sealed in the tablet's attachment
+        store, its reference kept on the form for the dossier, a thumbnail shown."""
+        self.touch()
+        form = self.form
+        if form is None or not data:
+            return False
+        try:
+            ref = await run_guarded(
+                self, "photo", self.service.add_attachment, data, mime, component_id
+            )
+        except Failed:
+            return False
+        form.add_photo(FormPhoto(component_id, ref, data, mime or ""))
+        self._draft_dirty = True
+        return True
+
+    def remove_photo(self, index: int) -> None:
+        self.touch()
+        if self.form is not None:
+            self.form.remove_photo(index)
+
+    async def supplement_request(self) -> tuple[str, bytes] | None:
+        """The supplement request (Phiếu yêu cầu bổ sung) listing what is missing, for
+        the screen to hand to the browser download or the device's save dialog. The
+        dossier is not received; its draft is kept (saved now) for when the citizen
+        comes back with the papers."""
+        self.touch()
+        form = self.form
+        if form is None:
+            return None
+        checklist = form.checklist()
+        if checklist.complete:
+            return None
+        lines = [m.text(form.lang) for m in checklist.missing]
+        try:
+            pdf = await run_guarded(
+                self,
+                "paper",
+                self.service.supplement_request_pdf,
+                form.procedure.code,
+                form.values_for_check(),
+                lines,
+            )
+        except Failed:
+            return None
+        self._draft_dirty = True
+        self.save_draft()
+        self.paper_path = f"phieu-yeu-cau-bo-sung-{form.draft_id[:8]}.pdf"
+        self._info("Hồ sơ chưa đủ: đã lập phiếu yêu cầu bổ sung; bản nháp được giữ lại.")
+        return self.paper_path, pdf
+
+    def _intake_call(self, form: FormState) -> Callable[[], DossierSummary]:
+        """The service call that receives (or re-submits) this form's dossier, with the
+        ticked components and the references of the photos taken."""
+        extra: dict[str, Any] = {
+            "components_received": list(form.ticked),
+            "attachments": form.attachment_refs(),  # the app takes photos: they are judged
+            # the parties' marks from the "Ký tờ khai" screen (mobile/state/signing.py)
+            "signatures": self.signing.ordered() if self.signing is not None else None,
+        }
+        if form.supplement_of:
+            return partial(
+                self.service.supplement,
+                form.supplement_of,
+                form.values_for_check(),
+                form.read_back_at,
+                **extra,
+            )
+        return partial(
+            self.service.intake,
+            form.procedure.code,
+            form.values_for_check(),
+            form.read_back_at,
+            **extra,
+        )
+
     async def save(self) -> bool:
-        """Receive the previewed dossier: number, store and queue it; show the receipt."""
+        """Receive the previewed dossier: number, store and queue it; show the receipt.
+
+        Only a complete dossier is received: with a paper (or its photo) missing nothing
+        is saved and the form goes back to its checklist, which offers the supplement
+        request instead."""
         self.touch()
         form = self.form
         if form is None or form.checked is None:
             return False
         if not form.read_back_at:  # the button is not offered before; a stale tap is ignored
             return False
+        checklist = form.checklist()
+        if not checklist.complete:
+            self._back_to_checklist(form, checklist)
+            return False
         if self.signing is None or self.signing.missing():
             return False  # every party signs the declaration first (state/signing.py)
-        # The parties' marks from the "Ký tờ khai" screen (mobile/state/signing.py).
-        marks = self.signing.ordered() if self.signing is not None else None
-        if form.supplement_of:
-            call: tuple[Any, ...] = (
-                partial(self.service.supplement, signatures=marks),
-                form.supplement_of,
-                form.values_for_check(),
-                form.read_back_at,
-            )
-        else:
-            call = (
-                partial(self.service.intake, signatures=marks),
-                form.procedure.code,
-                form.values_for_check(),
-                form.read_back_at,
-            )
         try:
-            summary = await run_guarded(self, "intake", *call)
+            summary = await run_guarded(self, "intake", self._intake_call(form))
         except Failed as failed:
             err = failed.cause
             if isinstance(err, TaiChoError) and err.code == "DOSSIER_INVALID":
@@ -158,6 +271,9 @@ class IntakeMixin(StateBase):
                     )
                 )
                 self.route = ROUTE_FORM
+            elif isinstance(err, TaiChoError) and err.code == "DOSSIER_INCOMPLETE":
+                form.go_step(form.step_count() - 1)
+                self.route = ROUTE_FORM
             return False
         self.receipt = summary
         self._drop_draft(form.draft_id)
@@ -167,6 +283,14 @@ class IntakeMixin(StateBase):
         self.route = ROUTE_RECEIPT
         self.refresh()
         return True
+
+    def _back_to_checklist(self, form: FormState, checklist: Checklist) -> None:
+        form.go_step(form.step_count() - 1)
+        self.route = ROUTE_FORM
+        self.banner = "Hồ sơ chưa đủ, chưa thể tiếp nhận. Còn thiếu: " + "; ".join(
+            m.text(form.lang) for m in checklist.missing
+        )
+        self.banner_ok = False
 
     def read_page(self, page: int) -> None:
         """The read-back's next or previous section."""
@@ -266,6 +390,12 @@ class IntakeMixin(StateBase):
         except TaiChoError as err:
             self._fail(err)
             return
-        self.form = FormState.for_supplement(procedure, d["id"], dict(d.get("values", {})))
+        self.form = FormState.for_supplement(
+            procedure,
+            d["id"],
+            dict(d.get("values", {})),
+            ticked=list(d.get("components_received") or []),
+            kept=[AttachmentRef.from_dict(a) for a in d.get("attachments") or []],
+        )
         self.banner = ""
         self.route = ROUTE_FORM

@@ -60,5 +60,10 @@ class SyncMixin(StateBase):
             text = f"Đã đồng bộ: gửi {report.pushed}, nhận {report.pulled}."
             if report.rejected:
                 text += f" {len(report.rejected)} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ."
+            if report.photos_refused:
+                n = len(report.photos_refused)
+                text += f" {n} ảnh giấy tờ bị máy chủ từ chối (quá lớn hoặc hỏng)."
+            elif report.photos_pending:
+                text += f" Còn {report.photos_pending} ảnh giấy tờ chưa gửi."
             self._info(text)
         return ok

@@ -31,7 +31,7 @@ _PROBLEM = {
 }
 
 
-def _documented(request: type[Any], answer: type[Any]) -> dict[str, Any]:
+def documented(request: type[Any], answer: type[Any]) -> dict[str, Any]:
     """Route keywords that show the declared request and answer schemas in /openapi.json."""
     return {
         "response_model": None,
@@ -53,25 +53,25 @@ def _documented(request: type[Any], answer: type[Any]) -> dict[str, Any]:
     }
 
 
-@router.post("/enroll", dependencies=[EnrollGuard], **_documented(m.EnrollRequest, m.EnrollAnswer))
+@router.post("/enroll", dependencies=[EnrollGuard], **documented(m.EnrollRequest, m.EnrollAnswer))
 def enroll(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.EnrollRequest, body)
     return m.to_dict(enrollment.enroll(db, station.keys, req))
 
 
-@router.post("/unlock", dependencies=[AuthGuard], **_documented(m.UnlockRequest, m.UnlockAnswer))
+@router.post("/unlock", dependencies=[AuthGuard], **documented(m.UnlockRequest, m.UnlockAnswer))
 def unlock(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.UnlockRequest, body)
     return m.to_dict(enrollment.unlock(db, station.keys, req))
 
 
-@router.post("/push", **_documented(m.PushRequest, m.PushAnswer))
+@router.post("/push", **documented(m.PushRequest, m.PushAnswer))
 def push(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.PushRequest, body)
     return m.to_dict(ingest.push(db, station.keys, station.catalogue, req))
 
 
-@router.post("/pull", **_documented(m.PullRequest, m.PullAnswer))
+@router.post("/pull", **documented(m.PullRequest, m.PullAnswer))
 def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.PullRequest, body)
     device = enrollment.active_device(db, req.device_id)

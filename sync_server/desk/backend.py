@@ -18,9 +18,10 @@ from typing import Any
 import segno
 
 from shared.reports import parse_period
-from shared.workflow import Role
+from shared.workflow import Role, role_forbidden
 from sync_server.config import limits
 from sync_server.services import actions, enrollment, stamping, tls, units
+from sync_server.services import attachments as attachment_service
 from sync_server.services import calendar as calendar_service
 from sync_server.services import dossiers as dossier_service
 from sync_server.services import reports as reports_service
@@ -30,6 +31,8 @@ from sync_server.services.staff import Staff
 from sync_server.services.station import Station, get_unit, set_unit
 
 RESULT_LINK_TTL_S = 300.0
+# Who may see photos of documents on the desk: the workflow roles, as the HTTP API.
+PHOTO_ROLES = frozenset({Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK})
 
 
 @dataclass(frozen=True)
@@ -149,13 +152,51 @@ class DeskBackend:
         if hit is None:
             return None
         username, dossier_id = hit
-        if dossier_id.startswith("report|"):
+        if dossier_id.startswith(("report|", "photo|")):
             return None
         s = self.station
         with s.session() as db:
             staff_service.current(db, username)
             d = dossier_service.load(db, s.keys, dossier_id)
             return d.code, stamping.result_pdf(db, s.keys, dossier_id)
+
+    # --- photos of documents ---
+    def photos(self, who: Staff, dossier_id: str) -> list[dict[str, Any]]:
+        """The dossier's photos in its order: each reference with ``received``, a small
+        JPEG ``thumb`` and a short-lived ``url`` to the full picture once it has arrived."""
+        s = self.station
+        with s.session() as db:
+            me = self._me(db, who)
+            if me.role not in PHOTO_ROLES:
+                raise role_forbidden(me.role)
+            d = dossier_service.load(db, s.keys, dossier_id)
+            got = attachment_service.received(db, [a.sha256 for a in d.attachments])
+            thumbs: dict[str, bytes] = {}
+            out: list[dict[str, Any]] = []
+            for a in d.attachments:
+                item: dict[str, Any] = {**a.to_dict(), "received": a.sha256 in got}
+                if item["received"]:
+                    if a.sha256 not in thumbs:
+                        _, data = attachment_service.photo_bytes(db, s.keys, a.sha256)
+                        thumbs[a.sha256] = attachment_service.thumbnail(data)
+                    item["thumb"] = thumbs[a.sha256]
+                    ticket = self.links.issue(me.username, f"photo|{dossier_id}|{a.sha256}")
+                    item["url"] = f"/desk-files/photo/{ticket}"
+                out.append(item)
+            return out
+
+    def photo_file(self, ticket: str) -> tuple[str, bytes] | None:
+        """(media type, bytes) behind a photo link, or None when expired."""
+        hit = self.links.resolve(ticket)
+        if hit is None or not hit[1].startswith("photo|"):
+            return None
+        username, what = hit
+        _, dossier_id, sha = what.split("|")
+        s = self.station
+        with s.session() as db:
+            if staff_service.current(db, username).role not in PHOTO_ROLES:
+                return None
+            return attachment_service.dossier_photo(db, s.keys, dossier_id, sha)
 
     # --- reports (leaders and admins; the service re-checks the role) ---
     def report(self, who: Staff, start: str, end: str, procedure: str | None) -> dict[str, Any]:

@@ -76,6 +76,8 @@ class DeskState:
     query: str = ""
     detail: dict[str, Any] | None = None
     result_url: str = ""
+    # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
+    photos: list[dict[str, Any]] = field(default_factory=list)
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -197,6 +199,7 @@ class DeskState:
         self.user = None
         self.rows, self.detail, self.staff, self.devices = [], None, [], []
         self.ticket, self.unit, self.dialog, self.result_url = None, {}, "", ""
+        self.photos = []
         self.unit_error, self.unit_candidates, self.calendar = "", [], {}
         self.report, self.report_choice, self.report_links = {}, rv.Choice(), {}
         self.query = self.procedure = self.status = ""
@@ -251,20 +254,31 @@ class DeskState:
             return
         user = self.user
 
-        def load() -> tuple[dict[str, Any], str]:
+        def load() -> tuple[dict[str, Any], str, list[dict[str, Any]], BaseException | None]:
             d = self.backend.detail(user, dossier_id)
             url = self.backend.result_link(user, dossier_id) if d.get("has_result") else ""
-            return d, url
+            photos: list[dict[str, Any]] = []
+            photo_error: BaseException | None = None
+            if d.get("attachments"):
+                try:
+                    photos = self.backend.photos(user, dossier_id)
+                except Exception as err:  # shown below; the dossier still opens
+                    # Its photos are extra, never a reason to hide the dossier.
+                    photo_error = err
+            return d, url, photos, photo_error
 
         try:
-            self.detail, self.result_url = await self._guarded("open", load)
+            d, url, photos, photo_error = await self._guarded("open", load)
         except Failed:
             return
+        self.detail, self.result_url, self.photos = d, url, photos
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
+        if photo_error is not None:
+            self._fail(photo_error)  # message() logs anything uncatalogued
 
     def back_to_queue(self) -> None:
-        self.detail, self.dialog, self.result_url = None, "", ""
+        self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:

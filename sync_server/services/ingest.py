@@ -27,7 +27,9 @@ from sqlite_utils import Database
 
 from shared import crypto
 from shared import messages as m
+from shared.attachments import check_refs
 from shared.catalogue import Catalogue
+from shared.checklist import check_components
 from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
@@ -239,6 +241,10 @@ def _apply(
     proc = b.catalogue.get(d.procedure, d.procedure_version)
     received = _received_at(d)
     d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
+    # Only a complete dossier is received: every component its version requires ticked
+    # (photos are the tablet's business: docs/intake.md, "Completeness checklist").
+    check_components(proc, d.values, d.components_received).raise_if_incomplete()
+    check_refs(proc, d.attachments)  # photos arrive on their own (services/attachments.py)
     d.result_sha256 = None
 
     existing = dossiers_q.get(b.db, d.id)

@@ -172,8 +172,13 @@ def _paper(
     v = d.values
     citizen = str(v.get("requester_full_name") or d.title(proc.title_field))
     receiver, receiver_title = _name(db, d.received_by)
+    # What was handed in (the checklist's ticks); a dossier from before the checklist
+    # lists every component of its procedure, as the receipt did then.
+    handed_in = set(d.components_received) or {c.id for c in proc.components}
     components = tuple(
-        Component(c.name.vi, _FORM_VI.get(c.form, c.form), 1) for c in proc.components
+        Component(c.name.vi, _FORM_VI.get(c.form, c.form), 1)
+        for c in proc.components
+        if c.id in handed_in
     )
     return (
         PaperDossier(

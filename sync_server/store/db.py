@@ -393,6 +393,32 @@ CREATE TABLE procedure_versions (
 """
 
 
+# Photos of documents (docs/sync-protocol.md §7): one row per photo named by its SHA-256,
+# its chunks encrypted under the storage key as they arrive; ``completed_at`` once the
+# whole was put together and its hash checked. ``chunk_puts`` counts chunk requests
+# (resends included), so an interrupted upload can be seen not to send a chunk twice.
+_ATTACHMENTS = """
+CREATE TABLE attachments (
+    sha256 TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    size INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    chunk_size INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    chunk_puts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    completed_at TEXT
+);
+CREATE TABLE attachment_chunks (
+    sha256 TEXT NOT NULL REFERENCES attachments(sha256) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    data_enc BLOB NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, n)
+);
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
@@ -401,6 +427,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_reports", _REPORTS_V1),
     ("0005_report_supplements", _REPORTS_V2),
     ("0006_number_blocks_catalogue", _NUMBERS_CATALOGUE),
+    ("0007_attachments", _ATTACHMENTS),
 ]
 
 

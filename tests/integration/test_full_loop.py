@@ -16,6 +16,7 @@ import pytest
 
 from mobile.services.tablet import TabletService
 from shared import crypto
+from shared.checklist import every_component
 from shared.codes import parse_code
 from shared.errors import TaiChoError
 from shared.samples import sample_values
@@ -66,8 +67,11 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     b.unlock(*INTAKE)
     today = vn_now().date()
     va1, va2, vb1 = (sample_values("1.001193", today, seed) for seed in (1, 2, 3))
-    a1, a2 = a.intake("1.001193", va1), a.intake("1.001193", va2)
-    b1 = b.intake("1.001193", vb1)
+    a1, a2 = (
+        a.intake("1.001193", va1, components_received=every_component("1.001193")),
+        a.intake("1.001193", va2, components_received=every_component("1.001193")),
+    )
+    b1 = b.intake("1.001193", vb1, components_received=every_component("1.001193"))
     codes = {a1.code, a2.code, b1.code}
     assert len(codes) == 3
     # Each tablet numbered from the blocks the station reserved to it alone.

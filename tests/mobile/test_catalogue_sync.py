@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from shared import messages as m
 from shared.catalogue import Catalogue, builtin, check_update
+from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
@@ -73,9 +74,11 @@ def test_the_office_version_reaches_the_tablet_and_new_dossiers_use_it(
     assert proc.version == 2 and proc.field(NEW_FIELD).required  # what the form draws
     values = sample_values(CODE, vn_now().date(), 0)
     with pytest.raises(TaiChoError) as exc:
-        tablet.intake(CODE, values)
+        tablet.intake(CODE, values, components_received=every_component(CODE))
     assert {d["field"] for d in exc.value.details} == {NEW_FIELD}
-    made = tablet.intake(CODE, {**values, NEW_FIELD: "Tiếng Việt"})
+    made = tablet.intake(
+        CODE, {**values, NEW_FIELD: "Tiếng Việt"}, components_received=every_component(CODE)
+    )
     assert tablet.get(made.id)["procedure_version"] == 2
     report = tablet.sync()
     assert report.pushed == 1 and report.rejected == []
@@ -96,7 +99,9 @@ def test_a_dossier_in_progress_keeps_its_version(tmp_path: Path) -> None:
         tablet = st.tablet(tmp_path / "tablet")
         tablet.unlock(*INTAKE)
         tablet.sync()
-        old = tablet.intake(CODE, sample_values(CODE, vn_now().date(), 0))  # version 1
+        old = tablet.intake(
+            CODE, sample_values(CODE, vn_now().date(), 0), components_received=every_component(CODE)
+        )  # version 1
         tablet.close()
     # The office installs version 2 while that dossier is still on the tablet.
     write_office_file(data, version_two())
@@ -121,7 +126,7 @@ def test_a_supplement_keeps_the_version_it_was_filled_under(tmp_path: Path) -> N
             demo.seed(db)
         tablet = st.tablet(tmp_path / "tablet")
         tablet.unlock(*INTAKE)
-        d = tablet.intake(CODE, values)
+        d = tablet.intake(CODE, values, components_received=every_component(CODE))
         tablet.sync()
         assert (
             st.act(d.id, "request_supplement", APPRAISER, "Ghi rõ tên giấy tờ").status_code == 200

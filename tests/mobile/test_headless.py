@@ -105,3 +105,38 @@ def test_parse_cccd_malformed_is_a_problem_and_nothing_else(tmp_path: Path) -> N
         assert rc != 0
         assert answer["field"] == field and answer["code"].startswith("CCCD_QR_")
         assert "number" not in answer and "name" not in answer  # nothing half-filled
+
+
+def test_intake_with_photos_of_the_documents(station: InProcessStation, tmp_path: Path) -> None:
+    from tests.mobile.test_attachments import document_photo
+
+    data = tmp_path / "tablet"
+    tablet = station.tablet(data)
+    tablet.unlock(*INTAKE)
+    tablet.sync()  # the dossier numbers reserved at enrolment
+    tablet.close()
+    values = tmp_path / "ks.json"
+    sample = sample_values("1.001193", vn_now().date(), 2)
+    values.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")
+    photo = tmp_path / "giay-chung-sinh.jpg"
+    photo.write_bytes(document_photo(1600, 1200, seed=21))
+    login = ("--data", str(data), "--user", INTAKE[0], "--pin", INTAKE[1])
+    rc, made, _ = headless(
+        *login, "intake", "--procedure", "1.001193", "--json", str(values),
+        "--photo", f"birth_certificate_medical={photo}",
+    )  # fmt: skip
+    assert rc == 0, made
+    [ref] = made["attachments"]
+    assert ref["component"] == "birth_certificate_medical" and ref["width"] == 1600
+    rc, shown, _ = headless(*login, "show", made["id"])
+    assert rc == 0 and shown["attachments"] == [ref]
+    text = tmp_path / "note.jpg"
+    text.write_text("not a photo", encoding="utf-8")
+    for spec, code in (
+        (f"requester_id={text}", "ATTACHMENT_NOT_IMAGE"),
+        ("nonsense", "REQUEST_INVALID"),
+    ):
+        rc, problem, _ = headless(
+            *login, "intake", "--procedure", "1.001193", "--json", str(values), "--photo", spec
+        )
+        assert rc != 0 and problem["code"] == code

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from mobile.services.tablet import TabletService
+from shared.checklist import every_component
 from shared.codes import BLOCK_SIZE, RESERVE_DAYS, parse_code
 from shared.errors import TaiChoError
 from shared.samples import sample_values
@@ -62,10 +63,13 @@ def test_a_whole_offline_day_from_the_reserve_then_topped_up(
     offline = TabletService(folder, http=Offline(), clock=lambda: day)
     offline.unlock(*INTAKE)
     values = sample_values("1.001193", day.date(), 1)
-    codes = [offline.intake("1.001193", values).code for _ in range(BLOCK_SIZE)]
+    codes = [
+        offline.intake("1.001193", values, components_received=every_component("1.001193")).code
+        for _ in range(BLOCK_SIZE)
+    ]
     assert _numbers(codes, day.date()) == list(range(1, BLOCK_SIZE + 1))
     with pytest.raises(TaiChoError) as exc:
-        offline.intake("1.001193", values)
+        offline.intake("1.001193", values, components_received=every_component("1.001193"))
     assert exc.value.code == "DOSSIER_CODE_EXHAUSTED"  # said plainly, nothing stored
     assert offline.sync_state().pending == BLOCK_SIZE
     offline.close()
@@ -81,7 +85,7 @@ def test_a_whole_offline_day_from_the_reserve_then_topped_up(
     back.unlock(*INTAKE)
     report = back.sync()
     assert report.pushed == BLOCK_SIZE and report.rejected == []
-    more = back.intake("1.001193", values).code
+    more = back.intake("1.001193", values, components_received=every_component("1.001193")).code
     assert _numbers([more], day.date())[0] > BLOCK_SIZE
     assert more not in codes
     back.close()
@@ -96,7 +100,10 @@ def test_two_tablets_never_share_a_number_and_a_busy_day_gets_bigger_blocks(
     values = sample_values("1.001193", vn_now().date(), 2)
     codes = []
     for _ in range(3 * BLOCK_SIZE + 5):  # each runs dry more than once and refills
-        codes += [a.intake("1.001193", values).code, b.intake("1.001193", values).code]
+        codes += [
+            a.intake("1.001193", values, components_received=every_component("1.001193")).code,
+            b.intake("1.001193", values, components_received=every_component("1.001193")).code,
+        ]
     assert len(set(codes)) == len(codes)
     for t in (a, b):
         report = t.sync()

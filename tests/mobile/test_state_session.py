@@ -9,6 +9,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,13 @@ from mobile.services.tablet import TabletService
 from mobile.state import AppState, FormState
 from mobile.state.backend import Backend, folder_lock
 from shared.catalogue import builtin
+from shared.checklist import every_component
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation, start_station
+from tests.mobile.checklist_kit import hand_in_everything
+
+KS = "1.001193"
 
 INTAKE = ("tiepnhan", "123456")
 
@@ -123,7 +128,14 @@ def test_intake_and_sync_from_two_sessions_at_once(folder: Path, tmp_path: Path)
             try:
                 for i in range(3):
                     values = sample_values("1.001193", vn_now().date(), seed=seed + i)
-                    state.backend.call(state.service.intake, proc.code, values)
+                    state.backend.call(
+                        partial(
+                            state.service.intake,
+                            proc.code,
+                            values,
+                            components_received=every_component(proc),
+                        )
+                    )
             except BaseException as err:  # collected and asserted below
                 errors.append(err)
 
@@ -194,7 +206,9 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
     station: RunningStation, app: AppState
 ) -> None:
     values = sample_values("1.001193", vn_now().date(), seed=5)
-    d = app.backend.call(app.service.intake, "1.001193", values)
+    d = app.backend.call(
+        partial(app.service.intake, "1.001193", values, components_received=every_component(KS))
+    )
     assert asyncio.run(app.run_sync())
     _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
     assert asyncio.run(app.run_sync())
@@ -216,6 +230,7 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
     form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
     assert asyncio.run(app.preview()), app.banner
     app.confirm_read()
+    hand_in_everything(app)
     app.start_signing()  # the declaration signed on paper (tests/ui draws on the pad)
     assert app.sign_on_paper("requester")
     assert asyncio.run(app.save()), app.banner
@@ -250,6 +265,7 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         _fill(again, seed=9)
         assert asyncio.run(again.preview()), (again.banner, form.errors)
         again.confirm_read()
+        hand_in_everything(again)
         again.start_signing()
         assert again.sign_on_paper("requester")
         assert asyncio.run(again.save()), again.banner
@@ -283,6 +299,7 @@ def test_read_back_one_section_per_screen_and_confirmation_travels_with_the_doss
     assert form.read_page == 0 and not asyncio.run(app.save())
     app.confirm_read()
     at = form.read_back_at
+    hand_in_everything(app)
     assert not asyncio.run(app.save())  # the declaration is not signed yet
     app.start_signing()
     assert app.current_route() == "sign"

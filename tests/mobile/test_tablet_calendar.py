@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mobile.services.tablet import TabletService
+from shared.checklist import every_component
 from shared.samples import sample_values
 from shared.workdays import (
     VN_TZ,
@@ -67,7 +68,11 @@ def test_intake_due_time_skips_station_day_off(station: InProcessStation, tmp_pa
     tablet.sync()  # pull applies the calendar item (unlocked)
     assert tablet.store.get_meta("calendar") == overrides.to_dict()
 
-    d = tablet.intake(PROCEDURE, sample_values(PROCEDURE, moment.date(), 7))
+    d = tablet.intake(
+        PROCEDURE,
+        sample_values(PROCEDURE, moment.date(), 7),
+        components_received=every_component(PROCEDURE),
+    )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     expected = due_at(moment, limit, overrides=overrides)
     assert datetime.fromisoformat(d.due_at) == expected
@@ -96,7 +101,11 @@ def test_damaged_calendar_meta_is_logged_and_ignored(
     tablet.unlock(*INTAKE)
     tablet.store.set_meta("calendar", damaged)
     with caplog.at_level(logging.WARNING, logger="mobile"):
-        d = tablet.intake(PROCEDURE, sample_values(PROCEDURE, moment.date(), 7))
+        d = tablet.intake(
+            PROCEDURE,
+            sample_values(PROCEDURE, moment.date(), 7),
+            components_received=every_component(PROCEDURE),
+        )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     assert datetime.fromisoformat(d.due_at) == due_at(moment, limit)  # national calendar
     assert "calendar" in caplog.text
@@ -109,7 +118,11 @@ def test_no_calendar_meta_uses_national_calendar(station: InProcessStation, tmp_
     tablet.unlock(*INTAKE)
     tablet.store.set_meta("calendar", None)
     assert tablet.ctx.calendar() == CalendarOverrides()
-    d = tablet.intake(PROCEDURE, sample_values(PROCEDURE, moment.date(), 7))
+    d = tablet.intake(
+        PROCEDURE,
+        sample_values(PROCEDURE, moment.date(), 7),
+        components_received=every_component(PROCEDURE),
+    )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     assert datetime.fromisoformat(d.due_at) == due_at(moment, limit)
     tablet.close()
@@ -125,7 +138,11 @@ def test_make_up_working_day_counts_on_the_tablet(
         overrides = calendar_overrides(db)
     tablet.unlock(*INTAKE)
     tablet.sync()
-    d = tablet.intake(PROCEDURE, sample_values(PROCEDURE, moment.date(), 7))
+    d = tablet.intake(
+        PROCEDURE,
+        sample_values(PROCEDURE, moment.date(), 7),
+        components_received=every_component(PROCEDURE),
+    )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     assert datetime.fromisoformat(d.due_at) == due_at(moment, limit, overrides=overrides)
     assert datetime.fromisoformat(d.due_at) != due_at(moment, limit)  # the Saturday counted

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from mobile.services.tablet import TabletService
+from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
@@ -54,7 +55,11 @@ def citizen_strings(values: dict[str, Any]) -> list[str]:
 def test_push_ack_lost_then_resent_is_harmless(station: Station, tmp_path: Path) -> None:
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
-    d = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 7))
+    d = tablet.intake(
+        "1.001193",
+        sample_values("1.001193", vn_now().date(), 7),
+        components_received=every_component("1.001193"),
+    )
     [row] = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.device_id, "changes": [json.loads(row["envelope"])]}
     # The station applies the push but the answer never reaches the tablet.
@@ -91,7 +96,11 @@ def test_whole_batch_resent_after_lost_ack(station: Station, tmp_path: Path) -> 
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     for seed in (1, 2, 3):
-        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+        tablet.intake(
+            "1.001193",
+            sample_values("1.001193", vn_now().date(), seed),
+            components_received=every_component("1.001193"),
+        )
     rows = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.device_id, "changes": [json.loads(r["envelope"]) for r in rows]}
     assert station.http.post("/v1/sync/push", json=body).json()["acked_seq"] == 3
@@ -105,7 +114,11 @@ def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_pat
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     for seed in (1, 2):
-        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+        tablet.intake(
+            "1.001193",
+            sample_values("1.001193", vn_now().date(), seed),
+            components_received=every_component("1.001193"),
+        )
     rows = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.device_id, "changes": [json.loads(rows[1]["envelope"])]}
     r = station.http.post("/v1/sync/push", json=body)
@@ -118,8 +131,16 @@ def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_pat
 def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path: Path) -> None:
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
-    d1 = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 1))
-    d2 = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 2))
+    d1 = tablet.intake(
+        "1.001193",
+        sample_values("1.001193", vn_now().date(), 1),
+        components_received=every_component("1.001193"),
+    )
+    d2 = tablet.intake(
+        "1.001193",
+        sample_values("1.001193", vn_now().date(), 2),
+        components_received=every_component("1.001193"),
+    )
     tablet.sync()
     for d in (d1, d2):
         assert station.act(d.id, "accept", APPRAISER).status_code == 200
@@ -140,7 +161,7 @@ def test_supplement_goes_back_to_the_appraiser(station: Station, tmp_path: Path)
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     values = sample_values("1.001193", vn_now().date(), 5)
-    d = tablet.intake("1.001193", values)
+    d = tablet.intake("1.001193", values, components_received=every_component("1.001193"))
     with pytest.raises(TaiChoError) as exc:
         tablet.supplement(d.id, values)  # only a dossier sent back may be edited
     assert exc.value.code == "TRANSITION_NOT_ALLOWED"
@@ -173,7 +194,7 @@ def test_edit_based_on_an_old_version_is_kept_as_a_conflict(
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     values = sample_values("1.001193", vn_now().date(), 6)
-    d = tablet.intake("1.001193", values)
+    d = tablet.intake("1.001193", values, components_received=every_component("1.001193"))
     tablet.sync()
     assert station.act(d.id, "request_supplement", APPRAISER, "Thiếu giấy").status_code == 200
     # Without pulling, the tablet still holds version 1; forge the stale edit the way an
@@ -197,7 +218,7 @@ def test_revoked_tablet_wipes_itself_on_next_contact(station: Station, tmp_path:
     tablet = enrolled_tablet(station, folder)
     tablet.unlock(*INTAKE)
     values = sample_values("1.001193", vn_now().date(), 8)
-    tablet.intake("1.001193", values)
+    tablet.intake("1.001193", values, components_received=every_component("1.001193"))
     tablet.sync()
     station.revoke(tablet.device_id)
     with pytest.raises(TaiChoError) as exc:
@@ -234,7 +255,11 @@ def test_sync_reports_its_progress_phase_by_phase(
     tablet.unlock(*INTAKE)
     n = 10  # three batches
     ids = [
-        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed)).id
+        tablet.intake(
+            "1.001193",
+            sample_values("1.001193", vn_now().date(), seed),
+            components_received=every_component("1.001193"),
+        ).id
         for seed in range(n)
     ]
     rec = Recording()
@@ -312,7 +337,11 @@ def test_every_tablet_keeps_the_audit_anchors_so_a_cut_tail_is_caught(
 
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
-    d = tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), 4))
+    d = tablet.intake(
+        "1.001193",
+        sample_values("1.001193", vn_now().date(), 4),
+        components_received=every_component("1.001193"),
+    )
     tablet.sync()
     assert station.act(d.id, "accept", APPRAISER).status_code == 200
     with station.station.session() as db, transaction(db):
@@ -345,7 +374,11 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     for seed in range(3):
-        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+        tablet.intake(
+            "1.001193",
+            sample_values("1.001193", vn_now().date(), seed),
+            components_received=every_component("1.001193"),
+        )
     tablet.sync()
 
     def _row() -> dict[str, Any]:
@@ -356,7 +389,11 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
     assert _row()["pending_reported"] == 0 and _row()["pending_reported_at"]
     # two more taken in; the push sends none of them (as if cut), the pull still reports
     for seed in (7, 8):
-        tablet.intake("1.001193", sample_values("1.001193", vn_now().date(), seed))
+        tablet.intake(
+            "1.001193",
+            sample_values("1.001193", vn_now().date(), seed),
+            components_received=every_component("1.001193"),
+        )
     monkeypatch.setattr(outbox.OutboxService, "push", lambda self, client, progress=None: (0, []))
     tablet.sync()
     assert _row()["pending_reported"] == 2

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from shared import crypto, hpke
 from shared import messages as m
 from shared.catalogue import builtin
+from shared.checklist import every_component
 from shared.codes import make_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.model import Dossier, HistoryEntry
@@ -74,6 +75,11 @@ def sample_values() -> dict[str, Any]:
         "copies_requested": 2,
         "requester_pledge": True,
     }
+
+
+def _papers_of(code: str) -> list[str]:
+    """Every paper of a known procedure ([] for one the station does not know)."""
+    return every_component(code) if code in builtin() else []
 
 
 def _version_of(procedure: str) -> int:
@@ -157,6 +163,8 @@ class Tablet:
             received_at=at,
             due_at=None,
             history=[HistoryEntry("receive", "draft", "received", "tiepnhan", "intake", at)],
+            # Every paper handed in (a test of the checklist passes its own ticks in ``over``).
+            components_received=_papers_of(over.get("procedure", "1.001193")),
         )
         return {**d.to_dict(), **over}
 

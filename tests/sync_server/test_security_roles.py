@@ -37,6 +37,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/v1/sync/unlock"): PUBLIC,
     ("POST", "/v1/sync/push"): PUBLIC,
     ("POST", "/v1/sync/pull"): PUBLIC,
+    # Photos of documents: authenticated by the device's signed envelopes, like a push.
+    ("PUT", "/v1/sync/attachments/{sha256}"): PUBLIC,
+    ("PUT", "/v1/sync/attachments/{sha256}/chunks/{n}"): PUBLIC,
     ("GET", "/v1/dossiers"): CASEWORKERS,
     # Reports are aggregates for the office's leadership and its administrator.
     ("GET", "/v1/reports/summary"): frozenset({Role.LEADER, Role.ADMIN}),
@@ -51,6 +54,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/v1/dossiers/{dossier_id}/apology.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/control-sheet.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/declaration.pdf"): CASEWORKERS,
+    ("GET", "/v1/dossiers/{dossier_id}/attachments/{sha256}"): CASEWORKERS,
     # Only the counter and the leader promise a new date (sync_server/services/paperwork.py).
     ("POST", "/v1/dossiers/{dossier_id}/apology"): frozenset({Role.INTAKE, Role.LEADER}),
     # The child's personal id comes from the appraiser (sync_server/services/actions.py).

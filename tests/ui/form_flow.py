@@ -70,19 +70,23 @@ def tap_choice(page: Any, label: str) -> None:
     b.click()
 
 
-def fill_by_steps(page: Any, values: dict[str, Any], *, human: bool = True) -> FormState:
-    """Walk every step, typing each visible text field and tapping each short choice.
+def fill_by_steps(
+    page: Any, values: dict[str, Any], *, human: bool = True, code: str = KS, papers: bool = True
+) -> FormState:
+    """Walk every section step, typing each visible text field and tapping each short
+    choice, then go on to the checklist step ("Thành phần hồ sơ") and, with ``papers``,
+    hand every paper in (tick, and a photo where one is asked).
 
     Returns the in-process mirror of the form (same values) for the caller's checks.
     """
-    mirror = FormState.new(builtin().get(KS))
+    mirror = FormState.new(builtin().get(code))
     for k, v in values.items():
         mirror.set_value(k, v)
     n_steps = mirror.step_count()
+    sections = mirror.sections()
     i = 0
-    for step in range(n_steps):
+    for step, (_, fields) in enumerate(sections):
         fd.wait_text(page, f"Bước {step + 1}/{n_steps}")
-        _, fields = mirror.sections()[step]
         for f in fields:
             kind = field_kind(f)
             if f.id not in values:
@@ -103,7 +107,65 @@ def fill_by_steps(page: Any, values: dict[str, Any], *, human: bool = True) -> F
                 tap_switch(page, mirror.label(f))
         if step < n_steps - 1:
             fd.click(page, "Tiếp")
+    if mirror.has_checklist():
+        fd.wait_text(page, f"Bước {n_steps}/{n_steps}: Thành phần hồ sơ")
+        if papers:
+            hand_in_papers(page, mirror)
     return mirror
+
+
+def page_photo_file() -> Path:
+    """A JPEG of a printed page on disk, for the browser's file dialog."""
+    import tempfile
+
+    from PIL import Image, ImageDraw
+
+    path = Path(tempfile.mkdtemp(prefix="taicho-photo-")) / "giay-to.jpg"
+    img = Image.new("RGB", (800, 600), (236, 232, 220))
+    draw = ImageDraw.Draw(img)
+    for n in range(14):
+        draw.text((40, 30 + n * 40), f"GIAY TO SO {n:02d} - BAN CHINH", fill=(20, 20, 20))
+    img.save(path, "JPEG", quality=90)
+    return path
+
+
+def _named(text: str) -> re.Pattern[str]:
+    """A name pattern Playwright can ship to the page ("/" would end its regex early)."""
+    return re.compile(re.escape(text[:60]).replace("/", "\\/"))
+
+
+def tick_paper(page: Any, name: str) -> None:
+    """Tap a component's tick, found by its name, as a person does."""
+    box = page.get_by_role("checkbox", name=_named(name)).first
+    box.scroll_into_view_if_needed()
+    fd.when_still(box)
+    box.click()
+
+
+def add_photo(page: Any, name: str, photo: Path, nth: int = 0) -> None:
+    """ "Chụp / chọn ảnh" of the ``nth`` component that asks a photo (``name``); the
+    browser's file dialog gets ``photo``."""
+    b = page.get_by_role("button", name=re.compile(r"^Chụp \/ chọn ảnh")).nth(nth)
+    b.scroll_into_view_if_needed()
+    fd.when_still(b)
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        b.click()
+    chooser.value.set_files(str(photo))
+    fd.wait_text(page, f"Ảnh {name}", timeout=60)  # the thumbnail is drawn
+
+
+def hand_in_papers(page: Any, mirror: FormState) -> None:
+    """Every paper handed in: a photo where the catalogue asks one (which ticks it), a tick
+    for the others; then the step says the dossier is complete."""
+    photo = page_photo_file()
+    nth = 0
+    for row in mirror.checklist_rows():
+        if row.photo_required:
+            add_photo(page, row.name, photo, nth)
+            nth += 1
+        else:
+            tick_paper(page, row.name)
+    fd.wait_text(page, "Hồ sơ đã đủ thành phần.")
 
 
 NEXT_PART = "Phần tiếp"

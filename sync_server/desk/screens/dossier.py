@@ -222,6 +222,75 @@ def _field_rows(rows: list[tuple[str, str]]) -> list[ft.Control]:
     ]
 
 
+THUMB = 160
+
+
+def _photo_tile(item: dict[str, Any], label: str) -> ft.Control:
+    """One photo: its thumbnail and a link to the full picture, or "chưa nhận ảnh"."""
+    if not item.get("received"):
+        return ft.Container(
+            content=ft.Column(
+                [
+                    ft.Icon(ft.Icons.HOURGLASS_EMPTY, color=MUTED),
+                    text("chưa nhận ảnh", 15, color=MUTED),
+                ],
+                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                alignment=ft.MainAxisAlignment.CENTER,
+                spacing=4,
+            ),
+            width=THUMB,
+            height=THUMB,
+            border=ft.Border.all(1, MUTED),
+            border_radius=8,
+            tooltip="Máy tính bảng chưa gửi ảnh này; ảnh sẽ đến ở lần đồng bộ sau.",
+        )
+    return ft.Column(
+        [
+            ft.Container(
+                content=ft.Image(
+                    src=item["thumb"],
+                    width=THUMB,
+                    height=THUMB,
+                    fit=ft.BoxFit.CONTAIN,
+                    semantics_label=label,
+                ),
+                width=THUMB,
+                height=THUMB,
+                border_radius=8,
+                url=item["url"],
+                tooltip="Bấm để xem ảnh lớn",
+            ),
+            ft.TextButton(
+                content=ft.Text("Xem ảnh lớn", size=15),
+                icon=ft.Icons.OPEN_IN_NEW,
+                url=item["url"],
+                tooltip=f"Xem ảnh lớn: {label}",
+            ),
+        ],
+        spacing=2,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+    )
+
+
+def _photos(photos: list[dict[str, Any]], names: dict[str, str]) -> ft.Control | None:
+    """The photos of the documents, grouped by the catalogue component they show."""
+    if not photos:
+        return None
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in photos:
+        groups.setdefault(item["component"], []).append(item)
+    order = [c for c in names if c in groups] + [c for c in groups if c not in names]
+    lines: list[ft.Control] = []
+    for comp in order:
+        name = names.get(comp, comp)
+        items = groups[comp]
+        waiting = sum(1 for i in items if not i.get("received"))
+        head = f"{name} ({len(items)} ảnh" + (f", {waiting} chưa nhận)" if waiting else ")")
+        tiles = [_photo_tile(i, f"Ảnh {n}: {name}") for n, i in enumerate(items, start=1)]
+        lines += [text(head, 16, bold=True), ft.Row(tiles, wrap=True, spacing=12)]
+    return card("Ảnh giấy tờ", lines, key="photos")
+
+
 def _timeline(history: list[dict[str, Any]]) -> ft.Control:
     lines: list[ft.Control] = []
     for i, stage in enumerate(views.timeline(history), start=1):
@@ -362,6 +431,8 @@ def DossierScreen(state: DeskState) -> ft.Control:
         on_click=lambda: state.back_to_queue(),
         tooltip="Quay lại danh sách",
     )
+    names = {c.id: c.name.vi for c in proc.components} if proc else {}
+    photos = _photos(state.photos, names)
     return with_modal(
         page_body(
             [
@@ -371,6 +442,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 result,
                 rated,
                 signed,
+                photos,
                 _timeline(d["history"]),
                 *sections,
             ]

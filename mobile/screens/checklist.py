@@ -1,0 +1,251 @@
+"""The form's last step, "Thành phần hồ sơ": the completeness checklist.
+
+One big row per component of the procedure: a tick ("handed in"), its name, bản chính /
+bản sao, whether it is required for what was typed, and a "cần ảnh" badge with a "Chụp /
+chọn ảnh" button when the procedure asks for a photo of it. What is still missing is
+said in words at the bottom; while something is missing the dossier cannot be received,
+and "In phiếu yêu cầu bổ sung" hands the citizen the supplement request instead (the
+draft is kept for when they come back with the papers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from mobile.screens.common import button, text
+from mobile.state.app import AppState
+from mobile.state.form import ChecklistRow, FormState
+from mobile.theme import Look
+from shared.checklist import Checklist
+
+# What the picker offers: photos (the web build's file dialog, a device's gallery/camera).
+_IMAGE_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
+_MIME = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "heic": "image/heic",
+}
+
+
+def _call(fn: Any, arg: str) -> Any:
+    """A no-parameter handler (Flet passes its event to a handler that takes one)."""
+    return lambda: fn(arg)
+
+
+def _remove(state: AppState, index: int) -> Any:
+    return lambda: state.remove_photo(index)
+
+
+def mime_of(name: str) -> str | None:
+    """The MIME type from a picked file's extension (None: let the store sniff it)."""
+    return _MIME.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
+
+
+def _badge(label: str, look: Look, *, strong: bool = False) -> ft.Control:
+    c = look.c
+    return ft.Container(
+        content=ft.Text(
+            label,
+            size=look.small,
+            color=c.on_primary if strong else c.fg,
+            weight=ft.FontWeight.W_600,
+        ),
+        bgcolor=c.primary if strong else None,
+        border=ft.Border.all(look.border_width, c.primary if strong else c.border),
+        border_radius=12,
+        padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+    )
+
+
+def _photo_picker(state: AppState, row: ChecklistRow) -> Any:
+    """Open the file dialog (web) / picker (device), read the bytes, hand them to state."""
+
+    async def pick() -> None:
+        picker = ft.FilePicker()
+        files = await picker.pick_files(
+            dialog_title=f"Ảnh: {row.name}",
+            file_type=ft.FilePickerFileType.CUSTOM,
+            allowed_extensions=_IMAGE_TYPES,
+            allow_multiple=True,
+            with_data=True,
+            cancel_upload_on_window_blur=False,
+        )
+        for f in files:
+            if f.bytes:
+                await state.add_photo(row.id, f.bytes, mime_of(f.name))
+
+    return pick
+
+
+def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.Control:
+    c = look.c
+    missing_here = row.required and not row.ticked
+    badges: list[ft.Control] = [_badge(row.form, look)]
+    badges.append(_badge("Bắt buộc" if row.required else "Nếu có", look, strong=row.required))
+    if row.photo_required:
+        badges.append(_badge("Cần ảnh", look, strong=True))
+    parts: list[ft.Control] = [
+        ft.Checkbox(
+            value=row.ticked,
+            on_change=_call(state.toggle_component, row.id),
+            label=ft.Text(row.name, size=look.body, weight=ft.FontWeight.W_600, color=c.fg),
+            semantics_label=f"Đã nộp: {row.name}",
+            active_color=c.primary,
+            check_color=c.on_primary,
+            border_side=ft.BorderSide(look.border_width + 1, c.fg),
+            key=f"tick-{row.id}",
+        ),
+        ft.Row(badges, wrap=True, spacing=8, run_spacing=6),
+    ]
+    if row.photo_required:
+        thumbs: list[ft.Control] = []
+        for i, photo in enumerate(form.photos):
+            if photo.component != row.id:
+                continue
+            thumbs.append(
+                ft.Stack(
+                    [
+                        ft.Image(
+                            src=photo.thumb,
+                            width=look.fs(96),
+                            height=look.fs(96),
+                            fit=ft.BoxFit.CONTAIN,
+                            semantics_label=f"Ảnh {row.name}",
+                            border_radius=6,
+                        ),
+                        ft.IconButton(
+                            icon=ft.Icons.CLOSE,
+                            icon_size=look.fs(20),
+                            tooltip="Bỏ ảnh này",
+                            on_click=_remove(state, i),
+                            width=look.touch,
+                            height=look.touch,
+                            right=-8,
+                            top=-8,
+                        ),
+                    ],
+                    width=look.fs(96) + 8,
+                    height=look.fs(96) + 8,
+                )
+            )
+        parts.append(
+            ft.Row(
+                [
+                    button(
+                        "Chụp / chọn ảnh",
+                        _photo_picker(state, row),
+                        look,
+                        primary=False,
+                        icon=ft.Icons.PHOTO_CAMERA,
+                        busy=state.busy == "photo",
+                        tooltip=f"Chụp / chọn ảnh: {row.name}",
+                    ),
+                    *thumbs,
+                ],
+                wrap=True,
+                spacing=12,
+                run_spacing=8,
+            )
+        )
+    return ft.Container(
+        content=ft.Column(parts, spacing=10),
+        border=ft.Border.all(
+            look.border_width + (1 if missing_here else 0),
+            c.error if missing_here else c.border,
+        ),
+        border_radius=10,
+        padding=ft.Padding.symmetric(horizontal=16, vertical=12),
+        bgcolor=c.surface,
+        key=f"component-{row.id}",
+    )
+
+
+def missing_box(checklist: Checklist, look: Look, lang: str = "vi") -> ft.Control:
+    """What is still missing, in words (or that the dossier is complete)."""
+    c = look.c
+    if checklist.complete:
+        return ft.Container(
+            content=text("Hồ sơ đã đủ thành phần.", look, bold=True, color=c.ok),
+            border=ft.Border.all(look.border_width + 1, c.ok),
+            border_radius=10,
+            padding=ft.Padding.all(14),
+        )
+    lines: list[ft.Control] = [
+        text(
+            f"Hồ sơ chưa đủ — còn thiếu {len(checklist.missing)} mục:",
+            look,
+            bold=True,
+            color=c.error,
+        ),
+        *[text(f"• {m.text(lang)}", look, color=c.error) for m in checklist.missing],
+        text(
+            "Hồ sơ chưa đủ thì chưa được tiếp nhận. In phiếu yêu cầu bổ sung cho người dân; "
+            "bản nháp được giữ lại.",
+            look,
+            look.small,
+            color=c.fg,
+        ),
+    ]
+    return ft.Container(
+        content=ft.Column(lines, spacing=6),
+        border=ft.Border.all(look.border_width + 1, c.error),
+        border_radius=10,
+        padding=ft.Padding.all(14),
+        bgcolor=c.surface,
+        key="missing",
+    )
+
+
+def paper_button(state: AppState, look: Look) -> ft.Control:
+    """ "In phiếu yêu cầu bổ sung": the PDF to the browser download or the device's
+    save/share sheet (like the result PDF); nothing unencrypted stays on the tablet."""
+
+    async def download() -> None:
+        got = await state.supplement_request()
+        if got is None:
+            return
+        name, pdf = got
+        picker = ft.FilePicker()
+        await picker.save_file(dialog_title="Phiếu yêu cầu bổ sung", file_name=name, src_bytes=pdf)
+
+    return button(
+        "In phiếu yêu cầu bổ sung",
+        download,
+        look,
+        primary=False,
+        icon=ft.Icons.PRINT,
+        busy=state.busy == "paper",
+        tooltip="In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (liệt kê các giấy tờ còn thiếu)",
+    )
+
+
+def checklist_body(state: AppState, form: FormState, look: Look) -> ft.Control:
+    """The step's content: the rows, then what is missing and the supplement request."""
+    c = look.c
+    checklist = form.checklist()
+    parts: list[ft.Control] = [
+        text(
+            "Đánh dấu từng giấy tờ người dân đã nộp; giấy tờ “cần ảnh” thì chụp hoặc chọn ảnh.",
+            look,
+            look.small,
+            color=c.muted,
+        ),
+        *[_row(state, form, row, look) for row in form.checklist_rows()],
+        missing_box(checklist, look, form.lang),
+    ]
+    if not checklist.complete:
+        parts.append(ft.Row([paper_button(state, look)], wrap=True))
+        if state.paper_path:
+            parts.append(text(f"Đã gửi tệp {state.paper_path} tới trình duyệt/máy.", look))
+    return ft.Container(
+        content=ft.Column(parts, spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+        bgcolor=c.surface,
+        border=ft.Border.all(look.border_width, c.border),
+        border_radius=12,
+        padding=ft.Padding.all(20),
+        key="section-checklist",
+    )

@@ -1,0 +1,133 @@
+"""The completeness checklist (thành phần hồ sơ): is a dossier complete, and what is missing.
+
+A dossier is received only when every component its procedure requires is ticked by the
+officer ("the citizen brought it"), and, where the procedure says so and the tablet takes
+photos, photographed. The same pure function decides on the tablet (before the dossier
+is numbered) and on the station (which never trusts the tablet), so both say the same
+thing about the same dossier (docs/intake.md, "Completeness checklist").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from shared.catalogue import Component, Procedure, Text, builtin
+from shared.errors import TaiChoError, problem
+
+Why = Literal["not_ticked", "photo_missing"]
+
+_FORM = {
+    "original": Text("Bản chính", "Original"),
+    "copy": Text("Bản sao", "Copy"),
+    "original_or_copy": Text("Bản chính hoặc bản sao", "Original or copy"),
+}
+_WHY = {
+    "not_ticked": Text("chưa nộp", "not handed in"),
+    "photo_missing": Text("chưa chụp ảnh", "no photo taken"),
+}
+
+
+def form_text(form: str, lang: str = "vi") -> str:
+    """ "Bản chính" / "Bản sao" / "Bản chính hoặc bản sao" for a component's ``form``."""
+    return _FORM[form].get(lang) if form in _FORM else form
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing that keeps a dossier from being complete."""
+
+    component: str
+    name: Text
+    why: Why
+
+    def text(self, lang: str = "vi") -> str:
+        """ "Giấy chứng sinh – chưa nộp": how the app and the supplement request say it."""
+        return f"{self.name.get(lang)} – {_WHY[self.why].get(lang)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "component": self.component,
+            "why": self.why,
+            "name": self.name.vi,
+            "name_en": self.name.en,
+            "message": self.text("vi"),
+            "message_en": self.text("en"),
+        }
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """The verdict on one dossier's components."""
+
+    required: tuple[str, ...]  # ids required for these values, in catalogue order
+    missing: tuple[Missing, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def raise_if_incomplete(self) -> None:
+        """``DOSSIER_INCOMPLETE`` whose details list every missing item."""
+        if self.missing:
+            raise TaiChoError(
+                "DOSSIER_INCOMPLETE",
+                "components_received",
+                {
+                    "count": len(self.missing),
+                    "items": "; ".join(m.text("vi") for m in self.missing),
+                    "items_en": "; ".join(m.text("en") for m in self.missing),
+                },
+                [m.to_dict() for m in self.missing],
+            )
+
+
+def required_components(procedure: Procedure, values: Mapping[str, Any]) -> list[Component]:
+    """The components a dossier with these values must include (``required`` or a
+    ``required_if`` that holds). ``values`` are the visible ones: a hidden field never
+    makes a paper required."""
+    return [c for c in procedure.components if c.required_for(values)]
+
+
+def check_components(
+    procedure: Procedure,
+    values: Mapping[str, Any],
+    ticked: Iterable[str],
+    photos: Mapping[str, int] | None = None,
+) -> Checklist:
+    """What is missing from a dossier: required components not ticked and, when
+    ``photos`` (component id → number of photos) is given, ticked components whose
+    photo the procedure asks for (``photo_required``) without one. ``photos=None``
+    means photos are not judged here (the station, a script with no camera:
+    docs/intake.md).
+
+    A ticked id the procedure does not list is ``REQUEST_INVALID``: a tick must name a
+    paper of this procedure version, never vanish silently.
+    """
+    ticks = set(ticked)
+    known = {c.id for c in procedure.components}
+    if unknown := sorted(ticks - known):
+        raise problem(
+            "REQUEST_INVALID",
+            "components_received",
+            detail=f"unknown component(s) {', '.join(unknown)} for {procedure.code}",
+            detail_vi=f"thành phần không có trong thủ tục {procedure.code}: {', '.join(unknown)}",
+        )
+    required = required_components(procedure, values)
+    needed = {c.id for c in required}
+    missing: list[Missing] = []
+    for c in procedure.components:
+        if c.id in needed and c.id not in ticks:
+            missing.append(Missing(c.id, c.name, "not_ticked"))
+        elif c.id in ticks and c.photo_required and photos is not None and photos.get(c.id, 0) < 1:
+            # A paper handed in whose photo the procedure asks for, required or not.
+            missing.append(Missing(c.id, c.name, "photo_missing"))
+    return Checklist(tuple(c.id for c in required), tuple(missing))
+
+
+def every_component(procedure: Procedure | str) -> list[str]:
+    """Every component id of a procedure (a built-in one by code): what a script that
+    stands for papers checked outside the app ticks (the headless CLI, tests, benches)."""
+    proc = builtin().get(procedure) if isinstance(procedure, str) else procedure
+    return [c.id for c in proc.components]
