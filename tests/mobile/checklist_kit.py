@@ -31,3 +31,11 @@ def hand_in_everything(state: AppState) -> None:
         if row.photo_required and not row.photos:
             assert asyncio.run(state.add_photo(row.id, page_photo(), "image/jpeg")), state.banner
     assert form.checklist().complete, form.checklist().missing
+
+
+def sign_all_on_paper(state: AppState) -> None:
+    """Every party signs the printed declaration ("Ký trên giấy"), after the read-back."""
+    state.start_signing()
+    assert state.signing is not None
+    for p in state.signing.parties:
+        assert state.sign_on_paper(p.party), state.banner

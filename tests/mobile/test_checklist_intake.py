@@ -23,7 +23,7 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from tests.mobile.checklist_kit import page_photo
+from tests.mobile.checklist_kit import page_photo, sign_all_on_paper
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 from tests.mobile.test_headless import headless
 
@@ -185,6 +185,7 @@ def test_the_app_receives_only_a_complete_dossier_and_prints_the_supplement_requ
         assert asyncio.run(state.supplement_request()) is None  # complete: nothing to ask
         assert asyncio.run(state.preview())
         state.confirm_read()
+        sign_all_on_paper(state)
         assert asyncio.run(state.save()), state.banner
         assert state.route == ROUTE_RECEIPT and state.receipt is not None
         stored = state.backend.call(state.service.get, state.receipt.id)
@@ -239,6 +240,7 @@ def test_a_photo_paper_needs_its_photo_in_the_app_and_the_dossier_refers_to_it(
         assert form.checklist().complete
         assert asyncio.run(state.preview()), (state.banner, form.errors)
         state.confirm_read()
+        sign_all_on_paper(state)
         assert asyncio.run(state.save()), state.banner
         assert state.receipt is not None
         stored = state.backend.call(state.service.get, state.receipt.id)

@@ -12,6 +12,7 @@ from mobile.state import AppState
 from mobile.state.signing import to_pad
 from shared.samples import sample_values
 from shared.workdays import vn_now
+from tests.mobile.checklist_kit import hand_in_everything
 from tests.mobile.test_state_session import INTAKE, _session, folder, station  # noqa: F401
 
 KH = "1.000894"
@@ -23,6 +24,7 @@ def _confirmed(app: AppState) -> None:
         app.set_field(k, v if isinstance(v, bool) else str(v))
     assert asyncio.run(app.preview()), app.banner
     app.confirm_read()
+    hand_in_everything(app)
 
 
 def test_both_spouses_sign_then_the_dossier_carries_the_marks(

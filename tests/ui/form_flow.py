@@ -8,6 +8,7 @@ each field and each choice button.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
@@ -15,9 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from mobile.state.form import FormState, field_kind
 from shared.catalogue import builtin
+from tests.browser_kit import APPRAISER
 from tests.ui import flet_driver as fd
+from tests.ui.conftest import Station
 
 KS = "1.001193"
 
@@ -197,3 +202,37 @@ def read_back(page: Any, shots: Path | None = None) -> list[list[str]]:
             return snaps
         fd.click(page, NEXT_PART)
         part += 1
+
+
+def draw_signature(page: Any, pad: Any) -> None:
+    """A signature with the mouse: two strokes, pressed, moved in small steps, lifted."""
+    pad.scroll_into_view_if_needed()
+    fd.when_still(pad)
+    box = pad.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 60, box
+    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+    for stroke in range(2):
+        pts = [
+            (
+                x0 + w * (0.12 + 0.35 * stroke + 0.3 * t / 40),
+                y0 + h * (0.5 + 0.25 * math.sin(t / 4)),
+            )
+            for t in range(41)
+        ]
+        page.mouse.move(*pts[0])
+        page.mouse.down()
+        for x, y in pts[1:]:
+            page.mouse.move(x, y, steps=2)
+            page.wait_for_timeout(15)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+
+
+def station_dossier(station: Station, code: str) -> dict[str, Any]:
+    h = {"Authorization": f"Bearer {station.token(APPRAISER)}"}
+    r = httpx.get(f"{station.url}/v1/dossiers", headers=h, timeout=30)
+    r.raise_for_status()
+    [item] = [x for x in r.json()["items"] if x.get("code") == code]
+    r = httpx.get(f"{station.url}/v1/dossiers/{item['id']}", headers=h, timeout=30)
+    r.raise_for_status()
+    return dict(r.json())

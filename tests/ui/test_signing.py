@@ -10,7 +10,6 @@ declaration PDF has her strokes drawn as vector lines and his witness's name.
 
 from __future__ import annotations
 
-import math
 import re
 import subprocess
 import unicodedata
@@ -20,77 +19,24 @@ from typing import Any
 import httpx
 import pytest
 
-from mobile.state.form import FormState, field_kind
-from shared.catalogue import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.browser_kit import APPRAISER, INTAKE
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station
-from tests.ui.form_flow import CONFIRM, read_back, tap_choice, tap_switch, type_into, typed_text
+from tests.ui.form_flow import (
+    CONFIRM,
+    draw_signature,
+    fill_by_steps,
+    read_back,
+    station_dossier,
+    type_into,
+)
 
 pytestmark = [pytest.mark.browser]
 KH = "1.000894"
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 WITNESS = "Trần Văn Chứng"
-
-
-def _fill(page: Any, values: dict[str, Any]) -> None:
-    """Every step of the form, typed key by key as staff do (as form_flow.fill_by_steps
-    does for khai sinh)."""
-    mirror = FormState.new(builtin().get(KH))
-    for k, v in values.items():
-        mirror.set_value(k, v)
-    n = mirror.step_count()
-    for step in range(n):
-        fd.wait_text(page, f"Bước {step + 1}/{n}")
-        for i, f in enumerate(mirror.sections()[step][1]):
-            kind = field_kind(f)
-            if f.id not in values:
-                continue
-            if kind in ("text", "number", "date"):
-                delay = 150 + (i * 37) % 151
-                type_into(page, mirror.label(f), typed_text(f.type, values[f.id]), delay)
-            elif kind == "radio" and values[f.id] != f.default:
-                tap_choice(page, f.choice_label(values[f.id]))
-            elif kind == "switch" and bool(values[f.id]) != bool(f.default or False):
-                tap_switch(page, mirror.label(f))
-        if step < n - 1:
-            fd.click(page, "Tiếp")
-
-
-def _draw(page: Any, pad: Any) -> None:
-    """A signature with the mouse: two strokes, pressed, moved in small steps, lifted."""
-    pad.scroll_into_view_if_needed()
-    fd.when_still(pad)
-    box = pad.bounding_box()
-    assert box is not None and box["width"] > 200 and box["height"] > 60, box
-    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
-    for stroke in range(2):
-        pts = [
-            (
-                x0 + w * (0.12 + 0.35 * stroke + 0.3 * t / 40),
-                y0 + h * (0.5 + 0.25 * math.sin(t / 4)),
-            )
-            for t in range(41)
-        ]
-        page.mouse.move(*pts[0])
-        page.mouse.down()
-        for x, y in pts[1:]:
-            page.mouse.move(x, y, steps=2)
-            page.wait_for_timeout(15)
-        page.mouse.up()
-        page.wait_for_timeout(300)
-
-
-def _station_dossier(station: Station, code: str) -> dict[str, Any]:
-    h = {"Authorization": f"Bearer {station.token(APPRAISER)}"}
-    r = httpx.get(f"{station.url}/v1/dossiers", headers=h, timeout=30)
-    r.raise_for_status()
-    [item] = [x for x in r.json()["items"] if x.get("code") == code]
-    r = httpx.get(f"{station.url}/v1/dossiers/{item['id']}", headers=h, timeout=30)
-    r.raise_for_status()
-    return dict(r.json())
 
 
 @pytest.mark.timeout(600)
@@ -105,7 +51,7 @@ def test_both_spouses_sign_on_screen_and_the_dossier_carries_the_strokes(
     fd.wait_text(page, "Hồ sơ")
     fd.click(page, "Hồ sơ mới")
     fd.click(page, "Chọn: Đăng ký kết hôn")
-    _fill(page, values)
+    fill_by_steps(page, values, human=True, code=KH)
     fd.click(page, "Xem trước")
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
     read_back(page)
@@ -118,12 +64,12 @@ def test_both_spouses_sign_on_screen_and_the_dossier_carries_the_strokes(
 
     # The bride signs on the pad; "Ký lại" clears it; she signs again.
     pad = page.locator('[aria-label="Khung ký: bên nữ"]').first
-    _draw(page, pad)
+    draw_signature(page, pad)
     fd.wait_text(page, "Đã ký trên màn hình")
     fd.wait_text(page, "Còn thiếu chữ ký của: bên nam.")
     fd.click(page, re.compile(r"^Ký lại"))  # the first block is hers
     fd.wait_text(page, "Còn thiếu chữ ký của: bên nữ, bên nam.")
-    _draw(page, page.locator('[aria-label="Khung ký: bên nữ"]').first)
+    draw_signature(page, page.locator('[aria-label="Khung ký: bên nữ"]').first)
     fd.wait_text(page, "Còn thiếu chữ ký của: bên nam.")
     fd.settled_screenshot(page, shots / "02-bride-signed.png")
 
@@ -166,7 +112,7 @@ def test_both_spouses_sign_on_screen_and_the_dossier_carries_the_strokes(
     fd.click(page, "Đồng bộ")
     fd.wait_text(page, "Chờ gửi: 0")
 
-    d = _station_dossier(station, code)
+    d = station_dossier(station, code)
     wife, husband = d["signatures"]
     assert wife["party"] == "wife" and wife["kind"] == "signature"
     assert len(wife["strokes"]) == 2  # the cleared attempt is gone
