@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.model import SignatureMark
 from shared.samples import sample_values
@@ -34,6 +35,7 @@ def test_station_and_tablet_give_the_same_declaration(
     tablet.unlock(*INTAKE)
     now = vn_now().isoformat(timespec="seconds")
     values = sample_values("1.000894", vn_now().date(), 3)
+    papers = every_component("1.000894")
     marks = [
         SignatureMark("wife", "signature", now, [STROKE, [[500, 500]]]),
         SignatureMark("husband", "thumbprint", now, [], "Trần Văn Chứng"),
@@ -42,9 +44,9 @@ def test_station_and_tablet_give_the_same_declaration(
     draft = tablet.form_declaration_pdf("1.000894", values, now)
     assert "Tờ khai điền sẵn, chưa tiếp nhận" in _text(draft, tmp_path, "draft.pdf")
     with pytest.raises(TaiChoError) as exc:  # the app always gives every party's mark
-        tablet.intake("1.000894", values, now, signatures=marks[:1])
+        tablet.intake("1.000894", values, now, signatures=marks[:1], components_received=papers)
     assert exc.value.code == "SIGNATURE_MISSING"
-    d = tablet.intake("1.000894", values, now, signatures=marks)
+    d = tablet.intake("1.000894", values, now, signatures=marks, components_received=papers)
     mine = tablet.declaration_pdf(d.code)
     assert tablet.sync().pushed == 1
 

@@ -106,6 +106,8 @@ def test_missing_papers_are_named_printed_then_handed_in_and_received(
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
     read_back(page)
     fd.click(page, CONFIRM)
+    fd.click(page, "Tiếp: ký tờ khai")
+    fd.click(page, re.compile("^Ký trên giấy"))  # the signer signs the printed phiếu
     fd.click(page, "Lưu – tiếp nhận hồ sơ")
     fd.wait_text(page, "Đã tiếp nhận hồ sơ")
     m = CODE_RE.search(fd.wait_text(page, CODE_RE))
