@@ -19,5 +19,6 @@ $PY bench/sync_throughput.py --dossiers 5 --smoke
 $PY bench/stamping.py --smoke
 $PY bench/reports.py --smoke
 $PY bench/dossier_numbers.py --smoke
+$PY bench/citizen_search.py --smoke
 echo "== pytest"
 $PY -m pytest "$@"

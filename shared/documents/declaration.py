@@ -397,17 +397,21 @@ def _khai_sinh(pdf: _Form) -> list[SigningParty]:
     return signing_parties(pdf.d.procedure)
 
 
+def _person(pdf: _Form, who: str) -> None:
+    """The person the declaration is about: name in capitals as on the official forms,
+    then birth date and sex, ethnicity and nationality (``<who>_*`` fields)."""
+    pdf.row(("Họ, chữ đệm, tên", pdf.val(f"{who}_full_name").upper()))
+    pdf.row(
+        ("Ngày, tháng, năm sinh", pdf.val(f"{who}_birth_date")),
+        ("Giới tính", pdf.val(f"{who}_sex")),
+    )
+    pdf.row(("Dân tộc", pdf.val(f"{who}_ethnicity")), ("Quốc tịch", pdf.val(f"{who}_nationality")))
+
+
 def _khai_tu(pdf: _Form) -> list[SigningParty]:
     _requester(pdf, "requester", "Quan hệ với người đã chết")
     pdf.para("Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây:", style="B")
-    pdf.row(("Họ, chữ đệm, tên", pdf.val("deceased_full_name").upper()))
-    pdf.row(
-        ("Ngày, tháng, năm sinh", pdf.val("deceased_birth_date")),
-        ("Giới tính", pdf.val("deceased_sex")),
-    )
-    pdf.row(
-        ("Dân tộc", pdf.val("deceased_ethnicity")), ("Quốc tịch", pdf.val("deceased_nationality"))
-    )
+    _person(pdf, "deceased")
     if pdf.v.get("deceased_id_number"):
         pdf.row((pdf.identity_label("deceased"), pdf.identity("deceased")))
     pdf.row(("Nơi cư trú cuối cùng", pdf.val("deceased_residence")))
@@ -495,14 +499,7 @@ _MARITAL = {
 def _tinh_trang(pdf: _Form) -> list[SigningParty]:
     _requester(pdf, "subject", "Quan hệ với người được cấp Giấy xác nhận tình trạng hôn nhân")
     pdf.para("Đề nghị cấp Giấy xác nhận tình trạng hôn nhân cho người có tên dưới đây:", style="B")
-    pdf.row(("Họ, chữ đệm, tên", pdf.val("subject_full_name").upper()))
-    pdf.row(
-        ("Ngày, tháng, năm sinh", pdf.val("subject_birth_date")),
-        ("Giới tính", pdf.val("subject_sex")),
-    )
-    pdf.row(
-        ("Dân tộc", pdf.val("subject_ethnicity")), ("Quốc tịch", pdf.val("subject_nationality"))
-    )
+    _person(pdf, "subject")
     pdf.row(("Nơi cư trú", pdf.val("subject_residence")))
     pdf.row((pdf.identity_label("subject"), pdf.identity("subject")))
     if period := pdf.val("residence_period"):

@@ -20,7 +20,7 @@ import httpx
 
 from mobile.state.form import FormState, field_kind
 from shared.catalogue import builtin
-from tests.browser_kit import APPRAISER
+from tests.browser_kit import APPRAISER, INTAKE
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station
 
@@ -236,3 +236,48 @@ def station_dossier(station: Station, code: str) -> dict[str, Any]:
     r = httpx.get(f"{station.url}/v1/dossiers/{item['id']}", headers=h, timeout=30)
     r.raise_for_status()
     return dict(r.json())
+
+
+CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
+
+
+def unlock_typing(page: Any, who: tuple[str, str] = INTAKE, delay: int = 170) -> None:
+    """Sign in as staff do: the name and the PIN typed key by key, then "Mở khoá"."""
+    fd.wait_text(page, "Mở khoá")
+    type_into(page, "Tên đăng nhập", who[0], delay)
+    type_into(page, "Mã PIN", who[1], delay + 20)
+    fd.click(page, re.compile(r"^Mở khoá$"))
+    fd.wait_text(page, "Hồ sơ")
+
+
+def receive_and_sync(page: Any, shot: Path | None = None) -> str:
+    """ "Lưu – tiếp nhận hồ sơ" → the receipt's dossier code; then home and "Đồng bộ"
+    until nothing waits. Returns the code."""
+    fd.click(page, "Lưu – tiếp nhận hồ sơ")
+    fd.wait_text(page, "Đã tiếp nhận hồ sơ")
+    m = CODE_RE.search(fd.wait_text(page, CODE_RE))
+    assert m
+    assert "Hạn trả kết quả:" in fd.all_text(page)
+    if shot is not None:
+        fd.settled_screenshot(page, shot)
+    fd.click(page, "Về trang chính")
+    fd.click(page, "Đồng bộ")
+    fd.wait_text(page, "Chờ gửi: 0")
+    return m.group(0)
+
+
+def large_contrast_shot(page: Any, shot: Path, still: str | None = None) -> None:
+    """Large text and high contrast on, a screenshot to look at (after ``still`` is
+    shown again), then back through extra large to normal text and contrast off."""
+    fd.click(page, "Chữ lớn")
+    fd.wait_text(page, "cỡ chữ đang là lớn")
+    fd.click(page, "Tương phản cao")
+    fd.wait_text(page, "đang bật")
+    if still:
+        fd.wait_text(page, still)
+    fd.settled_screenshot(page, shot)
+    fd.click(page, "Chữ lớn")
+    fd.wait_text(page, "cỡ chữ đang là rất lớn")
+    fd.click(page, "Chữ lớn")
+    fd.wait_text(page, "cỡ chữ đang là thường")
+    fd.click(page, "Tương phản cao")

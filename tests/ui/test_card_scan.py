@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser_kit import INTAKE
 from tests.ui import flet_driver as fd
-from tests.ui.form_flow import type_into
+from tests.ui.form_flow import unlock_typing
 
 pytestmark = [pytest.mark.browser]
 QR = (
@@ -26,11 +25,7 @@ QR = (
 
 @pytest.mark.timeout(300)
 def test_scanned_card_fills_the_mother_and_is_found_again_by_name(page: Any, shots: Path) -> None:
-    fd.wait_text(page, "Mở khoá")
-    type_into(page, "Tên đăng nhập", INTAKE[0], 150)
-    type_into(page, "Mã PIN", INTAKE[1], 150)
-    fd.click(page, re.compile(r"^Mở khoá$"))
-    fd.wait_text(page, "Hồ sơ")
+    unlock_typing(page)
     fd.click(page, "Hồ sơ mới")
     fd.click(page, "Chọn: Đăng ký khai sinh")
     fd.wait_text(page, "Bước 1/")

@@ -18,16 +18,16 @@ import pytest
 
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from tests.browser_kit import INTAKE
 from tests.ui import flet_driver as fd
 from tests.ui.form_flow import (
     CONFIRM,
     add_photo,
     fill_by_steps,
+    large_contrast_shot,
     page_photo_file,
     read_back,
     tick_paper,
-    type_into,
+    unlock_typing,
 )
 
 pytestmark = [pytest.mark.browser]
@@ -40,11 +40,7 @@ def test_missing_papers_are_named_printed_then_handed_in_and_received(
     page: Any, shots: Path
 ) -> None:
     values = sample_values(CODE, vn_now().date(), seed=4)
-    fd.wait_text(page, "Mở khoá")
-    type_into(page, "Tên đăng nhập", INTAKE[0], 170)
-    type_into(page, "Mã PIN", INTAKE[1], 190)
-    fd.click(page, re.compile(r"^Mở khoá$"))
-    fd.wait_text(page, "Hồ sơ")
+    unlock_typing(page)
     fd.click(page, "Hồ sơ mới")
     fd.click(page, re.compile("^Chọn: Chứng thực chữ ký"))
     mirror = fill_by_steps(page, values, human=True, code=CODE, papers=False)
@@ -91,17 +87,7 @@ def test_missing_papers_are_named_printed_then_handed_in_and_received(
     fd.wait_text(page, "Hồ sơ đã đủ thành phần.")
     fd.settled_screenshot(page, shots / "03-checklist-complete.png")
     # large text and high contrast reach the checklist (looked at in the screenshot)
-    fd.click(page, "Chữ lớn")
-    fd.wait_text(page, "cỡ chữ đang là lớn")
-    fd.click(page, "Tương phản cao")
-    fd.wait_text(page, "đang bật")
-    fd.wait_text(page, "Hồ sơ đã đủ thành phần.")
-    fd.settled_screenshot(page, shots / "03b-checklist-large-contrast.png")
-    fd.click(page, "Chữ lớn")
-    fd.wait_text(page, "cỡ chữ đang là rất lớn")
-    fd.click(page, "Chữ lớn")
-    fd.wait_text(page, "cỡ chữ đang là thường")
-    fd.click(page, "Tương phản cao")
+    large_contrast_shot(page, shots / "03b-checklist-large-contrast.png", "Hồ sơ đã đủ thành phần.")
     fd.click(page, "Xem trước")
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
     read_back(page)

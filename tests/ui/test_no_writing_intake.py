@@ -25,7 +25,7 @@ import pytest
 
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from tests.browser_kit import APPRAISER, INTAKE
+from tests.browser_kit import APPRAISER
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station
 from tests.ui.form_flow import (
@@ -33,13 +33,13 @@ from tests.ui.form_flow import (
     draw_signature,
     fill_by_steps,
     read_back,
+    receive_and_sync,
     station_dossier,
-    type_into,
+    unlock_typing,
 )
 
 pytestmark = [pytest.mark.browser]
 KS = "1.001193"
-CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 QR = (
     "087192004321|341234567|Nguyễn Thị Ánh|05031992|Nữ|"
     "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"
@@ -56,11 +56,7 @@ def test_card_citizen_checklist_photo_signature_received_complete(
         for suffix in FROM_CARD:
             values.pop(f"{person}_{suffix}", None)
     values["requester_relationship"] = "me"
-    fd.wait_text(page, "Mở khoá")
-    type_into(page, "Tên đăng nhập", INTAKE[0], 160)
-    type_into(page, "Mã PIN", INTAKE[1], 180)
-    fd.click(page, re.compile(r"^Mở khoá$"))
-    fd.wait_text(page, "Hồ sơ")
+    unlock_typing(page)
     fd.click(page, "Hồ sơ mới")
     fd.click(page, "Chọn: Đăng ký khai sinh")
     fd.wait_text(page, "Bước 1/")
@@ -104,15 +100,7 @@ def test_card_citizen_checklist_photo_signature_received_complete(
     draw_signature(page, page.locator('[aria-label^="Khung ký"]').first)
     fd.wait_text(page, "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ.")
     fd.settled_screenshot(page, shots / "03-signed.png")
-    fd.click(page, "Lưu – tiếp nhận hồ sơ")
-    fd.wait_text(page, "Đã tiếp nhận hồ sơ")
-    m = CODE_RE.search(fd.wait_text(page, CODE_RE))
-    assert m
-    code = m.group(0)
-    fd.settled_screenshot(page, shots / "04-receipt.png")
-    fd.click(page, "Về trang chính")
-    fd.click(page, "Đồng bộ")
-    fd.wait_text(page, "Chờ gửi: 0")
+    code = receive_and_sync(page, shots / "04-receipt.png")
 
     # the station holds it complete: every paper ticked, the photo uploaded, the strokes
     d = station_dossier(station, code)

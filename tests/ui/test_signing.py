@@ -21,7 +21,7 @@ import pytest
 
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from tests.browser_kit import APPRAISER, INTAKE
+from tests.browser_kit import APPRAISER
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station
 from tests.ui.form_flow import (
@@ -29,13 +29,14 @@ from tests.ui.form_flow import (
     draw_signature,
     fill_by_steps,
     read_back,
+    receive_and_sync,
     station_dossier,
     type_into,
+    unlock_typing,
 )
 
 pytestmark = [pytest.mark.browser]
 KH = "1.000894"
-CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 WITNESS = "Trần Văn Chứng"
 
 
@@ -44,11 +45,7 @@ def test_both_spouses_sign_on_screen_and_the_dossier_carries_the_strokes(
     page: Any, station: Station, shots: Path, tmp_path: Path
 ) -> None:
     values = sample_values(KH, vn_now().date(), seed=11)
-    fd.wait_text(page, "Mở khoá")
-    type_into(page, "Tên đăng nhập", INTAKE[0], 150)
-    type_into(page, "Mã PIN", INTAKE[1], 150)
-    fd.click(page, re.compile(r"^Mở khoá$"))
-    fd.wait_text(page, "Hồ sơ")
+    unlock_typing(page)
     fd.click(page, "Hồ sơ mới")
     fd.click(page, "Chọn: Đăng ký kết hôn")
     fill_by_steps(page, values, human=True, code=KH)
@@ -102,15 +99,7 @@ def test_both_spouses_sign_on_screen_and_the_dossier_carries_the_strokes(
     pdf = Path(dl.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and dl.value.suggested_filename.startswith("to-khai-")
 
-    fd.click(page, "Lưu – tiếp nhận hồ sơ")
-    fd.wait_text(page, "Đã tiếp nhận hồ sơ")
-    m = CODE_RE.search(fd.wait_text(page, CODE_RE))
-    assert m
-    code = m.group(0)
-    fd.settled_screenshot(page, shots / "04-receipt.png")
-    fd.click(page, "Về trang chính")
-    fd.click(page, "Đồng bộ")
-    fd.wait_text(page, "Chờ gửi: 0")
+    code = receive_and_sync(page, shots / "04-receipt.png")
 
     d = station_dossier(station, code)
     wife, husband = d["signatures"]

@@ -21,7 +21,7 @@ from shared.workdays import vn_now
 from tests.browser_kit import APPRAISER, CLERK, INTAKE, LEADER
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station, TabletApp
-from tests.ui.form_flow import CONFIRM, fill_by_steps, read_back
+from tests.ui.form_flow import CONFIRM, fill_by_steps, large_contrast_shot, read_back
 
 # No re-runs: the "lost fill" was the form re-sending a stale TextField value on
 # re-render (fixed in mobile/screens/form.py); a lost value is a product bug.
@@ -116,16 +116,7 @@ def test_birth_registration_from_tablet_to_stamped_result(
     seen = "\n".join("\n".join(lines) for lines in read_back(page, shots))
     assert child in seen and "Ngày, tháng, năm sinh bằng chữ" in seen
     assert values["mother_full_name"] in seen
-    fd.click(page, "Chữ lớn")
-    fd.wait_text(page, "cỡ chữ đang là lớn")
-    fd.click(page, "Tương phản cao")
-    fd.wait_text(page, "đang bật")
-    fd.settled_screenshot(page, shots / "05-preview-large-contrast.png")
-    fd.click(page, "Chữ lớn")
-    fd.wait_text(page, "cỡ chữ đang là rất lớn")
-    fd.click(page, "Chữ lớn")
-    fd.wait_text(page, "cỡ chữ đang là thường")
-    fd.click(page, "Tương phản cao")
+    large_contrast_shot(page, shots / "05-preview-large-contrast.png")
 
     # "Sửa lại" keeps every value; back to the read-back, which starts again
     fd.click(page, "Sửa lại")

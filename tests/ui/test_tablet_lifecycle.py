@@ -28,7 +28,7 @@ from sync_server.launcher import free_port
 from tests.browser_kit import APPRAISER, INTAKE
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import ROOT, Station, _start, _stop, _wait_http
-from tests.ui.form_flow import CONFIRM, page_photo_file, read_back, type_into
+from tests.ui.form_flow import CONFIRM, page_photo_file, read_back, type_into, unlock_typing
 
 pytestmark = [pytest.mark.browser]
 KS = "1.001193"
@@ -110,19 +110,11 @@ def fresh_page(browser: Any) -> Iterator[Any]:
         ctx.close()
 
 
-def _unlock(page: Any) -> None:
-    fd.wait_text(page, "Mở khoá")
-    type_into(page, "Tên đăng nhập", INTAKE[0], 160)
-    type_into(page, "Mã PIN", INTAKE[1], 180)
-    fd.click(page, re.compile(r"^Mở khoá$"))
-    fd.wait_text(page, "Tìm theo tên hoặc mã hồ sơ")
-
-
 @pytest.mark.timeout(400)
 def test_draft_survives_a_killed_app(own_app: OwnApp, fresh_page: Any, shots: Path) -> None:
     page = fresh_page
     fd.open_app(page, own_app.url)
-    _unlock(page)
+    unlock_typing(page)
     fd.click(page, "Hồ sơ mới")
     fd.click(page, "Chọn: Đăng ký khai sinh")
     fd.wait_text(page, "Bước 1/")
@@ -143,7 +135,7 @@ def test_draft_survives_a_killed_app(own_app: OwnApp, fresh_page: Any, shots: Pa
     own_app.start()
 
     fd.open_app(page, own_app.url)
-    _unlock(page)
+    unlock_typing(page)
     text = fd.wait_text(page, "Bản nháp chưa tiếp nhận (1)")
     assert "Trần Minh Khôi" in text
     fd.settled_screenshot(page, shots / "01-home-draft.png")
@@ -173,7 +165,7 @@ def test_supplement_round_trip(
 
     page = fresh_page
     fd.open_app(page, own_app.url)
-    _unlock(page)
+    unlock_typing(page)
     fd.click(page, "Đồng bộ")
     fd.wait_text(page, "Yêu cầu bổ sung")
     fd.settled_screenshot(page, shots / "01-home-needs-supplement.png")
