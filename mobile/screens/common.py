@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.i18n import lang_button, tr
 from mobile.state.app import AppState
 from mobile.state.fmt import when
 from mobile.theme import NARROW_WIDTH, TEXT_LEVEL_NAMES, Look
@@ -90,10 +91,17 @@ def button(
     )
 
 
-def back_button(on_click: Callable[..., Any], look: Look, tooltip: str = "Quay lại") -> ft.Control:
+def back_button(
+    on_click: Callable[..., Any], look: Look, tooltip: str = "Quay lại", lang: str = "vi"
+) -> ft.Control:
     """The one "Quay lại" button every screen uses, so it looks and reads the same."""
     return button(
-        "Quay lại", on_click, look, primary=False, icon=ft.Icons.ARROW_BACK, tooltip=tooltip
+        tr(lang, "Quay lại"),
+        on_click,
+        look,
+        primary=False,
+        icon=ft.Icons.ARROW_BACK,
+        tooltip=tr(lang, tooltip),
     )
 
 
@@ -132,7 +140,11 @@ def banner(state: AppState, look: Look) -> ft.Control | None:
                     expand=True,
                     weight=ft.FontWeight.W_600,
                 ),
-                ft.TextButton("Đóng", on_click=state.dismiss_banner, tooltip="Đóng thông báo"),
+                ft.TextButton(
+                    tr(state.lang, "Đóng"),
+                    on_click=state.dismiss_banner,
+                    tooltip=tr(state.lang, "Đóng thông báo"),
+                ),
             ],
             spacing=12,
         ),
@@ -145,11 +157,34 @@ def banner(state: AppState, look: Look) -> ft.Control | None:
 
 
 def _bar_button(
-    label: str, icon: ft.IconData, on_click: Callable[..., Any], look: Look, tip: str
+    label: str,
+    icon: ft.IconData,
+    on_click: Callable[..., Any],
+    look: Look,
+    tip: str,
+    *,
+    short: str = "",
 ) -> ft.Control:
     """An app-bar action: icon and words on a tablet, the icon alone on a phone (the
-    tooltip still names it, for the screen reader and a long press)."""
+    tooltip still names it, for the screen reader and a long press). With ``short`` the
+    phone shows those few letters instead of the icon (the language switch: "EN"/"VI")."""
     c = look.c
+    if look.narrow and short:
+        return ft.TextButton(
+            content=ft.Text(
+                short,
+                color=c.bar_fg,
+                size=look.fs(18),
+                weight=ft.FontWeight.BOLD,
+                no_wrap=True,
+                semantics_label=label,
+            ),
+            on_click=on_click,
+            tooltip=tip,
+            width=look.touch,
+            height=look.touch,
+            style=ft.ButtonStyle(padding=ft.Padding.all(0)),
+        )
     if look.narrow:
         return ft.IconButton(
             icon=ft.Icon(icon, color=c.bar_fg, size=look.fs(26), semantics_label=label),
@@ -182,27 +217,36 @@ def top_bar(state: AppState, look: Look) -> ft.Control:
     who = ""
     if state.user:
         who = f"{state.user.full_name or state.user.username} · {role_label(state.user.role)}"
-    size_name = TEXT_LEVEL_NAMES[look.level]
+    lang = state.lang
+    size_name = tr(lang, TEXT_LEVEL_NAMES[look.level])
+    lang_label, lang_short, lang_tip = lang_button(lang)
     actions: list[ft.Control] = [
         _bar_button(
-            f"Chữ lớn: {size_name}",
+            tr(lang, "Chữ lớn: {size}", size=size_name),
             ft.Icons.FORMAT_SIZE,
             state.toggle_large_text,
             look,
-            f"Chữ lớn — cỡ chữ đang là {size_name.lower()}; bấm để đổi",
+            tr(lang, "Chữ lớn — cỡ chữ đang là {size}; bấm để đổi", size=size_name.lower()),
         ),
         _bar_button(
-            "Tương phản cao" + (": bật" if state.high_contrast else ""),
+            tr(lang, "Tương phản cao: bật" if state.high_contrast else "Tương phản cao"),
             ft.Icons.CONTRAST,
             state.toggle_high_contrast,
             look,
-            "Tương phản cao (đen trên trắng)" + (" — đang bật" if state.high_contrast else ""),
+            tr(
+                lang,
+                "Tương phản cao (đen trên trắng) — đang bật"
+                if state.high_contrast
+                else "Tương phản cao (đen trên trắng)",
+            ),
+        ),
+        _bar_button(
+            lang_label, ft.Icons.TRANSLATE, state.toggle_lang, look, lang_tip, short=lang_short
         ),
     ]
     if state.user:
-        actions.append(
-            _bar_button("Khoá máy", ft.Icons.LOCK, lambda: state.lock(), look, "Khoá máy")
-        )
+        locked = tr(lang, "Khoá máy")
+        actions.append(_bar_button(locked, ft.Icons.LOCK, lambda: state.lock(), look, locked))
     title = ft.Text(
         "Tại Chỗ", size=look.fs(24), weight=ft.FontWeight.BOLD, color=c.bar_fg, no_wrap=True
     )
@@ -250,10 +294,15 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
     """Always visible once enrolled: pending changes, last sync, last error, sync button."""
     c = look.c
     s = state.sync
-    pending = f"Chờ gửi: {s.pending}"
+    lang = state.lang
+    pending = tr(lang, "Chờ gửi: {n}", n=s.pending)
     if s.inbox_waiting:
-        pending += f" · chờ mở: {s.inbox_waiting}"
-    last = f"Đồng bộ lần cuối: {when(s.last_sync_at)}" if s.last_sync_at else "Chưa đồng bộ lần nào"
+        pending += tr(lang, " · chờ mở: {n}", n=s.inbox_waiting)
+    last = (
+        tr(lang, "Đồng bộ lần cuối: {when}", when=when(s.last_sync_at))
+        if s.last_sync_at
+        else tr(lang, "Chưa đồng bộ lần nào")
+    )
     parts: list[ft.Control] = [
         ft.Icon(
             ft.Icons.CLOUD_DONE if not s.pending else ft.Icons.CLOUD_UPLOAD,
@@ -266,7 +315,7 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
     if s.last_error:
         parts.append(
             ft.Text(
-                f"Lỗi: {s.last_error}",
+                tr(lang, "Lỗi: {error}", error=s.last_error),
                 size=look.body,
                 color=c.error,
                 expand=not look.narrow,
@@ -277,14 +326,14 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
         parts.append(ft.Container(expand=True))
     parts.append(
         button(
-            "Đồng bộ",
+            tr(lang, "Đồng bộ"),
             state.run_sync,
             look,
             icon=ft.Icons.SYNC,
             primary=False,
             busy=state.busy == "sync",
             disabled=bool(state.busy) and state.busy != "sync",
-            tooltip="Đồng bộ với máy chủ văn phòng",
+            tooltip=tr(lang, "Đồng bộ với máy chủ văn phòng"),
         )
     )
     row = ft.Row(
@@ -296,7 +345,7 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
     )
     content: ft.Control = row
     if state.busy == "sync":
-        words = state.sync_words or "Đang kết nối máy chủ văn phòng…"
+        words = state.sync_words or tr(lang, "Đang kết nối máy chủ văn phòng…")
         content = ft.Column(
             [
                 row,

@@ -214,7 +214,7 @@ def DossierScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     c = look.c
     d = state.detail
-    back = back_button(lambda: state.go(ROUTE_HOME), look, "Quay lại danh sách")
+    back = back_button(lambda: state.go(ROUTE_HOME), look, "Quay lại danh sách", lang=state.lang)
     if not d or "code" not in d:
         return page_body([back])
     try:

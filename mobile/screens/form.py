@@ -19,6 +19,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.i18n import tr
 from mobile.screens.checklist import checklist_body
 from mobile.screens.common import (
     StableTextField,
@@ -364,7 +365,7 @@ def _progress(form: FormState, look: Look) -> ft.Control:
     return ft.Column(
         [
             text(
-                f"Bước {cur + 1}/{n}: {titles[cur][1]}",
+                tr(form.lang, "Bước {i}/{n}: {title}", i=cur + 1, n=n, title=titles[cur][1]),
                 look,
                 look.fs(21),
                 bold=True,
@@ -375,7 +376,7 @@ def _progress(form: FormState, look: Look) -> ft.Control:
                 color=c.primary,
                 bgcolor=c.border,
                 height=8,
-                semantics_label=f"Bước {cur + 1} trên {n}",
+                semantics_label=tr(form.lang, "Bước {i} trên {n}", i=cur + 1, n=n),
             ),
             ft.Row(chips, wrap=True, spacing=6, run_spacing=6),
         ],
@@ -590,13 +591,14 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             (lambda: state.form_step(cur - 1)) if cur > 0 else (lambda: state.go(ROUTE_PICK)),
             look,
             "Quay lại bước trước" if cur > 0 else "Quay lại chọn thủ tục",
+            lang=form.lang,
         ),
         ft.Container(expand=True),
     ]
     if last:
         nav.append(
             button(
-                "Xem trước",
+                tr(form.lang, "Xem trước"),
                 state.preview,
                 look,
                 icon=ft.Icons.VISIBILITY,
@@ -605,19 +607,24 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
         )
     else:
         nav.append(
-            button("Tiếp", lambda: state.form_step(cur + 1), look, icon=ft.Icons.ARROW_FORWARD)
+            button(
+                tr(form.lang, "Tiếp"),
+                lambda: state.form_step(cur + 1),
+                look,
+                icon=ft.Icons.ARROW_FORWARD,
+            )
         )
     return page_body(
         [
             text(
-                ("Bổ sung hồ sơ: " if form.supplement_of else "")
+                (tr(form.lang, "Bổ sung hồ sơ: ") if form.supplement_of else "")
                 + form.procedure.name.get(form.lang),
                 look,
                 look.title,
                 bold=True,
             ),
             _progress(form, look),
-            text("Các ô có dấu * là bắt buộc.", look, look.small, color=c.muted),
+            text(tr(form.lang, "Các ô có dấu * là bắt buộc."), look, look.small, color=c.muted),
             None if form.on_checklist() else CardPanel(state, form, look),
             summary,
             body,

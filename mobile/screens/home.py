@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from mobile.i18n import tr
 from mobile.screens.common import (
     StableTextField,
     back_button,
@@ -47,19 +48,25 @@ def status_chip(status: str, look: Look) -> ft.Control:
 def _row(state: AppState, d: DossierSummary) -> ft.Control:
     look = look_of(state)
     c = look.c
+    lang = state.lang
     return ft.Container(
         content=ft.Row(
             [
                 ft.Column(
                     [
                         ft.Text(
-                            d.title or "(không tên)",
+                            d.title or tr(lang, "(không tên)"),
                             size=look.fs(21),
                             weight=ft.FontWeight.BOLD,
                             color=c.fg,
                         ),
                         ft.Text(
-                            f"{d.code} · nhận lúc {when(d.received_at)}",
+                            tr(
+                                lang,
+                                "{code} · nhận lúc {when}",
+                                code=d.code,
+                                when=when(d.received_at),
+                            ),
                             size=look.small,
                             color=c.muted,
                         ),
@@ -70,7 +77,11 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
                 ft.Column(
                     [
                         status_chip(d.status, look),
-                        ft.Text(f"Hạn trả: {due_text(d.due_at)}", size=look.small, color=c.muted),
+                        ft.Text(
+                            tr(lang, "Hạn trả: {due}", due=due_text(d.due_at)),
+                            size=look.small,
+                            color=c.muted,
+                        ),
                     ],
                     spacing=2,
                     horizontal_alignment=ft.CrossAxisAlignment.END,
@@ -80,7 +91,7 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
             spacing=16,
         ),
         on_click=lambda: state.open_dossier(d.id),
-        tooltip=f"Xem hồ sơ {d.code}",
+        tooltip=tr(lang, "Xem hồ sơ {code}", code=d.code),
         bgcolor=c.surface,
         border=ft.Border.all(look.border_width, c.border),
         border_radius=10,
@@ -93,26 +104,31 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
 def HomeScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     c = look.c
+    lang = state.lang
     rows = state.home_rows()
     items: list[ft.Control] = [_row(state, d) for d in rows]
     if not items:
         items = [
             text(
-                "Không có hồ sơ nào khớp." if state.dossiers else "Chưa tiếp nhận hồ sơ nào.",
+                tr(
+                    lang,
+                    "Không có hồ sơ nào khớp." if state.dossiers else "Chưa tiếp nhận hồ sơ nào.",
+                ),
                 look,
                 color=c.muted,
             )
         ]
     filters: list[ft.Control] = []
-    for key, label in STATUS_FILTERS:
+    for key, vi_label in STATUS_FILTERS:
         on = state.status_filter == key
+        label = tr(lang, vi_label)
         filters.append(
             button(
                 label,
                 lambda _, k=key: state.set_status_filter(k),
                 look,
                 primary=on,
-                tooltip=f"Lọc: {label}" + (" (đang chọn)" if on else ""),
+                tooltip=tr(lang, "Lọc: {label} (đang chọn)" if on else "Lọc: {label}", label=label),
             )
         )
     waiting = sum(1 for d in state.dossiers if d.status in NEEDS_ACTION)
@@ -120,15 +136,15 @@ def HomeScreen(state: AppState) -> ft.Control:
     if state.drafts:
         drafts = [
             card(
-                f"Bản nháp chưa tiếp nhận ({len(state.drafts)})",
+                tr(lang, "Bản nháp chưa tiếp nhận ({n})", n=len(state.drafts)),
                 [
                     ft.Row(
                         [
                             ft.Column(
                                 [
-                                    text(d.title or "(chưa có tên)", look, bold=True),
+                                    text(d.title or tr(lang, "(chưa có tên)"), look, bold=True),
                                     text(
-                                        f"Lưu lúc {when(d.saved_at)}",
+                                        tr(lang, "Lưu lúc {when}", when=when(d.saved_at)),
                                         look,
                                         look.small,
                                         color=c.muted,
@@ -138,12 +154,16 @@ def HomeScreen(state: AppState) -> ft.Control:
                                 expand=True,
                             ),
                             button(
-                                "Mở nháp",
+                                tr(lang, "Mở nháp"),
                                 lambda _, i=d.id: state.open_draft(i),
                                 look,
                                 primary=False,
                                 icon=ft.Icons.EDIT_NOTE,
-                                tooltip=f"Mở nháp: {d.title or 'chưa có tên'}",
+                                tooltip=tr(
+                                    lang,
+                                    "Mở nháp: {title}",
+                                    title=d.title or tr(lang, "chưa có tên"),
+                                ),
                             ),
                         ],
                         key=f"draft-{d.id}",
@@ -161,17 +181,19 @@ def HomeScreen(state: AppState) -> ft.Control:
                 vertical_alignment=ft.CrossAxisAlignment.CENTER,
                 run_spacing=8,
                 controls=[
-                    text(f"Hồ sơ ({len(state.dossiers)})", look, look.title, bold=True),
-                    button("Hồ sơ mới", lambda: state.go("new"), look, icon=ft.Icons.ADD),
+                    text(
+                        tr(lang, "Hồ sơ ({n})", n=len(state.dossiers)), look, look.title, bold=True
+                    ),
+                    button(tr(lang, "Hồ sơ mới"), lambda: state.go("new"), look, icon=ft.Icons.ADD),
                 ],
             ),
-            text(f"Cần xử lý: {waiting} hồ sơ", look, bold=True, color=c.error)
+            text(tr(lang, "Cần xử lý: {n} hồ sơ", n=waiting), look, bold=True, color=c.error)
             if waiting
             else None,
             StableTextField(
                 state.search,
                 state.set_search,
-                label="Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)",
+                label=tr(lang, "Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)"),
                 prefix_icon=ft.Icons.SEARCH,
                 text_size=look.body,
                 label_style=ft.TextStyle(size=look.body),
@@ -189,30 +211,42 @@ def HomeScreen(state: AppState) -> ft.Control:
 @ft.component
 def PickProcedureScreen(state: AppState) -> ft.Control:
     look = look_of(state)
+    lang = state.lang
     rows: list[ft.Control] = []
     for p in state.service.procedures():
         limit = (
-            "trả trong ngày"
+            tr(lang, "trả trong ngày")
             if p.time_limit_working_days == 0
-            else f"{p.time_limit_working_days} ngày làm việc"
+            else tr(lang, "{n} ngày làm việc", n=p.time_limit_working_days)
         )
-        fee = "miễn phí" if p.fee_vnd == 0 else f"{p.fee_vnd:,} đồng".replace(",", ".")
+        fee = (
+            tr(lang, "miễn phí")
+            if p.fee_vnd == 0
+            else tr(lang, "{fee} đồng", fee=f"{p.fee_vnd:,}".replace(",", "."))
+        )
+        name = p.name.get(lang)
         rows.append(
             card(
-                p.name.vi,
+                name,
                 [
                     text(
-                        f"Mã thủ tục {p.code} · {limit} · {fee}",
+                        tr(
+                            lang,
+                            "Mã thủ tục {code} · {limit} · {fee}",
+                            code=p.code,
+                            limit=limit,
+                            fee=fee,
+                        ),
                         look,
                         look.small,
                         color=look.c.muted,
                     ),
                     button(
-                        f"Chọn: {p.name.vi}",
+                        tr(lang, "Chọn: {name}", name=name),
                         lambda _, code=p.code: state.new_dossier(code),
                         look,
                         icon=ft.Icons.DESCRIPTION,
-                        tooltip=p.name.vi,
+                        tooltip=name,
                     ),
                 ],
                 look,
@@ -222,9 +256,9 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
         [
             ft.Row(
                 [
-                    text("Chọn thủ tục", look, look.title, bold=True, color=None),
+                    text(tr(lang, "Chọn thủ tục"), look, look.title, bold=True, color=None),
                     ft.Container(expand=True),
-                    back_button(lambda: state.go(ROUTE_HOME), look),
+                    back_button(lambda: state.go(ROUTE_HOME), look, lang=lang),
                 ]
             ),
             *rows,

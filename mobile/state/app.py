@@ -64,6 +64,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
     route: str = ROUTE_UNLOCK
     text_level: int = 0  # 0 normal, 1 large, 2 extra large (theme.TEXT_SCALES)
     high_contrast: bool = False
+    lang: str = "vi"  # "vi" | "en": the app's language; kept across lock/unlock
     on_device: bool = False  # a phone/tablet build (share sheet), not the web build
     width: float = 1280  # the window's width: below theme.NARROW_WIDTH the phone layout
     busy: str = ""  # the running blocking action: enroll, unlock, sync, check, intake, result
@@ -139,6 +140,14 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
     def toggle_high_contrast(self) -> None:
         self.touch()
         self.high_contrast = not self.high_contrast
+
+    def toggle_lang(self) -> None:
+        """Vietnamese ⇄ English, at any time; an open form switches with the app, so its
+        labels, choices and error messages follow (issue 10)."""
+        self.touch()
+        self.lang = "en" if self.lang == "vi" else "vi"
+        if self.form is not None:
+            self.form.lang = self.lang
 
     def dismiss_banner(self) -> None:
         self.banner = ""

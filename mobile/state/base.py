@@ -65,6 +65,7 @@ class StateBase:
 
     backend: Backend
     route: str
+    lang: str
     busy: str
     on_device: bool
     banner: str
@@ -106,7 +107,7 @@ class StateBase:
         self._last_touch = time.monotonic()
 
     def _fail(self, err: BaseException) -> None:
-        self.banner = message(err)
+        self.banner = user_message(err, self.lang)
         self.banner_ok = False
 
     def _info(self, text: str) -> None:

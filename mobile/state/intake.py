@@ -11,13 +11,12 @@ from typing import Any
 
 from mobile.services.drafts import Draft
 from mobile.services.drafts import Drafts as DraftStore
-from mobile.state.backend import Failed, run_guarded
+from mobile.state.backend import Failed, run_guarded, user_message
 from mobile.state.base import (
     ROUTE_FORM,
     ROUTE_PREVIEW,
     ROUTE_RECEIPT,
     StateBase,
-    message,
 )
 from mobile.state.form import FormPhoto, FormState
 from shared.card_fill import card_of, fill_from_card, parties, residence_text
@@ -40,7 +39,7 @@ class IntakeMixin(StateBase):
         except TaiChoError as err:
             self._fail(err)
             return
-        self.form = FormState.new(procedure)
+        self.form = FormState.new(procedure, self.lang)
         self.banner = ""
         self.route = ROUTE_FORM
 
@@ -86,7 +85,7 @@ class IntakeMixin(StateBase):
         except TaiChoError as err:
             self._fail(err)
             return
-        self.form = FormState.from_draft(procedure, draft)
+        self.form = FormState.from_draft(procedure, draft, self.lang)
         self._restore_photos(self.form, draft)
         self.banner = ""
         self.route = ROUTE_FORM
@@ -312,7 +311,7 @@ class IntakeMixin(StateBase):
         try:
             card = scanned_card(text, self.service.clock().date())
         except TaiChoError as err:
-            self.scan, self.scan_error, self.scan_unit = None, message(err), ""
+            self.scan, self.scan_error, self.scan_unit = None, user_message(err, self.lang), ""
             return False
         self.scan, self.scan_error = card, ""
         mapped = card["address_mapped"]

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import time
 
-from mobile.state.backend import Failed, run_guarded
+from mobile.state.backend import Failed, run_guarded, user_message
 from mobile.state.base import (
     ROUTE_HOME,
     ROUTE_UNLOCK,
     StateBase,
-    message,
     required,
 )
 from mobile.state.fmt import station_pin_hint
@@ -63,7 +62,7 @@ class SessionMixin(StateBase):
         return True
 
     def _place_error(self, err: BaseException, default_field: str) -> None:
-        msg = message(err)
+        msg = user_message(err, self.lang)
         fld = err.field if isinstance(err, TaiChoError) else None
         if fld in ("username", "pin", "url", "code"):
             self.field_errors = {fld: msg}
@@ -99,7 +98,9 @@ class SessionMixin(StateBase):
             if isinstance(err, TaiChoError) and err.code == "AUTH_FAILED":
                 count = self._station_failures.get(username, 0) + 1
                 self._station_failures[username] = count
-                self.field_errors = {"pin": f"{message(err)} {station_pin_hint(count)}"}
+                self.field_errors = {
+                    "pin": f"{user_message(err, self.lang)} {station_pin_hint(count)}"
+                }
             self.known_users = self.backend.call(self.service.known_users)
             return False
         self._station_failures.pop(username, None)
