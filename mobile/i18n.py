@@ -82,6 +82,115 @@ EN: dict[str, str] = {
     "Tiếp": "Next",
     "Bổ sung hồ sơ: ": "Supplement: ",
     "Các ô có dấu * là bắt buộc.": "Fields marked * are required.",
+    # dates
+    "(tự điền khi nhập ngày)": "(filled in from the date)",
+    "Nhập ngày/tháng/năm, ví dụ 15/03/2024": "Enter day/month/year, e.g. 15/03/2024",
+    "Huỷ": "Cancel",
+    "Chọn": "Choose",
+    "Chọn {what} trên lịch": "Pick {what} on the calendar",
+    "Bằng chữ: {words}": "In words (as printed): {words}",
+    "Bằng chữ: (hiện khi nhập đủ ngày)": "In words: (shown once the date is complete)",
+    # the chip ID card and the citizen book
+    "Điền từ thẻ căn cước": "Fill from the ID card",
+    "Điền từ thẻ căn cước: quét hoặc dán mã QR trên thẻ": (
+        "Fill from the ID card: scan or paste the QR code on the card"
+    ),
+    "Mã QR trên thẻ căn cước (quét hoặc dán)": "QR code on the ID card (scan or paste)",
+    "Đọc mã": "Read the code",
+    "Hoặc tìm người dân đã có (tên, không cần dấu, hoặc số định danh)": (
+        "Or find a known citizen (name, accents optional, or ID number)"
+    ),
+    "Tìm": "Find",
+    "Nam": "Male",
+    "Nữ": "Female",
+    "{name} — sinh {born} — {sex}": "{name} — born {born} — {sex}",
+    "Số định danh cá nhân: {n}": "Personal ID number: {n}",
+    "Xã cũ đã chia cho nhiều đơn vị: chọn đơn vị hiện nay bên dưới.": (
+        "The old commune was split between several units: choose today's unit below."
+    ),
+    "Không tìm được đơn vị hiện nay: nơi cư trú sẽ không được điền.": (
+        "Today's unit was not found: the residence will not be filled in."
+    ),
+    "Địa chỉ in trên thẻ": "Address printed on the card",
+    "Địa chỉ theo đơn vị hành chính hiện nay": "Address in today's administrative units",
+    "Điền cho {who}": "Fill in for {who}",
+    # checklist, read-back, receipt, dossier detail
+    "In phiếu yêu cầu bổ sung": "Print the supplement request",
+    "Hồ sơ chưa đủ — còn thiếu {n} mục:": "The dossier is incomplete — {n} item(s) missing:",
+    (
+        "Hồ sơ chưa đủ thì chưa được tiếp nhận. In phiếu yêu cầu bổ sung cho người dân; "
+        "bản nháp được giữ lại."
+    ): (
+        "An incomplete dossier cannot be received. Print the supplement request for the "
+        "citizen; the draft is kept."
+    ),
+    "In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (liệt kê các giấy tờ còn thiếu)": (
+        "Print the request to complete the dossier (it lists the missing papers)"
+    ),
+    ("Đánh dấu từng giấy tờ người dân đã nộp; giấy tờ “cần ảnh” thì chụp hoặc chọn ảnh."): (
+        "Tick each paper the citizen handed in; for papers marked “photo needed”, take "
+        "or choose a photo."
+    ),
+    "Bắt buộc": "Required",
+    "Nếu có": "If any",
+    "Cần ảnh": "Photo needed",
+    "Đã nộp: {name}": "Handed in: {name}",
+    "Ảnh: {name}": "Photo: {name}",
+    "Hồ sơ đã đủ thành phần.": "The dossier is complete.",
+    "Phiếu yêu cầu bổ sung": "Supplement request",
+    "Đã gửi tệp {path} tới trình duyệt/máy.": "Sent the file {path} to the browser/device.",
+    "Chụp / chọn ảnh": "Take / choose a photo",
+    "Chụp / chọn ảnh: {name}": "Take / choose a photo: {name}",
+    "Ảnh {name}": "Photo of {name}",
+    "Bỏ ảnh này": "Remove this photo",
+    "Máy chủ không nhận hồ sơ này: {why}": "The station refused this dossier: {why}",
+    "Phần trước": "Previous part",
+    "Sửa lại": "Correct it",
+    "Phần tiếp": "Next part",
+    "Người dân đã xác nhận lúc {when}.": "The citizen confirmed at {when}.",
+    "Xin ông/bà đọc lại thông tin": "Please read the information back",
+    "Giấy tiếp nhận": "Receipt",
+    "Về trang chính": "Back to home",
+    "Tải kết quả (PDF)": "Download the result (PDF)",
+    "Chưa có kết quả.": "No result yet.",
+    "{name} · mã hồ sơ {code}": "{name} · dossier code {code}",
+    "Trạng thái": "Status",
+    "Tiến trình": "Progress",
+    "Kết quả": "Result",
+    "Quá trình xử lý": "History",
+    "Xác nhận: thông tin đúng": "Confirm: the information is correct",
+    (
+        "Khi ông/bà đã đọc hết và thấy đúng, bấm “Xác nhận”. Nếu có chỗ sai, bấm “Phần "
+        "trước” hoặc “Sửa lại”."
+    ): (
+        "When you have read it all and it is correct, tap “Confirm”. If something is "
+        "wrong, tap “Previous part” or “Correct it”."
+    ),
+    " — phần {i}/{n}": " — part {i}/{n}",
+    "Đọc lại phần {i} trên {n}": "Read-back part {i} of {n}",
+    "Lưu kết quả": "Save the result",
+    "Tải kết quả (PDF) để xem, in hoặc gửi": "Download the result (PDF) to view, print or send",
+    "In hoặc chia sẻ": "Print or share",
+    "Lý do: {why}": "Reason: {why}",
+    "Người dân đã đọc lại toàn bộ và xác nhận thông tin đúng": (
+        "The citizen read everything back and confirms it is correct"
+    ),
+    "Về thành phần hồ sơ": "Back to the documents",
+    "Tiếp: ký tờ khai": "Next: sign the declaration",
+    "Đã tiếp nhận hồ sơ": "Dossier received",
+    "Mã hồ sơ": "Dossier code",
+    "Người được khai sinh / tiêu đề: {t}": "Person registered / title: {t}",
+    "Nhận lúc: {when}": "Received: {when}",
+    "Hạn trả kết quả: {due}": "Result due: {due}",
+    "Trạng thái: {s}": "Status: {s}",
+    "Mở bảng chia sẻ của máy: in, gửi qua Zalo, thư điện tử…": (
+        "Open the device's share sheet: print, send by Zalo, e-mail…"
+    ),
+    "Văn phòng yêu cầu bổ sung hồ sơ": "The office asks for a supplement",
+    "Bổ sung hồ sơ": "Supplement the dossier",
+    "—": "—",
+    "Trang {n} của kết quả": "Page {n} of the result",
+    "Bổ sung hồ sơ: sửa và gửi lại": "Supplement the dossier: correct and send again",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.i18n import tr
 from mobile.screens.common import button, text
 from mobile.state.app import AppState
 from mobile.state.form import ChecklistRow, FormState
@@ -29,6 +30,14 @@ _MIME = {
     "webp": "image/webp",
     "heic": "image/heic",
 }
+
+
+NOT_YET = (
+    "Hồ sơ chưa đủ thì chưa được tiếp nhận. In phiếu yêu cầu bổ sung cho người dân; "
+    "bản nháp được giữ lại."
+)
+TICK_HINT = "Đánh dấu từng giấy tờ người dân đã nộp; giấy tờ “cần ảnh” thì chụp hoặc chọn ảnh."
+SENT = "Đã gửi tệp {path} tới trình duyệt/máy."
 
 
 def _call(fn: Any, arg: str) -> Any:
@@ -67,7 +76,7 @@ def _photo_picker(state: AppState, row: ChecklistRow) -> Any:
     async def pick() -> None:
         picker = ft.FilePicker()
         files = await picker.pick_files(
-            dialog_title=f"Ảnh: {row.name}",
+            dialog_title=tr(state.lang, "Ảnh: {name}", name=row.name),
             file_type=ft.FilePickerFileType.CUSTOM,
             allowed_extensions=_IMAGE_TYPES,
             allow_multiple=True,
@@ -85,15 +94,21 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
     c = look.c
     missing_here = row.required and not row.ticked
     badges: list[ft.Control] = [_badge(row.form, look)]
-    badges.append(_badge("Bắt buộc" if row.required else "Nếu có", look, strong=row.required))
+    badges.append(
+        _badge(
+            tr(state.lang, "Bắt buộc") if row.required else tr(state.lang, "Nếu có"),
+            look,
+            strong=row.required,
+        )
+    )
     if row.photo_required:
-        badges.append(_badge("Cần ảnh", look, strong=True))
+        badges.append(_badge(tr(state.lang, "Cần ảnh"), look, strong=True))
     parts: list[ft.Control] = [
         ft.Checkbox(
             value=row.ticked,
             on_change=_call(state.toggle_component, row.id),
             label=ft.Text(row.name, size=look.body, weight=ft.FontWeight.W_600, color=c.fg),
-            semantics_label=f"Đã nộp: {row.name}",
+            semantics_label=tr(state.lang, "Đã nộp: {name}", name=row.name),
             active_color=c.primary,
             check_color=c.on_primary,
             border_side=ft.BorderSide(look.border_width + 1, c.fg),
@@ -114,13 +129,13 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
                             width=look.fs(96),
                             height=look.fs(96),
                             fit=ft.BoxFit.CONTAIN,
-                            semantics_label=f"Ảnh {row.name}",
+                            semantics_label=tr(state.lang, "Ảnh {name}", name=row.name),
                             border_radius=6,
                         ),
                         ft.IconButton(
                             icon=ft.Icons.CLOSE,
                             icon_size=look.fs(20),
-                            tooltip="Bỏ ảnh này",
+                            tooltip=tr(state.lang, "Bỏ ảnh này"),
                             on_click=_remove(state, i),
                             width=look.touch,
                             height=look.touch,
@@ -136,13 +151,13 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
             ft.Row(
                 [
                     button(
-                        "Chụp / chọn ảnh",
+                        tr(state.lang, "Chụp / chọn ảnh"),
                         _photo_picker(state, row),
                         look,
                         primary=False,
                         icon=ft.Icons.PHOTO_CAMERA,
                         busy=state.busy == "photo",
-                        tooltip=f"Chụp / chọn ảnh: {row.name}",
+                        tooltip=tr(state.lang, "Chụp / chọn ảnh: {name}", name=row.name),
                     ),
                     *thumbs,
                 ],
@@ -169,22 +184,21 @@ def missing_box(checklist: Checklist, look: Look, lang: str = "vi") -> ft.Contro
     c = look.c
     if checklist.complete:
         return ft.Container(
-            content=text("Hồ sơ đã đủ thành phần.", look, bold=True, color=c.ok),
+            content=text(tr(lang, "Hồ sơ đã đủ thành phần."), look, bold=True, color=c.ok),
             border=ft.Border.all(look.border_width + 1, c.ok),
             border_radius=10,
             padding=ft.Padding.all(14),
         )
     lines: list[ft.Control] = [
         text(
-            f"Hồ sơ chưa đủ — còn thiếu {len(checklist.missing)} mục:",
+            tr(lang, "Hồ sơ chưa đủ — còn thiếu {n} mục:", n=len(checklist.missing)),
             look,
             bold=True,
             color=c.error,
         ),
         *[text(f"• {m.text(lang)}", look, color=c.error) for m in checklist.missing],
         text(
-            "Hồ sơ chưa đủ thì chưa được tiếp nhận. In phiếu yêu cầu bổ sung cho người dân; "
-            "bản nháp được giữ lại.",
+            tr(lang, NOT_YET),
             look,
             look.small,
             color=c.fg,
@@ -210,16 +224,20 @@ def paper_button(state: AppState, look: Look) -> ft.Control:
             return
         name, pdf = got
         picker = ft.FilePicker()
-        await picker.save_file(dialog_title="Phiếu yêu cầu bổ sung", file_name=name, src_bytes=pdf)
+        await picker.save_file(
+            dialog_title=tr(state.lang, "Phiếu yêu cầu bổ sung"), file_name=name, src_bytes=pdf
+        )
 
     return button(
-        "In phiếu yêu cầu bổ sung",
+        tr(state.lang, "In phiếu yêu cầu bổ sung"),
         download,
         look,
         primary=False,
         icon=ft.Icons.PRINT,
         busy=state.busy == "paper",
-        tooltip="In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (liệt kê các giấy tờ còn thiếu)",
+        tooltip=tr(
+            state.lang, "In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (liệt kê các giấy tờ còn thiếu)"
+        ),
     )
 
 
@@ -229,7 +247,7 @@ def checklist_body(state: AppState, form: FormState, look: Look) -> ft.Control:
     checklist = form.checklist()
     parts: list[ft.Control] = [
         text(
-            "Đánh dấu từng giấy tờ người dân đã nộp; giấy tờ “cần ảnh” thì chụp hoặc chọn ảnh.",
+            tr(form.lang, TICK_HINT),
             look,
             look.small,
             color=c.muted,
@@ -240,7 +258,7 @@ def checklist_body(state: AppState, form: FormState, look: Look) -> ft.Control:
     if not checklist.complete:
         parts.append(ft.Row([paper_button(state, look)], wrap=True))
         if state.paper_path:
-            parts.append(text(f"Đã gửi tệp {state.paper_path} tới trình duyệt/máy.", look))
+            parts.append(text(tr(state.lang, SENT, path=state.paper_path), look))
     return ft.Container(
         content=ft.Column(parts, spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
         bgcolor=c.surface,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile.screens.checklist import missing_box
+from mobile.i18n import tr
+from mobile.screens.checklist import SENT, missing_box
 from mobile.screens.common import back_button, button, card, look_of, page_body, text
 from mobile.state.app import ROUTE_HOME, AppState
 from mobile.state.fmt import (
@@ -17,6 +18,11 @@ from mobile.state.fmt import (
 from mobile.state.form import FormState
 from shared.errors import TaiChoError
 from shared.workflow import status_label
+
+READ_HINT = (
+    "Khi ông/bà đã đọc hết và thấy đúng, bấm “Xác nhận”. Nếu có chỗ sai, bấm "
+    "“Phần trước” hoặc “Sửa lại”."
+)
 
 
 @ft.component
@@ -70,7 +76,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
     checklist = form.checklist()
     nav: list[ft.Control] = [
         button(
-            "Phần trước" if page > 0 else "Sửa lại",
+            tr(state.lang, "Phần trước") if page > 0 else tr(state.lang, "Sửa lại"),
             (lambda: state.read_page(page - 1)) if page > 0 else state.back_to_form,
             look,
             primary=False,
@@ -81,7 +87,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
     if not last:
         nav.append(
             button(
-                "Phần tiếp",
+                tr(state.lang, "Phần tiếp"),
                 lambda: state.read_page(page + 1),
                 look,
                 icon=ft.Icons.ARROW_FORWARD,
@@ -90,11 +96,11 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
     elif not confirmed:
         nav.append(
             button(
-                "Xác nhận: thông tin đúng",
+                tr(state.lang, "Xác nhận: thông tin đúng"),
                 state.confirm_read,
                 look,
                 icon=ft.Icons.TASK_ALT,
-                tooltip="Người dân đã đọc lại toàn bộ và xác nhận thông tin đúng",
+                tooltip=tr(state.lang, "Người dân đã đọc lại toàn bộ và xác nhận thông tin đúng"),
             )
         )
     elif not checklist.complete:
@@ -102,7 +108,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
         # hand the citizen the supplement request there.
         nav.append(
             button(
-                "Về thành phần hồ sơ",
+                tr(state.lang, "Về thành phần hồ sơ"),
                 state.back_to_checklist,
                 look,
                 icon=ft.Icons.CHECKLIST,
@@ -110,14 +116,16 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
         )
     else:
         nav.append(  # the declaration is signed next (screens/sign.py), then received
-            button("Tiếp: ký tờ khai", state.start_signing, look, icon=ft.Icons.DRAW)
+            button(
+                tr(state.lang, "Tiếp: ký tờ khai"), state.start_signing, look, icon=ft.Icons.DRAW
+            )
         )
     note: ft.Control | None = None
     if last and confirmed and not checklist.complete:
         note = missing_box(checklist, look, form.lang)
     elif last and confirmed:
         note = text(
-            f"Người dân đã xác nhận lúc {when(form.read_back_at)}.",
+            tr(state.lang, "Người dân đã xác nhận lúc {when}.", when=when(form.read_back_at)),
             look,
             look.print_label,
             bold=True,
@@ -125,8 +133,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
         )
     elif last:
         note = text(
-            "Khi ông/bà đã đọc hết và thấy đúng, bấm “Xác nhận”. Nếu có chỗ sai, bấm "
-            "“Phần trước” hoặc “Sửa lại”.",
+            tr(state.lang, READ_HINT),
             look,
             look.print_label,
             color=c.fg,
@@ -134,16 +141,19 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
     return page_body(
         [
             ft.Text(
-                "Xin ông/bà đọc lại thông tin",
+                tr(state.lang, "Xin ông/bà đọc lại thông tin"),
                 size=look.fs(32),
                 weight=ft.FontWeight.BOLD,
                 color=c.fg,
             ),
             ft.Text(
-                f"{form.procedure.name.get(form.lang)} — phần {page + 1}/{max(n, 1)}",
+                form.procedure.name.get(form.lang)
+                + tr(state.lang, " — phần {i}/{n}", i=page + 1, n=max(n, 1)),
                 size=look.print_label,
                 color=c.fg,
-                semantics_label=f"Đọc lại phần {page + 1} trên {max(n, 1)}",
+                semantics_label=tr(
+                    state.lang, "Đọc lại phần {i} trên {n}", i=page + 1, n=max(n, 1)
+                ),
             ),
             ft.ProgressBar(
                 value=(page + 1) / max(1, n),
@@ -157,7 +167,7 @@ def PreviewScreen(state: AppState, form: FormState) -> ft.Control:
             *(
                 [
                     button(
-                        "Sửa lại",
+                        tr(state.lang, "Sửa lại"),
                         state.back_to_form,
                         look,
                         primary=False,
@@ -177,29 +187,42 @@ def ReceiptScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     r = state.receipt
     if r is None:
-        return page_body([button("Về trang chính", lambda: state.go(ROUTE_HOME), look)])
+        return page_body(
+            [button(tr(state.lang, "Về trang chính"), lambda: state.go(ROUTE_HOME), look)]
+        )
     return page_body(
         [
             ft.Row(
                 [
                     ft.Icon(ft.Icons.CHECK_CIRCLE, color=look.c.ok, size=look.fs(44)),
-                    text("Đã tiếp nhận hồ sơ", look, look.fs(30), bold=True, color=look.c.ok),
+                    text(
+                        tr(state.lang, "Đã tiếp nhận hồ sơ"),
+                        look,
+                        look.fs(30),
+                        bold=True,
+                        color=look.c.ok,
+                    ),
                 ]
             ),
             card(
-                "Giấy tiếp nhận",
+                tr(state.lang, "Giấy tiếp nhận"),
                 [
-                    text("Mã hồ sơ", look, look.print_label, color=look.c.muted),
+                    text(tr(state.lang, "Mã hồ sơ"), look, look.print_label, color=look.c.muted),
                     text(r.code, look, look.fs(34), bold=True),
-                    text(f"Người được khai sinh / tiêu đề: {r.title}", look),
-                    text(f"Nhận lúc: {when(r.received_at)}", look),
-                    text(f"Hạn trả kết quả: {due_text(r.due_at)}", look, look.fs(24), bold=True),
-                    text(f"Trạng thái: {status_label(r.status)}", look),
+                    text(tr(state.lang, "Người được khai sinh / tiêu đề: {t}", t=r.title), look),
+                    text(tr(state.lang, "Nhận lúc: {when}", when=when(r.received_at)), look),
+                    text(
+                        tr(state.lang, "Hạn trả kết quả: {due}", due=due_text(r.due_at)),
+                        look,
+                        look.fs(24),
+                        bold=True,
+                    ),
+                    text(tr(state.lang, "Trạng thái: {s}", s=status_label(r.status)), look),
                 ],
                 look,
             ),
             button(
-                "Về trang chính",
+                tr(state.lang, "Về trang chính"),
                 lambda: state.go(ROUTE_HOME),
                 look,
                 icon=ft.Icons.HOME,
@@ -220,7 +243,7 @@ def DossierScreen(state: AppState) -> ft.Control:
     try:
         proc = state.service.procedure(d["procedure"])
         title = str(d["values"].get(proc.title_field, ""))
-        proc_name = proc.name.vi
+        proc_name = proc.name.get(state.lang)
     except TaiChoError:  # a procedure this app version does not know
         title, proc_name = "", d.get("procedure", "")
     history: list[ft.Control] = [
@@ -234,7 +257,9 @@ def DossierScreen(state: AppState) -> ft.Control:
         name, pdf = got
         # In the browser this is a download; on a device, the system's save dialog.
         picker = ft.FilePicker()
-        await picker.save_file(dialog_title="Lưu kết quả", file_name=name, src_bytes=pdf)
+        await picker.save_file(
+            dialog_title=tr(state.lang, "Lưu kết quả"), file_name=name, src_bytes=pdf
+        )
 
     async def share() -> None:
         """On a phone or tablet: the system share sheet (print, Zalo, e-mail, Drive…),
@@ -253,35 +278,37 @@ def DossierScreen(state: AppState) -> ft.Control:
         result = [
             text(state.result_info, look, bold=True, color=c.ok),
             button(
-                "Tải kết quả (PDF)",
+                tr(state.lang, "Tải kết quả (PDF)"),
                 download,
                 look,
                 icon=ft.Icons.PICTURE_AS_PDF,
                 busy=state.busy == "result",
-                tooltip="Tải kết quả (PDF) để xem, in hoặc gửi",
+                tooltip=tr(state.lang, "Tải kết quả (PDF) để xem, in hoặc gửi"),
             ),
         ]
         if state.on_device:
             result.append(
                 button(
-                    "In hoặc chia sẻ",
+                    tr(state.lang, "In hoặc chia sẻ"),
                     share,
                     look,
                     primary=False,
                     icon=ft.Icons.PRINT,
                     busy=state.busy == "result",
-                    tooltip="Mở bảng chia sẻ của máy: in, gửi qua Zalo, thư điện tử…",
+                    tooltip=tr(
+                        state.lang, "Mở bảng chia sẻ của máy: in, gửi qua Zalo, thư điện tử…"
+                    ),
                 )
             )
         if state.result_path:
-            result.append(text(f"Đã gửi tệp {state.result_path} tới trình duyệt/máy.", look))
+            result.append(text(tr(state.lang, SENT, path=state.result_path), look))
         for n, png in enumerate(state.result_images, start=1):
             result.append(
                 ft.Container(
                     content=ft.Image(
                         src=png,
                         fit=ft.BoxFit.CONTAIN,
-                        semantics_label=f"Trang {n} của kết quả",
+                        semantics_label=tr(state.lang, "Trang {n} của kết quả", n=n),
                     ),
                     border=ft.Border.all(look.border_width, c.border),
                     bgcolor="#FFFFFF",
@@ -289,11 +316,15 @@ def DossierScreen(state: AppState) -> ft.Control:
                 )
             )
     else:
-        result = [text("Chưa có kết quả.", look, color=c.muted)]
+        result = [text(tr(state.lang, "Chưa có kết quả."), look, color=c.muted)]
     problem_box = None
     if d.get("sync_problem"):
         problem_box = text(
-            f"Máy chủ không nhận hồ sơ này: {d['sync_problem'].get('message', '')}",
+            tr(
+                state.lang,
+                "Máy chủ không nhận hồ sơ này: {why}",
+                why=d["sync_problem"].get("message", ""),
+            ),
             look,
             bold=True,
             color=c.error,
@@ -307,7 +338,7 @@ def DossierScreen(state: AppState) -> ft.Control:
         if st.done:
             lines.append(text(f"{st.at} — {st.who}", look))
         if st.reason:
-            lines.append(text(f"Lý do: {st.reason}", look, bold=True))
+            lines.append(text(tr(state.lang, "Lý do: {why}", why=st.reason), look, bold=True))
         stages.append(
             ft.Row(
                 [
@@ -327,7 +358,7 @@ def DossierScreen(state: AppState) -> ft.Control:
             content=ft.Column(
                 [
                     text(
-                        "Văn phòng yêu cầu bổ sung hồ sơ",
+                        tr(state.lang, "Văn phòng yêu cầu bổ sung hồ sơ"),
                         look,
                         look.fs(24),
                         bold=True,
@@ -340,11 +371,11 @@ def DossierScreen(state: AppState) -> ft.Control:
                         bold=True,
                     ),
                     button(
-                        "Bổ sung hồ sơ",
+                        tr(state.lang, "Bổ sung hồ sơ"),
                         state.start_supplement,
                         look,
                         icon=ft.Icons.EDIT_DOCUMENT,
-                        tooltip="Bổ sung hồ sơ: sửa và gửi lại",
+                        tooltip=tr(state.lang, "Bổ sung hồ sơ: sửa và gửi lại"),
                     ),
                 ],
                 spacing=10,
@@ -357,7 +388,11 @@ def DossierScreen(state: AppState) -> ft.Control:
     problem_box = None
     if d.get("sync_problem"):
         problem_box = text(
-            f"Máy chủ không nhận hồ sơ này: {d['sync_problem'].get('message', '')}",
+            tr(
+                state.lang,
+                "Máy chủ không nhận hồ sơ này: {why}",
+                why=d["sync_problem"].get("message", ""),
+            ),
             look,
             bold=True,
             color=c.error,
@@ -365,25 +400,33 @@ def DossierScreen(state: AppState) -> ft.Control:
     return page_body(
         [
             ft.Row([back]),
-            text(title or "(không tên)", look, look.fs(28), bold=True),
-            text(f"{proc_name} · mã hồ sơ {d['code']}", look, color=c.muted),
+            text(title or tr(state.lang, "(không tên)"), look, look.fs(28), bold=True),
+            text(
+                tr(state.lang, "{name} · mã hồ sơ {code}", name=proc_name, code=d["code"]),
+                look,
+                color=c.muted,
+            ),
             supplement,
             card(
-                "Trạng thái",
+                tr(state.lang, "Trạng thái"),
                 [
                     text(status_label(d["status"]), look, look.fs(26), bold=True, color=c.primary),
-                    text(f"Hạn trả: {due_text(d.get('due_at'))}", look),
+                    text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
                     problem_box,
                 ]
                 if problem_box
                 else [
                     text(status_label(d["status"]), look, look.fs(26), bold=True, color=c.primary),
-                    text(f"Hạn trả: {due_text(d.get('due_at'))}", look),
+                    text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
                 ],
                 look,
             ),
-            card("Tiến trình", stages, look),
-            card("Kết quả", result, look),
-            card("Quá trình xử lý", history or [text("—", look)], look),
+            card(tr(state.lang, "Tiến trình"), stages, look),
+            card(tr(state.lang, "Kết quả"), result, look),
+            card(
+                tr(state.lang, "Quá trình xử lý"),
+                history or [text(tr(state.lang, "—"), look)],
+                look,
+            ),
         ]
     )

@@ -205,7 +205,8 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
         # The date in words is drawn beside its date field (TextInput); the preview
         # lists it as a row of its own.
         return ft.Text(
-            f"{form.label(f)}: {form.derived_text(f) or '(tự điền khi nhập ngày)'}",
+            f"{form.label(f)}: "
+            + (form.derived_text(f) or tr(form.lang, "(tự điền khi nhập ngày)")),
             size=look.small,
             color=look.c.muted,
             key=f.id,
@@ -248,7 +249,7 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
     err = form.errors.get(f.id)
     help_text = _help(form, f)
     if kind == "date":
-        help_text = help_text or "Nhập ngày/tháng/năm, ví dụ 15/03/2024"
+        help_text = help_text or tr(form.lang, "Nhập ngày/tháng/năm, ví dụ 15/03/2024")
     field = ft.TextField(
         label=_label(form, f),
         value=value,
@@ -290,8 +291,8 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
             first_date=dt.datetime(1900, 1, 1),
             last_date=dt.datetime.combine(today, dt.time()),
             help_text=form.label(f),
-            cancel_text="Huỷ",
-            confirm_text="Chọn",
+            cancel_text=tr(form.lang, "Huỷ"),
+            confirm_text=tr(form.lang, "Chọn"),
             on_change=picked,
             on_dismiss=lambda _: set_picking(False),
         )
@@ -307,7 +308,7 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
                     ft.IconButton(
                         icon=ft.Icons.CALENDAR_MONTH,
                         icon_size=look.fs(30),
-                        tooltip=f"Chọn {form.label(f).lower()} trên lịch",
+                        tooltip=tr(form.lang, "Chọn {what} trên lịch", what=form.label(f).lower()),
                         on_click=lambda: set_picking(True),
                         width=look.touch,
                         height=look.touch,
@@ -316,7 +317,9 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
                 vertical_alignment=ft.CrossAxisAlignment.START,
             ),
             ft.Text(
-                f"Bằng chữ: {words}" if words else "Bằng chữ: (hiện khi nhập đủ ngày)",
+                tr(form.lang, "Bằng chữ: {words}", words=words)
+                if words
+                else tr(form.lang, "Bằng chữ: (hiện khi nhập đủ ngày)"),
                 size=look.body,
                 color=look.c.fg if words else look.c.muted,
                 weight=ft.FontWeight.W_600 if words else None,
@@ -397,6 +400,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
     are shown, and one tap fills a chosen person's fields. Nothing is filled before staff
     tap; the residence only from a unit they confirmed."""
     c = look.c
+    lang = form.lang
     opened, set_opened = ft.use_state(False)
     raw: ft.MutableRef[str] = ft.use_ref("")
     query: ft.MutableRef[str] = ft.use_ref("")
@@ -406,12 +410,12 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
         return ft.Row(
             [
                 button(
-                    "Điền từ thẻ căn cước",
+                    tr(lang, "Điền từ thẻ căn cước"),
                     lambda: set_opened(True),
                     look,
                     primary=False,
                     icon=ft.Icons.QR_CODE_SCANNER,
-                    tooltip="Điền từ thẻ căn cước: quét hoặc dán mã QR trên thẻ",
+                    tooltip=tr(lang, "Điền từ thẻ căn cước: quét hoặc dán mã QR trên thẻ"),
                 )
             ]
         )
@@ -436,12 +440,12 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
         state.find_citizens(query.current or "")
 
     parts: list[ft.Control] = [
-        text("Điền từ thẻ căn cước", look, look.fs(20), bold=True, color=c.primary),
+        text(tr(lang, "Điền từ thẻ căn cước"), look, look.fs(20), bold=True, color=c.primary),
         StableTextField(
             raw.current or "",
             set_raw,
             gen,
-            label="Mã QR trên thẻ căn cước (quét hoặc dán)",
+            label=tr(lang, "Mã QR trên thẻ căn cước (quét hoặc dán)"),
             on_submit=lambda _: read(),
             text_size=look.body,
             autocorrect=False,
@@ -450,8 +454,8 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
         ),
         ft.Row(
             [
-                button("Đọc mã", read, look, icon=ft.Icons.DOCUMENT_SCANNER),
-                button("Đóng", close, look, primary=False, icon=ft.Icons.CLOSE),
+                button(tr(lang, "Đọc mã"), read, look, icon=ft.Icons.DOCUMENT_SCANNER),
+                button(tr(lang, "Đóng"), close, look, primary=False, icon=ft.Icons.CLOSE),
             ],
             wrap=True,
         ),
@@ -459,19 +463,19 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
             query.current or "",
             set_query,
             0,
-            label="Hoặc tìm người dân đã có (tên, không cần dấu, hoặc số định danh)",
+            label=tr(lang, "Hoặc tìm người dân đã có (tên, không cần dấu, hoặc số định danh)"),
             on_submit=lambda _: find(),
             text_size=look.body,
             autocorrect=False,
             enable_suggestions=False,
         ),
-        ft.Row([button("Tìm", find, look, primary=False, icon=ft.Icons.PERSON_SEARCH)]),
+        ft.Row([button(tr(lang, "Tìm"), find, look, primary=False, icon=ft.Icons.PERSON_SEARCH)]),
     ]
     for hit in state.citizen_hits:
         born = dt.date.fromisoformat(hit.dob).strftime("%d/%m/%Y") if hit.dob else "—"
         parts.append(
             button(
-                f"Chọn: {hit.name} — {born} — {hit.number}",
+                tr(lang, "Chọn: {name}", name=f"{hit.name} — {born} — {hit.number}"),
                 _call(state.use_citizen, hit.id),
                 look,
                 primary=False,
@@ -481,13 +485,19 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
     if card is not None:
         mapped = card["address_mapped"]
         born = dt.date.fromisoformat(str(card["dob"])).strftime("%d/%m/%Y")
-        sex = {"male": "Nam", "female": "Nữ"}.get(str(card["sex"]), "")
-        parts.append(text(f"{card['name']} — sinh {born} — {sex}", look, bold=True))
-        parts.append(text(f"Số định danh cá nhân: {card['number']}", look))
+        sex = {"male": tr(lang, "Nam"), "female": tr(lang, "Nữ")}.get(str(card["sex"]), "")
+        parts.append(
+            text(
+                tr(lang, "{name} — sinh {born} — {sex}", name=card["name"], born=born, sex=sex),
+                look,
+                bold=True,
+            )
+        )
+        parts.append(text(tr(lang, "Số định danh cá nhân: {n}", n=card["number"]), look))
         if mapped["status"] == "ambiguous":
-            today = "Xã cũ đã chia cho nhiều đơn vị: chọn đơn vị hiện nay bên dưới."
+            today = tr(lang, "Xã cũ đã chia cho nhiều đơn vị: chọn đơn vị hiện nay bên dưới.")
         elif mapped["status"] == "not_found":
-            today = "Không tìm được đơn vị hiện nay: nơi cư trú sẽ không được điền."
+            today = tr(lang, "Không tìm được đơn vị hiện nay: nơi cư trú sẽ không được điền.")
         else:
             today = f"{mapped['street']}, {mapped['commune']}, {mapped['province']}".strip(", ")
         parts.append(
@@ -495,7 +505,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
                 [
                     ft.Column(
                         [
-                            text("Địa chỉ in trên thẻ", look, look.small, color=c.muted),
+                            text(tr(lang, "Địa chỉ in trên thẻ"), look, look.small, color=c.muted),
                             text(str(card["address_printed"]), look),
                         ],
                         col={"xs": 12, "md": 6},
@@ -503,7 +513,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
                     ft.Column(
                         [
                             text(
-                                "Địa chỉ theo đơn vị hành chính hiện nay",
+                                tr(lang, "Địa chỉ theo đơn vị hành chính hiện nay"),
                                 look,
                                 look.small,
                                 color=c.muted,
@@ -520,7 +530,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
                 ft.Row(
                     [
                         button(
-                            f"Chọn: {u}",
+                            tr(lang, "Chọn: {name}", name=u),
                             _call(state.pick_scan_unit, u),
                             look,
                             primary=state.scan_unit == u,
@@ -535,7 +545,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
             ft.Row(
                 [
                     button(
-                        f"Điền cho {party.label}",
+                        tr(lang, "Điền cho {who}", who=party.label),
                         _call(state.fill_from_scan, party.prefix),
                         look,
                         icon=ft.Icons.PERSON_ADD_ALT,

@@ -22,8 +22,20 @@ def _tr_literals() -> dict[str, str]:
     """Every string literal given as ``tr``'s text (both arms of an ``a if c else b``),
     with where it is."""
     found: dict[str, str] = {}
-    for path in sorted(SCREENS.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    constants: dict[str, str] = {}  # NAME = "..." at module level, given to tr by name
+    trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(SCREENS.glob("*.py"))}
+    for tree in trees.values():
+        for stmt in tree.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and isinstance(stmt.value, ast.Constant)
+                and isinstance(stmt.value.value, str)
+            ):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        constants[target.id] = stmt.value.value
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "tr"):
                 continue
             if len(node.args) < 2:
@@ -35,6 +47,8 @@ def _tr_literals() -> dict[str, str]:
                     todo += [arg.body, arg.orelse]
                 elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found[arg.value] = f"{path.name}:{node.lineno}"
+                elif isinstance(arg, ast.Name) and arg.id in constants:
+                    found[constants[arg.id]] = f"{path.name}:{node.lineno}"
     return found
 
 
