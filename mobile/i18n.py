@@ -191,6 +191,38 @@ EN: dict[str, str] = {
     "—": "—",
     "Trang {n} của kết quả": "Page {n} of the result",
     "Bổ sung hồ sơ: sửa và gửi lại": "Supplement the dossier: correct and send again",
+    # enrolment, unlock, signing
+    "Đăng ký máy tính bảng với văn phòng": "Register this tablet with the office",
+    "Thông tin đăng ký": "Registration details",
+    "Địa chỉ máy chủ văn phòng": "Office station address",
+    "Mã đăng ký thiết bị": "Device registration code",
+    "Đăng ký thiết bị": "Register the device",
+    "Cán bộ đã dùng máy này:": "Staff who used this tablet:",
+    "Mở khoá": "Unlock",
+    "Nhập tên đăng nhập và mã PIN": "Enter your user name and PIN",
+    "Tên đăng nhập": "User name",
+    "Mã PIN": "PIN",
+    "Đã ký trên màn hình": "Signed on screen",
+    "Điểm chỉ": "Thumbprint",
+    "Sẽ ký trên bản in (giấy)": "Will sign the printed copy (paper)",
+    "Ký lại": "Sign again",
+    "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ.": "All signatures are in. The dossier can be received.",
+    "Ký trên giấy": "Sign on paper",
+    "Ký tờ khai": "Sign the declaration",
+    "Xem tờ khai (PDF)": "View the declaration (PDF)",
+    "Xin ký vào khung dưới đây (dùng ngón tay hoặc bút).": (
+        "Please sign in the box below (finger or pen)."
+    ),
+    "Người dân không ký được: điểm chỉ, có người làm chứng": (
+        "The citizen cannot sign: thumbprint, with a witness"
+    ),
+    "Ký tay trên tờ khai in ra": "Sign by hand on the printed declaration",
+    "Chưa xác nhận phần đọc lại.": "The read-back is not confirmed yet.",
+    "Lưu tờ khai": "Save the declaration",
+    "Lưu điểm chỉ": "Save the thumbprint",
+    "Đọc lại": "Read back",
+    "Gửi bổ sung hồ sơ": "Send the supplement",
+    "Lưu – tiếp nhận hồ sơ": "Save – receive the dossier",
 }
 
 

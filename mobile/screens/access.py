@@ -6,6 +6,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.i18n import tr
 from mobile.screens.common import StableTextField, button, card, look_of, page_body, text
 from mobile.state.app import AppState
 from mobile.theme import Look
@@ -26,7 +27,9 @@ def EnrollScreen(state: AppState) -> ft.Control:
 
     return page_body(
         [
-            text("Đăng ký máy tính bảng với văn phòng", look, look.title, bold=True),
+            text(
+                tr(state.lang, "Đăng ký máy tính bảng với văn phòng"), look, look.title, bold=True
+            ),
             text(
                 "Quản trị viên tạo mã đăng ký một lần trên máy chủ văn phòng. "
                 "Nhập địa chỉ máy chủ và mã đó để bắt đầu.",
@@ -34,10 +37,10 @@ def EnrollScreen(state: AppState) -> ft.Control:
                 color=look.c.muted,
             ),
             card(
-                "Thông tin đăng ký",
+                tr(state.lang, "Thông tin đăng ký"),
                 [
                     ft.TextField(
-                        label="Địa chỉ máy chủ văn phòng",
+                        label=tr(state.lang, "Địa chỉ máy chủ văn phòng"),
                         value=url,
                         on_change=lambda e: set_url(e.control.value),
                         keyboard_type=ft.KeyboardType.URL,
@@ -46,7 +49,7 @@ def EnrollScreen(state: AppState) -> ft.Control:
                         autocorrect=False,
                     ),
                     ft.TextField(
-                        label="Mã đăng ký thiết bị",
+                        label=tr(state.lang, "Mã đăng ký thiết bị"),
                         value=code,
                         on_change=lambda e: set_code(e.control.value),
                         capitalization=ft.TextCapitalization.CHARACTERS,
@@ -56,7 +59,7 @@ def EnrollScreen(state: AppState) -> ft.Control:
                         on_submit=submit,
                     ),
                     button(
-                        "Đăng ký thiết bị",
+                        tr(state.lang, "Đăng ký thiết bị"),
                         submit,
                         look,
                         icon=ft.Icons.APP_REGISTRATION,
@@ -110,7 +113,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
     users: list[ft.Control] = []
     if state.known_users:
         users = [
-            text("Cán bộ đã dùng máy này:", look, look.small, color=look.c.muted),
+            text(tr(state.lang, "Cán bộ đã dùng máy này:"), look, look.small, color=look.c.muted),
             ft.Row([person(u) for u in state.known_users], wrap=True),
         ]
     others = [s["username"] for s in state.office_staff if s["username"] not in state.known_users]
@@ -127,16 +130,16 @@ def UnlockScreen(state: AppState) -> ft.Control:
         ]
     return page_body(
         [
-            text("Mở khoá", look, look.title, bold=True),
+            text(tr(state.lang, "Mở khoá"), look, look.title, bold=True),
             card(
-                "Nhập tên đăng nhập và mã PIN",
+                tr(state.lang, "Nhập tên đăng nhập và mã PIN"),
                 [
                     *users,
                     StableTextField(
                         username,
                         set_username,
                         gen,
-                        label="Tên đăng nhập",
+                        label=tr(state.lang, "Tên đăng nhập"),
                         error=errors.get("username"),
                         text_size=look.body,
                         autocorrect=False,
@@ -146,7 +149,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         pin,
                         set_pin,
                         gen,
-                        label="Mã PIN",
+                        label=tr(state.lang, "Mã PIN"),
                         password=True,
                         can_reveal_password=True,
                         keyboard_type=ft.KeyboardType.NUMBER,
@@ -157,7 +160,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
                     ),
                     _keypad(press, look),
                     button(
-                        "Mở khoá",
+                        tr(state.lang, "Mở khoá"),
                         submit,
                         look,
                         icon=ft.Icons.LOCK_OPEN,

@@ -16,6 +16,7 @@ from typing import Any
 import flet as ft
 import flet.canvas as cv
 
+from mobile.i18n import tr
 from mobile.screens.common import StableTextField, button, look_of, page_body, text
 from mobile.state.app import AppState
 from mobile.state.form import FormState
@@ -172,9 +173,9 @@ def WitnessBox(state: AppState, party: SigningParty, look: Look) -> ft.Control:
             ),
             ft.Row(
                 [
-                    button("Lưu điểm chỉ", done, look, icon=ft.Icons.FINGERPRINT),
+                    button(tr(state.lang, "Lưu điểm chỉ"), done, look, icon=ft.Icons.FINGERPRINT),
                     button(
-                        "Huỷ",
+                        tr(state.lang, "Huỷ"),
                         _now(state.clear_mark, party.party),
                         look,
                         primary=False,
@@ -210,13 +211,19 @@ def _party_block(
         text(name or "—", look, look.print_value, bold=True),
     ]
     if mark is not None and mark.kind != "signature":
-        parts.append(_done(_KIND_VI[mark.kind], look, look.print_label))
+        parts.append(_done(tr(state.lang, _KIND_VI[mark.kind]), look, look.print_label))
         if mark.kind == "thumbprint":
             parts.append(text(f"Người làm chứng: {mark.witness_name}", look))
     elif s.witness_for == party.party:
         parts.append(WitnessBox(state, party, look, key=f"wbox-{party.party}-{s.generation}"))  # type: ignore[call-arg]
     else:
-        parts.append(text("Xin ký vào khung dưới đây (dùng ngón tay hoặc bút).", look, color=c.fg))
+        parts.append(
+            text(
+                tr(state.lang, "Xin ký vào khung dưới đây (dùng ngón tay hoặc bút)."),
+                look,
+                color=c.fg,
+            )
+        )
         parts.append(
             ft.Row(
                 [
@@ -233,10 +240,10 @@ def _party_block(
             )
         )
         if mark is not None:
-            parts.append(_done(_KIND_VI["signature"], look, look.body))
+            parts.append(_done(tr(state.lang, _KIND_VI["signature"]), look, look.body))
     actions: list[ft.Control] = [
         button(
-            "Ký lại",
+            tr(state.lang, "Ký lại"),
             _now(state.clear_mark, party.party),
             look,
             primary=False,
@@ -247,20 +254,20 @@ def _party_block(
     if s.witness_for != party.party and (mark is None or mark.kind == "signature"):
         actions += [
             button(
-                "Điểm chỉ",
+                tr(state.lang, "Điểm chỉ"),
                 _now(state.ask_witness, party.party),
                 look,
                 primary=False,
                 icon=ft.Icons.FINGERPRINT,
-                tooltip="Người dân không ký được: điểm chỉ, có người làm chứng",
+                tooltip=tr(state.lang, "Người dân không ký được: điểm chỉ, có người làm chứng"),
             ),
             button(
-                "Ký trên giấy",
+                tr(state.lang, "Ký trên giấy"),
                 _now(state.sign_on_paper, party.party),
                 look,
                 primary=False,
                 icon=ft.Icons.PRINT,
-                tooltip="Ký tay trên tờ khai in ra",
+                tooltip=tr(state.lang, "Ký tay trên tờ khai in ra"),
             ),
         ]
     parts.append(ft.Row(actions, wrap=True, spacing=10, run_spacing=10))
@@ -278,7 +285,7 @@ def _party_block(
 def SignScreen(state: AppState, form: FormState) -> ft.Control:
     """Ký tờ khai: a block per signing party, "Xem tờ khai", then receive the dossier."""
     if state.signing is None:
-        return page_body([text("Chưa xác nhận phần đọc lại.", look_of(state))])
+        return page_body([text(tr(state.lang, "Chưa xác nhận phần đọc lại."), look_of(state))])
     # The signing state is handed on as a prop: a component redraws when an observable
     # it was given changes (a mark taken), not when one merely read off ``state`` does.
     return SignBody(state, form, state.signing)
@@ -297,7 +304,9 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
         name, pdf = got
         # In the browser this is a download; on a device, the system's save/share sheet.
         picker = ft.FilePicker()
-        await picker.save_file(dialog_title="Lưu tờ khai", file_name=name, src_bytes=pdf)
+        await picker.save_file(
+            dialog_title=tr(state.lang, "Lưu tờ khai"), file_name=name, src_bytes=pdf
+        )
         state.declaration_sent(name)
 
     status = (
@@ -309,13 +318,17 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
         )
         if missing
         else text(
-            "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ.", look, look.print_label, bold=True, color=c.ok
+            tr(state.lang, "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ."),
+            look,
+            look.print_label,
+            bold=True,
+            color=c.ok,
         )
     )
     return page_body(
         [
             ft.Text(
-                "Ký tờ khai",
+                tr(state.lang, "Ký tờ khai"),
                 size=look.fs(32),
                 weight=ft.FontWeight.BOLD,
                 color=c.fg,
@@ -328,7 +341,7 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
                 look.print_label,
             ),
             button(
-                "Xem tờ khai (PDF)",
+                tr(state.lang, "Xem tờ khai (PDF)"),
                 show_declaration,
                 look,
                 primary=False,
@@ -342,7 +355,7 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
             ft.Row(
                 [
                     button(
-                        "Đọc lại",
+                        tr(state.lang, "Đọc lại"),
                         state.back_to_read,
                         look,
                         primary=False,
@@ -350,7 +363,9 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
                     ),
                     ft.Container(expand=True),
                     button(
-                        "Gửi bổ sung hồ sơ" if form.supplement_of else "Lưu – tiếp nhận hồ sơ",
+                        tr(state.lang, "Gửi bổ sung hồ sơ")
+                        if form.supplement_of
+                        else tr(state.lang, "Lưu – tiếp nhận hồ sơ"),
                         state.save,
                         look,
                         icon=ft.Icons.SAVE,
