@@ -216,7 +216,8 @@ def top_bar(state: AppState, look: Look) -> ft.Control:
     c = look.c
     who = ""
     if state.user:
-        who = f"{state.user.full_name or state.user.username} · {role_label(state.user.role)}"
+        role = role_label(state.user.role, state.lang)
+        who = f"{state.user.full_name or state.user.username} · {role}"
     lang = state.lang
     size_name = tr(lang, TEXT_LEVEL_NAMES[look.level])
     lang_label, lang_short, lang_tip = lang_button(lang)

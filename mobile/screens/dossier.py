@@ -217,7 +217,10 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                         look.fs(24),
                         bold=True,
                     ),
-                    text(tr(state.lang, "Trạng thái: {s}", s=status_label(r.status)), look),
+                    text(
+                        tr(state.lang, "Trạng thái: {s}", s=status_label(r.status, state.lang)),
+                        look,
+                    ),
                 ],
                 look,
             ),
@@ -410,13 +413,25 @@ def DossierScreen(state: AppState) -> ft.Control:
             card(
                 tr(state.lang, "Trạng thái"),
                 [
-                    text(status_label(d["status"]), look, look.fs(26), bold=True, color=c.primary),
+                    text(
+                        status_label(d["status"], state.lang),
+                        look,
+                        look.fs(26),
+                        bold=True,
+                        color=c.primary,
+                    ),
                     text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
                     problem_box,
                 ]
                 if problem_box
                 else [
-                    text(status_label(d["status"]), look, look.fs(26), bold=True, color=c.primary),
+                    text(
+                        status_label(d["status"], state.lang),
+                        look,
+                        look.fs(26),
+                        bold=True,
+                        color=c.primary,
+                    ),
                     text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
                 ],
                 look,

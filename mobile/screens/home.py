@@ -33,11 +33,11 @@ def _status_colour(status: str, look: Look) -> str:
     return c.fg
 
 
-def status_chip(status: str, look: Look) -> ft.Control:
+def status_chip(status: str, look: Look, lang: str = "vi") -> ft.Control:
     colour = _status_colour(status, look)
     return ft.Container(
         content=ft.Text(
-            status_label(status), size=look.small, weight=ft.FontWeight.BOLD, color=colour
+            status_label(status, lang), size=look.small, weight=ft.FontWeight.BOLD, color=colour
         ),
         border=ft.Border.all(look.border_width + (1 if status in NEEDS_ACTION else 0), colour),
         border_radius=14,
@@ -76,7 +76,7 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
                 ),
                 ft.Column(
                     [
-                        status_chip(d.status, look),
+                        status_chip(d.status, look, state.lang),
                         ft.Text(
                             tr(lang, "Hạn trả: {due}", due=due_text(d.due_at)),
                             size=look.small,

@@ -23,6 +23,7 @@ def test_english_is_one_tap_away_and_back(page: Any, shots: Path) -> None:
     home = fd.wait_text(page, "Search by name or dossier code")
     assert "New dossier" in home and "Waiting to send:" in home
     assert "Tìm theo tên" not in home
+    assert "Intake officer" in home and "Công chức tiếp nhận" not in home  # the app bar's role
     fd.button(page, re.compile("^Tiếng Việt")).wait_for(state="attached", timeout=20_000)
     fd.settled_screenshot(page, shots / "home-en.png")
     # the procedure and its form come from the catalogue in English
