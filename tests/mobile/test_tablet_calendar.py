@@ -15,6 +15,7 @@ import pytest
 
 from mobile.services.tablet import TabletService
 from shared.checklist import every_component
+from shared.codes import BLOCK_SIZE
 from shared.samples import sample_values
 from shared.workdays import (
     VN_TZ,
@@ -23,6 +24,8 @@ from shared.workdays import (
     effective_receipt_day,
     is_working_day,
 )
+from storekit import transaction
+from sync_server.services import numbers
 from sync_server.services.calendar import calendar_overrides, set_calendar
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 
@@ -51,8 +54,22 @@ def friday_after_cutoff() -> tuple[date, datetime]:
 
 
 def tablet_at(station: InProcessStation, folder: Path, moment: datetime) -> TabletService:
+    """A tablet whose clock stands at ``moment``, with dossier numbers for that day.
+
+    The station reserves numbers from its own today on (and tops up yesterday at most),
+    while ``moment`` is the last working day: seen from a Sunday or a Monday morning that
+    is days back, so its day's block is granted here as the station would have."""
     tablet = TabletService(folder, http=station.http, clock=lambda: moment)
     tablet.enroll(station.url, station.enroll_code())
+    with station.station.session() as db, transaction(db):
+        numbers.grant(
+            db,
+            station.station.keys,
+            tablet.device_id,
+            tablet.ctx.unit_code(),
+            moment.date(),
+            BLOCK_SIZE,
+        )
     return tablet
 
 
