@@ -400,6 +400,12 @@ def DossierScreen(state: AppState) -> ft.Control:
             bold=True,
             color=c.error,
         )
+    status_lines: list[ft.Control] = [
+        text(status_label(d["status"], state.lang), look, look.fs(26), bold=True, color=c.primary),
+        text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
+    ]
+    if problem_box:
+        status_lines.append(problem_box)
     return page_body(
         [
             ft.Row([back]),
@@ -410,32 +416,7 @@ def DossierScreen(state: AppState) -> ft.Control:
                 color=c.muted,
             ),
             supplement,
-            card(
-                tr(state.lang, "Trạng thái"),
-                [
-                    text(
-                        status_label(d["status"], state.lang),
-                        look,
-                        look.fs(26),
-                        bold=True,
-                        color=c.primary,
-                    ),
-                    text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
-                    problem_box,
-                ]
-                if problem_box
-                else [
-                    text(
-                        status_label(d["status"], state.lang),
-                        look,
-                        look.fs(26),
-                        bold=True,
-                        color=c.primary,
-                    ),
-                    text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
-                ],
-                look,
-            ),
+            card(tr(state.lang, "Trạng thái"), status_lines, look),
             card(tr(state.lang, "Tiến trình"), stages, look),
             card(tr(state.lang, "Kết quả"), result, look),
             card(
