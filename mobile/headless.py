@@ -27,6 +27,7 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError, problem
 from shared.model import AttachmentRef
 from shared.samples import sample_values
+from shared.upstream import warnings_to_log
 from shared.workdays import vn_now
 
 NEEDS_UNLOCK = {"intake", "supplement", "show", "result", "list"}
@@ -260,11 +261,16 @@ def _log_bug(exc: BaseException, data_dir: Path | None) -> str:
     return error_id
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, warnings_log: bool = False) -> int:
+    """Run one command. ``warnings_log`` (the real command line, not tests, where warnings
+    stay errors): library warnings go to ``logs/warnings.log`` beside the bug log."""
     data_dir: Path | None = None
     try:
         args = _parser().parse_args(argv)
         data_dir = args.data
+        log = _log_file(data_dir) if warnings_log else None
+        if log is not None:
+            warnings_to_log(log.with_name("warnings.log"))
         out = run(args)
         text = json.dumps(out, ensure_ascii=False, indent=2)
     except TaiChoError as err:
@@ -281,4 +287,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(warnings_log=True))

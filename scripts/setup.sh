@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything Tại Chỗ needs on a fresh Debian machine with Python 3.11+:
-# Debian packages (only what is missing), then the project's venv in .venv.
+# Debian packages (only what is missing), then the project's venv in .venv, installed from
+# the lock file only (uv.lock: exact versions and hashes of every package, transitive ones
+# included). Nothing is resolved here: a fresh clone gets what was tested. Refreshing the
+# lock is a deliberate step: scripts/upgrade-deps.sh (see docs/architecture.md).
 # Usage: scripts/setup.sh [--with-test-tools]   (idempotent; safe to run again)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -33,14 +36,24 @@ if [ "$with_tests" = 1 ]; then
 fi
 [ ${#need[@]} -gt 0 ] && apt_install "${need[@]}"
 
-if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
+# uv itself, pinned with the hash of every wheel (locks/uv.txt), in a venv of its own.
+UV=.venv-uv/bin/uv
+want_uv=$(sed -n 's/^uv==\([^ ]*\).*/\1/p' locks/uv.txt)
+if [ ! -x "$UV" ] || [ "$("$UV" --version | cut -d' ' -f2)" != "$want_uv" ]; then
+    rm -rf .venv-uv
+    python3 -m venv .venv-uv
+    .venv-uv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+        --require-hashes -r locks/uv.txt
 fi
-extra="[station]"
-[ "$with_tests" = 1 ] && extra="[station,dev]"
-stamp=".venv/.installed${extra}"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
-    touch "$stamp"
+
+# The project's venv from uv.lock: --locked refuses a lock that no longer matches
+# pyproject.toml (run scripts/upgrade-deps.sh); the sync is exact for the test set, so the
+# installed versions are the lock's and nothing else.
+export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv
+extras=(--extra station)
+mode=(--inexact)  # the demo keeps test tools a test run installed
+if [ "$with_tests" = 1 ]; then
+    extras+=(--extra dev)
+    mode=()
 fi
+"$UV" sync --locked --quiet --python "$(command -v python3)" "${extras[@]}" "${mode[@]}"

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Proves the shared crypto core on the cryptography build the tablet ships (43.0.1, which has
 # no hazmat.primitives.hpke), in a venv of its own so nothing from the main venv leaks in.
+# Installed from locks/tablet-crypto43.txt (hashes of every package) by the pinned uv that
+# scripts/setup.sh installs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VENV=.venv-crypto43
+UV=.venv-uv/bin/uv
+[ -x "$UV" ] || bash scripts/setup.sh
 if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
+    UV_PYTHON_DOWNLOADS=never "$UV" venv --quiet --python "$(command -v python3)" "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-    cryptography==43.0.1 pytest==9.2.0 pytest-timeout==2.4.0 hypothesis==6.170.17
+VIRTUAL_ENV="$VENV" "$UV" pip sync --quiet --require-hashes --python "$VENV/bin/python" \
+    locks/tablet-crypto43.txt
 
 "$VENV/bin/python" -c '
 import cryptography

@@ -7,6 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh --with-test-tools
 PY=.venv/bin/python
 
+echo "== lock files match pyproject.toml"
+.venv-uv/bin/uv lock --check --offline
+
 echo "== ruff"
 $PY -m ruff check .
 $PY -m ruff format --check .

@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared.errors import TaiChoError, problem
+from shared.upstream import warnings_to_log
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
 from sync_server.services import (
     audit,
@@ -345,9 +346,15 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, warnings_log: bool = False) -> int:
+    """Run one command. ``warnings_log`` (the real command line, not tests, where warnings
+    stay errors): library warnings go to ``logs/warnings.log`` in the data folder."""
     args = _parser().parse_args(argv)
     try:
+        if warnings_log:
+            logs = Path(args.data) / "logs"
+            logs.mkdir(parents=True, exist_ok=True)
+            warnings_to_log(logs / "warnings.log")
         station = open_station(args.data)
         if args.command == "serve":
             _serve(station, args)
@@ -364,4 +371,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(warnings_log=True))

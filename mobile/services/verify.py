@@ -18,11 +18,13 @@ import re
 from typing import Any
 
 from shared.errors import problem
+from shared.upstream import silence_known
 
 _CODE_RE = re.compile(r"hồ sơ\s+(\S+)\s*$")
 
 
 def available() -> bool:
+    silence_known()  # before pyHanko is imported: see shared/upstream.py
     try:
         import pyhanko  # noqa: F401
     except ImportError:
