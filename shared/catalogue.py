@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,12 @@ class Field:
     id_sex_field: str | None = None
     id_birth_field: str | None = None
     must_accept: bool = False  # a bool that must be true (the cam đoan clause)
+
+    @cached_property
+    def choice_values(self) -> frozenset[str]:
+        """The allowed values, built once: validation checks every choice field of every
+        dossier against it (a nationality list holds about 250 countries)."""
+        return frozenset(c.value for c in self.choices)
 
     def choice_label(self, value: Any, lang: str = "vi") -> str:
         for c in self.choices:

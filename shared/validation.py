@@ -224,7 +224,7 @@ def _coerce(
         return None, _err("FIELD_TYPE", f)
     s = clean_text(str(raw))
     if t == "choice":
-        if s not in {c.value for c in f.choices}:
+        if s not in f.choice_values:
             return None, _err("FIELD_CHOICE", f)
         return s, None
     if t == "cccd":

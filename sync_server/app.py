@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import workdays
 from shared.errors import problem
 from sync_server.api import (
     attachments,
@@ -28,6 +29,7 @@ from sync_server.api import (
 from sync_server.api.deps import Guards
 from sync_server.config import VERSION, limits
 from sync_server.services.station import open_station
+from sync_server.store.db import Pool
 
 
 class BodyLimit:
@@ -92,6 +94,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     API tests leave it off and stay free of Flet.
     """
     limits()  # a malformed TAICHO_* override fails here, at start, not on a request
+    workdays.preload(workdays.vn_now().date())  # not on the first request (shared/workdays)
     station = open_station(Path(data_dir))
     backend = None
     if desk:
@@ -99,11 +102,16 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
 
         backend = DeskBackend(station)
 
+    pool = Pool(station.paths.db)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # A mounted sub-app's lifespan is not run: start Flet's session manager here.
         if backend is None:
-            yield
+            try:
+                yield
+            finally:
+                pool.close()
             return
         from flet_web.fastapi import app_manager
 
@@ -112,6 +120,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
             yield
         finally:
             await app_manager.shutdown()
+            pool.close()
 
     app = FastAPI(
         title="Tại Chỗ — office sync station",
@@ -122,6 +131,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.station = station
+    app.state.pool = pool
     app.state.desk = backend
     app.state.guards = Guards()
     problems.install(app, station.paths.logs)

@@ -19,6 +19,7 @@ from sync_server.config import limits
 from sync_server.services.guard import Throttle
 from sync_server.services.staff import Staff, staff_for_token
 from sync_server.services.station import Station
+from sync_server.store.db import Pool
 
 _bearer = HTTPBearer(auto_error=False)
 _sleep = time.sleep  # replaced in tests that check the growing delay
@@ -37,8 +38,10 @@ def get_station(request: Request) -> Station:
     return station
 
 
-def get_db(station: Annotated[Station, Depends(get_station)]) -> Iterator[Database]:
-    with station.session() as db:
+def get_db(request: Request) -> Iterator[Database]:
+    """A pooled connection for one request (``store.db.Pool``: why not one per request)."""
+    pool: Pool = request.app.state.pool
+    with pool.session() as db:
         yield db
 
 

@@ -92,8 +92,8 @@ def _signed(keys: StationKeys, rows: int, head: str, at: str) -> dict[str, Any]:
 
 
 def _daily_anchor(db: Database, keys: StationKeys, seq: int, head: str, at: str) -> None:
-    stored = q.anchors(db)
-    last_day = json.loads(stored[-1])["at"][:10] if stored else None
+    stored = q.last_anchor(db)
+    last_day = json.loads(stored)["at"][:10] if stored else None
     if last_day != at[:10]:
         q.insert_anchor(db, seq, json.dumps(_signed(keys, seq, head, at)))
 

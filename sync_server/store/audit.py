@@ -50,6 +50,17 @@ def insert_anchor(db: Database, rows: int, value: str) -> None:
     )
 
 
+def last_anchor(db: Database) -> str | None:
+    """The newest anchor, by the primary key's order (``anchors`` reads them all, and its
+    ``LIKE`` cannot use the index: the audit append asked it for every entry)."""
+    row = one(
+        db,
+        "SELECT value FROM meta WHERE key >= ? AND key < ? ORDER BY key DESC LIMIT 1",
+        (ANCHOR_KEY_PREFIX, ANCHOR_KEY_PREFIX[:-1] + chr(ord(ANCHOR_KEY_PREFIX[-1]) + 1)),
+    )
+    return None if row is None else str(row["value"])
+
+
 def anchors(db: Database) -> list[str]:
     return [
         str(r["value"])

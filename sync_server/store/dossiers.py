@@ -17,6 +17,12 @@ def get_by_code(db: Database, code: str) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM dossiers WHERE code = ?", (code,))
 
 
+def count(db: Database) -> int:
+    """How many dossiers the station holds (what a benchmark or a restore check counts)."""
+    row = one(db, "SELECT count(*) AS n FROM dossiers", ())
+    return int(row["n"]) if row else 0
+
+
 def list_by_status(db: Database, status: str | None) -> list[dict[str, Any]]:
     if status is None:
         return list(db.query("SELECT * FROM dossiers ORDER BY received_at, code"))

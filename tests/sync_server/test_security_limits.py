@@ -101,6 +101,8 @@ def test_disk_full_answers_its_own_problem(
         return db
 
     monkeypatch.setattr(store_db, "connect", full_disk)
+    # The request connections kept open (store_db.Pool) predate the full disk: drop them.
+    client.app.state.pool.close()  # type: ignore[attr-defined]
     changes = [tablet.change(tablet.dossier()) for _ in range(20)]
     r = tablet.push(changes)
     assert r.status_code == 507, r.text

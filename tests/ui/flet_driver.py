@@ -161,6 +161,31 @@ def _keeps_focus(el: Any, hold: float = 0.8) -> bool:
         time.sleep(0.1)
 
 
+_STRAY_EDITOR_JS = """() => {
+  const a = document.activeElement;
+  if (!a || a.tagName !== 'INPUT' && a.tagName !== 'TEXTAREA') return false;
+  if (a.getAttribute('aria-label') || a.closest('flt-semantics')) return false;
+  a.blur();
+  return true;
+}"""
+
+
+def _drop_stray_editor(page: Any) -> None:
+    """Blur Flutter's own hidden text-editing input when it, not the field, took the focus.
+
+    Under load the framework may start editing before the semantics field's DOM focus
+    arrives; Flutter then edits through a hidden, unlabelled ``flt-text-editing`` input
+    and every later click on the field leaves the focus there (seen in CI: "would not take
+    focus" with the field drawn focused). Blurring it ends that editing session, so the
+    next click starts one on the field itself, as a person's second tap would.
+    """
+    try:
+        if page.evaluate(_STRAY_EDITOR_JS):
+            time.sleep(0.3)
+    except Exception:  # the page changed under us: the next try looks again
+        pass
+
+
 def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) -> Any:
     """Click a text field until it holds the keyboard focus; return its element.
 
@@ -182,6 +207,7 @@ def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) 
             el.click(timeout=min(left, 10) * 1000)
             if _keeps_focus(el):
                 return el
+            _drop_stray_editor(page)
         except Exception:  # a node rebuilt under the click: look it up again
             if time.monotonic() > deadline:
                 raise
