@@ -103,7 +103,12 @@ class IntakeMixin(StateBase):
             try:
                 ref = AttachmentRef.from_dict(raw)
                 if ref.component not in known:
-                    raise problem("REQUEST_INVALID", "component", detail=ref.component)
+                    raise problem(
+                        "REQUEST_INVALID",
+                        "component",
+                        detail=ref.component,
+                        detail_vi=f"thành phần '{ref.component}' không có trong thủ tục",
+                    )
                 thumb = self.backend.call(self.service.attachment, ref.sha256)
             except TaiChoError as err:
                 _log.warning("draft photo left out: %s", err.code)

@@ -110,3 +110,14 @@ def test_the_same_picture_twice_is_listed_once() -> None:
     assert form.attachment_refs() == [ref]
     check_refs(proc, form.attachment_refs())
     assert form.step == 0 and form.asked == []  # the reason names nothing: the first step
+
+
+def test_the_banner_names_the_field_of_a_refused_request() -> None:
+    from mobile.state.backend import user_message
+    from shared.errors import problem
+
+    bare = problem("REQUEST_INVALID", "attachments[2]")
+    assert user_message(bare) == "Yêu cầu không hợp lệ (mục attachments[2])."
+    assert user_message(bare, "en") == "Invalid request (attachments[2])."
+    told = problem("REQUEST_INVALID", "photo", detail="x", detail_vi="ảnh sai")
+    assert user_message(told) == "Yêu cầu không hợp lệ: ảnh sai (mục photo)."
