@@ -10,7 +10,7 @@ from typing import Any
 
 from mobile.config import AppConfig
 from mobile.state import AppState, Backend
-from mobile.state.app import ROUTE_RECEIPT
+from mobile.state.app import ROUTE_DOSSIER, ROUTE_FORM, ROUTE_RECEIPT
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.mobile.checklist_kit import hand_in_everything, page_photo, sign_all_on_paper
@@ -73,6 +73,11 @@ def test_a_supplement_with_a_new_photo_is_sent_from_the_app(
         # a sharper photo replaces the blurred one
         assert asyncio.run(state.add_photo(asked.id, page_photo(77), "image/jpeg")), state.banner
         state.remove_kept(0)
+        # "Quay lại" on the first step goes back to the dossier, not to the picker
+        state.form_step(0)
+        state.leave_form()
+        assert state.route == ROUTE_DOSSIER and state.form is form
+        state.go(ROUTE_FORM)
         assert asyncio.run(state.preview()), state.banner
         state.confirm_read()
         sign_all_on_paper(state)
