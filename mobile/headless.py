@@ -39,7 +39,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises a catalogued problem instead of printing usage and exiting 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise problem("REQUEST_INVALID", "command", detail=message)
+        raise problem(
+            "REQUEST_INVALID", "command", detail=message, detail_vi=f"dòng lệnh sai ({message})"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +75,19 @@ def _parser() -> argparse.ArgumentParser:
     su = sub.add_parser("supplement", help="re-submit a dossier sent back for a supplement")
     su.add_argument("id")
     su.add_argument("--json", dest="json_file", type=Path, required=True)
+    su.add_argument(
+        "--components",
+        help="the components handed in now, comma-separated ids (default: the ticks of the"
+        " dossier as received)",
+    )
+    su.add_argument(
+        "--photo",
+        action="append",
+        default=[],
+        metavar="COMPONENT=FILE",
+        help="a new photo of one component's document, added to those already sent"
+        " (repeatable; a picture already there for that paper is listed once)",
+    )
     sub.add_parser("sync", help="push the outbox and pull the feed")
     sub.add_parser("status", help="sync state (pending changes, last sync)")
     sub.add_parser("list", help="list dossiers on this tablet")
@@ -137,7 +152,12 @@ def _photos(service: TabletService, specs: list[str]) -> list[AttachmentRef]:
     for spec in specs:
         component, sep, file = spec.partition("=")
         if not sep or not component or not file:
-            raise problem("REQUEST_INVALID", "photo", detail="--photo COMPONENT=FILE")
+            raise problem(
+                "REQUEST_INVALID",
+                "photo",
+                detail="--photo COMPONENT=FILE",
+                detail_vi="--photo cần dạng THÀNH_PHẦN=TỆP",
+            )
         refs.append(service.add_attachment(_read_file(Path(file)), None, component))
     return refs
 
@@ -198,8 +218,28 @@ def run(args: argparse.Namespace) -> Any:
                     "attachments": [r.to_dict() for r in refs],
                 }
             case "supplement":
-                s = service.supplement(args.id, _read_values(args.json_file))
-                return {"id": s.id, "code": s.code, "status": s.status, "version": s.version}
+                values = _read_values(args.json_file)
+                refs = _photos(service, args.photo)
+                attachments = None  # no new photo: the dossier keeps the ones it has
+                if refs:
+                    sent = [AttachmentRef.from_dict(a) for a in service.get(args.id)["attachments"]]
+                    both = {(r.sha256, r.component): r for r in [*sent, *refs]}
+                    attachments = list(both.values())
+                s = service.supplement(
+                    args.id,
+                    values,
+                    components_received=_components(args.components)
+                    if args.components is not None
+                    else None,
+                    attachments=attachments,
+                )
+                return {
+                    "id": s.id,
+                    "code": s.code,
+                    "status": s.status,
+                    "version": s.version,
+                    "attachments": [r.to_dict() for r in attachments or []],
+                }
             case "sync":
                 return service.sync().to_dict()
             case "status":
@@ -218,7 +258,12 @@ def run(args: argparse.Namespace) -> Any:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 args.out.write_bytes(pdf)
                 return {"id": args.id, "out": str(args.out), "bytes": len(pdf)}
-        raise problem("REQUEST_INVALID", "command", detail=args.command)
+        raise problem(
+            "REQUEST_INVALID",
+            "command",
+            detail=args.command,
+            detail_vi=f"không có lệnh {args.command}",
+        )
     finally:
         service.close()
 

@@ -71,7 +71,10 @@ def check_refs(procedure: Procedure, refs: Sequence[AttachmentRef]) -> None:
     """
     if len(refs) > MAX_PER_DOSSIER:
         raise problem(
-            "REQUEST_INVALID", "attachments", detail=f"attachments: at most {MAX_PER_DOSSIER}"
+            "REQUEST_INVALID",
+            "attachments",
+            detail=f"attachments: at most {MAX_PER_DOSSIER}",
+            detail_vi=f"tối đa {MAX_PER_DOSSIER} ảnh trong một hồ sơ",
         )
     known = {c.id for c in procedure.components}
     seen: set[tuple[str, str]] = set()
@@ -82,6 +85,8 @@ def check_refs(procedure: Procedure, refs: Sequence[AttachmentRef]) -> None:
                 f"attachments[{i}].component",
                 detail=f"attachments[{i}].component: '{ref.component}' is not a component "
                 f"of {procedure.code}",
+                detail_vi=f"ảnh thứ {i + 1} ghi thành phần '{ref.component}' không có trong "
+                f"thủ tục {procedure.code}",
             )
         key = (ref.sha256, ref.component)
         if key in seen:
@@ -89,5 +94,6 @@ def check_refs(procedure: Procedure, refs: Sequence[AttachmentRef]) -> None:
                 "REQUEST_INVALID",
                 f"attachments[{i}]",
                 detail=f"attachments[{i}]: listed twice",
+                detail_vi=f"ảnh thứ {i + 1} được kê hai lần cho cùng một giấy tờ",
             )
         seen.add(key)

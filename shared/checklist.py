@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from shared.catalogue import Component, Procedure, Text, builtin
 from shared.errors import TaiChoError, problem
+from shared.text import fold
 
 Why = Literal["not_ticked", "photo_missing"]
 
@@ -131,3 +132,57 @@ def every_component(procedure: Procedure | str) -> list[str]:
     stands for papers checked outside the app ticks (the headless CLI, tests, benches)."""
     proc = builtin().get(procedure) if isinstance(procedure, str) else procedure
     return [c.id for c in proc.components]
+
+
+@dataclass(frozen=True)
+class AskedFor:
+    """What an appraiser's supplement reason names: papers (component ids) and fields
+    (field ids), each in catalogue order. Empty when the reason names neither."""
+
+    components: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+
+
+def _head(name: str) -> str:
+    """A component's name without its parenthesised note: "Giấy chứng sinh"."""
+    return name.split("(", 1)[0].strip()
+
+
+def _clean(text: str) -> str:
+    """Folded (no accents, lower case) words only: punctuation becomes a space."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in fold(text)).split())
+
+
+def _names(haystack: str, name: str) -> bool:
+    """``name`` (two words at least) appears as whole words in ``haystack`` (both folded)."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    return f" {' '.join(words)} " in f" {haystack} "
+
+
+def asked_for(procedure: Procedure, reason: str) -> AskedFor:
+    """The papers and fields an appraiser's reason names, found by their Vietnamese (or
+    English) names, accents and case ignored: "Ảnh giấy chứng sinh mờ" names the component
+    "Giấy chứng sinh (hoặc …)", "Ghi rõ nơi sinh" the field "Nơi sinh". The tablet opens a
+    supplement at them and marks them (docs/intake.md, "Supplements")."""
+    said = _clean(reason)
+    if not said:
+        return AskedFor()
+    clean = _clean
+    components = tuple(
+        c.id
+        for c in procedure.components
+        if any(_names(said, clean(_head(n))) for n in (c.name.vi, c.name.en))
+    )
+    labels = {
+        f.id: clean(f.label.vi) for f in procedure.fields if f.type not in ("derived", "bool")
+    }
+    hits = [fid for fid, label in labels.items() if _names(said, label)]
+    # "Nơi sinh" inside a matched "Nơi sinh người mẹ" is not asked on its own
+    fields = tuple(
+        fid
+        for fid in hits
+        if not any(o != fid and labels[fid] in labels[o] and labels[o] != labels[fid] for o in hits)
+    )
+    return AskedFor(components, fields)

@@ -47,15 +47,30 @@ class Citizen:
     @classmethod
     def from_dict(cls, data: Any) -> Citizen:
         if not isinstance(data, dict) or set(data) - set(_FIELDS):
-            raise problem("REQUEST_INVALID", "citizen", detail="citizen")
+            raise problem(
+                "REQUEST_INVALID",
+                "citizen",
+                detail="citizen",
+                detail_vi="thông tin người dân sai cấu trúc",
+            )
         clean: dict[str, str] = {}
         for key, limit in _FIELDS.items():
             value = data.get(key, "")
             if not isinstance(value, str) or len(value) > limit:
-                raise problem("REQUEST_INVALID", key, detail=f"'{key}'")
+                raise problem(
+                    "REQUEST_INVALID",
+                    key,
+                    detail=f"'{key}'",
+                    detail_vi=f"mục '{key}' sai kiểu hoặc quá dài",
+                )
             clean[key] = unicodedata.normalize("NFC", value.strip())
         if not clean["id"] or not clean["name"]:
-            raise problem("REQUEST_INVALID", "name", detail="'name'")
+            raise problem(
+                "REQUEST_INVALID",
+                "name",
+                detail="'name'",
+                detail_vi="thiếu mã hoặc họ tên người dân",
+            )
         return cls(**clean)
 
     @classmethod

@@ -210,9 +210,16 @@ class EnrollRequest:
 
     def wire_check(self, path: str) -> None:
         if not self.code.strip():
-            raise problem("REQUEST_INVALID", "code", detail="code")
+            raise problem(
+                "REQUEST_INVALID", "code", detail="code", detail_vi="mã đăng ký thiết bị sai"
+            )
         if not self.device_name.strip():
-            raise problem("REQUEST_INVALID", "device_name", detail="device_name: 1–100 chars")
+            raise problem(
+                "REQUEST_INVALID",
+                "device_name",
+                detail="device_name: 1–100 chars",
+                detail_vi="tên thiết bị phải dài 1–100 ký tự",
+            )
 
 
 @dataclass(frozen=True)
@@ -466,7 +473,12 @@ class NumberBlock:
 
     def wire_check(self, path: str) -> None:
         if self.hi < self.lo:
-            raise problem("REQUEST_INVALID", "hi", detail="hi: not below lo")
+            raise problem(
+                "REQUEST_INVALID",
+                "hi",
+                detail="hi: not below lo",
+                detail_vi="số cuối (hi) không được nhỏ hơn số đầu (lo)",
+            )
 
 
 @dataclass(frozen=True)
@@ -562,7 +574,12 @@ def decode_feed_item(data: Any) -> FeedItem:
     kind = data.get("type") if isinstance(data, dict) else None
     cls = FEED_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise problem("REQUEST_INVALID", "type", detail=f"type: unknown feed item {kind!r}")
+        raise problem(
+            "REQUEST_INVALID",
+            "type",
+            detail=f"type: unknown feed item {kind!r}",
+            detail_vi=f"loại tin {kind!r} không được biết",
+        )
     item: FeedItem = wire.decode(cls, data)
     return item
 
@@ -581,7 +598,12 @@ def parse_json(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise problem("REQUEST_INVALID", None, detail="body is not UTF-8 JSON") from None
+        raise problem(
+            "REQUEST_INVALID",
+            None,
+            detail="body is not UTF-8 JSON",
+            detail_vi="nội dung không phải JSON UTF-8",
+        ) from None
 
 
 def to_json_bytes(record: Any) -> bytes:

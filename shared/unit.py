@@ -33,7 +33,12 @@ _FIELDS = (
 def _text(data: dict[str, Any], key: str, *, required: bool = True, limit: int = 200) -> str:
     value = data.get(key, "")
     if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
-        raise problem("REQUEST_INVALID", key, detail=f"'{key}' missing or of the wrong type")
+        raise problem(
+            "REQUEST_INVALID",
+            key,
+            detail=f"'{key}' missing or of the wrong type",
+            detail_vi=f"mục '{key}' còn thiếu hoặc sai kiểu",
+        )
     return unicodedata.normalize("NFC", value.strip())
 
 
@@ -59,20 +64,37 @@ class Unit:
     def from_dict(cls, data: Any) -> Unit:
         """Strict decoding: unknown keys, wrong types or a bad agency code → a problem."""
         if not isinstance(data, dict):
-            raise problem("REQUEST_INVALID", "unit", detail="unit")
+            raise problem(
+                "REQUEST_INVALID", "unit", detail="unit", detail_vi="thông tin đơn vị sai cấu trúc"
+            )
         extra = sorted(set(data) - set(_FIELDS))
         if extra:
-            raise problem("REQUEST_INVALID", extra[0], detail=f"unknown key '{extra[0]}'")
+            raise problem(
+                "REQUEST_INVALID",
+                extra[0],
+                detail=f"unknown key '{extra[0]}'",
+                detail_vi=f"mục '{extra[0]}' không có trong thông tin đơn vị",
+            )
         code = _text(data, "code", limit=40)
         if not _AGENCY_CODE_RE.fullmatch(code):
-            raise problem("REQUEST_INVALID", "code", detail=f"agency code '{code}'")
+            raise problem(
+                "REQUEST_INVALID",
+                "code",
+                detail=f"agency code '{code}'",
+                detail_vi=f"mã đơn vị '{code}' sai định dạng",
+            )
         lines = data.get("agency_lines")
         if (
             not isinstance(lines, list | tuple)
             or not 1 <= len(lines) <= 4
             or not all(isinstance(x, str) and x.strip() for x in lines)
         ):
-            raise problem("REQUEST_INVALID", "agency_lines", detail="'agency_lines'")
+            raise problem(
+                "REQUEST_INVALID",
+                "agency_lines",
+                detail="'agency_lines'",
+                detail_vi="tên cơ quan sai",
+            )
         return cls(
             code=code,
             name=_text(data, "name"),

@@ -87,8 +87,15 @@ def spec(
     return dataclasses.field(default=default, metadata=meta)
 
 
-def _invalid(path: str, detail: str) -> TaiChoError:
-    return problem("REQUEST_INVALID", path or None, detail=f"{path or 'body'}: {detail}")
+def _invalid(path: str, detail: str, detail_vi: str) -> TaiChoError:
+    """REQUEST_INVALID naming the field (its path) and why, in English and Vietnamese."""
+    where = path or "body"
+    return problem(
+        "REQUEST_INVALID",
+        path or None,
+        detail=f"{where}: {detail}",
+        detail_vi=f"{path or 'nội dung'}: {detail_vi}",
+    )
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -115,18 +122,18 @@ def _default(f: dataclasses.Field[Any]) -> Any:
 def decode(cls: type[T], data: Any, path: str = "") -> T:
     """Strictly decode ``data`` (parsed JSON) into the record ``cls``."""
     if not isinstance(data, dict):
-        raise _invalid(path, "must be a JSON object")
+        raise _invalid(path, "must be a JSON object", "phải là một đối tượng JSON")
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     extra = sorted(str(k) for k in data if k not in fields)
     if extra:
-        raise _invalid(_join(path, extra[0]), "unknown key")
+        raise _invalid(_join(path, extra[0]), "unknown key", "mục không có trong mẫu")
     hints = _hints(cls)
     values: dict[str, Any] = {}
     for name, f in fields.items():
         where = _join(path, name)
         if name not in data:
             if not _has_default(f):
-                raise _invalid(where, "missing")
+                raise _invalid(where, "missing", "còn thiếu")
             values[name] = _default(f)
             continue
         values[name] = _conv(hints[name], data[name], where, dict(f.metadata))
@@ -146,46 +153,54 @@ def _conv(tp: Any, v: Any, path: str, meta: dict[str, Any]) -> Any:
         if v is None:
             if type(None) in args:
                 return None
-            raise _invalid(path, "must not be null")
+            raise _invalid(path, "must not be null", "không được để trống")
         rest = [a for a in args if a is not type(None)]
         if len(rest) != 1:
             raise TypeError(f"unsupported union {tp}")
         return _conv(rest[0], v, path, meta)
     if origin is Literal:
         if not any(v == a and type(v) is type(a) for a in get_args(tp)):
-            raise _invalid(path, f"must be one of {list(get_args(tp))}")
+            raise _invalid(
+                path,
+                f"must be one of {list(get_args(tp))}",
+                f"phải là một trong {list(get_args(tp))}",
+            )
         return v
     if origin is list or origin is tuple:
         if not isinstance(v, list):
-            raise _invalid(path, "must be a list")
+            raise _invalid(path, "must be a list", "phải là một danh sách")
         limit = meta.get("max_items", MAX_ITEMS)
         if len(v) > limit:
-            raise _invalid(path, f"at most {limit} items")
+            raise _invalid(path, f"at most {limit} items", f"tối đa {limit} mục")
         item_tp = get_args(tp)[0]
         items = [_conv(item_tp, x, f"{path}[{i}]", meta) for i, x in enumerate(v)]
         return tuple(items) if origin is tuple else items
     if origin is dict or tp is dict:
         if not isinstance(v, dict) or not all(isinstance(k, str) for k in v):
-            raise _invalid(path, "must be a JSON object")
+            raise _invalid(path, "must be a JSON object", "phải là một đối tượng JSON")
         return v
     if tp in _CODECS:
         return _CODECS[tp].decode(v)
     if tp is bool:
         if not isinstance(v, bool):
-            raise _invalid(path, "must be true or false")
+            raise _invalid(path, "must be true or false", "phải là đúng hoặc sai (true/false)")
         return v
     if tp is int:
         if not isinstance(v, int) or isinstance(v, bool):
-            raise _invalid(path, "must be an integer")
+            raise _invalid(path, "must be an integer", "phải là số nguyên")
         lo, hi = meta.get("lo", 0), meta.get("hi", MAX_INT)
         if not lo <= v <= hi:
-            raise _invalid(path, f"must be in {lo}..{hi}")
+            raise _invalid(path, f"must be in {lo}..{hi}", f"phải trong khoảng {lo}..{hi}")
         return v
     if tp is str:
         return _text(v, path, meta)
     if isinstance(tp, type) and issubclass(tp, Enum):
         if not isinstance(v, str) or v not in {m.value for m in tp}:
-            raise _invalid(path, f"must be one of {[m.value for m in tp]}")
+            raise _invalid(
+                path,
+                f"must be one of {[m.value for m in tp]}",
+                f"phải là một trong {[m.value for m in tp]}",
+            )
         return tp(v)
     if dataclasses.is_dataclass(tp):
         return decode(typing.cast(type, tp), v, path)
@@ -194,15 +209,17 @@ def _conv(tp: Any, v: Any, path: str, meta: dict[str, Any]) -> Any:
 
 def _text(v: Any, path: str, meta: dict[str, Any]) -> str:
     if not isinstance(v, str):
-        raise _invalid(path, "must be a string")
+        raise _invalid(path, "must be a string", "phải là chuỗi ký tự")
     max_len = meta.get("max_len", MAX_TEXT)
     if len(v) > max_len:
-        raise _invalid(path, f"at most {max_len} characters")
+        raise _invalid(path, f"at most {max_len} characters", f"tối đa {max_len} ký tự")
     if len(v) < meta.get("min_len", 0):
-        raise _invalid(path, f"at least {meta['min_len']} characters")
+        raise _invalid(
+            path, f"at least {meta['min_len']} characters", f"ít nhất {meta['min_len']} ký tự"
+        )
     pattern = meta.get("pattern")
     if pattern is not None and not re.fullmatch(pattern, v):
-        raise _invalid(path, "wrong format")
+        raise _invalid(path, "wrong format", "sai định dạng")
     return v
 
 

@@ -281,7 +281,10 @@ def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> di
             token=args.pkcs11_token,
         )
     raise problem(
-        "CERT_IMPORT_FAILED", "p12", detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L"
+        "CERT_IMPORT_FAILED",
+        "p12",
+        detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L",
+        detail_vi="cần --p12 TỆP hoặc --pkcs11-module THƯ_VIỆN --pkcs11-label NHÃN",
     )
 
 

@@ -17,7 +17,7 @@ import flet as ft
 from mobile.i18n import tr
 from mobile.screens.common import button, text
 from mobile.state.app import AppState
-from mobile.state.form import ChecklistRow, FormState
+from mobile.state.form import ChecklistRow, FormPhoto, FormState
 from mobile.theme import Look
 from shared.checklist import Checklist
 
@@ -47,6 +47,62 @@ def _call(fn: Any, arg: str) -> Any:
 
 def _remove(state: AppState, index: int) -> Any:
     return lambda: state.remove_photo(index)
+
+
+def _remove_kept(state: AppState, index: int) -> Any:
+    return lambda: state.remove_kept(index)
+
+
+def _thumb(
+    state: AppState, row: ChecklistRow, photo: FormPhoto, look: Look, on_remove: Any, sent: bool
+) -> ft.Control:
+    """One photo beside its paper: a thumbnail (or an icon when the picture is no longer
+    held here), "Đã gửi" under one sent earlier, and a button to drop it."""
+    size = look.fs(96)
+    picture: ft.Control = (
+        ft.Image(
+            src=photo.thumb,
+            width=size,
+            height=size,
+            fit=ft.BoxFit.CONTAIN,
+            semantics_label=tr(
+                state.lang, "Ảnh đã gửi: {name}" if sent else "Ảnh {name}", name=row.name
+            ),
+            border_radius=6,
+        )
+        if photo.thumb
+        else ft.Container(
+            content=ft.Icon(ft.Icons.IMAGE, size=size // 2, color=look.c.muted),
+            width=size,
+            height=size,
+            alignment=ft.Alignment.CENTER,
+        )
+    )
+    drop = tr(state.lang, "Bỏ ảnh đã gửi này" if sent else "Bỏ ảnh này")
+    stack = ft.Stack(
+        [
+            picture,
+            ft.IconButton(
+                icon=ft.Icons.CLOSE,
+                icon_size=look.fs(20),
+                tooltip=drop,
+                on_click=on_remove,
+                width=look.touch,
+                height=look.touch,
+                right=-8,
+                top=-8,
+            ),
+        ],
+        width=size + 8,
+        height=size + 8,
+    )
+    if not sent:
+        return stack
+    return ft.Column(
+        [stack, ft.Text(tr(state.lang, "Đã gửi"), size=look.small, color=look.c.fg)],
+        spacing=2,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+    )
 
 
 def mime_of(name: str) -> str | None:
@@ -103,6 +159,8 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
     )
     if row.photo_required:
         badges.append(_badge(tr(state.lang, "Cần ảnh"), look, strong=True))
+    if row.asked:
+        badges.append(_badge(tr(state.lang, "Văn phòng yêu cầu bổ sung"), look, strong=True))
     parts: list[ft.Control] = [
         ft.Checkbox(
             value=row.ticked,
@@ -116,37 +174,17 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
         ),
         ft.Row(badges, wrap=True, spacing=8, run_spacing=6),
     ]
-    if row.photo_required:
-        thumbs: list[ft.Control] = []
-        for i, photo in enumerate(form.photos):
-            if photo.component != row.id:
-                continue
-            thumbs.append(
-                ft.Stack(
-                    [
-                        ft.Image(
-                            src=photo.thumb,
-                            width=look.fs(96),
-                            height=look.fs(96),
-                            fit=ft.BoxFit.CONTAIN,
-                            semantics_label=tr(state.lang, "Ảnh {name}", name=row.name),
-                            border_radius=6,
-                        ),
-                        ft.IconButton(
-                            icon=ft.Icons.CLOSE,
-                            icon_size=look.fs(20),
-                            tooltip=tr(state.lang, "Bỏ ảnh này"),
-                            on_click=_remove(state, i),
-                            width=look.touch,
-                            height=look.touch,
-                            right=-8,
-                            top=-8,
-                        ),
-                    ],
-                    width=look.fs(96) + 8,
-                    height=look.fs(96) + 8,
-                )
-            )
+    thumbs: list[ft.Control] = [
+        _thumb(state, row, p, look, _remove_kept(state, i), sent=True)
+        for i, p in enumerate(form.kept)
+        if p.component == row.id
+    ]
+    thumbs += [
+        _thumb(state, row, p, look, _remove(state, i), sent=False)
+        for i, p in enumerate(form.photos)
+        if p.component == row.id
+    ]
+    if row.photo_required or thumbs or row.asked:
         parts.append(
             ft.Row(
                 [
@@ -169,8 +207,8 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
     return ft.Container(
         content=ft.Column(parts, spacing=10),
         border=ft.Border.all(
-            look.border_width + (1 if missing_here else 0),
-            c.error if missing_here else c.border,
+            look.border_width + (1 if missing_here or row.asked else 0),
+            c.error if missing_here else (c.primary if row.asked else c.border),
         ),
         border_radius=10,
         padding=ft.Padding.symmetric(horizontal=16, vertical=12),

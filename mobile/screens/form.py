@@ -29,7 +29,7 @@ from mobile.screens.common import (
     page_body,
     text,
 )
-from mobile.state.app import ROUTE_PICK, AppState
+from mobile.state.app import AppState
 from mobile.state.form import FormState, field_kind
 from mobile.theme import Look
 from shared.card_fill import parties
@@ -598,9 +598,11 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
     last = cur == form.step_count() - 1
     nav: list[ft.Control] = [
         back_button(
-            (lambda: state.form_step(cur - 1)) if cur > 0 else (lambda: state.go(ROUTE_PICK)),
+            (lambda: state.form_step(cur - 1)) if cur > 0 else state.leave_form,
             look,
-            "Quay lại bước trước" if cur > 0 else "Quay lại chọn thủ tục",
+            "Quay lại bước trước"
+            if cur > 0
+            else ("Quay lại hồ sơ" if form.supplement_of else "Quay lại chọn thủ tục"),
             lang=form.lang,
         ),
         ft.Container(expand=True),
@@ -633,6 +635,14 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
                 look.title,
                 bold=True,
             ),
+            text(
+                tr(form.lang, "Văn phòng yêu cầu bổ sung: {reason}", reason=form.asked_reason),
+                look,
+                bold=True,
+                color=c.primary,
+            )
+            if form.asked_reason
+            else None,
             _progress(form, look),
             text(tr(form.lang, "Các ô có dấu * là bắt buộc."), look, look.small, color=c.muted),
             None if form.on_checklist() else CardPanel(state, form, look),

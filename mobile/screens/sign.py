@@ -309,21 +309,13 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
         )
         state.declaration_sent(name)
 
-    status = (
-        text(
-            "Còn thiếu chữ ký của: " + ", ".join(p.label_vi.lower() for p in missing) + ".",
-            look,
-            look.print_label,
-            color=c.fg,
-        )
-        if missing
-        else text(
-            tr(state.lang, "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ."),
-            look,
-            look.print_label,
-            bold=True,
-            color=c.ok,
-        )
+    done = not missing and not s.on_paper()
+    status = text(
+        s.status(state.lang),
+        look,
+        look.print_label,
+        bold=done,
+        color=c.ok if done else c.fg,
     )
     return page_body(
         [

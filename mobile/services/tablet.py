@@ -230,7 +230,12 @@ class TabletService:
         SHA-256) and return the reference to hand to ``intake`` / ``supplement``.
         ATTACHMENT_NOT_IMAGE / ATTACHMENT_TOO_LARGE for what cannot be kept."""
         if not component or len(component) > 80:
-            raise problem("REQUEST_INVALID", "component", detail="component: 1–80 characters")
+            raise problem(
+                "REQUEST_INVALID",
+                "component",
+                detail="component: 1–80 characters",
+                detail_vi="mã thành phần hồ sơ phải dài 1–80 ký tự",
+            )
         return self.attachments.put(data, mime).ref(component)
 
     def attachment(self, sha256: str) -> bytes:

@@ -71,7 +71,13 @@ def user_message(err: BaseException, lang: str = "vi") -> str:
     bug: its traceback goes to the log under a short id that the message carries.
     """
     if isinstance(err, TaiChoError):
-        return err.message(lang)
+        text = err.message(lang)
+        if err.code == "REQUEST_INVALID" and err.field and err.field not in text:
+            # a refused request always says where (docs/intake.md, "Problems")
+            text = text.rstrip(".") + (
+                f" (mục {err.field})." if lang == "vi" else f" ({err.field})."
+            )
+        return text
     error_id = uuid.uuid4().hex[:8]
     log.error("error %s", error_id, exc_info=err)
     text = problem("INTERNAL").message(lang)

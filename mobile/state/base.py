@@ -133,5 +133,8 @@ class StateBase:
     def go(self, route: str) -> None:
         raise NotImplementedError
 
+    def open_dossier(self, dossier_id: str) -> None:
+        raise NotImplementedError
+
     def _drafts(self) -> Any:
         raise NotImplementedError

@@ -17,7 +17,13 @@ import flet as ft
 
 from mobile.services.drafts import Draft, new_draft_id
 from shared.catalogue import Field, Procedure, Section
-from shared.checklist import Checklist, check_components, form_text, required_components
+from shared.checklist import (
+    Checklist,
+    asked_for,
+    check_components,
+    form_text,
+    required_components,
+)
 from shared.model import AttachmentRef
 from shared.numwords import date_to_words
 from shared.validation import ValidationResult, is_visible, parse_date, partial_date_text
@@ -72,6 +78,8 @@ class ChecklistRow:
     photo_required: bool
     ticked: bool
     photos: tuple[FormPhoto, ...]
+    kept: tuple[FormPhoto, ...] = ()  # a supplement's photos already sent with the dossier
+    asked: bool = False  # the office's supplement reason names this paper
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,11 @@ class FormState:
     # ids and the photos taken. Lists are replaced, never mutated, so a tap redraws.
     ticked: list[str] = field(default_factory=list)
     photos: list[FormPhoto] = field(default_factory=list)
-    kept: list[AttachmentRef] = field(default_factory=list)  # a supplement's earlier photos
+    # A supplement's photos already sent (thumbnails read back from the tablet's store),
+    # what the office asked for (``shared.checklist.asked_for``) and why.
+    kept: list[FormPhoto] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)  # component ids named by the reason
+    asked_reason: str = ""
 
     @classmethod
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:
@@ -161,14 +173,17 @@ class FormState:
         lang: str = "vi",
         *,
         ticked: list[str] | None = None,
-        kept: list[AttachmentRef] | None = None,
+        kept: list[FormPhoto] | None = None,
+        reason: str = "",
     ) -> FormState:
         """A form holding a stored dossier's values as staff would type them again, with
-        the components ticked when it was received and the photos it already has."""
+        the components ticked when it was received and the photos it already has; opened
+        at what the office's ``reason`` asks for (a field's step, else the checklist when
+        it names a paper), those papers marked."""
         form = cls.new(procedure, lang)
         known = {c.id for c in procedure.components}
         form.ticked = [c for c in ticked or [] if c in known]
-        form.kept = list(kept or [])
+        form.kept = [p for p in kept or [] if p.component in known]
         for f in procedure.fields:
             if f.type == "derived" or f.id not in values:
                 continue
@@ -184,7 +199,20 @@ class FormState:
                 form.raw.values[f.id] = "" if v is None else str(v)
         form.supplement_of = dossier_id
         form.draft_id = new_draft_id()
+        form.ask(reason)
         return form
+
+    def ask(self, reason: str) -> None:
+        """Mark what the office's supplement reason names and open the form there."""
+        asked = asked_for(self.procedure, reason)
+        self.asked_reason = reason.strip()
+        self.asked = list(asked.components)
+        for i, (_, fields) in enumerate(self.sections()):
+            if any(f.id in asked.fields for f in fields):
+                self.step = i
+                return
+        if self.asked and self.has_checklist():
+            self.step = len(self.sections())
 
     # --- reading ---
     def label(self, f: Field) -> str:
@@ -259,14 +287,23 @@ class FormState:
         return tuple(p for p in self.photos if p.component == component_id)
 
     def attachment_refs(self) -> list[AttachmentRef]:
-        """Every photo the dossier will refer to: a supplement's earlier ones, then new."""
-        return [*self.kept, *(p.ref for p in self.photos)]
+        """Every photo the dossier will refer to: a supplement's earlier ones, then new;
+        each picture once per component (``shared.attachments.check_refs`` refuses a
+        repeat, and the same paper photographed twice is the same picture)."""
+        refs = [*(p.ref for p in self.kept), *(p.ref for p in self.photos)]
+        return list({(r.sha256, r.component): r for r in refs}.values())
+
+    def has_photo(self, component: str, sha256: str) -> bool:
+        """This picture is already on the form for this paper (sent or taken)."""
+        return any(
+            p.component == component and p.ref.sha256 == sha256 for p in (*self.kept, *self.photos)
+        )
 
     def checklist(self) -> Checklist:
         """What is missing for the values typed now: the tablet takes photos, so a
         photo-required paper handed in needs its photo here (shared.checklist)."""
         counts = Counter(p.component for p in self.photos)
-        counts.update(r.component for r in self.kept)
+        counts.update(p.component for p in self.kept)
         return check_components(self.procedure, self.values_for_check(), self.ticked, counts)
 
     def checklist_rows(self) -> list[ChecklistRow]:
@@ -280,6 +317,8 @@ class FormState:
                 c.photo_required,
                 c.id in self.ticked,
                 self.photos_of(c.id),
+                tuple(p for p in self.kept if p.component == c.id),
+                c.id in self.asked,
             )
             for c in self.procedure.components
         ]
@@ -294,14 +333,22 @@ class FormState:
             order = [c.id for c in self.procedure.components]
             self.ticked = [c for c in order if c in self.ticked or c == component_id]
 
-    def add_photo(self, photo: FormPhoto) -> None:
-        """A photo of a component: the paper is in hand, so it is ticked too."""
+    def add_photo(self, photo: FormPhoto) -> bool:
+        """A photo of a component: the paper is in hand, so it is ticked too. False (and
+        nothing added) when that very picture is already there for that paper."""
+        if self.has_photo(photo.component, photo.ref.sha256):
+            return False
         self.photos = [*self.photos, photo]
         if photo.component not in self.ticked:
             self.toggle(photo.component)
+        return True
 
     def remove_photo(self, index: int) -> None:
         self.photos = [p for i, p in enumerate(self.photos) if i != index]
+
+    def remove_kept(self, index: int) -> None:
+        """A supplement drops a photo sent earlier (a blurred one, replaced by a new one)."""
+        self.kept = [p for i, p in enumerate(self.kept) if i != index]
 
     def go_step(self, index: int) -> None:
         self.step = max(0, min(index, self.step_count() - 1))

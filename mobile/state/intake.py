@@ -14,10 +14,12 @@ from mobile.services.drafts import Drafts as DraftStore
 from mobile.state.backend import Failed, run_guarded, user_message
 from mobile.state.base import (
     ROUTE_FORM,
+    ROUTE_PICK,
     ROUTE_PREVIEW,
     ROUTE_RECEIPT,
     StateBase,
 )
+from mobile.state.fmt import supplement_reason
 from mobile.state.form import FormPhoto, FormState
 from shared.card_fill import card_of, fill_from_card, parties, residence_text
 from shared.cccd import scanned_card
@@ -87,6 +89,8 @@ class IntakeMixin(StateBase):
             return
         self.form = FormState.from_draft(procedure, draft, self.lang)
         self._restore_photos(self.form, draft)
+        if draft.supplement_of:  # the dossier's photos sent earlier stay with it
+            self._restore_kept(self.form, draft.supplement_of)
         self.banner = ""
         self.route = ROUTE_FORM
 
@@ -99,7 +103,12 @@ class IntakeMixin(StateBase):
             try:
                 ref = AttachmentRef.from_dict(raw)
                 if ref.component not in known:
-                    raise problem("REQUEST_INVALID", "component", detail=ref.component)
+                    raise problem(
+                        "REQUEST_INVALID",
+                        "component",
+                        detail=ref.component,
+                        detail_vi=f"thành phần '{ref.component}' không có trong thủ tục",
+                    )
                 thumb = self.backend.call(self.service.attachment, ref.sha256)
             except TaiChoError as err:
                 _log.warning("draft photo left out: %s", err.code)
@@ -109,6 +118,29 @@ class IntakeMixin(StateBase):
             form.photos = [*form.photos, FormPhoto(ref.component, ref, thumb, ref.mime)]
         if lost:
             self._fail(problem("ATTACHMENT_UNKNOWN", "attachments", sha=", ".join(lost)))
+
+    def _kept_photos(self, refs: list[dict[str, Any]]) -> list[FormPhoto]:
+        """A dossier's photos already sent, with thumbnails from the sealed store (a
+        picture no longer held here is still referred to, shown without a thumbnail)."""
+        out: list[FormPhoto] = []
+        for raw in refs:
+            ref = AttachmentRef.from_dict(raw)
+            try:
+                thumb = self.backend.call(self.service.attachment, ref.sha256)
+            except TaiChoError as err:
+                _log.warning("kept photo without thumbnail: %s", err.code)
+                thumb = b""
+            out.append(FormPhoto(ref.component, ref, thumb, ref.mime))
+        return out
+
+    def _restore_kept(self, form: FormState, dossier_id: str) -> None:
+        try:
+            d = self.backend.call(self.service.get, dossier_id)
+        except TaiChoError as err:
+            self._fail(err)
+            return
+        form.kept = self._kept_photos(list(d.get("attachments") or []))
+        form.ask(supplement_reason(list(d.get("history") or [])))
 
     def _drop_draft(self, draft_id: str) -> None:
         try:
@@ -176,7 +208,19 @@ class IntakeMixin(StateBase):
             )
         except Failed:
             return False
-        form.add_photo(FormPhoto(component_id, ref, data, mime or ""))
+        if not form.add_photo(FormPhoto(component_id, ref, data, mime or "")):
+            # The same picture (same bytes once stored) is already there for this paper.
+            name = next(
+                (c.name.get(self.lang) for c in form.procedure.components if c.id == component_id),
+                component_id,
+            )
+            self.banner = (
+                f"Ảnh này đã có trong hồ sơ ({name}): không thêm lần nữa."
+                if self.lang == "vi"
+                else f"This photo is already in the dossier ({name}): not added again."
+            )
+            self.banner_ok = False
+            return False
         self._draft_dirty = True
         return True
 
@@ -184,6 +228,24 @@ class IntakeMixin(StateBase):
         self.touch()
         if self.form is not None:
             self.form.remove_photo(index)
+            self._draft_dirty = True
+
+    def remove_kept(self, index: int) -> None:
+        """A supplement drops a photo sent earlier (the new one replaces it)."""
+        self.touch()
+        if self.form is not None:
+            self.form.remove_kept(index)
+            self._draft_dirty = True
+
+    def leave_form(self) -> None:
+        """ "Quay lại" on the first step: a supplement goes back to its dossier, a new
+        dossier to the procedure picker."""
+        self.touch()
+        form = self.form
+        if form is not None and form.supplement_of:
+            self.open_dossier(form.supplement_of)
+            return
+        self.go(ROUTE_PICK)
 
     async def supplement_request(self) -> tuple[str, bytes] | None:
         """The supplement request (Phiếu yêu cầu bổ sung) listing what is missing, for
@@ -393,8 +455,10 @@ class IntakeMixin(StateBase):
             procedure,
             d["id"],
             dict(d.get("values", {})),
+            self.lang,
             ticked=list(d.get("components_received") or []),
-            kept=[AttachmentRef.from_dict(a) for a in d.get("attachments") or []],
+            kept=self._kept_photos(list(d.get("attachments") or [])),
+            reason=supplement_reason(list(d.get("history") or [])),
         )
         self.banner = ""
         self.route = ROUTE_FORM

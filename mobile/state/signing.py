@@ -66,6 +66,33 @@ class SigningState:
     def missing(self) -> list[SigningParty]:
         return [p for p in self.parties if p.party not in self.marks]
 
+    def on_paper(self) -> list[SigningParty]:
+        """Parties who chose "Ký trên giấy": nothing is signed yet, they sign the print."""
+        return [p for p in self.parties if (m := self.marks.get(p.party)) and m.kind == "paper"]
+
+    def status(self, lang: str = "vi") -> str:
+        """The line under the parties: who is still to sign, who signs on paper, or that
+        every mark is in. "Đã đủ chữ ký" only when every party has signed (pad or
+        thumbprint): a paper choice is a promise, not a signature."""
+        vi = lang == "vi"
+        if missing := self.missing():
+            who = ", ".join((p.label_vi if vi else p.label_en).lower() for p in missing)
+            return f"Còn thiếu chữ ký của: {who}." if vi else f"Still to sign: {who}."
+        if paper := self.on_paper():
+            who = ", ".join((p.label_vi if vi else p.label_en).lower() for p in paper)
+            return (
+                f"Chưa có chữ ký trên màn hình: {who} ký tay trên tờ khai in ra "
+                "(“Xem tờ khai (PDF)” để in); nhận lại bản đã ký rồi gửi."
+                if vi
+                else f"Not signed on screen: {who} will sign the printed declaration "
+                "(“Xem tờ khai (PDF)” to print it); take the signed copy back, then send."
+            )
+        return (
+            "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ."
+            if vi
+            else "All signatures are in. The dossier can be received."
+        )
+
     def ordered(self) -> list[SignatureMark]:
         return [self.marks[p.party] for p in self.parties if p.party in self.marks]
 

@@ -54,16 +54,23 @@ def problem_response(err: TaiChoError) -> JSONResponse:
     )
 
 
-def _validation_field(exc: RequestValidationError) -> tuple[str | None, str]:
+def _validation_field(exc: RequestValidationError) -> tuple[str | None, str, str]:
+    """The first wrong field, why (pydantic's English) and a Vietnamese line naming it."""
     errors = exc.errors()
     if not errors:
-        return None, "request"
+        return None, "request", "yêu cầu"
     first = errors[0]
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
     field = ".".join(loc) or None
     if first.get("type") == "json_invalid":
-        return None, "invalid JSON"
-    return field, f"{field or 'body'}: {first.get('msg', 'invalid')}"
+        return None, "invalid JSON", "nội dung không phải JSON hợp lệ"
+    kind = str(first.get("type", ""))
+    why = "còn thiếu" if kind == "missing" else "sai kiểu hoặc sai giá trị"
+    return (
+        field,
+        f"{field or 'body'}: {first.get('msg', 'invalid')}",
+        f"{field or 'nội dung'}: {why}",
+    )
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -124,8 +131,8 @@ async def _on_taicho(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    field, detail = _validation_field(exc)
-    return problem_response(problem("REQUEST_INVALID", field, detail=detail))
+    field, detail, detail_vi = _validation_field(exc)
+    return problem_response(problem("REQUEST_INVALID", field, detail=detail, detail_vi=detail_vi))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

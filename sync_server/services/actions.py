@@ -83,9 +83,19 @@ def apply_action(
     reason = reason.strip() if isinstance(reason, str) and reason.strip() else None
     comment = comment.strip() if isinstance(comment, str) and comment.strip() else None
     if rating is not None and (action != "return" or rating not in RATINGS):
-        raise problem("REQUEST_INVALID", "rating", detail=f"rating: {', '.join(RATINGS)}")
+        raise problem(
+            "REQUEST_INVALID",
+            "rating",
+            detail=f"rating: {', '.join(RATINGS)}",
+            detail_vi=f"mức đánh giá phải là một trong {', '.join(RATINGS)}",
+        )
     if comment is not None and (rating is None or len(comment) > _COMMENT_MAX):
-        raise problem("REQUEST_INVALID", "comment", detail=f"comment: ≤ {_COMMENT_MAX}")
+        raise problem(
+            "REQUEST_INVALID",
+            "comment",
+            detail=f"comment: ≤ {_COMMENT_MAX}",
+            detail_vi=f"ý kiến tối đa {_COMMENT_MAX} ký tự",
+        )
     for _ in range(_RENUMBER_TRIES):
         # Outside the write transaction: the checks that can fail early, and the signing.
         signed: stamping.SignedApproval | stamping.SignedSeal | None = None

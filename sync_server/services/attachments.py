@@ -44,7 +44,12 @@ _SHA = re.compile("[0-9a-f]{64}")
 
 def check_sha(sha256: str) -> str:
     if not isinstance(sha256, str) or not _SHA.fullmatch(sha256):
-        raise problem("REQUEST_INVALID", "sha256", detail="sha256: 64 lower-case hex digits")
+        raise problem(
+            "REQUEST_INVALID",
+            "sha256",
+            detail="sha256: 64 lower-case hex digits",
+            detail_vi="mã ảnh phải là 64 chữ số hệ 16 viết thường",
+        )
     return sha256
 
 
@@ -86,7 +91,12 @@ def open_upload(
         )
     chunks = chunk_count(declare.size, declare.chunk_size)
     if chunks > MAX_CHUNKS:
-        raise problem("REQUEST_INVALID", "chunk_size", detail=f"at most {MAX_CHUNKS} chunks")
+        raise problem(
+            "REQUEST_INVALID",
+            "chunk_size",
+            detail=f"at most {MAX_CHUNKS} chunks",
+            detail_vi=f"ảnh chia tối đa {MAX_CHUNKS} phần",
+        )
     with transaction(db):
         row = q.get(db, sha)
         same = row is not None and (int(row["size"]), int(row["chunk_size"])) == (
@@ -126,7 +136,13 @@ def put_chunk(
     sha = check_sha(sha256)
     device = active_device(db, req.device_id)
     if not 0 <= n < MAX_CHUNKS:
-        raise problem("ATTACHMENT_CHUNK_INVALID", "n", n=n, detail="out of range")
+        raise problem(
+            "ATTACHMENT_CHUNK_INVALID",
+            "n",
+            n=n,
+            detail="out of range",
+            detail_vi="số thứ tự phần nằm ngoài phạm vi",
+        )
     data = _open(keys, device, req.chunk, KIND_ATTACHMENT_CHUNK, n, sha)
     outcome = _store_chunk(db, keys, sha, n, data)
     if outcome.error is not None:
@@ -139,17 +155,33 @@ def _store_chunk(db: Database, keys: StationKeys, sha: str, n: int, data: bytes)
     with transaction(db):
         row = q.get(db, sha)
         if row is None:
-            raise problem("ATTACHMENT_CHUNK_INVALID", "n", n=n, detail="not opened")
+            raise problem(
+                "ATTACHMENT_CHUNK_INVALID",
+                "n",
+                n=n,
+                detail="not opened",
+                detail_vi="ảnh chưa được khai báo trước khi gửi phần",
+            )
         chunks, size, chunk_size = int(row["chunks"]), int(row["size"]), int(row["chunk_size"])
         if row["completed_at"] is not None:
             q.count_put(db, sha)
             return _Outcome(_status(row, list(range(chunks))), None)
         if n >= chunks:
-            raise problem("ATTACHMENT_CHUNK_INVALID", "n", n=n, detail=f"only {chunks} chunks")
+            raise problem(
+                "ATTACHMENT_CHUNK_INVALID",
+                "n",
+                n=n,
+                detail=f"only {chunks} chunks",
+                detail_vi=f"ảnh chỉ có {chunks} phần",
+            )
         want = chunk_length(size, chunk_size, n)
         if len(data) != want:
             raise problem(
-                "ATTACHMENT_CHUNK_INVALID", "chunk", n=n, detail=f"{len(data)} bytes, not {want}"
+                "ATTACHMENT_CHUNK_INVALID",
+                "chunk",
+                n=n,
+                detail=f"{len(data)} bytes, not {want}",
+                detail_vi=f"dài {len(data)} byte, cần {want} byte",
             )
         at = iso(utc_now())
         q.add_chunk(db, sha, n, keys.encrypt(CHUNKS_TABLE, f"{sha}/{n}", 1, data), at)

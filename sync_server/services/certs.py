@@ -371,11 +371,21 @@ def _open_session(module: str, token: str | None, pin: str) -> Any:
 
 def _check_holder(db: Database, holder: str) -> None:
     if holder == CA:
-        raise problem("CERT_IMPORT_FAILED", "for", detail="'ca' is the station's demo CA")
+        raise problem(
+            "CERT_IMPORT_FAILED",
+            "for",
+            detail="'ca' is the station's demo CA",
+            detail_vi="'ca' là CA mẫu của trạm",
+        )
     if holder != COMMUNE:
         s = get_staff(db, holder)
         if s is None or s.role is not Role.LEADER:
-            raise problem("CERT_IMPORT_FAILED", "for", detail=f"{holder}: not a leader")
+            raise problem(
+                "CERT_IMPORT_FAILED",
+                "for",
+                detail=f"{holder}: not a leader",
+                detail_vi=f"{holder} không phải lãnh đạo",
+            )
 
 
 def import_p12(
@@ -388,11 +398,26 @@ def import_p12(
             data, password.encode("utf-8") if password else None
         )
     except ValueError as exc:
-        raise problem("CERT_IMPORT_FAILED", "p12", detail=str(exc)) from None
+        raise problem(
+            "CERT_IMPORT_FAILED",
+            "p12",
+            detail=str(exc),
+            detail_vi="không đọc được tệp .p12 (sai mật khẩu hoặc tệp hỏng)",
+        ) from None
     if key is None or cert is None:
-        raise problem("CERT_IMPORT_FAILED", "p12", detail="no key or certificate in the file")
+        raise problem(
+            "CERT_IMPORT_FAILED",
+            "p12",
+            detail="no key or certificate in the file",
+            detail_vi="tệp không có khoá hoặc chứng thư",
+        )
     if not pki.key_matches(key, cert):
-        raise problem("CERT_IMPORT_FAILED", "p12", detail="the key does not match the certificate")
+        raise problem(
+            "CERT_IMPORT_FAILED",
+            "p12",
+            detail="the key does not match the certificate",
+            detail_vi="khoá không khớp với chứng thư",
+        )
     with transaction(db):
         _store_key(db, keys, holder, "p12", cert, key, list(extra or []))
         audit.append(db, keys, action="cert.import", actor="admin", at=vn_now_iso(), reason=holder)
@@ -420,13 +445,23 @@ def import_pkcs11(
     try:
         session = _open_session(module, token, pin)
     except Exception as exc:
-        raise problem("CERT_IMPORT_FAILED", "pkcs11-module", detail=str(exc) or repr(exc)) from None
+        raise problem(
+            "CERT_IMPORT_FAILED",
+            "pkcs11-module",
+            detail=str(exc) or repr(exc),
+            detail_vi="không mở được thư viện PKCS#11",
+        ) from None
     try:
         found = list(
             session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: label})
         )
         if not found:
-            raise problem("CERT_IMPORT_FAILED", "pkcs11-label", detail=f"no certificate '{label}'")
+            raise problem(
+                "CERT_IMPORT_FAILED",
+                "pkcs11-label",
+                detail=f"no certificate '{label}'",
+                detail_vi=f"không có chứng thư nhãn '{label}'",
+            )
         cert = x509.load_der_x509_certificate(bytes(found[0][Attribute.VALUE]))
         chain = [
             x509.load_der_x509_certificate(bytes(o[Attribute.VALUE]))

@@ -108,5 +108,10 @@ def list_view(
         try:
             status = Status(status).value
         except ValueError:
-            raise problem("REQUEST_INVALID", "status", detail=f"status '{status}'") from None
+            raise problem(
+                "REQUEST_INVALID",
+                "status",
+                detail=f"status '{status}'",
+                detail_vi=f"trạng thái '{status}' không có",
+            ) from None
     return [summary(decode(keys, row), catalogue, role) for row in q.list_by_status(db, status)]

@@ -92,7 +92,12 @@ def _pub_key(value: str, name: str) -> bytes:
     except TaiChoError:
         raw = b""
     if len(raw) != 32:
-        raise problem("REQUEST_INVALID", name, detail=f"{name}: 32-byte key, base64url")
+        raise problem(
+            "REQUEST_INVALID",
+            name,
+            detail=f"{name}: 32-byte key, base64url",
+            detail_vi=f"{name}: cần khoá 32 byte dạng base64url",
+        )
     return raw
 
 
@@ -167,7 +172,12 @@ def _unlock_secret(keys: StationKeys, device: Device, req: m.UnlockRequest) -> m
     try:
         return m.from_json_bytes(m.UnlockSecret, plain)
     except TaiChoError:
-        raise problem("REQUEST_INVALID", "ct", detail="unlock request content") from None
+        raise problem(
+            "REQUEST_INVALID",
+            "ct",
+            detail="unlock request content",
+            detail_vi="nội dung yêu cầu mở khoá sai",
+        ) from None
 
 
 def unlock(db: Database, keys: StationKeys, req: m.UnlockRequest) -> m.UnlockAnswer:

@@ -189,7 +189,12 @@ def _received_at(d: Dossier) -> datetime:
         moment = datetime.fromisoformat(d.received_at or "")
         local = to_vn(moment)
     except ValueError:
-        raise problem("REQUEST_INVALID", "received_at", detail="received_at: ISO 8601") from None
+        raise problem(
+            "REQUEST_INVALID",
+            "received_at",
+            detail="received_at: ISO 8601",
+            detail_vi="thời điểm tiếp nhận phải theo ISO 8601",
+        ) from None
     now = utc_now()
     if moment > now + CLOCK_SKEW or moment < now - limits().received_at_max_age:
         raise problem("RECEIVED_AT_IMPLAUSIBLE", "received_at")

@@ -103,7 +103,12 @@ def top_up(
         try:
             day = date.fromisoformat(item.day)
         except ValueError:
-            raise problem("REQUEST_INVALID", "numbers", detail=f"day {item.day}") from None
+            raise problem(
+                "REQUEST_INVALID",
+                "numbers",
+                detail=f"day {item.day}",
+                detail_vi=f"ngày {item.day} không hợp lệ",
+            ) from None
         if day not in window or item.left >= LOW_WATER:
             continue
         held = q.device_blocks(db, device_id, unit, day.isoformat())

@@ -218,7 +218,12 @@ def render_paper(
 ) -> tuple[bytes, str]:
     """The PDF of ``paper`` (one of :data:`PAPERS`) for a dossier, and its file name."""
     if paper not in PAPERS:
-        raise problem("REQUEST_INVALID", "paper", detail=f"paper '{paper}'")
+        raise problem(
+            "REQUEST_INVALID",
+            "paper",
+            detail=f"paper '{paper}'",
+            detail_vi=f"không có loại giấy tờ '{paper}'",
+        )
     d = dossier_store.load(db, keys, dossier_id)
     if d.status is Status.DRAFT:
         raise _not_applicable(d, paper)
@@ -288,7 +293,12 @@ def _parse_new_due(text: str, cal: CalendarOverrides) -> datetime:
         else:
             moment = to_vn(datetime.fromisoformat(text.strip()))
     except (ValueError, TypeError):
-        raise problem("REQUEST_INVALID", "new_due_at", detail="new_due_at: ISO 8601") from None
+        raise problem(
+            "REQUEST_INVALID",
+            "new_due_at",
+            detail="new_due_at: ISO 8601",
+            detail_vi="hạn trả mới phải theo ISO 8601",
+        ) from None
     if not is_working_day(moment.date(), cal):
         raise problem(
             "CALENDAR_INVALID",

@@ -216,7 +216,12 @@ def current(db: Database, username: str) -> Staff:
 def _target(db: Database, username: str) -> dict[str, Any]:
     row = q.get(db, username)
     if row is None:
-        raise problem("REQUEST_INVALID", "username", detail=f"username '{username}'")
+        raise problem(
+            "REQUEST_INVALID",
+            "username",
+            detail=f"username '{username}'",
+            detail_vi=f"tên đăng nhập '{username}' sai (chữ thường, số, dấu chấm hoặc gạch dưới)",
+        )
     return row
 
 

@@ -65,7 +65,12 @@ def public_url(db: Database) -> str:
 
 def set_public_url(db: Database, url: str) -> None:
     if not url.startswith(("http://", "https://")):
-        raise problem("REQUEST_INVALID", "url", detail="http(s)://…")
+        raise problem(
+            "REQUEST_INVALID",
+            "url",
+            detail="http(s)://…",
+            detail_vi="địa chỉ phải bắt đầu bằng http:// hoặc https://",
+        )
     with transaction(db):
         set_meta(db, PUBLIC_URL_META_KEY, url.rstrip("/"))
 

@@ -140,3 +140,65 @@ def test_intake_with_photos_of_the_documents(station: InProcessStation, tmp_path
             *login, "intake", "--procedure", "1.001193", "--json", str(values), "--photo", spec
         )
         assert rc != 0 and problem["code"] == code
+
+
+def test_supplement_with_ticks_and_a_new_photo(station: InProcessStation, tmp_path: Path) -> None:
+    """`supplement ID --json FILE --components … --photo COMPONENT=FILE` (issue 21): the
+    new photo joins the ones sent; the same picture again is listed once; the station
+    takes the supplement and the appraiser reads both photos."""
+    from tests.mobile.conftest import APPRAISER
+    from tests.mobile.test_attachments import document_photo
+
+    data = tmp_path / "tablet"
+    tablet = station.tablet(data)
+    tablet.unlock(*INTAKE)
+    tablet.sync()
+    tablet.close()
+    values = tmp_path / "ks.json"
+    sample = sample_values("1.001193", vn_now().date(), 4)
+    values.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")
+    first = tmp_path / "giay-chung-sinh.jpg"
+    first.write_bytes(document_photo(1200, 900, seed=31))
+    sharper = tmp_path / "giay-chung-sinh-ro.jpg"
+    sharper.write_bytes(document_photo(1200, 900, seed=32))
+    login = ("--data", str(data), "--user", INTAKE[0], "--pin", INTAKE[1])
+    rc, made, _ = headless(
+        *login, "intake", "--procedure", "1.001193", "--json", str(values),
+        "--photo", f"birth_certificate_medical={first}",
+    )  # fmt: skip
+    assert rc == 0, made
+
+    def sync() -> None:
+        t = station.tablet(data, enroll=False)
+        t.unlock(*INTAKE)
+        report = t.sync()
+        t.close()
+        assert report.rejected == [], report.rejected
+
+    sync()
+    r = station.act(made["id"], "request_supplement", APPRAISER, "Ảnh giấy chứng sinh mờ")
+    assert r.status_code == 200, r.text
+    sync()
+    ticks = "birth_certificate_medical,requester_id,marriage_certificate"
+    rc, again, _ = headless(
+        *login, "supplement", made["id"], "--json", str(values), "--components", ticks,
+        "--photo", f"birth_certificate_medical={sharper}",
+        "--photo", f"birth_certificate_medical={first}",
+    )  # fmt: skip
+    assert rc == 0, again
+    assert again["version"] == 3 and again["status"] == "received"
+    shas = [a["sha256"] for a in again["attachments"]]
+    assert len(shas) == 2 and shas[0] == made["attachments"][0]["sha256"]
+    rc, shown, _ = headless(*login, "show", made["id"])
+    assert shown["components_received"] == ticks.split(",")
+    sync()
+    h = {"Authorization": f"Bearer {station.token(*APPRAISER)}"}
+    seen = station.http.get(f"/v1/dossiers/{made['id']}", headers=h).json()
+    assert [a["sha256"] for a in seen["attachments"]] == shas
+    assert station.act(made["id"], "accept", APPRAISER).status_code == 200
+    # a tick the procedure does not have is named, in Vietnamese, not a bare refusal
+    rc, problem, _ = headless(
+        *login, "supplement", made["id"], "--json", str(values), "--components", "x"
+    )
+    assert rc != 0 and problem["code"] in ("REQUEST_INVALID", "TRANSITION_NOT_ALLOWED")
+    assert problem["message"] != "Yêu cầu không hợp lệ."

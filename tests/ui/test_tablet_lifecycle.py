@@ -28,7 +28,15 @@ from sync_server.launcher import free_port
 from tests.browser_kit import APPRAISER, INTAKE
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import ROOT, Station, _start, _stop, _wait_http
-from tests.ui.form_flow import CONFIRM, page_photo_file, read_back, type_into, unlock_typing
+from tests.ui.form_flow import (
+    CONFIRM,
+    add_photo,
+    draw_signature,
+    page_photo_file,
+    read_back,
+    type_into,
+    unlock_typing,
+)
 
 pytestmark = [pytest.mark.browser]
 KS = "1.001193"
@@ -174,17 +182,18 @@ def test_supplement_round_trip(
     assert f"Lý do: {reason}" in text
     fd.settled_screenshot(page, shots / "02-banner.png")
     fd.click(page, "Bổ sung hồ sơ")
-    fd.wait_text(page, "Bước 1/")
+    # opened at what the office asked for: the step holding "Nơi sinh", the reason shown
+    text = fd.wait_text(page, f"Văn phòng yêu cầu bổ sung: {reason}")
+    at, steps = map(int, re.search(r"Bước (\d+)/(\d+)", text).groups())  # type: ignore[union-attr]
+    assert at > 1
     new_place = "Bệnh viện Đa khoa Đồng Tháp"
-    steps = int(re.search(r"Bước 1/(\d+)", fd.all_text(page)).group(1))  # type: ignore[union-attr]
-    for step in range(2, steps + 1):
+    box = fd.focus(page, "Nơi sinh")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(new_place, delay=160)
+    assert box.input_value() == new_place
+    for step in range(at + 1, steps + 1):
         fd.click(page, "Tiếp")
         fd.wait_text(page, f"Bước {step}/")
-        if "Nơi sinh" in fd.all_text(page) and step <= 3:
-            box = fd.focus(page, "Nơi sinh")
-            page.keyboard.press("Control+A")
-            page.keyboard.type(new_place, delay=160)
-            assert box.input_value() == new_place
     fd.click(page, "Xem trước")
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
     seen = "\n".join("\n".join(p) for p in read_back(page))
@@ -204,6 +213,110 @@ def test_supplement_round_trip(
     h = {"Authorization": f"Bearer {station.token(APPRAISER)}"}
     shown = httpx.get(f"{station.url}/v1/dossiers/{sid}", headers=h, timeout=30).json()
     assert shown["values"]["child_birth_place"] == new_place
+
+
+BIRTH_PAPER = "Giấy chứng sinh (hoặc văn bản của người làm chứng / giấy cam đoan về việc sinh)"
+
+
+def _sharper_photo(folder: Path) -> Path:
+    """Another picture of the birth certificate (the camera is the one thing mocked)."""
+    from PIL import Image, ImageDraw
+
+    path = folder / "giay-chung-sinh-chup-lai.jpg"
+    img = Image.new("RGB", (900, 640), (244, 240, 230))
+    draw = ImageDraw.Draw(img)
+    for n in range(15):
+        draw.text((40, 30 + n * 40), f"GIAY CHUNG SINH {n:02d} - CHUP LAI", fill=(10, 10, 10))
+    img.save(path, "JPEG", quality=90)
+    return path
+
+
+@pytest.mark.timeout(500)
+@pytest.mark.parametrize("signing", ["paper", "screen"])
+def test_supplement_with_a_new_photo_is_sent_and_accepted(
+    own_app: OwnApp,
+    station: Station,
+    fresh_page: Any,
+    shots: Path,
+    tmp_path: Path,
+    signing: str,
+) -> None:
+    """Issue 21: the appraiser asks for a clearer photo of the birth certificate; staff
+    open the supplement at that paper, see the photo already sent, pick the same file
+    again (said, not listed twice), then a new photo; sign on paper or on screen; send;
+    the appraiser accepts a dossier holding both photos."""
+    values = sample_values(KS, vn_now().date(), seed=31 if signing == "paper" else 32)
+    src = tmp_path / "values.json"
+    src.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+    first = page_photo_file()
+    d = own_app.headless(
+        "intake", "--procedure", KS, "--json", str(src), "--photo",
+        f"birth_certificate_medical={first}",
+    )  # fmt: skip
+    own_app.headless("sync")
+    reason = "Ảnh giấy chứng sinh bị mờ, xin chụp lại giấy chứng sinh"
+    sid = _station_id(station, d["code"])
+    station.act(sid, "request_supplement", APPRAISER, reason)
+
+    page = fresh_page
+    fd.open_app(page, own_app.url)
+    unlock_typing(page)
+    fd.click(page, "Đồng bộ")
+    fd.wait_text(page, "Yêu cầu bổ sung")
+    fd.click(page, re.compile(re.escape(d["code"])))
+    fd.wait_text(page, "Văn phòng yêu cầu bổ sung hồ sơ")
+    fd.click(page, "Bổ sung hồ sơ")
+    # opened at the papers, the one asked for marked, the photo already sent shown
+    text = fd.wait_text(page, f"Văn phòng yêu cầu bổ sung: {reason}")
+    fd.wait_text(page, f"Ảnh đã gửi: {BIRTH_PAPER}")
+    text = fd.all_text(page)
+    assert "Hồ sơ đã đủ thành phần." in text
+    assert "Quay lại chọn thủ tục" not in text
+    fd.settled_screenshot(page, shots / "01-supplement-opens-at-the-paper.png")
+    # the same file again is the same picture: said, and listed once
+    b = page.get_by_role("button", name=re.compile(r"^Chụp \/ chọn ảnh")).first
+    b.scroll_into_view_if_needed()
+    fd.when_still(b)
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        b.click()
+    chooser.value.set_files(str(first))
+    fd.wait_text(page, "Ảnh này đã có trong hồ sơ", timeout=60)
+    add_photo(page, BIRTH_PAPER, _sharper_photo(tmp_path))
+    fd.settled_screenshot(page, shots / "02-new-photo-beside-the-sent-one.png")
+    fd.click(page, "Xem trước")
+    fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
+    read_back(page)
+    fd.click(page, CONFIRM)
+    fd.click(page, "Tiếp: ký tờ khai")
+    fd.wait_text(page, "Còn thiếu chữ ký của: người yêu cầu.")
+    if signing == "paper":
+        fd.click(page, re.compile("^Ký trên giấy"))
+        text = fd.wait_text(page, "Chưa có chữ ký trên màn hình")
+        assert "Đã đủ chữ ký" not in text
+    else:
+        draw_signature(page, page.locator('[aria-label="Khung ký: người yêu cầu"]').first)
+        fd.wait_text(page, "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ.")
+    fd.settled_screenshot(page, shots / f"03-signed-{signing}.png")
+    fd.click(page, "Gửi bổ sung hồ sơ")
+    fd.wait_text(page, "Đã tiếp nhận hồ sơ")
+    fd.settled_screenshot(page, shots / "04-sent.png")
+    fd.click(page, "Về trang chính")
+    fd.click(page, "Đồng bộ")
+    fd.wait_text(page, "Chờ gửi: 0")
+
+    got = station.act(sid, "accept", APPRAISER)
+    assert got["status"] == "appraised", got
+    h = {"Authorization": f"Bearer {station.token(APPRAISER)}"}
+    shown = httpx.get(f"{station.url}/v1/dossiers/{sid}", headers=h, timeout=30).json()
+    assert len({a["sha256"] for a in shown["attachments"]}) == 2, shown["attachments"]
+    assert [m["kind"] for m in shown["signatures"]] == [
+        "paper" if signing == "paper" else "signature"
+    ]
+    for a in shown["attachments"]:
+        r = httpx.get(
+            f"{station.url}/v1/dossiers/{sid}/attachments/{a['sha256']}", headers=h, timeout=30
+        )
+        assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
 
 
 def _station_id(station: Station, code: str) -> str:
