@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from shared.errors import TaiChoError, problem
+from shared.errors import Code, TaiChoError, problem
 from shared.upstream import warnings_to_log
 from shared.workflow import Role
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
@@ -134,12 +134,12 @@ def _read_anchor(path: Path) -> object:
         ) from None
 
 
-def _read_input(path: Path, name: str) -> bytes:
+def _read_input(path: Path, name: str, code: Code = "TLS_CERT_INVALID") -> bytes:
     try:
         return path.read_bytes()
     except OSError:
         raise problem(
-            "TLS_CERT_INVALID",
+            code,
             name,
             detail=f"cannot read {path}",
             detail_vi=f"không đọc được tệp {path}",
@@ -267,23 +267,16 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
 
 
 def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> dict[str, object]:
-    if args.p12 is not None:
-        return door.cert_import_p12(
-            CLI_ACTOR, station, db, args.holder, args.p12.read_bytes(), args.password
-        )
-    if args.pkcs11_module and args.pkcs11_label:
-        return door.cert_import_pkcs11(
-            CLI_ACTOR,
-            station,
-            db,
-            args.holder,
-            module=args.pkcs11_module,
-            label=args.pkcs11_label,
-            pin=args.password or "",
-            token=args.pkcs11_token,
-        )
-    raise problem(
-        "CERT_IMPORT_FAILED", "p12", detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L"
+    return door.cert_import(
+        CLI_ACTOR,
+        station,
+        db,
+        args.holder,
+        p12=None if args.p12 is None else _read_input(args.p12, "p12", "CERT_IMPORT_FAILED"),
+        password=args.password,
+        pkcs11_module=args.pkcs11_module,
+        pkcs11_label=args.pkcs11_label,
+        pkcs11_token=args.pkcs11_token,
     )
 
 

@@ -363,26 +363,34 @@ def cert_export(actor: Staff, station: Station, db: Database) -> tuple[str, int]
 
 
 @_needs(Verb.CERT_MANAGE)
-def cert_import_p12(
-    actor: Staff, station: Station, db: Database, holder: str, data: bytes, password: str | None
-) -> dict[str, Any]:
-    return certs.import_p12(db, station.keys, holder, data, password)
-
-
-@_needs(Verb.CERT_MANAGE)
-def cert_import_pkcs11(
+def cert_import(
     actor: Staff,
     station: Station,
     db: Database,
     holder: str,
     *,
-    module: str,
-    label: str,
-    pin: str,
-    token: str | None = None,
+    p12: bytes | None = None,
+    password: str | None = None,
+    pkcs11_module: str | None = None,
+    pkcs11_label: str | None = None,
+    pkcs11_token: str | None = None,
 ) -> dict[str, Any]:
-    return certs.import_pkcs11(
-        db, station.keys, holder, module=module, label=label, pin=pin, token=token
+    """Sign as ``commune`` or ``USERNAME`` with a real certificate: a PKCS#12 file's bytes,
+    or a key on a USB token (PKCS#11 library and label; ``password`` is its user PIN)."""
+    if p12 is not None:
+        return certs.import_p12(db, station.keys, holder, p12, password)
+    if pkcs11_module and pkcs11_label:
+        return certs.import_pkcs11(
+            db,
+            station.keys,
+            holder,
+            module=pkcs11_module,
+            label=pkcs11_label,
+            pin=password or "",
+            token=pkcs11_token,
+        )
+    raise problem(
+        "CERT_IMPORT_FAILED", "p12", detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L"
     )
 
 
