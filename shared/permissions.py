@@ -132,7 +132,9 @@ PERMISSIONS: dict[Verb, Permission] = {
         "Cài đặt máy chủ (HTTPS, địa chỉ công khai)",
         "Configure the station (HTTPS, public address)",
     ),
-    Verb.AUDIT_VERIFY: _p({_R.ADMIN}, "Kiểm tra nhật ký", "Check the audit log"),
+    Verb.AUDIT_VERIFY: _p(
+        {_R.ADMIN}, "Kiểm tra và đóng mốc nhật ký kiểm toán", "Check and anchor the audit log"
+    ),
 }
 
 
