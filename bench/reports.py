@@ -199,7 +199,9 @@ def run(n: int, work: Path, runs: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
 
         def summary() -> None:
-            out["report"] = reports.render(db, station.keys, station.catalogue, YEAR, None, "json")
+            out["report"] = reports.render(
+                db, station.keys, station.catalogue, YEAR, None, "json", free_text=True
+            )
 
         summary_s = _best(summary, runs)
         report = out["report"]

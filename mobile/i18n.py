@@ -178,6 +178,7 @@ EN: dict[str, str] = {
     "Tải kết quả (PDF) để xem, in hoặc gửi": "Download the result (PDF) to view, print or send",
     "In hoặc chia sẻ": "Print or share",
     "Lý do: {why}": "Reason: {why}",
+    "Không thực hiện": "Not reached",
     "Người dân đã đọc lại toàn bộ và xác nhận thông tin đúng": (
         "The citizen read everything back and confirms it is correct"
     ),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -27,6 +27,7 @@ from shared.workdays import VN_TZ, due_at, is_working_day
 __all__ = [
     "CHANNELS",
     "CHANNEL_LABEL_VI",
+    "FREE_TEXT_NOTE",
     "PERIOD_KINDS",
     "RATING_LABEL_VI",
     "RATING_LEVELS",
@@ -55,6 +56,7 @@ __all__ = [
     "series_skeleton",
     "summarize",
     "summarize_by_procedure",
+    "without_free_text",
     "working_hours",
 ]
 
@@ -73,6 +75,12 @@ WORK_SESSIONS: tuple[tuple[time, time], ...] = (
     (time(13, 30), time(17)),
 )
 MAX_PERIOD_DAYS = 366 * 5
+# Shown where the reasons and comments would be, to a reader without
+# ``report.read_free_text`` (shared.permissions): free text can name citizens.
+FREE_TEXT_NOTE = (
+    "Lý do bổ sung, lý do từ chối và ý kiến của người dân chỉ lãnh đạo được xem "
+    "(có thể nêu tên người dân); các số đếm vẫn đủ."
+)
 
 
 class Outcome(StrEnum):
@@ -694,6 +702,24 @@ def assemble(
     )
 
 
+def without_free_text(a: Analysis) -> Analysis:
+    """The analysis with its free text left out — supplement and refusal reasons, the
+    citizens' comments — for a reader who may see figures but no personal data. Every
+    count (requests, refusals, ratings) stays as it was."""
+
+    def strip(x: Summary) -> Summary:
+        return replace(
+            x,
+            satisfaction={**x.satisfaction, "comments": []},
+            supplements={**x.supplements, "reasons": []},
+            refusals={**x.refusals, "reasons": []},
+        )
+
+    return Analysis(
+        strip(a.summary), {code: strip(x) for code, x in a.by_procedure.items()}, a.series
+    )
+
+
 def summarize(
     facts: Iterable[DossierFacts],
     period: Period,
@@ -780,10 +806,15 @@ def _table(s: Summary) -> list[tuple[str, str, str]]:
 
 
 def csv_rows(
-    summary: Summary, by_procedure: dict[str, Summary], names: dict[str, str]
+    summary: Summary,
+    by_procedure: dict[str, Summary],
+    names: dict[str, str],
+    *,
+    free_text: bool = True,
 ) -> list[list[str]]:
     """The CSV export as rows (header first): the whole office, then each procedure,
-    then the reasons and comments. Writing them (BOM, quoting) is the caller's job."""
+    then the reasons and comments (or, ``free_text=False``, a line saying who may read
+    them). Writing them (BOM, quoting) is the caller's job."""
     rows: list[list[str]] = [["Phạm vi", "Nhóm", "Chỉ tiêu", "Giá trị"]]
     scopes = [("Tất cả thủ tục", summary)] + [
         (f"{code} {names.get(code, '')}".strip(), s) for code, s in by_procedure.items()
@@ -796,6 +827,8 @@ def csv_rows(
         rows.append(["Lý do từ chối", "", item["reason"], str(item["count"])])
     for c in summary.satisfaction["comments"]:
         rows.append(["Ý kiến", RATING_LABEL_VI[c["level"]], c["code"], c["comment"]])
+    if not free_text:
+        rows.append(["Lý do và ý kiến", "", FREE_TEXT_NOTE, ""])
     return rows
 
 
@@ -805,9 +838,13 @@ def page_view(
     series: ReportSeries,
     names: dict[str, str],
     unit_name: str = "",
+    *,
+    free_text: bool = True,
 ) -> dict[str, Any]:
     """The report page as plain data for the desk (and the PDF): title, tiles, tables,
-    charts, overdue list — every label in Vietnamese, every number already formatted."""
+    charts, overdue list — every label in Vietnamese, every number already formatted.
+    ``free_text=False`` (a summary passed through :func:`without_free_text`): the page
+    says so, and the desk and the PDF show :data:`FREE_TEXT_NOTE` instead."""
     r, sd, sat = summary.resolved, summary.same_day, summary.satisfaction
     period = Period(date.fromisoformat(summary.period_from), date.fromisoformat(summary.period_to))
     scope = names.get(summary.procedure, summary.procedure) if summary.procedure else None
@@ -849,4 +886,5 @@ def page_view(
         "supplement_reasons": summary.supplements["reasons"],
         "refusal_reasons": summary.refusals["reasons"],
         "comments": [c | {"level_label": RATING_LABEL_VI[c["level"]]} for c in sat["comments"]],
+        "free_text": free_text,
     }

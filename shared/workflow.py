@@ -1,15 +1,23 @@
-"""The dossier status state machine ("5 tại chỗ") and who may move it.
+"""The dossier status state machine ("5 tại chỗ"), who may move it, and its timeline.
 
-Pure data plus one function, so the tablet can show which buttons make sense offline
+Pure data plus a few functions, so the tablet can show which buttons make sense offline
 and the station enforces exactly the same rules as the authority after ``received``.
+Who may make a move is the permission table's (``shared.permissions``). :func:`timeline`
+groups a dossier's history into the five stages for the tablet and the desk alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from shared.errors import TaiChoError, problem
+from shared.permissions import PERMISSIONS, Verb, refusal
+from shared.permissions import ROLE_LABELS as ROLE_LABELS  # re-exported: roles live there
+from shared.permissions import Role as Role
+from shared.text import Label as Label
 
 
 class Status(StrEnum):
@@ -45,17 +53,6 @@ NATIONAL_STATUS_CODE: dict[Status, int | None] = {
 }
 
 
-@dataclass(frozen=True)
-class Label:
-    """A name shown to people, in both languages (messages, buttons, lists)."""
-
-    vi: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.vi if lang == "vi" else self.en
-
-
 # The one declaration of status, role and action names people see; error messages, the
 # tablet and the desk all read these, so a Vietnamese message never shows "appraiser".
 STATUS_LABELS: dict[Status, Label] = {
@@ -75,130 +72,78 @@ STATUS_LABEL_VI: dict[Status, str] = {k: v.vi for k, v in STATUS_LABELS.items()}
 FINAL_STATUSES = frozenset({Status.REFUSED, Status.RETURNED, Status.WITHDRAWN})
 
 
-class Role(StrEnum):
-    INTAKE = "intake"
-    APPRAISER = "appraiser"
-    LEADER = "leader"
-    CLERK = "clerk"
-    ADMIN = "admin"
-
-
-ROLE_LABELS: dict[Role, Label] = {
-    Role.INTAKE: Label("Công chức tiếp nhận", "Intake officer"),
-    Role.APPRAISER: Label("Công chức chuyên môn", "Appraising officer"),
-    Role.LEADER: Label("Lãnh đạo UBND", "Commune leader"),
-    Role.CLERK: Label("Văn thư", "Records clerk"),
-    Role.ADMIN: Label("Quản trị", "Administrator"),
-}
 ROLE_LABEL_VI: dict[Role, str] = {k: v.vi for k, v in ROLE_LABELS.items()}
 
 
 @dataclass(frozen=True)
 class Transition:
+    """One move of the state machine. Who may make it and how it is called are the
+    permission table's (``shared.permissions``): the verb of action ``a`` is ``dossier.a``."""
+
     action: str
     sources: frozenset[Status]
     target: Status
-    roles: frozenset[Role]
+    verb: Verb
     needs_reason: bool = False
-    label_vi: str = ""
-    label_en: str = ""
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return PERMISSIONS[self.verb].roles
+
+    @property
+    def label(self) -> Label:
+        return PERMISSIONS[self.verb].label
+
+    @property
+    def label_vi(self) -> str:
+        return self.label.vi
+
+    @property
+    def label_en(self) -> str:
+        return self.label.en
 
 
 def _t(
-    action: str,
-    sources: set[Status],
-    target: Status,
-    roles: set[Role],
-    label_vi: str,
-    label_en: str,
-    *,
-    needs_reason: bool = False,
+    action: str, sources: set[Status], target: Status, *, needs_reason: bool = False
 ) -> Transition:
-    return Transition(
-        action, frozenset(sources), target, frozenset(roles), needs_reason, label_vi, label_en
-    )
+    return Transition(action, frozenset(sources), target, Verb(f"dossier.{action}"), needs_reason)
 
 
 _S = Status
-_R = Role
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("receive", {_S.DRAFT}, _S.RECEIVED, {_R.INTAKE}, "Tiếp nhận", "Receive"),
-        _t(
-            "start_appraisal",
-            {_S.RECEIVED},
-            _S.APPRAISING,
-            {_R.APPRAISER},
-            "Bắt đầu thẩm định",
-            "Start appraisal",
-        ),
-        _t(
-            "accept",
-            {_S.RECEIVED, _S.APPRAISING},
-            _S.APPRAISED,
-            {_R.APPRAISER},
-            "Đạt – chuyển phê duyệt",
-            "Accept",
-        ),
+        _t("receive", {_S.DRAFT}, _S.RECEIVED),
+        _t("start_appraisal", {_S.RECEIVED}, _S.APPRAISING),
+        _t("accept", {_S.RECEIVED, _S.APPRAISING}, _S.APPRAISED),
         _t(
             "request_supplement",
             {_S.RECEIVED, _S.APPRAISING},
             _S.SUPPLEMENT_REQUESTED,
-            {_R.APPRAISER},
-            "Yêu cầu bổ sung",
-            "Request supplement",
             needs_reason=True,
         ),
-        _t(
-            "refuse",
-            {_S.RECEIVED, _S.APPRAISING},
-            _S.REFUSED,
-            {_R.APPRAISER},
-            "Từ chối",
-            "Refuse",
-            needs_reason=True,
-        ),
-        _t(
-            "supplement",
-            {_S.SUPPLEMENT_REQUESTED},
-            _S.RECEIVED,
-            {_R.INTAKE},
-            "Đã bổ sung",
-            "Supplemented",
-        ),
-        _t("approve", {_S.APPRAISED}, _S.APPROVED, {_R.LEADER}, "Phê duyệt", "Approve"),
-        _t("stamp", {_S.APPROVED}, _S.STAMPED, {_R.CLERK}, "Đóng dấu", "Stamp"),
-        _t(
-            "return",
-            {_S.STAMPED},
-            _S.RETURNED,
-            {_R.CLERK, _R.INTAKE},
-            "Trả kết quả",
-            "Return result",
-        ),
+        _t("refuse", {_S.RECEIVED, _S.APPRAISING}, _S.REFUSED, needs_reason=True),
+        _t("supplement", {_S.SUPPLEMENT_REQUESTED}, _S.RECEIVED),
+        _t("approve", {_S.APPRAISED}, _S.APPROVED),
+        _t("stamp", {_S.APPROVED}, _S.STAMPED),
+        _t("return", {_S.STAMPED}, _S.RETURNED),
         _t(
             "withdraw",
             {_S.DRAFT, _S.RECEIVED, _S.APPRAISING, _S.SUPPLEMENT_REQUESTED},
             _S.WITHDRAWN,
-            {_R.INTAKE},
-            "Rút hồ sơ",
-            "Withdraw",
             needs_reason=True,
         ),
     ]
 }
 
-# Action names as people see them, taken from the transitions (declared there once).
+# Action names as people see them: the permission table's labels of their verbs.
 ACTION_LABELS: dict[str, Label] = {
-    **{a: Label(t.label_vi, t.label_en) for a, t in TRANSITIONS.items()},
+    **{a: t.label for a, t in TRANSITIONS.items()},
     # Recorded on a dossier without changing its status.
-    "apologize": Label("Xin lỗi và hẹn lại ngày trả kết quả", "Apologise and set a new date"),
-    "record_personal_id": Label(
-        "Nhập số định danh cá nhân của trẻ", "Enter the child's personal identification number"
-    ),
-    "report": Label("Xem báo cáo", "View reports"),
+    "apologize": PERMISSIONS[Verb.DOSSIER_APOLOGIZE].label,
+    "record_personal_id": PERMISSIONS[Verb.DOSSIER_RECORD_PERSONAL_ID].label,
+    "report": PERMISSIONS[Verb.REPORT_READ].label,
 }
 
 # Actions staff take at the station over HTTP (the rest happen on the tablet / by sync).
@@ -214,14 +159,7 @@ def _action_params(action: str) -> dict[str, str]:
 
 def role_not_allowed(role: Role, action: str) -> TaiChoError:
     """``ROLE_NOT_ALLOWED`` worded with the role's and the action's labels."""
-    r = ROLE_LABELS[role]
-    return problem("ROLE_NOT_ALLOWED", "action", role=r.vi, role_en=r.en, **_action_params(action))
-
-
-def role_forbidden(role: Role) -> TaiChoError:
-    """``ROLE_FORBIDDEN``: this role may not use an endpoint at all (least privilege)."""
-    r = ROLE_LABELS[role]
-    return problem("ROLE_FORBIDDEN", None, role=r.vi, role_en=r.en)
+    return refusal(role, ACTION_LABELS.get(action, Label(action, action)))
 
 
 def transition_not_allowed(action: str, status: Status, field: str = "action") -> TaiChoError:
@@ -300,3 +238,105 @@ def action_label(action: str, lang: str = "vi") -> str:
     """An action as people read it ("Phê duyệt"); an unknown value is shown as is."""
     label = ACTION_LABELS.get(action)
     return label.get(lang) if label else action
+
+
+# --- the five stages ("5 tại chỗ") ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One history entry as a timeline shows it (presentation — time zone, names — is the
+    screen's)."""
+
+    action: str
+    actor: str
+    role: str
+    at: str
+    reason: str | None
+
+    def label(self, lang: str = "vi") -> str:
+        return action_label(self.action, lang)
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: Label
+    steps: tuple[Step, ...]  # the stage's history entries, oldest first
+    done: bool  # its work happened (a note such as an apology alone does not count)
+    skipped: bool  # the dossier ended (refused, withdrawn) without reaching it
+
+
+@dataclass(frozen=True)
+class _StageDef:
+    key: str
+    label: Label
+    actions: frozenset[str]  # what reaches the stage
+    notes: frozenset[str] = frozenset()  # recorded under it without reaching it
+
+
+# Each action belongs to the stage of whoever takes it: the counter receives (and takes a
+# supplement back, and a withdrawal), the appraiser appraises, and so on. A refusal
+# belongs to Thẩm định, except a refusal at intake (from a draft: national status 3).
+FIVE_STAGES: tuple[_StageDef, ...] = (
+    _StageDef(
+        "receive",
+        Label("Tiếp nhận", "Receive"),
+        frozenset({"receive", "supplement"}),
+        frozenset({"withdraw"}),
+    ),
+    _StageDef(
+        "appraise",
+        Label("Thẩm định", "Appraise"),
+        frozenset(
+            {"start_appraisal", "record_personal_id", "accept", "request_supplement", "refuse"}
+        ),
+    ),
+    _StageDef("approve", Label("Phê duyệt", "Approve"), frozenset({"approve"})),
+    _StageDef("stamp", Label("Đóng dấu", "Stamp"), frozenset({"stamp"})),
+    _StageDef(
+        "return",
+        Label("Trả kết quả", "Return result"),
+        frozenset({"return"}),
+        frozenset({"apologize"}),
+    ),
+)
+_ENDED = frozenset({Status.REFUSED.value, Status.WITHDRAWN.value})
+
+
+def stage_of(action: str, from_status: str | None = None) -> str | None:
+    """The stage an action belongs to (``None``: not on the timeline)."""
+    if action == "refuse" and from_status in (None, Status.DRAFT.value):
+        return "receive"
+    for st in FIVE_STAGES:
+        if action in st.actions or action in st.notes:
+            return st.key
+    return None
+
+
+def timeline(history: Iterable[Mapping[str, Any]]) -> list[Stage]:
+    """The five stages of a dossier from its history entries (``HistoryEntry.to_dict()``
+    as stored on the tablet and shown at the desk): each with its steps in order."""
+    entries = list(history)
+    steps: dict[str, list[tuple[Step, bool]]] = {st.key: [] for st in FIVE_STAGES}
+    for h in entries:
+        action = str(h.get("action") or "")
+        key = stage_of(action, h.get("from_status"))
+        if key is None:
+            continue
+        note = action in next(st.notes for st in FIVE_STAGES if st.key == key)
+        step = Step(
+            action,
+            str(h.get("actor") or ""),
+            str(h.get("role") or ""),
+            str(h.get("at") or ""),
+            str(h["reason"]) if h.get("reason") else None,
+        )
+        steps[key].append((step, note))
+    ended = bool(entries) and str(entries[-1].get("to_status") or "") in _ENDED
+    out = []
+    for st in FIVE_STAGES:
+        got = steps[st.key]
+        done = any(not note for _, note in got)
+        out.append(Stage(st.key, st.label, tuple(s for s, _ in got), done, ended and not done))
+    return out

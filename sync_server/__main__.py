@@ -2,6 +2,13 @@
 
 A thin shell over the services: errors become a JSON problem on stderr and exit code 1,
 exactly once, here.
+
+Who runs ``admin``: whoever has the data folder — the office's administrator at the
+station's machine. Every ``admin`` command acts as :data:`CLI_ACTOR`, the administrator
+role, through the same checked services as the desk and the HTTP API
+(``sync_server.services.door``): it manages staff, tablets, the unit, the calendar, the
+certificates and the station, and its report leaves out the reasons and citizens'
+comments. No command reads a citizen's dossier.
 """
 
 from __future__ import annotations
@@ -14,23 +21,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from shared.errors import TaiChoError, problem
+from shared.errors import Code, TaiChoError, problem
 from shared.upstream import warnings_to_log
+from shared.workflow import Role
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
-from sync_server.services import (
-    audit,
-    calendar,
-    certs,
-    demo,
-    enrollment,
-    staff,
-    stamping,
-    tls,
-    units,
-)
-from sync_server.services.clock import vn_now_iso
+from sync_server.services import demo, door, enrollment, tls
+from sync_server.services.staff import Staff
 from sync_server.services.station import Station, open_station
-from sync_server.store.db import transaction
+
+# The command line acts as the administrator (module docstring). Its name cannot be a
+# staff username ("@" is not allowed in one), so the audit log tells the two apart.
+CLI_ACTOR = Staff("admin@cli", "Quản trị (dòng lệnh trên máy chủ)", Role.ADMIN, None)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -133,12 +134,12 @@ def _read_anchor(path: Path) -> object:
         ) from None
 
 
-def _read_input(path: Path, name: str) -> bytes:
+def _read_input(path: Path, name: str, code: Code = "TLS_CERT_INVALID") -> bytes:
     try:
         return path.read_bytes()
     except OSError:
         raise problem(
-            "TLS_CERT_INVALID",
+            code,
             name,
             detail=f"cannot read {path}",
             detail_vi=f"không đọc được tệp {path}",
@@ -155,11 +156,7 @@ def _report_parser(cmds: Any) -> None:
 
 
 def _report(station: Station, db: Any, args: argparse.Namespace) -> None:
-    from shared.reports import parse_period
-    from sync_server.services import reports
-
-    period = parse_period(args.start, args.end)
-    out = reports.render(db, station.keys, station.catalogue, period, args.procedure, args.format)
+    out = door.report(CLI_ACTOR, station, db, args.start, args.end, args.procedure, args.format)
     data = (
         json.dumps(out, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
         if isinstance(out, dict)
@@ -177,10 +174,13 @@ def _print_json(obj: object) -> None:
 
 
 def _admin(station: Station, args: argparse.Namespace) -> None:
+    me = CLI_ACTOR
     with station.session() as db:
         cmd = args.admin_command
         if cmd == "staff-add":
-            s = staff.add_staff(
+            s = door.staff_add(
+                me,
+                station,
                 db,
                 username=args.username,
                 role=args.role,
@@ -190,12 +190,12 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             )
             _print_json(s.to_dict())
         elif cmd == "staff-list":
-            _print_json(staff.list_staff(db))
+            _print_json(door.staff_list(me, station, db))
         elif cmd == "staff-unlock":
-            s = staff.unlock_staff(db, args.username)
-            _print_json({"username": s.username, "unlocked": True})
+            door.staff_unlock(me, station, db, args.username)
+            _print_json({"username": args.username, "unlocked": True})
         elif cmd == "enroll-code":
-            print(tls.code_for_tablet(station.paths, enrollment.new_enroll_code(db)))
+            print(door.enroll_code(me, station, db))
             minutes = limits().enroll_code_ttl_minutes
             print(
                 f"Mã dùng một lần, hết hạn sau {minutes} phút. Ba nhóm đầu là mã bí mật; "
@@ -203,8 +203,10 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
                 file=sys.stderr,
             )
         elif cmd == "tls-import":
-            installed = tls.import_pair(
-                station.paths,
+            installed = door.tls_import(
+                me,
+                station,
+                db,
                 _read_input(args.cert, "cert"),
                 _read_input(args.key, "key"),
                 args.password,
@@ -216,31 +218,30 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
                 file=sys.stderr,
             )
         elif cmd == "tls-show":
-            tls.ensure(station.paths)
-            cert = tls.info(station.paths)
+            cert = door.tls_show(me, station, db)
             _print_json(cert.to_dict() if cert else {})
         elif cmd == "device-list":
-            _print_json(enrollment.list_devices(db))
+            _print_json(door.devices(me, station, db))
         elif cmd == "device-revoke":
-            enrollment.revoke_device(db, station.keys, args.device)
+            door.device_revoke(me, station, db, args.device)
             _print_json({"device_id": args.device, "revoked": True})
         elif cmd == "unit-set":
-            unit = units.set_unit_from_names(
-                db, args.province, args.commune, args.agency_code, args.former_name
+            unit = door.unit_set_from_names(
+                me, station, db, args.province, args.commune, args.agency_code, args.former_name
             )
             _print_json(unit.to_dict())
         elif cmd == "unit-show":
-            shown = units.load_unit(db)
+            shown = door.unit_record(me, station, db)
             if shown is None:
                 raise problem("UNIT_NOT_CONFIGURED")
             _print_json(shown.to_dict())
         elif cmd == "calendar-set":
-            calendar.set_calendar(
-                db, station.keys, off=args.off, work=args.work, clear=args.clear, note=args.note
+            door.calendar_set(
+                me, station, db, off=args.off, work=args.work, clear=args.clear, note=args.note
             )
-            _print_json(calendar.calendar_list(db))
+            _print_json(door.calendar_list(me, station, db))
         elif cmd == "calendar-list":
-            _print_json(calendar.calendar_list(db))
+            _print_json(door.calendar_list(me, station, db))
         elif cmd == "audit-verify":
             # each file: one anchor, or a list of them (`mobile.headless anchors` prints one)
             extra = [
@@ -248,43 +249,34 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
                 for path in args.anchor
                 for a in (lambda x: x if isinstance(x, list) else [x])(_read_anchor(path))
             ]
-            _print_json({"audit": "intact", **audit.verify_all(db, station.keys.ed_pk, extra)})
+            _print_json({"audit": "intact", **door.audit_verify(me, station, db, extra)})
         elif cmd == "audit-anchor":
-            with transaction(db):
-                _print_json(audit.anchor(db, station.keys, vn_now_iso()))
+            _print_json(door.audit_anchor(me, station, db))
         elif cmd == "cert-import":
             _print_json(_cert_import(station, db, args))
         elif cmd == "cert-export":
-            args.out.write_text(certs.export_ca_pem(db, station.keys), encoding="ascii")
-            _print_json({"out": str(args.out), "anchors": len(certs.trust_anchors(db))})
+            pem, anchors = door.cert_export(me, station, db)
+            args.out.write_text(pem, encoding="ascii")
+            _print_json({"out": str(args.out), "anchors": anchors})
         elif cmd == "cert-list":
-            _print_json(certs.list_certificates(db))
+            _print_json(door.cert_list(me, station, db))
         elif cmd == "public-url":
-            stamping.set_public_url(db, args.url)
-            _print_json({"public_url": stamping.public_url(db)})
-
+            _print_json({"public_url": door.public_url_set(me, station, db, args.url)})
         elif cmd == "report":
             _report(station, db, args)
 
 
 def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> dict[str, object]:
-    if args.p12 is not None:
-        return certs.import_p12(db, station.keys, args.holder, args.p12.read_bytes(), args.password)
-    if args.pkcs11_module and args.pkcs11_label:
-        return certs.import_pkcs11(
-            db,
-            station.keys,
-            args.holder,
-            module=args.pkcs11_module,
-            label=args.pkcs11_label,
-            pin=args.password or "",
-            token=args.pkcs11_token,
-        )
-    raise problem(
-        "CERT_IMPORT_FAILED",
-        "p12",
-        detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L",
-        detail_vi="cần --p12 TỆP hoặc --pkcs11-module THƯ_VIỆN --pkcs11-label NHÃN",
+    return door.cert_import(
+        CLI_ACTOR,
+        station,
+        db,
+        args.holder,
+        p12=None if args.p12 is None else _read_input(args.p12, "p12", "CERT_IMPORT_FAILED"),
+        password=args.password,
+        pkcs11_module=args.pkcs11_module,
+        pkcs11_label=args.pkcs11_label,
+        pkcs11_token=args.pkcs11_token,
     )
 
 

@@ -1,8 +1,9 @@
 """Keeps docs/ honest: what the docs list must match what the code defines.
 
 - docs/errors.md holds the error catalogue table, generated from ``shared.errors.CATALOGUE``
-  and checked here to match it exactly. Regenerate after changing the catalogue with
-  ``.venv/bin/python tests/test_docs.py``.
+  and checked here to match it exactly; docs/architecture.md holds the permission table,
+  generated from ``shared.permissions.PERMISSIONS`` the same way. Regenerate both after a
+  change with ``.venv/bin/python tests/test_docs.py``.
 - every sync kind and payload type (``KIND_*``, ``CHANGE_*``, ``FEED_*`` in shared/sync.py)
   and every message record declared in shared/messages.py is named in
   docs/sync-protocol.md;
@@ -24,6 +25,7 @@ if str(ROOT) not in sys.path:  # when run as a script to regenerate docs/errors.
 from shared import messages, sync  # noqa: E402
 from shared.catalogue import Catalogue  # noqa: E402
 from shared.errors import CATALOGUE  # noqa: E402
+from shared.permissions import PERMISSIONS, Role  # noqa: E402
 
 DOCS = ROOT / "docs"
 ERRORS_MD = DOCS / "errors.md"
@@ -60,6 +62,39 @@ def write_errors_md() -> None:
     ERRORS_MD.write_text(f"{head}{BEGIN}\n{errors_table()}\n{END}{tail}", encoding="utf-8")
 
 
+ARCHITECTURE_MD = DOCS / "architecture.md"
+PERMS_BEGIN = (
+    "<!-- BEGIN permission table: generated from shared/permissions.py by tests/test_docs.py -->"
+)
+PERMS_END = "<!-- END permission table -->"
+
+
+def permissions_table() -> str:
+    """The markdown table of every verb: its roles (a mark per role) and its labels."""
+    roles = list(Role)
+    lines = [
+        "| verb | " + " | ".join(r.value for r in roles) + " | vi | en |",
+        "|---|" + "---|" * len(roles) + "---|---|",
+    ]
+    for verb, p in PERMISSIONS.items():
+        marks = " | ".join("✓" if r in p.roles else "" for r in roles)
+        lines.append(f"| `{verb.value}` | {marks} | {_cell(p.label.vi)} | {_cell(p.label.en)} |")
+    return "\n".join(lines)
+
+
+def _between(path: Path, begin: str, end: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert begin in text and end in text, f"{path} lost its generated-table markers"
+    return text.split(begin, 1)[1].split(end, 1)[0].strip()
+
+
+def _write_between(path: Path, begin: str, end: str, table: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{table}\n{end}{tail}", encoding="utf-8")
+
+
 def _all_docs_text() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md")))
 
@@ -67,6 +102,13 @@ def _all_docs_text() -> str:
 def test_errors_md_matches_the_catalogue_exactly() -> None:
     assert _table_in_errors_md() == errors_table(), (
         "docs/errors.md is out of date with shared/errors.py; "
+        "regenerate with: .venv/bin/python tests/test_docs.py"
+    )
+
+
+def test_architecture_md_shows_the_permission_table_exactly() -> None:
+    assert _between(ARCHITECTURE_MD, PERMS_BEGIN, PERMS_END) == permissions_table(), (
+        "docs/architecture.md is out of date with shared/permissions.py; "
         "regenerate with: .venv/bin/python tests/test_docs.py"
     )
 
@@ -143,3 +185,5 @@ def test_relative_links_between_docs_resolve() -> None:
 if __name__ == "__main__":
     write_errors_md()
     print(f"wrote {ERRORS_MD.relative_to(ROOT)}")
+    _write_between(ARCHITECTURE_MD, PERMS_BEGIN, PERMS_END, permissions_table())
+    print(f"wrote {ARCHITECTURE_MD.relative_to(ROOT)}")

@@ -334,14 +334,16 @@ def DossierScreen(state: AppState) -> ft.Control:
         )
     hist = list(d.get("history", []))
     stages: list[ft.Control] = []
-    for st in timeline(hist):
+    for st in timeline(hist, state.lang):
         lines: list[ft.Control] = [
             text(st.name, look, look.fs(20), bold=True, color=c.fg if st.done else c.muted)
         ]
-        if st.done:
-            lines.append(text(f"{st.at} — {st.who}", look))
-        if st.reason:
-            lines.append(text(tr(state.lang, "Lý do: {why}", why=st.reason), look, bold=True))
+        for step in st.steps:
+            lines.append(text(f"{step.at} — {step.action} — {step.who}", look))
+            if step.reason:
+                lines.append(text(tr(state.lang, "Lý do: {why}", why=step.reason), look, bold=True))
+        if st.skipped:
+            lines.append(text(tr(state.lang, "Không thực hiện"), look, color=c.muted))
         stages.append(
             ft.Row(
                 [

@@ -14,6 +14,7 @@ from shared.workflow import (
     role_label,
     status_label,
 )
+from shared.workflow import timeline as five_stages
 
 
 def _parse(iso: str | None) -> datetime | None:
@@ -68,38 +69,45 @@ def size_text(n_bytes: int) -> str:
 
 
 @dataclass(frozen=True)
-class Stage:
-    """One of the five stages a citizen understands, with who did it, when and why."""
+class StepLine:
+    """One step of a stage as the tablet shows it: when, what, who (role), why."""
 
-    name: str
-    done: bool
-    who: str = ""
-    at: str = ""
+    at: str
+    action: str
+    who: str
     reason: str = ""
 
 
-# stage name → the statuses that mean "this stage was reached"
-STAGES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("Tiếp nhận", frozenset({"received"})),
-    ("Thẩm định", frozenset({"appraising", "appraised", "supplement_requested", "refused"})),
-    ("Phê duyệt", frozenset({"approved"})),
-    ("Đóng dấu", frozenset({"stamped"})),
-    ("Trả kết quả", frozenset({"returned"})),
-)
+@dataclass(frozen=True)
+class Stage:
+    """One of the five stages a citizen understands, with its steps."""
+
+    name: str
+    done: bool
+    skipped: bool = False  # the dossier ended (refused, withdrawn) before this stage
+    steps: tuple[StepLine, ...] = ()
 
 
-def timeline(history: list[dict[str, Any]]) -> list[Stage]:
-    """The 5-stage timeline from a dossier's history (the latest entry per stage)."""
-    out = []
-    for name, statuses in STAGES:
-        hit = [h for h in history if str(h.get("to_status", "")) in statuses]
-        if not hit:
-            out.append(Stage(name, False))
-            continue
-        h = hit[-1]
-        who = f"{h.get('actor', '')} ({role_label(str(h.get('role', '')))})"
-        out.append(Stage(name, True, who, when(h.get("at")), str(h.get("reason") or "")))
-    return out
+def timeline(history: list[dict[str, Any]], lang: str = "vi") -> list[Stage]:
+    """The five stages of ``shared.workflow.timeline`` (the desk shows the same), with
+    times, actions and roles in the tablet's words."""
+    return [
+        Stage(
+            st.label.get(lang),
+            st.done,
+            st.skipped,
+            tuple(
+                StepLine(
+                    when(s.at),
+                    s.label(lang),
+                    f"{s.actor} ({role_label(s.role, lang)})",
+                    s.reason or "",
+                )
+                for s in st.steps
+            ),
+        )
+        for st in five_stages(history)
+    ]
 
 
 def supplement_reason(history: list[dict[str, Any]]) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.documents.official import LINE_H, OfficialDocument, nfc
+from shared.reports import FREE_TEXT_NOTE
 
 __all__ = ["render_report"]
 
@@ -128,6 +129,18 @@ def render_report(
         _line(doc, f"… và {len(overdue) - 40} hồ sơ khác (xem tệp CSV).")
 
     _heading(doc, "V. LÝ DO BỔ SUNG, TỪ CHỐI VÀ Ý KIẾN CÔNG DÂN")
+    if page.get("free_text", True):
+        _free_text(doc, page)
+    else:  # a reader without report.read_free_text: figures only
+        _line(doc, FREE_TEXT_NOTE)
+
+    doc.ln(4)
+    doc.signature_block("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", signature_room=24.0)
+    return bytes(doc.output())
+
+
+def _free_text(doc: OfficialDocument, page: dict[str, Any]) -> None:
+    """The reasons and the citizens' comments (they can name people: leaders only)."""
     for title, items in (
         ("Lý do yêu cầu bổ sung", page["supplement_reasons"]),
         ("Lý do từ chối", page["refusal_reasons"]),
@@ -142,10 +155,6 @@ def render_report(
         _line(doc, "– Không có.")
     for c in page["comments"][:20]:
         _line(doc, f"– {c['code']} ({c['level_label']}): {c['comment']}")
-
-    doc.ln(4)
-    doc.signature_block("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", signature_room=24.0)
-    return bytes(doc.output())
 
 
 def _when(iso: str) -> str:

@@ -4,7 +4,7 @@
 chunks the station already has; ``PUT /v1/sync/attachments/{sha256}/chunks/{n}`` sends
 one chunk (docs/sync-protocol.md §7). Both are authenticated as a push is: by the
 device's signature on the envelope. ``GET /v1/dossiers/{id}/attachments/{sha256}`` gives
-a received photo to staff who may read the dossier.
+a received photo to staff who may read the dossier (``services.door.photo``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from shared import messages as m
-from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
+from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.sync import JsonBody, documented
 from sync_server.services import attachments as service
+from sync_server.services import door
 
 router = APIRouter()
 
@@ -49,9 +50,9 @@ def put_chunk(
     "/v1/dossiers/{dossier_id}/attachments/{sha256}", tags=["dossiers"], response_class=Response
 )
 def read_photo(
-    dossier_id: str, sha256: str, station: StationDep, db: DbDep, who: CaseworkerDep
+    dossier_id: str, sha256: str, station: StationDep, db: DbDep, who: StaffDep
 ) -> Response:
-    mime, data = service.dossier_photo(db, station.keys, dossier_id, sha256)
+    mime, data = door.photo(who, station, db, dossier_id, sha256)
     return Response(
         data,
         media_type=mime,

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
-from sync_server.services.declaration import declaration_pdf
+from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.services import door
 
 router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])
 
 
 @router.get("/{dossier_id}/declaration.pdf", response_class=Response)
-def declaration(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
-    pdf, name = declaration_pdf(db, station.keys, station.catalogue, dossier_id)
+def declaration(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    pdf, name = door.declaration_pdf(who, station, db, dossier_id)
     return Response(
         pdf,
         media_type="application/pdf",

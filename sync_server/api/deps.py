@@ -1,10 +1,13 @@
 """Request dependencies: the station context, a per-request DB connection, the caller,
-and the per-client brakes on anonymous endpoints."""
+and the per-client brakes on anonymous endpoints.
+
+Who may call what is not decided here: a route passes the caller to its service in
+``sync_server.services.door``, which checks the verb (``shared.permissions``)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -14,7 +17,6 @@ from sqlite_utils import Database
 
 from shared.errors import Code, TaiChoError
 from shared.policy import failure_delay
-from shared.workflow import Role, role_forbidden
 from sync_server.config import limits
 from sync_server.services.guard import Throttle
 from sync_server.services.staff import Staff, staff_for_token
@@ -90,23 +92,8 @@ def enroll_guard(request: Request) -> Iterator[None]:
         raise
 
 
-def require_roles(*roles: Role) -> Callable[[Staff], Staff]:
-    """A dependency that admits only these roles (least privilege per endpoint)."""
-    allowed = frozenset(roles)
-
-    def check(who: Annotated[Staff, Depends(current_staff)]) -> Staff:
-        if who.role not in allowed:
-            raise role_forbidden(who.role)
-        return who
-
-    return check
-
-
 StationDep = Annotated[Station, Depends(get_station)]
 DbDep = Annotated[Database, Depends(get_db)]
 StaffDep = Annotated[Staff, Depends(current_staff)]
-# Staff who may read citizen data: everyone in the workflow, not the administrator.
-CITIZEN_DATA_ROLES = (Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK)
-CaseworkerDep = Annotated[Staff, Depends(require_roles(*CITIZEN_DATA_ROLES))]
 AuthGuard = Depends(auth_guard)
 EnrollGuard = Depends(enroll_guard)

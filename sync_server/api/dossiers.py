@@ -1,7 +1,8 @@
 """Dossier queues, detail, workflow actions and the result PDF (bearer-authenticated).
 
-Every route here reads citizen data, so each admits only the workflow roles
-(``CaseworkerDep``): the administrator manages staff, tablets and settings, not dossiers.
+Every route reads citizen data or changes a dossier; the service it calls in
+``sync_server.services.door`` checks the caller's verb (``dossier.read_personal``, the
+action's own verb): the administrator manages staff, tablets and settings, not dossiers.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
-from sync_server.services import actions, stamping
-from sync_server.services import dossiers as service
+from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.services import door
 
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
 
@@ -28,29 +28,24 @@ class ActionRequest(BaseModel):
 
 @router.get("")
 def list_dossiers(
-    station: StationDep, db: DbDep, who: CaseworkerDep, status: str | None = None
+    station: StationDep, db: DbDep, who: StaffDep, status: str | None = None
 ) -> dict[str, Any]:
-    items = service.list_view(db, station.keys, station.catalogue, who.role, status)
-    return {"items": items}
+    return {"items": door.dossiers(who, station, db, status)}
 
 
 @router.get("/{dossier_id}")
-def get_dossier(
-    dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep
-) -> dict[str, Any]:
-    d = service.load(db, station.keys, dossier_id)
-    return service.detail(d, station.catalogue, who.role)
+def get_dossier(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
+    return door.dossier(who, station, db, dossier_id)
 
 
 @router.post("/{dossier_id}/actions")
 def act(
-    dossier_id: str, body: ActionRequest, station: StationDep, db: DbDep, who: CaseworkerDep
+    dossier_id: str, body: ActionRequest, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
-    return actions.apply_action(
-        db,
-        station.keys,
-        station.catalogue,
+    return door.act(
         who,
+        station,
+        db,
         dossier_id,
         body.action,
         body.reason,
@@ -65,20 +60,17 @@ class PersonalIdRequest(BaseModel):
 
 @router.put("/{dossier_id}/child-personal-id")
 def set_child_personal_id(
-    dossier_id: str, body: PersonalIdRequest, station: StationDep, db: DbDep, who: CaseworkerDep
+    dossier_id: str, body: PersonalIdRequest, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
     """The appraiser enters the child's số định danh cá nhân (before approval)."""
-    return actions.record_personal_id(
-        db, station.keys, station.catalogue, who, dossier_id, body.child_personal_id
-    )
+    return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id)
 
 
 @router.get("/{dossier_id}/result.pdf", response_class=Response)
-def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
-    d = service.load(db, station.keys, dossier_id)
-    pdf = stamping.result_pdf(db, station.keys, d.id)
+def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    code, pdf = door.result_pdf(who, station, db, dossier_id)
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{d.code}.pdf"'},
+        headers={"Content-Disposition": f'inline; filename="{code}.pdf"'},
     )

@@ -3,7 +3,8 @@
 ``GET /v1/dossiers/{id}/receipt.pdf`` (Giấy tiếp nhận hồ sơ và hẹn trả kết quả),
 ``/supplement-request.pdf``, ``/refusal.pdf``, ``/apology.pdf``, ``/control-sheet.pdf``;
 ``POST /v1/dossiers/{id}/apology`` records the apology and new return date. All need a
-staff token; a paper that does not apply to the dossier's state answers 409.
+staff token of a workflow role (``services.door`` checks the verb); a paper that does not
+apply to the dossier's state answers 409.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
-from sync_server.services import paperwork
+from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.services import door
+from sync_server.services.staff import Staff
 from sync_server.services.station import Station
 
 router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])
@@ -26,8 +28,8 @@ class ApologyRequest(BaseModel):
     reason: str = Field(max_length=2000)
 
 
-def _pdf(station: Station, db: Database, dossier_id: str, paper: str) -> Response:
-    pdf, name = paperwork.render_paper(db, station.keys, station.catalogue, dossier_id, paper)
+def _pdf(who: Staff, station: Station, db: Database, dossier_id: str, paper: str) -> Response:
+    pdf, name = door.paper_pdf(who, station, db, dossier_id, paper)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -36,36 +38,32 @@ def _pdf(station: Station, db: Database, dossier_id: str, paper: str) -> Respons
 
 
 @router.get("/{dossier_id}/receipt.pdf", response_class=Response)
-def receipt(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
-    return _pdf(station, db, dossier_id, "receipt")
+def receipt(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    return _pdf(who, station, db, dossier_id, "receipt")
 
 
 @router.get("/{dossier_id}/supplement-request.pdf", response_class=Response)
-def supplement_request(
-    dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep
-) -> Response:
-    return _pdf(station, db, dossier_id, "supplement-request")
+def supplement_request(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    return _pdf(who, station, db, dossier_id, "supplement-request")
 
 
 @router.get("/{dossier_id}/refusal.pdf", response_class=Response)
-def refusal(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
-    return _pdf(station, db, dossier_id, "refusal")
+def refusal(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    return _pdf(who, station, db, dossier_id, "refusal")
 
 
 @router.get("/{dossier_id}/apology.pdf", response_class=Response)
-def apology_pdf(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
-    return _pdf(station, db, dossier_id, "apology")
+def apology_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    return _pdf(who, station, db, dossier_id, "apology")
 
 
 @router.get("/{dossier_id}/control-sheet.pdf", response_class=Response)
-def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
-    return _pdf(station, db, dossier_id, "control-sheet")
+def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+    return _pdf(who, station, db, dossier_id, "control-sheet")
 
 
 @router.post("/{dossier_id}/apology")
 def record_apology(
-    dossier_id: str, body: ApologyRequest, station: StationDep, db: DbDep, who: CaseworkerDep
+    dossier_id: str, body: ApologyRequest, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
-    return paperwork.record_apology(
-        db, station.keys, station.catalogue, who, dossier_id, body.new_due_at, body.reason
-    )
+    return door.record_apology(who, station, db, dossier_id, body.new_due_at, body.reason)

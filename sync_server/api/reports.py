@@ -1,4 +1,8 @@
-"""Report exports for leaders and admins: JSON, CSV (UTF-8 with BOM) and PDF."""
+"""Report exports for leaders and admins: JSON, CSV (UTF-8 with BOM) and PDF.
+
+``services.door.report`` checks ``report.read``; the reasons and comments (free text
+that can name citizens) are only in the exports of staff with ``report.read_free_text``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from shared.reports import parse_period
 from sync_server.api.deps import DbDep, StaffDep, StationDep
-from sync_server.services import reports as service
+from sync_server.services import door
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
@@ -26,9 +29,7 @@ def _export(
     procedure: str | None,
     fmt: str,
 ) -> bytes | dict[str, Any]:
-    service.require_report_role(who)
-    period = parse_period(start, end)
-    return service.render(db, station.keys, station.catalogue, period, procedure or None, fmt)
+    return door.report(who, station, db, start, end, procedure, fmt)
 
 
 @router.get("/summary")

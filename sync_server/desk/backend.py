@@ -1,5 +1,7 @@
-"""What the desk may ask of the station: every call opens a connection and goes through
-the same services (and so the same role checks) as the HTTP API.
+"""What the desk may ask of the station: every call opens a connection, re-reads the
+signed-in person and goes through ``sync_server.services.door`` — the services the HTTP
+API and the command line call too, which check the person's verb (``shared.permissions``).
+The desk keeps no role set of its own.
 
 The desk never builds SQL and never touches keys or crypto itself. Calls block (scrypt
 PIN checks, encryption), so the state runs them on a worker thread.
@@ -17,22 +19,16 @@ from typing import Any
 
 import segno
 
+from shared.permissions import Verb, require
 from shared.reports import parse_period
-from shared.workflow import Role, role_forbidden
 from sync_server.config import limits
-from sync_server.services import actions, enrollment, stamping, tls, units
-from sync_server.services import attachments as attachment_service
-from sync_server.services import calendar as calendar_service
-from sync_server.services import dossiers as dossier_service
-from sync_server.services import reports as reports_service
+from sync_server.services import door
 from sync_server.services import staff as staff_service
 from sync_server.services.clock import utc_now
 from sync_server.services.staff import Staff
-from sync_server.services.station import Station, get_unit, set_unit
+from sync_server.services.station import Station
 
 RESULT_LINK_TTL_S = 300.0
-# Who may see photos of documents on the desk: the workflow roles, as the HTTP API.
-PHOTO_ROLES = frozenset({Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK})
 
 
 @dataclass(frozen=True)
@@ -82,32 +78,26 @@ class DeskBackend:
         with self.station.session() as db:
             return staff_service.authenticate(db, username.strip().lower(), pin)
 
-    def _me(self, db: Any, who: Staff) -> Staff:
+    def _me(self, db: Any, who: Staff | str) -> Staff:
         """Re-read the person on every call: a disabled account or new role applies at once."""
-        return staff_service.current(db, who.username)
+        return staff_service.current(db, who if isinstance(who, str) else who.username)
 
     def whoami(self, who: Staff) -> Staff:
         with self.station.session() as db:
             return self._me(db, who)
 
-    # --- queues and dossiers ---
-    def queue(self, who: Staff) -> list[dict[str, Any]]:
-        s = self.station
-        with s.session() as db:
-            me = self._me(db, who)
-            return dossier_service.list_view(db, s.keys, s.catalogue, me.role, None)
-
     def procedures(self) -> list[tuple[str, str]]:
         return [(p.code, p.name.vi) for p in self.station.catalogue.all()]
 
+    # --- queues and dossiers ---
+    def queue(self, who: Staff) -> list[dict[str, Any]]:
+        with self.station.session() as db:
+            return door.dossiers(self._me(db, who), self.station, db)
+
     def detail(self, who: Staff, dossier_id: str) -> dict[str, Any]:
-        s = self.station
-        with s.session() as db:
+        with self.station.session() as db:
             me = self._me(db, who)
-            d = dossier_service.load(db, s.keys, dossier_id)
-            view = dossier_service.detail(d, s.catalogue, me.role)
-            view["rating"] = actions.rating_of(db, s.keys, dossier_id)
-            return view
+            return door.dossier(me, self.station, db, dossier_id, with_rating=True)
 
     def act(
         self,
@@ -119,14 +109,11 @@ class DeskBackend:
         rating: str | None = None,
         comment: str | None = None,
     ) -> dict[str, Any]:
-        s = self.station
-        with s.session() as db:
-            me = self._me(db, who)
-            return actions.apply_action(
+        with self.station.session() as db:
+            return door.act(
+                self._me(db, who),
+                self.station,
                 db,
-                s.keys,
-                s.catalogue,
-                me,
                 dossier_id,
                 action,
                 reason,
@@ -135,16 +122,16 @@ class DeskBackend:
             )
 
     def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> dict[str, Any]:
-        """The appraiser enters the child's số định danh cá nhân (role checked there)."""
-        s = self.station
-        with s.session() as db:
+        """The appraiser enters the child's số định danh cá nhân."""
+        with self.station.session() as db:
             me = self._me(db, who)
-            return actions.record_personal_id(db, s.keys, s.catalogue, me, dossier_id, number)
+            return door.record_personal_id(me, self.station, db, dossier_id, number)
 
     def result_link(self, who: Staff, dossier_id: str) -> str:
-        """A path (``/desk-files/result/<ticket>``) the browser can open for the PDF."""
+        """A path (``/desk-files/result/<ticket>``) the browser can open for the PDF; the
+        link is checked again when it is opened (:meth:`result_pdf`)."""
         with self.station.session() as db:
-            self._me(db, who)
+            require(self._me(db, who), Verb.DOSSIER_READ_PERSONAL)
         return f"/desk-files/result/{self.links.issue(who.username, dossier_id)}"
 
     def result_pdf(self, ticket: str) -> tuple[str, bytes] | None:
@@ -154,36 +141,21 @@ class DeskBackend:
         username, dossier_id = hit
         if dossier_id.startswith(("report|", "photo|")):
             return None
-        s = self.station
-        with s.session() as db:
-            staff_service.current(db, username)
-            d = dossier_service.load(db, s.keys, dossier_id)
-            return d.code, stamping.result_pdf(db, s.keys, dossier_id)
+        with self.station.session() as db:
+            return door.result_pdf(self._me(db, username), self.station, db, dossier_id)
 
     # --- photos of documents ---
     def photos(self, who: Staff, dossier_id: str) -> list[dict[str, Any]]:
         """The dossier's photos in its order: each reference with ``received``, a small
         JPEG ``thumb`` and a short-lived ``url`` to the full picture once it has arrived."""
-        s = self.station
-        with s.session() as db:
+        with self.station.session() as db:
             me = self._me(db, who)
-            if me.role not in PHOTO_ROLES:
-                raise role_forbidden(me.role)
-            d = dossier_service.load(db, s.keys, dossier_id)
-            got = attachment_service.received(db, [a.sha256 for a in d.attachments])
-            thumbs: dict[str, bytes] = {}
-            out: list[dict[str, Any]] = []
-            for a in d.attachments:
-                item: dict[str, Any] = {**a.to_dict(), "received": a.sha256 in got}
-                if item["received"]:
-                    if a.sha256 not in thumbs:
-                        _, data = attachment_service.photo_bytes(db, s.keys, a.sha256)
-                        thumbs[a.sha256] = attachment_service.thumbnail(data)
-                    item["thumb"] = thumbs[a.sha256]
-                    ticket = self.links.issue(me.username, f"photo|{dossier_id}|{a.sha256}")
-                    item["url"] = f"/desk-files/photo/{ticket}"
-                out.append(item)
-            return out
+            items = door.photos(me, self.station, db, dossier_id)
+        for item in items:
+            if item["received"]:
+                ticket = self.links.issue(me.username, f"photo|{dossier_id}|{item['sha256']}")
+                item["url"] = f"/desk-files/photo/{ticket}"
+        return items
 
     def photo_file(self, ticket: str) -> tuple[str, bytes] | None:
         """(media type, bytes) behind a photo link, or None when expired."""
@@ -192,29 +164,22 @@ class DeskBackend:
             return None
         username, what = hit
         _, dossier_id, sha = what.split("|")
-        s = self.station
-        with s.session() as db:
-            if staff_service.current(db, username).role not in PHOTO_ROLES:
-                return None
-            return attachment_service.dossier_photo(db, s.keys, dossier_id, sha)
+        with self.station.session() as db:
+            return door.photo(self._me(db, username), self.station, db, dossier_id, sha)
 
-    # --- reports (leaders and admins; the service re-checks the role) ---
+    # --- reports ---
     def report(self, who: Staff, start: str, end: str, procedure: str | None) -> dict[str, Any]:
         """The report JSON of ``GET /v1/reports/summary`` (its ``page`` is what we draw)."""
-        s = self.station
-        with s.session() as db:
-            me = self._me(db, who)
-            reports_service.require_report_role(me)
-            period = parse_period(start, end)
-            out = reports_service.render(db, s.keys, s.catalogue, period, procedure, "json")
-            assert isinstance(out, dict)
-            return out
+        with self.station.session() as db:
+            out = door.report(self._me(db, who), self.station, db, start, end, procedure, "json")
+        assert isinstance(out, dict)
+        return out
 
     def report_link(self, who: Staff, fmt: str, start: str, end: str, procedure: str | None) -> str:
         """A short-lived path (``/desk-files/report/<ticket>``) to the CSV or PDF export:
-        a browser link cannot carry the API's bearer header."""
+        a browser link cannot carry the API's bearer header. Checked again when opened."""
         with self.station.session() as db:
-            reports_service.require_report_role(self._me(db, who))
+            require(self._me(db, who), Verb.REPORT_READ)
         parse_period(start, end)
         what = "|".join(("report", fmt, start, end, procedure or ""))
         return f"/desk-files/report/{self.links.issue(who.username, what)}"
@@ -226,28 +191,25 @@ class DeskBackend:
             return None
         username, what = hit
         _, fmt, start, end, procedure = what.split("|")
-        s = self.station
-        with s.session() as db:
-            reports_service.require_report_role(staff_service.current(db, username))
-            body = reports_service.render(
-                db, s.keys, s.catalogue, parse_period(start, end), procedure or None, fmt
-            )
+        with self.station.session() as db:
+            me = self._me(db, username)
+            body = door.report(me, self.station, db, start, end, procedure or None, fmt)
         assert isinstance(body, bytes)
         media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
         return f"bao-cao-{start}-{end}.{fmt}", media, body
 
-    # --- administration (each service re-checks the admin role) ---
+    # --- administration ---
     def staff_list(self, who: Staff) -> list[dict[str, Any]]:
         with self.station.session() as db:
-            staff_service.require_admin(self._me(db, who))
-            return staff_service.list_staff(db)
+            return door.staff_list(self._me(db, who), self.station, db)
 
     def staff_add(
         self, who: Staff, *, username: str, role: str, pin: str, full_name: str, title: str
     ) -> Staff:
         with self.station.session() as db:
-            staff_service.require_admin(self._me(db, who))
-            return staff_service.add_staff(
+            return door.staff_add(
+                self._me(db, who),
+                self.station,
                 db,
                 username=username.strip().lower(),
                 role=role,
@@ -258,41 +220,33 @@ class DeskBackend:
 
     def staff_set_active(self, who: Staff, username: str, active: bool) -> None:
         with self.station.session() as db:
-            me = self._me(db, who)
-            staff_service.set_active(db, self.station.keys, me, username, active=active)
+            door.staff_set_active(self._me(db, who), self.station, db, username, active)
 
     def staff_reset_pin(self, who: Staff, username: str, pin: str) -> None:
         with self.station.session() as db:
-            me = self._me(db, who)
-            staff_service.reset_pin(db, self.station.keys, me, username, pin)
+            door.staff_reset_pin(self._me(db, who), self.station, db, username, pin)
 
     def staff_set_role(self, who: Staff, username: str, role: str) -> None:
         with self.station.session() as db:
-            me = self._me(db, who)
-            staff_service.set_role(db, self.station.keys, me, username, role)
+            door.staff_set_role(self._me(db, who), self.station, db, username, role)
 
     def staff_unlock(self, who: Staff, username: str) -> None:
         with self.station.session() as db:
-            me = self._me(db, who)
-            staff_service.admin_unlock(db, self.station.keys, me, username)
+            door.staff_unlock(self._me(db, who), self.station, db, username)
 
     def devices(self, who: Staff) -> list[dict[str, Any]]:
         with self.station.session() as db:
-            staff_service.require_admin(self._me(db, who))
-            return enrollment.list_devices_with_contact(db)
+            return door.devices(self._me(db, who), self.station, db)
 
     def revoke(self, who: Staff, device_id: str) -> None:
         with self.station.session() as db:
-            me = self._me(db, who)
-            staff_service.require_admin(me)
-            enrollment.revoke_device(db, self.station.keys, device_id, actor=me.username)
+            door.device_revoke(self._me(db, who), self.station, db, device_id)
 
     def enroll_ticket(self, who: Staff, station_url: str) -> EnrollTicket:
         """A one-time code and its QR (what a new tablet scans or types); the code ends with
         the pin of the station's HTTPS certificate (``shared.enrol_code``)."""
         with self.station.session() as db:
-            staff_service.require_admin(self._me(db, who))
-            code = tls.code_for_tablet(self.station.paths, enrollment.new_enroll_code(db))
+            code = door.enroll_code(self._me(db, who), self.station, db)
         expires = utc_now() + limits().enroll_code_ttl
         payload = f"taicho-enroll:{code}@{station_url}" if station_url else code
         out = io.BytesIO()
@@ -301,13 +255,11 @@ class DeskBackend:
 
     def unit(self, who: Staff) -> dict[str, Any]:
         with self.station.session() as db:
-            self._me(db, who)
-            return get_unit(db) or {}
+            return door.unit_settings(self._me(db, who), self.station, db) or {}
 
     def set_unit(self, who: Staff, unit: dict[str, Any]) -> None:
         with self.station.session() as db:
-            staff_service.require_admin(self._me(db, who))
-            set_unit(db, unit)
+            door.unit_save(self._me(db, who), self.station, db, unit)
 
     def set_unit_from_names(
         self,
@@ -319,8 +271,9 @@ class DeskBackend:
     ) -> dict[str, Any]:
         """``admin unit-set``: look the commune up in the official 2025 list and store it."""
         with self.station.session() as db:
-            staff_service.require_admin(self._me(db, who))
-            unit = units.set_unit_from_names(
+            unit = door.unit_set_from_names(
+                self._me(db, who),
+                self.station,
                 db,
                 province.strip(),
                 commune.strip(),
@@ -332,8 +285,7 @@ class DeskBackend:
     # --- local working calendar (days off, make-up working days) ---
     def calendar(self, who: Staff) -> dict[str, Any]:
         with self.station.session() as db:
-            staff_service.require_admin(self._me(db, who))
-            return calendar_service.calendar_list(db)
+            return door.calendar_list(self._me(db, who), self.station, db)
 
     def calendar_set(
         self,
@@ -345,18 +297,12 @@ class DeskBackend:
         note: str | None = None,
     ) -> None:
         with self.station.session() as db:
-            me = self._me(db, who)
-            staff_service.require_admin(me)
-            calendar_service.set_calendar(
+            door.calendar_set(
+                self._me(db, who),
+                self.station,
                 db,
-                self.station.keys,
                 off=off or (),
                 work=work or (),
                 clear=clear or (),
-                actor=me.username,
                 note=(note or "").strip() or None,
             )
-
-
-def role_of(who: Staff | None) -> Role | None:
-    return None if who is None else who.role

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from shared.permissions import Verb, can
 from shared.text import fold as fold
 from shared.workflow import STATUS_LABEL_VI, Role, Status
 
@@ -23,7 +24,9 @@ class Tab:
     key: str
     label: str
     statuses: frozenset[Status]
-    actors: frozenset[Role]  # who works this queue (its tab opens first for them)
+    # The verb of this queue's work: its tab opens first for whoever holds it
+    # (shared.permissions); None: a tab nobody starts on.
+    verb: Verb | None
 
 
 TABS: tuple[Tab, ...] = (
@@ -31,31 +34,21 @@ TABS: tuple[Tab, ...] = (
         "appraise",
         "Thẩm định",
         frozenset({Status.RECEIVED, Status.APPRAISING}),
-        frozenset({Role.APPRAISER}),
+        Verb.DOSSIER_ACCEPT,
     ),
-    Tab("approve", "Phê duyệt", frozenset({Status.APPRAISED}), frozenset({Role.LEADER})),
-    Tab("stamp", "Đóng dấu", frozenset({Status.APPROVED}), frozenset({Role.CLERK})),
-    Tab(
-        "return",
-        "Trả kết quả",
-        frozenset({Status.STAMPED}),
-        frozenset({Role.INTAKE}),
-    ),
-    Tab(
-        "supplement",
-        "Chờ bổ sung",
-        frozenset({Status.SUPPLEMENT_REQUESTED}),
-        frozenset(),
-    ),
-    Tab("all", "Tất cả", frozenset(Status), frozenset({Role.ADMIN})),
+    Tab("approve", "Phê duyệt", frozenset({Status.APPRAISED}), Verb.DOSSIER_APPROVE),
+    Tab("stamp", "Đóng dấu", frozenset({Status.APPROVED}), Verb.DOSSIER_STAMP),
+    Tab("return", "Trả kết quả", frozenset({Status.STAMPED}), Verb.DOSSIER_RETURN),
+    Tab("supplement", "Chờ bổ sung", frozenset({Status.SUPPLEMENT_REQUESTED}), None),
+    Tab("all", "Tất cả", frozenset(Status), None),
 )
 TAB_BY_KEY = {t.key: t for t in TABS}
 
 
 def default_tab(role: Role) -> str:
-    """The queue a person opens on: the one their role works."""
+    """The queue a person opens on: the first one whose work their role may do."""
     for t in TABS:
-        if role in t.actors:
+        if t.verb is not None and can(role, t.verb):
             return t.key
     return "all"
 

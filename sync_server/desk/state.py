@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import flet as ft
 
 from shared.errors import TaiChoError, problem
+from shared.permissions import Verb, can
 from shared.workdays import vn_now
-from shared.workflow import Role
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
@@ -38,8 +38,20 @@ ROUTE_TABLETS = "tablets"
 ROUTE_UNIT = "unit"
 ROUTE_CALENDAR = "calendar"
 ROUTE_REPORT = "report"
-REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
-ADMIN_ROUTES = {ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR}
+# The verb each page needs (shared.permissions): a page is shown, and its menu entry
+# offered, only to whoever holds it — the same verb its services check.
+ROUTE_VERBS: dict[str, Verb] = {
+    ROUTE_QUEUE: Verb.DOSSIER_READ_PERSONAL,
+    ROUTE_DOSSIER: Verb.DOSSIER_READ_PERSONAL,
+    ROUTE_STAFF: Verb.STAFF_MANAGE,
+    ROUTE_TABLETS: Verb.DEVICE_MANAGE,
+    ROUTE_UNIT: Verb.UNIT_MANAGE,
+    ROUTE_CALENDAR: Verb.CALENDAR_MANAGE,
+    ROUTE_REPORT: Verb.REPORT_READ,
+}
+ADMIN_ROUTES = (ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR)
+# Where a person lands after signing in: the first of these they may open.
+HOME_ROUTES = (ROUTE_QUEUE, *ADMIN_ROUTES, ROUTE_REPORT)
 
 
 class Failed(Exception):
@@ -144,24 +156,26 @@ class DeskState:
     def dismiss_banner(self) -> None:
         self.banner = ""
 
-    @property
-    def is_admin(self) -> bool:
-        return self.user is not None and self.user.role is Role.ADMIN
+    def may(self, route: str) -> bool:
+        """Whether the signed-in person may open this page (its verb, ROUTE_VERBS)."""
+        verb = ROUTE_VERBS.get(route)
+        return self.user is not None and verb is not None and can(self.user, verb)
 
     @property
     def can_report(self) -> bool:
-        return self.user is not None and self.user.role in REPORT_ROLES
+        return self.may(ROUTE_REPORT)
+
+    def home_route(self) -> str:
+        """The first page this person may open: the queues for the workflow roles, the
+        staff page for the administrator (who reads no dossier)."""
+        return next((r for r in HOME_ROUTES if self.may(r)), ROUTE_LOGIN)
 
     def current_route(self) -> str:
-        """The route to show after the guards: sign in first; admin pages for admins."""
+        """The route to show after the guards: sign in first; a page only with its verb."""
         if self.user is None:
             return ROUTE_LOGIN
-        if self.route == ROUTE_LOGIN:
-            return ROUTE_QUEUE
-        if self.route in ADMIN_ROUTES and not self.is_admin:
-            return ROUTE_QUEUE
-        if self.route == ROUTE_REPORT and not self.can_report:
-            return ROUTE_QUEUE
+        if self.route == ROUTE_LOGIN or not self.may(self.route):
+            return self.home_route()
         if self.route == ROUTE_DOSSIER and self.detail is None:
             return ROUTE_QUEUE
         return self.route
@@ -191,8 +205,14 @@ class DeskState:
             return False
         self.user = who
         self.tab = qv.default_tab(who.role)
-        self.route = ROUTE_QUEUE
-        await self.refresh()
+        home = self.home_route()
+        if home == ROUTE_QUEUE:
+            self.route = home
+            await self.refresh()
+        elif home == ROUTE_REPORT:
+            await self.open_report()
+        else:
+            await self.open_admin(home)
         return True
 
     def logout(self, note: str = "") -> None:
@@ -213,7 +233,7 @@ class DeskState:
 
     # --- queue ---
     async def refresh(self) -> None:
-        if self.user is None:
+        if not self.may(ROUTE_QUEUE) or self.user is None:
             return
         try:
             items = await self._run(self.backend.queue, self.user)
@@ -407,7 +427,7 @@ class DeskState:
 
     # --- administration ---
     async def open_admin(self, route: str) -> None:
-        if not self.is_admin or self.user is None:
+        if route not in ADMIN_ROUTES or not self.may(route) or self.user is None:
             return
         self.go(route)
         try:

@@ -8,31 +8,8 @@ from typing import Any
 
 from shared.catalogue import Procedure
 from shared.workdays import VN_TZ
-from shared.workflow import (
-    action_label,
-    role_label,
-)
-
-# The five stages of "5 tại chỗ" and the actions that belong to each.
-STAGES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("Tiếp nhận", frozenset({"receive"})),
-    (
-        "Thẩm định",
-        frozenset(
-            {
-                "start_appraisal",
-                "record_personal_id",
-                "accept",
-                "request_supplement",
-                "refuse",
-                "supplement",
-            }
-        ),
-    ),
-    ("Phê duyệt", frozenset({"approve"})),
-    ("Đóng dấu", frozenset({"stamp"})),
-    ("Trả kết quả", frozenset({"return"})),
-)
+from shared.workflow import role_label
+from shared.workflow import timeline as five_stages
 
 
 def when(iso: str | None) -> str:
@@ -95,24 +72,29 @@ class Stage:
     name: str
     done: bool
     steps: tuple[Step, ...]
+    skipped: bool = False  # the dossier ended (refused, withdrawn) before this stage
 
 
 def timeline(history: list[dict[str, Any]]) -> list[Stage]:
-    """The five stages, each with who did what and when (and why, when a reason was given)."""
-    out = []
-    for name, acts in STAGES:
-        steps = tuple(
-            Step(
-                label=action_label(str(h.get("action", ""))),
-                who=f"{h.get('actor', '')} ({role_label(str(h.get('role', '')))})",
-                at=when(h.get("at")),
-                reason=str(h.get("reason") or ""),
-            )
-            for h in history
-            if h.get("action") in acts
+    """The five stages of ``shared.workflow.timeline`` (the tablet shows the same), each
+    with who did what and when (and why, when a reason was given)."""
+    return [
+        Stage(
+            st.label.vi,
+            st.done,
+            tuple(
+                Step(
+                    label=s.label(),
+                    who=f"{s.actor} ({role_label(s.role)})",
+                    at=when(s.at),
+                    reason=s.reason or "",
+                )
+                for s in st.steps
+            ),
+            st.skipped,
         )
-        out.append(Stage(name, bool(steps), steps))
-    return out
+        for st in five_stages(history)
+    ]
 
 
 def supplement_reason(reason: str, missing: list[str]) -> str:

@@ -24,16 +24,15 @@ from sqlite_utils import Database
 from shared.catalogue import Catalogue
 from shared.errors import problem
 from shared.model import Dossier, HistoryEntry
+from shared.permissions import Verb, require
 from shared.validation import personal_id_problem
 from shared.workdays import vn_now
 from shared.workflow import (
     ACTION_LABELS,
     STATION_ACTIONS,
     TRANSITIONS,
-    Role,
     Status,
     next_status,
-    role_not_allowed,
     transition_not_allowed,
 )
 from sync_server.services import audit, feed, reports, stamping
@@ -255,8 +254,7 @@ def record_personal_id(
     code, the sex digit and the birth year of the child as declared); recorded with a
     history entry (status unchanged) and an audit row. Returns the dossier view.
     """
-    if staff.role is not Role.APPRAISER:
-        raise role_not_allowed(staff.role, PERSONAL_ID_ACTION)
+    require(staff, Verb.DOSSIER_RECORD_PERSONAL_ID)
     number = "".join(str(number or "").split())
     with transaction(db):
         d = dossier_store.load(db, keys, dossier_id)

@@ -34,6 +34,7 @@ from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
+from shared.permissions import Verb, can
 from shared.sync import KIND_CHANGE, STATION, Incoming, Outcome, classify_edit, classify_incoming
 from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
@@ -206,7 +207,7 @@ def _check_receiver(b: _Batch, username: str, field: str) -> str:
     staff = get_staff(b.db, username) if username else None
     if (
         staff is None
-        or staff.role is not Role.INTAKE
+        or not can(staff, Verb.DOSSIER_RECEIVE)
         or username not in audit_q.unlocked_by(b.db, b.device.id)
     ):
         raise problem(

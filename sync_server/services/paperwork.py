@@ -36,6 +36,7 @@ from shared.documents.paperwork import (
 from shared.documents.paperwork.base import ONE_STOP
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
+from shared.permissions import Verb, require
 from shared.validation import compute_fee
 from shared.workdays import (
     OFFICE_CLOSE,
@@ -51,9 +52,7 @@ from shared.workflow import (
     ROLE_LABEL_VI,
     STATUS_LABEL_VI,
     TRANSITIONS,
-    Role,
     Status,
-    role_not_allowed,
     transition_not_allowed,
 )
 from sync_server.services import audit, stamping
@@ -68,7 +67,6 @@ from sync_server.store import calendar as q
 from sync_server.store.db import transaction
 
 APOLOGY_ACTION = "apologize"
-APOLOGY_ROLES = frozenset({Role.LEADER, Role.INTAKE})
 PAPERS = ("receipt", "supplement-request", "refusal", "apology", "control-sheet")
 
 _FORM_VI = {
@@ -320,8 +318,7 @@ def record_apology(
     reason: str | None,
 ) -> dict[str, Any]:
     """Record an apology with a new return date for a dossier that is or will be late."""
-    if staff.role not in APOLOGY_ROLES:
-        raise role_not_allowed(staff.role, APOLOGY_ACTION)
+    require(staff, Verb.DOSSIER_APOLOGIZE)
     reason = (reason or "").strip()
     if not reason:
         raise problem("REASON_REQUIRED", "reason")

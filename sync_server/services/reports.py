@@ -42,29 +42,21 @@ from shared.reports import (
     overdue_entry,
     page_view,
     series_skeleton,
+    without_free_text,
 )
 from shared.workdays import OFFICE_CLOSE, SAME_DAY_CUTOFF, VN_TZ, is_working_day, vn_now
-from shared.workflow import Role, role_not_allowed
 from sync_server.services import audit
 from sync_server.services.clock import vn_now_iso
 from sync_server.services.keys import StationKeys
-from sync_server.services.staff import Staff
 from sync_server.services.station import get_unit
 from sync_server.store import calendar as calendar_q
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import reports as q
 from sync_server.store.db import transaction
 
-REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
 RATINGS_TABLE = "ratings"
 _AUDIT_TABLE = "audit"
 _OUTCOMES = {o.value: o for o in Outcome}
-
-
-def require_report_role(staff: Staff) -> None:
-    """Reports are for the commune's leaders and the admin (handbook: who runs reports)."""
-    if staff.role not in REPORT_ROLES:
-        raise role_not_allowed(staff.role, "report")
 
 
 # --- write side -------------------------------------------------------------------------
@@ -446,6 +438,7 @@ class Report:
     names: dict[str, str]
     agency_lines: tuple[str, ...]
     place_name: str
+    free_text: bool = True
 
 
 def build_report(
@@ -457,12 +450,15 @@ def build_report(
     now: datetime | None = None,
     *,
     pure: bool = False,
+    free_text: bool = True,
 ) -> Report:
     """The whole report: figures, per-procedure breakdown, chart series, the desk page's
     view model (``data["page"]``) and the audit checkpoint of the period.
 
     The figures come from :func:`analyse_sql`; ``pure=True`` computes them instead with
-    the reference pass over one :class:`DossierFacts` per dossier (tests compare both)."""
+    the reference pass over one :class:`DossierFacts` per dossier (tests compare both).
+    ``free_text=False`` leaves the reasons and comments out (``without_free_text``): who
+    may read them is the caller's question (``services.door.report``)."""
     if procedure is not None and procedure not in catalogue:
         raise problem("PROCEDURE_UNKNOWN", "procedure", procedure=procedure)
     moment = now or vn_now()
@@ -471,6 +467,8 @@ def build_report(
         analysis = analyse(facts, period, moment, procedure)
     else:
         analysis = analyse_sql(db, keys, catalogue, period, moment, procedure)
+    if not free_text:
+        analysis = without_free_text(analysis)
     summary, by_procedure, series = analysis.summary, analysis.by_procedure, analysis.series
     unit = get_unit(db) or {}
     names = _names(catalogue)
@@ -487,7 +485,10 @@ def build_report(
         "summary": summary.to_dict(),
         "by_procedure": {code: s.to_dict() for code, s in by_procedure.items()},
         "series": series.to_dict(),
-        "page": page_view(summary, by_procedure, series, names, unit.get("name") or ""),
+        "page": page_view(
+            summary, by_procedure, series, names, unit.get("name") or "", free_text=free_text
+        ),
+        "free_text": free_text,
         "audit_checkpoint": None
         if head is None
         else {"seq": head["seq"], "hash": head["hash"], "at": head["at"]},
@@ -499,6 +500,7 @@ def build_report(
         names,
         tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
         unit.get("place_name") or "",
+        free_text,
     )
 
 
@@ -515,7 +517,7 @@ def report_csv(report: Report) -> bytes:
     writer.writerow(["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"])
     writer.writerow([])
     a = report.analysis  # the CSV rows are built only when a CSV is asked for
-    writer.writerows(csv_rows(a.summary, a.by_procedure, report.names))
+    writer.writerows(csv_rows(a.summary, a.by_procedure, report.names, free_text=report.free_text))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -536,8 +538,11 @@ def render(
     period: Period,
     procedure: str | None,
     fmt: str,
+    *,
+    free_text: bool,
 ) -> bytes | dict[str, Any]:
-    """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot."""
+    """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot;
+    ``free_text``: with the reasons and comments (the leader's report) or without."""
     if fmt not in ("json", "csv", "pdf"):
         raise problem(
             "REQUEST_INVALID",
@@ -546,7 +551,7 @@ def render(
             detail_vi="định dạng: json, csv hoặc pdf",
         )
     with q.read_snapshot(db):  # every table the report reads, as of one moment
-        report = build_report(db, keys, catalogue, period, procedure)
+        report = build_report(db, keys, catalogue, period, procedure, free_text=free_text)
     if fmt == "json":
         return report.data
     return report_csv(report) if fmt == "csv" else report_pdf(report)

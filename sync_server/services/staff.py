@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from shared import crypto
 from shared.errors import problem
+from shared.permissions import Verb, can, require
 from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_pin_format
 from shared.workflow import Role, parse_role
 from sync_server.config import TOKEN_TTL
@@ -200,9 +201,8 @@ def get_staff(db: Database, username: str) -> Staff | None:
 
 
 def require_admin(who: Staff) -> None:
-    """Staff administration is for the admin role only (desk and any future route)."""
-    if who.role is not Role.ADMIN:
-        raise problem("ROLE_NOT_ALLOWED", "role", role=who.role.value, action="admin")
+    """Staff administration needs ``staff.manage`` (shared.permissions), whoever calls."""
+    require(who, Verb.STAFF_MANAGE)
 
 
 def current(db: Database, username: str) -> Staff:
@@ -272,7 +272,7 @@ def reset_pin(db: Database, keys: StationKeys, who: Staff, username: str, pin: s
 def set_role(db: Database, keys: StationKeys, who: Staff, username: str, role: str) -> None:
     require_admin(who)
     parsed = parse_role(role)
-    if username == who.username and parsed is not Role.ADMIN:
+    if username == who.username and not can(parsed, Verb.STAFF_MANAGE):
         raise problem(
             "REQUEST_INVALID",
             "role",

@@ -30,7 +30,7 @@ from sync_server.desk import queue as qv
 from sync_server.desk import views
 from sync_server.desk.app import station_base_url
 from sync_server.desk.backend import DeskBackend
-from sync_server.desk.state import ROUTE_DOSSIER, ROUTE_LOGIN, ROUTE_QUEUE, DeskState
+from sync_server.desk.state import ROUTE_DOSSIER, ROUTE_LOGIN, ROUTE_QUEUE, ROUTE_STAFF, DeskState
 from sync_server.services import actions, demo, enrollment
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=VN_TZ)
@@ -129,6 +129,16 @@ def test_views_label_sections_and_build_the_timeline() -> None:
     assert stages[1].steps[0].reason == "Thiếu giấy chứng sinh"
     assert stages[1].steps[0].at == "09:00 27/11/2026"
     assert views.when("2026-11-27T02:30:00+00:00") == "09:30 27/11/2026"  # shown in VN time
+    # The tablet shows the same five stages with the same steps (shared.workflow.timeline).
+    from mobile.state.fmt import timeline as tablet_timeline
+
+    tablet = tablet_timeline(history)
+    assert [(t.name, t.done, t.skipped) for t in tablet] == [
+        (d.name, d.done, d.skipped) for d in stages
+    ]
+    assert [[(x.action, x.who, x.reason) for x in t.steps] for t in tablet] == [
+        [(x.label, x.who, x.reason) for x in d.steps] for d in stages
+    ]
     assert views.supplement_reason("Ảnh mờ", ["CCCD", " "]) == "Ảnh mờ. Cần bổ sung: CCCD"
     assert views.supplement_reason("", ["CCCD"]) == "Cần bổ sung: CCCD"
 
@@ -277,6 +287,26 @@ def test_admin_pages_are_for_admins(backend: DeskBackend) -> None:
     with pytest.raises(TaiChoError) as err:
         backend.staff_list(clerk.user)  # type: ignore[arg-type]
     assert err.value.code == "ROLE_NOT_ALLOWED"
+
+
+def test_the_admin_lands_on_staff_and_reads_no_dossier(
+    backend: DeskBackend, dossier_id: str
+) -> None:
+    """Issue 19: the admin had an "all" queue with citizens' names and could open any
+    dossier. Now the queue and the dossier are not the admin's pages, and the backend
+    refuses them whatever the screen asks."""
+    admin = signed_in(backend, "quantri", "567890")
+    assert admin.current_route() == ROUTE_STAFF and admin.staff and admin.rows == []
+    assert not admin.may(ROUTE_QUEUE) and not admin.may(ROUTE_DOSSIER)
+    admin.go(ROUTE_QUEUE)  # forced: the guard sends it home
+    assert admin.current_route() == ROUTE_STAFF
+    run(admin.refresh())
+    assert admin.rows == []
+    run(admin.open_dossier(dossier_id))
+    assert admin.detail is None and admin.current_route() == ROUTE_STAFF
+    assert "Quản trị không được phép 'Xem hồ sơ" in admin.banner
+    clerk = signed_in(backend, "vanthu", "456789")
+    assert clerk.current_route() == ROUTE_QUEUE and [r.id for r in clerk.rows] == [dossier_id]
 
 
 def test_admin_manages_staff_and_tablets(backend: DeskBackend) -> None:

@@ -131,3 +131,5 @@ def test_the_report_is_for_leaders_and_admins(backend: DeskBackend) -> None:
     admin = signed_in(backend, "quantri", "567890")
     run(admin.open_report())
     assert admin.current_route() == ROUTE_REPORT and admin.report["page"]
+    # figures for the admin, without the free text that can name citizens
+    assert admin.report["free_text"] is False and admin.report["page"]["comments"] == []

@@ -297,4 +297,4 @@ def test_desk_backend_lists_photos_with_thumbnails_and_what_is_missing(
     admin = desk.login("quantri", "567890")
     with pytest.raises(TaiChoError) as exc:
         desk.photos(admin, d.id)
-    assert exc.value.code == "ROLE_FORBIDDEN"
+    assert exc.value.code == "ROLE_NOT_ALLOWED"

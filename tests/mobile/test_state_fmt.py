@@ -33,13 +33,24 @@ def test_timeline_has_five_stages_with_who_when_and_reason() -> None:
     hist = [
         {
             "action": "receive",
+            "from_status": "draft",
             "to_status": "received",
             "actor": "tiepnhan",
             "role": "intake",
             "at": "2026-11-20T08:00:00+07:00",
         },
+        # The appraiser's entry leaves the status "received": it is no reception.
+        {
+            "action": "record_personal_id",
+            "from_status": "received",
+            "to_status": "received",
+            "actor": "thamdinh",
+            "role": "appraiser",
+            "at": "2026-11-21T09:00:00+07:00",
+        },
         {
             "action": "request_supplement",
+            "from_status": "received",
             "to_status": "supplement_requested",
             "actor": "thamdinh",
             "role": "appraiser",
@@ -56,6 +67,17 @@ def test_timeline_has_five_stages_with_who_when_and_reason() -> None:
         "Trả kết quả",
     ]
     assert [s.done for s in stages] == [True, True, False, False, False]
-    assert stages[1].reason == "Thiếu giấy chứng sinh" and "09:30 21/11/2026" in stages[1].at
-    assert "thamdinh" in stages[1].who
+    received = stages[0].steps
+    assert len(received) == 1 and received[0].at == "08:00 20/11/2026"
+    assert received[0].who == "tiepnhan (Công chức tiếp nhận)"
+    asked = stages[1].steps[-1]
+    assert asked.reason == "Thiếu giấy chứng sinh" and asked.at == "09:30 21/11/2026"
+    assert asked.action == "Yêu cầu bổ sung" and "thamdinh" in asked.who
+    assert [s.action for s in stages[1].steps] == [
+        "Nhập số định danh cá nhân của trẻ",
+        "Yêu cầu bổ sung",
+    ]
+    english = timeline(hist, "en")
+    assert english[0].name == "Receive" and english[1].steps[-1].action == "Request supplement"
+    assert english[0].steps[0].who == "tiepnhan (Intake officer)"
     assert supplement_reason(hist) == "Thiếu giấy chứng sinh"

@@ -219,7 +219,8 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
     assert supplement_reason(app.detail["history"]).startswith("Ghi rõ nơi sinh")
     stages = timeline(app.detail["history"])
     assert [s.done for s in stages] == [True, True, False, False, False]
-    assert stages[1].reason.startswith("Ghi rõ nơi sinh")
+    assert stages[1].steps[-1].reason.startswith("Ghi rõ nơi sinh")
+    assert stages[0].steps and all("(Công chức tiếp nhận)" in x.who for x in stages[0].steps)
     # "Bổ sung hồ sơ": the stored values come back as typed text, dates dd/mm/yyyy
     app.start_supplement()
     form = app.form

@@ -9,10 +9,13 @@ from shared.workflow import (
     STATION_ACTIONS,
     TRANSITIONS,
     Role,
+    Stage,
     Status,
     allowed_actions,
     next_status,
     parse_role,
+    stage_of,
+    timeline,
 )
 
 
@@ -80,3 +83,115 @@ def test_parse_role() -> None:
     with pytest.raises(TaiChoError) as exc:
         parse_role("boss")
     assert exc.value.code == "ROLE_UNKNOWN"
+
+
+# --- the five-stage timeline (tablet and desk alike) -------------------------------------
+
+
+def _h(
+    action: str, frm: str | None, to: str, who: str, role: str, hour: int, reason: str = ""
+) -> dict[str, object]:
+    return {
+        "action": action,
+        "from_status": frm,
+        "to_status": to,
+        "actor": who,
+        "role": role,
+        "at": f"2026-11-20T{hour:02d}:00:00+07:00",
+        "reason": reason or None,
+    }
+
+
+RECEIVE = _h("receive", "draft", "received", "tiepnhan", "intake", 8)
+
+
+def _steps(stages: list[Stage]) -> dict[str, list[tuple[str, str]]]:
+    return {st.key: [(s.action, s.actor) for s in st.steps] for st in stages}
+
+
+def test_timeline_groups_by_who_acts_not_by_status() -> None:
+    """An entry that leaves the status "received" (the appraiser's personal id, the
+    leader's apology) is no reception: Tiếp nhận keeps the intake officer's time."""
+    history = [
+        RECEIVE,
+        _h("record_personal_id", "received", "received", "thamdinh", "appraiser", 9),
+        _h("apologize", "received", "received", "lanhdao", "leader", 10, "Chờ xác minh"),
+        _h("request_supplement", "received", "supplement_requested", "thamdinh", "appraiser", 11),
+        _h("supplement", "supplement_requested", "received", "tiepnhan", "intake", 13),
+        _h("accept", "received", "appraised", "thamdinh", "appraiser", 14),
+    ]
+    stages = timeline(history)
+    assert [st.key for st in stages] == ["receive", "appraise", "approve", "stamp", "return"]
+    assert [st.label.vi for st in stages] == [
+        "Tiếp nhận",
+        "Thẩm định",
+        "Phê duyệt",
+        "Đóng dấu",
+        "Trả kết quả",
+    ]
+    assert _steps(stages) == {
+        "receive": [("receive", "tiepnhan"), ("supplement", "tiepnhan")],
+        "appraise": [
+            ("record_personal_id", "thamdinh"),
+            ("request_supplement", "thamdinh"),
+            ("accept", "thamdinh"),
+        ],
+        "approve": [],
+        "stamp": [],
+        "return": [("apologize", "lanhdao")],
+    }
+    first = stages[0].steps[0]
+    assert (first.at, first.role, first.label(), first.label("en")) == (
+        "2026-11-20T08:00:00+07:00",
+        "intake",
+        "Tiếp nhận",
+        "Receive",
+    )
+    # An apology is a note under Trả kết quả: the result is not returned by it.
+    assert [st.done for st in stages] == [True, True, False, False, False]
+    assert not any(st.skipped for st in stages)
+    assert stages[4].steps[0].reason == "Chờ xác minh"
+
+
+def test_a_whole_dossier_reaches_every_stage() -> None:
+    history = [
+        RECEIVE,
+        _h("accept", "received", "appraised", "thamdinh", "appraiser", 9),
+        _h("approve", "appraised", "approved", "lanhdao", "leader", 10),
+        _h("stamp", "approved", "stamped", "vanthu", "clerk", 11),
+        _h("return", "stamped", "returned", "tiepnhan", "intake", 15),
+    ]
+    stages = timeline(history)
+    assert [st.done for st in stages] == [True] * 5
+    assert [[s.actor for s in st.steps] for st in stages] == [
+        ["tiepnhan"],
+        ["thamdinh"],
+        ["lanhdao"],
+        ["vanthu"],
+        ["tiepnhan"],
+    ]
+
+
+def test_a_refusal_ends_the_timeline_where_it_was_made() -> None:
+    after = timeline(
+        [RECEIVE, _h("refuse", "received", "refused", "thamdinh", "appraiser", 9, "Sai")]
+    )
+    assert _steps(after)["appraise"] == [("refuse", "thamdinh")]
+    assert [st.done for st in after] == [True, True, False, False, False]
+    assert [st.skipped for st in after] == [False, False, True, True, True]
+    # refused at the counter (national status 3): Tiếp nhận's, never Thẩm định's
+    at_intake = timeline([_h("refuse", "draft", "refused", "tiepnhan", "intake", 8, "Sai")])
+    assert _steps(at_intake)["receive"] == [("refuse", "tiepnhan")]
+    assert [st.skipped for st in at_intake] == [False, True, True, True, True]
+    withdrawn = timeline(
+        [RECEIVE, _h("withdraw", "received", "withdrawn", "tiepnhan", "intake", 9)]
+    )
+    assert _steps(withdrawn)["receive"] == [("receive", "tiepnhan"), ("withdraw", "tiepnhan")]
+    assert [st.skipped for st in withdrawn] == [False, True, True, True, True]
+
+
+def test_an_empty_or_unknown_history_is_five_stages_not_reached() -> None:
+    for history in ([], [_h("something_new", "received", "received", "x", "intake", 8)]):
+        stages = timeline(history)
+        assert len(stages) == 5 and not any(st.done or st.steps for st in stages)
+        assert stage_of("something_new") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import uuid
@@ -297,6 +298,27 @@ def test_exports_json_csv_pdf(
         assert phrase in text, phrase
     _qpdf_check(pdf)
 
+    # The admin gets the same figures without the free text, which can name citizens.
+    admin = as_user("quantri")
+    mine = client.get(f"/v1/reports/summary?{q}", headers=admin).json()
+    for key in ("received", "resolved", "in_progress", "same_day"):
+        assert mine["summary"][key] == s[key], key
+    assert mine["summary"]["supplements"]["requests"] == s["supplements"]["requests"] == 1
+    assert mine["summary"]["refusals"]["total"] == 1
+    assert mine["summary"]["satisfaction"]["satisfied"] == 1
+    assert mine["free_text"] is False and body["free_text"] is True
+    assert mine["page"]["free_text"] is False and mine["page"]["comments"] == []
+    pdf.write_bytes(client.get(f"/v1/reports/summary.pdf?{q}", headers=admin).content)
+    exports = {
+        "json": json.dumps(mine, ensure_ascii=False),
+        "csv": client.get(f"/v1/reports/summary.csv?{q}", headers=admin).content.decode(),
+        "pdf": _pdftotext(pdf),
+    }
+    for fmt, shown in exports.items():
+        for secret in (SUPPLEMENT_REASON, REFUSAL_REASON, COMMENT):
+            assert secret not in shown, (fmt, secret)
+        assert fmt == "json" or "chỉ lãnh đạo được xem" in shown, fmt
+
 
 def _pdftotext(pdf: Path) -> str:
     out = subprocess.run(
@@ -323,7 +345,13 @@ def test_cli_report(
         assert main([*args, "--format", fmt, "--out", str(out)]) == 0
         assert out.stat().st_size > 100
     assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert SUPPLEMENT_REASON in _pdftotext(tmp_path / "r.pdf")
+    # The command line acts as the administrator: figures, no reasons or comments.
+    for fmt in ("json", "csv", "pdf"):
+        out = tmp_path / f"r.{fmt}"
+        shown = _pdftotext(out) if fmt == "pdf" else out.read_text(encoding="utf-8-sig")
+        assert SUPPLEMENT_REASON not in shown and REFUSAL_REASON not in shown, fmt
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["refusals"]["total"] == 1
+    assert "chỉ lãnh đạo được xem" in _pdftotext(tmp_path / "r.pdf")
     bad = ["admin", "--data", str(data_dir), "report", "--from", "x", "--to", today]
     assert main(bad) == 1
 

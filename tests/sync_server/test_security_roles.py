@@ -1,19 +1,33 @@
-"""Least privilege: a role × endpoint matrix over every ``/v1`` route of the station.
+"""Least privilege: a role × entry matrix over every front end of the station.
 
-Scenario (issue 11 §7): the administrator manages staff, tablets and settings but must not
-read citizen data. Every route must be classified here; a new route that is not fails
-``test_every_route_is_in_the_matrix`` until someone decides who may call it.
+Scenario (issue 11 §7, issue 19): the administrator manages staff, tablets and settings
+but must not read citizen data — through the HTTP API, the desk or the command line.
+Every ``/v1`` route, every method of the desk's backend and every ``admin`` command must
+be classified here; a new one that is not fails its ``test_every_…_is_in_the_matrix``
+until someone decides who may call it. The expectations come from the permission table
+(``shared.permissions``): a role may call an entry iff it holds the entry's verb.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from station_kit import SECRETS, Tablet
+from station_kit import MOTHER, PINS, SECRETS, Tablet
 
+import sync_server.__main__ as cli
+from shared.errors import TaiChoError
+from shared.permissions import Verb, can
 from shared.workflow import ROLE_LABELS, Role
+from sync_server.desk.backend import DeskBackend
+from sync_server.services import demo, door
+from sync_server.services.staff import Staff
+from sync_server.services.station import Station
 
 ANONYMOUS = "anonymous"
 CASEWORKERS = frozenset({Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK})
@@ -112,3 +126,224 @@ def test_role_endpoint_matrix(client: TestClient, tablet: Tablet, as_user: Any, 
             assert label in r.json()["message"] and who not in r.json()["message"], where
         if who == ANONYMOUS or Role(who) not in allowed:
             assert not any(secret in r.text for secret in SECRETS), where
+
+
+# --- the desk -----------------------------------------------------------------------------
+
+DeskCall = Callable[[DeskBackend, Staff, str], object]
+TODAY = date.today().isoformat()
+# method → (the verb it needs, or PUBLIC; a call with harmless arguments). Ticket methods
+# resolve a link issued to the person (as the desk would have when they had the right).
+DESK: dict[str, tuple[Verb | str, DeskCall]] = {
+    "login": (PUBLIC, lambda b, who, d: b.login(who.username, PINS[who.username])),
+    "whoami": (PUBLIC, lambda b, who, d: b.whoami(who)),
+    "procedures": (PUBLIC, lambda b, who, d: b.procedures()),
+    "queue": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.queue(who)),
+    "detail": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.detail(who, d)),
+    "act": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.act(who, d, "nothing", None)),
+    "record_personal_id": (
+        Verb.DOSSIER_RECORD_PERSONAL_ID,
+        lambda b, who, d: b.record_personal_id(who, d, "1"),
+    ),
+    "result_link": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.result_link(who, d)),
+    "result_pdf": (
+        Verb.DOSSIER_READ_PERSONAL,
+        lambda b, who, d: b.result_pdf(b.links.issue(who.username, d)),
+    ),
+    "photos": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.photos(who, d)),
+    "photo_file": (
+        Verb.DOSSIER_READ_PERSONAL,
+        lambda b, who, d: b.photo_file(b.links.issue(who.username, f"photo|{d}|{'0' * 64}")),
+    ),
+    "report": (Verb.REPORT_READ, lambda b, who, d: b.report(who, TODAY, TODAY, None)),
+    "report_link": (
+        Verb.REPORT_READ,
+        lambda b, who, d: b.report_link(who, "csv", TODAY, TODAY, None),
+    ),
+    "report_file": (
+        Verb.REPORT_READ,
+        lambda b, who, d: b.report_file(
+            b.links.issue(who.username, f"report|csv|{TODAY}|{TODAY}|")
+        ),
+    ),
+    "staff_list": (Verb.STAFF_MANAGE, lambda b, who, d: b.staff_list(who)),
+    "staff_add": (
+        Verb.STAFF_MANAGE,
+        lambda b, who, d: b.staff_add(
+            who, username="x", role="intake", pin="246813", full_name="", title=""
+        ),
+    ),
+    "staff_set_active": (
+        Verb.STAFF_MANAGE,
+        lambda b, who, d: b.staff_set_active(who, "nobody", True),
+    ),
+    "staff_reset_pin": (
+        Verb.STAFF_MANAGE,
+        lambda b, who, d: b.staff_reset_pin(who, "nobody", "246813"),
+    ),
+    "staff_set_role": (
+        Verb.STAFF_MANAGE,
+        lambda b, who, d: b.staff_set_role(who, "nobody", "intake"),
+    ),
+    "staff_unlock": (Verb.STAFF_MANAGE, lambda b, who, d: b.staff_unlock(who, "nobody")),
+    "devices": (Verb.DEVICE_MANAGE, lambda b, who, d: b.devices(who)),
+    "revoke": (Verb.DEVICE_MANAGE, lambda b, who, d: b.revoke(who, "no-such-tablet")),
+    "enroll_ticket": (Verb.DEVICE_MANAGE, lambda b, who, d: b.enroll_ticket(who, "")),
+    "unit": (Verb.UNIT_MANAGE, lambda b, who, d: b.unit(who)),
+    "set_unit": (Verb.UNIT_MANAGE, lambda b, who, d: b.set_unit(who, dict(demo.DEMO_UNIT))),
+    "set_unit_from_names": (
+        Verb.UNIT_MANAGE,
+        lambda b, who, d: b.set_unit_from_names(
+            who, demo.DEMO_PROVINCE, demo.DEMO_COMMUNE, demo.DEMO_AGENCY_CODE
+        ),
+    ),
+    "calendar": (Verb.CALENDAR_MANAGE, lambda b, who, d: b.calendar(who)),
+    "calendar_set": (
+        Verb.CALENDAR_MANAGE,
+        lambda b, who, d: b.calendar_set(who, clear=["2030-01-02"]),
+    ),
+}
+
+
+def test_every_desk_method_is_in_the_matrix() -> None:
+    methods = {
+        n for n in vars(DeskBackend) if not n.startswith("_") and callable(getattr(DeskBackend, n))
+    }
+    assert methods == set(DESK)
+
+
+def _refused(err: BaseException, who: Role, where: str) -> None:
+    assert isinstance(err, TaiChoError) and err.code == "ROLE_NOT_ALLOWED", where
+    assert ROLE_LABELS[who].vi in err.message("vi"), where
+    assert not any(secret in str(err.to_problem()) for secret in SECRETS), where
+
+
+@pytest.mark.parametrize("who", list(Role))
+def test_role_desk_matrix(demo_station: Station, tablet: Tablet, who: Role) -> None:
+    d = tablet.dossier()
+    r = tablet.push([tablet.change(d)])
+    assert r.status_code == 200 and r.json()["results"][0]["outcome"] == "applied"
+    backend = DeskBackend(demo_station)
+    me = backend.login(USERS[who], PINS[USERS[who]])
+    for method, (verb, call) in DESK.items():
+        where = f"{who} desk.{method}"
+        allowed = verb == PUBLIC or (isinstance(verb, Verb) and can(who, verb))
+        try:
+            out = call(backend, me, d["id"])
+        except TaiChoError as err:
+            if not allowed:
+                _refused(err, who, where)
+            else:
+                assert not err.code.startswith("ROLE_"), f"{where}: {err}"
+            continue
+        assert allowed, f"{where} answered {str(out)[:120]}"
+    if not can(who, Verb.DOSSIER_READ_PERSONAL):
+        return
+    shown = json.dumps(backend.detail(me, d["id"]), ensure_ascii=False)
+    assert all(secret in shown for secret in SECRETS[:3]), who
+
+
+# --- the command line ---------------------------------------------------------------------
+
+# admin command → (the verb it needs, harmless arguments; {tmp} is a scratch folder
+# holding junk files for the commands that read one).
+CLI: dict[str, tuple[Verb, list[str]]] = {
+    "staff-add": (
+        Verb.STAFF_MANAGE,
+        ["--username", "cli.test", "--role", "intake", "--pin", "246813"],
+    ),
+    "staff-list": (Verb.STAFF_MANAGE, []),
+    "staff-unlock": (Verb.STAFF_MANAGE, ["--username", "tiepnhan"]),
+    "enroll-code": (Verb.DEVICE_MANAGE, []),
+    "device-list": (Verb.DEVICE_MANAGE, []),
+    "device-revoke": (Verb.DEVICE_MANAGE, ["--device", "no-such-tablet"]),
+    "audit-verify": (Verb.AUDIT_VERIFY, []),
+    "audit-anchor": (Verb.AUDIT_VERIFY, []),
+    "unit-set": (
+        Verb.UNIT_MANAGE,
+        ["--province", demo.DEMO_PROVINCE, "--commune", demo.DEMO_COMMUNE],
+    ),
+    "unit-show": (Verb.UNIT_MANAGE, []),
+    "calendar-set": (Verb.CALENDAR_MANAGE, ["--clear", "2030-01-02"]),
+    "calendar-list": (Verb.CALENDAR_MANAGE, []),
+    "cert-import": (Verb.CERT_MANAGE, ["--for", "commune"]),
+    "cert-export": (Verb.CERT_MANAGE, ["--out", "{tmp}/ca.pem"]),
+    "cert-list": (Verb.CERT_MANAGE, []),
+    "tls-import": (Verb.STATION_MANAGE, ["--cert", "{tmp}/no.pem", "--key", "{tmp}/no.key"]),
+    "tls-show": (Verb.STATION_MANAGE, []),
+    "public-url": (Verb.STATION_MANAGE, ["https://xalaivung.example"]),
+    "report": (Verb.REPORT_READ, ["--from", TODAY, "--to", TODAY, "--format", "csv"]),
+}
+
+
+def test_every_admin_command_is_in_the_matrix() -> None:
+    parser = cli._parser()
+    commands: set[str] = set()
+    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+        admin = action.choices["admin"]  # type: ignore[index]
+        for sub in admin._subparsers._group_actions:
+            commands |= set(sub.choices)
+    assert commands == set(CLI)
+
+
+def test_the_command_line_acts_as_the_admin() -> None:
+    """Whoever has the data folder runs ``admin`` as the administrator: the commands
+    offer only what that role may do, and it reads no citizen data."""
+    assert cli.CLI_ACTOR.role is Role.ADMIN
+    assert all(can(cli.CLI_ACTOR, verb) for verb, _ in CLI.values())
+    assert not can(cli.CLI_ACTOR, Verb.DOSSIER_READ_PERSONAL)
+    assert not can(cli.CLI_ACTOR, Verb.REPORT_READ_FREE_TEXT)
+
+
+@pytest.mark.parametrize("who", list(Role))
+def test_role_command_line_matrix(
+    client: TestClient,
+    as_user: Any,
+    tablet: Tablet,
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    who: Role,
+) -> None:
+    """Each command run as if each role sat at the machine (the actor is the one thing
+    swapped): refused exactly where the role lacks the command's verb. Nothing printed
+    names a citizen — nor the report, whose supplement reason below does, unless the
+    role may read the free text (the leader)."""
+    d = tablet.dossier()
+    assert tablet.push([tablet.change(d)]).json()["results"][0]["outcome"] == "applied"
+    reason = f"Thiếu giấy khai sinh của mẹ, bà {MOTHER}"
+    r = client.post(
+        f"/v1/dossiers/{d['id']}/actions",
+        json={"action": "request_supplement", "reason": reason},
+        headers=as_user("thamdinh"),
+    )
+    assert r.status_code == 200, r.text
+    monkeypatch.setattr(cli, "CLI_ACTOR", Staff(f"{who.value}@cli", "Người thử", who, None))
+    for junk in ("no.pem", "no.key"):  # read by the shell, refused by the door or the checks
+        (tmp_path / junk).write_text("not a certificate\n", encoding="ascii")
+    for command, (verb, args) in CLI.items():
+        argv = ["admin", "--data", str(data_dir), command, *(a.format(tmp=tmp_path) for a in args)]
+        code = cli.main(argv)
+        out, err = capsys.readouterr()
+        where = f"{who} {command} → {code} {err[:160]}"
+        if can(who, verb):
+            assert code == 0 or not json.loads(err.splitlines()[-1])["code"].startswith("ROLE_"), (
+                where
+            )
+        else:
+            assert code == 1 and json.loads(err)["code"] == "ROLE_NOT_ALLOWED", where
+            assert ROLE_LABELS[who].vi in json.loads(err)["message"], where
+        shown = out + err
+        if command == "report" and can(who, Verb.REPORT_READ_FREE_TEXT):
+            assert reason in shown, where  # the leader's report lists the reasons
+            continue
+        assert not any(secret in shown for secret in (*SECRETS, reason)), where
+
+
+def test_the_door_refuses_the_command_line_any_dossier(demo_station: Station) -> None:
+    with demo_station.session() as db:
+        for read in (door.dossiers, lambda *a: door.dossier(*a, "x")):
+            with pytest.raises(TaiChoError) as exc:
+                read(cli.CLI_ACTOR, demo_station, db)
+            assert exc.value.code == "ROLE_NOT_ALLOWED"

@@ -124,16 +124,19 @@ def top_bar(state: DeskState) -> ft.Control:
                 tooltip=label,
             )
 
-        parts.append(nav("Hồ sơ", ROUTE_QUEUE, ft.Icons.INBOX))
-        if state.can_report:
-            parts.append(nav("Báo cáo", ROUTE_REPORT, ft.Icons.INSIGHTS))
-        if state.is_admin:
-            parts += [
-                nav("Cán bộ", ROUTE_STAFF, ft.Icons.BADGE),
-                nav("Máy tính bảng", ROUTE_TABLETS, ft.Icons.TABLET_ANDROID),
-                nav("Đơn vị", ROUTE_UNIT, ft.Icons.LOCATION_CITY),
-                nav("Lịch nghỉ", ROUTE_CALENDAR, ft.Icons.CALENDAR_MONTH),
-            ]
+        # Each page's entry only for whoever holds its verb (DeskState.may).
+        parts += [
+            nav(label, route, icon)
+            for label, route, icon in (
+                ("Hồ sơ", ROUTE_QUEUE, ft.Icons.INBOX),
+                ("Báo cáo", ROUTE_REPORT, ft.Icons.INSIGHTS),
+                ("Cán bộ", ROUTE_STAFF, ft.Icons.BADGE),
+                ("Máy tính bảng", ROUTE_TABLETS, ft.Icons.TABLET_ANDROID),
+                ("Đơn vị", ROUTE_UNIT, ft.Icons.LOCATION_CITY),
+                ("Lịch nghỉ", ROUTE_CALENDAR, ft.Icons.CALENDAR_MONTH),
+            )
+            if state.may(route)
+        ]
         parts += [
             text(f"{who.full_name} · {ROLE_LABEL_VI[who.role]}", 15, color="#FFFFFF"),
             ft.TextButton(

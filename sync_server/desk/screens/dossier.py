@@ -303,7 +303,9 @@ def _timeline(history: list[dict[str, Any]]) -> ft.Control:
             steps.append(text(f"{s.at} — {s.label} — {s.who}", 15))
             if s.reason:
                 steps.append(text(f"Lý do: {s.reason}", 15, color=ERROR))
-        if not stage.steps:
+        if stage.skipped:
+            steps.append(text("Không thực hiện", 15, color=MUTED))
+        elif not stage.done:
             steps.append(text("Chưa thực hiện", 15, color=MUTED))
         lines.append(ft.Row([mark, ft.Column(steps, spacing=2, expand=True)]))
     return card("Quá trình giải quyết (5 bước tại chỗ)", lines)

@@ -15,6 +15,7 @@ from typing import Any
 import flet as ft
 import flet_charts as fch
 
+from shared.reports import FREE_TEXT_NOTE
 from sync_server.desk import report as rv
 from sync_server.desk.screens.common import (
     BORDER,
@@ -470,6 +471,8 @@ def _overdue(page: dict[str, Any]) -> ft.Control:
 
 
 def _reasons(page: dict[str, Any]) -> ft.Control | None:
+    if not page.get("free_text", True):  # figures without personal data (the admin)
+        return card("Lý do và ý kiến", [text(FREE_TEXT_NOTE, 15, color=MUTED)])
     parts: list[ft.Control] = []
     for title, key in (
         ("Lý do bổ sung", "supplement_reasons"),

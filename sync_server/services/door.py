@@ -1,0 +1,444 @@
+"""The one door to the station: every person's action a front end performs, checked here.
+
+The HTTP API (``sync_server/api``), the desk (``sync_server/desk``) and the command line
+(``sync_server/__main__.py``) are thin adapters over these functions. Each takes the
+acting staff member first and is declared with the verb it needs (``@_needs``), which
+asks ``shared.permissions.require`` before anything is read: a front end cannot forget
+the check, because it is not the front end's to make. :data:`CHECKED` lists every
+function with its verb; ``tests/sync_server/test_door.py`` calls each one with every role
+that lacks the verb and sees it refused, and checks that no front end reaches a service
+past this module except the entry points that authenticate by other means (sign-in,
+the tablets' signed envelopes, the public verify page; see that test's allow-list).
+
+What lies behind each function — SQL, crypto, rendering — stays in its own service
+module; this module only decides who may ask.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+
+from shared.errors import problem
+from shared.permissions import Verb, can, require
+from shared.reports import parse_period
+from shared.unit import Unit
+from shared.workflow import STATION_ACTIONS, TRANSITIONS
+from sync_server.services import (
+    actions,
+    attachments,
+    audit,
+    calendar,
+    certs,
+    enrollment,
+    paperwork,
+    reports,
+    staff,
+    stamping,
+    tls,
+    units,
+)
+from sync_server.services import declaration as declaration_service
+from sync_server.services import dossiers as dossier_store
+from sync_server.services.clock import vn_now_iso
+from sync_server.services.staff import Staff
+from sync_server.services.station import Station, get_unit, set_unit
+from sync_server.store.db import transaction
+
+P = ParamSpec("P")
+R = TypeVar("R")
+# Every function of the door with the verb it needs (filled by ``@_needs``).
+CHECKED: dict[str, Verb] = {}
+
+
+def _needs(
+    verb: Verb,
+) -> Callable[[Callable[Concatenate[Staff, P], R]], Callable[Concatenate[Staff, P], R]]:
+    """Declare the verb a door function needs; the check runs before its body."""
+
+    def wrap(fn: Callable[Concatenate[Staff, P], R]) -> Callable[Concatenate[Staff, P], R]:
+        @functools.wraps(fn)
+        def checked(actor: Staff, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            require(actor, verb)
+            return fn(actor, *args, **kwargs)
+
+        CHECKED[fn.__name__] = verb
+        return checked
+
+    return wrap
+
+
+# --- citizens' dossiers (the workflow roles) --------------------------------------------
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def dossiers(actor: Staff, station: Station, db: Database, status: str | None = None) -> list[Any]:
+    """The queue: one summary per dossier (names included), optionally of one status."""
+    return dossier_store.list_view(db, station.keys, station.catalogue, actor.role, status)
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def dossier(
+    actor: Staff, station: Station, db: Database, dossier_id: str, *, with_rating: bool = False
+) -> dict[str, Any]:
+    """One dossier with every value, its history and what ``actor`` may do with it."""
+    d = dossier_store.load(db, station.keys, dossier_id)
+    view = dossier_store.detail(d, station.catalogue, actor.role)
+    if with_rating:
+        view["rating"] = actions.rating_of(db, station.keys, dossier_id)
+    return view
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def result_pdf(actor: Staff, station: Station, db: Database, dossier_id: str) -> tuple[str, bytes]:
+    """(dossier code, the signed result PDF)."""
+    d = dossier_store.load(db, station.keys, dossier_id)
+    return d.code, stamping.result_pdf(db, station.keys, d.id)
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def paper_pdf(
+    actor: Staff, station: Station, db: Database, dossier_id: str, paper: str
+) -> tuple[bytes, str]:
+    """(PDF, file name) of one of the one-stop shop's papers (``paperwork.PAPERS``)."""
+    return paperwork.render_paper(db, station.keys, station.catalogue, dossier_id, paper)
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def declaration_pdf(
+    actor: Staff, station: Station, db: Database, dossier_id: str
+) -> tuple[bytes, str]:
+    """(PDF, file name) of the citizen's pre-filled declaration."""
+    return declaration_service.declaration_pdf(db, station.keys, station.catalogue, dossier_id)
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def photo(
+    actor: Staff, station: Station, db: Database, dossier_id: str, sha256: str
+) -> tuple[str, bytes]:
+    """(media type, bytes) of a photo the dossier refers to."""
+    return attachments.dossier_photo(db, station.keys, dossier_id, sha256)
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def photos(actor: Staff, station: Station, db: Database, dossier_id: str) -> list[dict[str, Any]]:
+    """The dossier's photo references in order, each with ``received`` and, once it has
+    arrived, a small JPEG ``thumb``."""
+    d = dossier_store.load(db, station.keys, dossier_id)
+    got = attachments.received(db, [a.sha256 for a in d.attachments])
+    thumbs: dict[str, bytes] = {}
+    out: list[dict[str, Any]] = []
+    for a in d.attachments:
+        item: dict[str, Any] = {**a.to_dict(), "received": a.sha256 in got}
+        if item["received"]:
+            if a.sha256 not in thumbs:
+                _, data = attachments.photo_bytes(db, station.keys, a.sha256)
+                thumbs[a.sha256] = attachments.thumbnail(data)
+            item["thumb"] = thumbs[a.sha256]
+        out.append(item)
+    return out
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def act(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    dossier_id: str,
+    action: str,
+    reason: str | None,
+    *,
+    rating: str | None = None,
+    comment: str | None = None,
+) -> dict[str, Any]:
+    """One workflow action; it also needs the action's own verb (``dossier.<action>``)."""
+    t = TRANSITIONS.get(action)
+    if t is None or action not in STATION_ACTIONS:
+        # Tablet-side actions (receive, supplement, withdraw) arrive by sync, not here.
+        raise problem("ACTION_UNKNOWN", "action", action=action)
+    require(actor, t.verb)
+    return actions.apply_action(
+        db,
+        station.keys,
+        station.catalogue,
+        actor,
+        dossier_id,
+        action,
+        reason,
+        rating=rating,
+        comment=comment,
+    )
+
+
+@_needs(Verb.DOSSIER_RECORD_PERSONAL_ID)
+def record_personal_id(
+    actor: Staff, station: Station, db: Database, dossier_id: str, number: str
+) -> dict[str, Any]:
+    """The child's số định danh cá nhân, entered by the appraiser before approval."""
+    return actions.record_personal_id(
+        db, station.keys, station.catalogue, actor, dossier_id, number
+    )
+
+
+@_needs(Verb.DOSSIER_APOLOGIZE)
+def record_apology(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    dossier_id: str,
+    new_due_at: str,
+    reason: str | None,
+) -> dict[str, Any]:
+    """Phiếu xin lỗi và hẹn lại: the apology and the new return date."""
+    return paperwork.record_apology(
+        db, station.keys, station.catalogue, actor, dossier_id, new_due_at, reason
+    )
+
+
+# --- reports (figures for the leader and the admin; free text for the leader) -----------
+
+
+@_needs(Verb.REPORT_READ)
+def report(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    start: str | None,
+    end: str | None,
+    procedure: str | None,
+    fmt: str,
+) -> bytes | dict[str, Any]:
+    """The report of a period as ``json`` (dict), ``csv`` or ``pdf`` (bytes). Without
+    ``report.read_free_text`` the reasons and citizens' comments are left out of every
+    format (they can name people); the counts stay."""
+    period = parse_period(start, end)
+    free_text = can(actor, Verb.REPORT_READ_FREE_TEXT)
+    return reports.render(
+        db, station.keys, station.catalogue, period, procedure or None, fmt, free_text=free_text
+    )
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+@_needs(Verb.STAFF_MANAGE)
+def staff_list(actor: Staff, station: Station, db: Database) -> list[dict[str, Any]]:
+    return staff.list_staff(db)
+
+
+@_needs(Verb.STAFF_MANAGE)
+def staff_add(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    *,
+    username: str,
+    role: str,
+    pin: str,
+    full_name: str | None = None,
+    title: str | None = None,
+) -> Staff:
+    return staff.add_staff(
+        db, username=username, role=role, pin=pin, full_name=full_name, title=title
+    )
+
+
+@_needs(Verb.STAFF_MANAGE)
+def staff_set_active(
+    actor: Staff, station: Station, db: Database, username: str, active: bool
+) -> None:
+    staff.set_active(db, station.keys, actor, username, active=active)
+
+
+@_needs(Verb.STAFF_MANAGE)
+def staff_reset_pin(actor: Staff, station: Station, db: Database, username: str, pin: str) -> None:
+    staff.reset_pin(db, station.keys, actor, username, pin)
+
+
+@_needs(Verb.STAFF_MANAGE)
+def staff_set_role(actor: Staff, station: Station, db: Database, username: str, role: str) -> None:
+    staff.set_role(db, station.keys, actor, username, role)
+
+
+@_needs(Verb.STAFF_MANAGE)
+def staff_unlock(actor: Staff, station: Station, db: Database, username: str) -> None:
+    """Lift a PIN lockout (audited with who lifted it)."""
+    staff.admin_unlock(db, station.keys, actor, username)
+
+
+# --- tablets ----------------------------------------------------------------------------
+
+
+@_needs(Verb.DEVICE_MANAGE)
+def devices(actor: Staff, station: Station, db: Database) -> list[dict[str, Any]]:
+    """The tablets, with their last contact and what a lost one leaves to re-take."""
+    return enrollment.list_devices_with_contact(db)
+
+
+@_needs(Verb.DEVICE_MANAGE)
+def device_revoke(actor: Staff, station: Station, db: Database, device_id: str) -> None:
+    enrollment.revoke_device(db, station.keys, device_id, actor=actor.username)
+
+
+@_needs(Verb.DEVICE_MANAGE)
+def enroll_code(actor: Staff, station: Station, db: Database) -> str:
+    """A one-time enrolment code, ending with the pin of the station's HTTPS certificate."""
+    return tls.code_for_tablet(station.paths, enrollment.new_enroll_code(db))
+
+
+# --- the unit served --------------------------------------------------------------------
+
+
+@_needs(Verb.UNIT_MANAGE)
+def unit_settings(actor: Staff, station: Station, db: Database) -> dict[str, Any] | None:
+    """The unit's settings as stored (what the desk's form edits)."""
+    return get_unit(db)
+
+
+@_needs(Verb.UNIT_MANAGE)
+def unit_record(actor: Staff, station: Station, db: Database) -> Unit | None:
+    """The unit as a checked :class:`Unit`, or None before it is set up."""
+    return units.load_unit(db)
+
+
+@_needs(Verb.UNIT_MANAGE)
+def unit_save(actor: Staff, station: Station, db: Database, settings: dict[str, Any]) -> None:
+    set_unit(db, settings)
+
+
+@_needs(Verb.UNIT_MANAGE)
+def unit_set_from_names(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    province: str,
+    commune: str,
+    agency_code: str | None = None,
+    former_name: str | None = None,
+) -> Unit:
+    """Pick the commune from the official 2025 list of units."""
+    return units.set_unit_from_names(db, province, commune, agency_code, former_name)
+
+
+# --- the local working calendar ---------------------------------------------------------
+
+
+@_needs(Verb.CALENDAR_MANAGE)
+def calendar_list(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
+    return calendar.calendar_list(db)
+
+
+@_needs(Verb.CALENDAR_MANAGE)
+def calendar_set(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    *,
+    off: Iterable[str] = (),
+    work: Iterable[str] = (),
+    clear: Iterable[str] = (),
+    note: str | None = None,
+) -> None:
+    calendar.set_calendar(
+        db, station.keys, off=off, work=work, clear=clear, actor=actor.username, note=note
+    )
+
+
+# --- signing certificates ---------------------------------------------------------------
+
+
+@_needs(Verb.CERT_MANAGE)
+def cert_list(actor: Staff, station: Station, db: Database) -> list[dict[str, Any]]:
+    return certs.list_certificates(db)
+
+
+@_needs(Verb.CERT_MANAGE)
+def cert_export(actor: Staff, station: Station, db: Database) -> tuple[str, int]:
+    """(the trust anchor(s) as PEM, how many)."""
+    pem = certs.export_ca_pem(db, station.keys)
+    return pem, len(certs.trust_anchors(db))
+
+
+@_needs(Verb.CERT_MANAGE)
+def cert_import(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    holder: str,
+    *,
+    p12: bytes | None = None,
+    password: str | None = None,
+    pkcs11_module: str | None = None,
+    pkcs11_label: str | None = None,
+    pkcs11_token: str | None = None,
+) -> dict[str, Any]:
+    """Sign as ``commune`` or ``USERNAME`` with a real certificate: a PKCS#12 file's bytes,
+    or a key on a USB token (PKCS#11 library and label; ``password`` is its user PIN)."""
+    if p12 is not None:
+        return certs.import_p12(db, station.keys, holder, p12, password)
+    if pkcs11_module and pkcs11_label:
+        return certs.import_pkcs11(
+            db,
+            station.keys,
+            holder,
+            module=pkcs11_module,
+            label=pkcs11_label,
+            pin=password or "",
+            token=pkcs11_token,
+        )
+    raise problem(
+        "CERT_IMPORT_FAILED",
+        "p12",
+        detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L",
+        detail_vi="cần --p12 TỆP hoặc --pkcs11-module THƯ_VIỆN --pkcs11-label NHÃN",
+    )
+
+
+# --- the station itself: HTTPS certificate, public address ------------------------------
+
+
+@_needs(Verb.STATION_MANAGE)
+def tls_show(actor: Staff, station: Station, db: Database) -> tls.TlsInfo | None:
+    tls.ensure(station.paths)
+    return tls.info(station.paths)
+
+
+@_needs(Verb.STATION_MANAGE)
+def tls_import(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    cert_pem: bytes,
+    key_pem: bytes,
+    password: str | None = None,
+) -> tls.TlsInfo:
+    return tls.import_pair(station.paths, cert_pem, key_pem, password)
+
+
+@_needs(Verb.STATION_MANAGE)
+def public_url_set(actor: Staff, station: Station, db: Database, url: str) -> str:
+    """Set the address printed in the results' QR verify links; returns it as stored."""
+    stamping.set_public_url(db, url)
+    return stamping.public_url(db)
+
+
+# --- the audit log ----------------------------------------------------------------------
+
+
+@_needs(Verb.AUDIT_VERIFY)
+def audit_verify(
+    actor: Staff, station: Station, db: Database, extra_anchors: list[Any]
+) -> dict[str, Any]:
+    """Chain, anchors (stored and given) and each dossier's status; the first failure
+    raises."""
+    return audit.verify_all(db, station.keys.ed_pk, extra_anchors)
+
+
+@_needs(Verb.AUDIT_VERIFY)
+def audit_anchor(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
+    """Sign and store a checkpoint of the audit head."""
+    with transaction(db):
+        return audit.anchor(db, station.keys, vn_now_iso())
