@@ -13,6 +13,9 @@ carried over + new; what was received ends the period resolved, withdrawn or in 
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -45,6 +48,8 @@ __all__ = [
     "analyse",
     "assemble",
     "classify_open",
+    "csv_cell",
+    "csv_file",
     "csv_rows",
     "due_after_supplements",
     "overdue_entry",
@@ -55,6 +60,7 @@ __all__ = [
     "series_skeleton",
     "summarize",
     "summarize_by_procedure",
+    "without_free_text",
     "working_hours",
 ]
 
@@ -777,6 +783,51 @@ def _table(s: Summary) -> list[tuple[str, str, str]]:
         ("Xin lỗi", "Phiếu xin lỗi đã phát hành", str(s.apology_letters)),
     ]
     return rows
+
+
+# --- free text and the CSV file ------------------------------------------------------
+
+
+def _summary_without_free_text(s: Summary) -> Summary:
+    return dataclasses.replace(
+        s,
+        satisfaction={**s.satisfaction, "comments": []},
+        supplements={**s.supplements, "reasons": []},
+        refusals={**s.refusals, "reasons": []},
+    )
+
+
+def without_free_text(a: Analysis) -> Analysis:
+    """``a`` without the texts people wrote: supplement and refusal reasons and the
+    citizens' comments. They can name citizens, so only the leader reads them; the counts
+    (requests, refusals, ratings) stay, so every figure of the report is unchanged."""
+    return Analysis(
+        _summary_without_free_text(a.summary),
+        {code: _summary_without_free_text(s) for code, s in a.by_procedure.items()},
+        a.series,
+    )
+
+
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a
+# formula (=HYPERLINK(...) sends the sheet's cells away; tab and CR start one in some
+# programs after they trim). The full-width forms are refused too: some spreadsheet
+# programs fold them to ASCII on input.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` as a CSV cell no spreadsheet runs: a leading apostrophe when it would
+    start a formula (Excel and LibreOffice then show it as text, apostrophe hidden)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_file(rows: Iterable[Sequence[str]]) -> bytes:
+    """Rows as a CSV file: UTF-8 with a BOM (spreadsheets then read Vietnamese right),
+    CRLF line ends, every cell through :func:`csv_cell`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerows([csv_cell(str(cell)) for cell in row] for row in rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def csv_rows(

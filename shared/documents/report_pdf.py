@@ -128,6 +128,18 @@ def render_report(
         _line(doc, f"… và {len(overdue) - 40} hồ sơ khác (xem tệp CSV).")
 
     _heading(doc, "V. LÝ DO BỔ SUNG, TỪ CHỐI VÀ Ý KIẾN CÔNG DÂN")
+    if page.get("free_text_hidden"):
+        # The admin's copy: these texts can name citizens (services/reports.py).
+        _line(doc, "Chỉ lãnh đạo xem được lý do và ý kiến (có thể nêu tên công dân).")
+    else:
+        _reasons_and_comments(doc, page)
+
+    doc.ln(4)
+    doc.signature_block("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", signature_room=24.0)
+    return bytes(doc.output())
+
+
+def _reasons_and_comments(doc: OfficialDocument, page: dict[str, Any]) -> None:
     for title, items in (
         ("Lý do yêu cầu bổ sung", page["supplement_reasons"]),
         ("Lý do từ chối", page["refusal_reasons"]),
@@ -142,10 +154,6 @@ def render_report(
         _line(doc, "– Không có.")
     for c in page["comments"][:20]:
         _line(doc, f"– {c['code']} ({c['level_label']}): {c['comment']}")
-
-    doc.ln(4)
-    doc.signature_block("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", signature_room=24.0)
-    return bytes(doc.output())
 
 
 def _when(iso: str) -> str:

@@ -1,4 +1,7 @@
-"""Report exports for leaders and admins: JSON, CSV (UTF-8 with BOM) and PDF."""
+"""Report exports for leaders and admins: JSON, CSV (UTF-8 with BOM) and PDF.
+
+The admin's exports carry every figure but no reason or comment (they can name
+citizens): ``services.reports.may_read_free_text``."""
 
 from __future__ import annotations
 
@@ -28,7 +31,15 @@ def _export(
 ) -> bytes | dict[str, Any]:
     service.require_report_role(who)
     period = parse_period(start, end)
-    return service.render(db, station.keys, station.catalogue, period, procedure or None, fmt)
+    return service.render(
+        db,
+        station.keys,
+        station.catalogue,
+        period,
+        procedure or None,
+        fmt,
+        free_text=service.may_read_free_text(who.role),
+    )
 
 
 @router.get("/summary")

@@ -206,7 +206,15 @@ class DeskBackend:
             me = self._me(db, who)
             reports_service.require_report_role(me)
             period = parse_period(start, end)
-            out = reports_service.render(db, s.keys, s.catalogue, period, procedure, "json")
+            out = reports_service.render(
+                db,
+                s.keys,
+                s.catalogue,
+                period,
+                procedure,
+                "json",
+                free_text=reports_service.may_read_free_text(me.role),
+            )
             assert isinstance(out, dict)
             return out
 
@@ -228,9 +236,16 @@ class DeskBackend:
         _, fmt, start, end, procedure = what.split("|")
         s = self.station
         with s.session() as db:
-            reports_service.require_report_role(staff_service.current(db, username))
+            me = staff_service.current(db, username)
+            reports_service.require_report_role(me)
             body = reports_service.render(
-                db, s.keys, s.catalogue, parse_period(start, end), procedure or None, fmt
+                db,
+                s.keys,
+                s.catalogue,
+                parse_period(start, end),
+                procedure or None,
+                fmt,
+                free_text=reports_service.may_read_free_text(me.role),
             )
         assert isinstance(body, bytes)
         media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"

@@ -12,8 +12,6 @@ Also the write side other screens call: :func:`record_rating` (the desk, at retu
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,11 +35,13 @@ from shared.reports import (
     analyse,
     assemble,
     classify_open,
+    csv_file,
     csv_rows,
     due_after_supplements,
     overdue_entry,
     page_view,
     series_skeleton,
+    without_free_text,
 )
 from shared.workdays import OFFICE_CLOSE, SAME_DAY_CUTOFF, VN_TZ, is_working_day, vn_now
 from shared.workflow import Role, role_not_allowed
@@ -65,6 +65,16 @@ def require_report_role(staff: Staff) -> None:
     """Reports are for the commune's leaders and the admin (handbook: who runs reports)."""
     if staff.role not in REPORT_ROLES:
         raise role_not_allowed(staff.role, "report")
+
+
+def may_read_free_text(role: Role) -> bool:
+    """Whether a report for ``role`` lists the reasons and the citizens' comments.
+
+    Those are texts people wrote and can name citizens; the admin reads no citizen data
+    (handbook, least privilege), so only the leader gets them. The one place this rule
+    lives: to be answered by the shared permission table once there is one.
+    """
+    return role is Role.LEADER
 
 
 # --- write side -------------------------------------------------------------------------
@@ -457,12 +467,14 @@ def build_report(
     now: datetime | None = None,
     *,
     pure: bool = False,
+    free_text: bool = False,
 ) -> Report:
     """The whole report: figures, per-procedure breakdown, chart series, the desk page's
     view model (``data["page"]``) and the audit checkpoint of the period.
 
     The figures come from :func:`analyse_sql`; ``pure=True`` computes them instead with
-    the reference pass over one :class:`DossierFacts` per dossier (tests compare both)."""
+    the reference pass over one :class:`DossierFacts` per dossier (tests compare both).
+    ``free_text``: keep the reasons and comments (:func:`may_read_free_text`)."""
     if procedure is not None and procedure not in catalogue:
         raise problem("PROCEDURE_UNKNOWN", "procedure", procedure=procedure)
     moment = now or vn_now()
@@ -471,6 +483,8 @@ def build_report(
         analysis = analyse(facts, period, moment, procedure)
     else:
         analysis = analyse_sql(db, keys, catalogue, period, moment, procedure)
+    if not free_text:
+        analysis = without_free_text(analysis)
     summary, by_procedure, series = analysis.summary, analysis.by_procedure, analysis.series
     unit = get_unit(db) or {}
     names = _names(catalogue)
@@ -487,11 +501,13 @@ def build_report(
         "summary": summary.to_dict(),
         "by_procedure": {code: s.to_dict() for code, s in by_procedure.items()},
         "series": series.to_dict(),
-        "page": page_view(summary, by_procedure, series, names, unit.get("name") or ""),
+        "page": page_view(summary, by_procedure, series, names, unit.get("name") or "")
+        | {"free_text_hidden": not free_text},
         "audit_checkpoint": None
         if head is None
         else {"seq": head["seq"], "hash": head["hash"], "at": head["at"]},
         "audit_anchor": anchored,
+        "free_text": free_text,
     }
     return Report(
         data,
@@ -503,20 +519,22 @@ def build_report(
 
 
 def report_csv(report: Report) -> bytes:
-    """UTF-8 with a BOM, so spreadsheet programs open Vietnamese correctly."""
+    """UTF-8 with a BOM, so spreadsheet programs open Vietnamese correctly; no cell can
+    start a formula (``shared.reports.csv_cell``)."""
     page = report.data["page"]
     head = report.data["audit_checkpoint"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["Báo cáo", page["title"]])
-    writer.writerow(["Đơn vị", page["unit"]])
-    writer.writerow(["Kỳ báo cáo", page["period"]])
-    writer.writerow(["Phạm vi", page["scope"]])
-    writer.writerow(["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"])
-    writer.writerow([])
     a = report.analysis  # the CSV rows are built only when a CSV is asked for
-    writer.writerows(csv_rows(a.summary, a.by_procedure, report.names))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_file(
+        [
+            ["Báo cáo", page["title"]],
+            ["Đơn vị", page["unit"]],
+            ["Kỳ báo cáo", page["period"]],
+            ["Phạm vi", page["scope"]],
+            ["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"],
+            [],
+            *csv_rows(a.summary, a.by_procedure, report.names),
+        ]
+    )
 
 
 def report_pdf(report: Report) -> bytes:
@@ -536,8 +554,11 @@ def render(
     period: Period,
     procedure: str | None,
     fmt: str,
+    *,
+    free_text: bool = False,
 ) -> bytes | dict[str, Any]:
-    """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot."""
+    """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot;
+    ``free_text`` as :func:`build_report`'s."""
     if fmt not in ("json", "csv", "pdf"):
         raise problem(
             "REQUEST_INVALID",
@@ -546,7 +567,7 @@ def render(
             detail_vi="định dạng: json, csv hoặc pdf",
         )
     with q.read_snapshot(db):  # every table the report reads, as of one moment
-        report = build_report(db, keys, catalogue, period, procedure)
+        report = build_report(db, keys, catalogue, period, procedure, free_text=free_text)
     if fmt == "json":
         return report.data
     return report_csv(report) if fmt == "csv" else report_pdf(report)

@@ -469,7 +469,15 @@ def _overdue(page: dict[str, Any]) -> ft.Control:
     )
 
 
+FREE_TEXT_HIDDEN = (
+    "Lý do bổ sung, từ chối và ý kiến của người dân chỉ lãnh đạo xem được "
+    "(có thể nêu tên công dân)."
+)
+
+
 def _reasons(page: dict[str, Any]) -> ft.Control | None:
+    if page.get("free_text_hidden"):
+        return card("Lý do và ý kiến", [text(FREE_TEXT_HIDDEN, 15, color=MUTED)])
     parts: list[ft.Control] = []
     for title, key in (
         ("Lý do bổ sung", "supplement_reasons"),
