@@ -51,6 +51,7 @@ Code = Literal[
     "PIN_WRONG",
     "PIN_LOCKED",
     "PIN_FORMAT",
+    "PIN_GUESSABLE",
     "LOCKED",
     "FIRST_UNLOCK_NEEDS_STATION",
     "STAFF_EXISTS",
@@ -561,6 +562,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             422,
             "Mã PIN phải gồm {min} đến {max} chữ số.",
             "The PIN must be {min} to {max} digits.",
+        ),
+        _c(
+            "PIN_GUESSABLE",
+            422,
+            "Mã PIN này quá dễ đoán (dãy liên tiếp, lặp lại hoặc mẫu phổ biến như 123456, "
+            "111111, 121212); hãy chọn mã khác.",
+            "This PIN is too easy to guess (a run, a repeat or a common pattern such as "
+            "123456, 111111, 121212); choose another.",
         ),
         _c(
             "RATE_LIMITED",

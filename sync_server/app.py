@@ -25,8 +25,8 @@ from sync_server.api import (
     sync,
     verify,
 )
-from sync_server.api.deps import Guards
 from sync_server.config import VERSION, limits
+from sync_server.services.guard import Guards
 from sync_server.services.station import open_station
 
 
@@ -93,11 +93,12 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     """
     limits()  # a malformed TAICHO_* override fails here, at start, not on a request
     station = open_station(Path(data_dir))
+    guards = Guards()  # the API and the desk share them: one budget per address
     backend = None
     if desk:
         from sync_server.desk.backend import DeskBackend
 
-        backend = DeskBackend(station)
+        backend = DeskBackend(station, guards)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -123,7 +124,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     )
     app.state.station = station
     app.state.desk = backend
-    app.state.guards = Guards()
+    app.state.guards = guards
     problems.install(app, station.paths.logs)
     for module in (
         health,

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from shared import crypto
 from shared.errors import problem
-from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_pin_format
+from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_new_pin, check_pin_format
 from shared.workflow import Role, parse_role
 from sync_server.config import TOKEN_TTL
 from sync_server.services import audit
@@ -63,7 +63,10 @@ def add_staff(
     pin: str,
     full_name: str | None = None,
     title: str | None = None,
+    demo_pin: bool = False,
 ) -> Staff:
+    """A new staff member. The PIN must not be guessable (``shared.policy.check_new_pin``);
+    ``demo_pin`` lets only the demo seed keep its documented PINs (123456, …)."""
     if not _USERNAME_RE.match(username):
         raise problem(
             "REQUEST_INVALID",
@@ -72,7 +75,10 @@ def add_staff(
             detail_vi="tên đăng nhập gồm 2–32 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch nối",
         )
     parsed_role = parse_role(role)
-    check_pin_format(pin)
+    if demo_pin:
+        check_pin_format(pin)
+    else:
+        check_new_pin(pin)
     with scrypt_slot():
         pin_hash = crypto.hash_pin(pin)
     with transaction(db):
@@ -135,7 +141,7 @@ def change_pin(db: Database, username: str, old_pin: str, new_pin: str) -> Staff
     Every bearer token of the account is revoked, so a session opened with a PIN that
     someone else may have seen ends with it.
     """
-    check_pin_format(new_pin)
+    check_new_pin(new_pin)
     who = authenticate(db, username, old_pin)
     with scrypt_slot():
         new_hash = crypto.hash_pin(new_pin)
@@ -253,7 +259,7 @@ def set_active(db: Database, keys: StationKeys, who: Staff, username: str, *, ac
 def reset_pin(db: Database, keys: StationKeys, who: Staff, username: str, pin: str) -> None:
     """A new PIN (also clears the lockout); sessions signed in with the old one end."""
     require_admin(who)
-    check_pin_format(pin)
+    check_new_pin(pin)
     with scrypt_slot():
         pin_hash = crypto.hash_pin(pin)
     with transaction(db):
