@@ -121,6 +121,8 @@ Code = Literal[
     "DOSSIER_INCOMPLETE",
     "ATTACHMENT_NOT_IMAGE",
     "ATTACHMENT_TOO_LARGE",
+    "ATTACHMENT_PIXELS",
+    "ATTACHMENT_QUOTA",
     "ATTACHMENT_UNKNOWN",
     "ATTACHMENT_NOT_FOUND",
     "ATTACHMENT_NOT_RECEIVED",
@@ -218,6 +220,21 @@ CATALOGUE: dict[Code, ErrorCode] = {
             413,
             "Ảnh quá lớn ({size_mb} MB); tối đa {limit_mb} MB.",
             "The photo is too large ({size_mb} MB); at most {limit_mb} MB.",
+        ),
+        _c(
+            "ATTACHMENT_PIXELS",
+            413,
+            "Ảnh quá lớn ({width} × {height} điểm ảnh); cạnh dài tối đa {max_side} điểm ảnh.",
+            "The picture is too large ({width} x {height} pixels); its long side may be at "
+            "most {max_side} pixels.",
+        ),
+        _c(
+            "ATTACHMENT_QUOTA",
+            429,
+            "Máy tính bảng này đã gửi {count} ảnh ({size_mb} MB) chưa thuộc hồ sơ nào; tối đa "
+            "{max_count} ảnh, {max_mb} MB. Hãy gửi hồ sơ trước, ảnh sau.",
+            "This tablet has sent {count} photos ({size_mb} MB) that no dossier refers to; at "
+            "most {max_count} photos, {max_mb} MB. Send the dossiers first, then the photos.",
         ),
         _c(
             "ATTACHMENT_UNKNOWN",

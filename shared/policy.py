@@ -8,6 +8,7 @@ accepts is always the PIN the station accepts.
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from shared.errors import problem
@@ -76,7 +77,7 @@ def _periodic(pin: str) -> bool:
 def _run(digits: str) -> bool:
     """Each digit one more (or one less) than the last, 9→0 wrapping (123456, 567890,
     987654, 890123)."""
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
     return steps in ({1}, {9})
 
 

@@ -85,6 +85,32 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class NoSniff:
+    """``X-Content-Type-Options: nosniff`` on every response (API, desk, files): a browser
+    never reads a photo, a report or an error as anything but its declared type."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() != b"x-content-type-options"
+                ]
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     """Open (initialising on first start) the data dir and wire the routes.
 
@@ -139,6 +165,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit)
+    app.add_middleware(NoSniff)  # outermost: also on BodyLimit's own 413
     docs_assets.install(app)
     openapi_problems.install(app)
     _mount_desk(app, backend)

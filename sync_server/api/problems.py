@@ -46,9 +46,10 @@ def problem_response(err: TaiChoError) -> JSONResponse:
         body["params"] = {k: v for k, v in err.ctx.items() if isinstance(v, (str, int, float))}
     if err.code == "DEVICE_REVOKED":
         body["wipe"] = True  # the tablet must erase its local data on this answer
-    headers = None
+    # Also here: a 500 is sent by Starlette's outermost error middleware, past NoSniff.
+    headers = {"X-Content-Type-Options": "nosniff"}
     if err.code == "RATE_LIMITED" and isinstance(err.ctx.get("wait"), int):
-        headers = {"Retry-After": str(err.ctx["wait"])}
+        headers["Retry-After"] = str(err.ctx["wait"])
     return JSONResponse(
         body, status_code=err.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )

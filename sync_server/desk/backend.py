@@ -17,6 +17,7 @@ from typing import Any
 
 import segno
 
+from shared.errors import TaiChoError
 from shared.reports import parse_period
 from shared.workflow import Role, role_forbidden
 from sync_server.config import limits
@@ -181,13 +182,24 @@ class DeskBackend:
                 item: dict[str, Any] = {**a.to_dict(), "received": a.sha256 in got}
                 if item["received"]:
                     if a.sha256 not in thumbs:
-                        _, data = attachment_service.photo_bytes(db, s.keys, a.sha256)
-                        thumbs[a.sha256] = attachment_service.thumbnail(data)
-                    item["thumb"] = thumbs[a.sha256]
+                        thumbs[a.sha256] = self._thumb(db, a.sha256)
+                    if thumbs[a.sha256]:
+                        item["thumb"] = thumbs[a.sha256]
                     ticket = self.links.issue(me.username, f"photo|{dossier_id}|{a.sha256}")
                     item["url"] = f"/desk-files/photo/{ticket}"
                 out.append(item)
             return out
+
+    def _thumb(self, db: Any, sha: str) -> bytes:
+        """The thumbnail, or b"" for a photo stored before the checks that is not a
+        picture the station accepts (the link to it still works for what it is)."""
+        try:
+            _, data = attachment_service.photo_bytes(db, self.station.keys, sha)
+            return attachment_service.thumbnail(data)
+        except TaiChoError as err:
+            if err.code == "RATE_LIMITED":
+                raise
+            return b""
 
     def photo_file(self, ticket: str) -> tuple[str, bytes] | None:
         """(media type, bytes) behind a photo link, or None when expired."""

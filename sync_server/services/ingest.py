@@ -48,6 +48,7 @@ from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import get_staff
+from sync_server.store import attachments as attachments_q
 from sync_server.store import audit as audit_q
 from sync_server.store import devices as devices_q
 from sync_server.store import dossiers as dossiers_q
@@ -288,6 +289,8 @@ def _apply(
             payload=feed.conflict_payload(d.id, d.code, d.base_version, server_version, err),
         )
         return Outcome.CONFLICT, err
+    # The photos it refers to are no longer orphans (per-device quota and expiry).
+    attachments_q.add_refs(b.db, d.id, list(dict.fromkeys(a.sha256 for a in d.attachments)))
     limit = proc.time_limit_working_days
     if existing is None:
         # First receipt: the station writes the history; the tablet's is not trusted.
