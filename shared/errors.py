@@ -68,6 +68,8 @@ Code = Literal[
     "DECRYPT_FAILED",
     "SYNC_OUT_OF_ORDER",
     "SYNC_REPLAY_MISMATCH",
+    "STATION_LOST_CHANGES",
+    "AUDIT_DOSSIER_MISSING",
     "STATION_UNREACHABLE",
     "STATION_ERROR",
     "STATION_KEY_MISMATCH",
@@ -693,6 +695,16 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "Change {seq} was received before with different content.",
         ),
         _c(
+            "STATION_LOST_CHANGES",
+            409,
+            "CẢNH BÁO: máy chủ văn phòng không còn giữ đủ hồ sơ đã xác nhận nhận từ máy này "
+            "({count} lần gửi, từ số {first}). Báo ngay lãnh đạo và quản trị; máy này vẫn giữ "
+            "bản của mình.",
+            "WARNING: the office station no longer holds everything it acknowledged from this "
+            "tablet ({count} change(s), from change {first} on). Tell the leader and the "
+            "administrator now; this tablet keeps its copies.",
+        ),
+        _c(
             "STATION_UNREACHABLE",
             503,
             "Không kết nối được máy chủ văn phòng.",
@@ -750,6 +762,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             500,
             "Trạng thái của hồ sơ {dossier} không khớp nhật ký kiểm tra.",
             "The status of dossier {dossier} does not match the audit log.",
+        ),
+        _c(
+            "AUDIT_DOSSIER_MISSING",
+            500,
+            "Nhật ký đồng bộ ghi đã nhận thay đổi số {seq} của máy {device} nhưng hồ sơ của nó "
+            "không còn, hoặc nhật ký thiếu dòng: dữ liệu đã bị xoá.",
+            "The sync log says change {seq} of device {device} was received, but its dossier "
+            "is gone or the log has a gap: data was deleted.",
         ),
         _c(
             "AUDIT_CHAIN_BROKEN",

@@ -217,6 +217,23 @@ class TabletStore:
             [_now(), up_to_seq],
         )
 
+    def acked_outbox(self, after: int, up_to: int) -> list[dict[str, Any]]:
+        """The acknowledged changes with ``after < seq <= up_to``, in order."""
+        return list(
+            self.db.query(
+                "SELECT seq, envelope FROM outbox WHERE seq > ? AND seq <= ? "
+                "AND acked_at IS NOT NULL ORDER BY seq",
+                [after, up_to],
+            )
+        )
+
+    def acked_through(self) -> int:
+        """The highest sequence the station acknowledged (0: none)."""
+        row = self.db.execute(
+            "SELECT coalesce(max(seq), 0) FROM outbox WHERE acked_at IS NOT NULL"
+        ).fetchone()
+        return int(row[0])
+
     # --- inbox ---
     def add_inbox(self, seq: int, envelope: str) -> None:
         self.db.table("inbox").insert(

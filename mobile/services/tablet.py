@@ -56,6 +56,9 @@ class SyncReport:
     photo_chunks_skipped: int = 0
     photos_pending: int = 0
     photos_refused: tuple[dict[str, Any], ...] = ()
+    # STATION_LOST_CHANGES as a problem dict: the station no longer holds what it
+    # acknowledged from this tablet (issue 22 §5); None when all is there.
+    station_alarm: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -73,6 +76,7 @@ class SyncState:
     last_sync_at: str | None
     last_error: dict[str, Any] | None
     photos_pending: int = 0  # photos of documents still to upload
+    station_alarm: dict[str, Any] | None = None  # STATION_LOST_CHANGES, until resolved
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -302,6 +306,7 @@ class TabletService:
             last_sync_at=store.get_meta("last_sync_at"),
             last_error=store.get_meta("last_sync_error"),
             photos_pending=self.attachments.pending_count(),
+            station_alarm=store.get_meta("station_alarm"),
         )
 
     def sync(self, progress: SyncProgress | None = None) -> SyncReport:
@@ -338,6 +343,7 @@ class TabletService:
             photo_chunks_skipped=photos.skipped,
             photos_pending=self.attachments.pending_count(),
             photos_refused=tuple(photos.failed or ()),
+            station_alarm=self.store.get_meta("station_alarm"),
         )
 
     def apply_inbox(self) -> int:

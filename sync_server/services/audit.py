@@ -147,6 +147,9 @@ def verify_all(db: Database, ed_pub: bytes, extra_anchors: list[Any]) -> dict[st
     for a in [*stored, *extra_anchors]:
         check_anchor(db, ed_pub, a)
     replay_statuses(db)
+    from sync_server.services.holdings import check_sync_log  # (feed imports audit)
+
+    check_sync_log(db)
     return {**chain_head(db), "anchors_checked": len(stored) + len(extra_anchors)}
 
 

@@ -217,8 +217,10 @@ def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
     not land: refused or in conflict) and ``supplement`` (dossiers received on it waiting
     for a supplement). Dossiers received after the last contact the station cannot know."""
     from sync_server.services.feed import pending_reports  # (feed imports us)
+    from sync_server.services.holdings import alarms
 
     last = q.last_push_at(db)
+    alarm = alarms(db)
     ends = q.loose_ends(db)
     reported = pending_reports(db)
     return [
@@ -229,6 +231,7 @@ def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
             "pending_reported_at": reported.get(d["id"], {}).get("at"),
             "not_landed": ends.get(d["id"], {}).get("not_landed", 0),
             "supplement": ends.get(d["id"], {}).get("supplement", 0),
+            "held_alarm": alarm.get(d["id"]),
         }
         for d in q.list_all(db)
     ]

@@ -25,7 +25,6 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from shared import crypto
 from shared import messages as m
 from shared.attachments import check_refs
 from shared.catalogue import Catalogue
@@ -34,7 +33,15 @@ from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
-from shared.sync import KIND_CHANGE, STATION, Incoming, Outcome, classify_edit, classify_incoming
+from shared.sync import (
+    KIND_CHANGE,
+    STATION,
+    Incoming,
+    Outcome,
+    classify_edit,
+    classify_incoming,
+    envelope_digest,
+)
 from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
 from shared.workflow import Role, Status, transition_not_allowed
@@ -59,9 +66,9 @@ CONFLICTS_TABLE = "conflicts"
 
 
 def envelope_hash(env: Envelope) -> str:
-    """SHA-256 of the canonical JSON of an envelope: what "the same change" means."""
-    canonical = json.dumps(env.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return crypto.sha256_hex(canonical.encode("utf-8"))
+    """SHA-256 of the canonical JSON of an envelope: what "the same change" means (the
+    tablet computes the same for its held check: ``shared.sync.envelope_digest``)."""
+    return envelope_digest(env.to_json())
 
 
 @dataclass

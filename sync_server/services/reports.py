@@ -12,6 +12,7 @@ Also the write side other screens call: :func:`record_rating` (the desk, at retu
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -544,6 +545,7 @@ def report_pdf(report: Report) -> bytes:
         place_name=report.place_name,
         generated_at=datetime.fromisoformat(report.data["generated_at"]),
         checkpoint=report.data["audit_checkpoint"],
+        anchor=json.dumps(report.data["audit_anchor"], separators=(",", ":")),
     )
 
 
