@@ -29,6 +29,7 @@ from shared.model import AttachmentRef
 from shared.samples import sample_values
 from shared.upstream import warnings_to_log
 from shared.workdays import vn_now
+from storekit import is_disk_full
 
 NEEDS_UNLOCK = {"intake", "supplement", "show", "result", "list"}
 LOG_NAME = "headless.log"
@@ -278,6 +279,8 @@ def main(argv: list[str] | None = None, *, warnings_log: bool = False) -> int:
     except SystemExit as exit_:  # --help prints and exits 0; keep that
         return int(exit_.code or 0)
     except Exception as exc:  # the one place a bug becomes a problem, logged with an id
+        if is_disk_full(exc):  # a full tablet is not a bug: its own catalogued problem
+            return _emit_problem(problem("DEVICE_DISK_FULL").to_problem())
         error_id = _log_bug(exc, data_dir)
         body = problem("INTERNAL", None, error_id=error_id).to_problem()
         body["error_id"] = error_id

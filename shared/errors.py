@@ -83,6 +83,7 @@ Code = Literal[
     "RATE_LIMITED",
     "BODY_TOO_LARGE",
     "DISK_FULL",
+    "DEVICE_DISK_FULL",
     "ROLE_FORBIDDEN",
     "RECEIVED_AT_IMPLAUSIBLE",
     "AUDIT_ANCHOR_MISMATCH",
@@ -801,6 +802,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             507,
             "Máy chủ văn phòng hết dung lượng ổ đĩa; dữ liệu chưa được lưu, hãy báo quản trị.",
             "The office station's disk is full; nothing was saved. Tell the administrator.",
+        ),
+        _c(
+            "DEVICE_DISK_FULL",
+            507,
+            "Máy tính bảng hết dung lượng lưu trữ; thao tác vừa rồi chưa được lưu (dữ liệu cũ vẫn "
+            "còn). Hãy xoá bớt ảnh hoặc ứng dụng khác trên máy rồi thử lại.",
+            "The tablet's storage is full; the last action was not saved (earlier data is "
+            "kept). Free some space (photos, other apps) and try again.",
         ),
     ]
 }

@@ -56,6 +56,11 @@ class Limits:
     # Wrong enrolment codes one client may send per window.
     enroll_client_failures: int = 5
     enroll_client_window_seconds: int = 300
+    # Lookups of the public verify page (/verify/{code}, /v1/verify/{code}) one client may
+    # make per window: a phone scanning a QR code makes one or two; listing a day's codes
+    # (405–465 a second before, issue 22) now takes hours per address.
+    verify_client_lookups: int = 30
+    verify_client_window_seconds: int = 60
     # scrypt checks running at once in the whole station (each uses 32 MB and a core).
     scrypt_concurrency: int = 2
     # Longest wait for a scrypt slot before answering RATE_LIMITED.

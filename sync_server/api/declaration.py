@@ -7,12 +7,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
+from sync_server.api.problems import file_answer
 from sync_server.services.declaration import declaration_pdf
 
 router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])
 
 
-@router.get("/{dossier_id}/declaration.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/declaration.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def declaration(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     pdf, name = declaration_pdf(db, station.keys, station.catalogue, dossier_id)
     return Response(

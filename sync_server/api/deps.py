@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlite_utils import Database
 
 from shared.workflow import Role, role_forbidden
-from sync_server.services.guard import Guards, enrol_attempt, pin_attempt
+from sync_server.services.guard import Guards, enrol_attempt, lookup, pin_attempt
 from sync_server.services.staff import Staff, staff_for_token
 from sync_server.services.station import Station
 
@@ -55,6 +55,13 @@ def enroll_guard(request: Request) -> Iterator[None]:
         yield
 
 
+def verify_guard(request: Request) -> Iterator[None]:
+    """Per-client brake on the public verify page (``guard.lookup``)."""
+    guards: Guards = request.app.state.guards
+    with lookup(guards, client_key(request)):
+        yield
+
+
 def require_roles(*roles: Role) -> Callable[[Staff], Staff]:
     """A dependency that admits only these roles (least privilege per endpoint)."""
     allowed = frozenset(roles)
@@ -75,3 +82,4 @@ CITIZEN_DATA_ROLES = (Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK)
 CaseworkerDep = Annotated[Staff, Depends(require_roles(*CITIZEN_DATA_ROLES))]
 AuthGuard = Depends(auth_guard)
 EnrollGuard = Depends(enroll_guard)
+VerifyGuard = Depends(verify_guard)

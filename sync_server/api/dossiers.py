@@ -12,6 +12,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from sync_server.api.deps import CaseworkerDep, DbDep, StationDep
+from sync_server.api.problems import file_answer
 from sync_server.services import actions, stamping
 from sync_server.services import dossiers as service
 
@@ -73,7 +74,11 @@ def set_child_personal_id(
     )
 
 
-@router.get("/{dossier_id}/result.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/result.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: CaseworkerDep) -> Response:
     d = service.load(db, station.keys, dossier_id)
     pdf = stamping.result_pdf(db, station.keys, d.id)

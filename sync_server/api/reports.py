@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from shared.reports import parse_period
 from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.api.problems import file_answer
 from sync_server.services import reports as service
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -63,7 +64,11 @@ def _file(body: bytes | dict[str, Any], media: str, name: str) -> Response:
     )
 
 
-@router.get("/summary.csv", response_class=Response)
+@router.get(
+    "/summary.csv",
+    response_class=Response,
+    responses=file_answer("text/csv; charset=utf-8", "The report as CSV"),
+)
 def summary_csv(
     station: StationDep,
     db: DbDep,
@@ -76,7 +81,9 @@ def summary_csv(
     return _file(body, "text/csv; charset=utf-8", f"bao-cao-{start}-{end}.csv")
 
 
-@router.get("/summary.pdf", response_class=Response)
+@router.get(
+    "/summary.pdf", response_class=Response, responses=file_answer("application/pdf", "The PDF")
+)
 def summary_pdf(
     station: StationDep,
     db: DbDep,

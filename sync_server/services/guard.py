@@ -173,6 +173,18 @@ def enrol_attempt(guards: Guards, client: str) -> Iterator[None]:
         guards.enroll.settle(client, failed=failed)
 
 
+@contextmanager
+def lookup(guards: Guards, client: str) -> Iterator[None]:
+    """One public verify lookup from ``client``: every lookup counts (not only misses),
+    at most ``verify_client_lookups`` per window."""
+    lim = limits()
+    guards.verify.claim(client, lim.verify_client_lookups, lim.verify_client_window_seconds)
+    try:
+        yield
+    finally:
+        guards.verify.settle(client, failed=True)
+
+
 _scrypt_lock = threading.Lock()
 _scrypt_sem: threading.BoundedSemaphore | None = None
 _scrypt_size = 0
