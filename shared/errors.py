@@ -46,6 +46,7 @@ Code = Literal[
     "EDIT_CONFLICT",
     "ACTION_CONFLICT",
     "DOSSIER_CODE_EXHAUSTED",
+    "DOSSIER_CODE_TAKEN",
     "AUTH_REQUIRED",
     "AUTH_FAILED",
     "PIN_WRONG",
@@ -549,6 +550,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "Máy đã dùng hết số hồ sơ được cấp cho hôm nay; hãy đồng bộ với trạm để nhận thêm.",
             "This device used every dossier number it holds for today; sync to get more.",
         ),
+        _c(
+            "DOSSIER_CODE_TAKEN",
+            409,
+            "Mã hồ sơ {dossier_code} đã được dùng cho hồ sơ khác (máy được khôi phục hoặc sao "
+            "chép?); máy sẽ cấp mã mới khi đăng ký lại.",
+            "Dossier code {dossier_code} is already used by another dossier (a restored or cloned "
+            "tablet?); the tablet gives it a new code when it re-enrols.",
+        ),
         # --- auth / staff ---
         _c("AUTH_REQUIRED", 401, "Cần đăng nhập.", "Sign-in required."),
         _c(
@@ -692,8 +701,10 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "SYNC_REPLAY_MISMATCH",
             409,
-            "Gói số {seq} đã nhận trước đó với nội dung khác.",
-            "Change {seq} was received before with different content.",
+            "Gói số {seq} đã nhận trước đó với nội dung khác: máy này có thể đã được khôi phục "
+            "hoặc sao chép. Hãy đăng ký lại máy (khôi phục) với mã đăng ký mới từ văn phòng.",
+            "Change {seq} was received before with different content: this tablet may have "
+            "been restored or cloned. Re-enrol it (recovery) with a new enrolment code.",
         ),
         _c(
             "STATION_LOST_CHANGES",

@@ -207,6 +207,9 @@ class EnrollRequest:
     x25519_pub: str = spec(pattern=B64_KEY)
     ed25519_pub: str = spec(pattern=B64_KEY)
     escrow: Envelope = spec(doc="kind=escrow envelope of the tablet's 32-byte data key")
+    # A restored or cloned tablet re-enrolling (issue 22): the device id it had. It may
+    # then re-send its unsent dossiers, numbered from that device's blocks.
+    replaces: str | None = spec(pattern=UUID, default=None)
 
     def wire_check(self, path: str) -> None:
         if not self.code.strip():

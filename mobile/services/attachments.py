@@ -228,6 +228,10 @@ class AttachmentService:
             ]
             q.queue_upload(self._db, sha, size, sealed_declare, chunks, ctx.clock().isoformat())
 
+    def drop_unsent(self) -> None:
+        """Forget the sealed uploads not yet complete (re-enrolment seals them again)."""
+        q.drop_unsent(self._db)
+
     def _seal(self, kind: str, seq: int, sha: str, payload: bytes) -> str:
         ctx = self.ctx
         env = seal_envelope(

@@ -128,6 +128,11 @@ class InboxService:
             case m.DossierRejected() | m.DossierConflict():
                 if self.ctx.store.get_record(item.dossier_id) is not None:
                     dossier, _ = self.dossiers.load(item.dossier_id)
+                    if isinstance(item, m.DossierRejected) and item.code not in (
+                        None,
+                        dossier.code,
+                    ):
+                        return  # refused under a code it no longer has (renumbered since)
                     self.dossiers.save(dossier, item.problem.to_dict())
             case m.CalendarUpdate():
                 self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})

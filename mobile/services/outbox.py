@@ -26,6 +26,7 @@ from shared.sync import (
 class OutboxService:
     def __init__(self, ctx: TabletContext) -> None:
         self.ctx = ctx
+        self.last_duplicates = 0  # changes the last push found already at the station
 
     def queue(self, dossier: Dossier) -> None:
         """Seal one submission to the station (inside the caller's transaction)."""
@@ -46,6 +47,7 @@ class OutboxService:
         """Send everything pending; (applied count, rejected or conflicting results)."""
         ctx = self.ctx
         pushed, refused = 0, []
+        self.last_duplicates = 0
         total, sent = ctx.store.pending_count(), 0
         while batch := ctx.store.pending_outbox(MAX_PUSH_BATCH):
             if progress is not None:
@@ -57,6 +59,7 @@ class OutboxService:
                 raise self._lost_or(err) from None
             ctx.store.ack_outbox(answer.acked_seq)
             pushed += sum(1 for r in answer.results if r.outcome is Outcome.APPLIED)
+            self.last_duplicates += sum(1 for r in answer.results if r.outcome is Outcome.DUPLICATE)
             refused += [
                 r for r in answer.results if r.outcome in (Outcome.REJECTED, Outcome.CONFLICT)
             ]

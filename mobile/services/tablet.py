@@ -28,6 +28,7 @@ from mobile.services.inbox import InboxService
 from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
 from mobile.services.progress import SyncProgress
+from mobile.services.recovery import RecoveryReport, RecoveryService
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient
@@ -107,6 +108,9 @@ class TabletService:
         self.dossiers = DossierService(self.ctx, self.outbox, self.attachments)
         self.citizens = CitizenBook(self.store.db, self.keys)
         self.inbox = InboxService(self.ctx, self.dossiers)
+        self.recovery = RecoveryService(
+            self.ctx, self.enrolment, self.dossiers, self.outbox, self.inbox, self.attachments
+        )
 
     def close(self) -> None:
         self.keys.lock()
@@ -126,6 +130,11 @@ class TabletService:
 
     def enroll(self, url: str, code: str, device_name: str | None = None) -> dict[str, Any]:
         return self.enrolment.enroll(url, code, device_name)
+
+    def recover(self, url: str, code: str, device_name: str | None = None) -> RecoveryReport:
+        """A restored or cloned tablet re-enrols as a new device and sends its unsent
+        dossiers again (``mobile/services/recovery.py``); needs an unlocked tablet."""
+        return self.recovery.recover(url, code, device_name)
 
     # --- session ---
     @property

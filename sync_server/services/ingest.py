@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlite_utils import Database
 
+from shared import crypto
 from shared import messages as m
 from shared.attachments import check_refs
 from shared.catalogue import Catalogue
@@ -163,6 +165,32 @@ def _code_of(payload: bytes) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _sent_before(b: _Batch, d: Dossier) -> bool:
+    """True when this device or one it replaced already pushed this very version of the
+    dossier, with the same content (a restored tablet re-sending what had arrived)."""
+    if len(b.device.lineage) < 2:
+        return False
+    mine = _comparable(d.to_dict())
+    for row in q.pushes_of(b.db, list(b.device.lineage), d.id, d.version):
+        sender = devices_q.get(b.db, str(row["device_id"]))
+        if sender is None:
+            continue
+        env = Envelope.from_json(json.loads(str(row["envelope"])))
+        try:
+            payload = open_envelope(env, b.keys.x_sk, crypto.b64d(sender["ed_pub"]), expect=env.ctx)
+            earlier = m.from_json_bytes(m.DossierSubmit, payload).dossier
+        except TaiChoError:
+            continue
+        if _comparable(earlier.to_dict()) == mine:
+            return True
+    return False
+
+
+def _comparable(d: dict[str, Any]) -> dict[str, Any]:
+    """A submission without what a re-enrolment changes (the sending device)."""
+    return {k: v for k, v in d.items() if k != "device_id"}
+
+
 def _mismatch(field: str) -> TaiChoError:
     return problem("ENVELOPE_CONTEXT_MISMATCH", field, detail=field)
 
@@ -181,7 +209,7 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     code = parse_code(d.code)
     if (b.unit_code is not None and code.unit != b.unit_code) or number_blocks.holder(
         b.db, code.unit, code.day, code.number
-    ) != b.device.id:
+    ) not in b.device.lineage:  # this device's numbers, or those of the device it replaced
         # Only numbers the station reserved to this very device (shared.codes).
         raise problem(
             "REQUEST_INVALID",
@@ -205,13 +233,13 @@ def _received_at(d: Dossier) -> datetime:
 
 
 def _check_receiver(b: _Batch, username: str, field: str) -> str:
-    """``username`` must be intake staff who unlocked this tablet through the station."""
+    """``username`` must be intake staff who unlocked this tablet through the station (or
+    the tablet it was, for a dossier received before it re-enrolled)."""
     staff = get_staff(b.db, username) if username else None
-    if (
-        staff is None
-        or staff.role is not Role.INTAKE
-        or username not in audit_q.unlocked_by(b.db, b.device.id)
-    ):
+    unlocked: set[str] = set()
+    for device_id in b.device.lineage:
+        unlocked |= audit_q.unlocked_by(b.db, device_id)
+    if staff is None or staff.role is not Role.INTAKE or username not in unlocked:
         raise problem(
             "REQUEST_INVALID",
             field,
@@ -258,14 +286,12 @@ def _apply(
     existing = dossiers_q.get(b.db, d.id)
     by_code = dossiers_q.get_by_code(b.db, d.code)
     if by_code is not None and by_code["id"] != d.id:
-        raise problem(
-            "REQUEST_INVALID",
-            "code",
-            detail=f"dossier code '{d.code}' is already used",
-            detail_vi=f"mã hồ sơ '{d.code}' đã được dùng",
-        )
-    if existing is not None and existing["device_id"] != b.device.id:
+        # A clone or a restored tablet numbered a new dossier with a number its twin used.
+        raise problem("DOSSIER_CODE_TAKEN", "code", dossier_code=d.code)
+    if existing is not None and existing["device_id"] not in b.device.lineage:
         raise _mismatch("device_id")
+    if existing is not None and d.version <= int(existing["version"]) and _sent_before(b, d):
+        return Outcome.DUPLICATE, None  # a recovered tablet re-sending what arrived
     server_status = Status(existing["status"]) if existing else None
     server_version = int(existing["version"]) if existing else None
     verdict = classify_edit(server_status, server_version, d.base_version)

@@ -475,6 +475,13 @@ UPDATE attachments SET legacy = 1;
 """
 
 
+# A tablet that re-enrolled after a restore or a clone names the device it was
+# (``replaces``): its unsent dossiers, numbered from that device's blocks, may then land.
+_RECOVERY = """
+ALTER TABLE devices ADD COLUMN replaces TEXT;
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
@@ -485,6 +492,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0006_number_blocks_catalogue", _NUMBERS_CATALOGUE),
     ("0007_attachments", _ATTACHMENTS),
     ("0008_attachments_by_device", _ATTACHMENTS_V2),
+    ("0009_device_recovery", _RECOVERY),
 ]
 
 

@@ -13,6 +13,21 @@ def push_entry(db: Database, device_id: str, seq: int) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM push_log WHERE device_id = ? AND seq = ?", (device_id, seq))
 
 
+def pushes_of(
+    db: Database, device_ids: list[str], record_id: str, version: int
+) -> list[dict[str, Any]]:
+    """Applied pushes of this dossier version by any of these devices (their envelopes)."""
+    marks = ",".join("?" * len(device_ids))
+    return list(
+        db.query(
+            f"SELECT device_id, envelope FROM push_log WHERE device_id IN ({marks}) "
+            "AND record_id = ? AND outcome = 'applied' AND json_extract(envelope, "
+            "'$.ctx.version') = ?",
+            (*device_ids, record_id, version),
+        )
+    )
+
+
 def insert_push(db: Database, row: dict[str, Any]) -> None:
     db.execute(
         "INSERT INTO push_log (device_id, seq, env_hash, record_id, outcome, problem_json, "
