@@ -29,8 +29,9 @@ from shared.model import AttachmentRef
 from shared.samples import sample_values
 from shared.upstream import warnings_to_log
 from shared.workdays import vn_now
+from storekit import is_disk_full
 
-NEEDS_UNLOCK = {"intake", "supplement", "show", "result", "list"}
+NEEDS_UNLOCK = {"intake", "supplement", "show", "result", "list", "recover"}
 LOG_NAME = "headless.log"
 _log = logging.getLogger("mobile.headless")
 
@@ -54,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("url")
     e.add_argument("code")
     e.add_argument("--name", help="device name shown at the station")
+    r = sub.add_parser(
+        "recover",
+        help="a restored or cloned tablet: re-enrol as a new device, send unsent dossiers again",
+    )
+    r.add_argument("url")
+    r.add_argument("code", help="a new enrolment code from the office")
+    r.add_argument("--name", help="device name shown at the station")
     s = sub.add_parser("sample", help="print a complete valid example dossier")
     s.add_argument("--procedure", required=True)
     s.add_argument("--seed", type=int, default=0)
@@ -199,6 +207,8 @@ def run(args: argparse.Namespace) -> Any:
         match args.command:
             case "enroll":
                 return service.enroll(args.url, args.code, args.name)
+            case "recover":
+                return service.recover(args.url, args.code, args.name).to_dict()
             case "intake":
                 values = _read_values(args.json_file)
                 refs = _photos(service, args.photo)
@@ -323,6 +333,8 @@ def main(argv: list[str] | None = None, *, warnings_log: bool = False) -> int:
     except SystemExit as exit_:  # --help prints and exits 0; keep that
         return int(exit_.code or 0)
     except Exception as exc:  # the one place a bug becomes a problem, logged with an id
+        if is_disk_full(exc):  # a full tablet is not a bug: its own catalogued problem
+            return _emit_problem(problem("DEVICE_DISK_FULL").to_problem())
         error_id = _log_bug(exc, data_dir)
         body = problem("INTERNAL", None, error_id=error_id).to_problem()
         body["error_id"] = error_id

@@ -46,11 +46,13 @@ Code = Literal[
     "EDIT_CONFLICT",
     "ACTION_CONFLICT",
     "DOSSIER_CODE_EXHAUSTED",
+    "DOSSIER_CODE_TAKEN",
     "AUTH_REQUIRED",
     "AUTH_FAILED",
     "PIN_WRONG",
     "PIN_LOCKED",
     "PIN_FORMAT",
+    "PIN_GUESSABLE",
     "LOCKED",
     "FIRST_UNLOCK_NEEDS_STATION",
     "STAFF_EXISTS",
@@ -67,6 +69,8 @@ Code = Literal[
     "DECRYPT_FAILED",
     "SYNC_OUT_OF_ORDER",
     "SYNC_REPLAY_MISMATCH",
+    "STATION_LOST_CHANGES",
+    "AUDIT_DOSSIER_MISSING",
     "STATION_UNREACHABLE",
     "STATION_ERROR",
     "STATION_KEY_MISMATCH",
@@ -80,6 +84,7 @@ Code = Literal[
     "RATE_LIMITED",
     "BODY_TOO_LARGE",
     "DISK_FULL",
+    "DEVICE_DISK_FULL",
     "ROLE_FORBIDDEN",
     "RECEIVED_AT_IMPLAUSIBLE",
     "AUDIT_ANCHOR_MISMATCH",
@@ -120,6 +125,8 @@ Code = Literal[
     "DOSSIER_INCOMPLETE",
     "ATTACHMENT_NOT_IMAGE",
     "ATTACHMENT_TOO_LARGE",
+    "ATTACHMENT_PIXELS",
+    "ATTACHMENT_QUOTA",
     "ATTACHMENT_UNKNOWN",
     "ATTACHMENT_NOT_FOUND",
     "ATTACHMENT_NOT_RECEIVED",
@@ -217,6 +224,21 @@ CATALOGUE: dict[Code, ErrorCode] = {
             413,
             "Ảnh quá lớn ({size_mb} MB); tối đa {limit_mb} MB.",
             "The photo is too large ({size_mb} MB); at most {limit_mb} MB.",
+        ),
+        _c(
+            "ATTACHMENT_PIXELS",
+            413,
+            "Ảnh quá lớn ({width} × {height} điểm ảnh); cạnh dài tối đa {max_side} điểm ảnh.",
+            "The picture is too large ({width} x {height} pixels); its long side may be at "
+            "most {max_side} pixels.",
+        ),
+        _c(
+            "ATTACHMENT_QUOTA",
+            429,
+            "Máy tính bảng này đã gửi {count} ảnh ({size_mb} MB) chưa thuộc hồ sơ nào; tối đa "
+            "{max_count} ảnh, {max_mb} MB. Hãy gửi hồ sơ trước, ảnh sau.",
+            "This tablet has sent {count} photos ({size_mb} MB) that no dossier refers to; at "
+            "most {max_count} photos, {max_mb} MB. Send the dossiers first, then the photos.",
         ),
         _c(
             "ATTACHMENT_UNKNOWN",
@@ -528,6 +550,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "Máy đã dùng hết số hồ sơ được cấp cho hôm nay; hãy đồng bộ với trạm để nhận thêm.",
             "This device used every dossier number it holds for today; sync to get more.",
         ),
+        _c(
+            "DOSSIER_CODE_TAKEN",
+            409,
+            "Mã hồ sơ {dossier_code} đã được dùng cho hồ sơ khác (máy được khôi phục hoặc sao "
+            "chép?); máy sẽ cấp mã mới khi đăng ký lại.",
+            "Dossier code {dossier_code} is already used by another dossier (a restored or cloned "
+            "tablet?); the tablet gives it a new code when it re-enrols.",
+        ),
         # --- auth / staff ---
         _c("AUTH_REQUIRED", 401, "Cần đăng nhập.", "Sign-in required."),
         _c(
@@ -561,6 +591,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             422,
             "Mã PIN phải gồm {min} đến {max} chữ số.",
             "The PIN must be {min} to {max} digits.",
+        ),
+        _c(
+            "PIN_GUESSABLE",
+            422,
+            "Mã PIN này quá dễ đoán (dãy liên tiếp, lặp lại hoặc mẫu phổ biến như 123456, "
+            "111111, 121212); hãy chọn mã khác.",
+            "This PIN is too easy to guess (a run, a repeat or a common pattern such as "
+            "123456, 111111, 121212); choose another.",
         ),
         _c(
             "RATE_LIMITED",
@@ -663,8 +701,20 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "SYNC_REPLAY_MISMATCH",
             409,
-            "Gói số {seq} đã nhận trước đó với nội dung khác.",
-            "Change {seq} was received before with different content.",
+            "Gói số {seq} đã nhận trước đó với nội dung khác: máy này có thể đã được khôi phục "
+            "hoặc sao chép. Hãy đăng ký lại máy (khôi phục) với mã đăng ký mới từ văn phòng.",
+            "Change {seq} was received before with different content: this tablet may have "
+            "been restored or cloned. Re-enrol it (recovery) with a new enrolment code.",
+        ),
+        _c(
+            "STATION_LOST_CHANGES",
+            409,
+            "CẢNH BÁO: máy chủ văn phòng không còn giữ đủ hồ sơ đã xác nhận nhận từ máy này "
+            "({count} lần gửi, từ số {first}). Báo ngay lãnh đạo và quản trị; máy này vẫn giữ "
+            "bản của mình.",
+            "WARNING: the office station no longer holds everything it acknowledged from this "
+            "tablet ({count} change(s), from change {first} on). Tell the leader and the "
+            "administrator now; this tablet keeps its copies.",
         ),
         _c(
             "STATION_UNREACHABLE",
@@ -726,6 +776,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "The status of dossier {dossier} does not match the audit log.",
         ),
         _c(
+            "AUDIT_DOSSIER_MISSING",
+            500,
+            "Nhật ký đồng bộ ghi đã nhận thay đổi số {seq} của máy {device} nhưng hồ sơ của nó "
+            "không còn, hoặc nhật ký thiếu dòng: dữ liệu đã bị xoá.",
+            "The sync log says change {seq} of device {device} was received, but its dossier "
+            "is gone or the log has a gap: data was deleted.",
+        ),
+        _c(
             "AUDIT_CHAIN_BROKEN",
             500,
             "Nhật ký kiểm tra bị sửa hoặc hỏng từ dòng số {seq}.",
@@ -755,6 +813,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             507,
             "Máy chủ văn phòng hết dung lượng ổ đĩa; dữ liệu chưa được lưu, hãy báo quản trị.",
             "The office station's disk is full; nothing was saved. Tell the administrator.",
+        ),
+        _c(
+            "DEVICE_DISK_FULL",
+            507,
+            "Máy tính bảng hết dung lượng lưu trữ; thao tác vừa rồi chưa được lưu (dữ liệu cũ vẫn "
+            "còn). Hãy xoá bớt ảnh hoặc ứng dụng khác trên máy rồi thử lại.",
+            "The tablet's storage is full; the last action was not saved (earlier data is "
+            "kept). Free some space (photos, other apps) and try again.",
         ),
     ]
 }

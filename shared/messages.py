@@ -207,6 +207,9 @@ class EnrollRequest:
     x25519_pub: str = spec(pattern=B64_KEY)
     ed25519_pub: str = spec(pattern=B64_KEY)
     escrow: Envelope = spec(doc="kind=escrow envelope of the tablet's 32-byte data key")
+    # A restored or cloned tablet re-enrolling (issue 22): the device id it had. It may
+    # then re-send its unsent dossiers, numbered from that device's blocks.
+    replaces: str | None = spec(pattern=UUID, default=None)
 
     def wire_check(self, path: str) -> None:
         if not self.code.strip():
@@ -363,6 +366,27 @@ class NumbersLeft:
 
 
 @dataclass(frozen=True)
+class HeldClaim:
+    """What the tablet had acknowledged by the station: its changes 1..``through``, as
+    ``shared.sync.held_digest`` over (seq, envelope digest) of each."""
+
+    through: int = spec(lo=0)
+    digest: str = spec(pattern=SHA256)
+
+
+@dataclass(frozen=True)
+class HeldAnswer:
+    """The station's side of :class:`HeldClaim`: the same digest over the changes its push
+    log holds from this device up to ``through``, how many those are, and the sequence
+    numbers of applied changes whose dossier it no longer holds (at most 100)."""
+
+    through: int = spec(lo=0)
+    digest: str = spec(pattern=SHA256)
+    changes: int = spec(lo=0)
+    missing: list[int] = spec(max_items=100, default=[])
+
+
+@dataclass(frozen=True)
 class PullRequest:
     """``POST /v1/sync/pull``: this device's feed items after its cursor.
 
@@ -383,15 +407,19 @@ class PullRequest:
     # on the desk when the tablet is revoked, so the office knows what to re-take.
     pending: int | None = spec(default=None, lo=0)
     numbers: list[NumbersLeft] | None = spec(max_items=60, default=None)
+    # What the station acknowledged from this tablet: it answers ``held`` (issue 22 §5).
+    held: HeldClaim | None = spec(default=None)
 
 
 @dataclass(frozen=True)
 class PullAnswer:
-    """Feed envelopes (kind=feed); ``next`` is the new cursor, ``more`` asks for another pull."""
+    """Feed envelopes (kind=feed); ``next`` is the new cursor, ``more`` asks for another pull.
+    ``held`` answers the request's ``held`` (absent when not asked)."""
 
     items: list[Envelope] = spec(max_items=MAX_PULL_LIMIT)
     next: int = spec()
     more: bool = spec()
+    held: HeldAnswer | None = spec(default=None)
 
 
 @dataclass(frozen=True)
@@ -561,6 +589,8 @@ MESSAGES: tuple[type[Any], ...] = (
     NumbersLeft,
     PullRequest,
     PullAnswer,
+    HeldClaim,
+    HeldAnswer,
     ResultFile,
     *FEED_TYPES.values(),
     StaffMember,

@@ -8,6 +8,7 @@ accepts is always the PIN the station accepts.
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from shared.errors import problem
@@ -40,6 +41,65 @@ def check_pin_format(pin: object) -> None:
     """Raise ``PIN_FORMAT`` (naming the allowed lengths) unless the PIN fits the rule."""
     if not pin_format_ok(pin):
         raise problem("PIN_FORMAT", "pin", min=PIN_MIN_DIGITS, max=PIN_MAX_DIGITS)
+
+
+# PINs that people pick first and attackers therefore try first (keypad lines and shapes,
+# mirrored runs), besides the rules of :func:`pin_guessable`.
+_COMMON_PINS = frozenset(
+    {
+        "123321",
+        "147258",
+        "147852",
+        "159357",
+        "159753",
+        "258369",
+        "258456",
+        "369258",
+        "456123",
+        "741852",
+        "789456",
+        "852456",
+        "963852",
+        "147258369",
+        "123654789",
+    }
+)
+
+
+def _periodic(pin: str) -> bool:
+    """Made of one block repeated (111111, 121212, 123123, 12341234)."""
+    return any(
+        pin == (pin[:size] * (len(pin) // size + 1))[: len(pin)]
+        for size in range(1, len(pin) // 2 + 1)
+    )
+
+
+def _run(digits: str) -> bool:
+    """Each digit one more (or one less) than the last, 9→0 wrapping (123456, 567890,
+    987654, 890123)."""
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
+    return steps in ({1}, {9})
+
+
+def pin_guessable(pin: str) -> bool:
+    """True for a PIN an attacker tries first, which the station refuses to set
+    (``PIN_GUESSABLE``): one block repeated (000000, 111111, 121212, 123123), a run up or
+    down (123456, 654321, 567890), a run of pairs (112233, 998877), or a common keypad
+    pattern (147258, 159753, 123321, …). See docs/security.md."""
+    if _periodic(pin) or _run(pin) or pin in _COMMON_PINS:
+        return True
+    pairs = pin[0::2], pin[1::2]
+    return len(pin) % 2 == 0 and pairs[0] == pairs[1] and _run(pairs[0])
+
+
+def check_new_pin(pin: object) -> None:
+    """The rule for a PIN being *set* (staff-add, the desk's reset, a PIN change): the
+    format of :func:`check_pin_format`, and not :func:`pin_guessable`. Checking a PIN at
+    sign-in uses the format only, so the demo's documented PINs still sign in."""
+    check_pin_format(pin)
+    assert isinstance(pin, str)
+    if pin_guessable(pin):
+        raise problem("PIN_GUESSABLE", "pin")
 
 
 def failure_delay(failures: int) -> float:

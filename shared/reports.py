@@ -13,6 +13,8 @@ carried over + new; what was received ends the period resolved, withdrawn or in 
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -46,6 +48,8 @@ __all__ = [
     "analyse",
     "assemble",
     "classify_open",
+    "csv_cell",
+    "csv_file",
     "csv_rows",
     "due_after_supplements",
     "overdue_entry",
@@ -803,6 +807,31 @@ def _table(s: Summary) -> list[tuple[str, str, str]]:
         ("Xin lỗi", "Phiếu xin lỗi đã phát hành", str(s.apology_letters)),
     ]
     return rows
+
+
+# --- free text and the CSV file ------------------------------------------------------
+
+
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a
+# formula (=HYPERLINK(...) sends the sheet's cells away; tab and CR start one in some
+# programs after they trim). The full-width forms are refused too: some spreadsheet
+# programs fold them to ASCII on input.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` as a CSV cell no spreadsheet runs: a leading apostrophe when it would
+    start a formula (Excel and LibreOffice then show it as text, apostrophe hidden)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_file(rows: Iterable[Sequence[str]]) -> bytes:
+    """Rows as a CSV file: UTF-8 with a BOM (spreadsheets then read Vietnamese right),
+    CRLF line ends, every cell through :func:`csv_cell`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerows([csv_cell(str(cell)) for cell in row] for row in rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def csv_rows(

@@ -10,8 +10,13 @@ docs/sync-protocol.md describes both.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
+from shared.errors import TaiChoError, problem
 from shared.workflow import Status, tablet_may_edit
 
 PROTOCOL_VERSION = 1
@@ -80,3 +85,50 @@ def classify_edit(
     if base_version == server_version and tablet_may_edit(server_status):
         return Outcome.APPLIED
     return Outcome.CONFLICT
+
+
+# --- "does the station still hold what it acknowledged?" (issue 22 §5) -----------------
+#
+# Audit anchors catch a cut *before* the newest anchor; a cut after it (the last rows and
+# the dossiers they received) left nothing to compare against. But each tablet knows what
+# the station acknowledged from it: every change up to the push's ``acked_seq``, each
+# named by the hash of its envelope. At each pull the tablet sends a digest of those
+# (``HeldClaim``), the station answers the same digest over its push log and the changes
+# whose dossier it no longer holds (``HeldAnswer``), and the tablet compares: a station
+# that lost or was cut below what it acknowledged cannot answer the tablet's digest.
+
+HELD_GENESIS = "0" * 64
+
+
+def envelope_digest(env_json: dict[str, Any]) -> str:
+    """SHA-256 of an envelope's canonical JSON: what "the same change" means (the station
+    keys its push log by it; the tablet computes it from its outbox)."""
+    canonical = json.dumps(env_json, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def held_digest(entries: Iterable[tuple[int, str]], start: str = HELD_GENESIS) -> str:
+    """Chain ``(seq, envelope digest)`` in sequence order onto ``start``: each step is
+    SHA-256(previous ‖ "seq:digest\\n"), so the tablet can extend it as acks arrive."""
+    digest = start
+    for seq, env_hash in entries:
+        step = f"{digest}{seq}:{env_hash}\n".encode("ascii")
+        digest = hashlib.sha256(step).hexdigest()
+    return digest
+
+
+def held_problem(
+    through: int,
+    digest: str,
+    answer_through: int,
+    answer_digest: str,
+    changes: int,
+    missing: list[int],
+) -> TaiChoError | None:
+    """``STATION_LOST_CHANGES`` when the station's answer does not cover every change the
+    tablet had acknowledged (``through``, ``digest``), else None."""
+    if answer_through == through and answer_digest == digest and not missing:
+        return None
+    lost = len(missing) if missing else max(1, through - changes)
+    first = min(missing) if missing else min(changes + 1, through)
+    return problem("STATION_LOST_CHANGES", None, count=lost, first=first, through=through)

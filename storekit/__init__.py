@@ -20,13 +20,15 @@ query of either database — those stay in ``mobile/services/store.py`` and
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-__all__ = ["Migrations", "migrate", "transaction"]
+__all__ = ["Migrations", "is_disk_full", "migrate", "transaction"]
 
 LEGACY_TABLE = "migrations"
 
@@ -68,3 +70,19 @@ def migrate(db: Database, migrations: Migrations) -> list[str]:
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)
     return pending
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL or the OS's ENOSPC, anywhere in the exception's chain (what
+    both sides answer with their own "disk full" problem instead of a generic error)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlite3.Error) and (
+            getattr(seen, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "database or disk is full" in str(seen)
+        ):
+            return True
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -26,8 +26,8 @@ from sync_server.api import (
     sync,
     verify,
 )
-from sync_server.api.deps import Guards
 from sync_server.config import VERSION, limits
+from sync_server.services.guard import Guards
 from sync_server.services.station import open_station
 from sync_server.store.db import Pool
 
@@ -87,6 +87,32 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class NoSniff:
+    """``X-Content-Type-Options: nosniff`` on every response (API, desk, files): a browser
+    never reads a photo, a report or an error as anything but its declared type."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() != b"x-content-type-options"
+                ]
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     """Open (initialising on first start) the data dir and wire the routes.
 
@@ -96,11 +122,12 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     limits()  # a malformed TAICHO_* override fails here, at start, not on a request
     workdays.preload(workdays.vn_now().date())  # not on the first request (shared/workdays)
     station = open_station(Path(data_dir))
+    guards = Guards()  # the API and the desk share them: one budget per address
     backend = None
     if desk:
         from sync_server.desk.backend import DeskBackend
 
-        backend = DeskBackend(station)
+        backend = DeskBackend(station, guards)
 
     pool = Pool(station.paths.db)
 
@@ -133,7 +160,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     app.state.station = station
     app.state.pool = pool
     app.state.desk = backend
-    app.state.guards = Guards()
+    app.state.guards = guards
     problems.install(app, station.paths.logs)
     for module in (
         health,
@@ -148,6 +175,7 @@ def create_app(data_dir: Path, *, desk: bool = False) -> FastAPI:
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit)
+    app.add_middleware(NoSniff)  # outermost: also on BodyLimit's own 413
     docs_assets.install(app)
     openapi_problems.install(app)
     _mount_desk(app, backend)

@@ -34,6 +34,16 @@ class Limits:
     max_body_bytes: int = 8 * 1024 * 1024
     # Largest photo of a document a tablet may upload (shared/attachments.py).
     attachment_max_bytes: int = STATION_MAX_BYTES
+    # Photos one tablet may have at the station that no dossier refers to (unfinished
+    # uploads included): a tablet pushes a dossier before its photos, so these are few;
+    # two dossiers' worth of photos and 64 MB stop a tablet filling the disk (issue 22).
+    upload_orphan_max_photos: int = 120
+    upload_orphan_max_bytes: int = 64 * 1024 * 1024
+    # After this long an unfinished upload, or a photo no dossier refers to, is dropped
+    # (a tablet offline for a week still resumes its upload).
+    upload_orphan_ttl_hours: int = 14 * 24
+    # Longest wait for the station's one picture worker (re-encoding, thumbnails).
+    image_queue_seconds: int = 30
     # An enrolment code is typed next to the station: minutes, not a day.
     enroll_code_ttl_minutes: int = 15
     # Oldest receipt time a push may carry: a tablet can stay offline for a while on
@@ -46,6 +56,11 @@ class Limits:
     # Wrong enrolment codes one client may send per window.
     enroll_client_failures: int = 5
     enroll_client_window_seconds: int = 300
+    # Lookups of the public verify page (/verify/{code}, /v1/verify/{code}) one client may
+    # make per window: a phone scanning a QR code makes one or two; listing a day's codes
+    # (405–465 a second before, issue 22) now takes hours per address.
+    verify_client_lookups: int = 30
+    verify_client_window_seconds: int = 60
     # scrypt checks running at once in the whole station (each uses 32 MB and a core).
     scrypt_concurrency: int = 2
     # Longest wait for a scrypt slot before answering RATE_LIMITED.

@@ -94,7 +94,7 @@ def start_station(
         cmd.append("--demo")
     if not tls:
         cmd.append("--http")
-    with open(log, "wb") as out:
+    with open(log, "ab") as out:  # a restarted station keeps the earlier lines
         proc = subprocess.Popen(
             cmd,
             cwd=ROOT,

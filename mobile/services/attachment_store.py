@@ -121,5 +121,15 @@ def mark_uploaded(db: sqlite_utils.Database, sha256: str, at: str) -> None:
     db.execute("DELETE FROM attachment_chunks WHERE sha256 = ?", [sha256])
 
 
+def drop_unsent(db: sqlite_utils.Database) -> None:
+    """Forget the sealed uploads not yet complete (sealed for a device this tablet no
+    longer is, after a re-enrolment); the pictures themselves stay."""
+    db.execute(
+        "DELETE FROM attachment_chunks WHERE sha256 IN "
+        "(SELECT sha256 FROM attachment_uploads WHERE uploaded_at IS NULL)"
+    )
+    db.execute("DELETE FROM attachment_uploads WHERE uploaded_at IS NULL")
+
+
 def set_error(db: sqlite_utils.Database, sha256: str, code: str) -> None:
     db.execute("UPDATE attachment_uploads SET error = ? WHERE sha256 = ?", [code, sha256])

@@ -45,9 +45,19 @@ from shared.sync import KIND_ATTACHMENT_CHUNK, KIND_ATTACHMENT_OPEN, STATION
 
 _log = logging.getLogger("mobile")
 # Answers that will not change by sending again: the picture waits aside with the code.
-_PERMANENT = frozenset({"ATTACHMENT_TOO_LARGE", "ATTACHMENT_HASH_MISMATCH", "REQUEST_INVALID"})
+_PERMANENT = frozenset(
+    {
+        "ATTACHMENT_TOO_LARGE",
+        "ATTACHMENT_HASH_MISMATCH",
+        "ATTACHMENT_NOT_IMAGE",
+        "ATTACHMENT_PIXELS",
+        "REQUEST_INVALID",
+    }
+)
 # Answers about one picture that the next sync may not get again: skip it this time.
-_RETRY_LATER = frozenset({"ATTACHMENT_CHUNK_INVALID", "ENVELOPE_CONTEXT_MISMATCH"})
+_RETRY_LATER = frozenset(
+    {"ATTACHMENT_CHUNK_INVALID", "ENVELOPE_CONTEXT_MISMATCH", "ATTACHMENT_QUOTA"}
+)
 
 
 def _too_large(size: int, limit: int) -> TaiChoError:
@@ -217,6 +227,10 @@ class AttachmentService:
                 for n, at in enumerate(range(0, len(data), size))
             ]
             q.queue_upload(self._db, sha, size, sealed_declare, chunks, ctx.clock().isoformat())
+
+    def drop_unsent(self) -> None:
+        """Forget the sealed uploads not yet complete (re-enrolment seals them again)."""
+        q.drop_unsent(self._db)
 
     def _seal(self, kind: str, seq: int, sha: str, payload: bytes) -> str:
         ctx = self.ctx

@@ -8,6 +8,7 @@ secret for the station and, over HTTPS, the start of the station certificate's f
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +30,49 @@ class EnrolmentService:
         ctx = self.ctx
         if ctx.enrolled:
             raise problem("ALREADY_ENROLLED")
+        device_id = str(uuid.uuid4())
+
+        def fresh_keys() -> tuple[bytes, dict[str, bytes]]:
+            return ctx.keys.new_device_keys(device_id)
+
+        try:
+            return self._register(url, code, device_name, device_id, fresh_keys, None)
+        except BaseException:
+            ctx.store.set_meta("device_keys_wrapped", None)
+            raise
+
+    def re_enroll(self, url: str, code: str, device_name: str | None = None) -> dict[str, Any]:
+        """Register again as a new device that replaces the one this tablet was (after a
+        restore from a backup, or on one of two clones): new device id and keys, the same
+        data key (every record stays readable), escrowed anew. Needs an unlocked tablet.
+        The old device's sequence numbers, feed and dossier-number reserve are left to it
+        (``RecoveryService`` starts the new ones)."""
+        ctx = self.ctx
+        if not ctx.enrolled:
+            raise problem("NOT_ENROLLED")
+        old = ctx.device_id
+        device_id = str(uuid.uuid4())
+        wrapped: list[bytes] = []
+
+        def rekeyed() -> tuple[bytes, dict[str, bytes]]:
+            blob, keys = ctx.keys.rekey_device(device_id)
+            wrapped.append(blob)
+            return ctx.keys.data_key(), keys
+
+        out = self._register(url, code, device_name, device_id, rekeyed, old)
+        ctx.keys.adopt_device(wrapped[0], device_id)
+        return {**out, "replaces": old}
+
+    def _register(
+        self,
+        url: str,
+        code: str,
+        device_name: str | None,
+        device_id: str,
+        make_keys: Callable[[], tuple[bytes, dict[str, bytes]]],
+        replaces: str | None,
+    ) -> dict[str, Any]:
+        ctx = self.ctx
         typed = enrol_code.parse(code)
         if typed is None:
             raise problem("ENROLL_CODE_INVALID", "code")
@@ -39,7 +83,6 @@ class EnrolmentService:
             if typed.pin is None:
                 raise problem("ENROLL_CODE_INCOMPLETE", "code")
             pin = Pin(typed.matches)
-        device_id = str(uuid.uuid4())
         client = ctx.client(url, pin)
         try:
             health = client.health()
@@ -47,7 +90,7 @@ class EnrolmentService:
                 # Refuse before making keys: the station cannot number dossiers yet.
                 raise problem("UNIT_NOT_CONFIGURED", "unit")
             station_x = crypto.b64d(health.station.x25519_pub)
-            dk, keys = ctx.keys.new_device_keys(device_id)
+            dk, keys = make_keys()
             escrow = seal_envelope(
                 EnvelopeContext(KIND_ESCROW, device_id, STATION, 0, device_id, 1),
                 dk,
@@ -62,11 +105,9 @@ class EnrolmentService:
                     x25519_pub=crypto.b64e(keys["x25519_pub"]),
                     ed25519_pub=crypto.b64e(keys["ed25519_pub"]),
                     escrow=escrow,
+                    replaces=replaces,
                 )
             )
-        except BaseException:
-            ctx.store.set_meta("device_keys_wrapped", None)
-            raise
         finally:
             client.close()
         if answer.station != health.station:

@@ -13,6 +13,7 @@ import logging
 
 from mobile.services.context import TabletContext
 from mobile.services.dossiers import DossierService
+from mobile.services.outbox import held_claim
 from mobile.services.progress import APPLY, PULL, SyncProgress
 from mobile.services.sync_client import SyncClient
 from shared import crypto
@@ -20,7 +21,7 @@ from shared import messages as m
 from shared.audit_anchor import audit_anchor_message
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
-from shared.sync import KIND_FEED, MAX_PULL_LIMIT, STATION
+from shared.sync import KIND_FEED, MAX_PULL_LIMIT, STATION, held_problem
 
 _log = logging.getLogger("mobile")
 MAX_ANCHORS_HELD = 400  # more than a year of daily anchors
@@ -39,6 +40,8 @@ class InboxService:
         # What is left of the dossier numbers, so the station tops up the days running
         # low. Only while unlocked: then everything pulled before is applied and counted.
         numbers = self.dossiers.numbers_report() if ctx.keys.unlocked else None
+        # Issue 22 §5: does the station still hold what it acknowledged from us?
+        claim = held_claim(ctx)
         while True:
             if progress is not None:
                 progress.set(PULL, pulled, 0)
@@ -54,9 +57,13 @@ class InboxService:
                     anchor_rows=newest,
                     pending=ctx.store.pending_count(),
                     numbers=numbers,
+                    held=claim,
                 )
             )
             numbers = None
+            if claim is not None and answer.held is not None:
+                self._judge_held(claim, answer.held)
+            claim = None
             with ctx.store.transaction():
                 for env in answer.items:
                     ctx.store.add_inbox(env.ctx.seq, json.dumps(env.to_json()))
@@ -65,6 +72,16 @@ class InboxService:
                 ctx.store.set_meta("pull_cursor", cursor)
             if not answer.more:
                 return pulled
+
+    def _judge_held(self, claim: m.HeldClaim, answer: m.HeldAnswer) -> None:
+        """Keep the station's alarm (``STATION_LOST_CHANGES``) until a pull matches."""
+        err = held_problem(
+            claim.through, claim.digest, answer.through, answer.digest, answer.changes,
+            answer.missing,
+        )  # fmt: skip
+        if err is not None:
+            _log.error("the station no longer holds what it acknowledged: %s", err)
+        self.ctx.store.set_meta("station_alarm", None if err is None else err.to_problem())
 
     def apply(self, progress: SyncProgress | None = None) -> int:
         """Open pulled envelopes (needs the device key, so only while unlocked)."""
@@ -111,6 +128,11 @@ class InboxService:
             case m.DossierRejected() | m.DossierConflict():
                 if self.ctx.store.get_record(item.dossier_id) is not None:
                     dossier, _ = self.dossiers.load(item.dossier_id)
+                    if isinstance(item, m.DossierRejected) and item.code not in (
+                        None,
+                        dossier.code,
+                    ):
+                        return  # refused under a code it no longer has (renumbered since)
                     self.dossiers.save(dossier, item.problem.to_dict())
             case m.CalendarUpdate():
                 self.ctx.store.set_meta("calendar", {"off": item.off, "work": item.work})

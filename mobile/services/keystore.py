@@ -84,6 +84,29 @@ class Keystore:
         self.store.set_meta("device_keys_wrapped", crypto.b64e(blob))
         return dk, {"x25519_pub": x_pk, "ed25519_pub": ed_pk, "x25519_sk": x_sk, "ed_sk": ed_sk}
 
+    def rekey_device(self, device_id: str) -> tuple[bytes, dict[str, bytes]]:
+        """New device key pairs under a new device id, wrapped under the *current* DK (a
+        re-enrolment after a restore or a clone keeps every record readable); the
+        session goes on with them. Needs an unlocked tablet."""
+        dk = self._require()
+        x_sk, x_pk = crypto.new_x25519()
+        ed_sk, ed_pk = crypto.new_ed25519()
+        secret = json.dumps({"x25519": crypto.b64e(x_sk), "ed25519": crypto.b64e(ed_sk)})
+        blob = crypto.aead_encrypt(dk, secret.encode(), self._device_aad(device_id))
+        keys = {"x25519_pub": x_pk, "ed25519_pub": ed_pk, "x25519_sk": x_sk, "ed_sk": ed_sk}
+        return blob, keys
+
+    def adopt_device(self, blob: bytes, device_id: str) -> None:
+        """Store the new device keys' wrap and use them from now on (after enrolment)."""
+        dk = self._require()
+        self.store.set_meta("device_keys_wrapped", crypto.b64e(blob))
+        secret = json.loads(crypto.aead_decrypt(dk, blob, self._device_aad(device_id)))
+        self._device = DeviceKeys(crypto.b64d(secret["x25519"]), crypto.b64d(secret["ed25519"]))
+
+    def data_key(self) -> bytes:
+        """DK itself, for escrowing it to the station at a re-enrolment (unlocked only)."""
+        return self._require()
+
     @staticmethod
     def _device_aad(device_id: str) -> bytes:
         return b"taicho/device-keys/" + device_id.encode()

@@ -10,14 +10,23 @@ from mobile.services.progress import PUSH, SyncProgress
 from mobile.services.sync_client import SyncClient
 from shared import messages as m
 from shared.envelope import Envelope, EnvelopeContext, seal_envelope
-from shared.errors import problem
+from shared.errors import TaiChoError, problem
 from shared.model import Dossier
-from shared.sync import KIND_CHANGE, MAX_PUSH_BATCH, STATION, Outcome
+from shared.sync import (
+    HELD_GENESIS,
+    KIND_CHANGE,
+    MAX_PUSH_BATCH,
+    STATION,
+    Outcome,
+    envelope_digest,
+    held_digest,
+)
 
 
 class OutboxService:
     def __init__(self, ctx: TabletContext) -> None:
         self.ctx = ctx
+        self.last_duplicates = 0  # changes the last push found already at the station
 
     def queue(self, dossier: Dossier) -> None:
         """Seal one submission to the station (inside the caller's transaction)."""
@@ -38,14 +47,19 @@ class OutboxService:
         """Send everything pending; (applied count, rejected or conflicting results)."""
         ctx = self.ctx
         pushed, refused = 0, []
+        self.last_duplicates = 0
         total, sent = ctx.store.pending_count(), 0
         while batch := ctx.store.pending_outbox(MAX_PUSH_BATCH):
             if progress is not None:
                 progress.set(PUSH, sent, max(total, sent + len(batch)))
             envelopes = [Envelope.from_json(json.loads(r["envelope"])) for r in batch]
-            answer = client.push(m.PushRequest(ctx.device_id, envelopes))
+            try:
+                answer = client.push(m.PushRequest(ctx.device_id, envelopes))
+            except TaiChoError as err:
+                raise self._lost_or(err) from None
             ctx.store.ack_outbox(answer.acked_seq)
             pushed += sum(1 for r in answer.results if r.outcome is Outcome.APPLIED)
+            self.last_duplicates += sum(1 for r in answer.results if r.outcome is Outcome.DUPLICATE)
             refused += [
                 r for r in answer.results if r.outcome in (Outcome.REJECTED, Outcome.CONFLICT)
             ]
@@ -56,3 +70,39 @@ class OutboxService:
             if progress is not None:
                 progress.set(PUSH, sent, max(total, sent))
         return pushed, refused
+
+    def _lost_or(self, err: TaiChoError) -> TaiChoError:
+        """A station that asks again for a change it had acknowledged lost what it held
+        (its log cut, or restored from an older copy): that is STATION_LOST_CHANGES, an
+        alarm kept until a pull matches again, not a mere out-of-order push."""
+        store = self.ctx.store
+        expected = err.ctx.get("expected")
+        acked = store.acked_through()
+        if err.code != "SYNC_OUT_OF_ORDER" or not isinstance(expected, int) or expected > acked:
+            return err
+        lost = problem(
+            "STATION_LOST_CHANGES", None, count=acked - expected + 1, first=expected, through=acked
+        )
+        store.set_meta("station_alarm", lost.to_problem())
+        return lost
+
+
+def held_claim(ctx: TabletContext) -> m.HeldClaim | None:
+    """What the station acknowledged from this tablet, as the digest the pull sends
+    (``shared.sync.held_digest``): kept in ``meta.held_claim`` and extended as acks
+    arrive, so each pull hashes only the newly acknowledged changes. None when the
+    acknowledged changes are not all here (nothing to claim)."""
+    store = ctx.store
+    saved = store.get_meta("held_claim") or {"through": 0, "digest": HELD_GENESIS}
+    acked = store.acked_through()
+    if acked > int(saved["through"]):
+        rows = store.acked_outbox(int(saved["through"]), acked)
+        if [int(r["seq"]) for r in rows] != list(range(int(saved["through"]) + 1, acked + 1)):
+            return None
+        digest = held_digest(
+            ((int(r["seq"]), envelope_digest(json.loads(r["envelope"]))) for r in rows),
+            start=str(saved["digest"]),
+        )
+        saved = {"through": acked, "digest": digest}
+        store.set_meta("held_claim", saved)
+    return m.HeldClaim(int(saved["through"]), str(saved["digest"]))

@@ -217,6 +217,36 @@ class TabletStore:
             [_now(), up_to_seq],
         )
 
+    def unsent_record_ids(self) -> list[str]:
+        """The records with a change the station never acknowledged, oldest first."""
+        rows = self.db.execute(
+            "SELECT record_id FROM outbox WHERE acked_at IS NULL GROUP BY record_id "
+            "ORDER BY min(seq)"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def clear_outbox(self) -> None:
+        """A re-enrolled tablet starts its sequence again (the old one belongs to the
+        device it was): the outbox is emptied; what was unsent is queued again."""
+        self.db.execute("DELETE FROM outbox")
+
+    def acked_outbox(self, after: int, up_to: int) -> list[dict[str, Any]]:
+        """The acknowledged changes with ``after < seq <= up_to``, in order."""
+        return list(
+            self.db.query(
+                "SELECT seq, envelope FROM outbox WHERE seq > ? AND seq <= ? "
+                "AND acked_at IS NOT NULL ORDER BY seq",
+                [after, up_to],
+            )
+        )
+
+    def acked_through(self) -> int:
+        """The highest sequence the station acknowledged (0: none)."""
+        row = self.db.execute(
+            "SELECT coalesce(max(seq), 0) FROM outbox WHERE acked_at IS NOT NULL"
+        ).fetchone()
+        return int(row[0])
+
     # --- inbox ---
     def add_inbox(self, seq: int, envelope: str) -> None:
         self.db.table("inbox").insert(

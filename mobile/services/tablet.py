@@ -28,6 +28,7 @@ from mobile.services.inbox import InboxService
 from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
 from mobile.services.progress import SyncProgress
+from mobile.services.recovery import RecoveryReport, RecoveryService
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient
@@ -56,6 +57,9 @@ class SyncReport:
     photo_chunks_skipped: int = 0
     photos_pending: int = 0
     photos_refused: tuple[dict[str, Any], ...] = ()
+    # STATION_LOST_CHANGES as a problem dict: the station no longer holds what it
+    # acknowledged from this tablet (issue 22 §5); None when all is there.
+    station_alarm: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -73,6 +77,7 @@ class SyncState:
     last_sync_at: str | None
     last_error: dict[str, Any] | None
     photos_pending: int = 0  # photos of documents still to upload
+    station_alarm: dict[str, Any] | None = None  # STATION_LOST_CHANGES, until resolved
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -103,6 +108,9 @@ class TabletService:
         self.dossiers = DossierService(self.ctx, self.outbox, self.attachments)
         self.citizens = CitizenBook(self.store.db, self.keys)
         self.inbox = InboxService(self.ctx, self.dossiers)
+        self.recovery = RecoveryService(
+            self.ctx, self.enrolment, self.dossiers, self.outbox, self.inbox, self.attachments
+        )
 
     def close(self) -> None:
         self.keys.lock()
@@ -122,6 +130,11 @@ class TabletService:
 
     def enroll(self, url: str, code: str, device_name: str | None = None) -> dict[str, Any]:
         return self.enrolment.enroll(url, code, device_name)
+
+    def recover(self, url: str, code: str, device_name: str | None = None) -> RecoveryReport:
+        """A restored or cloned tablet re-enrols as a new device and sends its unsent
+        dossiers again (``mobile/services/recovery.py``); needs an unlocked tablet."""
+        return self.recovery.recover(url, code, device_name)
 
     # --- session ---
     @property
@@ -307,6 +320,7 @@ class TabletService:
             last_sync_at=store.get_meta("last_sync_at"),
             last_error=store.get_meta("last_sync_error"),
             photos_pending=self.attachments.pending_count(),
+            station_alarm=store.get_meta("station_alarm"),
         )
 
     def sync(self, progress: SyncProgress | None = None) -> SyncReport:
@@ -343,6 +357,7 @@ class TabletService:
             photo_chunks_skipped=photos.skipped,
             photos_pending=self.attachments.pending_count(),
             photos_refused=tuple(photos.failed or ()),
+            station_alarm=self.store.get_meta("station_alarm"),
         )
 
     def apply_inbox(self) -> int:

@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from shared.errors import TaiChoError, problem
+from storekit import is_disk_full
 
 T = TypeVar("T")
 log = logging.getLogger("mobile.app")
@@ -78,6 +79,9 @@ def user_message(err: BaseException, lang: str = "vi") -> str:
                 f" (mục {err.field})." if lang == "vi" else f" ({err.field})."
             )
         return text
+    if is_disk_full(err):  # SQLite's SQLITE_FULL or ENOSPC: no bug, a full tablet
+        log.error("tablet storage full: %s", err)
+        return problem("DEVICE_DISK_FULL").message(lang)
     error_id = uuid.uuid4().hex[:8]
     log.error("error %s", error_id, exc_info=err)
     text = problem("INTERNAL").message(lang)

@@ -22,7 +22,8 @@ class SyncMixin(StateBase):
             return
         s = self.backend.call(self.service.sync_state)
         self.office_staff = self.backend.call(self.service.office_staff)
-        err = s.last_error or {}
+        # The station's loss of what it acknowledged outranks any other sync error.
+        err = s.station_alarm or s.last_error or {}
         self.sync = SyncView(
             pending=s.pending,
             inbox_waiting=s.inbox_waiting,

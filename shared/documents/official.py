@@ -39,6 +39,7 @@ from typing import Any
 
 from fontTools import subset as ft_subset  # type: ignore[import-untyped]
 from fontTools.pens.basePen import BasePen  # type: ignore[import-untyped]
+from fontTools.pens.recordingPen import DecomposingRecordingPen  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.drawing import PaintedPath
@@ -51,8 +52,11 @@ __all__ = [
     "QUOC_HIEU",
     "SEAL_RED",
     "TIEU_NGU",
+    "GlyphOutline",
+    "GlyphOutlines",
     "OfficialDocument",
     "SignatureBox",
+    "glyph_outlines",
     "nfc",
 ]
 
@@ -101,13 +105,89 @@ class SignatureBox:
     bottom: float  # below the signer's name
 
 
-# --- glyph outlines, for the seal's lettering ---------------------------------------
+# --- glyph outlines, for the seal's lettering and the signature appearances -----------
+#
+# fontTools' TTFont reads its tables lazily and decompiles each glyph on first use, in
+# place: one TTFont shared by request threads gives KeyError 'uni0309' or "'Glyph' object
+# has no attribute 'flags'" when two threads draw at once (issue 22). So the font is read
+# only under one lock per style, each character's outline is recorded there once (with
+# composite glyphs decomposed, so drawing never goes back to the font), and every later
+# drawing replays that immutable record without any lock.
 
 
-@functools.lru_cache(maxsize=4)
-def _ttfont(style: str) -> Any:
-    # From memory: a cached font must not hold a file open for the life of the process.
-    return TTFont(io.BytesIO((FONT_DIR / _FONT_FILES[style]).read_bytes()))
+@dataclass(frozen=True)
+class GlyphOutline:
+    """One character's outline and advance, in font units (y up, origin on the baseline)."""
+
+    advance: float
+    commands: tuple[tuple[str, tuple[Any, ...]], ...]
+
+    def draw(self, pen: Any) -> None:
+        """Replay the outline into a fontTools pen (moveTo, lineTo, qCurveTo, …)."""
+        for op, args in self.commands:
+            getattr(pen, op)(*args)
+
+
+_OUTLINE_CACHE_MAX = 4096  # characters remembered per style (Vietnamese needs ~200)
+
+
+class GlyphOutlines:
+    """The outlines of one style of the documents' font, safe to use from any thread."""
+
+    def __init__(self, style: str) -> None:
+        self._style = style
+        self._lock = threading.Lock()
+        self._font: Any = None
+        self._upem = 0.0
+        self._glyphs: dict[str, GlyphOutline] = {}
+
+    def _open(self) -> Any:  # called with the lock held
+        if self._font is None:
+            # From memory: a cached font must not hold a file open for the process's life.
+            font = TTFont(io.BytesIO((FONT_DIR / _FONT_FILES[self._style]).read_bytes()))
+            self._upem = float(font["head"].unitsPerEm)
+            self._font = font
+        return self._font
+
+    @property
+    def units_per_em(self) -> float:
+        if not self._upem:
+            with self._lock:
+                self._open()
+        return self._upem
+
+    def glyph(self, ch: str) -> GlyphOutline:
+        hit = self._glyphs.get(ch)
+        if hit is not None:
+            return hit
+        with self._lock:
+            hit = self._glyphs.get(ch)
+            if hit is None:
+                font = self._open()
+                name = font.getBestCmap().get(ord(ch), ".notdef")
+                glyph_set = font.getGlyphSet()
+                pen = DecomposingRecordingPen(glyph_set)
+                glyph_set[name].draw(pen)
+                hit = GlyphOutline(
+                    float(font["hmtx"][name][0]),
+                    tuple((op, tuple(args)) for op, args in pen.value),
+                )
+                if len(self._glyphs) < _OUTLINE_CACHE_MAX:
+                    self._glyphs[ch] = hit
+            return hit
+
+    def prepare(self, text: str) -> None:
+        """Record the outlines of ``text``'s characters now (e.g. at start-up)."""
+        for ch in nfc(text):
+            self.glyph(ch)
+
+
+_OUTLINES = {style: GlyphOutlines(style) for style in _FONT_FILES}
+
+
+def glyph_outlines(style: str) -> GlyphOutlines:
+    """The shared, thread-safe outlines of ``style`` ("", "B", "I" or "BI")."""
+    return _OUTLINES[style]
 
 
 # --- the documents' fonts, parsed once per process --------------------------------------
@@ -493,34 +573,27 @@ class OfficialDocument(FPDF):
             if centre_text:
                 self._straight_outline_text(x, y + 5.2, nfc(centre_text).upper(), 2.9)
 
-    def _glyph_run(self, text: str, size_mm: float) -> tuple[list[tuple[str, float]], Any]:
-        """Glyph names and advances (mm) of ``text`` in Liberation Serif Bold."""
-        font = _ttfont("B")
-        cmap = font.getBestCmap()
-        hmtx = font["hmtx"]
-        scale = size_mm / font["head"].unitsPerEm
-        run: list[tuple[str, float]] = []
-        for ch in text:
-            name = cmap.get(ord(ch), ".notdef")
-            run.append((name, hmtx[name][0] * scale))
-        return run, font
+    def _glyph_run(self, text: str, size_mm: float) -> list[tuple[GlyphOutline, float]]:
+        """Outlines and advances (mm) of ``text`` in Liberation Serif Bold."""
+        outlines = glyph_outlines("B")
+        scale = size_mm / outlines.units_per_em
+        return [(g, g.advance * scale) for g in (outlines.glyph(ch) for ch in text)]
 
-    def _draw_glyph(self, font: Any, name: str, size_mm: float, to_page: _Map) -> None:
-        glyph_set = font.getGlyphSet()
-        scale = size_mm / font["head"].unitsPerEm
+    def _draw_glyph(self, glyph: GlyphOutline, size_mm: float, to_page: _Map) -> None:
+        scale = size_mm / glyph_outlines("B").units_per_em
         with self.new_path(paint_rule=PathPaintRule.FILL_NONZERO) as path:
             path.style.fill_color = "#{:02x}{:02x}{:02x}".format(*SEAL_RED)
             path.style.stroke_color = None
-            pen = _OutlinePen(glyph_set, path, lambda gx, gy: to_page(gx * scale, gy * scale))
-            glyph_set[name].draw(pen)
+            pen = _OutlinePen(None, path, lambda gx, gy: to_page(gx * scale, gy * scale))
+            glyph.draw(pen)
 
     def _ring_text(self, cx: float, cy: float, baseline_r: float, lines: Sequence[str]) -> None:
         size = 3.4  # mm from baseline to em top; capitals about 2.3 mm high
         star_gap = 3.2
         runs = [self._glyph_run(line, size) for line in lines]
-        text_len = sum(adv for run, _ in runs for _, adv in run)
+        text_len = sum(adv for run in runs for _, adv in run)
         circumference = 2 * math.pi * baseline_r
-        n_glyphs = sum(len(run) for run, _ in runs)
+        n_glyphs = sum(len(run) for run in runs)
         # Spread the letters evenly over what the stars leave free.
         free = circumference - star_gap * len(lines)
         tracking = max((free - text_len) / max(n_glyphs, 1), 0.0)
@@ -532,12 +605,10 @@ class OfficialDocument(FPDF):
         # Start at the lower left (about 7 o'clock) and go clockwise.
         arc = -0.5 * star_gap
         start = math.radians(-145.0)
-        for run, font in runs:
-            for name, adv in run:
+        for run in runs:
+            for glyph, adv in run:
                 mid = arc + (adv + tracking) / 2
-                self._glyph_on_ring(
-                    font, name, size, adv, cx, cy, baseline_r, start + mid / baseline_r
-                )
+                self._glyph_on_ring(glyph, size, adv, cx, cy, baseline_r, start + mid / baseline_r)
                 arc += adv + tracking
             arc += star_gap / 2
             theta = start + arc / baseline_r
@@ -548,8 +619,7 @@ class OfficialDocument(FPDF):
 
     def _glyph_on_ring(
         self,
-        font: Any,
-        name: str,
+        glyph: GlyphOutline,
         size: float,
         adv: float,
         cx: float,
@@ -565,19 +635,19 @@ class OfficialDocument(FPDF):
             along = gx - adv / 2
             return (cx + ux * (r + gy) + tx * along, cy + uy * (r + gy) + ty * along)
 
-        self._draw_glyph(font, name, size, to_page)
+        self._draw_glyph(glyph, size, to_page)
 
     def _straight_outline_text(self, cx: float, baseline: float, text: str, size: float) -> None:
-        run, font = self._glyph_run(text, size)
+        run = self._glyph_run(text, size)
         width = sum(adv for _, adv in run)
         limit = 2 * (SEAL_RADIUS - 7.0)
         if width > limit:
             size *= limit / width
-            run, font = self._glyph_run(text, size)
+            run = self._glyph_run(text, size)
             width = limit
         x = cx - width / 2
-        for name, adv in run:
-            self._draw_glyph(font, name, size, _shifted(x, baseline))
+        for glyph, adv in run:
+            self._draw_glyph(glyph, size, _shifted(x, baseline))
             x += adv
 
 

@@ -61,8 +61,11 @@ def render_report(
     place_name: str,
     generated_at: datetime.datetime,
     checkpoint: dict[str, Any] | None,
+    anchor: str = "",
 ) -> bytes:
-    """PDF bytes of one report page view (see the module docstring)."""
+    """PDF bytes of one report page view (see the module docstring). ``anchor``: the
+    signed audit anchor made with this report (JSON), printed at its end: the day's
+    printed report is an anchor kept off the station (``audit-verify --anchor``)."""
     doc = _ReportDocument(
         title=page["title"].capitalize(),
         subject=page["period"],
@@ -136,11 +139,16 @@ def render_report(
 
     doc.ln(4)
     doc.signature_block("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", signature_room=24.0)
+    if anchor:
+        doc.ln(2)
+        _line(doc, "Mốc nhật ký kiểm tra đã ký (kiểm bằng audit-verify --anchor):")
+        doc.use("", 7.5)
+        doc.set_x(doc.l_margin)
+        doc.multi_cell(doc.content_width, 3.5, anchor, new_x="LMARGIN", new_y="NEXT")
     return bytes(doc.output())
 
 
 def _free_text(doc: OfficialDocument, page: dict[str, Any]) -> None:
-    """The reasons and the citizens' comments (they can name people: leaders only)."""
     for title, items in (
         ("Lý do yêu cầu bổ sung", page["supplement_reasons"]),
         ("Lý do từ chối", page["refusal_reasons"]),

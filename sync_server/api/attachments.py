@@ -15,6 +15,7 @@ from fastapi import APIRouter, Response
 
 from shared import messages as m
 from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.api.problems import file_answer
 from sync_server.api.sync import JsonBody, documented
 from sync_server.services import attachments as service
 from sync_server.services import door
@@ -47,7 +48,10 @@ def put_chunk(
 
 
 @router.get(
-    "/v1/dossiers/{dossier_id}/attachments/{sha256}", tags=["dossiers"], response_class=Response
+    "/v1/dossiers/{dossier_id}/attachments/{sha256}",
+    tags=["dossiers"],
+    response_class=Response,
+    responses=file_answer("image/jpeg", "The photo, as the station keeps it"),
 )
 def read_photo(
     dossier_id: str, sha256: str, station: StationDep, db: DbDep, who: StaffDep

@@ -6,33 +6,19 @@ Who may call what is not decided here: a route passes the caller to its service 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlite_utils import Database
 
-from shared.errors import Code, TaiChoError
-from shared.policy import failure_delay
-from sync_server.config import limits
-from sync_server.services.guard import Throttle
+from sync_server.services.guard import Guards, enrol_attempt, lookup, pin_attempt
 from sync_server.services.staff import Staff, staff_for_token
 from sync_server.services.station import Station
 from sync_server.store.db import Pool
 
 _bearer = HTTPBearer(auto_error=False)
-_sleep = time.sleep  # replaced in tests that check the growing delay
-
-
-@dataclass
-class Guards:
-    """Per-app throttles (one station app, one set of counters)."""
-
-    auth: Throttle = field(default_factory=Throttle)
-    enroll: Throttle = field(default_factory=Throttle)
 
 
 def get_station(request: Request) -> Station:
@@ -59,37 +45,26 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-_AUTH_FAILURES: frozenset[Code] = frozenset({"AUTH_FAILED", "PIN_LOCKED"})
-
-
 def auth_guard(request: Request) -> Iterator[None]:
-    """Per-client brake on PIN checks: refuse early when over the limit, count failures,
-    and answer each failure only after a delay that grows with the client's failures."""
-    lim = limits()
+    """Per-client brake on PIN checks (``guard.pin_attempt``): at most
+    ``auth_client_failures`` checks per window from one address, claimed before each."""
     guards: Guards = request.app.state.guards
-    key = client_key(request)
-    guards.auth.check(key, lim.auth_client_failures, lim.auth_client_window_seconds)
-    try:
+    with pin_attempt(guards, client_key(request)):
         yield
-    except TaiChoError as err:
-        if err.code in _AUTH_FAILURES:
-            n = guards.auth.fail(key)
-            _sleep(failure_delay(n) * lim.pin_delay_scale)
-        raise
 
 
 def enroll_guard(request: Request) -> Iterator[None]:
-    """Per-client brake on guessing enrolment codes."""
-    lim = limits()
+    """Per-client brake on guessing enrolment codes (``guard.enrol_attempt``)."""
     guards: Guards = request.app.state.guards
-    key = client_key(request)
-    guards.enroll.check(key, lim.enroll_client_failures, lim.enroll_client_window_seconds)
-    try:
+    with enrol_attempt(guards, client_key(request)):
         yield
-    except TaiChoError as err:
-        if err.code == "ENROLL_CODE_INVALID":
-            guards.enroll.fail(key)
-        raise
+
+
+def verify_guard(request: Request) -> Iterator[None]:
+    """Per-client brake on the public verify page (``guard.lookup``)."""
+    guards: Guards = request.app.state.guards
+    with lookup(guards, client_key(request)):
+        yield
 
 
 StationDep = Annotated[Station, Depends(get_station)]
@@ -97,3 +72,4 @@ DbDep = Annotated[Database, Depends(get_db)]
 StaffDep = Annotated[Staff, Depends(current_staff)]
 AuthGuard = Depends(auth_guard)
 EnrollGuard = Depends(enroll_guard)
+VerifyGuard = Depends(verify_guard)

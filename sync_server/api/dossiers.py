@@ -13,6 +13,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.api.problems import file_answer
 from sync_server.services import door
 
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
@@ -66,7 +67,11 @@ def set_child_personal_id(
     return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id)
 
 
-@router.get("/{dossier_id}/result.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/result.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def result_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
     code, pdf = door.result_pdf(who, station, db, dossier_id)
     return Response(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.api.problems import file_answer
 from sync_server.services import door
 from sync_server.services.staff import Staff
 from sync_server.services.station import Station
@@ -37,27 +38,47 @@ def _pdf(who: Staff, station: Station, db: Database, dossier_id: str, paper: str
     )
 
 
-@router.get("/{dossier_id}/receipt.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/receipt.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def receipt(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
     return _pdf(who, station, db, dossier_id, "receipt")
 
 
-@router.get("/{dossier_id}/supplement-request.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/supplement-request.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def supplement_request(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
     return _pdf(who, station, db, dossier_id, "supplement-request")
 
 
-@router.get("/{dossier_id}/refusal.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/refusal.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def refusal(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
     return _pdf(who, station, db, dossier_id, "refusal")
 
 
-@router.get("/{dossier_id}/apology.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/apology.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def apology_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
     return _pdf(who, station, db, dossier_id, "apology")
 
 
-@router.get("/{dossier_id}/control-sheet.pdf", response_class=Response)
+@router.get(
+    "/{dossier_id}/control-sheet.pdf",
+    response_class=Response,
+    responses=file_answer("application/pdf", "The PDF"),
+)
 def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
     return _pdf(who, station, db, dossier_id, "control-sheet")
 

@@ -13,10 +13,8 @@ answers ``DISK_FULL`` instead: the office must act, and nothing was saved.
 
 from __future__ import annotations
 
-import errno
 import logging
 import secrets
-import sqlite3
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
@@ -26,12 +24,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shared.errors import TaiChoError, problem
+from storekit import is_disk_full
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 ERROR_LOG_NAME = "station-errors.log"
 _LOG_MAX_BYTES = 1_000_000
 _LOG_BACKUPS = 5
 _log = logging.getLogger("sync_server")
+
+
+def file_answer(media: str, what: str) -> dict[int | str, dict[str, Any]]:
+    """A route's ``responses`` for a file answer: the OpenAPI document then names its real
+    media type (schemathesis checks every answer's Content-Type against it)."""
+    return {200: {"description": what, "content": {media: {}}}}
 
 
 def problem_response(err: TaiChoError) -> JSONResponse:
@@ -46,9 +51,10 @@ def problem_response(err: TaiChoError) -> JSONResponse:
         body["params"] = {k: v for k, v in err.ctx.items() if isinstance(v, (str, int, float))}
     if err.code == "DEVICE_REVOKED":
         body["wipe"] = True  # the tablet must erase its local data on this answer
-    headers = None
+    # Also here: a 500 is sent by Starlette's outermost error middleware, past NoSniff.
+    headers = {"X-Content-Type-Options": "nosniff"}
     if err.code == "RATE_LIMITED" and isinstance(err.ctx.get("wait"), int):
-        headers = {"Retry-After": str(err.ctx["wait"])}
+        headers["Retry-After"] = str(err.ctx["wait"])
     return JSONResponse(
         body, status_code=err.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -71,21 +77,6 @@ def _validation_field(exc: RequestValidationError) -> tuple[str | None, str, str
         f"{field or 'body'}: {first.get('msg', 'invalid')}",
         f"{field or 'nội dung'}: {why}",
     )
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """SQLite's SQLITE_FULL or the OS's ENOSPC, anywhere in the exception's chain."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, sqlite3.Error) and (
-            getattr(seen, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-            or "database or disk is full" in str(seen)
-        ):
-            return True
-        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def write_error_log(log_dir: Path, error_id: str, request: Request, exc: BaseException) -> None:

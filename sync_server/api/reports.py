@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from sync_server.api.deps import DbDep, StaffDep, StationDep
+from sync_server.api.problems import file_answer
 from sync_server.services import door
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -53,7 +54,11 @@ def _file(body: bytes | dict[str, Any], media: str, name: str) -> Response:
     )
 
 
-@router.get("/summary.csv", response_class=Response)
+@router.get(
+    "/summary.csv",
+    response_class=Response,
+    responses=file_answer("text/csv; charset=utf-8", "The report as CSV"),
+)
 def summary_csv(
     station: StationDep,
     db: DbDep,
@@ -66,7 +71,9 @@ def summary_csv(
     return _file(body, "text/csv; charset=utf-8", f"bao-cao-{start}-{end}.csv")
 
 
-@router.get("/summary.pdf", response_class=Response)
+@router.get(
+    "/summary.pdf", response_class=Response, responses=file_answer("application/pdf", "The PDF")
+)
 def summary_pdf(
     station: StationDep,
     db: DbDep,

@@ -86,5 +86,6 @@ def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
             staff_digest=req.staff_digest,
             anchor_rows=req.anchor_rows,
             pending=req.pending,
+            held=req.held,
         )
     )

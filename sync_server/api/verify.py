@@ -1,5 +1,6 @@
 """Public verification of issued results (no login): an HTML page for phones scanning the
-QR code, and the same answer as JSON."""
+QR code, and the same answer as JSON. Neither names the citizen; both are braked per
+client address (``limits().verify_client_lookups`` per window, ``RATE_LIMITED`` beyond)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from sync_server.api.deps import DbDep, StationDep
+from sync_server.api.deps import DbDep, StationDep, VerifyGuard
 from sync_server.services import verify as service
 
 router = APIRouter(tags=["verify"])
@@ -36,7 +37,7 @@ _HEADLINE = {
 }
 
 
-@router.get("/v1/verify/{code}")
+@router.get("/v1/verify/{code}", dependencies=[VerifyGuard])
 def verify_json(
     code: str, station: StationDep, db: DbDep, sha256: str | None = _Sha
 ) -> dict[str, Any]:
@@ -73,7 +74,17 @@ code{{word-break:break-all}}</style></head>
 """
 
 
-@router.get("/verify/{code}", response_class=HTMLResponse)
+@router.get(
+    "/verify/{code}",
+    response_class=HTMLResponse,
+    dependencies=[VerifyGuard],
+    responses={
+        404: {
+            "description": "No such document: the same page, saying so",
+            "content": {"text/html": {}},
+        }
+    },
+)
 def verify_page(
     code: str, station: StationDep, db: DbDep, sha256: str | None = _Sha
 ) -> HTMLResponse:

@@ -77,7 +77,9 @@ def make_main(backend: DeskBackend) -> Callable[[ft.Page], None]:
         page.padding = 0
         page.theme_mode = ft.ThemeMode.LIGHT
         page.views[0].padding = 0
-        state = DeskState(backend, station_url=station_base_url(page.url))
+        state = DeskState(
+            backend, station_url=station_base_url(page.url), client=page.client_ip or "desk"
+        )
         page.on_close = lambda _: state.logout()
         page.render(Desk, state)
 

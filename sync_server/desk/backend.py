@@ -25,6 +25,7 @@ from sync_server.config import limits
 from sync_server.services import door
 from sync_server.services import staff as staff_service
 from sync_server.services.clock import utc_now
+from sync_server.services.guard import Guards, pin_attempt
 from sync_server.services.staff import Staff
 from sync_server.services.station import Station
 
@@ -69,13 +70,16 @@ class ResultLinks:
 class DeskBackend:
     """One per station process, shared by every desk session."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, guards: Guards | None = None) -> None:
         self.station = station
         self.links = ResultLinks()
+        self.guards = guards or Guards()
 
     # --- who ---
-    def login(self, username: str, pin: str) -> Staff:
-        with self.station.session() as db:
+    def login(self, username: str, pin: str, client: str = "desk") -> Staff:
+        """Sign in under the same per-address brake as ``/v1/auth/token`` (``client``:
+        the browser's address as the websocket saw it)."""
+        with pin_attempt(self.guards, client), self.station.session() as db:
             return staff_service.authenticate(db, username.strip().lower(), pin)
 
     def _me(self, db: Any, who: Staff | str) -> Staff:

@@ -75,6 +75,8 @@ def message(err: BaseException) -> str:
 class DeskState:
     backend: DeskBackend
     station_url: str = ""
+    # The browser's address as the websocket saw it: the sign-in brake's key.
+    client: str = "desk"
     route: str = ROUTE_LOGIN
     user: Staff | None = None
     busy: str = ""
@@ -199,6 +201,7 @@ class DeskState:
                 self.backend.login,
                 username,
                 pin,
+                self.client,
                 on_error=self._under_field(lambda err: "pin"),
             )
         except Failed:

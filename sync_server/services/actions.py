@@ -16,6 +16,9 @@ approved at the same moment), the document is rendered again with the next numbe
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
@@ -51,7 +54,24 @@ RATINGS: dict[str, str] = {
 }
 _COMMENT_MAX = 1000
 # Rendering again after a concurrent approval took the register number: a few tries.
+# Within this process approvals of one register take turns (``_register_turn``), so a
+# retry is needed only when another process (an admin command) approved meanwhile.
 _RENUMBER_TRIES = 5
+_turns_lock = threading.Lock()
+_turns: dict[str, threading.Lock] = {}
+
+
+def _register_turn(register: str) -> threading.Lock:
+    """The lock under which one approval of ``register`` renders, signs and commits.
+
+    A result prints its register number, so two approvals of one register rendered at
+    the same moment print the same number and all but one must render again; twelve
+    parallel approvals used up every retry (issue 22: 500s on a busy desk). Taking turns
+    costs the later ones a wait of one signature each (about 0.1 s) instead.
+    """
+    with _turns_lock:
+        return _turns.setdefault(register, threading.Lock())
+
 
 PERSONAL_ID_ACTION = "record_personal_id"
 PERSONAL_ID_FIELD = "child_personal_id"
@@ -99,21 +119,25 @@ def apply_action(
         # Outside the write transaction: the checks that can fail early, and the signing.
         signed: stamping.SignedApproval | stamping.SignedSeal | None = None
         base: Dossier | None = None
+        turn: AbstractContextManager[object] = contextlib.nullcontext()
         if action in ("approve", "stamp"):
             base = dossier_store.load(db, keys, dossier_id)
             next_status(base.status, action, staff.role, reason)
             proc = catalogue.get(base.procedure)
             if action == "approve":
+                turn = _register_turn(proc.result_template)
+        with turn:
+            if base is not None and action == "approve":
                 signed = stamping.sign_approval(db, keys, base, proc.result_template, staff)
-            else:
+            elif base is not None:
                 signed = stamping.sign_seal(db, keys, base, proc.result_name.vi)
-        try:
-            survey = (rating, comment)
-            return _commit(
-                db, keys, catalogue, staff, dossier_id, action, reason, survey, base, signed
-            )
-        except stamping.RegisterMoved:
-            continue
+            try:
+                survey = (rating, comment)
+                return _commit(
+                    db, keys, catalogue, staff, dossier_id, action, reason, survey, base, signed
+                )
+            except stamping.RegisterMoved:
+                continue
     raise problem("INTERNAL", detail="register numbers kept moving; try again")
 
 

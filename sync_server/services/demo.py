@@ -63,5 +63,6 @@ def seed(db: Database, keys: StationKeys | None = None) -> list[DemoStaff]:
                 pin=s.pin,
                 full_name=s.full_name,
                 title=s.title,
+                demo_pin=True,  # the documented demo logins (README, scripts/demo.sh)
             )
     return list(DEMO_STAFF)

@@ -22,7 +22,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
-from shared.errors import problem
+from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
@@ -135,11 +135,23 @@ def photos(actor: Staff, station: Station, db: Database, dossier_id: str) -> lis
         item: dict[str, Any] = {**a.to_dict(), "received": a.sha256 in got}
         if item["received"]:
             if a.sha256 not in thumbs:
-                _, data = attachments.photo_bytes(db, station.keys, a.sha256)
-                thumbs[a.sha256] = attachments.thumbnail(data)
-            item["thumb"] = thumbs[a.sha256]
+                thumbs[a.sha256] = _thumb(db, station, a.sha256)
+            if thumbs[a.sha256]:
+                item["thumb"] = thumbs[a.sha256]
         out.append(item)
     return out
+
+
+def _thumb(db: Database, station: Station, sha: str) -> bytes:
+    """The thumbnail, or b"" for a photo stored before the station checked pictures that
+    is not one it accepts (the link to it still works for what it is)."""
+    try:
+        _, data = attachments.photo_bytes(db, station.keys, sha)
+        return attachments.thumbnail(data)
+    except TaiChoError as err:
+        if err.code == "RATE_LIMITED":
+            raise
+        return b""
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)

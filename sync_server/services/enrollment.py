@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -41,6 +41,9 @@ class Device:
     ed_pub: bytes
     escrow: dict[str, Any]
     push_acked: int
+    # This device and the devices it replaced (re-enrolled after a restore or a clone),
+    # newest first: whose dossier numbers and dossiers it may send again.
+    lineage: tuple[str, ...] = ()
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Device:
@@ -52,6 +55,7 @@ class Device:
             crypto.b64d(row["ed_pub"]),
             json.loads(row["escrow"]),
             int(row["push_acked"]),
+            (row["id"],),
         )
 
 
@@ -83,7 +87,14 @@ def active_device(db: Database, device_id: str) -> Device:
         raise problem("DEVICE_UNKNOWN", "device_id")
     if row["revoked_at"]:
         raise problem("DEVICE_REVOKED", "device_id")
-    return Device.from_row(row)
+    device = Device.from_row(row)
+    lineage = [device.id]
+    before = row.get("replaces")
+    while isinstance(before, str) and before not in lineage and len(lineage) < 10:
+        lineage.append(before)
+        old = q.get(db, before)
+        before = old.get("replaces") if old is not None else None
+    return replace(device, lineage=tuple(lineage))
 
 
 def _pub_key(value: str, name: str) -> bytes:
@@ -120,6 +131,10 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
             raise problem("ENROLL_CODE_INVALID", "code")
         if q.get(db, device_id) is not None:
             raise problem("ALREADY_ENROLLED", "device_id")
+        if req.replaces is not None and (
+            req.replaces == device_id or q.get(db, req.replaces) is None
+        ):
+            raise problem("DEVICE_UNKNOWN", "replaces")
         data_key = open_envelope(req.escrow, keys.x_sk, ed_pub, expect=expect)
         if len(data_key) != 32:
             raise problem("ENVELOPE_MALFORMED", "escrow", detail="escrow payload is not a key")
@@ -136,6 +151,7 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
             ed_pub=crypto.b64e(ed_pub),
             escrow=json.dumps(req.escrow.to_json(), separators=(",", ":")),
             enrolled_at=now,
+            replaces=req.replaces,
         )
         q.use_code(db, code_hash, device_id, now)
         # The station's calendar overrides reach a new tablet with its first pull.
@@ -149,7 +165,13 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
         numbers.initial_reserve(db, keys, device_id, unit.code, to_vn(utc_now()).date())
         catalogue_sync.send_to(db, keys, device_id)
         audit.append(
-            db, keys, action="device.enroll", actor="station", at=vn_now_iso(), device_id=device_id
+            db,
+            keys,
+            action="device.enroll",
+            actor="station",
+            at=vn_now_iso(),
+            device_id=device_id,
+            reason=None if req.replaces is None else f"replaces {req.replaces}",
         )
     return m.EnrollAnswer(
         device_id,
@@ -227,8 +249,10 @@ def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
     not land: refused or in conflict) and ``supplement`` (dossiers received on it waiting
     for a supplement). Dossiers received after the last contact the station cannot know."""
     from sync_server.services.feed import pending_reports  # (feed imports us)
+    from sync_server.services.holdings import alarms
 
     last = q.last_push_at(db)
+    alarm = alarms(db)
     ends = q.loose_ends(db)
     reported = pending_reports(db)
     return [
@@ -239,6 +263,7 @@ def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
             "pending_reported_at": reported.get(d["id"], {}).get("at"),
             "not_landed": ends.get(d["id"], {}).get("not_landed", 0),
             "supplement": ends.get(d["id"], {}).get("supplement", 0),
+            "held_alarm": alarm.get(d["id"]),
         }
         for d in q.list_all(db)
     ]

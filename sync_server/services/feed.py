@@ -100,12 +100,13 @@ def pull(
     staff_digest: str | None = None,
     anchor_rows: int | None = None,
     pending: int | None = None,
+    held: m.HeldClaim | None = None,
 ) -> m.PullAnswer:
     """The device's items after its cursor; first, what the tablet asked to be brought up
     to date — dossier-number blocks for days that run low, the staff list, the audit
     anchors — is queued (it arrives in this very pull)."""
     # Imported late: these append to this feed.
-    from sync_server.services import anchor_feed, staff_feed
+    from sync_server.services import anchor_feed, holdings, staff_feed
 
     if numbers:
         _top_up(db, keys, device, after, numbers)
@@ -123,7 +124,8 @@ def pull(
         )
         items.append(seal_envelope(ctx, payload, device.x_pub, keys.ed_sk))
     next_seq = int(rows[limit - 1]["seq"]) if more else (int(rows[-1]["seq"]) if rows else after)
-    return m.PullAnswer(items, next_seq, more)
+    held_answer = None if held is None else holdings.answer(db, device.id, held)
+    return m.PullAnswer(items, next_seq, more, held_answer)
 
 
 def record_pending(db: Database, device_id: str, pending: int) -> None:

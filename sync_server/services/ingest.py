@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -35,7 +36,15 @@ from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, can
-from shared.sync import KIND_CHANGE, STATION, Incoming, Outcome, classify_edit, classify_incoming
+from shared.sync import (
+    KIND_CHANGE,
+    STATION,
+    Incoming,
+    Outcome,
+    classify_edit,
+    classify_incoming,
+    envelope_digest,
+)
 from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
 from shared.workflow import Role, Status, transition_not_allowed
@@ -49,6 +58,7 @@ from sync_server.services.clock import iso, utc_now, vn_now_iso
 from sync_server.services.enrollment import Device, active_device
 from sync_server.services.keys import StationKeys
 from sync_server.services.staff import get_staff
+from sync_server.store import attachments as attachments_q
 from sync_server.store import audit as audit_q
 from sync_server.store import devices as devices_q
 from sync_server.store import dossiers as dossiers_q
@@ -59,9 +69,9 @@ CONFLICTS_TABLE = "conflicts"
 
 
 def envelope_hash(env: Envelope) -> str:
-    """SHA-256 of the canonical JSON of an envelope: what "the same change" means."""
-    canonical = json.dumps(env.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return crypto.sha256_hex(canonical.encode("utf-8"))
+    """SHA-256 of the canonical JSON of an envelope: what "the same change" means (the
+    tablet computes the same for its held check: ``shared.sync.envelope_digest``)."""
+    return envelope_digest(env.to_json())
 
 
 @dataclass
@@ -156,6 +166,32 @@ def _code_of(payload: bytes) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _sent_before(b: _Batch, d: Dossier) -> bool:
+    """True when this device or one it replaced already pushed this very version of the
+    dossier, with the same content (a restored tablet re-sending what had arrived)."""
+    if len(b.device.lineage) < 2:
+        return False
+    mine = _comparable(d.to_dict())
+    for row in q.pushes_of(b.db, list(b.device.lineage), d.id, d.version):
+        sender = devices_q.get(b.db, str(row["device_id"]))
+        if sender is None:
+            continue
+        env = Envelope.from_json(json.loads(str(row["envelope"])))
+        try:
+            payload = open_envelope(env, b.keys.x_sk, crypto.b64d(sender["ed_pub"]), expect=env.ctx)
+            earlier = m.from_json_bytes(m.DossierSubmit, payload).dossier
+        except TaiChoError:
+            continue
+        if _comparable(earlier.to_dict()) == mine:
+            return True
+    return False
+
+
+def _comparable(d: dict[str, Any]) -> dict[str, Any]:
+    """A submission without what a re-enrolment changes (the sending device)."""
+    return {k: v for k, v in d.items() if k != "device_id"}
+
+
 def _mismatch(field: str) -> TaiChoError:
     return problem("ENVELOPE_CONTEXT_MISMATCH", field, detail=field)
 
@@ -174,7 +210,7 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     code = parse_code(d.code)
     if (b.unit_code is not None and code.unit != b.unit_code) or number_blocks.holder(
         b.db, code.unit, code.day, code.number
-    ) != b.device.id:
+    ) not in b.device.lineage:  # this device's numbers, or those of the device it replaced
         # Only numbers the station reserved to this very device (shared.codes).
         raise problem(
             "REQUEST_INVALID",
@@ -203,13 +239,13 @@ def _received_at(d: Dossier) -> datetime:
 
 
 def _check_receiver(b: _Batch, username: str, field: str) -> str:
-    """``username`` must be intake staff who unlocked this tablet through the station."""
+    """``username`` must be intake staff who unlocked this tablet through the station (or
+    the tablet it was, for a dossier received before it re-enrolled)."""
     staff = get_staff(b.db, username) if username else None
-    if (
-        staff is None
-        or not can(staff, Verb.DOSSIER_RECEIVE)
-        or username not in audit_q.unlocked_by(b.db, b.device.id)
-    ):
+    unlocked: set[str] = set()
+    for device_id in b.device.lineage:
+        unlocked |= audit_q.unlocked_by(b.db, device_id)
+    if staff is None or not can(staff, Verb.DOSSIER_RECEIVE) or username not in unlocked:
         raise problem(
             "REQUEST_INVALID",
             field,
@@ -256,14 +292,12 @@ def _apply(
     existing = dossiers_q.get(b.db, d.id)
     by_code = dossiers_q.get_by_code(b.db, d.code)
     if by_code is not None and by_code["id"] != d.id:
-        raise problem(
-            "REQUEST_INVALID",
-            "code",
-            detail=f"dossier code '{d.code}' is already used",
-            detail_vi=f"mã hồ sơ '{d.code}' đã được dùng",
-        )
-    if existing is not None and existing["device_id"] != b.device.id:
+        # A clone or a restored tablet numbered a new dossier with a number its twin used.
+        raise problem("DOSSIER_CODE_TAKEN", "code", dossier_code=d.code)
+    if existing is not None and existing["device_id"] not in b.device.lineage:
         raise _mismatch("device_id")
+    if existing is not None and d.version <= int(existing["version"]) and _sent_before(b, d):
+        return Outcome.DUPLICATE, None  # a recovered tablet re-sending what arrived
     server_status = Status(existing["status"]) if existing else None
     server_version = int(existing["version"]) if existing else None
     verdict = classify_edit(server_status, server_version, d.base_version)
@@ -294,6 +328,8 @@ def _apply(
             payload=feed.conflict_payload(d.id, d.code, d.base_version, server_version, err),
         )
         return Outcome.CONFLICT, err
+    # The photos it refers to are no longer orphans (per-device quota and expiry).
+    attachments_q.add_refs(b.db, d.id, list(dict.fromkeys(a.sha256 for a in d.attachments)))
     limit = proc.time_limit_working_days
     if existing is None:
         # First receipt: the station writes the history; the tablet's is not trusted.

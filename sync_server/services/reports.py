@@ -12,8 +12,7 @@ Also the write side other screens call: :func:`record_rating` (the desk, at retu
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,6 +36,7 @@ from shared.reports import (
     analyse,
     assemble,
     classify_open,
+    csv_file,
     csv_rows,
     due_after_supplements,
     overdue_entry,
@@ -505,20 +505,22 @@ def build_report(
 
 
 def report_csv(report: Report) -> bytes:
-    """UTF-8 with a BOM, so spreadsheet programs open Vietnamese correctly."""
+    """UTF-8 with a BOM, so spreadsheet programs open Vietnamese correctly; no cell can
+    start a formula (``shared.reports.csv_cell``)."""
     page = report.data["page"]
     head = report.data["audit_checkpoint"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["Báo cáo", page["title"]])
-    writer.writerow(["Đơn vị", page["unit"]])
-    writer.writerow(["Kỳ báo cáo", page["period"]])
-    writer.writerow(["Phạm vi", page["scope"]])
-    writer.writerow(["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"])
-    writer.writerow([])
     a = report.analysis  # the CSV rows are built only when a CSV is asked for
-    writer.writerows(csv_rows(a.summary, a.by_procedure, report.names, free_text=report.free_text))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_file(
+        [
+            ["Báo cáo", page["title"]],
+            ["Đơn vị", page["unit"]],
+            ["Kỳ báo cáo", page["period"]],
+            ["Phạm vi", page["scope"]],
+            ["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"],
+            [],
+            *csv_rows(a.summary, a.by_procedure, report.names, free_text=report.free_text),
+        ]
+    )
 
 
 def report_pdf(report: Report) -> bytes:
@@ -528,6 +530,7 @@ def report_pdf(report: Report) -> bytes:
         place_name=report.place_name,
         generated_at=datetime.fromisoformat(report.data["generated_at"]),
         checkpoint=report.data["audit_checkpoint"],
+        anchor=json.dumps(report.data["audit_anchor"], separators=(",", ":")),
     )
 
 

@@ -31,7 +31,6 @@ from typing import Any
 
 from asn1crypto import tsp, x509
 from fontTools.pens.basePen import BasePen  # type: ignore[import-untyped]
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -41,7 +40,7 @@ from pyhanko.sign.general import SigningError, as_signing_certificate_v2
 from pyhanko.sign.signers import Signer
 from pyhanko.stamp import StaticStampStyle
 
-from shared.documents.official import FONT_DIR, SEAL_RADIUS, OfficialDocument, nfc
+from shared.documents.official import SEAL_RADIUS, OfficialDocument, glyph_outlines, nfc
 
 __all__ = [
     "DEFAULT_LAYOUT",
@@ -136,33 +135,28 @@ class _PdfPathPen(BasePen):  # type: ignore[misc]
         self.ops.append("h")
 
 
-_FONT_FILES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf"}
-
-
-@functools.lru_cache(maxsize=2)
-def _font(style: str) -> Any:
-    return TTFont(io.BytesIO((FONT_DIR / _FONT_FILES[style]).read_bytes()))
-
-
 @functools.lru_cache(maxsize=2048)
 def _glyph(style: str, ch: str) -> tuple[str, float]:
-    """(path operators in font units, advance in font units) of one character."""
-    font = _font(style)
-    name = font.getBestCmap().get(ord(ch), ".notdef")
-    pen = _PdfPathPen(font.getGlyphSet())
-    font.getGlyphSet()[name].draw(pen)
-    return " ".join(pen.ops), float(font["hmtx"][name][0])
+    """(path operators in font units, advance in font units) of one character.
+
+    The outline comes from :func:`~shared.documents.official.glyph_outlines`, which reads
+    the font under a lock and hands back an immutable record: request threads draw
+    appearances in parallel (issue 22: a shared TTFont answered 500s on a fresh start).
+    """
+    outline = glyph_outlines(style).glyph(ch)
+    pen = _PdfPathPen(None)
+    outline.draw(pen)
+    return " ".join(pen.ops), outline.advance
 
 
 def _text_width(text: str, style: str, size_pt: float) -> float:
-    upem = float(_font(style)["head"].unitsPerEm)
+    upem = glyph_outlines(style).units_per_em
     return sum(_glyph(style, ch)[1] for ch in nfc(text)) * size_pt / upem
 
 
 def _text_ops(text: str, x: float, y: float, size_pt: float, style: str = "") -> str:
     """Fill ``text`` as outlines with its baseline starting at (x, y) points."""
-    upem = float(_font(style)["head"].unitsPerEm)
-    s = size_pt / upem
+    s = size_pt / glyph_outlines(style).units_per_em
     out = []
     for ch in nfc(text):
         path, adv = _glyph(style, ch)

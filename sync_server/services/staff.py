@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import sqlite3
+import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -19,8 +22,9 @@ from sqlite_utils import Database
 from shared import crypto
 from shared.errors import problem
 from shared.permissions import Verb, can, require
-from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_pin_format
+from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_new_pin, check_pin_format
 from shared.workflow import Role, parse_role
+from storekit import is_disk_full
 from sync_server.config import TOKEN_TTL
 from sync_server.services import audit
 from sync_server.services.clock import iso, utc_now, vn_now_iso
@@ -64,7 +68,10 @@ def add_staff(
     pin: str,
     full_name: str | None = None,
     title: str | None = None,
+    demo_pin: bool = False,
 ) -> Staff:
+    """A new staff member. The PIN must not be guessable (``shared.policy.check_new_pin``);
+    ``demo_pin`` lets only the demo seed keep its documented PINs (123456, …)."""
     if not _USERNAME_RE.match(username):
         raise problem(
             "REQUEST_INVALID",
@@ -73,7 +80,10 @@ def add_staff(
             detail_vi="tên đăng nhập gồm 2–32 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch nối",
         )
     parsed_role = parse_role(role)
-    check_pin_format(pin)
+    if demo_pin:
+        check_pin_format(pin)
+    else:
+        check_new_pin(pin)
     with scrypt_slot():
         pin_hash = crypto.hash_pin(pin)
     with transaction(db):
@@ -108,18 +118,33 @@ def authenticate(db: Database, username: str, pin: str) -> Staff:
     ever checked per lock period. A locked account and an unknown username run the same
     scrypt against a dummy hash and give the same ``AUTH_FAILED``; only a right PIN on an
     unlocked account succeeds, and it clears the count.
+
+    On a full disk the count cannot be written: it is kept in memory instead
+    (:class:`_ReadOnlyLockout`, same limits), so staff can still sign in and read.
     """
     name = username if isinstance(username, str) else ""
     with account_slot(name):
         now = utc_now()
-        verdict, row = q.claim_attempt(db, name, iso(now), PIN_MAX_FAILURES, iso(now + PIN_LOCKOUT))
+        try:
+            verdict, row = q.claim_attempt(
+                db, name, iso(now), PIN_MAX_FAILURES, iso(now + PIN_LOCKOUT)
+            )
+        except sqlite3.Error as exc:
+            if not is_disk_full(exc):
+                raise
+            verdict, row = _READ_ONLY.claim(db, name, now)
         if verdict != "claimed" or row is None:
             _check(pin, _DUMMY_HASH)
             _log.warning("sign-in refused for %r (%s account)", name, verdict)
             raise problem("AUTH_FAILED")
         if _check(pin, row["pin_hash"]):
-            with transaction(db):
-                q.reset_failures(db, name)
+            _READ_ONLY.forget(name)
+            try:
+                with transaction(db):
+                    q.reset_failures(db, name)
+            except sqlite3.Error as exc:
+                if not is_disk_full(exc):
+                    raise
             return Staff.from_row(row)
         _log.warning(
             "wrong PIN checked for %r (failure %d of %d)",
@@ -130,19 +155,69 @@ def authenticate(db: Database, username: str, pin: str) -> Staff:
         raise problem("AUTH_FAILED")
 
 
+class _ReadOnlyLockout:
+    """The lockout and the sessions kept in memory while the disk is full (issue 22: a
+    full disk answered 507 to every sign-in, so nobody could act). The same limits as
+    the stored count; sessions last their usual 12 hours or until the station restarts.
+    A lock already stored is respected."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict[str, tuple[int, datetime | None]] = {}
+        self._tokens: dict[str, tuple[str, datetime]] = {}
+
+    def claim(self, db: Database, name: str, now: datetime) -> tuple[str, dict[str, Any] | None]:
+        row = q.get(db, name)
+        if row is None or not row["active"]:
+            return "unknown", None
+        if row["locked_until"] is not None and row["locked_until"] > iso(now):
+            return "locked", None
+        with self._lock:
+            failed, until = self._failures.get(name, (int(row["failed_count"]), None))
+            if until is not None and until > now:
+                return "locked", None
+            failed = 1 if until is not None else failed + 1
+            until = now + PIN_LOCKOUT if failed >= PIN_MAX_FAILURES else None
+            self._failures[name] = (failed, until)
+        return "claimed", {**row, "failed_count": failed}
+
+    def forget(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name, None)
+
+    def keep_token(self, token_hash: str, username: str, expires: datetime) -> None:
+        with self._lock:
+            now = utc_now()
+            self._tokens = {k: v for k, v in self._tokens.items() if v[1] > now}
+            self._tokens[token_hash] = (username, expires)
+
+    def token_user(self, token_hash: str) -> str | None:
+        with self._lock:
+            hit = self._tokens.get(token_hash)
+        return hit[0] if hit is not None and hit[1] > utc_now() else None
+
+    def drop_tokens_of(self, username: str) -> None:
+        with self._lock:
+            self._tokens = {k: v for k, v in self._tokens.items() if v[0] != username}
+
+
+_READ_ONLY = _ReadOnlyLockout()
+
+
 def change_pin(db: Database, username: str, old_pin: str, new_pin: str) -> Staff:
     """A staff member replaces their PIN; the old one is checked like a sign-in.
 
     Every bearer token of the account is revoked, so a session opened with a PIN that
     someone else may have seen ends with it.
     """
-    check_pin_format(new_pin)
+    check_new_pin(new_pin)
     who = authenticate(db, username, old_pin)
     with scrypt_slot():
         new_hash = crypto.hash_pin(new_pin)
     with transaction(db):
         q.set_pin_hash(db, who.username, new_hash)
         q.delete_tokens_of(db, who.username)
+    _READ_ONLY.drop_tokens_of(who.username)
     return who
 
 
@@ -170,9 +245,16 @@ def issue_token(db: Database, staff: Staff) -> dict[str, Any]:
     token = secrets.token_urlsafe(32)
     now = utc_now()
     expires = iso(now + TOKEN_TTL)
-    with transaction(db):
-        q.delete_expired_tokens(db, iso(now))
-        q.insert_token(db, _token_hash(token), staff.username, iso(now), expires)
+    try:
+        with transaction(db):
+            q.delete_expired_tokens(db, iso(now))
+            q.insert_token(db, _token_hash(token), staff.username, iso(now), expires)
+    except sqlite3.Error as exc:
+        if not is_disk_full(exc):
+            raise
+        # A full disk: the session lives in memory, so staff can still read and see why.
+        _log.error("disk full: session of %r kept in memory only", staff.username)
+        _READ_ONLY.keep_token(_token_hash(token), staff.username, now + TOKEN_TTL)
     return {
         "access_token": token,
         "token_type": "bearer",
@@ -188,7 +270,10 @@ def staff_for_token(db: Database, token: str | None) -> Staff:
         raise problem("AUTH_REQUIRED")
     row = q.staff_for_token(db, _token_hash(token), iso(utc_now()))
     if row is None:
-        raise problem("AUTH_REQUIRED")
+        held = _READ_ONLY.token_user(_token_hash(token))  # a session made on a full disk
+        row = q.get(db, held) if held is not None else None
+        if row is None or not row["active"]:
+            raise problem("AUTH_REQUIRED")
     return Staff.from_row(row)
 
 
@@ -253,12 +338,13 @@ def set_active(db: Database, keys: StationKeys, who: Staff, username: str, *, ac
         if not active:
             q.delete_tokens_of(db, username)
         _audit(db, keys, "staff.enable" if active else "staff.disable", who, username)
+    _READ_ONLY.drop_tokens_of(username)
 
 
 def reset_pin(db: Database, keys: StationKeys, who: Staff, username: str, pin: str) -> None:
     """A new PIN (also clears the lockout); sessions signed in with the old one end."""
     require_admin(who)
-    check_pin_format(pin)
+    check_new_pin(pin)
     with scrypt_slot():
         pin_hash = crypto.hash_pin(pin)
     with transaction(db):
@@ -267,6 +353,7 @@ def reset_pin(db: Database, keys: StationKeys, who: Staff, username: str, pin: s
         q.reset_failures(db, username)
         q.delete_tokens_of(db, username)
         _audit(db, keys, "staff.reset_pin", who, username)
+    _READ_ONLY.drop_tokens_of(username)
 
 
 def set_role(db: Database, keys: StationKeys, who: Staff, username: str, role: str) -> None:
@@ -284,6 +371,7 @@ def set_role(db: Database, keys: StationKeys, who: Staff, username: str, role: s
         q.set_role(db, username, parsed.value)
         q.delete_tokens_of(db, username)
         _audit(db, keys, "staff.set_role", who, f"{username}: {parsed.value}")
+    _READ_ONLY.drop_tokens_of(username)
 
 
 def admin_unlock(db: Database, keys: StationKeys, who: Staff, username: str) -> None:

@@ -59,6 +59,9 @@ def open_station(data_dir: Path) -> Station:
         certs.ensure_demo(db, keys)
         # Shipped + office procedure files, every version served kept (catalogue_sync).
         station = replace(station, catalogue=catalogue_sync.load(db, keys, paths.data_dir))
+        from sync_server.services.attachments import expire_orphans
+
+        expire_orphans(db)  # uploads abandoned while the station was off
     return station
 
 

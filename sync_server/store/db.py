@@ -484,6 +484,69 @@ CREATE TABLE attachment_chunks (
 """
 
 
+# Photos, round 2 (issue 22): an unfinished upload belongs to the tablet that opened it
+# (``attachment_uploads``/``upload_chunks``, keyed by photo *and* device: another tablet
+# can neither reset nor poison it); ``attachments`` keeps only photos held whole, each
+# with its checked, re-encoded picture (``photo_enc``; the raw chunks are dropped once it
+# is made); ``attachment_refs`` says which dossiers refer to which photo (per-device quota
+# and expiry of the unreferenced). Unfinished uploads of the old layout move over as they
+# are; photos completed before this migration keep their chunks and count as referenced.
+_ATTACHMENTS_V2 = """
+CREATE TABLE attachment_uploads (
+    sha256 TEXT NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    size INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    chunk_size INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    chunk_puts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, device_id)
+);
+CREATE INDEX attachment_uploads_by_device ON attachment_uploads(device_id);
+CREATE INDEX attachment_uploads_by_age ON attachment_uploads(created_at);
+CREATE TABLE upload_chunks (
+    sha256 TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    data_enc BLOB NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, device_id, n),
+    FOREIGN KEY (sha256, device_id) REFERENCES attachment_uploads(sha256, device_id)
+        ON DELETE CASCADE
+);
+CREATE TABLE attachment_refs (
+    sha256 TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    PRIMARY KEY (sha256, dossier_id)
+);
+ALTER TABLE attachments ADD COLUMN photo_enc BLOB;
+ALTER TABLE attachments ADD COLUMN width INTEGER;
+ALTER TABLE attachments ADD COLUMN height INTEGER;
+ALTER TABLE attachments ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX attachments_by_device ON attachments(device_id, completed_at);
+INSERT INTO attachment_uploads (sha256, device_id, size, mime, chunk_size, chunks,
+    chunk_puts, created_at)
+    SELECT sha256, device_id, size, mime, chunk_size, chunks, chunk_puts, created_at
+    FROM attachments WHERE completed_at IS NULL;
+INSERT INTO upload_chunks (sha256, device_id, n, data_enc, received_at)
+    SELECT c.sha256, a.device_id, c.n, c.data_enc, c.received_at
+    FROM attachment_chunks c JOIN attachments a ON a.sha256 = c.sha256
+    WHERE a.completed_at IS NULL;
+DELETE FROM attachment_chunks
+    WHERE sha256 IN (SELECT sha256 FROM attachments WHERE completed_at IS NULL);
+DELETE FROM attachments WHERE completed_at IS NULL;
+UPDATE attachments SET legacy = 1;
+"""
+
+
+# A tablet that re-enrolled after a restore or a clone names the device it was
+# (``replaces``): its unsent dossiers, numbered from that device's blocks, may then land.
+_RECOVERY = """
+ALTER TABLE devices ADD COLUMN replaces TEXT;
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
@@ -493,6 +556,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_report_supplements", _REPORTS_V2),
     ("0006_number_blocks_catalogue", _NUMBERS_CATALOGUE),
     ("0007_attachments", _ATTACHMENTS),
+    ("0008_attachments_by_device", _ATTACHMENTS_V2),
+    ("0009_device_recovery", _RECOVERY),
 ]
 
 

@@ -35,11 +35,12 @@ def insert(
     ed_pub: str,
     escrow: str,
     enrolled_at: str,
+    replaces: str | None = None,
 ) -> None:
     db.execute(
-        "INSERT INTO devices (id, name, slot, x_pub, ed_pub, escrow, enrolled_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (device_id, name, slot, x_pub, ed_pub, escrow, enrolled_at),
+        "INSERT INTO devices (id, name, slot, x_pub, ed_pub, escrow, enrolled_at, replaces) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (device_id, name, slot, x_pub, ed_pub, escrow, enrolled_at, replaces),
     )
 
 

@@ -13,6 +13,21 @@ def push_entry(db: Database, device_id: str, seq: int) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM push_log WHERE device_id = ? AND seq = ?", (device_id, seq))
 
 
+def pushes_of(
+    db: Database, device_ids: list[str], record_id: str, version: int
+) -> list[dict[str, Any]]:
+    """Applied pushes of this dossier version by any of these devices (their envelopes)."""
+    marks = ",".join("?" * len(device_ids))
+    return list(
+        db.query(
+            f"SELECT device_id, envelope FROM push_log WHERE device_id IN ({marks}) "
+            "AND record_id = ? AND outcome = 'applied' AND json_extract(envelope, "
+            "'$.ctx.version') = ?",
+            (*device_ids, record_id, version),
+        )
+    )
+
+
 def insert_push(db: Database, row: dict[str, Any]) -> None:
     db.execute(
         "INSERT INTO push_log (device_id, seq, env_hash, record_id, outcome, problem_json, "
@@ -42,3 +57,41 @@ def feed_after(db: Database, device_id: str, after: int, limit: int) -> list[dic
             (device_id, after, limit),
         )
     )
+
+
+def held_rows(db: Database, device_id: str, through: int) -> list[tuple[int, str, bool]]:
+    """(seq, envelope hash, lost) of this device's pushed changes up to ``through``, in
+    order; ``lost``: an applied change whose dossier the station no longer holds."""
+    rows = db.execute(
+        "SELECT p.seq, p.env_hash, (p.outcome = 'applied' AND NOT EXISTS "
+        "(SELECT 1 FROM dossiers d WHERE d.id = p.record_id)) "
+        "FROM push_log p WHERE p.device_id = ? AND p.seq <= ? ORDER BY p.seq",
+        (device_id, through),
+    ).fetchall()
+    return [(int(r[0]), str(r[1]), bool(r[2])) for r in rows]
+
+
+def log_gaps(db: Database) -> list[tuple[str, int]]:
+    """(device, seq) of the first change missing from each device's push log below what
+    the station acknowledged, or whose applied dossier is gone (the audit's replay)."""
+    out: list[tuple[str, int]] = []
+    for device_id, acked in db.execute("SELECT id, push_acked FROM devices").fetchall():
+        seqs = [
+            (int(r[0]), bool(r[1]))
+            for r in db.execute(
+                "SELECT p.seq, (p.outcome = 'applied' AND NOT EXISTS "
+                "(SELECT 1 FROM dossiers d WHERE d.id = p.record_id)) "
+                "FROM push_log p WHERE p.device_id = ? ORDER BY p.seq",
+                (device_id,),
+            ).fetchall()
+        ]
+        expected = 1
+        for seq, lost in seqs:
+            if seq != expected or lost:
+                out.append((str(device_id), min(seq, expected)))
+                break
+            expected += 1
+        else:
+            if expected <= int(acked):
+                out.append((str(device_id), expected))
+    return out

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from sync_server.desk.app import station_base_url
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.state import ROUTE_DOSSIER, ROUTE_LOGIN, ROUTE_QUEUE, ROUTE_STAFF, DeskState
 from sync_server.services import actions, demo, enrollment
+from sync_server.services import staff as staff_service
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=VN_TZ)
 
@@ -191,7 +194,39 @@ def signed_in(backend: DeskBackend, username: str, pin: str) -> DeskState:
     return s
 
 
-def test_login_wrong_pin_then_lockout_then_admin_unlocks(backend: DeskBackend) -> None:
+def test_desk_sign_in_is_braked_per_address(
+    backend: DeskBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22 §3: 8 wrong PINs from one browser were all checked. Now the desk shares
+    the API's per-address brake: of a parallel burst at most 3 are checked, the rest are
+    refused with RATE_LIMITED before any PIN work, and no account gets locked."""
+    monkeypatch.setenv("TAICHO_PIN_DELAY_SCALE", "0")
+
+    def guess(i: int) -> str:
+        try:
+            backend.login(("thamdinh", "lanhdao")[i % 2], f"{900001 + i}")
+        except TaiChoError as err:
+            return err.code
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = Counter(pool.map(guess, range(8)))
+    assert codes["AUTH_FAILED"] <= 3 and codes["RATE_LIMITED"] >= 5, codes
+    with backend.station.session() as db:
+        assert not [s for s in staff_service.list_staff(db) if s["locked_until"]]
+    s = DeskState(backend)  # the same browser: braked, even with a right PIN
+    assert not run(s.login("thamdinh", "234567"))
+    assert "đợi" in s.field_errors["pin"]
+    other = DeskState(backend, client="192.0.2.9")  # another desk is not
+    assert run(other.login("thamdinh", "234567")), other.field_errors
+
+
+def test_login_wrong_pin_then_lockout_then_admin_unlocks(
+    backend: DeskBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The account lock alone: lift the per-address brake (tested below) and its delays.
+    monkeypatch.setenv("TAICHO_AUTH_CLIENT_FAILURES", "1000")
+    monkeypatch.setenv("TAICHO_PIN_DELAY_SCALE", "0")
     s = DeskState(backend)
     assert not run(s.login("", ""))
     assert set(s.field_errors) == {"username", "pin"}
@@ -317,8 +352,13 @@ def test_admin_manages_staff_and_tablets(backend: DeskBackend) -> None:
     assert run(admin.add_staff("Thu.Ha", "Trần Thu Hà", "Công chức", "intake", "246810"))
     assert any(x["username"] == "thu.ha" for x in admin.staff)
     assert run(admin.set_role("thu.ha", "appraiser"))
-    assert run(admin.reset_pin("thu.ha", "987654"))
-    new = signed_in(backend, "thu.ha", "987654")
+    for guessable in ("987654", "000000", "121212"):  # issue 22 §3: refused when set
+        assert not run(admin.reset_pin("thu.ha", guessable))
+        assert "dễ đoán" in admin.banner + str(admin.field_errors)
+    assert not run(admin.add_staff("an.le", "Lê An", "", "intake", "123456"))
+    assert "dễ đoán" in admin.banner + str(admin.field_errors)
+    assert run(admin.reset_pin("thu.ha", "739184"))
+    new = signed_in(backend, "thu.ha", "739184")
     assert new.user is not None and new.user.role is Role.APPRAISER
     assert run(admin.set_active("thu.ha", False))
     run(new.refresh())  # the next call of a disabled account signs it out

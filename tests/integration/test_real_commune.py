@@ -26,10 +26,11 @@ from tests.integration.conftest import Station
 pytestmark = pytest.mark.integration
 
 STAFF = {
-    "lan": ("intake", "112233", "Nguyễn Thị Lan", "Công chức một cửa"),
-    "hung": ("appraiser", "223344", "Trần Văn Hùng", "Công chức tư pháp – hộ tịch"),
-    "tam": ("leader", "334455", "Lê Minh Tâm", "CHỦ TỊCH"),
-    "hoa": ("clerk", "445566", "Phạm Thị Hoa", "Văn thư"),
+    # Not guessable: a real station refuses 112233-like PINs (PIN_GUESSABLE).
+    "lan": ("intake", "731942", "Nguyễn Thị Lan", "Công chức một cửa"),
+    "hung": ("appraiser", "586203", "Trần Văn Hùng", "Công chức tư pháp – hộ tịch"),
+    "tam": ("leader", "904718", "Lê Minh Tâm", "CHỦ TỊCH"),
+    "hoa": ("clerk", "265830", "Phạm Thị Hoa", "Văn thư"),
 }
 
 

@@ -191,10 +191,23 @@ def test_chunks_that_do_not_hash_to_the_name_are_dropped(
     assert again.have == [] and not again.complete  # nothing of it was kept
 
 
+def _three_chunk_jpeg() -> bytes:
+    """A real JPEG of 8 193–12 288 bytes: three chunks of 4096 (the station keeps only
+    pictures, issue 22)."""
+    from PIL import Image
+
+    for side in range(40, 400, 4):
+        out = io.BytesIO()
+        Image.effect_noise((side, side), 40).convert("RGB").save(out, "JPEG", quality=90)
+        if 8192 < len(out.getvalue()) <= 12288:
+            return out.getvalue()
+    raise AssertionError("no JPEG of three chunks")
+
+
 def test_bad_chunks_and_envelopes_are_refused(
     station: InProcessStation, tablet: TabletService
 ) -> None:
-    data = bytes(range(256)) * 40  # 10 240 bytes
+    data = _three_chunk_jpeg()
     sha = hashlib.sha256(data).hexdigest()
     client = tablet.ctx.client()
 

@@ -202,3 +202,51 @@ def test_supplement_with_ticks_and_a_new_photo(station: InProcessStation, tmp_pa
     )
     assert rc != 0 and problem["code"] in ("REQUEST_INVALID", "TRANSITION_NOT_ALLOWED")
     assert problem["message"] != "Yêu cầu không hợp lệ."
+
+
+def test_a_full_tablet_disk_is_its_own_problem(
+    station: InProcessStation, tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    """Issue 22 §6: a full tablet raised a raw sqlite3.OperationalError (INTERNAL with an
+    error id, as a bug). Now it is DEVICE_DISK_FULL at both of the tablet's edges: the
+    command line and the app's banner (``user_message``)."""
+    import contextlib
+    import itertools
+    import sqlite3
+
+    from mobile import headless as cli
+    from mobile.services import store as tablet_store
+    from mobile.state.backend import user_message
+
+    data = tmp_path / "tablet"
+    tablet = station.tablet(data)
+    tablet.unlock(*INTAKE)
+    tablet.sync()  # today's dossier numbers
+    tablet.close()
+    real_init = tablet_store.TabletStore.__init__
+
+    def full_disk(self: Any, data_dir: Path) -> None:
+        real_init(self, data_dir)
+        pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+        self.db.execute(f"PRAGMA max_page_count = {pages}")
+        # The disk fills up: nothing more fits.
+        with contextlib.suppress(sqlite3.OperationalError):
+            for n in itertools.count():
+                self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"fill{n}", "x"))
+
+    monkeypatch.setattr(tablet_store.TabletStore, "__init__", full_disk)
+    values = tmp_path / "ks.json"
+    sample = sample_values("1.001193", vn_now().date(), 1)
+    values.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")
+    rc = cli.main(
+        ["--data", str(data), "--user", INTAKE[0], "--pin", INTAKE[1],
+         "intake", "--procedure", "1.001193", "--json", str(values)]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    problem = json.loads(out)
+    assert rc != 0 and problem["code"] == "DEVICE_DISK_FULL", problem
+    assert "hết dung lượng" in problem["message"] and "error_id" not in problem
+
+    err = sqlite3.OperationalError("database or disk is full")
+    err.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+    assert "hết dung lượng" in user_message(err) and "mã lỗi" not in user_message(err)

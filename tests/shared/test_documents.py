@@ -6,7 +6,9 @@ import datetime
 import re
 import shutil
 import subprocess
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from shared.documents.official import (
     QUOC_HIEU,
     SEAL_RADIUS,
     TIEU_NGU,
+    GlyphOutlines,
     OfficialDocument,
 )
 from shared.documents.result import DEMO_WATERMARK, RenderedResult, ResultMeta
@@ -193,6 +196,30 @@ def test_each_document_has_its_own_font_state() -> None:
     used = set(second.fonts["liberationserif"].subset.get_all_glyph_names())
     assert {"X", "y", "z"} <= used and "Abreve" not in used
     assert bytes(second.output()).startswith(b"%PDF")
+
+
+def test_glyph_outlines_drawn_from_many_threads_match_one_thread() -> None:
+    """Issue 22: a TTFont shared by request threads decompiled glyphs twice at once
+    (KeyError 'uni0309', "'Glyph' object has no attribute 'flags'"). Fresh outline sets
+    read by eight threads at once give exactly what one thread reads."""
+    letters = "".join(vietnamese_letters()) + "\u0309\u0323 0123456789"
+    serial = GlyphOutlines("B")
+    expected = {ch: serial.glyph(ch) for ch in letters}
+    for _ in range(3):
+        shared_set = GlyphOutlines("B")  # cold: the font is not even open yet
+        start = threading.Barrier(8)
+
+        def read(
+            offset: int, outlines: GlyphOutlines = shared_set, start: threading.Barrier = start
+        ) -> dict[str, Any]:
+            start.wait()
+            order = letters[offset:] + letters[:offset]
+            return {ch: outlines.glyph(ch) for ch in order}
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(read, range(0, 80, 10)))
+        assert all(r == expected for r in results)
+    assert all(g.commands for ch, g in expected.items() if not ch.isspace())
 
 
 # --- the Giấy khai sinh ---------------------------------------------------------------

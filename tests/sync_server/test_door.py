@@ -69,7 +69,13 @@ BESIDES_THE_DOOR: dict[str, dict[str, str]] = {
         "ALTERED": "its answer's constants",
         "UNKNOWN": "its answer's constants",
     },
-    "guard": {"Throttle": "per-client brakes on anonymous endpoints"},
+    "guard": {
+        "Throttle": "per-client brakes on anonymous endpoints",
+        "Guards": "the per-client brakes a front end holds",
+        "pin_attempt": "sign-in's per-client brake, claimed before the PIN check",
+        "enrol_attempt": "enrolment's per-client brake, claimed before the code check",
+        "lookup": "the public verify page's per-client brake",
+    },
     "clock": {"utc_now": "the time"},
     "demo": {
         "seed": "serve --demo seeds the demo commune and its staff",

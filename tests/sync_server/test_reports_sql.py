@@ -145,10 +145,17 @@ def _generate(station: Station, device_id: str, slot: int, n: int, seed: int) ->
 def _both(station: Station, period: Period, procedure: str | None) -> tuple[Any, Any]:
     with station.session() as db:
         sql = reports.build_report(
-            db, station.keys, station.catalogue, period, procedure, now=NOW
+            db, station.keys, station.catalogue, period, procedure, now=NOW, free_text=True
         ).data
         pure = reports.build_report(
-            db, station.keys, station.catalogue, period, procedure, now=NOW, pure=True
+            db,
+            station.keys,
+            station.catalogue,
+            period,
+            procedure,
+            now=NOW,
+            pure=True,
+            free_text=True,
         ).data
     return sql, pure
 

@@ -113,6 +113,48 @@ def test_disk_full_answers_its_own_problem(
     assert body["params"]["error_id"] in log and "full" in log
 
 
+def test_sign_in_works_read_only_on_a_full_disk(
+    client: TestClient, demo_station: Station, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    """Issue 22 §6: a full disk answered 507 to staff sign-in, so nobody could even look.
+    Now the count and the session live in memory while the disk is full: staff sign in
+    and read (a write still answers DISK_FULL: test_disk_full_answers_its_own_problem);
+    the lockout still holds."""
+    monkeypatch.setenv("TAICHO_AUTH_CLIENT_FAILURES", "1000")
+    monkeypatch.setenv("TAICHO_PIN_DELAY_SCALE", "0")
+    real_connect = store_db.connect
+
+    def full_disk(path: Path) -> Any:
+        db = real_connect(path)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        return db
+
+    filler = full_disk(data_dir / "station.db")  # the sessions table filled the disk
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        for i in range(100_000):
+            filler.execute(
+                "INSERT INTO tokens (token_hash, username, created_at, expires_at) "
+                "VALUES (?, 'lanhdao', '2026-01-01', '9999')",
+                (f"{i:064d}",),
+            )
+    filler.conn.close()
+    monkeypatch.setattr(store_db, "connect", full_disk)
+
+    r = client.post("/v1/auth/token", json={"username": "thamdinh", "pin": "234567"})
+    assert r.status_code == 200, r.text
+    headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert client.get("/v1/dossiers", headers=headers).status_code == 200
+    assert client.get("/v1/dossiers", headers=headers).status_code == 200  # still valid
+    codes = [
+        client.post("/v1/auth/token", json={"username": "vanthu", "pin": "000001"}).status_code
+        for _ in range(5)
+    ]
+    assert codes == [401] * 5
+    r = client.post("/v1/auth/token", json={"username": "vanthu", "pin": "456789"})
+    assert r.status_code == 401  # locked, in memory, after five wrong PINs
+
+
 def test_internal_error_shows_an_id_and_logs_the_traceback(tmp_path: Path) -> None:
     from sync_server.app import create_app
 

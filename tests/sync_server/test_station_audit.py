@@ -57,6 +57,21 @@ def test_swapped_reason_is_detected(
         assert verify_audit_chain(db) == seq
 
 
+def test_a_reason_replaced_by_text_breaks_the_chain_without_a_traceback(
+    client: TestClient, tablet: Tablet, as_user: Any, station: Station, data_dir: Path
+) -> None:
+    """Issue 22 §6: a reason blob replaced by TEXT crashed audit-verify (TypeError)."""
+    _loop(client, tablet, as_user)
+    with station.session() as db:
+        seq = db.execute("SELECT seq FROM audit WHERE action = 'accept'").fetchone()[0]
+        db.execute("UPDATE audit SET reason_enc = 'lý do khác' WHERE seq = ?", [seq])
+        assert verify_audit_chain(db) == seq
+    r = _admin(data_dir, "audit-verify")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    problem = json.loads(r.stderr.strip().splitlines()[-1])
+    assert problem["code"] == "AUDIT_CHAIN_BROKEN" and problem["params"]["seq"] == seq
+
+
 def test_deleted_row_is_detected(
     client: TestClient, tablet: Tablet, as_user: Any, station: Station
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared.policy import PIN_MAX_FAILURES, failure_delay
-from sync_server.api import deps
+from sync_server.services import guard
 from sync_server.services.station import Station
 from sync_server.store import staff as staff_q
 
@@ -112,7 +112,7 @@ def test_each_failure_waits_longer(
 ) -> None:
     monkeypatch.setenv("TAICHO_PIN_DELAY_SCALE", "1")
     waits: list[float] = []
-    monkeypatch.setattr(deps, "_sleep", waits.append)
+    monkeypatch.setattr(guard, "_sleep", waits.append)
     for _ in range(4):
         _token(client, "nobody", "000000")
     _token(client, "lanhdao", "345678")
@@ -127,6 +127,13 @@ def test_staff_change_their_pin(client: TestClient, demo_station: Station) -> No
     )
     assert r.status_code == 422 and r.json()["code"] == "PIN_FORMAT"
     assert "6 đến 12 chữ số" in r.json()["message"]
+    for guessable in ("111111", "000000", "234567", "123123", "112233"):  # issue 22 §3
+        r = client.post(
+            "/v1/auth/pin",
+            json={"username": "tiepnhan", "old_pin": "123456", "new_pin": guessable},
+        )
+        assert r.status_code == 422 and r.json()["code"] == "PIN_GUESSABLE", guessable
+        assert r.json()["field"] == "pin"
     r = client.post(
         "/v1/auth/pin", json={"username": "tiepnhan", "old_pin": "123456", "new_pin": "864201"}
     )

@@ -75,6 +75,15 @@ def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
     )
     assert r.returncode != 0 and json.loads(r.stderr.splitlines()[-1])["code"] == "PIN_FORMAT"
 
+    for guessable in ("000000", "123456", "111111", "654321", "121212"):  # issue 22 §3
+        r = _cli(
+            "admin", "--data", str(data), "staff-add",
+            "--username", "x2", "--role", "clerk", "--pin", guessable,
+        )  # fmt: skip
+        problem = json.loads(r.stderr.splitlines()[-1])
+        assert r.returncode != 0 and problem["code"] == "PIN_GUESSABLE", guessable
+        assert problem["field"] == "pin" and "dễ đoán" in problem["message"]
+
     r = _cli("admin", "--data", str(data), "staff-list")
     assert [s["username"] for s in json.loads(r.stdout)] == ["hoa"]
 

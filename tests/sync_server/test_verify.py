@@ -91,3 +91,22 @@ def test_public_url_goes_into_the_qr_link(
         stamping.set_public_url(db, "https://motcua.dinhyen.example/")
     d, pdf = issue(client, tablet, as_user)
     assert _qr_link(pdf, tmp_path).startswith(f"https://motcua.dinhyen.example/verify/{d['code']}")
+
+
+def test_lookups_are_braked_per_client_and_name_no_citizen(
+    client: TestClient, tablet: Tablet, as_user: Any
+) -> None:
+    """Issue 22 §6: 405–465 lookups a second listed a day's codes in 25 s. Now one client
+    gets 30 a minute (HTML and JSON together); another client is not concerned."""
+    d, _ = issue(client, tablet, as_user)
+    page = client.get(f"/verify/{d['code']}")
+    assert page.status_code == 200 and not [s for s in SECRETS if s in page.text]
+    answers = [
+        client.get(f"/v1/verify/000.31.22.H20-000000-{n:04d}").status_code for n in range(40)
+    ]
+    assert answers[:29] == [200] * 29 and set(answers[29:]) == {429}
+    refused = client.get(f"/verify/{d['code']}")
+    assert refused.status_code == 429 and refused.json()["code"] == "RATE_LIMITED"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    other = TestClient(client.app, client=("192.0.2.8", 4000))
+    assert other.get(f"/verify/{d['code']}").status_code == 200

@@ -236,6 +236,15 @@ def _loose_ends(d: dict[str, Any]) -> str:
     )
 
 
+def _held_alarm(alarm: dict[str, Any]) -> str:
+    """The station's side of STATION_LOST_CHANGES (services/holdings.py)."""
+    return (
+        f"CẢNH BÁO ({views.when(alarm.get('at'))}): máy báo văn phòng không còn giữ "
+        f"{alarm.get('count')} lần gửi đã xác nhận (từ số {alarm.get('first')}). Dữ liệu có "
+        "thể đã bị xoá: chạy audit-verify và báo lãnh đạo."
+    )
+
+
 def _revoke_note(d: dict[str, Any]) -> str:
     """What the office must re-take once this tablet is wiped (what the station knows)."""
     told = ""
@@ -337,6 +346,11 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                                     color=ERROR
                                     if d.get("not_landed") or d.get("supplement")
                                     else MUTED,
+                                ),
+                                *(
+                                    [text(_held_alarm(d["held_alarm"]), 14, bold=True, color=ERROR)]
+                                    if d.get("held_alarm")
+                                    else []
                                 ),
                             ],
                             spacing=2,
