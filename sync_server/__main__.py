@@ -47,10 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plain HTTP instead of HTTPS: development on a loopback host (127.0.0.1) only",
     )
+    _backup_schedule_args(serve)
 
     admin = sub.add_parser("admin", help="administer a station data dir")
-    admin.add_argument("--data", required=True, type=Path, metavar="DIR")
+    admin.add_argument("--data", type=Path, metavar="DIR", help="the station's data dir")
     cmds = admin.add_subparsers(dest="admin_command", required=True)
+    _backup_parsers(cmds)
     add = cmds.add_parser("staff-add", help="add a staff member")
     add.add_argument("--username", required=True)
     add.add_argument(
@@ -119,6 +121,95 @@ def _parser() -> argparse.ArgumentParser:
     pu.add_argument("url")
     _report_parser(cmds)
     return p
+
+
+def _backup_schedule_args(serve: argparse.ArgumentParser) -> None:
+    g = serve.add_argument_group("scheduled backups (docs/operations.md)")
+    g.add_argument("--backup-dir", type=Path, metavar="DIR", help="e.g. a second disk or USB")
+    g.add_argument("--backup-keep", type=int, default=14, metavar="N", help="backups kept")
+    g.add_argument("--backup-hour", type=int, default=12, metavar="H", help="daily, at H:00")
+    g.add_argument("--backup-passphrase-file", type=Path, metavar="F")
+
+
+def _backup_parsers(cmds: Any) -> None:
+    bk = cmds.add_parser("backup", help="encrypted backup of the whole station, while it serves")
+    bk.add_argument("--out", required=True, type=Path, metavar="FILE")
+    bk.add_argument("--passphrase-file", type=Path, metavar="F", help="'-': standard input")
+    bk.add_argument("--nice", type=int, default=10, help="lower priority (0: none)")
+    bv = cmds.add_parser("backup-verify", help="check a backup file without restoring it")
+    bv.add_argument("file", type=Path, metavar="FILE")
+    bv.add_argument("--passphrase-file", type=Path, metavar="F", help="'-': standard input")
+    rs = cmds.add_parser("restore", help="restore a backup onto a new, empty data dir")
+    rs.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
+    rs.add_argument("--data", dest="restore_data", type=Path, metavar="DIR")
+    rs.add_argument("--passphrase-file", type=Path, metavar="F", help="'-': standard input")
+    cmds.add_parser("backup-status", help="the last backup, the schedule, a missed backup")
+    cmds.add_parser("redo-list", help="after a restore: dossiers to redo at the desk (JSON)")
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    """From ``--passphrase-file`` (``-``: standard input; one trailing newline dropped), or
+    typed twice (a new backup) or once at the terminal."""
+    path = args.passphrase_file
+    if path is not None:
+        try:
+            text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise problem(
+                "REQUEST_INVALID",
+                "passphrase",
+                detail=f"cannot read {path}",
+                detail_vi=f"không đọc được {path}",
+            ) from None
+        return text[:-1] if text.endswith("\n") else text
+    if not sys.stdin.isatty():
+        raise problem(
+            "REQUEST_INVALID",
+            "passphrase",
+            detail="--passphrase-file F, or run at a terminal",
+            detail_vi="--passphrase-file F, hoặc chạy ở cửa sổ lệnh",
+        )
+    import getpass
+
+    first = getpass.getpass("Mật khẩu sao lưu / backup passphrase: ")
+    if confirm and getpass.getpass("Nhập lại / again: ") != first:
+        raise problem("BACKUP_PASSPHRASE_MISMATCH", "passphrase")
+    return first
+
+
+def _backup_command(args: argparse.Namespace) -> bool:
+    """The backup commands that open no data dir (verify) or a new one (restore)."""
+    from sync_server.services import backup
+
+    if args.admin_command == "backup-verify":
+        manifest = backup.verify_backup(args.file, _passphrase(args, confirm=False))
+        _print_json({"backup": "intact", **manifest.to_json()})
+        return True
+    if args.admin_command == "restore":
+        target = args.restore_data or args.data
+        if target is None:
+            raise problem("REQUEST_INVALID", "data", detail="--data DIR")
+        _print_json(backup.restore(args.source, _passphrase(args, confirm=False), target))
+        return True
+    return False
+
+
+def _backup_admin(station: Station, db: Database, args: argparse.Namespace) -> None:
+    import os
+
+    from shared.backup import BackupKey
+    from sync_server.services import backup, recovery
+
+    cmd = args.admin_command
+    if cmd == "backup":
+        key = BackupKey.new(_passphrase(args, confirm=True))
+        if args.nice > 0:
+            os.nice(args.nice)  # a backup while the station serves yields the CPU to it
+        _print_json(backup.make_backup(station, args.out, key).to_dict())
+    elif cmd == "backup-status":
+        _print_json(backup.status(db))
+    elif cmd == "redo-list":
+        _print_json({"restore": recovery.restore_info(db), "redo": recovery.redo_list(db)})
 
 
 def _read_anchor(path: Path) -> object:
@@ -265,6 +356,8 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
 
         elif cmd == "report":
             _report(station, db, args)
+        else:
+            _backup_admin(station, db, args)
 
 
 def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> dict[str, object]:
@@ -351,6 +444,10 @@ def main(argv: list[str] | None = None, *, warnings_log: bool = False) -> int:
     stay errors): library warnings go to ``logs/warnings.log`` in the data folder."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "admin" and _backup_command(args):
+            return 0  # verify opens no data dir; restore writes only a whole, checked one
+        if args.data is None:
+            raise problem("REQUEST_INVALID", "data", detail="--data DIR")
         if warnings_log:
             logs = Path(args.data) / "logs"
             logs.mkdir(parents=True, exist_ok=True)
