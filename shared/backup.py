@@ -346,6 +346,25 @@ def manifest_bytes(manifest: Manifest) -> bytes:
     return struct.pack(">I", len(body)) + body
 
 
+def _read_manifest(body: bytes) -> Manifest:
+    try:
+        return wire.decode(Manifest, json.loads(body.decode("utf-8")))
+    except (ValueError, UnicodeDecodeError):
+        raise damaged("manifest", "bản kê") from None
+    except TaiChoError as err:
+        raise damaged(f"manifest: {err.field}", f"bản kê: {err.field}") from None
+
+
+def check_manifest(manifest: Manifest) -> None:
+    """A manifest about to be written reads back as itself (else INTERNAL: our bug)."""
+    try:
+        again = _read_manifest(manifest_bytes(manifest)[4:])
+    except TaiChoError as err:
+        raise problem("INTERNAL", detail=str(err.ctx.get("detail"))) from None
+    if again != manifest:
+        raise problem("INTERNAL", detail="manifest does not read back")
+
+
 @dataclass(frozen=True)
 class FileData:
     """Bytes of ``path`` (a piece: a file arrives in as many pieces as chunks)."""
@@ -384,10 +403,7 @@ class Unpacker:
                 return
             body = bytes(self._buf[4 : 4 + n])
             del self._buf[: 4 + n]
-            try:
-                self.manifest = wire.decode(Manifest, json.loads(body.decode("utf-8")))
-            except (ValueError, UnicodeDecodeError, TaiChoError):
-                raise damaged("manifest", "bản kê") from None
+            self.manifest = _read_manifest(body)
             self._files = list(self.manifest.files)
             yield self.manifest
             yield from self._start_next()

@@ -10,7 +10,7 @@ from mobile.services.progress import PUSH, SyncProgress
 from mobile.services.sync_client import SyncClient
 from shared import messages as m
 from shared.envelope import Envelope, EnvelopeContext, seal_envelope
-from shared.errors import problem
+from shared.errors import TaiChoError, problem
 from shared.model import Dossier
 from shared.sync import KIND_CHANGE, MAX_PUSH_BATCH, STATION, Outcome
 
@@ -18,6 +18,7 @@ from shared.sync import KIND_CHANGE, MAX_PUSH_BATCH, STATION, Outcome
 class OutboxService:
     def __init__(self, ctx: TabletContext) -> None:
         self.ctx = ctx
+        self.behind: int | None = None
 
     def queue(self, dossier: Dossier) -> None:
         """Seal one submission to the station (inside the caller's transaction)."""
@@ -32,18 +33,36 @@ class OutboxService:
         )
         ctx.store.append_outbox(seq, dossier.id, dossier.version, json.dumps(env.to_json()))
 
+    def _station_behind(self, err: TaiChoError) -> int | None:
+        """The last change the station holds, when it asks for one it had acknowledged."""
+        expected = err.ctx.get("expected")
+        if err.code != "SYNC_OUT_OF_ORDER" or not isinstance(expected, int):
+            return None
+        return expected - 1 if expected - 1 < self.ctx.store.acked_max() else None
+
     def push(
         self, client: SyncClient, progress: SyncProgress | None = None
     ) -> tuple[int, list[m.PushResult]]:
-        """Send everything pending; (applied count, rejected or conflicting results)."""
+        """Send everything pending; (applied count, rejected or conflicting results).
+
+        A station that asks again for a change it had acknowledged was restored from a
+        backup: the push stops there and ``behind`` says what it holds."""
         ctx = self.ctx
-        pushed, refused = 0, []
+        self.behind = None
+        pushed, refused = 0, list[m.PushResult]()
         total, sent = ctx.store.pending_count(), 0
         while batch := ctx.store.pending_outbox(MAX_PUSH_BATCH):
             if progress is not None:
                 progress.set(PUSH, sent, max(total, sent + len(batch)))
             envelopes = [Envelope.from_json(json.loads(r["envelope"])) for r in batch]
-            answer = client.push(m.PushRequest(ctx.device_id, envelopes))
+            try:
+                answer = client.push(m.PushRequest(ctx.device_id, envelopes))
+            except TaiChoError as err:
+                behind = self._station_behind(err)
+                if behind is None:
+                    raise
+                self.behind = behind  # restored from a backup: the sync re-sends (tablet.py)
+                return pushed, refused
             ctx.store.ack_outbox(answer.acked_seq)
             pushed += sum(1 for r in answer.results if r.outcome is Outcome.APPLIED)
             refused += [

@@ -28,9 +28,10 @@ from mobile.services.inbox import InboxService
 from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
 from mobile.services.progress import SyncProgress
+from mobile.services.recovery import RecoveryService
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
-from mobile.services.sync_client import HttpClient
+from mobile.services.sync_client import HttpClient, SyncClient
 from shared import messages as m
 from shared.catalogue import Catalogue, Procedure, builtin
 from shared.citizen import Citizen
@@ -56,6 +57,8 @@ class SyncReport:
     photo_chunks_skipped: int = 0
     photos_pending: int = 0
     photos_refused: tuple[dict[str, Any], ...] = ()
+    # Changes sent again because the station was restored from a backup.
+    resent: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -103,6 +106,7 @@ class TabletService:
         self.dossiers = DossierService(self.ctx, self.outbox, self.attachments)
         self.citizens = CitizenBook(self.store.db, self.keys)
         self.inbox = InboxService(self.ctx, self.dossiers)
+        self.recovery = RecoveryService(self.ctx, self.dossiers)
 
     def close(self) -> None:
         self.keys.lock()
@@ -316,6 +320,11 @@ class TabletService:
             pushed, refused = self.outbox.push(client, progress)
             photos: UploadReport = self.attachments.upload(client, progress)
             pulled = self.inbox.pull(client, progress)
+            resent = self._resend_after_restore(client, progress)
+            if resent is not None:
+                more, refused_again = self.outbox.push(client, progress)
+                pushed, refused = pushed + more, refused + refused_again
+                pulled += self.inbox.pull(client, progress)
             self.enrolment.refresh_unit()
         except TaiChoError as err:
             self.store.set_meta("last_sync_error", err.to_problem())
@@ -325,6 +334,7 @@ class TabletService:
             client.close()
         now = self.clock().isoformat(timespec="seconds")
         self.store.set_many_meta({"last_sync_at": now, "last_sync_error": None})
+        self.recovery.prune()
         applied = self.inbox.apply(progress)
         rejected = [m.to_dict(r) for r in refused]
         return SyncReport(
@@ -338,7 +348,21 @@ class TabletService:
             photo_chunks_skipped=photos.skipped,
             photos_pending=self.attachments.pending_count(),
             photos_refused=tuple(photos.failed or ()),
+            resent=resent or 0,
         )
+
+    def _resend_after_restore(
+        self, client: SyncClient, progress: SyncProgress | None
+    ) -> int | None:
+        """The station was restored: report to it and queue again what it lost (None
+        when it was not). Also when a push found it behind without a notice (it heard
+        this tablet's report already): queue again from what it holds."""
+        notice = self.inbox.restore
+        if notice is not None:
+            return self.recovery.recover(client, notice)
+        if self.outbox.behind is not None:
+            return self.store.requeue_outbox(self.outbox.behind)
+        return None
 
     def apply_inbox(self) -> int:
         """Open pulled envelopes (needs the device key, so only while unlocked)."""

@@ -187,14 +187,14 @@ def _manifest(
     files = [(DB_NAME, snap), *_office_files(data_dir, exclude)]
     entries = [fmt.FileEntry(rel, *_hash_file(path)) for rel, path in files]
     cert = tls.info(station.paths)
-    return fmt.Manifest(
+    manifest = fmt.Manifest(
         format=fmt.FORMAT,
         app_version=VERSION,
         created_at=vn_now_iso(),
         station=fmt.StationIdentity(
             crypto.b64e(station.keys.x_pk),
             crypto.b64e(station.keys.ed_pk),
-            cert.sha256 if cert is not None else None,
+            cert.fingerprint.hex() if cert is not None else None,
         ),
         unit_code=None if unit is None else unit.code,
         unit_name=None if unit is None else unit.name,
@@ -203,6 +203,8 @@ def _manifest(
         counts=counts,
         files=entries,
     )
+    fmt.check_manifest(manifest)  # what a restore will read back, refused now if not
+    return manifest
 
 
 def _record(station: Station, status: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
 from shared.workflow import Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
-from sync_server.services import audit, feed, reports, units
+from sync_server.services import audit, feed, recovery, reports, units
 from sync_server.services import dossiers as dossier_store
 from sync_server.services import numbers as number_blocks
 from sync_server.services.actions import PERSONAL_ID_FIELD
@@ -71,13 +71,23 @@ class _Batch:
     device: Device
     unit_code: str | None
     overrides: CalendarOverrides
+    # Changes up to this sequence re-send what a restore lost (services/recovery.py).
+    resend_upto: int = 0
 
 
 def push(db: Database, keys: StationKeys, catalogue: Catalogue, req: m.PushRequest) -> m.PushAnswer:
     with transaction(db):
         device = active_device(db, req.device_id)
         unit = units.require_unit(db)  # no intake before the commune is set up
-        batch = _Batch(db, keys, catalogue, device, unit.code, calendar_overrides(db))
+        batch = _Batch(
+            db,
+            keys,
+            catalogue,
+            device,
+            unit.code,
+            calendar_overrides(db),
+            recovery.resend_window(db, device.id),
+        )
         acked = device.push_acked
         results: list[m.PushResult] = []
         for env in req.changes:
@@ -171,9 +181,10 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     if d.status is not Status.RECEIVED:
         raise transition_not_allowed("receive", d.status, "status")
     code = parse_code(d.code)
-    if (b.unit_code is not None and code.unit != b.unit_code) or number_blocks.holder(
-        b.db, code.unit, code.day, code.number
-    ) != b.device.id:
+    holder = number_blocks.holder(b.db, code.unit, code.day, code.number)
+    if holder is None and code.unit == b.unit_code:
+        holder = recovery.claim_number(b.db, b.device.id, code)  # held before a restore
+    if (b.unit_code is not None and code.unit != b.unit_code) or holder != b.device.id:
         # Only numbers the station reserved to this very device (shared.codes).
         raise problem(
             "REQUEST_INVALID",
@@ -184,14 +195,15 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     return d
 
 
-def _received_at(d: Dossier) -> datetime:
+def _received_at(d: Dossier, resent: bool = False) -> datetime:
     try:
         moment = datetime.fromisoformat(d.received_at or "")
         local = to_vn(moment)
     except ValueError:
         raise problem("REQUEST_INVALID", "received_at", detail="received_at: ISO 8601") from None
     now = utc_now()
-    if moment > now + CLOCK_SKEW or moment < now - limits().received_at_max_age:
+    too_old = not resent and moment < now - limits().received_at_max_age
+    if moment > now + CLOCK_SKEW or too_old:
         raise problem("RECEIVED_AT_IMPLAUSIBLE", "received_at")
     return local
 
@@ -199,11 +211,10 @@ def _received_at(d: Dossier) -> datetime:
 def _check_receiver(b: _Batch, username: str, field: str) -> str:
     """``username`` must be intake staff who unlocked this tablet through the station."""
     staff = get_staff(b.db, username) if username else None
-    if (
-        staff is None
-        or staff.role is not Role.INTAKE
-        or username not in audit_q.unlocked_by(b.db, b.device.id)
-    ):
+    unlocked = audit_q.unlocked_by(b.db, b.device.id)
+    # After a restore, also those the tablet reported holding a PIN wrap (unlock lost).
+    unlocked |= recovery.unlocked_before_restore(b.db, b.device.id)
+    if staff is None or staff.role is not Role.INTAKE or username not in unlocked:
         raise problem(
             "REQUEST_INVALID",
             field,
@@ -239,7 +250,7 @@ def _apply(
     d = _parse_submission(b, ctx, payload)
     # Judged by the definition it was filled under (the catalogue keeps every version).
     proc = b.catalogue.get(d.procedure, d.procedure_version)
-    received = _received_at(d)
+    received = _received_at(d, resent=ctx.seq <= b.resend_upto)
     d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
     # Only a complete dossier is received: every component its version requires ticked
     # (photos are the tablet's business: docs/intake.md, "Completeness checklist").

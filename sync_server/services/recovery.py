@@ -164,16 +164,21 @@ def _take_report(db: Database, device_id: str, req: m.RecoverRequest) -> None:
     at = str(info.get("at", iso(utc_now())))
     for s in req.states:
         d = dossiers_q.get(db, s.dossier_id)
-        if d is None or d["device_id"] != device_id or int(d["version"]) >= s.version:
+        if d is None:
+            # Lost whole (it will come back as received when the tablet re-sends it):
+            # only the office's own changes make a version above 1.
+            if s.version < 2:
+                continue
+        elif d["device_id"] != device_id or int(d["version"]) >= s.version:
             continue
         q.add_redo(
             db,
             {
                 "dossier_id": s.dossier_id,
-                "code": d["code"],
+                "code": s.code if d is None else d["code"],
                 "device_id": device_id,
-                "station_version": int(d["version"]),
-                "station_status": d["status"],
+                "station_version": 0 if d is None else int(d["version"]),
+                "station_status": "" if d is None else d["status"],
                 "tablet_version": s.version,
                 "tablet_status": s.status.value,
                 "reported_at": at,
@@ -218,5 +223,6 @@ def redo_list(db: Database) -> list[dict[str, Any]]:
     """The "cần xử lý lại" list: dossiers changed at the desk after the backup, as the
     tablets' feed copies showed them, with their status now (``done`` once caught up)."""
     return [
-        {**r, "done": int(r["version_now"]) >= int(r["tablet_version"])} for r in q.redo_list(db)
+        {**r, "done": int(r["version_now"] or 0) >= int(r["tablet_version"])}
+        for r in q.redo_list(db)
     ]

@@ -443,7 +443,7 @@ CREATE TABLE restore_unlocks (
     PRIMARY KEY (device_id, username)
 );
 CREATE TABLE redo (
-    dossier_id TEXT PRIMARY KEY REFERENCES dossiers(id),
+    dossier_id TEXT PRIMARY KEY,
     code TEXT NOT NULL,
     device_id TEXT NOT NULL,
     station_version INTEGER NOT NULL,

@@ -110,7 +110,7 @@ def redo_list(db: Database) -> list[dict[str, Any]]:
             "SELECT r.dossier_id, r.code, r.device_id, r.station_version, r.station_status, "
             "r.tablet_version, r.tablet_status, r.reported_at, d.status AS status_now, "
             "d.version AS version_now, d.procedure, dv.slot "
-            "FROM redo r JOIN dossiers d ON d.id = r.dossier_id "
+            "FROM redo r LEFT JOIN dossiers d ON d.id = r.dossier_id "
             "LEFT JOIN devices dv ON dv.id = r.device_id ORDER BY r.code"
         )
     )

@@ -1,0 +1,94 @@
+"""After the station was restored from a backup: tell it what this tablet holds, and send
+again what it lost (docs/sync-protocol.md §10, docs/operations.md).
+
+The tablet keeps every change it sent, sealed as it was sent, for ``RETENTION_DAYS``
+after the station acknowledged it. A restored station answers a pull with a
+:class:`~shared.messages.RestoreNotice`; the tablet then reports — without unlocking, from
+clear bookkeeping only — the last change the station had acknowledged, the staff who hold
+a PIN wrap here, the highest dossier number it holds per day, and the dossiers its feed
+copies show changed after the backup. The station answers the last change it holds; every
+kept change after it goes out again, byte for byte, so nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from mobile.services.context import TabletContext
+from mobile.services.dossiers import DossierService
+from mobile.services.sync_client import SyncClient
+from shared import messages as m
+from shared.envelope import Envelope
+from shared.errors import TaiChoError
+from shared.workflow import Status
+
+# Sent changes are kept this long after the station acknowledged them: a restore from a
+# backup up to this old gets everything back. Sealed to the station, they say nothing to
+# whoever holds the tablet.
+RETENTION_DAYS = 60
+MAX_STATES = 5000
+
+
+class RecoveryService:
+    def __init__(self, ctx: TabletContext, dossiers: DossierService) -> None:
+        self.ctx = ctx
+        self.dossiers = dossiers
+
+    def report(self, notice: m.RestoreNotice) -> m.RecoverRequest:
+        store = self.ctx.store
+        return m.RecoverRequest(
+            self.ctx.device_id,
+            store.acked_max(),
+            users=sorted(store.wrap_usernames())[:200],
+            numbers=self._numbers_held(),
+            states=self._states_after(notice.feed_seq),
+        )
+
+    def _numbers_held(self) -> list[m.NumbersHeld]:
+        code = self.ctx.unit().get("code")
+        if not isinstance(code, str) or not code:
+            return []
+        book = self.dossiers.number_book(code)
+        held = [
+            m.NumbersHeld(day, max(hi for _, hi in pairs))
+            for day, pairs in sorted(book.blocks.items())
+            if pairs
+        ]
+        return held[-60:]
+
+    def _states_after(self, feed_seq: int) -> list[m.KnownState]:
+        """Dossiers with feed items above the backup's: their clear columns here."""
+        latest: dict[str, int] = {}
+        for row in self.ctx.store.inbox_after(feed_seq):
+            try:
+                ctx = Envelope.from_json(json.loads(row["envelope"])).ctx
+            except (TaiChoError, ValueError, TypeError):
+                continue
+            latest[ctx.record_id] = max(latest.get(ctx.record_id, 0), ctx.version)
+        out = []
+        for record_id in latest:
+            rec = self.ctx.store.get_record(record_id)
+            if rec is None or rec["status"] not in Status._value2member_map_:
+                continue
+            out.append(
+                m.KnownState(
+                    record_id, str(rec["code"]), Status(rec["status"]), int(rec["version"])
+                )
+            )
+        return out[:MAX_STATES]
+
+    def recover(self, client: SyncClient, notice: m.RestoreNotice) -> int:
+        """Report, then queue again every kept change the station no longer holds."""
+        answer = client.recover(self.report(notice))
+        requeued = self.ctx.store.requeue_outbox(answer.push_acked)
+        self.ctx.store.set_meta(
+            "station_restore",
+            {"at": notice.at, "push_acked": answer.push_acked, "resent": requeued},
+        )
+        return requeued
+
+    def prune(self) -> int:
+        """Forget changes acknowledged more than ``RETENTION_DAYS`` ago."""
+        cutoff = datetime.now(UTC) - timedelta(days=RETENTION_DAYS)
+        return self.ctx.store.prune_outbox(cutoff.isoformat(timespec="seconds"))
