@@ -37,6 +37,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/v1/sync/unlock"): PUBLIC,
     ("POST", "/v1/sync/push"): PUBLIC,
     ("POST", "/v1/sync/pull"): PUBLIC,
+    # After a restore: like pull, unsigned; it can only add what a restore lost (recovery.py).
+    ("POST", "/v1/sync/recover"): PUBLIC,
     # Photos of documents: authenticated by the device's signed envelopes, like a push.
     ("PUT", "/v1/sync/attachments/{sha256}"): PUBLIC,
     ("PUT", "/v1/sync/attachments/{sha256}/chunks/{n}"): PUBLIC,
