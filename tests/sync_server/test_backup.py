@@ -66,7 +66,7 @@ def test_a_restore_is_the_same_station_with_the_restore_in_its_audit_chain(
         assert len(dossiers_q.list_by_status(db, None)) == 3
         checked = audit.verify_all(db, restored.keys.ed_pk, [])
         assert checked["rows"] == manifest.audit.rows + 1
-        last = list(db.query("SELECT action, actor FROM audit ORDER BY seq DESC LIMIT 1"))[0]
+        last = next(iter(db.query("SELECT action, actor FROM audit ORDER BY seq DESC LIMIT 1")))
         assert last == {"action": "station.restore", "actor": "admin"}
         assert backup_q.counts(db)["dossiers"] == 3
 
