@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -380,10 +381,6 @@ def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> di
 
 def _serve(station: Station, args: argparse.Namespace) -> None:
     """HTTPS with the station's certificate; ``--http`` only on a loopback host."""
-    import uvicorn
-
-    from sync_server.app import create_app
-
     if args.http and not tls.is_loopback(args.host):
         raise problem(
             "PLAIN_HTTP_REFUSED",
@@ -392,6 +389,60 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
             detail_vi=f"--http với --host {args.host}: hãy chạy HTTPS (bỏ --http)",
         )
     files = None if args.http else tls.ensure(station.paths, args.host)
+    schedule = _backup_schedule(station, args)
+    try:
+        _run_uvicorn(station, args, files)
+    finally:
+        if schedule is not None:
+            print("Sao lưu khi tắt máy chủ…", file=sys.stderr, flush=True)
+            schedule.stop(final=True)
+
+
+def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:
+    """``--backup-dir``: daily backups and one at shutdown (services/backup_schedule.py)."""
+    if args.backup_dir is None:
+        return None
+    from sync_server.services.backup_schedule import BackupSchedule
+
+    if args.backup_passphrase_file is None:
+        raise problem(
+            "REQUEST_INVALID",
+            "backup_passphrase_file",
+            detail="--backup-dir needs --backup-passphrase-file F",
+            detail_vi="--backup-dir cần --backup-passphrase-file F",
+        )
+    args.passphrase_file = args.backup_passphrase_file
+    try:
+        schedule = BackupSchedule(
+            station,
+            args.backup_dir,
+            args.backup_keep,
+            args.backup_hour,
+            _passphrase(args, confirm=False),
+        )
+    except ValueError as err:
+        raise problem("REQUEST_INVALID", "backup_keep", detail=str(err)) from None
+    schedule.start()
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: handled as an
+    # exit (not the default instant death), the shutdown backup in ``_serve`` still runs.
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    print(
+        f"Sao lưu tự động: {args.backup_dir}, mỗi ngày lúc {args.backup_hour}:00 và khi tắt, "
+        f"giữ {args.backup_keep} bản.",
+        flush=True,
+    )
+    return schedule
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _run_uvicorn(station: Station, args: argparse.Namespace, files: Any) -> None:
+    import uvicorn
+
+    from sync_server.app import create_app
+
     if args.demo:
         with station.session() as db:
             people = demo.seed(db, station.keys)

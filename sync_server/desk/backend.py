@@ -329,6 +329,19 @@ class DeskBackend:
             )
             return unit.to_dict()
 
+    def backup_status(self, who: Staff) -> dict[str, Any]:
+        """The last backup (when, size, where), the schedule, whether one was missed, the
+        last restore and its "cần xử lý lại" list (codes and statuses only)."""
+        from sync_server.services import backup, recovery
+
+        with self.station.session() as db:
+            staff_service.require_admin(self._me(db, who))
+            return {
+                **backup.status(db),
+                "restore": recovery.restore_info(db),
+                "redo": recovery.redo_list(db),
+            }
+
     # --- local working calendar (days off, make-up working days) ---
     def calendar(self, who: Staff) -> dict[str, Any]:
         with self.station.session() as db:

@@ -37,9 +37,10 @@ ROUTE_STAFF = "staff"
 ROUTE_TABLETS = "tablets"
 ROUTE_UNIT = "unit"
 ROUTE_CALENDAR = "calendar"
+ROUTE_BACKUP = "backup"
 ROUTE_REPORT = "report"
 REPORT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
-ADMIN_ROUTES = {ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR}
+ADMIN_ROUTES = {ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR, ROUTE_BACKUP}
 
 
 class Failed(Exception):
@@ -87,6 +88,8 @@ class DeskState:
     unit_error: str = ""  # an unknown province/commune: the catalogue's message
     unit_candidates: list[str] = field(default_factory=list)  # its closest official names
     calendar: dict[str, Any] = field(default_factory=dict)  # calendar_list(): off, work, entries
+    # DeskBackend.backup_status(): last backup, schedule, missed, restore, "cần xử lý lại".
+    backup: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)  # GET /v1/reports/summary's JSON
     report_choice: rv.Choice = field(default_factory=rv.Choice)  # period kind, day, scope
     report_links: dict[str, str] = field(default_factory=dict)  # csv / pdf → short link
@@ -193,7 +196,16 @@ class DeskState:
         self.tab = qv.default_tab(who.role)
         self.route = ROUTE_QUEUE
         await self.refresh()
+        if self.is_admin:  # a missed backup is a warning from the first screen on
+            await self.load_backup_status()
         return True
+
+    async def load_backup_status(self) -> None:
+        if self.user is not None and self.is_admin:
+            try:
+                self.backup = await self._run(self.backend.backup_status, self.user)
+            except Exception as err:
+                self._fail(err)
 
     def logout(self, note: str = "") -> None:
         self.user = None
@@ -419,6 +431,8 @@ class DeskState:
                 self.unit = await self._run(self.backend.unit, self.user)
             elif route == ROUTE_CALENDAR:
                 self.calendar = await self._run(self.backend.calendar, self.user)
+            elif route == ROUTE_BACKUP:
+                self.backup = await self._run(self.backend.backup_status, self.user)
         except Exception as err:
             self._fail(err)
 

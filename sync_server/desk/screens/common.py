@@ -9,6 +9,7 @@ import flet as ft
 
 from shared.workflow import ROLE_LABEL_VI
 from sync_server.desk.state import (
+    ROUTE_BACKUP,
     ROUTE_CALENDAR,
     ROUTE_QUEUE,
     ROUTE_REPORT,
@@ -133,6 +134,11 @@ def top_bar(state: DeskState) -> ft.Control:
                 nav("Máy tính bảng", ROUTE_TABLETS, ft.Icons.TABLET_ANDROID),
                 nav("Đơn vị", ROUTE_UNIT, ft.Icons.LOCATION_CITY),
                 nav("Lịch nghỉ", ROUTE_CALENDAR, ft.Icons.CALENDAR_MONTH),
+                nav(
+                    "Sao lưu (!)" if state.backup.get("missed") else "Sao lưu",
+                    ROUTE_BACKUP,
+                    ft.Icons.BACKUP,
+                ),
             ]
         parts += [
             text(f"{who.full_name} · {ROLE_LABEL_VI[who.role]}", 15, color="#FFFFFF"),
