@@ -389,7 +389,7 @@ class PullAnswer:
     next: int = spec()
     more: bool = spec()
     # Present while the station, restored from a backup, waits for this tablet's
-    # ``RecoverRequest`` (docs/sync-protocol.md §10).
+    # ``RecoverRequest`` (docs/sync-protocol.md §11).
     restore: RestoreNotice | None = spec(default=None)
 
 

@@ -1,5 +1,5 @@
 """After the station was restored from a backup: tell it what this tablet holds, and send
-again what it lost (docs/sync-protocol.md §10, docs/operations.md).
+again what it lost (docs/sync-protocol.md §11, docs/operations.md).
 
 The tablet keeps every change it sent, sealed as it was sent, for ``RETENTION_DAYS``
 after the station acknowledged it. A restored station answers a pull with a

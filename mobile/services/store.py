@@ -233,7 +233,7 @@ class TabletStore:
 
     def prune_outbox(self, acked_before: str) -> int:
         """Forget sent changes the station acknowledged before ``acked_before`` (the
-        retention period of docs/sync-protocol.md §10)."""
+        retention period of docs/sync-protocol.md §11)."""
         cur = self.db.execute(
             "DELETE FROM outbox WHERE acked_at IS NOT NULL AND acked_at < ?", [acked_before]
         )

@@ -94,5 +94,5 @@ def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
 @router.post("/recover", **documented(m.RecoverRequest, m.RecoverAnswer))
 def recover(body: JsonBody, db: DbDep) -> dict[str, Any]:
     """After a restore: the tablet reports what it holds; the answer is the last change
-    the station holds, after which the tablet re-sends (docs/sync-protocol.md §10)."""
+    the station holds, after which the tablet re-sends (docs/sync-protocol.md §11)."""
     return m.to_dict(recovery.recover(db, m.decode(m.RecoverRequest, body)))
