@@ -121,5 +121,12 @@ def mark_uploaded(db: sqlite_utils.Database, sha256: str, at: str) -> None:
     db.execute("DELETE FROM attachment_chunks WHERE sha256 = ?", [sha256])
 
 
+def forget_uploaded(db: sqlite_utils.Database, sha256: str) -> None:
+    """The station lost a picture it had (restored from a backup): it may be queued again."""
+    db.execute(
+        "DELETE FROM attachment_uploads WHERE sha256 = ? AND uploaded_at IS NOT NULL", [sha256]
+    )
+
+
 def set_error(db: sqlite_utils.Database, sha256: str, code: str) -> None:
     db.execute("UPDATE attachment_uploads SET error = ? WHERE sha256 = ?", [code, sha256])

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from mobile.services import attachment_store
+from mobile.services.attachments import AttachmentService
 from mobile.services.context import TabletContext
 from mobile.services.dossiers import DossierService
 from mobile.services.sync_client import SyncClient
@@ -31,9 +33,12 @@ MAX_STATES = 5000
 
 
 class RecoveryService:
-    def __init__(self, ctx: TabletContext, dossiers: DossierService) -> None:
+    def __init__(
+        self, ctx: TabletContext, dossiers: DossierService, attachments: AttachmentService
+    ) -> None:
         self.ctx = ctx
         self.dossiers = dossiers
+        self.attachments = attachments
 
     def report(self, notice: m.RestoreNotice) -> m.RecoverRequest:
         store = self.ctx.store
@@ -79,14 +84,56 @@ class RecoveryService:
         return out[:MAX_STATES]
 
     def recover(self, client: SyncClient, notice: m.RestoreNotice) -> int:
-        """Report, then queue again every kept change the station no longer holds."""
-        answer = client.recover(self.report(notice))
-        requeued = self.ctx.store.requeue_outbox(answer.push_acked)
-        self.ctx.store.set_meta(
-            "station_restore",
-            {"at": notice.at, "push_acked": answer.push_acked, "resent": requeued},
-        )
+        """Report, then queue again every kept change the station no longer holds (and
+        the photos of their dossiers: see :meth:`requeue_photos`)."""
+        store = self.ctx.store
+        report = self.report(notice)
+        # Noted first: a tablet stopped between the report and the re-queue resumes here
+        # (the station takes one report only, and a second pull has no notice).
+        store.set_meta("restore_pending", notice.push_acked)
+        answer = client.recover(report)
+        return self.resume(answer.push_acked, notice.at)
+
+    def resume(self, push_acked: int | None = None, at: str | None = None) -> int:
+        """Queue again the changes after ``push_acked`` (default: the noted one)."""
+        store = self.ctx.store
+        if push_acked is None:
+            noted = store.get_meta("restore_pending")
+            if noted is None:
+                return 0
+            push_acked = int(noted)
+        with store.transaction():
+            requeued = store.requeue_outbox(push_acked)
+            store.set_meta("restore_photos", store.outbox_records_after(push_acked))
+            store.set_meta(
+                "station_restore", {"at": at, "push_acked": push_acked, "resent": requeued}
+            )
+            store.set_meta("restore_pending", None)
+        self.requeue_photos()
         return requeued
+
+    def requeue_photos(self) -> int:
+        """Seal again, for the restored station, the photos of the re-sent dossiers (it
+        may have lost them; it answers at once for those it holds). Needs the data key,
+        so it waits for the next unlock when locked; returns the photos queued."""
+        store = self.ctx.store
+        pending = list(store.get_meta("restore_photos") or [])
+        if not pending or not self.ctx.keys.unlocked:
+            return 0
+        queued = 0
+        with store.transaction():
+            for record_id in pending:
+                try:
+                    dossier, _ = self.dossiers.load(record_id)
+                except TaiChoError:
+                    continue
+                refs = [r for r in dossier.attachments if self.attachments.has(r.sha256)]
+                for ref in refs:
+                    attachment_store.forget_uploaded(store.db, ref.sha256)
+                self.attachments.queue(refs)
+                queued += len(refs)
+            store.set_meta("restore_photos", None)
+        return queued
 
     def prune(self) -> int:
         """Forget changes acknowledged more than ``RETENTION_DAYS`` ago."""

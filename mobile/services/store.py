@@ -231,6 +231,13 @@ class TabletStore:
         )
         return int(cur.rowcount)
 
+    def outbox_records_after(self, seq: int) -> list[str]:
+        """The dossiers of the kept changes after ``seq`` (what a re-send carries)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT record_id FROM outbox WHERE seq > ? ORDER BY record_id", [seq]
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def prune_outbox(self, acked_before: str) -> int:
         """Forget sent changes the station acknowledged before ``acked_before`` (the
         retention period of docs/sync-protocol.md §11)."""

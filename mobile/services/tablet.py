@@ -106,7 +106,7 @@ class TabletService:
         self.dossiers = DossierService(self.ctx, self.outbox, self.attachments)
         self.citizens = CitizenBook(self.store.db, self.keys)
         self.inbox = InboxService(self.ctx, self.dossiers)
-        self.recovery = RecoveryService(self.ctx, self.dossiers)
+        self.recovery = RecoveryService(self.ctx, self.dossiers, self.attachments)
 
     def close(self) -> None:
         self.keys.lock()
@@ -145,6 +145,7 @@ class TabletService:
     def unlock(self, username: str, pin: str) -> Session:
         session = self.sessions.unlock(username, pin)
         self.apply_inbox()
+        self.recovery.requeue_photos()  # after a restore, while the tablet was locked
         return session
 
     def lock(self) -> None:
@@ -324,6 +325,7 @@ class TabletService:
             if resent is not None:
                 more, refused_again = self.outbox.push(client, progress)
                 pushed, refused = pushed + more, refused + refused_again
+                photos = photos.plus(self.attachments.upload(client, progress))
                 pulled += self.inbox.pull(client, progress)
             self.enrolment.refresh_unit()
         except TaiChoError as err:
@@ -360,8 +362,10 @@ class TabletService:
         notice = self.inbox.restore
         if notice is not None:
             return self.recovery.recover(client, notice)
+        if self.store.get_meta("restore_pending") is not None:
+            return self.recovery.resume()
         if self.outbox.behind is not None:
-            return self.store.requeue_outbox(self.outbox.behind)
+            return self.recovery.resume(self.outbox.behind)
         return None
 
     def apply_inbox(self) -> int:

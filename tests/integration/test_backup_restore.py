@@ -10,6 +10,7 @@ and the tablets sync.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -18,7 +19,9 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import pytest
+from PIL import Image
 
 from mobile.services.tablet import TabletService
 from shared.checklist import every_component
@@ -43,9 +46,17 @@ def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
     )
 
 
-def _take(tablet: TabletService, seed: int) -> str:
+def _take(tablet: TabletService, seed: int, photo: bool = False) -> str:
     values = sample_values(KHAI_SINH, vn_now().date(), seed)
-    return tablet.intake(KHAI_SINH, values, components_received=every_component(KHAI_SINH)).id
+    refs = []
+    if photo:
+        img = Image.new("RGB", (640, 480), (seed % 256, 90, 160))
+        out = io.BytesIO()
+        img.save(out, "JPEG")
+        refs = [tablet.add_attachment(out.getvalue(), "image/jpeg", "birth_certificate_medical")]
+    return tablet.intake(
+        KHAI_SINH, values, attachments=refs or None, components_received=every_component(KHAI_SINH)
+    ).id
 
 
 def _wrap(running: object) -> Station:
@@ -107,10 +118,11 @@ def test_restore_brings_back_every_dossier_once_and_lists_the_desk_changes(
 
         # After the backup: more dossiers, and desk changes the backup cannot hold — on a
         # dossier it has and on one it has not.
-        for _ in range(4):
+        for i in range(4):
             t = tablets[seed % 2]
-            pushed.append(_take(t, seed))
+            pushed.append(_take(t, seed, photo=i == 0))  # with a photo of a document
             seed += 1
+        with_photo = pushed[-4]
         for t in tablets:
             t.sync()
         changed_after = {pushed[1], pushed[-1]}
@@ -154,6 +166,18 @@ def test_restore_brings_back_every_dossier_once_and_lists_the_desk_changes(
         redo = json.loads(_cli("--data", str(new_data), "redo-list").stdout)
         assert {r["dossier_id"] for r in redo["redo"]} == changed_after
         assert all(not r["done"] for r in redo["redo"])
+
+        # The photo uploaded after the backup came back too (sealed again at the tablet).
+        detail = httpx.get(
+            f"{station.url}/v1/dossiers/{with_photo}",
+            headers={"Authorization": f"Bearer {station.token(*APPRAISER)}"},
+        ).json()
+        sha = detail["attachments"][0]["sha256"]
+        photo = httpx.get(
+            f"{station.url}/v1/dossiers/{with_photo}/attachments/{sha}",
+            headers={"Authorization": f"Bearer {station.token(*APPRAISER)}"},
+        )
+        assert photo.status_code == 200, photo.text
 
         # audit-verify passes, and the restore is in the chain.
         verified = _cli("--data", str(new_data), "audit-verify")
