@@ -196,8 +196,12 @@ def _unit_code(db: Database) -> str | None:
 def claim_number(db: Database, device_id: str, code: DossierCode) -> str | None:
     """The holder of a pushed number the station does not know: a number in a restore's
     gap (above what the backup had granted, up to the floor) was reserved before the
-    restore to the tablet that pushes it, so that tablet claims it. None otherwise."""
+    restore to the tablet that pushes it, so that tablet claims it. The holder it has, or
+    None when nobody may hold it."""
     key = code.day.isoformat()
+    held = numbers_q.holder(db, code.unit, key, code.number)
+    if held is not None:
+        return held  # claimed already (or granted): never twice
     row = q.floor(db, code.unit, key)
     if row is None or not int(row["restored_hi"]) < code.number <= int(row["floor"]):
         return None
