@@ -156,7 +156,10 @@ def _take_report(db: Database, device_id: str, req: m.RecoverRequest) -> None:
     today = to_vn(utc_now()).date()
     unit = _unit_code(db)
     for held in req.numbers:
-        day = date.fromisoformat(held.day)
+        try:
+            day = date.fromisoformat(held.day)
+        except ValueError:
+            continue  # "2026-13-45" has the shape of a date, not a date
         if unit is None or abs((day - today).days) > _REPORT_DAYS:
             continue
         known = numbers_q.last_granted(db, unit, held.day)
