@@ -18,6 +18,7 @@ Large attachment sets never sit in memory: everything streams in 1 MiB chunks.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
@@ -28,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -324,6 +326,7 @@ def restore(path: Path, passphrase: str, target: Path, *, actor: str = "admin") 
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise problem("RESTORE_TARGET_NOT_EMPTY", "data", path=str(target))
     staging = target.parent / f".{target.name}.restoring-{secrets.token_hex(4)}"
+    made = [p for p in reversed(target.parents) if not p.exists()]  # removed on failure
     try:
         staging.mkdir(parents=True, mode=0o700)
 
@@ -351,6 +354,9 @@ def restore(path: Path, passphrase: str, target: Path, *, actor: str = "admin") 
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     return {
         "restored": str(target),
@@ -366,8 +372,6 @@ def restore(path: Path, passphrase: str, target: Path, *, actor: str = "admin") 
 def status(db: Any) -> dict[str, Any]:
     """What the desk shows: the last backup (or try), the schedule, and whether one was
     missed (a schedule set and no good backup within a day and two hours)."""
-    from datetime import datetime, timedelta
-
     last = q.get_json(db, q.STATUS_KEY)
     schedule = q.get_json(db, q.SCHEDULE_KEY)
     ok = (last or {}).get("last_ok")

@@ -103,7 +103,7 @@ def test_refused_by_verify_and_restore_with_nothing_written(
     before = _listing(work)
     checked = _cli("backup-verify", str(out), stdin=typed)
     assert checked.returncode == 1 and json.loads(checked.stderr)["code"] == code
-    target = work / "new-station"
+    target = work / "new-pc" / "station"  # its folder too: nothing may be left behind
     restored = _cli("restore", "--from", str(out), "--data", str(target), stdin=typed)
     assert restored.returncode == 1, restored.stdout
     problem = json.loads(restored.stderr)
