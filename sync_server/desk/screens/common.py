@@ -101,7 +101,13 @@ def page_body(controls: list[ft.Control | None], *, max_width: int = 1200) -> ft
 def top_bar(state: DeskState) -> ft.Control:
     parts: list[ft.Control] = [
         ft.Icon(ft.Icons.ACCOUNT_BALANCE, color="#FFFFFF"),
-        text("Tại Chỗ — Bàn làm việc một cửa", 20, bold=True, color="#FFFFFF"),
+        # The admin's bar holds every admin page: the short name keeps it on one line.
+        text(
+            "Tại Chỗ" if state.is_admin else "Tại Chỗ — Bàn làm việc một cửa",
+            20,
+            bold=True,
+            color="#FFFFFF",
+        ),
         ft.Container(expand=True),
     ]
     who = state.user
