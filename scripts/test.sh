@@ -23,5 +23,6 @@ $PY bench/stamping.py --smoke
 $PY bench/reports.py --smoke
 $PY bench/dossier_numbers.py --smoke
 $PY bench/citizen_search.py --smoke
+$PY bench/backup.py --smoke
 echo "== pytest"
 $PY -m pytest "$@"

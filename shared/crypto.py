@@ -254,3 +254,42 @@ def keyed_token(key: bytes, data: bytes, length: int = 12) -> bytes:
     """A truncated HMAC-SHA256 of ``data``: equal inputs give equal tokens, nothing else leaks."""
     _require_key(key, "key")
     return hmac.new(key, data, hashlib.sha256).digest()[:length]
+
+
+# --- backups (shared/backup.py): a key from the office's passphrase, AES-GCM per chunk ---
+
+BACKUP_SCRYPT_N = 2**17  # 128 MiB of memory per guess: a passphrase kept on paper
+
+
+def new_backup_params() -> ScryptParams:
+    return ScryptParams(salt=os.urandom(SALT_LEN), n=BACKUP_SCRYPT_N)
+
+
+def checked_backup_params(salt: bytes, n: object, r: object, p: object) -> ScryptParams:
+    """Parameters read from a backup file's header (bounded: a forged header must not make
+    a check allocate gigabytes); anything odd is BACKUP_DAMAGED."""
+    return _checked_params(salt, n, r, p, code="BACKUP_DAMAGED")
+
+
+def derive_passphrase_key(passphrase: str, params: ScryptParams) -> bytes:
+    """The backup key: scrypt of the NFC passphrase (the same words typed on any keyboard)."""
+    return _scrypt(passphrase, params)
+
+
+def aead_seal_at(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM with a nonce the caller guarantees unique (a counter under a random
+    prefix: the chunks of one backup). Returns ciphertext || tag."""
+    _require_key(key, "AEAD key")
+    if len(nonce) != NONCE_LEN:
+        raise problem("INTERNAL", detail=f"nonce must be {NONCE_LEN} bytes")
+    return AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def aead_open_at(key: bytes, nonce: bytes, ct: bytes, aad: bytes) -> bytes:
+    """Inverse of :func:`aead_seal_at`; any failure is DECRYPT_FAILED."""
+    if len(key) != KEY_LEN or len(nonce) != NONCE_LEN or len(ct) < TAG_LEN:
+        raise problem("DECRYPT_FAILED")
+    try:
+        return AESGCM(key).decrypt(nonce, ct, aad)
+    except (InvalidTag, ValueError) as exc:
+        raise problem("DECRYPT_FAILED") from exc

@@ -132,6 +132,12 @@ Code = Literal[
     "ATTACHMENT_NOT_RECEIVED",
     "ATTACHMENT_HASH_MISMATCH",
     "ATTACHMENT_CHUNK_INVALID",
+    "BACKUP_PASSPHRASE_WRONG",
+    "BACKUP_PASSPHRASE_WEAK",
+    "BACKUP_PASSPHRASE_MISMATCH",
+    "BACKUP_DAMAGED",
+    "BACKUP_FAILED",
+    "RESTORE_TARGET_NOT_EMPTY",
 ]
 
 
@@ -821,6 +827,43 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "còn). Hãy xoá bớt ảnh hoặc ứng dụng khác trên máy rồi thử lại.",
             "The tablet's storage is full; the last action was not saved (earlier data is "
             "kept). Free some space (photos, other apps) and try again.",
+        ),
+        # --- backup and restore (docs/operations.md) ---
+        _c(
+            "BACKUP_PASSPHRASE_WRONG",
+            403,
+            "Mật khẩu sao lưu không đúng; không có gì được ghi.",
+            "Wrong backup passphrase; nothing was written.",
+        ),
+        _c(
+            "BACKUP_PASSPHRASE_WEAK",
+            422,
+            "Mật khẩu sao lưu cần ít nhất {min} ký tự.",
+            "The backup passphrase needs at least {min} characters.",
+        ),
+        _c(
+            "BACKUP_PASSPHRASE_MISMATCH",
+            422,
+            "Hai lần nhập mật khẩu sao lưu không giống nhau.",
+            "The two backup passphrases typed differ.",
+        ),
+        _c(
+            "BACKUP_DAMAGED",
+            422,
+            "Tệp sao lưu bị hỏng hoặc đã bị sửa[: {detail_vi}]; không có gì được ghi.",
+            "The backup file is damaged or was altered[: {detail}]; nothing was written.",
+        ),
+        _c(
+            "BACKUP_FAILED",
+            500,
+            "Không sao lưu được vào {path}[: {detail_vi}]. Hãy kiểm tra ổ đĩa sao lưu.",
+            "The backup to {path} failed[: {detail}]. Check the backup drive.",
+        ),
+        _c(
+            "RESTORE_TARGET_NOT_EMPTY",
+            409,
+            "Thư mục {path} đã có dữ liệu; hãy khôi phục vào một thư mục mới, trống.",
+            "Folder {path} is not empty; restore into a new, empty folder.",
         ),
     ]
 }

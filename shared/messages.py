@@ -15,6 +15,9 @@ Message map (HTTP body unless noted):
   → :class:`PushAnswer`
 * ``POST /v1/sync/pull`` :class:`PullRequest` (with :class:`NumbersLeft`) → :class:`PullAnswer`
   (envelopes of one :data:`FeedItem` each, :class:`NumberBlock` among them)
+* ``POST /v1/sync/recover`` :class:`RecoverRequest` (with :class:`KnownState`,
+  :class:`NumbersHeld`) → :class:`RecoverAnswer`, after a pull answered a
+  :class:`RestoreNotice`
 * ``PUT /v1/sync/attachments/{sha256}`` :class:`AttachmentOpenRequest` (envelope of
   :class:`AttachmentDeclare`) → :class:`AttachmentStatus`
 * ``PUT /v1/sync/attachments/{sha256}/chunks/{n}`` :class:`AttachmentChunkRequest`
@@ -420,6 +423,61 @@ class PullAnswer:
     next: int = spec()
     more: bool = spec()
     held: HeldAnswer | None = spec(default=None)
+    # Present while the station, restored from a backup, waits for this tablet's
+    # ``RecoverRequest`` (docs/sync-protocol.md §11).
+    restore: RestoreNotice | None = spec(default=None)
+
+
+@dataclass(frozen=True)
+class RestoreNotice:
+    """The station was restored from a backup: what it holds of this tablet."""
+
+    # The highest feed sequence of the backup: the tablet's items above it are what the
+    # station lost (it reports the dossiers they changed).
+    feed_seq: int = spec()
+    # The last change of this tablet the station holds: the tablet re-sends those after it.
+    push_acked: int = spec()
+    at: str = spec(max_len=40)
+
+
+@dataclass(frozen=True)
+class KnownState:
+    """A dossier as this tablet's feed copy shows it (clear columns only)."""
+
+    dossier_id: str = spec(max_len=200)
+    code: str = spec(max_len=60)
+    status: Status = spec()
+    version: int = spec(lo=1)
+
+
+@dataclass(frozen=True)
+class NumbersHeld:
+    """The highest dossier number of one day this tablet holds (used or not)."""
+
+    day: str = spec(pattern=ISO_DATE)
+    hi: int = spec(lo=1, hi=DAY_CAPACITY)
+
+
+@dataclass(frozen=True)
+class RecoverRequest:
+    """``POST /v1/sync/recover``: after a restore, what the tablet holds that the station
+    may have lost."""
+
+    device_id: str = spec(max_len=200)
+    # The highest change sequence the station had acknowledged to this tablet.
+    acked: int = spec()
+    # Staff who hold a PIN wrap on this tablet (their unlock may be what was lost).
+    users: list[str] = spec(max_items=200, max_len=64, default=[])
+    numbers: list[NumbersHeld] = spec(max_items=60, default=[])
+    # Dossiers whose feed items arrived after the backup's ``feed_seq``.
+    states: list[KnownState] = spec(max_items=5000, default=[])
+
+
+@dataclass(frozen=True)
+class RecoverAnswer:
+    """What the tablet re-sends: every change after ``push_acked``."""
+
+    push_acked: int = spec()
 
 
 @dataclass(frozen=True)
@@ -591,6 +649,11 @@ MESSAGES: tuple[type[Any], ...] = (
     PullAnswer,
     HeldClaim,
     HeldAnswer,
+    RestoreNotice,
+    RecoverRequest,
+    KnownState,
+    NumbersHeld,
+    RecoverAnswer,
     ResultFile,
     *FEED_TYPES.values(),
     StaffMember,

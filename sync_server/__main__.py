@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,10 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plain HTTP instead of HTTPS: development on a loopback host (127.0.0.1) only",
     )
+    _backup_schedule_args(serve)
 
     admin = sub.add_parser("admin", help="administer a station data dir")
-    admin.add_argument("--data", required=True, type=Path, metavar="DIR")
+    admin.add_argument("--data", type=Path, metavar="DIR", help="the station's data dir")
     cmds = admin.add_subparsers(dest="admin_command", required=True)
+    _backup_parsers(cmds)
     add = cmds.add_parser("staff-add", help="add a staff member")
     add.add_argument("--username", required=True)
     add.add_argument(
@@ -120,6 +123,94 @@ def _parser() -> argparse.ArgumentParser:
     pu.add_argument("url")
     _report_parser(cmds)
     return p
+
+
+def _backup_schedule_args(serve: argparse.ArgumentParser) -> None:
+    g = serve.add_argument_group("scheduled backups (docs/operations.md)")
+    g.add_argument("--backup-dir", type=Path, metavar="DIR", help="e.g. a second disk or USB")
+    g.add_argument("--backup-keep", type=int, default=14, metavar="N", help="backups kept")
+    g.add_argument("--backup-hour", type=int, default=12, metavar="H", help="daily, at H:00")
+    g.add_argument("--backup-passphrase-file", type=Path, metavar="F")
+
+
+def _backup_parsers(cmds: Any) -> None:
+    bk = cmds.add_parser("backup", help="encrypted backup of the whole station, while it serves")
+    bk.add_argument("--out", required=True, type=Path, metavar="FILE")
+    bk.add_argument("--passphrase-file", type=Path, metavar="F", help="'-': standard input")
+    bk.add_argument("--nice", type=int, default=10, help="lower priority (0: none)")
+    bv = cmds.add_parser("backup-verify", help="check a backup file without restoring it")
+    bv.add_argument("file", type=Path, metavar="FILE")
+    bv.add_argument("--passphrase-file", type=Path, metavar="F", help="'-': standard input")
+    rs = cmds.add_parser("restore", help="restore a backup onto a new, empty data dir")
+    rs.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
+    rs.add_argument("--data", dest="restore_data", type=Path, metavar="DIR")
+    rs.add_argument("--passphrase-file", type=Path, metavar="F", help="'-': standard input")
+    cmds.add_parser("backup-status", help="the last backup, the schedule, a missed backup")
+    cmds.add_parser("redo-list", help="after a restore: dossiers to redo at the desk (JSON)")
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    """From ``--passphrase-file`` (``-``: standard input; one trailing newline dropped), or
+    typed twice (a new backup) or once at the terminal."""
+    path = args.passphrase_file
+    if path is not None:
+        try:
+            text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise problem(
+                "REQUEST_INVALID",
+                "passphrase",
+                detail=f"cannot read {path}",
+                detail_vi=f"không đọc được {path}",
+            ) from None
+        return text[:-1] if text.endswith("\n") else text
+    if not sys.stdin.isatty():
+        raise problem(
+            "REQUEST_INVALID",
+            "passphrase",
+            detail="--passphrase-file F, or run at a terminal",
+            detail_vi="--passphrase-file F, hoặc chạy ở cửa sổ lệnh",
+        )
+    import getpass
+
+    first = getpass.getpass("Mật khẩu sao lưu / backup passphrase: ")
+    if confirm and getpass.getpass("Nhập lại / again: ") != first:
+        raise problem("BACKUP_PASSPHRASE_MISMATCH", "passphrase")
+    return first
+
+
+def _backup_command(args: argparse.Namespace) -> bool:
+    """The backup commands that open no data dir (verify) or a new one (restore)."""
+    if args.admin_command == "backup-verify":
+        manifest = door.backup_verify(CLI_ACTOR, args.file, _passphrase(args, confirm=False))
+        _print_json({"backup": "intact", **manifest.to_json()})
+        return True
+    if args.admin_command == "restore":
+        target = args.restore_data or args.data
+        if target is None:
+            raise problem(
+                "REQUEST_INVALID", "data", detail="--data DIR", detail_vi="cần --data THƯ_MỤC"
+            )
+        _print_json(door.restore(CLI_ACTOR, args.source, _passphrase(args, confirm=False), target))
+        return True
+    return False
+
+
+def _backup_admin(station: Station, db: Database, args: argparse.Namespace) -> None:
+    import os
+
+    from shared.backup import BackupKey
+
+    cmd = args.admin_command
+    if cmd == "backup":
+        key = BackupKey.new(_passphrase(args, confirm=True))
+        if args.nice > 0:
+            os.nice(args.nice)  # a backup while the station serves yields the CPU to it
+        _print_json(door.backup_make(CLI_ACTOR, station, db, args.out, key).to_dict())
+    elif cmd == "backup-status":
+        _print_json(door.backup_status(CLI_ACTOR, station, db))
+    elif cmd == "redo-list":
+        _print_json(door.restore_status(CLI_ACTOR, station, db))
 
 
 def _read_anchor(path: Path) -> object:
@@ -264,6 +355,8 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             _print_json({"public_url": door.public_url_set(me, station, db, args.url)})
         elif cmd == "report":
             _report(station, db, args)
+        else:
+            _backup_admin(station, db, args)
 
 
 def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> dict[str, object]:
@@ -282,10 +375,6 @@ def _cert_import(station: Station, db: Database, args: argparse.Namespace) -> di
 
 def _serve(station: Station, args: argparse.Namespace) -> None:
     """HTTPS with the station's certificate; ``--http`` only on a loopback host."""
-    import uvicorn
-
-    from sync_server.app import create_app
-
     if args.http and not tls.is_loopback(args.host):
         raise problem(
             "PLAIN_HTTP_REFUSED",
@@ -294,6 +383,62 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
             detail_vi=f"--http với --host {args.host}: hãy chạy HTTPS (bỏ --http)",
         )
     files = None if args.http else tls.ensure(station.paths, args.host)
+    schedule = _backup_schedule(station, args)
+    try:
+        _run_uvicorn(station, args, files)
+    finally:
+        if schedule is not None:
+            print("Sao lưu khi tắt máy chủ…", file=sys.stderr, flush=True)
+            schedule.stop(final=True)
+
+
+def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:
+    """``--backup-dir``: daily backups and one at shutdown (services/backup_schedule.py)."""
+    if args.backup_dir is None:
+        return None
+    from sync_server.services.backup_schedule import BackupSchedule
+
+    if args.backup_passphrase_file is None:
+        raise problem(
+            "REQUEST_INVALID",
+            "backup_passphrase_file",
+            detail="--backup-dir needs --backup-passphrase-file F",
+            detail_vi="--backup-dir cần --backup-passphrase-file F",
+        )
+    args.passphrase_file = args.backup_passphrase_file
+    try:
+        schedule = BackupSchedule(
+            station,
+            args.backup_dir,
+            args.backup_keep,
+            args.backup_hour,
+            _passphrase(args, confirm=False),
+        )
+    except ValueError as err:
+        raise problem(
+            "REQUEST_INVALID", "backup_keep", detail=str(err), detail_vi="số bản sao lưu giữ lại"
+        ) from None
+    schedule.start()
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: handled as an
+    # exit (not the default instant death), the shutdown backup in ``_serve`` still runs.
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    print(
+        f"Sao lưu tự động: {args.backup_dir}, mỗi ngày lúc {args.backup_hour}:00 và khi tắt, "
+        f"giữ {args.backup_keep} bản.",
+        flush=True,
+    )
+    return schedule
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _run_uvicorn(station: Station, args: argparse.Namespace, files: Any) -> None:
+    import uvicorn
+
+    from sync_server.app import create_app
+
     if args.demo:
         with station.session() as db:
             people = demo.seed(db, station.keys)
@@ -346,6 +491,12 @@ def main(argv: list[str] | None = None, *, warnings_log: bool = False) -> int:
     stay errors): library warnings go to ``logs/warnings.log`` in the data folder."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "admin" and _backup_command(args):
+            return 0  # verify opens no data dir; restore writes only a whole, checked one
+        if args.data is None:
+            raise problem(
+                "REQUEST_INVALID", "data", detail="--data DIR", detail_vi="cần --data THƯ_MỤC"
+            )
         if warnings_log:
             logs = Path(args.data) / "logs"
             logs.mkdir(parents=True, exist_ok=True)

@@ -50,11 +50,13 @@ class RunningStation:
     def enroll_code(self) -> str:
         return self.admin("enroll-code").splitlines()[0].strip()
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 10) -> None:
+        """Ask it to stop (SIGTERM: a graceful shutdown, a scheduled station's last backup
+        included), killing it after ``wait`` seconds."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=wait)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
@@ -73,8 +75,10 @@ def start_station(
     timeout: float = 60.0,
     tls: bool = False,
     port: int | None = None,
+    extra: tuple[str, ...] = (),
 ) -> RunningStation:
-    """``port``: reuse an address (a restarted station, as a tablet knows it)."""
+    """``port``: reuse an address (a restarted station, as a tablet knows it); ``extra``:
+    more ``serve`` options (e.g. ``--backup-dir``)."""
     data.parent.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     log = data.parent / f"{data.name}.log"
@@ -94,6 +98,7 @@ def start_station(
         cmd.append("--demo")
     if not tls:
         cmd.append("--http")
+    cmd += extra
     with open(log, "ab") as out:  # a restarted station keeps the earlier lines
         proc = subprocess.Popen(
             cmd,

@@ -131,5 +131,12 @@ def drop_unsent(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM attachment_uploads WHERE uploaded_at IS NULL")
 
 
+def forget_uploaded(db: sqlite_utils.Database, sha256: str) -> None:
+    """The station lost a picture it had (restored from a backup): it may be queued again."""
+    db.execute(
+        "DELETE FROM attachment_uploads WHERE sha256 = ? AND uploaded_at IS NOT NULL", [sha256]
+    )
+
+
 def set_error(db: sqlite_utils.Database, sha256: str, code: str) -> None:
     db.execute("UPDATE attachment_uploads SET error = ? WHERE sha256 = ?", [code, sha256])

@@ -140,6 +140,16 @@ class UploadReport:
     completed: int = 0
     failed: list[dict[str, Any]] | None = None
 
+    def plus(self, other: UploadReport) -> UploadReport:
+        """Two runs of one sync (a re-send after a restore uploads again)."""
+        failed = [*(self.failed or []), *(other.failed or [])]
+        return UploadReport(
+            self.sent + other.sent,
+            self.skipped + other.skipped,
+            self.completed + other.completed,
+            failed or None,
+        )
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -31,11 +31,14 @@ class InboxService:
     def __init__(self, ctx: TabletContext, dossiers: DossierService) -> None:
         self.ctx = ctx
         self.dossiers = dossiers
+        # Set by a pull whose answer said the station was restored from a backup.
+        self.restore: m.RestoreNotice | None = None
 
     def pull(self, client: SyncClient, progress: SyncProgress | None = None) -> int:
         """Fetch every feed item after the cursor into the inbox (works while locked)."""
         ctx = self.ctx
         pulled = 0
+        self.restore = None
         cursor = int(ctx.store.get_meta("pull_cursor", 0))
         # What is left of the dossier numbers, so the station tops up the days running
         # low. Only while unlocked: then everything pulled before is applied and counted.
@@ -64,6 +67,8 @@ class InboxService:
             if claim is not None and answer.held is not None:
                 self._judge_held(claim, answer.held)
             claim = None
+            if answer.restore is not None:
+                self.restore = answer.restore  # the station was restored (recovery.py)
             with ctx.store.transaction():
                 for env in answer.items:
                     ctx.store.add_inbox(env.ctx.seq, json.dumps(env.to_json()))

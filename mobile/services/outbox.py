@@ -27,6 +27,10 @@ class OutboxService:
     def __init__(self, ctx: TabletContext) -> None:
         self.ctx = ctx
         self.last_duplicates = 0  # changes the last push found already at the station
+        self.behind: int | None = None
+        # STATION_LOST_CHANGES when ``behind`` was found (tablet.sync raises it unless the
+        # station announced a restore from a backup, which explains the loss).
+        self.lost: TaiChoError | None = None
 
     def queue(self, dossier: Dossier) -> None:
         """Seal one submission to the station (inside the caller's transaction)."""
@@ -41,13 +45,24 @@ class OutboxService:
         )
         ctx.store.append_outbox(seq, dossier.id, dossier.version, json.dumps(env.to_json()))
 
+    def _station_behind(self, err: TaiChoError) -> int | None:
+        """The last change the station holds, when it asks for one it had acknowledged."""
+        expected = err.ctx.get("expected")
+        if err.code != "SYNC_OUT_OF_ORDER" or not isinstance(expected, int):
+            return None
+        return expected - 1 if expected - 1 < self.ctx.store.acked_max() else None
+
     def push(
         self, client: SyncClient, progress: SyncProgress | None = None
     ) -> tuple[int, list[m.PushResult]]:
-        """Send everything pending; (applied count, rejected or conflicting results)."""
+        """Send everything pending; (applied count, rejected or conflicting results).
+
+        A station that asks again for a change it had acknowledged was restored from a
+        backup: the push stops there and ``behind`` says what it holds."""
         ctx = self.ctx
-        pushed, refused = 0, []
         self.last_duplicates = 0
+        self.behind, self.lost = None, None
+        pushed, refused = 0, list[m.PushResult]()
         total, sent = ctx.store.pending_count(), 0
         while batch := ctx.store.pending_outbox(MAX_PUSH_BATCH):
             if progress is not None:
@@ -56,7 +71,14 @@ class OutboxService:
             try:
                 answer = client.push(m.PushRequest(ctx.device_id, envelopes))
             except TaiChoError as err:
-                raise self._lost_or(err) from None
+                behind = self._station_behind(err)
+                if behind is None:
+                    raise self._lost_or(err) from None
+                # The station lost changes it had acknowledged (restored from a backup, or
+                # its log cut): send them again from what this tablet keeps (tablet.py);
+                # the pull's held check raises STATION_LOST_CHANGES until it matches again.
+                self.behind, self.lost = behind, self._lost_or(err)
+                return pushed, refused
             ctx.store.ack_outbox(answer.acked_seq)
             pushed += sum(1 for r in answer.results if r.outcome is Outcome.APPLIED)
             self.last_duplicates += sum(1 for r in answer.results if r.outcome is Outcome.DUPLICATE)

@@ -247,6 +247,39 @@ class TabletStore:
         ).fetchone()
         return int(row[0])
 
+    def acked_max(self) -> int:
+        """The highest change sequence the station has acknowledged (0: none)."""
+        row = self.db.execute("SELECT MAX(seq) FROM outbox WHERE acked_at IS NOT NULL").fetchone()
+        return int(row[0] or 0)
+
+    def requeue_outbox(self, after_seq: int) -> int:
+        """Send again every kept change after ``after_seq`` (a restored station lost them);
+        returns how many. The same sealed envelopes: the station sees no duplicate."""
+        cur = self.db.execute(
+            "UPDATE outbox SET acked_at = NULL WHERE seq > ? AND acked_at IS NOT NULL",
+            [after_seq],
+        )
+        return int(cur.rowcount)
+
+    def outbox_records_after(self, seq: int) -> list[str]:
+        """The dossiers of the kept changes after ``seq`` (what a re-send carries)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT record_id FROM outbox WHERE seq > ? ORDER BY record_id", [seq]
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def prune_outbox(self, acked_before: str) -> int:
+        """Forget sent changes the station acknowledged before ``acked_before`` (the
+        retention period of docs/sync-protocol.md §11)."""
+        cur = self.db.execute(
+            "DELETE FROM outbox WHERE acked_at IS NOT NULL AND acked_at < ?", [acked_before]
+        )
+        return int(cur.rowcount)
+
+    def inbox_after(self, seq: int) -> list[dict[str, Any]]:
+        """Pulled items above a feed sequence (what a restored station lost)."""
+        return list(self.db.table("inbox").rows_where("seq > ?", [seq], order_by="seq"))
+
     # --- inbox ---
     def add_inbox(self, seq: int, envelope: str) -> None:
         self.db.table("inbox").insert(

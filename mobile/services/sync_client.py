@@ -128,6 +128,9 @@ class SyncClient:
     def pull(self, req: m.PullRequest) -> m.PullAnswer:
         return self._post("/v1/sync/pull", req, m.PullAnswer)
 
+    def recover(self, req: m.RecoverRequest) -> m.RecoverAnswer:
+        return self._post("/v1/sync/recover", req, m.RecoverAnswer)
+
     def attachment_open(self, sha256: str, req: m.AttachmentOpenRequest) -> m.AttachmentStatus:
         """Open or resume one photo's upload: the answer lists the chunks already there."""
         return self._post(f"/v1/sync/attachments/{sha256}", req, m.AttachmentStatus, put=True)

@@ -29,9 +29,10 @@ from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
 from mobile.services.progress import SyncProgress
 from mobile.services.recovery import RecoveryReport, RecoveryService
+from mobile.services.restore_resend import ResendService
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
-from mobile.services.sync_client import HttpClient
+from mobile.services.sync_client import HttpClient, SyncClient
 from shared import messages as m
 from shared.catalogue import Catalogue, Procedure, builtin
 from shared.citizen import Citizen
@@ -60,6 +61,8 @@ class SyncReport:
     # STATION_LOST_CHANGES as a problem dict: the station no longer holds what it
     # acknowledged from this tablet (issue 22 §5); None when all is there.
     station_alarm: dict[str, Any] | None = None
+    # Changes sent again because the station was restored from a backup.
+    resent: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -111,6 +114,7 @@ class TabletService:
         self.recovery = RecoveryService(
             self.ctx, self.enrolment, self.dossiers, self.outbox, self.inbox, self.attachments
         )
+        self.resend = ResendService(self.ctx, self.dossiers, self.attachments)
 
     def close(self) -> None:
         self.keys.lock()
@@ -154,6 +158,7 @@ class TabletService:
     def unlock(self, username: str, pin: str) -> Session:
         session = self.sessions.unlock(username, pin)
         self.apply_inbox()
+        self.resend.requeue_photos()  # after a restore, while the tablet was locked
         return session
 
     def lock(self) -> None:
@@ -333,8 +338,23 @@ class TabletService:
         client = self.ctx.client()
         try:
             pushed, refused = self.outbox.push(client, progress)
+            lost = self.outbox.lost  # the station lost changes it had acknowledged
             photos: UploadReport = self.attachments.upload(client, progress)
             pulled = self.inbox.pull(client, progress)
+            announced = (
+                self.inbox.restore is not None or self.store.get_meta("restore_pending") is not None
+            )
+            resent = self._resend_after_restore(client, progress)
+            if resent is not None:
+                more, refused_again = self.outbox.push(client, progress)
+                pushed, refused = pushed + more, refused + refused_again
+                photos = photos.plus(self.attachments.upload(client, progress))
+                pulled += self.inbox.pull(client, progress)
+            if lost is not None and not announced:
+                # Sent again from what this tablet keeps, but no restore explains the loss
+                # (a cut log, issue 22 §5): the alarm stands and the sync says so.
+                self.store.set_meta("station_alarm", lost.to_problem())
+                raise lost
             self.enrolment.refresh_unit()
         except TaiChoError as err:
             self.store.set_meta("last_sync_error", err.to_problem())
@@ -344,6 +364,7 @@ class TabletService:
             client.close()
         now = self.clock().isoformat(timespec="seconds")
         self.store.set_many_meta({"last_sync_at": now, "last_sync_error": None})
+        self.resend.prune()
         applied = self.inbox.apply(progress)
         rejected = [m.to_dict(r) for r in refused]
         return SyncReport(
@@ -358,7 +379,23 @@ class TabletService:
             photos_pending=self.attachments.pending_count(),
             photos_refused=tuple(photos.failed or ()),
             station_alarm=self.store.get_meta("station_alarm"),
+            resent=resent or 0,
         )
+
+    def _resend_after_restore(
+        self, client: SyncClient, progress: SyncProgress | None
+    ) -> int | None:
+        """The station was restored: report to it and queue again what it lost (None
+        when it was not). Also when a push found it behind without a notice (it heard
+        this tablet's report already): queue again from what it holds."""
+        notice = self.inbox.restore
+        if notice is not None:
+            return self.resend.recover(client, notice)
+        if self.store.get_meta("restore_pending") is not None:
+            return self.resend.resume()
+        if self.outbox.behind is not None:
+            return self.resend.resume(self.outbox.behind)
+        return None
 
     def apply_inbox(self) -> int:
         """Open pulled envelopes (needs the device key, so only while unlocked)."""

@@ -7,6 +7,7 @@ generated from the same declarations, so the document and the decoder cannot dri
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from shared import messages as m
 from sync_server.api.deps import AuthGuard, DbDep, EnrollGuard, StationDep
 from sync_server.api.problems import PROBLEM_MEDIA_TYPE
-from sync_server.services import enrollment, feed, ingest
+from sync_server.services import enrollment, feed, ingest, recovery
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
@@ -75,17 +76,24 @@ def push(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
 def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.PullRequest, body)
     device = enrollment.active_device(db, req.device_id)
-    return m.to_dict(
-        feed.pull(
-            db,
-            station.keys,
-            device,
-            req.after,
-            req.limit,
-            req.numbers,
-            staff_digest=req.staff_digest,
-            anchor_rows=req.anchor_rows,
-            pending=req.pending,
-            held=req.held,
-        )
+    answer = feed.pull(
+        db,
+        station.keys,
+        device,
+        req.after,
+        req.limit,
+        req.numbers,
+        staff_digest=req.staff_digest,
+        anchor_rows=req.anchor_rows,
+        pending=req.pending,
+        held=req.held,
     )
+    restore = recovery.notice(db, device.id, device.push_acked)
+    return m.to_dict(answer if restore is None else replace(answer, restore=restore))
+
+
+@router.post("/recover", **documented(m.RecoverRequest, m.RecoverAnswer))
+def recover(body: JsonBody, db: DbDep) -> dict[str, Any]:
+    """After a restore: the tablet reports what it holds; the answer is the last change
+    the station holds, after which the tablet re-sends (docs/sync-protocol.md §11)."""
+    return m.to_dict(recovery.recover(db, m.decode(m.RecoverRequest, body)))

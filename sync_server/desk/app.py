@@ -11,12 +11,14 @@ import flet as ft
 
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.screens.admin import CalendarScreen, StaffScreen, TabletsScreen, UnitScreen
+from sync_server.desk.screens.backup import BackupScreen, backup_warning
 from sync_server.desk.screens.common import BG, banner, top_bar
 from sync_server.desk.screens.dossier import DossierScreen
 from sync_server.desk.screens.login import LoginScreen
 from sync_server.desk.screens.queue import QueueScreen
 from sync_server.desk.screens.report import ReportScreen
 from sync_server.desk.state import (
+    ROUTE_BACKUP,
     ROUTE_CALENDAR,
     ROUTE_DOSSIER,
     ROUTE_LOGIN,
@@ -37,6 +39,7 @@ ROUTES: dict[str, Callable[..., Any]] = {
     ROUTE_UNIT: UnitScreen,
     ROUTE_CALENDAR: CalendarScreen,
     ROUTE_REPORT: ReportScreen,
+    ROUTE_BACKUP: BackupScreen,
 }
 MOUNT = "/desk"
 
@@ -47,6 +50,8 @@ def Desk(state: DeskState) -> ft.Control:
     parts: list[ft.Control] = [top_bar(state)]
     if b := banner(state):
         parts.append(b)
+    if w := backup_warning(state):
+        parts.append(w)
     parts.append(ft.Container(content=ROUTES[route](state), expand=True, key=f"screen-{route}"))
     return ft.Container(
         content=ft.Column(

@@ -286,6 +286,16 @@ class DeskBackend:
             )
             return unit.to_dict()
 
+    def backup_status(self, who: Staff) -> dict[str, Any]:
+        """The last backup (when, size, where), the schedule, whether one was missed, the
+        last restore and its "cần xử lý lại" list (codes and statuses only)."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return {
+                **door.backup_status(me, self.station, db),
+                **door.restore_status(me, self.station, db),
+            }
+
     # --- local working calendar (days off, make-up working days) ---
     def calendar(self, who: Staff) -> dict[str, Any]:
         with self.station.session() as db:

@@ -37,6 +37,7 @@ ROUTE_STAFF = "staff"
 ROUTE_TABLETS = "tablets"
 ROUTE_UNIT = "unit"
 ROUTE_CALENDAR = "calendar"
+ROUTE_BACKUP = "backup"
 ROUTE_REPORT = "report"
 # The verb each page needs (shared.permissions): a page is shown, and its menu entry
 # offered, only to whoever holds it — the same verb its services check.
@@ -47,9 +48,10 @@ ROUTE_VERBS: dict[str, Verb] = {
     ROUTE_TABLETS: Verb.DEVICE_MANAGE,
     ROUTE_UNIT: Verb.UNIT_MANAGE,
     ROUTE_CALENDAR: Verb.CALENDAR_MANAGE,
+    ROUTE_BACKUP: Verb.STATION_MANAGE,
     ROUTE_REPORT: Verb.REPORT_READ,
 }
-ADMIN_ROUTES = (ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR)
+ADMIN_ROUTES = (ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR, ROUTE_BACKUP)
 # Where a person lands after signing in: the first of these they may open.
 HOME_ROUTES = (ROUTE_QUEUE, *ADMIN_ROUTES, ROUTE_REPORT)
 
@@ -101,6 +103,8 @@ class DeskState:
     unit_error: str = ""  # an unknown province/commune: the catalogue's message
     unit_candidates: list[str] = field(default_factory=list)  # its closest official names
     calendar: dict[str, Any] = field(default_factory=dict)  # calendar_list(): off, work, entries
+    # DeskBackend.backup_status(): last backup, schedule, missed, restore, "cần xử lý lại".
+    backup: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)  # GET /v1/reports/summary's JSON
     report_choice: rv.Choice = field(default_factory=rv.Choice)  # period kind, day, scope
     report_links: dict[str, str] = field(default_factory=dict)  # csv / pdf → short link
@@ -216,7 +220,16 @@ class DeskState:
             await self.open_report()
         else:
             await self.open_admin(home)
+        if self.may(ROUTE_BACKUP):  # a missed backup is a warning from the first screen on
+            await self.load_backup_status()
         return True
+
+    async def load_backup_status(self) -> None:
+        if self.may(ROUTE_BACKUP):
+            try:
+                self.backup = await self._run(self.backend.backup_status, self.user)
+            except Exception as err:
+                self._fail(err)
 
     def logout(self, note: str = "") -> None:
         self.user = None
@@ -442,6 +455,8 @@ class DeskState:
                 self.unit = await self._run(self.backend.unit, self.user)
             elif route == ROUTE_CALENDAR:
                 self.calendar = await self._run(self.backend.calendar, self.user)
+            elif route == ROUTE_BACKUP:
+                self.backup = await self._run(self.backend.backup_status, self.user)
         except Exception as err:
             self._fail(err)
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
+from shared.backup import BackupKey
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
@@ -407,6 +409,50 @@ def cert_import(
         detail="--p12 FILE or --pkcs11-module LIB --pkcs11-label L",
         detail_vi="cần --p12 TỆP hoặc --pkcs11-module THƯ_VIỆN --pkcs11-label NHÃN",
     )
+
+
+# --- backups and restore (docs/operations.md) --------------------------------------------
+# The service modules are imported when used: a restore runs before any station is open.
+
+
+@_needs(Verb.STATION_MANAGE)
+def backup_make(actor: Staff, station: Station, db: Database, out: Path, key: BackupKey) -> Any:
+    """An encrypted, consistent backup of the whole station into ``out`` (its manifest)."""
+    from sync_server.services import backup
+
+    return backup.make_backup(station, out, key)
+
+
+@_needs(Verb.STATION_MANAGE)
+def backup_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
+    """The last backup (when, size, where), the schedule and whether one was missed."""
+    from sync_server.services import backup
+
+    return backup.status(db)
+
+
+@_needs(Verb.STATION_MANAGE)
+def restore_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
+    """The last restore and its "cần xử lý lại" (to redo) list: codes and statuses only."""
+    from sync_server.services import recovery
+
+    return {"restore": recovery.restore_info(db), "redo": recovery.redo_list(db)}
+
+
+@_needs(Verb.STATION_MANAGE)
+def backup_verify(actor: Staff, path: Path, passphrase: str) -> Any:
+    """Check a backup file (passphrase, every byte) without restoring it."""
+    from sync_server.services import backup
+
+    return backup.verify_backup(path, passphrase)
+
+
+@_needs(Verb.STATION_MANAGE)
+def restore(actor: Staff, source: Path, passphrase: str, target: Path) -> dict[str, Any]:
+    """Restore a backup onto a new, empty data folder (recorded in its audit chain)."""
+    from sync_server.services import backup
+
+    return backup.restore(source, passphrase, target, actor=actor.username)
 
 
 # --- the station itself: HTTPS certificate, public address ------------------------------

@@ -49,7 +49,7 @@ from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
 from shared.workflow import Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
-from sync_server.services import audit, feed, reports, units
+from sync_server.services import audit, feed, recovery, reports, units
 from sync_server.services import dossiers as dossier_store
 from sync_server.services import numbers as number_blocks
 from sync_server.services.actions import PERSONAL_ID_FIELD
@@ -82,13 +82,23 @@ class _Batch:
     device: Device
     unit_code: str | None
     overrides: CalendarOverrides
+    # Changes up to this sequence re-send what a restore lost (services/recovery.py).
+    resend_upto: int = 0
 
 
 def push(db: Database, keys: StationKeys, catalogue: Catalogue, req: m.PushRequest) -> m.PushAnswer:
     with transaction(db):
         device = active_device(db, req.device_id)
         unit = units.require_unit(db)  # no intake before the commune is set up
-        batch = _Batch(db, keys, catalogue, device, unit.code, calendar_overrides(db))
+        batch = _Batch(
+            db,
+            keys,
+            catalogue,
+            device,
+            unit.code,
+            calendar_overrides(db),
+            recovery.resend_window(db, device.id),
+        )
         acked = device.push_acked
         results: list[m.PushResult] = []
         for env in req.changes:
@@ -208,9 +218,11 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     if d.status is not Status.RECEIVED:
         raise transition_not_allowed("receive", d.status, "status")
     code = parse_code(d.code)
-    if (b.unit_code is not None and code.unit != b.unit_code) or number_blocks.holder(
-        b.db, code.unit, code.day, code.number
-    ) not in b.device.lineage:  # this device's numbers, or those of the device it replaced
+    holder = number_blocks.holder(b.db, code.unit, code.day, code.number)
+    if holder is None and code.unit == b.unit_code:
+        holder = recovery.claim_number(b.db, b.device.id, code)  # held before a restore
+    # this device's numbers, or those of the device it replaced (a recovered tablet)
+    if (b.unit_code is not None and code.unit != b.unit_code) or holder not in b.device.lineage:
         # Only numbers the station reserved to this very device (shared.codes).
         raise problem(
             "REQUEST_INVALID",
@@ -221,7 +233,7 @@ def _parse_submission(b: _Batch, ctx: EnvelopeContext, payload: bytes) -> Dossie
     return d
 
 
-def _received_at(d: Dossier) -> datetime:
+def _received_at(d: Dossier, resent: bool = False) -> datetime:
     try:
         moment = datetime.fromisoformat(d.received_at or "")
         local = to_vn(moment)
@@ -233,7 +245,8 @@ def _received_at(d: Dossier) -> datetime:
             detail_vi="thời điểm tiếp nhận phải theo ISO 8601",
         ) from None
     now = utc_now()
-    if moment > now + CLOCK_SKEW or moment < now - limits().received_at_max_age:
+    too_old = not resent and moment < now - limits().received_at_max_age
+    if moment > now + CLOCK_SKEW or too_old:
         raise problem("RECEIVED_AT_IMPLAUSIBLE", "received_at")
     return local
 
@@ -245,6 +258,8 @@ def _check_receiver(b: _Batch, username: str, field: str) -> str:
     unlocked: set[str] = set()
     for device_id in b.device.lineage:
         unlocked |= audit_q.unlocked_by(b.db, device_id)
+    # After a restore, also those the tablet reported holding a PIN wrap (unlock lost).
+    unlocked |= recovery.unlocked_before_restore(b.db, b.device.id)
     if staff is None or not can(staff, Verb.DOSSIER_RECEIVE) or username not in unlocked:
         raise problem(
             "REQUEST_INVALID",
@@ -281,7 +296,7 @@ def _apply(
     d = _parse_submission(b, ctx, payload)
     # Judged by the definition it was filled under (the catalogue keeps every version).
     proc = b.catalogue.get(d.procedure, d.procedure_version)
-    received = _received_at(d)
+    received = _received_at(d, resent=ctx.seq <= b.resend_upto)
     d.values = validate(proc, d.values, today=received.date()).raise_if_invalid()
     # Only a complete dossier is received: every component its version requires ticked
     # (photos are the tablet's business: docs/intake.md, "Completeness checklist").

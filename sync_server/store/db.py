@@ -547,6 +547,42 @@ ALTER TABLE devices ADD COLUMN replaces TEXT;
 """
 
 
+# After a restore from a backup (docs/operations.md): the number floors the station
+# grants above (numbers between the backup's highest and the floor belong to tablets that
+# held them before), the tablets still to report what they hold, the staff they report
+# holding PIN wraps (unlocks the restore lost), and the "cần xử lý lại" (to redo) list.
+_RESTORE = """
+CREATE TABLE number_floors (
+    unit TEXT NOT NULL,
+    day TEXT NOT NULL,
+    restored_hi INTEGER NOT NULL,
+    floor INTEGER NOT NULL,
+    PRIMARY KEY (unit, day)
+);
+CREATE TABLE restore_devices (
+    device_id TEXT PRIMARY KEY REFERENCES devices(id),
+    restored_acked INTEGER NOT NULL,
+    reported_acked INTEGER,
+    reported_at TEXT
+);
+CREATE TABLE restore_unlocks (
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    username TEXT NOT NULL,
+    PRIMARY KEY (device_id, username)
+);
+CREATE TABLE redo (
+    dossier_id TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    station_version INTEGER NOT NULL,
+    station_status TEXT NOT NULL,
+    tablet_version INTEGER NOT NULL,
+    tablet_status TEXT NOT NULL,
+    reported_at TEXT NOT NULL
+);
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
@@ -558,6 +594,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0007_attachments", _ATTACHMENTS),
     ("0008_attachments_by_device", _ATTACHMENTS_V2),
     ("0009_device_recovery", _RECOVERY),
+    ("0010_restore", _RESTORE),
 ]
 
 

@@ -10,11 +10,13 @@ from sync_server.store.db import one
 
 
 def last_granted(db: Database, unit: str, day: str) -> int:
-    """The highest number of ``day`` handed out so far (0: none)."""
+    """The highest number of ``day`` handed out so far (0: none), or the floor a restore
+    set above what tablets may hold (store/recovery.py)."""
     row = one(
         db,
-        "SELECT COALESCE(MAX(hi), 0) AS n FROM number_blocks WHERE unit = ? AND day = ?",
-        (unit, day),
+        "SELECT MAX(COALESCE((SELECT MAX(hi) FROM number_blocks WHERE unit = :u AND day = :d), "
+        "0), COALESCE((SELECT floor FROM number_floors WHERE unit = :u AND day = :d), 0)) AS n",
+        {"u": unit, "d": day},
     )
     return int(row["n"]) if row else 0
 

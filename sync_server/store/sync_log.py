@@ -38,7 +38,13 @@ def insert_push(db: Database, row: dict[str, Any]) -> None:
 
 
 def next_feed_seq(db: Database) -> int:
-    row = one(db, "SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM feed")
+    """Above every item written, and above the floor a restore set (tablets have seen
+    items the restored station lost: their cursors must never meet a reused sequence)."""
+    row = one(
+        db,
+        "SELECT MAX(COALESCE((SELECT MAX(seq) FROM feed), 0), COALESCE((SELECT CAST(value "
+        "AS INTEGER) FROM meta WHERE key = 'feed_seq_floor'), 0)) + 1 AS n",
+    )
     return int(row["n"]) if row else 1
 
 

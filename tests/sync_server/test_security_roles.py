@@ -51,6 +51,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/v1/sync/unlock"): PUBLIC,
     ("POST", "/v1/sync/push"): PUBLIC,
     ("POST", "/v1/sync/pull"): PUBLIC,
+    # After a restore: like pull, unsigned; it can only add what a restore lost (recovery.py).
+    ("POST", "/v1/sync/recover"): PUBLIC,
     # Photos of documents: authenticated by the device's signed envelopes, like a push.
     ("PUT", "/v1/sync/attachments/{sha256}"): PUBLIC,
     ("PUT", "/v1/sync/attachments/{sha256}/chunks/{n}"): PUBLIC,
@@ -198,6 +200,7 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         ),
     ),
     "calendar": (Verb.CALENDAR_MANAGE, lambda b, who, d: b.calendar(who)),
+    "backup_status": (Verb.STATION_MANAGE, lambda b, who, d: b.backup_status(who)),
     "calendar_set": (
         Verb.CALENDAR_MANAGE,
         lambda b, who, d: b.calendar_set(who, clear=["2030-01-02"]),
@@ -273,6 +276,27 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
     "tls-show": (Verb.STATION_MANAGE, []),
     "public-url": (Verb.STATION_MANAGE, ["https://xalaivung.example"]),
     "report": (Verb.REPORT_READ, ["--from", TODAY, "--to", TODAY, "--format", "csv"]),
+    "backup": (
+        Verb.STATION_MANAGE,
+        [
+            "--out",
+            "{tmp}/station.tcbak",
+            "--passphrase-file",
+            "{tmp}/passphrase.txt",
+            "--nice",
+            "0",
+        ],
+    ),
+    "backup-status": (Verb.STATION_MANAGE, []),
+    "backup-verify": (
+        Verb.STATION_MANAGE,
+        ["{tmp}/no-such.tcbak", "--passphrase-file", "{tmp}/passphrase.txt"],
+    ),
+    "restore": (
+        Verb.STATION_MANAGE,
+        ["--from", "{tmp}/no-such.tcbak", "--passphrase-file", "{tmp}/passphrase.txt"],
+    ),
+    "redo-list": (Verb.STATION_MANAGE, []),
 }
 
 
@@ -320,6 +344,7 @@ def test_role_command_line_matrix(
     )
     assert r.status_code == 200, r.text
     monkeypatch.setattr(cli, "CLI_ACTOR", Staff(f"{who.value}@cli", "Người thử", who, None))
+    (tmp_path / "passphrase.txt").write_text("một cụm mật khẩu đủ dài 2026\n", encoding="utf-8")
     for junk in ("no.pem", "no.key"):  # read by the shell, refused by the door or the checks
         (tmp_path / junk).write_text("not a certificate\n", encoding="ascii")
     for command, (verb, args) in CLI.items():

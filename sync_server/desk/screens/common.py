@@ -9,6 +9,7 @@ import flet as ft
 
 from shared.workflow import ROLE_LABEL_VI
 from sync_server.desk.state import (
+    ROUTE_BACKUP,
     ROUTE_CALENDAR,
     ROUTE_QUEUE,
     ROUTE_REPORT,
@@ -100,7 +101,13 @@ def page_body(controls: list[ft.Control | None], *, max_width: int = 1200) -> ft
 def top_bar(state: DeskState) -> ft.Control:
     parts: list[ft.Control] = [
         ft.Icon(ft.Icons.ACCOUNT_BALANCE, color="#FFFFFF"),
-        text("Tại Chỗ — Bàn làm việc một cửa", 20, bold=True, color="#FFFFFF"),
+        # The admin's bar holds every admin page: the short name keeps it on one line.
+        text(
+            "Tại Chỗ" if state.may(ROUTE_BACKUP) else "Tại Chỗ — Bàn làm việc một cửa",
+            20,
+            bold=True,
+            color="#FFFFFF",
+        ),
         ft.Container(expand=True),
     ]
     who = state.user
@@ -134,6 +141,11 @@ def top_bar(state: DeskState) -> ft.Control:
                 ("Máy tính bảng", ROUTE_TABLETS, ft.Icons.TABLET_ANDROID),
                 ("Đơn vị", ROUTE_UNIT, ft.Icons.LOCATION_CITY),
                 ("Lịch nghỉ", ROUTE_CALENDAR, ft.Icons.CALENDAR_MONTH),
+                (
+                    "Sao lưu (!)" if state.backup.get("missed") else "Sao lưu",
+                    ROUTE_BACKUP,
+                    ft.Icons.BACKUP,
+                ),
             )
             if state.may(route)
         ]
