@@ -210,6 +210,14 @@ class DeskState:
             )
         except Failed:
             return False
+        if can(who, ROUTE_VERBS[ROUTE_BACKUP]):
+            # A missed backup is a warning from the first screen on: read before the
+            # screen changes, so signing in stays one change of the page (a second update
+            # right after it left the next session's login field without focus).
+            try:
+                self.backup = await self._run(self.backend.backup_status, who)
+            except Exception as err:
+                self._fail(err)
         self.user = who
         self.tab = qv.default_tab(who.role)
         home = self.home_route()
@@ -220,16 +228,7 @@ class DeskState:
             await self.open_report()
         else:
             await self.open_admin(home)
-        if self.may(ROUTE_BACKUP):  # a missed backup is a warning from the first screen on
-            await self.load_backup_status()
         return True
-
-    async def load_backup_status(self) -> None:
-        if self.may(ROUTE_BACKUP):
-            try:
-                self.backup = await self._run(self.backend.backup_status, self.user)
-            except Exception as err:
-                self._fail(err)
 
     def logout(self, note: str = "") -> None:
         self.user = None
