@@ -99,7 +99,7 @@ def start_station(
     if not tls:
         cmd.append("--http")
     cmd += extra
-    with open(log, "ab") as out:  # a restarted station keeps the earlier lines
+    with open(log, "wb") as out:
         proc = subprocess.Popen(
             cmd,
             cwd=ROOT,

@@ -161,29 +161,30 @@ def _keeps_focus(el: Any, hold: float = 0.8) -> bool:
         time.sleep(0.1)
 
 
-_STRAY_EDITOR_JS = """() => {
+_STRAY_EDITOR_JS = """(blur) => {
   const a = document.activeElement;
   if (!a || a.tagName !== 'INPUT' && a.tagName !== 'TEXTAREA') return false;
   if (a.getAttribute('aria-label') || a.closest('flt-semantics')) return false;
-  a.blur();
+  if (blur) a.blur();
   return true;
 }"""
 
 
-def _drop_stray_editor(page: Any) -> None:
-    """Blur Flutter's own hidden text-editing input when it, not the field, took the focus.
+def _stray_editor(page: Any, *, blur: bool) -> bool:
+    """Whether Flutter's own hidden text-editing input, not the field, holds the focus
+    (and, with ``blur``, blur it).
 
     Under load the framework may start editing before the semantics field's DOM focus
     arrives; Flutter then edits through a hidden, unlabelled ``flt-text-editing`` input
-    and every later click on the field leaves the focus there (seen in CI: "would not take
-    focus" with the field drawn focused). Blurring it ends that editing session, so the
-    next click starts one on the field itself, as a person's second tap would.
+    (seen in CI: "would not take focus" with the field drawn focused, for 45 s). The keys
+    typed then still reach the field the click focused — the hidden input is how Flutter
+    edits it — so :func:`focus` first blurs it and taps again, as a person's second tap
+    would, and after that accepts it: the caller checks the field's value afterwards.
     """
     try:
-        if page.evaluate(_STRAY_EDITOR_JS):
-            time.sleep(0.3)
+        return bool(page.evaluate(_STRAY_EDITOR_JS, blur))
     except Exception:  # the page changed under us: the next try looks again
-        pass
+        return False
 
 
 def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) -> Any:
@@ -196,6 +197,7 @@ def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) 
     """
     pattern = re.compile(r"^" + re.escape(label) + r"(\s\*)?(\n|$)")
     deadline = time.monotonic() + timeout
+    strays = 0
     while True:
         left = max(1.0, deadline - time.monotonic())
         box = page.get_by_role(role, name=pattern).first
@@ -207,7 +209,14 @@ def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) 
             el.click(timeout=min(left, 10) * 1000)
             if _keeps_focus(el):
                 return el
-            _drop_stray_editor(page)
+            if _stray_editor(page, blur=False):
+                if strays >= 1:
+                    time.sleep(0.8)
+                    if _stray_editor(page, blur=False):
+                        return el  # typing reaches the field through Flutter's editor
+                strays += 1
+                _stray_editor(page, blur=True)
+                time.sleep(0.3)
         except Exception:  # a node rebuilt under the click: look it up again
             if time.monotonic() > deadline:
                 raise
