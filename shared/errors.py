@@ -446,12 +446,6 @@ CATALOGUE: dict[Code, ErrorCode] = {
         ),
         # --- the unit a station serves, its calendar and paperwork ---
         _c(
-            "UNIT_NOT_CONFIGURED",
-            409,
-            "Máy chủ văn phòng chưa được thiết lập xã/phường (quản trị viên chạy unit-set).",
-            "The station has no commune set up yet (an administrator runs unit-set).",
-        ),
-        _c(
             "UNIT_UNKNOWN",
             422,
             "Không tìm thấy '{name}' ({scope}) trong danh mục đơn vị hành chính 2025. "

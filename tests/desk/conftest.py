@@ -7,6 +7,7 @@ Screenshots go to ``$TAICHO_UI_SHOTS`` or ``artefacts/desk/`` (git-ignored).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from sync_server.launcher import ROOT, RunningStation, start_station
+from sync_server.services import demo
 from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, INTAKE
 
 
@@ -79,3 +82,20 @@ def page(browser: Any, station: RunningStation) -> Iterator[Any]:
         yield pg
     finally:
         ctx.close()
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[Any]:
+    """The desk's backend over a demo station in process (a module may override it)."""
+    from sync_server.app import create_app
+
+    app = create_app(tmp_path / "station", desk=True)
+    with TestClient(app, raise_server_exceptions=False):
+        with app.state.station.session() as db:
+            demo.seed(db)
+        yield app.state.desk
+
+
+def run(coro: Any) -> Any:
+    """Await one of DeskState's coroutines from a plain test."""
+    return asyncio.run(coro)

@@ -3,33 +3,15 @@ screens drive it, over a real in-process station (real SQLite, real crypto)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from shared.errors import TaiChoError
-from sync_server.app import create_app
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.state import ROUTE_CALENDAR, ROUTE_QUEUE, ROUTE_UNIT, DeskState
 from sync_server.services import calendar, demo, units
-
-
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[DeskBackend]:
-    app = create_app(tmp_path / "station", desk=True)
-    with TestClient(app, raise_server_exceptions=False):
-        with app.state.station.session() as db:
-            demo.seed(db)
-        b: DeskBackend = app.state.desk
-        yield b
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+from tests.desk.conftest import run
 
 
 def signed_in(backend: DeskBackend, username: str, pin: str) -> DeskState:

@@ -3,38 +3,19 @@ station: the last backup (when, size, where), a missed backup, the "cần xử l
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import flet as ft
-import pytest
-from fastapi.testclient import TestClient
 
 from shared import backup as fmt
 from shared import crypto
-from sync_server.app import create_app
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.screens.backup import _last, _redo, backup_warning
 from sync_server.desk.state import ROUTE_BACKUP, DeskState
-from sync_server.services import backup, demo
+from sync_server.services import backup
 from sync_server.store import backup as backup_q
-
-
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[DeskBackend]:
-    app = create_app(tmp_path / "station", desk=True)
-    with TestClient(app, raise_server_exceptions=False):
-        with app.state.station.session() as db:
-            demo.seed(db)
-        b: DeskBackend = app.state.desk
-        yield b
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+from tests.desk.conftest import run
 
 
 def _words(controls: list[ft.Control]) -> str:

@@ -88,3 +88,12 @@ def station(bare_station: InProcessStation) -> InProcessStation:
     with bare_station.station.session() as db:
         demo.seed(db)
     return bare_station
+
+
+@pytest.fixture
+def tablet(station: InProcessStation, tmp_path: Path) -> Iterator[TabletService]:
+    """An enrolled tablet on the demo station, unlocked by the intake officer."""
+    t = station.tablet(tmp_path / "tablet")
+    t.unlock(*INTAKE)
+    yield t
+    t.close()

@@ -15,7 +15,6 @@ import io
 import json
 import struct
 import zlib
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,14 +35,6 @@ from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 from tests.mobile.test_attachments import COMPONENT, PROC, document_photo
 
 CHUNK = 64 * 1024
-
-
-@pytest.fixture
-def tablet(station: InProcessStation, tmp_path: Path) -> Iterator[TabletService]:
-    t = station.tablet(tmp_path / "tablet")
-    t.unlock(*INTAKE)
-    yield t
-    t.close()
 
 
 def _sealed(tablet: TabletService, kind: str, seq: int, sha: str, payload: bytes) -> Envelope:

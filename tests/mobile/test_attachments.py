@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from tests.mobile.conftest import INTAKE, InProcessStation
 
 PROC = "1.001193"
 COMPONENT = "birth_certificate_medical"
@@ -43,14 +41,6 @@ def document_photo(width: int = 3000, height: int = 2250, *, seed: int = 1) -> b
 
 def db_bytes(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in folder.rglob("*.db*") if p.is_file())
-
-
-@pytest.fixture
-def tablet(station: InProcessStation, tmp_path: Path) -> Iterator[TabletService]:
-    t = station.tablet(tmp_path / "tablet")
-    t.unlock(*INTAKE)
-    yield t
-    t.close()
 
 
 def test_photo_is_downscaled_recompressed_and_named_by_its_hash(tablet: TabletService) -> None:

@@ -10,8 +10,6 @@ the station's answer no longer matches, and both sides raise the alarm.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -21,17 +19,9 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.services import audit, enrollment
-from tests.mobile.conftest import INTAKE, InProcessStation
+from tests.mobile.conftest import InProcessStation
 
 PROC = "1.001193"
-
-
-@pytest.fixture
-def tablet(station: InProcessStation, tmp_path: Path) -> Iterator[TabletService]:
-    t = station.tablet(tmp_path / "tablet")
-    t.unlock(*INTAKE)
-    yield t
-    t.close()
 
 
 def _receive(tablet: TabletService, n: int, start: int = 1) -> list[str]:
