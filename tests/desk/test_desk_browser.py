@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +31,7 @@ PROCEDURE = "1.001193"
 
 def type_into(page: Any, label: str, value: str, *, role: str = "textbox") -> None:
     """Click the field, wait for focus, then type key by key as a person does."""
-    el = fd.focus(page, label, role=role)
-    page.keyboard.type(value, delay=150)
-    deadline = time.monotonic() + 10
-    while el.input_value() != value:
-        assert time.monotonic() < deadline, (
-            f"{label!r} shows {el.input_value()!r}, not {value!r}; {fd.diagnose(page, label)}"
-        )
-        time.sleep(0.2)
+    fd.type_text(page, label, value, role=role, settle=10)
 
 
 def click_to(page: Any, name: str, expect: str) -> str:
