@@ -28,9 +28,9 @@ def _received_with_photos(state: AppState, values: dict[str, Any]) -> str:
     state.new_dossier(KS)
     for k, v in values.items():
         state.set_field(k, v if isinstance(v, bool) else str(v))
+    hand_in_everything(state)
     assert asyncio.run(state.preview()), state.banner
     state.confirm_read()
-    hand_in_everything(state)
     sign_all_on_paper(state)
     assert asyncio.run(state.save()), state.banner
     assert state.receipt is not None

@@ -19,6 +19,7 @@ from sync_server.desk.screens.common import (
     button,
     card,
     modal,
+    named,
     page_body,
     text,
     with_modal,
@@ -124,6 +125,7 @@ def StaffScreen(state: DeskState) -> ft.Control:
                 width=270,
                 label="Vai trò",
                 dense=True,
+                **named(f"Vai trò của {name}"),
             ),
             button(
                 "Đặt lại PIN",
@@ -203,6 +205,7 @@ def StaffScreen(state: DeskState) -> ft.Control:
                         options=ROLE_OPTIONS,
                         on_select=lambda e: set_role(str(e.control.value)),
                         expand=1,
+                        **named("Vai trò của cán bộ mới"),
                     ),
                     ft.TextField(
                         label="Mã PIN ban đầu",

@@ -189,7 +189,9 @@ def PersonalIdCard(state: DeskState, current: str) -> ft.Control:
                 on_change=on_change,
                 on_submit=save,
                 keyboard_type=ft.KeyboardType.NUMBER,
-                max_length=14,
+                # a mask, not max_length (whose "0/14" counter contradicted "12 chữ số");
+                # spaces are allowed as people group the digits, and dropped on saving
+                input_filter=ft.InputFilter(regex_string=r"^[0-9 ]{0,15}$"),
                 error=state.field_errors.get(PERSONAL_ID_FIELD),
                 autocorrect=False,
                 enable_suggestions=False,

@@ -43,6 +43,7 @@ def LoginScreen(state: DeskState) -> ft.Control:
                         value=username.current or "",
                         on_change=on_user,
                         error=errors.get("username"),
+                        error_max_lines=4,
                         autocorrect=False,
                         enable_suggestions=False,
                         autofocus=True,
@@ -54,8 +55,11 @@ def LoginScreen(state: DeskState) -> ft.Control:
                         password=True,
                         can_reveal_password=True,
                         keyboard_type=ft.KeyboardType.NUMBER,
-                        max_length=12,
+                        # a mask, not max_length: no "0/12" counter, no English
+                        # "12 characters remaining" read aloud
+                        input_filter=ft.InputFilter(regex_string=r"^[0-9]{0,12}$"),
                         error=errors.get("pin"),
+                        error_max_lines=6,  # the wrong-PIN message is never cut
                         on_submit=submit,
                     ),
                     button("Đăng nhập", submit, icon=ft.Icons.LOGIN, busy=state.busy == "login"),

@@ -14,6 +14,7 @@ from sync_server.desk.screens.common import (
     PRIMARY,
     SURFACE,
     TODAY_BG,
+    named,
     page_body,
     text,
 )
@@ -67,6 +68,7 @@ def _filters(state: DeskState) -> ft.Control:
                     "" if e.control.value in (None, ALL) else str(e.control.value)
                 ),
                 expand=2,
+                **named("Lọc theo thủ tục"),
             ),
             ft.Dropdown(
                 label="Trạng thái",
@@ -79,6 +81,7 @@ def _filters(state: DeskState) -> ft.Control:
                     "" if e.control.value in (None, ALL) else str(e.control.value)
                 ),
                 expand=1,
+                **named("Lọc theo trạng thái"),
             ),
         ],
         spacing=10,
