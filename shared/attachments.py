@@ -4,7 +4,7 @@ A photo is content-addressed: its name is the SHA-256 (hex) of the stored JPEG, 
 dossier refers to it by hash, a photo taken twice is stored once, and the station can
 check what arrived against the name it was declared under. The tablet stores and sends
 only the downscaled, recompressed picture (``mobile/services/attachments.py``); the
-station keeps it encrypted in chunks (``sync_server/services/attachments.py``).
+station keeps it encrypted in chunks (``sync_server/services/office/attachments.py``).
 """
 
 from __future__ import annotations

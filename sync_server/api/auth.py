@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from sync_server.api.deps import AuthGuard, DbDep
-from sync_server.services import staff
+from sync_server.services.setup import staff
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.problems import file_answer
 from sync_server.services import door
-from sync_server.services.staff import Staff
+from sync_server.services.setup.staff import Staff
 from sync_server.services.station import Station
 
 router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])

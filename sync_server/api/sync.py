@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, Request
 from shared import messages as m
 from sync_server.api.deps import AuthGuard, DbDep, EnrollGuard, StationDep
 from sync_server.api.problems import PROBLEM_MEDIA_TYPE
-from sync_server.services import enrollment, feed, ingest, recovery
+from sync_server.services.core import feed
+from sync_server.services.sync import enrollment, ingest, recovery
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 

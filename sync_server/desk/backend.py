@@ -23,10 +23,10 @@ from shared.permissions import Verb, require
 from shared.reports import parse_period
 from sync_server.config import limits
 from sync_server.services import door
-from sync_server.services import staff as staff_service
-from sync_server.services.clock import utc_now
-from sync_server.services.guard import Guards, pin_attempt
-from sync_server.services.staff import Staff
+from sync_server.services.core.clock import utc_now
+from sync_server.services.core.guard import Guards, pin_attempt
+from sync_server.services.setup import staff as staff_service
+from sync_server.services.setup.staff import Staff
 from sync_server.services.station import Station
 
 RESULT_LINK_TTL_S = 300.0

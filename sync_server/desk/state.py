@@ -24,8 +24,8 @@ from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
 from sync_server.desk.views import supplement_reason
-from sync_server.services.actions import PERSONAL_ID_FIELD
-from sync_server.services.staff import Staff
+from sync_server.services.office.actions import PERSONAL_ID_FIELD
+from sync_server.services.setup.staff import Staff
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

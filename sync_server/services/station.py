@@ -20,7 +20,7 @@ from shared.catalogue import Catalogue, builtin
 from shared.errors import TaiChoError
 from shared.unit import Unit
 from sync_server.config import Paths
-from sync_server.services.keys import StationKeys, load_or_create
+from sync_server.services.core.keys import StationKeys, load_or_create
 from sync_server.store import db as store
 
 UNIT_META_KEY = "unit"
@@ -54,12 +54,13 @@ def open_station(data_dir: Path) -> Station:
     station = Station(paths=paths, keys=keys, catalogue=builtin())
     with station.session() as db:
         store.migrate(db)
-        from sync_server.services import catalogue_sync, certs  # they need this module
+        from sync_server.services.pki import certs
+        from sync_server.services.sync import catalogue_sync  # they need this module
 
         certs.ensure_demo(db, keys)
         # Shipped + office procedure files, every version served kept (catalogue_sync).
         station = replace(station, catalogue=catalogue_sync.load(db, keys, paths.data_dir))
-        from sync_server.services.attachments import expire_orphans
+        from sync_server.services.office.attachments import expire_orphans
 
         expire_orphans(db)  # uploads abandoned while the station was off
     return station

@@ -20,7 +20,7 @@ import pytest
 from shared.personal_id import make_personal_id
 from sync_server.desk.queue import fold
 from sync_server.launcher import RunningStation
-from sync_server.services import actions, stamping
+from sync_server.services.office import actions, stamping
 from sync_server.services.station import open_station
 from tests.browser_kit import ADMIN, APPRAISER, CLERK, INTAKE, LEADER
 from tests.desk.conftest import headless

@@ -33,8 +33,10 @@ from sync_server.desk import views
 from sync_server.desk.app import station_base_url
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.state import ROUTE_DOSSIER, ROUTE_LOGIN, ROUTE_QUEUE, ROUTE_STAFF, DeskState
-from sync_server.services import actions, demo, enrollment
-from sync_server.services import staff as staff_service
+from sync_server.services.admin import demo
+from sync_server.services.office import actions
+from sync_server.services.setup import staff as staff_service
+from sync_server.services.sync import enrollment
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=VN_TZ)
 

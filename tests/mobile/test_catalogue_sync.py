@@ -20,7 +20,9 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.app import create_app
-from sync_server.services import catalogue_sync, demo, feed
+from sync_server.services.admin import demo
+from sync_server.services.core import feed
+from sync_server.services.sync import catalogue_sync
 from tests.mobile.conftest import APPRAISER, INTAKE, URL, InProcessStation
 
 CODE = "2.000884"  # chứng thực chữ ký

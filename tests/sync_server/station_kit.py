@@ -24,7 +24,7 @@ from shared.model import Dossier, HistoryEntry
 from shared.sync import UNLOCK_REQUEST_INFO
 from shared.workdays import vn_now
 from shared.workflow import Status
-from sync_server.services import demo
+from sync_server.services.admin import demo
 
 UNIT = demo.DEMO_UNIT["code"]
 CHILD = "Nguyễn Thị Mai Anh"

@@ -21,7 +21,7 @@ from shared.errors import TaiChoError
 from shared.permissions import PERMISSIONS, Role, Verb, can
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
 from sync_server.services import door
-from sync_server.services.staff import Staff
+from sync_server.services.setup.staff import Staff
 from sync_server.services.station import Station, open_station
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,12 +206,14 @@ def _service_uses(path: Path) -> set[tuple[str, str]]:
     used: set[tuple[str, str]] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "sync_server.services":
-                for a in node.names:
+            if not node.module.startswith("sync_server.services"):
+                continue
+            folder = ROOT.joinpath(*node.module.split("."))
+            for a in node.names:
+                if (folder / f"{a.name}.py").exists():  # a module: its attributes are used
                     aliases[a.asname or a.name] = a.name
-            elif node.module.startswith("sync_server.services."):
-                module = node.module.removeprefix("sync_server.services.")
-                used.update((module, a.name) for a in node.names)
+                else:  # a name taken from a module (packages hold none)
+                    used.add((node.module.rpartition(".")[2], a.name))
         elif isinstance(node, ast.Import):
             assert not any(a.name.startswith("sync_server.services") for a in node.names), path
     for node in ast.walk(tree):
@@ -256,8 +258,8 @@ def test_front_ends_reach_services_only_through_the_door() -> None:
 def test_the_walk_would_see_a_front_end_going_round_the_door(tmp_path: Path) -> None:
     sneaky = tmp_path / "route.py"
     sneaky.write_text(
-        "from sync_server.services import dossiers as d\n"
-        "from sync_server.services.reports import render\n"
+        "from sync_server.services.office import dossiers as d\n"
+        "from sync_server.services.reports.reports import render\n"
         "def f(db, keys, cat):\n"
         "    return d.list_view(db, keys, cat, 'admin', None), render\n",
         encoding="utf-8",

@@ -25,8 +25,9 @@ from shared.errors import TaiChoError
 from shared.permissions import Verb, can
 from shared.workflow import ROLE_LABELS, Role
 from sync_server.desk.backend import DeskBackend
-from sync_server.services import demo, door
-from sync_server.services.staff import Staff
+from sync_server.services import door
+from sync_server.services.admin import demo
+from sync_server.services.setup.staff import Staff
 from sync_server.services.station import Station
 
 ANONYMOUS = "anonymous"
@@ -71,9 +72,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/v1/dossiers/{dossier_id}/control-sheet.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/declaration.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/attachments/{sha256}"): CASEWORKERS,
-    # Only the counter and the leader promise a new date (sync_server/services/paperwork.py).
+    # Only the counter and the leader promise a new date (sync_server/services/office/paperwork.py).
     ("POST", "/v1/dossiers/{dossier_id}/apology"): frozenset({Role.INTAKE, Role.LEADER}),
-    # The child's personal id comes from the appraiser (sync_server/services/actions.py).
+    # The child's personal id comes from the appraiser (sync_server/services/office/actions.py).
     ("PUT", "/v1/dossiers/{dossier_id}/child-personal-id"): frozenset({Role.APPRAISER}),
 }
 # Harmless bodies: an unknown action changes nothing, empty sync bodies are refused.

@@ -16,7 +16,7 @@ from test_signing import anchors, issue, pdfsig
 
 from mobile.services.verify import verify_pdf
 from sync_server.__main__ import main as cli
-from sync_server.services import certs
+from sync_server.services.pki import certs
 from sync_server.services.station import Station
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from station_kit import CHILD, SECRETS, Tablet
 
 from shared import crypto
-from sync_server.services.audit import verify_audit_chain
+from sync_server.services.core.audit import verify_audit_chain
 from sync_server.services.station import Station
 
 

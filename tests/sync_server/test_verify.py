@@ -14,7 +14,7 @@ from station_kit import CHILD, SECRETS, Tablet
 from test_signing import issue
 
 from shared import crypto
-from sync_server.services import stamping
+from sync_server.services.office import stamping
 from sync_server.services.station import Station
 
 

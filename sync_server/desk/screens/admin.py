@@ -237,7 +237,7 @@ def _loose_ends(d: dict[str, Any]) -> str:
 
 
 def _held_alarm(alarm: dict[str, Any]) -> str:
-    """The station's side of STATION_LOST_CHANGES (services/holdings.py)."""
+    """The station's side of STATION_LOST_CHANGES (services/sync/holdings.py)."""
     return (
         f"CẢNH BÁO ({views.when(alarm.get('at'))}): máy báo văn phòng không còn giữ "
         f"{alarm.get('count')} lần gửi đã xác nhận (từ số {alarm.get('first')}). Dữ liệu có "

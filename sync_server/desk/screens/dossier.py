@@ -24,7 +24,7 @@ from sync_server.desk.screens.common import (
     with_modal,
 )
 from sync_server.desk.state import DeskState
-from sync_server.services.actions import (
+from sync_server.services.office.actions import (
     PERSONAL_ID_FIELD,
     PERSONAL_ID_STATUSES,
     RATINGS,
