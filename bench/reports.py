@@ -40,9 +40,10 @@ from shared.samples import sample_values
 from shared.workdays import VN_TZ, due_at, is_working_day
 from shared.workflow import Status
 from sync_server.services.core import audit
+from sync_server.services.core.station import Station
 from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.opening import open_station
 from sync_server.services.reports import reports
-from sync_server.services.station import Station, open_station
 from sync_server.store import devices
 from sync_server.store import reports as reports_q
 from sync_server.store.db import transaction

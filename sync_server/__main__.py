@@ -28,9 +28,10 @@ from shared.workflow import Role
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
 from sync_server.services import door
 from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.opening import open_station
 from sync_server.services.pki import tls
 from sync_server.services.setup.staff import Staff
-from sync_server.services.station import Station, open_station
 from sync_server.services.sync import enrollment
 
 # The command line acts as the administrator (module docstring). Its name cannot be a

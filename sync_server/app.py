@@ -28,7 +28,7 @@ from sync_server.api import (
 )
 from sync_server.config import VERSION, limits
 from sync_server.services.core.guard import Guards
-from sync_server.services.station import open_station
+from sync_server.services.opening import open_station
 from sync_server.store.db import Pool
 
 

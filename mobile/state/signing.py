@@ -28,8 +28,7 @@ from mobile.state.backend import Failed, run_guarded
 from mobile.state.base import ROUTE_PREVIEW, ROUTE_SIGN, StateBase
 from mobile.state.form import FormState
 from shared.errors import TaiChoError
-from shared.model import SignatureMark
-from shared.signatures import SCALE, SigningParty, check_mark, signing_parties
+from shared.signatures import SCALE, SignatureMark, SigningParty, check_mark, signing_parties
 
 Stroke = list[list[int]]
 

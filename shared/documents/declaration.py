@@ -39,8 +39,15 @@ from shared.documents.official import (
     OfficialDocument,
     nfc,
 )
-from shared.model import Dossier, SignatureMark
-from shared.signatures import PAD_ASPECT, SCALE, SigningParty, party_name, signing_parties
+from shared.model import Dossier
+from shared.signatures import (
+    PAD_ASPECT,
+    SCALE,
+    SignatureMark,
+    SigningParty,
+    party_name,
+    signing_parties,
+)
 from shared.unit import Unit
 from shared.validation import parse_date, partial_date_text
 from shared.workdays import VN_TZ

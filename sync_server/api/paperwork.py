@@ -18,8 +18,8 @@ from sqlite_utils import Database
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.problems import file_answer
 from sync_server.services import door
+from sync_server.services.core.station import Station
 from sync_server.services.setup.staff import Staff
-from sync_server.services.station import Station
 
 router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])
 

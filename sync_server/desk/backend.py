@@ -25,9 +25,9 @@ from sync_server.config import limits
 from sync_server.services import door
 from sync_server.services.core.clock import utc_now
 from sync_server.services.core.guard import Guards, pin_attempt
+from sync_server.services.core.station import Station
 from sync_server.services.setup import staff as staff_service
 from sync_server.services.setup.staff import Staff
-from sync_server.services.station import Station
 
 RESULT_LINK_TTL_S = 300.0
 

@@ -29,8 +29,10 @@ from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
+from sync_server.services.admin import backup
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
+from sync_server.services.core.station import Station, get_unit, set_unit
 from sync_server.services.office import actions, attachments, paperwork, stamping
 from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
@@ -38,8 +40,7 @@ from sync_server.services.pki import certs, tls
 from sync_server.services.reports import reports
 from sync_server.services.setup import calendar, staff, units
 from sync_server.services.setup.staff import Staff
-from sync_server.services.station import Station, get_unit, set_unit
-from sync_server.services.sync import enrollment
+from sync_server.services.sync import enrollment, recovery
 from sync_server.store.db import transaction
 
 P = ParamSpec("P")
@@ -410,7 +411,6 @@ def cert_import(
 @_needs(Verb.STATION_MANAGE)
 def backup_make(actor: Staff, station: Station, db: Database, out: Path, key: BackupKey) -> Any:
     """An encrypted, consistent backup of the whole station into ``out`` (its manifest)."""
-    from sync_server.services.admin import backup
 
     return backup.make_backup(station, out, key)
 
@@ -418,7 +418,6 @@ def backup_make(actor: Staff, station: Station, db: Database, out: Path, key: Ba
 @_needs(Verb.STATION_MANAGE)
 def backup_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """The last backup (when, size, where), the schedule and whether one was missed."""
-    from sync_server.services.admin import backup
 
     return backup.status(db)
 
@@ -426,7 +425,6 @@ def backup_status(actor: Staff, station: Station, db: Database) -> dict[str, Any
 @_needs(Verb.STATION_MANAGE)
 def restore_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """The last restore and its "cần xử lý lại" (to redo) list: codes and statuses only."""
-    from sync_server.services.sync import recovery
 
     return {"restore": recovery.restore_info(db), "redo": recovery.redo_list(db)}
 
@@ -434,7 +432,6 @@ def restore_status(actor: Staff, station: Station, db: Database) -> dict[str, An
 @_needs(Verb.STATION_MANAGE)
 def backup_verify(actor: Staff, path: Path, passphrase: str) -> Any:
     """Check a backup file (passphrase, every byte) without restoring it."""
-    from sync_server.services.admin import backup
 
     return backup.verify_backup(path, passphrase)
 
@@ -442,7 +439,6 @@ def backup_verify(actor: Staff, path: Path, passphrase: str) -> Any:
 @_needs(Verb.STATION_MANAGE)
 def restore(actor: Staff, source: Path, passphrase: str, target: Path) -> dict[str, Any]:
     """Restore a backup onto a new, empty data folder (recorded in its audit chain)."""
-    from sync_server.services.admin import backup
 
     return backup.restore(source, passphrase, target, actor=actor.username)
 

@@ -21,7 +21,7 @@ from shared.personal_id import make_personal_id
 from sync_server.desk.queue import fold
 from sync_server.launcher import RunningStation
 from sync_server.services.office import actions, stamping
-from sync_server.services.station import open_station
+from sync_server.services.opening import open_station
 from tests.browser_kit import ADMIN, APPRAISER, CLERK, INTAKE, LEADER
 from tests.desk.conftest import headless
 from tests.ui import flet_driver as fd

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
 
 from station_kit import Tablet
 
-from shared.catalogue import builtin
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.workdays import VN_TZ
 from shared.workflow import Role, Status
 from sync_server.app import create_app

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from mobile.services.tablet import TabletService
 from sync_server.app import create_app
 from sync_server.services.admin import demo
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 from sync_server.services.sync import enrollment
 
 INTAKE = ("tiepnhan", "123456")

@@ -14,9 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared import messages as m
-from shared.catalogue import Catalogue, builtin, check_update
+from shared.catalogue import Catalogue, check_update
 from shared.checklist import every_component
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.app import create_app

@@ -18,7 +18,7 @@ from station_kit import PINS, Tablet, login
 
 from sync_server.app import create_app
 from sync_server.services.admin import demo
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 from sync_server.services.sync import enrollment
 
 

@@ -21,8 +21,9 @@ from shared.errors import TaiChoError
 from sync_server.launcher import ROOT
 from sync_server.services.admin import backup
 from sync_server.services.core import audit
+from sync_server.services.core.station import Station
+from sync_server.services.opening import open_station
 from sync_server.services.setup import staff
-from sync_server.services.station import Station, open_station
 from sync_server.store import backup as backup_q
 from sync_server.store import dossiers as dossiers_q
 

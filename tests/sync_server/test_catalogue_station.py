@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.errors import TaiChoError
-from sync_server.services.station import open_station
+from sync_server.services.opening import open_station
 from sync_server.services.sync import catalogue_sync
 from sync_server.store.db import get_meta
 from tests.mobile.test_catalogue_sync import CODE, version_two, write_office_file

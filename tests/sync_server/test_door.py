@@ -21,8 +21,9 @@ from shared.errors import TaiChoError
 from shared.permissions import PERMISSIONS, Role, Verb, can
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
 from sync_server.services import door
+from sync_server.services.core.station import Station
+from sync_server.services.opening import open_station
 from sync_server.services.setup.staff import Staff
-from sync_server.services.station import Station, open_station
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONT_ENDS = sorted(
@@ -38,9 +39,9 @@ FRONT_ENDS = sorted(
 BESIDES_THE_DOOR: dict[str, dict[str, str]] = {
     "station": {
         "Station": "the runtime context a route passes on",
-        "open_station": "opening the data folder (app start, CLI)",
         "get_unit_record": "GET /v1/health: the unit's public name, for tablets",
     },
+    "opening": {"open_station": "opening the data folder (app start, CLI)"},
     "staff": {
         "Staff": "the type of the acting person",
         "authenticate": "sign-in: the PIN is the credential (lockout, throttles)",
@@ -52,11 +53,11 @@ BESIDES_THE_DOOR: dict[str, dict[str, str]] = {
     "enrollment": {
         "enroll": "a tablet with a one-time enrolment code",
         "unlock": "a tablet's signed envelope plus the staff PIN",
-        "active_device": "a tablet's signed pull",
         "new_enroll_code": "serve --demo prints a code for the demo tablet",
     },
     "ingest": {"push": "a tablet's signed envelopes (docs/sync-protocol.md)"},
-    "feed": {"pull": "a tablet's signed pull"},
+    "devices": {"active_device": "a tablet's signed pull"},
+    "pull": {"pull": "a tablet's signed pull"},
     "attachments": {
         "check_sha": "a path parameter's format",
         "open_upload": "a tablet's signed upload",

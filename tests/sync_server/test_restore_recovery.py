@@ -22,7 +22,7 @@ from shared.workdays import vn_now
 from shared.workflow import Status
 from sync_server.services.admin import backup
 from sync_server.services.core import audit
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 from sync_server.services.sync import recovery
 from sync_server.store import recovery as recovery_q
 from sync_server.store import sync_log

@@ -22,10 +22,10 @@ from station_kit import Tablet, sample_values
 
 from shared.personal_id import make_personal_id
 from shared.workdays import vn_now
+from sync_server.services.core.station import Station
 from sync_server.services.office import actions
 from sync_server.services.pki import signing
 from sync_server.services.setup.staff import get_staff
-from sync_server.services.station import Station
 from sync_server.store import results as results_q
 from sync_server.store.db import transaction
 

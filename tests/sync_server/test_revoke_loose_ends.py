@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from station_kit import Tablet
 
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 from sync_server.services.sync import enrollment
 
 

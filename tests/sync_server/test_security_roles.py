@@ -27,8 +27,8 @@ from shared.workflow import ROLE_LABELS, Role
 from sync_server.desk.backend import DeskBackend
 from sync_server.services import door
 from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
 from sync_server.services.setup.staff import Staff
-from sync_server.services.station import Station
 
 ANONYMOUS = "anonymous"
 CASEWORKERS = frozenset({Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK})

@@ -20,8 +20,8 @@ from station_kit import Tablet
 from mobile.services.verify import verify_pdf
 from shared import crypto
 from sync_server.__main__ import main as cli
+from sync_server.services.core.station import Station
 from sync_server.services.pki import certs
-from sync_server.services.station import Station
 
 ACTIONS = [("thamdinh", "accept"), ("lanhdao", "approve"), ("vanthu", "stamp")]
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from station_kit import Tablet
 
 from sync_server.services.core.audit import verify_audit_chain
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 
 
 def _loop(client: TestClient, tablet: Tablet, as_user: Any) -> None:

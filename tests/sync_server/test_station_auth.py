@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from shared.policy import PIN_MAX_FAILURES, failure_delay
 from sync_server.services.core import guard
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 from sync_server.store import staff as staff_q
 
 

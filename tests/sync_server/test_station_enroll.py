@@ -12,7 +12,7 @@ from station_kit import Tablet
 from shared import crypto
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from sync_server.services.admin import demo
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 
 
 def test_enroll_returns_slot_unit_and_station_keys(

@@ -14,7 +14,7 @@ from shared import crypto
 from shared.codes import make_code
 from shared.envelope import EnvelopeContext, seal_envelope
 from shared.workdays import vn_now
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 from sync_server.services.sync import enrollment
 
 

@@ -39,8 +39,9 @@ from shared.errors import TaiChoError, problem
 from sync_server.config import VERSION
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
+from sync_server.services.core.station import Station, get_unit_record
+from sync_server.services.opening import open_station
 from sync_server.services.pki import tls
-from sync_server.services.station import Station, get_unit_record, open_station
 from sync_server.services.sync import recovery
 from sync_server.store import backup as q
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from shared.backup import check_passphrase
 from shared.workdays import vn_now
 from sync_server.services.core.clock import vn_now_iso
-from sync_server.services.station import Station, get_unit_record
+from sync_server.services.core.station import Station, get_unit_record
 from sync_server.store import backup as q
 
 _log = logging.getLogger("sync_server.backup")

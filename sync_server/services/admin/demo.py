@@ -18,9 +18,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from sync_server.services.core.keys import StationKeys
+from sync_server.services.core.station import set_unit
 from sync_server.services.setup import calendar, units
 from sync_server.services.setup.staff import add_staff, get_staff
-from sync_server.services.station import set_unit
 
 DEMO_PROVINCE = "Đồng Tháp"
 DEMO_COMMUNE = "Xã Lai Vung"

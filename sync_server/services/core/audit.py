@@ -24,6 +24,7 @@ from shared.audit_anchor import audit_anchor_message
 from shared.errors import TaiChoError, problem
 from sync_server.services.core.keys import StationKeys
 from sync_server.store import audit as q
+from sync_server.store import sync_log
 
 
 def _entry_hash(prev_hash: str, row: dict[str, Any]) -> str:
@@ -147,10 +148,16 @@ def verify_all(db: Database, ed_pub: bytes, extra_anchors: list[Any]) -> dict[st
     for a in [*stored, *extra_anchors]:
         check_anchor(db, ed_pub, a)
     replay_statuses(db)
-    from sync_server.services.sync.holdings import check_sync_log  # (feed imports audit)
-
     check_sync_log(db)
     return {**chain_head(db), "anchors_checked": len(stored) + len(extra_anchors)}
+
+
+def check_sync_log(db: Database) -> None:
+    """``AUDIT_DOSSIER_MISSING`` when a device's push log has a gap below what the station
+    acknowledged, or an applied change whose dossier is gone (the push log is replayed
+    against the dossiers as the audit log is; see ``sync.holdings`` for the tablets' side)."""
+    for device_id, seq in sync_log.log_gaps(db):
+        raise problem("AUDIT_DOSSIER_MISSING", None, device=device_id, seq=seq)
 
 
 def verify_audit_chain(db: Database) -> int | None:

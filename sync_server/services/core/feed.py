@@ -1,5 +1,7 @@
-"""The per-device change feed: written in the same transaction as the change it reports,
-sealed to the device only when pulled (so a key rotation never strands stored items).
+"""The per-device change feed, written side: an item is written in the same transaction as
+the change it reports, by whichever service makes the change (an action, a calendar day,
+a number block, a catalogue version). It is sealed to the device only when pulled
+(``sync.pull``), so a key rotation never strands stored items.
 
 Items are the records declared in ``shared.messages`` (``FeedItem``); they are stored as
 their JSON form, encrypted at rest.
@@ -7,22 +9,16 @@ their JSON form, encrypted at rest.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlite_utils import Database
 
 from shared import messages as m
-from shared.envelope import EnvelopeContext, seal_envelope
 from shared.errors import TaiChoError
 from shared.model import Dossier
-from shared.sync import KIND_FEED, STATION
-from shared.workdays import to_vn
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
-from sync_server.services.sync.enrollment import Device
 from sync_server.store import sync_log as q
-from sync_server.store.db import set_meta, transaction
 
 TABLE = "feed"
 
@@ -88,81 +84,3 @@ def conflict_payload(
     dossier_id: str, code: str | None, base: int, server: int, err: TaiChoError
 ) -> m.DossierConflict:
     return m.DossierConflict("dossier.conflict", dossier_id, code, base, server, m.Problem.of(err))
-
-
-def pull(
-    db: Database,
-    keys: StationKeys,
-    device: Device,
-    after: int,
-    limit: int,
-    numbers: list[m.NumbersLeft] | None = None,
-    staff_digest: str | None = None,
-    anchor_rows: int | None = None,
-    pending: int | None = None,
-    held: m.HeldClaim | None = None,
-) -> m.PullAnswer:
-    """The device's items after its cursor; first, what the tablet asked to be brought up
-    to date — dossier-number blocks for days that run low, the staff list, the audit
-    anchors — is queued (it arrives in this very pull)."""
-    # Imported late: these append to this feed.
-    from sync_server.services.sync import anchor_feed, holdings, staff_feed
-
-    if numbers:
-        _top_up(db, keys, device, after, numbers)
-    staff_feed.ensure_current(db, keys, device.id, staff_digest)
-    anchor_feed.ensure_current(db, keys, device.id, anchor_rows)
-    if pending is not None:
-        record_pending(db, device.id, pending)
-    rows = q.feed_after(db, device.id, after, limit + 1)
-    more = len(rows) > limit
-    items = []
-    for row in rows[:limit]:
-        payload = keys.decrypt(TABLE, row["seq"], row["version"], row["payload_enc"])
-        ctx = EnvelopeContext(
-            KIND_FEED, STATION, device.id, int(row["seq"]), row["dossier_id"], int(row["version"])
-        )
-        items.append(seal_envelope(ctx, payload, device.x_pub, keys.ed_sk))
-    next_seq = int(rows[limit - 1]["seq"]) if more else (int(rows[-1]["seq"]) if rows else after)
-    held_answer = None if held is None else holdings.answer(db, device.id, held)
-    return m.PullAnswer(items, next_seq, more, held_answer)
-
-
-def record_pending(db: Database, device_id: str, pending: int) -> None:
-    """What the tablet said was still unsent at its last pull (for the revoke dialog)."""
-    with transaction(db):
-        set_meta(
-            db,
-            f"pending_report:{device_id}",
-            json.dumps({"pending": pending, "at": iso(utc_now())}),
-        )
-
-
-def pending_reports(db: Database) -> dict[str, dict[str, Any]]:
-    """device id → ``{"pending", "at"}`` as last reported by each tablet."""
-    out: dict[str, dict[str, Any]] = {}
-    for row in db.query("SELECT key, value FROM meta WHERE key LIKE 'pending_report:%'"):
-        out[str(row["key"]).split(":", 1)[1]] = json.loads(str(row["value"]))
-    return out
-
-
-def _top_up(
-    db: Database, keys: StationKeys, device: Device, after: int, numbers: list[m.NumbersLeft]
-) -> None:
-    # Imported late: the numbers service appends to this feed.
-    from sync_server.services.station import get_unit_record
-    from sync_server.services.sync import numbers as number_blocks
-
-    unit = get_unit_record(db)
-    if unit is None:
-        return  # no commune yet: no codes to number
-    with transaction(db):
-        number_blocks.top_up(
-            db,
-            keys,
-            device.id,
-            unit.code,
-            numbers,
-            today=to_vn(utc_now()).date(),
-            pulled_up_to=after,
-        )

@@ -52,9 +52,9 @@ from shared.errors import TaiChoError, problem
 from shared.sync import KIND_ATTACHMENT_CHUNK, KIND_ATTACHMENT_OPEN, STATION
 from sync_server.config import limits
 from sync_server.services.core.clock import iso, utc_now
+from sync_server.services.core.devices import Device, active_device
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_service
-from sync_server.services.sync.enrollment import Device, active_device
 from sync_server.store import attachments as q
 from sync_server.store.db import transaction
 

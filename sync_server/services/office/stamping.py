@@ -42,10 +42,10 @@ from shared.workdays import vn_now
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
+from sync_server.services.core.station import get_unit
 from sync_server.services.office.result_pages import render_pages
 from sync_server.services.pki import certs, signing
 from sync_server.services.setup.staff import Staff
-from sync_server.services.station import get_unit
 from sync_server.store import results as q
 from sync_server.store.db import get_meta, set_meta, transaction
 

@@ -21,8 +21,8 @@ from sqlite_utils import Database
 
 from shared.catalogue import Catalogue
 from sync_server.services.core.keys import StationKeys
+from sync_server.services.core.station import get_unit
 from sync_server.services.office import stamping
-from sync_server.services.station import get_unit
 from sync_server.store import dossiers as dossier_q
 from sync_server.store import results as result_q
 

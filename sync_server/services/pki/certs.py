@@ -44,9 +44,9 @@ from shared.workflow import Role
 from sync_server.services.core import audit
 from sync_server.services.core.clock import iso, utc_now, vn_now_iso
 from sync_server.services.core.keys import StationKeys
+from sync_server.services.core.station import get_unit
 from sync_server.services.pki import pki
 from sync_server.services.setup.staff import get_staff
-from sync_server.services.station import get_unit
 from sync_server.store import certs as q
 from sync_server.store import staff as staff_q
 from sync_server.store.db import transaction

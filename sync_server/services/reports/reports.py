@@ -48,7 +48,7 @@ from shared.workdays import OFFICE_CLOSE, SAME_DAY_CUTOFF, VN_TZ, is_working_day
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
-from sync_server.services.station import get_unit
+from sync_server.services.core.station import get_unit
 from sync_server.store import calendar as calendar_q
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import reports as q

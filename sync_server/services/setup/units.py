@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from shared.errors import problem
 from shared.unit import Unit
-from sync_server.services.station import get_unit_record, set_unit
+from sync_server.services.core.station import get_unit_record, set_unit
 
 __all__ = [
     "DATA_VERSION",

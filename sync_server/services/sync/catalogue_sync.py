@@ -20,8 +20,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from shared import messages as m
-from shared.catalogue import Catalogue, builtin, document_hash, parse_procedure
+from shared.catalogue import Catalogue, document_hash, parse_procedure
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from sync_server.services.core import feed
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys

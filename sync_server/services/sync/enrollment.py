@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,39 +24,17 @@ from shared.workdays import to_vn
 from sync_server.config import limits
 from sync_server.services.core import audit
 from sync_server.services.core.clock import iso, utc_now, vn_now_iso
+from sync_server.services.core.devices import Device, active_device
 from sync_server.services.core.keys import StationKeys
+from sync_server.services.core.station import get_unit_record
 from sync_server.services.pki import certs
+from sync_server.services.setup.calendar import push_calendar_to
 from sync_server.services.setup.staff import authenticate
-from sync_server.services.station import get_unit_record
+from sync_server.services.sync import catalogue_sync, numbers
+from sync_server.services.sync.holdings import alarms
+from sync_server.services.sync.pull import pending_reports
 from sync_server.store import devices as q
 from sync_server.store.db import transaction
-
-
-@dataclass(frozen=True)
-class Device:
-    id: str
-    name: str
-    slot: int
-    x_pub: bytes
-    ed_pub: bytes
-    escrow: dict[str, Any]
-    push_acked: int
-    # This device and the devices it replaced (re-enrolled after a restore or a clone),
-    # newest first: whose dossier numbers and dossiers it may send again.
-    lineage: tuple[str, ...] = ()
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Device:
-        return cls(
-            row["id"],
-            row["name"],
-            int(row["slot"]),
-            crypto.b64d(row["x_pub"]),
-            crypto.b64d(row["ed_pub"]),
-            json.loads(row["escrow"]),
-            int(row["push_acked"]),
-            (row["id"],),
-        )
 
 
 def _code_hash(code: str) -> str:
@@ -79,23 +56,6 @@ def new_enroll_code(db: Database) -> str:
     with transaction(db):
         q.insert_code(db, _code_hash(code), iso(now), iso(now + limits().enroll_code_ttl))
     return code
-
-
-def active_device(db: Database, device_id: str) -> Device:
-    """The device, or DEVICE_UNKNOWN / DEVICE_REVOKED (the latter tells it to wipe)."""
-    row = q.get(db, device_id) if isinstance(device_id, str) else None
-    if row is None:
-        raise problem("DEVICE_UNKNOWN", "device_id")
-    if row["revoked_at"]:
-        raise problem("DEVICE_REVOKED", "device_id")
-    device = Device.from_row(row)
-    lineage = [device.id]
-    before = row.get("replaces")
-    while isinstance(before, str) and before not in lineage and len(lineage) < 10:
-        lineage.append(before)
-        old = q.get(db, before)
-        before = old.get("replaces") if old is not None else None
-    return replace(device, lineage=tuple(lineage))
 
 
 def _pub_key(value: str, name: str) -> bytes:
@@ -156,13 +116,9 @@ def enroll(db: Database, keys: StationKeys, req: m.EnrollRequest) -> m.EnrollAns
         )
         q.use_code(db, code_hash, device_id, now)
         # The station's calendar overrides reach a new tablet with its first pull.
-        from sync_server.services.setup.calendar import push_calendar_to  # (feed imports us)
-
         push_calendar_to(db, keys, device_id, only_if_set=True)
         # Its reserve of dossier numbers for today and the coming days (offline intake),
         # and the station's procedure catalogue, come with its first pull too.
-        from sync_server.services.sync import catalogue_sync, numbers
-
         numbers.initial_reserve(db, keys, device_id, unit.code, to_vn(utc_now()).date())
         catalogue_sync.send_to(db, keys, device_id)
         audit.append(
@@ -249,9 +205,6 @@ def list_devices_with_contact(db: Database) -> list[dict[str, Any]]:
     lost: ``last_contact_at`` (its last push), ``not_landed`` (dossiers it pushed that did
     not land: refused or in conflict) and ``supplement`` (dossiers received on it waiting
     for a supplement). Dossiers received after the last contact the station cannot know."""
-    from sync_server.services.core.feed import pending_reports  # (feed imports us)
-    from sync_server.services.sync.holdings import alarms
-
     last = q.last_push_at(db)
     alarm = alarms(db)
     ends = q.loose_ends(db)

@@ -9,7 +9,7 @@ push log, lists the applied changes whose dossier is gone, and the tablet compar
 (``shared.sync.held_problem``). A mismatch is an alarm on both sides: the tablet shows
 ``STATION_LOST_CHANGES``; the station logs an error and marks the tablet on the desk's
 tablet page until a later pull matches again. ``audit-verify`` replays the push log
-against the dossiers too (:func:`check_sync_log`).
+against the dossiers too (``core.audit.check_sync_log``).
 """
 
 from __future__ import annotations
@@ -21,18 +21,20 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared import messages as m
-from shared.errors import problem
 from shared.sync import held_digest, held_problem
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.store import sync_log as q
-from sync_server.store.db import get_meta, set_meta, transaction
+from sync_server.store.db import delete_meta, get_meta, meta_with_prefix, set_meta, transaction
 
 _MAX_MISSING = 100
 _log = logging.getLogger("sync_server.audit")
 
 
+_PREFIX = "held_alarm"
+
+
 def _key(device_id: str) -> str:
-    return f"held_alarm:{device_id}"
+    return f"{_PREFIX}:{device_id}"
 
 
 def answer(db: Database, device_id: str, claim: m.HeldClaim) -> m.HeldAnswer:
@@ -56,18 +58,10 @@ def answer(db: Database, device_id: str, claim: m.HeldClaim) -> m.HeldAnswer:
             alarm = {**err.ctx, "at": iso(utc_now()), "missing": missing[:10]}
             set_meta(db, key, json.dumps(alarm))
         elif get_meta(db, key) is not None:
-            db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            delete_meta(db, key)
     return out
 
 
 def alarms(db: Database) -> dict[str, dict[str, Any]]:
     """device id → its standing alarm (``count``, ``first``, ``through``, ``at``)."""
-    rows = db.query("SELECT key, value FROM meta WHERE key LIKE 'held_alarm:%'")
-    return {str(r["key"]).split(":", 1)[1]: json.loads(str(r["value"])) for r in rows}
-
-
-def check_sync_log(db: Database) -> None:
-    """``AUDIT_DOSSIER_MISSING`` when a device's push log has a gap below what the station
-    acknowledged, or an applied change whose dossier is gone."""
-    for device_id, seq in q.log_gaps(db):
-        raise problem("AUDIT_DOSSIER_MISSING", None, device=device_id, seq=seq)
+    return {k: json.loads(v) for k, v in meta_with_prefix(db, _PREFIX).items()}

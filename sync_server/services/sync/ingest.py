@@ -28,9 +28,8 @@ from sqlite_utils import Database
 
 from shared import crypto
 from shared import messages as m
-from shared.attachments import check_refs
 from shared.catalogue import Catalogue
-from shared.checklist import check_components
+from shared.checklist import check_components, check_refs
 from shared.codes import parse_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
 from shared.errors import TaiChoError, problem
@@ -51,6 +50,7 @@ from shared.workflow import Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
 from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import iso, utc_now, vn_now_iso
+from sync_server.services.core.devices import Device, active_device
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office.actions import PERSONAL_ID_FIELD
@@ -60,7 +60,6 @@ from sync_server.services.setup.calendar import calendar_overrides
 from sync_server.services.setup.staff import get_staff
 from sync_server.services.sync import numbers as number_blocks
 from sync_server.services.sync import recovery
-from sync_server.services.sync.enrollment import Device, active_device
 from sync_server.store import attachments as attachments_q
 from sync_server.store import audit as audit_q
 from sync_server.store import devices as devices_q

@@ -35,8 +35,9 @@ from shared.workdays import to_vn
 from shared.workflow import Role
 from sync_server.services.core import audit
 from sync_server.services.core.clock import iso, utc_now, vn_now_iso
+from sync_server.services.core.devices import active_device
 from sync_server.services.core.keys import StationKeys
-from sync_server.services.sync.enrollment import active_device
+from sync_server.services.core.station import get_unit_record
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import numbers as numbers_q
 from sync_server.store import recovery as q
@@ -191,8 +192,6 @@ def _take_report(db: Database, device_id: str, req: m.RecoverRequest) -> None:
 
 
 def _unit_code(db: Database) -> str | None:
-    from sync_server.services.station import get_unit_record
-
     unit = get_unit_record(db)
     return None if unit is None else unit.code
 

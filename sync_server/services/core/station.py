@@ -1,7 +1,6 @@
-"""The station's runtime context: data dir, keys, catalogue, unit; opened once per process.
+"""The station's runtime context (data dir, keys, catalogue) and the unit it serves.
 
-Opening initialises a fresh data dir (keys, schema), so ``serve`` and every ``admin``
-command can run first on an empty folder.
+``services.opening.open_station`` makes one per process.
 """
 
 from __future__ import annotations
@@ -10,17 +9,16 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from shared.catalogue import Catalogue, builtin
+from shared.catalogue import Catalogue
 from shared.errors import TaiChoError
 from shared.unit import Unit
 from sync_server.config import Paths
-from sync_server.services.core.keys import StationKeys, load_or_create
+from sync_server.services.core.keys import StationKeys
 from sync_server.store import db as store
 
 UNIT_META_KEY = "unit"
@@ -45,25 +43,6 @@ class Station:
             yield db
         finally:
             db.conn.close()
-
-
-def open_station(data_dir: Path) -> Station:
-    paths = Paths(Path(data_dir))
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
-    keys = load_or_create(paths.keys)
-    station = Station(paths=paths, keys=keys, catalogue=builtin())
-    with station.session() as db:
-        store.migrate(db)
-        from sync_server.services.pki import certs
-        from sync_server.services.sync import catalogue_sync  # they need this module
-
-        certs.ensure_demo(db, keys)
-        # Shipped + office procedure files, every version served kept (catalogue_sync).
-        station = replace(station, catalogue=catalogue_sync.load(db, keys, paths.data_dir))
-        from sync_server.services.office.attachments import expire_orphans
-
-        expire_orphans(db)  # uploads abandoned while the station was off
-    return station
 
 
 def get_unit(db: Database) -> dict[str, Any] | None:
