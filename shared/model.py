@@ -14,14 +14,14 @@ from shared import wire
 from shared.attachments import MAX_PER_DOSSIER, MIME_PATTERN, SHA256_PATTERN
 from shared.signatures import SignatureMark
 from shared.wire import spec
-from shared.workflow import Status
+from shared.workflow import Action, Status
 
 
 @dataclass
 class HistoryEntry:
     """One step of a dossier's life: who did what, when, why."""
 
-    action: str = spec(max_len=40)
+    action: Action = spec()
     from_status: str | None = spec(max_len=40)
     to_status: str = spec(max_len=40)
     actor: str = spec(max_len=64)

@@ -10,6 +10,7 @@ from mobile.i18n import tr
 from mobile.screens.common import StableTextField, button, card, look_of, page_body, text
 from mobile.state.app import AppState
 from mobile.theme import Look
+from shared.policy import PIN_MAX_DIGITS
 
 BACK = "back"  # the keypad's delete-one-digit key
 
@@ -153,7 +154,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         password=True,
                         can_reveal_password=True,
                         keyboard_type=ft.KeyboardType.NUMBER,
-                        max_length=12,
+                        max_length=PIN_MAX_DIGITS,
                         error=errors.get("pin"),
                         text_size=look.fs(22),
                         on_submit=submit,

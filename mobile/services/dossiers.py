@@ -33,7 +33,7 @@ from shared.signatures import SignatureMark, check_marks, require_all
 from shared.unit import Unit
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
-from shared.workflow import Role, Status, next_status
+from shared.workflow import Action, Role, Status, next_status
 
 
 class DossierService:
@@ -184,7 +184,7 @@ class DossierService:
                 ).isoformat(),
                 history=[
                     HistoryEntry(
-                        "receive",
+                        Action.RECEIVE,
                         Status.DRAFT.value,
                         status.value,
                         session.username,
@@ -254,7 +254,7 @@ class DossierService:
                 "history": [
                     *old.history,
                     HistoryEntry(
-                        "supplement",
+                        Action.SUPPLEMENT,
                         old.status.value,
                         status.value,
                         session.username,

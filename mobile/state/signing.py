@@ -179,10 +179,6 @@ class SigningMixin(StateBase):
     def declaration_sent(self, name: str) -> None:
         self._info(f"Đã gửi tệp {name} tới trình duyệt/máy để xem hoặc in.")
 
-    def signing_marks(self) -> list[SignatureMark] | None:
-        """The marks to receive the dossier with (None: not on the signing screen)."""
-        return self.signing.ordered() if self.signing is not None else None
-
     async def declaration_bytes(self) -> tuple[str, bytes] | None:
         """The declaration of the form being signed (marks so far drawn in) and a file
         name, for the screen to hand to the browser download or the device's save sheet;

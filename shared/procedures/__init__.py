@@ -12,8 +12,8 @@ A bundle is a sub-folder of ``shared/procedures/`` (a Python package) holding
   declarative ``rules`` of the file).
 
 The folder name is the result template name (``result.template`` in the file). Adding a
-procedure means adding one folder (and its section in docs/procedures.md); nothing else
-lists procedures.
+procedure means adding one folder and its section in docs/procedures.md (which
+``tests/test_docs.py`` checks); no code lists procedures by name.
 """
 
 from __future__ import annotations

@@ -87,4 +87,5 @@ def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep
 def record_apology(
     dossier_id: str, body: ApologyRequest, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
-    return door.record_apology(who, station, db, dossier_id, body.new_due_at, body.reason)
+    answer = door.record_apology(who, station, db, dossier_id, body.new_due_at, body.reason)
+    return answer.to_dict()

@@ -28,6 +28,7 @@ from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
+from shared.views import ApologyView, DossierRow, DossierView
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
 from sync_server.services.admin import backup
 from sync_server.services.core import audit
@@ -70,7 +71,9 @@ def _needs(
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
-def dossiers(actor: Staff, station: Station, db: Database, status: str | None = None) -> list[Any]:
+def dossiers(
+    actor: Staff, station: Station, db: Database, status: str | None = None
+) -> list[DossierRow]:
     """The queue: one summary per dossier (names included), optionally of one status."""
     return dossier_store.list_view(db, station.keys, station.catalogue, actor.role, status)
 
@@ -78,13 +81,11 @@ def dossiers(actor: Staff, station: Station, db: Database, status: str | None = 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
 def dossier(
     actor: Staff, station: Station, db: Database, dossier_id: str, *, with_rating: bool = False
-) -> dict[str, Any]:
+) -> DossierView:
     """One dossier with every value, its history and what ``actor`` may do with it."""
     d = dossier_store.load(db, station.keys, dossier_id)
-    view = dossier_store.detail(d, station.catalogue, actor.role)
-    if with_rating:
-        view["rating"] = actions.rating_of(db, station.keys, dossier_id)
-    return view
+    rating = actions.rating_of(db, station.keys, dossier_id) if with_rating else None
+    return dossier_store.detail(d, station.catalogue, actor.role, rating)
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
@@ -160,7 +161,7 @@ def act(
     *,
     rating: str | None = None,
     comment: str | None = None,
-) -> dict[str, Any]:
+) -> DossierView:
     """One workflow action; it also needs the action's own verb (``dossier.<action>``)."""
     t = TRANSITIONS.get(action)
     if t is None or action not in STATION_ACTIONS:
@@ -183,7 +184,7 @@ def act(
 @_needs(Verb.DOSSIER_RECORD_PERSONAL_ID)
 def record_personal_id(
     actor: Staff, station: Station, db: Database, dossier_id: str, number: str
-) -> dict[str, Any]:
+) -> DossierView:
     """The child's số định danh cá nhân, entered by the appraiser before approval."""
     return actions.record_personal_id(
         db, station.keys, station.catalogue, actor, dossier_id, number
@@ -198,7 +199,7 @@ def record_apology(
     dossier_id: str,
     new_due_at: str,
     reason: str | None,
-) -> dict[str, Any]:
+) -> ApologyView:
     """Phiếu xin lỗi và hẹn lại: the apology and the new return date."""
     return paperwork.record_apology(
         db, station.keys, station.catalogue, actor, dossier_id, new_due_at, reason

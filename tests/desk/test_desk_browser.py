@@ -155,7 +155,7 @@ def test_five_stages_on_the_desk(
     with st.session() as db:
         rated = actions.rating_of(db, st.keys, made["id"])
         pdf = stamping.result_pdf(db, st.keys, made["id"])
-    assert rated is not None and rated["rating"] == "very_satisfied"
+    assert rated is not None and rated.rating == "very_satisfied"
     (tmp_path / "result.pdf").write_bytes(pdf)
     printed = subprocess.run(
         ["pdftotext", str(tmp_path / "result.pdf"), "-"], capture_output=True, text=True

@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from shared.policy import PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from shared.workdays import VN_TZ
 from shared.workflow import ROLE_LABEL_VI, Role
 from sync_server.desk import views
@@ -57,7 +58,8 @@ def PinDialog(state: DeskState, username: str, close: Any) -> ft.Control:
         f"Đặt lại mã PIN cho {username}",
         [
             ft.TextField(
-                label="Mã PIN mới (6–12 chữ số)",
+                label=f"Mã PIN mới ({PIN_MIN_DIGITS}–{PIN_MAX_DIGITS} chữ số)",
+                max_length=PIN_MAX_DIGITS,
                 value=pin.current or "",
                 on_change=_set(pin),
                 password=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from shared.policy import PIN_MAX_DIGITS
 from sync_server.desk.screens.common import MUTED, button, card, page_body, text
 from sync_server.desk.state import DeskState
 
@@ -54,7 +55,7 @@ def LoginScreen(state: DeskState) -> ft.Control:
                         password=True,
                         can_reveal_password=True,
                         keyboard_type=ft.KeyboardType.NUMBER,
-                        max_length=12,
+                        max_length=PIN_MAX_DIGITS,
                         error=errors.get("pin"),
                         on_submit=submit,
                     ),

@@ -187,8 +187,3 @@ def chain_head(db: Database) -> dict[str, Any]:
     return (
         {"rows": 0, "head": q.GENESIS} if row is None else {"rows": row["seq"], "head": row["hash"]}
     )
-
-
-def reason_of(keys: StationKeys, row: dict[str, Any]) -> str | None:
-    blob = row.get("reason_enc")
-    return None if blob is None else keys.decrypt("audit", row["seq"], 1, blob).decode("utf-8")

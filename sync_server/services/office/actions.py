@@ -29,11 +29,13 @@ from shared.errors import problem
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
 from shared.validation import personal_id_problem
+from shared.views import DossierView, Rating
 from shared.workdays import vn_now
 from shared.workflow import (
     ACTION_LABELS,
     STATION_ACTIONS,
     TRANSITIONS,
+    Action,
     Status,
     next_status,
     transition_not_allowed,
@@ -75,7 +77,7 @@ def _register_turn(register: str) -> threading.Lock:
         return _turns.setdefault(register, threading.Lock())
 
 
-PERSONAL_ID_ACTION = "record_personal_id"
+PERSONAL_ID_ACTION = Action.RECORD_PERSONAL_ID
 PERSONAL_ID_FIELD = "child_personal_id"
 # From receipt until the leader approves: the number is printed on the result.
 PERSONAL_ID_STATUSES = frozenset({Status.RECEIVED, Status.APPRAISING, Status.APPRAISED})
@@ -92,7 +94,7 @@ def apply_action(
     *,
     rating: str | None = None,
     comment: str | None = None,
-) -> dict[str, Any]:
+) -> DossierView:
     """Run one transition for ``staff``; returns the updated dossier view.
 
     ``rating`` (and its optional ``comment``) is the citizen's satisfaction, recorded in
@@ -154,7 +156,7 @@ def _commit(
     survey: tuple[str | None, str | None],
     base: Dossier | None,
     signed: stamping.SignedApproval | stamping.SignedSeal | None,
-) -> dict[str, Any]:
+) -> DossierView:
     """The action's one short write transaction (``signed``: made from ``base``;
     ``survey``: the return's rating and comment)."""
     rating, comment = survey
@@ -177,7 +179,13 @@ def _commit(
         d.version += 1
         d.history.append(
             HistoryEntry(
-                action, before.value, after.value, staff.username, staff.role.value, at, reason
+                Action(action),
+                before.value,
+                after.value,
+                staff.username,
+                staff.role.value,
+                at,
+                reason,
             )
         )
         proc = catalogue.get(d.procedure)
@@ -194,7 +202,15 @@ def _commit(
         if rating is not None:
             _record_rating(db, keys, d.id, rating, comment, staff.username, at)
         record_change(
-            db, keys, d, staff, action=action, at=at, before=before, reason=reason, result=result
+            db,
+            keys,
+            d,
+            staff,
+            action=Action(action),
+            at=at,
+            before=before,
+            reason=reason,
+            result=result,
         )
     return dossier_store.detail(d, catalogue, staff.role)
 
@@ -205,7 +221,7 @@ def record_change(
     d: Dossier,
     staff: Staff,
     *,
-    action: str,
+    action: Action,
     at: str,
     before: Status,
     reason: str | None,
@@ -245,7 +261,7 @@ def _record_rating(
     )
 
 
-def rating_of(db: Database, keys: StationKeys, dossier_id: str) -> dict[str, Any] | None:
+def rating_of(db: Database, keys: StationKeys, dossier_id: str) -> Rating | None:
     """The rating recorded at return, with its Vietnamese label; None if none was given."""
     row = reports_q.rating_of(db, dossier_id)
     if row is None:
@@ -255,13 +271,13 @@ def rating_of(db: Database, keys: StationKeys, dossier_id: str) -> dict[str, Any
         if row["comment_enc"] is None
         else keys.decrypt(reports.RATINGS_TABLE, dossier_id, 1, row["comment_enc"]).decode()
     )
-    return {
-        "rating": row["level"],
-        "label": RATINGS.get(row["level"], row["level"]),
-        "comment": comment,
-        "recorded_by": row["actor"],
-        "recorded_at": row["at"],
-    }
+    return Rating(
+        rating=row["level"],
+        label=RATINGS.get(row["level"], row["level"]),
+        comment=comment,
+        recorded_by=row["actor"],
+        recorded_at=row["at"],
+    )
 
 
 def record_personal_id(
@@ -273,7 +289,7 @@ def record_personal_id(
     number: str,
     *,
     today: date | None = None,
-) -> dict[str, Any]:
+) -> DossierView:
     """The appraiser enters the child's personal identification number (số định danh cá
     nhân), issued by the national civil-status system, before the leader approves; the
     Giấy khai sinh prints it. Checked like the form's numbers (12 digits, a province

@@ -1,4 +1,5 @@
-"""Reading and writing dossiers at rest, and the views the HTTP API returns.
+"""Reading and writing dossiers at rest, and the views the API and the desk return
+(declared in ``shared.views``).
 
 The whole ``Dossier.to_dict()`` is one encrypted blob; the clear columns are only what the
 queues need to sort and filter (ids, code, procedure, status, version, times, device).
@@ -13,9 +14,11 @@ from sqlite_utils import Database
 from shared.catalogue import Catalogue
 from shared.errors import problem
 from shared.model import Dossier
+from shared.views import DossierRow, DossierView, Rating
 from shared.workflow import (
     STATION_ACTIONS,
     STATUS_LABEL_VI,
+    Action,
     Role,
     Status,
     allowed_actions,
@@ -61,7 +64,7 @@ def save(db: Database, keys: StationKeys, d: Dossier) -> None:
     )
 
 
-def station_actions(status: Status, role: Role) -> list[str]:
+def station_actions(status: Status, role: Role) -> list[Action]:
     """What this role can do *here*: tablet-only actions (receive, …) are not offered."""
     return [a for a in allowed_actions(status, role) if a in STATION_ACTIONS]
 
@@ -74,36 +77,34 @@ def status_code(d: Dossier, fee_vnd: int = 0) -> int | None:
     return national_status_code(d.status, refused_at_intake=refused_at_intake, fee_due=fee_vnd > 0)
 
 
-def summary(d: Dossier, catalogue: Catalogue, role: Role) -> dict[str, Any]:
+def summary(d: Dossier, catalogue: Catalogue, role: Role) -> DossierRow:
     proc = catalogue.get(d.procedure) if d.procedure in catalogue else None
-    return {
-        "id": d.id,
-        "code": d.code,
-        "procedure": d.procedure,
-        "procedure_name": proc.name.vi if proc else d.procedure,
-        "status": d.status.value,
-        "status_label": STATUS_LABEL_VI[d.status],
-        "status_code": status_code(d, proc.fee_vnd if proc else 0),
-        "title": d.title(proc.title_field) if proc else "",
-        "received_at": d.received_at,
-        "due_at": d.due_at,
-        "version": d.version,
-        "device_id": d.device_id,
-        "allowed_actions": station_actions(d.status, role),
-    }
+    return DossierRow(
+        id=d.id,
+        code=d.code,
+        procedure=d.procedure,
+        procedure_name=proc.name.vi if proc else d.procedure,
+        status=d.status,
+        status_label=STATUS_LABEL_VI[d.status],
+        status_code=status_code(d, proc.fee_vnd if proc else 0),
+        title=d.title(proc.title_field) if proc else "",
+        received_at=d.received_at,
+        due_at=d.due_at,
+        version=d.version,
+        device_id=d.device_id,
+        allowed_actions=station_actions(d.status, role),
+    )
 
 
-def detail(d: Dossier, catalogue: Catalogue, role: Role) -> dict[str, Any]:
-    return {
-        **d.to_dict(),
-        **summary(d, catalogue, role),
-        "has_result": d.result_sha256 is not None,
-    }
+def detail(
+    d: Dossier, catalogue: Catalogue, role: Role, rating: Rating | None = None
+) -> DossierView:
+    return DossierView(d, summary(d, catalogue, role), d.result_sha256 is not None, rating)
 
 
 def list_view(
     db: Database, keys: StationKeys, catalogue: Catalogue, role: Role, status: str | None
-) -> list[dict[str, Any]]:
+) -> list[DossierRow]:
     if status is not None:
         try:
             status = Status(status).value

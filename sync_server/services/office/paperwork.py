@@ -38,6 +38,7 @@ from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
 from shared.validation import compute_fee
+from shared.views import Apology, ApologyView
 from shared.workdays import (
     OFFICE_CLOSE,
     VN_TZ,
@@ -52,6 +53,7 @@ from shared.workflow import (
     ROLE_LABEL_VI,
     STATUS_LABEL_VI,
     TRANSITIONS,
+    Action,
     Status,
     transition_not_allowed,
 )
@@ -67,7 +69,7 @@ from sync_server.services.setup.units import require_unit
 from sync_server.store import calendar as q
 from sync_server.store.db import transaction
 
-APOLOGY_ACTION = "apologize"
+APOLOGY_ACTION = Action.APOLOGIZE
 PAPERS = ("receipt", "supplement-request", "refusal", "apology", "control-sheet")
 
 _FORM_VI = {
@@ -317,7 +319,7 @@ def record_apology(
     dossier_id: str,
     new_due_at: str,
     reason: str | None,
-) -> dict[str, Any]:
+) -> ApologyView:
     """Record an apology with a new return date for a dossier that is or will be late."""
     require(staff, Verb.DOSSIER_APOLOGIZE)
     reason = (reason or "").strip()
@@ -379,7 +381,6 @@ def record_apology(
             reason=reason,
             result=result,
         )
-    return {
-        **dossier_store.detail(d, catalogue, staff.role),
-        "apology": {"new_due_at": new_iso, "previous_due_at": d.due_at, "reason": reason},
-    }
+    return ApologyView(
+        dossier_store.detail(d, catalogue, staff.role), Apology(new_iso, d.due_at, reason)
+    )

@@ -23,6 +23,7 @@ from shared import crypto
 from shared.errors import problem
 from shared.permissions import Verb, can, require
 from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES, check_new_pin, check_pin_format
+from shared.views import Token
 from shared.workflow import Role, parse_role
 from storekit import is_disk_full
 from sync_server.config import TOKEN_TTL
@@ -240,7 +241,7 @@ def _token_hash(token: str) -> str:
     return crypto.sha256_hex(token.encode("utf-8"))
 
 
-def issue_token(db: Database, staff: Staff) -> dict[str, Any]:
+def issue_token(db: Database, staff: Staff) -> Token:
     """A random bearer token; only its hash is stored, so a copied DB grants no session."""
     token = secrets.token_urlsafe(32)
     now = utc_now()
@@ -255,14 +256,7 @@ def issue_token(db: Database, staff: Staff) -> dict[str, Any]:
         # A full disk: the session lives in memory, so staff can still read and see why.
         _log.error("disk full: session of %r kept in memory only", staff.username)
         _READ_ONLY.keep_token(_token_hash(token), staff.username, now + TOKEN_TTL)
-    return {
-        "access_token": token,
-        "token_type": "bearer",
-        "username": staff.username,
-        "role": staff.role.value,
-        "full_name": staff.full_name,
-        "expires_at": expires,
-    }
+    return Token(token, "bearer", staff.username, staff.role.value, staff.full_name, expires)
 
 
 def staff_for_token(db: Database, token: str | None) -> Staff:

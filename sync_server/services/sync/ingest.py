@@ -46,7 +46,7 @@ from shared.sync import (
 )
 from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
-from shared.workflow import Role, Status, transition_not_allowed
+from shared.workflow import Action, Role, Status, transition_not_allowed
 from sync_server.config import CLOCK_SKEW, limits
 from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import iso, utc_now, vn_now_iso
@@ -353,7 +353,9 @@ def _apply(
         _check_receiver(b, d.received_by, "received_by")
         at = received.isoformat(timespec="seconds")
         d.history = [
-            HistoryEntry("receive", Status.DRAFT.value, d.status.value, d.received_by, "intake", at)
+            HistoryEntry(
+                Action.RECEIVE, Status.DRAFT.value, d.status.value, d.received_by, "intake", at
+            )
         ]
         d.due_at = due_at(received, limit, overrides=b.overrides).isoformat(timespec="seconds")
     else:
@@ -370,7 +372,9 @@ def _apply(
             d.values[PERSONAL_ID_FIELD] = server.values[PERSONAL_ID_FIELD]
         d.history = [
             *server.history,
-            HistoryEntry("supplement", server.status.value, d.status.value, actor, "intake", at),
+            HistoryEntry(
+                Action.SUPPLEMENT, server.status.value, d.status.value, actor, "intake", at
+            ),
         ]
         # The time limit restarts from the moment the completed dossier is received again.
         d.due_at = due_at(moment, limit, overrides=b.overrides).isoformat(timespec="seconds")
