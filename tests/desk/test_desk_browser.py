@@ -161,7 +161,7 @@ def test_five_stages_on_the_desk(
         ["pdftotext", str(tmp_path / "result.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert f"Số định danh cá nhân: {pid}" in printed
-    assert rated["comment"] == "Nhanh, chu đáo" and rated["recorded_by"] == INTAKE[0]
+    assert rated.comment == "Nhanh, chu đáo" and rated.recorded_by == INTAKE[0]
 
 
 @pytest.mark.timeout(600)
