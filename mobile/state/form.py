@@ -302,7 +302,7 @@ class FormState:
 
     def attachment_refs(self) -> list[AttachmentRef]:
         """Every photo the dossier will refer to: a supplement's earlier ones, then new;
-        each picture once per component (``shared.attachments.check_refs`` refuses a
+        each picture once per component (``shared.checklist.check_refs`` refuses a
         repeat, and the same paper photographed twice is the same picture)."""
         refs = [*(p.ref for p in self.kept), *(p.ref for p in self.photos)]
         return list({(r.sha256, r.component): r for r in refs}.values())

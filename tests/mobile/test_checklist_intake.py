@@ -18,9 +18,9 @@ from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
 from mobile.state.app import ROUTE_FORM, ROUTE_RECEIPT
-from shared.catalogue import builtin
 from shared.checklist import every_component
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.mobile.checklist_kit import page_photo, sign_all_on_paper

@@ -19,8 +19,8 @@ from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, FormState
 from mobile.state.backend import Backend, folder_lock
-from shared.catalogue import builtin
 from shared.checklist import every_component
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation, start_station

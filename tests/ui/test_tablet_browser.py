@@ -15,7 +15,7 @@ import pytest
 
 from mobile.services.tablet import TabletService
 from mobile.state.form import FormState
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.browser_kit import APPRAISER, CLERK, INTAKE, LEADER
