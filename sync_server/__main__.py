@@ -122,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     pu = cmds.add_parser("public-url", help="the station address printed in QR verify links")
     pu.add_argument("url")
     _report_parser(cmds)
+    _hub_parsers(cmds)
     return p
 
 
@@ -260,6 +261,35 @@ def _report(station: Station, db: Any, args: argparse.Namespace) -> None:
         print(f"{args.out} ({len(data)} bytes)", file=sys.stderr)
 
 
+def _hub_parsers(cmds: Any) -> None:
+    reg = cmds.add_parser("hub-register", help="join the provincial hub with its one-time code")
+    reg.add_argument("--hub", required=True, metavar="URL", help="the hub's https:// address")
+    reg.add_argument("--code", required=True, help="the code the hub's administrator issued")
+    reg.add_argument("--url", help="this station's public https:// address (default: public-url)")
+    cmds.add_parser("hub-status", help="the hub this station is registered with (JSON)")
+    send = cmds.add_parser("hub-send", help="send the day figures of a period to the hub")
+    send.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    send.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    look = cmds.add_parser("hub-lookup", help="another station's entry in the hub's directory")
+    look.add_argument("--unit", required=True)
+
+
+def _hub(station: Station, db: Any, args: argparse.Namespace) -> bool:
+    """The ``hub-*`` commands (docs/province.md); False for any other command."""
+    cmd = args.admin_command
+    if cmd == "hub-register":
+        _print_json(door.hub_register(CLI_ACTOR, station, db, args.hub, args.code, args.url))
+    elif cmd == "hub-status":
+        _print_json(door.hub_status(CLI_ACTOR, station, db))
+    elif cmd == "hub-send":
+        _print_json(door.hub_send(CLI_ACTOR, station, db, args.start, args.end))
+    elif cmd == "hub-lookup":
+        _print_json(door.hub_lookup(CLI_ACTOR, station, db, args.unit))
+    else:
+        return False
+    return True
+
+
 def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -355,7 +385,7 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             _print_json({"public_url": door.public_url_set(me, station, db, args.url)})
         elif cmd == "report":
             _report(station, db, args)
-        else:
+        elif not _hub(station, db, args):
             _backup_admin(station, db, args)
 
 

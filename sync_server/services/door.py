@@ -36,6 +36,7 @@ from sync_server.services import (
     calendar,
     certs,
     enrollment,
+    hub_link,
     paperwork,
     reports,
     staff,
@@ -481,6 +482,43 @@ def public_url_set(actor: Staff, station: Station, db: Database, url: str) -> st
     """Set the address printed in the results' QR verify links; returns it as stored."""
     stamping.set_public_url(db, url)
     return stamping.public_url(db)
+
+
+# --- the provincial hub (docs/province.md) ----------------------------------------------
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_register(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    hub_url: str,
+    code: str,
+    public_url: str | None = None,
+) -> dict[str, Any]:
+    """Join the provincial hub's directory with the code its administrator issued."""
+    return hub_link.register(db, station, hub_url, code, public_url)
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_status(actor: Staff, station: Station, db: Database) -> dict[str, Any] | None:
+    """The hub this station is registered with, and how far its figures were sent."""
+    return hub_link.status(db)
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_send(
+    actor: Staff, station: Station, db: Database, start: str | None, end: str | None
+) -> dict[str, Any]:
+    """Count and send the day figures of a period (counts only) to the hub."""
+    period = parse_period(start, end)
+    return hub_link.send_figures(db, station, period.start, period.end)
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_lookup(actor: Staff, station: Station, db: Database, unit_code: str) -> dict[str, Any]:
+    """Another station's entry in the hub's directory (its keys, address, pin)."""
+    return dict(hub_link.lookup(db, station, unit_code).__dict__)
 
 
 # --- the audit log ----------------------------------------------------------------------

@@ -297,6 +297,12 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
         ["--from", "{tmp}/no-such.tcbak", "--passphrase-file", "{tmp}/passphrase.txt"],
     ),
     "redo-list": (Verb.STATION_MANAGE, []),
+    # The provincial hub: refused by the door, or (admin) by the code or the missing link,
+    # before any connection is made.
+    "hub-register": (Verb.HUB_MANAGE, ["--hub", "https://127.0.0.1:9", "--code", "X"]),
+    "hub-status": (Verb.HUB_MANAGE, []),
+    "hub-send": (Verb.HUB_MANAGE, ["--from", TODAY, "--to", TODAY]),
+    "hub-lookup": (Verb.HUB_MANAGE, ["--unit", "000.31.22.H20"]),
 }
 
 
