@@ -54,6 +54,7 @@ def register(
     db: Database, station: Station, hub_url: str, code: str, public_url: str | None = None
 ) -> dict[str, Any]:
     """Join the hub's directory with a one-time ``code`` (module docstring)."""
+    https = base_url(hub_url).startswith("https://")  # an address refused before all else
     unit = get_unit_record(db)
     if unit is None:
         raise problem("UNIT_NOT_CONFIGURED", "unit")
@@ -61,7 +62,7 @@ def register(
     if parsed is None:
         raise problem("HUB_CODE_INVALID", "code", detail="32 symbols", detail_vi="cần 32 ký tự")
     pin = None
-    if base_url(hub_url).startswith("https://"):
+    if https:
         if parsed.pin is None:
             raise problem(
                 "HUB_CODE_INVALID",

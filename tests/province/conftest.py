@@ -22,8 +22,10 @@ _names = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[cluster.Cluster]:
-    running = cluster.start(tmp_path_factory.mktemp("pg"))
+def pg() -> Iterator[cluster.Cluster]:
+    """In the system temp folder: pytest's own is private to root, and the server runs
+    as ``postgres``."""
+    running = cluster.start()
     yield running
     running.stop()
 
