@@ -76,6 +76,12 @@ class ProvinceReport:
     province: Province
 
 
+def _short(agency: str) -> str:
+    """ "Ủy ban nhân dân xã Lai Vung" → "Xã Lai Vung": what a table of communes shows."""
+    name = agency.removeprefix("Ủy ban nhân dân ").strip()
+    return name[:1].upper() + name[1:]
+
+
 def _counts(row: tuple[Any, ...]) -> dict[str, int]:
     return {c: int(v or 0) for c, v in zip(COUNTERS, row[4:], strict=True)}
 
@@ -138,7 +144,7 @@ def summary(
         return Turnaround(0, None, None, None) if r is None else Turnaround(*r[3:7])
 
     def supp(r: tuple[Any, ...] | None) -> int:
-        return 0 if r is None else int(r[3])
+        return 0 if r is None else int(r[3] or 0)
 
     t_unit, t_whole = level(times, 0b01)
     t_proc, _ = level(times, 0b10)
@@ -163,9 +169,16 @@ def summary(
         )
         for code, counts in sorted(by_proc.items())
     }
+    # As the commune report (shared.reports.assemble): a procedure with nothing received
+    # and no rating in the period is left out.
+    by_procedure = {
+        code: s
+        for code, s in by_procedure.items()
+        if s.received["total"] or s.satisfaction["total"]
+    }
     total = summary_of(whole, period, procedure, as_of_of(commune), turn(t_whole), supp(s_whole))
     series = series_of(period, sorted(days))
-    names = {u: str(stations[u]["name"]) for u in units}
+    names = {u: _short(str(stations[u]["name"])) for u in units}
     scope_name = province.name if commune is None else names[commune]
     page = page_view(total, by_commune, series, names, scope_name, free_text=False)
     page.update(
