@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from province_hub import directory, figures
-from province_hub.db import Conn, connection, open_pool
+from province_hub.db import Conn, connection, open_pool, snapshot
 from shared import hub_messages as hm
 from shared.errors import problem
 from shared.hub_auth import SignedRequest
@@ -161,11 +161,14 @@ def create_app(dsn: str, log_dir: Path | None = None, *, pool_size: int = 8) -> 
     ) -> figures.ProvinceReport:
         auth = request.headers.get("authorization")
 
-        def job(conn: Conn) -> figures.ProvinceReport:
-            directory.reader(conn, auth)
-            return figures.summary(conn, province_of(conn), start, end, commune, procedure)
+        def job() -> figures.ProvinceReport:
+            with connection(pool) as conn:
+                directory.reader(conn, auth)
+                province = province_of(conn)
+            with snapshot(pool, 3) as conns:
+                return figures.summary(conns, province, start, end, commune, procedure)
 
-        return await run(job)
+        return await run_in_threadpool(job)
 
     query_doc = {
         "parameters": [

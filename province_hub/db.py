@@ -14,7 +14,7 @@ only. Nothing in them names a citizen.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import psycopg
@@ -108,11 +108,22 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             not_yet_due integer NOT NULL,
             overdue integer NOT NULL,
             awaiting_supplement integer NOT NULL,
-            turnaround_seconds integer[] NOT NULL,
             PRIMARY KEY (unit_code, day, procedure),
             FOREIGN KEY (unit_code, day) REFERENCES figure_days ON DELETE CASCADE
         );
         CREATE INDEX figures_day ON figures (day);
+        -- The working seconds from receipt to return, one row per dossier returned that
+        -- day (no dossier named): apart from the counts, so that the sums scan narrow
+        -- rows, and flat, so that the percentiles sort plain integers.
+        CREATE TABLE returns (
+            unit_code text NOT NULL,
+            day date NOT NULL,
+            procedure text NOT NULL,
+            seconds integer NOT NULL,
+            FOREIGN KEY (unit_code, day) REFERENCES figure_days ON DELETE CASCADE
+        );
+        CREATE INDEX returns_day ON returns (day);
+        CREATE INDEX returns_unit ON returns (unit_code, day);
         CREATE TABLE supplement_requests (
             unit_code text NOT NULL,
             day date NOT NULL,
@@ -165,6 +176,26 @@ def connection(pool: ConnectionPool[Conn]) -> Iterator[Conn]:
             yield conn
     except (PoolTimeout, psycopg.OperationalError) as exc:
         raise problem("HUB_DATABASE_UNAVAILABLE", detail=type(exc).__name__) from None
+
+
+@contextmanager
+def snapshot(pool: ConnectionPool[Conn], n: int = 2) -> Iterator[list[Conn]]:
+    """``n`` pooled connections, each in a read-only REPEATABLE READ transaction on one
+    and the same snapshot (``pg_export_snapshot``): a report's statements can run side by
+    side and still see one moment of the database."""
+    with ExitStack() as stack:
+        try:
+            conns = [stack.enter_context(pool.connection()) for _ in range(n)]
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise problem("HUB_DATABASE_UNAVAILABLE", detail=type(exc).__name__) from None
+        for c in conns:
+            stack.enter_context(c.transaction())
+            c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        row = conns[0].execute("SELECT pg_export_snapshot()").fetchone()
+        assert row is not None
+        for c in conns[1:]:
+            c.execute(b"SET TRANSACTION SNAPSHOT '" + str(row[0]).encode("ascii") + b"'")
+        yield conns
 
 
 @contextmanager

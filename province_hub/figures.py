@@ -10,6 +10,8 @@ renderers with communes where the commune report lists procedures.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +23,7 @@ from province_hub.store import figures as q
 from shared.documents.report_pdf import render_report
 from shared.errors import problem
 from shared.hub_messages import DirectoryEntry, FiguresAnswer, FiguresBatch
-from shared.province import COUNTERS, Turnaround, series_of, summary_of
+from shared.province import AT_END, COUNTERS, Turnaround, series_of, summary_of
 from shared.reports import Analysis, Summary, csv_file, csv_rows, page_view, parse_period
 from shared.workdays import VN_TZ
 
@@ -82,12 +84,17 @@ def _short(agency: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _counts(row: tuple[Any, ...]) -> dict[str, int]:
-    return {c: int(v or 0) for c, v in zip(COUNTERS, row[4:], strict=True)}
+_ZERO = [0] * len(COUNTERS)
+_END_AT = [COUNTERS.index(c) for c in AT_END]
+
+
+def _add(into: dict[str, list[int]], key: str, values: list[int]) -> None:
+    have = into.get(key)
+    into[key] = list(values) if have is None else [a + b for a, b in zip(have, values, strict=True)]
 
 
 def summary(
-    conn: Conn,
+    conns: Sequence[Conn],
     province: Province,
     start: str | None,
     end: str | None,
@@ -96,39 +103,68 @@ def summary(
     now: datetime | None = None,
 ) -> ProvinceReport:
     """The period's figures, per commune, per procedure and for the province (module
-    docstring). ``commune``: one unit code; ``procedure``: one procedure code."""
+    docstring). ``conns``: up to three connections on one snapshot (``db.snapshot``): the
+    sums run on the first while the others count the times to return, the charts' days,
+    the supplements and what each commune sent. ``commune``: one unit code;
+    ``procedure``: one procedure code."""
     period = parse_period(start, end)
     moment = (now or now_utc()).astimezone(VN_TZ)
-    with transaction(conn):  # one snapshot: REPEATABLE READ is not needed, one statement each
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        stations = {r["unit_code"]: r for r in directory_q.list_stations(conn)}
-        if commune is not None and commune not in stations:
-            raise problem("HUB_STATION_UNKNOWN", "commune", unit=commune)
-        sums = q.period_sums(conn, period.start, period.end, commune, procedure)
-        times = q.turnaround(conn, period.start, period.end, commune, procedure)
-        supplements = q.supplement_dossiers(conn, period.start, period.end, commune, procedure)
-        coverage = q.coverage(conn, period.start, period.end, commune)
+    main, side, third = (list(conns) * 3)[:3] if len(conns) < 3 else conns[:3]
+    stations = {r["unit_code"]: r for r in directory_q.list_stations(main)}
+    if commune is not None and commune not in stations:
+        raise problem("HUB_STATION_UNKNOWN", "commune", unit=commune)
+    a, b = period.start, period.end
 
+    def times() -> list[Any]:
+        return q.turnaround(side, a, b, commune, procedure)
+
+    def others() -> tuple[list[Any], list[Any], list[Any]]:
+        return (
+            q.day_series(third, a, b, commune, procedure),
+            q.supplement_dossiers(third, a, b, commune, procedure),
+            q.coverage(third, a, b, commune),
+        )
+
+    # Side by side on one snapshot (db.snapshot); one after the other on one connection.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        later_times = pool.submit(times) if side is not main else None
+        later_others = pool.submit(others) if third is not main else None
+        sums = q.period_sums(main, a, b, commune, procedure)
+        turnaround = times() if later_times is None else later_times.result()
+        series_rows, supplements, coverage = (
+            others() if later_others is None else later_others.result()
+        )
     cover = {u: (n, last, as_of) for u, n, last, as_of in coverage}
+    # A commune that has not sent the period's last day: open counts of its last day sent.
+    behind = [(u, c[1]) for u, c in cover.items() if c[1] < b]
+    late_open = {(r[0], r[1]): r[2:] for r in q.open_at(main, behind, procedure)}
 
     def as_of_of(unit: str | None) -> datetime:
         known = [c[2] for u, c in cover.items() if unit is None or u == unit]
         return max(known).astimezone(VN_TZ) if known else min(moment, period.end_at)
 
-    by_unit: dict[str, dict[str, int]] = {}
-    by_proc: dict[str, dict[str, int]] = {}
-    days: list[tuple[date, dict[str, int]]] = []
-    whole: dict[str, int] = dict.fromkeys(COUNTERS, 0)
-    for row in sums:
-        g = row[0]
-        if g == q.BY_UNIT:
-            by_unit[row[1]] = _counts(row)
-        elif g == q.BY_PROCEDURE:
-            by_proc[row[2]] = _counts(row)
-        elif g == q.BY_DAY:
-            days.append((row[3], _counts(row)))
-        elif g == q.WHOLE:
-            whole = _counts(row)
+    # Counters as lists in COUNTERS order while adding up (600 rows: kept cheap).
+    by_unit: dict[str, list[int]] = {}
+    by_proc: dict[str, list[int]] = {}
+    behind_units = {u for u, _ in behind}
+    rows = [(r[0], r[1], [int(v or 0) for v in r[2:]]) for r in sums]
+    for unit, proc, values in rows:
+        if unit in behind_units:
+            opened = late_open.pop((unit, proc), None) or (0,) * len(AT_END)
+            for i, v in zip(_END_AT, opened, strict=True):
+                values[i] = int(v or 0)
+    for (unit, proc), opened in late_open.items():  # open then, nothing in the period's rows
+        values = list(_ZERO)
+        for i, v in zip(_END_AT, opened, strict=True):
+            values[i] = int(v or 0)
+        rows.append((unit, proc, values))
+    whole_values = list(_ZERO)
+    for unit, proc, values in rows:
+        _add(by_unit, unit, values)
+        _add(by_proc, proc, values)
+        whole_values = [a + b for a, b in zip(whole_values, values, strict=True)]
+    whole = dict(zip(COUNTERS, whole_values, strict=True))
+    days = [(r[0], dict(zip(q.SERIES, r[1:], strict=True))) for r in series_rows]
 
     def level(rows: list[tuple[Any, ...]], key: int) -> tuple[dict[Any, Any], Any]:
         scoped: dict[Any, Any] = {}
@@ -141,20 +177,20 @@ def summary(
         return scoped, total
 
     def turn(r: tuple[Any, ...] | None) -> Turnaround:
-        return Turnaround(0, None, None, None) if r is None else Turnaround(*r[3:7])
+        return Turnaround(0, None, None) if r is None else Turnaround(*r[3:6])
 
     def supp(r: tuple[Any, ...] | None) -> int:
         return 0 if r is None else int(r[3] or 0)
 
-    t_unit, t_whole = level(times, 0b01)
-    t_proc, _ = level(times, 0b10)
+    t_unit, t_whole = level(turnaround, 0b01)
+    t_proc, _ = level(turnaround, 0b10)
     s_unit, s_whole = level(supplements, 0b01)
     s_proc, _ = level(supplements, 0b10)
 
     units = [commune] if commune is not None else sorted(stations)
     by_commune: dict[str, Summary] = {
         u: summary_of(
-            by_unit.get(u, {}),
+            dict(zip(COUNTERS, by_unit.get(u, _ZERO), strict=True)),
             period,
             procedure,
             as_of_of(u),
@@ -165,9 +201,14 @@ def summary(
     }
     by_procedure: dict[str, Summary] = {
         code: summary_of(
-            counts, period, code, as_of_of(commune), turn(t_proc.get(code)), supp(s_proc.get(code))
+            dict(zip(COUNTERS, values, strict=True)),
+            period,
+            code,
+            as_of_of(commune),
+            turn(t_proc.get(code)),
+            supp(s_proc.get(code)),
         )
-        for code, counts in sorted(by_proc.items())
+        for code, values in sorted(by_proc.items())
     }
     # As the commune report (shared.reports.assemble): a procedure with nothing received
     # and no rating in the period is left out.

@@ -12,7 +12,7 @@ SQLite behind a real station is left out, so a hundred of them fit in one proces
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from shared import crypto, enrol_code
@@ -100,6 +100,38 @@ def history(n: int, seed: int, first: date, days: int, unit: str = "SIM") -> lis
                 comment = rng.choice((None, None, "Rất nhanh", "Chờ hơi lâu"))
                 at = ret + timedelta(minutes=rng.choice((1, 1, 60 * 24 * 12)))
                 facts.rating = Rating(level, at, comment)
+    return out
+
+
+def known_at(facts: list[DossierFacts], now: datetime) -> list[DossierFacts]:
+    """The histories as a station knows them at ``now``: what happens later left out
+    (a later result leaves the dossier open, a later return or rating is not there)."""
+    out: list[DossierFacts] = []
+    for f in facts:
+        if f.received_at >= now:
+            continue
+        supplements = tuple(
+            s
+            if s.resubmitted_at is None or s.resubmitted_at < now
+            else replace(s, resubmitted_at=None)
+            for s in f.supplements
+            if s.requested_at < now
+        )
+        closed = f.resolved_at is not None and f.resolved_at < now
+        returned = f.returned_at if f.returned_at is not None and f.returned_at < now else None
+        rating = f.rating if f.rating is not None and f.rating.at < now else None
+        out.append(
+            replace(
+                f,
+                outcome=f.outcome if closed else None,
+                resolved_at=f.resolved_at if closed else None,
+                returned_at=returned,
+                rating=rating,
+                supplements=supplements,
+                refusal_reason=f.refusal_reason if closed else None,
+                apologies=tuple(a for a in f.apologies if a < now),
+            )
+        )
     return out
 
 

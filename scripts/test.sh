@@ -24,5 +24,6 @@ $PY bench/reports.py --smoke
 $PY bench/dossier_numbers.py --smoke
 $PY bench/citizen_search.py --smoke
 $PY bench/backup.py --smoke
+$PY bench/province.py --smoke
 echo "== pytest"
 $PY -m pytest "$@"

@@ -97,8 +97,9 @@ def counters_of(t: Tally) -> dict[str, int]:
 
 
 def tally_of(counts: Mapping[str, int], supplement_dossiers: int = 0) -> Tally:
-    """The inverse of :func:`counters_of` (reasons and comments, which never leave a
-    station, left empty; ``hours`` left to the caller)."""
+    """The inverse of :func:`counters_of`, but for the supplement requests (counted by
+    their reasons in a tally: :func:`summary_of` sets them) — reasons and comments never
+    leave a station; ``hours`` are left to the caller."""
     t = Tally()
     t.carried = counts.get("carried_over", 0)
     for c in CHANNELS:
@@ -115,8 +116,7 @@ def tally_of(counts: Mapping[str, int], supplement_dossiers: int = 0) -> Tally:
     t.first_visit = counts.get("first_visit", 0)
     for level in RATING_LEVELS:
         t.ratings[level] = counts.get(level, 0)
-    t.supp_reasons = [None] * counts.get("supplement_requests", 0)
-    t.supp_dossiers = supplement_dossiers
+    t.supp_dossiers = supplement_dossiers  # requests: see summary_of (no reasons here)
     t.apologies = counts.get("apology_letters", 0)
     return t
 
@@ -190,22 +190,22 @@ def check_day(p: ProcedureDay, path: str) -> None:
 @dataclass(frozen=True)
 class Turnaround:
     """The time to return of a scope over a period, as the hub's database counted it:
-    ``n`` values, the lower and upper middle value and the nearest-rank 90th percentile
-    (working seconds)."""
+    ``n`` values, their median (the mean of the two middle values when ``n`` is even)
+    and their nearest-rank 90th percentile, in working seconds."""
 
     n: int
-    low_middle: int | None
-    high_middle: int | None
+    median: float | None
     p90: int | None
 
     def to_dict(self) -> dict[str, Any]:
-        """``turnaround_hours`` exactly as ``shared.reports`` writes it."""
-        if not self.n or self.low_middle is None or self.high_middle is None:
+        """``turnaround_hours`` as ``shared.reports`` writes it (hours, two decimals)."""
+        if not self.n or self.median is None or self.p90 is None:
             return {"count": self.n, "median": None, "p90": None}
-        lo, hi = self.low_middle / 3600, self.high_middle / 3600
-        median = lo if self.n % 2 else (lo + hi) / 2
-        p90 = None if self.p90 is None else round(self.p90 / 3600, 2)
-        return {"count": self.n, "median": round(median, 2), "p90": p90}
+        return {
+            "count": self.n,
+            "median": round(self.median / 3600, 2),
+            "p90": round(self.p90 / 3600, 2),
+        }
 
 
 def summary_of(
@@ -222,8 +222,11 @@ def summary_of(
     return replace(
         s,
         turnaround_hours=turnaround.to_dict(),
-        supplements={**s.supplements, "reasons": []},
-        refusals={**s.refusals, "reasons": []},
+        supplements={
+            "requests": counts.get("supplement_requests", 0),
+            "dossiers": supplement_dossiers,
+            "reasons": [],
+        },
     )
 
 

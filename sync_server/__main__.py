@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
         help="plain HTTP instead of HTTPS: development on a loopback host (127.0.0.1) only",
     )
     _backup_schedule_args(serve)
+    serve.add_argument(
+        "--hub-every",
+        type=int,
+        default=60,
+        metavar="MINUTES",
+        help="registered with a provincial hub: send the day figures this often (0: never)",
+    )
 
     admin = sub.add_parser("admin", help="administer a station data dir")
     admin.add_argument("--data", type=Path, metavar="DIR", help="the station's data dir")
@@ -414,12 +421,34 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
         )
     files = None if args.http else tls.ensure(station.paths, args.host)
     schedule = _backup_schedule(station, args)
+    sender = _hub_sender(station, args)
     try:
         _run_uvicorn(station, args, files)
     finally:
+        if sender is not None:
+            sender.stop()
         if schedule is not None:
             print("Sao lưu khi tắt máy chủ…", file=sys.stderr, flush=True)
             schedule.stop(final=True)
+
+
+def _hub_sender(station: Station, args: argparse.Namespace) -> Any:
+    """A registered station sends its day figures to the hub on its own
+    (services/hub_sender.py); ``--hub-every 0`` turns that off."""
+    from sync_server.services.hub_sender import HubSender
+
+    with station.session() as db:
+        if args.hub_every == 0 or door.hub_status(CLI_ACTOR, station, db) is None:
+            return None
+    try:
+        sender = HubSender(station, args.hub_every)
+    except ValueError as err:
+        raise problem(
+            "REQUEST_INVALID", "hub_every", detail=str(err), detail_vi="--hub-every 0…1440 phút"
+        ) from None
+    sender.start()
+    print(f"Gửi số liệu tổng hợp lên cổng tỉnh mỗi {args.hub_every} phút.", flush=True)
+    return sender
 
 
 def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:

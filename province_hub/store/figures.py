@@ -1,11 +1,11 @@
 """SQL of the day figures: replace a station's days, and the period sums the summary reads.
 
-The summary is three statements over the period's rows of ``figures`` (and the small
-``supplement_requests``): one pass with ``GROUPING SETS`` for every count — per commune,
-per procedure, per day (the charts) and the whole province at once, the open counts taken
-from the first / last day by ``FILTER`` —, one for the percentiles of the time to return
-(``percentile_disc`` over the unnested working seconds) and one for the dossiers asked for
-a supplement. ``bench/province.py`` measures them against one plain ``GROUP BY``.
+The summary's statements: one ``GROUP BY unit_code, procedure`` over the period's rows of
+``figures`` for every count (the open counts taken from the first and last day by
+``FILTER``) — the same scan as a plain ``GROUP BY`` —, and beside it, on other
+connections of the same snapshot, the percentiles of the time to return (over ``returns``),
+the day series of the charts, the dossiers asked for a supplement and what each commune
+sent. ``bench/province.py`` measures the whole against one plain ``GROUP BY``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from typing import Any
 from province_hub.db import Conn
 from shared.hub_messages import DayFigures
 from shared.province import AT_END, AT_START, COUNTERS, EVENTS
+from shared.reports import RATING_LEVELS
 
 _COLUMNS = ", ".join(COUNTERS)
-_PLACEHOLDERS = ", ".join(["%s"] * (len(COUNTERS) + 4))
+_PLACEHOLDERS = ", ".join(["%s"] * (len(COUNTERS) + 3))
 
 
 def replace_days(conn: Conn, unit_code: str, days: Sequence[DayFigures], now: datetime) -> None:
@@ -40,18 +41,12 @@ def replace_days(conn: Conn, unit_code: str, days: Sequence[DayFigures], now: da
             ],
         )
         rows: list[tuple[Any, ...]] = []
+        returns: list[tuple[Any, ...]] = []
         supplements: list[tuple[Any, ...]] = []
         for key, d in zip(day_keys, days, strict=True):
             for p in d.procedures:
-                rows.append(
-                    (
-                        unit_code,
-                        key,
-                        p.procedure,
-                        *(getattr(p, c) for c in COUNTERS),
-                        list(p.turnaround_seconds),
-                    )
-                )
+                rows.append((unit_code, key, p.procedure, *(getattr(p, c) for c in COUNTERS)))
+                returns.extend((unit_code, key, p.procedure, x) for x in p.turnaround_seconds)
                 supplements.extend(
                     (
                         unit_code,
@@ -64,9 +59,14 @@ def replace_days(conn: Conn, unit_code: str, days: Sequence[DayFigures], now: da
                 )
         if rows:
             cur.executemany(
-                f"INSERT INTO figures (unit_code, day, procedure, {_COLUMNS}, turnaround_seconds)"
+                f"INSERT INTO figures (unit_code, day, procedure, {_COLUMNS})"
                 f" VALUES ({_PLACEHOLDERS})",
                 rows,
+            )
+        if returns:
+            cur.executemany(
+                "INSERT INTO returns (unit_code, day, procedure, seconds) VALUES (%s, %s, %s, %s)",
+                returns,
             )
         if supplements:
             cur.executemany(
@@ -94,34 +94,59 @@ def _filters(alias: str, unit: str | None, procedure: str | None, params: dict[s
     return where
 
 
-# GROUPING(unit_code, procedure, day) bit values of each grouping set.
-BY_UNIT, BY_PROCEDURE, BY_DAY, WHOLE = 0b011, 0b101, 0b110, 0b111
-
-
 def period_sums(
     conn: Conn, start: date, end: date, unit: str | None, procedure: str | None
 ) -> list[tuple[Any, ...]]:
-    """(grouping, unit_code, procedure, day, *COUNTERS) per commune, procedure, day and
-    for the whole selection; the open counts from each commune's first / last day."""
+    """(unit_code, procedure, *COUNTERS) over the period: the events summed, what was open
+    taken from the first day and from the last (a commune that has not sent the last day
+    yet: :func:`open_at`). The caller adds them up per commune, per procedure and whole."""
     params: dict[str, Any] = {"start": start, "end": end}
     where = _filters("f", unit, procedure, params)
-    snap_where = "d.day BETWEEN %(start)s AND %(end)s" + (
-        " AND d.unit_code = %(unit)s" if unit is not None else ""
-    )
     events = ", ".join(f"sum(f.{c})::int" for c in EVENTS)
     first = ", ".join(f"(sum(f.{c}) FILTER (WHERE f.day = %(start)s))::int" for c in AT_START)
-    last = ", ".join(f"(sum(f.{c}) FILTER (WHERE f.day = s.last_day))::int" for c in AT_END)
+    last = ", ".join(f"(sum(f.{c}) FILTER (WHERE f.day = %(end)s))::int" for c in AT_END)
     sql = f"""
-        WITH s AS (
-            SELECT d.unit_code, max(d.day) AS last_day FROM figure_days d
-            WHERE {snap_where} GROUP BY d.unit_code
-        )
-        SELECT GROUPING(f.unit_code, f.procedure, f.day), f.unit_code, f.procedure, f.day,
-               {first}, {events}, {last}
-        FROM figures f JOIN s ON s.unit_code = f.unit_code
-        WHERE {where}
-        GROUP BY GROUPING SETS ((f.unit_code), (f.procedure), (f.day), ())
+        SELECT f.unit_code, f.procedure, {first}, {events}, {last}
+        FROM figures f WHERE {where}
+        GROUP BY f.unit_code, f.procedure
     """
+    return conn.execute(sql.encode(), params).fetchall()
+
+
+def open_at(
+    conn: Conn, days: Sequence[tuple[str, date]], procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(unit_code, procedure, *AT_END) of each (commune, day) given: what was open at the
+    end of the last day a commune sent, when that is before the period's end."""
+    if not days:
+        return []
+    params: dict[str, Any] = {"units": [u for u, _ in days], "days": [d for _, d in days]}
+    extra = ""
+    if procedure is not None:
+        extra = " AND f.procedure = %(procedure)s"
+        params["procedure"] = procedure
+    counts = ", ".join(f"sum(f.{c})::int" for c in AT_END)
+    sql = f"""
+        SELECT f.unit_code, f.procedure, {counts} FROM figures f
+        JOIN unnest(%(units)s::text[], %(days)s::date[]) AS w(unit_code, day)
+          ON w.unit_code = f.unit_code AND w.day = f.day
+        WHERE true{extra}
+        GROUP BY f.unit_code, f.procedure
+    """
+    return conn.execute(sql.encode(), params).fetchall()
+
+
+SERIES = ("early", "on_time", "late", "returned", "same_day", *RATING_LEVELS)
+
+
+def day_series(
+    conn: Conn, start: date, end: date, unit: str | None, procedure: str | None
+) -> list[tuple[Any, ...]]:
+    """(day, *SERIES) per day: what the charts draw."""
+    params: dict[str, Any] = {"start": start, "end": end}
+    where = _filters("f", unit, procedure, params)
+    sums = ", ".join(f"sum(f.{c})::int" for c in SERIES)
+    sql = f"SELECT f.day, {sums} FROM figures f WHERE {where} GROUP BY f.day"
     return conn.execute(sql.encode(), params).fetchall()
 
 
@@ -138,17 +163,18 @@ def plain_group_by(conn: Conn, start: date, end: date) -> list[tuple[Any, ...]]:
 def turnaround(
     conn: Conn, start: date, end: date, unit: str | None, procedure: str | None
 ) -> list[tuple[Any, ...]]:
-    """(grouping, unit_code, procedure, n, low middle, high middle, p90) in working seconds,
-    per commune, per procedure and whole (nearest-rank, as ``shared.reports``)."""
+    """(grouping, unit_code, procedure, n, median, p90) in working seconds, per commune, per
+    procedure and whole: the median of an even count is the mean of the two middle values
+    (``percentile_cont``, exact on integers), the 90th percentile nearest-rank
+    (``percentile_disc``), as ``shared.reports`` takes them."""
     params: dict[str, Any] = {"start": start, "end": end}
     where = _filters("f", unit, procedure, params)
     sql = f"""
         SELECT GROUPING(f.unit_code, f.procedure), f.unit_code, f.procedure, count(*)::int,
-               percentile_disc(0.5) WITHIN GROUP (ORDER BY t.s),
-               percentile_disc(0.5) WITHIN GROUP (ORDER BY t.s DESC),
-               percentile_disc(0.9) WITHIN GROUP (ORDER BY t.s)
-        FROM figures f CROSS JOIN LATERAL unnest(f.turnaround_seconds) AS t(s)
-        WHERE {where} AND f.returned > 0
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds),
+               percentile_disc(0.9) WITHIN GROUP (ORDER BY f.seconds)
+        FROM returns f
+        WHERE {where}
         GROUP BY GROUPING SETS ((f.unit_code), (f.procedure), ())
     """
     return conn.execute(sql.encode(), params).fetchall()
@@ -173,16 +199,16 @@ def supplement_dossiers(
 def coverage(
     conn: Conn, start: date, end: date, unit: str | None
 ) -> list[tuple[str, int, date, datetime]]:
-    """(unit_code, days sent, last day, when that day was counted) per commune."""
+    """(unit_code, days sent, last day, when it was counted) per commune. A day's count
+    is as of the end of that day, or of its sending for today: the latest is the last
+    day's."""
     params: dict[str, Any] = {"start": start, "end": end}
     where = "d.day BETWEEN %(start)s AND %(end)s"
     if unit is not None:
         where += " AND d.unit_code = %(unit)s"
         params["unit"] = unit
     sql = f"""
-        SELECT DISTINCT ON (d.unit_code) d.unit_code,
-               count(*) OVER (PARTITION BY d.unit_code)::int, d.day, d.as_of
-        FROM figure_days d WHERE {where}
-        ORDER BY d.unit_code, d.day DESC
+        SELECT d.unit_code, count(*)::int, max(d.day), max(d.as_of)
+        FROM figure_days d WHERE {where} GROUP BY d.unit_code
     """
     return conn.execute(sql.encode(), params).fetchall()
