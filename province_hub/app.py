@@ -21,7 +21,7 @@ from province_hub import directory, figures
 from province_hub.db import Conn, connection, open_pool, snapshot
 from shared import hub_messages as hm
 from shared.errors import problem
-from shared.hub_auth import SignedRequest
+from shared.hub_auth import HEADER_SIGNATURE, SignedRequest
 from shared.messages import parse_json
 from shared.wire import decode, encode
 from sync_server.api.problems import file_answer, install
@@ -160,10 +160,21 @@ def create_app(dsn: str, log_dir: Path | None = None, *, pool_size: int = 8) -> 
         procedure: str | None,
     ) -> figures.ProvinceReport:
         auth = request.headers.get("authorization")
+        # A registered station may read it too (signed): its leaders compare their commune
+        # with the province. Counts only, as for any reader.
+        signed = None if auth else request.headers.get(HEADER_SIGNATURE)
+        headers = dict(request.headers)
+        method, path, query = request.method, request.url.path, request.url.query
 
         def job() -> figures.ProvinceReport:
             with connection(pool) as conn:
-                directory.reader(conn, auth)
+                if signed:
+                    who = SignedRequest.read(headers)
+                    directory.authenticate(
+                        conn, who, method=method, path=path, query=query, body=b""
+                    )
+                else:
+                    directory.reader(conn, auth)
                 province = province_of(conn)
             with snapshot(pool, 3) as conns:
                 return figures.summary(conns, province, start, end, commune, procedure)

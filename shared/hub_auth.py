@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared import crypto
@@ -91,7 +92,7 @@ class SignedRequest:
     signature: bytes
 
     @classmethod
-    def read(cls, headers: dict[str, str | None]) -> SignedRequest:
+    def read(cls, headers: Mapping[str, str | None]) -> SignedRequest:
         """Parse the headers (keys as in :func:`sign`, any case); a missing or malformed
         one is ``HUB_SIGNATURE_INVALID`` naming it."""
         low = {k.lower(): v for k, v in headers.items()}

@@ -515,6 +515,31 @@ def hub_send(
     return hub_link.send_figures(db, station, period.start, period.end)
 
 
+@_needs(Verb.REPORT_READ)
+def province_linked(actor: Staff, station: Station, db: Database) -> bool:
+    """Is this station registered with a provincial hub (the desk offers the province's
+    figures then)?"""
+    return hub_link.settings(db) is not None
+
+
+@_needs(Verb.REPORT_READ)
+def province_report(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    start: str | None,
+    end: str | None,
+    procedure: str | None = None,
+    fmt: str = "json",
+) -> Any:
+    """The province's summary from the hub (counts per commune, no personal data): the
+    leader compares the commune with the province. JSON dict, or CSV / PDF bytes."""
+    period = parse_period(start, end)
+    return hub_link.province_summary(
+        db, station, period.start.isoformat(), period.end.isoformat(), procedure, fmt
+    )
+
+
 @_needs(Verb.HUB_MANAGE)
 def hub_lookup(actor: Staff, station: Station, db: Database, unit_code: str) -> dict[str, Any]:
     """Another station's entry in the hub's directory (its keys, address, pin)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -72,19 +72,25 @@ class HubClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, body: bytes = b"") -> Any:
-        headers = hub_auth.sign(self._key, self.unit_code, method, path, "", body, int(time.time()))
+    def _send(self, method: str, path: str, body: bytes, query: str) -> httpx.Response:
+        """One signed request (the query string signed exactly as sent)."""
+        now = int(time.time())
+        headers = hub_auth.sign(self._key, self.unit_code, method, path, query, body, now)
         if body:
             headers["Content-Type"] = "application/json"
+        target = f"{path}?{query}" if query else path
         try:
-            r = self._http.request(method, path, content=body or None, headers=headers)
+            return self._http.request(method, target, content=body or None, headers=headers)
         except httpx.HTTPError as exc:
             if caused_by_pin_mismatch(exc):
                 raise problem("HUB_CERT_MISMATCH", "hub") from None
             name = type(exc).__name__
             raise problem("HUB_UNREACHABLE", "hub", detail=name, detail_vi=name) from None
+
+    def _checked(self, r: httpx.Response) -> httpx.Response:
+        """The answer if 200, else the hub's problem as ours (or ``HUB_ERROR``)."""
         if r.status_code == 200:
-            return parse_json(r.content)
+            return r
         try:
             data = r.json()
         except ValueError:
@@ -100,6 +106,17 @@ class HubClient:
             )
         status = f"HTTP {r.status_code}"
         raise problem("HUB_ERROR", "hub", detail=status, detail_vi=status)
+
+    def _call(self, method: str, path: str, body: bytes = b"", query: str = "") -> Any:
+        return parse_json(self._checked(self._send(method, path, body, query)).content)
+
+    def summary(self, params: dict[str, str], fmt: str = "json") -> Any:
+        """The provincial summary (counts only): its JSON, or the CSV / PDF bytes."""
+        query = urlencode(params)
+        if fmt == "json":
+            return self._call("GET", "/v1/province/summary", query=query)
+        r = self._checked(self._send("GET", f"/v1/province/summary.{fmt}", b"", query))
+        return r.content
 
     def register(self, req: hm.StationRegisterRequest) -> hm.DirectoryEntry:
         """Join the directory (signed with the key being registered)."""

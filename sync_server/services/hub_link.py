@@ -112,6 +112,24 @@ def lookup(db: Database, station: Station, unit_code: str) -> hm.DirectoryEntry:
         return hub.lookup(unit_code)
 
 
+def province_summary(
+    db: Database, station: Station, start: str, end: str, procedure: str | None, fmt: str
+) -> Any:
+    """The provincial summary from the hub (counts only): JSON, CSV or PDF."""
+    if fmt not in ("json", "csv", "pdf"):
+        raise problem(
+            "REQUEST_INVALID",
+            "format",
+            detail="format: json, csv or pdf",
+            detail_vi="định dạng: json, csv hoặc pdf",
+        )
+    params = {"from": start, "to": end}
+    if procedure:
+        params["procedure"] = procedure
+    with client(db, station) as hub:
+        return hub.summary(params, fmt)
+
+
 def figures_of(
     db: Database, station: Station, day: date, now: datetime | None = None
 ) -> hm.DayFigures:

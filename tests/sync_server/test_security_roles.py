@@ -168,6 +168,12 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
             b.links.issue(who.username, f"report|csv|{TODAY}|{TODAY}|")
         ),
     ),
+    "province_linked": (Verb.REPORT_READ, lambda b, who, d: b.province_linked(who)),
+    # Not registered with a hub: the door's check comes first, then HUB_NOT_REGISTERED.
+    "province_report": (
+        Verb.REPORT_READ,
+        lambda b, who, d: b.province_report(who, TODAY, TODAY, None),
+    ),
     "staff_list": (Verb.STAFF_MANAGE, lambda b, who, d: b.staff_list(who)),
     "staff_add": (
         Verb.STAFF_MANAGE,
