@@ -116,6 +116,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         -- day (no dossier named): apart from the counts, so that the sums scan narrow
         -- rows, and flat, so that the percentiles sort plain integers.
         CREATE TABLE returns (
+            id bigserial PRIMARY KEY,  -- a replica identity (docs/scale.md)
             unit_code text NOT NULL,
             day date NOT NULL,
             procedure text NOT NULL,
@@ -125,6 +126,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX returns_day ON returns (day);
         CREATE INDEX returns_unit ON returns (unit_code, day);
         CREATE TABLE supplement_requests (
+            id bigserial PRIMARY KEY,  -- a replica identity (docs/scale.md)
             unit_code text NOT NULL,
             day date NOT NULL,
             procedure text NOT NULL,
