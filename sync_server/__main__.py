@@ -433,21 +433,22 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
 
 
 def _hub_sender(station: Station, args: argparse.Namespace) -> Any:
-    """A registered station sends its day figures to the hub on its own
+    """A station registered with a hub (now or later) sends its day figures on its own
     (services/hub_sender.py); ``--hub-every 0`` turns that off."""
     from sync_server.services.hub_sender import HubSender
 
-    with station.session() as db:
-        if args.hub_every == 0 or door.hub_status(CLI_ACTOR, station, db) is None:
-            return None
+    if args.hub_every == 0:
+        return None
     try:
         sender = HubSender(station, args.hub_every)
     except ValueError as err:
         raise problem(
             "REQUEST_INVALID", "hub_every", detail=str(err), detail_vi="--hub-every 0…1440 phút"
         ) from None
-    sender.start()
-    print(f"Gửi số liệu tổng hợp lên cổng tỉnh mỗi {args.hub_every} phút.", flush=True)
+    sender.start()  # a station registered later is picked up at the next run
+    with station.session() as db:
+        if door.hub_status(CLI_ACTOR, station, db) is not None:
+            print(f"Gửi số liệu tổng hợp lên cổng tỉnh mỗi {args.hub_every} phút.", flush=True)
     return sender
 
 

@@ -200,3 +200,34 @@ def test_the_hub_answers_a_lost_database_with_a_problem(
     if r.status_code == 503:
         assert r.json()["code"] == "HUB_DATABASE_UNAVAILABLE"
     assert httpx.get(f"{hub.url}/v1/hub/health", verify=False).status_code == 200
+
+
+def test_bad_bodies_and_headers_get_problems_never_a_traceback(hub_dsn: str) -> None:
+    """The hub in process: its OpenAPI lists every route; malformed requests answer a
+    catalogued problem naming what is wrong."""
+    from starlette.testclient import TestClient
+
+    from province_hub.app import create_app
+
+    with TestClient(create_app(hub_dsn), raise_server_exceptions=False) as client:
+        paths = set(client.get("/openapi.json").json()["paths"])
+        assert {"/v1/hub/stations", "/v1/hub/figures", "/v1/province/summary.pdf"} <= paths
+        for method, path, body in (
+            ("PUT", "/v1/hub/figures", b"{}"),
+            ("PUT", "/v1/hub/figures", b"\xff\xfe"),
+            ("POST", "/v1/hub/stations", b"not json"),
+            ("POST", "/v1/hub/stations", b'{"code": 1}'),
+            ("GET", "/v1/hub/stations/000.31.22.H20", b""),
+            ("GET", "/v1/province/summary?from=2026-01-01&to=2026-01-31", b""),
+        ):
+            r = client.request(method, path, content=body)
+            assert 400 <= r.status_code < 500, (method, path, r.status_code, r.text)
+            problem = r.json()
+            assert problem["code"] in (
+                "REQUEST_INVALID",
+                "HUB_SIGNATURE_INVALID",
+                "AUTH_REQUIRED",
+            ), problem
+            assert problem["message"] and problem["message_en"]
+        big = client.put("/v1/hub/figures", content=b" " * (33 * 1024 * 1024))
+        assert (big.status_code, big.json()["code"]) == (413, "BODY_TOO_LARGE")
