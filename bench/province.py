@@ -18,7 +18,9 @@ SQLite left out. Then, best of ``--runs``:
   run by run, so a shared machine's load falls on both alike);
 * ``ratio`` = summary / group by (goal ≤ 3);
 
-and the sending: ``send_seconds`` and ``days_per_second`` (days of one commune stored per
+the sealed relay: each station seals 20 envelopes of ~6 KB to the next and pushes
+them, each recipient pulls, opens and acknowledges them (``relay_*_per_second``); and
+the sending of figures: ``send_seconds`` and ``days_per_second`` (days of one commune stored per
 second, all communes one after the other), the database's size and rows. The result is
 checked: the province's total received equals the dossiers the simulated histories hold.
 One JSON line on stdout (``bench/kit.py``).
@@ -41,7 +43,8 @@ from province_hub.db import connect
 from province_hub.launcher import start_hub
 from province_hub.simulate import SimStation, days_of, history, sim_unit
 from province_hub.store import figures as figures_q
-from shared.hub_messages import DayFigures
+from shared.envelope import EnvelopeContext, open_envelope, seal_envelope
+from shared.hub_messages import KIND_RELAY, DayFigures, RelayItem
 from shared.workdays import VN_TZ
 
 FIRST = date(2026, 6, 1)
@@ -71,6 +74,54 @@ def _paired(a: Any, b: Any, runs: int) -> tuple[tuple[float, float], tuple[float
             fn()
             times.append(time.perf_counter() - t0)
     return (min(ta), statistics.median(ta)), (min(tb), statistics.median(tb))
+
+
+def _relay(hub: Any, stations: list[SimStation], per_station: int) -> dict[str, Any]:
+    """Each station seals ``per_station`` envelopes of a dossier's size to the next one
+    (its key from the directory) and pushes them in batches of 20; then each recipient
+    pulls, opens and acknowledges them. Throughputs in envelopes per second."""
+    payload = bytes(range(256)) * 24  # ~6 KB: a dossier's JSON without photos
+    n = len(stations)
+    t0 = time.perf_counter()
+    sealed: list[list[Any]] = []
+    for i, sim in enumerate(stations):
+        to = stations[(i + 1) % n]
+        items = []
+        for seq in range(1, per_station + 1):
+            ctx = EnvelopeContext(KIND_RELAY, sim.unit.code, to.unit.code, seq, f"d{seq}", 1)
+            env = seal_envelope(ctx, payload, to.x_pk, sim.ed_sk)
+            items.append(RelayItem(seq, to.unit.code, env))
+        sealed.append(items)
+    seal_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for sim, items in zip(stations, sealed, strict=True):
+        with sim.client(hub.url) as client:
+            for k in range(0, len(items), 20):
+                client.relay_push(items[k : k + 20])
+    push_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    opened = 0
+    for i, sim in enumerate(stations):
+        sender = stations[i - 1]
+        with sim.client(hub.url) as client:
+            cursor = 0
+            while page := client.relay_pull(cursor).items:
+                for d in page:
+                    open_envelope(d.envelope, sim.x_sk, sender.ed_pk)
+                    opened += 1
+                cursor = page[-1].id
+                client.relay_ack(cursor)
+    pull_s = time.perf_counter() - t0
+    total = n * per_station
+    if opened != total:
+        raise SystemExit(f"relayed {opened} of {total} envelopes")
+    return {
+        "relay_envelopes": total,
+        "relay_envelope_kb": round(len(payload) / 1024, 1),
+        "relay_seal_per_second": round(total / seal_s, 1),
+        "relay_push_per_second": round(total / push_s, 1),
+        "relay_pull_open_ack_per_second": round(total / pull_s, 1),
+    }
 
 
 def run(communes: int, per_commune: int, days: int, runs: int) -> dict[str, Any]:
@@ -121,6 +172,8 @@ def _measure(
                 client.put_figures(figures[k : k + BATCH_DAYS])
                 sent_days += len(figures[k : k + BATCH_DAYS])
     send_s = time.perf_counter() - t0
+
+    relay = _relay(hub, [s for s, _ in stations], per_station=20)
 
     token = hub.reader_token()
     params = {"from": FIRST.isoformat(), "to": last.isoformat()}
@@ -177,6 +230,7 @@ def _measure(
         "summary_one_commune_seconds": round(commune_s, 4),
         "summary_pdf_seconds": round(pdf_s, 3),
         "summary_json_kb": round(len(httpx.Response(200, json=data).content) / 1024, 1),
+        **relay,
         "runs": runs,
         **kit.machine(),
     }
@@ -202,7 +256,8 @@ def main() -> int:
         result,
         f"{communes} communes × {per} dossiers, {days} days: summary "
         f"{result['summary_seconds']} s, GROUP BY {result['group_by_seconds']} s, "
-        f"ratio {result['ratio']}; sending {result['days_per_second']} days/s",
+        f"ratio {result['ratio']}; sending {result['days_per_second']} days/s; relay push "
+        f"{result['relay_push_per_second']}/s, pull {result['relay_pull_open_ack_per_second']}/s",
         args.json,
     )
     return 0

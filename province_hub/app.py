@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from province_hub import directory, figures
+from province_hub import directory, figures, relay
 from province_hub.db import Conn, connection, open_pool, snapshot
 from shared import hub_messages as hm
 from shared.errors import problem
@@ -151,6 +151,39 @@ def create_app(dsn: str, log_dir: Path | None = None, *, pool_size: int = 8) -> 
         batch = decode(hm.FiguresBatch, parse_json(raw))
         answer = await run(lambda conn: figures.store(conn, station, batch))
         return JSONResponse(encode(answer))
+
+    @app.post(
+        "/v1/hub/relay",
+        openapi_extra={"requestBody": _schema(hm.RelayPush)},
+        responses={200: _schema(hm.RelayPushAnswer)},
+    )
+    async def relay_push(request: Request) -> JSONResponse:
+        raw = await body_of(request)
+        station = await station_of(request, raw)
+        req = decode(hm.RelayPush, parse_json(raw))
+        return JSONResponse(encode(await run(lambda conn: relay.push(conn, station, req))))
+
+    @app.post(
+        "/v1/hub/relay/pull",
+        openapi_extra={"requestBody": _schema(hm.RelayPullRequest)},
+        responses={200: _schema(hm.RelayPullAnswer)},
+    )
+    async def relay_pull(request: Request) -> JSONResponse:
+        raw = await body_of(request)
+        station = await station_of(request, raw)
+        req = decode(hm.RelayPullRequest, parse_json(raw))
+        return JSONResponse(encode(await run(lambda conn: relay.pull(conn, station, req))))
+
+    @app.post(
+        "/v1/hub/relay/ack",
+        openapi_extra={"requestBody": _schema(hm.RelayAck)},
+        responses={200: _schema(hm.RelayAckAnswer)},
+    )
+    async def relay_ack(request: Request) -> JSONResponse:
+        raw = await body_of(request)
+        station = await station_of(request, raw)
+        req = decode(hm.RelayAck, parse_json(raw))
+        return JSONResponse(encode(await run(lambda conn: relay.ack(conn, station, req))))
 
     async def province_report(
         request: Request,

@@ -138,6 +138,33 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX supplement_requests_unit ON supplement_requests (unit_code, day);
         """,
     ),
+    (
+        "0003_relay",
+        """
+        -- Envelopes between stations, sealed to the recipient: the hub stores bytes it
+        -- cannot open, until the recipient acknowledges them (then they are deleted).
+        CREATE TABLE relay (
+            id bigserial PRIMARY KEY,
+            sender text NOT NULL REFERENCES stations,
+            seq bigint NOT NULL,
+            recipient text NOT NULL REFERENCES stations,
+            envelope jsonb NOT NULL,
+            digest text NOT NULL,
+            stored_at timestamptz NOT NULL,
+            UNIQUE (sender, seq)
+        );
+        CREATE INDEX relay_recipient ON relay (recipient, id);
+        -- What was delivered and acknowledged (no envelope): a re-sent seq stays known as
+        -- a duplicate after its envelope is gone.
+        CREATE TABLE relay_done (
+            sender text NOT NULL,
+            seq bigint NOT NULL,
+            digest text NOT NULL,
+            acked_at timestamptz NOT NULL,
+            PRIMARY KEY (sender, seq)
+        );
+        """,
+    ),
 )
 
 

@@ -168,14 +168,15 @@ class SimStation:
     unit: Unit
     ed_sk: bytes = field(repr=False)
     ed_pk: bytes
+    x_sk: bytes = field(repr=False)
     x_pk: bytes
     pin_sha256: bytes | None = None
 
     @classmethod
     def new(cls, unit: Unit) -> SimStation:
         ed_sk, ed_pk = crypto.new_ed25519()
-        _x_sk, x_pk = crypto.new_x25519()
-        return cls(unit, ed_sk, ed_pk, x_pk)
+        x_sk, x_pk = crypto.new_x25519()
+        return cls(unit, ed_sk, ed_pk, x_sk, x_pk)
 
     def register(self, hub_url: str, code: str) -> hm.DirectoryEntry:
         parsed = enrol_code.parse(code)

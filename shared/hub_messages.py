@@ -15,6 +15,9 @@ the registration signed by the station's key, ``shared.hub_auth``):
   another: the key to seal to, the address, the certificate pin)
 * ``PUT /v1/hub/figures`` :class:`FiguresBatch` (one :class:`DayFigures` per day, one
   :class:`ProcedureDay` per procedure) → :class:`FiguresAnswer`
+* ``POST /v1/hub/relay`` :class:`RelayPush` → :class:`RelayPushAnswer`;
+  ``POST /v1/hub/relay/pull`` :class:`RelayPullRequest` → :class:`RelayPullAnswer`;
+  ``POST /v1/hub/relay/ack`` :class:`RelayAck` → :class:`RelayAckAnswer` (the sealed relay)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from shared import wire
+from shared.envelope import Envelope
 from shared.messages import B64_KEY, ISO_DATE, SHA256
 from shared.unit import Unit
 from shared.wire import spec
@@ -149,6 +153,79 @@ class FiguresAnswer:
     last_day: str | None = spec(pattern=ISO_DATE)
 
 
+# --- the sealed relay: store-and-forward between stations (docs/province.md) -----------
+
+KIND_RELAY = "relay"  # envelope kind: station → station through the hub, sealed end to end
+MAX_RELAY_BATCH = 100
+
+
+@dataclass(frozen=True)
+class RelayItem:
+    """One envelope for another station: sealed (HPKE) to the recipient's key from the
+    directory and signed by the sender; ``seq`` is the sender's own relay sequence (the
+    envelope's ``ctx.seq``), on which the hub is idempotent."""
+
+    seq: int = spec(lo=1)
+    recipient: str = spec(pattern=UNIT_CODE)
+    envelope: Envelope = spec()
+
+
+@dataclass(frozen=True)
+class RelayPush:
+    """``POST /v1/hub/relay``: envelopes to store until their recipients take them."""
+
+    items: list[RelayItem] = spec(max_items=MAX_RELAY_BATCH)
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    seq: int
+    outcome: Literal["stored", "duplicate"]
+
+
+@dataclass(frozen=True)
+class RelayPushAnswer:
+    """Everything listed is stored (now or before): the sender may drop it."""
+
+    results: list[RelayResult] = spec(max_items=MAX_RELAY_BATCH)
+
+
+@dataclass(frozen=True)
+class RelayPullRequest:
+    """``POST /v1/hub/relay/pull``: what waits for this station after its cursor."""
+
+    after: int = spec(lo=0, hi=2**53)
+    limit: int = spec(lo=1, hi=MAX_RELAY_BATCH, default=MAX_RELAY_BATCH)
+
+
+@dataclass(frozen=True)
+class RelayDelivery:
+    """One waiting envelope; ``id`` is the hub's order, the station's cursor."""
+
+    id: int = spec(lo=1, hi=2**53)
+    sender: str = spec(pattern=UNIT_CODE)
+    seq: int = spec(lo=1)
+    envelope: Envelope = spec()
+
+
+@dataclass(frozen=True)
+class RelayPullAnswer:
+    items: list[RelayDelivery] = spec(max_items=MAX_RELAY_BATCH)
+
+
+@dataclass(frozen=True)
+class RelayAck:
+    """``POST /v1/hub/relay/ack``: everything up to ``through`` is stored at the station;
+    the hub deletes it (it keeps nothing longer than needed)."""
+
+    through: int = spec(lo=0, hi=2**53)
+
+
+@dataclass(frozen=True)
+class RelayAckAnswer:
+    deleted: int = spec()
+
+
 HUB_MESSAGES: tuple[type[Any], ...] = (
     HubHealth,
     StationRegisterRequest,
@@ -158,6 +235,15 @@ HUB_MESSAGES: tuple[type[Any], ...] = (
     DayFigures,
     FiguresBatch,
     FiguresAnswer,
+    RelayItem,
+    RelayPush,
+    RelayResult,
+    RelayPushAnswer,
+    RelayPullRequest,
+    RelayDelivery,
+    RelayPullAnswer,
+    RelayAck,
+    RelayAckAnswer,
 )
 
 

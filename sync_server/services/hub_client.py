@@ -126,6 +126,19 @@ class HubClient:
     def lookup(self, unit_code: str) -> hm.DirectoryEntry:
         return decode(hm.DirectoryEntry, self._call("GET", f"/v1/hub/stations/{unit_code}"))
 
+    def relay_push(self, items: Sequence[hm.RelayItem]) -> hm.RelayPushAnswer:
+        """Hand sealed envelopes to the hub (idempotent on each item's ``seq``)."""
+        body = to_json_bytes(hm.RelayPush(list(items)))
+        return decode(hm.RelayPushAnswer, self._call("POST", "/v1/hub/relay", body))
+
+    def relay_pull(self, after: int, limit: int = hm.MAX_RELAY_BATCH) -> hm.RelayPullAnswer:
+        body = to_json_bytes(hm.RelayPullRequest(after, limit))
+        return decode(hm.RelayPullAnswer, self._call("POST", "/v1/hub/relay/pull", body))
+
+    def relay_ack(self, through: int) -> hm.RelayAckAnswer:
+        body = to_json_bytes(hm.RelayAck(through))
+        return decode(hm.RelayAckAnswer, self._call("POST", "/v1/hub/relay/ack", body))
+
     def put_figures(self, days: Sequence[hm.DayFigures]) -> hm.FiguresAnswer:
         """Send days (each replaces the hub's copy of that day, all or none)."""
         body = to_json_bytes(hm.FiguresBatch(list(days)))
