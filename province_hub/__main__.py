@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("--unit", required=True)
     reader = cmds.add_parser("reader-add", help="a bearer token to read the summary")
     reader.add_argument("--name", required=True)
+    unread = cmds.add_parser("reader-revoke", help="stop every token of a reader at once")
+    unread.add_argument("--name", required=True)
     return p
 
 
@@ -111,6 +113,8 @@ def _admin(args: argparse.Namespace) -> None:
             _print_json({"revoked": args.unit})
         elif cmd == "reader-add":
             print(directory.add_reader(conn, args.name))
+        elif cmd == "reader-revoke":
+            _print_json({"revoked_tokens": directory.revoke_reader(conn, args.name)})
 
 
 def _serve(args: argparse.Namespace) -> None:

@@ -143,9 +143,19 @@ def register(
     with transaction(conn):
         hub = province(conn)
         if hub is None:
-            raise problem("HUB_CODE_INVALID", "code", detail="the hub has no province yet")
+            raise problem(
+                "HUB_CODE_INVALID",
+                "code",
+                detail="the hub has no province yet",
+                detail_vi="cổng chưa đặt tỉnh",
+            )
         if not q.use_nonce(conn, unit.code, signed.nonce, now):
-            raise problem("HUB_REQUEST_STALE", "nonce", detail="nonce used before")
+            raise problem(
+                "HUB_REQUEST_STALE",
+                "nonce",
+                detail="nonce used before",
+                detail_vi="yêu cầu đã được gửi trước đó",
+            )
         issued_for = q.claim_code(conn, _code_hash(req.code), now)
         if issued_for is None:
             raise problem("HUB_CODE_INVALID", "code")
@@ -194,7 +204,12 @@ def authenticate(
     signed.check(crypto.b64d(row["ed25519_pub"]), method, path, query, body, int(now.timestamp()))
     with transaction(conn):
         if not q.use_nonce(conn, signed.unit, signed.nonce, now):
-            raise problem("HUB_REQUEST_STALE", "nonce", detail="nonce used before")
+            raise problem(
+                "HUB_REQUEST_STALE",
+                "nonce",
+                detail="nonce used before",
+                detail_vi="yêu cầu đã được gửi trước đó",
+            )
         if secrets.randbelow(100) == 0:  # now and then: nonces past the window
             q.forget_nonces(conn, now - timedelta(seconds=NONCE_KEEP))
     return entry_of(row)
@@ -244,6 +259,23 @@ def add_reader(conn: Conn, name: str) -> str:
         q.insert_reader(conn, crypto.sha256_hex(token.encode()), name, now)
         q.log(conn, now, "reader.add", None, name)
     return token
+
+
+def revoke_reader(conn: Conn, name: str) -> int:
+    """Every token given to ``name`` stops working at once (a lost or leaked token)."""
+    now = now_utc()
+    with transaction(conn):
+        n = q.revoke_readers(conn, name.strip(), now)
+        if n:
+            q.log(conn, now, "reader.revoke", None, name.strip())
+    if not n:
+        raise problem(
+            "REQUEST_INVALID",
+            "name",
+            detail=f"no active reader named {name!r}",
+            detail_vi=f"không có người đọc nào tên {name!r}",
+        )
+    return n
 
 
 def reader(conn: Conn, authorization: str | None) -> str:

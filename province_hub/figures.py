@@ -39,7 +39,11 @@ def store(conn: Conn, station: DirectoryEntry, batch: FiguresBatch) -> FiguresAn
     for d in batch.days:
         if d.day in seen:
             raise problem(
-                "HUB_FIGURES_REFUSED", "days", day=d.day, detail="day sent twice in one batch"
+                "HUB_FIGURES_REFUSED",
+                "days",
+                day=d.day,
+                detail="day sent twice in one batch",
+                detail_vi="một ngày gửi hai lần trong một lượt",
             )
         seen.add(d.day)
         try:
@@ -48,11 +52,19 @@ def store(conn: Conn, station: DirectoryEntry, batch: FiguresBatch) -> FiguresAn
             as_of = None
         if as_of is None or as_of.tzinfo is None:
             raise problem(
-                "HUB_FIGURES_REFUSED", "as_of", day=d.day, detail="as_of: ISO with offset"
+                "HUB_FIGURES_REFUSED",
+                "as_of",
+                day=d.day,
+                detail="as_of: ISO with offset",
+                detail_vi="as_of cần thời điểm ISO có múi giờ",
             )
         if len({p.procedure for p in d.procedures}) != len(d.procedures):
             raise problem(
-                "HUB_FIGURES_REFUSED", "procedures", day=d.day, detail="procedure listed twice"
+                "HUB_FIGURES_REFUSED",
+                "procedures",
+                day=d.day,
+                detail="procedure listed twice",
+                detail_vi="một thủ tục có hai dòng",
             )
         if as_of.astimezone(VN_TZ).date() < date.fromisoformat(d.day):
             raise problem(

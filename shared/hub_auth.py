@@ -115,17 +115,37 @@ class SignedRequest:
             get(HEADER_SIGNATURE),
         )
         if not _UNIT.fullmatch(unit):
-            raise problem("HUB_SIGNATURE_INVALID", HEADER_STATION, detail="unit code format")
+            raise problem(
+                "HUB_SIGNATURE_INVALID",
+                HEADER_STATION,
+                detail="unit code format",
+                detail_vi="mã đơn vị sai định dạng",
+            )
         if not raw_time.isdigit() or len(raw_time) > 12:
-            raise problem("HUB_SIGNATURE_INVALID", HEADER_TIME, detail="unix seconds")
+            raise problem(
+                "HUB_SIGNATURE_INVALID",
+                HEADER_TIME,
+                detail="unix seconds",
+                detail_vi="cần số giây Unix",
+            )
         if not _NONCE.fullmatch(nonce):
-            raise problem("HUB_SIGNATURE_INVALID", HEADER_NONCE, detail="16 bytes, base64url")
+            raise problem(
+                "HUB_SIGNATURE_INVALID",
+                HEADER_NONCE,
+                detail="16 bytes, base64url",
+                detail_vi="cần 16 byte dạng base64url",
+            )
         try:
             sig = crypto.b64d(raw_sig)
         except TaiChoError:
             sig = b""
         if len(sig) != 64:
-            raise problem("HUB_SIGNATURE_INVALID", HEADER_SIGNATURE, detail="64-byte Ed25519")
+            raise problem(
+                "HUB_SIGNATURE_INVALID",
+                HEADER_SIGNATURE,
+                detail="64-byte Ed25519",
+                detail_vi="cần chữ ký Ed25519 64 byte",
+            )
         return cls(unit, int(raw_time), nonce, sig)
 
     def check(

@@ -111,6 +111,13 @@ def insert_reader(conn: Conn, token_hash: str, name: str, now: datetime) -> None
     )
 
 
+def revoke_readers(conn: Conn, name: str, now: datetime) -> int:
+    cur = conn.execute(
+        "UPDATE readers SET revoked_at = %s WHERE name = %s AND revoked_at IS NULL", (now, name)
+    )
+    return cur.rowcount
+
+
 def reader_by_token(conn: Conn, token_hash: str) -> str | None:
     row = conn.execute(
         "SELECT name FROM readers WHERE token_hash = %s AND revoked_at IS NULL", (token_hash,)

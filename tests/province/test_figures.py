@@ -193,6 +193,10 @@ def test_readers_and_bad_queries_get_problems(
     assert (r.status_code, r.json()["code"]) == (401, "HUB_STATION_UNKNOWN")
     r = _get(hub, token, **ok, procedure="9.999999")
     assert r.status_code == 200 and r.json()["summary"]["received"]["total"] == 0
+    # A leaked token: revoked by the hub's administrator, refused at once.
+    hub.admin("reader-revoke", "--name", "Sở Nội vụ")
+    r = _get(hub, token, **ok)
+    assert (r.status_code, r.json()["code"]) == (401, "HUB_READER_TOKEN_INVALID")
 
 
 def test_csv_and_pdf_are_the_report_renderers_with_communes(
