@@ -72,7 +72,7 @@ def _fingerprint(data: Path | None) -> bytes | None:
     if data is None:
         return None
     from sync_server.config import Paths
-    from sync_server.services import tls
+    from sync_server.services.pki import tls
 
     tls.ensure(Paths(data))
     info = tls.info(Paths(data))
@@ -87,7 +87,7 @@ def _admin(args: argparse.Namespace) -> None:
             return
         migrate(conn)
         if cmd == "init":
-            from sync_server.services.units import find_province
+            from sync_server.services.setup.units import find_province
 
             p = find_province(args.province)
             got = directory.set_province(conn, f"{p.code:02d}", p.full_name)
@@ -122,7 +122,7 @@ def _serve(args: argparse.Namespace) -> None:
 
     from province_hub.app import create_app
     from sync_server.config import Paths
-    from sync_server.services import tls
+    from sync_server.services.pki import tls
 
     paths = Paths(args.data)
     paths.logs.mkdir(parents=True, exist_ok=True)

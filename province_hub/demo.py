@@ -31,9 +31,9 @@ def _second_station(folder: Path, port: int | None) -> RunningStation:
     """Phường Sa Đéc with the demo's logins and calendar (set up before it serves; it
     then serves without ``--demo``, which would make it Lai Vung again)."""
     if not (folder / "station.db").exists():
-        from sync_server.services import demo
-        from sync_server.services.station import open_station
-        from sync_server.services.units import set_unit_from_names
+        from sync_server.services.admin import demo
+        from sync_server.services.opening import open_station
+        from sync_server.services.setup.units import set_unit_from_names
 
         station = open_station(folder)
         with station.session() as db:

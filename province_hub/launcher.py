@@ -101,7 +101,7 @@ def start_hub(
                 fingerprint = None
                 if tls:
                     from sync_server.config import Paths
-                    from sync_server.services import tls as station_tls
+                    from sync_server.services.pki import tls as station_tls
 
                     info = station_tls.info(Paths(data))
                     fingerprint = None if info is None else info.fingerprint

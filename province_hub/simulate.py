@@ -5,7 +5,7 @@ A simulated commune is a seeded, varied history of dossiers as the report sees t
 awaited; refusals; withdrawals; results early, at 16:59 and at 17:01 of the due day;
 returns the same day or later; ratings; apology letters), and a simulated station is a
 unit code with its own Ed25519 and X25519 keys that registers and sends its day figures
-through the real protocol (``sync_server.services.hub_client.HubClient``) — only the
+through the real protocol (``sync_server.services.province.client.HubClient``) — only the
 SQLite behind a real station is left out, so a hundred of them fit in one process.
 """
 
@@ -22,7 +22,7 @@ from shared.reports import DossierFacts, Outcome, Rating, Supplement, due_after_
 from shared.tls_pin import Pin
 from shared.unit import Unit
 from shared.workdays import VN_TZ, due_at
-from sync_server.services.hub_client import HubClient
+from sync_server.services.province.client import HubClient
 
 # (code, legal time limit in working days) of the six procedures of the catalogue.
 PROCEDURES = (

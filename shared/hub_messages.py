@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from shared import wire
 from shared.envelope import Envelope
+from shared.errors import problem
 from shared.messages import B64_KEY, ISO_DATE, SHA256
 from shared.unit import Unit
 from shared.wire import spec
@@ -124,9 +125,32 @@ class ProcedureDay:
     supplement_previous: list[PreviousRequest] = spec(max_items=MAX_PER_DAY, default=[])
 
     def wire_check(self, path: str) -> None:
-        from shared.province import check_day  # (province imports this module)
+        """What a hub refuses though each number is in range: counts that contradict each
+        other (more same-day returns than returns, a list longer than its count)."""
 
-        check_day(self, path)
+        def bad(name: str, en: str, vi: str) -> None:
+            raise problem("REQUEST_INVALID", f"{path}.{name}", detail=en, detail_vi=vi)
+
+        if self.same_day > self.returned or self.first_visit > self.same_day:
+            bad(
+                "same_day",
+                "same_day/first_visit exceed returned",
+                "số trả trong ngày quá số trả",
+            )
+        if len(self.turnaround_seconds) != self.returned:
+            bad(
+                "turnaround_seconds",
+                "one value per returned dossier",
+                "mỗi hồ sơ đã trả một giá trị",
+            )
+        if sum(x.n for x in self.supplement_previous) != self.supplement_requests:
+            bad(
+                "supplement_previous",
+                "must add up to supplement_requests",
+                "tổng phải bằng số lần yêu cầu bổ sung",
+            )
+        if any(s < 0 for s in self.turnaround_seconds):
+            bad("turnaround_seconds", "negative", "giá trị âm")
 
 
 @dataclass(frozen=True)

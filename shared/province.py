@@ -33,7 +33,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from shared.errors import problem
 from shared.hub_messages import DayFigures, PreviousRequest, ProcedureDay
 from shared.reports import (
     CHANNELS,
@@ -159,32 +158,6 @@ def day_figures(facts: Iterable[DossierFacts], day: date, now: datetime) -> DayF
             )
         )
     return DayFigures(day.isoformat(), as_of.isoformat(timespec="seconds"), out)
-
-
-def check_day(p: ProcedureDay, path: str) -> None:
-    """What a hub refuses in a day's figures though each number is in range: counts that
-    contradict each other (more same-day returns than returns, a percentile list longer
-    than the returns)."""
-
-    def bad(name: str, en: str, vi: str) -> None:
-        raise problem("REQUEST_INVALID", f"{path}.{name}", detail=en, detail_vi=vi)
-
-    if p.same_day > p.returned or p.first_visit > p.same_day:
-        bad("same_day", "same_day/first_visit exceed returned", "số trả trong ngày quá số trả")
-    if len(p.turnaround_seconds) != p.returned:
-        bad(
-            "turnaround_seconds",
-            "one value per returned dossier",
-            "mỗi hồ sơ đã trả một giá trị",
-        )
-    if sum(x.n for x in p.supplement_previous) != p.supplement_requests:
-        bad(
-            "supplement_previous",
-            "must add up to supplement_requests",
-            "tổng phải bằng số lần yêu cầu bổ sung",
-        )
-    if any(s < 0 for s in p.turnaround_seconds):
-        bad("turnaround_seconds", "negative", "giá trị âm")
 
 
 @dataclass(frozen=True)

@@ -586,7 +586,7 @@ def analyse(
     has not ended yet (a dossier cannot be overdue in the future). Chart weeks start on
     Monday; the first and last may be cut by the period's ends. This is the reference
     definition; the station computes the same figures with SQL over indexed columns
-    (``sync_server.services.reports``), and a test holds the two equal.
+    (``sync_server.services.reports.reports``), and a test holds the two equal.
     """
     tallies, sk, as_of = tally_period(facts, period, now, procedure)
     return assemble(tallies, sk, period, procedure, as_of)

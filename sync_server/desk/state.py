@@ -19,13 +19,14 @@ import flet as ft
 
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
+from shared.views import DossierRow, DossierView
 from shared.workdays import vn_now
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
 from sync_server.desk.views import supplement_reason
-from sync_server.services.actions import PERSONAL_ID_FIELD
-from sync_server.services.staff import Staff
+from sync_server.services.office.actions import PERSONAL_ID_FIELD
+from sync_server.services.setup.staff import Staff
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -85,12 +86,12 @@ class DeskState:
     banner: str = ""
     banner_ok: bool = False
     field_errors: dict[str, str] = field(default_factory=dict)
-    rows: list[qv.Row] = field(default_factory=list)
+    rows: list[DossierRow] = field(default_factory=list)
     tab: str = "all"
     procedure: str = ""
     status: str = ""
     query: str = ""
-    detail: dict[str, Any] | None = None
+    detail: DossierView | None = None
     result_url: str = ""
     # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
     photos: list[dict[str, Any]] = field(default_factory=list)
@@ -256,7 +257,7 @@ class DeskState:
         except Exception as err:
             self._fail(err)
             return
-        self.rows = [qv.Row.from_summary(s) for s in items]
+        self.rows = items
 
     def set_tab(self, key: str) -> None:
         self.tab, self.status = key, ""
@@ -273,7 +274,7 @@ class DeskState:
     def now(self) -> datetime:
         return vn_now()
 
-    def visible(self) -> list[qv.Row]:
+    def visible(self) -> list[DossierRow]:
         return qv.select(
             self.rows, tab=self.tab, procedure=self.procedure, status=self.status, query=self.query
         )
@@ -290,12 +291,12 @@ class DeskState:
             return
         user = self.user
 
-        def load() -> tuple[dict[str, Any], str, list[dict[str, Any]], BaseException | None]:
+        def load() -> tuple[DossierView, str, list[dict[str, Any]], BaseException | None]:
             d = self.backend.detail(user, dossier_id)
-            url = self.backend.result_link(user, dossier_id) if d.get("has_result") else ""
+            url = self.backend.result_link(user, dossier_id) if d.has_result else ""
             photos: list[dict[str, Any]] = []
             photo_error: BaseException | None = None
-            if d.get("attachments"):
+            if d.dossier.attachments:
                 try:
                     photos = self.backend.photos(user, dossier_id)
                 except Exception as err:  # shown below; the dossier still opens
@@ -352,7 +353,7 @@ class DeskState:
                 action,
                 self.backend.act,
                 self.user,
-                self.detail["id"],
+                self.detail.row.id,
                 action,
                 reason or None,
                 rating=rating,
@@ -361,12 +362,12 @@ class DeskState:
             )
         except Failed:
             return False
-        done_id = self.detail["id"]
+        done_id = self.detail.row.id
         self.dialog, self.dialog_error = "", ""
         await self.open_dossier(done_id)
         await self.refresh()
         if self.detail is not None:
-            self._info(f"Đã cập nhật hồ sơ {self.detail['code']}: {self.detail['status_label']}.")
+            self._info(f"Đã cập nhật hồ sơ {self.detail.row.code}: {self.detail.row.status_label}.")
         return True
 
     async def save_personal_id(self, number: str) -> bool:
@@ -380,7 +381,7 @@ class DeskState:
                 "personal_id",
                 self.backend.record_personal_id,
                 self.user,
-                self.detail["id"],
+                self.detail.row.id,
                 number,
                 on_error=self._under_field(
                     lambda err: (
@@ -390,7 +391,7 @@ class DeskState:
             )
         except Failed:
             return False
-        await self.open_dossier(self.detail["id"])
+        await self.open_dossier(self.detail.row.id)
         if self.detail is not None:
             self._info(f"Đã lưu số định danh cá nhân của trẻ: {number.strip()}.")
         return True

@@ -15,8 +15,9 @@ import pytest
 
 from province_hub import cluster
 from province_hub.launcher import RunningHub, start_hub
-from sync_server.services import demo
-from sync_server.services.station import Station, open_station
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.opening import open_station
 
 _names = itertools.count(1)
 
@@ -50,7 +51,7 @@ def demo_station(folder: Path, province: str = "Đồng Tháp", commune: str | N
     with station.session() as db:
         demo.seed(db, station.keys)
         if commune is not None:
-            from sync_server.services.units import set_unit_from_names
+            from sync_server.services.setup.units import set_unit_from_names
 
             set_unit_from_names(db, province, commune)
     return station

@@ -2,7 +2,7 @@
 HTTPS (the hub's certificate pinned from the code), and every later request is signed.
 
 The hub runs as ``python -m province_hub serve`` (uvicorn, its own certificate); the
-stations are real data folders talking through ``sync_server.services.hub_link`` — the
+stations are real data folders talking through ``sync_server.services.province.link`` — the
 same calls ``admin hub-register`` makes — or, for the forged requests, raw httpx.
 """
 
@@ -25,11 +25,12 @@ from shared import crypto, enrol_code, hub_auth
 from shared.errors import TaiChoError
 from shared.workflow import Role
 from sync_server.launcher import ROOT
-from sync_server.services import door, hub_link
-from sync_server.services.demo import DEMO_UNIT
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station
-from sync_server.services.units import unit_from_names
+from sync_server.services import door
+from sync_server.services.admin.demo import DEMO_UNIT
+from sync_server.services.core.station import Station
+from sync_server.services.province import link as hub_link
+from sync_server.services.setup.staff import Staff
+from sync_server.services.setup.units import unit_from_names
 from tests.province.conftest import demo_station
 
 pytestmark = pytest.mark.postgres
@@ -97,7 +98,7 @@ def test_a_code_for_another_unit_or_province_is_refused(hub: RunningHub, tmp_pat
     # A commune of another province, with a code issued for its unit code.
     hanoi = demo_station(tmp_path / "hanoi", province="Hà Nội", commune="Phường Ba Đình")
     with hanoi.session() as db:
-        from sync_server.services.station import get_unit_record
+        from sync_server.services.core.station import get_unit_record
 
         unit = get_unit_record(db)
     assert unit is not None

@@ -31,7 +31,7 @@ from shared.samples import sample_values
 from shared.tls_pin import Pin, pinned_context
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation, start_station
-from sync_server.services.demo import DEMO_UNIT
+from sync_server.services.admin.demo import DEMO_UNIT
 from tests.integration.conftest import APPRAISER, CLERK, INTAKE, LEADER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.integration]

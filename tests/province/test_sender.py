@@ -13,9 +13,14 @@ from province_hub.launcher import RunningHub
 from shared.permissions import Role
 from shared.workdays import vn_now
 from sync_server.services import door
-from sync_server.services.demo import DEMO_UNIT
-from sync_server.services.hub_sender import MAX_BACK_DAYS, RECOUNT_DAYS, HubSender, days_to_send
-from sync_server.services.staff import Staff
+from sync_server.services.admin.demo import DEMO_UNIT
+from sync_server.services.province.sender import (
+    MAX_BACK_DAYS,
+    RECOUNT_DAYS,
+    HubSender,
+    days_to_send,
+)
+from sync_server.services.setup.staff import Staff
 from tests.province.conftest import demo_station
 
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from station_kit import Tablet
 
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 
