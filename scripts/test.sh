@@ -24,6 +24,7 @@ $PY bench/reports.py --smoke
 $PY bench/dossier_numbers.py --smoke
 $PY bench/citizen_search.py --smoke
 $PY bench/backup.py --smoke
+$PY bench/province.py --smoke
 echo "== pytest"
 # TAICHO_TEST_WORKERS=2 shares the run between two workers (tests/conftest.py: the browser
 # tests one after another on one, the rest a module at a time on the other). Not yet the

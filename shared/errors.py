@@ -138,6 +138,18 @@ Code = Literal[
     "BACKUP_DAMAGED",
     "BACKUP_FAILED",
     "RESTORE_TARGET_NOT_EMPTY",
+    "HUB_CODE_INVALID",
+    "HUB_STATION_UNKNOWN",
+    "HUB_STATION_REVOKED",
+    "HUB_SIGNATURE_INVALID",
+    "HUB_REQUEST_STALE",
+    "HUB_NOT_REGISTERED",
+    "HUB_UNREACHABLE",
+    "HUB_CERT_MISMATCH",
+    "HUB_ERROR",
+    "HUB_DATABASE_UNAVAILABLE",
+    "HUB_FIGURES_REFUSED",
+    "HUB_READER_TOKEN_INVALID",
 ]
 
 
@@ -858,6 +870,88 @@ CATALOGUE: dict[Code, ErrorCode] = {
             409,
             "Thư mục {path} đã có dữ liệu; hãy khôi phục vào một thư mục mới, trống.",
             "Folder {path} is not empty; restore into a new, empty folder.",
+        ),
+        # --- the provincial hub (docs/province.md) ---
+        _c(
+            "HUB_CODE_INVALID",
+            403,
+            "Mã đăng ký với cổng tỉnh không đúng, đã dùng, đã hết hạn hoặc cấp cho đơn vị "
+            "khác[ ({detail_vi})]. Hãy xin quản trị cổng tỉnh mã mới.",
+            "The provincial hub registration code is wrong, used, expired or issued for "
+            "another unit[ ({detail})]. Ask the hub's administrator for a new one.",
+        ),
+        _c(
+            "HUB_STATION_UNKNOWN",
+            401,
+            "Cổng tỉnh không có máy chủ xã {unit} trong danh bạ; hãy đăng ký lại bằng mã mới.",
+            "The provincial hub has no station {unit} in its directory; register again "
+            "with a new code.",
+        ),
+        _c(
+            "HUB_STATION_REVOKED",
+            403,
+            "Máy chủ xã {unit} đã bị cổng tỉnh thu hồi; hãy liên hệ quản trị cổng tỉnh.",
+            "Station {unit} was revoked by the provincial hub; contact the hub's administrator.",
+        ),
+        _c(
+            "HUB_SIGNATURE_INVALID",
+            401,
+            "Chữ ký của yêu cầu gửi cổng tỉnh không hợp lệ[ ({detail_vi})]; không có gì được ghi.",
+            "The signature of the request to the provincial hub is not valid[ ({detail})]; "
+            "nothing was written.",
+        ),
+        _c(
+            "HUB_REQUEST_STALE",
+            401,
+            "Yêu cầu gửi cổng tỉnh đã cũ hoặc bị gửi lại[ ({detail_vi})]; hãy kiểm tra đồng hồ "
+            "của máy chủ rồi gửi lại.",
+            "The request to the provincial hub is stale or replayed[ ({detail})]; check the "
+            "station's clock and send again.",
+        ),
+        _c(
+            "HUB_NOT_REGISTERED",
+            409,
+            "Máy chủ xã chưa đăng ký với cổng tỉnh (admin hub-register).",
+            "This station is not registered with a provincial hub (admin hub-register).",
+        ),
+        _c(
+            "HUB_UNREACHABLE",
+            503,
+            "Không kết nối được cổng tỉnh[ ({detail_vi})]; số liệu được giữ lại và gửi sau.",
+            "The provincial hub cannot be reached[ ({detail})]; the figures are kept and "
+            "sent later.",
+        ),
+        _c(
+            "HUB_CERT_MISMATCH",
+            502,
+            "Cổng tỉnh trả lời bằng chứng thư bảo mật khác với chứng thư đã ghim: có thể có máy "
+            "giả mạo trên mạng. Chưa gửi dữ liệu nào; hãy báo quản trị.",
+            "The provincial hub presented a TLS certificate other than the pinned one (a "
+            "machine in the middle?). Nothing was sent; tell the administrator.",
+        ),
+        _c(
+            "HUB_ERROR",
+            502,
+            "Cổng tỉnh trả lời không như mong đợi[ ({detail_vi})].",
+            "The provincial hub answered unexpectedly[ ({detail})].",
+        ),
+        _c(
+            "HUB_DATABASE_UNAVAILABLE",
+            503,
+            "Cổng tỉnh không kết nối được cơ sở dữ liệu; chưa ghi gì, hãy thử lại sau.",
+            "The provincial hub cannot reach its database; nothing was written, try again later.",
+        ),
+        _c(
+            "HUB_FIGURES_REFUSED",
+            422,
+            "Cổng tỉnh không nhận số liệu ngày {day}[: {detail_vi}]; không ngày nào được ghi.",
+            "The provincial hub refused the figures of {day}[: {detail}]; no day was written.",
+        ),
+        _c(
+            "HUB_READER_TOKEN_INVALID",
+            401,
+            "Mã truy cập cổng tỉnh không đúng hoặc đã bị thu hồi.",
+            "The provincial hub access token is wrong or was revoked.",
         ),
     ]
 }

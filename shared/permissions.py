@@ -72,6 +72,8 @@ class Verb(StrEnum):
     CERT_MANAGE = "cert.manage"
     STATION_MANAGE = "station.manage"
     AUDIT_VERIFY = "audit.verify"
+    # The provincial hub (docs/province.md): register the station, send the day figures.
+    HUB_MANAGE = "hub.manage"
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,11 @@ PERMISSIONS: dict[Verb, Permission] = {
     ),
     Verb.AUDIT_VERIFY: _p(
         {_R.ADMIN}, "Kiểm tra và đóng mốc nhật ký kiểm toán", "Check and anchor the audit log"
+    ),
+    Verb.HUB_MANAGE: _p(
+        {_R.ADMIN},
+        "Kết nối cổng tỉnh và gửi số liệu tổng hợp",
+        "Connect to the provincial hub and send the aggregate figures",
     ),
 }
 

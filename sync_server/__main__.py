@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
         help="plain HTTP instead of HTTPS: development on a loopback host (127.0.0.1) only",
     )
     _backup_schedule_args(serve)
+    serve.add_argument(
+        "--hub-every",
+        type=int,
+        default=60,
+        metavar="MINUTES",
+        help="registered with a provincial hub: send the day figures this often (0: never)",
+    )
 
     admin = sub.add_parser("admin", help="administer a station data dir")
     admin.add_argument("--data", type=Path, metavar="DIR", help="the station's data dir")
@@ -126,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     pu = cmds.add_parser("public-url", help="the station address printed in QR verify links")
     pu.add_argument("url")
     _report_parser(cmds)
+    _hub_parsers(cmds)
     return p
 
 
@@ -264,6 +272,35 @@ def _report(station: Station, db: Any, args: argparse.Namespace) -> None:
         print(f"{args.out} ({len(data)} bytes)", file=sys.stderr)
 
 
+def _hub_parsers(cmds: Any) -> None:
+    reg = cmds.add_parser("hub-register", help="join the provincial hub with its one-time code")
+    reg.add_argument("--hub", required=True, metavar="URL", help="the hub's https:// address")
+    reg.add_argument("--code", required=True, help="the code the hub's administrator issued")
+    reg.add_argument("--url", help="this station's public https:// address (default: public-url)")
+    cmds.add_parser("hub-status", help="the hub this station is registered with (JSON)")
+    send = cmds.add_parser("hub-send", help="send the day figures of a period to the hub")
+    send.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    send.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    look = cmds.add_parser("hub-lookup", help="another station's entry in the hub's directory")
+    look.add_argument("--unit", required=True)
+
+
+def _hub(station: Station, db: Any, args: argparse.Namespace) -> bool:
+    """The ``hub-*`` commands (docs/province.md); False for any other command."""
+    cmd = args.admin_command
+    if cmd == "hub-register":
+        _print_json(door.hub_register(CLI_ACTOR, station, db, args.hub, args.code, args.url))
+    elif cmd == "hub-status":
+        _print_json(door.hub_status(CLI_ACTOR, station, db))
+    elif cmd == "hub-send":
+        _print_json(door.hub_send(CLI_ACTOR, station, db, args.start, args.end))
+    elif cmd == "hub-lookup":
+        _print_json(door.hub_lookup(CLI_ACTOR, station, db, args.unit))
+    else:
+        return False
+    return True
+
+
 def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -359,7 +396,7 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             _print_json({"public_url": door.public_url_set(me, station, db, args.url)})
         elif cmd == "report":
             _report(station, db, args)
-        else:
+        elif not _hub(station, db, args):
             _backup_admin(station, db, args)
 
 
@@ -388,12 +425,35 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
         )
     files = None if args.http else tls.ensure(station.paths, args.host)
     schedule = _backup_schedule(station, args)
+    sender = _hub_sender(station, args)
     try:
         _run_uvicorn(station, args, files)
     finally:
+        if sender is not None:
+            sender.stop()
         if schedule is not None:
             print("Sao lưu khi tắt máy chủ…", file=sys.stderr, flush=True)
             schedule.stop(final=True)
+
+
+def _hub_sender(station: Station, args: argparse.Namespace) -> Any:
+    """A station registered with a hub (now or later) sends its day figures on its own
+    (services/province/sender.py); ``--hub-every 0`` turns that off."""
+    from sync_server.services.province.sender import HubSender
+
+    if args.hub_every == 0:
+        return None
+    try:
+        sender = HubSender(station, args.hub_every)
+    except ValueError as err:
+        raise problem(
+            "REQUEST_INVALID", "hub_every", detail=str(err), detail_vi="--hub-every 0…1440 phút"
+        ) from None
+    sender.start()  # a station registered later is picked up at the next run
+    with station.session() as db:
+        if door.hub_status(CLI_ACTOR, station, db) is not None:
+            print(f"Gửi số liệu tổng hợp lên cổng tỉnh mỗi {args.hub_every} phút.", flush=True)
+    return sender
 
 
 def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:

@@ -18,7 +18,18 @@ PACKAGES = ("shared", "storekit", "mobile", "sync_server")
 SERVICES = "sync_server.services"
 # The station's services, top first. A module may import its own package and the
 # packages below it, never one above. The door sits on top: it reaches every layer.
-LAYERS = ("door", "admin", "opening", "sync", "office", "reports", "pki", "setup", "core")
+LAYERS = (
+    "door",
+    "admin",
+    "province",
+    "opening",
+    "sync",
+    "office",
+    "reports",
+    "pki",
+    "setup",
+    "core",
+)
 # Whole packages that must not reach each other (left never imports right).
 APART = (
     ("shared", "sync_server"),

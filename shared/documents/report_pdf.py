@@ -69,7 +69,7 @@ def render_report(
         created=generated_at,
     )
     doc.checkpoint_line = (
-        "Nhật ký kiểm toán: chưa có bản ghi"
+        page.get("footer") or "Nhật ký kiểm toán: chưa có bản ghi"
         if checkpoint is None
         else f"Điểm kiểm soát nhật ký kiểm toán của kỳ: #{checkpoint['seq']} · {checkpoint['hash']}"
     )
@@ -88,8 +88,9 @@ def render_report(
     _heading(doc, "I. SỐ LIỆU CHUNG")
     _figures_table(doc, page["table"])
     if page["procedures"]:
-        _heading(doc, "II. THEO THỦ TỤC")
-        _procedures_table(doc, page["procedures"])
+        # The provincial summary lists communes here (province_hub.figures).
+        _heading(doc, page.get("rows_heading", "II. THEO THỦ TỤC"))
+        _procedures_table(doc, page["procedures"], page.get("rows_label", "Thủ tục"))
     _heading(doc, "III. BIỂU ĐỒ", room=_CHART_H + 30)
     charts = page["charts"]
     _stacked_bars(
@@ -116,7 +117,9 @@ def render_report(
 
     _heading(doc, "IV. HỒ SƠ ĐANG QUÁ HẠN")
     overdue = page["overdue"]
-    if not overdue:
+    if page.get("overdue_note"):
+        _line(doc, page["overdue_note"])
+    elif not overdue:
         _line(doc, "Không có hồ sơ quá hạn.")
     for o in overdue[:40]:
         _line(
@@ -202,8 +205,10 @@ def _figures_table(doc: OfficialDocument, rows: list[dict[str, str]]) -> None:
     doc.line(doc.l_margin, doc.get_y(), doc.l_margin + widths[0], doc.get_y())
 
 
-def _procedures_table(doc: OfficialDocument, procs: list[dict[str, Any]]) -> None:
-    head = ("Thủ tục", "Nhận", "Trước", "Đúng", "Quá", "Từ chối", "Đang", "Trong ngày", "Hài lòng")
+def _procedures_table(
+    doc: OfficialDocument, procs: list[dict[str, Any]], label: str = "Thủ tục"
+) -> None:
+    head = (label, "Nhận", "Trước", "Đúng", "Quá", "Từ chối", "Đang", "Trong ngày", "Hài lòng")
     name_w = doc.content_width - 8 * 14.5
     widths = (name_w, *(14.5,) * 8)
     doc.use("B", 7.5)

@@ -176,28 +176,58 @@ class DeskBackend:
         assert isinstance(out, dict)
         return out
 
-    def report_link(self, who: Staff, fmt: str, start: str, end: str, procedure: str | None) -> str:
+    def report_link(
+        self,
+        who: Staff,
+        fmt: str,
+        start: str,
+        end: str,
+        procedure: str | None,
+        scope: str = "report",
+    ) -> str:
         """A short-lived path (``/desk-files/report/<ticket>``) to the CSV or PDF export:
-        a browser link cannot carry the API's bearer header. Checked again when opened."""
+        a browser link cannot carry the API's bearer header. Checked again when opened.
+        ``scope`` ``province``: the provincial hub's export (docs/province.md)."""
         with self.station.session() as db:
             require(self._me(db, who), Verb.REPORT_READ)
         parse_period(start, end)
-        what = "|".join(("report", fmt, start, end, procedure or ""))
+        kind = "province" if scope == "province" else "report"
+        what = "|".join((kind, fmt, start, end, procedure or ""))
         return f"/desk-files/report/{self.links.issue(who.username, what)}"
+
+    def province_linked(self, who: Staff) -> bool:
+        """Does this station send its figures to a provincial hub?"""
+        with self.station.session() as db:
+            return bool(door.province_linked(self._me(db, who), self.station, db))
+
+    def province_report(
+        self, who: Staff, start: str, end: str, procedure: str | None
+    ) -> dict[str, Any]:
+        """The province's summary from the hub (its ``page`` is drawn like the report's)."""
+        with self.station.session() as db:
+            out = door.province_report(self._me(db, who), self.station, db, start, end, procedure)
+        assert isinstance(out, dict)
+        return out
 
     def report_file(self, ticket: str) -> tuple[str, str, bytes] | None:
         """(file name, media type, bytes) behind a report link, or None when expired."""
         hit = self.links.resolve(ticket)
-        if hit is None or not hit[1].startswith("report|"):
+        if hit is None or not hit[1].startswith(("report|", "province|")):
             return None
         username, what = hit
-        _, fmt, start, end, procedure = what.split("|")
+        kind, fmt, start, end, procedure = what.split("|")
         with self.station.session() as db:
             me = self._me(db, username)
-            body = door.report(me, self.station, db, start, end, procedure or None, fmt)
+            if kind == "province":
+                body = door.province_report(
+                    me, self.station, db, start, end, procedure or None, fmt
+                )
+            else:
+                body = door.report(me, self.station, db, start, end, procedure or None, fmt)
         assert isinstance(body, bytes)
         media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
-        return f"bao-cao-{start}-{end}.{fmt}", media, body
+        name = "bao-cao-tinh" if kind == "province" else "bao-cao"
+        return f"{name}-{start}-{end}.{fmt}", media, body
 
     # --- administration ---
     def staff_list(self, who: Staff) -> list[dict[str, Any]]:

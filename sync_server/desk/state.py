@@ -109,6 +109,7 @@ class DeskState:
     report: dict[str, Any] = field(default_factory=dict)  # GET /v1/reports/summary's JSON
     report_choice: rv.Choice = field(default_factory=rv.Choice)  # period kind, day, scope
     report_links: dict[str, str] = field(default_factory=dict)  # csv / pdf → short link
+    province_linked: bool = False  # registered with a provincial hub: "Toàn tỉnh" offered
 
     # --- plumbing ---
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -416,9 +417,14 @@ class DeskState:
         user = self.user
 
         def load() -> tuple[dict[str, Any], dict[str, str]]:
-            data = self.backend.report(user, start, end, choice.procedure)
+            self.province_linked = self.backend.province_linked(user)
+            scope = choice.scope if self.province_linked else "commune"
+            if scope == "province":
+                data = self.backend.province_report(user, start, end, choice.procedure)
+            else:
+                data = self.backend.report(user, start, end, choice.procedure)
             links = {
-                fmt: self.backend.report_link(user, fmt, start, end, choice.procedure)
+                fmt: self.backend.report_link(user, fmt, start, end, choice.procedure, scope)
                 for fmt in ("csv", "pdf")
             }
             return data, links

@@ -38,6 +38,7 @@ from sync_server.services.office import actions, attachments, paperwork, stampin
 from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.pki import certs, tls
+from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
 from sync_server.services.setup import calendar, staff, units
 from sync_server.services.setup.staff import Staff
@@ -470,6 +471,68 @@ def public_url_set(actor: Staff, station: Station, db: Database, url: str) -> st
     """Set the address printed in the results' QR verify links; returns it as stored."""
     stamping.set_public_url(db, url)
     return stamping.public_url(db)
+
+
+# --- the provincial hub (docs/province.md) ----------------------------------------------
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_register(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    hub_url: str,
+    code: str,
+    public_url: str | None = None,
+) -> dict[str, Any]:
+    """Join the provincial hub's directory with the code its administrator issued."""
+    return hub_link.register(db, station, hub_url, code, public_url)
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_status(actor: Staff, station: Station, db: Database) -> dict[str, Any] | None:
+    """The hub this station is registered with, and how far its figures were sent."""
+    return hub_link.status(db)
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_send(
+    actor: Staff, station: Station, db: Database, start: str | None, end: str | None
+) -> dict[str, Any]:
+    """Count and send the day figures of a period (counts only) to the hub."""
+    period = parse_period(start, end)
+    return hub_link.send_figures(db, station, period.start, period.end)
+
+
+@_needs(Verb.REPORT_READ)
+def province_linked(actor: Staff, station: Station, db: Database) -> bool:
+    """Is this station registered with a provincial hub (the desk offers the province's
+    figures then)?"""
+    return hub_link.settings(db) is not None
+
+
+@_needs(Verb.REPORT_READ)
+def province_report(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    start: str | None,
+    end: str | None,
+    procedure: str | None = None,
+    fmt: str = "json",
+) -> Any:
+    """The province's summary from the hub (counts per commune, no personal data): the
+    leader compares the commune with the province. JSON dict, or CSV / PDF bytes."""
+    period = parse_period(start, end)
+    return hub_link.province_summary(
+        db, station, period.start.isoformat(), period.end.isoformat(), procedure, fmt
+    )
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_lookup(actor: Staff, station: Station, db: Database, unit_code: str) -> dict[str, Any]:
+    """Another station's entry in the hub's directory (its keys, address, pin)."""
+    return dict(hub_link.lookup(db, station, unit_code).__dict__)
 
 
 # --- the audit log ----------------------------------------------------------------------

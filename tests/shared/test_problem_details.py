@@ -18,7 +18,7 @@ from shared.procedures import builtin
 from shared.wire import decode
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("shared", "mobile", "sync_server", "storekit")
+PACKAGES = ("shared", "mobile", "sync_server", "storekit", "province_hub")
 # codes whose Vietnamese text shows a detail only when ``detail_vi`` is given
 WITH_DETAIL = {code for code, e in CATALOGUE.items() if "{detail_vi}" in e.vi}
 

@@ -77,6 +77,10 @@ BESIDES_THE_DOOR: dict[str, dict[str, str]] = {
     "backup_schedule": {
         "BackupSchedule": "serve's own daily backup (--backup-dir), not a person's action",
     },
+    "sender": {
+        "HubSender": "serve's own sending of day figures to the hub (--hub-every), not a "
+        "person's action; registering and sending by hand go through the door",
+    },
     "guard": {
         "Throttle": "per-client brakes on anonymous endpoints",
         "Guards": "the per-client brakes a front end holds",

@@ -168,6 +168,12 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
             b.links.issue(who.username, f"report|csv|{TODAY}|{TODAY}|")
         ),
     ),
+    "province_linked": (Verb.REPORT_READ, lambda b, who, d: b.province_linked(who)),
+    # Not registered with a hub: the door's check comes first, then HUB_NOT_REGISTERED.
+    "province_report": (
+        Verb.REPORT_READ,
+        lambda b, who, d: b.province_report(who, TODAY, TODAY, None),
+    ),
     "staff_list": (Verb.STAFF_MANAGE, lambda b, who, d: b.staff_list(who)),
     "staff_add": (
         Verb.STAFF_MANAGE,
@@ -297,6 +303,12 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
         ["--from", "{tmp}/no-such.tcbak", "--passphrase-file", "{tmp}/passphrase.txt"],
     ),
     "redo-list": (Verb.STATION_MANAGE, []),
+    # The provincial hub: refused by the door, or (admin) by the code or the missing link,
+    # before any connection is made.
+    "hub-register": (Verb.HUB_MANAGE, ["--hub", "https://127.0.0.1:9", "--code", "X"]),
+    "hub-status": (Verb.HUB_MANAGE, []),
+    "hub-send": (Verb.HUB_MANAGE, ["--from", TODAY, "--to", TODAY]),
+    "hub-lookup": (Verb.HUB_MANAGE, ["--unit", "000.31.22.H20"]),
 }
 
 
