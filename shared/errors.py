@@ -291,8 +291,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "PERSONAL_ID_PROVINCE",
             422,
-            "Ba chữ số đầu của số định danh không phải mã tỉnh hợp lệ.",
-            "The first three digits of the ID number are not a valid province code.",
+            "Ba chữ số đầu của số định danh không phải mã tỉnh hoặc mã quốc gia hợp lệ.",
+            "The first three digits of the ID number are not a valid province or country code.",
         ),
         _c(
             "PERSONAL_ID_SEX",
@@ -360,8 +360,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "FIELD_ID_PROVINCE",
             422,
-            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố.",
-            "{label}: the first three digits ({prefix}) are not a province code.",
+            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố hoặc mã quốc gia.",
+            "{label}: the first three digits ({prefix}) are not a province or country code.",
         ),
         _c(
             "FIELD_ID_MISMATCH",

@@ -38,13 +38,13 @@ _PT_PER_MM = 72 / 25.4
 class ResultMeta:
     """What the office adds to a dossier's values to issue the result."""
 
-    agency_lines: tuple[str, ...]  # ("UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN")
+    agency_lines: tuple[str, ...]  # ("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG")
     province: str  # "Đồng Tháp"
-    place_name: str  # in the date line: "Định Yên"
+    place_name: str  # in the date line: "Lai Vung"
     register_number: str  # "123" → "Số: 123"
     register_book: str  # "01/2026" → "Quyển số: 01/2026"
     registered_on: datetime.date
-    registration_office: str  # "UBND xã Định Yên, tỉnh Đồng Tháp"
+    registration_office: str  # "UBND xã Lai Vung, tỉnh Đồng Tháp"
     signer_title: str  # "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
     signer_name: str
     dossier_code: str  # "000.00.06.H56-231027-0361"
@@ -97,7 +97,7 @@ class RenderedResult:
 
 
 def place_date_line(place: str, day: datetime.date) -> str:
-    """ "Định Yên, ngày 25 tháng 11 năm 2026" (days and months below 10 with a zero, as
+    """ "Lai Vung, ngày 25 tháng 11 năm 2026" (days and months below 10 with a zero, as
     Nghị định 30 asks for the place-and-date line)."""
     return nfc(f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}")
 

@@ -33,7 +33,6 @@ from shared.documents.paperwork import (
     render_refusal,
     render_supplement_request,
 )
-from shared.documents.paperwork.base import ONE_STOP
 from shared.errors import TaiChoError, problem
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
@@ -192,7 +191,8 @@ def _paper(
             time_limit_days=proc.time_limit_working_days,
             received_at=_moment(d.received_at),
             due_at=_moment(d.due_at),
-            collect_at=f"{ONE_STOP}, {unit.name}",
+            collect_at=unit.service_centre,
+            office_name=unit.service_centre,
             receiver=receiver,
             receiver_title=receiver_title,
             fee_vnd=compute_fee(proc, v),

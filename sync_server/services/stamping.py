@@ -182,7 +182,7 @@ def sign_approval(
         json.dumps(printed, sort_keys=True, ensure_ascii=False).encode("utf-8")
     )
     meta = ResultMeta(
-        agency_lines=tuple(unit.get("agency_lines") or ("UỶ BAN NHÂN DÂN",)),
+        agency_lines=tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
         province=unit.get("province") or "",
         place_name=unit.get("place_name") or "",
         register_number=str(number),

@@ -253,7 +253,7 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         files = list((folder / "drafts").glob("*.draft"))
         assert len(files) == 1
         assert "Diệu Linh".encode() not in files[0].read_bytes()  # sealed, not plain
-        app.set_field("child_hometown", "xã Định Yên")
+        app.set_field("child_hometown", "xã Lai Vung")
         app.lock()  # locking saves the last change and keeps the draft
     with _unlocked(folder, tmp_path) as again:
         assert [d.title for d in again.drafts] == ["Phạm Thị Diệu Linh"]
@@ -261,7 +261,7 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         form = again.form
         assert form is not None and again.current_route() == "form"
         assert form.value("child_birth_date") == "15/03/2024"
-        assert form.value("child_hometown") == "xã Định Yên"
+        assert form.value("child_hometown") == "xã Lai Vung"
         # the draft goes away once the dossier is received
         _fill(again, seed=9)
         assert asyncio.run(again.preview()), (again.banner, form.errors)
@@ -337,7 +337,7 @@ def test_first_unlock_refused_by_the_station_says_the_rule_and_what_to_do(
 
 QR = (
     "087192004321|341234567|Nguyễn Thị Ánh|05031992|Nữ|"
-    "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"
+    "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"  # an old card: its former commune
 )
 
 

@@ -29,13 +29,13 @@ TITLES = {
     "2.000884": "CHỨNG THỰC CHỮ KÝ",
 }
 META = ResultMeta(
-    agency_lines=("UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN"),
+    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
     province="Đồng Tháp",
-    place_name="Định Yên",
+    place_name="Lai Vung",
     register_number="7",
     register_book="01/2026",
     registered_on=TODAY,
-    registration_office="UBND xã Định Yên, tỉnh Đồng Tháp",
+    registration_office="UBND xã Lai Vung, tỉnh Đồng Tháp",
     signer_title="CHỦ TỊCH",
     signer_name="Nguyễn Văn Thành",
     dossier_code="000.31.22.H20-261125-0101",

@@ -32,7 +32,7 @@ MOTHER = "Trần Thị Thu Hà"
 FATHER = "Lê Văn Bình"
 REQUESTER_CCCD = "087092001234"
 MOTHER_CCCD = "087195004321"
-ADDRESS = "Ấp Hòa Khánh, xã Định Yên, tỉnh Đồng Tháp"
+ADDRESS = "Ấp Hòa Khánh, xã Lai Vung, tỉnh Đồng Tháp"
 SECRETS = (CHILD, MOTHER, FATHER, REQUESTER_CCCD, MOTHER_CCCD, ADDRESS, "Hòa Khánh")
 
 
@@ -52,7 +52,7 @@ def sample_values() -> dict[str, Any]:
         "child_sex": "nu",
         "child_ethnicity": "Kinh",
         "child_nationality": "VN",
-        "child_birth_place": "Trạm Y tế xã Định Yên, tỉnh Đồng Tháp",
+        "child_birth_place": "Trạm Y tế xã Lai Vung, tỉnh Đồng Tháp",
         "child_hometown": "Đồng Tháp",
         "mother_full_name": MOTHER,
         "mother_birth_date": "1995",
@@ -71,7 +71,7 @@ def sample_values() -> dict[str, Any]:
         "parents_married": True,
         "marriage_cert_number": "12",
         "marriage_cert_date": "2018-05-20",
-        "marriage_cert_place": "UBND xã Định Yên, tỉnh Đồng Tháp",
+        "marriage_cert_place": "UBND xã Lai Vung, tỉnh Đồng Tháp",
         "copies_requested": 2,
         "requester_pledge": True,
     }

@@ -256,7 +256,7 @@ def test_an_imported_certificate_signs_at_once_despite_the_signer_cache(
     assert "Common Name: Lê Minh Tâm\n" in pdfsig(tmp_path / "before.pdf")
 
     ca, ca_key = certs._new_ca()
-    subject = certs._name("Lê Minh Tâm (chứng thư mới)", org="UBND xã Định Yên")
+    subject = certs._name("Lê Minh Tâm (chứng thư mới)", org="UBND xã Lai Vung")
     cert, key = certs._new_end_entity(ca, ca_key, subject)
     p12 = tmp_path / "lanhdao.p12"
     p12.write_bytes(

@@ -24,10 +24,13 @@ __all__ = [
     "Stage",
     "clock_text",
     "date_text",
+    "office_of",
     "place_date_line",
 ]
 
-ONE_STOP = "Bộ phận Một cửa"
+# Since 1 July 2025 the commune's Trung tâm Phục vụ hành chính công receives dossiers and
+# returns results (Nghị định 118/2025/NĐ-CP), in place of the "Bộ phận Một cửa".
+ONE_STOP = "Trung tâm Phục vụ hành chính công"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,9 @@ class PaperDossier:
     at: datetime.datetime | None = None  # when they did
     refused_at_intake: bool = False
     new_due_at: datetime.datetime | None = None
+    # The office that receives and returns: "Trung tâm Phục vụ hành chính công xã Lai
+    # Vung" (shared.unit.Unit.service_centre); empty: ONE_STOP of ``agency_name``.
+    office_name: str = ""
     # Control sheet.
     stages: tuple[Stage, ...] = field(default_factory=tuple)
     issued_on: datetime.date | None = None  # the date line (defaults to ``at`` or today)
@@ -86,6 +92,11 @@ class PaperDossier:
     # as ``admin audit-verify --anchor FILE`` reads it): a printed copy kept outside the
     # station contradicts a log truncated or rebuilt later.
     audit_anchor: str = ""
+
+
+def office_of(p: PaperDossier) -> str:
+    """The receiving office as the papers name it."""
+    return p.office_name or f"{ONE_STOP} – {p.agency_name}"
 
 
 def place_date_line(place: str, day: datetime.date) -> str:

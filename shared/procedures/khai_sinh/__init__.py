@@ -66,7 +66,7 @@ def sample(today: date, seed: int = 0) -> dict[str, Any]:
         "child_ethnicity": "Kinh",
         "child_nationality": "VN",
         "child_birth_place": "Trung tâm Y tế khu vực Lấp Vò, tỉnh Đồng Tháp",
-        "child_hometown": "xã Định Yên, tỉnh Đồng Tháp",
+        "child_hometown": "xã Lai Vung, tỉnh Đồng Tháp",
         "mother_full_name": mother,
         "mother_birth_date": mother_born.isoformat(),
         "mother_ethnicity": "Kinh",
@@ -86,7 +86,7 @@ def sample(today: date, seed: int = 0) -> dict[str, Any]:
         "marriage_cert_number": f"{rng.randint(1, 120)}",
         "marriage_cert_book": f"01/{married.year}",
         "marriage_cert_date": married.isoformat(),
-        "marriage_cert_place": "UBND xã Định Yên, tỉnh Đồng Tháp",
+        "marriage_cert_place": "UBND xã Lai Vung, tỉnh Đồng Tháp",
         "copies_requested": rng.randint(1, 3),
         "requester_pledge": True,
     }

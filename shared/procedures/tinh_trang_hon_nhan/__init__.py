@@ -99,6 +99,6 @@ def sample(today: date, seed: int = 0) -> dict[str, Any]:
         "purpose": "ket_hon",
         "partner_full_name": people.full_name(rng, not female),
         "partner_birth_date": partner_born.isoformat(),
-        "marriage_place": "UBND xã Định Yên, tỉnh Đồng Tháp",
+        "marriage_place": "UBND xã Lai Vung, tỉnh Đồng Tháp",
         "requester_pledge": True,
     }
