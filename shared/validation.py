@@ -391,15 +391,17 @@ def page_fee(pages: int, first_pages: int, first_vnd: int, then_vnd: int, cap: i
     return min(fee, cap) if cap is not None else fee
 
 
-def compute_fee(procedure: Procedure, values: Mapping[str, Any]) -> int:
-    """What the dossier costs in đồng: the base amount, per-unit amounts (copies) and
-    the per-page fee of each copy, as the procedure file declares them."""
-    total = procedure.fee_vnd
-    for unit in procedure.per_unit_fees:
-        total += unit.vnd * _count(values, unit.field, 0)
-    pf = procedure.pages_fee
-    if pf is not None:
-        pages = _count(values, pf.pages_field, 0)
-        per_copy = page_fee(pages, pf.first_pages, pf.first_vnd, pf.then_vnd, pf.cap_per_copy_vnd)
-        total += per_copy * _count(values, pf.copies_field)
-    return total
+def compute_fee(
+    procedure: Procedure,
+    values: Mapping[str, Any],
+    province_fees: Mapping[str, int] | None = None,
+) -> int:
+    """What the dossier costs in đồng: the base amount (the province's, when the
+    procedure's fee is set by province; waived for a person exempt under Luật Hộ tịch,
+    Điều 11), per-unit amounts (copies) and the per-page fee of each copy, as the
+    procedure file declares them (:func:`shared.fees.fee_quote`, which also says when a
+    province's amount is not set: 0 here)."""
+    from shared.fees import fee_quote
+
+    amount = fee_quote(procedure, values, province_fees).amount_vnd
+    return 0 if amount is None else amount

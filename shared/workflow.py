@@ -143,6 +143,8 @@ ACTION_LABELS: dict[str, Label] = {
     # Recorded on a dossier without changing its status.
     "apologize": PERMISSIONS[Verb.DOSSIER_APOLOGIZE].label,
     "record_personal_id": PERMISSIONS[Verb.DOSSIER_RECORD_PERSONAL_ID].label,
+    "record_lookup": PERMISSIONS[Verb.DOSSIER_RECORD_LOOKUP].label,
+    "close_verification": PERMISSIONS[Verb.DOSSIER_CLOSE_VERIFICATION].label,
     "report": PERMISSIONS[Verb.REPORT_READ].label,
 }
 
@@ -291,6 +293,8 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         frozenset(
             {"start_appraisal", "record_personal_id", "accept", "request_supplement", "refuse"}
         ),
+        # Lookups and verifications are shown in the appraisal stage without ending it.
+        frozenset({"record_lookup", "close_verification"}),
     ),
     _StageDef("approve", Label("Phê duyệt", "Approve"), frozenset({"approve"})),
     _StageDef("stamp", Label("Đóng dấu", "Stamp"), frozenset({"stamp"})),

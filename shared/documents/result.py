@@ -49,6 +49,9 @@ class ResultMeta:
     signer_name: str
     dossier_code: str  # "000.00.06.H56-231027-0361"
     verify_text: str | None = None  # encoded in a small QR code (not printed as text)
+    # Who received the dossier (the intake officer's full name): a chứng thực chữ ký
+    # received at the one-stop shop says the citizen signed before this person.
+    receiver_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -438,9 +441,13 @@ def identity_text(procedure: object, values: Mapping[str, object], prefix: str) 
     if not number:
         return ""
     kind = text_of(values, f"{prefix}_id_type") or "cccd"
-    if kind == "cccd":
+    named = (
+        choice_text(procedure, values, f"{prefix}_id_type") if f"{prefix}_id_type" in values else ""
+    )
+    if kind == "cccd" and (not named or named.startswith("Số định danh")):
+        # A procedure whose choice says "Số định danh cá nhân (thẻ căn cước, CCCD)".
         return f"Số định danh cá nhân {number}"
-    out = f"{choice_text(procedure, values, f'{prefix}_id_type')} số {number}"
+    out = f"{named or 'Giấy tờ'} số {number}"
     issuer = text_of(values, f"{prefix}_id_issuer")
     issued = vn_date(values.get(f"{prefix}_id_issue_date"))
     if issuer:

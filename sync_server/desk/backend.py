@@ -101,7 +101,34 @@ class DeskBackend:
     def detail(self, who: Staff, dossier_id: str) -> dict[str, Any]:
         with self.station.session() as db:
             me = self._me(db, who)
-            return door.dossier(me, self.station, db, dossier_id, with_rating=True)
+            d = door.dossier(me, self.station, db, dossier_id, with_rating=True)
+            d["lookups"] = door.lookups(me, self.station, db, dossier_id)
+            return d
+
+    def record_lookup(
+        self, who: Staff, dossier_id: str, key: str, database: str, result: str, note: str
+    ) -> dict[str, Any]:
+        """One lookup (tra cứu) recorded by hand at the desk."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return door.record_lookup(
+                me,
+                self.station,
+                db,
+                dossier_id,
+                key=key,
+                database=database,
+                result=result,
+                note=note or None,
+            )
+
+    def close_verification(
+        self, who: Staff, dossier_id: str, lookup_id: str, note: str
+    ) -> dict[str, Any]:
+        """The outcome of a verification a lookup opened."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return door.close_verification(me, self.station, db, dossier_id, lookup_id, note)
 
     def act(
         self,

@@ -368,6 +368,57 @@ class DeskState:
             self._info(f"Đã cập nhật hồ sơ {self.detail['code']}: {self.detail['status_label']}.")
         return True
 
+    async def record_lookup(self, key: str, database: str, result: str, note: str) -> bool:
+        """Record a lookup on the open dossier (shared.lookups); a bad entry shows its
+        message under the field it names and keeps what was chosen."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        try:
+            await self._guarded(
+                f"lookup:{key}",
+                self.backend.record_lookup,
+                self.user,
+                self.detail["id"],
+                key,
+                database,
+                result,
+                note,
+                on_error=self._under_field(
+                    lambda err: None if err.code != "LOOKUP_INVALID" else f"lookup:{key}"
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.detail["id"])
+        if self.detail is not None:
+            self._info("Đã ghi kết quả tra cứu.")
+        return True
+
+    async def close_verification(self, lookup_id: str, note: str) -> bool:
+        """Close a verification of the open dossier with its outcome."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        try:
+            await self._guarded(
+                f"verify:{lookup_id}",
+                self.backend.close_verification,
+                self.user,
+                self.detail["id"],
+                lookup_id,
+                note,
+                on_error=self._under_field(
+                    lambda err: None if err.code != "LOOKUP_INVALID" else f"verify:{lookup_id}"
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.detail["id"])
+        if self.detail is not None:
+            self._info("Đã ghi kết quả xác minh.")
+        return True
+
     async def save_personal_id(self, number: str) -> bool:
         """Store the child's personal identification number on the open dossier; a wrong
         number shows its message under the field and keeps what was typed."""

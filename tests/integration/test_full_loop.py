@@ -68,10 +68,10 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     today = vn_now().date()
     va1, va2, vb1 = (sample_values("1.001193", today, seed) for seed in (1, 2, 3))
     a1, a2 = (
-        a.intake("1.001193", va1, components_received=every_component("1.001193")),
-        a.intake("1.001193", va2, components_received=every_component("1.001193")),
+        a.intake("1.001193", va1, components_received=every_component("1.001193", va1)),
+        a.intake("1.001193", va2, components_received=every_component("1.001193", va2)),
     )
-    b1 = b.intake("1.001193", vb1, components_received=every_component("1.001193"))
+    b1 = b.intake("1.001193", vb1, components_received=every_component("1.001193", vb1))
     codes = {a1.code, a2.code, b1.code}
     assert len(codes) == 3
     # Each tablet numbered from the blocks the station reserved to it alone.

@@ -74,10 +74,10 @@ def test_the_office_version_reaches_the_tablet_and_new_dossiers_use_it(
     assert proc.version == 2 and proc.field(NEW_FIELD).required  # what the form draws
     values = sample_values(CODE, vn_now().date(), 0)
     with pytest.raises(TaiChoError) as exc:
-        tablet.intake(CODE, values, components_received=every_component(CODE))
+        tablet.intake(CODE, values, components_received=every_component(CODE, values))
     assert {d["field"] for d in exc.value.details} == {NEW_FIELD}
     made = tablet.intake(
-        CODE, {**values, NEW_FIELD: "Tiếng Việt"}, components_received=every_component(CODE)
+        CODE, {**values, NEW_FIELD: "Tiếng Việt"}, components_received=every_component(CODE, values)
     )
     assert tablet.get(made.id)["procedure_version"] == 2
     report = tablet.sync()
@@ -126,7 +126,7 @@ def test_a_supplement_keeps_the_version_it_was_filled_under(tmp_path: Path) -> N
             demo.seed(db)
         tablet = st.tablet(tmp_path / "tablet")
         tablet.unlock(*INTAKE)
-        d = tablet.intake(CODE, values, components_received=every_component(CODE))
+        d = tablet.intake(CODE, values, components_received=every_component(CODE, values))
         tablet.sync()
         assert (
             st.act(d.id, "request_supplement", APPRAISER, "Ghi rõ tên giấy tờ").status_code == 200

@@ -75,7 +75,7 @@ def test_divorced_needs_the_proof_and_a_supplement_keeps_or_changes_the_ticks(
     with pytest.raises(TaiChoError) as exc:
         tablet.intake(TT, divorced, components_received=["requester_id"])
     assert [d["component"] for d in exc.value.details] == ["status_proof"]
-    made = tablet.intake(TT, divorced, components_received=every_component(TT))
+    made = tablet.intake(TT, divorced, components_received=every_component(TT, divorced))
     tablet.sync()
     assert (
         station.act(made.id, "request_supplement", APPRAISER, "Ghi rõ số bản án").status_code == 200

@@ -77,9 +77,10 @@ def sample_values() -> dict[str, Any]:
     }
 
 
-def _papers_of(code: str) -> list[str]:
-    """Every paper of a known procedure ([] for one the station does not know)."""
-    return every_component(code) if code in builtin() else []
+def _papers_of(code: str, values: dict[str, Any]) -> list[str]:
+    """Every paper of a known procedure that applies to the values ([] for a procedure
+    the station does not know)."""
+    return every_component(code, values) if code in builtin() else []
 
 
 def _version_of(procedure: str) -> int:
@@ -148,13 +149,14 @@ class Tablet:
     def dossier(self, values: dict[str, Any] | None = None, **over: Any) -> dict[str, Any]:
         now = vn_now()
         at = now.isoformat(timespec="seconds")
+        values = sample_values() if values is None else values
         d = Dossier(
             id=str(uuid.uuid4()),
             code=make_code(UNIT, now.date(), self.next_number()),
             procedure=over.get("procedure", "1.001193"),
             # The version the station knows it by (a dossier records what it was filled under).
             procedure_version=_version_of(over.get("procedure", "1.001193")),
-            values=sample_values() if values is None else values,
+            values=values,
             status=Status.RECEIVED,
             version=1,
             base_version=0,
@@ -164,7 +166,7 @@ class Tablet:
             due_at=None,
             history=[HistoryEntry("receive", "draft", "received", "tiepnhan", "intake", at)],
             # Every paper handed in (a test of the checklist passes its own ticks in ``over``).
-            components_received=_papers_of(over.get("procedure", "1.001193")),
+            components_received=_papers_of(over.get("procedure", "1.001193"), values),
         )
         return {**d.to_dict(), **over}
 

@@ -48,11 +48,9 @@ def test_a_dossier_missing_a_required_paper_is_rejected_and_reported(
     problem = result["problem"]
     assert problem["code"] == "DOSSIER_INCOMPLETE" and problem["field"] == "components_received"
     missing = {x["component"]: x["why"] for x in problem["details"]}
-    # the sample's parents are married: their certificate is required too (required_if)
-    assert missing == {
-        "birth_certificate_medical": "not_ticked",
-        "marriage_certificate": "not_ticked",
-    }
+    # the sample's parents are married Vietnamese citizens: their certificate is looked
+    # up, not asked for (Nghị định 07/2025/NĐ-CP)
+    assert missing == {"birth_certificate_medical": "not_ticked"}
     assert "Giấy chứng sinh" in problem["message"]
     assert _count(station, "dossiers") == 0
     [item] = tablet.pull()["items"]

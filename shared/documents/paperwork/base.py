@@ -74,6 +74,7 @@ class PaperDossier:
     receiver: str = ""  # name of the staff member who received it
     receiver_title: str = ""
     fee_vnd: int | None = None  # lệ phí + phí computed from the dossier (None: not printed)
+    fee_text: str = ""  # how the receipt says it (shared.fees.FeeQuote.text), if given
     # Supplement request / refusal / apology.
     reason: str = ""
     items: tuple[str, ...] = ()  # what is missing, one per line

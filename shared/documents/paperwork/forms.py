@@ -77,7 +77,9 @@ def render_receipt(p: PaperDossier) -> bytes:
     if p.due_at:
         pdf.para(f"5. Thời gian trả kết quả giải quyết hồ sơ: {clock_text(p.due_at)}", style="B")
     pdf.para(f"6. Đăng ký nhận kết quả tại: {p.collect_at or office_of(p)}")
-    if p.fee_vnd is not None:
+    if p.fee_text:
+        pdf.para(f"7. Lệ phí, phí phải nộp: {p.fee_text}")
+    elif p.fee_vnd is not None:
         fee = "miễn phí" if p.fee_vnd == 0 else f"{p.fee_vnd:,} đồng".replace(",", ".")
         pdf.para(f"7. Lệ phí, phí phải nộp: {fee}")
     pdf.two_signatures(

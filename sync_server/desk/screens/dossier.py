@@ -23,6 +23,7 @@ from sync_server.desk.screens.common import (
     text,
     with_modal,
 )
+from sync_server.desk.screens.lookups import lookups_card
 from sync_server.desk.state import DeskState
 from sync_server.services.actions import (
     PERSONAL_ID_FIELD,
@@ -440,6 +441,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
             [
                 ft.Row([back]),
                 head,
+                lookups_card(state, d),
                 personal_id,
                 result,
                 rated,

@@ -1,0 +1,159 @@
+"""The lookup step on the desk's dossier page (shared.lookups): each paper the office now
+looks up instead of asking for, what was recorded, and the verifications still open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from shared.lookups import DATABASES, RESULTS
+from shared.permissions import Verb, can
+from sync_server.desk.screens.common import ERROR, MUTED, OK, button, card, text
+from sync_server.desk.state import DeskState
+
+_RESULT_OPTIONS = [ft.DropdownOption(key=k, text=vi) for k, (vi, _) in RESULTS.items()]
+
+
+@ft.component
+def LookupForm(state: DeskState, need: dict[str, Any]) -> ft.Control:
+    """Record one lookup: which database, the result, a note (required unless found)."""
+    key = str(need["key"])
+    database = ft.use_ref(str(need["databases"][0]))
+    result = ft.use_ref("found")
+    note = ft.use_ref("")
+
+    def pick_db(e: ft.Event[ft.Dropdown]) -> None:
+        database.current = str(e.control.value or "")
+
+    def pick_result(e: ft.Event[ft.Dropdown]) -> None:
+        result.current = str(e.control.value or "")
+
+    def typed(e: ft.Event[ft.TextField]) -> None:
+        note.current = e.control.value or ""
+
+    async def save() -> None:
+        await state.record_lookup(
+            key, database.current or "", result.current or "", note.current or ""
+        )
+
+    db_options = [ft.DropdownOption(key=d, text=DATABASES[d][0]) for d in need["databases"]]
+    return ft.Column(
+        [
+            ft.Row(
+                [
+                    ft.Dropdown(
+                        value=database.current,
+                        options=db_options,
+                        on_select=pick_db,
+                        label="Tra cứu trên",
+                        width=380,
+                    ),
+                    ft.Dropdown(
+                        value=result.current,
+                        options=_RESULT_OPTIONS,
+                        on_select=pick_result,
+                        label="Kết quả",
+                        width=380,
+                    ),
+                ],
+                wrap=True,
+            ),
+            ft.TextField(
+                label="Ghi chú (bắt buộc khi không có hoặc không khớp thông tin)",
+                on_change=typed,
+                max_length=500,
+                error=state.field_errors.get(f"lookup:{key}"),
+            ),
+            ft.Row(
+                [
+                    button(
+                        "Ghi kết quả tra cứu",
+                        save,
+                        icon=ft.Icons.MANAGE_SEARCH,
+                        busy=state.busy == f"lookup:{key}",
+                        tooltip=f"Ghi kết quả tra cứu: {need['what']}",
+                    )
+                ]
+            ),
+        ],
+        spacing=8,
+    )
+
+
+@ft.component
+def CloseForm(state: DeskState, record: dict[str, Any]) -> ft.Control:
+    """Close an open verification with its outcome."""
+    lookup_id = str(record["id"])
+    note = ft.use_ref("")
+
+    def typed(e: ft.Event[ft.TextField]) -> None:
+        note.current = e.control.value or ""
+
+    async def save() -> None:
+        await state.close_verification(lookup_id, note.current or "")
+
+    return ft.Column(
+        [
+            ft.TextField(
+                label="Kết quả xác minh",
+                on_change=typed,
+                max_length=500,
+                error=state.field_errors.get(f"verify:{lookup_id}"),
+            ),
+            ft.Row(
+                [
+                    button(
+                        "Ghi kết quả xác minh",
+                        save,
+                        icon=ft.Icons.TASK_ALT,
+                        busy=state.busy == f"verify:{lookup_id}",
+                        tooltip=f"Ghi kết quả xác minh: {record['what']}",
+                    )
+                ]
+            ),
+        ],
+        spacing=8,
+    )
+
+
+def lookups_card(state: DeskState, d: dict[str, Any]) -> ft.Control | None:
+    """The "Tra cứu thay giấy tờ" card, or None when the dossier needs no lookup."""
+    view = d.get("lookups") or {}
+    needs: list[dict[str, Any]] = list(view.get("needs") or [])
+    if not needs:
+        return None
+    user = state.user
+    may_record = bool(view.get("may_record")) and user is not None
+    may_record = may_record and user is not None and can(user, Verb.DOSSIER_RECORD_LOOKUP)
+    may_close = bool(view.get("may_record")) and user is not None
+    may_close = may_close and user is not None and can(user, Verb.DOSSIER_CLOSE_VERIFICATION)
+    rows: list[ft.Control] = [
+        text(
+            "Cơ quan không yêu cầu nộp các giấy tờ này mà tra cứu trên cơ sở dữ liệu "
+            "(Nghị định 07/2025/NĐ-CP, Nghị định 18/2026/NĐ-CP).",
+            15,
+            color=MUTED,
+        )
+    ]
+    for need in needs:
+        rec = need.get("record")
+        rows.append(text(str(need["what"]), 17, bold=True))
+        rows.append(text(f"Thay cho: {need['replaces']} — {need['source']}", 14, color=MUTED))
+        if rec is None:
+            rows.append(text("Chưa tra cứu.", 16, color=ERROR))
+        else:
+            color = OK if rec["result"] == "found" else ERROR
+            line = f"{rec['database_name']}: {rec['result_text']} — {rec['by']}, {rec['at']}"
+            rows.append(text(line, 16, color=color))
+            if rec.get("note"):
+                rows.append(text(f"Ghi chú: {rec['note']}", 15))
+            if rec.get("verification") == "open":
+                rows.append(text("Đang xác minh.", 16, bold=True, color=ERROR))
+                if may_close:
+                    rows.append(CloseForm(state, rec, key=f"close-{rec['id']}"))  # type: ignore[call-arg]
+            elif rec.get("verification") == "closed":
+                rows.append(text(f"Đã xác minh: {rec['closed_note']}", 16, color=OK))
+        if may_record and (rec is None or rec["result"] != "found"):
+            rows.append(LookupForm(state, need, key=f"lookup-{need['key']}"))  # type: ignore[call-arg]
+    return card("Tra cứu thay giấy tờ", rows, key="lookups")
