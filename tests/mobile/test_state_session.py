@@ -133,7 +133,7 @@ def test_intake_and_sync_from_two_sessions_at_once(folder: Path, tmp_path: Path)
                             state.service.intake,
                             proc.code,
                             values,
-                            components_received=every_component(proc),
+                            components_received=every_component(proc, values),
                         )
                     )
             except BaseException as err:  # collected and asserted below
@@ -207,7 +207,12 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
 ) -> None:
     values = sample_values("1.001193", vn_now().date(), seed=5)
     d = app.backend.call(
-        partial(app.service.intake, "1.001193", values, components_received=every_component(KS))
+        partial(
+            app.service.intake,
+            "1.001193",
+            values,
+            components_received=every_component(KS, values),
+        )
     )
     assert asyncio.run(app.run_sync())
     _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
