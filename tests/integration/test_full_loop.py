@@ -90,6 +90,7 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     assert received[a1.id]["title"] == unicodedata.normalize("NFC", va1["child_full_name"])
 
     # 5 tại chỗ for a1; a supplement request for b1.
+    station.record_child_number(a1.id)  # the appraiser's, printed on the Giấy khai sinh
     for action, who in (("accept", APPRAISER), ("approve", LEADER), ("stamp", CLERK)):
         r = station.act(a1.id, action, who)
         assert r.status_code == 200, r.text

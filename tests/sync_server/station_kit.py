@@ -74,6 +74,9 @@ def sample_values() -> dict[str, Any]:
         "marriage_cert_place": "UBND xã Lai Vung, tỉnh Đồng Tháp",
         "copies_requested": 2,
         "requester_pledge": True,
+        # The number the appraiser records before approval (docs/legal.md: no Giấy khai sinh
+        # is signed without it); tests of that step take it out.
+        "child_personal_id": f"0873{born[2:4]}001234",
     }
 
 

@@ -154,6 +154,7 @@ def test_birth_registration_from_tablet_to_stamped_result(
     # 7. the office appraises, approves and stamps it over HTTP
     dossier_id = _station_id(station, code)
     station.act(dossier_id, "accept", APPRAISER)
+    station.record_child_number(dossier_id, APPRAISER)  # printed on the Giấy khai sinh
     station.act(dossier_id, "approve", LEADER)
     station.act(dossier_id, "stamp", CLERK)
 
