@@ -178,8 +178,8 @@ def close_verification(
     lookup_id: str,
     note: Any,
 ) -> dict[str, Any]:
-    """Close the verification a lookup opened, with its outcome."""
-    outcome = close_note(note)
+    """Close the verification a lookup opened, with its outcome (checked once the dossier
+    and the lookup are known to exist: a missing one answers 404 first)."""
     with transaction(db):
         d = dossier_store.load(db, keys, dossier_id)
         row = q.get(db, lookup_id)
@@ -200,6 +200,7 @@ def close_verification(
             )
         if d.status not in OPEN_STATUSES:
             raise transition_not_allowed(CLOSE_ACTION, d.status, "lookup_id")
+        outcome = close_note(note)
         at = vn_now_iso()
         done = LookupRecord(
             **{

@@ -282,6 +282,7 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
         ["--province", demo.DEMO_PROVINCE, "--commune", demo.DEMO_COMMUNE],
     ),
     "unit-show": (Verb.UNIT_MANAGE, []),
+    "fee-set": (Verb.UNIT_MANAGE, ["--procedure", "1.004873", "--vnd", "10000"]),
     "calendar-set": (Verb.CALENDAR_MANAGE, ["--clear", "2030-01-02"]),
     "calendar-list": (Verb.CALENDAR_MANAGE, []),
     "cert-import": (Verb.CERT_MANAGE, ["--for", "commune"]),
