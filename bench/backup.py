@@ -36,8 +36,8 @@ from shared.envelope import Envelope
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import ROOT, RunningStation
-from sync_server.services import backup
-from sync_server.services.station import open_station
+from sync_server.services.admin import backup
+from sync_server.services.opening import open_station
 
 KHAI_SINH = "1.001193"
 PASSPHRASE = "đồng hồ cát chảy chậm giữa trưa"

@@ -87,6 +87,7 @@ async def _idle_watch(page: ft.Page, state: AppState, closed: asyncio.Event) -> 
         try:
             state.save_draft()
             state.check_idle()
+            state.expire_banner()
         except Exception:  # never let the watchdog die silently with the page open
             log.exception("idle check failed")
 

@@ -62,6 +62,7 @@ EN: dict[str, str] = {
     "Hồ sơ ({n})": "Dossiers ({n})",
     "Hồ sơ mới": "New dossier",
     "Cần xử lý: {n} hồ sơ": "Needs action: {n} dossiers",
+    "Tìm hồ sơ": "Find a dossier",
     "Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)": (
         "Search by name or dossier code (accents optional)"
     ),
@@ -230,6 +231,124 @@ EN: dict[str, str] = {
     "Đọc lại": "Read back",
     "Gửi bổ sung hồ sơ": "Send the supplement",
     "Lưu – tiếp nhận hồ sơ": "Save – receive the dossier",
+    # --- issue 21 (items 5, 7, 10): state-built strings and the rest of the chrome ---
+    "Xoá hết": "Clear all",
+    "Xoá một số": "Delete one digit",
+    "Số {k}": "Digit {k}",
+    "Chọn {name}": "Choose {name}",
+    (
+        "Quản trị viên tạo mã đăng ký một lần trên máy chủ văn phòng. Nhập địa chỉ máy chủ "
+        "và mã đó để bắt đầu."
+    ): (
+        "The admin makes a one-time registration code on the office station. Enter the "
+        "station's address and that code to start."
+    ),
+    (
+        "Cán bộ tiếp nhận khác của văn phòng (lần đầu trên máy này cần kết nối máy chủ văn phòng):"
+    ): "Other intake staff of the office (a first sign-in on this tablet needs the station):",
+    # the app's own required inputs (mobile.state.base.required)
+    "địa chỉ máy chủ văn phòng": "The office station address",
+    "mã đăng ký thiết bị": "The device registration code",
+    "tên đăng nhập": "The user name",
+    "mã PIN": "The PIN",
+    "Kết quả hồ sơ {code}": "Result of dossier {code}",
+    "(không ghi lý do)": "(no reason given)",
+    "Bước {i}: {title} — còn {n} lỗi": "Step {i}: {title} — {n} problem(s) left",
+    "Đi tới bước {i}: {title}": "Go to step {i}: {title}",
+    "{label}: {words}": "{label}: {words}",
+    "{label}: (hiện khi nhập đủ ngày)": "{label}: (shown once the date is complete)",
+    (
+        "Hồ sơ chưa đủ thành phần: nộp hoặc chụp ảnh các giấy tờ còn thiếu (danh sách bên "
+        "dưới) trước khi người dân đọc lại và xác nhận."
+    ): (
+        "Papers are missing: hand in or photograph the missing papers (listed below) "
+        "before the citizen reads back and confirms."
+    ),
+    "Khung ký: {who}": "Signature pad: {who}",
+    (
+        "Người dân không ký được: điểm chỉ (ngón trỏ phải) vào ô trên bản in, trước mặt "
+        "người làm chứng."
+    ): (
+        "The citizen cannot sign: a thumbprint (right index finger) in the box on the "
+        "printed copy, before a witness."
+    ),
+    "Xoá và ký lại ({who})": "Clear and sign again ({who})",
+    "{name} — tờ khai đã điền sẵn theo thông tin ông/bà vừa xác nhận.": (
+        "{name} — the declaration, pre-filled with the information just confirmed."
+    ),
+    "Họ, chữ đệm, tên người làm chứng": "Witness's full name",
+    "Người làm chứng: {name}": "Witness: {name}",
+    "Xem, in tờ khai": "View or print the declaration",
+    "{text} (mã lỗi {id})": "{text} (error id {id})",
+    "{text} (mục {field}).": "{text} ({field}).",
+    "Đã có kết quả ({name}) — {size}": "Result ready ({name}) — {size}",
+    "{at} — {action} — {who} ({role}) — chuyển sang: {status}": (
+        "{at} — {action} — {who} ({role}) — now: {status}"
+    ),
+    ". Lý do: {why}": ". Reason: {why}",
+    (
+        "Đã nhập sai {n} lần trên máy này; còn tối đa {left} lần. Sau {max} lần sai liên "
+        "tiếp, tài khoản bị khoá {minutes} phút."
+    ): (
+        "{n} wrong PIN(s) on this tablet; at most {left} more. After {max} wrong PINs in a "
+        "row the account is locked for {minutes} minutes."
+    ),
+    (
+        "Tài khoản có thể đang bị khoá {minutes} phút. Hãy đợi rồi thử lại, hoặc nhờ quản "
+        "trị viên mở khoá ngay trên bàn làm việc của văn phòng (mục Cán bộ, nút Mở khoá)."
+    ): (
+        "The account may be locked for {minutes} minutes. Wait and try again, or ask the "
+        "admin to unlock it now at the office desk (Staff page, Unlock button)."
+    ),
+    "Hồ sơ còn {n} lỗi — vui lòng sửa các ô được đánh dấu đỏ.": (
+        "{n} problem(s) — please fix the fields marked in red."
+    ),
+    "Có": "Yes",
+    "Không": "No",
+    "Miễn phí": "Free",
+    "Lệ phí, phí": "Fee",
+    "Số tiền phải nộp": "Amount due",
+    "Hồ sơ chưa đủ, chưa thể tiếp nhận. Còn thiếu: {what}": (
+        "The dossier is incomplete and cannot be received. Missing: {what}"
+    ),
+    "Ảnh này đã có trong hồ sơ ({name}): không thêm lần nữa.": (
+        "This photo is already in the dossier ({name}): not added again."
+    ),
+    "Hồ sơ chưa đủ: đã lập phiếu yêu cầu bổ sung; bản nháp được giữ lại.": (
+        "The dossier is incomplete: the supplement request is made; the draft is kept."
+    ),
+    "Đã điền thông tin từ thẻ căn cước. Xin kiểm tra lại trước khi tiếp.": (
+        "Filled in from the ID card. Please check before going on."
+    ),
+    "Chưa có người dân nào khớp.": "No citizen matches yet.",
+    "Đã đăng ký thiết bị với văn phòng. Mời mở khoá.": (
+        "The device is registered with the office. Please unlock."
+    ),
+    "Đã tự khoá sau {n} phút không sử dụng. Nhập mã PIN để mở lại.": (
+        "Locked after {n} minutes without use. Enter your PIN to open again."
+    ),
+    "Còn thiếu chữ ký của: {who}.": "Still to sign: {who}.",
+    (
+        "Chưa có chữ ký trên màn hình: {who} ký tay trên tờ khai in ra (“Xem tờ khai (PDF)” "
+        "để in); nhận lại bản đã ký rồi gửi."
+    ): (
+        "Not signed on screen: {who} will sign the printed declaration (“View the "
+        "declaration (PDF)” to print it); take the signed copy back, then send."
+    ),
+    "Đã gửi tệp {name} tới trình duyệt/máy để xem hoặc in.": (
+        "Sent the file {name} to the browser/device to view or print."
+    ),
+    "Đã đồng bộ: gửi {a}, nhận {b}.": "Synced: sent {a}, received {b}.",
+    "{n} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ.": (
+        "{n} dossier(s) refused by the station — see the dossier."
+    ),
+    "{n} ảnh giấy tờ bị máy chủ từ chối (quá lớn hoặc hỏng).": (
+        "{n} photo(s) of papers refused by the station (too large or damaged)."
+    ),
+    "Còn {n} ảnh giấy tờ chưa gửi.": "{n} photo(s) of papers not sent yet.",
+    "Thành phần hồ sơ": "Documents handed in",
+    "Mở danh sách: {what}": "Open the list: {what}",
+    "Đóng danh sách: {what}": "Close the list: {what}",
 }
 
 

@@ -73,6 +73,7 @@ class Look:
     high_contrast: bool = False
     text_level: int = -1  # 0 normal, 1 large, 2 extra large; -1: from ``large_text``
     narrow: bool = False  # phone-sized window
+    lang: str = "vi"  # the app's language: what a shared control says by itself
 
     @property
     def level(self) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.errors import problem
+from shared.lists import named_list
 
 FIELD_TYPES = frozenset(
     {
@@ -86,6 +87,7 @@ _RULE_KEYS = frozenset({"kind", "field", "other", "when", "flag", "days", "label
 _RESULT_KEYS = frozenset({"template", "name", "title"})
 _COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required", "required_if"})
 BUILTIN_DIR = Path(__file__).with_name("procedures")
+DEFINITION = "procedure.json"  # a bundle's definition file, in its folder
 _CODE_RE = re.compile(r"^\d\.\d{6}$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -316,11 +318,10 @@ class _Reader:
         return Text(vi, en)
 
 
-def _result_templates() -> frozenset[str]:
-    # Imported late: the registry imports this module to parse its bundles.
-    from shared.procedures import result_templates
-
-    return result_templates()
+def result_templates() -> frozenset[str]:
+    """The bundle folder names: the result templates a procedure file may name (the
+    registry, ``shared.procedures``, loads the same folders)."""
+    return frozenset(p.parent.name for p in BUILTIN_DIR.glob(f"*/{DEFINITION}"))
 
 
 def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
@@ -396,7 +397,7 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         )
     result = r.obj(r.req(d, "result", dict, "$"), "$.result", _RESULT_KEYS)
     template = r.req(result, "template", str, "$.result")
-    if template not in _result_templates():
+    if template not in result_templates():
         raise r.fail("$.result.template", f"unknown template '{template}'")
     fee = r.obj(d.get("fee", {}), "$.fee", _FEE_KEYS)
     unit_fees, pages_fee = _parse_fee(r, fee, ids)
@@ -539,8 +540,6 @@ def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]
     )
     choices_from = r.opt(d, "choices_from", str, where)
     if choices_from is not None:
-        from shared.procedures.lists import named_list
-
         listed = named_list(choices_from)
         if listed is None:
             raise r.fail(f"{where}.choices_from", f"unknown list '{choices_from}'")
@@ -720,16 +719,3 @@ def check_update(
                 )
         out.append(proc)
     return out
-
-
-_builtin: Catalogue | None = None
-
-
-def builtin() -> Catalogue:
-    """The catalogue shipped with the code (every bundle's definition), parsed once."""
-    global _builtin
-    if _builtin is None:
-        from shared.procedures import bundles
-
-        _builtin = Catalogue(b.procedure for b in bundles().values())
-    return _builtin

@@ -4,17 +4,21 @@ A dossier is received only when every component its procedure requires is ticked
 officer ("the citizen brought it"), and, where the procedure says so and the tablet takes
 photos, photographed. The same pure function decides on the tablet (before the dossier
 is numbered) and on the station (which never trusts the tablet), so both say the same
-thing about the same dossier (docs/intake.md, "Completeness checklist").
+thing about the same dossier (docs/intake.md, "Completeness checklist"). The photos a
+dossier lists are checked against the same components (:func:`check_refs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from shared.catalogue import Component, Procedure, Text, builtin
+from shared.attachments import MAX_PER_DOSSIER
+from shared.catalogue import Component, Procedure, Text
 from shared.errors import TaiChoError, problem
+from shared.model import AttachmentRef
+from shared.procedures import builtin
 from shared.text import fold
 
 Why = Literal["not_ticked", "photo_missing"]
@@ -210,3 +214,40 @@ def asked_for(procedure: Procedure, reason: str) -> AskedFor:
         if not any(o != fid and labels[fid] in labels[o] and labels[o] != labels[fid] for o in hits)
     )
     return AskedFor(components, fields)
+
+
+def check_refs(procedure: Procedure, refs: Sequence[AttachmentRef]) -> None:
+    """The dossier's photo references make sense for its procedure (tablet and station).
+
+    Each names one of the procedure's components; one photo is listed once per
+    component; at most ``MAX_PER_DOSSIER``. A wrong reference is REQUEST_INVALID naming
+    it (a programming error of the client, never the citizen's).
+    """
+    if len(refs) > MAX_PER_DOSSIER:
+        raise problem(
+            "REQUEST_INVALID",
+            "attachments",
+            detail=f"attachments: at most {MAX_PER_DOSSIER}",
+            detail_vi=f"tối đa {MAX_PER_DOSSIER} ảnh trong một hồ sơ",
+        )
+    known = {c.id for c in procedure.components}
+    seen: set[tuple[str, str]] = set()
+    for i, ref in enumerate(refs):
+        if ref.component not in known:
+            raise problem(
+                "REQUEST_INVALID",
+                f"attachments[{i}].component",
+                detail=f"attachments[{i}].component: '{ref.component}' is not a component "
+                f"of {procedure.code}",
+                detail_vi=f"ảnh thứ {i + 1} ghi thành phần '{ref.component}' không có trong "
+                f"thủ tục {procedure.code}",
+            )
+        key = (ref.sha256, ref.component)
+        if key in seen:
+            raise problem(
+                "REQUEST_INVALID",
+                f"attachments[{i}]",
+                detail=f"attachments[{i}]: listed twice",
+                detail_vi=f"ảnh thứ {i + 1} được kê hai lần cho cùng một giấy tờ",
+            )
+        seen.add(key)

@@ -153,7 +153,7 @@ PERMISSIONS: dict[Verb, Permission] = {
 
 
 class Actor(Protocol):
-    """Whoever acts: a signed-in staff member (``sync_server.services.staff.Staff``), or
+    """Whoever acts: a signed-in staff member (``sync_server.services.setup.staff.Staff``), or
     the command line acting as the administrator."""
 
     @property

@@ -585,7 +585,7 @@ def analyse(
     has not ended yet (a dossier cannot be overdue in the future). Chart weeks start on
     Monday; the first and last may be cut by the period's ends. This is the reference
     definition; the station computes the same figures with SQL over indexed columns
-    (``sync_server.services.reports``), and a test holds the two equal.
+    (``sync_server.services.reports.reports``), and a test holds the two equal.
     """
     start, end = period.start_at, period.end_at
     as_of = min(now, end)

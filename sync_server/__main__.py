@@ -26,9 +26,13 @@ from shared.errors import Code, TaiChoError, problem
 from shared.upstream import warnings_to_log
 from shared.workflow import Role
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
-from sync_server.services import demo, door, enrollment, tls
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station, open_station
+from sync_server.services import door
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.opening import open_station
+from sync_server.services.pki import tls
+from sync_server.services.setup.staff import Staff
+from sync_server.services.sync import enrollment
 
 # The command line acts as the administrator (module docstring). Its name cannot be a
 # staff username ("@" is not allowed in one), so the audit log tells the two apart.
@@ -400,10 +404,10 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
 
 
 def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:
-    """``--backup-dir``: daily backups and one at shutdown (services/backup_schedule.py)."""
+    """``--backup-dir``: daily backups and one at shutdown (services/admin/backup_schedule.py)."""
     if args.backup_dir is None:
         return None
-    from sync_server.services.backup_schedule import BackupSchedule
+    from sync_server.services.admin.backup_schedule import BackupSchedule
 
     if args.backup_passphrase_file is None:
         raise problem(

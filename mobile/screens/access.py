@@ -10,8 +10,16 @@ from mobile.i18n import tr
 from mobile.screens.common import StableTextField, button, card, look_of, page_body, text
 from mobile.state.app import AppState
 from mobile.theme import Look
+from shared.policy import PIN_MAX_DIGITS
 
 BACK = "back"  # the keypad's delete-one-digit key
+ENROLL_HINT = (
+    "Quản trị viên tạo mã đăng ký một lần trên máy chủ văn phòng. "
+    "Nhập địa chỉ máy chủ và mã đó để bắt đầu."
+)
+OTHER_STAFF = (
+    "Cán bộ tiếp nhận khác của văn phòng (lần đầu trên máy này cần kết nối máy chủ văn phòng):"
+)
 
 
 @ft.component
@@ -31,8 +39,7 @@ def EnrollScreen(state: AppState) -> ft.Control:
                 tr(state.lang, "Đăng ký máy tính bảng với văn phòng"), look, look.title, bold=True
             ),
             text(
-                "Quản trị viên tạo mã đăng ký một lần trên máy chủ văn phòng. "
-                "Nhập địa chỉ máy chủ và mã đó để bắt đầu.",
+                tr(state.lang, ENROLL_HINT),
                 look,
                 color=look.c.muted,
             ),
@@ -45,6 +52,7 @@ def EnrollScreen(state: AppState) -> ft.Control:
                         on_change=lambda e: set_url(e.control.value),
                         keyboard_type=ft.KeyboardType.URL,
                         error=errors.get("url"),
+                        error_max_lines=4,
                         text_size=look.body,
                         autocorrect=False,
                     ),
@@ -54,6 +62,7 @@ def EnrollScreen(state: AppState) -> ft.Control:
                         on_change=lambda e: set_code(e.control.value),
                         capitalization=ft.TextCapitalization.CHARACTERS,
                         error=errors.get("code"),
+                        error_max_lines=4,
                         text_size=look.body,
                         autocorrect=False,
                         on_submit=submit,
@@ -107,7 +116,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
             icon=ft.Icons.PERSON,
             height=look.touch,
             on_click=lambda _, u=u: pick_user(u),
-            tooltip=f"Chọn {shown}",
+            tooltip=tr(state.lang, "Chọn {name}", name=shown),
         )
 
     users: list[ft.Control] = []
@@ -120,8 +129,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
     if others:
         users += [
             text(
-                "Cán bộ tiếp nhận khác của văn phòng (lần đầu trên máy này cần kết nối "
-                "máy chủ văn phòng):",
+                tr(state.lang, OTHER_STAFF),
                 look,
                 look.small,
                 color=look.c.muted,
@@ -141,6 +149,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         gen,
                         label=tr(state.lang, "Tên đăng nhập"),
                         error=errors.get("username"),
+                        error_max_lines=4,
                         text_size=look.body,
                         autocorrect=False,
                         enable_suggestions=False,
@@ -153,12 +162,17 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         password=True,
                         can_reveal_password=True,
                         keyboard_type=ft.KeyboardType.NUMBER,
-                        max_length=12,
+                        # A mask, not ``max_length``: that drew a "0/12" counter and
+                        # read "12 characters remaining" (Flutter's English) aloud.
+                        input_filter=ft.InputFilter(regex_string=rf"^[0-9]{{0,{PIN_MAX_DIGITS}}}$"),
                         error=errors.get("pin"),
+                        # the wrong-PIN message is two sentences: never cut to one line
+                        error_max_lines=6,
+                        error_style=ft.TextStyle(size=look.small, color=look.c.error),
                         text_size=look.fs(22),
                         on_submit=submit,
                     ),
-                    _keypad(press, look),
+                    _keypad(press, look, state.lang),
                     button(
                         tr(state.lang, "Mở khoá"),
                         submit,
@@ -174,22 +188,24 @@ def UnlockScreen(state: AppState) -> ft.Control:
     )
 
 
-def _keypad(press: Any, look: Look) -> ft.Control:
+def _keypad(press: Any, look: Look, lang: str = "vi") -> ft.Control:
     """A big PIN keypad (3 × 4), for fingers rather than a stylus."""
     keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", BACK]
-    names = {"C": "Xoá hết", BACK: "Xoá một số"}
+    names = {"C": tr(lang, "Xoá hết"), BACK: tr(lang, "Xoá một số")}
     cells: list[ft.Control] = []
     for k in keys:
         cells.append(
             ft.Container(
                 content=ft.OutlinedButton(
                     # an icon: a backspace glyph is not in the app's font (an empty box)
-                    content=ft.Icon(ft.Icons.BACKSPACE_OUTLINED, size=look.fs(30))
+                    content=ft.Icon(
+                        ft.Icons.BACKSPACE_OUTLINED, size=look.fs(30), semantics_label=names[BACK]
+                    )
                     if k == BACK
                     else ft.Text(k, size=look.fs(28), weight=ft.FontWeight.BOLD),
                     on_click=lambda _, k=k: press(k),
                     height=look.touch + 8,
-                    tooltip=names.get(k, f"Số {k}"),
+                    tooltip=names.get(k, tr(lang, "Số {k}", k=k)),
                     expand=True,
                     style=ft.ButtonStyle(
                         shape=ft.RoundedRectangleBorder(radius=10),

@@ -83,8 +83,8 @@ def _thumb(
         [
             picture,
             ft.IconButton(
-                icon=ft.Icons.CLOSE,
-                icon_size=look.fs(20),
+                # named on the icon: an icon button's tooltip is not its accessible name
+                icon=ft.Icon(ft.Icons.CLOSE, size=look.fs(20), semantics_label=drop),
                 tooltip=drop,
                 on_click=on_remove,
                 width=look.touch,

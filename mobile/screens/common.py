@@ -19,6 +19,7 @@ def look_of(state: AppState) -> Look:
         text_level=state.text_level,
         high_contrast=state.high_contrast,
         narrow=state.width < NARROW_WIDTH,
+        lang=state.lang,
     )
 
 
@@ -62,7 +63,7 @@ def button(
                     height=look.fs(20),
                     stroke_width=3,
                     color=c.on_primary if primary else c.primary,
-                    semantics_label="Đang xử lý",
+                    semantics_label=tr(look.lang, "Đang xử lý"),
                 ),
                 ft.Text(label, size=look.fs(19)),
             ],
@@ -164,34 +165,40 @@ def _bar_button(
     tip: str,
     *,
     short: str = "",
+    compact: bool = False,
 ) -> ft.Control:
-    """An app-bar action: icon and words on a tablet, the icon alone on a phone (the
-    tooltip still names it, for the screen reader and a long press). With ``short`` the
-    phone shows those few letters instead of the icon (the language switch: "EN"/"VI")."""
+    """An app-bar action: icon and words when there is room, the icon alone when
+    ``compact`` (a phone, or extra-large text on a tablet); the tooltip still names it,
+    for the screen reader and a long press. With ``short`` the compact form shows those
+    few letters instead of the icon (the language switch: "EN"/"VI").
+
+    A compact action is ``BAR_TOUCH`` wide whatever the text size: four actions at the
+    extra-large touch size (90 px) left no room for the lock button on a phone."""
     c = look.c
-    if look.narrow and short:
+    if compact and short:
         return ft.TextButton(
             content=ft.Text(
                 short,
                 color=c.bar_fg,
-                size=look.fs(18),
+                size=min(look.fs(18), 24),
                 weight=ft.FontWeight.BOLD,
                 no_wrap=True,
                 semantics_label=label,
             ),
             on_click=on_click,
             tooltip=tip,
-            width=look.touch,
-            height=look.touch,
+            width=BAR_TOUCH,
+            height=BAR_TOUCH,
             style=ft.ButtonStyle(padding=ft.Padding.all(0)),
         )
-    if look.narrow:
+    if compact:
         return ft.IconButton(
-            icon=ft.Icon(icon, color=c.bar_fg, size=look.fs(26), semantics_label=label),
+            icon=ft.Icon(icon, color=c.bar_fg, size=min(look.fs(26), 32), semantics_label=label),
             tooltip=tip,
             on_click=on_click,
-            width=look.touch,
-            height=look.touch,
+            width=BAR_TOUCH,
+            height=BAR_TOUCH,
+            style=ft.ButtonStyle(padding=ft.Padding.all(0)),
         )
     return ft.TextButton(
         content=ft.Row(
@@ -208,11 +215,31 @@ def _bar_button(
     )
 
 
+# A compact app-bar action's side (px): above WCAG's 44 px target at every text size.
+BAR_TOUCH = 52
+
+
+def bar_is_compact(look: Look, width: float, labels: list[str], sub: str) -> bool:
+    """Whether the app bar's actions must shrink to icons: on a phone, and on a tablet
+    whenever their words would leave the unit/user line less than half the bar (at
+    "Rất lớn" on a 1280 px tablet the line was cut to "Công ch…"). The widths are
+    estimated from the text (about 0.58 em a letter in Roboto) — no layout pass exists
+    on the server side to ask."""
+    if look.narrow:
+        return True
+    em = 0.58
+    actions = sum(len(t) * em * look.fs(17) + look.fs(22) + 6 + 24 for t in labels)
+    room = width - 40 - actions - 4 * len(labels)
+    needed = min(len(sub) * em * look.fs(15) / 2, width / 2)  # two lines of the sub line
+    return room < needed
+
+
 def top_bar(state: AppState, look: Look) -> ft.Control:
     """The app bar on every screen: who and where, plus the accessibility switches.
 
     On a phone the actions shrink to icons and the unit/user line goes under the title,
-    so nothing wraps one letter per line."""
+    so nothing wraps one letter per line; on a tablet at a large text size the actions
+    shrink too when their words would squeeze the unit/user line (``bar_is_compact``)."""
     c = look.c
     who = ""
     if state.user:
@@ -221,43 +248,50 @@ def top_bar(state: AppState, look: Look) -> ft.Control:
     lang = state.lang
     size_name = tr(lang, TEXT_LEVEL_NAMES[look.level])
     lang_label, lang_short, lang_tip = lang_button(lang)
-    actions: list[ft.Control] = [
-        _bar_button(
+    sub = " — ".join(x for x in (state.unit_name, who) if x)
+    specs: list[tuple[str, ft.IconData, Callable[..., Any], str, str]] = [
+        (
             tr(lang, "Chữ lớn: {size}", size=size_name),
             ft.Icons.FORMAT_SIZE,
             state.toggle_large_text,
-            look,
             tr(lang, "Chữ lớn — cỡ chữ đang là {size}; bấm để đổi", size=size_name.lower()),
+            "",
         ),
-        _bar_button(
+        (
             tr(lang, "Tương phản cao: bật" if state.high_contrast else "Tương phản cao"),
             ft.Icons.CONTRAST,
             state.toggle_high_contrast,
-            look,
             tr(
                 lang,
                 "Tương phản cao (đen trên trắng) — đang bật"
                 if state.high_contrast
                 else "Tương phản cao (đen trên trắng)",
             ),
+            "",
         ),
-        _bar_button(
-            lang_label, ft.Icons.TRANSLATE, state.toggle_lang, look, lang_tip, short=lang_short
-        ),
+        (lang_label, ft.Icons.TRANSLATE, state.toggle_lang, lang_tip, lang_short),
     ]
     if state.user:
         locked = tr(lang, "Khoá máy")
-        actions.append(_bar_button(locked, ft.Icons.LOCK, lambda: state.lock(), look, locked))
+        specs.append((locked, ft.Icons.LOCK, lambda: state.lock(), locked, ""))
+    compact = bar_is_compact(look, state.width, [s[0] for s in specs], sub)
+    actions: list[ft.Control] = [
+        _bar_button(label, icon, fn, look, tip, short=short, compact=compact)
+        for label, icon, fn, tip, short in specs
+    ]
     title = ft.Text(
-        "Tại Chỗ", size=look.fs(24), weight=ft.FontWeight.BOLD, color=c.bar_fg, no_wrap=True
+        "Tại Chỗ",
+        size=min(look.fs(24), 30) if look.narrow else look.fs(24),
+        weight=ft.FontWeight.BOLD,
+        color=c.bar_fg,
+        no_wrap=True,
     )
-    sub = " — ".join(x for x in (state.unit_name, who) if x)
     sub_text = (
         ft.Text(
             sub,
             size=look.fs(15),
             color=c.bar_fg,
-            max_lines=2,
+            max_lines=3,
             overflow=ft.TextOverflow.ELLIPSIS,
         )
         if sub
@@ -266,7 +300,7 @@ def top_bar(state: AppState, look: Look) -> ft.Control:
     if look.narrow:
         rows: list[ft.Control] = [
             ft.Row(
-                [title, ft.Container(expand=True), *actions],
+                [ft.Container(content=title, expand=True), *actions],
                 spacing=0,
                 vertical_alignment=ft.CrossAxisAlignment.CENTER,
             )

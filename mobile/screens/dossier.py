@@ -212,7 +212,9 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                     text(tr(state.lang, "Người được khai sinh / tiêu đề: {t}", t=r.title), look),
                     text(tr(state.lang, "Nhận lúc: {when}", when=when(r.received_at)), look),
                     text(
-                        tr(state.lang, "Hạn trả kết quả: {due}", due=due_text(r.due_at)),
+                        tr(
+                            state.lang, "Hạn trả kết quả: {due}", due=due_text(r.due_at, state.lang)
+                        ),
                         look,
                         look.fs(24),
                         bold=True,
@@ -250,7 +252,7 @@ def DossierScreen(state: AppState) -> ft.Control:
     except TaiChoError:  # a procedure this app version does not know
         title, proc_name = "", d.get("procedure", "")
     history: list[ft.Control] = [
-        text(history_line(h), look, look.small) for h in d.get("history", [])
+        text(history_line(h, state.lang), look, look.small) for h in d.get("history", [])
     ]
 
     async def download() -> None:
@@ -273,7 +275,7 @@ def DossierScreen(state: AppState) -> ft.Control:
         name, pdf = got
         await ft.Share().share_files(
             [ft.ShareFile.from_bytes(pdf, mime_type="application/pdf", name=name)],
-            title=f"Kết quả hồ sơ {d.get('code', '')}",
+            title=tr(state.lang, "Kết quả hồ sơ {code}", code=d.get("code", "")),
         )
 
     result: list[ft.Control] = []
@@ -370,7 +372,11 @@ def DossierScreen(state: AppState) -> ft.Control:
                         color=c.error,
                     ),
                     text(
-                        f"Lý do: {supplement_reason(hist) or '(không ghi lý do)'}",
+                        tr(
+                            state.lang,
+                            "Lý do: {why}",
+                            why=supplement_reason(hist) or tr(state.lang, "(không ghi lý do)"),
+                        ),
                         look,
                         look.fs(21),
                         bold=True,
@@ -404,7 +410,7 @@ def DossierScreen(state: AppState) -> ft.Control:
         )
     status_lines: list[ft.Control] = [
         text(status_label(d["status"], state.lang), look, look.fs(26), bold=True, color=c.primary),
-        text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"))), look),
+        text(tr(state.lang, "Hạn trả: {due}", due=due_text(d.get("due_at"), state.lang)), look),
     ]
     if problem_box:
         status_lines.append(problem_box)

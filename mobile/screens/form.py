@@ -152,7 +152,7 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
     return ft.Column(parts, spacing=6, key=f.id)
 
 
-def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.Control:
+def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.Control | None:
     """One catalogue field as the right control, wired to ``state.set_field``."""
     kind = field_kind(f)
     err = form.errors.get(f.id)
@@ -195,15 +195,27 @@ def field_control(state: AppState, form: FormState, f: Field, look: Look) -> ft.
             border_color=c.border,
             border_width=look.border_width,
             focused_border_color=c.primary,
+            # the arrow that opens the list is a button of its own: named, or a screen
+            # reader says only "button" beside "Dân tộc"
+            trailing_icon=ft.Icon(
+                ft.Icons.ARROW_DROP_DOWN,
+                semantics_label=tr(form.lang, "Mở danh sách: {what}", what=form.label(f)),
+            ),
+            selected_trailing_icon=ft.Icon(
+                ft.Icons.ARROW_DROP_UP,
+                semantics_label=tr(form.lang, "Đóng danh sách: {what}", what=form.label(f)),
+            ),
             menu_height=420,
             enable_filter=True,
             editable=True,
             expand=True,
             key=f.id,
         )
+    if kind == "derived" and any(x.id == f.derived_from for x in form.procedure.fields):
+        # The date in words is drawn once, under its date field (TextInput); the preview
+        # lists it as a row of its own. (It was drawn here too: shown twice.)
+        return None
     if kind == "derived":
-        # The date in words is drawn beside its date field (TextInput); the preview
-        # lists it as a row of its own.
         return ft.Text(
             f"{form.label(f)}: "
             + (form.derived_text(f) or tr(form.lang, "(tự điền khi nhập ngày)")),
@@ -254,6 +266,9 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
         label=_label(form, f),
         value=value,
         on_change=lambda e: state.set_field(f.id, e.control.value),
+        # checked when left (issue 21, item 5): a wrong value shows at once, not at
+        # "Xem trước"
+        on_blur=lambda _: state.blur_field(f.id),
         keyboard_type=(
             ft.KeyboardType.MULTILINE
             if f.multiline
@@ -281,7 +296,7 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
         d = e.control.value
         if isinstance(d, dt.datetime | dt.date):
             form_date = d.date() if isinstance(d, dt.datetime) else d
-            state.push_field(f.id, form_date.strftime("%d/%m/%Y"))
+            state.pick_date(f.id, form_date.strftime("%d/%m/%Y"))
 
     today = state.today()
     current = parse_date(form.value(f.id))
@@ -299,16 +314,32 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
         if picking
         else None
     )
-    words = form.words_for(f.id)
+    calendar_tip = tr(form.lang, "Chọn {what} trên lịch", what=form.label(f).lower())
+    words_field = form.words_field(f.id)
+    words = form.derived_text(words_field) if words_field is not None else ""
+    words_line: ft.Control | None = None
+    if words_field is not None:  # only a date printed in words says so, once
+        words_line = ft.Text(
+            tr(form.lang, "{label}: {words}", label=form.label(words_field), words=words)
+            if words
+            else tr(form.lang, "{label}: (hiện khi nhập đủ ngày)", label=form.label(words_field)),
+            size=look.body,
+            color=look.c.fg if words else look.c.muted,
+            weight=ft.FontWeight.W_600 if words else None,
+        )
     return ft.Column(
         [
             ft.Row(
                 [
                     field,
                     ft.IconButton(
-                        icon=ft.Icons.CALENDAR_MONTH,
-                        icon_size=look.fs(30),
-                        tooltip=tr(form.lang, "Chọn {what} trên lịch", what=form.label(f).lower()),
+                        # named on the icon: a tooltip is not an accessible name on the web
+                        icon=ft.Icon(
+                            ft.Icons.CALENDAR_MONTH,
+                            size=look.fs(30),
+                            semantics_label=calendar_tip,
+                        ),
+                        tooltip=calendar_tip,
                         on_click=lambda: set_picking(True),
                         width=look.touch,
                         height=look.touch,
@@ -316,52 +347,59 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
                 ],
                 vertical_alignment=ft.CrossAxisAlignment.START,
             ),
-            ft.Text(
-                tr(form.lang, "Bằng chữ: {words}", words=words)
-                if words
-                else tr(form.lang, "Bằng chữ: (hiện khi nhập đủ ngày)"),
-                size=look.body,
-                color=look.c.fg if words else look.c.muted,
-                weight=ft.FontWeight.W_600 if words else None,
-            ),
+            *([words_line] if words_line is not None else []),
         ],
         spacing=6,
     )
 
 
-CHECKLIST_TITLE = {"vi": "Thành phần hồ sơ", "en": "Documents handed in"}
+CHECKLIST_TITLE = "Thành phần hồ sơ"
+PAPERS_FIRST = (
+    "Hồ sơ chưa đủ thành phần: nộp hoặc chụp ảnh các giấy tờ còn thiếu (danh sách bên dưới) "
+    "trước khi người dân đọc lại và xác nhận."
+)
 
 
 def step_titles(form: FormState) -> list[tuple[str, str]]:
     """(key, title) of every step: the sections, then the checklist."""
     out = [(s.id, s.title.get(form.lang)) for s, _ in form.sections()]
     if form.has_checklist():
-        out.append(("checklist", CHECKLIST_TITLE.get(form.lang, CHECKLIST_TITLE["vi"])))
+        out.append(("checklist", tr(form.lang, CHECKLIST_TITLE)))
     return out
 
 
-def _progress(form: FormState, look: Look) -> ft.Control:
-    """Step k of n with every section's name; the current one bold, ones with errors red."""
+def _progress(state: AppState, form: FormState, look: Look) -> ft.Control:
+    """Step k of n with every section's name; the current one bold, ones with errors red
+    (with their count). A chip is a button: it jumps to its step."""
     c = look.c
     titles = step_titles(form)
     n = len(titles)
     cur = form.current_step()
     chips: list[ft.Control] = []
     for i, (key, title) in enumerate(titles):
-        bad = form.step_errors(i) > 0
+        bad = form.step_errors(i)
         colour = c.error if bad else (c.primary if i == cur else c.muted)
+        label = f"{i + 1}. {title}" + (f" ({bad})" if bad else "")
+        tip = (
+            tr(form.lang, "Bước {i}: {title} — còn {n} lỗi", i=i + 1, title=title, n=bad)
+            if bad
+            else tr(form.lang, "Đi tới bước {i}: {title}", i=i + 1, title=title)
+        )
         chips.append(
             ft.Container(
                 content=ft.Text(
-                    f"{i + 1}. {title}",
+                    label,
                     size=look.small,
                     color=c.on_primary if i == cur else colour,
                     weight=ft.FontWeight.BOLD if i == cur or bad else None,
                 ),
                 bgcolor=colour if i == cur else None,
-                border=ft.Border.all(look.border_width, colour),
+                border=ft.Border.all(look.border_width + (1 if bad else 0), colour),
                 border_radius=16,
-                padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                on_click=None if i == cur else _jump(state, i),
+                tooltip=tip,
+                ink=True,
                 key=f"step-{key}",
             )
         )
@@ -385,6 +423,10 @@ def _progress(form: FormState, look: Look) -> ft.Control:
         ],
         spacing=8,
     )
+
+
+def _jump(state: AppState, index: int) -> Any:
+    return lambda: state.form_step(index)
 
 
 def _call(fn: Any, arg: str) -> Any:
@@ -571,9 +613,13 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
     secs = form.sections()
     cur = form.current_step()
     summary = None
-    if form.summary:
+    said = form.summary
+    if form.on_checklist() and form.papers_missing and not form.checklist().complete:
+        # "Xem trước" found papers missing: said before the citizen reads anything
+        said = " ".join([x for x in (said, tr(form.lang, PAPERS_FIRST)) if x])
+    if said:
         summary = ft.Container(
-            content=ft.Text(form.summary, color=c.error, size=look.body, weight=ft.FontWeight.BOLD),
+            content=ft.Text(said, color=c.error, size=look.body, weight=ft.FontWeight.BOLD),
             border=ft.Border.all(look.border_width + 1, c.error),
             border_radius=10,
             padding=ft.Padding.all(14),
@@ -585,7 +631,7 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
         section, fields = secs[cur]
         body = ft.Container(
             content=ft.Column(
-                [field_control(state, form, f, look) for f in fields],
+                [x for f in fields if (x := field_control(state, form, f, look)) is not None],
                 spacing=18,
                 horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
             ),
@@ -621,7 +667,7 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
         nav.append(
             button(
                 tr(form.lang, "Tiếp"),
-                lambda: state.form_step(cur + 1),
+                state.next_step,
                 look,
                 icon=ft.Icons.ARROW_FORWARD,
             )
@@ -643,7 +689,7 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             )
             if form.asked_reason
             else None,
-            _progress(form, look),
+            _progress(state, form, look),
             text(tr(form.lang, "Các ô có dấu * là bắt buộc."), look, look.small, color=c.muted),
             None if form.on_checklist() else CardPanel(state, form, look),
             summary,

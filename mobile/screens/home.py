@@ -78,7 +78,7 @@ def _row(state: AppState, d: DossierSummary) -> ft.Control:
                     [
                         status_chip(d.status, look, state.lang),
                         ft.Text(
-                            tr(lang, "Hạn trả: {due}", due=due_text(d.due_at)),
+                            tr(lang, "Hạn trả: {due}", due=due_text(d.due_at, lang)),
                             size=look.small,
                             color=c.muted,
                         ),
@@ -193,7 +193,13 @@ def HomeScreen(state: AppState) -> ft.Control:
             StableTextField(
                 state.search,
                 state.set_search,
-                label=tr(lang, "Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)"),
+                # A short label and the how-to as a helper that wraps: the whole
+                # sentence as the label overflowed a phone at "Rất lớn" (a label is one
+                # line in Flutter).
+                label=tr(lang, "Tìm hồ sơ"),
+                helper=tr(lang, "Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)"),
+                helper_max_lines=3,
+                helper_style=ft.TextStyle(size=look.small, color=c.muted),
                 prefix_icon=ft.Icons.SEARCH,
                 text_size=look.body,
                 label_style=ft.TextStyle(size=look.body),

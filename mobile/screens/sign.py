@@ -22,8 +22,7 @@ from mobile.state.app import AppState
 from mobile.state.form import FormState
 from mobile.state.signing import SigningState, Stroke, to_pad
 from mobile.theme import Look
-from shared.model import SignatureMark
-from shared.signatures import PAD_ASPECT, SCALE, SigningParty, party_name
+from shared.signatures import PAD_ASPECT, SCALE, SignatureMark, SigningParty, party_name
 
 INK = "#102A8C"  # ballpoint blue, as drawn into the PDF
 _KIND_VI = {
@@ -31,6 +30,17 @@ _KIND_VI = {
     "thumbprint": "Điểm chỉ",
     "paper": "Sẽ ký trên bản in (giấy)",
 }
+
+
+THUMB_HINT = (
+    "Người dân không ký được: điểm chỉ (ngón trỏ phải) vào ô trên bản in, trước mặt "
+    "người làm chứng."
+)
+PREFILLED = "{name} — tờ khai đã điền sẵn theo thông tin ông/bà vừa xác nhận."
+
+
+def _party_label(party: SigningParty, lang: str) -> str:
+    return party.label_vi if lang == "vi" else party.label_en
 
 
 def _pad_width(state: AppState) -> int:
@@ -139,7 +149,10 @@ def SignaturePad(
     )
     # Named for screen readers (and for the browser test to find the pad).
     return ft.Semantics(
-        content=pad, label=f"Khung ký: {party.label_vi.lower()}", container=True, image=True
+        content=pad,
+        label=tr(state.lang, "Khung ký: {who}", who=_party_label(party, state.lang).lower()),
+        container=True,
+        image=True,
     )
 
 
@@ -156,16 +169,12 @@ def WitnessBox(state: AppState, party: SigningParty, look: Look) -> ft.Control:
 
     return ft.Column(
         [
-            text(
-                "Người dân không ký được: điểm chỉ (ngón trỏ phải) vào ô trên bản in, "
-                "trước mặt người làm chứng.",
-                look,
-            ),
+            text(tr(state.lang, THUMB_HINT), look),
             StableTextField(
                 "",
                 set_name,
                 0,
-                label="Họ, chữ đệm, tên người làm chứng",
+                label=tr(state.lang, "Họ, chữ đệm, tên người làm chứng"),
                 on_submit=lambda _: done(),
                 text_size=look.body,
                 autofocus=True,
@@ -207,13 +216,16 @@ def _party_block(
     mark: SignatureMark | None = s.marks.get(party.party)
     name = party_name(party, form.values_for_check())
     parts: list[ft.Control] = [
-        text(f"{party.label_vi} ({party.label_en})", look, look.fs(22), bold=True, color=c.primary),
+        # one language at a time: "Người yêu cầu", or "Requester" in English
+        text(_party_label(party, state.lang), look, look.fs(22), bold=True, color=c.primary),
         text(name or "—", look, look.print_value, bold=True),
     ]
     if mark is not None and mark.kind != "signature":
         parts.append(_done(tr(state.lang, _KIND_VI[mark.kind]), look, look.print_label))
         if mark.kind == "thumbprint":
-            parts.append(text(f"Người làm chứng: {mark.witness_name}", look))
+            parts.append(
+                text(tr(state.lang, "Người làm chứng: {name}", name=mark.witness_name), look)
+            )
     elif s.witness_for == party.party:
         parts.append(WitnessBox(state, party, look, key=f"wbox-{party.party}-{s.generation}"))  # type: ignore[call-arg]
     else:
@@ -248,7 +260,11 @@ def _party_block(
             look,
             primary=False,
             icon=ft.Icons.REFRESH,
-            tooltip=f"Xoá và ký lại ({party.label_vi.lower()})",
+            tooltip=tr(
+                state.lang,
+                "Xoá và ký lại ({who})",
+                who=_party_label(party, state.lang).lower(),
+            ),
         )
     ]
     if s.witness_for != party.party and (mark is None or mark.kind == "signature"):
@@ -324,11 +340,9 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
                 size=look.fs(32),
                 weight=ft.FontWeight.BOLD,
                 color=c.fg,
-                semantics_label="Ký tờ khai (sign the declaration)",
             ),
             text(
-                f"{form.procedure.name.get(form.lang)} — tờ khai đã điền sẵn theo thông tin "
-                "ông/bà vừa xác nhận. Sign the pre-filled declaration.",
+                tr(state.lang, PREFILLED, name=form.procedure.name.get(form.lang)),
                 look,
                 look.print_label,
             ),
@@ -339,7 +353,7 @@ def SignBody(state: AppState, form: FormState, s: SigningState) -> ft.Control:
                 primary=False,
                 icon=ft.Icons.PICTURE_AS_PDF,
                 busy=state.busy == "declaration",
-                tooltip="Xem, in tờ khai (Print or view the declaration)",
+                tooltip=tr(state.lang, "Xem, in tờ khai"),
             ),
             *[_party_block(state, s, form, p, look) for p in s.parties],
             text(s.error, look, bold=True, color=c.error) if s.error else None,

@@ -98,6 +98,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
 
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()
+        self._banner_until = 0.0
         self._draft_dirty = False
         self._station_failures: dict[str, int] = {}  # first unlocks refused, per name
         self.reload_device()
@@ -148,6 +149,9 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
         self.lang = "en" if self.lang == "vi" else "vi"
         if self.form is not None:
             self.form.lang = self.lang
+            self.recheck_shown()  # the red messages follow the language too
+        if self.detail is not None and "code" in self.detail:
+            self._reload_detail()  # the result's line, in the new language
 
     def dismiss_banner(self) -> None:
         self.banner = ""

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from mobile.config import AppConfig
+from mobile.i18n import tr
 from mobile.services.tablet import TabletService
 from shared.errors import TaiChoError, problem
 from storekit import is_disk_full
@@ -75,9 +76,7 @@ def user_message(err: BaseException, lang: str = "vi") -> str:
         text = err.message(lang)
         if err.code == "REQUEST_INVALID" and err.field and err.field not in text:
             # a refused request always says where (docs/intake.md, "Problems")
-            text = text.rstrip(".") + (
-                f" (mục {err.field})." if lang == "vi" else f" ({err.field})."
-            )
+            text = tr(lang, "{text} (mục {field}).", text=text.rstrip("."), field=err.field)
         return text
     if is_disk_full(err):  # SQLite's SQLITE_FULL or ENOSPC: no bug, a full tablet
         log.error("tablet storage full: %s", err)
@@ -85,7 +84,7 @@ def user_message(err: BaseException, lang: str = "vi") -> str:
     error_id = uuid.uuid4().hex[:8]
     log.error("error %s", error_id, exc_info=err)
     text = problem("INTERNAL").message(lang)
-    return f"{text} (mã lỗi {error_id})" if lang == "vi" else f"{text} (error id {error_id})"
+    return tr(lang, "{text} (mã lỗi {id})", text=text, id=error_id)
 
 
 class Backend:

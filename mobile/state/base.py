@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from mobile.i18n import tr
 from mobile.services.drafts import Draft
 from mobile.services.keystore import Session
 from mobile.services.tablet import TabletService
@@ -30,6 +31,8 @@ ROUTE_PREVIEW = "preview"
 ROUTE_RECEIPT = "receipt"
 ROUTE_DOSSIER = "dossier"
 ROUTE_SIGN = "sign"  # the declaration signed after the read-back (state/signing.py)
+# How long a good-news banner stays (seconds); problems stay until closed.
+INFO_SECONDS = 10.0
 # Routes that show citizen data: only while unlocked.
 PROTECTED = {
     ROUTE_HOME,
@@ -51,9 +54,10 @@ class SyncView:
     station_url: str = ""
 
 
-def required(field_id: str, label: str) -> str:
-    """The catalogue's FIELD_REQUIRED text for the app's own (non-procedure) inputs."""
-    return problem("FIELD_REQUIRED", field_id, label=label).message("vi")
+def required(field_id: str, label: str, lang: str = "vi") -> str:
+    """The catalogue's FIELD_REQUIRED text for the app's own (non-procedure) inputs;
+    ``label`` is Vietnamese, its English from ``mobile.i18n``."""
+    return problem("FIELD_REQUIRED", field_id, label=label, label_en=tr("en", label)).message(lang)
 
 
 def message(err: BaseException) -> str:
@@ -96,6 +100,7 @@ class StateBase:
     citizen_hits: list[Citizen]
     signing: Any  # mobile.state.signing.SigningState | None
     _last_touch: float
+    _banner_until: float
     _draft_dirty: bool
     _station_failures: dict[str, int]
 
@@ -109,10 +114,24 @@ class StateBase:
     def _fail(self, err: BaseException) -> None:
         self.banner = user_message(err, self.lang)
         self.banner_ok = False
+        self._banner_until = 0.0  # a problem stays until it is read and closed
 
     def _info(self, text: str) -> None:
+        """A good-news banner (``text`` already in the app's language, via ``tr``); it
+        goes by itself after ``INFO_SECONDS`` so it never sits over the next step
+        (issue 21, item 7)."""
         self.banner = text
         self.banner_ok = True
+        self._banner_until = time.monotonic() + INFO_SECONDS
+
+    def expire_banner(self) -> bool:
+        """Called every second: drop a good-news banner whose time is up."""
+        until = getattr(self, "_banner_until", 0.0)
+        if self.banner and self.banner_ok and until and time.monotonic() >= until:
+            self.banner = ""
+            self._banner_until = 0.0
+            return True
+        return False
 
     # implemented by the parts; declared here so each part can call the others
     def refresh(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from mobile.i18n import tr
 from mobile.state.backend import Failed, run_guarded
 from mobile.state.base import (
     ROUTE_DOSSIER,
@@ -66,13 +67,18 @@ class DossierMixin(StateBase):
             try:
                 pdf = self.backend.call(self.service.result_pdf, d["id"])
                 try:
-                    name = self.service.procedure(d["procedure"]).result_name.vi
+                    name = self.service.procedure(d["procedure"]).result_name.get(self.lang)
                 except TaiChoError:
-                    name = "Kết quả"
-                self.result_info = f"Đã có kết quả ({name}) — {size_text(len(pdf))}"
+                    name = tr(self.lang, "Kết quả")
+                self.result_info = tr(
+                    self.lang,
+                    "Đã có kết quả ({name}) — {size}",
+                    name=name,
+                    size=size_text(len(pdf)),
+                )
                 self.result_images = self.backend.call(self.service.result_pages, d["id"])
             except TaiChoError as err:
-                self.result_info = err.message("vi")
+                self.result_info = err.message(self.lang)
                 self.result_images = []
         else:
             self.result_images = []

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mobile.i18n import tr
 from shared.model import DossierSummary
 from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES
 from shared.text import fold as fold
@@ -34,32 +35,29 @@ def when(iso: str | None, *, with_date: bool = True) -> str:
     return f"{moment:%H:%M} {moment:%d/%m/%Y}" if with_date else f"{moment:%H:%M}"
 
 
-def due_text(iso: str | None) -> str:
+def due_text(iso: str | None, lang: str = "vi") -> str:
+    """``17:00 ngày 27/10/2026``; in English ``17:00 on 27/10/2026``."""
     moment = _parse(iso)
     if moment is None:
         return "—"
-    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
+    word = "ngày" if lang == "vi" else "on"
+    return f"{moment:%H:%M} {word} {moment:%d/%m/%Y}"
 
 
-def date_vi(iso: str | None) -> str:
-    """``2026-10-05`` → ``05/10/2026``; anything else unchanged."""
-    if not iso:
-        return ""
-    try:
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
-def history_line(entry: dict[str, Any]) -> str:
-    """One history entry as a sentence: when — what — who (role) — new status (reason)."""
-    text = (
-        f"{when(entry.get('at'))} — {action_label(str(entry.get('action', '')))} — "
-        f"{entry.get('actor', '')} ({role_label(str(entry.get('role', '')))}) — "
-        f"chuyển sang: {status_label(str(entry.get('to_status', '')))}"
+def history_line(entry: dict[str, Any], lang: str = "vi") -> str:
+    """One history entry as a sentence: when — what — who (role) — new status (reason),
+    in the app's language (the reason is the office's own words)."""
+    text = tr(
+        lang,
+        "{at} — {action} — {who} ({role}) — chuyển sang: {status}",
+        at=when(entry.get("at")),
+        action=action_label(str(entry.get("action", "")), lang),
+        who=entry.get("actor", ""),
+        role=role_label(str(entry.get("role", "")), lang),
+        status=status_label(str(entry.get("to_status", "")), lang),
     )
     if entry.get("reason"):
-        text += f". Lý do: {entry['reason']}"
+        text += tr(lang, ". Lý do: {why}", why=entry["reason"])
     return text
 
 
@@ -152,7 +150,7 @@ def home_rows(
     return out
 
 
-def station_pin_hint(failures: int) -> str:
+def station_pin_hint(failures: int, lang: str = "vi") -> str:
     """What to say under the PIN after the station refused a first unlock ``failures``
     times in a row on this tablet.
 
@@ -163,11 +161,15 @@ def station_pin_hint(failures: int) -> str:
     minutes = int(PIN_LOCKOUT.total_seconds() // 60)
     left = PIN_MAX_FAILURES - failures
     if left > 0:
-        return (
-            f"Đã nhập sai {failures} lần trên máy này; còn tối đa {left} lần. Sau "
-            f"{PIN_MAX_FAILURES} lần sai liên tiếp, tài khoản bị khoá {minutes} phút."
-        )
-    return (
-        f"Tài khoản có thể đang bị khoá {minutes} phút. Hãy đợi rồi thử lại, hoặc nhờ quản "
-        "trị viên mở khoá ngay trên bàn làm việc của văn phòng (mục Cán bộ, nút Mở khoá)."
-    )
+        return tr(lang, PIN_TRIES, n=failures, left=left, max=PIN_MAX_FAILURES, minutes=minutes)
+    return tr(lang, PIN_LOCKED, minutes=minutes)
+
+
+PIN_TRIES = (
+    "Đã nhập sai {n} lần trên máy này; còn tối đa {left} lần. Sau {max} lần sai liên tiếp, "
+    "tài khoản bị khoá {minutes} phút."
+)
+PIN_LOCKED = (
+    "Tài khoản có thể đang bị khoá {minutes} phút. Hãy đợi rồi thử lại, hoặc nhờ quản trị viên "
+    "mở khoá ngay trên bàn làm việc của văn phòng (mục Cán bộ, nút Mở khoá)."
+)

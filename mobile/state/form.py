@@ -15,6 +15,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.i18n import tr
 from mobile.services.drafts import Draft, new_draft_id
 from shared.catalogue import Field, Procedure, Section
 from shared.checklist import (
@@ -123,8 +124,16 @@ class FormState:
     procedure: Procedure
     raw: Typed = field(default_factory=Typed)
     revision: int = 0  # bumped when a value that changes the drawing is typed
-    errors: dict[str, str] = field(default_factory=dict)
-    summary: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # field id → message, shown
+    # Problems of the last check that belong to no visible field (said in the summary).
+    others: list[str] = field(default_factory=list)
+    # Fields whose problems are shown (issue 21, item 5): one left with a value typed,
+    # every field of a step left, every field once "Xem trước" checked them all. A
+    # field not yet reached stays quiet: a blank form is not a page of red.
+    shown: list[str] = field(default_factory=list)
+    # The papers were found missing when "Xem trước" was pressed (item 6): the
+    # checklist step says so at the top until they are complete.
+    papers_missing: bool = False
     checked: dict[str, Any] | None = None
     fee_vnd: int | None = None  # what the checked dossier costs (shared.validation)
     lang: str = "vi"
@@ -241,12 +250,17 @@ class FormState:
         d = parse_date(self.raw.get(f.derived_from))
         return date_to_words(d) if d else ""
 
-    def words_for(self, date_field_id: str) -> str:
-        """The date in words for a date field, if some derived field is based on it."""
+    def words_field(self, date_field_id: str) -> Field | None:
+        """The derived "… bằng chữ" field based on a date field, if there is one."""
         for f in self.procedure.fields:
             if f.type == "derived" and f.derived_from == date_field_id:
-                return self.derived_text(f)
-        return ""
+                return f
+        return None
+
+    def words_for(self, date_field_id: str) -> str:
+        """The date in words for a date field, if some derived field is based on it."""
+        f = self.words_field(date_field_id)
+        return self.derived_text(f) if f is not None else ""
 
     def values_for_check(self) -> dict[str, Any]:
         """What goes to validation: visible, non-derived, non-empty values."""
@@ -289,7 +303,7 @@ class FormState:
 
     def attachment_refs(self) -> list[AttachmentRef]:
         """Every photo the dossier will refer to: a supplement's earlier ones, then new;
-        each picture once per component (``shared.attachments.check_refs`` refuses a
+        each picture once per component (``shared.checklist.check_refs`` refuses a
         repeat, and the same paper photographed twice is the same picture)."""
         refs = [*(p.ref for p in self.kept), *(p.ref for p in self.photos)]
         return list({(r.sha256, r.component): r for r in refs}.values())
@@ -377,6 +391,64 @@ class FormState:
             return 0
         return sum(1 for f in secs[index][1] if f.id in self.errors)
 
+    def step_field_ids(self, index: int) -> list[str]:
+        """The visible, typed (non-derived) fields of one section step."""
+        secs = self.sections()
+        if not 0 <= index < len(secs):
+            return []
+        return [f.id for f in secs[index][1] if f.type != "derived"]
+
+    def error_count(self) -> int:
+        """What the summary counts, live: the red fields now, plus problems of no field."""
+        return len(self.errors) + len(self.others)
+
+    @property
+    def summary(self) -> str:
+        """ "Hồ sơ còn N lỗi", counted from what is red now: it drops as each is fixed
+        (it was a sentence written once by "Xem trước" and kept saying 2 after both
+        errors were fixed)."""
+        n = self.error_count()
+        if not n:
+            return ""
+        text = tr(self.lang, "Hồ sơ còn {n} lỗi — vui lòng sửa các ô được đánh dấu đỏ.", n=n)
+        return " ".join([text, *self.others])
+
+    # --- checking while typing (issue 21, item 5) ---
+    def show(self, result: ValidationResult, ids: list[str] | tuple[str, ...] = ()) -> None:
+        """Show ``result``'s problems of the fields shown so far plus ``ids``: the whole
+        dossier is always checked (a rule may tie two fields), but only fields staff
+        have reached turn red."""
+        new = [i for i in ids if i not in self.shown]
+        if new:
+            self.shown = [*self.shown, *new]
+        keep = set(self.shown)
+        visible_ids = {f.id for f in self.procedure.fields if self.visible(f)}
+        errors = {
+            fid: err.message(self.lang)
+            for fid, err in result.by_field().items()
+            if fid in visible_ids and fid in keep
+        }
+        # Assigned only when different: every assignment redraws the form, and a
+        # redraw per blur would race the next field being typed.
+        if errors != self.errors:
+            self.errors = errors
+        if self.others:
+            self.others = []
+
+    def blur(self, field_id: str, result: ValidationResult) -> None:
+        """A field lost the focus: with something typed in it, its problem shows now
+        (a birth date in 2027, an ID of 5 digits); an empty field waits for its step
+        to be left, so tabbing through a form does not paint it red."""
+        v = self.raw.get(field_id)
+        typed = bool(v.strip()) if isinstance(v, str) else v is not None
+        self.show(result, (field_id,) if typed else ())
+
+    def leave_step(self, index: int, result: ValidationResult) -> int:
+        """Leaving a section step shows every problem of its fields, required ones
+        included; returns how many that step has."""
+        self.show(result, tuple(self.step_field_ids(index)))
+        return self.step_errors(index)
+
     # --- changing ---
     def push_value(self, field_id: str, value: Any) -> None:
         """Set a value from the app (date picker, draft): the text field must show it."""
@@ -403,15 +475,16 @@ class FormState:
         return ids
 
     def apply_check(self, result: ValidationResult) -> bool:
-        """Map a validation result onto the form; True when it can be previewed."""
+        """Map a validation result onto the form; True when it can be previewed. Every
+        field is shown from now on: "Xem trước" checked them all."""
         by_field = result.by_field()
         visible_ids = {f.id for f in self.procedure.fields if self.visible(f)}
+        self.shown = [f.id for f in self.procedure.fields if f.type != "derived"]
         self.errors = {
             fid: err.message(self.lang) for fid, err in by_field.items() if fid in visible_ids
         }
-        other = [p.message(self.lang) for p in result.problems if p.field not in visible_ids]
+        self.others = [p.message(self.lang) for p in result.problems if p.field not in visible_ids]
         if result.ok:
-            self.summary = ""
             self.checked = dict(result.values)
             self.fee_vnd = result.fee_vnd
             self.read_page = 0
@@ -420,14 +493,6 @@ class FormState:
         first = self.first_error_step()
         if first is not None:
             self.step = first
-        n = len(result.problems)
-        self.summary = (
-            f"Hồ sơ còn {n} lỗi — vui lòng sửa các ô được đánh dấu đỏ."
-            if self.lang == "vi"
-            else f"{n} problem(s) — please fix the fields marked in red."
-        )
-        if other:
-            self.summary += " " + " ".join(other)
         self.checked = None
         return False
 
@@ -439,7 +504,7 @@ class FormState:
         if f.type == "choice":
             return f.choice_label(value, self.lang)
         if f.type == "bool":
-            return ("Có" if value else "Không") if self.lang == "vi" else ("Yes" if value else "No")
+            return tr(self.lang, "Có" if value else "Không")
         if f.type == "date":
             d = parse_date(value)
             return d.strftime("%d/%m/%Y") if d else str(value)
@@ -473,16 +538,16 @@ class FormState:
                 out.append(PreviewSection(s.title.get(self.lang), tuple(rows)))
         if self.checked is not None and self.fee_vnd is not None:
             # The fee computed from this dossier (pages, copies, cases), read before intake.
-            vi = self.lang == "vi"
+            lang = self.lang
             amount = (
-                ("Miễn phí" if vi else "Free")
+                tr(lang, "Miễn phí")
                 if self.fee_vnd == 0
-                else f"{self.fee_vnd:,} đồng".replace(",", ".")
+                else tr(lang, "{fee} đồng", fee=f"{self.fee_vnd:,}".replace(",", "."))
             )
             out.append(
                 PreviewSection(
-                    "Lệ phí, phí" if vi else "Fee",
-                    (PreviewRow("fee_vnd", "Số tiền phải nộp" if vi else "Amount due", amount),),
+                    tr(lang, "Lệ phí, phí"),
+                    (PreviewRow("fee_vnd", tr(lang, "Số tiền phải nộp"), amount),),
                 )
             )
         return out

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from mobile.i18n import tr
 from mobile.services.drafts import Draft
 from mobile.services.drafts import Drafts as DraftStore
 from mobile.state.backend import Failed, run_guarded, user_message
@@ -26,6 +27,7 @@ from shared.cccd import scanned_card
 from shared.checklist import Checklist
 from shared.errors import TaiChoError, problem
 from shared.model import AttachmentRef, DossierSummary
+from shared.validation import ValidationResult
 
 _log = logging.getLogger("mobile")
 
@@ -154,13 +156,72 @@ class IntakeMixin(StateBase):
         if self.form is not None:
             self.form.push_value(field_id, value)
 
+    def pick_date(self, field_id: str, value: str) -> None:
+        """A date picked on the calendar: shown, and checked as if typed and left."""
+        self.push_field(field_id, value)
+        self.blur_field(field_id)
+
+    # --- checking where the error happens (issue 21, item 5) ---
+    def _check_now(self, form: FormState) -> ValidationResult | None:
+        """The whole form checked now (pure and fast: ``shared.validation``)."""
+        try:
+            return self.backend.call(
+                self.service.check, form.procedure.code, form.values_for_check()
+            )
+        except TaiChoError as err:
+            self._fail(err)
+            return None
+
+    def blur_field(self, field_id: str) -> None:
+        """A field lost the focus: its problem (if any) shows under it now, and the
+        count in the summary follows."""
+        form = self.form
+        if form is None:
+            return
+        if (result := self._check_now(form)) is not None:
+            form.blur(field_id, result)
+
+    def recheck_shown(self) -> None:
+        """Check again what is shown (the language changed: messages follow it)."""
+        form = self.form
+        if form is None or not (form.errors or form.others):
+            return
+        if (result := self._check_now(form)) is not None:
+            form.show(result)
+
     def form_step(self, index: int) -> None:
+        """Go to a step (a step chip, "Quay lại"). Going forward shows the problems of
+        the step left, without holding staff there: a chip is the way to skip ahead."""
         self.touch()
-        if self.form is not None:
-            self.form.go_step(index)
+        form = self.form
+        if form is None:
+            return
+        cur = form.current_step()
+        forward = index > cur and not form.on_checklist()
+        if forward and (result := self._check_now(form)) is not None:
+            form.leave_step(cur, result)
+        form.go_step(index)
+
+    def next_step(self) -> bool:
+        """ "Tiếp": the step is checked when it is left; with a problem the form stays
+        on it, the fields in red and the count above (a birth date in 2027 no longer
+        passes every step to surface at the preview)."""
+        self.touch()
+        form = self.form
+        if form is None:
+            return False
+        cur = form.current_step()
+        if not form.on_checklist():
+            result = self._check_now(form)
+            if result is None or form.leave_step(cur, result):
+                return False
+        form.go_step(cur + 1)
+        return True
 
     async def preview(self) -> bool:
-        """Validate the form; on success go to the large-print preview."""
+        """Validate the form; then check the papers (item 6: before the citizen reads
+        three screens and confirms, not after); on success go to the large-print
+        read-back."""
         self.touch()
         form = self.form
         if form is None:
@@ -171,11 +232,17 @@ class IntakeMixin(StateBase):
             )
         except Failed:
             return False
-        if form.apply_check(result):
-            self.banner = ""
-            self.route = ROUTE_PREVIEW
-            return True
-        return False
+        if not form.apply_check(result):
+            return False
+        if not form.checklist().complete:
+            form.checked = None  # nothing to read back before the papers are there
+            form.papers_missing = True
+            form.go_step(form.step_count() - 1)
+            return False
+        form.papers_missing = False
+        self.banner = ""
+        self.route = ROUTE_PREVIEW
+        return True
 
     def back_to_form(self) -> None:
         self.go(ROUTE_FORM)
@@ -214,10 +281,8 @@ class IntakeMixin(StateBase):
                 (c.name.get(self.lang) for c in form.procedure.components if c.id == component_id),
                 component_id,
             )
-            self.banner = (
-                f"Ảnh này đã có trong hồ sơ ({name}): không thêm lần nữa."
-                if self.lang == "vi"
-                else f"This photo is already in the dossier ({name}): not added again."
+            self.banner = tr(
+                self.lang, "Ảnh này đã có trong hồ sơ ({name}): không thêm lần nữa.", name=name
             )
             self.banner_ok = False
             return False
@@ -274,7 +339,9 @@ class IntakeMixin(StateBase):
         self._draft_dirty = True
         self.save_draft()
         self.paper_path = f"phieu-yeu-cau-bo-sung-{form.draft_id[:8]}.pdf"
-        self._info("Hồ sơ chưa đủ: đã lập phiếu yêu cầu bổ sung; bản nháp được giữ lại.")
+        self._info(
+            tr(self.lang, "Hồ sơ chưa đủ: đã lập phiếu yêu cầu bổ sung; bản nháp được giữ lại.")
+        )
         return self.paper_path, pdf
 
     def _intake_call(self, form: FormState) -> Callable[[], DossierSummary]:
@@ -348,8 +415,10 @@ class IntakeMixin(StateBase):
     def _back_to_checklist(self, form: FormState, checklist: Checklist) -> None:
         form.go_step(form.step_count() - 1)
         self.route = ROUTE_FORM
-        self.banner = "Hồ sơ chưa đủ, chưa thể tiếp nhận. Còn thiếu: " + "; ".join(
-            m.text(form.lang) for m in checklist.missing
+        self.banner = tr(
+            self.lang,
+            "Hồ sơ chưa đủ, chưa thể tiếp nhận. Còn thiếu: {what}",
+            what="; ".join(m.text(form.lang) for m in checklist.missing),
         )
         self.banner_ok = False
 
@@ -408,7 +477,9 @@ class IntakeMixin(StateBase):
             return False
         self.scan, self.scan_error, self.scan_unit = None, "", ""
         self.citizen_hits = []
-        self._info("Đã điền thông tin từ thẻ căn cước. Xin kiểm tra lại trước khi tiếp.")
+        self._info(
+            tr(self.lang, "Đã điền thông tin từ thẻ căn cước. Xin kiểm tra lại trước khi tiếp.")
+        )
         return True
 
     def close_scan(self) -> None:
@@ -426,7 +497,7 @@ class IntakeMixin(StateBase):
         except TaiChoError as err:
             self._fail(err)
             self.citizen_hits = []
-        self.scan_error = "" if self.citizen_hits else "Chưa có người dân nào khớp."
+        self.scan_error = "" if self.citizen_hits else tr(self.lang, "Chưa có người dân nào khớp.")
 
     def use_citizen(self, citizen_id: str) -> None:
         """A known citizen, picked from the search, waits to fill a person like a card."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from mobile.i18n import tr
 from mobile.state.backend import Failed, run_guarded, user_message
 from mobile.state.base import (
     ROUTE_HOME,
@@ -38,9 +39,9 @@ class SessionMixin(StateBase):
         self.touch()
         errors = {}
         if not url.strip():
-            errors["url"] = required("url", "địa chỉ máy chủ văn phòng")
+            errors["url"] = required("url", "địa chỉ máy chủ văn phòng", self.lang)
         if not code.strip():
-            errors["code"] = required("code", "mã đăng ký thiết bị")
+            errors["code"] = required("code", "mã đăng ký thiết bị", self.lang)
         self.field_errors = errors
         if errors:
             return False
@@ -57,7 +58,7 @@ class SessionMixin(StateBase):
         except Failed:
             return False
         self.reload_device()
-        self._info("Đã đăng ký thiết bị với văn phòng. Mời mở khoá.")
+        self._info(tr(self.lang, "Đã đăng ký thiết bị với văn phòng. Mời mở khoá."))
         self.route = ROUTE_UNLOCK
         return True
 
@@ -77,10 +78,10 @@ class SessionMixin(StateBase):
         self.touch()
         username = username.strip()
         if not username:
-            self.field_errors = {"username": required("username", "tên đăng nhập")}
+            self.field_errors = {"username": required("username", "tên đăng nhập", self.lang)}
             return False
         if not pin:
-            self.field_errors = {"pin": required("pin", "mã PIN")}
+            self.field_errors = {"pin": required("pin", "mã PIN", self.lang)}
             return False
         self.field_errors = {}
         self.banner = ""
@@ -99,7 +100,7 @@ class SessionMixin(StateBase):
                 count = self._station_failures.get(username, 0) + 1
                 self._station_failures[username] = count
                 self.field_errors = {
-                    "pin": f"{user_message(err, self.lang)} {station_pin_hint(count)}"
+                    "pin": f"{user_message(err, self.lang)} {station_pin_hint(count, self.lang)}"
                 }
             self.known_users = self.backend.call(self.service.known_users)
             return False
@@ -142,5 +143,11 @@ class SessionMixin(StateBase):
         if self.user is None or self.busy or self.idle_seconds() < limit:
             return False
         minutes = max(1, round(limit / 60))
-        self.lock(f"Đã tự khoá sau {minutes} phút không sử dụng. Nhập mã PIN để mở lại.")
+        self.lock(
+            tr(
+                self.lang,
+                "Đã tự khoá sau {n} phút không sử dụng. Nhập mã PIN để mở lại.",
+                n=minutes,
+            )
+        )
         return True

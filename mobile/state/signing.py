@@ -24,14 +24,18 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
+from mobile.i18n import tr
 from mobile.state.backend import Failed, run_guarded
 from mobile.state.base import ROUTE_PREVIEW, ROUTE_SIGN, StateBase
 from mobile.state.form import FormState
 from shared.errors import TaiChoError
-from shared.model import SignatureMark
-from shared.signatures import SCALE, SigningParty, check_mark, signing_parties
+from shared.signatures import SCALE, SignatureMark, SigningParty, check_mark, signing_parties
 
 Stroke = list[list[int]]
+ON_PAPER = (
+    "Chưa có chữ ký trên màn hình: {who} ký tay trên tờ khai in ra (“Xem tờ khai (PDF)” để "
+    "in); nhận lại bản đã ký rồi gửi."
+)
 
 
 def form_key(form: FormState) -> str:
@@ -77,21 +81,11 @@ class SigningState:
         vi = lang == "vi"
         if missing := self.missing():
             who = ", ".join((p.label_vi if vi else p.label_en).lower() for p in missing)
-            return f"Còn thiếu chữ ký của: {who}." if vi else f"Still to sign: {who}."
+            return tr(lang, "Còn thiếu chữ ký của: {who}.", who=who)
         if paper := self.on_paper():
             who = ", ".join((p.label_vi if vi else p.label_en).lower() for p in paper)
-            return (
-                f"Chưa có chữ ký trên màn hình: {who} ký tay trên tờ khai in ra "
-                "(“Xem tờ khai (PDF)” để in); nhận lại bản đã ký rồi gửi."
-                if vi
-                else f"Not signed on screen: {who} will sign the printed declaration "
-                "(“Xem tờ khai (PDF)” to print it); take the signed copy back, then send."
-            )
-        return (
-            "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ."
-            if vi
-            else "All signatures are in. The dossier can be received."
-        )
+            return tr(lang, ON_PAPER, who=who)
+        return tr(lang, "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ.")
 
     def ordered(self) -> list[SignatureMark]:
         return [self.marks[p.party] for p in self.parties if p.party in self.marks]
@@ -128,7 +122,7 @@ class SigningMixin(StateBase):
         try:
             check_mark(mark, mark.party)
         except TaiChoError as err:
-            s.error = err.message("vi")
+            s.error = err.message(self.lang)
             return False
         s.marks = {**s.marks, mark.party: mark}
         s.error = ""
@@ -178,11 +172,9 @@ class SigningMixin(StateBase):
         return ok
 
     def declaration_sent(self, name: str) -> None:
-        self._info(f"Đã gửi tệp {name} tới trình duyệt/máy để xem hoặc in.")
-
-    def signing_marks(self) -> list[SignatureMark] | None:
-        """The marks to receive the dossier with (None: not on the signing screen)."""
-        return self.signing.ordered() if self.signing is not None else None
+        self._info(
+            tr(self.lang, "Đã gửi tệp {name} tới trình duyệt/máy để xem hoặc in.", name=name)
+        )
 
     async def declaration_bytes(self) -> tuple[str, bytes] | None:
         """The declaration of the form being signed (marks so far drawn in) and a file

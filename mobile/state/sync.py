@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from mobile.i18n import tr
 from mobile.services.progress import SyncProgress
 from mobile.state.backend import Failed, run_guarded
 from mobile.state.base import (
@@ -58,13 +59,25 @@ class SyncMixin(StateBase):
             self._reload_detail()
         ok = report is not None
         if report is not None:
-            text = f"Đã đồng bộ: gửi {report.pushed}, nhận {report.pulled}."
+            lang = self.lang
+            parts = [tr(lang, "Đã đồng bộ: gửi {a}, nhận {b}.", a=report.pushed, b=report.pulled)]
             if report.rejected:
-                text += f" {len(report.rejected)} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ."
+                parts.append(
+                    tr(
+                        lang,
+                        "{n} hồ sơ bị máy chủ từ chối — xem chi tiết hồ sơ.",
+                        n=len(report.rejected),
+                    )
+                )
             if report.photos_refused:
-                n = len(report.photos_refused)
-                text += f" {n} ảnh giấy tờ bị máy chủ từ chối (quá lớn hoặc hỏng)."
+                parts.append(
+                    tr(
+                        lang,
+                        "{n} ảnh giấy tờ bị máy chủ từ chối (quá lớn hoặc hỏng).",
+                        n=len(report.photos_refused),
+                    )
+                )
             elif report.photos_pending:
-                text += f" Còn {report.photos_pending} ảnh giấy tờ chưa gửi."
-            self._info(text)
+                parts.append(tr(lang, "Còn {n} ảnh giấy tờ chưa gửi.", n=report.photos_pending))
+            self._info(" ".join(parts))
         return ok

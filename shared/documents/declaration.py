@@ -38,9 +38,17 @@ from shared.documents.official import (
     TIEU_NGU,
     OfficialDocument,
     nfc,
+    place_date_line,
 )
-from shared.model import Dossier, SignatureMark
-from shared.signatures import PAD_ASPECT, SCALE, SigningParty, party_name, signing_parties
+from shared.model import Dossier
+from shared.signatures import (
+    PAD_ASPECT,
+    SCALE,
+    SignatureMark,
+    SigningParty,
+    party_name,
+    signing_parties,
+)
 from shared.unit import Unit
 from shared.validation import parse_date, partial_date_text
 from shared.workdays import VN_TZ
@@ -231,10 +239,7 @@ class _Form(OfficialDocument):
         half = self.content_width / 2
         x_right = float(self.l_margin) + half
         y = float(self.get_y()) + 3.0
-        place = nfc(
-            f"Làm tại: {self.d.unit.place_name}, ngày {self.dated.day:02d} "
-            f"tháng {self.dated.month:02d} năm {self.dated.year}"
-        )
+        place = "Làm tại: " + place_date_line(self.d.unit.place_name, self.dated)
         wide = self.content_width * 0.62
         y = self.centred_lines(
             x_right + half - wide, wide, y, place, style="I", size=12.5, h=LINE_H

@@ -56,8 +56,10 @@ __all__ = [
     "GlyphOutlines",
     "OfficialDocument",
     "SignatureBox",
+    "date_line",
     "glyph_outlines",
     "nfc",
+    "place_date_line",
 ]
 
 FONT_DIR = Path(__file__).resolve().with_name("fonts")
@@ -91,6 +93,19 @@ _RGB = tuple[int, int, int]
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def date_line(day: datetime.date) -> str:
+    """ "ngày 05 tháng 01 năm 2026": a date as every document writes it in words and
+    Arabic numerals (Nghị định 30/2020/NĐ-CP, Phụ lục I, the place-and-date line). The one
+    copy: the papers, the results, the declaration, the report and the certification
+    sentences all call it."""
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def place_date_line(place: str, day: datetime.date) -> str:
+    """ "Định Yên, ngày 25 tháng 11 năm 2026": the place-and-date line under the header."""
+    return nfc(f"{place}, {date_line(day)}")
 
 
 @dataclass(frozen=True)

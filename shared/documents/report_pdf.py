@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from shared.documents.official import LINE_H, OfficialDocument, nfc
+from shared.documents.official import LINE_H, OfficialDocument, nfc, place_date_line
 from shared.reports import FREE_TEXT_NOTE
 
 __all__ = ["render_report"]
@@ -50,10 +50,6 @@ class _ReportDocument(OfficialDocument):
         self.set_text_color(0, 0, 0)
 
 
-def _place_date(place: str, day: datetime.date) -> str:
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
 def render_report(
     page: dict[str, Any],
     *,
@@ -79,7 +75,7 @@ def render_report(
     )
     doc.alias_nb_pages()
     doc.add_page()
-    date_line = _place_date(place_name, generated_at.date()) if place_name else None
+    date_line = place_date_line(place_name, generated_at.date()) if place_name else None
     y = doc.official_header(tuple(agency_lines), number="Số:      /BC-UBND", place_date=date_line)
     x, w = float(doc.l_margin), doc.content_width
     y = doc.centred_lines(x, w, y + 4, "BÁO CÁO", style="B", size=14)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import segno
 from fpdf.enums import XPos, YPos
 
-from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc
+from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc, place_date_line
 
 __all__ = [
     "DEMO_WATERMARK",
@@ -25,7 +25,6 @@ __all__ = [
     "RenderedResult",
     "ResultMeta",
     "SignatureBoxes",
-    "place_date_line",
 ]
 
 DEMO_WATERMARK = "MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
@@ -97,12 +96,6 @@ class RenderedResult:
     boxes: SignatureBoxes
     pages: int = 1
     title: str = ""
-
-
-def place_date_line(place: str, day: datetime.date) -> str:
-    """ "Lai Vung, ngày 25 tháng 11 năm 2026" (days and months below 10 with a zero, as
-    Nghị định 30 asks for the place-and-date line)."""
-    return nfc(f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}")
 
 
 def text_of(values: Mapping[str, object], key: str) -> str:

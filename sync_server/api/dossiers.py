@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from shared.views import DossierList
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.problems import file_answer
 from sync_server.services import door
@@ -31,12 +32,12 @@ class ActionRequest(BaseModel):
 def list_dossiers(
     station: StationDep, db: DbDep, who: StaffDep, status: str | None = None
 ) -> dict[str, Any]:
-    return {"items": door.dossiers(who, station, db, status)}
+    return DossierList(door.dossiers(who, station, db, status)).to_dict()
 
 
 @router.get("/{dossier_id}")
 def get_dossier(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
-    return door.dossier(who, station, db, dossier_id)
+    return door.dossier(who, station, db, dossier_id).to_dict()
 
 
 @router.post("/{dossier_id}/actions")
@@ -52,7 +53,7 @@ def act(
         body.reason,
         rating=body.rating,
         comment=body.comment,
-    )
+    ).to_dict()
 
 
 class PersonalIdRequest(BaseModel):
@@ -64,7 +65,7 @@ def set_child_personal_id(
     dossier_id: str, body: PersonalIdRequest, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
     """The appraiser enters the child's số định danh cá nhân (before approval)."""
-    return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id)
+    return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id).to_dict()
 
 
 class LookupRequest(BaseModel):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from sync_server.api.deps import DbDep, StationDep, VerifyGuard
-from sync_server.services import verify as service
+from sync_server.services.office import verify as service
 
 router = APIRouter(tags=["verify"])
 

@@ -21,13 +21,14 @@ import segno
 
 from shared.permissions import Verb, require
 from shared.reports import parse_period
+from shared.views import DossierRow, DossierView
 from sync_server.config import limits
 from sync_server.services import door
-from sync_server.services import staff as staff_service
-from sync_server.services.clock import utc_now
-from sync_server.services.guard import Guards, pin_attempt
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station
+from sync_server.services.core.clock import utc_now
+from sync_server.services.core.guard import Guards, pin_attempt
+from sync_server.services.core.station import Station
+from sync_server.services.setup import staff as staff_service
+from sync_server.services.setup.staff import Staff
 
 RESULT_LINK_TTL_S = 300.0
 
@@ -86,24 +87,23 @@ class DeskBackend:
         """Re-read the person on every call: a disabled account or new role applies at once."""
         return staff_service.current(db, who if isinstance(who, str) else who.username)
 
-    def whoami(self, who: Staff) -> Staff:
-        with self.station.session() as db:
-            return self._me(db, who)
-
     def procedures(self) -> list[tuple[str, str]]:
         return [(p.code, p.name.vi) for p in self.station.catalogue.all()]
 
     # --- queues and dossiers ---
-    def queue(self, who: Staff) -> list[dict[str, Any]]:
+    def queue(self, who: Staff) -> list[DossierRow]:
         with self.station.session() as db:
             return door.dossiers(self._me(db, who), self.station, db)
 
-    def detail(self, who: Staff, dossier_id: str) -> dict[str, Any]:
+    def detail(self, who: Staff, dossier_id: str) -> DossierView:
         with self.station.session() as db:
             me = self._me(db, who)
-            d = door.dossier(me, self.station, db, dossier_id, with_rating=True)
-            d["lookups"] = door.lookups(me, self.station, db, dossier_id)
-            return d
+            return door.dossier(me, self.station, db, dossier_id, with_rating=True)
+
+    def lookups(self, who: Staff, dossier_id: str) -> dict[str, Any]:
+        """The lookup step of a dossier (shared.lookups): needs, records, verifications."""
+        with self.station.session() as db:
+            return door.lookups(self._me(db, who), self.station, db, dossier_id)
 
     def record_lookup(
         self, who: Staff, dossier_id: str, key: str, database: str, result: str, note: str
@@ -139,7 +139,7 @@ class DeskBackend:
         *,
         rating: str | None = None,
         comment: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> DossierView:
         with self.station.session() as db:
             return door.act(
                 self._me(db, who),
@@ -152,7 +152,7 @@ class DeskBackend:
                 comment=comment,
             )
 
-    def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> dict[str, Any]:
+    def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> DossierView:
         """The appraiser enters the child's số định danh cá nhân."""
         with self.station.session() as db:
             me = self._me(db, who)

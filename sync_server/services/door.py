@@ -28,28 +28,21 @@ from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
+from shared.views import ApologyView, DossierRow, DossierView
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
-from sync_server.services import (
-    actions,
-    attachments,
-    audit,
-    calendar,
-    certs,
-    enrollment,
-    fee_settings,
-    paperwork,
-    reports,
-    staff,
-    stamping,
-    tls,
-    units,
-)
-from sync_server.services import declaration as declaration_service
-from sync_server.services import dossiers as dossier_store
-from sync_server.services import lookups as lookup_service
-from sync_server.services.clock import vn_now_iso
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station, get_unit, set_unit
+from sync_server.services.admin import backup
+from sync_server.services.core import audit
+from sync_server.services.core.clock import vn_now_iso
+from sync_server.services.core.station import Station, get_unit, set_unit
+from sync_server.services.office import actions, attachments, paperwork, stamping
+from sync_server.services.office import declaration as declaration_service
+from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office import lookups as lookup_service
+from sync_server.services.pki import certs, tls
+from sync_server.services.reports import reports
+from sync_server.services.setup import calendar, fee_settings, staff, units
+from sync_server.services.setup.staff import Staff
+from sync_server.services.sync import enrollment, recovery
 from sync_server.store.db import transaction
 
 P = ParamSpec("P")
@@ -79,7 +72,9 @@ def _needs(
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
-def dossiers(actor: Staff, station: Station, db: Database, status: str | None = None) -> list[Any]:
+def dossiers(
+    actor: Staff, station: Station, db: Database, status: str | None = None
+) -> list[DossierRow]:
     """The queue: one summary per dossier (names included), optionally of one status."""
     return dossier_store.list_view(db, station.keys, station.catalogue, actor.role, status)
 
@@ -87,13 +82,11 @@ def dossiers(actor: Staff, station: Station, db: Database, status: str | None = 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
 def dossier(
     actor: Staff, station: Station, db: Database, dossier_id: str, *, with_rating: bool = False
-) -> dict[str, Any]:
+) -> DossierView:
     """One dossier with every value, its history and what ``actor`` may do with it."""
     d = dossier_store.load(db, station.keys, dossier_id)
-    view = dossier_store.detail(d, station.catalogue, actor.role)
-    if with_rating:
-        view["rating"] = actions.rating_of(db, station.keys, dossier_id)
-    return view
+    rating = actions.rating_of(db, station.keys, dossier_id) if with_rating else None
+    return dossier_store.detail(d, station.catalogue, actor.role, rating)
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
@@ -169,7 +162,7 @@ def act(
     *,
     rating: str | None = None,
     comment: str | None = None,
-) -> dict[str, Any]:
+) -> DossierView:
     """One workflow action; it also needs the action's own verb (``dossier.<action>``)."""
     t = TRANSITIONS.get(action)
     if t is None or action not in STATION_ACTIONS:
@@ -192,7 +185,7 @@ def act(
 @_needs(Verb.DOSSIER_RECORD_PERSONAL_ID)
 def record_personal_id(
     actor: Staff, station: Station, db: Database, dossier_id: str, number: str
-) -> dict[str, Any]:
+) -> DossierView:
     """The child's số định danh cá nhân, entered by the appraiser before approval."""
     return actions.record_personal_id(
         db, station.keys, station.catalogue, actor, dossier_id, number
@@ -207,7 +200,7 @@ def record_apology(
     dossier_id: str,
     new_due_at: str,
     reason: str | None,
-) -> dict[str, Any]:
+) -> ApologyView:
     """Phiếu xin lỗi và hẹn lại: the apology and the new return date."""
     return paperwork.record_apology(
         db, station.keys, station.catalogue, actor, dossier_id, new_due_at, reason
@@ -473,7 +466,6 @@ def cert_import(
 @_needs(Verb.STATION_MANAGE)
 def backup_make(actor: Staff, station: Station, db: Database, out: Path, key: BackupKey) -> Any:
     """An encrypted, consistent backup of the whole station into ``out`` (its manifest)."""
-    from sync_server.services import backup
 
     return backup.make_backup(station, out, key)
 
@@ -481,7 +473,6 @@ def backup_make(actor: Staff, station: Station, db: Database, out: Path, key: Ba
 @_needs(Verb.STATION_MANAGE)
 def backup_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """The last backup (when, size, where), the schedule and whether one was missed."""
-    from sync_server.services import backup
 
     return backup.status(db)
 
@@ -489,7 +480,6 @@ def backup_status(actor: Staff, station: Station, db: Database) -> dict[str, Any
 @_needs(Verb.STATION_MANAGE)
 def restore_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """The last restore and its "cần xử lý lại" (to redo) list: codes and statuses only."""
-    from sync_server.services import recovery
 
     return {"restore": recovery.restore_info(db), "redo": recovery.redo_list(db)}
 
@@ -497,7 +487,6 @@ def restore_status(actor: Staff, station: Station, db: Database) -> dict[str, An
 @_needs(Verb.STATION_MANAGE)
 def backup_verify(actor: Staff, path: Path, passphrase: str) -> Any:
     """Check a backup file (passphrase, every byte) without restoring it."""
-    from sync_server.services import backup
 
     return backup.verify_backup(path, passphrase)
 
@@ -505,7 +494,6 @@ def backup_verify(actor: Staff, path: Path, passphrase: str) -> Any:
 @_needs(Verb.STATION_MANAGE)
 def restore(actor: Staff, source: Path, passphrase: str, target: Path) -> dict[str, Any]:
     """Restore a backup onto a new, empty data folder (recorded in its audit chain)."""
-    from sync_server.services import backup
 
     return backup.restore(source, passphrase, target, actor=actor.username)
 

@@ -653,3 +653,16 @@ def set_meta(db: Database, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+def delete_meta(db: Database, key: str) -> None:
+    db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
+def meta_with_prefix(db: Database, prefix: str) -> dict[str, str]:
+    """``meta`` entries whose key starts ``prefix:``, by the rest of the key (a device id)."""
+    rows = db.query(
+        "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+        (len(prefix) + 1, prefix + ":"),
+    )
+    return {str(r["key"])[len(prefix) + 1 :]: str(r["value"]) for r in rows}

@@ -27,7 +27,8 @@ from sync_server.desk import views
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.screens.lookups import lookups_card
 from sync_server.desk.state import DeskState
-from sync_server.services import demo, enrollment
+from sync_server.services.admin import demo
+from sync_server.services.sync import enrollment
 
 KS = "1.001193"
 
@@ -88,32 +89,28 @@ def test_the_desk_records_a_lookup_and_the_timeline_shows_it(
     s = _signed_in(backend, "thamdinh", "234567")
     asyncio.run(s.open_dossier(dossier_id))
     assert s.detail is not None
-    [first, *_] = s.detail["lookups"]["needs"]
+    [first, *_] = s.lookups["needs"]
     assert first["key"] == "parents_marriage" and first["record"] is None
-    shown = _texts(
-        lookups_card(s, {**s.detail, "lookups": {**s.detail["lookups"], "may_record": False}})
-    )
+    shown = _texts(lookups_card(s, {**s.lookups, "may_record": False}))
     assert "Tra cứu thay giấy tờ" in shown and "Chưa tra cứu." in shown
     assert any(t.startswith("Thay cho: Giấy chứng nhận kết hôn của cha, mẹ") for t in shown)
     # nothing found without saying what was searched: refused under the form, nothing kept
     assert not asyncio.run(s.record_lookup("parents_marriage", "ho_tich", "not_found", ""))
     assert "ghi rõ đã tra cứu gì" in s.field_errors["lookup:parents_marriage"]
-    assert s.detail["lookups"]["records"] == []
+    assert s.lookups["records"] == []
     assert asyncio.run(
         s.record_lookup("parents_marriage", "ho_tich", "found", "GCNKH số 12, quyển 01/2019")
     )
     assert s.banner == "" or "tra cứu" in s.banner.lower()
-    rec = s.detail["lookups"]["needs"][0]["record"]
+    rec = s.lookups["needs"][0]["record"]
     assert (rec["by"], rec["database_name"]) == ("thamdinh", "Cơ sở dữ liệu hộ tịch điện tử")
     # the timeline, as the desk draws it: under Thẩm định, with what was found
-    stages = {st.name: st for st in views.timeline(s.detail["history"])}
+    stages = {st.name: st for st in views.timeline(s.detail.dossier.history)}
     [step] = [x for x in stages["Thẩm định"].steps if x.label == "Ghi kết quả tra cứu"]
     assert step.who.startswith("thamdinh")
     assert "Cơ sở dữ liệu hộ tịch điện tử: Có thông tin, khớp với tờ khai" in step.reason
     # (the forms are components a page renders; here the read-only card is enough)
-    card = _texts(
-        lookups_card(s, {**s.detail, "lookups": {**s.detail["lookups"], "may_record": False}})
-    )
+    card = _texts(lookups_card(s, {**s.lookups, "may_record": False}))
     assert any("Cơ sở dữ liệu hộ tịch điện tử: Có thông tin" in t for t in card)
     assert "Ghi chú: GCNKH số 12, quyển 01/2019" in card
 
@@ -121,8 +118,8 @@ def test_the_desk_records_a_lookup_and_the_timeline_shows_it(
 def test_a_clerk_sees_the_lookups_but_records_none(backend: DeskBackend, dossier_id: str) -> None:
     s = _signed_in(backend, "vanthu", "456789")
     asyncio.run(s.open_dossier(dossier_id))
-    assert s.detail is not None and s.detail["lookups"]["needs"]
+    assert s.detail is not None and s.lookups["needs"]
     assert not asyncio.run(s.record_lookup("parents_marriage", "ho_tich", "found", ""))
     assert "Văn thư" in s.banner
-    shown = _texts(lookups_card(s, s.detail))
+    shown = _texts(lookups_card(s, s.lookups))
     assert "Tra cứu thay giấy tờ" in shown  # the card, without a form to fill

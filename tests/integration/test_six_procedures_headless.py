@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from tests.integration.conftest import APPRAISER, CLERK, LEADER, Station
 from tests.integration.test_headless_cli import headless
 

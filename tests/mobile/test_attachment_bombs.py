@@ -29,8 +29,8 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.sync import KIND_ATTACHMENT_CHUNK, KIND_ATTACHMENT_OPEN
 from shared.workdays import vn_now
-from sync_server.services import attachments as attachment_service
-from sync_server.services.clock import utc_now
+from sync_server.services.core.clock import utc_now
+from sync_server.services.office import attachments as attachment_service
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 from tests.mobile.test_attachments import COMPONENT, PROC, document_photo
 

@@ -14,13 +14,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared import messages as m
-from shared.catalogue import Catalogue, builtin, check_update
+from shared.catalogue import Catalogue, check_update
 from shared.checklist import every_component
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.app import create_app
-from sync_server.services import catalogue_sync, demo, feed
+from sync_server.services.admin import demo
+from sync_server.services.core import feed
+from sync_server.services.sync import catalogue_sync
 from tests.mobile.conftest import APPRAISER, INTAKE, URL, InProcessStation
 
 CODE = "2.000884"  # chứng thực chữ ký

@@ -18,9 +18,9 @@ from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
 from mobile.state.app import ROUTE_FORM, ROUTE_RECEIPT
-from shared.catalogue import builtin
 from shared.checklist import every_component
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.mobile.checklist_kit import page_photo, sign_all_on_paper
@@ -161,13 +161,14 @@ def test_the_app_receives_only_a_complete_dossier_and_prints_the_supplement_requ
         assert asyncio.run(state.unlock(*INTAKE)), state.banner
         values = _single()
         form = _fill(state, TT, values)
-        assert asyncio.run(state.preview()), (state.banner, form.errors)
-        state.confirm_read()
-        assert form.read_back_at
-        # nothing ticked: not saved, back to the checklist step, the missing paper named
-        assert not asyncio.run(state.save())
-        assert state.route == ROUTE_FORM and form.on_checklist()
-        assert "Giấy tờ tùy thân của người yêu cầu – chưa nộp" in state.banner
+        # nothing ticked: the papers are checked before the citizen reads anything back
+        # (issue 21, item 6): no read-back, the form on its checklist step
+        assert not asyncio.run(state.preview())
+        assert state.route == ROUTE_FORM and form.on_checklist() and form.papers_missing
+        assert form.checked is None and not form.read_back_at
+        assert "Giấy tờ tùy thân của người yêu cầu – chưa nộp" in [
+            m.text("vi") for m in form.checklist().missing
+        ]
         assert state.backend.call(state.service.list_dossiers, None) == []
         # the supplement request instead: a PDF naming what is missing; the draft is kept
         got = asyncio.run(state.supplement_request())

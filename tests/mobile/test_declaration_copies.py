@@ -12,8 +12,8 @@ import pytest
 
 from shared.checklist import every_component
 from shared.errors import TaiChoError
-from shared.model import SignatureMark
 from shared.samples import sample_values
+from shared.signatures import SignatureMark
 from shared.workdays import vn_now
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 

@@ -18,7 +18,8 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from sync_server.services import audit, enrollment
+from sync_server.services.core import audit
+from sync_server.services.sync import enrollment
 from tests.mobile.conftest import InProcessStation
 
 PROC = "1.001193"

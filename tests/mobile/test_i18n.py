@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 from pathlib import Path
 
 from mobile.config import AppConfig
@@ -14,9 +15,15 @@ from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
 from mobile.state.fmt import STATUS_FILTERS
 from mobile.theme import TEXT_LEVEL_NAMES
-from shared.catalogue import builtin
+from shared.procedures import builtin
 
-SCREENS = Path(__file__).resolve().parents[2] / "mobile" / "screens"
+MOBILE = Path(__file__).resolve().parents[2] / "mobile"
+SCREENS = MOBILE / "screens"
+# Every place a person's words are written: the screens, and the state that builds
+# sentences for them (banners, history, hints, the signing line).
+SOURCES = sorted([*SCREENS.glob("*.py"), *(MOBILE / "state").glob("*.py")])
+# Vietnamese letters (NFC, lower case): a word carrying one is Vietnamese.
+VI_LETTERS = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]")
 
 
 def _tr_literals() -> dict[str, str]:
@@ -24,7 +31,7 @@ def _tr_literals() -> dict[str, str]:
     with where it is."""
     found: dict[str, str] = {}
     constants: dict[str, str] = {}  # NAME = "..." at module level, given to tr by name
-    trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(SCREENS.glob("*.py"))}
+    trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in SOURCES}
     for tree in trees.values():
         for stmt in tree.body:
             if (
@@ -118,3 +125,142 @@ def test_a_new_form_starts_in_the_apps_language_and_lock_keeps_it(tmp_path: Path
     assert app.form.label(app.form.procedure.field("child_full_name")).isascii()
     app.lock()
     assert app.lang == "en"  # a choice for the session, not for one sign-in
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _vi_side(test: ast.expr) -> str | None:
+    """Which arm of ``a if TEST else b`` is the Vietnamese one, when TEST asks for the
+    language (``vi``, ``lang == "vi"``, ``lang != "vi"``); None when it does not."""
+    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(test) if isinstance(n, ast.Attribute)
+    }
+    if not names & {"vi", "lang"}:
+        return None
+    if isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.NotEq):
+        return "orelse"
+    return "body"
+
+
+def _untranslated(path: Path) -> list[str]:
+    """Vietnamese string literals of one module that can reach a screen in English.
+
+    Allowed: a docstring; a literal given to ``tr`` (directly or through ``a if c else
+    b``); the Vietnamese arm of a choice made on the language (its other arm must then
+    have no Vietnamese); a ``*_vi`` keyword (a catalogue message's Vietnamese context);
+    and any text that has an English entry (a module constant, a default argument, a
+    table or a label translated where it is used, e.g. ``required``'s labels)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    up = _parents(tree)
+    bad: list[str] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if not VI_LETTERS.search(node.value.lower()) or isinstance(up.get(node), ast.Expr):
+            continue
+        where = f"{path.name}:{node.lineno}: {node.value[:60]!r}"
+        cur: ast.AST = node
+        ok = node.value in EN
+        while not ok and cur in up:
+            parent = up[cur]
+            if isinstance(parent, ast.Call) and getattr(parent.func, "id", "") == "tr":
+                ok = len(parent.args) > 1 and cur is parent.args[1]
+                break
+            if isinstance(parent, ast.keyword) and (parent.arg or "").endswith("_vi"):
+                ok = True
+                break
+            if isinstance(parent, ast.IfExp) and cur is not parent.test:
+                side = _vi_side(parent.test)
+                if side is not None:
+                    ok = cur is getattr(parent, side)
+                    if not ok:
+                        where += " (the English arm of a language choice)"
+                    break
+            if not isinstance(parent, ast.JoinedStr | ast.FormattedValue | ast.BinOp | ast.IfExp):
+                break
+            cur = parent
+        if not ok:
+            bad.append(where)
+    return bad
+
+
+def test_no_vietnamese_reaches_a_screen_without_its_english() -> None:
+    """Issue 21, item 10: in English mode no Vietnamese sentence is left, whether a
+    screen wrote it or the state built it (banners, history, hints, signing)."""
+    bad = [line for path in SOURCES for line in _untranslated(path)]
+    assert not bad, "Vietnamese text with no English:\n" + "\n".join(bad)
+    # and no English entry is itself Vietnamese (the brand and the switch's own name
+    # "Tiếng Việt" aside)
+    leaks = {
+        vi: en
+        for vi, en in EN.items()
+        if VI_LETTERS.search(en.lower()) and en not in ("Tại Chỗ",) and vi != en
+    }
+    assert not leaks, leaks
+
+
+def test_state_built_strings_speak_one_language(tmp_path: Path) -> None:
+    """What the state writes for people, rendered in English: no Vietnamese left; and in
+    Vietnamese, none of the English. Every action, role and status of the workflow."""
+    from mobile.state.backend import user_message
+    from mobile.state.base import required
+    from mobile.state.fmt import due_text, history_line, station_pin_hint, timeline
+    from mobile.state.signing import SigningState
+    from shared.errors import problem
+    from shared.model import SignatureMark
+    from shared.signatures import signing_parties
+    from shared.workflow import ACTION_LABELS, Role, Status
+
+    def english(text: str) -> None:
+        assert not VI_LETTERS.search(text.lower()), text
+
+    due = "2026-10-27T17:00:00+07:00"
+    english(due_text(due, "en"))
+    assert due_text(due, "en") == "17:00 on 27/10/2026" and "ngày" in due_text(due)
+    history = [
+        {
+            "at": due,
+            "action": action,
+            "actor": "thamdinh",
+            "role": role.value,
+            "to_status": status.value,
+            "reason": "",
+        }
+        for action in ACTION_LABELS
+        for role, status in zip(Role, Status, strict=False)
+    ]
+    for h in history:
+        english(history_line(h, "en"))
+    english(
+        " ".join(
+            st.name + " ".join(x.who + x.action for x in st.steps) for st in timeline(history, "en")
+        )
+    )
+    for n in range(1, 7):
+        english(station_pin_hint(n, "en"))
+        assert "lần" in station_pin_hint(n, "vi") or "khoá" in station_pin_hint(n, "vi")
+    kh = builtin().get("1.000894")
+    s = SigningState("k", signing_parties(kh))
+    english(s.status("en"))
+    s.marks = {p.party: SignatureMark(p.party, "paper", due) for p in s.parties}
+    english(s.status("en"))
+    assert "Xem tờ khai" in s.status("vi") and "View the declaration" in s.status("en")
+    english(required("pin", "mã PIN", "en"))
+    english(user_message(problem("REQUEST_INVALID", "component", detail="x"), "en"))
+    english(user_message(RuntimeError("boom"), "en"))
+    form = FormState.new(builtin().get("1.001193"), "en")
+    form.set_value("requester_birth_date", "01/02/2027")
+    from shared.validation import validate
+
+    assert not form.apply_check(validate(form.procedure, form.values_for_check(), _today()))
+    english(form.summary)
+    english(" ".join(form.errors.values()))
+    english(" ".join(m.text("en") for m in form.checklist().missing))
+
+
+def _today():  # type: ignore[no-untyped-def]
+    from shared.workdays import vn_now
+
+    return vn_now().date()

@@ -19,8 +19,8 @@ from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, FormState
 from mobile.state.backend import Backend, folder_lock
-from shared.catalogue import builtin
 from shared.checklist import every_component
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation, start_station
@@ -234,9 +234,9 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
     assert form.value("child_full_name") == values["child_full_name"]
     assert "/" in form.value("child_birth_date")
     form.set_value("child_birth_place", "Bệnh viện Đa khoa Đồng Tháp")
+    hand_in_everything(app)
     assert asyncio.run(app.preview()), app.banner
     app.confirm_read()
-    hand_in_everything(app)
     app.start_signing()  # the declaration signed on paper (tests/ui draws on the pad)
     assert app.sign_on_paper("requester")
     assert asyncio.run(app.save()), app.banner
@@ -269,9 +269,9 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         assert form.value("child_hometown") == "xã Lai Vung"
         # the draft goes away once the dossier is received
         _fill(again, seed=9)
+        hand_in_everything(again)
         assert asyncio.run(again.preview()), (again.banner, form.errors)
         again.confirm_read()
-        hand_in_everything(again)
         again.start_signing()
         assert again.sign_on_paper("requester")
         assert asyncio.run(again.save()), again.banner
@@ -286,6 +286,7 @@ def test_read_back_one_section_per_screen_and_confirmation_travels_with_the_doss
     confirmation time is stored with the dossier (and so reaches the station)."""
     form = _new_form(app)
     _fill(app, seed=3)
+    hand_in_everything(app)
     assert asyncio.run(app.preview()), app.banner
     n = len(form.preview())
     assert n >= 3 and form.read_page == 0 and not form.read_is_last()
@@ -305,7 +306,6 @@ def test_read_back_one_section_per_screen_and_confirmation_travels_with_the_doss
     assert form.read_page == 0 and not asyncio.run(app.save())
     app.confirm_read()
     at = form.read_back_at
-    hand_in_everything(app)
     assert not asyncio.run(app.save())  # the declaration is not signed yet
     app.start_signing()
     assert app.current_route() == "sign"

@@ -25,8 +25,8 @@ from shared.workdays import (
     is_working_day,
 )
 from storekit import transaction
-from sync_server.services import numbers
-from sync_server.services.calendar import calendar_overrides, set_calendar
+from sync_server.services.setup.calendar import calendar_overrides, set_calendar
+from sync_server.services.sync import numbers
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 
 PROCEDURE = "1.001193"

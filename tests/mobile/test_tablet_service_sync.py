@@ -301,7 +301,7 @@ def test_office_staff_reach_the_tablet_and_a_disabled_officer_is_forgotten(
 ) -> None:
     """The unlock screen's list comes from the station; an account disabled at the office
     loses its PIN wrap on this tablet at the next sync, so it cannot unlock offline."""
-    from sync_server.services import staff as staff_service
+    from sync_server.services.setup import staff as staff_service
     from sync_server.store import sync_log
 
     tablet = enrolled_tablet(station, tmp_path / "t")
@@ -342,8 +342,8 @@ def test_every_tablet_keeps_the_audit_anchors_so_a_cut_tail_is_caught(
 ) -> None:
     """Anchors reach the tablet by its feed (signature checked), are not queued twice, and
     a tail cut from the station's chain contradicts the anchors the tablet holds."""
-    from sync_server.services import audit
-    from sync_server.services.clock import vn_now_iso
+    from sync_server.services.core import audit
+    from sync_server.services.core.clock import vn_now_iso
     from sync_server.store import sync_log
     from sync_server.store.db import transaction
 
@@ -383,7 +383,7 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
     """A tablet whose push was cut reports its outbox at the pull; the revoke dialog's
     data says how many it still had (and when)."""
     from mobile.services import outbox
-    from sync_server.services import enrollment
+    from sync_server.services.sync import enrollment
 
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)

@@ -11,8 +11,8 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from sync_server.services import demo
-from sync_server.services.station import set_unit
+from sync_server.services.admin import demo
+from sync_server.services.core.station import set_unit
 from tests.mobile.conftest import INTAKE, InProcessStation
 
 # What a station without a commune answered before enrolment was refused for it.

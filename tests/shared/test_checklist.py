@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.catalogue import Catalogue, builtin, parse_procedure
+from shared.catalogue import Catalogue, parse_procedure
 from shared.checklist import check_components, every_component, required_components
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.validation import validate
 

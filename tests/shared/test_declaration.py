@@ -18,13 +18,15 @@ from typing import Any
 
 import pytest
 
-from shared.catalogue import Procedure, builtin
+from shared.catalogue import Procedure
 from shared.documents.declaration import DeclarationInput, render_declaration
 from shared.errors import TaiChoError
-from shared.model import Dossier, SignatureMark
+from shared.model import Dossier
+from shared.procedures import builtin
 from shared.samples import sample_codes, sample_values
 from shared.signatures import (
     MAX_POINTS,
+    SignatureMark,
     check_marks,
     require_all,
     signing_parties,

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-from shared.catalogue import builtin
 from shared.documents.official import (
     FONT_DIR,
     FONT_FAMILY,
@@ -27,7 +26,7 @@ from shared.documents.official import (
 )
 from shared.documents.result import DEMO_WATERMARK, RenderedResult, ResultMeta
 from shared.numwords import date_to_words
-from shared.procedures import bundle
+from shared.procedures import builtin, bundle
 from shared.procedures.khai_sinh.result import NOTES_TITLE
 
 TOOLS = ("pdftotext", "pdffonts", "pdfinfo", "qpdf")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.attachments import check_refs
-from shared.catalogue import builtin
+from shared.checklist import check_refs
 from shared.errors import CATALOGUE, TaiChoError
 from shared.model import AttachmentRef
+from shared.procedures import builtin
 from shared.wire import decode
 
 ROOT = Path(__file__).resolve().parents[2]

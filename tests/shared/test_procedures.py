@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from shared.catalogue import builtin
 from shared.documents.result import DEMO_WATERMARK, ResultMeta
-from shared.procedures import BUNDLE_DIR, bundle, bundles, renderer
-from shared.procedures.lists import ETHNIC_GROUPS, PROVINCE_CODES
+from shared.lists import ETHNIC_GROUPS, PROVINCE_CODES
+from shared.procedures import BUNDLE_DIR, builtin, bundle, bundles, renderer
 from shared.samples import sample_values
 from shared.validation import compute_fee, page_fee, personal_id_problem, validate
 

@@ -16,15 +16,15 @@ from fastapi.testclient import TestClient
 
 from shared import crypto, hpke
 from shared import messages as m
-from shared.catalogue import builtin
 from shared.checklist import every_component
 from shared.codes import make_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.model import Dossier, HistoryEntry
+from shared.procedures import builtin
 from shared.sync import UNLOCK_REQUEST_INFO
 from shared.workdays import vn_now
 from shared.workflow import Status
-from sync_server.services import demo
+from sync_server.services.admin import demo
 
 UNIT = demo.DEMO_UNIT["code"]
 CHILD = "Nguyễn Thị Mai Anh"

@@ -1,5 +1,5 @@
 """The station's catalogue: shipped bundles plus the office's files, every version kept,
-tablets told only when the current definitions change (sync_server.services.catalogue_sync)."""
+tablets told only when the current definitions change (sync_server.services.sync.catalogue_sync)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from shared.errors import TaiChoError
-from sync_server.services import catalogue_sync
-from sync_server.services.station import open_station
+from sync_server.services.opening import open_station
+from sync_server.services.sync import catalogue_sync
 from sync_server.store.db import get_meta
 from tests.mobile.test_catalogue_sync import (
     CODE,

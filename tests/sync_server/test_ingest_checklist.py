@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from station_kit import Tablet
 
 from shared.checklist import every_component
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 
 KS = "1.001193"
 

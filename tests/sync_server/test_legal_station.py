@@ -17,7 +17,7 @@ from station_kit import Tablet
 from shared.checklist import every_component
 from shared.procedures import sample_values
 from shared.workdays import vn_now
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 
 ROOT = Path(__file__).resolve().parents[2]
 TT, CK = "1.004873", "2.000884"

@@ -17,8 +17,8 @@ from shared.checklist import every_component
 from shared.procedures import sample_values
 from shared.workdays import due_at, to_vn, vn_now
 from shared.workflow import timeline
-from sync_server.services.calendar import calendar_overrides
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.setup.calendar import calendar_overrides
 
 KS, KH = "1.001193", "1.000894"
 

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from station_kit import Tablet
 
-from shared.catalogue import builtin
 from shared.personal_id import make_personal_id
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 

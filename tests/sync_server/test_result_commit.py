@@ -22,9 +22,10 @@ from station_kit import Tablet, sample_values
 
 from shared.personal_id import make_personal_id
 from shared.workdays import vn_now
-from sync_server.services import actions, signing
-from sync_server.services.staff import get_staff
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.office import actions
+from sync_server.services.pki import signing
+from sync_server.services.setup.staff import get_staff
 from sync_server.store import results as results_q
 from sync_server.store.db import transaction
 
@@ -249,7 +250,7 @@ def test_an_imported_certificate_signs_at_once_despite_the_signer_cache(
     from test_signing import issue, pdfsig
 
     from sync_server.__main__ import main as cli
-    from sync_server.services import certs
+    from sync_server.services.pki import certs
 
     _, before = issue(client, tablet, as_user)  # the demo certificate, now cached
     (tmp_path / "before.pdf").write_bytes(before)

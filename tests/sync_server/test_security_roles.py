@@ -25,9 +25,10 @@ from shared.errors import TaiChoError
 from shared.permissions import Verb, can
 from shared.workflow import ROLE_LABELS, Role
 from sync_server.desk.backend import DeskBackend
-from sync_server.services import demo, door
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station
+from sync_server.services import door
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.setup.staff import Staff
 
 ANONYMOUS = "anonymous"
 CASEWORKERS = frozenset({Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK})
@@ -71,9 +72,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/v1/dossiers/{dossier_id}/control-sheet.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/declaration.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/attachments/{sha256}"): CASEWORKERS,
-    # Only the counter and the leader promise a new date (sync_server/services/paperwork.py).
+    # Only the counter and the leader promise a new date (sync_server/services/office/paperwork.py).
     ("POST", "/v1/dossiers/{dossier_id}/apology"): frozenset({Role.INTAKE, Role.LEADER}),
-    # The child's personal id comes from the appraiser (sync_server/services/actions.py).
+    # The child's personal id comes from the appraiser (sync_server/services/office/actions.py).
     ("PUT", "/v1/dossiers/{dossier_id}/child-personal-id"): frozenset({Role.APPRAISER}),
     # The lookup step (sync_server/services/lookups.py): reading it is a caseworker's;
     # the counter or the appraiser records a lookup, the appraiser closes a verification.
@@ -145,7 +146,6 @@ TODAY = date.today().isoformat()
 # resolve a link issued to the person (as the desk would have when they had the right).
 DESK: dict[str, tuple[Verb | str, DeskCall]] = {
     "login": (PUBLIC, lambda b, who, d: b.login(who.username, PINS[who.username])),
-    "whoami": (PUBLIC, lambda b, who, d: b.whoami(who)),
     "procedures": (PUBLIC, lambda b, who, d: b.procedures()),
     "queue": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.queue(who)),
     "detail": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.detail(who, d)),
@@ -257,7 +257,7 @@ def test_role_desk_matrix(demo_station: Station, tablet: Tablet, who: Role) -> N
         assert allowed, f"{where} answered {str(out)[:120]}"
     if not can(who, Verb.DOSSIER_READ_PERSONAL):
         return
-    shown = json.dumps(backend.detail(me, d["id"]), ensure_ascii=False)
+    shown = json.dumps(backend.detail(me, d["id"]).to_dict(), ensure_ascii=False)
     assert all(secret in shown for secret in SECRETS[:3]), who
 
 

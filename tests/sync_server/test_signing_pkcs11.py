@@ -16,8 +16,8 @@ from test_signing import anchors, issue, pdfsig
 
 from mobile.services.verify import verify_pdf
 from sync_server.__main__ import main as cli
-from sync_server.services import certs
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.pki import certs
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN, PIN, LABEL = "taicho-token", "246810", "dau-xa"

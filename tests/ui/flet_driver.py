@@ -225,6 +225,65 @@ def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) 
         time.sleep(0.3)
 
 
+_STRAY_VALUE_JS = """() => {
+  const a = document.activeElement;
+  if (!a || a.tagName !== 'INPUT' && a.tagName !== 'TEXTAREA') return null;
+  if (a.getAttribute('aria-label') || a.closest('flt-semantics')) return null;
+  return a.value;
+}"""
+
+
+def type_text(
+    page: Any,
+    label: str,
+    text: str,
+    *,
+    delay: int = 150,
+    role: str = "textbox",
+    timeout: float = 45,
+    settle: float = 3,
+) -> Any:
+    """Tap the field, select what it holds, type ``text`` key by key; return the element.
+
+    The value is read back from the field. A lost key is a bug to report, not to paper
+    over, so a field showing anything else fails — with one exception: under load
+    Flutter sometimes routes the keys into its own hidden, unlabelled editor instead of
+    the field (seen in CI: the hidden input held "quantri" while "Tên đăng nhập" stayed
+    empty). Nothing reached the field then, as a person would see; the test taps the field
+    again and retypes, as the person would, at most twice.
+    """
+    shown = ""
+    for _ in range(3):
+        el = focus(page, label, role=role, timeout=timeout)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text, delay=delay)
+        deadline = time.monotonic() + settle
+        while True:
+            try:
+                shown = el.input_value() if el.evaluate("el => el.isConnected") else "<gone>"
+            except Exception:  # the node was rebuilt: read the field afresh
+                shown = textbox(page, label).input_value(timeout=1000)
+            if shown == text:
+                return el
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        try:
+            stray = page.evaluate(_STRAY_VALUE_JS)
+        except Exception:  # the page changed under us
+            stray = None
+        if not stray or shown:  # keys went into the field and were lost, or elsewhere
+            break
+        _stray_editor(page, blur=True)
+        time.sleep(0.5)
+    shots = os.environ.get("TAICHO_UI_SHOTS")
+    if shots:
+        page.screenshot(path=str(Path(shots) / f"lost-{label[:20]}.png"))
+    raise AssertionError(
+        f"field {label!r} shows {shown!r} after typing {text!r}; {diagnose(page, label)}"
+    )
+
+
 def _fill_once(page: Any, label: str, value: str, timeout: float) -> None:
     # Hold the element itself: its accessible name may change once focused (hint text).
     el = focus(page, label, timeout=timeout)

@@ -9,9 +9,7 @@ each field and each choice button.
 from __future__ import annotations
 
 import math
-import os
 import re
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from typing import Any
 import httpx
 
 from mobile.state.form import FormState, field_kind
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from tests.browser_kit import APPRAISER, INTAKE
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station
@@ -36,24 +34,7 @@ def typed_text(f_type: str, value: Any) -> str:
 
 def type_into(page: Any, label: str, text: str, delay: int, timeout: float = 20) -> None:
     """Click into the field, wait for focus, select what is there, type key by key."""
-    el = fd.focus(page, label, timeout=max(timeout, 45))
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text, delay=delay)
-    # What the person sees in the field right after typing (no retyping: a lost key
-    # is a bug to report, not to paper over).
-    deadline = time.monotonic() + 3
-    shown = ""
-    while time.monotonic() < deadline:
-        shown = el.input_value() if el.evaluate("el => el.isConnected") else "<gone>"
-        if shown == text:
-            return
-        time.sleep(0.2)
-    shot = os.environ.get("TAICHO_UI_SHOTS")
-    if shot:
-        page.screenshot(path=str(Path(shot) / f"lost-{label[:20]}.png"))
-    raise AssertionError(
-        f"field {label!r} shows {shown!r} after typing {text!r}; {fd.diagnose(page, label)}"
-    )
+    fd.type_text(page, label, text, delay=delay, timeout=max(timeout, 45))
 
 
 def tap_switch(page: Any, label: str) -> None:

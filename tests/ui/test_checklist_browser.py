@@ -68,19 +68,16 @@ def test_missing_papers_are_named_printed_then_handed_in_and_received(
     assert "chưa nộp" in paper and "Giấy tờ, văn bản sẽ ký" in paper
     fd.wait_text(page, "bản nháp được giữ lại")
 
-    # the document is ticked: one thing left, and the read-back does not offer saving
+    # the document is ticked: one thing left; "Xem trước" checks the papers before the
+    # citizen reads anything back (issue 21, item 6) and stays on the checklist
     tick_paper(page, document)
     text = fd.wait_text(page, "còn thiếu 1 mục:")
     assert f"• {signer_id} – chưa nộp" in text and f"• {document} – chưa nộp" not in text
     fd.click(page, "Xem trước")
-    fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
-    read_back(page)
-    fd.click(page, CONFIRM)
-    text = fd.wait_text(page, "Về thành phần hồ sơ")
-    assert "Lưu – tiếp nhận hồ sơ" not in text and f"• {signer_id} – chưa nộp" in text
-    fd.settled_screenshot(page, shots / "02-read-back-incomplete.png")
-    fd.click(page, "Về thành phần hồ sơ")
-    fd.wait_text(page, f"Bước {n}/{n}: Thành phần hồ sơ")
+    text = fd.wait_text(page, "Hồ sơ chưa đủ thành phần")
+    assert "Xin ông/bà đọc lại thông tin" not in text
+    assert f"Bước {n}/{n}: Thành phần hồ sơ" in text and f"• {signer_id} – chưa nộp" in text
+    fd.settled_screenshot(page, shots / "02-papers-before-read-back.png")
 
     # the signer's ID is photographed (the browser's file dialog): it is ticked with it
     add_photo(page, signer_id, page_photo_file())

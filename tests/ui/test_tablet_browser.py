@@ -15,7 +15,7 @@ import pytest
 
 from mobile.services.tablet import TabletService
 from mobile.state.form import FormState
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.browser_kit import APPRAISER, CLERK, INTAKE, LEADER
@@ -78,9 +78,12 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.click(page, "Chọn: Đăng ký khai sinh")
     n = STEPS
     fd.wait_text(page, f"Bước 1/{n}")
-    for step in range(2, n + 1):
-        fd.click(page, "Tiếp")
-        fd.wait_text(page, f"Bước {step}/{n}")
+    # "Tiếp" holds a step with a problem (issue 21): the last step's chip jumps there
+    fd.click(page, "Tiếp")
+    fd.wait_text(page, "Vui lòng nhập Họ, chữ đệm, tên người yêu cầu.")
+    assert f"Bước 1/{n}" in fd.all_text(page)
+    fd.click(page, re.compile(rf"^(Đi tới bước {n}|Bước {n}:)"))
+    fd.wait_text(page, f"Bước {n}/{n}")
     fd.click(page, "Xem trước")
     text = fd.wait_text(page, "Vui lòng nhập Họ, chữ đệm, tên người yêu cầu.")
     assert f"Bước 1/{n}" in text
@@ -88,9 +91,8 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.settled_screenshot(page, shots / "02-form-errors.png")
 
     # show-if: the father's fields hide with the switch and come back with it
-    for step in range(2, FATHER_STEP + 1):
-        fd.click(page, "Tiếp")
-        fd.wait_text(page, f"Bước {step}/{n}")
+    fd.click(page, re.compile(rf"^(Đi tới bước {FATHER_STEP}|Bước {FATHER_STEP}:)"))
+    fd.wait_text(page, f"Bước {FATHER_STEP}/{n}")
     switch = page.get_by_role("switch", name=re.compile("Đã xác định được người cha")).first
     if switch.count() == 0:
         switch = page.get_by_role("checkbox", name=re.compile("Đã xác định được người cha")).first
@@ -99,9 +101,8 @@ def test_birth_registration_from_tablet_to_stamped_result(
     fd.wait_no_text(page, "Ngày sinh người cha")
     switch.click()
     fd.wait_text(page, "Ngày sinh người cha")
-    for step in range(FATHER_STEP - 1, 0, -1):
-        fd.click(page, re.compile(r"^Quay lại$"))
-        fd.wait_text(page, f"Bước {step}/{n}")
+    fd.click(page, re.compile(r"^(Đi tới bước 1|Bước 1:)"))
+    fd.wait_text(page, f"Bước 1/{n}")
 
     # 3. fill the form step by step from the sample, typed key by key as staff do (a
     # one-shot paste into a freshly shown field is sometimes dropped by the Flutter web

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import segno
 
-from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc
+from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc, place_date_line
 
 __all__ = [
     "Component",
@@ -23,9 +23,7 @@ __all__ = [
     "PaperPage",
     "Stage",
     "clock_text",
-    "date_text",
     "office_of",
-    "place_date_line",
 ]
 
 # Since 1 July 2025 the commune's Trung tâm Phục vụ hành chính công receives dossiers and
@@ -100,18 +98,9 @@ def office_of(p: PaperDossier) -> str:
     return p.office_name or f"{ONE_STOP} – {p.agency_name}"
 
 
-def place_date_line(place: str, day: datetime.date) -> str:
-    """ "Lai Vung, ngày 05 tháng 01 năm 2026" (Nghị định 30: days/months with a zero)."""
-    return nfc(f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}")
-
-
 def clock_text(moment: datetime.datetime) -> str:
     """ "14 giờ 05 phút, ngày 05/01/2026" — how the forms write a moment."""
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, ngày {moment:%d/%m/%Y}"
-
-
-def date_text(moment: datetime.date) -> str:
-    return f"ngày {moment.day:02d} tháng {moment.month:02d} năm {moment.year}"
 
 
 class PaperPage(OfficialDocument):

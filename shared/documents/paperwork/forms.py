@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from shared.documents.official import BODY_SIZE
+from shared.documents.official import BODY_SIZE, date_line
 from shared.documents.paperwork.base import (
     PaperDossier,
     PaperPage,
     clock_text,
-    date_text,
     office_of,
 )
 
@@ -199,7 +198,7 @@ def render_control_sheet(p: PaperDossier) -> bytes:
     pdf.ln(3)
     day = p.issued_on or (p.stages[-1].at.date() if p.stages else None)
     if day:
-        pdf.para(f"Phiếu lập {date_text(day)}.", style="I", size=11.0)
+        pdf.para(f"Phiếu lập {date_line(day)}.", style="I", size=11.0)
     if p.audit_anchor:
         pdf.ln(2)
         pdf.para("Mốc nhật ký kiểm tra đã ký (kiểm bằng audit-verify --anchor):", size=8.0)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from shared.catalogue import Procedure
+from shared.documents.official import date_line
 from shared.documents.result import (
     FormSpec,
     RenderedResult,
@@ -56,8 +57,7 @@ def render(
         number_line=f"Số chứng thực: {meta.register_number}",
         extra_left=(f"Quyển số: {meta.register_book} - SCT/CK",),
         lines=(
-            f"Ngày {day.day:02d} tháng {day.month:02d} năm {day.year} "
-            f"(Bằng chữ: {date_to_words(day)}).",
+            f"{date_line(day).capitalize()} (Bằng chữ: {date_to_words(day)}).",
             f"Tại {where}.",
             f"Tôi {meta.signer_name}, là {position} {agency}.",
             "Chứng thực:",

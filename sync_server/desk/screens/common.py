@@ -64,6 +64,14 @@ def button(
     )
 
 
+def named(label: str) -> dict[str, Any]:
+    """What names a (non-editable) Dropdown for screen readers: it is one button, and
+    without a tooltip the browser announced a bare "button" (the desk's filters were
+    unnamed, issue 21). Checked in Chromium's accessibility tree: ``label`` alone is not
+    exposed, an icon's ``semantics_label`` is not either, a tooltip is."""
+    return {"tooltip": label}
+
+
 def card(title: str, controls: Sequence[ft.Control], *, key: str | None = None) -> ft.Control:
     return ft.Container(
         content=ft.Column(
@@ -159,10 +167,31 @@ def top_bar(state: DeskState) -> ft.Control:
                 tooltip="Đăng xuất",
             ),
         ]
+    # The admin's entries, the name and "Đăng xuất" wrap to a second line rather than
+    # run into the window's edge (at 1366 px "Đăng xuất" touched it): they sit in a
+    # wrapping row that takes what the title leaves.
+    head, rest = parts[:2], parts[3:]
     return ft.Container(
-        content=ft.Row(parts, spacing=10, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        content=ft.Row(
+            [
+                *head,
+                ft.Container(
+                    content=ft.Row(
+                        rest,
+                        wrap=True,
+                        spacing=10,
+                        run_spacing=4,
+                        alignment=ft.MainAxisAlignment.END,
+                        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                    ),
+                    expand=True,
+                ),
+            ],
+            spacing=10,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
         bgcolor=PRIMARY,
-        padding=ft.Padding.symmetric(horizontal=18, vertical=10),
+        padding=ft.Padding.only(left=18, right=28, top=10, bottom=10),
     )
 
 

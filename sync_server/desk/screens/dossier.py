@@ -7,6 +7,7 @@ from typing import Any
 import flet as ft
 
 from shared.catalogue import Procedure
+from shared.model import Dossier, HistoryEntry
 from shared.signatures import signing_parties
 from shared.workflow import Role, action_label
 from sync_server.desk import views
@@ -25,7 +26,7 @@ from sync_server.desk.screens.common import (
 )
 from sync_server.desk.screens.lookups import lookups_card
 from sync_server.desk.state import DeskState
-from sync_server.services.actions import (
+from sync_server.services.office.actions import (
     PERSONAL_ID_FIELD,
     PERSONAL_ID_STATUSES,
     RATINGS,
@@ -190,7 +191,9 @@ def PersonalIdCard(state: DeskState, current: str) -> ft.Control:
                 on_change=on_change,
                 on_submit=save,
                 keyboard_type=ft.KeyboardType.NUMBER,
-                max_length=14,
+                # a mask, not max_length (whose "0/14" counter contradicted "12 chữ số");
+                # spaces are allowed as people group the digits, and dropped on saving
+                input_filter=ft.InputFilter(regex_string=r"^[0-9 ]{0,15}$"),
                 error=state.field_errors.get(PERSONAL_ID_FIELD),
                 autocorrect=False,
                 enable_suggestions=False,
@@ -292,7 +295,7 @@ def _photos(photos: list[dict[str, Any]], names: dict[str, str]) -> ft.Control |
     return card("Ảnh giấy tờ", lines, key="photos")
 
 
-def _timeline(history: list[dict[str, Any]]) -> ft.Control:
+def _timeline(history: list[HistoryEntry]) -> ft.Control:
     lines: list[ft.Control] = []
     for i, stage in enumerate(views.timeline(history), start=1):
         mark = ft.Icon(
@@ -319,33 +322,33 @@ _MARK_VI = {
 }
 
 
-def _signatures(d: dict[str, Any], proc: Procedure | None) -> ft.Control | None:
+def _signatures(d: Dossier, proc: Procedure | None) -> ft.Control | None:
     """Who signed the declaration (tờ khai) at intake, and how (docs/intake.md)."""
-    marks = d.get("signatures") or []
-    if proc is None or not marks:
+    if proc is None or not d.signatures:
         return None
     labels = {p.party: p.label_vi for p in signing_parties(proc)}
     lines = []
-    for m in marks:
-        line = f"{labels.get(m['party'], m['party'])}: {_MARK_VI.get(m['kind'], m['kind'])}"
-        if m.get("witness_name"):
-            line += f" (người làm chứng: {m['witness_name']})"
-        lines.append(text(f"{line} — {views.when(m.get('at'))}", 16))
-    where = f"/v1/dossiers/{d['id']}/declaration.pdf"
+    for m in d.signatures:
+        line = f"{labels.get(m.party, m.party)}: {_MARK_VI.get(m.kind, m.kind)}"
+        if m.witness_name:
+            line += f" (người làm chứng: {m.witness_name})"
+        lines.append(text(f"{line} — {views.when(m.at)}", 16))
+    where = f"/v1/dossiers/{d.id}/declaration.pdf"
     lines.append(text(f"Tờ khai có các chữ ký: {where} (cần đăng nhập)", 14, color=MUTED))
     return card("Chữ ký trên tờ khai", lines)
 
 
 @ft.component
 def DossierScreen(state: DeskState) -> ft.Control:
-    d = state.detail
-    if d is None:
+    view = state.detail
+    if view is None:
         # Leaving the dossier: this component may be re-rendered once more before the
         # root swaps it out. It must never raise: an exception in a render stops
         # Flet's update loop for the whole session (the page then ignores every click).
         return ft.Container()
+    d, row = view.dossier, view.row
     catalogue = state.backend.station.catalogue
-    proc = catalogue.get(d["procedure"]) if d["procedure"] in catalogue else None
+    proc = catalogue.get(d.procedure) if d.procedure in catalogue else None
     components = [c.name.vi for c in proc.components] if proc else []
 
     actions: list[ft.Control] = [
@@ -356,24 +359,24 @@ def DossierScreen(state: DeskState) -> ft.Control:
             primary=a not in ("refuse", "request_supplement"),
             tooltip=action_label(a),
         )
-        for a in d.get("allowed_actions", [])
+        for a in row.allowed_actions
     ]
     head = card(
-        d["code"],
+        row.code,
         [
-            text(d.get("title") or "", 22, bold=True),
-            text(d.get("procedure_name", ""), 16, color=MUTED),
+            text(row.title, 22, bold=True),
+            text(row.procedure_name, 16, color=MUTED),
             ft.Row(
                 [
-                    text(f"Trạng thái: {d.get('status_label', '')}", 16, bold=True),
-                    text(f"Tiếp nhận: {views.when(d.get('received_at'))}", 16),
-                    text(f"Hẹn trả: {views.when(d.get('due_at'))}", 16),
+                    text(f"Trạng thái: {row.status_label}", 16, bold=True),
+                    text(f"Tiếp nhận: {views.when(row.received_at)}", 16),
+                    text(f"Hẹn trả: {views.when(row.due_at)}", 16),
                     text(
-                        f"Người dân đã đọc lại và xác nhận: {views.when(d.get('read_back_at'))}"
-                        if d.get("read_back_at")
+                        f"Người dân đã đọc lại và xác nhận: {views.when(d.read_back_at)}"
+                        if d.read_back_at
                         else "Người dân chưa xác nhận đọc lại trên máy tính bảng",
                         16,
-                        color=FG if d.get("read_back_at") else MUTED,
+                        color=FG if d.read_back_at else MUTED,
                     ),
                 ],
                 spacing=30,
@@ -404,12 +407,12 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 ),
             ],
         )
-    rating = d.get("rating")
+    rating = view.rating
     rated: ft.Control | None = None
-    if rating:
-        lines = [text(f"Đánh giá: {rating['label']}", 17, bold=True, color=PRIMARY)]
-        if rating.get("comment"):
-            lines.append(text(f"Ý kiến: {rating['comment']}", 16))
+    if rating is not None:
+        lines = [text(f"Đánh giá: {rating.label}", 17, bold=True, color=PRIMARY)]
+        if rating.comment:
+            lines.append(text(f"Ý kiến: {rating.comment}", 16))
         rated = card("Mức độ hài lòng", lines)
     personal_id: ft.Control | None = None
     if (
@@ -417,11 +420,11 @@ def DossierScreen(state: DeskState) -> ft.Control:
         and any(f.id == PERSONAL_ID_FIELD for f in proc.fields)
         and state.user is not None
         and state.user.role is Role.APPRAISER
-        and d.get("status") in {s.value for s in PERSONAL_ID_STATUSES}
+        and d.status in PERSONAL_ID_STATUSES
     ):
-        current = str(d["values"].get(PERSONAL_ID_FIELD) or "")
-        personal_id = PersonalIdCard(state, current, key=f"pid-{d['id']}")  # type: ignore[call-arg]
-    sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d["values"], proc)]
+        current = str(d.values.get(PERSONAL_ID_FIELD) or "")
+        personal_id = PersonalIdCard(state, current, key=f"pid-{d.id}")  # type: ignore[call-arg]
+    sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d.values, proc)]
     signed = _signatures(d, proc)
     dialog = (
         ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
@@ -441,13 +444,13 @@ def DossierScreen(state: DeskState) -> ft.Control:
             [
                 ft.Row([back]),
                 head,
-                lookups_card(state, d),
+                lookups_card(state, state.lookups),
                 personal_id,
                 result,
                 rated,
                 signed,
                 photos,
-                _timeline(d["history"]),
+                _timeline(d.history),
                 *sections,
             ]
         ),

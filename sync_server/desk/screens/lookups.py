@@ -117,9 +117,9 @@ def CloseForm(state: DeskState, record: dict[str, Any]) -> ft.Control:
     )
 
 
-def lookups_card(state: DeskState, d: dict[str, Any]) -> ft.Control | None:
-    """The "Tra cứu thay giấy tờ" card, or None when the dossier needs no lookup."""
-    view = d.get("lookups") or {}
+def lookups_card(state: DeskState, view: dict[str, Any]) -> ft.Control | None:
+    """The "Tra cứu thay giấy tờ" card (``view``: DeskBackend.lookups), or None when the
+    dossier needs no lookup."""
     needs: list[dict[str, Any]] = list(view.get("needs") or [])
     if not needs:
         return None

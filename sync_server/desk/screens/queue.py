@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from shared.views import DossierRow
 from shared.workflow import STATUS_LABEL_VI
 from sync_server.desk import queue as qv
 from sync_server.desk.screens.common import (
@@ -14,6 +15,7 @@ from sync_server.desk.screens.common import (
     PRIMARY,
     SURFACE,
     TODAY_BG,
+    named,
     page_body,
     text,
 )
@@ -67,6 +69,7 @@ def _filters(state: DeskState) -> ft.Control:
                     "" if e.control.value in (None, ALL) else str(e.control.value)
                 ),
                 expand=2,
+                **named("Lọc theo thủ tục"),
             ),
             ft.Dropdown(
                 label="Trạng thái",
@@ -79,13 +82,14 @@ def _filters(state: DeskState) -> ft.Control:
                     "" if e.control.value in (None, ALL) else str(e.control.value)
                 ),
                 expand=1,
+                **named("Lọc theo trạng thái"),
             ),
         ],
         spacing=10,
     )
 
 
-def _row(state: DeskState, r: qv.Row) -> ft.Control:
+def _row(state: DeskState, r: DossierRow) -> ft.Control:
     now = state.now()
     level = qv.urgency(r, now)
     bg = {qv.OVERDUE: OVERDUE_BG, qv.DUE_TODAY: TODAY_BG}.get(level, SURFACE)

@@ -25,6 +25,7 @@ from sync_server.desk.screens.common import (
     SURFACE,
     button,
     card,
+    named,
     page_body,
     text,
 )
@@ -143,6 +144,7 @@ def _picker(state: DeskState, start: Any, end: Any) -> ft.Control:
                     ],
                     on_select=procedure,
                     width=520,
+                    **named("Lọc báo cáo theo thủ tục"),
                 ),
             ],
             wrap=True,
