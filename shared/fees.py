@@ -21,7 +21,7 @@ from typing import Any
 
 from shared.catalogue import Procedure
 
-__all__ = ["EXEMPTIONS", "EXEMPTION_FIELD", "FeeQuote", "fee_quote", "vnd_text"]
+__all__ = ["EXEMPTIONS", "EXEMPTION_FIELD", "FeeQuote", "fee_quote", "page_fee", "vnd_text"]
 
 EXEMPTION_FIELD = "fee_exemption"
 # value → (how the law names the group, English)
@@ -58,6 +58,22 @@ class FeeQuote:
         return "miễn phí" if self.amount_vnd == 0 else vnd_text(self.amount_vnd)
 
 
+def _count(values: Mapping[str, Any], field_id: str | None, default: int = 1) -> int:
+    if field_id is None:
+        return default
+    v = values.get(field_id)
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
+
+
+def page_fee(pages: int, first_pages: int, first_vnd: int, then_vnd: int, cap: int | None) -> int:
+    """Fee of one copy of ``pages`` pages: e.g. 2.000 đ for each of the first two pages,
+    1.000 đ for each further page, at most ``cap``."""
+    if pages <= 0:
+        return 0
+    fee = min(pages, first_pages) * first_vnd + max(pages - first_pages, 0) * then_vnd
+    return min(fee, cap) if cap is not None else fee
+
+
 def exemption_of(procedure: Procedure, values: Mapping[str, Any]) -> str | None:
     """The exemption claimed on a procedure that offers the choice (None otherwise)."""
     if not any(f.id == EXEMPTION_FIELD for f in procedure.fields):
@@ -73,8 +89,6 @@ def fee_quote(
 ) -> FeeQuote:
     """The fee of a dossier with these values: base (or the province's amount), waived
     for an exempt person, plus per-copy and per-page amounts."""
-    from shared.validation import _count, page_fee
-
     exemption = exemption_of(procedure, values)
     base: int | None = procedure.fee_vnd
     if procedure.fee_set_by_province:

@@ -17,6 +17,8 @@ from typing import Any
 
 from shared.catalogue import Field, Procedure, Rule, Text
 from shared.errors import Code, TaiChoError, problem
+from shared.fees import fee_quote
+from shared.fees import page_fee as page_fee  # the per-page rule, where it was before
 from shared.personal_id import personal_id_fault
 
 _CCCD_RE = re.compile(r"^\d{12}$")
@@ -375,22 +377,6 @@ def _apply_rule(
     return None, None
 
 
-def _count(values: Mapping[str, Any], field_id: str | None, default: int = 1) -> int:
-    if field_id is None:
-        return default
-    v = values.get(field_id)
-    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
-
-
-def page_fee(pages: int, first_pages: int, first_vnd: int, then_vnd: int, cap: int | None) -> int:
-    """Fee of one copy of ``pages`` pages: e.g. 2.000 đ for each of the first two pages,
-    1.000 đ for each further page, at most ``cap``."""
-    if pages <= 0:
-        return 0
-    fee = min(pages, first_pages) * first_vnd + max(pages - first_pages, 0) * then_vnd
-    return min(fee, cap) if cap is not None else fee
-
-
 def compute_fee(
     procedure: Procedure,
     values: Mapping[str, Any],
@@ -401,7 +387,5 @@ def compute_fee(
     Điều 11), per-unit amounts (copies) and the per-page fee of each copy, as the
     procedure file declares them (:func:`shared.fees.fee_quote`, which also says when a
     province's amount is not set: 0 here)."""
-    from shared.fees import fee_quote
-
     amount = fee_quote(procedure, values, province_fees).amount_vnd
     return 0 if amount is None else amount

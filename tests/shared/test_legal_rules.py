@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 
-from shared.catalogue import builtin
 from shared.documents.declaration import DeclarationInput, render_declaration
 from shared.documents.result import ResultMeta
 from shared.fees import fee_quote
 from shared.legal_text import SIGNATURE_PLEDGE, TINH_TRANG_VALIDITY
-from shared.procedures import render_result, sample_values
+from shared.procedures import builtin, render_result, sample_values
 from shared.unit import Unit
 from shared.validation import validate
 
