@@ -119,9 +119,13 @@ def lookups_needed(procedure: Procedure, values: Mapping[str, Any]) -> list[Look
                         "Giấy xác nhận tình trạng hôn nhân; Trích lục ghi chú ly hôn",
                     )
                 )
+    seen: set[str] = set()  # one lookup per document (the requester is often the mother)
     for f in procedure.fields:
         if f.type != "cccd" or not f.id.endswith("_id_number") or not values.get(f.id):
             continue
+        if str(values[f.id]) in seen:
+            continue
+        seen.add(str(values[f.id]))
         prefix = f.id.removesuffix("_id_number")
         kind = values.get(f.id_kind_field or "", "cccd") if f.id_kind_field else "cccd"
         if kind not in _ID_KINDS_LOOKED_UP:

@@ -79,7 +79,7 @@ def test_a_whole_offline_day_from_the_reserve_then_topped_up(
     # Back in reach (the station's clock on the same day): everything is accepted, and
     # the next intake gets a fresh block without waiting for a sync.
     shift = day - vn_now() + timedelta(minutes=5)
-    for module in ("ingest", "feed"):
+    for module in ("sync.ingest", "sync.pull", "core.feed"):
         monkeypatch.setattr(
             f"sync_server.services.{module}.utc_now", lambda: datetime.now(UTC) + shift
         )

@@ -340,3 +340,25 @@ def test_the_copy_counts_the_pages_of_the_original_and_notes_the_joining_seal() 
         BS, _values(BS, extension_days=2)
     )
     assert _problems(BS, extension_days=3) == {"extension_days": "FIELD_MAX"}
+
+
+# --- the lookup step (Nghị định 07/2025/NĐ-CP, 18/2026/NĐ-CP) ------------------------------
+
+
+def test_which_lookups_a_dossier_needs() -> None:
+    from shared.lookups import lookups_needed, verification_days
+
+    ks = builtin().get(KS)
+    values = _values(KS)
+    keys = [n.key for n in lookups_needed(ks, values)]
+    assert keys[0] == "parents_marriage"
+    # the requester is the mother here: her card is looked up once
+    assert values["requester_id_number"] == values["mother_id_number"]
+    assert keys.count("identity:requester") == 1 and "identity:mother" not in keys
+    # a foreign parent: the certificate is asked for instead of a lookup
+    foreign = {**values, "father_nationality": "KR"}
+    assert "parents_marriage" not in [n.key for n in lookups_needed(ks, foreign)]
+    kh = builtin().get(KH)
+    both = [n.key for n in lookups_needed(kh, _values(KH))]
+    assert both[:2] == ["marital_status:wife", "marital_status:husband"]
+    assert verification_days(KH) == 5 and verification_days(KS) == 0

@@ -444,12 +444,12 @@ def DossierScreen(state: DeskState) -> ft.Control:
             [
                 ft.Row([back]),
                 head,
-                lookups_card(state, state.lookups),
                 personal_id,
                 result,
                 rated,
                 signed,
                 photos,
+                lookups_card(state, state.lookups),
                 _timeline(d.history),
                 *sections,
             ]

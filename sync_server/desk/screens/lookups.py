@@ -16,12 +16,16 @@ _RESULT_OPTIONS = [ft.DropdownOption(key=k, text=vi) for k, (vi, _) in RESULTS.i
 
 
 @ft.component
-def LookupForm(state: DeskState, need: dict[str, Any]) -> ft.Control:
-    """Record one lookup: which database, the result, a note (required unless found)."""
-    key = str(need["key"])
-    database = ft.use_ref(str(need["databases"][0]))
+def LookupForm(state: DeskState, needs: list[dict[str, Any]]) -> ft.Control:
+    """Record one lookup: which one (of those not yet found), which database, the result,
+    a note (required unless found) — one compact form for all of them."""
+    key = ft.use_ref(str(needs[0]["key"]))
+    database = ft.use_ref(str(needs[0]["databases"][0]))
     result = ft.use_ref("found")
     note = ft.use_ref("")
+
+    def pick_need(e: ft.Event[ft.Dropdown]) -> None:
+        key.current = str(e.control.value or "")
 
     def pick_db(e: ft.Event[ft.Dropdown]) -> None:
         database.current = str(e.control.value or "")
@@ -34,12 +38,22 @@ def LookupForm(state: DeskState, need: dict[str, Any]) -> ft.Control:
 
     async def save() -> None:
         await state.record_lookup(
-            key, database.current or "", result.current or "", note.current or ""
+            key.current or "", database.current or "", result.current or "", note.current or ""
         )
 
-    db_options = [ft.DropdownOption(key=d, text=DATABASES[d][0]) for d in need["databases"]]
+    need_options = [ft.DropdownOption(key=str(n["key"]), text=str(n["what"])) for n in needs]
+    used = list(dict.fromkeys(d for n in needs for d in n["databases"]))
+    db_options = [ft.DropdownOption(key=d, text=DATABASES[d][0]) for d in used]
+    errors = [state.field_errors.get(f"lookup:{n['key']}") for n in needs]
     return ft.Column(
         [
+            ft.Dropdown(
+                value=key.current,
+                options=need_options,
+                on_select=pick_need,
+                label="Việc tra cứu",
+                width=780,
+            ),
             ft.Row(
                 [
                     ft.Dropdown(
@@ -63,7 +77,7 @@ def LookupForm(state: DeskState, need: dict[str, Any]) -> ft.Control:
                 label="Ghi chú (bắt buộc khi không có hoặc không khớp thông tin)",
                 on_change=typed,
                 max_length=500,
-                error=state.field_errors.get(f"lookup:{key}"),
+                error=next((e for e in errors if e), None),
             ),
             ft.Row(
                 [
@@ -71,8 +85,7 @@ def LookupForm(state: DeskState, need: dict[str, Any]) -> ft.Control:
                         "Ghi kết quả tra cứu",
                         save,
                         icon=ft.Icons.MANAGE_SEARCH,
-                        busy=state.busy == f"lookup:{key}",
-                        tooltip=f"Ghi kết quả tra cứu: {need['what']}",
+                        busy=state.busy.startswith("lookup:"),
                     )
                 ]
             ),
@@ -154,6 +167,7 @@ def lookups_card(state: DeskState, view: dict[str, Any]) -> ft.Control | None:
                     rows.append(CloseForm(state, rec, key=f"close-{rec['id']}"))  # type: ignore[call-arg]
             elif rec.get("verification") == "closed":
                 rows.append(text(f"Đã xác minh: {rec['closed_note']}", 16, color=OK))
-        if may_record and (rec is None or rec["result"] != "found"):
-            rows.append(LookupForm(state, need, key=f"lookup-{need['key']}"))  # type: ignore[call-arg]
+    open_needs = [n for n in needs if n.get("record") is None or n["record"]["result"] != "found"]
+    if may_record and open_needs:
+        rows.append(LookupForm(state, open_needs, key="lookup-form"))  # type: ignore[call-arg]
     return card("Tra cứu thay giấy tờ", rows, key="lookups")
