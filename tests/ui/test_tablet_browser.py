@@ -98,9 +98,9 @@ def test_birth_registration_from_tablet_to_stamped_result(
         switch = page.get_by_role("checkbox", name=re.compile("Đã xác định được người cha")).first
     switch.scroll_into_view_if_needed()
     switch.click()
-    fd.wait_no_text(page, "Ngày sinh người cha")
+    fd.wait_no_text(page, "Ngày, tháng, năm sinh người cha")
     switch.click()
-    fd.wait_text(page, "Ngày sinh người cha")
+    fd.wait_text(page, "Ngày, tháng, năm sinh người cha")
     fd.click(page, re.compile(r"^(Đi tới bước 1|Bước 1:)"))
     fd.wait_text(page, f"Bước 1/{n}")
 
