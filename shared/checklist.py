@@ -95,6 +95,14 @@ def required_components(procedure: Procedure, values: Mapping[str, Any]) -> list
     return [c for c in procedure.components if c.required_for(values)]
 
 
+def applicable_components(procedure: Procedure, values: Mapping[str, Any]) -> list[Component]:
+    """The papers that belong in a dossier with these values, in catalogue order: every
+    component but those required only under a condition that does not hold (the proof
+    of divorce of a never-married person; the parents' marriage certificate, which the
+    office looks up instead since Nghị định 07/2025/NĐ-CP)."""
+    return [c for c in procedure.components if c.applies_to(values)]
+
+
 def check_components(
     procedure: Procedure,
     values: Mapping[str, Any],
@@ -108,7 +116,10 @@ def check_components(
     docs/intake.md).
 
     A ticked id the procedure does not list is ``REQUEST_INVALID``: a tick must name a
-    paper of this procedure version, never vanish silently.
+    paper of this procedure version, never vanish silently. A tick for a paper that does
+    not apply to these values (:func:`applicable_components`) is
+    ``COMPONENT_NOT_APPLICABLE``: the receipt would otherwise list a paper the office may
+    not ask for.
     """
     ticks = set(ticked)
     known = {c.id for c in procedure.components}
@@ -118,6 +129,14 @@ def check_components(
             "components_received",
             detail=f"unknown component(s) {', '.join(unknown)} for {procedure.code}",
             detail_vi=f"thành phần không có trong thủ tục {procedure.code}: {', '.join(unknown)}",
+        )
+    applicable = {c.id for c in applicable_components(procedure, values)}
+    if stray := [c for c in procedure.components if c.id in ticks and c.id not in applicable]:
+        raise problem(
+            "COMPONENT_NOT_APPLICABLE",
+            "components_received",
+            items="; ".join(c.name.vi for c in stray),
+            items_en="; ".join(c.name.en for c in stray),
         )
     required = required_components(procedure, values)
     needed = {c.id for c in required}
@@ -131,10 +150,15 @@ def check_components(
     return Checklist(tuple(c.id for c in required), tuple(missing))
 
 
-def every_component(procedure: Procedure | str) -> list[str]:
-    """Every component id of a procedure (a built-in one by code): what a script that
-    stands for papers checked outside the app ticks (the headless CLI, tests, benches)."""
+def every_component(
+    procedure: Procedure | str, values: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Every component id of a procedure (a built-in one by code) — with ``values``, every
+    one that applies to them: what a script that stands for papers checked outside the
+    app ticks (the headless CLI, tests, benches)."""
     proc = builtin().get(procedure) if isinstance(procedure, str) else procedure
+    if values is not None:
+        return [c.id for c in applicable_components(proc, values)]
     return [c.id for c in proc.components]
 
 

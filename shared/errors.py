@@ -97,6 +97,13 @@ Code = Literal[
     "FIELD_MUST_MATCH",
     "FIELD_DATE_ORDER",
     "USE_OTHER_PROCEDURE",
+    "COMPONENT_NOT_APPLICABLE",
+    "MARRIAGE_SAME_SEX",
+    "PARENT_AGE_IMPLAUSIBLE",
+    "SIGNATURE_IS_CONTRACT",
+    "PERSONAL_ID_MISSING",
+    "LOOKUP_INVALID",
+    "LOOKUPS_PENDING",
     "UNIT_NOT_CONFIGURED",
     "UNIT_UNKNOWN",
     "PAPER_NOT_APPLICABLE",
@@ -303,8 +310,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "PERSONAL_ID_PROVINCE",
             422,
-            "Ba chữ số đầu của số định danh không phải mã tỉnh hợp lệ.",
-            "The first three digits of the ID number are not a valid province code.",
+            "Ba chữ số đầu của số định danh không phải mã tỉnh hoặc mã quốc gia hợp lệ.",
+            "The first three digits of the ID number are not a valid province or country code.",
         ),
         _c(
             "PERSONAL_ID_SEX",
@@ -372,8 +379,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "FIELD_ID_PROVINCE",
             422,
-            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố.",
-            "{label}: the first three digits ({prefix}) are not a province code.",
+            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố hoặc mã quốc gia.",
+            "{label}: the first three digits ({prefix}) are not a province or country code.",
         ),
         _c(
             "FIELD_ID_MISMATCH",
@@ -411,6 +418,56 @@ CATALOGUE: dict[Code, ErrorCode] = {
             422,
             "Trường hợp này thuộc thủ tục {procedure} – {procedure_name}.",
             "This case belongs to procedure {procedure} ({procedure_name_en}).",
+        ),
+        # --- rules of the law (docs/legal.md) ---
+        _c(
+            "COMPONENT_NOT_APPLICABLE",
+            422,
+            "Giấy tờ không thuộc hồ sơ này, không được đánh dấu đã nộp: {items}.",
+            "These papers do not belong to this dossier and cannot be ticked: {items_en}.",
+        ),
+        _c(
+            "MARRIAGE_SAME_SEX",
+            422,
+            "Hai bên cùng giới tính: Nhà nước không thừa nhận hôn nhân giữa những người cùng "
+            "giới tính (Luật Hôn nhân và gia đình 2014, Điều 8 khoản 2).",
+            "Both parties are of the same sex: the State does not recognise marriage between "
+            "persons of the same sex (Law on Marriage and Family 2014, art. 8(2)).",
+        ),
+        _c(
+            "PARENT_AGE_IMPLAUSIBLE",
+            422,
+            "{label}: người {parent} mới {age} tuổi khi trẻ sinh ra — kiểm tra lại ngày sinh.",
+            "{label_en}: the {parent_en} would have been {age} when the child was born — "
+            "check the date of birth.",
+        ),
+        _c(
+            "SIGNATURE_IS_CONTRACT",
+            422,
+            "Không chứng thực chữ ký trên giấy tờ, văn bản có nội dung là hợp đồng, giao dịch "
+            "(Nghị định 23/2015/NĐ-CP, Điều 25): dùng thủ tục chứng thực hợp đồng, giao dịch.",
+            "A signature on a contract or transaction is not certified this way (Decree "
+            "23/2015, art. 25): use the certification of contracts and transactions.",
+        ),
+        _c(
+            "PERSONAL_ID_MISSING",
+            409,
+            "Chưa nhập {label}: Giấy khai sinh phải ghi số định danh cá nhân được cấp khi "
+            "đăng ký khai sinh.",
+            "{label_en} not entered yet: the birth certificate must carry the personal "
+            "identification number issued at registration.",
+        ),
+        _c(
+            "LOOKUP_INVALID",
+            422,
+            "Kết quả tra cứu không hợp lệ: {detail_vi}.",
+            "The lookup record is not valid: {detail}.",
+        ),
+        _c(
+            "LOOKUPS_PENDING",
+            409,
+            "Chưa thể chuyển hồ sơ: còn việc tra cứu hoặc xác minh chưa xong ({items}).",
+            "The dossier cannot move on: lookups or verifications are still open ({items_en}).",
         ),
         _c(
             "DOSSIER_INVALID",

@@ -61,6 +61,10 @@ class Verb(StrEnum):
     # Recorded on a dossier without changing its status.
     DOSSIER_RECORD_PERSONAL_ID = "dossier.record_personal_id"
     DOSSIER_APOLOGIZE = "dossier.apologize"
+    # The lookup step (tra cứu, Nghị định 07/2025/NĐ-CP, 18/2026/NĐ-CP) and the
+    # verification (xác minh) a lookup that found nothing opens.
+    DOSSIER_RECORD_LOOKUP = "dossier.record_lookup"
+    DOSSIER_CLOSE_VERIFICATION = "dossier.close_verification"
     # Reports: the figures, and the free text that can name citizens.
     REPORT_READ = "report.read"
     REPORT_READ_FREE_TEXT = "report.read_free_text"
@@ -110,6 +114,16 @@ PERMISSIONS: dict[Verb, Permission] = {
         {_R.APPRAISER},
         "Nhập số định danh cá nhân của trẻ",
         "Enter the child's personal identification number",
+    ),
+    Verb.DOSSIER_RECORD_LOOKUP: _p(
+        {_R.INTAKE, _R.APPRAISER},
+        "Ghi kết quả tra cứu",
+        "Record a lookup",
+    ),
+    Verb.DOSSIER_CLOSE_VERIFICATION: _p(
+        {_R.APPRAISER},
+        "Ghi kết quả xác minh",
+        "Close a verification",
     ),
     Verb.DOSSIER_APOLOGIZE: _p(
         {_R.LEADER, _R.INTAKE},

@@ -49,6 +49,9 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     APOLOGIZE = "apologize"
     RECORD_PERSONAL_ID = "record_personal_id"
+    # The lookup step (shared.lookups): a lookup recorded, a verification closed.
+    RECORD_LOOKUP = "record_lookup"
+    CLOSE_VERIFICATION = "close_verification"
 
 
 # National one-stop-shop status numbers (Cổng DVC quốc gia), for reports and
@@ -163,6 +166,8 @@ ACTION_LABELS: dict[str, Label] = {
     # Recorded on a dossier without changing its status.
     Action.APOLOGIZE: PERMISSIONS[Verb.DOSSIER_APOLOGIZE].label,
     Action.RECORD_PERSONAL_ID: PERMISSIONS[Verb.DOSSIER_RECORD_PERSONAL_ID].label,
+    Action.RECORD_LOOKUP: PERMISSIONS[Verb.DOSSIER_RECORD_LOOKUP].label,
+    Action.CLOSE_VERIFICATION: PERMISSIONS[Verb.DOSSIER_CLOSE_VERIFICATION].label,
     "report": PERMISSIONS[Verb.REPORT_READ].label,
 }
 
@@ -319,6 +324,8 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         frozenset(
             {"start_appraisal", "record_personal_id", "accept", "request_supplement", "refuse"}
         ),
+        # Lookups and verifications are shown in the appraisal stage without ending it.
+        frozenset({"record_lookup", "close_verification"}),
     ),
     _StageDef("approve", Label("Phê duyệt", "Approve"), frozenset({"approve"})),
     _StageDef("stamp", Label("Đóng dấu", "Stamp"), frozenset({"stamp"})),

@@ -104,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     unit_set.add_argument("--former-name", help='e.g. "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"')
     cmds.add_parser("unit-show", help="print the unit this station serves as JSON")
+    fee_set = cmds.add_parser(
+        "fee-set", help="the fee the province's resolution sets for a procedure (đồng)"
+    )
+    fee_set.add_argument("--procedure", required=True, help="e.g. 1.004873")
+    fee_set.add_argument("--vnd", required=True, type=int, help="e.g. 10000")
     cal_set = cmds.add_parser("calendar-set", help="local days off / make-up working days")
     cal_set.add_argument("--off", action="append", default=[], metavar="YYYY-MM-DD")
     cal_set.add_argument("--work", action="append", default=[], metavar="YYYY-MM-DD")
@@ -367,6 +372,8 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             if shown is None:
                 raise problem("UNIT_NOT_CONFIGURED")
             _print_json(shown.to_dict())
+        elif cmd == "fee-set":
+            _print_json(door.set_province_fee(me, station, db, args.procedure, args.vnd))
         elif cmd == "calendar-set":
             door.calendar_set(
                 me, station, db, off=args.off, work=args.work, clear=args.clear, note=args.note

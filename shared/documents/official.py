@@ -461,10 +461,10 @@ class OfficialDocument(FPDF):
         """Draw the ND30 header at the top margin and return the y below it.
 
         ``agency_lines``: the upper-level agency (optional, regular) then the issuing
-        agency (bold), e.g. ``("UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN")``; they are set upper
+        agency (bold), e.g. ``("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG")``; they are set upper
         case. ``number`` is the full "Số: …" text, ``extra_left`` more lines under it
         (e.g. "Quyển số: 01/2026"), ``place_date`` the italic line on the right
-        ("Định Yên, ngày 25 tháng 11 năm 2026").
+        ("Lai Vung, ngày 25 tháng 11 năm 2026").
         """
         if not agency_lines:
             raise ValueError("official_header needs at least the issuing agency")

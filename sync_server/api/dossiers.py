@@ -68,6 +68,53 @@ def set_child_personal_id(
     return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id).to_dict()
 
 
+class LookupRequest(BaseModel):
+    key: str = Field(max_length=64)
+    database: str = Field(max_length=32)
+    result: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class VerificationRequest(BaseModel):
+    note: str = Field(max_length=500)
+
+
+@router.get("/{dossier_id}/lookups")
+def lookups(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
+    """The lookup step (tra cứu) of a dossier: what to look up, what was recorded."""
+    return door.lookups(who, station, db, dossier_id)
+
+
+@router.post("/{dossier_id}/lookups")
+def record_lookup(
+    dossier_id: str, body: LookupRequest, station: StationDep, db: DbDep, who: StaffDep
+) -> dict[str, Any]:
+    """Record a lookup; one that found nothing opens a verification (xác minh)."""
+    return door.record_lookup(
+        who,
+        station,
+        db,
+        dossier_id,
+        key=body.key,
+        database=body.database,
+        result=body.result,
+        note=body.note,
+    )
+
+
+@router.post("/{dossier_id}/lookups/{lookup_id}/close")
+def close_verification(
+    dossier_id: str,
+    lookup_id: str,
+    body: VerificationRequest,
+    station: StationDep,
+    db: DbDep,
+    who: StaffDep,
+) -> dict[str, Any]:
+    """Close a verification with its outcome."""
+    return door.close_verification(who, station, db, dossier_id, lookup_id, body.note)
+
+
 @router.get(
     "/{dossier_id}/result.pdf",
     response_class=Response,

@@ -100,6 +100,36 @@ class DeskBackend:
             me = self._me(db, who)
             return door.dossier(me, self.station, db, dossier_id, with_rating=True)
 
+    def lookups(self, who: Staff, dossier_id: str) -> dict[str, Any]:
+        """The lookup step of a dossier (shared.lookups): needs, records, verifications."""
+        with self.station.session() as db:
+            return door.lookups(self._me(db, who), self.station, db, dossier_id)
+
+    def record_lookup(
+        self, who: Staff, dossier_id: str, key: str, database: str, result: str, note: str
+    ) -> dict[str, Any]:
+        """One lookup (tra cứu) recorded by hand at the desk."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return door.record_lookup(
+                me,
+                self.station,
+                db,
+                dossier_id,
+                key=key,
+                database=database,
+                result=result,
+                note=note or None,
+            )
+
+    def close_verification(
+        self, who: Staff, dossier_id: str, lookup_id: str, note: str
+    ) -> dict[str, Any]:
+        """The outcome of a verification a lookup opened."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return door.close_verification(me, self.station, db, dossier_id, lookup_id, note)
+
     def act(
         self,
         who: Staff,

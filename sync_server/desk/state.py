@@ -95,6 +95,8 @@ class DeskState:
     result_url: str = ""
     # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
     photos: list[dict[str, Any]] = field(default_factory=list)
+    # The open dossier's lookup step (DeskBackend.lookups): needs, records, verifications.
+    lookups: dict[str, Any] = field(default_factory=dict)
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -291,8 +293,11 @@ class DeskState:
             return
         user = self.user
 
-        def load() -> tuple[DossierView, str, list[dict[str, Any]], BaseException | None]:
+        def load() -> tuple[
+            DossierView, str, list[dict[str, Any]], BaseException | None, dict[str, Any]
+        ]:
             d = self.backend.detail(user, dossier_id)
+            found = self.backend.lookups(user, dossier_id)
             url = self.backend.result_link(user, dossier_id) if d.has_result else ""
             photos: list[dict[str, Any]] = []
             photo_error: BaseException | None = None
@@ -302,13 +307,13 @@ class DeskState:
                 except Exception as err:  # shown below; the dossier still opens
                     # Its photos are extra, never a reason to hide the dossier.
                     photo_error = err
-            return d, url, photos, photo_error
+            return d, url, photos, photo_error, found
 
         try:
-            d, url, photos, photo_error = await self._guarded("open", load)
+            d, url, photos, photo_error, found = await self._guarded("open", load)
         except Failed:
             return
-        self.detail, self.result_url, self.photos = d, url, photos
+        self.detail, self.result_url, self.photos, self.lookups = d, url, photos, found
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
         if photo_error is not None:
@@ -316,6 +321,7 @@ class DeskState:
 
     def back_to_queue(self) -> None:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
+        self.lookups = {}
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:
@@ -368,6 +374,57 @@ class DeskState:
         await self.refresh()
         if self.detail is not None:
             self._info(f"Đã cập nhật hồ sơ {self.detail.row.code}: {self.detail.row.status_label}.")
+        return True
+
+    async def record_lookup(self, key: str, database: str, result: str, note: str) -> bool:
+        """Record a lookup on the open dossier (shared.lookups); a bad entry shows its
+        message under the field it names and keeps what was chosen."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        try:
+            await self._guarded(
+                f"lookup:{key}",
+                self.backend.record_lookup,
+                self.user,
+                self.detail.row.id,
+                key,
+                database,
+                result,
+                note,
+                on_error=self._under_field(
+                    lambda err: None if err.code != "LOOKUP_INVALID" else f"lookup:{key}"
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.detail.row.id)
+        if self.detail is not None:
+            self._info("Đã ghi kết quả tra cứu.")
+        return True
+
+    async def close_verification(self, lookup_id: str, note: str) -> bool:
+        """Close a verification of the open dossier with its outcome."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        try:
+            await self._guarded(
+                f"verify:{lookup_id}",
+                self.backend.close_verification,
+                self.user,
+                self.detail.row.id,
+                lookup_id,
+                note,
+                on_error=self._under_field(
+                    lambda err: None if err.code != "LOOKUP_INVALID" else f"verify:{lookup_id}"
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.detail.row.id)
+        if self.detail is not None:
+            self._info("Đã ghi kết quả xác minh.")
         return True
 
     async def save_personal_id(self, number: str) -> bool:

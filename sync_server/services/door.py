@@ -37,10 +37,11 @@ from sync_server.services.core.station import Station, get_unit, set_unit
 from sync_server.services.office import actions, attachments, paperwork, stamping
 from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office import lookups as lookup_service
 from sync_server.services.pki import certs, tls
 from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
-from sync_server.services.setup import calendar, staff, units
+from sync_server.services.setup import calendar, fee_settings, staff, units
 from sync_server.services.setup.staff import Staff
 from sync_server.services.sync import enrollment, recovery
 from sync_server.store.db import transaction
@@ -205,6 +206,59 @@ def record_apology(
     return paperwork.record_apology(
         db, station.keys, station.catalogue, actor, dossier_id, new_due_at, reason
     )
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def lookups(actor: Staff, station: Station, db: Database, dossier_id: str) -> dict[str, Any]:
+    """The lookup step of a dossier: what it needs looked up, what was recorded, the
+    verifications still open (shared.lookups)."""
+    d = dossier_store.load(db, station.keys, dossier_id)
+    return lookup_service.view(db, station.keys, station.catalogue, d)
+
+
+@_needs(Verb.DOSSIER_RECORD_LOOKUP)
+def record_lookup(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    dossier_id: str,
+    *,
+    key: Any,
+    database: Any,
+    result: Any,
+    note: Any = None,
+) -> dict[str, Any]:
+    """One lookup recorded at the desk (what, which database, the result); one that
+    found nothing opens a verification."""
+    return lookup_service.record_lookup(
+        db,
+        station.keys,
+        station.catalogue,
+        actor,
+        dossier_id,
+        key=key,
+        database=database,
+        result=result,
+        note=note,
+    )
+
+
+@_needs(Verb.DOSSIER_CLOSE_VERIFICATION)
+def close_verification(
+    actor: Staff, station: Station, db: Database, dossier_id: str, lookup_id: str, note: Any
+) -> dict[str, Any]:
+    """The outcome of a verification (xác minh) a lookup opened."""
+    return lookup_service.close_verification(
+        db, station.keys, station.catalogue, actor, dossier_id, lookup_id, note
+    )
+
+
+@_needs(Verb.UNIT_MANAGE)
+def set_province_fee(
+    actor: Staff, station: Station, db: Database, code: str, vnd: int
+) -> dict[str, int]:
+    """The fee the province's resolution sets for a procedure (a station setting)."""
+    return fee_settings.set_fee(db, station.catalogue, code, vnd)
 
 
 # --- reports (figures for the leader and the admin; free text for the leader) -----------

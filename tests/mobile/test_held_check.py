@@ -31,7 +31,7 @@ def _receive(tablet: TabletService, n: int, start: int = 1) -> list[str]:
         d = tablet.intake(
             PROC,
             sample_values(PROC, vn_now().date(), i),
-            components_received=every_component(PROC),
+            components_received=every_component(PROC, sample_values(PROC, vn_now().date(), i)),
         )
         ids.append(d.id)
     return ids

@@ -44,7 +44,7 @@ def test_tablet_enrolled_before_a_unit_says_so_then_recovers(
     tablet.store.set_meta("unit", OLD_EMPTY_UNIT)
     values = sample_values("1.001193", vn_now().date(), 1)
     with pytest.raises(TaiChoError) as exc:
-        tablet.intake("1.001193", values, components_received=every_component("1.001193"))
+        tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     assert (exc.value.code, exc.value.field) == ("UNIT_NOT_CONFIGURED", "unit")
     assert tablet.sync_state().pending == 0  # nothing half-made was queued
     # Once the office set its commune, the next sync brings it to the tablet.
@@ -53,6 +53,6 @@ def test_tablet_enrolled_before_a_unit_says_so_then_recovers(
     tablet.sync()
     assert tablet.unit()["code"] == demo.DEMO_UNIT["code"]
     assert tablet.intake(
-        "1.001193", values, components_received=every_component("1.001193")
+        "1.001193", values, components_received=every_component("1.001193", values)
     ).code.startswith(demo.DEMO_UNIT["code"])
     tablet.close()

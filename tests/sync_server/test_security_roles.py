@@ -76,12 +76,19 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/v1/dossiers/{dossier_id}/apology"): frozenset({Role.INTAKE, Role.LEADER}),
     # The child's personal id comes from the appraiser (sync_server/services/office/actions.py).
     ("PUT", "/v1/dossiers/{dossier_id}/child-personal-id"): frozenset({Role.APPRAISER}),
+    # The lookup step (sync_server/services/lookups.py): reading it is a caseworker's;
+    # the counter or the appraiser records a lookup, the appraiser closes a verification.
+    ("GET", "/v1/dossiers/{dossier_id}/lookups"): CASEWORKERS,
+    ("POST", "/v1/dossiers/{dossier_id}/lookups"): frozenset({Role.INTAKE, Role.APPRAISER}),
+    ("POST", "/v1/dossiers/{dossier_id}/lookups/{lookup_id}/close"): frozenset({Role.APPRAISER}),
 }
 # Harmless bodies: an unknown action changes nothing, empty sync bodies are refused.
 BODIES: dict[str, Any] = {
     "/v1/dossiers/{dossier_id}/actions": {"action": "nothing"},
     "/v1/dossiers/{dossier_id}/apology": {"new_due_at": "not a date", "reason": ""},
     "/v1/dossiers/{dossier_id}/child-personal-id": {"child_personal_id": "1"},
+    "/v1/dossiers/{dossier_id}/lookups": {"key": "x", "database": "x", "result": "x"},
+    "/v1/dossiers/{dossier_id}/lookups/{lookup_id}/close": {"note": ""},
 }
 
 
@@ -146,6 +153,15 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
     "record_personal_id": (
         Verb.DOSSIER_RECORD_PERSONAL_ID,
         lambda b, who, d: b.record_personal_id(who, d, "1"),
+    ),
+    "lookups": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.lookups(who, d)),
+    "record_lookup": (
+        Verb.DOSSIER_RECORD_LOOKUP,
+        lambda b, who, d: b.record_lookup(who, d, "x", "x", "x", ""),
+    ),
+    "close_verification": (
+        Verb.DOSSIER_CLOSE_VERIFICATION,
+        lambda b, who, d: b.close_verification(who, d, "x", ""),
     ),
     "result_link": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.result_link(who, d)),
     "result_pdf": (
@@ -273,6 +289,7 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
         ["--province", demo.DEMO_PROVINCE, "--commune", demo.DEMO_COMMUNE],
     ),
     "unit-show": (Verb.UNIT_MANAGE, []),
+    "fee-set": (Verb.UNIT_MANAGE, ["--procedure", "1.004873", "--vnd", "10000"]),
     "calendar-set": (Verb.CALENDAR_MANAGE, ["--clear", "2030-01-02"]),
     "calendar-list": (Verb.CALENDAR_MANAGE, []),
     "cert-import": (Verb.CERT_MANAGE, ["--for", "commune"]),

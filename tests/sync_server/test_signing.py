@@ -176,7 +176,7 @@ def test_leader_signs_with_an_imported_pkcs12_certificate(
     from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
     ca, ca_key = certs._new_ca()
-    subject = certs._name("Lê Minh Tâm (CA thật)", org="UBND xã Định Yên", title="Chủ tịch")
+    subject = certs._name("Lê Minh Tâm (CA thật)", org="UBND xã Lai Vung", title="Chủ tịch")
     cert, key = certs._new_end_entity(ca, ca_key, subject)
     p12 = tmp_path / "lanhdao.p12"
     p12.write_bytes(

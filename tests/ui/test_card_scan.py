@@ -50,7 +50,7 @@ def test_scanned_card_fills_the_mother_and_is_found_again_by_name(page: Any, sho
     # as staff would check it, by tapping into it.
     for label, want in (
         ("Họ, chữ đệm, tên người mẹ", "Nguyễn Thị Ánh"),
-        ("Ngày sinh người mẹ", "05/03/1992"),
+        ("Ngày, tháng, năm sinh người mẹ", "05/03/1992"),
         ("Số giấy tờ tùy thân người mẹ", "087192004321"),
         ("Nơi cư trú người mẹ", "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"),
     ):

@@ -23,9 +23,12 @@ __all__ = [
     "PaperPage",
     "Stage",
     "clock_text",
+    "office_of",
 ]
 
-ONE_STOP = "Bộ phận Một cửa"
+# Since 1 July 2025 the commune's Trung tâm Phục vụ hành chính công receives dossiers and
+# returns results (Nghị định 118/2025/NĐ-CP), in place of the "Bộ phận Một cửa".
+ONE_STOP = "Trung tâm Phục vụ hành chính công"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class PaperDossier:
     receiver: str = ""  # name of the staff member who received it
     receiver_title: str = ""
     fee_vnd: int | None = None  # lệ phí + phí computed from the dossier (None: not printed)
+    fee_text: str = ""  # how the receipt says it (shared.fees.FeeQuote.text), if given
     # Supplement request / refusal / apology.
     reason: str = ""
     items: tuple[str, ...] = ()  # what is missing, one per line
@@ -77,6 +81,9 @@ class PaperDossier:
     at: datetime.datetime | None = None  # when they did
     refused_at_intake: bool = False
     new_due_at: datetime.datetime | None = None
+    # The office that receives and returns: "Trung tâm Phục vụ hành chính công xã Lai
+    # Vung" (shared.unit.Unit.service_centre); empty: ONE_STOP of ``agency_name``.
+    office_name: str = ""
     # Control sheet.
     stages: tuple[Stage, ...] = field(default_factory=tuple)
     issued_on: datetime.date | None = None  # the date line (defaults to ``at`` or today)
@@ -84,6 +91,11 @@ class PaperDossier:
     # as ``admin audit-verify --anchor FILE`` reads it): a printed copy kept outside the
     # station contradicts a log truncated or rebuilt later.
     audit_anchor: str = ""
+
+
+def office_of(p: PaperDossier) -> str:
+    """The receiving office as the papers name it."""
+    return p.office_name or f"{ONE_STOP} – {p.agency_name}"
 
 
 def clock_text(moment: datetime.datetime) -> str:

@@ -24,6 +24,7 @@ from sync_server.desk.screens.common import (
     text,
     with_modal,
 )
+from sync_server.desk.screens.lookups import lookups_card
 from sync_server.desk.state import DeskState
 from sync_server.services.office.actions import (
     PERSONAL_ID_FIELD,
@@ -448,6 +449,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 rated,
                 signed,
                 photos,
+                lookups_card(state, state.lookups),
                 _timeline(d.history),
                 *sections,
             ]

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from shared.catalogue import Catalogue
 from shared.errors import problem
+from shared.issuing import ready_to_issue
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
 from shared.validation import personal_id_problem
@@ -44,7 +45,7 @@ from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
-from sync_server.services.office import stamping
+from sync_server.services.office import lookups, stamping
 from sync_server.services.reports import reports
 from sync_server.services.setup.staff import Staff
 from sync_server.store import reports as reports_q
@@ -119,6 +120,8 @@ def apply_action(
             detail=f"comment: ≤ {_COMMENT_MAX}",
             detail_vi=f"ý kiến tối đa {_COMMENT_MAX} ký tự",
         )
+    if action == "accept":
+        lookups.require_settled(db, keys, catalogue, dossier_id)
     for _ in range(_RENUMBER_TRIES):
         # Outside the write transaction: the checks that can fail early, and the signing.
         signed: stamping.SignedApproval | stamping.SignedSeal | None = None
@@ -128,6 +131,7 @@ def apply_action(
             base = dossier_store.load(db, keys, dossier_id)
             next_status(base.status, action, staff.role, reason)
             proc = catalogue.get(base.procedure)
+            ready_to_issue(proc, base.values)  # the Giấy khai sinh carries its number
             if action == "approve":
                 turn = _register_turn(proc.result_template)
         with turn:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared.catalogue import Catalogue, Procedure
+from shared.checklist import applicable_components
 from shared.documents.paperwork import (
     Component,
     PaperDossier,
@@ -33,11 +34,10 @@ from shared.documents.paperwork import (
     render_refusal,
     render_supplement_request,
 )
-from shared.documents.paperwork.base import ONE_STOP
 from shared.errors import TaiChoError, problem
+from shared.fees import fee_quote
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
-from shared.validation import compute_fee
 from shared.views import Apology, ApologyView
 from shared.workdays import (
     OFFICE_CLOSE,
@@ -64,6 +64,7 @@ from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import stamping
 from sync_server.services.office.actions import PERSONAL_ID_ACTION, record_change
 from sync_server.services.setup.calendar import calendar_overrides
+from sync_server.services.setup.fee_settings import province_fees
 from sync_server.services.setup.staff import Staff, get_staff
 from sync_server.services.setup.units import require_unit
 from sync_server.store import calendar as q
@@ -176,11 +177,14 @@ def _paper(
     # What was handed in (the checklist's ticks); a dossier from before the checklist
     # lists every component of its procedure, as the receipt did then.
     handed_in = set(d.components_received) or {c.id for c in proc.components}
+    # Never a paper that does not apply to this dossier (the proof of divorce of a
+    # never-married person, a certificate the office now looks up).
     components = tuple(
         Component(c.name.vi, _FORM_VI.get(c.form, c.form), 1)
-        for c in proc.components
+        for c in applicable_components(proc, v)
         if c.id in handed_in
     )
+    quote = fee_quote(proc, v, province_fees(db))
     return (
         PaperDossier(
             agency_lines=unit.agency_lines,
@@ -195,10 +199,12 @@ def _paper(
             time_limit_days=proc.time_limit_working_days,
             received_at=_moment(d.received_at),
             due_at=_moment(d.due_at),
-            collect_at=f"{ONE_STOP}, {unit.name}",
+            collect_at=unit.service_centre,
+            office_name=unit.service_centre,
             receiver=receiver,
             receiver_title=receiver_title,
-            fee_vnd=compute_fee(proc, v),
+            fee_vnd=quote.amount_vnd,
+            fee_text=quote.text(),
         ),
         proc,
     )

@@ -45,7 +45,7 @@ from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
 from sync_server.services.office.result_pages import render_pages
 from sync_server.services.pki import certs, signing
-from sync_server.services.setup.staff import Staff
+from sync_server.services.setup.staff import Staff, get_staff
 from sync_server.store import results as q
 from sync_server.store.db import get_meta, set_meta, transaction
 
@@ -170,6 +170,8 @@ def sign_approval(
     if number is None:
         number = q.next_register_number(db, register, today.year)
     title = leader.title or DEFAULT_SIGNER_TITLE
+    receiver = get_staff(db, d.received_by) if d.received_by else None
+    receiver_name = receiver.full_name if receiver is not None else ""
     printed = {
         "values": d.values,
         "register": register,
@@ -177,12 +179,13 @@ def sign_approval(
         "book": f"01/{today.year}",
         "registered_on": today.isoformat(),
         "signer": [title, leader.full_name],
+        "receiver": receiver_name,
     }
     data_sha = crypto.sha256_hex(
         json.dumps(printed, sort_keys=True, ensure_ascii=False).encode("utf-8")
     )
     meta = ResultMeta(
-        agency_lines=tuple(unit.get("agency_lines") or ("UỶ BAN NHÂN DÂN",)),
+        agency_lines=tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
         province=unit.get("province") or "",
         place_name=unit.get("place_name") or "",
         register_number=str(number),
@@ -193,6 +196,7 @@ def sign_approval(
         signer_name=leader.full_name,
         dossier_code=d.code,
         verify_text=verify_link(db, d.code, data_sha),
+        receiver_name=receiver_name,
     )
     # Every result signed with a demo certificate says so on its face.
     rendered = render_result(template, d.values, meta, demo=certs.any_demo(db))

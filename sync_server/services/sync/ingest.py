@@ -44,6 +44,7 @@ from shared.sync import (
     classify_incoming,
     envelope_digest,
 )
+from shared.time_limits import legal_limit_days
 from shared.validation import validate
 from shared.workdays import CalendarOverrides, due_at, to_vn
 from shared.workflow import Action, Role, Status, transition_not_allowed
@@ -347,7 +348,7 @@ def _apply(
         return Outcome.CONFLICT, err
     # The photos it refers to are no longer orphans (per-device quota and expiry).
     attachments_q.add_refs(b.db, d.id, list(dict.fromkeys(a.sha256 for a in d.attachments)))
-    limit = proc.time_limit_working_days
+    limit = legal_limit_days(proc, d.values)  # with a chứng thực's allowed extension
     if existing is None:
         # First receipt: the station writes the history; the tablet's is not trusted.
         _check_receiver(b, d.received_by, "received_by")
