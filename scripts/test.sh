@@ -26,12 +26,12 @@ $PY bench/citizen_search.py --smoke
 $PY bench/backup.py --smoke
 $PY bench/province.py --smoke
 echo "== pytest"
-# TAICHO_TEST_WORKERS=2 shares the run between two workers (tests/conftest.py: the browser
-# tests one after another on one, the rest a module at a time on the other). Not yet the
-# default: a parallel run has not yet been seen green on a quiet machine. The slowest tests
-# are listed at the end of the log.
-if [ -n "${TAICHO_TEST_WORKERS:-}" ]; then
-    $PY -m pytest -n "$TAICHO_TEST_WORKERS" --dist loadgroup --durations=25 "$@"
-else
+# Two workers (tests/conftest.py): the browser tests one after another on one, the rest a
+# module at a time on the other (TAICHO_TEST_WORKERS=0 runs in one process). The slowest
+# tests are listed at the end of the log.
+workers="${TAICHO_TEST_WORKERS:-2}"
+if [ "$workers" = 0 ]; then
     $PY -m pytest --durations=25 "$@"
+else
+    $PY -m pytest -n "$workers" --dist loadgroup --durations=25 "$@"
 fi
