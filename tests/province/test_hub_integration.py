@@ -61,6 +61,25 @@ def _act(
         )
 
 
+def _record_child_number(station: RunningStation, dossier_id: str) -> None:
+    """The appraiser records the child's số định danh cá nhân before a khai sinh is
+    approved (issue 17: the leader cannot approve without it)."""
+    assert station.tls_sha256 is not None
+    verify = pinned_context(Pin.exact(station.tls_sha256))
+    with httpx.Client(base_url=station.url, verify=verify, timeout=60) as http:
+        r = http.post("/v1/auth/token", json={"username": APPRAISER[0], "pin": APPRAISER[1]})
+        auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        v = http.get(f"/v1/dossiers/{dossier_id}", headers=auth).json()["values"]
+        digit = "3" if v["child_sex"] == "nu" else "2"
+        number = f"087{digit}{v['child_birth_date'][2:4]}{int(dossier_id[:5], 16) % 10**6:06d}"
+        r = http.put(
+            f"/v1/dossiers/{dossier_id}/child-personal-id",
+            json={"child_personal_id": number},
+            headers=auth,
+        )
+        r.raise_for_status()
+
+
 def _admin(station: RunningStation, *args: str) -> tuple[int, Any]:
     """``python -m sync_server admin``: (exit code, the JSON it printed or its problem)."""
     import sys
@@ -98,13 +117,15 @@ def test_a_station_registers_sends_and_the_province_sees_its_report(
     today = vn_now().date()
     values = [sample_values("1.001193", today, seed) for seed in (1, 2, 3)]
     dossiers = [
-        tablet.intake("1.001193", v, components_received=every_component("1.001193"))
+        tablet.intake("1.001193", v, components_received=every_component("1.001193", v))
         for v in values
     ]
     assert tablet.sync().pushed == 3
     tablet.close()
     first, second, _third = dossiers
     for action, who in (("accept", APPRAISER), ("approve", LEADER), ("stamp", CLERK)):
+        if action == "approve":
+            _record_child_number(station, first.id)
         assert _act(station, first.id, action, who).status_code == 200
     r = _act(station, second.id, "request_supplement", APPRAISER, "Thiếu giấy chứng sinh")
     assert r.status_code == 200, r.text
