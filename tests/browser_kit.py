@@ -7,6 +7,8 @@ closed network), used by the tablet (tests/ui) and desk (tests/desk) browser tes
 
 from __future__ import annotations
 
+from typing import Any
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -24,3 +26,21 @@ APPRAISER = ("thamdinh", "234567")
 LEADER = ("lanhdao", "345678")
 CLERK = ("vanthu", "456789")
 ADMIN = ("quantri", "567890")
+
+
+def record_child_number(http: Any, dossier_id: str, auth: dict[str, str]) -> None:
+    """The appraiser's step before a khai sinh is approved (issue 17): the số định danh cá
+    nhân issued at registration, which the Giấy khai sinh prints (docs/legal.md); any other
+    procedure has none to record. ``http`` is an ``httpx.Client`` on the station's URL."""
+    d = http.get(f"/v1/dossiers/{dossier_id}", headers=auth).json()
+    if d["procedure"] != "1.001193":
+        return
+    v = d["values"]
+    digit = "3" if v["child_sex"] == "nu" else "2"
+    number = f"087{digit}{v['child_birth_date'][2:4]}{int(dossier_id[:5], 16) % 10**6:06d}"
+    r = http.put(
+        f"/v1/dossiers/{dossier_id}/child-personal-id",
+        json={"child_personal_id": number},
+        headers=auth,
+    )
+    assert r.status_code < 300, r.text

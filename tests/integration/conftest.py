@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from sync_server.launcher import RunningStation, start_station
+from tests.browser_kit import record_child_number
 
 
 class Station(RunningStation):
@@ -35,19 +36,8 @@ class Station(RunningStation):
         issued at registration, which the Giấy khai sinh prints (docs/legal.md). Any other
         procedure has none to record."""
         auth = {"Authorization": f"Bearer {self.token(*(who or APPRAISER))}"}
-        d = httpx.get(f"{self.url}/v1/dossiers/{dossier_id}", headers=auth, timeout=60).json()
-        if d["procedure"] != "1.001193":
-            return
-        v = d["values"]
-        digit = "3" if v["child_sex"] == "nu" else "2"
-        number = f"087{digit}{v['child_birth_date'][2:4]}{int(dossier_id[:5], 16) % 10**6:06d}"
-        r = httpx.put(
-            f"{self.url}/v1/dossiers/{dossier_id}/child-personal-id",
-            json={"child_personal_id": number},
-            headers=auth,
-            timeout=60,
-        )
-        r.raise_for_status()
+        with httpx.Client(base_url=self.url, timeout=60) as http:
+            record_child_number(http, dossier_id, auth)
 
     def dossiers(self, who: tuple[str, str], status: str | None = None) -> list[dict[str, Any]]:
         r = httpx.get(

@@ -32,6 +32,7 @@ from shared.tls_pin import Pin, pinned_context
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation, start_station
 from sync_server.services.admin.demo import DEMO_UNIT
+from tests.browser_kit import record_child_number
 from tests.integration.conftest import APPRAISER, CLERK, INTAKE, LEADER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.integration]
@@ -69,15 +70,7 @@ def _record_child_number(station: RunningStation, dossier_id: str) -> None:
     with httpx.Client(base_url=station.url, verify=verify, timeout=60) as http:
         r = http.post("/v1/auth/token", json={"username": APPRAISER[0], "pin": APPRAISER[1]})
         auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        v = http.get(f"/v1/dossiers/{dossier_id}", headers=auth).json()["values"]
-        digit = "3" if v["child_sex"] == "nu" else "2"
-        number = f"087{digit}{v['child_birth_date'][2:4]}{int(dossier_id[:5], 16) % 10**6:06d}"
-        r = http.put(
-            f"/v1/dossiers/{dossier_id}/child-personal-id",
-            json={"child_personal_id": number},
-            headers=auth,
-        )
-        r.raise_for_status()
+        record_child_number(http, dossier_id, auth)
 
 
 def _admin(station: RunningStation, *args: str) -> tuple[int, Any]:

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from sync_server.launcher import free_port
-from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS
+from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, record_child_number
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,19 +74,8 @@ class Station:
         """The appraiser's step before a khai sinh is approved: the số định danh cá nhân
         issued at registration, which the Giấy khai sinh prints (docs/legal.md)."""
         auth = {"Authorization": f"Bearer {self.token(who)}"}
-        d = httpx.get(f"{self.url}/v1/dossiers/{dossier_id}", headers=auth, timeout=60).json()
-        if d["procedure"] != "1.001193":
-            return
-        v = d["values"]
-        digit = "3" if v["child_sex"] == "nu" else "2"
-        number = f"087{digit}{v['child_birth_date'][2:4]}{int(dossier_id[:5], 16) % 10**6:06d}"
-        r = httpx.put(
-            f"{self.url}/v1/dossiers/{dossier_id}/child-personal-id",
-            json={"child_personal_id": number},
-            headers=auth,
-            timeout=60,
-        )
-        assert r.status_code < 300, r.text
+        with httpx.Client(base_url=self.url, timeout=60) as http:
+            record_child_number(http, dossier_id, auth)
 
     def act(
         self, dossier_id: str, action: str, who: tuple[str, str], reason: str | None = None
