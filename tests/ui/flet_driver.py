@@ -256,8 +256,9 @@ def type_text(
     over, so a field showing anything else fails — with one exception: under load
     Flutter sometimes routes the keys into its own hidden, unlabelled editor instead of
     the field (seen in CI: the hidden input held "quantri" while "Tên đăng nhập" stayed
-    empty). Nothing reached the field then, as a person would see; the test taps the field
-    again and retypes, as the person would, at most twice.
+    empty), or the focus falls back to the page before the first key (the desk's first
+    screen, still settling). Nothing reached the field then, as a person would see; the
+    test taps the field again and retypes, as the person would, at most twice.
     """
     shown = ""
     for _ in range(3):
@@ -284,8 +285,14 @@ def type_text(
                 return again
         try:
             stray = page.evaluate(_STRAY_VALUE_JS)
+            lost = not shown and bool(page.evaluate(_FOCUS_LOST_JS))
         except Exception:  # the page changed under us
-            stray = None
+            stray, lost = None, False
+        if lost:
+            # the field let go of the focus before the first key (seen in CI on the desk's
+            # first screen, still settling): no key reached any input — tap again and retype
+            time.sleep(0.5)
+            continue
         if not stray or shown:  # keys went into the field and were lost, or elsewhere
             break
         _stray_editor(page, blur=True)
