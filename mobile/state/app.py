@@ -87,9 +87,10 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
     detail: dict[str, Any] | None = None
     drafts: list[Draft] = field(default_factory=list)
     result_info: str = ""
-    result_path: str = ""
     result_images: list[bytes] = field(default_factory=list)  # the result's pages, shown
     paper_path: str = ""  # the supplement request last handed to the browser/device
+    papers: list[str] = field(default_factory=list)  # the receipt's / dossier's papers
+    paper_sent: str = ""  # the paper last handed to the browser download or share sheet
     scan: dict[str, Any] | None = None  # a read chip ID card waiting to fill a person
     scan_error: str = ""
     scan_unit: str = ""  # today's unit staff confirmed for the card's printed address

@@ -91,9 +91,10 @@ class StateBase:
     detail: dict[str, Any] | None
     drafts: list[Draft]
     result_info: str
-    result_path: str
     result_images: list[bytes]
     paper_path: str
+    papers: list[str]
+    paper_sent: str
     scan: dict[str, Any] | None
     scan_error: str
     scan_unit: str
@@ -153,6 +154,9 @@ class StateBase:
         raise NotImplementedError
 
     def open_dossier(self, dossier_id: str) -> None:
+        raise NotImplementedError
+
+    def load_papers(self, dossier_id: str) -> None:
         raise NotImplementedError
 
     def _drafts(self) -> Any:

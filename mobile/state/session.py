@@ -122,8 +122,8 @@ class SessionMixin(StateBase):
         self.drafts = []
         self.search = ""
         self.result_info = ""
-        self.result_path = ""
         self.result_images = []
+        self.papers, self.paper_sent = [], ""
         self.scan, self.scan_error, self.scan_unit = None, "", ""  # a card's data too
         self.citizen_hits = []
         self.signing = None  # the marks drawn for an unfinished form

@@ -92,6 +92,8 @@ class DeskState:
     query: str = ""
     detail: dict[str, Any] | None = None
     result_url: str = ""
+    # The dossier's papers as (label, short-lived link), issue 21 §2 (backend.paper_links).
+    paper_links: list[tuple[str, str]] = field(default_factory=list)
     # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
     photos: list[dict[str, Any]] = field(default_factory=list)
     dialog: str = ""  # the action whose dialog is open ("" = none)
@@ -102,6 +104,8 @@ class DeskState:
     unit: dict[str, Any] = field(default_factory=dict)
     unit_error: str = ""  # an unknown province/commune: the catalogue's message
     unit_candidates: list[str] = field(default_factory=list)  # its closest official names
+    # door.public_url_show(): the public verify address, "ready" and "why" not.
+    public: dict[str, Any] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)  # calendar_list(): off, work, entries
     # DeskBackend.backup_status(): last backup, schedule, missed, restore, "cần xử lý lại".
     backup: dict[str, Any] = field(default_factory=dict)
@@ -292,6 +296,7 @@ class DeskState:
         def load() -> tuple[dict[str, Any], str, list[dict[str, Any]], BaseException | None]:
             d = self.backend.detail(user, dossier_id)
             url = self.backend.result_link(user, dossier_id) if d.get("has_result") else ""
+            self.paper_links = self.backend.paper_links(user, d)
             photos: list[dict[str, Any]] = []
             photo_error: BaseException | None = None
             if d.get("attachments"):
@@ -314,6 +319,7 @@ class DeskState:
 
     def back_to_queue(self) -> None:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
+        self.paper_links = []
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:
@@ -452,6 +458,7 @@ class DeskState:
                 self.devices = await self._run(self.backend.devices, self.user)
             elif route == ROUTE_UNIT:
                 self.unit = await self._run(self.backend.unit, self.user)
+                self.public = await self._run(self.backend.public_url, self.user)
             elif route == ROUTE_CALENDAR:
                 self.calendar = await self._run(self.backend.calendar, self.user)
             elif route == ROUTE_BACKUP:
@@ -592,6 +599,34 @@ class DeskState:
             return False
         self.unit = unit
         self._info(f"Đã chọn đơn vị: {unit.get('name')}, {unit.get('province')}.")
+        return True
+
+    async def save_public_url(self, url: str) -> bool:
+        """The public verify address (``admin public-url``): a bad one shows under the
+        field, the unit page then says whether results can be issued with it."""
+        if self.user is None:
+            return False
+        self.field_errors = {}
+        if not url.strip():
+            self.field_errors = {
+                "public_url": message(
+                    problem("FIELD_REQUIRED", "public_url", label="địa chỉ tra cứu công khai")
+                )
+            }
+            return False
+        try:
+            self.public = await self._guarded(
+                "admin",
+                self.backend.set_public_url,
+                self.user,
+                url.strip(),
+                on_error=self._under_field(
+                    lambda e: "public_url" if e.code == "PUBLIC_URL_INVALID" else None
+                ),
+            )
+        except Failed:
+            return False
+        self._info(f"Đã lưu địa chỉ tra cứu: {self.public.get('public_url')}.")
         return True
 
     async def calendar_change(self, kind: str, day: str, note: str = "") -> bool:

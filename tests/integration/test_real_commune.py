@@ -94,7 +94,12 @@ def test_unit_set_station_runs_intake_to_result(commune: Station, tmp_path: Path
     assert d.code.startswith("000.31.22.H20-")
     assert tablet.sync().pushed == 1
 
-    for action, user in (("accept", "hung"), ("approve", "tam"), ("stamp", "hoa")):
+    assert commune.act(d.id, "accept", who("hung")).status_code == 200
+    # Issue 21 §3: no result leaves a real station with a QR code that leads nowhere.
+    refused = commune.act(d.id, "approve", who("tam"))
+    assert refused.status_code == 409 and refused.json()["code"] == "PUBLIC_URL_NOT_READY"
+    commune.admin("public-url", "https://motcua.laivung.example")
+    for action, user in (("approve", "tam"), ("stamp", "hoa")):
         r = commune.act(d.id, action, who(user))
         assert r.status_code == 200, r.text
     tablet.sync()

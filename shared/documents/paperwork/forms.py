@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared import fee_text
 from shared.documents.official import BODY_SIZE
 from shared.documents.paperwork.base import (
     ONE_STOP,
@@ -78,8 +79,7 @@ def render_receipt(p: PaperDossier) -> bytes:
         pdf.para(f"5. Thời gian trả kết quả giải quyết hồ sơ: {clock_text(p.due_at)}", style="B")
     pdf.para(f"6. Đăng ký nhận kết quả tại: {p.collect_at or ONE_STOP + ', ' + p.agency_name}")
     if p.fee_vnd is not None:
-        fee = "miễn phí" if p.fee_vnd == 0 else f"{p.fee_vnd:,} đồng".replace(",", ".")
-        pdf.para(f"7. Lệ phí, phí phải nộp: {fee}")
+        pdf.para(f"7. Lệ phí, phí phải nộp: {fee_text.amount(p.fee_vnd)}")
     pdf.two_signatures(
         ("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", p.citizen),
         ("Người tiếp nhận hồ sơ", "(Ký và ghi rõ họ tên)", p.receiver),
