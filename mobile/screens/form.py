@@ -32,7 +32,7 @@ from mobile.screens.common import (
 from mobile.state.app import AppState
 from mobile.state.form import FormState, field_kind
 from mobile.theme import Look
-from shared.card_fill import parties
+from shared.card_fill import parties, residence_text
 from shared.catalogue import Field
 from shared.validation import parse_date
 
@@ -541,7 +541,8 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
         elif mapped["status"] == "not_found":
             today = tr(lang, "Không tìm được đơn vị hiện nay: nơi cư trú sẽ không được điền.")
         else:
-            today = f"{mapped['street']}, {mapped['commune']}, {mapped['province']}".strip(", ")
+            # As the documents will write it (shared.card_fill.residence_text).
+            today = residence_text(mapped["street"], f"{mapped['commune']}, {mapped['province']}")
         parts.append(
             ft.ResponsiveRow(
                 [

@@ -102,6 +102,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
         self._banner_until = 0.0
         self._draft_dirty = False
         self._station_failures: dict[str, int] = {}  # first unlocks refused, per name
+        self._spoken = {}  # problems shown, as how to say them (StateBase.resay)
         self.reload_device()
 
     # --- navigation ---
@@ -148,6 +149,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
         labels, choices and error messages follow (issue 10)."""
         self.touch()
         self.lang = "en" if self.lang == "vi" else "vi"
+        self.resay()  # a problem still shown follows the language (a wrong PIN, …)
         if self.form is not None:
             self.form.lang = self.lang
             self.recheck_shown()  # the red messages follow the language too

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import flet as ft
 
+from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
 from shared.workdays import vn_now
@@ -293,10 +294,15 @@ class DeskState:
             return
         user = self.user
 
-        def load() -> tuple[dict[str, Any], str, list[dict[str, Any]], BaseException | None]:
+        def load() -> tuple[
+            dict[str, Any],
+            tuple[str, list[tuple[str, str]]],
+            list[dict[str, Any]],
+            BaseException | None,
+        ]:
             d = self.backend.detail(user, dossier_id)
             url = self.backend.result_link(user, dossier_id) if d.get("has_result") else ""
-            self.paper_links = self.backend.paper_links(user, d)
+            links = (url, self.backend.paper_links(user, d))
             photos: list[dict[str, Any]] = []
             photo_error: BaseException | None = None
             if d.get("attachments"):
@@ -305,13 +311,14 @@ class DeskState:
                 except Exception as err:  # shown below; the dossier still opens
                     # Its photos are extra, never a reason to hide the dossier.
                     photo_error = err
-            return d, url, photos, photo_error
+            return d, links, photos, photo_error
 
         try:
-            d, url, photos, photo_error = await self._guarded("open", load)
+            d, (url, papers), photos, photo_error = await self._guarded("open", load)
         except Failed:
             return
         self.detail, self.result_url, self.photos = d, url, photos
+        self.paper_links = papers
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
         if photo_error is not None:
@@ -654,6 +661,6 @@ class DeskState:
             "work": "là ngày làm bù",
             "clear": "theo lịch chung",
         }[kind]
-        self._info(f"Đã đặt ngày {day.strip()} {done}.")
+        self._info(f"Đã đặt ngày {day_text(day.strip())} {done}.")
         self.calendar = await self._run(self.backend.calendar, self.user)
         return True

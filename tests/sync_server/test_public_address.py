@@ -134,6 +134,7 @@ def test_a_real_station_issues_only_with_an_address_phones_can_open(
     parsed = urlparse(link)
     page = client.get(parsed.path, params={"sha256": parse_qs(parsed.query)["sha256"][0]})
     assert page.status_code == 200 and "Văn bản hợp lệ" in page.text
+    assert re.search(r"Ngày ban hành</th><td>\d{2}/\d{2}/\d{4}<", page.text)  # §11
 
 
 def test_the_demo_may_point_at_itself(

@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from shared.day_text import day_text
 from shared.workdays import VN_TZ
 from shared.workflow import ROLE_LABEL_VI, Role
 from sync_server.desk import views
@@ -635,7 +636,7 @@ def CalendarScreen(state: DeskState) -> ft.Control:
     rows: list[ft.Control] = [
         ft.Row(
             [
-                text(e["day"], 16, bold=True),
+                text(day_text(e["day"]), 16, bold=True),
                 text(
                     KIND_LABEL.get(e["kind"], e["kind"]),
                     15,
