@@ -200,12 +200,15 @@ def ReceiptScreen(state: AppState) -> ft.Control:
             ft.Row(
                 [
                     ft.Icon(ft.Icons.CHECK_CIRCLE, color=look.c.ok, size=look.fs(44)),
-                    text(
-                        tr(state.lang, "Đã tiếp nhận hồ sơ"),
-                        look,
-                        look.fs(30),
-                        bold=True,
-                        color=look.c.ok,
+                    ft.Container(  # wraps: at "Lớn" on a phone the heading ran off the edge
+                        content=text(
+                            tr(state.lang, "Đã tiếp nhận hồ sơ"),
+                            look,
+                            look.fs(30),
+                            bold=True,
+                            color=look.c.ok,
+                        ),
+                        expand=True,
                     ),
                 ]
             ),

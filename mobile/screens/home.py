@@ -257,12 +257,14 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
         )
     return page_body(
         [
-            ft.Row(
+            ft.Row(  # wraps: on a phone at "Rất lớn" "Quay lại" went past the edge
                 [
-                    text(tr(lang, "Chọn thủ tục"), look, look.title, bold=True, color=None),
-                    ft.Container(expand=True),
                     back_button(lambda: state.go(ROUTE_HOME), look, lang=lang),
-                ]
+                    text(tr(lang, "Chọn thủ tục"), look, look.title, bold=True, color=None),
+                ],
+                wrap=True,
+                spacing=16,
+                run_spacing=8,
             ),
             *rows,
         ]
