@@ -36,8 +36,8 @@ from shared.envelope import Envelope
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import ROOT, RunningStation
-from sync_server.services import backup
-from sync_server.services.station import open_station
+from sync_server.services.admin import backup
+from sync_server.services.opening import open_station
 
 KHAI_SINH = "1.001193"
 PASSPHRASE = "đồng hồ cát chảy chậm giữa trưa"
@@ -66,7 +66,7 @@ def _fill(station: RunningStation, work: Path, n: int) -> float:
         day = t.clock().date()
         for _ in range(min(per, n - seed)):
             values = sample_values(KHAI_SINH, day, seed)
-            t.intake(KHAI_SINH, values, components_received=every_component(KHAI_SINH))
+            t.intake(KHAI_SINH, values, components_received=every_component(KHAI_SINH, values))
             seed += 1
             if seed % 500 == 0:
                 t.sync()
@@ -83,7 +83,7 @@ def _push_latencies(t: TabletService, count: int, seed: int, busy: bool, data: P
     day = t.clock().date()
     for i in range(count):
         values = sample_values(KHAI_SINH, day, seed + i)
-        t.intake(KHAI_SINH, values, components_received=every_component(KHAI_SINH))
+        t.intake(KHAI_SINH, values, components_received=every_component(KHAI_SINH, values))
     rows = t.store.pending_outbox(count)
     client = t.ctx.client()
     out: list[float] = []

@@ -71,7 +71,7 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
         if full_day:
             try:
                 tablets[0].intake(
-                    PROCEDURE, values[0], components_received=every_component(PROCEDURE)
+                    PROCEDURE, values[0], components_received=every_component(PROCEDURE, values[0])
                 )
                 one_more_refused = False
             except TaiChoError as err:

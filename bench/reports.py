@@ -38,10 +38,12 @@ from shared.model import Dossier, HistoryEntry
 from shared.reports import Period
 from shared.samples import sample_values
 from shared.workdays import VN_TZ, due_at, is_working_day
-from shared.workflow import Status
-from sync_server.services import audit, reports
-from sync_server.services import dossiers as dossier_store
-from sync_server.services.station import Station, open_station
+from shared.workflow import Action, Status
+from sync_server.services.core import audit
+from sync_server.services.core.station import Station
+from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.opening import open_station
+from sync_server.services.reports import reports
 from sync_server.store import devices
 from sync_server.store import reports as reports_q
 from sync_server.store.db import transaction
@@ -155,7 +157,7 @@ def _apply(
             received_by="tiepnhan",
             received_at=at,
             due_at=due_at(moment, 0).isoformat(),
-            history=[HistoryEntry("receive", "draft", "received", "tiepnhan", "intake", at)],
+            history=[HistoryEntry(Action.RECEIVE, "draft", "received", "tiepnhan", "intake", at)],
         )
         dossier_store.save(db, keys, d)
         if k % 5 == 0:

@@ -33,8 +33,10 @@ from typing import Any
 from shared.documents.result import ResultMeta
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from sync_server.services import certs, demo, signing, stamping
-from sync_server.services.station import open_station
+from sync_server.services.admin import demo
+from sync_server.services.office import stamping
+from sync_server.services.opening import open_station
+from sync_server.services.pki import certs, signing
 from sync_server.store.db import transaction
 
 

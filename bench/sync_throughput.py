@@ -61,7 +61,7 @@ def run(n: int, work: Path) -> dict[str, object]:
         t0 = time.perf_counter()
         ids = [
             tablets[i // per_tablet]
-            .intake("1.001193", v, components_received=every_component("1.001193"))
+            .intake("1.001193", v, components_received=every_component("1.001193", v))
             .id
             for i, v in enumerate(values)
         ]

@@ -217,7 +217,7 @@ def run(args: argparse.Namespace) -> Any:
                     values,
                     components_received=_components(args.components)
                     if args.components is not None
-                    else every_component(service.procedure(args.procedure)),
+                    else every_component(service.procedure(args.procedure), values),
                     attachments=refs or None,
                 )
                 return {

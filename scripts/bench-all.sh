@@ -21,3 +21,4 @@ run bench/dossier_numbers.py
 run bench/reports.py --dossiers 100000
 run bench/stamping.py --documents 50
 run bench/citizen_search.py --citizens 50000
+run bench/province.py --communes 100 --dossiers-per-commune 500

@@ -9,10 +9,23 @@
 # through its enrolment code.
 # Env: TAICHO_DEMO_DATA (default ./demo-data), TAICHO_HOST (default 127.0.0.1; 0.0.0.0
 # to reach it from a real tablet on the office Wi-Fi), STATION_PORT (8765), TABLET_PORT (8550).
+# --province: a province of two communes (Xã Lai Vung, Phường Sa Đéc) sending their
+# figures to a provincial hub on a throw-away PostgreSQL (python -m province_hub.demo,
+# docs/province.md); needs Debian's postgresql (installed if missing). The sealed relay
+# of dossiers between them is not built yet.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 PY=.venv/bin/python
+if [ "${1:-}" = "--province" ]; then
+    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+        sudo=""
+        [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    fi
+    exec $PY -m province_hub.demo --data "${TAICHO_DEMO_DATA:-demo-data}/province"
+fi
 DATA=${TAICHO_DEMO_DATA:-demo-data}
 HOST=${TAICHO_HOST:-127.0.0.1}
 SPORT=${STATION_PORT:-8765}

@@ -33,6 +33,9 @@ if [ "$with_tests" = 1 ]; then
     # pdfsig's certificate check (certutil).
     command -v softhsm2-util >/dev/null || need+=(softhsm2)
     command -v certutil >/dev/null || need+=(libnss3-tools)
+    # The provincial hub's tests and benchmark start a throw-away PostgreSQL cluster with
+    # initdb/pg_ctl from Debian's server package (province_hub/cluster.py).
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 fi
 [ ${#need[@]} -gt 0 ] && apt_install "${need[@]}"
 

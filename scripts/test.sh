@@ -24,5 +24,14 @@ $PY bench/reports.py --smoke
 $PY bench/dossier_numbers.py --smoke
 $PY bench/citizen_search.py --smoke
 $PY bench/backup.py --smoke
+$PY bench/province.py --smoke
 echo "== pytest"
-$PY -m pytest "$@"
+# Two workers (tests/conftest.py): the browser tests one after another on one, the rest a
+# module at a time on the other (TAICHO_TEST_WORKERS=0 runs in one process). The slowest
+# tests are listed at the end of the log.
+workers="${TAICHO_TEST_WORKERS:-2}"
+if [ "$workers" = 0 ]; then
+    $PY -m pytest --durations=25 "$@"
+else
+    $PY -m pytest -n "$workers" --dist loadgroup --durations=25 "$@"
+fi

@@ -131,3 +131,10 @@ def _current_or_unknown(parts: list[str]) -> MappedAddress:
         if hit:
             return MappedAddress(", ".join(parts[:-2]), hit[0], hit[1], "current")
     return MappedAddress(", ".join(parts), "", "", "not_found")
+
+
+def is_current_unit(commune: str, province: str) -> bool:
+    """Whether "xã Lai Vung" / "tỉnh Đồng Tháp" name a unit of the 2025 list (3,321
+    communes, wards and special zones of 34 provinces): what samples and demo data are
+    checked against, so none names a commune abolished on 1 July 2025."""
+    return (_bare(commune), _bare(province)) in _current_units()

@@ -4,19 +4,12 @@ A photo is content-addressed: its name is the SHA-256 (hex) of the stored JPEG, 
 dossier refers to it by hash, a photo taken twice is stored once, and the station can
 check what arrived against the name it was declared under. The tablet stores and sends
 only the downscaled, recompressed picture (``mobile/services/attachments.py``); the
-station keeps it encrypted in chunks (``sync_server/services/attachments.py``).
+station keeps it encrypted in chunks (``sync_server/services/office/attachments.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 from shared.errors import problem
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from shared.catalogue import Procedure
-    from shared.model import AttachmentRef
 
 # --- what the tablet accepts and stores ---------------------------------------------------
 # A phone camera photo is 2–12 MB; anything above this is not a photo of a document.
@@ -60,43 +53,6 @@ def chunk_length(size: int, chunk_size: int, n: int) -> int:
     """The exact length of chunk ``n`` (0-based) of a file of ``size`` bytes."""
     last = chunk_count(size, chunk_size) - 1
     return chunk_size if n < last else size - chunk_size * last
-
-
-def check_refs(procedure: Procedure, refs: Sequence[AttachmentRef]) -> None:
-    """The dossier's photo references make sense for its procedure (tablet and station).
-
-    Each names one of the procedure's components; one photo is listed once per
-    component; at most ``MAX_PER_DOSSIER``. A wrong reference is REQUEST_INVALID naming
-    it (a programming error of the client, never the citizen's).
-    """
-    if len(refs) > MAX_PER_DOSSIER:
-        raise problem(
-            "REQUEST_INVALID",
-            "attachments",
-            detail=f"attachments: at most {MAX_PER_DOSSIER}",
-            detail_vi=f"tối đa {MAX_PER_DOSSIER} ảnh trong một hồ sơ",
-        )
-    known = {c.id for c in procedure.components}
-    seen: set[tuple[str, str]] = set()
-    for i, ref in enumerate(refs):
-        if ref.component not in known:
-            raise problem(
-                "REQUEST_INVALID",
-                f"attachments[{i}].component",
-                detail=f"attachments[{i}].component: '{ref.component}' is not a component "
-                f"of {procedure.code}",
-                detail_vi=f"ảnh thứ {i + 1} ghi thành phần '{ref.component}' không có trong "
-                f"thủ tục {procedure.code}",
-            )
-        key = (ref.sha256, ref.component)
-        if key in seen:
-            raise problem(
-                "REQUEST_INVALID",
-                f"attachments[{i}]",
-                detail=f"attachments[{i}]: listed twice",
-                detail_vi=f"ảnh thứ {i + 1} được kê hai lần cho cùng một giấy tờ",
-            )
-        seen.add(key)
 
 
 # --- what the station accepts: checked on the bytes, before any decoding -----------------

@@ -2,7 +2,7 @@
 
 One file holds a whole station — its database snapshot, its keys and certificates, the
 office's procedure files — encrypted and authenticated under a key derived from a
-passphrase the office keeps on paper. The services (``sync_server/services/backup.py``)
+passphrase the office keeps on paper. The services (``sync_server/services/admin/backup.py``)
 read and write files; everything about the bytes is here, so a third party can read the
 format from this module and ``docs/operations.md``.
 

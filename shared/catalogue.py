@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.errors import problem
+from shared.lists import named_list
 
 FIELD_TYPES = frozenset(
     {
@@ -79,7 +80,7 @@ _FIELD_KEYS = frozenset(
         "must_accept",
     }
 )
-_FEE_KEYS = frozenset({"amount_vnd", "note", "per_unit", "pages"})
+_FEE_KEYS = frozenset({"amount_vnd", "note", "per_unit", "pages", "set_by_province"})
 _PAGES_KEYS = frozenset(
     {"pages_field", "copies_field", "first_pages", "first_vnd", "then_vnd", "cap_per_copy_vnd"}
 )
@@ -87,6 +88,7 @@ _RULE_KEYS = frozenset({"kind", "field", "other", "when", "flag", "days", "label
 _RESULT_KEYS = frozenset({"template", "name", "title"})
 _COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required", "required_if"})
 BUILTIN_DIR = Path(__file__).with_name("procedures")
+DEFINITION = "procedure.json"  # a bundle's definition file, in its folder
 _CODE_RE = re.compile(r"^\d\.\d{6}$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -110,9 +112,30 @@ class Choice:
 class ShowIf:
     field: str
     values: tuple[Any, ...]
+    negate: bool = False  # "not_in": holds when the field holds none of ``values``
 
     def holds(self, values: Mapping[str, Any]) -> bool:
-        return values.get(self.field) in self.values
+        return (values.get(self.field) in self.values) != self.negate
+
+    def fields(self) -> tuple[str, ...]:
+        return (self.field,)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``{"all": [...]}`` or ``{"any": [...]}`` of conditions, for a component's
+    ``required_if``: the parents' marriage certificate is asked for only when they are
+    married *and* one of them is a foreigner (Nghị định 07/2025/NĐ-CP)."""
+
+    mode: str  # "all" | "any"
+    parts: tuple[ShowIf | Condition, ...]
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        test = all if self.mode == "all" else any
+        return test(p.holds(values) for p in self.parts)
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(f for p in self.parts for f in p.fields())
 
 
 @dataclass(frozen=True)
@@ -176,12 +199,19 @@ class Component:
     required: bool
     photo_required: bool
     # Required only when a field holds one of some values (same shape as a field's
-    # show_if), e.g. the proof of divorce when the marital status says "divorced".
-    required_if: ShowIf | None = None
+    # show_if, or an "all"/"any" of them), e.g. the proof of divorce when the marital
+    # status says "divorced".
+    required_if: ShowIf | Condition | None = None
 
     def required_for(self, values: Mapping[str, Any]) -> bool:
         """Whether a dossier with these (visible, cleaned) values must include it."""
         return self.required or (self.required_if is not None and self.required_if.holds(values))
+
+    def applies_to(self, values: Mapping[str, Any]) -> bool:
+        """Whether the paper belongs in this dossier at all: a paper required only under
+        a condition that does not hold does not (the proof of divorce of a never-married
+        person), so the checklist refuses a tick for it and the receipt never lists it."""
+        return self.required_if is None or self.required_for(values)
 
 
 @dataclass(frozen=True)
@@ -240,6 +270,9 @@ class Procedure:
     # What the dossier's title names ("Người được khai sinh", "Giấy tờ được chứng thực"):
     # the receipt and lists say it before the title (issue 21 §9).
     subject: Text | None = None
+    # The base fee is the province's (a Nghị quyết of the HĐND tỉnh), kept as a station
+    # setting (``admin fee-set``); ``fee_vnd`` is then only a fallback never printed.
+    fee_set_by_province: bool = False
     source: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def field(self, field_id: str) -> Field:
@@ -296,11 +329,10 @@ class _Reader:
         return Text(vi, en)
 
 
-def _result_templates() -> frozenset[str]:
-    # Imported late: the registry imports this module to parse its bundles.
-    from shared.procedures import result_templates
-
-    return result_templates()
+def result_templates() -> frozenset[str]:
+    """The bundle folder names: the result templates a procedure file may name (the
+    registry, ``shared.procedures``, loads the same folders)."""
+    return frozenset(p.parent.name for p in BUILTIN_DIR.glob(f"*/{DEFINITION}"))
 
 
 def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
@@ -358,9 +390,10 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         required = r.opt(c, "required", bool, cw)
         required_if = None
         if "required_if" in c:
-            required_if = _parse_show_if(r, c["required_if"], f"{cw}.required_if")
-            if required_if.field not in ids:
-                raise r.fail(f"{cw}.required_if", f"unknown field '{required_if.field}'")
+            required_if = _parse_condition(r, c["required_if"], f"{cw}.required_if")
+            for ref in required_if.fields():
+                if ref not in ids:
+                    raise r.fail(f"{cw}.required_if", f"unknown field '{ref}'")
             if required:
                 raise r.fail(cw, "'required_if' needs 'required': false")
         components.append(
@@ -375,7 +408,7 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         )
     result = r.obj(r.req(d, "result", dict, "$"), "$.result", _RESULT_KEYS)
     template = r.req(result, "template", str, "$.result")
-    if template not in _result_templates():
+    if template not in result_templates():
         raise r.fail("$.result.template", f"unknown template '{template}'")
     fee = r.obj(d.get("fee", {}), "$.fee", _FEE_KEYS)
     unit_fees, pages_fee = _parse_fee(r, fee, ids)
@@ -404,6 +437,7 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         pages_fee=pages_fee,
         rules=rules,
         subject=r.text(d["subject"], "$.subject") if "subject" in d else None,
+        fee_set_by_province=bool(r.opt(fee, "set_by_province", bool, "$.fee")),
         source=d,
     )
 
@@ -451,13 +485,31 @@ def _parse_fee(
 
 def _parse_show_if(r: _Reader, data: Any, where: str) -> ShowIf:
     s = r.obj(data, where)
+    negate = False
     if "equals" in s:
         vals: tuple[Any, ...] = (s["equals"],)
     elif isinstance(s.get("in"), list):
         vals = tuple(s["in"])
+    elif isinstance(s.get("not_in"), list):
+        vals, negate = tuple(s["not_in"]), True
     else:
-        raise r.fail(where, "needs 'equals' or 'in'")
-    return ShowIf(r.req(s, "field", str, where), vals)
+        raise r.fail(where, "needs 'equals', 'in' or 'not_in'")
+    return ShowIf(r.req(s, "field", str, where), vals, negate)
+
+
+def _parse_condition(r: _Reader, data: Any, where: str) -> ShowIf | Condition:
+    """A show-if, or ``{"all": [...]}`` / ``{"any": [...]}`` of conditions."""
+    s = r.obj(data, where)
+    for mode in ("all", "any"):
+        if mode in s:
+            parts = s[mode]
+            if not isinstance(parts, list) or not parts or len(s) != 1:
+                raise r.fail(where, f"'{mode}' needs a non-empty list and nothing else")
+            return Condition(
+                mode,
+                tuple(_parse_condition(r, p, f"{where}.{mode}[{i}]") for i, p in enumerate(parts)),
+            )
+    return _parse_show_if(r, data, where)
 
 
 def _parse_rule(r: _Reader, data: Any, where: str, ids: set[str]) -> Rule:
@@ -500,8 +552,6 @@ def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]
     )
     choices_from = r.opt(d, "choices_from", str, where)
     if choices_from is not None:
-        from shared.procedures.lists import named_list
-
         listed = named_list(choices_from)
         if listed is None:
             raise r.fail(f"{where}.choices_from", f"unknown list '{choices_from}'")
@@ -681,16 +731,3 @@ def check_update(
                 )
         out.append(proc)
     return out
-
-
-_builtin: Catalogue | None = None
-
-
-def builtin() -> Catalogue:
-    """The catalogue shipped with the code (every bundle's definition), parsed once."""
-    global _builtin
-    if _builtin is None:
-        from shared.procedures import bundles
-
-        _builtin = Catalogue(b.procedure for b in bundles().values())
-    return _builtin

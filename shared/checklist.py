@@ -4,17 +4,21 @@ A dossier is received only when every component its procedure requires is ticked
 officer ("the citizen brought it"), and, where the procedure says so and the tablet takes
 photos, photographed. The same pure function decides on the tablet (before the dossier
 is numbered) and on the station (which never trusts the tablet), so both say the same
-thing about the same dossier (docs/intake.md, "Completeness checklist").
+thing about the same dossier (docs/intake.md, "Completeness checklist"). The photos a
+dossier lists are checked against the same components (:func:`check_refs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from shared.catalogue import Component, Procedure, Text, builtin
+from shared.attachments import MAX_PER_DOSSIER
+from shared.catalogue import Component, Procedure, Text
 from shared.errors import TaiChoError, problem
+from shared.model import AttachmentRef
+from shared.procedures import builtin
 from shared.text import fold
 
 Why = Literal["not_ticked", "photo_missing"]
@@ -91,6 +95,14 @@ def required_components(procedure: Procedure, values: Mapping[str, Any]) -> list
     return [c for c in procedure.components if c.required_for(values)]
 
 
+def applicable_components(procedure: Procedure, values: Mapping[str, Any]) -> list[Component]:
+    """The papers that belong in a dossier with these values, in catalogue order: every
+    component but those required only under a condition that does not hold (the proof
+    of divorce of a never-married person; the parents' marriage certificate, which the
+    office looks up instead since Nghị định 07/2025/NĐ-CP)."""
+    return [c for c in procedure.components if c.applies_to(values)]
+
+
 def check_components(
     procedure: Procedure,
     values: Mapping[str, Any],
@@ -104,7 +116,10 @@ def check_components(
     docs/intake.md).
 
     A ticked id the procedure does not list is ``REQUEST_INVALID``: a tick must name a
-    paper of this procedure version, never vanish silently.
+    paper of this procedure version, never vanish silently. A tick for a paper that does
+    not apply to these values (:func:`applicable_components`) is
+    ``COMPONENT_NOT_APPLICABLE``: the receipt would otherwise list a paper the office may
+    not ask for.
     """
     ticks = set(ticked)
     known = {c.id for c in procedure.components}
@@ -114,6 +129,14 @@ def check_components(
             "components_received",
             detail=f"unknown component(s) {', '.join(unknown)} for {procedure.code}",
             detail_vi=f"thành phần không có trong thủ tục {procedure.code}: {', '.join(unknown)}",
+        )
+    applicable = {c.id for c in applicable_components(procedure, values)}
+    if stray := [c for c in procedure.components if c.id in ticks and c.id not in applicable]:
+        raise problem(
+            "COMPONENT_NOT_APPLICABLE",
+            "components_received",
+            items="; ".join(c.name.vi for c in stray),
+            items_en="; ".join(c.name.en for c in stray),
         )
     required = required_components(procedure, values)
     needed = {c.id for c in required}
@@ -127,10 +150,15 @@ def check_components(
     return Checklist(tuple(c.id for c in required), tuple(missing))
 
 
-def every_component(procedure: Procedure | str) -> list[str]:
-    """Every component id of a procedure (a built-in one by code): what a script that
-    stands for papers checked outside the app ticks (the headless CLI, tests, benches)."""
+def every_component(
+    procedure: Procedure | str, values: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Every component id of a procedure (a built-in one by code) — with ``values``, every
+    one that applies to them: what a script that stands for papers checked outside the
+    app ticks (the headless CLI, tests, benches)."""
     proc = builtin().get(procedure) if isinstance(procedure, str) else procedure
+    if values is not None:
+        return [c.id for c in applicable_components(proc, values)]
     return [c.id for c in proc.components]
 
 
@@ -186,3 +214,40 @@ def asked_for(procedure: Procedure, reason: str) -> AskedFor:
         if not any(o != fid and labels[fid] in labels[o] and labels[o] != labels[fid] for o in hits)
     )
     return AskedFor(components, fields)
+
+
+def check_refs(procedure: Procedure, refs: Sequence[AttachmentRef]) -> None:
+    """The dossier's photo references make sense for its procedure (tablet and station).
+
+    Each names one of the procedure's components; one photo is listed once per
+    component; at most ``MAX_PER_DOSSIER``. A wrong reference is REQUEST_INVALID naming
+    it (a programming error of the client, never the citizen's).
+    """
+    if len(refs) > MAX_PER_DOSSIER:
+        raise problem(
+            "REQUEST_INVALID",
+            "attachments",
+            detail=f"attachments: at most {MAX_PER_DOSSIER}",
+            detail_vi=f"tối đa {MAX_PER_DOSSIER} ảnh trong một hồ sơ",
+        )
+    known = {c.id for c in procedure.components}
+    seen: set[tuple[str, str]] = set()
+    for i, ref in enumerate(refs):
+        if ref.component not in known:
+            raise problem(
+                "REQUEST_INVALID",
+                f"attachments[{i}].component",
+                detail=f"attachments[{i}].component: '{ref.component}' is not a component "
+                f"of {procedure.code}",
+                detail_vi=f"ảnh thứ {i + 1} ghi thành phần '{ref.component}' không có trong "
+                f"thủ tục {procedure.code}",
+            )
+        key = (ref.sha256, ref.component)
+        if key in seen:
+            raise problem(
+                "REQUEST_INVALID",
+                f"attachments[{i}]",
+                detail=f"attachments[{i}]: listed twice",
+                detail_vi=f"ảnh thứ {i + 1} được kê hai lần cho cùng một giấy tờ",
+            )
+        seen.add(key)

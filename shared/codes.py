@@ -9,7 +9,7 @@ keeps the national shape.
 
 Numbers are unique per unit and day because only the station hands them out: it reserves
 *blocks* (``lo``–``hi`` of one day) to one device at a time, never twice
-(``sync_server.services.numbers``). A tablet keeps blocks for today and the coming days
+(``sync_server.services.sync.numbers``). A tablet keeps blocks for today and the coming days
 (its reserve for offline days), takes the next number of its own blocks at intake and
 asks for more at every sync before it runs out (:class:`NumberBook`).
 """

@@ -97,6 +97,13 @@ Code = Literal[
     "FIELD_MUST_MATCH",
     "FIELD_DATE_ORDER",
     "USE_OTHER_PROCEDURE",
+    "COMPONENT_NOT_APPLICABLE",
+    "MARRIAGE_SAME_SEX",
+    "PARENT_AGE_IMPLAUSIBLE",
+    "SIGNATURE_IS_CONTRACT",
+    "PERSONAL_ID_MISSING",
+    "LOOKUP_INVALID",
+    "LOOKUPS_PENDING",
     "UNIT_NOT_CONFIGURED",
     "UNIT_UNKNOWN",
     "PAPER_NOT_APPLICABLE",
@@ -140,6 +147,18 @@ Code = Literal[
     "BACKUP_DAMAGED",
     "BACKUP_FAILED",
     "RESTORE_TARGET_NOT_EMPTY",
+    "HUB_CODE_INVALID",
+    "HUB_STATION_UNKNOWN",
+    "HUB_STATION_REVOKED",
+    "HUB_SIGNATURE_INVALID",
+    "HUB_REQUEST_STALE",
+    "HUB_NOT_REGISTERED",
+    "HUB_UNREACHABLE",
+    "HUB_CERT_MISMATCH",
+    "HUB_ERROR",
+    "HUB_DATABASE_UNAVAILABLE",
+    "HUB_FIGURES_REFUSED",
+    "HUB_READER_TOKEN_INVALID",
 ]
 
 
@@ -293,8 +312,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "PERSONAL_ID_PROVINCE",
             422,
-            "Ba chữ số đầu của số định danh không phải mã tỉnh hợp lệ.",
-            "The first three digits of the ID number are not a valid province code.",
+            "Ba chữ số đầu của số định danh không phải mã tỉnh hoặc mã quốc gia hợp lệ.",
+            "The first three digits of the ID number are not a valid province or country code.",
         ),
         _c(
             "PERSONAL_ID_SEX",
@@ -362,8 +381,8 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "FIELD_ID_PROVINCE",
             422,
-            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố.",
-            "{label}: the first three digits ({prefix}) are not a province code.",
+            "{label}: ba chữ số đầu ({prefix}) không phải mã tỉnh, thành phố hoặc mã quốc gia.",
+            "{label}: the first three digits ({prefix}) are not a province or country code.",
         ),
         _c(
             "FIELD_ID_MISMATCH",
@@ -401,6 +420,56 @@ CATALOGUE: dict[Code, ErrorCode] = {
             422,
             "Trường hợp này thuộc thủ tục {procedure} – {procedure_name}.",
             "This case belongs to procedure {procedure} ({procedure_name_en}).",
+        ),
+        # --- rules of the law (docs/legal.md) ---
+        _c(
+            "COMPONENT_NOT_APPLICABLE",
+            422,
+            "Giấy tờ không thuộc hồ sơ này, không được đánh dấu đã nộp: {items}.",
+            "These papers do not belong to this dossier and cannot be ticked: {items_en}.",
+        ),
+        _c(
+            "MARRIAGE_SAME_SEX",
+            422,
+            "Hai bên cùng giới tính: Nhà nước không thừa nhận hôn nhân giữa những người cùng "
+            "giới tính (Luật Hôn nhân và gia đình 2014, Điều 8 khoản 2).",
+            "Both parties are of the same sex: the State does not recognise marriage between "
+            "persons of the same sex (Law on Marriage and Family 2014, art. 8(2)).",
+        ),
+        _c(
+            "PARENT_AGE_IMPLAUSIBLE",
+            422,
+            "{label}: người {parent} mới {age} tuổi khi trẻ sinh ra — kiểm tra lại ngày sinh.",
+            "{label_en}: the {parent_en} would have been {age} when the child was born — "
+            "check the date of birth.",
+        ),
+        _c(
+            "SIGNATURE_IS_CONTRACT",
+            422,
+            "Không chứng thực chữ ký trên giấy tờ, văn bản có nội dung là hợp đồng, giao dịch "
+            "(Nghị định 23/2015/NĐ-CP, Điều 25): dùng thủ tục chứng thực hợp đồng, giao dịch.",
+            "A signature on a contract or transaction is not certified this way (Decree "
+            "23/2015, art. 25): use the certification of contracts and transactions.",
+        ),
+        _c(
+            "PERSONAL_ID_MISSING",
+            409,
+            "Chưa nhập {label}: Giấy khai sinh phải ghi số định danh cá nhân được cấp khi "
+            "đăng ký khai sinh.",
+            "{label_en} not entered yet: the birth certificate must carry the personal "
+            "identification number issued at registration.",
+        ),
+        _c(
+            "LOOKUP_INVALID",
+            422,
+            "Kết quả tra cứu không hợp lệ: {detail_vi}.",
+            "The lookup record is not valid: {detail}.",
+        ),
+        _c(
+            "LOOKUPS_PENDING",
+            409,
+            "Chưa thể chuyển hồ sơ: còn việc tra cứu hoặc xác minh chưa xong ({items}).",
+            "The dossier cannot move on: lookups or verifications are still open ({items_en}).",
         ),
         _c(
             "DOSSIER_INVALID",
@@ -877,6 +946,88 @@ CATALOGUE: dict[Code, ErrorCode] = {
             409,
             "Thư mục {path} đã có dữ liệu; hãy khôi phục vào một thư mục mới, trống.",
             "Folder {path} is not empty; restore into a new, empty folder.",
+        ),
+        # --- the provincial hub (docs/province.md) ---
+        _c(
+            "HUB_CODE_INVALID",
+            403,
+            "Mã đăng ký với cổng tỉnh không đúng, đã dùng, đã hết hạn hoặc cấp cho đơn vị "
+            "khác[ ({detail_vi})]. Hãy xin quản trị cổng tỉnh mã mới.",
+            "The provincial hub registration code is wrong, used, expired or issued for "
+            "another unit[ ({detail})]. Ask the hub's administrator for a new one.",
+        ),
+        _c(
+            "HUB_STATION_UNKNOWN",
+            401,
+            "Cổng tỉnh không có máy chủ xã {unit} trong danh bạ; hãy đăng ký lại bằng mã mới.",
+            "The provincial hub has no station {unit} in its directory; register again "
+            "with a new code.",
+        ),
+        _c(
+            "HUB_STATION_REVOKED",
+            403,
+            "Máy chủ xã {unit} đã bị cổng tỉnh thu hồi; hãy liên hệ quản trị cổng tỉnh.",
+            "Station {unit} was revoked by the provincial hub; contact the hub's administrator.",
+        ),
+        _c(
+            "HUB_SIGNATURE_INVALID",
+            401,
+            "Chữ ký của yêu cầu gửi cổng tỉnh không hợp lệ[ ({detail_vi})]; không có gì được ghi.",
+            "The signature of the request to the provincial hub is not valid[ ({detail})]; "
+            "nothing was written.",
+        ),
+        _c(
+            "HUB_REQUEST_STALE",
+            401,
+            "Yêu cầu gửi cổng tỉnh đã cũ hoặc bị gửi lại[ ({detail_vi})]; hãy kiểm tra đồng hồ "
+            "của máy chủ rồi gửi lại.",
+            "The request to the provincial hub is stale or replayed[ ({detail})]; check the "
+            "station's clock and send again.",
+        ),
+        _c(
+            "HUB_NOT_REGISTERED",
+            409,
+            "Máy chủ xã chưa đăng ký với cổng tỉnh (admin hub-register).",
+            "This station is not registered with a provincial hub (admin hub-register).",
+        ),
+        _c(
+            "HUB_UNREACHABLE",
+            503,
+            "Không kết nối được cổng tỉnh[ ({detail_vi})]; số liệu được giữ lại và gửi sau.",
+            "The provincial hub cannot be reached[ ({detail})]; the figures are kept and "
+            "sent later.",
+        ),
+        _c(
+            "HUB_CERT_MISMATCH",
+            502,
+            "Cổng tỉnh trả lời bằng chứng thư bảo mật khác với chứng thư đã ghim: có thể có máy "
+            "giả mạo trên mạng. Chưa gửi dữ liệu nào; hãy báo quản trị.",
+            "The provincial hub presented a TLS certificate other than the pinned one (a "
+            "machine in the middle?). Nothing was sent; tell the administrator.",
+        ),
+        _c(
+            "HUB_ERROR",
+            502,
+            "Cổng tỉnh trả lời không như mong đợi[ ({detail_vi})].",
+            "The provincial hub answered unexpectedly[ ({detail})].",
+        ),
+        _c(
+            "HUB_DATABASE_UNAVAILABLE",
+            503,
+            "Cổng tỉnh không kết nối được cơ sở dữ liệu; chưa ghi gì, hãy thử lại sau.",
+            "The provincial hub cannot reach its database; nothing was written, try again later.",
+        ),
+        _c(
+            "HUB_FIGURES_REFUSED",
+            422,
+            "Cổng tỉnh không nhận số liệu ngày {day}[: {detail_vi}]; không ngày nào được ghi.",
+            "The provincial hub refused the figures of {day}[: {detail}]; no day was written.",
+        ),
+        _c(
+            "HUB_READER_TOKEN_INVALID",
+            401,
+            "Mã truy cập cổng tỉnh không đúng hoặc đã bị thu hồi.",
+            "The provincial hub access token is wrong or was revoked.",
         ),
     ]
 }

@@ -11,6 +11,7 @@ values are known — on the tablet's screens and on the printed receipt alike.
 from __future__ import annotations
 
 from shared.catalogue import Procedure
+from shared.fees import vnd_text
 
 __all__ = ["amount", "rule"]
 
@@ -21,10 +22,11 @@ def _number(vnd: int, lang: str) -> str:
 
 
 def amount(vnd: int, lang: str = "vi") -> str:
-    """``0`` → "miễn phí"; ``16000`` → "16.000 đồng" ("16,000 VND" in English)."""
+    """``0`` → "miễn phí"; ``16000`` → "16.000 đồng" (``shared.fees.vnd_text``, as the
+    receipt says it); "16,000 VND" in English."""
     if vnd == 0:
         return "miễn phí" if lang == "vi" else "free"
-    return f"{_number(vnd, lang)} đồng" if lang == "vi" else f"{_number(vnd, lang)} VND"
+    return vnd_text(vnd) if lang == "vi" else f"{_number(vnd, lang)} VND"
 
 
 def _label(procedure: Procedure, field_id: str | None, lang: str) -> str:
@@ -39,7 +41,11 @@ def rule(procedure: Procedure, lang: str = "vi") -> str:
     """What the procedure costs, as ``compute_fee`` reckons it, before the values are
     known: "miễn phí; 8.000 đồng × số bản sao Giấy khai sinh yêu cầu cấp"."""
     vi = lang == "vi"
-    parts = [amount(procedure.fee_vnd, lang)]
+    if procedure.fee_set_by_province:  # the station's setting, unknown before the dossier
+        base = "theo Nghị quyết của HĐND tỉnh" if vi else "set by the province"
+    else:
+        base = amount(procedure.fee_vnd, lang)
+    parts = [base]
     for unit in procedure.per_unit_fees:
         parts.append(f"{amount(unit.vnd, lang)} × {_label(procedure, unit.field, lang)}")
     pf = procedure.pages_fee
@@ -58,6 +64,6 @@ def rule(procedure: Procedure, lang: str = "vi") -> str:
         if pf.copies_field:
             page = f"({page}) × {_label(procedure, pf.copies_field, lang)}"
         parts.append(page)
-    if len(parts) > 1 and procedure.fee_vnd == 0:
+    if len(parts) > 1 and procedure.fee_vnd == 0 and not procedure.fee_set_by_province:
         parts = parts[1:]  # nothing to pay but what is counted: no "free" first
     return "; ".join(parts)

@@ -35,7 +35,7 @@ from shared import wire
 from shared.attachments import MAX_CHUNK, MAX_CHUNKS, MIME_PATTERN, MIN_CHUNK
 from shared.codes import DAY_CAPACITY, MAX_SLOT
 from shared.envelope import Envelope
-from shared.errors import TaiChoError, problem
+from shared.errors import TaiChoError, is_code, problem
 from shared.model import Dossier, HistoryEntry
 from shared.sync import (
     CHANGE_DOSSIER_SUBMIT,
@@ -185,6 +185,18 @@ class Problem:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = wire.encode(self)
         return out
+
+    def error(self) -> TaiChoError:
+        """Our own error again (the tablet reading a station's problem answer, or a feed
+        item's problem): the template values, the details and ``wipe`` come back with it,
+        so the message is re-rendered in the reader's language. A code this build does not
+        know is ``STATION_ERROR``."""
+        if not is_code(self.code):
+            return problem("STATION_ERROR", self.field, detail=f"unknown code {self.code[:60]}")
+        ctx = dict(self.params or {})
+        if self.wipe:
+            ctx["wipe"] = True
+        return TaiChoError(self.code, self.field, ctx, list(self.details or []))
 
 
 # --- health, enrolment, unlock -----------------------------------------------------------------

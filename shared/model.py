@@ -8,26 +8,25 @@ error, never a half-built object).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
 from shared import wire
 from shared.attachments import MAX_PER_DOSSIER, MIME_PATTERN, SHA256_PATTERN
+from shared.signatures import SignatureMark
 from shared.wire import spec
-from shared.workflow import Status
-
-_ISO = 40  # an ISO 8601 timestamp with offset is 25 characters
+from shared.workflow import Action, Status
 
 
 @dataclass
 class HistoryEntry:
     """One step of a dossier's life: who did what, when, why."""
 
-    action: str = spec(max_len=40)
+    action: Action = spec()
     from_status: str | None = spec(max_len=40)
     to_status: str = spec(max_len=40)
     actor: str = spec(max_len=64)
     role: str = spec(max_len=40)
-    at: str = spec(max_len=_ISO, doc="ISO 8601 with offset")
+    at: str = spec(max_len=wire.ISO_LEN, doc="ISO 8601 with offset")
     reason: str | None = spec(max_len=2000, default=None)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,7 +50,7 @@ class AttachmentRef:
     size: int = spec(lo=1, doc="bytes")
     width: int = spec(doc="pixels (0 if not a picture)")
     height: int = spec(doc="pixels (0 if not a picture)")
-    taken_at: str = spec(max_len=_ISO, doc="ISO 8601 with offset")
+    taken_at: str = spec(max_len=wire.ISO_LEN, doc="ISO 8601 with offset")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,39 +58,6 @@ class AttachmentRef:
     @classmethod
     def from_dict(cls, data: Any, path: str = "attachment") -> AttachmentRef:
         return wire.decode(cls, data, path)
-
-
-@dataclass
-class SignatureMark:
-    """One party's mark on the declaration (tờ khai), given at intake.
-
-    ``kind``: "signature" — drawn on the tablet's pad, kept as vector ``strokes`` (each a
-    list of ``[x, y]`` points, integers 0..1000 across the pad's width and height; the
-    pad's shape is ``shared.signatures.PAD_ASPECT``); "thumbprint" — the citizen cannot
-    sign, so the printed declaration carries their thumbprint (điểm chỉ) and a named
-    ``witness_name``; "paper" — the party signs the printed declaration by hand (no
-    strokes). Bounds are checked by ``shared.signatures.check_mark`` on every decode.
-    """
-
-    party: str = spec(min_len=1, max_len=40, pattern="[a-z_]+")
-    kind: Literal["signature", "thumbprint", "paper"] = spec()
-    at: str = spec(max_len=_ISO, doc="ISO 8601 with offset: when the party signed")
-    strokes: list[list[list[int]]] = spec(
-        lo=0, hi=1000, max_items=1000, default=[], doc="strokes → points → [x, y] in 0..1000"
-    )
-    witness_name: str | None = spec(max_len=100, default=None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "signature") -> SignatureMark:
-        return wire.decode(cls, data, path)
-
-    def wire_check(self, path: str) -> None:
-        from shared.signatures import check_mark  # shared.signatures imports this module
-
-        check_mark(self, path)
 
 
 @dataclass
@@ -108,15 +74,15 @@ class Dossier:
     base_version: int = spec(lo=0)
     device_id: str = spec(max_len=200)
     received_by: str = spec(max_len=64)
-    received_at: str | None = spec(max_len=_ISO)
-    due_at: str | None = spec(max_len=_ISO)
+    received_at: str | None = spec(max_len=wire.ISO_LEN)
+    due_at: str | None = spec(max_len=wire.ISO_LEN)
     history: list[HistoryEntry] = spec(max_items=1000, default=[])
     result_sha256: str | None = spec(pattern="[0-9a-f]{64}", default=None)
     # Where the dossier was taken in (reports count "received by channel").
     channel: str = spec(pattern="counter|home_visit|other", default="counter")
     # When the citizen read the large-print read-back and confirmed it ("Ngày không viết":
     # the citizen writes nothing, so this confirmation is what they give instead).
-    read_back_at: str | None = spec(max_len=_ISO, default=None)
+    read_back_at: str | None = spec(max_len=wire.ISO_LEN, default=None)
     # The parties' marks on the declaration (tờ khai): drawn on the tablet, a thumbprint
     # with a witness, or "signed on paper" (docs/intake.md). Empty for older dossiers.
     signatures: list[SignatureMark] = spec(max_items=4, default=[])

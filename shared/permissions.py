@@ -61,6 +61,10 @@ class Verb(StrEnum):
     # Recorded on a dossier without changing its status.
     DOSSIER_RECORD_PERSONAL_ID = "dossier.record_personal_id"
     DOSSIER_APOLOGIZE = "dossier.apologize"
+    # The lookup step (tra cứu, Nghị định 07/2025/NĐ-CP, 18/2026/NĐ-CP) and the
+    # verification (xác minh) a lookup that found nothing opens.
+    DOSSIER_RECORD_LOOKUP = "dossier.record_lookup"
+    DOSSIER_CLOSE_VERIFICATION = "dossier.close_verification"
     # Reports: the figures, and the free text that can name citizens.
     REPORT_READ = "report.read"
     REPORT_READ_FREE_TEXT = "report.read_free_text"
@@ -72,6 +76,8 @@ class Verb(StrEnum):
     CERT_MANAGE = "cert.manage"
     STATION_MANAGE = "station.manage"
     AUDIT_VERIFY = "audit.verify"
+    # The provincial hub (docs/province.md): register the station, send the day figures.
+    HUB_MANAGE = "hub.manage"
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,16 @@ PERMISSIONS: dict[Verb, Permission] = {
         "Nhập số định danh cá nhân của trẻ",
         "Enter the child's personal identification number",
     ),
+    Verb.DOSSIER_RECORD_LOOKUP: _p(
+        {_R.INTAKE, _R.APPRAISER},
+        "Ghi kết quả tra cứu",
+        "Record a lookup",
+    ),
+    Verb.DOSSIER_CLOSE_VERIFICATION: _p(
+        {_R.APPRAISER},
+        "Ghi kết quả xác minh",
+        "Close a verification",
+    ),
     Verb.DOSSIER_APOLOGIZE: _p(
         {_R.LEADER, _R.INTAKE},
         "Xin lỗi và hẹn lại ngày trả kết quả",
@@ -135,11 +151,16 @@ PERMISSIONS: dict[Verb, Permission] = {
     Verb.AUDIT_VERIFY: _p(
         {_R.ADMIN}, "Kiểm tra và đóng mốc nhật ký kiểm toán", "Check and anchor the audit log"
     ),
+    Verb.HUB_MANAGE: _p(
+        {_R.ADMIN},
+        "Kết nối cổng tỉnh và gửi số liệu tổng hợp",
+        "Connect to the provincial hub and send the aggregate figures",
+    ),
 }
 
 
 class Actor(Protocol):
-    """Whoever acts: a signed-in staff member (``sync_server.services.staff.Staff``), or
+    """Whoever acts: a signed-in staff member (``sync_server.services.setup.staff.Staff``), or
     the command line acting as the administrator."""
 
     @property

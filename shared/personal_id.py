@@ -1,8 +1,9 @@
 """The 12-digit personal identification number (số định danh cá nhân, on the CCCD card).
 
-Structure (Nghị định 137/2015/NĐ-CP, Thông tư 07/2016/TT-BCA, as amended by Thông tư
-59/2021/TT-BCA): three digits for the province of birth registration (the 63 pre-2025
-province codes — numbers issued before the July 2025 merger keep them), one digit for
+Structure (Nghị định 137/2015/NĐ-CP, Điều 13; Thông tư 07/2016/TT-BCA, as amended by
+Thông tư 59/2021/TT-BCA): three digits for the province of birth registration (the 63
+pre-2025 province codes — numbers issued before the July 2025 merger keep them) or, for
+a birth registered abroad, of the country where it was registered, one digit for
 century and sex (0/1 = 20th century male/female, 2/3 = 21st, 4/5 = 22nd, 6/7 = 23rd,
 8/9 = 24th), two digits for the birth year, then six random digits. A number whose parts
 contradict the person's sex or date of birth cannot be genuine.
@@ -10,6 +11,7 @@ contradict the person's sex or date of birth cannot be genuine.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Literal
 
@@ -83,6 +85,35 @@ PROVINCE_CODES: dict[str, str] = {
 }
 
 
+# Việt Nam's own numeric code: a birth registered in Việt Nam carries a province code.
+_VIET_NAM_NUMERIC = "704"
+
+
+@functools.lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """Three-digit country codes a number of a birth registered abroad may start with
+    (Nghị định 137/2015/NĐ-CP, Điều 13: "mã tỉnh … hoặc mã quốc gia nơi công dân đăng ký
+    khai sinh"), read as ISO 3166-1 numeric codes — ``840`` for the United States. The
+    annex that lists them was not found (docs/legal.md); a code that is also a province
+    code (``004``, ``008`` …) is read as the province. Việt Nam's own ``704`` is not one."""
+    import pycountry  # only when a number is not a province's (its data loads slowly)
+
+    out = {
+        str(c.numeric): str(c.name)
+        for c in pycountry.countries
+        if c.numeric != _VIET_NAM_NUMERIC and c.numeric not in PROVINCE_CODES
+    }
+    return out
+
+
+def birth_registration_place(number: str) -> str | None:
+    """The province or country a number's first three digits name (None if neither)."""
+    prefix = number[:3]
+    if prefix in PROVINCE_CODES:
+        return PROVINCE_CODES[prefix]
+    return country_codes().get(prefix)
+
+
 Fault = Literal["format", "province", "sex", "year"]
 
 
@@ -105,7 +136,7 @@ def personal_id_fault(
     form validation, the CCCD QR parser and the samples share."""
     if not (len(number) == 12 and number.isascii() and number.isdigit()):
         return "format"
-    if number[:3] not in PROVINCE_CODES:
+    if birth_registration_place(number) is None:
         return "province"
     digit = int(number[3])
     encoded_year = 1900 + 100 * (digit // 2) + int(number[4:6])

@@ -2,7 +2,7 @@
 
 A commune office has no one to tune these, so they are constants rather than options; the
 tablet's local lockout (mobile/services/keystore.py), the station's account lockout
-(sync_server/services/staff.py) and the docs all read them from here, so the PIN a tablet
+(sync_server/services/setup/staff.py) and the docs all read them from here, so the PIN a tablet
 accepts is always the PIN the station accepts.
 """
 

@@ -60,6 +60,7 @@ __all__ = [
     "series_skeleton",
     "summarize",
     "summarize_by_procedure",
+    "tally_period",
     "without_free_text",
     "working_hours",
 ]
@@ -585,8 +586,22 @@ def analyse(
     has not ended yet (a dossier cannot be overdue in the future). Chart weeks start on
     Monday; the first and last may be cut by the period's ends. This is the reference
     definition; the station computes the same figures with SQL over indexed columns
-    (``sync_server.services.reports``), and a test holds the two equal.
+    (``sync_server.services.reports.reports``), and a test holds the two equal.
     """
+    tallies, sk, as_of = tally_period(facts, period, now, procedure)
+    return assemble(tallies, sk, period, procedure, as_of)
+
+
+def tally_period(
+    facts: Iterable[DossierFacts],
+    period: Period,
+    now: datetime,
+    procedure: str | None = None,
+) -> tuple[dict[str, Tally], SeriesSkeleton, datetime]:
+    """The counters behind :func:`analyse`, one :class:`Tally` per procedure, before they
+    become summaries: what a station sends its provincial hub for one day
+    (``shared.province``), where every counter must be kept, even a procedure whose only
+    event of the day was a return. Returns (tallies, chart buckets, the moment judged)."""
     start, end = period.start_at, period.end_at
     as_of = min(now, end)
     clock = WorkClock()
@@ -675,7 +690,7 @@ def analyse(
             t.overdue.append(overdue_entry(f, as_of, clock))
         else:
             t.not_yet_due += 1
-    return assemble(tallies, sk, period, procedure, as_of)
+    return tallies, sk, as_of
 
 
 def assemble(

@@ -1,4 +1,5 @@
-"""Who signs a procedure's declaration (tờ khai), and whether the marks given are sane.
+"""Who signs a procedure's declaration (tờ khai), the record of a mark, and whether the
+marks given are sane.
 
 Pure rules shared by the tablet (which captures the marks), the station (which decodes
 them from a pushed dossier) and the declaration PDF (which draws them):
@@ -8,7 +9,7 @@ them from a pushed dossier) and the declaration PDF (which draws them):
   nữ, bên nam, in the form's order), otherwise the one requester (``requester``,
   ``signer`` or ``subject``).
 - :func:`check_mark` — the bounds of one mark (runs on every decode of a
-  :class:`~shared.model.SignatureMark`, so a peer cannot make us store or draw garbage):
+  :class:`SignatureMark`, so a peer cannot make us store or draw garbage):
   at most :data:`MAX_STROKES` strokes, :data:`MAX_POINTS_PER_STROKE` points per stroke
   and :data:`MAX_POINTS` in all, each point exactly ``[x, y]`` in 0..1000; a signature
   has ink, a thumbprint names its witness, a paper mark has no strokes.
@@ -24,12 +25,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
+from shared import wire
 from shared.catalogue import Procedure
 from shared.errors import TaiChoError, problem
-from shared.model import SignatureMark
+from shared.wire import spec
 
 __all__ = [
     "KINDS",
@@ -38,6 +40,7 @@ __all__ = [
     "MAX_STROKES",
     "PAD_ASPECT",
     "SCALE",
+    "SignatureMark",
     "SigningParty",
     "check_mark",
     "check_marks",
@@ -66,6 +69,37 @@ _LABELS = {
     "wife": ("Bên nữ", "Bride"),
     "husband": ("Bên nam", "Groom"),
 }
+
+
+@dataclass
+class SignatureMark:
+    """One party's mark on the declaration (tờ khai), given at intake.
+
+    ``kind``: "signature" — drawn on the tablet's pad, kept as vector ``strokes`` (each a
+    list of ``[x, y]`` points, integers 0..1000 across the pad's width and height; the
+    pad's shape is :data:`PAD_ASPECT`); "thumbprint" — the citizen cannot
+    sign, so the printed declaration carries their thumbprint (điểm chỉ) and a named
+    ``witness_name``; "paper" — the party signs the printed declaration by hand (no
+    strokes). Bounds are checked by :func:`check_mark` on every decode.
+    """
+
+    party: str = spec(min_len=1, max_len=40, pattern="[a-z_]+")
+    kind: Literal["signature", "thumbprint", "paper"] = spec()
+    at: str = spec(max_len=wire.ISO_LEN, doc="ISO 8601 with offset: when the party signed")
+    strokes: list[list[list[int]]] = spec(
+        lo=0, hi=1000, max_items=1000, default=[], doc="strokes → points → [x, y] in 0..1000"
+    )
+    witness_name: str | None = spec(max_len=100, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "signature") -> SignatureMark:
+        return wire.decode(cls, data, path)
+
+    def wire_check(self, path: str) -> None:
+        check_mark(self, path)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,18 @@ def _text(data: dict[str, Any], key: str, *, required: bool = True, limit: int =
     return unicodedata.normalize("NFC", value.strip())
 
 
+SERVICE_CENTRE = "Trung tâm Phục vụ hành chính công"
+
+
+def service_centre_name(commune: str) -> str:
+    """ "Xã Lai Vung" → "Trung tâm Phục vụ hành chính công xã Lai Vung" (the unit type in
+    lower case inside a name, as Nghị định 118/2025/NĐ-CP writes it)."""
+    commune = unicodedata.normalize("NFC", commune.strip())
+    if not commune:
+        return SERVICE_CENTRE
+    return f"{SERVICE_CENTRE} {commune[0].lower()}{commune[1:]}"
+
+
 @dataclass(frozen=True)
 class Unit:
     """One commune-level unit, e.g. Xã Lai Vung, Tỉnh Đồng Tháp."""
@@ -56,6 +68,13 @@ class Unit:
     former_name: str = ""  # "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"
     commune_code: str = ""  # official code of the commune in the 2025 list of units
     province_code: str = ""  # official code of the province
+
+    @property
+    def service_centre(self) -> str:
+        """ "Trung tâm Phục vụ hành chính công xã Lai Vung": the office that receives
+        dossiers and returns results since 1 July 2025 (Nghị định 118/2025/NĐ-CP), in
+        place of the former "Bộ phận Một cửa"."""
+        return service_centre_name(self.commune)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if k == "agency_lines" else v for k, v in self.__dict__.items()}

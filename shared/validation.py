@@ -17,6 +17,8 @@ from typing import Any
 
 from shared.catalogue import Field, Procedure, Rule, Text
 from shared.errors import Code, TaiChoError, problem
+from shared.fees import fee_quote
+from shared.fees import page_fee as page_fee  # the per-page rule, where it was before
 from shared.personal_id import personal_id_fault
 
 _CCCD_RE = re.compile(r"^\d{12}$")
@@ -375,31 +377,15 @@ def _apply_rule(
     return None, None
 
 
-def _count(values: Mapping[str, Any], field_id: str | None, default: int = 1) -> int:
-    if field_id is None:
-        return default
-    v = values.get(field_id)
-    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
-
-
-def page_fee(pages: int, first_pages: int, first_vnd: int, then_vnd: int, cap: int | None) -> int:
-    """Fee of one copy of ``pages`` pages: e.g. 2.000 đ for each of the first two pages,
-    1.000 đ for each further page, at most ``cap``."""
-    if pages <= 0:
-        return 0
-    fee = min(pages, first_pages) * first_vnd + max(pages - first_pages, 0) * then_vnd
-    return min(fee, cap) if cap is not None else fee
-
-
-def compute_fee(procedure: Procedure, values: Mapping[str, Any]) -> int:
-    """What the dossier costs in đồng: the base amount, per-unit amounts (copies) and
-    the per-page fee of each copy, as the procedure file declares them."""
-    total = procedure.fee_vnd
-    for unit in procedure.per_unit_fees:
-        total += unit.vnd * _count(values, unit.field, 0)
-    pf = procedure.pages_fee
-    if pf is not None:
-        pages = _count(values, pf.pages_field, 0)
-        per_copy = page_fee(pages, pf.first_pages, pf.first_vnd, pf.then_vnd, pf.cap_per_copy_vnd)
-        total += per_copy * _count(values, pf.copies_field)
-    return total
+def compute_fee(
+    procedure: Procedure,
+    values: Mapping[str, Any],
+    province_fees: Mapping[str, int] | None = None,
+) -> int:
+    """What the dossier costs in đồng: the base amount (the province's, when the
+    procedure's fee is set by province; waived for a person exempt under Luật Hộ tịch,
+    Điều 11), per-unit amounts (copies) and the per-page fee of each copy, as the
+    procedure file declares them (:func:`shared.fees.fee_quote`, which also says when a
+    province's amount is not set: 0 here)."""
+    amount = fee_quote(procedure, values, province_fees).amount_vnd
+    return 0 if amount is None else amount

@@ -32,6 +32,7 @@ from shared.errors import TaiChoError, problem
 MAX_INT = 2**31 - 1
 MAX_TEXT = 1_000
 MAX_ITEMS = 10_000
+ISO_LEN = 40  # an ISO 8601 timestamp with offset is 25 characters: the bound records use
 
 T = TypeVar("T")
 

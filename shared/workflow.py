@@ -33,6 +33,27 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class Action(StrEnum):
+    """What a dossier's history records: the transitions of the state machine, and what is
+    recorded on a dossier without changing its status (an apology, the child's number)."""
+
+    RECEIVE = "receive"
+    START_APPRAISAL = "start_appraisal"
+    ACCEPT = "accept"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    REFUSE = "refuse"
+    SUPPLEMENT = "supplement"
+    APPROVE = "approve"
+    STAMP = "stamp"
+    RETURN = "return"
+    WITHDRAW = "withdraw"
+    APOLOGIZE = "apologize"
+    RECORD_PERSONAL_ID = "record_personal_id"
+    # The lookup step (shared.lookups): a lookup recorded, a verification closed.
+    RECORD_LOOKUP = "record_lookup"
+    CLOSE_VERIFICATION = "close_verification"
+
+
 # National one-stop-shop status numbers (Cổng DVC quốc gia), for reports and
 # interoperability: 1 Mới đăng ký, 2 Được tiếp nhận, 3 Không được tiếp nhận, 4 Đang xử lý,
 # 5 Yêu cầu bổ sung, 6 Yêu cầu thực hiện nghĩa vụ tài chính, 7 Rút hồ sơ, 8 Dừng xử lý,
@@ -80,7 +101,7 @@ class Transition:
     """One move of the state machine. Who may make it and how it is called are the
     permission table's (``shared.permissions``): the verb of action ``a`` is ``dossier.a``."""
 
-    action: str
+    action: Action
     sources: frozenset[Status]
     target: Status
     verb: Verb
@@ -104,32 +125,34 @@ class Transition:
 
 
 def _t(
-    action: str, sources: set[Status], target: Status, *, needs_reason: bool = False
+    action: Action, sources: set[Status], target: Status, *, needs_reason: bool = False
 ) -> Transition:
     return Transition(action, frozenset(sources), target, Verb(f"dossier.{action}"), needs_reason)
 
 
 _S = Status
+_A = Action
 
+# Keyed by the action's value too: an action read off the wire is looked up as it came.
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("receive", {_S.DRAFT}, _S.RECEIVED),
-        _t("start_appraisal", {_S.RECEIVED}, _S.APPRAISING),
-        _t("accept", {_S.RECEIVED, _S.APPRAISING}, _S.APPRAISED),
+        _t(_A.RECEIVE, {_S.DRAFT}, _S.RECEIVED),
+        _t(_A.START_APPRAISAL, {_S.RECEIVED}, _S.APPRAISING),
+        _t(_A.ACCEPT, {_S.RECEIVED, _S.APPRAISING}, _S.APPRAISED),
         _t(
-            "request_supplement",
+            _A.REQUEST_SUPPLEMENT,
             {_S.RECEIVED, _S.APPRAISING},
             _S.SUPPLEMENT_REQUESTED,
             needs_reason=True,
         ),
-        _t("refuse", {_S.RECEIVED, _S.APPRAISING}, _S.REFUSED, needs_reason=True),
-        _t("supplement", {_S.SUPPLEMENT_REQUESTED}, _S.RECEIVED),
-        _t("approve", {_S.APPRAISED}, _S.APPROVED),
-        _t("stamp", {_S.APPROVED}, _S.STAMPED),
-        _t("return", {_S.STAMPED}, _S.RETURNED),
+        _t(_A.REFUSE, {_S.RECEIVED, _S.APPRAISING}, _S.REFUSED, needs_reason=True),
+        _t(_A.SUPPLEMENT, {_S.SUPPLEMENT_REQUESTED}, _S.RECEIVED),
+        _t(_A.APPROVE, {_S.APPRAISED}, _S.APPROVED),
+        _t(_A.STAMP, {_S.APPROVED}, _S.STAMPED),
+        _t(_A.RETURN, {_S.STAMPED}, _S.RETURNED),
         _t(
-            "withdraw",
+            _A.WITHDRAW,
             {_S.DRAFT, _S.RECEIVED, _S.APPRAISING, _S.SUPPLEMENT_REQUESTED},
             _S.WITHDRAWN,
             needs_reason=True,
@@ -141,14 +164,24 @@ TRANSITIONS: dict[str, Transition] = {
 ACTION_LABELS: dict[str, Label] = {
     **{a: t.label for a, t in TRANSITIONS.items()},
     # Recorded on a dossier without changing its status.
-    "apologize": PERMISSIONS[Verb.DOSSIER_APOLOGIZE].label,
-    "record_personal_id": PERMISSIONS[Verb.DOSSIER_RECORD_PERSONAL_ID].label,
+    Action.APOLOGIZE: PERMISSIONS[Verb.DOSSIER_APOLOGIZE].label,
+    Action.RECORD_PERSONAL_ID: PERMISSIONS[Verb.DOSSIER_RECORD_PERSONAL_ID].label,
+    Action.RECORD_LOOKUP: PERMISSIONS[Verb.DOSSIER_RECORD_LOOKUP].label,
+    Action.CLOSE_VERIFICATION: PERMISSIONS[Verb.DOSSIER_CLOSE_VERIFICATION].label,
     "report": PERMISSIONS[Verb.REPORT_READ].label,
 }
 
 # Actions staff take at the station over HTTP (the rest happen on the tablet / by sync).
-STATION_ACTIONS = frozenset(
-    {"start_appraisal", "accept", "request_supplement", "refuse", "approve", "stamp", "return"}
+STATION_ACTIONS: frozenset[Action] = frozenset(
+    {
+        _A.START_APPRAISAL,
+        _A.ACCEPT,
+        _A.REQUEST_SUPPLEMENT,
+        _A.REFUSE,
+        _A.APPROVE,
+        _A.STAMP,
+        _A.RETURN,
+    }
 )
 
 
@@ -208,9 +241,9 @@ def next_status(status: Status, action: str, role: Role, reason: str | None = No
     return t.target
 
 
-def allowed_actions(status: Status, role: Role) -> list[str]:
+def allowed_actions(status: Status, role: Role) -> list[Action]:
     """The actions this role can take now: drives the buttons on desk and tablet."""
-    return [a for a, t in TRANSITIONS.items() if status in t.sources and role in t.roles]
+    return [t.action for t in TRANSITIONS.values() if status in t.sources and role in t.roles]
 
 
 def tablet_may_edit(status: Status) -> bool:
@@ -291,6 +324,8 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         frozenset(
             {"start_appraisal", "record_personal_id", "accept", "request_supplement", "refuse"}
         ),
+        # Lookups and verifications are shown in the appraisal stage without ending it.
+        frozenset({"record_lookup", "close_verification"}),
     ),
     _StageDef("approve", Label("Phê duyệt", "Approve"), frozenset({"approve"})),
     _StageDef("stamp", Label("Đóng dấu", "Stamp"), frozenset({"stamp"})),

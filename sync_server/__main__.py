@@ -26,9 +26,13 @@ from shared.errors import Code, TaiChoError, problem
 from shared.upstream import warnings_to_log
 from shared.workflow import Role
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
-from sync_server.services import demo, door, enrollment, tls
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station, open_station
+from sync_server.services import door
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.opening import open_station
+from sync_server.services.pki import tls
+from sync_server.services.setup.staff import Staff
+from sync_server.services.sync import enrollment
 
 # The command line acts as the administrator (module docstring). Its name cannot be a
 # staff username ("@" is not allowed in one), so the audit log tells the two apart.
@@ -50,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
         help="plain HTTP instead of HTTPS: development on a loopback host (127.0.0.1) only",
     )
     _backup_schedule_args(serve)
+    serve.add_argument(
+        "--hub-every",
+        type=int,
+        default=60,
+        metavar="MINUTES",
+        help="registered with a provincial hub: send the day figures this often (0: never)",
+    )
 
     admin = sub.add_parser("admin", help="administer a station data dir")
     admin.add_argument("--data", type=Path, metavar="DIR", help="the station's data dir")
@@ -98,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
         "also: admin public-url URL",
     )
     cmds.add_parser("unit-show", help="print the unit this station serves as JSON")
+    fee_set = cmds.add_parser(
+        "fee-set", help="the fee the province's resolution sets for a procedure (đồng)"
+    )
+    fee_set.add_argument("--procedure", required=True, help="e.g. 1.004873")
+    fee_set.add_argument("--vnd", required=True, type=int, help="e.g. 10000")
     cal_set = cmds.add_parser("calendar-set", help="local days off / make-up working days")
     cal_set.add_argument("--off", action="append", default=[], metavar="YYYY-MM-DD")
     cal_set.add_argument("--work", action="append", default=[], metavar="YYYY-MM-DD")
@@ -127,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     pu = cmds.add_parser("public-url", help="the station address printed in QR verify links")
     pu.add_argument("url")
     _report_parser(cmds)
+    _hub_parsers(cmds)
     return p
 
 
@@ -265,6 +282,35 @@ def _report(station: Station, db: Any, args: argparse.Namespace) -> None:
         print(f"{args.out} ({len(data)} bytes)", file=sys.stderr)
 
 
+def _hub_parsers(cmds: Any) -> None:
+    reg = cmds.add_parser("hub-register", help="join the provincial hub with its one-time code")
+    reg.add_argument("--hub", required=True, metavar="URL", help="the hub's https:// address")
+    reg.add_argument("--code", required=True, help="the code the hub's administrator issued")
+    reg.add_argument("--url", help="this station's public https:// address (default: public-url)")
+    cmds.add_parser("hub-status", help="the hub this station is registered with (JSON)")
+    send = cmds.add_parser("hub-send", help="send the day figures of a period to the hub")
+    send.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    send.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    look = cmds.add_parser("hub-lookup", help="another station's entry in the hub's directory")
+    look.add_argument("--unit", required=True)
+
+
+def _hub(station: Station, db: Any, args: argparse.Namespace) -> bool:
+    """The ``hub-*`` commands (docs/province.md); False for any other command."""
+    cmd = args.admin_command
+    if cmd == "hub-register":
+        _print_json(door.hub_register(CLI_ACTOR, station, db, args.hub, args.code, args.url))
+    elif cmd == "hub-status":
+        _print_json(door.hub_status(CLI_ACTOR, station, db))
+    elif cmd == "hub-send":
+        _print_json(door.hub_send(CLI_ACTOR, station, db, args.start, args.end))
+    elif cmd == "hub-lookup":
+        _print_json(door.hub_lookup(CLI_ACTOR, station, db, args.unit))
+    else:
+        return False
+    return True
+
+
 def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -338,6 +384,8 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             if shown is None:
                 raise problem("UNIT_NOT_CONFIGURED")
             _print_json({**shown.to_dict(), **door.public_url_show(me, station, db)})
+        elif cmd == "fee-set":
+            _print_json(door.set_province_fee(me, station, db, args.procedure, args.vnd))
         elif cmd == "calendar-set":
             door.calendar_set(
                 me, station, db, off=args.off, work=args.work, clear=args.clear, note=args.note
@@ -367,7 +415,7 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             _print_json(door.public_url_set(me, station, db, args.url))
         elif cmd == "report":
             _report(station, db, args)
-        else:
+        elif not _hub(station, db, args):
             _backup_admin(station, db, args)
 
 
@@ -396,19 +444,42 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
         )
     files = None if args.http else tls.ensure(station.paths, args.host)
     schedule = _backup_schedule(station, args)
+    sender = _hub_sender(station, args)
     try:
         _run_uvicorn(station, args, files)
     finally:
+        if sender is not None:
+            sender.stop()
         if schedule is not None:
             print("Sao lưu khi tắt máy chủ…", file=sys.stderr, flush=True)
             schedule.stop(final=True)
 
 
+def _hub_sender(station: Station, args: argparse.Namespace) -> Any:
+    """A station registered with a hub (now or later) sends its day figures on its own
+    (services/province/sender.py); ``--hub-every 0`` turns that off."""
+    from sync_server.services.province.sender import HubSender
+
+    if args.hub_every == 0:
+        return None
+    try:
+        sender = HubSender(station, args.hub_every)
+    except ValueError as err:
+        raise problem(
+            "REQUEST_INVALID", "hub_every", detail=str(err), detail_vi="--hub-every 0…1440 phút"
+        ) from None
+    sender.start()  # a station registered later is picked up at the next run
+    with station.session() as db:
+        if door.hub_status(CLI_ACTOR, station, db) is not None:
+            print(f"Gửi số liệu tổng hợp lên cổng tỉnh mỗi {args.hub_every} phút.", flush=True)
+    return sender
+
+
 def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:
-    """``--backup-dir``: daily backups and one at shutdown (services/backup_schedule.py)."""
+    """``--backup-dir``: daily backups and one at shutdown (services/admin/backup_schedule.py)."""
     if args.backup_dir is None:
         return None
-    from sync_server.services.backup_schedule import BackupSchedule
+    from sync_server.services.admin.backup_schedule import BackupSchedule
 
     if args.backup_passphrase_file is None:
         raise problem(

@@ -27,8 +27,8 @@ from sync_server.api import (
     verify,
 )
 from sync_server.config import VERSION, limits
-from sync_server.services.guard import Guards
-from sync_server.services.station import open_station
+from sync_server.services.core.guard import Guards
+from sync_server.services.opening import open_station
 from sync_server.store.db import Pool
 
 

@@ -63,7 +63,7 @@ class RunningStation:
 
 def _fingerprint(data: Path) -> bytes:
     from sync_server.config import Paths
-    from sync_server.services import tls
+    from sync_server.services.pki import tls
 
     return tls.fingerprint_of_pem(tls.files(Paths(data)).cert.read_bytes())
 

@@ -18,7 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# The demo station's staff (sync_server/services/demo.py).
+# The demo station's staff (sync_server/services/admin/demo.py).
 INTAKE = ("tiepnhan", "123456")
 APPRAISER = ("thamdinh", "234567")
 LEADER = ("lanhdao", "345678")

@@ -95,7 +95,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_dsa_warning_is_silenced_only_from_pyhanko() -> None:
     # The station imports pyHanko with every other warning an error: no error.
-    out = _python("import sync_server.services.certs, sync_server.services.signing")
+    out = _python("import sync_server.services.pki.certs, sync_server.services.pki.signing")
     assert out.returncode == 0, out.stderr
     # The same warning from any other module still is an error.
     out = _python(

@@ -10,6 +10,7 @@ from mobile.i18n import tr
 from mobile.screens.common import StableTextField, button, card, look_of, page_body, text
 from mobile.state.app import AppState
 from mobile.theme import Look
+from shared.policy import PIN_MAX_DIGITS
 
 BACK = "back"  # the keypad's delete-one-digit key
 ENROLL_HINT = (
@@ -163,7 +164,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         keyboard_type=ft.KeyboardType.NUMBER,
                         # A mask, not ``max_length``: that drew a "0/12" counter and
                         # read "12 characters remaining" (Flutter's English) aloud.
-                        input_filter=ft.InputFilter(regex_string=r"^[0-9]{0,12}$"),
+                        input_filter=ft.InputFilter(regex_string=rf"^[0-9]{{0,{PIN_MAX_DIGITS}}}$"),
                         error=errors.get("pin"),
                         # the wrong-PIN message is two sentences and the rule: never cut
                         # (six lines cut it on a phone in English, screens tour)

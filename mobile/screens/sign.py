@@ -22,8 +22,7 @@ from mobile.state.app import AppState
 from mobile.state.form import FormState
 from mobile.state.signing import SigningState, Stroke, to_pad
 from mobile.theme import Look
-from shared.model import SignatureMark
-from shared.signatures import PAD_ASPECT, SCALE, SigningParty, party_name
+from shared.signatures import PAD_ASPECT, SCALE, SignatureMark, SigningParty, party_name
 
 INK = "#102A8C"  # ballpoint blue, as drawn into the PDF
 _KIND_VI = {

@@ -15,6 +15,7 @@ import sqlite_utils
 from mobile.services import citizen_store as q
 from shared.blind_index import fold, index_tokens, query_tokens
 from shared.citizen import Citizen
+from storekit import transaction
 
 BLIND_INDEX_PURPOSE = "taicho/v1/citizen-blind-index"
 MAX_RESULTS = 20
@@ -45,18 +46,8 @@ class CitizenBook:
         numbers = tuple(n for n in (citizen.number, citizen.old_id) if n)
         tokens = index_tokens(self._key(), citizen.name, numbers)
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        conn = self.db.conn
-        own = not conn.in_transaction
-        if own:
-            conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.db):
             q.put_citizen(self.db, citizen.id, version, blob, tokens, now)
-        except BaseException:
-            if own:
-                conn.execute("ROLLBACK")
-            raise
-        if own:
-            conn.execute("COMMIT")
 
     def search(self, query: str, limit: int = MAX_RESULTS) -> list[Citizen]:
         """Accent-, case- and order-insensitive prefix search by name, or exact by number."""

@@ -16,10 +16,9 @@ from mobile.services.context import TabletContext
 from mobile.services.outbox import OutboxService
 from shared import crypto
 from shared import messages as m
-from shared.attachments import check_refs
 from shared.card_fill import parties
 from shared.catalogue import Procedure
-from shared.checklist import Checklist, check_components, form_text
+from shared.checklist import Checklist, check_components, check_refs, form_text
 from shared.codes import Block, NumberBook, make_code, reserve_days
 from shared.documents.declaration import (
     DeclarationInput,
@@ -37,12 +36,12 @@ from shared.documents.paperwork.of_dossier import (
     with_supplement_request,
 )
 from shared.errors import TaiChoError, problem
-from shared.model import AttachmentRef, Dossier, DossierSummary, HistoryEntry, SignatureMark
-from shared.signatures import check_marks, require_all
+from shared.model import AttachmentRef, Dossier, DossierSummary, HistoryEntry
+from shared.signatures import SignatureMark, check_marks, require_all
 from shared.unit import Unit
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
-from shared.workflow import STATUS_LABEL_VI, Role, Status, next_status
+from shared.workflow import STATUS_LABEL_VI, Action, Role, Status, next_status
 
 # The papers a tablet prints itself (the refusal, apology and control sheet are the
 # office's, printed at the desk).
@@ -197,7 +196,7 @@ class DossierService:
                 ).isoformat(),
                 history=[
                     HistoryEntry(
-                        "receive",
+                        Action.RECEIVE,
                         Status.DRAFT.value,
                         status.value,
                         session.username,
@@ -267,7 +266,7 @@ class DossierService:
                 "history": [
                     *old.history,
                     HistoryEntry(
-                        "supplement",
+                        Action.SUPPLEMENT,
                         old.status.value,
                         status.value,
                         session.username,

@@ -186,9 +186,6 @@ class TabletStore:
             self.db.table("records").rows_where(where, args, order_by="received_at desc, code desc")
         )
 
-    def update_record_state(self, record_id: str, fields: dict[str, Any]) -> None:
-        self.db.table("records").update(record_id, {**fields, "updated_at": _now()})
-
     # --- outbox ---
     def append_outbox(self, seq: int, record_id: str, version: int, envelope: str) -> None:
         self.db.table("outbox").insert(
@@ -313,9 +310,6 @@ class TabletStore:
     def get_result(self, dossier_id: str) -> dict[str, Any] | None:
         rows = list(self.db.table("results").rows_where("dossier_id = ?", [dossier_id]))
         return rows[0] if rows else None
-
-    def result_ids(self) -> set[str]:
-        return {r["dossier_id"] for r in self.db.table("results").rows}
 
     # --- wipe ---
     def wipe(self) -> None:

@@ -16,7 +16,7 @@ import httpx
 
 from mobile.services.tls_pin import caused_by_pin_mismatch
 from shared import messages as m
-from shared.errors import TaiChoError, is_code, problem
+from shared.errors import TaiChoError, problem
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 T = TypeVar("T")
@@ -93,20 +93,11 @@ class SyncClient:
         except ValueError:
             data = None
         if resp.status_code >= 400:
-            code = data.get("code") if isinstance(data, dict) else None
-            if isinstance(data, dict) and is_code(code):
-                params = data.get("params")
-                ctx = dict(params) if isinstance(params, dict) else {}
-                if data.get("wipe") is True:
-                    ctx["wipe"] = True
-                details = data.get("details")
-                raise TaiChoError(
-                    code,
-                    data.get("field"),
-                    ctx,
-                    details if isinstance(details, list) else [],
-                )
-            raise problem("STATION_ERROR", None, detail=f"HTTP {resp.status_code}")
+            try:
+                answer_problem = m.decode(m.Problem, data, "problem")
+            except TaiChoError:
+                raise problem("STATION_ERROR", None, detail=f"HTTP {resp.status_code}") from None
+            raise answer_problem.error()
         try:
             return m.decode(answer, data)
         except TaiChoError as err:

@@ -34,10 +34,12 @@ from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient, SyncClient
 from shared import messages as m
-from shared.catalogue import Catalogue, Procedure, builtin
+from shared.catalogue import Catalogue, Procedure
 from shared.citizen import Citizen
 from shared.errors import TaiChoError, problem
-from shared.model import AttachmentRef, DossierSummary, SignatureMark
+from shared.model import AttachmentRef, DossierSummary
+from shared.procedures import builtin
+from shared.signatures import SignatureMark
 from shared.validation import ValidationResult
 from shared.workdays import vn_now
 

@@ -18,65 +18,24 @@ device. Plain ``http://`` is accepted only for a station on this very machine
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import ssl
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from shared.errors import problem
+from shared.tls_pin import Pin, PinMismatch, caused_by_pin_mismatch, pinned_context
+
+__all__ = [
+    "LOOPBACK_NAMES",
+    "Pin",
+    "PinMismatch",
+    "caused_by_pin_mismatch",
+    "is_loopback",
+    "pinned_context",
+    "verify_for",
+]
 
 LOOPBACK_NAMES = frozenset({"localhost"})
-
-
-class PinMismatch(ssl.SSLCertVerificationError):
-    """The station presented a certificate other than the pinned one."""
-
-
-class Pin:
-    """Which certificate fingerprints to accept; remembers the one it accepted last."""
-
-    def __init__(self, accept: Callable[[bytes], bool]) -> None:
-        self._accept = accept
-        self.seen: bytes | None = None
-
-    @classmethod
-    def exact(cls, fingerprint: bytes) -> Pin:
-        return cls(lambda seen: hmac.compare_digest(seen, fingerprint))
-
-    def check(self, der: bytes | None) -> None:
-        fingerprint = hashlib.sha256(der).digest() if der else b""
-        if not der or not self._accept(fingerprint):
-            raise PinMismatch("the station's certificate is not the pinned one")
-        self.seen = fingerprint
-
-
-def pinned_context(pin: Pin) -> ssl.SSLContext:
-    """A client context that accepts exactly the certificates ``pin`` accepts.
-
-    Hostname and chain checks are off on purpose: the fingerprint is a stronger check than
-    either for a station that is its own authority, and it does not depend on the tablet's
-    clock (a tablet that lost its date would otherwise reject a valid certificate).
-    """
-
-    class _PinnedSocket(ssl.SSLSocket):
-        def do_handshake(self, block: bool = False) -> None:
-            super().do_handshake(block)
-            pin.check(self.getpeercert(binary_form=True))
-
-    class _PinnedObject(ssl.SSLObject):
-        def do_handshake(self) -> None:
-            super().do_handshake()
-            pin.check(self.getpeercert(binary_form=True))
-
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.sslsocket_class = _PinnedSocket
-    ctx.sslobject_class = _PinnedObject
-    return ctx
 
 
 def is_loopback(host: str) -> bool:
@@ -120,15 +79,3 @@ def verify_for(url: str, pin: Pin | None) -> ssl.SSLContext | bool:
         detail=f"{url}: an https:// address is needed",
         detail_vi=f"{url}: cần địa chỉ https://",
     )
-
-
-def caused_by_pin_mismatch(exc: BaseException) -> bool:
-    """True if an httpx error came from :class:`PinMismatch` (httpx wraps it twice)."""
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        if isinstance(cur, PinMismatch):
-            return True
-        seen.add(id(cur))
-        cur = cur.__cause__ or cur.__context__
-    return False

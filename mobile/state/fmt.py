@@ -44,16 +44,6 @@ def due_text(iso: str | None, lang: str = "vi") -> str:
     return f"{moment:%H:%M} {word} {moment:%d/%m/%Y}"
 
 
-def date_vi(iso: str | None) -> str:
-    """``2026-10-05`` → ``05/10/2026``; anything else unchanged."""
-    if not iso:
-        return ""
-    try:
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
 def history_line(entry: dict[str, Any], lang: str = "vi") -> str:
     """One history entry as a sentence: when — what — who (role) — new status (reason),
     in the app's language (the reason is the office's own words)."""

@@ -21,6 +21,7 @@ from shared import fee_text
 from shared.catalogue import Field, Procedure, Section
 from shared.checklist import (
     Checklist,
+    applicable_components,
     asked_for,
     check_components,
     form_text,
@@ -303,7 +304,7 @@ class FormState:
 
     def attachment_refs(self) -> list[AttachmentRef]:
         """Every photo the dossier will refer to: a supplement's earlier ones, then new;
-        each picture once per component (``shared.attachments.check_refs`` refuses a
+        each picture once per component (``shared.checklist.check_refs`` refuses a
         repeat, and the same paper photographed twice is the same picture)."""
         refs = [*(p.ref for p in self.kept), *(p.ref for p in self.photos)]
         return list({(r.sha256, r.component): r for r in refs}.values())
@@ -319,10 +320,16 @@ class FormState:
         photo-required paper handed in needs its photo here (shared.checklist)."""
         counts = Counter(p.component for p in self.photos)
         counts.update(p.component for p in self.kept)
-        return check_components(self.procedure, self.values_for_check(), self.ticked, counts)
+        values = self.values_for_check()
+        # A paper ticked before a value made it not apply (the status changed to "never
+        # married") is not handed in with the dossier.
+        applicable = {c.id for c in applicable_components(self.procedure, values)}
+        ticks = [c for c in self.ticked if c in applicable]
+        return check_components(self.procedure, values, ticks, counts)
 
     def checklist_rows(self) -> list[ChecklistRow]:
-        needed = {c.id for c in required_components(self.procedure, self.values_for_check())}
+        values = self.values_for_check()
+        needed = {c.id for c in required_components(self.procedure, values)}
         return [
             ChecklistRow(
                 c.id,
@@ -335,13 +342,17 @@ class FormState:
                 tuple(p for p in self.kept if p.component == c.id),
                 c.id in self.asked,
             )
-            for c in self.procedure.components
+            for c in applicable_components(self.procedure, values)
         ]
 
     def toggle(self, component_id: str) -> None:
         """Tick (handed in) or untick one component of this procedure."""
-        if component_id not in {c.id for c in self.procedure.components}:
+        if component_id in self.ticked:
+            self.ticked = [c for c in self.ticked if c != component_id]
             return
+        values = self.values_for_check()
+        if component_id not in {c.id for c in applicable_components(self.procedure, values)}:
+            return  # not a paper of this dossier: no tick (shared.checklist)
         if component_id in self.ticked:
             self.ticked = [c for c in self.ticked if c != component_id]
         else:

@@ -29,8 +29,7 @@ from mobile.state.backend import Failed, run_guarded
 from mobile.state.base import ROUTE_PREVIEW, ROUTE_SIGN, StateBase
 from mobile.state.form import FormState
 from shared.errors import TaiChoError
-from shared.model import SignatureMark
-from shared.signatures import SCALE, SigningParty, check_mark, signing_parties
+from shared.signatures import SCALE, SignatureMark, SigningParty, check_mark, signing_parties
 
 Stroke = list[list[int]]
 ON_PAPER = (
@@ -176,10 +175,6 @@ class SigningMixin(StateBase):
         self._info(
             tr(self.lang, "Đã gửi tệp {name} tới trình duyệt/máy để xem hoặc in.", name=name)
         )
-
-    def signing_marks(self) -> list[SignatureMark] | None:
-        """The marks to receive the dossier with (None: not on the signing screen)."""
-        return self.signing.ordered() if self.signing is not None else None
 
     async def declaration_bytes(self) -> tuple[str, bytes] | None:
         """The declaration of the form being signed (marks so far drawn in) and a file

@@ -38,9 +38,17 @@ from shared.documents.official import (
     TIEU_NGU,
     OfficialDocument,
     nfc,
+    place_date_line,
 )
-from shared.model import Dossier, SignatureMark
-from shared.signatures import PAD_ASPECT, SCALE, SigningParty, party_name, signing_parties
+from shared.model import Dossier
+from shared.signatures import (
+    PAD_ASPECT,
+    SCALE,
+    SignatureMark,
+    SigningParty,
+    party_name,
+    signing_parties,
+)
 from shared.unit import Unit
 from shared.validation import parse_date, partial_date_text
 from shared.workdays import VN_TZ
@@ -150,9 +158,10 @@ class _Form(OfficialDocument):
         kind = str(self.v.get(f"{prefix}_id_type") or "cccd")
         if not number:
             return ""
-        if kind == "cccd":
-            return number
-        name = "Hộ chiếu" if kind == "ho_chieu" else "Giấy tờ"
+        named = self.val(f"{prefix}_id_type") if f"{prefix}_id_type" in self.v else ""
+        if kind == "cccd" and (not named or named.startswith("Số định danh")):
+            return f"Số định danh cá nhân {number}"
+        name = {"ho_chieu": "Hộ chiếu", "khac": "Giấy tờ"}.get(kind, named or "Giấy tờ")
         out = f"{name} số {number}"
         if issuer := self.val(f"{prefix}_id_issuer"):
             out += f", do {issuer} cấp"
@@ -161,8 +170,16 @@ class _Form(OfficialDocument):
         return out
 
     def identity_label(self, prefix: str) -> str:
-        kind = str(self.v.get(f"{prefix}_id_type") or "cccd")
-        return "Số định danh cá nhân" if kind == "cccd" else "Giấy tờ tùy thân"
+        """ "Giấy tờ tùy thân", the label of the tờ khai of Thông tư 04/2020/TT-BTP for
+        whatever document it is (the value names the kind)."""
+        return "Giấy tờ tùy thân"
+
+    def pledge(self) -> None:
+        """The cam đoan clause: the very words the citizen accepted on the tablet (the
+        label of the procedure's must-accept field), so the two never drift apart."""
+        for f in self.d.procedure.fields:
+            if f.type == "bool" and f.must_accept and f.id.endswith("pledge"):
+                self.para(f.label.vi)
 
     # --- drawing ---
     def heading(self) -> None:
@@ -222,10 +239,7 @@ class _Form(OfficialDocument):
         half = self.content_width / 2
         x_right = float(self.l_margin) + half
         y = float(self.get_y()) + 3.0
-        place = nfc(
-            f"Làm tại: {self.d.unit.place_name}, ngày {self.dated.day:02d} "
-            f"tháng {self.dated.month:02d} năm {self.dated.year}"
-        )
+        place = "Làm tại: " + place_date_line(self.d.unit.place_name, self.dated)
         wide = self.content_width * 0.62
         y = self.centred_lines(
             x_right + half - wide, wide, y, place, style="I", size=12.5, h=LINE_H
@@ -340,7 +354,10 @@ def _requester(pdf: _Form, prefix: str, relation: str | None) -> None:
 
 def _relation(pdf: _Form) -> str:
     if pdf.d.procedure.result_template == "tinh_trang_hon_nhan":
-        return "Bản thân"
+        who = pdf.val("requester_relationship") or "Bản thân"
+        if pdf.v.get("requester_relationship") not in (None, "ban_than"):
+            who = f"{who}: {pdf.val('filer_full_name')} ({pdf.identity('filer')})"
+        return who
     other = pdf.val("requester_relationship_other")
     return other or pdf.val("requester_relationship")
 
@@ -363,12 +380,8 @@ def _khai_sinh(pdf: _Form) -> list[SigningParty]:
             pdf.row(("Họ, chữ đệm, tên người cha", "(chưa xác định)"))
             continue
         pdf.row((f"Họ, chữ đệm, tên người {who}", pdf.val(f"{prefix}_full_name")))
-        born = str(pdf.v.get(f"{prefix}_birth_date") or "")
         pdf.row(
-            (
-                "Năm sinh" if len(born) == 4 else "Ngày, tháng, năm sinh",
-                pdf.val(f"{prefix}_birth_date"),
-            ),
+            ("Ngày, tháng, năm sinh", pdf.val(f"{prefix}_birth_date")),
             ("Dân tộc", pdf.val(f"{prefix}_ethnicity")),
             ("Quốc tịch", pdf.val(f"{prefix}_nationality")),
         )
@@ -388,11 +401,7 @@ def _khai_sinh(pdf: _Form) -> list[SigningParty]:
             )
         )
     pdf.ln(1.5)
-    pdf.para(
-        "Tôi cam đoan nội dung đề nghị đăng ký khai sinh trên đây là đúng sự thật, được sự "
-        "thỏa thuận nhất trí của các bên liên quan theo quy định pháp luật."
-    )
-    pdf.para("Tôi chịu hoàn toàn trách nhiệm trước pháp luật về nội dung cam đoan của mình.")
+    pdf.pledge()
     pdf.copies_line("copies_requested", "Giấy khai sinh")
     return signing_parties(pdf.d.procedure)
 
@@ -430,10 +439,7 @@ def _khai_tu(pdf: _Form) -> list[SigningParty]:
         )
     )
     pdf.ln(1.5)
-    pdf.para(
-        "Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước "
-        "pháp luật về cam đoan của mình."
-    )
+    pdf.pledge()
     pdf.copies_line("copies_requested", "Trích lục khai tử")
     return signing_parties(pdf.d.procedure)
 
@@ -480,11 +486,8 @@ def _ket_hon(pdf: _Form) -> list[SigningParty]:
     pdf.ln(3.0)
     if phone := pdf.val("contact_phone"):
         pdf.row(("Số điện thoại liên hệ", phone))
-    pdf.para(
-        "Chúng tôi cam đoan những lời khai trên đây là đúng sự thật, việc kết hôn của chúng "
-        "tôi là tự nguyện, không vi phạm quy định của Luật Hôn nhân và gia đình Việt Nam."
-    )
-    pdf.para("Chúng tôi chịu hoàn toàn trách nhiệm trước pháp luật về nội dung cam đoan của mình.")
+    pdf.pledge()
+    pdf.copies_line("copies_requested", "Giấy chứng nhận kết hôn")
     return signing_parties(pdf.d.procedure)
 
 
@@ -514,16 +517,14 @@ def _tinh_trang(pdf: _Form) -> list[SigningParty]:
     if pdf.v.get("purpose") == "ket_hon":
         purpose = (
             f"Để đăng ký kết hôn với ông/bà {pdf.val('partner_full_name')}, sinh ngày "
-            f"{pdf.val('partner_birth_date')}, tại {pdf.val('marriage_place')}"
+            f"{pdf.val('partner_birth_date')}, quốc tịch {pdf.val('partner_nationality')}, "
+            f"{pdf.identity('partner')}, tại {pdf.val('marriage_place')}"
         )
     else:
         purpose = pdf.val("purpose_other")
     pdf.row(("Mục đích sử dụng Giấy xác nhận tình trạng hôn nhân", purpose))
     pdf.ln(1.5)
-    pdf.para(
-        "Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước "
-        "pháp luật về cam đoan của mình."
-    )
+    pdf.pledge()
     return signing_parties(pdf.d.procedure)
 
 
@@ -541,23 +542,30 @@ def _chung_thuc(pdf: _Form) -> list[SigningParty]:
         pdf.row(("Tên giấy tờ, văn bản", pdf.val("document_name")))
         if issuer := pdf.val("document_issuer"):
             pdf.row(("Cơ quan cấp, chứng nhận", issuer))
-        pdf.row(("Số trang", pdf.val("page_count")), ("Số bản sao", pdf.val("copy_count")))
+        pdf.row(
+            ("Số trang của bản chính", pdf.val("page_count")),
+            ("Số bản sao", pdf.val("copy_count")),
+        )
+        if isinstance(extra := pdf.v.get("extension_days"), int) and extra > 0:
+            pdf.row(("Hẹn trả kéo dài thêm", f"{extra:02d} ngày làm việc"))
         presented = "Có" if pdf.v.get("original_presented") else "Không"
         pdf.row(("Đã xuất trình bản chính để đối chiếu", presented))
         pdf.ln(1.5)
         pdf.para(
             "Tôi cam đoan bản chính giấy tờ, văn bản xuất trình là giấy tờ hợp pháp và chịu "
             "trách nhiệm trước pháp luật về tính hợp pháp của giấy tờ, văn bản đó."
-        )
+        )  # the bundle has no pledge field: the request's own sentence
     else:
         pdf.row(("Yêu cầu chứng thực", "Chữ ký trong giấy tờ, văn bản"))
         pdf.row(("Tên giấy tờ, văn bản", pdf.val("document_name")))
         pdf.row(("Số trang", pdf.val("document_pages")))
+        if pdf.v.get("signed_outside_office"):
+            pdf.row(
+                ("Ký ngoài trụ sở, lúc", pdf.val("signing_time").replace(":", " giờ ") + " phút"),
+                ("tại", pdf.val("signing_place")),
+            )
         pdf.ln(1.5)
-        pdf.para(
-            "Tôi ký trước mặt người thực hiện chứng thực và chịu trách nhiệm trước pháp luật về "
-            "nội dung của giấy tờ, văn bản mà mình ký để yêu cầu chứng thực chữ ký."
-        )
+        pdf.pledge()
     return signing_parties(pdf.d.procedure)
 
 

@@ -56,8 +56,10 @@ __all__ = [
     "GlyphOutlines",
     "OfficialDocument",
     "SignatureBox",
+    "date_line",
     "glyph_outlines",
     "nfc",
+    "place_date_line",
 ]
 
 FONT_DIR = Path(__file__).resolve().with_name("fonts")
@@ -91,6 +93,19 @@ _RGB = tuple[int, int, int]
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def date_line(day: datetime.date) -> str:
+    """ "ngày 05 tháng 01 năm 2026": a date as every document writes it in words and
+    Arabic numerals (Nghị định 30/2020/NĐ-CP, Phụ lục I, the place-and-date line). The one
+    copy: the papers, the results, the declaration, the report and the certification
+    sentences all call it."""
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def place_date_line(place: str, day: datetime.date) -> str:
+    """ "Định Yên, ngày 25 tháng 11 năm 2026": the place-and-date line under the header."""
+    return nfc(f"{place}, {date_line(day)}")
 
 
 @dataclass(frozen=True)
@@ -446,10 +461,10 @@ class OfficialDocument(FPDF):
         """Draw the ND30 header at the top margin and return the y below it.
 
         ``agency_lines``: the upper-level agency (optional, regular) then the issuing
-        agency (bold), e.g. ``("UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN")``; they are set upper
+        agency (bold), e.g. ``("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG")``; they are set upper
         case. ``number`` is the full "Số: …" text, ``extra_left`` more lines under it
         (e.g. "Quyển số: 01/2026"), ``place_date`` the italic line on the right
-        ("Định Yên, ngày 25 tháng 11 năm 2026").
+        ("Lai Vung, ngày 25 tháng 11 năm 2026").
         """
         if not agency_lines:
             raise ValueError("official_header needs at least the issuing agency")

@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from shared.documents.official import LINE_H, OfficialDocument, nfc
+from shared.documents.official import LINE_H, OfficialDocument, nfc, place_date_line
 from shared.reports import FREE_TEXT_NOTE
 
 __all__ = ["render_report"]
@@ -50,10 +50,6 @@ class _ReportDocument(OfficialDocument):
         self.set_text_color(0, 0, 0)
 
 
-def _place_date(place: str, day: datetime.date) -> str:
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
 def render_report(
     page: dict[str, Any],
     *,
@@ -73,13 +69,13 @@ def render_report(
         created=generated_at,
     )
     doc.checkpoint_line = (
-        "Nhật ký kiểm toán: chưa có bản ghi"
+        page.get("footer") or "Nhật ký kiểm toán: chưa có bản ghi"
         if checkpoint is None
         else f"Điểm kiểm soát nhật ký kiểm toán của kỳ: #{checkpoint['seq']} · {checkpoint['hash']}"
     )
     doc.alias_nb_pages()
     doc.add_page()
-    date_line = _place_date(place_name, generated_at.date()) if place_name else None
+    date_line = place_date_line(place_name, generated_at.date()) if place_name else None
     y = doc.official_header(tuple(agency_lines), number="Số:      /BC-UBND", place_date=date_line)
     x, w = float(doc.l_margin), doc.content_width
     y = doc.centred_lines(x, w, y + 4, "BÁO CÁO", style="B", size=14)
@@ -92,8 +88,9 @@ def render_report(
     _heading(doc, "I. SỐ LIỆU CHUNG")
     _figures_table(doc, page["table"])
     if page["procedures"]:
-        _heading(doc, "II. THEO THỦ TỤC")
-        _procedures_table(doc, page["procedures"])
+        # The provincial summary lists communes here (province_hub.figures).
+        _heading(doc, page.get("rows_heading", "II. THEO THỦ TỤC"))
+        _procedures_table(doc, page["procedures"], page.get("rows_label", "Thủ tục"))
     _heading(doc, "III. BIỂU ĐỒ", room=_CHART_H + 30)
     charts = page["charts"]
     _stacked_bars(
@@ -120,7 +117,9 @@ def render_report(
 
     _heading(doc, "IV. HỒ SƠ ĐANG QUÁ HẠN")
     overdue = page["overdue"]
-    if not overdue:
+    if page.get("overdue_note"):
+        _line(doc, page["overdue_note"])
+    elif not overdue:
         _line(doc, "Không có hồ sơ quá hạn.")
     for o in overdue[:40]:
         _line(
@@ -206,8 +205,10 @@ def _figures_table(doc: OfficialDocument, rows: list[dict[str, str]]) -> None:
     doc.line(doc.l_margin, doc.get_y(), doc.l_margin + widths[0], doc.get_y())
 
 
-def _procedures_table(doc: OfficialDocument, procs: list[dict[str, Any]]) -> None:
-    head = ("Thủ tục", "Nhận", "Trước", "Đúng", "Quá", "Từ chối", "Đang", "Trong ngày", "Hài lòng")
+def _procedures_table(
+    doc: OfficialDocument, procs: list[dict[str, Any]], label: str = "Thủ tục"
+) -> None:
+    head = (label, "Nhận", "Trước", "Đúng", "Quá", "Từ chối", "Đang", "Trong ngày", "Hài lòng")
     name_w = doc.content_width - 8 * 14.5
     widths = (name_w, *(14.5,) * 8)
     doc.use("B", 7.5)

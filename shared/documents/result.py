@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import segno
 from fpdf.enums import XPos, YPos
 
-from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc
+from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc, place_date_line
 
 __all__ = [
     "DEMO_WATERMARK",
@@ -25,7 +25,6 @@ __all__ = [
     "RenderedResult",
     "ResultMeta",
     "SignatureBoxes",
-    "place_date_line",
 ]
 
 DEMO_WATERMARK = "MẪU – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
@@ -38,13 +37,13 @@ _PT_PER_MM = 72 / 25.4
 class ResultMeta:
     """What the office adds to a dossier's values to issue the result."""
 
-    agency_lines: tuple[str, ...]  # ("UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN")
+    agency_lines: tuple[str, ...]  # ("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG")
     province: str  # "Đồng Tháp"
-    place_name: str  # in the date line: "Định Yên"
+    place_name: str  # in the date line: "Lai Vung"
     register_number: str  # "123" → "Số: 123"
     register_book: str  # "01/2026" → "Quyển số: 01/2026"
     registered_on: datetime.date
-    registration_office: str  # "UBND xã Định Yên, tỉnh Đồng Tháp"
+    registration_office: str  # "UBND xã Lai Vung, tỉnh Đồng Tháp"
     signer_title: str  # "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
     signer_name: str
     dossier_code: str  # "000.00.06.H56-231027-0361"
@@ -52,6 +51,9 @@ class ResultMeta:
     # The same page without the hash, printed under the QR code for a person to type
     # (shared.verify_address.printed_link): the QR, the printed link and /verify agree.
     verify_printed: str | None = None
+    # Who received the dossier (the intake officer's full name): a chứng thực chữ ký
+    # received at the one-stop shop says the citizen signed before this person.
+    receiver_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,6 @@ class RenderedResult:
     boxes: SignatureBoxes
     pages: int = 1
     title: str = ""
-
-
-def place_date_line(place: str, day: datetime.date) -> str:
-    """ "Định Yên, ngày 25 tháng 11 năm 2026" (days and months below 10 with a zero, as
-    Nghị định 30 asks for the place-and-date line)."""
-    return nfc(f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}")
 
 
 def text_of(values: Mapping[str, object], key: str) -> str:
@@ -448,9 +444,13 @@ def identity_text(procedure: object, values: Mapping[str, object], prefix: str) 
     if not number:
         return ""
     kind = text_of(values, f"{prefix}_id_type") or "cccd"
-    if kind == "cccd":
+    named = (
+        choice_text(procedure, values, f"{prefix}_id_type") if f"{prefix}_id_type" in values else ""
+    )
+    if kind == "cccd" and (not named or named.startswith("Số định danh")):
+        # A procedure whose choice says "Số định danh cá nhân (thẻ căn cước, CCCD)".
         return f"Số định danh cá nhân {number}"
-    out = f"{choice_text(procedure, values, f'{prefix}_id_type')} số {number}"
+    out = f"{named or 'Giấy tờ'} số {number}"
     issuer = text_of(values, f"{prefix}_id_issuer")
     issued = vn_date(values.get(f"{prefix}_id_issue_date"))
     if issuer:

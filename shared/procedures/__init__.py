@@ -12,8 +12,8 @@ A bundle is a sub-folder of ``shared/procedures/`` (a Python package) holding
   declarative ``rules`` of the file).
 
 The folder name is the result template name (``result.template`` in the file). Adding a
-procedure means adding one folder (and its section in docs/procedures.md); nothing else
-lists procedures.
+procedure means adding one folder and its section in docs/procedures.md (which
+``tests/test_docs.py`` checks); no code lists procedures by name.
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from shared.catalogue import Procedure, parse_procedure
+from shared.catalogue import DEFINITION, Catalogue, Procedure, parse_procedure, result_templates
 from shared.documents.result import RenderedResult, ResultMeta
 from shared.errors import TaiChoError, problem
 
 __all__ = [
     "BUNDLE_DIR",
     "Bundle",
+    "builtin",
     "bundle",
     "bundles",
     "check_hook",
@@ -44,7 +45,6 @@ __all__ = [
 ]
 
 BUNDLE_DIR = Path(__file__).resolve().parent
-DEFINITION = "procedure.json"
 
 
 class Renderer(Protocol):
@@ -81,11 +81,6 @@ class Bundle:
 
 
 @functools.lru_cache(maxsize=1)
-def result_templates() -> frozenset[str]:
-    """The bundle folder names: the result templates a procedure file may name."""
-    return frozenset(p.parent.name for p in BUNDLE_DIR.glob(f"*/{DEFINITION}"))
-
-
 @functools.lru_cache(maxsize=1)
 def _by_folder() -> dict[str, Bundle]:
     out: dict[str, Bundle] = {}
@@ -124,6 +119,12 @@ def _by_folder() -> dict[str, Bundle]:
 def bundles() -> dict[str, Bundle]:
     """Every built-in bundle by procedure code."""
     return {b.procedure.code: b for b in _by_folder().values()}
+
+
+@functools.lru_cache(maxsize=1)
+def builtin() -> Catalogue:
+    """The catalogue shipped with the code (every bundle's definition), parsed once."""
+    return Catalogue(b.procedure for b in bundles().values())
 
 
 def bundle(code: str) -> Bundle:

@@ -15,8 +15,8 @@ MIDDLE_M = ["Văn", "Hoàng", "Minh", "Quốc", "Thành"]
 GIVEN_F = ["Tuyết", "Hằng", "Như", "Thảo", "Nhung", "Yến", "Trâm"]
 GIVEN_M = ["Phúc", "Khải", "Dũng", "Lộc", "Nghĩa", "Tường", "Đạt"]
 PLACES = [
-    "Ấp An Hòa, xã Định Yên, tỉnh Đồng Tháp",
-    "Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
+    "Ấp An Hòa, xã Lai Vung, tỉnh Đồng Tháp",
+    "Ấp Bình Thạnh, xã Lấp Vò, tỉnh Đồng Tháp",
     "Ấp Hưng Thạnh, xã Lai Vung, tỉnh Đồng Tháp",
 ]
 PROVINCE = "087"  # Đồng Tháp in personal identification numbers

@@ -17,8 +17,8 @@ from shared import messages as m
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.problems import file_answer
 from sync_server.api.sync import JsonBody, documented
-from sync_server.services import attachments as service
 from sync_server.services import door
+from sync_server.services.office import attachments as service
 
 router = APIRouter()
 

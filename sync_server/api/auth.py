@@ -13,8 +13,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from shared.views import PinChanged
 from sync_server.api.deps import AuthGuard, DbDep
-from sync_server.services import staff
+from sync_server.services.setup import staff
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -33,10 +34,10 @@ class PinChangeRequest(BaseModel):
 @router.post("/token", dependencies=[AuthGuard])
 def token(body: TokenRequest, db: DbDep) -> dict[str, Any]:
     who = staff.authenticate(db, body.username, body.pin)
-    return staff.issue_token(db, who)
+    return staff.issue_token(db, who).to_dict()
 
 
 @router.post("/pin", dependencies=[AuthGuard])
 def change_pin(body: PinChangeRequest, db: DbDep) -> dict[str, Any]:
     who = staff.change_pin(db, body.username, body.old_pin, body.new_pin)
-    return {"username": who.username, "changed": True, "tokens_revoked": True}
+    return PinChanged(who.username).to_dict()

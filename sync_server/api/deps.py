@@ -13,9 +13,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlite_utils import Database
 
-from sync_server.services.guard import Guards, enrol_attempt, lookup, pin_attempt
-from sync_server.services.staff import Staff, staff_for_token
-from sync_server.services.station import Station
+from sync_server.services.core.guard import Guards, enrol_attempt, lookup, pin_attempt
+from sync_server.services.core.station import Station
+from sync_server.services.setup.staff import Staff, staff_for_token
 from sync_server.store.db import Pool
 
 _bearer = HTTPBearer(auto_error=False)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from shared.views import DossierList
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.problems import file_answer
 from sync_server.services import door
@@ -31,12 +32,12 @@ class ActionRequest(BaseModel):
 def list_dossiers(
     station: StationDep, db: DbDep, who: StaffDep, status: str | None = None
 ) -> dict[str, Any]:
-    return {"items": door.dossiers(who, station, db, status)}
+    return DossierList(door.dossiers(who, station, db, status)).to_dict()
 
 
 @router.get("/{dossier_id}")
 def get_dossier(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
-    return door.dossier(who, station, db, dossier_id)
+    return door.dossier(who, station, db, dossier_id).to_dict()
 
 
 @router.post("/{dossier_id}/actions")
@@ -52,7 +53,7 @@ def act(
         body.reason,
         rating=body.rating,
         comment=body.comment,
-    )
+    ).to_dict()
 
 
 class PersonalIdRequest(BaseModel):
@@ -64,7 +65,54 @@ def set_child_personal_id(
     dossier_id: str, body: PersonalIdRequest, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
     """The appraiser enters the child's số định danh cá nhân (before approval)."""
-    return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id)
+    return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id).to_dict()
+
+
+class LookupRequest(BaseModel):
+    key: str = Field(max_length=64)
+    database: str = Field(max_length=32)
+    result: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class VerificationRequest(BaseModel):
+    note: str = Field(max_length=500)
+
+
+@router.get("/{dossier_id}/lookups")
+def lookups(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
+    """The lookup step (tra cứu) of a dossier: what to look up, what was recorded."""
+    return door.lookups(who, station, db, dossier_id)
+
+
+@router.post("/{dossier_id}/lookups")
+def record_lookup(
+    dossier_id: str, body: LookupRequest, station: StationDep, db: DbDep, who: StaffDep
+) -> dict[str, Any]:
+    """Record a lookup; one that found nothing opens a verification (xác minh)."""
+    return door.record_lookup(
+        who,
+        station,
+        db,
+        dossier_id,
+        key=body.key,
+        database=body.database,
+        result=body.result,
+        note=body.note,
+    )
+
+
+@router.post("/{dossier_id}/lookups/{lookup_id}/close")
+def close_verification(
+    dossier_id: str,
+    lookup_id: str,
+    body: VerificationRequest,
+    station: StationDep,
+    db: DbDep,
+    who: StaffDep,
+) -> dict[str, Any]:
+    """Close a verification with its outcome."""
+    return door.close_verification(who, station, db, dossier_id, lookup_id, body.note)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from shared import messages as m
 from sync_server.api.deps import DbDep, StationDep
 from sync_server.config import VERSION
-from sync_server.services.station import get_unit_record
+from sync_server.services.core.station import get_unit_record
 
 router = APIRouter(prefix="/v1", tags=["health"])
 

@@ -18,8 +18,8 @@ from sqlite_utils import Database
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.problems import file_answer
 from sync_server.services import door
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.setup.staff import Staff
 
 router = APIRouter(prefix="/v1/dossiers", tags=["paperwork"])
 
@@ -87,4 +87,5 @@ def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep
 def record_apology(
     dossier_id: str, body: ApologyRequest, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
-    return door.record_apology(who, station, db, dossier_id, body.new_due_at, body.reason)
+    answer = door.record_apology(who, station, db, dossier_id, body.new_due_at, body.reason)
+    return answer.to_dict()

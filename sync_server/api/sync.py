@@ -15,7 +15,9 @@ from fastapi import APIRouter, Depends, Request
 from shared import messages as m
 from sync_server.api.deps import AuthGuard, DbDep, EnrollGuard, StationDep
 from sync_server.api.problems import PROBLEM_MEDIA_TYPE
-from sync_server.services import enrollment, feed, ingest, recovery
+from sync_server.services.core import devices
+from sync_server.services.sync import enrollment, ingest, recovery
+from sync_server.services.sync import pull as feed
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
@@ -75,7 +77,7 @@ def push(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
 @router.post("/pull", **documented(m.PullRequest, m.PullAnswer))
 def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
     req = m.decode(m.PullRequest, body)
-    device = enrollment.active_device(db, req.device_id)
+    device = devices.active_device(db, req.device_id)
     answer = feed.pull(
         db,
         station.keys,

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from shared.day_text import day_text
 from sync_server.api.deps import DbDep, StationDep, VerifyGuard
-from sync_server.services import verify as service
+from sync_server.services.office import verify as service
 
 router = APIRouter(tags=["verify"])
 

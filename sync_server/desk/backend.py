@@ -22,13 +22,14 @@ import segno
 from shared.documents.paperwork.of_dossier import PAPER_NAMES, papers_of
 from shared.permissions import Verb, require
 from shared.reports import parse_period
+from shared.views import DossierRow, DossierView
 from sync_server.config import limits
 from sync_server.services import door
-from sync_server.services import staff as staff_service
-from sync_server.services.clock import utc_now
-from sync_server.services.guard import Guards, pin_attempt
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station
+from sync_server.services.core.clock import utc_now
+from sync_server.services.core.guard import Guards, pin_attempt
+from sync_server.services.core.station import Station
+from sync_server.services.setup import staff as staff_service
+from sync_server.services.setup.staff import Staff
 
 RESULT_LINK_TTL_S = 300.0
 
@@ -87,22 +88,48 @@ class DeskBackend:
         """Re-read the person on every call: a disabled account or new role applies at once."""
         return staff_service.current(db, who if isinstance(who, str) else who.username)
 
-    def whoami(self, who: Staff) -> Staff:
-        with self.station.session() as db:
-            return self._me(db, who)
-
     def procedures(self) -> list[tuple[str, str]]:
         return [(p.code, p.name.vi) for p in self.station.catalogue.all()]
 
     # --- queues and dossiers ---
-    def queue(self, who: Staff) -> list[dict[str, Any]]:
+    def queue(self, who: Staff) -> list[DossierRow]:
         with self.station.session() as db:
             return door.dossiers(self._me(db, who), self.station, db)
 
-    def detail(self, who: Staff, dossier_id: str) -> dict[str, Any]:
+    def detail(self, who: Staff, dossier_id: str) -> DossierView:
         with self.station.session() as db:
             me = self._me(db, who)
             return door.dossier(me, self.station, db, dossier_id, with_rating=True)
+
+    def lookups(self, who: Staff, dossier_id: str) -> dict[str, Any]:
+        """The lookup step of a dossier (shared.lookups): needs, records, verifications."""
+        with self.station.session() as db:
+            return door.lookups(self._me(db, who), self.station, db, dossier_id)
+
+    def record_lookup(
+        self, who: Staff, dossier_id: str, key: str, database: str, result: str, note: str
+    ) -> dict[str, Any]:
+        """One lookup (tra cứu) recorded by hand at the desk."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return door.record_lookup(
+                me,
+                self.station,
+                db,
+                dossier_id,
+                key=key,
+                database=database,
+                result=result,
+                note=note or None,
+            )
+
+    def close_verification(
+        self, who: Staff, dossier_id: str, lookup_id: str, note: str
+    ) -> dict[str, Any]:
+        """The outcome of a verification a lookup opened."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return door.close_verification(me, self.station, db, dossier_id, lookup_id, note)
 
     def act(
         self,
@@ -113,7 +140,7 @@ class DeskBackend:
         *,
         rating: str | None = None,
         comment: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> DossierView:
         with self.station.session() as db:
             return door.act(
                 self._me(db, who),
@@ -126,7 +153,7 @@ class DeskBackend:
                 comment=comment,
             )
 
-    def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> dict[str, Any]:
+    def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> DossierView:
         """The appraiser enters the child's số định danh cá nhân."""
         with self.station.session() as db:
             me = self._me(db, who)
@@ -150,19 +177,20 @@ class DeskBackend:
             return door.result_pdf(self._me(db, username), self.station, db, dossier_id)
 
     # --- the papers of a dossier (issue 21 §2) ---
-    def paper_links(self, who: Staff, d: dict[str, Any]) -> list[tuple[str, str]]:
-        """(label, ``/desk-files/paper/<ticket>``) for each paper the dossier ``d`` (its
-        detail) has, but the result (:meth:`result_link`); checked again when opened."""
+    def paper_links(self, who: Staff, view: DossierView) -> list[tuple[str, str]]:
+        """(label, ``/desk-files/paper/<ticket>``) for each paper the dossier has, but
+        the result (:meth:`result_link`); checked again when opened."""
         with self.station.session() as db:
             require(self._me(db, who), Verb.DOSSIER_READ_PERSONAL)
-        actions = [str(h.get("action")) for h in d.get("history", [])]
-        have = papers_of(str(d.get("status")), actions, bool(d.get("has_result")))
+        d = view.dossier
+        actions = [str(h.action) for h in d.history]
+        have = papers_of(d.status.value, actions, view.has_result)
         out = []
         for paper in have:
             if paper == "result":
                 continue
             name = PAPER_NAMES[paper][0]
-            ticket = self.links.issue(who.username, f"paper|{paper}|{d['id']}")
+            ticket = self.links.issue(who.username, f"paper|{paper}|{d.id}")
             out.append((f"In {name[0].lower()}{name[1:]} (PDF)", f"/desk-files/paper/{ticket}"))
         return out
 
@@ -212,28 +240,58 @@ class DeskBackend:
         assert isinstance(out, dict)
         return out
 
-    def report_link(self, who: Staff, fmt: str, start: str, end: str, procedure: str | None) -> str:
+    def report_link(
+        self,
+        who: Staff,
+        fmt: str,
+        start: str,
+        end: str,
+        procedure: str | None,
+        scope: str = "report",
+    ) -> str:
         """A short-lived path (``/desk-files/report/<ticket>``) to the CSV or PDF export:
-        a browser link cannot carry the API's bearer header. Checked again when opened."""
+        a browser link cannot carry the API's bearer header. Checked again when opened.
+        ``scope`` ``province``: the provincial hub's export (docs/province.md)."""
         with self.station.session() as db:
             require(self._me(db, who), Verb.REPORT_READ)
         parse_period(start, end)
-        what = "|".join(("report", fmt, start, end, procedure or ""))
+        kind = "province" if scope == "province" else "report"
+        what = "|".join((kind, fmt, start, end, procedure or ""))
         return f"/desk-files/report/{self.links.issue(who.username, what)}"
+
+    def province_linked(self, who: Staff) -> bool:
+        """Does this station send its figures to a provincial hub?"""
+        with self.station.session() as db:
+            return bool(door.province_linked(self._me(db, who), self.station, db))
+
+    def province_report(
+        self, who: Staff, start: str, end: str, procedure: str | None
+    ) -> dict[str, Any]:
+        """The province's summary from the hub (its ``page`` is drawn like the report's)."""
+        with self.station.session() as db:
+            out = door.province_report(self._me(db, who), self.station, db, start, end, procedure)
+        assert isinstance(out, dict)
+        return out
 
     def report_file(self, ticket: str) -> tuple[str, str, bytes] | None:
         """(file name, media type, bytes) behind a report link, or None when expired."""
         hit = self.links.resolve(ticket)
-        if hit is None or not hit[1].startswith("report|"):
+        if hit is None or not hit[1].startswith(("report|", "province|")):
             return None
         username, what = hit
-        _, fmt, start, end, procedure = what.split("|")
+        kind, fmt, start, end, procedure = what.split("|")
         with self.station.session() as db:
             me = self._me(db, username)
-            body = door.report(me, self.station, db, start, end, procedure or None, fmt)
+            if kind == "province":
+                body = door.province_report(
+                    me, self.station, db, start, end, procedure or None, fmt
+                )
+            else:
+                body = door.report(me, self.station, db, start, end, procedure or None, fmt)
         assert isinstance(body, bytes)
         media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
-        return f"bao-cao-{start}-{end}.{fmt}", media, body
+        name = "bao-cao-tinh" if kind == "province" else "bao-cao"
+        return f"{name}-{start}-{end}.{fmt}", media, body
 
     # --- administration ---
     def staff_list(self, who: Staff) -> list[dict[str, Any]]:

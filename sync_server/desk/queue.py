@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from shared.permissions import Verb, can
 from shared.text import fold as fold
-from shared.workflow import STATUS_LABEL_VI, Role, Status
+from shared.views import DossierRow
+from shared.workflow import Role, Status
 
 OVERDUE = "overdue"
 DUE_TODAY = "today"
@@ -53,37 +53,6 @@ def default_tab(role: Role) -> str:
     return "all"
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of a queue, built from the station's dossier summary."""
-
-    id: str
-    code: str
-    title: str
-    procedure: str
-    procedure_name: str
-    status: Status
-    received_at: str | None
-    due_at: str | None
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABEL_VI[self.status]
-
-    @classmethod
-    def from_summary(cls, s: dict[str, Any]) -> Row:
-        return cls(
-            id=str(s["id"]),
-            code=str(s["code"]),
-            title=str(s.get("title") or ""),
-            procedure=str(s["procedure"]),
-            procedure_name=str(s.get("procedure_name") or s["procedure"]),
-            status=Status(s["status"]),
-            received_at=s.get("received_at"),
-            due_at=s.get("due_at"),
-        )
-
-
 def _moment(iso: str | None) -> datetime | None:
     if not iso:
         return None
@@ -93,7 +62,7 @@ def _moment(iso: str | None) -> datetime | None:
         return None
 
 
-def urgency(row: Row, now: datetime) -> str:
+def urgency(row: DossierRow, now: datetime) -> str:
     """``overdue`` past its due time, ``today`` if due later today, else ``""``.
 
     Finished dossiers (returned, refused, withdrawn) are never urgent.
@@ -109,30 +78,30 @@ def urgency(row: Row, now: datetime) -> str:
     return ""
 
 
-def _due_key(row: Row) -> tuple[int, str, str]:
+def _due_key(row: DossierRow) -> tuple[int, str, str]:
     due = _moment(row.due_at)
     # Sort by the instant (offsets may differ), dossiers without a due time last.
     return (1, "", row.code) if due is None else (0, due.isoformat(), row.code)
 
 
-def in_tab(rows: Iterable[Row], tab: str) -> list[Row]:
+def in_tab(rows: Iterable[DossierRow], tab: str) -> list[DossierRow]:
     statuses = TAB_BY_KEY[tab].statuses
     return [r for r in rows if r.status in statuses]
 
 
-def counts(rows: Iterable[Row]) -> dict[str, int]:
+def counts(rows: Iterable[DossierRow]) -> dict[str, int]:
     items = list(rows)
     return {t.key: len(in_tab(items, t.key)) for t in TABS}
 
 
 def select(
-    rows: Iterable[Row],
+    rows: Iterable[DossierRow],
     *,
     tab: str,
     procedure: str = "",
     status: str = "",
     query: str = "",
-) -> list[Row]:
+) -> list[DossierRow]:
     """The rows of one tab after the filters, earliest due first."""
     picked = in_tab(rows, tab)
     if procedure:
@@ -145,7 +114,7 @@ def select(
     return sorted(picked, key=_due_key)
 
 
-def due_day_label(row: Row, today: date) -> str:
+def due_day_label(row: DossierRow, today: date) -> str:
     due = _moment(row.due_at)
     if due is None:
         return "—"

@@ -23,6 +23,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("custom", "Tùy chọn"),
 )
 KIND_LABEL = dict(KINDS)
+SCOPES: tuple[tuple[str, str], ...] = (("commune", "Xã, phường này"), ("province", "Toàn tỉnh"))
 
 
 def _today() -> date:
@@ -39,6 +40,7 @@ class Choice:
     start: str = ""  # custom only
     end: str = ""
     procedure: str | None = None
+    scope: str = "commune"  # "province": the provincial hub's figures (docs/province.md)
 
     def period(self) -> Period:
         if self.kind == "custom":

@@ -20,13 +20,14 @@ import flet as ft
 from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
+from shared.views import DossierRow, DossierView
 from shared.workdays import vn_now
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
 from sync_server.desk.views import supplement_reason
-from sync_server.services.actions import PERSONAL_ID_FIELD
-from sync_server.services.staff import Staff
+from sync_server.services.office.actions import PERSONAL_ID_FIELD
+from sync_server.services.setup.staff import Staff
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -86,17 +87,19 @@ class DeskState:
     banner: str = ""
     banner_ok: bool = False
     field_errors: dict[str, str] = field(default_factory=dict)
-    rows: list[qv.Row] = field(default_factory=list)
+    rows: list[DossierRow] = field(default_factory=list)
     tab: str = "all"
     procedure: str = ""
     status: str = ""
     query: str = ""
-    detail: dict[str, Any] | None = None
+    detail: DossierView | None = None
     result_url: str = ""
     # The dossier's papers as (label, short-lived link), issue 21 §2 (backend.paper_links).
     paper_links: list[tuple[str, str]] = field(default_factory=list)
     # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
     photos: list[dict[str, Any]] = field(default_factory=list)
+    # The open dossier's lookup step (DeskBackend.lookups): needs, records, verifications.
+    lookups: dict[str, Any] = field(default_factory=dict)
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -113,6 +116,7 @@ class DeskState:
     report: dict[str, Any] = field(default_factory=dict)  # GET /v1/reports/summary's JSON
     report_choice: rv.Choice = field(default_factory=rv.Choice)  # period kind, day, scope
     report_links: dict[str, str] = field(default_factory=dict)  # csv / pdf → short link
+    province_linked: bool = False  # registered with a provincial hub: "Toàn tỉnh" offered
 
     # --- plumbing ---
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -260,7 +264,7 @@ class DeskState:
         except Exception as err:
             self._fail(err)
             return
-        self.rows = [qv.Row.from_summary(s) for s in items]
+        self.rows = items
 
     def set_tab(self, key: str) -> None:
         self.tab, self.status = key, ""
@@ -277,7 +281,7 @@ class DeskState:
     def now(self) -> datetime:
         return vn_now()
 
-    def visible(self) -> list[qv.Row]:
+    def visible(self) -> list[DossierRow]:
         return qv.select(
             self.rows, tab=self.tab, procedure=self.procedure, status=self.status, query=self.query
         )
@@ -295,29 +299,31 @@ class DeskState:
         user = self.user
 
         def load() -> tuple[
-            dict[str, Any],
+            DossierView,
             tuple[str, list[tuple[str, str]]],
             list[dict[str, Any]],
             BaseException | None,
+            dict[str, Any],
         ]:
             d = self.backend.detail(user, dossier_id)
-            url = self.backend.result_link(user, dossier_id) if d.get("has_result") else ""
+            found = self.backend.lookups(user, dossier_id)
+            url = self.backend.result_link(user, dossier_id) if d.has_result else ""
             links = (url, self.backend.paper_links(user, d))
             photos: list[dict[str, Any]] = []
             photo_error: BaseException | None = None
-            if d.get("attachments"):
+            if d.dossier.attachments:
                 try:
                     photos = self.backend.photos(user, dossier_id)
                 except Exception as err:  # shown below; the dossier still opens
                     # Its photos are extra, never a reason to hide the dossier.
                     photo_error = err
-            return d, links, photos, photo_error
+            return d, links, photos, photo_error, found
 
         try:
-            d, (url, papers), photos, photo_error = await self._guarded("open", load)
+            d, (url, papers), photos, photo_error, found = await self._guarded("open", load)
         except Failed:
             return
-        self.detail, self.result_url, self.photos = d, url, photos
+        self.detail, self.result_url, self.photos, self.lookups = d, url, photos, found
         self.paper_links = papers
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
@@ -327,6 +333,7 @@ class DeskState:
     def back_to_queue(self) -> None:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
         self.paper_links = []
+        self.lookups = {}
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:
@@ -364,7 +371,7 @@ class DeskState:
                 action,
                 self.backend.act,
                 self.user,
-                self.detail["id"],
+                self.detail.row.id,
                 action,
                 reason or None,
                 rating=rating,
@@ -373,12 +380,63 @@ class DeskState:
             )
         except Failed:
             return False
-        done_id = self.detail["id"]
+        done_id = self.detail.row.id
         self.dialog, self.dialog_error = "", ""
         await self.open_dossier(done_id)
         await self.refresh()
         if self.detail is not None:
-            self._info(f"Đã cập nhật hồ sơ {self.detail['code']}: {self.detail['status_label']}.")
+            self._info(f"Đã cập nhật hồ sơ {self.detail.row.code}: {self.detail.row.status_label}.")
+        return True
+
+    async def record_lookup(self, key: str, database: str, result: str, note: str) -> bool:
+        """Record a lookup on the open dossier (shared.lookups); a bad entry shows its
+        message under the field it names and keeps what was chosen."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        try:
+            await self._guarded(
+                f"lookup:{key}",
+                self.backend.record_lookup,
+                self.user,
+                self.detail.row.id,
+                key,
+                database,
+                result,
+                note,
+                on_error=self._under_field(
+                    lambda err: None if err.code != "LOOKUP_INVALID" else f"lookup:{key}"
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.detail.row.id)
+        if self.detail is not None:
+            self._info("Đã ghi kết quả tra cứu.")
+        return True
+
+    async def close_verification(self, lookup_id: str, note: str) -> bool:
+        """Close a verification of the open dossier with its outcome."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        try:
+            await self._guarded(
+                f"verify:{lookup_id}",
+                self.backend.close_verification,
+                self.user,
+                self.detail.row.id,
+                lookup_id,
+                note,
+                on_error=self._under_field(
+                    lambda err: None if err.code != "LOOKUP_INVALID" else f"verify:{lookup_id}"
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.detail.row.id)
+        if self.detail is not None:
+            self._info("Đã ghi kết quả xác minh.")
         return True
 
     async def save_personal_id(self, number: str) -> bool:
@@ -392,7 +450,7 @@ class DeskState:
                 "personal_id",
                 self.backend.record_personal_id,
                 self.user,
-                self.detail["id"],
+                self.detail.row.id,
                 number,
                 on_error=self._under_field(
                     lambda err: (
@@ -402,7 +460,7 @@ class DeskState:
             )
         except Failed:
             return False
-        await self.open_dossier(self.detail["id"])
+        await self.open_dossier(self.detail.row.id)
         if self.detail is not None:
             self._info(f"Đã lưu số định danh cá nhân của trẻ: {number.strip()}.")
         return True
@@ -428,9 +486,14 @@ class DeskState:
         user = self.user
 
         def load() -> tuple[dict[str, Any], dict[str, str]]:
-            data = self.backend.report(user, start, end, choice.procedure)
+            self.province_linked = self.backend.province_linked(user)
+            scope = choice.scope if self.province_linked else "commune"
+            if scope == "province":
+                data = self.backend.province_report(user, start, end, choice.procedure)
+            else:
+                data = self.backend.report(user, start, end, choice.procedure)
             links = {
-                fmt: self.backend.report_link(user, fmt, start, end, choice.procedure)
+                fmt: self.backend.report_link(user, fmt, start, end, choice.procedure, scope)
                 for fmt in ("csv", "pdf")
             }
             return data, links

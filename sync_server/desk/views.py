@@ -8,6 +8,7 @@ from typing import Any
 
 from shared.catalogue import Procedure
 from shared.day_text import day_text
+from shared.model import HistoryEntry
 from shared.workdays import VN_TZ
 from shared.workflow import role_label
 from shared.workflow import timeline as five_stages
@@ -73,7 +74,7 @@ class Stage:
     skipped: bool = False  # the dossier ended (refused, withdrawn) before this stage
 
 
-def timeline(history: list[dict[str, Any]]) -> list[Stage]:
+def timeline(history: list[HistoryEntry]) -> list[Stage]:
     """The five stages of ``shared.workflow.timeline`` (the tablet shows the same), each
     with who did what and when (and why, when a reason was given)."""
     return [
@@ -91,7 +92,7 @@ def timeline(history: list[dict[str, Any]]) -> list[Stage]:
             ),
             st.skipped,
         )
-        for st in five_stages(history)
+        for st in five_stages(h.to_dict() for h in history)
     ]
 
 

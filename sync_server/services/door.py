@@ -29,27 +29,22 @@ from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
+from shared.views import ApologyView, DossierRow, DossierView
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
-from sync_server.services import (
-    actions,
-    attachments,
-    audit,
-    calendar,
-    certs,
-    enrollment,
-    paperwork,
-    public_address,
-    reports,
-    staff,
-    stamping,
-    tls,
-    units,
-)
-from sync_server.services import declaration as declaration_service
-from sync_server.services import dossiers as dossier_store
-from sync_server.services.clock import vn_now_iso
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station, get_unit, set_unit
+from sync_server.services.admin import backup
+from sync_server.services.core import audit
+from sync_server.services.core.clock import vn_now_iso
+from sync_server.services.core.station import Station, get_unit, set_unit
+from sync_server.services.office import actions, attachments, paperwork, stamping
+from sync_server.services.office import declaration as declaration_service
+from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office import lookups as lookup_service
+from sync_server.services.pki import certs, tls
+from sync_server.services.province import link as hub_link
+from sync_server.services.reports import reports
+from sync_server.services.setup import calendar, fee_settings, public_address, staff, units
+from sync_server.services.setup.staff import Staff
+from sync_server.services.sync import enrollment, recovery
 from sync_server.store.db import transaction
 
 P = ParamSpec("P")
@@ -79,7 +74,9 @@ def _needs(
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
-def dossiers(actor: Staff, station: Station, db: Database, status: str | None = None) -> list[Any]:
+def dossiers(
+    actor: Staff, station: Station, db: Database, status: str | None = None
+) -> list[DossierRow]:
     """The queue: one summary per dossier (names included), optionally of one status."""
     return dossier_store.list_view(db, station.keys, station.catalogue, actor.role, status)
 
@@ -87,13 +84,11 @@ def dossiers(actor: Staff, station: Station, db: Database, status: str | None = 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
 def dossier(
     actor: Staff, station: Station, db: Database, dossier_id: str, *, with_rating: bool = False
-) -> dict[str, Any]:
+) -> DossierView:
     """One dossier with every value, its history and what ``actor`` may do with it."""
     d = dossier_store.load(db, station.keys, dossier_id)
-    view = dossier_store.detail(d, station.catalogue, actor.role)
-    if with_rating:
-        view["rating"] = actions.rating_of(db, station.keys, dossier_id)
-    return view
+    rating = actions.rating_of(db, station.keys, dossier_id) if with_rating else None
+    return dossier_store.detail(d, station.catalogue, actor.role, rating)
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
@@ -169,7 +164,7 @@ def act(
     *,
     rating: str | None = None,
     comment: str | None = None,
-) -> dict[str, Any]:
+) -> DossierView:
     """One workflow action; it also needs the action's own verb (``dossier.<action>``)."""
     t = TRANSITIONS.get(action)
     if t is None or action not in STATION_ACTIONS:
@@ -192,7 +187,7 @@ def act(
 @_needs(Verb.DOSSIER_RECORD_PERSONAL_ID)
 def record_personal_id(
     actor: Staff, station: Station, db: Database, dossier_id: str, number: str
-) -> dict[str, Any]:
+) -> DossierView:
     """The child's số định danh cá nhân, entered by the appraiser before approval."""
     return actions.record_personal_id(
         db, station.keys, station.catalogue, actor, dossier_id, number
@@ -207,11 +202,64 @@ def record_apology(
     dossier_id: str,
     new_due_at: str,
     reason: str | None,
-) -> dict[str, Any]:
+) -> ApologyView:
     """Phiếu xin lỗi và hẹn lại: the apology and the new return date."""
     return paperwork.record_apology(
         db, station.keys, station.catalogue, actor, dossier_id, new_due_at, reason
     )
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def lookups(actor: Staff, station: Station, db: Database, dossier_id: str) -> dict[str, Any]:
+    """The lookup step of a dossier: what it needs looked up, what was recorded, the
+    verifications still open (shared.lookups)."""
+    d = dossier_store.load(db, station.keys, dossier_id)
+    return lookup_service.view(db, station.keys, station.catalogue, d)
+
+
+@_needs(Verb.DOSSIER_RECORD_LOOKUP)
+def record_lookup(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    dossier_id: str,
+    *,
+    key: Any,
+    database: Any,
+    result: Any,
+    note: Any = None,
+) -> dict[str, Any]:
+    """One lookup recorded at the desk (what, which database, the result); one that
+    found nothing opens a verification."""
+    return lookup_service.record_lookup(
+        db,
+        station.keys,
+        station.catalogue,
+        actor,
+        dossier_id,
+        key=key,
+        database=database,
+        result=result,
+        note=note,
+    )
+
+
+@_needs(Verb.DOSSIER_CLOSE_VERIFICATION)
+def close_verification(
+    actor: Staff, station: Station, db: Database, dossier_id: str, lookup_id: str, note: Any
+) -> dict[str, Any]:
+    """The outcome of a verification (xác minh) a lookup opened."""
+    return lookup_service.close_verification(
+        db, station.keys, station.catalogue, actor, dossier_id, lookup_id, note
+    )
+
+
+@_needs(Verb.UNIT_MANAGE)
+def set_province_fee(
+    actor: Staff, station: Station, db: Database, code: str, vnd: int
+) -> dict[str, int]:
+    """The fee the province's resolution sets for a procedure (a station setting)."""
+    return fee_settings.set_fee(db, station.catalogue, code, vnd)
 
 
 # --- reports (figures for the leader and the admin; free text for the leader) -----------
@@ -427,7 +475,6 @@ def cert_import(
 @_needs(Verb.STATION_MANAGE)
 def backup_make(actor: Staff, station: Station, db: Database, out: Path, key: BackupKey) -> Any:
     """An encrypted, consistent backup of the whole station into ``out`` (its manifest)."""
-    from sync_server.services import backup
 
     return backup.make_backup(station, out, key)
 
@@ -435,7 +482,6 @@ def backup_make(actor: Staff, station: Station, db: Database, out: Path, key: Ba
 @_needs(Verb.STATION_MANAGE)
 def backup_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """The last backup (when, size, where), the schedule and whether one was missed."""
-    from sync_server.services import backup
 
     return backup.status(db)
 
@@ -443,7 +489,6 @@ def backup_status(actor: Staff, station: Station, db: Database) -> dict[str, Any
 @_needs(Verb.STATION_MANAGE)
 def restore_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """The last restore and its "cần xử lý lại" (to redo) list: codes and statuses only."""
-    from sync_server.services import recovery
 
     return {"restore": recovery.restore_info(db), "redo": recovery.redo_list(db)}
 
@@ -451,7 +496,6 @@ def restore_status(actor: Staff, station: Station, db: Database) -> dict[str, An
 @_needs(Verb.STATION_MANAGE)
 def backup_verify(actor: Staff, path: Path, passphrase: str) -> Any:
     """Check a backup file (passphrase, every byte) without restoring it."""
-    from sync_server.services import backup
 
     return backup.verify_backup(path, passphrase)
 
@@ -459,7 +503,6 @@ def backup_verify(actor: Staff, path: Path, passphrase: str) -> Any:
 @_needs(Verb.STATION_MANAGE)
 def restore(actor: Staff, source: Path, passphrase: str, target: Path) -> dict[str, Any]:
     """Restore a backup onto a new, empty data folder (recorded in its audit chain)."""
-    from sync_server.services import backup
 
     return backup.restore(source, passphrase, target, actor=actor.username)
 
@@ -497,6 +540,68 @@ def public_url_set(actor: Staff, station: Station, db: Database, url: str) -> di
 def public_url_show(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """The public verify address, whether results can be issued with it, and why not."""
     return public_address.readiness(db)
+
+
+# --- the provincial hub (docs/province.md) ----------------------------------------------
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_register(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    hub_url: str,
+    code: str,
+    public_url: str | None = None,
+) -> dict[str, Any]:
+    """Join the provincial hub's directory with the code its administrator issued."""
+    return hub_link.register(db, station, hub_url, code, public_url)
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_status(actor: Staff, station: Station, db: Database) -> dict[str, Any] | None:
+    """The hub this station is registered with, and how far its figures were sent."""
+    return hub_link.status(db)
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_send(
+    actor: Staff, station: Station, db: Database, start: str | None, end: str | None
+) -> dict[str, Any]:
+    """Count and send the day figures of a period (counts only) to the hub."""
+    period = parse_period(start, end)
+    return hub_link.send_figures(db, station, period.start, period.end)
+
+
+@_needs(Verb.REPORT_READ)
+def province_linked(actor: Staff, station: Station, db: Database) -> bool:
+    """Is this station registered with a provincial hub (the desk offers the province's
+    figures then)?"""
+    return hub_link.settings(db) is not None
+
+
+@_needs(Verb.REPORT_READ)
+def province_report(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    start: str | None,
+    end: str | None,
+    procedure: str | None = None,
+    fmt: str = "json",
+) -> Any:
+    """The province's summary from the hub (counts per commune, no personal data): the
+    leader compares the commune with the province. JSON dict, or CSV / PDF bytes."""
+    period = parse_period(start, end)
+    return hub_link.province_summary(
+        db, station, period.start.isoformat(), period.end.isoformat(), procedure, fmt
+    )
+
+
+@_needs(Verb.HUB_MANAGE)
+def hub_lookup(actor: Staff, station: Station, db: Database, unit_code: str) -> dict[str, Any]:
+    """Another station's entry in the hub's directory (its keys, address, pin)."""
+    return dict(hub_link.lookup(db, station, unit_code).__dict__)
 
 
 # --- the audit log ----------------------------------------------------------------------

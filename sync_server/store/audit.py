@@ -29,10 +29,6 @@ def iterate(db: Database) -> Iterator[dict[str, Any]]:
     yield from db.query("SELECT * FROM audit ORDER BY seq")
 
 
-def for_dossier(db: Database, dossier_id: str) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM audit WHERE dossier_id = ? ORDER BY seq", (dossier_id,)))
-
-
 ANCHOR_KEY_PREFIX = "audit_anchor/"
 
 

@@ -583,6 +583,23 @@ CREATE TABLE redo (
 """
 
 
+# The lookup step (issue 17): what the desk looked up instead of asking for a paper
+# (Nghị định 07/2025/NĐ-CP, 18/2026/NĐ-CP), one row per lookup, its content (who was
+# looked up, the result, the verification it opened) encrypted; the verification state in
+# clear so open ones are found without decrypting.
+_LOOKUPS = """
+CREATE TABLE lookups (
+    id TEXT PRIMARY KEY,
+    dossier_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    verification TEXT,
+    at TEXT NOT NULL,
+    data_enc BLOB NOT NULL,
+    UNIQUE (dossier_id, seq)
+);
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
@@ -595,6 +612,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0008_attachments_by_device", _ATTACHMENTS_V2),
     ("0009_device_recovery", _RECOVERY),
     ("0010_restore", _RESTORE),
+    ("0011_lookups", _LOOKUPS),
 ]
 
 
@@ -635,3 +653,16 @@ def set_meta(db: Database, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+def delete_meta(db: Database, key: str) -> None:
+    db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
+def meta_with_prefix(db: Database, prefix: str) -> dict[str, str]:
+    """``meta`` entries whose key starts ``prefix:``, by the rest of the key (a device id)."""
+    rows = db.query(
+        "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+        (len(prefix) + 1, prefix + ":"),
+    )
+    return {str(r["key"])[len(prefix) + 1 :]: str(r["value"]) for r in rows}

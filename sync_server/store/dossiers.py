@@ -53,7 +53,3 @@ def insert_conflict(db: Database, row: dict[str, Any]) -> None:
         ":base_version, :server_version, :version, :payload_enc, :created_at)",
         row,
     )
-
-
-def conflicts_for(db: Database, dossier_id: str) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM conflicts WHERE dossier_id = ? ORDER BY id", (dossier_id,)))

@@ -45,7 +45,7 @@ def record_rating(
     """Store the citizen's rating of one dossier (one per dossier; a second replaces it).
 
     Call inside the caller's transaction; ``comment_enc`` is already encrypted (see
-    :func:`sync_server.services.reports.record_rating`, which is what callers want).
+    :func:`sync_server.services.reports.reports.record_rating`, which is what callers want).
     """
     db.execute(
         "INSERT INTO ratings (dossier_id, level, comment_enc, at, actor) VALUES (?, ?, ?, ?, ?) "

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from sync_server.store.db import one
+from sync_server.store.db import one, transaction
 
 
 def get(db: Database, username: str) -> dict[str, Any] | None:
@@ -85,10 +85,10 @@ def claim_attempt(
     already counted; the attempt that reaches ``max_failures`` also sets the lock, so no
     parallel request can slip in a sixth check), ``("locked", None)`` or
     ``("unknown", None)``. An expired lock starts a fresh count. One conditional UPDATE
-    inside ``BEGIN IMMEDIATE``: parallel requests serialise on SQLite's write lock.
+    in one ``storekit.transaction`` (``BEGIN IMMEDIATE``): parallel requests serialise on
+    SQLite's write lock.
     """
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db):
         cur = db.execute(
             "UPDATE staff SET "
             "failed_count = CASE WHEN locked_until IS NOT NULL AND locked_until <= :now "
@@ -106,14 +106,8 @@ def claim_attempt(
         rows = cur.fetchall()  # drain: a RETURNING statement must finish before COMMIT
         if rows:
             cols = [c[0] for c in cur.description]
-            claimed = dict(zip(cols, rows[0], strict=True))
-            db.execute("COMMIT")
-            return "claimed", claimed
+            return "claimed", dict(zip(cols, rows[0], strict=True))
         exists = one(db, "SELECT active FROM staff WHERE username = ?", (username,))
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
     if exists is None or not exists["active"]:
         return "unknown", None
     return "locked", None

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sync_server.launcher import ROOT, RunningStation, start_station
-from sync_server.services import demo
+from sync_server.services.admin import demo
 from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, INTAKE
 
 

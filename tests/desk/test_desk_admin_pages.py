@@ -10,7 +10,8 @@ import pytest
 from shared.errors import TaiChoError
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.state import ROUTE_CALENDAR, ROUTE_QUEUE, ROUTE_UNIT, DeskState
-from sync_server.services import calendar, demo, units
+from sync_server.services.admin import demo
+from sync_server.services.setup import calendar, units
 from tests.desk.conftest import run
 
 

@@ -13,7 +13,7 @@ from shared import crypto
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.screens.backup import _last, _redo, backup_warning
 from sync_server.desk.state import ROUTE_BACKUP, DeskState
-from sync_server.services import backup
+from sync_server.services.admin import backup
 from sync_server.store import backup as backup_q
 from tests.desk.conftest import run
 

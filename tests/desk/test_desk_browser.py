@@ -19,8 +19,8 @@ import pytest
 from shared.personal_id import make_personal_id
 from sync_server.desk.queue import fold
 from sync_server.launcher import RunningStation
-from sync_server.services import actions, stamping
-from sync_server.services.station import open_station
+from sync_server.services.office import actions, stamping
+from sync_server.services.opening import open_station
 from tests.browser_kit import ADMIN, APPRAISER, CLERK, INTAKE, LEADER
 from tests.desk.conftest import headless
 from tests.ui import flet_driver as fd
@@ -147,13 +147,13 @@ def test_five_stages_on_the_desk(
     with st.session() as db:
         rated = actions.rating_of(db, st.keys, made["id"])
         pdf = stamping.result_pdf(db, st.keys, made["id"])
-    assert rated is not None and rated["rating"] == "very_satisfied"
+    assert rated is not None and rated.rating == "very_satisfied"
     (tmp_path / "result.pdf").write_bytes(pdf)
     printed = subprocess.run(
         ["pdftotext", str(tmp_path / "result.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert f"Số định danh cá nhân: {pid}" in printed
-    assert rated["comment"] == "Nhanh, chu đáo" and rated["recorded_by"] == INTAKE[0]
+    assert rated.comment == "Nhanh, chu đáo" and rated.recorded_by == INTAKE[0]
 
 
 @pytest.mark.timeout(600)

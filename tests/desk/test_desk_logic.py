@@ -22,10 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
 
 from station_kit import Tablet
 
-from shared.catalogue import builtin
 from shared.errors import TaiChoError
+from shared.model import HistoryEntry
+from shared.procedures import builtin
+from shared.views import DossierRow
 from shared.workdays import VN_TZ
-from shared.workflow import Role, Status
+from shared.workflow import STATUS_LABEL_VI, Action, Role, Status
 from sync_server.app import create_app
 from sync_server.config import limits
 from sync_server.desk import queue as qv
@@ -33,22 +35,29 @@ from sync_server.desk import views
 from sync_server.desk.app import station_base_url
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.state import ROUTE_DOSSIER, ROUTE_LOGIN, ROUTE_QUEUE, ROUTE_STAFF, DeskState
-from sync_server.services import actions, demo, enrollment
-from sync_server.services import staff as staff_service
+from sync_server.services.admin import demo
+from sync_server.services.office import actions
+from sync_server.services.setup import staff as staff_service
+from sync_server.services.sync import enrollment
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=VN_TZ)
 
 
-def row(code: str, due: str | None, status: Status = Status.RECEIVED, **kw: Any) -> qv.Row:
-    return qv.Row(
+def row(code: str, due: str | None, status: Status = Status.RECEIVED, **kw: Any) -> DossierRow:
+    return DossierRow(
         id=code,
         code=code,
-        title=kw.get("title", "Nguyễn Văn An"),
         procedure=kw.get("procedure", "1.001193"),
         procedure_name="Đăng ký khai sinh",
         status=status,
+        status_label=STATUS_LABEL_VI[status],
+        status_code=None,
+        title=kw.get("title", "Nguyễn Văn An"),
         received_at=None,
         due_at=due,
+        version=1,
+        device_id="dev-1",
+        allowed_actions=[],
     )
 
 
@@ -105,22 +114,22 @@ def test_views_label_sections_and_build_the_timeline() -> None:
     secs = views.sections({"child_full_name": "Lê An", "child_sex": "nu"}, proc)
     flat = {label: value for _, rows in secs for label, value in rows}
     assert "Lê An" in flat.values() and "Nữ" in flat.values()
-    history = [
-        {
-            "action": "receive",
-            "actor": "tiepnhan",
-            "role": "intake",
-            "at": "2026-11-27T08:00:00+07:00",
-        },
-        {
-            "action": "request_supplement",
-            "actor": "thamdinh",
-            "role": "appraiser",
-            "at": "2026-11-27T09:00:00+07:00",
-            "reason": "Thiếu giấy chứng sinh",
-        },
+    entries = [
+        HistoryEntry(
+            Action.RECEIVE, "draft", "received", "tiepnhan", "intake", "2026-11-27T08:00:00+07:00"
+        ),
+        HistoryEntry(
+            Action.REQUEST_SUPPLEMENT,
+            "received",
+            "supplement_requested",
+            "thamdinh",
+            "appraiser",
+            "2026-11-27T09:00:00+07:00",
+            "Thiếu giấy chứng sinh",
+        ),
     ]
-    stages = views.timeline(history)
+    history = [h.to_dict() for h in entries]
+    stages = views.timeline(entries)
     assert [s.name for s in stages] == [
         "Tiếp nhận",
         "Thẩm định",
@@ -250,7 +259,7 @@ def test_queue_and_actions_follow_the_roles(backend: DeskBackend, dossier_id: st
     assert leader.counts()["appraise"] == 1 and leader.visible() == []  # approve tab empty
     run(leader.open_dossier(dossier_id))
     assert leader.current_route() == ROUTE_DOSSIER
-    assert leader.detail is not None and leader.detail["allowed_actions"] == []
+    assert leader.detail is not None and leader.detail.row.allowed_actions == []
     assert not run(leader.act("accept"))
     assert "không được phép" in leader.dialog_error
 
@@ -262,8 +271,8 @@ def test_queue_and_actions_follow_the_roles(backend: DeskBackend, dossier_id: st
     assert appraiser.dialog == "request_supplement" and appraiser.dialog_error
     assert run(appraiser.act("request_supplement", reason="Ảnh mờ", missing=["Giấy chứng sinh"]))
     assert appraiser.dialog == "" and appraiser.detail is not None
-    assert appraiser.detail["status"] == "supplement_requested"
-    assert appraiser.detail["history"][-1]["reason"] == "Ảnh mờ. Cần bổ sung: Giấy chứng sinh"
+    assert appraiser.detail.row.status == "supplement_requested"
+    assert appraiser.detail.dossier.history[-1].reason == "Ảnh mờ. Cần bổ sung: Giấy chứng sinh"
     assert appraiser.counts()["supplement"] == 1
 
     # a rating goes with a return only
@@ -285,13 +294,13 @@ def test_rating_is_recorded_with_the_return(backend: DeskBackend, dossier_id: st
     run(intake.open_dossier(dossier_id))
     assert not run(intake.act("return", rating="great"))
     assert run(intake.act("return", rating="unsatisfied", comment="Chờ lâu"))
-    assert intake.detail is not None and intake.detail["status"] == "returned"
-    assert intake.detail["rating"]["label"] == "Không hài lòng"
+    assert intake.detail is not None and intake.detail.row.status == "returned"
+    assert intake.detail.rating is not None and intake.detail.rating.label == "Không hài lòng"
     st = backend.station
     with st.session() as db:
         rated = actions.rating_of(db, st.keys, dossier_id)
-    assert rated is not None and rated["comment"] == "Chờ lâu"
-    assert rated["recorded_by"] == "tiepnhan"
+    assert rated is not None and rated.comment == "Chờ lâu"
+    assert rated.recorded_by == "tiepnhan"
 
 
 def test_result_link_serves_the_pdf_to_a_signed_in_person(

@@ -52,11 +52,8 @@ def test_every_paper_of_a_dossier_opens_from_the_desk(
     tablet = TabletService(tmp_path / "tablet")
     tablet.enroll(station.url, station.enroll_code())
     tablet.unlock(*INTAKE)
-    made = tablet.intake(
-        PROCEDURE,
-        sample_values(PROCEDURE, vn_now().date(), 12),
-        components_received=every_component(PROCEDURE),
-    )
+    values = sample_values(PROCEDURE, vn_now().date(), 12)
+    made = tablet.intake(PROCEDURE, values, components_received=every_component(PROCEDURE, values))
     _, at_the_counter = tablet.paper_pdf(made.id, "receipt")
     assert tablet.sync().pushed == 1
 

@@ -53,7 +53,9 @@ def test_desk_shows_photos_per_component(
         PROCEDURE,
         sample_values(PROCEDURE, vn_now().date(), 7),
         attachments=[cert, card],
-        components_received=every_component(PROCEDURE),
+        components_received=every_component(
+            PROCEDURE, sample_values(PROCEDURE, vn_now().date(), 7)
+        ),
     )
     # The tablet loses its connection after sending the dossier and the first photo: the
     # second waits on the tablet (held aside here as the cut connection would leave it).

@@ -27,7 +27,8 @@ from sync_server.app import create_app
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.state import ROUTE_QUEUE, ROUTE_REPORT, DeskState
-from sync_server.services import demo, enrollment
+from sync_server.services.admin import demo
+from sync_server.services.sync import enrollment
 
 
 def run(coro: Any) -> Any:

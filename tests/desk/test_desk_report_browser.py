@@ -24,9 +24,11 @@ from shared.model import Dossier
 from shared.workdays import VN_TZ, due_at, is_working_day, vn_now
 from shared.workflow import Status
 from sync_server.launcher import RunningStation
-from sync_server.services import audit, reports
-from sync_server.services import dossiers as dossier_store
-from sync_server.services.station import get_unit, open_station
+from sync_server.services.core import audit
+from sync_server.services.core.station import get_unit
+from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.opening import open_station
+from sync_server.services.reports import reports
 from sync_server.store import devices
 from sync_server.store import reports as reports_q
 from sync_server.store.db import transaction

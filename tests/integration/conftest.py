@@ -30,6 +30,25 @@ class Station(RunningStation):
             timeout=60,
         )
 
+    def record_child_number(self, dossier_id: str, who: tuple[str, str] | None = None) -> None:
+        """The appraiser's step before a khai sinh is approved: the số định danh cá nhân
+        issued at registration, which the Giấy khai sinh prints (docs/legal.md). Any other
+        procedure has none to record."""
+        auth = {"Authorization": f"Bearer {self.token(*(who or APPRAISER))}"}
+        d = httpx.get(f"{self.url}/v1/dossiers/{dossier_id}", headers=auth, timeout=60).json()
+        if d["procedure"] != "1.001193":
+            return
+        v = d["values"]
+        digit = "3" if v["child_sex"] == "nu" else "2"
+        number = f"087{digit}{v['child_birth_date'][2:4]}{int(dossier_id[:5], 16) % 10**6:06d}"
+        r = httpx.put(
+            f"{self.url}/v1/dossiers/{dossier_id}/child-personal-id",
+            json={"child_personal_id": number},
+            headers=auth,
+            timeout=60,
+        )
+        r.raise_for_status()
+
     def dossiers(self, who: tuple[str, str], status: str | None = None) -> list[dict[str, Any]]:
         r = httpx.get(
             f"{self.url}/v1/dossiers",

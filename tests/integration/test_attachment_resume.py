@@ -83,7 +83,9 @@ def test_upload_resumes_after_the_station_was_killed(station: Station, tmp_path:
         "1.001193",
         sample_values("1.001193", vn_now().date(), 1),
         attachments=[ref],
-        components_received=every_component("1.001193"),
+        components_received=every_component(
+            "1.001193", sample_values("1.001193", vn_now().date(), 1)
+        ),
     )
 
     progress = KillWhen(station, KILL_AFTER)

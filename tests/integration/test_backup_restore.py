@@ -55,7 +55,10 @@ def _take(tablet: TabletService, seed: int, photo: bool = False) -> str:
         img.save(out, "JPEG")
         refs = [tablet.add_attachment(out.getvalue(), "image/jpeg", "birth_certificate_medical")]
     return tablet.intake(
-        KHAI_SINH, values, attachments=refs or None, components_received=every_component(KHAI_SINH)
+        KHAI_SINH,
+        values,
+        attachments=refs or None,
+        components_received=every_component(KHAI_SINH, values),
     ).id
 
 

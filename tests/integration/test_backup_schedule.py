@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sync_server.launcher import ROOT, start_station
-from sync_server.services.backup_schedule import next_run, prune
+from sync_server.services.admin.backup_schedule import next_run, prune
 
 PASSPHRASE = "ba cây chụm lại nên hòn núi cao"
 VERIFY = (sys.executable, "-m", "sync_server", "admin", "backup-verify")

@@ -13,7 +13,14 @@ from mobile.services.store import TabletStore
 from sync_server.launcher import start_station
 from tests.integration.conftest import Station
 from tests.integration.test_headless_cli import headless
-from tests.mobile.test_catalogue_sync import CODE, NEW_FIELD, version_two, write_office_file
+from tests.mobile.test_catalogue_sync import (
+    CODE,
+    NEW_FIELD,
+    OFFICE,
+    SHIPPED,
+    version_two,
+    write_office_file,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -48,7 +55,7 @@ def test_catalogue_update_end_to_end(tmp_path: Path) -> None:
         rc, report = headless(tablet, "sync")
         assert rc == 0 and report["pushed"] == 1 and report["rejected"] == [], report
         rc, shown = headless(tablet, "show", old["id"])
-        assert shown["procedure_version"] == 1  # accepted under the version it was filled in
+        assert shown["procedure_version"] == SHIPPED  # accepted under the version it was filled in
 
         rc, refused = headless(tablet, "intake", "--procedure", CODE, "--json", str(values))
         assert rc != 0 and refused["code"] == "DOSSIER_INVALID"
@@ -60,7 +67,7 @@ def test_catalogue_update_end_to_end(tmp_path: Path) -> None:
         rc, new = headless(tablet, "intake", "--procedure", CODE, "--json", str(v2))
         assert rc == 0, new
         rc, shown = headless(tablet, "show", new["id"])
-        assert shown["procedure_version"] == 2 and shown["values"][NEW_FIELD] == "Tiếng Việt"
+        assert shown["procedure_version"] == OFFICE and shown["values"][NEW_FIELD] == "Tiếng Việt"
         rc, report = headless(tablet, "sync")
         assert rc == 0 and report["pushed"] == 1 and report["rejected"] == [], report
     finally:

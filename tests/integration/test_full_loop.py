@@ -68,10 +68,10 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     today = vn_now().date()
     va1, va2, vb1 = (sample_values("1.001193", today, seed) for seed in (1, 2, 3))
     a1, a2 = (
-        a.intake("1.001193", va1, components_received=every_component("1.001193")),
-        a.intake("1.001193", va2, components_received=every_component("1.001193")),
+        a.intake("1.001193", va1, components_received=every_component("1.001193", va1)),
+        a.intake("1.001193", va2, components_received=every_component("1.001193", va2)),
     )
-    b1 = b.intake("1.001193", vb1, components_received=every_component("1.001193"))
+    b1 = b.intake("1.001193", vb1, components_received=every_component("1.001193", vb1))
     codes = {a1.code, a2.code, b1.code}
     assert len(codes) == 3
     # Each tablet numbered from the blocks the station reserved to it alone.
@@ -90,6 +90,7 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     assert received[a1.id]["title"] == unicodedata.normalize("NFC", va1["child_full_name"])
 
     # 5 tại chỗ for a1; a supplement request for b1.
+    station.record_child_number(a1.id)  # the appraiser's, printed on the Giấy khai sinh
     for action, who in (("accept", APPRAISER), ("approve", LEADER), ("stamp", CLERK)):
         r = station.act(a1.id, action, who)
         assert r.status_code == 200, r.text

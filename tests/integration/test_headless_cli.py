@@ -40,6 +40,7 @@ def test_cli_full_loop(module_station: Station, tmp_path: Path) -> None:
     assert rc == 0 and set(made) >= {"id", "code", "status"} and made["status"] == "received"
     rc, report = headless(data, "sync", unlock=False)
     assert rc == 0 and report["pushed"] == 1
+    station.record_child_number(made["id"])  # the appraiser's, printed on the Giấy khai sinh
     for action, who in (("accept", APPRAISER), ("approve", LEADER), ("stamp", CLERK)):
         assert station.act(made["id"], action, who).status_code == 200
     rc, report = headless(data, "sync", unlock=False)

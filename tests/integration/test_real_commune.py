@@ -90,10 +90,11 @@ def test_unit_set_station_runs_intake_to_result(commune: Station, tmp_path: Path
     tablet.enroll(commune.url, code)
     tablet.unlock(*who("lan"))
     values = sample_values("1.001193", vn_now().date(), 5)
-    d = tablet.intake("1.001193", values, components_received=every_component("1.001193"))
+    d = tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     assert d.code.startswith("000.31.22.H20-")
     assert tablet.sync().pushed == 1
 
+    commune.record_child_number(d.id, who("hung"))  # printed on the Giấy khai sinh
     assert commune.act(d.id, "accept", who("hung")).status_code == 200
     # Issue 21 §3: no result leaves a real station with a QR code that leads nowhere.
     refused = commune.act(d.id, "approve", who("tam"))

@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 
 from mobile.services.tablet import TabletService
 from sync_server.app import create_app
-from sync_server.services import demo, enrollment
-from sync_server.services.station import Station
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.sync import enrollment
 
 INTAKE = ("tiepnhan", "123456")
 APPRAISER = ("thamdinh", "234567")

@@ -29,8 +29,8 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.sync import KIND_ATTACHMENT_CHUNK, KIND_ATTACHMENT_OPEN
 from shared.workdays import vn_now
-from sync_server.services import attachments as attachment_service
-from sync_server.services.clock import utc_now
+from sync_server.services.core.clock import utc_now
+from sync_server.services.office import attachments as attachment_service
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 from tests.mobile.test_attachments import COMPONENT, PROC, document_photo
 
@@ -130,7 +130,7 @@ def test_what_the_station_keeps_is_re_encoded_and_served_with_nosniff(
         PROC,
         sample_values(PROC, vn_now().date(), 1),
         attachments=[ref],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 1)),
     )
     tablet.sync()
     status = upload(tablet, polyglot)
@@ -215,7 +215,7 @@ def test_unreferenced_photos_have_a_per_tablet_quota_and_expire(
         PROC,
         sample_values(PROC, vn_now().date(), 2),
         attachments=[referenced],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 2)),
     )
     tablet.sync()  # the referenced photo does not count
     orphans = [document_photo(200, 150, seed=31 + i) for i in range(4)]

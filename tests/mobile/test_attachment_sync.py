@@ -55,7 +55,7 @@ def test_photo_reaches_the_station_and_staff_read_it(
         PROC,
         sample_values(PROC, vn_now().date(), 1),
         attachments=[ref],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 1)),
     )
     # Referenced but not uploaded yet: the station says so.
     tablet.outbox.push(tablet.ctx.client())
@@ -98,7 +98,7 @@ def test_the_same_photo_from_another_tablet_is_not_sent_again(
         PROC,
         sample_values(PROC, vn_now().date(), 2),
         attachments=[ref],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 2)),
     )
     tablet.sync()
     other = station.tablet(tmp_path / "other")
@@ -110,7 +110,7 @@ def test_the_same_photo_from_another_tablet_is_not_sent_again(
         PROC,
         sample_values(PROC, vn_now().date(), 3),
         attachments=[again],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 3)),
     )
     report = other.sync()
     assert report.photo_chunks_sent == 0 and report.photo_chunks_skipped == -(-ref.size // CHUNK)
@@ -129,7 +129,7 @@ def test_a_photo_over_the_station_limit_is_refused_clearly(
         PROC,
         sample_values(PROC, vn_now().date(), 4),
         attachments=[big, small],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 4)),
     )
     report = tablet.sync()
     assert report.photos_refused == ({"sha256": big.sha256, "code": "ATTACHMENT_TOO_LARGE"},)
@@ -257,7 +257,7 @@ def test_staff_read_only_photos_of_the_dossier(
         PROC,
         sample_values(PROC, vn_now().date(), 5),
         attachments=[ref],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 5)),
     )
     tablet.sync()
     url = f"/v1/dossiers/{d.id}/attachments/{ref.sha256}"
@@ -285,7 +285,7 @@ def test_desk_backend_lists_photos_with_thumbnails_and_what_is_missing(
         PROC,
         sample_values(PROC, vn_now().date(), 6),
         attachments=[sent, held],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 6)),
     )
     tablet.store.db.execute(
         "UPDATE attachment_uploads SET error = 'HELD' WHERE sha256 = ?", [held.sha256]

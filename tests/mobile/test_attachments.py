@@ -139,7 +139,7 @@ def test_photos_are_encrypted_at_rest(tablet: TabletService, tmp_path: Path) -> 
     stored = tablet.attachment(ref.sha256)
     values = sample_values(PROC, vn_now().date(), 1)
     tablet.intake(
-        PROC, values, attachments=[ref], components_received=every_component(PROC)
+        PROC, values, attachments=[ref], components_received=every_component(PROC, values)
     )  # also seals the chunks for the station
     tablet.store.db.execute("PRAGMA wal_checkpoint(FULL)")
     raw = db_bytes(tmp_path / "tablet")
@@ -163,7 +163,7 @@ def test_dossier_refers_to_its_photos_and_queues_them(tablet: TabletService) -> 
     b = tablet.add_attachment(document_photo(seed=7), "image/jpeg", "requester_id")
     values = sample_values(PROC, vn_now().date(), 2)
     summary = tablet.intake(
-        PROC, values, attachments=[a, b], components_received=every_component(PROC)
+        PROC, values, attachments=[a, b], components_received=every_component(PROC, values)
     )
     shown = tablet.get(summary.id)
     assert [x["sha256"] for x in shown["attachments"]] == [a.sha256, b.sha256]
@@ -176,7 +176,7 @@ def test_dossier_refers_to_its_photos_and_queues_them(tablet: TabletService) -> 
         PROC,
         sample_values(PROC, vn_now().date(), 3),
         attachments=[a],
-        components_received=every_component(PROC),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), 3)),
     )
     assert tablet.attachments.pending_count() == 2
 
@@ -187,11 +187,16 @@ def test_a_reference_to_a_photo_not_held_here_is_refused(tablet: TabletService) 
     values = sample_values(PROC, vn_now().date(), 4)
     with pytest.raises(TaiChoError) as exc:
         tablet.intake(
-            PROC, values, attachments=[ref, ghost], components_received=every_component(PROC)
+            PROC,
+            values,
+            attachments=[ref, ghost],
+            components_received=every_component(PROC, values),
         )
     assert (exc.value.code, exc.value.field) == ("ATTACHMENT_UNKNOWN", "attachments[1]")
     assert tablet.sync_state().pending == 0 and tablet.attachments.pending_count() == 0
     wrong = type(ref)(**{**ref.to_dict(), "component": "no_such_component"})
     with pytest.raises(TaiChoError) as exc:
-        tablet.intake(PROC, values, attachments=[wrong], components_received=every_component(PROC))
+        tablet.intake(
+            PROC, values, attachments=[wrong], components_received=every_component(PROC, values)
+        )
     assert (exc.value.code, exc.value.field) == ("REQUEST_INVALID", "attachments[0].component")

@@ -14,23 +14,28 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared import messages as m
-from shared.catalogue import Catalogue, builtin, check_update
+from shared.catalogue import Catalogue, check_update
 from shared.checklist import every_component
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.app import create_app
-from sync_server.services import catalogue_sync, demo, feed
+from sync_server.services.admin import demo
+from sync_server.services.core import feed
+from sync_server.services.sync import catalogue_sync
 from tests.mobile.conftest import APPRAISER, INTAKE, URL, InProcessStation
 
 CODE = "2.000884"  # chứng thực chữ ký
 NEW_FIELD = "document_language"
+SHIPPED = builtin().get(CODE).version  # the bundle's own version
+OFFICE = SHIPPED + 1  # the office's edition of it
 
 
 def version_two() -> dict[str, Any]:
     """2.000884 as an office would change it: version 2, one more required field."""
     doc = copy.deepcopy(builtin().get(CODE).source)
-    doc["version"] = 2
+    doc["version"] = OFFICE
     section = next(s for s in doc["sections"] if s["id"] == "document")
     section["fields"].insert(
         1,
@@ -68,25 +73,25 @@ def test_the_office_version_reaches_the_tablet_and_new_dossiers_use_it(
 ) -> None:
     tablet = station_v2.tablet(tmp_path / "tablet")
     tablet.unlock(*INTAKE)
-    assert tablet.procedure(CODE).version == 1  # shipped
+    assert tablet.procedure(CODE).version == SHIPPED
     tablet.sync()
     proc = tablet.procedure(CODE)
-    assert proc.version == 2 and proc.field(NEW_FIELD).required  # what the form draws
+    assert proc.version == OFFICE and proc.field(NEW_FIELD).required  # what the form draws
     values = sample_values(CODE, vn_now().date(), 0)
     with pytest.raises(TaiChoError) as exc:
-        tablet.intake(CODE, values, components_received=every_component(CODE))
+        tablet.intake(CODE, values, components_received=every_component(CODE, values))
     assert {d["field"] for d in exc.value.details} == {NEW_FIELD}
     made = tablet.intake(
-        CODE, {**values, NEW_FIELD: "Tiếng Việt"}, components_received=every_component(CODE)
+        CODE, {**values, NEW_FIELD: "Tiếng Việt"}, components_received=every_component(CODE, values)
     )
-    assert tablet.get(made.id)["procedure_version"] == 2
+    assert tablet.get(made.id)["procedure_version"] == OFFICE
     report = tablet.sync()
     assert report.pushed == 1 and report.rejected == []
 
     # The tablet keeps it after a restart (stored, not only in memory).
     tablet.close()
     again = station_v2.tablet(tmp_path / "tablet", enroll=False)
-    assert again.procedure(CODE).version == 2
+    assert again.procedure(CODE).version == OFFICE
     again.close()
 
 
@@ -100,20 +105,22 @@ def test_a_dossier_in_progress_keeps_its_version(tmp_path: Path) -> None:
         tablet.unlock(*INTAKE)
         tablet.sync()
         old = tablet.intake(
-            CODE, sample_values(CODE, vn_now().date(), 0), components_received=every_component(CODE)
+            CODE,
+            sample_values(CODE, vn_now().date(), 0),
+            components_received=every_component(CODE, sample_values(CODE, vn_now().date(), 0)),
         )  # version 1
         tablet.close()
     # The office installs version 2 while that dossier is still on the tablet.
     write_office_file(data, version_two())
     with TestClient(create_app(data), base_url=URL, raise_server_exceptions=False) as http:
         st = InProcessStation(http)
-        assert st.station.catalogue.versions(CODE) == [1, 2]
+        assert st.station.catalogue.versions(CODE) == [SHIPPED, OFFICE]
         tablet = st.tablet(tmp_path / "tablet", enroll=False)
         tablet.unlock(*INTAKE)
         report = tablet.sync()  # the station judges it by version 1: no new field needed
         assert report.pushed == 1 and report.rejected == []
-        assert tablet.get(old.id)["procedure_version"] == 1
-        assert tablet.procedure(CODE).version == 2
+        assert tablet.get(old.id)["procedure_version"] == SHIPPED
+        assert tablet.procedure(CODE).version == OFFICE
         tablet.close()
 
 
@@ -126,7 +133,7 @@ def test_a_supplement_keeps_the_version_it_was_filled_under(tmp_path: Path) -> N
             demo.seed(db)
         tablet = st.tablet(tmp_path / "tablet")
         tablet.unlock(*INTAKE)
-        d = tablet.intake(CODE, values, components_received=every_component(CODE))
+        d = tablet.intake(CODE, values, components_received=every_component(CODE, values))
         tablet.sync()
         assert (
             st.act(d.id, "request_supplement", APPRAISER, "Ghi rõ tên giấy tờ").status_code == 200
@@ -138,12 +145,12 @@ def test_a_supplement_keeps_the_version_it_was_filled_under(tmp_path: Path) -> N
         tablet = st.tablet(tmp_path / "tablet", enroll=False)
         tablet.unlock(*INTAKE)
         tablet.sync()  # the sent-back state and version 2 arrive
-        assert tablet.procedure(CODE).version == 2
+        assert tablet.procedure(CODE).version == OFFICE
         fixed = {**values, "document_name": "Hợp đồng mua bán xe máy"}
         assert tablet.supplement(d.id, fixed).version == 3  # no new field asked: version 1
         report = tablet.sync()
         assert report.pushed == 1 and report.rejected == [], report
-        assert tablet.get(d.id)["procedure_version"] == 1
+        assert tablet.get(d.id)["procedure_version"] == SHIPPED
         tablet.close()
 
 
@@ -170,14 +177,14 @@ def test_an_older_or_malformed_catalogue_is_set_aside(
     tablet = station_v2.tablet(tmp_path / "tablet")
     tablet.unlock(*INTAKE)
     tablet.sync()
-    assert tablet.procedure(CODE).version == 2
+    assert tablet.procedure(CODE).version == OFFICE
     _queue(station_v2, tablet.device_id, [builtin().get(CODE).source])  # version 1
-    broken = {**version_two(), "version": 3, "requried": True}  # a typo'd key
+    broken = {**version_two(), "version": OFFICE + 1, "requried": True}  # a typo'd key
     _queue(station_v2, tablet.device_id, [broken])
     report = tablet.sync()
     assert _set_aside(tablet) == ["CATALOGUE_DOWNGRADE", "CATALOGUE_INVALID"]
     assert tablet.sync_state().set_aside == 2 and report.applied >= 0
-    assert tablet.procedure(CODE).version == 2  # unchanged
+    assert tablet.procedure(CODE).version == OFFICE  # unchanged
 
 
 def test_check_update_is_all_or_nothing() -> None:
@@ -193,8 +200,8 @@ def test_check_update_is_all_or_nothing() -> None:
     assert exc.value.code == "CATALOGUE_INVALID" and exc.value.ctx["file"] == "catalogue[1]"
     [proc] = check_update(current, [good])
     both = current.with_procedures([proc])
-    assert both.versions(CODE) == [1, 2] and both.get(CODE).version == 2
-    assert both.get(CODE, 1).version == 1
+    assert both.versions(CODE) == [SHIPPED, OFFICE] and both.get(CODE).version == OFFICE
+    assert both.get(CODE, SHIPPED).version == SHIPPED
     with pytest.raises(TaiChoError) as exc:
         both.get(CODE, 7)
     assert exc.value.code == "PROCEDURE_VERSION_UNKNOWN"

@@ -18,9 +18,9 @@ from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
 from mobile.state.app import ROUTE_FORM, ROUTE_RECEIPT
-from shared.catalogue import builtin
 from shared.checklist import every_component
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.mobile.checklist_kit import page_photo, sign_all_on_paper
@@ -49,7 +49,7 @@ def test_an_incomplete_dossier_is_refused_and_nothing_is_numbered(
     tablet.sync()  # the numbers reserved at enrolment
     left = tablet.dossiers.numbers_left()
     assert left > 0
-    for ticks in (None, [], ["status_proof"]):
+    for ticks in (None, []):
         with pytest.raises(TaiChoError) as exc:
             tablet.intake(TT, _single(), components_received=ticks)
         assert exc.value.code == "DOSSIER_INCOMPLETE"
@@ -75,7 +75,7 @@ def test_divorced_needs_the_proof_and_a_supplement_keeps_or_changes_the_ticks(
     with pytest.raises(TaiChoError) as exc:
         tablet.intake(TT, divorced, components_received=["requester_id"])
     assert [d["component"] for d in exc.value.details] == ["status_proof"]
-    made = tablet.intake(TT, divorced, components_received=every_component(TT))
+    made = tablet.intake(TT, divorced, components_received=every_component(TT, divorced))
     tablet.sync()
     assert (
         station.act(made.id, "request_supplement", APPRAISER, "Ghi rõ số bản án").status_code == 200
@@ -104,14 +104,19 @@ def test_the_checklist_is_the_last_step_and_follows_what_is_typed() -> None:
     for k, v in _single().items():
         form.set_value(k, v if isinstance(v, bool) else str(v))
     rows = {r.id: r for r in form.checklist_rows()}
-    assert rows["requester_id"].required and not rows["status_proof"].required
+    assert rows["requester_id"].required
+    # never married: the proof of divorce or death is no paper of this dossier
+    assert "status_proof" not in rows
+    form.toggle("status_proof")
+    assert "status_proof" not in form.ticked  # a tick that does not apply is refused
     assert rows["requester_id"].form == "Bản chính hoặc bản sao"
-    assert rows["status_proof"].photo_required and rows["status_proof"].form == "Bản sao"
     assert [m.component for m in form.checklist().missing] == ["requester_id"]
     form.toggle("requester_id")
     assert form.checklist().complete
     form.set_value("marital_status", "vo_chong_chet")  # now the proof is required
-    assert {r.id: r.required for r in form.checklist_rows()}["status_proof"]
+    rows = {r.id: r for r in form.checklist_rows()}
+    assert rows["status_proof"].required
+    assert rows["status_proof"].photo_required and rows["status_proof"].form == "Bản sao"
     assert [m.text() for m in form.checklist().missing] == [
         "Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã chết (khi đã ly hôn hoặc vợ/chồng "
         "đã chết) – chưa nộp"
@@ -235,7 +240,7 @@ def test_a_photo_paper_needs_its_photo_in_the_app_and_the_dossier_refers_to_it(
         assert state.save_draft()
         state.open_draft(form.draft_id)
         form = state.form
-        assert form is not None and form.ticked == every_component(KS)
+        assert form is not None and form.ticked == every_component(KS, form.values_for_check())
         [back] = form.photos
         assert back.ref == taken.ref and back.thumb.startswith(b"\xff\xd8")  # the stored JPEG
         assert form.checklist().complete
@@ -245,7 +250,7 @@ def test_a_photo_paper_needs_its_photo_in_the_app_and_the_dossier_refers_to_it(
         assert asyncio.run(state.save()), state.banner
         assert state.receipt is not None
         stored = state.backend.call(state.service.get, state.receipt.id)
-        assert stored["components_received"] == every_component(KS)
+        assert stored["components_received"] == every_component(KS, stored["values"])
         assert [a["component"] for a in stored["attachments"]] == ["birth_certificate_medical"]
     finally:
         state.backend.close()
@@ -268,9 +273,8 @@ def test_the_headless_cli_ticks_every_paper_unless_told_which(
     assert rc != 0 and refused["code"] == "DOSSIER_INCOMPLETE"
     assert {d["component"] for d in refused["details"]} == {
         "birth_certificate_medical",
-        "marriage_certificate",
     }
     rc, made, _ = headless(*who, "intake", "--procedure", KS, "--json", str(values))
     assert rc == 0, made
     rc, shown, _ = headless(*who, "show", made["id"])
-    assert shown["components_received"] == every_component(KS)
+    assert shown["components_received"] == every_component(KS, shown["values"])

@@ -12,8 +12,8 @@ import pytest
 
 from shared.checklist import every_component
 from shared.errors import TaiChoError
-from shared.model import SignatureMark
 from shared.samples import sample_values
+from shared.signatures import SignatureMark
 from shared.workdays import vn_now
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 
@@ -35,7 +35,7 @@ def test_station_and_tablet_give_the_same_declaration(
     tablet.unlock(*INTAKE)
     now = vn_now().isoformat(timespec="seconds")
     values = sample_values("1.000894", vn_now().date(), 3)
-    papers = every_component("1.000894")
+    papers = every_component("1.000894", values)
     marks = [
         SignatureMark("wife", "signature", now, [STROKE, [[500, 500]]]),
         SignatureMark("husband", "thumbprint", now, [], "Trần Văn Chứng"),

@@ -14,7 +14,7 @@ from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
 from mobile.state.app import ROUTE_FORM
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.validation import validate
 from shared.workdays import vn_now

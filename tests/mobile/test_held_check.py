@@ -18,7 +18,8 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from sync_server.services import audit, enrollment
+from sync_server.services.core import audit
+from sync_server.services.sync import enrollment
 from tests.mobile.conftest import InProcessStation
 
 PROC = "1.001193"
@@ -30,7 +31,7 @@ def _receive(tablet: TabletService, n: int, start: int = 1) -> list[str]:
         d = tablet.intake(
             PROC,
             sample_values(PROC, vn_now().date(), i),
-            components_received=every_component(PROC),
+            components_received=every_component(PROC, sample_values(PROC, vn_now().date(), i)),
         )
         ids.append(d.id)
     return ids

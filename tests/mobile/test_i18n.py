@@ -15,7 +15,7 @@ from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
 from mobile.state.fmt import STATUS_FILTERS
 from mobile.theme import TEXT_LEVEL_NAMES
-from shared.catalogue import builtin
+from shared.procedures import builtin
 
 MOBILE = Path(__file__).resolve().parents[2] / "mobile"
 SCREENS = MOBILE / "screens"

@@ -64,12 +64,14 @@ def test_a_whole_offline_day_from_the_reserve_then_topped_up(
     offline.unlock(*INTAKE)
     values = sample_values("1.001193", day.date(), 1)
     codes = [
-        offline.intake("1.001193", values, components_received=every_component("1.001193")).code
+        offline.intake(
+            "1.001193", values, components_received=every_component("1.001193", values)
+        ).code
         for _ in range(BLOCK_SIZE)
     ]
     assert _numbers(codes, day.date()) == list(range(1, BLOCK_SIZE + 1))
     with pytest.raises(TaiChoError) as exc:
-        offline.intake("1.001193", values, components_received=every_component("1.001193"))
+        offline.intake("1.001193", values, components_received=every_component("1.001193", values))
     assert exc.value.code == "DOSSIER_CODE_EXHAUSTED"  # said plainly, nothing stored
     assert offline.sync_state().pending == BLOCK_SIZE
     offline.close()
@@ -77,7 +79,7 @@ def test_a_whole_offline_day_from_the_reserve_then_topped_up(
     # Back in reach (the station's clock on the same day): everything is accepted, and
     # the next intake gets a fresh block without waiting for a sync.
     shift = day - vn_now() + timedelta(minutes=5)
-    for module in ("ingest", "feed"):
+    for module in ("sync.ingest", "sync.pull", "core.feed"):
         monkeypatch.setattr(
             f"sync_server.services.{module}.utc_now", lambda: datetime.now(UTC) + shift
         )
@@ -85,7 +87,9 @@ def test_a_whole_offline_day_from_the_reserve_then_topped_up(
     back.unlock(*INTAKE)
     report = back.sync()
     assert report.pushed == BLOCK_SIZE and report.rejected == []
-    more = back.intake("1.001193", values, components_received=every_component("1.001193")).code
+    more = back.intake(
+        "1.001193", values, components_received=every_component("1.001193", values)
+    ).code
     assert _numbers([more], day.date())[0] > BLOCK_SIZE
     assert more not in codes
     back.close()
@@ -101,8 +105,12 @@ def test_two_tablets_never_share_a_number_and_a_busy_day_gets_bigger_blocks(
     codes = []
     for _ in range(3 * BLOCK_SIZE + 5):  # each runs dry more than once and refills
         codes += [
-            a.intake("1.001193", values, components_received=every_component("1.001193")).code,
-            b.intake("1.001193", values, components_received=every_component("1.001193")).code,
+            a.intake(
+                "1.001193", values, components_received=every_component("1.001193", values)
+            ).code,
+            b.intake(
+                "1.001193", values, components_received=every_component("1.001193", values)
+            ).code,
         ]
     assert len(set(codes)) == len(codes)
     for t in (a, b):

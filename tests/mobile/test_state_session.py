@@ -19,8 +19,8 @@ from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, FormState
 from mobile.state.backend import Backend, folder_lock
-from shared.catalogue import builtin
 from shared.checklist import every_component
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation, start_station
@@ -133,7 +133,7 @@ def test_intake_and_sync_from_two_sessions_at_once(folder: Path, tmp_path: Path)
                             state.service.intake,
                             proc.code,
                             values,
-                            components_received=every_component(proc),
+                            components_received=every_component(proc, values),
                         )
                     )
             except BaseException as err:  # collected and asserted below
@@ -207,7 +207,12 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
 ) -> None:
     values = sample_values("1.001193", vn_now().date(), seed=5)
     d = app.backend.call(
-        partial(app.service.intake, "1.001193", values, components_received=every_component(KS))
+        partial(
+            app.service.intake,
+            "1.001193",
+            values,
+            components_received=every_component(KS, values),
+        )
     )
     assert asyncio.run(app.run_sync())
     _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
@@ -253,7 +258,7 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         files = list((folder / "drafts").glob("*.draft"))
         assert len(files) == 1
         assert "Diệu Linh".encode() not in files[0].read_bytes()  # sealed, not plain
-        app.set_field("child_hometown", "xã Định Yên")
+        app.set_field("child_hometown", "xã Lai Vung")
         app.lock()  # locking saves the last change and keeps the draft
     with _unlocked(folder, tmp_path) as again:
         assert [d.title for d in again.drafts] == ["Phạm Thị Diệu Linh"]
@@ -261,7 +266,7 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         form = again.form
         assert form is not None and again.current_route() == "form"
         assert form.value("child_birth_date") == "15/03/2024"
-        assert form.value("child_hometown") == "xã Định Yên"
+        assert form.value("child_hometown") == "xã Lai Vung"
         # the draft goes away once the dossier is received
         _fill(again, seed=9)
         hand_in_everything(again)
@@ -366,7 +371,7 @@ def test_a_pin_error_follows_the_language_switch(
 
 QR = (
     "087192004321|341234567|Nguyễn Thị Ánh|05031992|Nữ|"
-    "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"
+    "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp|12072021"  # an old card: its former commune
 )
 
 

@@ -102,9 +102,9 @@ def test_the_same_picture_twice_is_listed_once() -> None:
     """The cause of issue 21's bare "Yêu cầu không hợp lệ.": a supplement's photo sent
     earlier and the same picture taken again were both listed for one paper."""
     from mobile.state.form import FormPhoto, FormState
-    from shared.attachments import check_refs
-    from shared.catalogue import builtin
+    from shared.checklist import check_refs
     from shared.model import AttachmentRef
+    from shared.procedures import builtin
 
     proc = builtin().get(KS)
     ref = AttachmentRef("a" * 64, "birth_certificate_medical", "image/jpeg", 10, 1, 1, "")

@@ -25,8 +25,8 @@ from shared.workdays import (
     is_working_day,
 )
 from storekit import transaction
-from sync_server.services import numbers
-from sync_server.services.calendar import calendar_overrides, set_calendar
+from sync_server.services.setup.calendar import calendar_overrides, set_calendar
+from sync_server.services.sync import numbers
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
 
 PROCEDURE = "1.001193"
@@ -88,7 +88,7 @@ def test_intake_due_time_skips_station_day_off(station: InProcessStation, tmp_pa
     d = tablet.intake(
         PROCEDURE,
         sample_values(PROCEDURE, moment.date(), 7),
-        components_received=every_component(PROCEDURE),
+        components_received=every_component(PROCEDURE, sample_values(PROCEDURE, moment.date(), 7)),
     )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     expected = due_at(moment, limit, overrides=overrides)
@@ -121,7 +121,9 @@ def test_damaged_calendar_meta_is_logged_and_ignored(
         d = tablet.intake(
             PROCEDURE,
             sample_values(PROCEDURE, moment.date(), 7),
-            components_received=every_component(PROCEDURE),
+            components_received=every_component(
+                PROCEDURE, sample_values(PROCEDURE, moment.date(), 7)
+            ),
         )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     assert datetime.fromisoformat(d.due_at) == due_at(moment, limit)  # national calendar
@@ -138,7 +140,7 @@ def test_no_calendar_meta_uses_national_calendar(station: InProcessStation, tmp_
     d = tablet.intake(
         PROCEDURE,
         sample_values(PROCEDURE, moment.date(), 7),
-        components_received=every_component(PROCEDURE),
+        components_received=every_component(PROCEDURE, sample_values(PROCEDURE, moment.date(), 7)),
     )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     assert datetime.fromisoformat(d.due_at) == due_at(moment, limit)
@@ -158,7 +160,7 @@ def test_make_up_working_day_counts_on_the_tablet(
     d = tablet.intake(
         PROCEDURE,
         sample_values(PROCEDURE, moment.date(), 7),
-        components_received=every_component(PROCEDURE),
+        components_received=every_component(PROCEDURE, sample_values(PROCEDURE, moment.date(), 7)),
     )
     limit = tablet.catalogue.get(PROCEDURE).time_limit_working_days
     assert datetime.fromisoformat(d.due_at) == due_at(moment, limit, overrides=overrides)

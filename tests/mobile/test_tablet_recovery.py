@@ -28,7 +28,9 @@ PROC = "1.001193"
 
 def _receive(tablet: TabletService, i: int) -> str:
     d = tablet.intake(
-        PROC, sample_values(PROC, vn_now().date(), i), components_received=every_component(PROC)
+        PROC,
+        sample_values(PROC, vn_now().date(), i),
+        components_received=every_component(PROC, sample_values(PROC, vn_now().date(), i)),
     )
     return d.id
 

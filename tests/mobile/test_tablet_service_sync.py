@@ -58,7 +58,9 @@ def test_push_ack_lost_then_resent_is_harmless(station: Station, tmp_path: Path)
     d = tablet.intake(
         "1.001193",
         sample_values("1.001193", vn_now().date(), 7),
-        components_received=every_component("1.001193"),
+        components_received=every_component(
+            "1.001193", sample_values("1.001193", vn_now().date(), 7)
+        ),
     )
     [row] = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.device_id, "changes": [json.loads(row["envelope"])]}
@@ -99,7 +101,9 @@ def test_whole_batch_resent_after_lost_ack(station: Station, tmp_path: Path) -> 
         tablet.intake(
             "1.001193",
             sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component("1.001193"),
+            components_received=every_component(
+                "1.001193", sample_values("1.001193", vn_now().date(), seed)
+            ),
         )
     rows = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.device_id, "changes": [json.loads(r["envelope"]) for r in rows]}
@@ -117,7 +121,9 @@ def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_pat
         tablet.intake(
             "1.001193",
             sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component("1.001193"),
+            components_received=every_component(
+                "1.001193", sample_values("1.001193", vn_now().date(), seed)
+            ),
         )
     rows = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.device_id, "changes": [json.loads(rows[1]["envelope"])]}
@@ -134,12 +140,16 @@ def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path:
     d1 = tablet.intake(
         "1.001193",
         sample_values("1.001193", vn_now().date(), 1),
-        components_received=every_component("1.001193"),
+        components_received=every_component(
+            "1.001193", sample_values("1.001193", vn_now().date(), 1)
+        ),
     )
     d2 = tablet.intake(
         "1.001193",
         sample_values("1.001193", vn_now().date(), 2),
-        components_received=every_component("1.001193"),
+        components_received=every_component(
+            "1.001193", sample_values("1.001193", vn_now().date(), 2)
+        ),
     )
     tablet.sync()
     for d in (d1, d2):
@@ -161,7 +171,7 @@ def test_supplement_goes_back_to_the_appraiser(station: Station, tmp_path: Path)
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     values = sample_values("1.001193", vn_now().date(), 5)
-    d = tablet.intake("1.001193", values, components_received=every_component("1.001193"))
+    d = tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     with pytest.raises(TaiChoError) as exc:
         tablet.supplement(d.id, values)  # only a dossier sent back may be edited
     assert exc.value.code == "TRANSITION_NOT_ALLOWED"
@@ -194,7 +204,7 @@ def test_edit_based_on_an_old_version_is_kept_as_a_conflict(
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     values = sample_values("1.001193", vn_now().date(), 6)
-    d = tablet.intake("1.001193", values, components_received=every_component("1.001193"))
+    d = tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     tablet.sync()
     assert station.act(d.id, "request_supplement", APPRAISER, "Thiếu giấy").status_code == 200
     # Without pulling, the tablet still holds version 1; forge the stale edit the way an
@@ -218,7 +228,7 @@ def test_revoked_tablet_wipes_itself_on_next_contact(station: Station, tmp_path:
     tablet = enrolled_tablet(station, folder)
     tablet.unlock(*INTAKE)
     values = sample_values("1.001193", vn_now().date(), 8)
-    tablet.intake("1.001193", values, components_received=every_component("1.001193"))
+    tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     tablet.sync()
     station.revoke(tablet.device_id)
     with pytest.raises(TaiChoError) as exc:
@@ -258,7 +268,9 @@ def test_sync_reports_its_progress_phase_by_phase(
         tablet.intake(
             "1.001193",
             sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component("1.001193"),
+            components_received=every_component(
+                "1.001193", sample_values("1.001193", vn_now().date(), seed)
+            ),
         ).id
         for seed in range(n)
     ]
@@ -289,7 +301,7 @@ def test_office_staff_reach_the_tablet_and_a_disabled_officer_is_forgotten(
 ) -> None:
     """The unlock screen's list comes from the station; an account disabled at the office
     loses its PIN wrap on this tablet at the next sync, so it cannot unlock offline."""
-    from sync_server.services import staff as staff_service
+    from sync_server.services.setup import staff as staff_service
     from sync_server.store import sync_log
 
     tablet = enrolled_tablet(station, tmp_path / "t")
@@ -330,8 +342,8 @@ def test_every_tablet_keeps_the_audit_anchors_so_a_cut_tail_is_caught(
 ) -> None:
     """Anchors reach the tablet by its feed (signature checked), are not queued twice, and
     a tail cut from the station's chain contradicts the anchors the tablet holds."""
-    from sync_server.services import audit
-    from sync_server.services.clock import vn_now_iso
+    from sync_server.services.core import audit
+    from sync_server.services.core.clock import vn_now_iso
     from sync_server.store import sync_log
     from sync_server.store.db import transaction
 
@@ -340,7 +352,9 @@ def test_every_tablet_keeps_the_audit_anchors_so_a_cut_tail_is_caught(
     d = tablet.intake(
         "1.001193",
         sample_values("1.001193", vn_now().date(), 4),
-        components_received=every_component("1.001193"),
+        components_received=every_component(
+            "1.001193", sample_values("1.001193", vn_now().date(), 4)
+        ),
     )
     tablet.sync()
     assert station.act(d.id, "accept", APPRAISER).status_code == 200
@@ -369,7 +383,7 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
     """A tablet whose push was cut reports its outbox at the pull; the revoke dialog's
     data says how many it still had (and when)."""
     from mobile.services import outbox
-    from sync_server.services import enrollment
+    from sync_server.services.sync import enrollment
 
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
@@ -377,7 +391,9 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
         tablet.intake(
             "1.001193",
             sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component("1.001193"),
+            components_received=every_component(
+                "1.001193", sample_values("1.001193", vn_now().date(), seed)
+            ),
         )
     tablet.sync()
 
@@ -392,7 +408,9 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
         tablet.intake(
             "1.001193",
             sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component("1.001193"),
+            components_received=every_component(
+                "1.001193", sample_values("1.001193", vn_now().date(), seed)
+            ),
         )
     monkeypatch.setattr(outbox.OutboxService, "push", lambda self, client, progress=None: (0, []))
     tablet.sync()

@@ -11,8 +11,8 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from sync_server.services import demo
-from sync_server.services.station import set_unit
+from sync_server.services.admin import demo
+from sync_server.services.core.station import set_unit
 from tests.mobile.conftest import INTAKE, InProcessStation
 
 # What a station without a commune answered before enrolment was refused for it.
@@ -44,7 +44,7 @@ def test_tablet_enrolled_before_a_unit_says_so_then_recovers(
     tablet.store.set_meta("unit", OLD_EMPTY_UNIT)
     values = sample_values("1.001193", vn_now().date(), 1)
     with pytest.raises(TaiChoError) as exc:
-        tablet.intake("1.001193", values, components_received=every_component("1.001193"))
+        tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     assert (exc.value.code, exc.value.field) == ("UNIT_NOT_CONFIGURED", "unit")
     assert tablet.sync_state().pending == 0  # nothing half-made was queued
     # Once the office set its commune, the next sync brings it to the tablet.
@@ -53,6 +53,6 @@ def test_tablet_enrolled_before_a_unit_says_so_then_recovers(
     tablet.sync()
     assert tablet.unit()["code"] == demo.DEMO_UNIT["code"]
     assert tablet.intake(
-        "1.001193", values, components_received=every_component("1.001193")
+        "1.001193", values, components_received=every_component("1.001193", values)
     ).code.startswith(demo.DEMO_UNIT["code"])
     tablet.close()

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from shared import messages as m
-from shared.attachments import MAX_PER_DOSSIER, check_refs, chunk_count, chunk_length, megabytes
-from shared.catalogue import builtin
+from shared.attachments import MAX_PER_DOSSIER, chunk_count, chunk_length, megabytes
+from shared.checklist import check_refs
 from shared.errors import TaiChoError
 from shared.model import AttachmentRef, Dossier
+from shared.procedures import builtin
 
 REF = {
     "sha256": "ab" * 32,

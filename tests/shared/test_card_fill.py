@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from shared.card_fill import fill_from_card, parties, residence_text
-from shared.catalogue import builtin
 from shared.cccd import scanned_card
+from shared.procedures import builtin
 from shared.validation import validate
 
 TODAY = date(2026, 11, 28)

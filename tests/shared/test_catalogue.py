@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from shared.catalogue import BUILTIN_DIR, Catalogue, builtin, parse_procedure
+from shared.catalogue import BUILTIN_DIR, Catalogue, parse_procedure
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 
 
 def raw() -> dict[str, Any]:

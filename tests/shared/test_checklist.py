@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.catalogue import Catalogue, builtin, parse_procedure
+from shared.catalogue import Catalogue, parse_procedure
 from shared.checklist import check_components, every_component, required_components
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.validation import validate
 
@@ -32,7 +33,7 @@ def clean(code: str, seed: int = 0, **changes: Any) -> dict[str, Any]:
 def test_every_procedure_is_complete_with_every_paper_and_incomplete_without(code: str) -> None:
     proc = builtin().get(code)
     values = clean(code)
-    assert check_components(proc, values, every_component(code)).complete
+    assert check_components(proc, values, every_component(code, values)).complete
     nothing = check_components(proc, values, [])
     assert not nothing.complete
     assert [m.component for m in nothing.missing] == list(nothing.required)
@@ -53,31 +54,51 @@ def test_missing_items_name_the_paper_in_both_languages_and_the_reason() -> None
     assert birth["message"].endswith("– chưa nộp") and birth["message_en"].endswith("not handed in")
     assert "Giấy chứng sinh" in err.message("vi") and "Medical birth" in err.message("en")
     # ticked but not photographed, where the tablet takes photos
-    photo = check_components(proc, values, every_component(KS), photos={})
+    photo = check_components(proc, values, every_component(KS, values), photos={})
     assert [(m.component, m.why) for m in photo.missing] == [
         ("birth_certificate_medical", "photo_missing")
     ]
     assert photo.missing[0].text("vi").endswith("chưa chụp ảnh")
     assert check_components(
-        proc, values, every_component(KS), photos={"birth_certificate_medical": 1}
+        proc, values, every_component(KS, values), photos={"birth_certificate_medical": 1}
     ).complete
     # the station does not judge photos (photos=None)
-    assert check_components(proc, values, every_component(KS)).complete
+    assert check_components(proc, values, every_component(KS, values)).complete
 
 
-def test_marriage_certificate_is_required_only_when_the_parents_are_married() -> None:
+def test_marriage_certificate_is_looked_up_not_asked_unless_a_parent_is_a_foreigner() -> None:
+    """Nghị định 07/2025/NĐ-CP: the office looks the parents' marriage up; the certificate
+    is asked for only when a parent is a foreigner — and never ticked otherwise."""
     proc = builtin().get(KS)
     married = clean(KS)
     assert married["parents_married"] is True
-    assert "marriage_certificate" in {c.id for c in required_components(proc, married)}
-    unmarried = {**married, "parents_married": False}
+    assert "marriage_certificate" not in {c.id for c in required_components(proc, married)}
+    assert "marriage_certificate" not in every_component(KS, married)
+    with pytest.raises(TaiChoError) as exc:
+        check_components(proc, married, [*every_component(KS, married), "marriage_certificate"])
+    assert exc.value.code == "COMPONENT_NOT_APPLICABLE"
+    assert "Giấy chứng nhận kết hôn của cha, mẹ" in exc.value.message("vi")
+    foreign = {**married, "father_nationality": "KR"}
+    assert "marriage_certificate" in {c.id for c in required_components(proc, foreign)}
+    ticks = every_component(KS, married)
+    assert check_components(proc, married, ticks).complete
+    assert not check_components(proc, foreign, ticks).complete
+    unmarried = {**married, "parents_married": False, "father_nationality": "KR"}
     assert "marriage_certificate" not in {c.id for c in required_components(proc, unmarried)}
-    # father unknown: the marriage question is hidden (dropped from the visible values)
-    no_father = {k: v for k, v in married.items() if k != "parents_married"}
-    assert "marriage_certificate" not in {c.id for c in required_components(proc, no_father)}
-    ticks = [c for c in every_component(KS) if c != "marriage_certificate"]
-    assert check_components(proc, unmarried, ticks).complete
-    assert not check_components(proc, married, ticks).complete
+
+
+def test_a_never_married_person_cannot_hand_in_a_proof_of_divorce() -> None:
+    """The receipt of a never-married person listed "Giấy tờ chứng minh đã ly hôn"."""
+    proc = builtin().get(TT)
+    values = {"marital_status": "chua_ket_hon"}
+    with pytest.raises(TaiChoError) as exc:
+        check_components(proc, values, ["requester_id", "status_proof"])
+    assert exc.value.code == "COMPONENT_NOT_APPLICABLE" and exc.value.field == (
+        "components_received"
+    )
+    assert check_components(
+        proc, {"marital_status": "da_ly_hon"}, ["requester_id", "status_proof"]
+    ).complete
 
 
 @pytest.mark.parametrize(
@@ -100,7 +121,7 @@ def test_proof_of_divorce_or_death_only_for_those_statuses(status: str, needed: 
 def test_an_unknown_tick_is_refused_not_dropped() -> None:
     proc = builtin().get(KS)
     with pytest.raises(TaiChoError) as exc:
-        check_components(proc, clean(KS), [*every_component(KS), "giay_la"])
+        check_components(proc, clean(KS), [*every_component(KS, clean(KS)), "giay_la"])
     assert exc.value.code == "REQUEST_INVALID" and "giay_la" in exc.value.message("en")
 
 
@@ -114,7 +135,7 @@ def test_complete_exactly_when_every_required_paper_is_ticked(code: str, data: A
     photo paper has a photo; and the missing list is exactly the difference."""
     proc = builtin().get(code)
     values = clean(code, seed=data.draw(st.integers(0, 20)))
-    ids = every_component(code)
+    ids = every_component(code, values)
     ticked = data.draw(st.sets(st.sampled_from(ids))) if ids else set()
     photographed = data.draw(st.sets(st.sampled_from(ids))) if ids else set()
     photos = {c: 1 for c in photographed}
@@ -156,7 +177,7 @@ def test_required_if_is_parsed_strictly() -> None:
         (bad_field, "unknown field 'no_such_field'"),
         (both, "'required_if' needs 'required': false"),
         (typo, "unknown key(s) required_iff"),
-        (shape, "needs 'equals' or 'in'"),
+        (shape, "needs 'equals', 'in' or 'not_in'"),
         (dup, "duplicate component id"),
         (wrong_type, "photo_required"),
     ):

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.catalogue import builtin
 from shared.day_text import day_text
+from shared.procedures import builtin
 from sync_server.desk import views
 
 

@@ -18,13 +18,15 @@ from typing import Any
 
 import pytest
 
-from shared.catalogue import Procedure, builtin
+from shared.catalogue import Procedure
 from shared.documents.declaration import DeclarationInput, render_declaration
 from shared.errors import TaiChoError
-from shared.model import Dossier, SignatureMark
+from shared.model import Dossier
+from shared.procedures import builtin
 from shared.samples import sample_codes, sample_values
 from shared.signatures import (
     MAX_POINTS,
+    SignatureMark,
     check_marks,
     require_all,
     signing_parties,
@@ -129,7 +131,9 @@ def test_declaration_text_per_procedure(tmp_path: Path) -> None:
     v = _values("1.001193")
     assert f"Họ, chữ đệm, tên: {v['child_full_name'].upper()}" in ks
     assert "Quan hệ với người được khai sinh: Mẹ" in ks
-    assert "Đề nghị cấp bản sao Giấy khai sinh: Có, số lượng: 01 bản" in ks
+    assert (
+        f"Đề nghị cấp bản sao Giấy khai sinh: Có, số lượng: {v['copies_requested']:02d} bản" in ks
+    )
     assert "Tờ khai điền sẵn, chưa tiếp nhận" in ks  # no code yet
     kh = _pdf_text(
         render_declaration(DeclarationInput(_proc("1.000894"), _values("1.000894"), UNIT)), tmp_path

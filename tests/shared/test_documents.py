@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-from shared.catalogue import builtin
 from shared.documents.official import (
     FONT_DIR,
     FONT_FAMILY,
@@ -27,7 +26,7 @@ from shared.documents.official import (
 )
 from shared.documents.result import DEMO_WATERMARK, RenderedResult, ResultMeta
 from shared.numwords import date_to_words
-from shared.procedures import bundle
+from shared.procedures import builtin, bundle
 from shared.procedures.khai_sinh.result import NOTES_TITLE
 
 TOOLS = ("pdftotext", "pdffonts", "pdfinfo", "qpdf")
@@ -79,19 +78,19 @@ def sample_values(**changes: Any) -> dict[str, Any]:
         "child_ethnicity": "Kinh",
         "child_nationality": "VN",
         "child_birth_place": "Bệnh viện Đa khoa khu vực Sa Đéc, tỉnh Đồng Tháp",
-        "child_hometown": "Xã Định Yên, tỉnh Đồng Tháp",
+        "child_hometown": "Xã Lai Vung, tỉnh Đồng Tháp",
         "child_personal_id": "087326001234",
         "mother_full_name": "Trần Thị Ngọc Hằng",
         "mother_birth_date": "1996",
         "mother_ethnicity": "Kinh",
         "mother_nationality": "VN",
-        "mother_residence": "Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
+        "mother_residence": "Ấp An Lạc, xã Lai Vung, tỉnh Đồng Tháp",
         "father_known": True,
         "father_full_name": "Lê Hoàng Phúc",
         "father_birth_date": "1993-02-14",
         "father_ethnicity": "Kinh",
         "father_nationality": "VN",
-        "father_residence": "Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
+        "father_residence": "Ấp An Lạc, xã Lai Vung, tỉnh Đồng Tháp",
         "requester_full_name": "Lê Hoàng Phúc",
         "requester_relationship": "cha",
         "requester_id_type": "cccd",
@@ -103,13 +102,13 @@ def sample_values(**changes: Any) -> dict[str, Any]:
 
 
 META = ResultMeta(
-    agency_lines=("UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN"),
+    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
     province="Đồng Tháp",
-    place_name="Định Yên",
+    place_name="Lai Vung",
     register_number="123",
     register_book="01/2026",
     registered_on=datetime.date(2026, 11, 25),
-    registration_office="UBND xã Định Yên, tỉnh Đồng Tháp",
+    registration_office="UBND xã Lai Vung, tỉnh Đồng Tháp",
     signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
     signer_name="Nguyễn Văn Thành",
     dossier_code="000.00.06.H56-261125-0361",
@@ -242,16 +241,16 @@ def test_birth_result_complete(tmp_path: Path) -> None:
         "Dân tộc: Kinh",
         "Quốc tịch: Việt Nam",
         "Nơi sinh: Bệnh viện Đa khoa khu vực Sa Đéc, tỉnh Đồng Tháp",
-        "Quê quán: Xã Định Yên, tỉnh Đồng Tháp",
+        "Quê quán: Xã Lai Vung, tỉnh Đồng Tháp",
         "Số định danh cá nhân: 087326001234",
         "Họ, chữ đệm, tên người mẹ: TRẦN THỊ NGỌC HẰNG",
         "Ngày, tháng, năm sinh: 1996",
-        "Nơi cư trú: Ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp",
+        "Nơi cư trú: Ấp An Lạc, xã Lai Vung, tỉnh Đồng Tháp",
         "Họ, chữ đệm, tên người cha: LÊ HOÀNG PHÚC",
         "Ngày, tháng, năm sinh: 14/02/1993",
         "Họ, chữ đệm, tên người đi khai sinh: Lê Hoàng Phúc",
         "Giấy tờ tùy thân: Số định danh cá nhân 087093004567",
-        "Nơi đăng ký khai sinh: UBND xã Định Yên, tỉnh Đồng Tháp",
+        "Nơi đăng ký khai sinh: UBND xã Lai Vung, tỉnh Đồng Tháp",
         "Ngày, tháng, năm đăng ký: 25/11/2026",
         "NGƯỜI KÝ GIẤY KHAI SINH",
         "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)",
@@ -264,7 +263,7 @@ def test_birth_result_complete(tmp_path: Path) -> None:
         assert nfc(expected) in squash(text), expected
     # The official form: no letterhead, no hash or verification line, no drawn seal, no
     # watermark unless asked for.
-    for absent in ("UỶ BAN NHÂN DÂN", "SHA-256", "Tra cứu", "TỈNH ĐỒNG THÁP", "MẪU"):
+    for absent in ("ỦY BAN NHÂN DÂN", "SHA-256", "Tra cứu", "TỈNH ĐỒNG THÁP", "MẪU"):
         assert absent not in text, absent
     # Fields in the template's order.
     order = [
@@ -329,8 +328,8 @@ def test_father_values_ignored_when_father_unknown(tmp_path: Path) -> None:
 @needs_tools
 def test_long_birth_place_wraps_inside_margins(tmp_path: Path) -> None:
     place = (
-        "Trạm Y tế xã Định Yên (cũ), nay là Điểm y tế Định Yên thuộc Trung tâm Y tế khu vực "
-        "Lấp Vò, số 123 đường Nguyễn Thị Minh Khai, ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp, "
+        "Trạm Y tế xã Lai Vung (cũ), nay là Điểm y tế Lai Vung thuộc Trung tâm Y tế khu vực "
+        "Lấp Vò, số 123 đường Nguyễn Thị Minh Khai, ấp An Lạc, xã Lai Vung, tỉnh Đồng Tháp, "
         "nước Cộng hòa Xã hội Chủ nghĩa Việt Nam — sinh trên đường chuyển viện bằng xuồng "
         "máy của ông Huỳnh Văn Tư ở rạch Cái Tàu Thượng"
     )
@@ -339,7 +338,7 @@ def test_long_birth_place_wraps_inside_margins(tmp_path: Path) -> None:
     assert re.search(r"Pages:\s+2\n", info)  # the certificate still fits its page
     text = pdftext(path).split("\f")[0]
     assert squash(f"Nơi sinh: {place}") in squash(text)
-    assert "Quê quán: Xã Định Yên, tỉnh Đồng Tháp" in text
+    assert "Quê quán: Xã Lai Vung, tỉnh Đồng Tháp" in text
     # Every word lies between the left (30 mm) and right (15 mm) margins.
     bbox = run("pdftotext", "-bbox", "-l", "1", str(path), "-")
     words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', bbox)
@@ -382,7 +381,7 @@ def test_bad_birth_date_is_rejected() -> None:
 def test_seal_overlaps_left_third_of_signature() -> None:
     pdf = OfficialDocument()
     pdf.add_page()
-    box = pdf.signature_block("CHỦ TỊCH", "Nguyễn Văn Thành", seal_lines=("UBND XÃ ĐỊNH YÊN",))
+    box = pdf.signature_block("CHỦ TỊCH", "Nguyễn Văn Thành", seal_lines=("UBND XÃ LAI VUNG",))
     assert box.seal_centre is not None
     sx, sy = box.seal_centre
     sig_left = box.x + box.w / 2 - 22.0  # the signature: the middle 44 mm of the column
@@ -402,7 +401,7 @@ def test_header_rejects_missing_agency() -> None:
 
 
 def test_values_too_long_for_one_page_are_rejected() -> None:
-    place = "ấp An Lạc, xã Định Yên, tỉnh Đồng Tháp; " * 120
+    place = "ấp An Lạc, xã Lai Vung, tỉnh Đồng Tháp; " * 120
     with pytest.raises(ValueError, match="one-page"):
         render_birth_result(sample_values(child_birth_place=place), META)
 

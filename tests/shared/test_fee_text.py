@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared import fee_text
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.validation import compute_fee
 from shared.workdays import vn_now
@@ -19,7 +19,8 @@ RULES = {
         "tối đa 200.000 đồng/bản) × số bản sao cần chứng thực"
     ),
     "2.000884": "10.000 đồng",
-    "1.000894": "miễn phí",
+    "1.000894": "8.000 đồng × đề nghị cấp bản sao Giấy chứng nhận kết hôn (số bản)",
+    "1.004873": "theo Nghị quyết của HĐND tỉnh",  # the province's amount (issue 17)
 }
 
 
@@ -42,7 +43,7 @@ def test_free_is_said_only_where_nothing_is_charged(code: str) -> None:
     a procedure whose sample dossiers cost something never reads as free."""
     proc = builtin().get(code)
     charged = {compute_fee(proc, sample_values(code, vn_now().date(), s)) for s in range(8)}
-    if charged != {0}:
+    if charged != {0} or proc.fee_set_by_province:
         assert "miễn phí" not in fee_text.rule(proc)
     else:
         assert fee_text.rule(proc) == "miễn phí"

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from shared import messages as m
-from shared.catalogue import builtin
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 
 BLOCK = {"type": "numbers", "unit": "000.31.22.H20", "day": "2026-11-25", "lo": 51, "hi": 100}
 

@@ -28,6 +28,8 @@ ADMIN_VERBS = {
     Verb.STATION_MANAGE,
     Verb.AUDIT_VERIFY,
     Verb.REPORT_READ,
+    # counts only leave for the provincial hub (docs/province.md)
+    Verb.HUB_MANAGE,
 }
 
 

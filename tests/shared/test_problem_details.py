@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from shared.attachments import check_refs
-from shared.catalogue import builtin
+from shared.checklist import check_refs
 from shared.errors import CATALOGUE, TaiChoError
 from shared.model import AttachmentRef
+from shared.procedures import builtin
 from shared.wire import decode
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("shared", "mobile", "sync_server", "storekit")
+PACKAGES = ("shared", "mobile", "sync_server", "storekit", "province_hub")
 # codes whose Vietnamese text shows a detail only when ``detail_vi`` is given
 WITH_DETAIL = {code for code, e in CATALOGUE.items() if "{detail_vi}" in e.vi}
 

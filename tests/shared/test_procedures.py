@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from shared.catalogue import builtin
 from shared.documents.result import DEMO_WATERMARK, ResultMeta
-from shared.procedures import BUNDLE_DIR, bundle, bundles, renderer
-from shared.procedures.lists import ETHNIC_GROUPS, PROVINCE_CODES
+from shared.lists import ETHNIC_GROUPS, PROVINCE_CODES
+from shared.procedures import BUNDLE_DIR, builtin, bundle, bundles, renderer
 from shared.samples import sample_values
 from shared.validation import compute_fee, page_fee, personal_id_problem, validate
 
@@ -29,13 +28,13 @@ TITLES = {
     "2.000884": "CHỨNG THỰC CHỮ KÝ",
 }
 META = ResultMeta(
-    agency_lines=("UỶ BAN NHÂN DÂN", "XÃ ĐỊNH YÊN"),
+    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
     province="Đồng Tháp",
-    place_name="Định Yên",
+    place_name="Lai Vung",
     register_number="7",
     register_book="01/2026",
     registered_on=TODAY,
-    registration_office="UBND xã Định Yên, tỉnh Đồng Tháp",
+    registration_office="UBND xã Lai Vung, tỉnh Đồng Tháp",
     signer_title="CHỦ TỊCH",
     signer_name="Nguyễn Văn Thành",
     dossier_code="000.31.22.H20-261125-0101",
@@ -86,7 +85,7 @@ def test_blank_dossier_is_refused_field_by_field(code: str) -> None:
             "FIELD_DATE_ORDER",
         ),
         ("1.000894", {"wife_birth_date": "2010-01-01"}, "wife_birth_date", "FIELD_MIN_AGE"),
-        ("1.000894", {"husband_id_type": "ho_chieu"}, "husband_id_issuer", "FIELD_REQUIRED"),
+        ("1.000894", {"husband_id_issuer": ""}, "husband_id_issuer", "FIELD_REQUIRED"),
         ("1.004873", {"purpose": "khac"}, "purpose_other", "FIELD_REQUIRED"),
         ("1.004873", {"marital_status": "x"}, "marital_status", "FIELD_CHOICE"),
         ("2.000815", {"page_count": 0}, "page_count", "FIELD_MIN"),
@@ -155,9 +154,11 @@ def test_named_father_without_marriage_points_to_1_000689() -> None:
     assert "1.000689" in problem.message("en")
 
 
-def test_married_parents_need_the_certificate_details() -> None:
-    values = {k: v for k, v in ks().items() if k != "marriage_cert_number"}
-    assert ks_problems(values) == {"marriage_cert_number": "FIELD_REQUIRED"}
+def test_married_parents_need_no_certificate_details_the_office_looks_them_up() -> None:
+    """Nghị định 07/2025/NĐ-CP: the marriage is looked up, its certificate not asked."""
+    values = {k: v for k, v in ks().items() if not k.startswith("marriage_cert_")}
+    assert values["parents_married"] is True
+    assert ks_problems(values) == {}
 
 
 def test_late_registration_is_flagged_not_refused() -> None:

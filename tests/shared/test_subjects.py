@@ -7,7 +7,8 @@ import copy
 
 import pytest
 
-from shared.catalogue import builtin, parse_procedure
+from shared.catalogue import parse_procedure
+from shared.procedures import builtin
 
 SUBJECTS = {
     "1.001193": ("Người được khai sinh", "Child registered"),

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.catalogue import builtin
 from shared.errors import TaiChoError
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.validation import validate
 

@@ -17,8 +17,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from station_kit import PINS, Tablet, login
 
 from sync_server.app import create_app
-from sync_server.services import demo, enrollment
-from sync_server.services.station import Station
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.sync import enrollment
 
 
 @pytest.fixture

@@ -16,15 +16,15 @@ from fastapi.testclient import TestClient
 
 from shared import crypto, hpke
 from shared import messages as m
-from shared.catalogue import builtin
 from shared.checklist import every_component
 from shared.codes import make_code
 from shared.envelope import Envelope, EnvelopeContext, open_envelope, seal_envelope
 from shared.model import Dossier, HistoryEntry
+from shared.procedures import builtin
 from shared.sync import UNLOCK_REQUEST_INFO
 from shared.workdays import vn_now
 from shared.workflow import Status
-from sync_server.services import demo
+from sync_server.services.admin import demo
 
 UNIT = demo.DEMO_UNIT["code"]
 CHILD = "Nguyễn Thị Mai Anh"
@@ -32,7 +32,7 @@ MOTHER = "Trần Thị Thu Hà"
 FATHER = "Lê Văn Bình"
 REQUESTER_CCCD = "087092001234"
 MOTHER_CCCD = "087195004321"
-ADDRESS = "Ấp Hòa Khánh, xã Định Yên, tỉnh Đồng Tháp"
+ADDRESS = "Ấp Hòa Khánh, xã Lai Vung, tỉnh Đồng Tháp"
 SECRETS = (CHILD, MOTHER, FATHER, REQUESTER_CCCD, MOTHER_CCCD, ADDRESS, "Hòa Khánh")
 
 
@@ -52,7 +52,7 @@ def sample_values() -> dict[str, Any]:
         "child_sex": "nu",
         "child_ethnicity": "Kinh",
         "child_nationality": "VN",
-        "child_birth_place": "Trạm Y tế xã Định Yên, tỉnh Đồng Tháp",
+        "child_birth_place": "Trạm Y tế xã Lai Vung, tỉnh Đồng Tháp",
         "child_hometown": "Đồng Tháp",
         "mother_full_name": MOTHER,
         "mother_birth_date": "1995",
@@ -71,15 +71,19 @@ def sample_values() -> dict[str, Any]:
         "parents_married": True,
         "marriage_cert_number": "12",
         "marriage_cert_date": "2018-05-20",
-        "marriage_cert_place": "UBND xã Định Yên, tỉnh Đồng Tháp",
+        "marriage_cert_place": "UBND xã Lai Vung, tỉnh Đồng Tháp",
         "copies_requested": 2,
         "requester_pledge": True,
+        # The number the appraiser records before approval (docs/legal.md: no Giấy khai sinh
+        # is signed without it); tests of that step take it out.
+        "child_personal_id": f"0873{born[2:4]}001234",
     }
 
 
-def _papers_of(code: str) -> list[str]:
-    """Every paper of a known procedure ([] for one the station does not know)."""
-    return every_component(code) if code in builtin() else []
+def _papers_of(code: str, values: dict[str, Any]) -> list[str]:
+    """Every paper of a known procedure that applies to the values ([] for a procedure
+    the station does not know)."""
+    return every_component(code, values) if code in builtin() else []
 
 
 def _version_of(procedure: str) -> int:
@@ -148,13 +152,14 @@ class Tablet:
     def dossier(self, values: dict[str, Any] | None = None, **over: Any) -> dict[str, Any]:
         now = vn_now()
         at = now.isoformat(timespec="seconds")
+        values = sample_values() if values is None else values
         d = Dossier(
             id=str(uuid.uuid4()),
             code=make_code(UNIT, now.date(), self.next_number()),
             procedure=over.get("procedure", "1.001193"),
             # The version the station knows it by (a dossier records what it was filled under).
             procedure_version=_version_of(over.get("procedure", "1.001193")),
-            values=sample_values() if values is None else values,
+            values=values,
             status=Status.RECEIVED,
             version=1,
             base_version=0,
@@ -164,7 +169,7 @@ class Tablet:
             due_at=None,
             history=[HistoryEntry("receive", "draft", "received", "tiepnhan", "intake", at)],
             # Every paper handed in (a test of the checklist passes its own ticks in ``over``).
-            components_received=_papers_of(over.get("procedure", "1.001193")),
+            components_received=_papers_of(over.get("procedure", "1.001193"), values),
         )
         return {**d.to_dict(), **over}
 

@@ -1,4 +1,4 @@
-"""Backups of the station, their check and a restore (sync_server/services/backup.py).
+"""Backups of the station, their check and a restore (sync_server/services/admin/backup.py).
 
 Wrong passphrase or one changed byte: ``backup-verify`` and ``restore`` refuse with a
 catalogued problem and write nothing (the real command line, as an office runs it).
@@ -19,8 +19,11 @@ from shared import backup as fmt
 from shared import crypto
 from shared.errors import TaiChoError
 from sync_server.launcher import ROOT
-from sync_server.services import audit, backup, staff
-from sync_server.services.station import Station, open_station
+from sync_server.services.admin import backup
+from sync_server.services.core import audit
+from sync_server.services.core.station import Station
+from sync_server.services.opening import open_station
+from sync_server.services.setup import staff
 from sync_server.store import backup as backup_q
 from sync_server.store import dossiers as dossiers_q
 

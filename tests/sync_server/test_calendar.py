@@ -15,8 +15,10 @@ from station_kit import Tablet
 
 from shared.errors import TaiChoError
 from shared.workdays import VN_TZ, CalendarOverrides, due_at, is_working_day, vn_now
-from sync_server.services import calendar, demo, enrollment
-from sync_server.services.station import Station
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.setup import calendar
+from sync_server.services.sync import enrollment
 
 
 def _cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 from station_kit import Tablet
 
 from shared.errors import TaiChoError
-from sync_server.services import audit
-from sync_server.services.station import Station
+from sync_server.services.core import audit
+from sync_server.services.core.station import Station
 from sync_server.store import audit as audit_store
 
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from station_kit import Tablet
 
 from shared.checklist import every_component
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
 
 KS = "1.001193"
 
@@ -48,11 +48,9 @@ def test_a_dossier_missing_a_required_paper_is_rejected_and_reported(
     problem = result["problem"]
     assert problem["code"] == "DOSSIER_INCOMPLETE" and problem["field"] == "components_received"
     missing = {x["component"]: x["why"] for x in problem["details"]}
-    # the sample's parents are married: their certificate is required too (required_if)
-    assert missing == {
-        "birth_certificate_medical": "not_ticked",
-        "marriage_certificate": "not_ticked",
-    }
+    # the sample's parents are married Vietnamese citizens: their certificate is looked
+    # up, not asked for (Nghị định 07/2025/NĐ-CP)
+    assert missing == {"birth_certificate_medical": "not_ticked"}
     assert "Giấy chứng sinh" in problem["message"]
     assert _count(station, "dossiers") == 0
     [item] = tablet.pull()["items"]
@@ -103,16 +101,17 @@ def test_a_supplement_must_be_complete_too(
         **d,
         "version": 3,
         "base_version": 2,
-        "components_received": ["requester_id", "marriage_certificate"],
+        "components_received": ["requester_id"],
     }
     result = _push_one(tablet, dropped)
     assert result["outcome"] == "rejected" and result["problem"]["code"] == "DOSSIER_INCOMPLETE"
     got = client.get(f"/v1/dossiers/{d['id']}", headers=as_user("thamdinh")).json()
     assert got["status"] == "supplement_requested"
-    complete = {**dropped, "components_received": every_component(KS)}
+    complete = {**dropped, "components_received": every_component(KS, d["values"])}
     assert _push_one(tablet, complete)["outcome"] == "applied"
     got = client.get(f"/v1/dossiers/{d['id']}", headers=as_user("thamdinh")).json()
-    assert got["status"] == "received" and got["components_received"] == every_component(KS)
+    assert got["status"] == "received"
+    assert got["components_received"] == every_component(KS, d["values"])
 
 
 def test_the_receipt_lists_the_papers_handed_in(

@@ -12,7 +12,7 @@ from station_kit import UNIT, Tablet
 
 from shared.codes import BLOCK_SIZE, LOW_WATER, RESERVE_DAYS
 from shared.workdays import vn_now
-from sync_server.services.enrollment import new_enroll_code
+from sync_server.services.sync.enrollment import new_enroll_code
 
 
 def _pull(tablet: Tablet, numbers: list[dict[str, Any]], after: int | None = None) -> Any:

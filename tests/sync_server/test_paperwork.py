@@ -66,7 +66,7 @@ def test_receipt_and_control_sheet_of_a_received_dossier(
     assert "Giấy chứng sinh" in text and "01 bản" in text
     assert "trong ngày" in text  # the legal time limit of 1.001193
     assert "Thời gian nhận hồ sơ" in text and "17 giờ 00 phút" in text
-    assert "Ủy ban nhân dân xã Lai Vung" in text and "Nguyễn Thị Lan" in text
+    assert "Trung tâm Phục vụ hành chính công xã Lai Vung" in text and "Nguyễn Thị Lan" in text
     # The fee computed from the dossier: 2 copies of the Giấy khai sinh at 8.000 đ.
     assert "Lệ phí, phí phải nộp: 16.000 đồng" in text
     sheet = _text(client, h, d["id"], "control-sheet", tmp_path)

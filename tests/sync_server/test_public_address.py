@@ -20,8 +20,8 @@ from test_verify import _qr_link
 
 from shared import verify_address
 from shared.errors import TaiChoError
-from sync_server.services import public_address
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.setup import public_address
 from sync_server.store.db import set_meta, transaction
 
 

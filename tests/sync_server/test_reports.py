@@ -22,9 +22,10 @@ from shared.reports import Period
 from shared.workdays import VN_TZ, due_at, vn_now
 from shared.workflow import Status
 from sync_server.__main__ import main
-from sync_server.services import audit, reports
-from sync_server.services import dossiers as dossier_store
-from sync_server.services.station import Station
+from sync_server.services.core import audit
+from sync_server.services.core.station import Station
+from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.reports import reports
 from sync_server.store import reports as reports_q
 from sync_server.store.db import transaction
 

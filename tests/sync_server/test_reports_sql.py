@@ -1,6 +1,6 @@
 """The station's SQL counting agrees with the pure reference pass, on a varied history.
 
-``sync_server.services.reports.analyse_sql`` counts with GROUP BY over indexed columns;
+``sync_server.services.reports.reports.analyse_sql`` counts with GROUP BY over indexed columns;
 ``shared.reports.analyse`` is the definition, over one ``DossierFacts`` per dossier. A
 generated history (several procedures and channels, supplements asked once or twice,
 answered or still awaited, refusals, withdrawals, results at the 16:59 / 17:01 edges,
@@ -25,9 +25,10 @@ from shared.model import Dossier
 from shared.reports import Period, period_of
 from shared.workdays import VN_TZ, due_at
 from shared.workflow import Status
-from sync_server.services import audit, reports
-from sync_server.services import dossiers as dossier_store
-from sync_server.services.station import Station
+from sync_server.services.core import audit
+from sync_server.services.core.station import Station
+from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.reports import reports
 from sync_server.store import reports as reports_q
 from sync_server.store.db import transaction
 

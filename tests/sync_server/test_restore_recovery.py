@@ -1,4 +1,4 @@
-"""What a restore sets up, and what a tablet's report may change (services/recovery.py).
+"""What a restore sets up, and what a tablet's report may change (services/sync/recovery.py).
 
 In process over the real app: the restore's bookkeeping runs on the station as
 ``admin restore`` runs it on a restored one, then the tablet's side is played with the
@@ -20,8 +20,10 @@ from shared import messages as m
 from shared.codes import make_code
 from shared.workdays import vn_now
 from shared.workflow import Status
-from sync_server.services import audit, backup, recovery
-from sync_server.services.station import Station
+from sync_server.services.admin import backup
+from sync_server.services.core import audit
+from sync_server.services.core.station import Station
+from sync_server.services.sync import recovery
 from sync_server.store import recovery as recovery_q
 from sync_server.store import sync_log
 

@@ -12,8 +12,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from station_kit import Tablet
 
-from sync_server.services import enrollment
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.sync import enrollment
 
 
 def _row(station: Station, device_id: str) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from shared.workdays import vn_now
 from sync_server.api.problems import ERROR_LOG_NAME
 from sync_server.config import Limits
 from sync_server.launcher import start_station
-from sync_server.services import enrollment
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.sync import enrollment
 from sync_server.store import db as store_db
 
 MIB = 1024 * 1024

@@ -25,9 +25,10 @@ from shared.errors import TaiChoError
 from shared.permissions import Verb, can
 from shared.workflow import ROLE_LABELS, Role
 from sync_server.desk.backend import DeskBackend
-from sync_server.services import demo, door
-from sync_server.services.staff import Staff
-from sync_server.services.station import Station
+from sync_server.services import door
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.setup.staff import Staff
 
 ANONYMOUS = "anonymous"
 CASEWORKERS = frozenset({Role.INTAKE, Role.APPRAISER, Role.LEADER, Role.CLERK})
@@ -71,16 +72,23 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/v1/dossiers/{dossier_id}/control-sheet.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/declaration.pdf"): CASEWORKERS,
     ("GET", "/v1/dossiers/{dossier_id}/attachments/{sha256}"): CASEWORKERS,
-    # Only the counter and the leader promise a new date (sync_server/services/paperwork.py).
+    # Only the counter and the leader promise a new date (sync_server/services/office/paperwork.py).
     ("POST", "/v1/dossiers/{dossier_id}/apology"): frozenset({Role.INTAKE, Role.LEADER}),
-    # The child's personal id comes from the appraiser (sync_server/services/actions.py).
+    # The child's personal id comes from the appraiser (sync_server/services/office/actions.py).
     ("PUT", "/v1/dossiers/{dossier_id}/child-personal-id"): frozenset({Role.APPRAISER}),
+    # The lookup step (sync_server/services/lookups.py): reading it is a caseworker's;
+    # the counter or the appraiser records a lookup, the appraiser closes a verification.
+    ("GET", "/v1/dossiers/{dossier_id}/lookups"): CASEWORKERS,
+    ("POST", "/v1/dossiers/{dossier_id}/lookups"): frozenset({Role.INTAKE, Role.APPRAISER}),
+    ("POST", "/v1/dossiers/{dossier_id}/lookups/{lookup_id}/close"): frozenset({Role.APPRAISER}),
 }
 # Harmless bodies: an unknown action changes nothing, empty sync bodies are refused.
 BODIES: dict[str, Any] = {
     "/v1/dossiers/{dossier_id}/actions": {"action": "nothing"},
     "/v1/dossiers/{dossier_id}/apology": {"new_due_at": "not a date", "reason": ""},
     "/v1/dossiers/{dossier_id}/child-personal-id": {"child_personal_id": "1"},
+    "/v1/dossiers/{dossier_id}/lookups": {"key": "x", "database": "x", "result": "x"},
+    "/v1/dossiers/{dossier_id}/lookups/{lookup_id}/close": {"note": ""},
 }
 
 
@@ -138,7 +146,6 @@ TODAY = date.today().isoformat()
 # resolve a link issued to the person (as the desk would have when they had the right).
 DESK: dict[str, tuple[Verb | str, DeskCall]] = {
     "login": (PUBLIC, lambda b, who, d: b.login(who.username, PINS[who.username])),
-    "whoami": (PUBLIC, lambda b, who, d: b.whoami(who)),
     "procedures": (PUBLIC, lambda b, who, d: b.procedures()),
     "queue": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.queue(who)),
     "detail": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.detail(who, d)),
@@ -147,6 +154,15 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         Verb.DOSSIER_RECORD_PERSONAL_ID,
         lambda b, who, d: b.record_personal_id(who, d, "1"),
     ),
+    "lookups": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.lookups(who, d)),
+    "record_lookup": (
+        Verb.DOSSIER_RECORD_LOOKUP,
+        lambda b, who, d: b.record_lookup(who, d, "x", "x", "x", ""),
+    ),
+    "close_verification": (
+        Verb.DOSSIER_CLOSE_VERIFICATION,
+        lambda b, who, d: b.close_verification(who, d, "x", ""),
+    ),
     "result_link": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.result_link(who, d)),
     "result_pdf": (
         Verb.DOSSIER_READ_PERSONAL,
@@ -154,7 +170,7 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
     ),
     "paper_links": (
         Verb.DOSSIER_READ_PERSONAL,
-        lambda b, who, d: b.paper_links(who, {"id": d, "status": "received", "history": []}),
+        lambda b, who, d: b.paper_links(who, b.detail(who, d)),
     ),
     "paper_file": (
         Verb.DOSSIER_READ_PERSONAL,
@@ -175,6 +191,12 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         lambda b, who, d: b.report_file(
             b.links.issue(who.username, f"report|csv|{TODAY}|{TODAY}|")
         ),
+    ),
+    "province_linked": (Verb.REPORT_READ, lambda b, who, d: b.province_linked(who)),
+    # Not registered with a hub: the door's check comes first, then HUB_NOT_REGISTERED.
+    "province_report": (
+        Verb.REPORT_READ,
+        lambda b, who, d: b.province_report(who, TODAY, TODAY, None),
     ),
     "staff_list": (Verb.STAFF_MANAGE, lambda b, who, d: b.staff_list(who)),
     "staff_add": (
@@ -255,7 +277,7 @@ def test_role_desk_matrix(demo_station: Station, tablet: Tablet, who: Role) -> N
         assert allowed, f"{where} answered {str(out)[:120]}"
     if not can(who, Verb.DOSSIER_READ_PERSONAL):
         return
-    shown = json.dumps(backend.detail(me, d["id"]), ensure_ascii=False)
+    shown = json.dumps(backend.detail(me, d["id"]).to_dict(), ensure_ascii=False)
     assert all(secret in shown for secret in SECRETS[:3]), who
 
 
@@ -280,6 +302,7 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
         ["--province", demo.DEMO_PROVINCE, "--commune", demo.DEMO_COMMUNE],
     ),
     "unit-show": (Verb.UNIT_MANAGE, []),
+    "fee-set": (Verb.UNIT_MANAGE, ["--procedure", "1.004873", "--vnd", "10000"]),
     "calendar-set": (Verb.CALENDAR_MANAGE, ["--clear", "2030-01-02"]),
     "calendar-list": (Verb.CALENDAR_MANAGE, []),
     "cert-import": (Verb.CERT_MANAGE, ["--for", "commune"]),
@@ -310,6 +333,12 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
         ["--from", "{tmp}/no-such.tcbak", "--passphrase-file", "{tmp}/passphrase.txt"],
     ),
     "redo-list": (Verb.STATION_MANAGE, []),
+    # The provincial hub: refused by the door, or (admin) by the code or the missing link,
+    # before any connection is made.
+    "hub-register": (Verb.HUB_MANAGE, ["--hub", "https://127.0.0.1:9", "--code", "X"]),
+    "hub-status": (Verb.HUB_MANAGE, []),
+    "hub-send": (Verb.HUB_MANAGE, ["--from", TODAY, "--to", TODAY]),
+    "hub-lookup": (Verb.HUB_MANAGE, ["--unit", "000.31.22.H20"]),
 }
 
 

@@ -24,7 +24,7 @@ from station_kit import Tablet
 
 from shared.errors import TaiChoError
 from sync_server.launcher import RunningStation, start_station
-from sync_server.services.guard import Throttle
+from sync_server.services.core.guard import Throttle
 
 ACCOUNTS = ("tiepnhan", "thamdinh", "lanhdao", "vanthu")
 WINDOW = 8  # seconds: short, so the test can obey a Retry-After

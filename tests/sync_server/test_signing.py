@@ -20,8 +20,8 @@ from station_kit import Tablet
 from mobile.services.verify import verify_pdf
 from shared import crypto
 from sync_server.__main__ import main as cli
-from sync_server.services import certs
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.pki import certs
 
 ACTIONS = [("thamdinh", "accept"), ("lanhdao", "approve"), ("vanthu", "stamp")]
 
@@ -176,7 +176,7 @@ def test_leader_signs_with_an_imported_pkcs12_certificate(
     from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
     ca, ca_key = certs._new_ca()
-    subject = certs._name("Lê Minh Tâm (CA thật)", org="UBND xã Định Yên", title="Chủ tịch")
+    subject = certs._name("Lê Minh Tâm (CA thật)", org="UBND xã Lai Vung", title="Chủ tịch")
     cert, key = certs._new_end_entity(ca, ca_key, subject)
     p12 = tmp_path / "lanhdao.p12"
     p12.write_bytes(
@@ -235,7 +235,7 @@ def _pixels(pdf: bytes, box: Any, tmp_path: Path, dpi: int = 60) -> list[tuple[i
 def test_appearances_show_the_leader_and_the_red_seal(
     client: TestClient, tablet: Tablet, as_user: Any, tmp_path: Path
 ) -> None:
-    from sync_server.services.signing import DEFAULT_LAYOUT, Box
+    from sync_server.services.pki.signing import DEFAULT_LAYOUT, Box
 
     d = tablet.dossier()
     assert tablet.push([tablet.change(d)]).status_code == 200

@@ -16,8 +16,8 @@ from test_signing import anchors, issue, pdfsig
 
 from mobile.services.verify import verify_pdf
 from sync_server.__main__ import main as cli
-from sync_server.services import certs
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.pki import certs
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN, PIN, LABEL = "taicho-token", "246810", "dau-xa"
@@ -44,7 +44,7 @@ def _token_with_seal_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str
         capture_output=True,
     )
     ca, ca_key = certs._new_ca()
-    subject = certs._name("UBND xã Định Yên (token)", org="UBND xã Định Yên")
+    subject = certs._name("UBND xã Lai Vung (token)", org="UBND xã Lai Vung")
     cert, key = certs._new_end_entity(ca, ca_key, subject)
     key_pem = tmp_path / "key.pem"
     key_pem.write_bytes(
@@ -108,10 +108,10 @@ def test_seal_signed_on_a_pkcs11_token(
     path.write_bytes(pdf)
     out = pdfsig(path)
     assert out.count("Signature is Valid.") == 2, out
-    assert "Signer Certificate Common Name: UBND xã Định Yên (token)" in out
+    assert "Signer Certificate Common Name: UBND xã Lai Vung (token)" in out
     answer = verify_pdf(pdf, anchors(station))
     assert answer["valid"] is True and answer["code"] == d["code"]
-    assert answer["signers"][1]["name"] == "UBND xã Định Yên (token)"
+    assert answer["signers"][1]["name"] == "UBND xã Lai Vung (token)"
 
     # A wrong PIN is refused at import, with a catalogued error.
     assert cli([*args, "--password", "000000"]) == 1

@@ -11,8 +11,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from station_kit import Tablet
 
-from sync_server.services.audit import verify_audit_chain
-from sync_server.services.station import Station
+from sync_server.services.core.audit import verify_audit_chain
+from sync_server.services.core.station import Station
 
 
 def _loop(client: TestClient, tablet: Tablet, as_user: Any) -> None:
@@ -105,7 +105,7 @@ def _admin(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _rebuild_chain_from(db: Any, seq: int) -> None:
     """What an insider with write access would do: re-hash every row from ``seq`` on."""
-    from sync_server.services.audit import _entry_hash
+    from sync_server.services.core.audit import _entry_hash
 
     prev = db.execute("SELECT hash FROM audit WHERE seq = ?", [seq - 1]).fetchone()[0]
     for row in list(db.query("SELECT * FROM audit WHERE seq >= ? ORDER BY seq", [seq])):

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared.policy import PIN_MAX_FAILURES, failure_delay
-from sync_server.services import guard
-from sync_server.services.station import Station
+from sync_server.services.core import guard
+from sync_server.services.core.station import Station
 from sync_server.store import staff as staff_q
 
 
@@ -168,7 +168,7 @@ def test_locked_and_unknown_accounts_do_the_same_work(
     client: TestClient, demo_station: Station, many_tries: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No timing oracle: each answer costs exactly one scrypt check, whatever the account."""
-    from sync_server.services import staff
+    from sync_server.services.setup import staff
 
     for _ in range(PIN_MAX_FAILURES):
         _token(client, "vanthu", "111111")

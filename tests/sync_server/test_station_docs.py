@@ -9,7 +9,7 @@ from shared import sync
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "sync-protocol.md").read_text(encoding="utf-8")
-SYNC_MODULES = ("ingest.py", "enrollment.py", "feed.py")
+SYNC_MODULES = ("sync/ingest.py", "sync/enrollment.py", "sync/pull.py", "core/feed.py")
 
 
 def test_every_message_type_is_documented() -> None:

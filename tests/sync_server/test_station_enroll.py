@@ -11,8 +11,8 @@ from station_kit import Tablet
 
 from shared import crypto
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
-from sync_server.services import demo
-from sync_server.services.station import Station
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
 
 
 def test_enroll_returns_slot_unit_and_station_keys(
@@ -44,7 +44,7 @@ def test_enroll_with_wrong_code(client: TestClient, demo_station: Station) -> No
 
 
 def test_enroll_slots_are_lowest_free(client: TestClient, demo_station: Station) -> None:
-    from sync_server.services.enrollment import new_enroll_code
+    from sync_server.services.sync.enrollment import new_enroll_code
 
     with demo_station.session() as db:
         codes = [new_enroll_code(db) for _ in range(3)]

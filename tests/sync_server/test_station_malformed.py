@@ -12,8 +12,9 @@ from station_kit import Tablet
 
 from shared import messages as m
 from sync_server.app import create_app
-from sync_server.services import demo, enrollment
-from sync_server.services.station import Station
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.sync import enrollment
 
 SYNC = ("/v1/sync/enroll", "/v1/sync/unlock", "/v1/sync/push", "/v1/sync/pull")
 

@@ -45,7 +45,7 @@ def test_feed_is_per_device(client: TestClient, tablet: Tablet, as_user: Any) ->
         f"/v1/dossiers/{d['id']}/actions", json={"action": "accept"}, headers=as_user("thamdinh")
     )
     with client.app.state.station.session() as db:  # type: ignore[attr-defined]
-        from sync_server.services.enrollment import new_enroll_code
+        from sync_server.services.sync.enrollment import new_enroll_code
 
         code = new_enroll_code(db)
     other = Tablet(client)

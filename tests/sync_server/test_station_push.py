@@ -14,8 +14,8 @@ from shared import crypto
 from shared.codes import make_code
 from shared.envelope import EnvelopeContext, seal_envelope
 from shared.workdays import vn_now
-from sync_server.services import enrollment
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.sync import enrollment
 
 
 def _count(station: Station, table: str) -> int:
@@ -181,7 +181,7 @@ def test_a_number_not_reserved_to_this_tablet_is_rejected(tablet: Tablet) -> Non
 
 def test_another_tablets_number_is_rejected(client: TestClient, tablet: Tablet) -> None:
     with client.app.state.station.session() as db:  # type: ignore[attr-defined]
-        from sync_server.services.enrollment import new_enroll_code
+        from sync_server.services.sync.enrollment import new_enroll_code
 
         other = Tablet(client)
         other.enroll(new_enroll_code(db))

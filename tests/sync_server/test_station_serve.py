@@ -15,7 +15,7 @@ import pytest
 from mobile.services.tls_pin import Pin, pinned_context
 from shared import enrol_code
 from sync_server.config import Paths
-from sync_server.services import tls
+from sync_server.services.pki import tls
 
 
 def _free_port() -> int:

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from shared.errors import TaiChoError
 from sync_server.config import Paths
-from sync_server.services import tls
+from sync_server.services.pki import tls
 
 
 def _pair(days: int = 30) -> tuple[bytes, bytes]:

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from station_kit import CHILD, SECRETS, Tablet
 
 from shared import crypto
-from sync_server.services.audit import verify_audit_chain
-from sync_server.services.station import Station
+from sync_server.services.core.audit import verify_audit_chain
+from sync_server.services.core.station import Station
 
 
 def _push_one(tablet: Tablet) -> dict[str, Any]:
@@ -178,7 +178,6 @@ def test_register_numbers_run_per_year(client: TestClient, tablet: Tablet, as_us
 
 
 def test_every_catalogue_result_template_has_a_renderer() -> None:
-    from shared.catalogue import builtin
-    from shared.procedures import renderer
+    from shared.procedures import builtin, renderer
 
     assert all(renderer(p.result_template) for p in builtin().all())

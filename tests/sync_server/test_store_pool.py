@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sync_server.services.station import open_station
+from sync_server.services.opening import open_station
 from sync_server.store import db as store
 
 

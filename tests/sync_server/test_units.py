@@ -13,8 +13,10 @@ from station_kit import Tablet
 
 from shared.errors import TaiChoError
 from shared.unit import Unit
-from sync_server.services import demo, enrollment, units
-from sync_server.services.station import Station
+from sync_server.services.admin import demo
+from sync_server.services.core.station import Station
+from sync_server.services.setup import units
+from sync_server.services.sync import enrollment
 
 
 def _cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -143,8 +145,8 @@ def test_no_enrolment_and_no_intake_before_unit_set(client: TestClient, station:
 
 
 def test_setting_the_same_commune_again_keeps_its_agency_code(tmp_path: Path) -> None:
-    from sync_server.services.station import open_station
-    from sync_server.services.units import load_unit, set_unit_from_names
+    from sync_server.services.opening import open_station
+    from sync_server.services.setup.units import load_unit, set_unit_from_names
 
     station = open_station(tmp_path / "st")
     with station.session() as db:

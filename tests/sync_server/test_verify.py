@@ -14,8 +14,8 @@ from station_kit import CHILD, SECRETS, Tablet
 from test_signing import issue
 
 from shared import crypto
-from sync_server.services import stamping
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.office import stamping
 
 
 def _qr_link(pdf: bytes, tmp_path: Path) -> str:

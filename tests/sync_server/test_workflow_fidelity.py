@@ -11,8 +11,8 @@ from station_kit import Tablet
 
 from shared.workdays import VN_TZ, due_at, is_working_day, next_working_day, vn_now
 from shared.workflow import Status, national_status_code
-from sync_server.services import staff
-from sync_server.services.station import Station
+from sync_server.services.core.station import Station
+from sync_server.services.setup import staff
 
 
 def _act(client: TestClient, h: dict[str, str], did: str, action: str, reason: Any = None) -> Any:

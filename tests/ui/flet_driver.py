@@ -275,13 +275,20 @@ def type_text(
         while True:
             try:
                 shown = el.input_value() if el.evaluate("el => el.isConnected") else "<gone>"
-            except Exception:  # the node was rebuilt: read the field afresh
-                shown = textbox(page, label).input_value(timeout=1000)
+            except Exception:  # the node was rebuilt under the read
+                shown = "<gone>"
             if shown == text:
                 return el
             if time.monotonic() > deadline:
                 break
             time.sleep(0.2)
+        if shown == "<gone>":
+            # Flutter rebuilt the field's semantics node after the typing: its text
+            # reaches the new node's input once that holds the focus — read it there
+            again = focus(page, label, role=role, timeout=timeout)
+            shown = again.input_value()
+            if shown == text:
+                return again
         try:
             stray = page.evaluate(_STRAY_VALUE_JS)
         except Exception:  # the page changed under us

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from mobile.state.form import FormState, field_kind
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from tests.browser_kit import APPRAISER, INTAKE
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import Station

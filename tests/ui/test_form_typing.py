@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mobile.state.form import field_kind
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.browser_kit import INTAKE

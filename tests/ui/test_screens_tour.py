@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from mobile.state.form import FormState
-from shared.catalogue import builtin
+from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.ui import flet_driver as fd

@@ -128,7 +128,8 @@ def test_draft_survives_a_killed_app(own_app: OwnApp, fresh_page: Any, shots: Pa
     fd.wait_text(page, "Bước 1/")
     type_into(page, "Họ, chữ đệm, tên người yêu cầu", "Lê Thị Hồng Nhung", 170)
     type_into(page, "Ngày, tháng, năm sinh người yêu cầu", "12/03/1990", 230)
-    fd.click(page, "Tiếp")
+    # the step is not complete, so "Tiếp" holds it (issue 21): its chip jumps
+    fd.click(page, re.compile(r"^(Đi tới bước 2|Bước 2:)"))
     fd.wait_text(page, "Bước 2/")
     type_into(page, "Họ, chữ đệm, tên", "Trần Minh Khôi", 190)
     # autosave within a second: the sealed draft file is on disk before the crash
@@ -151,7 +152,7 @@ def test_draft_survives_a_killed_app(own_app: OwnApp, fresh_page: Any, shots: Pa
     fd.wait_text(page, "Bước 1/")
     assert fd.focus(page, "Họ, chữ đệm, tên người yêu cầu").input_value() == "Lê Thị Hồng Nhung"
     assert fd.focus(page, "Ngày, tháng, năm sinh người yêu cầu").input_value() == "12/03/1990"
-    fd.click(page, "Tiếp")
+    fd.click(page, re.compile(r"^(Đi tới bước 2|Bước 2:)"))
     fd.wait_text(page, "Bước 2/")
     got = fd.focus(page, "Họ, chữ đệm, tên").input_value()
     assert got == "Trần Minh Khôi"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import segno
 
-from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc
+from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc, place_date_line
 
 __all__ = [
     "Component",
@@ -23,11 +23,12 @@ __all__ = [
     "PaperPage",
     "Stage",
     "clock_text",
-    "date_text",
-    "place_date_line",
+    "office_of",
 ]
 
-ONE_STOP = "Bộ phận Một cửa"
+# Since 1 July 2025 the commune's Trung tâm Phục vụ hành chính công receives dossiers and
+# returns results (Nghị định 118/2025/NĐ-CP), in place of the "Bộ phận Một cửa".
+ONE_STOP = "Trung tâm Phục vụ hành chính công"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class PaperDossier:
     receiver: str = ""  # name of the staff member who received it
     receiver_title: str = ""
     fee_vnd: int | None = None  # lệ phí + phí computed from the dossier (None: not printed)
+    fee_text: str = ""  # how the receipt says it (shared.fees.FeeQuote.text), if given
     # Supplement request / refusal / apology.
     reason: str = ""
     items: tuple[str, ...] = ()  # what is missing, one per line
@@ -79,6 +81,9 @@ class PaperDossier:
     at: datetime.datetime | None = None  # when they did
     refused_at_intake: bool = False
     new_due_at: datetime.datetime | None = None
+    # The office that receives and returns: "Trung tâm Phục vụ hành chính công xã Lai
+    # Vung" (shared.unit.Unit.service_centre); empty: ONE_STOP of ``agency_name``.
+    office_name: str = ""
     # Control sheet.
     stages: tuple[Stage, ...] = field(default_factory=tuple)
     issued_on: datetime.date | None = None  # the date line (defaults to ``at`` or today)
@@ -88,18 +93,14 @@ class PaperDossier:
     audit_anchor: str = ""
 
 
-def place_date_line(place: str, day: datetime.date) -> str:
-    """ "Lai Vung, ngày 05 tháng 01 năm 2026" (Nghị định 30: days/months with a zero)."""
-    return nfc(f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}")
+def office_of(p: PaperDossier) -> str:
+    """The receiving office as the papers name it."""
+    return p.office_name or f"{ONE_STOP} – {p.agency_name}"
 
 
 def clock_text(moment: datetime.datetime) -> str:
     """ "14 giờ 05 phút, ngày 05/01/2026" — how the forms write a moment."""
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, ngày {moment:%d/%m/%Y}"
-
-
-def date_text(moment: datetime.date) -> str:
-    return f"ngày {moment.day:02d} tháng {moment.month:02d} năm {moment.year}"
 
 
 class PaperPage(OfficialDocument):

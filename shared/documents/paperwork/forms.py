@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from shared import fee_text
-from shared.documents.official import BODY_SIZE
+from shared.documents.official import BODY_SIZE, date_line
 from shared.documents.paperwork.base import (
-    ONE_STOP,
     PaperDossier,
     PaperPage,
     clock_text,
-    date_text,
+    office_of,
 )
 
 __all__ = [
@@ -58,7 +57,7 @@ def render_receipt(p: PaperDossier) -> bytes:
     pdf.set_xy(pdf.l_margin, y)
     pdf.cell(pdf.content_width - qr - 2, pdf.line_h, f"Mã hồ sơ: {p.code}")
     pdf.set_xy(pdf.l_margin, y + pdf.line_h)
-    pdf.para(f"{ONE_STOP} – {p.agency_name} đã tiếp nhận hồ sơ của:", right=qr + 3.0)
+    pdf.para(f"{office_of(p)} đã tiếp nhận hồ sơ của:", right=qr + 3.0)
     pdf.set_y(max(float(pdf.get_y()), y + qr))
     _citizen_lines(pdf, p)
     pdf.para("1. Thành phần hồ sơ nộp gồm:")
@@ -77,8 +76,10 @@ def render_receipt(p: PaperDossier) -> bytes:
         pdf.para(f"4. Thời gian nhận hồ sơ: {clock_text(p.received_at)}")
     if p.due_at:
         pdf.para(f"5. Thời gian trả kết quả giải quyết hồ sơ: {clock_text(p.due_at)}", style="B")
-    pdf.para(f"6. Đăng ký nhận kết quả tại: {p.collect_at or ONE_STOP + ', ' + p.agency_name}")
-    if p.fee_vnd is not None:
+    pdf.para(f"6. Đăng ký nhận kết quả tại: {p.collect_at or office_of(p)}")
+    if p.fee_text:
+        pdf.para(f"7. Lệ phí, phí phải nộp: {p.fee_text}")
+    elif p.fee_vnd is not None:
         pdf.para(f"7. Lệ phí, phí phải nộp: {fee_text.amount(p.fee_vnd)}")
     pdf.two_signatures(
         ("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", p.citizen),
@@ -92,7 +93,7 @@ def render_supplement_request(p: PaperDossier) -> bytes:
     pdf = _page(p, SUPPLEMENT_TITLE, "Yêu cầu bổ sung hồ sơ")
     pdf.start(p, SUPPLEMENT_TITLE)
     pdf.field_line("Mã hồ sơ", p.code, bold_value=True)
-    pdf.para(f"{ONE_STOP} – {p.agency_name} tiếp nhận hồ sơ của:")
+    pdf.para(f"{office_of(p)} tiếp nhận hồ sơ của:")
     _citizen_lines(pdf, p)
     if p.received_at:
         pdf.field_line("Thời gian tiếp nhận", clock_text(p.received_at))
@@ -106,7 +107,7 @@ def render_supplement_request(p: PaperDossier) -> bytes:
     pdf.para(
         "Thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ đã bổ sung, hoàn thiện. "
         "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/bà liên hệ "
-        f"{ONE_STOP} – {p.agency_name} để được hướng dẫn."
+        f"{office_of(p)} để được hướng dẫn."
     )
     pdf.two_signatures(
         ("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", p.citizen),
@@ -120,7 +121,7 @@ def render_refusal(p: PaperDossier) -> bytes:
     pdf = _page(p, REFUSAL_TITLE, "Từ chối hồ sơ")
     pdf.start(p, REFUSAL_TITLE)
     pdf.field_line("Mã hồ sơ", p.code, bold_value=True)
-    pdf.para(f"{ONE_STOP} – {p.agency_name} tiếp nhận hồ sơ của:")
+    pdf.para(f"{office_of(p)} tiếp nhận hồ sơ của:")
     _citizen_lines(pdf, p)
     what = "tiếp nhận" if p.refused_at_intake else "giải quyết"
     pdf.para(
@@ -197,7 +198,7 @@ def render_control_sheet(p: PaperDossier) -> bytes:
     pdf.ln(3)
     day = p.issued_on or (p.stages[-1].at.date() if p.stages else None)
     if day:
-        pdf.para(f"Phiếu lập {date_text(day)}.", style="I", size=11.0)
+        pdf.para(f"Phiếu lập {date_line(day)}.", style="I", size=11.0)
     if p.audit_anchor:
         pdf.ln(2)
         pdf.para("Mốc nhật ký kiểm tra đã ký (kiểm bằng audit-verify --anchor):", size=8.0)

@@ -14,16 +14,16 @@ apology once recorded, the result once stamped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
 from shared.catalogue import Procedure
-from shared.checklist import form_text
-from shared.documents.paperwork.base import ONE_STOP, Component, PaperDossier
+from shared.checklist import applicable_components, form_text
+from shared.documents.paperwork.base import Component, PaperDossier
+from shared.fees import fee_quote
 from shared.model import Dossier, HistoryEntry
 from shared.unit import Unit
-from shared.validation import compute_fee
 from shared.workdays import to_vn
 
 __all__ = [
@@ -97,18 +97,30 @@ def split_items(reason: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(rest), tuple(items)
 
 
-def paper_of(d: Dossier, proc: Procedure, unit: Unit, name_of: NameOf) -> PaperDossier:
-    """What every paper of ``d`` prints: the agency, the citizen, the papers handed in,
-    the times, the receiving officer and the fee (``shared.validation.compute_fee``)."""
+def paper_of(
+    d: Dossier,
+    proc: Procedure,
+    unit: Unit,
+    name_of: NameOf,
+    province_fees: Mapping[str, int] | None = None,
+) -> PaperDossier:
+    """What every paper of ``d`` prints: the agency and its service centre, the citizen,
+    the papers handed in, the times, the receiving officer and the fee
+    (``shared.fees.fee_quote``, with the province's amounts where the station has them)."""
     v = d.values
     citizen = str(v.get("requester_full_name") or d.title(proc.title_field))
     receiver, receiver_title = name_of(d.received_by)
     # What was handed in (the checklist's ticks); a dossier from before the checklist
     # lists every component of its procedure, as the receipt did then.
     handed_in = set(d.components_received) or {c.id for c in proc.components}
+    # Never a paper that does not apply to this dossier (the proof of divorce of a
+    # never-married person, a certificate the office now looks up).
     components = tuple(
-        Component(c.name.vi, form_text(c.form), 1) for c in proc.components if c.id in handed_in
+        Component(c.name.vi, form_text(c.form), 1)
+        for c in applicable_components(proc, v)
+        if c.id in handed_in
     )
+    quote = fee_quote(proc, v, province_fees)
     received = _moment(d.received_at)
     return PaperDossier(
         agency_lines=unit.agency_lines,
@@ -123,10 +135,12 @@ def paper_of(d: Dossier, proc: Procedure, unit: Unit, name_of: NameOf) -> PaperD
         time_limit_days=proc.time_limit_working_days,
         received_at=received,
         due_at=_moment(d.due_at),
-        collect_at=f"{ONE_STOP}, {unit.name}",
+        collect_at=unit.service_centre,
+        office_name=unit.service_centre,
         receiver=receiver,
         receiver_title=receiver_title,
-        fee_vnd=compute_fee(proc, v),
+        fee_vnd=quote.amount_vnd,
+        fee_text=quote.text(),
     )
 
 

@@ -40,17 +40,34 @@ def render(
             None,
             (("Giấy tờ, văn bản", t("document_name"), "B"),),
             (("Cơ quan cấp", t("document_issuer"), ""),),
-            (("Số trang mỗi bản", t("page_count"), ""), ("Số bản sao", t("copy_count"), "")),
+            (
+                ("Số trang của bản chính", t("page_count"), ""),
+                ("Số bản sao", t("copy_count"), ""),
+            ),
             (("Người yêu cầu chứng thực", t("requester_full_name"), ""),),
             (("Giấy tờ tùy thân", identity_text(procedure, values, "requester"), ""),),
             (("Phí chứng thực", f"{fee:,} đồng".replace(",", "."), ""),),
             (("Ngày, tháng, năm chứng thực", meta.registered_on.strftime("%d/%m/%Y"), ""),),
+            *_joining(values),
         ),
         heading="NGƯỜI THỰC HIỆN CHỨNG THỰC",
         hint="(Ký, ghi rõ họ tên và đóng dấu)",
         doc_title="Chứng thực bản sao từ bản chính",
     )
     return render_form(spec, meta, demo=demo)
+
+
+# Nghị định 23/2015/NĐ-CP, Điều 20: a copy of two pages or more carries the statement on
+# its last page, and a copy of two sheets or more is sealed across its sheets (giáp lai).
+JOINING_NOTE = (
+    "Lời chứng được ghi tại trang cuối của bản sao; bản sao có từ 02 tờ trở lên được "
+    "đóng dấu giáp lai."
+)
+
+
+def _joining(values: Mapping[str, object]) -> tuple[str, ...]:
+    pages = values.get("page_count")
+    return (JOINING_NOTE,) if isinstance(pages, int) and pages >= 2 else ()
 
 
 def sample(today: date, seed: int = 0) -> dict[str, Any]:
@@ -68,5 +85,6 @@ def sample(today: date, seed: int = 0) -> dict[str, Any]:
         "document_issuer": "Sở Giáo dục và Đào tạo tỉnh Đồng Tháp",
         "page_count": rng.randint(1, 6),
         "copy_count": rng.randint(1, 5),
+        "extension_days": 0,
         "original_presented": True,
     }

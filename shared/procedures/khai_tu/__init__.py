@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -21,7 +22,15 @@ from shared.documents.result import (
 )
 from shared.procedures import people
 
-__all__ = ["render", "sample"]
+__all__ = ["clock_words", "render", "sample"]
+
+
+def clock_words(hhmm: str) -> str:
+    """ "14:05" → "14 giờ 05 phút", as the tờ khai and the Trích lục khai tử of Thông tư
+    04/2020/TT-BTP write the time of death ("… giờ … phút"); "" when none was given."""
+    m = re.fullmatch(r"\s*([01]?\d|2[0-3])\s*[:h]\s*([0-5]\d)\s*", hhmm or "")
+    return f"{int(m[1]):02d} giờ {m[2]} phút" if m else ""
+
 
 TITLE = "TRÍCH LỤC KHAI TỬ"
 
@@ -33,8 +42,8 @@ def render(
     reader = ValueReader(procedure, values)
     t, c = reader.text, reader.choice
     death = vn_date(values.get("death_date"))
-    if t("death_time"):
-        death = f"{t('death_time')} ngày {death}"
+    if clock := clock_words(t("death_time")):
+        death = f"{clock}, ngày {death}"
     spec = FormSpec(
         title=TITLE,
         extra_left=(f"Quyển số: {meta.register_book}",),
@@ -107,5 +116,6 @@ def sample(today: date, seed: int = 0) -> dict[str, Any]:
         "death_notice_issuer": "Trung tâm Y tế khu vực Lấp Vò",
         "death_notice_date": died.isoformat(),
         "copies_requested": rng.randint(0, 3),
+        "fee_exemption": "khong",
         "requester_pledge": True,
     }

@@ -19,6 +19,7 @@ from shared.documents.result import (
     render_form,
     vn_date,
 )
+from shared.legal_text import TINH_TRANG_VALIDITY
 from shared.procedures import people
 
 __all__ = ["VALID_MONTHS", "render", "sample", "valid_until"]
@@ -36,6 +37,10 @@ def valid_until(issued: date, months: int = VALID_MONTHS) -> date:
     return date(year, month, day) - timedelta(days=1)
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def render(
     procedure: Procedure, values: Mapping[str, object], meta: ResultMeta, *, demo: bool = False
 ) -> RenderedResult:
@@ -47,13 +52,20 @@ def render(
     if t("status_details"):
         status += f" — {t('status_details')}"
     if values.get("purpose") == "ket_hon":
+        # For a marriage the partner is named with nationality and identity document
+        # (Thông tư 04/2020/TT-BTP, mẫu Giấy xác nhận tình trạng hôn nhân).
         purpose = (
-            f"Để đăng ký kết hôn với {t('partner_full_name')}, sinh ngày "
-            f"{vn_date(values.get('partner_birth_date'))}, tại {t('marriage_place')}"
+            f"Để đăng ký kết hôn với ông/bà {t('partner_full_name')}, sinh ngày "
+            f"{vn_date(values.get('partner_birth_date'))}, quốc tịch "
+            f"{c('partner_nationality')}, "
+            f"{_lower_first(identity_text(procedure, values, 'partner'))}, "
+            f"tại {t('marriage_place')}"
         )
     else:
         purpose = t("purpose_other")
-    until = valid_until(meta.registered_on)
+    relationship = c("requester_relationship") or "Bản thân"
+    if values.get("requester_relationship") not in (None, "ban_than"):
+        relationship = f"{t('filer_full_name')} ({relationship.lower()})"
     spec = FormSpec(
         title=TITLE,
         lines=(
@@ -69,8 +81,8 @@ def render(
             ((f"Thời gian cư trú tại {meta.place_name}", t("residence_period"), ""),),
             (("Tình trạng hôn nhân", status, "B"),),
             (("Giấy này được cấp để sử dụng vào mục đích", purpose, ""),),
-            f"Giấy này có giá trị sử dụng 06 tháng kể từ ngày cấp (đến hết ngày "
-            f"{until.strftime('%d/%m/%Y')}).",
+            (("Người yêu cầu xác nhận", relationship, ""),),
+            TINH_TRANG_VALIDITY.text,
         ),
         heading=None,
         hint=None,
@@ -99,6 +111,11 @@ def sample(today: date, seed: int = 0) -> dict[str, Any]:
         "purpose": "ket_hon",
         "partner_full_name": people.full_name(rng, not female),
         "partner_birth_date": partner_born.isoformat(),
-        "marriage_place": "UBND xã Định Yên, tỉnh Đồng Tháp",
+        "partner_nationality": "VN",
+        "partner_id_type": "cccd",
+        "partner_id_number": people.personal_id(rng, not female, partner_born),
+        "marriage_place": "Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
+        "requester_relationship": "ban_than",
+        "fee_exemption": "khong",
         "requester_pledge": True,
     }

@@ -8,6 +8,7 @@ from typing import Any
 import flet as ft
 
 from shared.day_text import day_text
+from shared.policy import PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from shared.workdays import VN_TZ
 from shared.workflow import ROLE_LABEL_VI, Role
 from sync_server.desk import views
@@ -59,7 +60,8 @@ def PinDialog(state: DeskState, username: str, close: Any) -> ft.Control:
         f"Đặt lại mã PIN cho {username}",
         [
             ft.TextField(
-                label="Mã PIN mới (6–12 chữ số)",
+                label=f"Mã PIN mới ({PIN_MIN_DIGITS}–{PIN_MAX_DIGITS} chữ số)",
+                max_length=PIN_MAX_DIGITS,
                 value=pin.current or "",
                 on_change=_set(pin),
                 password=True,
@@ -241,7 +243,7 @@ def _loose_ends(d: dict[str, Any]) -> str:
 
 
 def _held_alarm(alarm: dict[str, Any]) -> str:
-    """The station's side of STATION_LOST_CHANGES (services/holdings.py)."""
+    """The station's side of STATION_LOST_CHANGES (services/sync/holdings.py)."""
     return (
         f"CẢNH BÁO ({views.when(alarm.get('at'))}): máy báo văn phòng không còn giữ "
         f"{alarm.get('count')} lần gửi đã xác nhận (từ số {alarm.get('first')}). Dữ liệu có "

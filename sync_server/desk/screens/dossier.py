@@ -7,6 +7,7 @@ from typing import Any
 import flet as ft
 
 from shared.catalogue import Procedure
+from shared.model import Dossier, HistoryEntry
 from shared.signatures import signing_parties
 from shared.workflow import Role, action_label
 from sync_server.desk import views
@@ -23,8 +24,9 @@ from sync_server.desk.screens.common import (
     text,
     with_modal,
 )
+from sync_server.desk.screens.lookups import lookups_card
 from sync_server.desk.state import DeskState
-from sync_server.services.actions import (
+from sync_server.services.office.actions import (
     PERSONAL_ID_FIELD,
     PERSONAL_ID_STATUSES,
     RATINGS,
@@ -293,7 +295,7 @@ def _photos(photos: list[dict[str, Any]], names: dict[str, str]) -> ft.Control |
     return card("Ảnh giấy tờ", lines, key="photos")
 
 
-def _timeline(history: list[dict[str, Any]]) -> ft.Control:
+def _timeline(history: list[HistoryEntry]) -> ft.Control:
     lines: list[ft.Control] = []
     for i, stage in enumerate(views.timeline(history), start=1):
         mark = ft.Icon(
@@ -320,18 +322,17 @@ _MARK_VI = {
 }
 
 
-def _signatures(d: dict[str, Any], proc: Procedure | None) -> ft.Control | None:
+def _signatures(d: Dossier, proc: Procedure | None) -> ft.Control | None:
     """Who signed the declaration (tờ khai) at intake, and how (docs/intake.md)."""
-    marks = d.get("signatures") or []
-    if proc is None or not marks:
+    if proc is None or not d.signatures:
         return None
     labels = {p.party: p.label_vi for p in signing_parties(proc)}
     lines = []
-    for m in marks:
-        line = f"{labels.get(m['party'], m['party'])}: {_MARK_VI.get(m['kind'], m['kind'])}"
-        if m.get("witness_name"):
-            line += f" (người làm chứng: {m['witness_name']})"
-        lines.append(text(f"{line} — {views.when(m.get('at'))}", 16))
+    for m in d.signatures:
+        line = f"{labels.get(m.party, m.party)}: {_MARK_VI.get(m.kind, m.kind)}"
+        if m.witness_name:
+            line += f" (người làm chứng: {m.witness_name})"
+        lines.append(text(f"{line} — {views.when(m.at)}", 16))
     lines.append(text("Tờ khai có các chữ ký: mục “Giấy tờ của hồ sơ” bên trên.", 14, color=MUTED))
     return card("Chữ ký trên tờ khai", lines)
 
@@ -360,14 +361,15 @@ def _papers(links: list[tuple[str, str]]) -> ft.Control | None:
 
 @ft.component
 def DossierScreen(state: DeskState) -> ft.Control:
-    d = state.detail
-    if d is None:
+    view = state.detail
+    if view is None:
         # Leaving the dossier: this component may be re-rendered once more before the
         # root swaps it out. It must never raise: an exception in a render stops
         # Flet's update loop for the whole session (the page then ignores every click).
         return ft.Container()
+    d, row = view.dossier, view.row
     catalogue = state.backend.station.catalogue
-    proc = catalogue.get(d["procedure"]) if d["procedure"] in catalogue else None
+    proc = catalogue.get(d.procedure) if d.procedure in catalogue else None
     components = [c.name.vi for c in proc.components] if proc else []
 
     actions: list[ft.Control] = [
@@ -378,24 +380,24 @@ def DossierScreen(state: DeskState) -> ft.Control:
             primary=a not in ("refuse", "request_supplement"),
             tooltip=action_label(a),
         )
-        for a in d.get("allowed_actions", [])
+        for a in row.allowed_actions
     ]
     head = card(
-        d["code"],
+        row.code,
         [
-            text(d.get("title") or "", 22, bold=True),
-            text(d.get("procedure_name", ""), 16, color=MUTED),
+            text(row.title, 22, bold=True),
+            text(row.procedure_name, 16, color=MUTED),
             ft.Row(
                 [
-                    text(f"Trạng thái: {d.get('status_label', '')}", 16, bold=True),
-                    text(f"Tiếp nhận: {views.when(d.get('received_at'))}", 16),
-                    text(f"Hẹn trả: {views.when(d.get('due_at'))}", 16),
+                    text(f"Trạng thái: {row.status_label}", 16, bold=True),
+                    text(f"Tiếp nhận: {views.when(row.received_at)}", 16),
+                    text(f"Hẹn trả: {views.when(row.due_at)}", 16),
                     text(
-                        f"Người dân đã đọc lại và xác nhận: {views.when(d.get('read_back_at'))}"
-                        if d.get("read_back_at")
+                        f"Người dân đã đọc lại và xác nhận: {views.when(d.read_back_at)}"
+                        if d.read_back_at
                         else "Người dân chưa xác nhận đọc lại trên máy tính bảng",
                         16,
-                        color=FG if d.get("read_back_at") else MUTED,
+                        color=FG if d.read_back_at else MUTED,
                     ),
                 ],
                 spacing=30,
@@ -426,12 +428,12 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 ),
             ],
         )
-    rating = d.get("rating")
+    rating = view.rating
     rated: ft.Control | None = None
-    if rating:
-        lines = [text(f"Đánh giá: {rating['label']}", 17, bold=True, color=PRIMARY)]
-        if rating.get("comment"):
-            lines.append(text(f"Ý kiến: {rating['comment']}", 16))
+    if rating is not None:
+        lines = [text(f"Đánh giá: {rating.label}", 17, bold=True, color=PRIMARY)]
+        if rating.comment:
+            lines.append(text(f"Ý kiến: {rating.comment}", 16))
         rated = card("Mức độ hài lòng", lines)
     personal_id: ft.Control | None = None
     if (
@@ -439,11 +441,11 @@ def DossierScreen(state: DeskState) -> ft.Control:
         and any(f.id == PERSONAL_ID_FIELD for f in proc.fields)
         and state.user is not None
         and state.user.role is Role.APPRAISER
-        and d.get("status") in {s.value for s in PERSONAL_ID_STATUSES}
+        and d.status in PERSONAL_ID_STATUSES
     ):
-        current = str(d["values"].get(PERSONAL_ID_FIELD) or "")
-        personal_id = PersonalIdCard(state, current, key=f"pid-{d['id']}")  # type: ignore[call-arg]
-    sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d["values"], proc)]
+        current = str(d.values.get(PERSONAL_ID_FIELD) or "")
+        personal_id = PersonalIdCard(state, current, key=f"pid-{d.id}")  # type: ignore[call-arg]
+    sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d.values, proc)]
     signed = _signatures(d, proc)
     dialog = (
         ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
@@ -469,7 +471,8 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 rated,
                 signed,
                 photos,
-                _timeline(d["history"]),
+                lookups_card(state, state.lookups),
+                _timeline(d.history),
                 *sections,
             ]
         ),

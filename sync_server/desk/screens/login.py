@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from shared.policy import PIN_MAX_DIGITS
 from sync_server.desk.screens.common import MUTED, button, card, page_body, text
 from sync_server.desk.state import DeskState
 
@@ -57,7 +58,7 @@ def LoginScreen(state: DeskState) -> ft.Control:
                         keyboard_type=ft.KeyboardType.NUMBER,
                         # a mask, not max_length: no "0/12" counter, no English
                         # "12 characters remaining" read aloud
-                        input_filter=ft.InputFilter(regex_string=r"^[0-9]{0,12}$"),
+                        input_filter=ft.InputFilter(regex_string=rf"^[0-9]{{0,{PIN_MAX_DIGITS}}}$"),
                         error=errors.get("pin"),
                         error_max_lines=6,  # the wrong-PIN message is never cut
                         on_submit=submit,

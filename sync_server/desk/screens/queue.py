@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from shared.views import DossierRow
 from shared.workflow import STATUS_LABEL_VI
 from sync_server.desk import queue as qv
 from sync_server.desk.screens.common import (
@@ -88,7 +89,7 @@ def _filters(state: DeskState) -> ft.Control:
     )
 
 
-def _row(state: DeskState, r: qv.Row) -> ft.Control:
+def _row(state: DeskState, r: DossierRow) -> ft.Control:
     now = state.now()
     level = qv.urgency(r, now)
     bg = {qv.OVERDUE: OVERDUE_BG, qv.DUE_TODAY: TODAY_BG}.get(level, SURFACE)

@@ -96,6 +96,30 @@ def _picker(state: DeskState, start: Any, end: Any) -> ft.Control:
         spacing=8,
     )
     rows: list[ft.Control] = [kinds]
+    if state.province_linked:  # registered with a provincial hub (docs/province.md)
+
+        def scope(key: str) -> Any:
+            async def handler() -> None:
+                await state.load_report(replace(choice, scope=key))
+
+            return handler
+
+        rows.insert(
+            0,
+            ft.Row(
+                [
+                    (ft.FilledButton if key == choice.scope else ft.OutlinedButton)(
+                        content=ft.Text(label, size=16),
+                        on_click=scope(key),
+                        tooltip=f"Phạm vi: {label}",
+                        height=46,
+                        style=ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=22)),
+                    )
+                    for key, label in rv.SCOPES
+                ],
+                spacing=8,
+            ),
+        )
     if choice.kind == "custom":
         errors = state.field_errors
         rows.append(
@@ -382,8 +406,10 @@ def _cell(value: Any, *, bold: bool = False) -> ft.DataCell:
 
 
 def _procedures(page: dict[str, Any]) -> ft.Control:
+    # The provincial summary lists communes here (its page says so: province_hub).
+    title = "Theo xã, phường" if page.get("rows_label") else "Theo từng thủ tục"
     heads = [
-        "Thủ tục",
+        page.get("rows_label") or "Thủ tục",
         "Tiếp nhận",
         "Trước hạn",
         "Đúng hạn",
@@ -418,7 +444,7 @@ def _procedures(page: dict[str, Any]) -> ft.Control:
         for p in page.get("procedures") or []
     ]
     if not rows:
-        return card("Theo từng thủ tục", [text("Không có hồ sơ trong kỳ.", 15, color=MUTED)])
+        return card(title, [text("Không có hồ sơ trong kỳ.", 15, color=MUTED)])
     table = ft.DataTable(
         columns=[
             ft.DataColumn(label=ft.Text(h, size=14, weight=ft.FontWeight.BOLD)) for h in heads
@@ -428,13 +454,15 @@ def _procedures(page: dict[str, Any]) -> ft.Control:
         data_row_min_height=56,
         data_row_max_height=72,
     )
-    return card("Theo từng thủ tục", [ft.Row([table], scroll=ft.ScrollMode.AUTO)])
+    return card(title, [ft.Row([table], scroll=ft.ScrollMode.AUTO)])
 
 
 def _overdue(page: dict[str, Any]) -> ft.Control:
     from sync_server.desk.views import when
 
     items = page.get("overdue") or []
+    if page.get("overdue_note"):  # the province: the list stays at each commune's station
+        return card("Hồ sơ đang quá hạn", [text(page["overdue_note"], 15, color=MUTED)])
     rows: list[ft.Control] = [
         ft.Container(
             content=ft.Row(
@@ -473,6 +501,8 @@ def _overdue(page: dict[str, Any]) -> ft.Control:
 
 
 def _reasons(page: dict[str, Any]) -> ft.Control | None:
+    if page.get("overdue_note"):  # the province: said once, with the overdue list
+        return None
     if not page.get("free_text", True):  # figures without personal data (the admin)
         return card("Lý do và ý kiến", [text(FREE_TEXT_NOTE, 15, color=MUTED)])
     parts: list[ft.Control] = []
@@ -508,7 +538,13 @@ def ReportScreen(state: DeskState) -> ft.Control:
         [
             ft.Column(
                 [
-                    text("Báo cáo kết quả giải quyết thủ tục hành chính", 24, bold=True),
+                    text(
+                        "Báo cáo tổng hợp toàn tỉnh"
+                        if page.get("rows_label")
+                        else "Báo cáo kết quả giải quyết thủ tục hành chính",
+                        24,
+                        bold=True,
+                    ),
                     text(
                         f"{page.get('period', '')} · {page.get('scope', '')}"
                         if page

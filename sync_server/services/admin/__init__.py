@@ -1,0 +1,1 @@
+"""Care of the whole station: backups, their schedule, the demo seed."""

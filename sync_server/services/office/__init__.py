@@ -1,0 +1,2 @@
+"""A dossier's life at the office: actions, stamping, the papers, photos, the public
+verify answer."""

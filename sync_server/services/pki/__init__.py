@@ -1,0 +1,2 @@
+"""Keys and certificates: the HTTPS certificate, the signing certificates, the PAdES
+signatures."""

@@ -1,0 +1,1 @@
+"""The report figures, their exports, and what other services record for them."""

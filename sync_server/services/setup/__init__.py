@@ -1,0 +1,1 @@
+"""The station's set-up: who works here (staff), which commune (units), which days (calendar)."""
