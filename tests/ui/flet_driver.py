@@ -82,11 +82,18 @@ def click(page: Any, name: str | re.Pattern[str], timeout: float = 30) -> None:
     """Tap a button once it has stopped moving: after a text-size change the app bar is
     laid out again over a few frames, and a tap during that lands beside the button (a
     lost tap on "Tương phản cao" once looked like a frozen page)."""
-    b = button(page, name)
-    b.wait_for(state="attached", timeout=timeout * 1000)
-    b.scroll_into_view_if_needed(timeout=timeout * 1000)
-    when_still(b)
-    b.click(timeout=timeout * 1000)
+    for attempt in range(3):
+        b = button(page, name)
+        b.wait_for(state="attached", timeout=timeout * 1000)
+        try:
+            b.scroll_into_view_if_needed(timeout=timeout * 1000)
+            when_still(b)
+            b.click(timeout=timeout * 1000)
+            return
+        except Exception as err:  # the node was rebuilt under the scroll: look it up again
+            if "not attached" not in str(err) or attempt == 2:
+                raise
+            time.sleep(0.3)
 
 
 def textbox(page: Any, label: str) -> Any:
