@@ -68,8 +68,6 @@ EN: dict[str, str] = {
     ),
     "trả trong ngày": "same day",
     "{n} ngày làm việc": "{n} working days",
-    "miễn phí": "free",
-    "{fee} đồng": "{fee} VND",
     "Mã thủ tục {code} · {limit} · {fee}": "Procedure code {code} · {limit} · {fee}",
     "Chọn: {name}": "Choose: {name}",
     "Chọn thủ tục": "Choose a procedure",
@@ -158,7 +156,6 @@ EN: dict[str, str] = {
     "Xin ông/bà đọc lại thông tin": "Please read the information back",
     "Giấy tiếp nhận": "Receipt",
     "Về trang chính": "Back to home",
-    "Tải kết quả (PDF)": "Download the result (PDF)",
     "Chưa có kết quả.": "No result yet.",
     "{name} · mã hồ sơ {code}": "{name} · dossier code {code}",
     "Trạng thái": "Status",
@@ -175,9 +172,6 @@ EN: dict[str, str] = {
     ),
     " — phần {i}/{n}": " — part {i}/{n}",
     "Đọc lại phần {i} trên {n}": "Read-back part {i} of {n}",
-    "Lưu kết quả": "Save the result",
-    "Tải kết quả (PDF) để xem, in hoặc gửi": "Download the result (PDF) to view, print or send",
-    "In hoặc chia sẻ": "Print or share",
     "Lý do: {why}": "Reason: {why}",
     "Không thực hiện": "Not reached",
     "Người dân đã đọc lại toàn bộ và xác nhận thông tin đúng": (
@@ -187,17 +181,26 @@ EN: dict[str, str] = {
     "Tiếp: ký tờ khai": "Next: sign the declaration",
     "Đã tiếp nhận hồ sơ": "Dossier received",
     "Mã hồ sơ": "Dossier code",
-    "Người được khai sinh / tiêu đề: {t}": "Person registered / title: {t}",
+    "Hồ sơ": "Dossier",
     "Nhận lúc: {when}": "Received: {when}",
     "Hạn trả kết quả: {due}": "Result due: {due}",
     "Trạng thái: {s}": "Status: {s}",
-    "Mở bảng chia sẻ của máy: in, gửi qua Zalo, thư điện tử…": (
-        "Open the device's share sheet: print, send by Zalo, e-mail…"
-    ),
     "Văn phòng yêu cầu bổ sung hồ sơ": "The office asks for a supplement",
     "Bổ sung hồ sơ": "Supplement the dossier",
     "—": "—",
     "Trang {n} của kết quả": "Page {n} of the result",
+    # papers (screens/papers.py)
+    "Giấy tờ": "Papers",
+    "In / chia sẻ: {what}": "Print / share: {what}",
+    "{what} — hồ sơ {code}": "{what} — dossier {code}",
+    (
+        "Trên máy tính bảng: mở bảng chia sẻ (in, Zalo, thư điện tử…); "
+        "trên trình duyệt: tải tệp PDF về để in."
+    ): (
+        "On a tablet: opens the share sheet (print, Zalo, e-mail…); "
+        "in a browser: downloads the PDF to print."
+    ),
+    "Đã gửi tệp {path} để in hoặc lưu.": "Sent {path} to print or save.",
     "Bổ sung hồ sơ: sửa và gửi lại": "Supplement the dossier: correct and send again",
     # enrolment, unlock, signing
     "Đăng ký máy tính bảng với văn phòng": "Register this tablet with the office",
@@ -251,7 +254,6 @@ EN: dict[str, str] = {
     "mã đăng ký thiết bị": "The device registration code",
     "tên đăng nhập": "The user name",
     "mã PIN": "The PIN",
-    "Kết quả hồ sơ {code}": "Result of dossier {code}",
     "(không ghi lý do)": "(no reason given)",
     "Bước {i}: {title} — còn {n} lỗi": "Step {i}: {title} — {n} problem(s) left",
     "Đi tới bước {i}: {title}": "Go to step {i}: {title}",
@@ -305,7 +307,6 @@ EN: dict[str, str] = {
     ),
     "Có": "Yes",
     "Không": "No",
-    "Miễn phí": "Free",
     "Lệ phí, phí": "Fee",
     "Số tiền phải nộp": "Amount due",
     "Hồ sơ chưa đủ, chưa thể tiếp nhận. Còn thiếu: {what}": (

@@ -64,10 +64,29 @@ def _field(procedure: Procedure, field_id: str) -> Any:
         return None
 
 
+# The common nouns of administrative units: written in lower case inside a text, the
+# unit's own name capitalised ("xã Lai Vung, tỉnh Đồng Tháp"; docs/legal.md, Nghị định
+# 30/2020/NĐ-CP, Phụ lục II). The unit list prints them capitalised, as names on their own.
+UNIT_NOUNS = ("đặc khu", "thành phố", "thị trấn", "thị xã", "phường", "xã", "huyện", "quận", "tỉnh")
+
+
+def _common_noun_lower(part: str) -> str:
+    low = part.lower()
+    for noun in UNIT_NOUNS:
+        if low.startswith(noun + " "):
+            return noun + part[len(noun) :]
+    return part
+
+
 def residence_text(street: str, unit: str) -> str:
-    """ "Ấp An Bình" + "Xã Lai Vung, Tỉnh Đồng Tháp" → one address line (NFC)."""
-    parts = [p.strip() for p in (street, unit) if p and p.strip()]
-    return unicodedata.normalize("NFC", ", ".join(parts))
+    """ "Ấp An Bình" + "Xã Lai Vung, Tỉnh Đồng Tháp" → "Ấp An Bình, xã Lai Vung, tỉnh
+    Đồng Tháp" (NFC): one address line as documents write it — the unit nouns in lower
+    case after the first part, the line's first letter capitalised."""
+    street = unicodedata.normalize("NFC", (street or "").strip())
+    units = [u.strip() for u in unicodedata.normalize("NFC", unit or "").split(",") if u.strip()]
+    parts = ([street] if street else []) + units
+    out = [parts[0]] + [_common_noun_lower(p) for p in parts[1:]] if parts else []
+    return ", ".join(out)
 
 
 def fill_from_card(

@@ -44,6 +44,7 @@ _PROCEDURE_KEYS = frozenset(
         "time_limit_working_days",
         "fee",
         "title_field",
+        "subject",
         "sections",
         "components",
         "result",
@@ -266,6 +267,9 @@ class Procedure:
     per_unit_fees: tuple[UnitFee, ...] = ()
     pages_fee: PagesFee | None = None
     rules: tuple[Rule, ...] = ()
+    # What the dossier's title names ("Người được khai sinh", "Giấy tờ được chứng thực"):
+    # the receipt and lists say it before the title (issue 21 §9).
+    subject: Text | None = None
     # The base fee is the province's (a Nghị quyết of the HĐND tỉnh), kept as a station
     # setting (``admin fee-set``); ``fee_vnd`` is then only a fallback never printed.
     fee_set_by_province: bool = False
@@ -279,6 +283,13 @@ class Procedure:
 
     def fields_in(self, section_id: str) -> list[Field]:
         return [f for f in self.fields if f.section == section_id]
+
+    def subject_label(self, lang: str = "vi") -> str:
+        """What the title names, in ``lang``: the file's ``subject``, else the title
+        field's own label."""
+        if self.subject is not None:
+            return self.subject.get(lang)
+        return self.field(self.title_field).label.get(lang)
 
 
 class _Reader:
@@ -425,6 +436,7 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         per_unit_fees=unit_fees,
         pages_fee=pages_fee,
         rules=rules,
+        subject=r.text(d["subject"], "$.subject") if "subject" in d else None,
         fee_set_by_province=bool(r.opt(fee, "set_by_province", bool, "$.fee")),
         source=d,
     )

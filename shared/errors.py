@@ -107,6 +107,8 @@ Code = Literal[
     "UNIT_NOT_CONFIGURED",
     "UNIT_UNKNOWN",
     "PAPER_NOT_APPLICABLE",
+    "PUBLIC_URL_INVALID",
+    "PUBLIC_URL_NOT_READY",
     "CALENDAR_INVALID",
     "SIGNER_UNAVAILABLE",
     "CERT_IMPORT_FAILED",
@@ -527,6 +529,23 @@ CATALOGUE: dict[Code, ErrorCode] = {
             409,
             "Hồ sơ ở trạng thái '{status}' không có {paper}.",
             "A dossier in status '{status}' has no {paper}.",
+        ),
+        # --- the public verify address (QR code on results) ---
+        _c(
+            "PUBLIC_URL_INVALID",
+            422,
+            "Địa chỉ tra cứu công khai không hợp lệ[: {detail_vi}].",
+            "The public verify address is not valid[: {detail}].",
+        ),
+        _c(
+            "PUBLIC_URL_NOT_READY",
+            409,
+            "Chưa thể ký ban hành kết quả: địa chỉ tra cứu công khai in trong mã QR "
+            "{why}. Quản trị viên cần khai báo địa chỉ https mà điện thoại người dân mở "
+            "được (trang Đơn vị trên bàn làm việc, hoặc lệnh admin public-url).",
+            "The result cannot be issued yet: the public verify address printed in its QR "
+            "code {why}. An administrator must set an https address citizens' phones can "
+            "open (the desk's Unit page, or admin public-url).",
         ),
         # --- the declaration and the citizen's signature ---
         _c(

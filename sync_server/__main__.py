@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         "--agency-code", help="national agency code for dossier codes (default: derived)"
     )
     unit_set.add_argument("--former-name", help='e.g. "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"')
+    unit_set.add_argument(
+        "--public-url",
+        help="the https address citizens' phones open to verify a result (its QR code); "
+        "also: admin public-url URL",
+    )
     cmds.add_parser("unit-show", help="print the unit this station serves as JSON")
     fee_set = cmds.add_parser(
         "fee-set", help="the fee the province's resolution sets for a procedure (đồng)"
@@ -364,14 +369,21 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             _print_json({"device_id": args.device, "revoked": True})
         elif cmd == "unit-set":
             unit = door.unit_set_from_names(
-                me, station, db, args.province, args.commune, args.agency_code, args.former_name
+                me,
+                station,
+                db,
+                args.province,
+                args.commune,
+                args.agency_code,
+                args.former_name,
+                args.public_url,
             )
-            _print_json(unit.to_dict())
+            _print_json({**unit.to_dict(), **door.public_url_show(me, station, db)})
         elif cmd == "unit-show":
             shown = door.unit_record(me, station, db)
             if shown is None:
                 raise problem("UNIT_NOT_CONFIGURED")
-            _print_json(shown.to_dict())
+            _print_json({**shown.to_dict(), **door.public_url_show(me, station, db)})
         elif cmd == "fee-set":
             _print_json(door.set_province_fee(me, station, db, args.procedure, args.vnd))
         elif cmd == "calendar-set":
@@ -400,7 +412,7 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
         elif cmd == "cert-list":
             _print_json(door.cert_list(me, station, db))
         elif cmd == "public-url":
-            _print_json({"public_url": door.public_url_set(me, station, db, args.url)})
+            _print_json(door.public_url_set(me, station, db, args.url))
         elif cmd == "report":
             _report(station, db, args)
         elif not _hub(station, db, args):
@@ -501,6 +513,26 @@ def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:
     return schedule
 
 
+def _reachable(base: str, host: str) -> str:
+    """``base`` with a listen-on-every-address host (0.0.0.0, ::) replaced by this
+    machine's address on its network, which a phone beside it can open."""
+    import ipaddress
+    import socket
+
+    try:
+        if not ipaddress.ip_address(host.strip("[]")).is_unspecified:
+            return base
+    except ValueError:
+        return base
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks a route
+            mine = str(s.getsockname()[0])
+    except OSError:
+        return base
+    return base.replace(f"//{host}:", f"//{mine}:", 1)
+
+
 def _exit_on_term(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -510,9 +542,12 @@ def _run_uvicorn(station: Station, args: argparse.Namespace, files: Any) -> None
 
     from sync_server.app import create_app
 
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    base = f"{'http' if files is None else 'https'}://{host}:{args.port}"
     if args.demo:
         with station.session() as db:
-            people = demo.seed(db, station.keys)
+            # The demo's verify QR opens this station (a real one sets its public address).
+            people = demo.seed(db, station.keys, public_url=_reachable(base, args.host))
             code = enrollment.new_enroll_code(db)
         if files is not None:
             code = tls.code_for_tablet(station.paths, code)
@@ -524,8 +559,7 @@ def _run_uvicorn(station: Station, args: argparse.Namespace, files: Any) -> None
         for s in people:
             print(f"  {s.username:<9} / {s.pin}  {s.role:<9} {s.full_name}")
         print(f"Mã đăng ký máy tính bảng: {code}")
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    base = f"{'http' if files is None else 'https'}://{host}:{args.port}"
+        print(f"Mã QR trên kết quả mở: {_reachable(base, args.host)}/verify/…")
     print(f"Bàn làm việc: {base}/desk   API: {base}/v1   Tài liệu API: {base}/docs", flush=True)
     if files is None:
         print(

@@ -213,6 +213,19 @@ def _mount_desk(app: FastAPI, backend: object | None) -> None:
             headers={"Content-Disposition": f'inline; filename="{code}.pdf"'},
         )
 
+    @app.get("/desk-files/paper/{ticket}", include_in_schema=False)
+    def desk_paper(ticket: str) -> Response:
+        """A paper of a dossier (receipt, declaration, …) behind a short-lived desk link."""
+        hit = backend.paper_file(ticket)
+        if hit is None:
+            return Response("Liên kết đã hết hạn.", status_code=404, media_type="text/plain")
+        name, pdf = hit
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}"'},
+        )
+
     @app.get("/desk-files/photo/{ticket}", include_in_schema=False)
     def desk_photo(ticket: str) -> Response:
         """A photo of a document behind a short-lived link from the desk's dossier page."""

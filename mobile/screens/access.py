@@ -166,8 +166,9 @@ def UnlockScreen(state: AppState) -> ft.Control:
                         # read "12 characters remaining" (Flutter's English) aloud.
                         input_filter=ft.InputFilter(regex_string=rf"^[0-9]{{0,{PIN_MAX_DIGITS}}}$"),
                         error=errors.get("pin"),
-                        # the wrong-PIN message is two sentences: never cut to one line
-                        error_max_lines=6,
+                        # the wrong-PIN message is two sentences and the rule: never cut
+                        # (six lines cut it on a phone in English, screens tour)
+                        error_max_lines=12,
                         error_style=ft.TextStyle(size=look.small, color=look.c.error),
                         text_size=look.fs(22),
                         on_submit=submit,

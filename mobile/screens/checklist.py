@@ -161,16 +161,32 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
         badges.append(_badge(tr(state.lang, "Cần ảnh"), look, strong=True))
     if row.asked:
         badges.append(_badge(tr(state.lang, "Văn phòng yêu cầu bổ sung"), look, strong=True))
+    tick = ft.Checkbox(
+        value=row.ticked,
+        on_change=_call(state.toggle_component, row.id),
+        semantics_label=tr(state.lang, "Đã nộp: {name}", name=row.name),
+        active_color=c.primary,
+        check_color=c.on_primary,
+        border_side=ft.BorderSide(look.border_width + 1, c.fg),
+        key=f"tick-{row.id}",
+    )
     parts: list[ft.Control] = [
-        ft.Checkbox(
-            value=row.ticked,
-            on_change=_call(state.toggle_component, row.id),
-            label=ft.Text(row.name, size=look.body, weight=ft.FontWeight.W_600, color=c.fg),
-            semantics_label=tr(state.lang, "Đã nộp: {name}", name=row.name),
-            active_color=c.primary,
-            check_color=c.on_primary,
-            border_side=ft.BorderSide(look.border_width + 1, c.fg),
-            key=f"tick-{row.id}",
+        # The name beside the tick wraps (as the checkbox's own label it ran off the edge
+        # of a phone at "Rất lớn"); tapping it ticks too, as the label did.
+        ft.Row(
+            [
+                tick,
+                ft.Container(
+                    content=ft.Text(
+                        row.name, size=look.body, weight=ft.FontWeight.W_600, color=c.fg
+                    ),
+                    on_click=_call(state.toggle_component, row.id),
+                    expand=True,
+                    padding=ft.Padding.only(top=6),
+                ),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+            spacing=4,
         ),
         ft.Row(badges, wrap=True, spacing=8, run_spacing=6),
     ]

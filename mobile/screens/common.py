@@ -53,7 +53,11 @@ def button(
     tooltip: str | None = None,
     expand: bool | int | None = None,
 ) -> ft.Control:
-    """A big touch target (≥ 56 px tall). While ``busy`` it shows a ring and ignores taps."""
+    """A big touch target (≥ 56 px tall). While ``busy`` it shows a ring and ignores taps.
+
+    Its height comes from its padding, not a fixed height: a label that wraps (a long
+    procedure name at "Rất lớn" on a phone) makes the button taller instead of being cut
+    ("Chọn: Đăng ký khai tử" lost its second line in the screens tour)."""
     c = look.c
     content: ft.Control = (
         ft.Row(
@@ -73,8 +77,10 @@ def button(
         if busy
         else ft.Text(label, size=look.fs(19))
     )
+    # One line of text (≈ 1.2 × its size) plus this padding makes the touch height.
+    vertical = max(12, round((look.touch - look.fs(19) * 1.2) / 2))
     style = ft.ButtonStyle(
-        padding=ft.Padding.symmetric(horizontal=24, vertical=12),
+        padding=ft.Padding.symmetric(horizontal=24, vertical=vertical),
         shape=ft.RoundedRectangleBorder(radius=10),
         side=ft.BorderSide(look.border_width + 1, c.primary) if not primary else None,
         icon_size=look.fs(22),  # left to Flutter, the icon shrank as the text grew
@@ -85,7 +91,6 @@ def button(
         icon=None if busy else icon,
         on_click=None if (busy or disabled) else on_click,
         disabled=disabled,
-        height=look.touch,
         style=style,
         tooltip=tooltip or label,
         expand=expand,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import flet as ft
 
 from mobile.i18n import tr
-from mobile.screens.checklist import SENT, missing_box
+from mobile.screens.checklist import missing_box
 from mobile.screens.common import back_button, button, card, look_of, page_body, text
+from mobile.screens.papers import papers_card
 from mobile.state.app import ROUTE_HOME, AppState
 from mobile.state.fmt import (
     due_text,
@@ -190,17 +191,24 @@ def ReceiptScreen(state: AppState) -> ft.Control:
         return page_body(
             [button(tr(state.lang, "Về trang chính"), lambda: state.go(ROUTE_HOME), look)]
         )
+    try:  # each procedure names its own subject (its file's "subject")
+        subject = state.service.procedure(r.procedure).subject_label(state.lang)
+    except TaiChoError:  # a procedure this app version does not know
+        subject = tr(state.lang, "Hồ sơ")
     return page_body(
         [
             ft.Row(
                 [
                     ft.Icon(ft.Icons.CHECK_CIRCLE, color=look.c.ok, size=look.fs(44)),
-                    text(
-                        tr(state.lang, "Đã tiếp nhận hồ sơ"),
-                        look,
-                        look.fs(30),
-                        bold=True,
-                        color=look.c.ok,
+                    ft.Container(  # wraps: at "Lớn" on a phone the heading ran off the edge
+                        content=text(
+                            tr(state.lang, "Đã tiếp nhận hồ sơ"),
+                            look,
+                            look.fs(30),
+                            bold=True,
+                            color=look.c.ok,
+                        ),
+                        expand=True,
                     ),
                 ]
             ),
@@ -209,7 +217,7 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                 [
                     text(tr(state.lang, "Mã hồ sơ"), look, look.print_label, color=look.c.muted),
                     text(r.code, look, look.fs(34), bold=True),
-                    text(tr(state.lang, "Người được khai sinh / tiêu đề: {t}", t=r.title), look),
+                    text(f"{subject}: {r.title}", look),
                     text(tr(state.lang, "Nhận lúc: {when}", when=when(r.received_at)), look),
                     text(
                         tr(
@@ -226,6 +234,7 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                 ],
                 look,
             ),
+            papers_card(state, r.id, r.code, look),
             button(
                 tr(state.lang, "Về trang chính"),
                 lambda: state.go(ROUTE_HOME),
@@ -255,58 +264,10 @@ def DossierScreen(state: AppState) -> ft.Control:
         text(history_line(h, state.lang), look, look.small) for h in d.get("history", [])
     ]
 
-    async def download() -> None:
-        got = await state.result_bytes()
-        if got is None:
-            return
-        name, pdf = got
-        # In the browser this is a download; on a device, the system's save dialog.
-        picker = ft.FilePicker()
-        await picker.save_file(
-            dialog_title=tr(state.lang, "Lưu kết quả"), file_name=name, src_bytes=pdf
-        )
-
-    async def share() -> None:
-        """On a phone or tablet: the system share sheet (print, Zalo, e-mail, Drive…),
-        handed the PDF from memory — it is never written unencrypted by the app."""
-        got = await state.result_bytes()
-        if got is None:
-            return
-        name, pdf = got
-        await ft.Share().share_files(
-            [ft.ShareFile.from_bytes(pdf, mime_type="application/pdf", name=name)],
-            title=tr(state.lang, "Kết quả hồ sơ {code}", code=d.get("code", "")),
-        )
-
     result: list[ft.Control] = []
     if d.get("has_result"):
-        result = [
-            text(state.result_info, look, bold=True, color=c.ok),
-            button(
-                tr(state.lang, "Tải kết quả (PDF)"),
-                download,
-                look,
-                icon=ft.Icons.PICTURE_AS_PDF,
-                busy=state.busy == "result",
-                tooltip=tr(state.lang, "Tải kết quả (PDF) để xem, in hoặc gửi"),
-            ),
-        ]
-        if state.on_device:
-            result.append(
-                button(
-                    tr(state.lang, "In hoặc chia sẻ"),
-                    share,
-                    look,
-                    primary=False,
-                    icon=ft.Icons.PRINT,
-                    busy=state.busy == "result",
-                    tooltip=tr(
-                        state.lang, "Mở bảng chia sẻ của máy: in, gửi qua Zalo, thư điện tử…"
-                    ),
-                )
-            )
-        if state.result_path:
-            result.append(text(tr(state.lang, SENT, path=state.result_path), look))
+        # Printed or shared with the other papers ("Giấy tờ" below the status).
+        result = [text(state.result_info, look, bold=True, color=c.ok)]
         for n, png in enumerate(state.result_images, start=1):
             result.append(
                 ft.Container(
@@ -425,6 +386,7 @@ def DossierScreen(state: AppState) -> ft.Control:
             ),
             supplement,
             card(tr(state.lang, "Trạng thái"), status_lines, look),
+            papers_card(state, d["id"], d["code"], look),
             card(tr(state.lang, "Tiến trình"), stages, look),
             card(tr(state.lang, "Kết quả"), result, look),
             card(

@@ -32,7 +32,7 @@ from mobile.screens.common import (
 from mobile.state.app import AppState
 from mobile.state.form import FormState, field_kind
 from mobile.theme import Look
-from shared.card_fill import parties
+from shared.card_fill import parties, residence_text
 from shared.catalogue import Field
 from shared.validation import parse_date
 
@@ -107,8 +107,7 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
                     size=look.body,
                     weight=ft.FontWeight.BOLD if on else None,
                     text_align=ft.TextAlign.CENTER,
-                    max_lines=2,
-                    overflow=ft.TextOverflow.ELLIPSIS,
+                    # wraps, never cut: "Số định danh cá nhân (thẻ căn cướ…" at "Rất lớn"
                     expand=True,
                 ),
             ],
@@ -120,7 +119,10 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
             side=ft.BorderSide(
                 look.border_width + (1 if err else 0), look.c.error if err else look.c.primary
             ),
-            padding=ft.Padding.symmetric(horizontal=8, vertical=8),
+            # the touch height from the padding, so a wrapped label makes it taller
+            padding=ft.Padding.symmetric(
+                horizontal=8, vertical=max(8, round((look.touch - look.body * 1.2) / 2))
+            ),
         )
         cls = ft.FilledButton if on else ft.OutlinedButton
         cells.append(
@@ -129,8 +131,6 @@ def choice_buttons(state: AppState, form: FormState, f: Field, look: Look) -> ft
                     content=content,
                     on_click=lambda _, v=ch.value: state.set_field(f.id, v),
                     style=style,
-                    # a long label may take two lines (an upright tablet, large text)
-                    height=look.touch if longest <= 20 else look.touch + look.fs(22),
                     expand=True,
                 ),
                 col={
@@ -282,9 +282,11 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
         min_lines=2 if f.multiline else None,
         max_lines=4 if f.multiline else 1,
         helper=help_text,
-        helper_max_lines=3,
-        error_max_lines=3,
-        expand=kind == "date",
+        # Whole sentences, not "Vui lòng nhập Ngày, tháng, năm sinh người yêu …" (screens
+        # tour, phone at "Rất lớn").
+        helper_max_lines=6,
+        error_max_lines=8,
+        expand=kind == "date" and not look.narrow,
         **_input_decoration(look, err),
     )
     live.current = field
@@ -327,30 +329,22 @@ def TextInput(state: AppState, form: FormState, f: Field, look: Look, kind: str)
             color=look.c.fg if words else look.c.muted,
             weight=ft.FontWeight.W_600 if words else None,
         )
-    return ft.Column(
-        [
-            ft.Row(
-                [
-                    field,
-                    ft.IconButton(
-                        # named on the icon: a tooltip is not an accessible name on the web
-                        icon=ft.Icon(
-                            ft.Icons.CALENDAR_MONTH,
-                            size=look.fs(30),
-                            semantics_label=calendar_tip,
-                        ),
-                        tooltip=calendar_tip,
-                        on_click=lambda: set_picking(True),
-                        width=look.touch,
-                        height=look.touch,
-                    ),
-                ],
-                vertical_alignment=ft.CrossAxisAlignment.START,
-            ),
-            *([words_line] if words_line is not None else []),
-        ],
-        spacing=6,
+    calendar = ft.IconButton(
+        # named on the icon: a tooltip is not an accessible name on the web
+        icon=ft.Icon(ft.Icons.CALENDAR_MONTH, size=look.fs(30), semantics_label=calendar_tip),
+        tooltip=calendar_tip,
+        on_click=lambda: set_picking(True),
+        width=look.touch,
+        height=look.touch,
     )
+    # On a phone the field takes the whole width and the calendar goes under it: beside
+    # it, at "Rất lớn", the label ran over the field's border in four lines (screens tour).
+    entry: ft.Control = (
+        ft.Column([field, calendar], spacing=4)
+        if look.narrow
+        else ft.Row([field, calendar], vertical_alignment=ft.CrossAxisAlignment.START)
+    )
+    return ft.Column([entry, *([words_line] if words_line is not None else [])], spacing=6)
 
 
 CHECKLIST_TITLE = "Thành phần hồ sơ"
@@ -541,7 +535,8 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
         elif mapped["status"] == "not_found":
             today = tr(lang, "Không tìm được đơn vị hiện nay: nơi cư trú sẽ không được điền.")
         else:
-            today = f"{mapped['street']}, {mapped['commune']}, {mapped['province']}".strip(", ")
+            # As the documents will write it (shared.card_fill.residence_text).
+            today = residence_text(mapped["street"], f"{mapped['commune']}, {mapped['province']}")
         parts.append(
             ft.ResponsiveRow(
                 [

@@ -17,6 +17,7 @@ from mobile.screens.common import (
 from mobile.state.app import ROUTE_HOME, AppState
 from mobile.state.fmt import NEEDS_ACTION, STATUS_FILTERS, due_text, when
 from mobile.theme import Look
+from shared import fee_text
 from shared.model import DossierSummary
 from shared.workflow import status_label
 
@@ -225,11 +226,7 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
             if p.time_limit_working_days == 0
             else tr(lang, "{n} ngày làm việc", n=p.time_limit_working_days)
         )
-        fee = (
-            tr(lang, "miễn phí")
-            if p.fee_vnd == 0
-            else tr(lang, "{fee} đồng", fee=f"{p.fee_vnd:,}".replace(",", "."))
-        )
+        fee = fee_text.rule(p, lang)  # what compute_fee will charge (the read-back's sum)
         name = p.name.get(lang)
         rows.append(
             card(
@@ -260,12 +257,14 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
         )
     return page_body(
         [
-            ft.Row(
+            ft.Row(  # wraps: on a phone at "Rất lớn" "Quay lại" went past the edge
                 [
-                    text(tr(lang, "Chọn thủ tục"), look, look.title, bold=True, color=None),
-                    ft.Container(expand=True),
                     back_button(lambda: state.go(ROUTE_HOME), look, lang=lang),
-                ]
+                    text(tr(lang, "Chọn thủ tục"), look, look.title, bold=True, color=None),
+                ],
+                wrap=True,
+                spacing=16,
+                run_spacing=8,
             ),
             *rows,
         ]

@@ -26,14 +26,26 @@ from shared.documents.declaration import (
     render_declaration,
 )
 from shared.documents.paperwork import Component as PaperComponent
-from shared.documents.paperwork import PaperDossier, render_supplement_request
+from shared.documents.paperwork import PaperDossier, render_receipt, render_supplement_request
+from shared.documents.paperwork.of_dossier import (
+    PAPER_NAMES,
+    as_receipt,
+    file_name,
+    paper_of,
+    papers_of,
+    with_supplement_request,
+)
 from shared.errors import TaiChoError, problem
 from shared.model import AttachmentRef, Dossier, DossierSummary, HistoryEntry
 from shared.signatures import SignatureMark, check_marks, require_all
 from shared.unit import Unit
 from shared.validation import ValidationResult, validate
 from shared.workdays import due_at
-from shared.workflow import Action, Role, Status, next_status
+from shared.workflow import STATUS_LABEL_VI, Action, Role, Status, next_status
+
+# The papers a tablet prints itself (the refusal, apology and control sheet are the
+# office's, printed at the desk).
+TABLET_PAPERS = ("receipt", "declaration", "supplement-request", "result")
 
 
 class DossierService:
@@ -426,6 +438,52 @@ class DossierService:
             DeclarationInput(
                 procedure, clean, self._unit(), marks, moments=(read_back_at,), today=today
             )
+        )
+
+    # --- the papers printed at the counter or the home visit (issue 21 §2) ---
+    def papers(self, id_or_code: str) -> list[str]:
+        """The papers this tablet prints for a dossier, offline: receipt, declaration, the
+        office's supplement request, the result (``of_dossier.PAPER_NAMES`` keys)."""
+        self.ctx.need_session()
+        record_id = self._record_id(id_or_code)
+        d, _ = self.load(record_id)
+        has_result = self.ctx.store.get_result(record_id) is not None
+        have = papers_of(d.status.value, (h.action for h in d.history), has_result)
+        return [p for p in have if p in TABLET_PAPERS]
+
+    def _name_of(self, username: str) -> tuple[str, str]:
+        """(full name, title) of a staff member as this tablet knows them."""
+        session = self.ctx.need_session()
+        if username == session.username and session.full_name:
+            return session.full_name, ""
+        raw = self.ctx.store.get_meta("office_staff", [])
+        for x in raw if isinstance(raw, list) else []:
+            if isinstance(x, dict) and x.get("username") == username and x.get("full_name"):
+                return str(x["full_name"]), ""
+        return username, ""
+
+    def paper_pdf(self, id_or_code: str, paper: str) -> tuple[str, bytes]:
+        """(file name, PDF) of one of :meth:`papers`, rendered here from the dossier as
+        the station renders its copy (``shared.documents.paperwork.of_dossier``)."""
+        self.ctx.need_session()
+        record_id = self._record_id(id_or_code)
+        d, _ = self.load(record_id)
+        name = file_name(d.code, paper)
+        if paper == "result":
+            return name, self.result_pdf(record_id)
+        if paper == "declaration":
+            return name, self.declaration_pdf(record_id)
+        p = paper_of(d, self.procedure_of(d), self._unit(), self._name_of)
+        if paper == "receipt" and d.status is not Status.DRAFT:
+            return name, render_receipt(as_receipt(p))
+        asked = with_supplement_request(p, d, self._name_of)
+        if paper == "supplement-request" and asked is not None:
+            return name, render_supplement_request(asked)
+        raise problem(
+            "PAPER_NOT_APPLICABLE",
+            "paper",
+            status=STATUS_LABEL_VI[d.status],
+            paper=PAPER_NAMES.get(paper, (paper, paper))[0].lower(),
         )
 
     def result_pages(self, id_or_code: str) -> list[bytes]:

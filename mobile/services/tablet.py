@@ -301,6 +301,12 @@ class TabletService:
     def result_pages(self, id_or_code: str) -> list[bytes]:
         return self.dossiers.result_pages(id_or_code)
 
+    def papers(self, id_or_code: str) -> list[str]:
+        return self.dossiers.papers(id_or_code)
+
+    def paper_pdf(self, id_or_code: str, paper: str) -> tuple[str, bytes]:
+        return self.dossiers.paper_pdf(id_or_code, paper)
+
     def declaration_pdf(self, id_or_code: str) -> bytes:
         """The received dossier's declaration (tờ khai), the station's copy byte for byte."""
         return self.dossiers.declaration_pdf(id_or_code)

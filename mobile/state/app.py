@@ -87,9 +87,10 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
     detail: dict[str, Any] | None = None
     drafts: list[Draft] = field(default_factory=list)
     result_info: str = ""
-    result_path: str = ""
     result_images: list[bytes] = field(default_factory=list)  # the result's pages, shown
     paper_path: str = ""  # the supplement request last handed to the browser/device
+    papers: list[str] = field(default_factory=list)  # the receipt's / dossier's papers
+    paper_sent: str = ""  # the paper last handed to the browser download or share sheet
     scan: dict[str, Any] | None = None  # a read chip ID card waiting to fill a person
     scan_error: str = ""
     scan_unit: str = ""  # today's unit staff confirmed for the card's printed address
@@ -101,6 +102,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
         self._banner_until = 0.0
         self._draft_dirty = False
         self._station_failures: dict[str, int] = {}  # first unlocks refused, per name
+        self._spoken = {}  # problems shown, as how to say them (StateBase.resay)
         self.reload_device()
 
     # --- navigation ---
@@ -147,6 +149,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
         labels, choices and error messages follow (issue 10)."""
         self.touch()
         self.lang = "en" if self.lang == "vi" else "vi"
+        self.resay()  # a problem still shown follows the language (a wrong PIN, …)
         if self.form is not None:
             self.form.lang = self.lang
             self.recheck_shown()  # the red messages follow the language too

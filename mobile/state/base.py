@@ -9,6 +9,7 @@ one observable ``AppState`` so that a screen re-renders whichever part changes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,9 +92,10 @@ class StateBase:
     detail: dict[str, Any] | None
     drafts: list[Draft]
     result_info: str
-    result_path: str
     result_images: list[bytes]
     paper_path: str
+    papers: list[str]
+    paper_sent: str
     scan: dict[str, Any] | None
     scan_error: str
     scan_unit: str
@@ -103,6 +105,8 @@ class StateBase:
     _banner_until: float
     _draft_dirty: bool
     _station_failures: dict[str, int]
+    # What is shown as a problem, as how to say it: the banner under "", fields by name.
+    _spoken: dict[str, tuple[Callable[[str], str], str]]
 
     @property
     def service(self) -> TabletService:
@@ -112,9 +116,36 @@ class StateBase:
         self._last_touch = time.monotonic()
 
     def _fail(self, err: BaseException) -> None:
-        self.banner = user_message(err, self.lang)
+        self.banner = self._keep_saying("", lambda lang: user_message(err, lang))
         self.banner_ok = False
         self._banner_until = 0.0  # a problem stays until it is read and closed
+
+    def _say_field_errors(self, words: dict[str, Callable[[str], str]]) -> None:
+        """Show field errors, kept as how to say them rather than as finished text."""
+        self.field_errors = {k: self._keep_saying(k, say) for k, say in words.items()}
+
+    def _keep_saying(self, where: str, say: Callable[[str], str]) -> str:
+        """``say`` in the app's language, remembered for :meth:`resay` under ``where``
+        ("" for the banner, a field name for a field's error)."""
+        shown = say(self.lang)
+        self._spoken[where] = (say, shown)
+        return shown
+
+    def resay(self) -> None:
+        """After a switch of language: the problems still shown, said again in it — a
+        wrong-PIN message shown in Vietnamese stayed Vietnamese in English (issue 21)."""
+        spoken = self._spoken
+        for where, (say, shown) in list(spoken.items()):
+            current = self.banner if where == "" else self.field_errors.get(where)
+            if current != shown:  # replaced or cleared since: nothing to say again
+                del spoken[where]
+                continue
+            again = say(self.lang)
+            spoken[where] = (say, again)
+            if where == "":
+                self.banner = again
+            else:
+                self.field_errors = {**self.field_errors, where: again}
 
     def _info(self, text: str) -> None:
         """A good-news banner (``text`` already in the app's language, via ``tr``); it
@@ -153,6 +184,9 @@ class StateBase:
         raise NotImplementedError
 
     def open_dossier(self, dossier_id: str) -> None:
+        raise NotImplementedError
+
+    def load_papers(self, dossier_id: str) -> None:
         raise NotImplementedError
 
     def _drafts(self) -> Any:

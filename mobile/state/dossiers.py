@@ -47,8 +47,8 @@ class DossierMixin(StateBase):
     def open_dossier(self, dossier_id: str) -> None:
         self.touch()
         self.result_info = ""
-        self.result_path = ""
         self.result_images = []
+        self.paper_sent = ""
         self.detail = {"id": dossier_id}
         self._reload_detail()
         if self.detail is not None:
@@ -82,17 +82,26 @@ class DossierMixin(StateBase):
                 self.result_images = []
         else:
             self.result_images = []
+        self.load_papers(d["id"])
         self.detail = d
 
-    async def result_bytes(self) -> tuple[str, bytes] | None:
-        """The open dossier's result PDF (decrypted in memory only) and a file name, for
-        the screen to hand to the browser download or the device's save dialog; nothing
-        is written unencrypted to the tablet's disk."""
-        if self.detail is None:
-            return None
+    def load_papers(self, dossier_id: str) -> None:
+        """The papers this tablet can print for the dossier shown (receipt or detail)."""
         try:
-            pdf = await run_guarded(self, "result", self.service.result_pdf, self.detail["id"])
+            self.papers = self.backend.call(self.service.papers, dossier_id)
+        except TaiChoError:
+            self.papers = []
+
+    async def paper_bytes(self, dossier_id: str, paper: str) -> tuple[str, bytes] | None:
+        """One paper of a dossier as (file name, PDF), rendered in memory for the screen to
+        hand to the browser download or the device's share sheet (issue 21 §2); nothing
+        is written unencrypted to the tablet's disk."""
+        self.touch()
+        try:
+            got = await run_guarded(
+                self, f"paper-{paper}", self.service.paper_pdf, dossier_id, paper
+            )
         except Failed:
             return None
-        self.result_path = f"{self.detail['code']}.pdf"
-        return self.result_path, pdf
+        self.paper_sent = got[0]
+        return got

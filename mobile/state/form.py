@@ -17,6 +17,7 @@ import flet as ft
 
 from mobile.i18n import tr
 from mobile.services.drafts import Draft, new_draft_id
+from shared import fee_text
 from shared.catalogue import Field, Procedure, Section
 from shared.checklist import (
     Checklist,
@@ -538,12 +539,11 @@ class FormState:
                 out.append(PreviewSection(s.title.get(self.lang), tuple(rows)))
         if self.checked is not None and self.fee_vnd is not None:
             # The fee computed from this dossier (pages, copies, cases), read before intake.
+            # Words from shared.fee_text, as the procedure picker and the receipt say it.
             lang = self.lang
-            amount = (
-                tr(lang, "Miễn phí")
-                if self.fee_vnd == 0
-                else tr(lang, "{fee} đồng", fee=f"{self.fee_vnd:,}".replace(",", "."))
-            )
+            amount = fee_text.amount(self.fee_vnd, lang)
+            how = fee_text.rule(self.procedure, lang)
+            amount = amount[:1].upper() + amount[1:] + (f" ({how})" if how != amount else "")
             out.append(
                 PreviewSection(
                     tr(lang, "Lệ phí, phí"),

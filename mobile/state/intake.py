@@ -404,6 +404,8 @@ class IntakeMixin(StateBase):
                 self.route = ROUTE_FORM
             return False
         self.receipt = summary
+        self.paper_sent = ""
+        self.load_papers(summary.id)
         self._drop_draft(form.draft_id)
         self._draft_dirty = False
         self.form = None

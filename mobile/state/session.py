@@ -8,6 +8,8 @@ memory — lists, the open dossier, the form — along with this session's keys.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import partial
 
 from mobile.i18n import tr
 from mobile.state.backend import Failed, run_guarded, user_message
@@ -37,12 +39,12 @@ class SessionMixin(StateBase):
 
     async def enroll(self, url: str, code: str) -> bool:
         self.touch()
-        errors = {}
+        errors: dict[str, Callable[[str], str]] = {}
         if not url.strip():
-            errors["url"] = required("url", "địa chỉ máy chủ văn phòng", self.lang)
+            errors["url"] = partial(required, "url", "địa chỉ máy chủ văn phòng")
         if not code.strip():
-            errors["code"] = required("code", "mã đăng ký thiết bị", self.lang)
-        self.field_errors = errors
+            errors["code"] = partial(required, "code", "mã đăng ký thiết bị")
+        self._say_field_errors(errors)
         if errors:
             return False
         self.banner = ""
@@ -63,12 +65,11 @@ class SessionMixin(StateBase):
         return True
 
     def _place_error(self, err: BaseException, default_field: str) -> None:
-        msg = user_message(err, self.lang)
         fld = err.field if isinstance(err, TaiChoError) else None
         if fld in ("username", "pin", "url", "code"):
-            self.field_errors = {fld: msg}
+            self._say_field_errors({str(fld): partial(user_message, err)})
         elif isinstance(err, TaiChoError) and err.code.startswith(("ENROLL", "AUTH")):
-            self.field_errors = {default_field: msg}
+            self._say_field_errors({default_field: partial(user_message, err)})
         else:
             self.field_errors = {}
             self._fail(err)
@@ -78,10 +79,10 @@ class SessionMixin(StateBase):
         self.touch()
         username = username.strip()
         if not username:
-            self.field_errors = {"username": required("username", "tên đăng nhập", self.lang)}
+            self._say_field_errors({"username": partial(required, "username", "tên đăng nhập")})
             return False
         if not pin:
-            self.field_errors = {"pin": required("pin", "mã PIN", self.lang)}
+            self._say_field_errors({"pin": partial(required, "pin", "mã PIN")})
             return False
         self.field_errors = {}
         self.banner = ""
@@ -99,9 +100,13 @@ class SessionMixin(StateBase):
             if isinstance(err, TaiChoError) and err.code == "AUTH_FAILED":
                 count = self._station_failures.get(username, 0) + 1
                 self._station_failures[username] = count
-                self.field_errors = {
-                    "pin": f"{user_message(err, self.lang)} {station_pin_hint(count, self.lang)}"
-                }
+                self._say_field_errors(
+                    {
+                        "pin": lambda lang: (
+                            f"{user_message(err, lang)} {station_pin_hint(count, lang)}"
+                        )
+                    }
+                )
             self.known_users = self.backend.call(self.service.known_users)
             return False
         self._station_failures.pop(username, None)
@@ -122,8 +127,8 @@ class SessionMixin(StateBase):
         self.drafts = []
         self.search = ""
         self.result_info = ""
-        self.result_path = ""
         self.result_images = []
+        self.papers, self.paper_sent = [], ""
         self.scan, self.scan_error, self.scan_unit = None, "", ""  # a card's data too
         self.citizen_hits = []
         self.signing = None  # the marks drawn for an unfinished form

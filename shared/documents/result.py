@@ -47,7 +47,10 @@ class ResultMeta:
     signer_title: str  # "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
     signer_name: str
     dossier_code: str  # "000.00.06.H56-231027-0361"
-    verify_text: str | None = None  # encoded in a small QR code (not printed as text)
+    verify_text: str | None = None  # encoded in a small QR code
+    # The same page without the hash, printed under the QR code for a person to type
+    # (shared.verify_address.printed_link): the QR, the printed link and /verify agree.
+    verify_printed: str | None = None
     # Who received the dossier (the intake officer's full name): a chứng thực chữ ký
     # received at the one-stop shop says the citizen signed before this person.
     receiver_name: str = ""
@@ -267,6 +270,13 @@ class CivilDocument(OfficialDocument):
         if meta.verify_text:
             size = 22.0
             self.draw_qr(lx, code_y - size - 1.0, meta.verify_text, size)
+        if meta.verify_printed:
+            self.use("", 8)
+            self.set_xy(lx, code_y + 5.0)
+            # Broken after "/verify/" by hand: a break inside the code (at a hyphen)
+            # would read as a hyphenated word and the code be typed wrong.
+            head, _, code = meta.verify_printed.rpartition("/")
+            self.multi_cell(lw, 3.6, nfc(f"Tra cứu: {head}/\n{code}"), align="L")
         self.use()
 
     def notes_page(self, title: str, lines: int = 18) -> None:

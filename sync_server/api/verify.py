@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
+from shared.day_text import day_text
 from sync_server.api.deps import DbDep, StationDep, VerifyGuard
 from sync_server.services.office import verify as service
 
@@ -56,7 +57,7 @@ def _page(answer: dict[str, Any]) -> str:
             ("Văn bản", e(answer["document"])),
             ("Số / Quyển số", e(f"{answer['register_number']} / {answer['register_book']}")),
             ("Cơ quan ban hành", e(answer["issuer"])),
-            ("Ngày ban hành", e(answer["issued_at"][:10])),
+            ("Ngày ban hành", e(day_text(answer["issued_at"]))),
             ("Người ký", signers),
             ("SHA-256 của tệp", f"<code>{e(answer['file_sha256'])}</code>"),
         ):

@@ -19,6 +19,7 @@ from typing import Any
 
 import segno
 
+from shared.documents.paperwork.of_dossier import PAPER_NAMES, papers_of
 from shared.permissions import Verb, require
 from shared.reports import parse_period
 from shared.views import DossierRow, DossierView
@@ -170,10 +171,43 @@ class DeskBackend:
         if hit is None:
             return None
         username, dossier_id = hit
-        if dossier_id.startswith(("report|", "photo|")):
+        if dossier_id.startswith(("report|", "photo|", "paper|")):
             return None
         with self.station.session() as db:
             return door.result_pdf(self._me(db, username), self.station, db, dossier_id)
+
+    # --- the papers of a dossier (issue 21 §2) ---
+    def paper_links(self, who: Staff, view: DossierView) -> list[tuple[str, str]]:
+        """(label, ``/desk-files/paper/<ticket>``) for each paper the dossier has, but
+        the result (:meth:`result_link`); checked again when opened."""
+        with self.station.session() as db:
+            require(self._me(db, who), Verb.DOSSIER_READ_PERSONAL)
+        d = view.dossier
+        actions = [str(h.action) for h in d.history]
+        have = papers_of(d.status.value, actions, view.has_result)
+        out = []
+        for paper in have:
+            if paper == "result":
+                continue
+            name = PAPER_NAMES[paper][0]
+            ticket = self.links.issue(who.username, f"paper|{paper}|{d.id}")
+            out.append((f"In {name[0].lower()}{name[1:]} (PDF)", f"/desk-files/paper/{ticket}"))
+        return out
+
+    def paper_file(self, ticket: str) -> tuple[str, bytes] | None:
+        """(file name, PDF) behind a paper link, or None when expired."""
+        hit = self.links.resolve(ticket)
+        if hit is None or not hit[1].startswith("paper|"):
+            return None
+        username, what = hit
+        _, paper, dossier_id = what.split("|", 2)
+        with self.station.session() as db:
+            me = self._me(db, username)
+            if paper == "declaration":
+                pdf, name = door.declaration_pdf(me, self.station, db, dossier_id)
+            else:
+                pdf, name = door.paper_pdf(me, self.station, db, dossier_id, paper)
+        return name, pdf
 
     # --- photos of documents ---
     def photos(self, who: Staff, dossier_id: str) -> list[dict[str, Any]]:
@@ -321,6 +355,14 @@ class DeskBackend:
     def set_unit(self, who: Staff, unit: dict[str, Any]) -> None:
         with self.station.session() as db:
             door.unit_save(self._me(db, who), self.station, db, unit)
+
+    def public_url(self, who: Staff) -> dict[str, Any]:
+        with self.station.session() as db:
+            return door.public_url_show(self._me(db, who), self.station, db)
+
+    def set_public_url(self, who: Staff, url: str) -> dict[str, Any]:
+        with self.station.session() as db:
+            return door.public_url_set(self._me(db, who), self.station, db, url)
 
     def set_unit_from_names(
         self,

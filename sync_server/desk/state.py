@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import flet as ft
 
+from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
 from shared.views import DossierRow, DossierView
@@ -93,6 +94,8 @@ class DeskState:
     query: str = ""
     detail: DossierView | None = None
     result_url: str = ""
+    # The dossier's papers as (label, short-lived link), issue 21 §2 (backend.paper_links).
+    paper_links: list[tuple[str, str]] = field(default_factory=list)
     # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
     photos: list[dict[str, Any]] = field(default_factory=list)
     # The open dossier's lookup step (DeskBackend.lookups): needs, records, verifications.
@@ -105,6 +108,8 @@ class DeskState:
     unit: dict[str, Any] = field(default_factory=dict)
     unit_error: str = ""  # an unknown province/commune: the catalogue's message
     unit_candidates: list[str] = field(default_factory=list)  # its closest official names
+    # door.public_url_show(): the public verify address, "ready" and "why" not.
+    public: dict[str, Any] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)  # calendar_list(): off, work, entries
     # DeskBackend.backup_status(): last backup, schedule, missed, restore, "cần xử lý lại".
     backup: dict[str, Any] = field(default_factory=dict)
@@ -294,11 +299,16 @@ class DeskState:
         user = self.user
 
         def load() -> tuple[
-            DossierView, str, list[dict[str, Any]], BaseException | None, dict[str, Any]
+            DossierView,
+            tuple[str, list[tuple[str, str]]],
+            list[dict[str, Any]],
+            BaseException | None,
+            dict[str, Any],
         ]:
             d = self.backend.detail(user, dossier_id)
             found = self.backend.lookups(user, dossier_id)
             url = self.backend.result_link(user, dossier_id) if d.has_result else ""
+            links = (url, self.backend.paper_links(user, d))
             photos: list[dict[str, Any]] = []
             photo_error: BaseException | None = None
             if d.dossier.attachments:
@@ -307,13 +317,14 @@ class DeskState:
                 except Exception as err:  # shown below; the dossier still opens
                     # Its photos are extra, never a reason to hide the dossier.
                     photo_error = err
-            return d, url, photos, photo_error, found
+            return d, links, photos, photo_error, found
 
         try:
-            d, url, photos, photo_error, found = await self._guarded("open", load)
+            d, (url, papers), photos, photo_error, found = await self._guarded("open", load)
         except Failed:
             return
         self.detail, self.result_url, self.photos, self.lookups = d, url, photos, found
+        self.paper_links = papers
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
         if photo_error is not None:
@@ -321,6 +332,7 @@ class DeskState:
 
     def back_to_queue(self) -> None:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
+        self.paper_links = []
         self.lookups = {}
         self.go(ROUTE_QUEUE)
 
@@ -516,6 +528,7 @@ class DeskState:
                 self.devices = await self._run(self.backend.devices, self.user)
             elif route == ROUTE_UNIT:
                 self.unit = await self._run(self.backend.unit, self.user)
+                self.public = await self._run(self.backend.public_url, self.user)
             elif route == ROUTE_CALENDAR:
                 self.calendar = await self._run(self.backend.calendar, self.user)
             elif route == ROUTE_BACKUP:
@@ -658,6 +671,34 @@ class DeskState:
         self._info(f"Đã chọn đơn vị: {unit.get('name')}, {unit.get('province')}.")
         return True
 
+    async def save_public_url(self, url: str) -> bool:
+        """The public verify address (``admin public-url``): a bad one shows under the
+        field, the unit page then says whether results can be issued with it."""
+        if self.user is None:
+            return False
+        self.field_errors = {}
+        if not url.strip():
+            self.field_errors = {
+                "public_url": message(
+                    problem("FIELD_REQUIRED", "public_url", label="địa chỉ tra cứu công khai")
+                )
+            }
+            return False
+        try:
+            self.public = await self._guarded(
+                "admin",
+                self.backend.set_public_url,
+                self.user,
+                url.strip(),
+                on_error=self._under_field(
+                    lambda e: "public_url" if e.code == "PUBLIC_URL_INVALID" else None
+                ),
+            )
+        except Failed:
+            return False
+        self._info(f"Đã lưu địa chỉ tra cứu: {self.public.get('public_url')}.")
+        return True
+
     async def calendar_change(self, kind: str, day: str, note: str = "") -> bool:
         """Mark ``day`` as a day off (``off``), a make-up working day (``work``) or back
         to the national calendar (``clear``), with an optional note."""
@@ -683,6 +724,6 @@ class DeskState:
             "work": "là ngày làm bù",
             "clear": "theo lịch chung",
         }[kind]
-        self._info(f"Đã đặt ngày {day.strip()} {done}.")
+        self._info(f"Đã đặt ngày {day_text(day.strip())} {done}.")
         self.calendar = await self._run(self.backend.calendar, self.user)
         return True

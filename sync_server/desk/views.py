@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.catalogue import Procedure
+from shared.day_text import day_text
 from shared.model import HistoryEntry
 from shared.workdays import VN_TZ
 from shared.workflow import role_label
@@ -31,11 +32,8 @@ def _shown(value: Any, field_type: str, choice: str) -> str:
         return ""
     if field_type == "bool":
         return "Có" if value else "Không"
-    if field_type == "date" and isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
+    if field_type in ("date", "partial_date"):
+        return day_text(value)  # dd/mm/yyyy, a parent's "1997-06" as 06/1997
     return choice or str(value)
 
 

@@ -23,6 +23,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
+from shared import verify_address
 from shared.backup import BackupKey
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
@@ -41,7 +42,7 @@ from sync_server.services.office import lookups as lookup_service
 from sync_server.services.pki import certs, tls
 from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
-from sync_server.services.setup import calendar, fee_settings, staff, units
+from sync_server.services.setup import calendar, fee_settings, public_address, staff, units
 from sync_server.services.setup.staff import Staff
 from sync_server.services.sync import enrollment, recovery
 from sync_server.store.db import transaction
@@ -381,9 +382,16 @@ def unit_set_from_names(
     commune: str,
     agency_code: str | None = None,
     former_name: str | None = None,
+    public_url: str | None = None,
 ) -> Unit:
-    """Pick the commune from the official 2025 list of units."""
-    return units.set_unit_from_names(db, province, commune, agency_code, former_name)
+    """Pick the commune from the official 2025 list of units (and, given, the public
+    verify address: part of setting up the unit, checked before anything is stored)."""
+    if public_url:
+        verify_address.normalise(public_url)
+    unit = units.set_unit_from_names(db, province, commune, agency_code, former_name)
+    if public_url:
+        public_address.set_public_url(db, public_url)
+    return unit
 
 
 # --- the local working calendar ---------------------------------------------------------
@@ -521,10 +529,17 @@ def tls_import(
 
 
 @_needs(Verb.STATION_MANAGE)
-def public_url_set(actor: Staff, station: Station, db: Database, url: str) -> str:
-    """Set the address printed in the results' QR verify links; returns it as stored."""
-    stamping.set_public_url(db, url)
-    return stamping.public_url(db)
+def public_url_set(actor: Staff, station: Station, db: Database, url: str) -> dict[str, Any]:
+    """Set the address printed in the results' QR verify links; returns it as stored and
+    whether results can be issued with it (``public_address.readiness``)."""
+    public_address.set_public_url(db, url)
+    return public_address.readiness(db)
+
+
+@_needs(Verb.STATION_MANAGE)
+def public_url_show(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
+    """The public verify address, whether results can be issued with it, and why not."""
+    return public_address.readiness(db)
 
 
 # --- the provincial hub (docs/province.md) ----------------------------------------------

@@ -195,7 +195,7 @@ def test_admin_picks_the_commune_and_sets_a_day_off(
     click_to(page, "Xã Lai Vung", "Đã chọn đơn vị")
     click_to(page, "Lịch nghỉ", "Thêm / bỏ một ngày")
     type_into(page, "Ngày (năm-tháng-ngày, vd. 2026-01-02)", "2026-09-01")
-    click_to(page, "Đặt ngày nghỉ", "Đã đặt ngày 2026-09-01 là ngày nghỉ")
+    click_to(page, "Đặt ngày nghỉ", "Đã đặt ngày 01/09/2026 là ngày nghỉ")
     shot(page, shots, "04-calendar")
     listed = json.loads(station.admin("calendar-list"))
     assert "2026-09-01" in listed["off"]

@@ -95,7 +95,12 @@ def test_unit_set_station_runs_intake_to_result(commune: Station, tmp_path: Path
     assert tablet.sync().pushed == 1
 
     commune.record_child_number(d.id, who("hung"))  # printed on the Giấy khai sinh
-    for action, user in (("accept", "hung"), ("approve", "tam"), ("stamp", "hoa")):
+    assert commune.act(d.id, "accept", who("hung")).status_code == 200
+    # Issue 21 §3: no result leaves a real station with a QR code that leads nowhere.
+    refused = commune.act(d.id, "approve", who("tam"))
+    assert refused.status_code == 409 and refused.json()["code"] == "PUBLIC_URL_NOT_READY"
+    commune.admin("public-url", "https://motcua.laivung.example")
+    for action, user in (("approve", "tam"), ("stamp", "hoa")):
         r = commune.act(d.id, action, who(user))
         assert r.status_code == 200, r.text
     tablet.sync()

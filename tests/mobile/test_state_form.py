@@ -94,7 +94,9 @@ def test_preview_shows_labels_and_date_words(form: FormState) -> None:
     assert rows["child_birth_date_words"].startswith("Ngày ")
     assert rows["child_full_name"] == values["child_full_name"]
     # The fee computed from the dossier: 8.000 đ for each copy of the Giấy khai sinh.
-    assert rows["fee_vnd"] == f"{8_000 * int(values['copies_requested']):,} đồng".replace(",", ".")
+    # With the rule the procedure picker shows (shared.fee_text, issue 21 §8).
+    total = f"{8_000 * int(values['copies_requested']):,} đồng".replace(",", ".")
+    assert rows["fee_vnd"] == f"{total} (8.000 đồng × số bản sao Giấy khai sinh yêu cầu cấp)"
 
 
 def _app(tmp_path: Path) -> AppState:

@@ -168,6 +168,14 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         Verb.DOSSIER_READ_PERSONAL,
         lambda b, who, d: b.result_pdf(b.links.issue(who.username, d)),
     ),
+    "paper_links": (
+        Verb.DOSSIER_READ_PERSONAL,
+        lambda b, who, d: b.paper_links(who, b.detail(who, d)),
+    ),
+    "paper_file": (
+        Verb.DOSSIER_READ_PERSONAL,
+        lambda b, who, d: b.paper_file(b.links.issue(who.username, f"paper|receipt|{d}")),
+    ),
     "photos": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.photos(who, d)),
     "photo_file": (
         Verb.DOSSIER_READ_PERSONAL,
@@ -220,6 +228,11 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         lambda b, who, d: b.set_unit_from_names(
             who, demo.DEMO_PROVINCE, demo.DEMO_COMMUNE, demo.DEMO_AGENCY_CODE
         ),
+    ),
+    "public_url": (Verb.STATION_MANAGE, lambda b, who, d: b.public_url(who)),
+    "set_public_url": (
+        Verb.STATION_MANAGE,
+        lambda b, who, d: b.set_public_url(who, "https://xalaivung.example"),
     ),
     "calendar": (Verb.CALENDAR_MANAGE, lambda b, who, d: b.calendar(who)),
     "backup_status": (Verb.STATION_MANAGE, lambda b, who, d: b.backup_status(who)),

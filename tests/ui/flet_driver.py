@@ -194,6 +194,20 @@ def _stray_editor(page: Any, *, blur: bool) -> bool:
         return False
 
 
+def _input_spot(el: Any) -> dict[str, float] | None:
+    """Where a person taps a text field: on its input line, near the top of its box.
+
+    A field's semantics box also holds its error text; a long one (the wrong-PIN message
+    wraps to five lines on a phone) makes the box 195 px tall, and its middle falls on the
+    error text's own semantics node, which takes the tap (the screens tour stopped there
+    after the English round trip). None: the middle, for a box no taller than a field.
+    """
+    box = el.bounding_box()
+    if box is None or box["height"] <= 80:
+        return None
+    return {"x": box["width"] / 2, "y": 28.0}
+
+
 def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) -> Any:
     """Click a text field until it holds the keyboard focus; return its element.
 
@@ -213,7 +227,7 @@ def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) 
             box.scroll_into_view_if_needed(timeout=min(left, 10) * 1000)
             when_still(box, timeout=min(left, 5))
             el = box.element_handle(timeout=min(left, 10) * 1000)
-            el.click(timeout=min(left, 10) * 1000)
+            el.click(position=_input_spot(el), timeout=min(left, 10) * 1000)
             if _keeps_focus(el):
                 return el
             if _stray_editor(page, blur=False):

@@ -35,7 +35,7 @@ def test_scanned_card_fills_the_mother_and_is_found_again_by_name(page: Any, sho
     assert box.input_value() == QR
     page.keyboard.press("Enter")
     text = fd.wait_text(page, "Địa chỉ theo đơn vị hành chính hiện nay")
-    text = fd.wait_text(page, "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp")
+    text = fd.wait_text(page, "Ấp An Bình, xã Lai Vung, tỉnh Đồng Tháp")
     assert "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp" in text  # printed, side by side
     assert "Nguyễn Thị Ánh — sinh 05/03/1992 — Nữ" in text
     fd.settled_screenshot(page, shots / "card-read.png")
@@ -52,7 +52,7 @@ def test_scanned_card_fills_the_mother_and_is_found_again_by_name(page: Any, sho
         ("Họ, chữ đệm, tên người mẹ", "Nguyễn Thị Ánh"),
         ("Ngày, tháng, năm sinh người mẹ", "05/03/1992"),
         ("Số giấy tờ tùy thân người mẹ", "087192004321"),
-        ("Nơi cư trú người mẹ", "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp"),
+        ("Nơi cư trú người mẹ", "Ấp An Bình, xã Lai Vung, tỉnh Đồng Tháp"),
     ):
         assert fd.focus(page, label).input_value() == want, label
     # the citizen is now in the book: found again by name typed without accents

@@ -66,7 +66,7 @@ def test_card_citizen_checklist_photo_signature_received_complete(
     fd.focus(page, "Mã QR trên thẻ căn cước (quét hoặc dán)")
     page.keyboard.type(QR, delay=20)
     page.keyboard.press("Enter")
-    text = fd.wait_text(page, "Ấp An Bình, Xã Lai Vung, Tỉnh Đồng Tháp")
+    text = fd.wait_text(page, "Ấp An Bình, xã Lai Vung, tỉnh Đồng Tháp")
     assert "Ấp An Bình, Định Yên, Lấp Vò, Đồng Tháp" in text  # printed, side by side
     fd.click(page, "Điền cho người yêu cầu")
     fd.wait_text(page, "Đã điền thông tin từ thẻ căn cước")

@@ -172,7 +172,7 @@ def test_birth_registration_from_tablet_to_stamped_result(
     assert "Phê duyệt" in text and "Đóng dấu" in text  # history in Vietnamese
     # the result PDF reaches the browser as a download; nothing plain on the tablet's disk
     with page.expect_download(timeout=60_000) as dl:
-        fd.click(page, "Tải kết quả (PDF)")
+        fd.click(page, "In / chia sẻ: Kết quả")
     pdf = Path(dl.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
     assert dl.value.suggested_filename == f"{code}.pdf"

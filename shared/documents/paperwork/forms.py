@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared import fee_text
 from shared.documents.official import BODY_SIZE, date_line
 from shared.documents.paperwork.base import (
     PaperDossier,
@@ -79,8 +80,7 @@ def render_receipt(p: PaperDossier) -> bytes:
     if p.fee_text:
         pdf.para(f"7. Lệ phí, phí phải nộp: {p.fee_text}")
     elif p.fee_vnd is not None:
-        fee = "miễn phí" if p.fee_vnd == 0 else f"{p.fee_vnd:,} đồng".replace(",", ".")
-        pdf.para(f"7. Lệ phí, phí phải nộp: {fee}")
+        pdf.para(f"7. Lệ phí, phí phải nộp: {fee_text.amount(p.fee_vnd)}")
     pdf.two_signatures(
         ("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", p.citizen),
         ("Người tiếp nhận hồ sơ", "(Ký và ghi rõ họ tên)", p.receiver),

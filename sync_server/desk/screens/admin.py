@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from shared.day_text import day_text
 from shared.policy import PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from shared.workdays import VN_TZ
 from shared.workflow import ROLE_LABEL_VI, Role
@@ -472,6 +473,7 @@ def UnitScreen(state: DeskState) -> ft.Control:
         [
             text("Đơn vị (xã / phường)", 24, bold=True),
             *pick,
+            _PublicAddress(state),
             card(
                 "Sửa tay thông tin đơn vị",
                 [*fields, ft.Row([button("Lưu", save, icon=ft.Icons.SAVE)])],
@@ -570,6 +572,53 @@ def _UnitPicker(state: DeskState) -> list[ft.Control]:
     ]
 
 
+def _PublicAddress(state: DeskState) -> ft.Control:
+    """The public verify address (``admin public-url``): what the QR code on every result
+    opens, and whether results can be issued with it."""
+    url: Any = ft.use_ref(None)
+    public = state.public
+    stored = str(public.get("public_url") or "")
+
+    async def save() -> None:
+        await state.save_public_url(str(url.current if url.current is not None else stored))
+
+    if public.get("ready"):
+        status = text("Kết quả được ký ban hành với địa chỉ này.", 15, color=OK)
+    else:
+        why = public.get("why") or "chưa được khai báo"
+        status = text(f"Chưa thể ký ban hành kết quả: địa chỉ {why}.", 15, bold=True, color=ERROR)
+    return card(
+        "Địa chỉ tra cứu kết quả (mã QR)",
+        [
+            text(
+                "Mã QR và đường dẫn in trên mỗi kết quả mở trang tra cứu ở địa chỉ này. "
+                "Dùng địa chỉ https mà điện thoại người dân mở được từ bên ngoài văn phòng "
+                "(không dùng 127.0.0.1 hay localhost).",
+                15,
+                color=MUTED,
+            ),
+            ft.TextField(
+                label="Địa chỉ tra cứu công khai (vd. https://motcua.laivung.dongthap.gov.vn)",
+                value=url.current if url.current is not None else stored,
+                error=state.field_errors.get("public_url"),
+                on_change=_set(url),
+            ),
+            status,
+            ft.Row(
+                [
+                    button(
+                        "Lưu địa chỉ tra cứu",
+                        save,
+                        icon=ft.Icons.QR_CODE,
+                        busy=state.busy == "admin",
+                    )
+                ]
+            ),
+        ],
+        key=f"public-{stored}",
+    )
+
+
 KIND_LABEL = {"off": "Ngày nghỉ", "work": "Ngày làm bù"}
 
 
@@ -589,7 +638,7 @@ def CalendarScreen(state: DeskState) -> ft.Control:
     rows: list[ft.Control] = [
         ft.Row(
             [
-                text(e["day"], 16, bold=True),
+                text(day_text(e["day"]), 16, bold=True),
                 text(
                     KIND_LABEL.get(e["kind"], e["kind"]),
                     15,

@@ -333,9 +333,30 @@ def _signatures(d: Dossier, proc: Procedure | None) -> ft.Control | None:
         if m.witness_name:
             line += f" (người làm chứng: {m.witness_name})"
         lines.append(text(f"{line} — {views.when(m.at)}", 16))
-    where = f"/v1/dossiers/{d.id}/declaration.pdf"
-    lines.append(text(f"Tờ khai có các chữ ký: {where} (cần đăng nhập)", 14, color=MUTED))
+    lines.append(text("Tờ khai có các chữ ký: mục “Giấy tờ của hồ sơ” bên trên.", 14, color=MUTED))
     return card("Chữ ký trên tờ khai", lines)
+
+
+def _papers(links: list[tuple[str, str]]) -> ft.Control | None:
+    """Every paper of the dossier, each a short-lived link the browser opens as a PDF
+    (to print or save), issue 21 §2."""
+    if not links:
+        return None
+    return card(
+        "Giấy tờ của hồ sơ",
+        [
+            text("Mở để in hoặc lưu (PDF). Liên kết có hiệu lực 5 phút.", 15, color=MUTED),
+            ft.Row(
+                [
+                    button(label, None, icon=ft.Icons.PRINT, url=url, primary=False, tooltip=label)
+                    for label, url in links
+                ],
+                wrap=True,
+                spacing=10,
+            ),
+        ],
+        key="papers",
+    )
 
 
 @ft.component
@@ -446,6 +467,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 head,
                 personal_id,
                 result,
+                _papers(state.paper_links),
                 rated,
                 signed,
                 photos,

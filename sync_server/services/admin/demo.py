@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import set_unit
-from sync_server.services.setup import calendar, units
+from sync_server.services.setup import calendar, public_address, units
 from sync_server.services.setup.staff import add_staff, get_staff
 
 DEMO_PROVINCE = "Đồng Tháp"
@@ -49,9 +49,19 @@ DEMO_STAFF = (
 )
 
 
-def seed(db: Database, keys: StationKeys | None = None) -> list[DemoStaff]:
-    """Write the demo unit, staff and (given ``keys``) calendar; returns the staff."""
+def seed(
+    db: Database, keys: StationKeys | None = None, public_url: str | None = None
+) -> list[DemoStaff]:
+    """Write the demo unit, staff and (given ``keys``) calendar; returns the staff.
+
+    The station is marked as the demo (its results say "MẪU" and may point the QR code
+    at the station's own address); ``public_url``, when given and none is set yet, is
+    the verify address it prints — ``serve --demo`` passes the address it listens on.
+    """
     set_unit(db, DEMO_UNIT)
+    public_address.mark_demo(db)
+    if public_url and public_address.public_url(db) is None:
+        public_address.set_public_url(db, public_url)
     if keys is not None:
         calendar.seed_demo(db, keys)
     for s in DEMO_STAFF:

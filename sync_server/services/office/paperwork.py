@@ -14,7 +14,6 @@ entry ``apologize`` (status unchanged), the audit row and the tablet's feed item
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -23,9 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared.catalogue import Catalogue, Procedure
-from shared.checklist import applicable_components
 from shared.documents.paperwork import (
-    Component,
     PaperDossier,
     Stage,
     render_apology,
@@ -34,8 +31,12 @@ from shared.documents.paperwork import (
     render_refusal,
     render_supplement_request,
 )
+from shared.documents.paperwork.of_dossier import (
+    as_receipt,
+    paper_of,
+    with_supplement_request,
+)
 from shared.errors import TaiChoError, problem
-from shared.fees import fee_quote
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
 from shared.views import Apology, ApologyView
@@ -73,11 +74,6 @@ from sync_server.store.db import transaction
 APOLOGY_ACTION = Action.APOLOGIZE
 PAPERS = ("receipt", "supplement-request", "refusal", "apology", "control-sheet")
 
-_FORM_VI = {
-    "original": "Bản chính",
-    "copy": "Bản sao",
-    "original_or_copy": "Bản chính hoặc bản sao",
-}
 _TIMELINESS_VI = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
 _PAPER_VI = {
     "receipt": "giấy tiếp nhận",
@@ -86,7 +82,6 @@ _PAPER_VI = {
     "apology": "phiếu xin lỗi",
     "control-sheet": "phiếu kiểm soát",
 }
-_ITEM_RE = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s*(.+)$")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -113,18 +108,6 @@ def _person(db: Database, username: str) -> str:
 
 def _last(d: Dossier, action: str) -> HistoryEntry | None:
     return next((h for h in reversed(d.history) if h.action == action), None)
-
-
-def split_items(reason: str) -> tuple[str, tuple[str, ...]]:
-    """A reason whose lines start with "-", "•" or "1." lists the missing items."""
-    items, rest = [], []
-    for line in reason.splitlines():
-        m = _ITEM_RE.match(line)
-        if m:
-            items.append(m.group(1).strip())
-        elif line.strip():
-            rest.append(line.strip())
-    return " ".join(rest), tuple(items)
 
 
 def _stages(
@@ -171,43 +154,9 @@ def _paper(
         proc = catalogue.get(d.procedure, d.procedure_version)
     except TaiChoError:
         proc = catalogue.get(d.procedure)
-    v = d.values
-    citizen = str(v.get("requester_full_name") or d.title(proc.title_field))
-    receiver, receiver_title = _name(db, d.received_by)
-    # What was handed in (the checklist's ticks); a dossier from before the checklist
-    # lists every component of its procedure, as the receipt did then.
-    handed_in = set(d.components_received) or {c.id for c in proc.components}
-    # Never a paper that does not apply to this dossier (the proof of divorce of a
-    # never-married person, a certificate the office now looks up).
-    components = tuple(
-        Component(c.name.vi, _FORM_VI.get(c.form, c.form), 1)
-        for c in applicable_components(proc, v)
-        if c.id in handed_in
-    )
-    quote = fee_quote(proc, v, province_fees(db))
-    return (
-        PaperDossier(
-            agency_lines=unit.agency_lines,
-            agency_name=unit.name,
-            place_name=unit.place_name,
-            code=d.code,
-            procedure=f"{proc.name.vi} (mã thủ tục {proc.code})",
-            citizen=citizen,
-            citizen_address=str(v.get("requester_residence") or ""),
-            citizen_phone=str(v.get("requester_phone") or ""),
-            components=components,
-            time_limit_days=proc.time_limit_working_days,
-            received_at=_moment(d.received_at),
-            due_at=_moment(d.due_at),
-            collect_at=unit.service_centre,
-            office_name=unit.service_centre,
-            receiver=receiver,
-            receiver_title=receiver_title,
-            fee_vnd=quote.amount_vnd,
-            fee_text=quote.text(),
-        ),
-        proc,
-    )
+    # Filled as the tablet fills its own copy (shared.documents.paperwork.of_dossier).
+    fees = province_fees(db)
+    return paper_of(d, proc, unit, lambda username: _name(db, username), fees), proc
 
 
 def _not_applicable(d: Dossier, paper: str) -> Exception:
@@ -238,15 +187,12 @@ def render_paper(
     render: Callable[[PaperDossier], bytes]
     if paper == "receipt":
         render = render_receipt
-        p = _with(p, issued_on=p.received_at.date() if p.received_at else None)
+        p = as_receipt(p)
     elif paper == "supplement-request":
-        h = _last(d, "request_supplement")
-        if h is None:
+        asked = with_supplement_request(p, d, lambda username: _name(db, username))
+        if asked is None:
             raise _not_applicable(d, paper)
-        reason, items = split_items(h.reason or "")
-        by, title = _name(db, h.actor)
-        p = _with(p, reason=reason, items=items, by=by, by_title=title, at=_moment(h.at))
-        render = render_supplement_request
+        p, render = asked, render_supplement_request
     elif paper == "refusal":
         h = _last(d, "refuse")
         if d.status is not Status.REFUSED or h is None:

@@ -28,55 +28,34 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from pyhanko.sign.signers import Signer
 from sqlite_utils import Database
 
-from shared import crypto
+from shared import crypto, verify_address
 from shared.documents.result import RenderedResult, ResultMeta, SignatureBoxes
 from shared.errors import problem
 from shared.model import Dossier
 from shared.procedures import renderer
 from shared.workdays import vn_now
-from sync_server.config import DEFAULT_HOST, DEFAULT_PORT
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
 from sync_server.services.office.result_pages import render_pages
 from sync_server.services.pki import certs, signing
+from sync_server.services.setup import public_address
 from sync_server.services.setup.staff import Staff, get_staff
 from sync_server.store import results as q
-from sync_server.store.db import get_meta, set_meta, transaction
 
 TABLE = "results"
 DEFAULT_SIGNER_TITLE = "CHỦ TỊCH"
-PUBLIC_URL_META_KEY = "public_url"
 VERSION_LEADER_SIGNED = 1
 VERSION_SEALED = 2
 
 
-def public_url(db: Database) -> str:
-    """The station's address as citizens' phones reach it (``admin public-url``)."""
-    return (get_meta(db, PUBLIC_URL_META_KEY) or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}").rstrip(
-        "/"
-    )
-
-
 def set_public_url(db: Database, url: str) -> None:
-    if not url.startswith(("http://", "https://")):
-        raise problem(
-            "REQUEST_INVALID",
-            "url",
-            detail="http(s)://…",
-            detail_vi="địa chỉ phải bắt đầu bằng http:// hoặc https://",
-        )
-    with transaction(db):
-        set_meta(db, PUBLIC_URL_META_KEY, url.rstrip("/"))
-
-
-def verify_link(db: Database, code: str, data_sha256: str) -> str:
-    return f"{public_url(db)}/verify/{quote(code, safe='')}?sha256={data_sha256}"
+    """The station's address as citizens' phones reach it (``admin public-url``)."""
+    public_address.set_public_url(db, url)
 
 
 def render_result(
@@ -165,6 +144,7 @@ def sign_approval(
     sign it as ``leader``. Reads only: run it outside the write transaction, then
     :func:`record_approval` inside it."""
     unit = get_unit(db) or {}
+    base = public_address.issuing_base(db)
     today = vn_now().date()
     register = template
     if number is None:
@@ -195,7 +175,10 @@ def sign_approval(
         signer_title=title,
         signer_name=leader.full_name,
         dossier_code=d.code,
-        verify_text=verify_link(db, d.code, data_sha),
+        # The public address (a real station refuses a loopback or unset one, see
+        # services/setup/public_address.py): the QR code and the link printed beside it.
+        verify_text=verify_address.verify_link(base, d.code, data_sha),
+        verify_printed=verify_address.printed_link(base, d.code),
         receiver_name=receiver_name,
     )
     # Every result signed with a demo certificate says so on its face.
@@ -254,6 +237,7 @@ def sign_seal(
     row = q.get(db, d.id)
     if row is None or int(row["version"]) != VERSION_LEADER_SIGNED:
         raise problem("RESULT_NOT_READY")
+    public_address.issuing_base(db)  # a real station seals only with a reachable address
     pdf = keys.decrypt(TABLE, d.id, row["version"], row["pdf_enc"])
     layout = layout or _stored_layout(row.get("layout"))
     unit = get_unit(db) or {}

@@ -31,10 +31,10 @@ from shared.tls_pin import Pin
 from shared.workdays import vn_now
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.station import Station, get_unit_record
-from sync_server.services.office import stamping
 from sync_server.services.pki import tls
 from sync_server.services.province.client import HubClient, base_url
 from sync_server.services.reports import reports
+from sync_server.services.setup import public_address
 from sync_server.store.db import get_meta, set_meta, transaction
 
 HUB_META_KEY = "hub"
@@ -74,7 +74,7 @@ def register(
             )
         pin = Pin(parsed.matches)
     own = tls.info(station.paths)
-    url = (public_url or stamping.public_url(db)).rstrip("/")
+    url = (public_url or public_address.public_url(db) or "").rstrip("/")
     req = hm.StationRegisterRequest(
         code=parsed.secret,
         unit=unit,
