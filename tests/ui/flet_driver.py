@@ -253,6 +253,11 @@ _STRAY_VALUE_JS = """() => {
   return a.value;
 }"""
 
+_FOCUS_LOST_JS = """() => {
+  const a = document.activeElement;
+  return !a || a === document.body || a.tagName === 'FLUTTER-VIEW';
+}"""
+
 
 def type_text(
     page: Any,
