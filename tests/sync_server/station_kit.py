@@ -8,8 +8,11 @@ exactly as a third-party client would.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -34,6 +37,16 @@ REQUESTER_CCCD = "087092001234"
 MOTHER_CCCD = "087195004321"
 ADDRESS = "Ấp Hòa Khánh, xã Lai Vung, tỉnh Đồng Tháp"
 SECRETS = (CHILD, MOTHER, FATHER, REQUESTER_CCCD, MOTHER_CCCD, ADDRESS, "Hòa Khánh")
+
+
+def admin_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sync_server admin --data DATA ARGS…`` as the office's admin runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "sync_server", "admin", "--data", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def sample_values() -> dict[str, Any]:
