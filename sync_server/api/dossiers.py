@@ -68,6 +68,24 @@ def set_child_personal_id(
     return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id).to_dict()
 
 
+class ResultSignaturesRequest(BaseModel):
+    # Each a shared.signatures.SignatureMark (decoded and bounded by the service).
+    signatures: list[dict[str, Any]] = Field(min_length=1, max_length=4)
+
+
+@router.post("/{dossier_id}/result/signatures")
+def sign_result(
+    dossier_id: str,
+    body: ResultSignaturesRequest,
+    station: StationDep,
+    db: DbDep,
+    who: StaffDep,
+) -> dict[str, Any]:
+    """The spouses sign the approved Giấy chứng nhận kết hôn (on screen, or recorded as
+    signed on paper) before the clerk seals it."""
+    return door.sign_result(who, station, db, dossier_id, body.signatures).to_dict()
+
+
 class LookupRequest(BaseModel):
     key: str = Field(max_length=64)
     database: str = Field(max_length=32)

@@ -35,7 +35,7 @@ from sync_server.services.admin import backup
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.station import Station, get_unit, set_unit
-from sync_server.services.office import actions, attachments, paperwork, stamping
+from sync_server.services.office import actions, attachments, paperwork, party_signing, stamping
 from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import lookups as lookup_service
@@ -191,6 +191,16 @@ def record_personal_id(
     """The child's số định danh cá nhân, entered by the appraiser before approval."""
     return actions.record_personal_id(
         db, station.keys, station.catalogue, actor, dossier_id, number
+    )
+
+
+@_needs(Verb.DOSSIER_SIGN_RESULT)
+def sign_result(
+    actor: Staff, station: Station, db: Database, dossier_id: str, signatures: Any
+) -> DossierView:
+    """The spouses' own marks on the approved Giấy chứng nhận kết hôn, before the seal."""
+    return party_signing.sign_result(
+        db, station.keys, station.catalogue, actor, dossier_id, signatures
     )
 
 

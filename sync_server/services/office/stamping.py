@@ -75,14 +75,19 @@ def layout_of(boxes: SignatureBoxes) -> signing.SignatureLayout:
             boxes.leader.x, boxes.leader.y, boxes.leader.w, boxes.leader.h, boxes.leader.page
         ),
         seal=signing.Box(boxes.seal.x, boxes.seal.y, boxes.seal.w, boxes.seal.h, boxes.seal.page),
+        parties=tuple(signing.Box(b.x, b.y, b.w, b.h, b.page) for b in boxes.parties),
     )
 
 
 def _layout_key(layout: signing.SignatureLayout) -> str:
+    def box(b: signing.Box) -> list[float]:
+        return [b.x, b.y, b.w, b.h, b.page]
+
     return json.dumps(
         {
-            k: [b.x, b.y, b.w, b.h, b.page]
-            for k, b in (("leader", layout.leader), ("seal", layout.seal))
+            "leader": box(layout.leader),
+            "seal": box(layout.seal),
+            "parties": [box(b) for b in layout.parties],
         }
     )
 
@@ -292,7 +297,26 @@ def _stored_layout(raw: str | None) -> signing.SignatureLayout:
     def box(v: list[float]) -> signing.Box:
         return signing.Box(float(v[0]), float(v[1]), float(v[2]), float(v[3]), int(v[4]))
 
-    return signing.SignatureLayout(leader=box(data["leader"]), seal=box(data["seal"]))
+    return signing.SignatureLayout(
+        leader=box(data["leader"]),
+        seal=box(data["seal"]),
+        parties=tuple(box(b) for b in data.get("parties") or ()),
+    )
+
+
+def stored_layout(db: Database, dossier_id: str) -> signing.SignatureLayout:
+    """Where the renderer of ``dossier_id``'s result left room for each signature."""
+    row = q.get(db, dossier_id)
+    return _stored_layout(None if row is None else row.get("layout"))
+
+
+def signed_fields_of(db: Database, keys: StationKeys, dossier_id: str) -> list[str]:
+    """The signature fields already on the stored result, in signing order."""
+    row = q.get(db, dossier_id)
+    if row is None:
+        return []
+    pdf = keys.decrypt(TABLE, dossier_id, row["version"], row["pdf_enc"])
+    return signing.signed_fields(pdf)
 
 
 def result_pdf(db: Database, keys: StationKeys, dossier_id: str) -> bytes:
