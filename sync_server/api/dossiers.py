@@ -100,7 +100,7 @@ class VerificationRequest(BaseModel):
 @router.get("/{dossier_id}/lookups")
 def lookups(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
     """The lookup step (tra cứu) of a dossier: what to look up, what was recorded."""
-    return door.lookups(who, station, db, dossier_id)
+    return door.lookups(who, station, db, dossier_id).to_dict()
 
 
 @router.post("/{dossier_id}/lookups")
@@ -117,7 +117,7 @@ def record_lookup(
         database=body.database,
         result=body.result,
         note=body.note,
-    )
+    ).to_dict()
 
 
 @router.post("/{dossier_id}/lookups/{lookup_id}/close")
@@ -130,7 +130,7 @@ def close_verification(
     who: StaffDep,
 ) -> dict[str, Any]:
     """Close a verification with its outcome."""
-    return door.close_verification(who, station, db, dossier_id, lookup_id, body.note)
+    return door.close_verification(who, station, db, dossier_id, lookup_id, body.note).to_dict()
 
 
 @router.get(

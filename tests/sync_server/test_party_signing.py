@@ -133,7 +133,9 @@ def test_bad_signatures_are_refused_with_the_field_at_fault(
 
     def code_field(marks: Any, who: str = "vanthu") -> tuple[int, str, str | None]:
         r = client.post(
-            f"/v1/dossiers/{did}/result/signatures", json={"signatures": marks}, headers=as_user(who)
+            f"/v1/dossiers/{did}/result/signatures",
+            json={"signatures": marks},
+            headers=as_user(who),
         )
         body = r.json()
         return r.status_code, body["code"], body.get("field")

@@ -207,3 +207,15 @@ def _commit(
             db, keys, d, staff, action=SIGN_ACTION, at=at, before=d.status, reason=note
         )
     return dossier_store.detail(d, catalogue, staff.role)
+
+
+def parties_signed(
+    db: Database, keys: StationKeys, catalogue: Catalogue, dossier_id: str
+) -> list[str]:
+    """The parties (``wife``, ``husband``) whose mark is already on the dossier's result."""
+    d = dossier_store.load(db, keys, dossier_id)
+    parties = result_parties(catalogue.get(d.procedure))
+    if not parties:
+        return []
+    have = set(stamping.signed_fields_of(db, keys, d.id))
+    return [p.party for p in parties if PARTY_FIELDS[p.party] in have]
