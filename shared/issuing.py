@@ -13,6 +13,10 @@
   thumbprint with its witness, or "signed on the printed copy" — is added to the
   leader-signed PDF as a signature field of its own (:data:`PARTY_FIELDS`) before the
   seal's signature, which then covers them.
+- A chứng thực bản sao made by scanning issues the scanned pages themselves, with the
+  statement on the last one (Nghị định 23/2015/NĐ-CP, Điều 20): the pages are the
+  dossier's photos of the copies the requester brought, else of the original
+  (:func:`scanned_copy`); a photo that has not reached the station holds the approval.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 from shared.catalogue import Procedure
 from shared.errors import problem
+from shared.model import AttachmentRef
 from shared.signatures import SigningParty, signing_parties
 
 __all__ = [
@@ -32,6 +37,7 @@ __all__ = [
     "ready_to_issue",
     "require_parties_signed",
     "result_parties",
+    "scanned_copy",
 ]
 
 PERSONAL_ID_FIELD = "child_personal_id"
@@ -42,6 +48,9 @@ RESULT_SIGNED_BY_PARTIES: Mapping[str, str] = {
 # The PDF signature field of each party's mark on the result (one per party, stable: the
 # station reads them back to know who has signed).
 PARTY_FIELDS: Mapping[str, str] = {"wife": "ChuKyBenNu", "husband": "ChuKyBenNam"}
+# Results that are a copy of the dossier's own photos (procedure code → the components
+# whose photos are its pages, by preference): the chứng thực bản sao.
+SCANNED_COPY: Mapping[str, tuple[str, ...]] = {"2.000815": ("copies", "original")}
 
 
 def ready_to_issue(procedure: Procedure, values: Mapping[str, Any]) -> None:
@@ -74,3 +83,14 @@ def require_parties_signed(procedure: Procedure, signed_fields: Iterable[str]) -
         names = ", ".join(p.label_vi.lower() for p in missing)
         names_en = ", ".join(p.label_en.lower() for p in missing)
         raise problem("RESULT_PARTIES_UNSIGNED", "signatures", parties=names, parties_en=names_en)
+
+
+def scanned_copy(procedure_code: str, attachments: Iterable[AttachmentRef]) -> list[AttachmentRef]:
+    """The photos that are the pages of the result, in the order they were taken ([] for
+    a procedure whose result is not a copy, or a dossier without such photos)."""
+    refs = list(attachments)
+    for component in SCANNED_COPY.get(procedure_code, ()):
+        pages = [a for a in refs if a.component == component]
+        if pages:
+            return sorted(pages, key=lambda a: a.taken_at)
+    return []

@@ -35,12 +35,14 @@ from sqlite_utils import Database
 from shared import crypto, verify_address
 from shared.documents.result import RenderedResult, ResultMeta, SignatureBoxes
 from shared.errors import problem
+from shared.issuing import scanned_copy
 from shared.model import Dossier
 from shared.procedures import renderer
 from shared.workdays import vn_now
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
+from sync_server.services.office import attachments
 from sync_server.services.office.result_pages import render_pages
 from sync_server.services.pki import certs, signing
 from sync_server.services.setup import public_address
@@ -157,6 +159,9 @@ def sign_approval(
     title = leader.title or DEFAULT_SIGNER_TITLE
     receiver = get_staff(db, d.received_by) if d.received_by else None
     receiver_name = receiver.full_name if receiver is not None else ""
+    # A copy made by scanning is its pages (a photo not yet received holds the approval).
+    scans = scanned_copy(d.procedure, d.attachments)
+    scan_pages = tuple(attachments.photo_bytes(db, keys, a.sha256)[1] for a in scans)
     printed = {
         "values": d.values,
         "register": register,
@@ -165,6 +170,7 @@ def sign_approval(
         "registered_on": today.isoformat(),
         "signer": [title, leader.full_name],
         "receiver": receiver_name,
+        "scan_pages": [a.sha256 for a in scans],
     }
     data_sha = crypto.sha256_hex(
         json.dumps(printed, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -185,6 +191,7 @@ def sign_approval(
         verify_text=verify_address.verify_link(base, d.code, data_sha),
         verify_printed=verify_address.printed_link(base, d.code),
         receiver_name=receiver_name,
+        scan_pages=scan_pages,
     )
     # Every result signed with a demo certificate says so on its face.
     rendered = render_result(template, d.values, meta, demo=certs.any_demo(db))
