@@ -101,6 +101,8 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     assert clerk.detail is not None
     shown = _texts(result_signatures_card(clerk, proc, values, clerk.detail.dossier.status))
     assert "Chữ ký của hai bên trên Giấy chứng nhận kết hôn" in shown
+    # the law, quoted (Luật Hộ tịch 2014, Điều 18 khoản 2; docs/legal.md)
+    assert any("Hai bên nam, nữ cùng ký vào Giấy chứng nhận kết hôn" in t for t in shown)
     assert f"Bên nữ: {values['wife_full_name']} — đã ký." in shown
     assert f"Bên nam: {values['husband_full_name']} — đã ký." in shown
     backend.act(clerk.user, did, "stamp", None)

@@ -156,8 +156,8 @@ def test_the_date_line_is_written_once() -> None:
 
     day = datetime.date(2026, 1, 5)
     assert date_line(day) == "ngày 05 tháng 01 năm 2026"
-    assert place_date_line("Định Yên", datetime.date(2026, 11, 25)) == (
-        "Định Yên, ngày 25 tháng 11 năm 2026"
+    assert place_date_line("Lai Vung", datetime.date(2026, 11, 25)) == (
+        "Lai Vung, ngày 25 tháng 11 năm 2026"
     )
     root = Path(__file__).resolve().parents[2]
     spelled = [
