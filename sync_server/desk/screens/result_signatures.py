@@ -125,7 +125,12 @@ def PartyBlock(state: DeskState, party: SigningParty, name: str) -> ft.Control:
         [
             text(label, 17, bold=True),
             # Named for screen readers (and for the browser test to find the pad).
-            ft.Semantics(content=pad, label=f"Khung ký: {party.label_vi.lower()}", container=True),
+            ft.Semantics(
+                content=pad,
+                label=f"Khung ký: {party.label_vi.lower()}",
+                container=True,
+                image=True,
+            ),
             *([text(error, 15, color=ERROR)] if error else []),
             ft.Row(
                 [
