@@ -103,6 +103,8 @@ class DeskState:
     lookups: LookupsView | None = None
     # The parties who have signed the open dossier's result (a kết hôn's spouses).
     result_signed: list[str] = field(default_factory=list)
+    # The approved, not yet sealed certificate, to print for the spouses to sign on paper.
+    certificate_url: str = ""
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -307,13 +309,14 @@ class DeskState:
             list[dict[str, Any]],
             BaseException | None,
             LookupsView,
-            list[str],
+            tuple[list[str], str],
         ]:
             d = self.backend.detail(user, dossier_id)
             found = self.backend.lookups(user, dossier_id)
             # An approved certificate the spouses sign before the seal (kết hôn).
             approved = d.dossier.status is Status.APPROVED
             signed = self.backend.result_signed_by(user, dossier_id) if approved else []
+            certificate = self.backend.result_link(user, dossier_id) if approved else ""
             url = self.backend.result_link(user, dossier_id) if d.has_result else ""
             links = (url, self.backend.paper_links(user, d))
             photos: list[dict[str, Any]] = []
@@ -324,14 +327,14 @@ class DeskState:
                 except Exception as err:  # shown below; the dossier still opens
                     # Its photos are extra, never a reason to hide the dossier.
                     photo_error = err
-            return d, links, photos, photo_error, found, signed
+            return d, links, photos, photo_error, found, (signed, certificate)
 
         try:
             d, (url, papers), photos, photo_error, found, signed = await self._guarded("open", load)
         except Failed:
             return
         self.detail, self.result_url, self.photos, self.lookups = d, url, photos, found
-        self.result_signed = signed
+        self.result_signed, self.certificate_url = signed
         self.paper_links = papers
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
@@ -342,7 +345,7 @@ class DeskState:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
         self.paper_links = []
         self.lookups = None
-        self.result_signed = []
+        self.result_signed, self.certificate_url = [], ""
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:

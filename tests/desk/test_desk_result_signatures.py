@@ -101,6 +101,9 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     assert clerk.detail is not None
     shown = _texts(result_signatures_card(clerk, proc, values, clerk.detail.dossier.status))
     assert "Chữ ký của hai bên trên Giấy chứng nhận kết hôn" in shown
+    # the approved certificate can be printed for signing on paper (a short-lived link)
+    assert "In giấy chứng nhận để hai bên ký (PDF)" in shown
+    assert clerk.certificate_url.startswith("/desk-files/result/")
     # the law, quoted (Luật Hộ tịch 2014, Điều 18 khoản 2; docs/legal.md)
     assert any("Hai bên nam, nữ cùng ký vào Giấy chứng nhận kết hôn" in t for t in shown)
     assert f"Bên nữ: {values['wife_full_name']} — đã ký." in shown

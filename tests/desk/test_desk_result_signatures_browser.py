@@ -56,6 +56,7 @@ def test_the_spouses_sign_on_the_desk_before_the_seal(
     text = fd.wait_text(page, CARD)
     assert "Hai bên nam, nữ cùng ký vào Giấy chứng nhận kết hôn" in text
     assert f"Bên nữ: {sample['wife_full_name']}" in text
+    assert "In giấy chứng nhận để hai bên ký (PDF)" in text  # for signing on paper
     shot(page, shots, "01-card")
     # The seal first: refused, naming both.
     click_to(page, "Đóng dấu", "Xác nhận: Đóng dấu")

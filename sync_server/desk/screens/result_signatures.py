@@ -176,6 +176,20 @@ def result_signatures_card(
             color=MUTED,
         )
     ]
+    if state.certificate_url:
+        rows.append(
+            ft.Row(
+                [
+                    button(
+                        "In giấy chứng nhận để hai bên ký (PDF)",
+                        None,
+                        icon=ft.Icons.PRINT,
+                        primary=False,
+                        url=state.certificate_url,
+                    )
+                ]
+            )
+        )
     for party in parties:
         name = party_name(party, values)
         if party.party in state.result_signed:
