@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from shared.procedures import sample_values
 from shared.workdays import vn_now
 from sync_server.app import create_app
 from sync_server.desk.backend import DeskBackend
-from sync_server.desk.screens.result_signatures import result_signatures_card
+from sync_server.desk.screens.result_signatures import registered_day, result_signatures_card
 from sync_server.desk.state import DeskState
 from sync_server.services.admin import demo
 from sync_server.services.sync import enrollment
@@ -99,8 +100,29 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     assert asyncio.run(clerk.sign_result("husband", "paper", []))
     assert clerk.result_signed == ["wife", "husband"]
     assert clerk.detail is not None
-    shown = _texts(result_signatures_card(clerk, proc, values, clerk.detail.dossier.status))
+    shown = _texts(result_signatures_card(clerk, proc, clerk.detail.dossier))
     assert "Chữ ký của hai bên trên Giấy chứng nhận kết hôn" in shown
+    # the registration date the certificate prints (the approval's) is the day they sign
+    # (Thông tư 04/2020/TT-BTP, Điều 32)
+    approved_on = registered_day(clerk.detail.dossier.history)
+    day = "/".join(reversed(approved_on.split("-")))
+    assert (
+        f"Ngày đăng ký in trên giấy chứng nhận: {day} — hai bên ký trong ngày này "
+        "(Thông tư 04/2020/TT-BTP, Điều 32)." in shown
+    )
+    # approved on another day than today: the card says so
+    old = replace(
+        clerk.detail.dossier,
+        history=[
+            replace(h, at="2020-01-02T09:00:00+07:00") if h.action == "approve" else h
+            for h in clerk.detail.dossier.history
+        ],
+    )
+    late = _texts(result_signatures_card(clerk, proc, old))
+    assert (
+        "Hôm nay không phải ngày 02/01/2020: ngày đăng ký in trên giấy chứng nhận phải là "
+        "ngày hai bên ký." in late
+    )
     # the approved certificate can be printed for signing on paper (a short-lived link)
     assert "In giấy chứng nhận để hai bên ký (PDF)" in shown
     assert clerk.certificate_url.startswith("/desk-files/result/")
@@ -112,11 +134,11 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     asyncio.run(clerk.open_dossier(did))
     assert clerk.detail is not None and clerk.detail.dossier.status.value == "stamped"
     # once sealed, the card is gone
-    assert result_signatures_card(clerk, proc, values, clerk.detail.dossier.status) is None
+    assert result_signatures_card(clerk, proc, clerk.detail.dossier) is None
 
 
 def test_a_leader_sees_no_signing_card(backend: DeskBackend) -> None:
-    did, values = backend.test_dossier  # type: ignore[attr-defined]
+    did, _ = backend.test_dossier  # type: ignore[attr-defined]
     s = _signed_in(backend, "thamdinh", "234567")
     assert s.user is not None
     backend.act(s.user, did, "accept", None)
@@ -126,6 +148,6 @@ def test_a_leader_sees_no_signing_card(backend: DeskBackend) -> None:
     asyncio.run(leader.open_dossier(did))
     assert leader.detail is not None
     proc = backend.station.catalogue.get(KH)
-    assert result_signatures_card(leader, proc, values, leader.detail.dossier.status) is None
+    assert result_signatures_card(leader, proc, leader.detail.dossier) is None
     assert not asyncio.run(leader.sign_result("wife", "paper", []))
     assert "Lãnh đạo" in leader.banner or "lãnh đạo" in leader.banner.lower()

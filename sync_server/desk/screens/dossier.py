@@ -467,7 +467,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 ft.Row([back]),
                 head,
                 personal_id,
-                result_signatures_card(state, proc, d.values, d.status),
+                result_signatures_card(state, proc, d),
                 result,
                 _papers(state.paper_links),
                 rated,

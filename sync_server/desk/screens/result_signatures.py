@@ -10,16 +10,20 @@ Shown to whoever may record it (``dossier.sign_result``) while the dossier is ap
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import flet as ft
 import flet.canvas as cv
 
 from shared.catalogue import Procedure
+from shared.day_text import day_text
 from shared.issuing import result_parties
+from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, can
 from shared.signatures import PAD_ASPECT, SCALE, SigningParty, party_name
-from shared.workflow import Status
+from shared.workdays import vn_now
+from shared.workflow import Action, Status
 from sync_server.desk.screens.common import ERROR, MUTED, OK, button, card, text
 from sync_server.desk.state import DeskState
 
@@ -156,13 +160,20 @@ def PartyBlock(state: DeskState, party: SigningParty, name: str) -> ft.Control:
     )
 
 
+def registered_day(history: Sequence[HistoryEntry]) -> str:
+    """The day the certificate prints as its registration date: the approval's (ISO)."""
+    approvals = [h.at for h in history if h.action == Action.APPROVE]
+    return approvals[-1][:10] if approvals else ""
+
+
 def result_signatures_card(
-    state: DeskState, proc: Procedure | None, values: dict[str, Any], status: Status
+    state: DeskState, proc: Procedure | None, d: Dossier
 ) -> ft.Control | None:
     """The "Chữ ký của hai bên" card, or None when the result is not the people's to sign
     or not now (only an approved, not yet sealed certificate)."""
     user = state.user
-    if proc is None or user is None or status is not Status.APPROVED:
+    values = d.values
+    if proc is None or user is None or d.status is not Status.APPROVED:
         return None
     parties = result_parties(proc)
     if not parties or not can(user, Verb.DOSSIER_SIGN_RESULT):
@@ -176,6 +187,27 @@ def result_signatures_card(
             color=MUTED,
         )
     ]
+    # "Ngày, tháng, năm đăng ký kết hôn là ngày hai bên nam, nữ có mặt, ký vào Sổ đăng ký
+    # kết hôn và Giấy chứng nhận kết hôn" (Thông tư 04/2020/TT-BTP, Điều 32).
+    day = registered_day(d.history)
+    if day:
+        rows.append(
+            text(
+                f"Ngày đăng ký in trên giấy chứng nhận: {day_text(day)} — hai bên ký trong "
+                "ngày này (Thông tư 04/2020/TT-BTP, Điều 32).",
+                15,
+            )
+        )
+        if day != vn_now().date().isoformat():
+            rows.append(
+                text(
+                    f"Hôm nay không phải ngày {day_text(day)}: ngày đăng ký in trên giấy "
+                    "chứng nhận phải là ngày hai bên ký.",
+                    15,
+                    bold=True,
+                    color=ERROR,
+                )
+            )
     if state.certificate_url:
         rows.append(
             ft.Row(
