@@ -20,8 +20,9 @@ import flet as ft
 from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
-from shared.views import DossierRow, DossierView
+from shared.views import DossierRow, DossierView, LookupsView
 from shared.workdays import vn_now
+from shared.workflow import Status
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
@@ -99,7 +100,11 @@ class DeskState:
     # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
     photos: list[dict[str, Any]] = field(default_factory=list)
     # The open dossier's lookup step (DeskBackend.lookups): needs, records, verifications.
-    lookups: dict[str, Any] = field(default_factory=dict)
+    lookups: LookupsView | None = None
+    # The parties who have signed the open dossier's result (a kết hôn's spouses).
+    result_signed: list[str] = field(default_factory=list)
+    # The approved, not yet sealed certificate, to print for the spouses to sign on paper.
+    certificate_url: str = ""
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -303,10 +308,15 @@ class DeskState:
             tuple[str, list[tuple[str, str]]],
             list[dict[str, Any]],
             BaseException | None,
-            dict[str, Any],
+            LookupsView,
+            tuple[list[str], str],
         ]:
             d = self.backend.detail(user, dossier_id)
             found = self.backend.lookups(user, dossier_id)
+            # An approved certificate the spouses sign before the seal (kết hôn).
+            approved = d.dossier.status is Status.APPROVED
+            signed = self.backend.result_signed_by(user, dossier_id) if approved else []
+            certificate = self.backend.result_link(user, dossier_id) if approved else ""
             url = self.backend.result_link(user, dossier_id) if d.has_result else ""
             links = (url, self.backend.paper_links(user, d))
             photos: list[dict[str, Any]] = []
@@ -317,13 +327,14 @@ class DeskState:
                 except Exception as err:  # shown below; the dossier still opens
                     # Its photos are extra, never a reason to hide the dossier.
                     photo_error = err
-            return d, links, photos, photo_error, found
+            return d, links, photos, photo_error, found, (signed, certificate)
 
         try:
-            d, (url, papers), photos, photo_error, found = await self._guarded("open", load)
+            d, (url, papers), photos, photo_error, found, signed = await self._guarded("open", load)
         except Failed:
             return
         self.detail, self.result_url, self.photos, self.lookups = d, url, photos, found
+        self.result_signed, self.certificate_url = signed
         self.paper_links = papers
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
@@ -333,7 +344,8 @@ class DeskState:
     def back_to_queue(self) -> None:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
         self.paper_links = []
-        self.lookups = {}
+        self.lookups = None
+        self.result_signed, self.certificate_url = [], ""
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:
@@ -437,6 +449,44 @@ class DeskState:
         await self.open_dossier(self.detail.row.id)
         if self.detail is not None:
             self._info("Đã ghi kết quả xác minh.")
+        return True
+
+    async def sign_result(
+        self, party: str, kind: str, strokes: list[list[list[int]]], witness: str = ""
+    ) -> bool:
+        """One spouse's mark on the approved Giấy chứng nhận kết hôn (drawn on the pad,
+        a thumbprint with its witness, or signed on the printed copy); a refused mark
+        shows its message under that spouse's box."""
+        if self.user is None or self.detail is None:
+            return False
+        self.field_errors = {}
+        mark: dict[str, Any] = {
+            "party": party,
+            "kind": kind,
+            "at": vn_now().isoformat(timespec="seconds"),
+            "strokes": strokes,
+            "witness_name": witness.strip() or None,
+        }
+        try:
+            await self._guarded(
+                f"sign:{party}",
+                self.backend.sign_result,
+                self.user,
+                self.detail.row.id,
+                [mark],
+                on_error=self._under_field(
+                    # a mark's own fault under the box; anything else in the banner
+                    lambda err: (
+                        f"sign:{party}"
+                        if err.code.startswith("SIGNATURE_") or err.code == "REQUEST_INVALID"
+                        else None
+                    )
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.detail.row.id)
+        self._info("Đã ghi chữ ký vào Giấy chứng nhận kết hôn.")
         return True
 
     async def save_personal_id(self, number: str) -> bool:

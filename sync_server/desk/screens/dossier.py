@@ -25,6 +25,7 @@ from sync_server.desk.screens.common import (
     with_modal,
 )
 from sync_server.desk.screens.lookups import lookups_card
+from sync_server.desk.screens.result_signatures import result_signatures_card
 from sync_server.desk.state import DeskState
 from sync_server.services.office.actions import (
     PERSONAL_ID_FIELD,
@@ -466,6 +467,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 ft.Row([back]),
                 head,
                 personal_id,
+                result_signatures_card(state, proc, d),
                 result,
                 _papers(state.paper_links),
                 rated,
