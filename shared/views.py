@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared import wire
+from shared.catalogue import Field, Procedure
+from shared.day_text import day_text
 from shared.model import Dossier
 from shared.wire import spec
 from shared.workflow import Action, Status
@@ -132,3 +134,61 @@ class ApologyView:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.view.to_dict(), "apology": wire.encode(self.apology)}
+
+
+def shown(value: Any, f: Field) -> str:
+    """A value as staff read it: a choice by its label, a date as dd/mm/yyyy (a partial
+    date as mm/yyyy), a yes/no as Có/Không, nothing for an empty value."""
+    if value is None or value == "":
+        return ""
+    if f.type == "bool":
+        return "Có" if value else "Không"
+    if f.type in ("date", "partial_date"):
+        return day_text(value)
+    return (f.choice_label(value) if f.choices else "") or str(value)
+
+
+@dataclass(frozen=True)
+class ChangedValue:
+    """One value a held edit would change: the field's label, what the office holds and
+    what the tablet sent (both as read, see :func:`shown`)."""
+
+    field: str
+    label: str
+    office: str
+    tablet: str
+
+
+@dataclass(frozen=True)
+class HeldEdit:
+    """An edit a tablet made on an older version of a dossier than the station's, kept
+    as a conflict instead of applied (handbook, "Conflicts": never silently dropped) and
+    shown to the caseworkers on the dossier (``door.held_edits``, the desk)."""
+
+    device_id: str
+    device_name: str
+    push_seq: int
+    base_version: int = spec(doc="the version the tablet edited")
+    server_version: int = spec(doc="the station's version when the edit arrived")
+    created_at: str = spec(max_len=wire.ISO_LEN)
+    resolved_at: str | None = spec(max_len=wire.ISO_LEN)
+    changes: list[ChangedValue] = spec(doc="the values it would change; [] for none")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = wire.encode(self)
+        return out
+
+
+def changed_values(
+    proc: Procedure, office: dict[str, Any], tablet: dict[str, Any]
+) -> list[ChangedValue]:
+    """The procedure's fields, in its order, whose shown value differs between the
+    office's dossier and a tablet's held edit (derived fields follow their source)."""
+    out: list[ChangedValue] = []
+    for f in proc.fields:
+        if f.type == "derived":
+            continue
+        before, after = shown(office.get(f.id), f), shown(tablet.get(f.id), f)
+        if before != after:
+            out.append(ChangedValue(f.id, f.label.vi, before, after))
+    return out

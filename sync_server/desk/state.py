@@ -20,7 +20,7 @@ import flet as ft
 from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
-from shared.views import DossierRow, DossierView
+from shared.views import DossierRow, DossierView, HeldEdit
 from shared.workdays import vn_now
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
@@ -100,6 +100,8 @@ class DeskState:
     photos: list[dict[str, Any]] = field(default_factory=list)
     # The open dossier's lookup step (DeskBackend.lookups): needs, records, verifications.
     lookups: dict[str, Any] = field(default_factory=dict)
+    # The open dossier's tablet edits kept as conflicts (DeskBackend.held_edits).
+    held: list[HeldEdit] = field(default_factory=list)
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -243,7 +245,7 @@ class DeskState:
         self.user = None
         self.rows, self.detail, self.staff, self.devices = [], None, [], []
         self.ticket, self.unit, self.dialog, self.result_url = None, {}, "", ""
-        self.photos = []
+        self.photos, self.lookups, self.held, self.paper_links = [], {}, [], []
         self.unit_error, self.unit_candidates, self.calendar = "", [], {}
         self.report, self.report_choice, self.report_links = {}, rv.Choice(), {}
         self.query = self.procedure = self.status = ""
@@ -303,10 +305,13 @@ class DeskState:
             tuple[str, list[tuple[str, str]]],
             list[dict[str, Any]],
             BaseException | None,
-            dict[str, Any],
+            tuple[dict[str, Any], list[HeldEdit]],
         ]:
             d = self.backend.detail(user, dossier_id)
-            found = self.backend.lookups(user, dossier_id)
+            found = (
+                self.backend.lookups(user, dossier_id),
+                self.backend.held_edits(user, dossier_id),
+            )
             url = self.backend.result_link(user, dossier_id) if d.has_result else ""
             links = (url, self.backend.paper_links(user, d))
             photos: list[dict[str, Any]] = []
@@ -320,10 +325,11 @@ class DeskState:
             return d, links, photos, photo_error, found
 
         try:
-            d, (url, papers), photos, photo_error, found = await self._guarded("open", load)
+            d, (url, papers), photos, photo_error, (found, held) = await self._guarded("open", load)
         except Failed:
             return
         self.detail, self.result_url, self.photos, self.lookups = d, url, photos, found
+        self.held = held
         self.paper_links = papers
         self.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
@@ -334,6 +340,7 @@ class DeskState:
         self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
         self.paper_links = []
         self.lookups = {}
+        self.held = []
         self.go(ROUTE_QUEUE)
 
     def open_dialog(self, action: str) -> None:

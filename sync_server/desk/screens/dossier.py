@@ -9,6 +9,7 @@ import flet as ft
 from shared.catalogue import Procedure
 from shared.model import Dossier, HistoryEntry
 from shared.signatures import signing_parties
+from shared.views import HeldEdit
 from shared.workflow import Role, action_label
 from sync_server.desk import views
 from sync_server.desk.screens.common import (
@@ -337,6 +338,35 @@ def _signatures(d: Dossier, proc: Procedure | None) -> ft.Control | None:
     return card("Chữ ký trên tờ khai", lines)
 
 
+def _held(held: list[HeldEdit]) -> ft.Control | None:
+    """The tablets' edits kept as conflicts: who sent them, on which version, and what
+    they would change (handbook, "Conflicts": shown to staff, never dropped)."""
+    if not held:
+        return None
+    lines: list[ft.Control] = [
+        text(
+            "Máy tính bảng đã sửa hồ sơ này trên một phiên bản cũ, sau khi văn phòng đã xử "
+            "lý tiếp. Bản sửa được giữ lại, không áp dụng: nếu cần, tiếp nhận bổ sung theo "
+            "quy trình.",
+            15,
+            color=MUTED,
+        )
+    ]
+    for h in held:
+        lines.append(
+            text(
+                f"{h.device_name or h.device_id} gửi lúc {views.when(h.created_at)}: sửa "
+                f"trên phiên bản {h.base_version}, văn phòng đang ở phiên bản "
+                f"{h.server_version}.",
+                16,
+                bold=True,
+            )
+        )
+        rows = [(c.label, f"{c.office or '—'} → {c.tablet or '—'}") for c in h.changes]
+        lines += _field_rows(rows) if rows else [text("Không đổi giá trị nào.", 15)]
+    return card("Bản sửa bị giữ lại (xung đột)", lines, key="held")
+
+
 def _papers(links: list[tuple[str, str]]) -> ft.Control | None:
     """Every paper of the dossier, each a short-lived link the browser opens as a PDF
     (to print or save), issue 21 §2."""
@@ -472,6 +502,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 signed,
                 photos,
                 lookups_card(state, state.lookups),
+                _held(state.held),
                 _timeline(d.history),
                 *sections,
             ]
