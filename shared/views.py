@@ -10,6 +10,7 @@ docs/sync-protocol.md and used by scripts: they must not change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from shared import wire
@@ -134,6 +135,48 @@ class ApologyView:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.view.to_dict(), "apology": wire.encode(self.apology)}
+
+
+class VerifyStatus(StrEnum):
+    """What the public verify answer says of a code (and a document's hash)."""
+
+    GENUINE = "genuine"  # issued, and the given hash matches it
+    ISSUED = "issued"  # issued; no hash given to compare
+    ALTERED = "altered"  # issued, but the given hash matches neither the file nor the data
+    UNKNOWN = "unknown"  # no issued result under this code
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One signature of a result, as its certificate names the signer."""
+
+    field: str
+    name: str
+    title: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """``GET /v1/verify/{code}`` (and the page ``/verify/{code}`` drawn from it): only
+    what the paper itself shows, never the citizen's data. An unknown code answers
+    ``code``, ``status`` and ``genuine`` alone (with ``detail`` for a malformed hash)."""
+
+    code: str
+    status: VerifyStatus
+    genuine: bool
+    detail: str | None = None
+    document: str | None = spec(default=None, doc="the result's name (Giấy khai sinh, …)")
+    issuer: str | None = None
+    issued_at: str | None = spec(default=None, max_len=wire.ISO_LEN)
+    register_number: int | None = None
+    register_book: str | None = spec(default=None, doc="Quyển số, as 01/2026")
+    file_sha256: str | None = None
+    signers: list[Signer] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = wire.encode(self)
+        return out
 
 
 def shown(value: Any, f: Field) -> str:
