@@ -8,8 +8,11 @@ exactly as a third-party client would.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -229,3 +232,18 @@ def login(client: TestClient, username: str, pin: str) -> dict[str, str]:
 
 
 PINS = {s.username: s.pin for s in demo.DEMO_STAFF}
+
+# The demo commune as ``admin unit-set`` takes it.
+LAI_VUNG = ("--province", "Đồng Tháp", "--commune", "Xã Lai Vung")
+
+
+def admin_cli(data: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m sync_server admin --data DATA ARGS…`` as an administrator types it: its
+    JSON on stdout, a JSON problem on stderr and exit code 1 on a refusal."""
+    return subprocess.run(
+        [sys.executable, "-m", "sync_server", "admin", "--data", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from station_kit import Tablet
+from station_kit import Tablet, admin_cli
 
 from shared.errors import TaiChoError
 from shared.workdays import VN_TZ, CalendarOverrides, due_at, is_working_day, vn_now
@@ -21,29 +19,22 @@ from sync_server.services.setup import calendar
 from sync_server.services.sync import enrollment
 
 
-def _cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sync_server", "admin", "--data", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_cli_calendar_set_and_list(tmp_path: Path) -> None:
     data = tmp_path / "st"
-    r = _cli(data, "calendar-set", "--off", "2026-01-02", "--work", "2026-01-10", "--note", "QĐ")
+    r = admin_cli(
+        data, "calendar-set", "--off", "2026-01-02", "--work", "2026-01-10", "--note", "QĐ"
+    )
     assert r.returncode == 0, r.stderr
-    listed = json.loads(_cli(data, "calendar-list").stdout)
+    listed = json.loads(admin_cli(data, "calendar-list").stdout)
     assert listed["off"] == ["2026-01-02"] and listed["work"] == ["2026-01-10"]
     assert {e["day"]: e["kind"] for e in listed["entries"]} == {
         "2026-01-02": "off",
         "2026-01-10": "work",
     }
-    r = _cli(data, "calendar-set", "--clear", "2026-01-02")
+    r = admin_cli(data, "calendar-set", "--clear", "2026-01-02")
     assert json.loads(r.stdout)["off"] == []
     for bad in (["--off", "2026-02-30"], ["--off", "2026-03-02", "--work", "2026-03-02"], []):
-        r = _cli(data, "calendar-set", *bad)
+        r = admin_cli(data, "calendar-set", *bad)
         assert r.returncode == 1 and json.loads(r.stderr)["code"] == "CALENDAR_INVALID", bad
 
 

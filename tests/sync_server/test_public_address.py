@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
-from station_kit import Tablet
+from station_kit import LAI_VUNG, Tablet, admin_cli
 from test_signing import _act
 from test_verify import _qr_link
 
@@ -23,15 +22,6 @@ from shared.errors import TaiChoError
 from sync_server.services.core.station import Station
 from sync_server.services.setup import public_address
 from sync_server.store.db import set_meta, transaction
-
-
-def _cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sync_server", "admin", "--data", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.parametrize(
@@ -151,38 +141,32 @@ def test_the_demo_may_point_at_itself(
 
 def test_cli_sets_the_address_with_the_unit_or_alone(tmp_path: Path) -> None:
     data = tmp_path / "st"
-    r = _cli(
+    r = admin_cli(
         data,
         "unit-set",
-        "--province",
-        "Đồng Tháp",
-        "--commune",
-        "Xã Lai Vung",
+        *LAI_VUNG,
         "--public-url",
         "motcua.laivung.example",
     )
     assert r.returncode == 1 and json.loads(r.stderr)["code"] == "PUBLIC_URL_INVALID"
-    assert _cli(data, "unit-show").returncode == 1  # nothing was stored
-    r = _cli(data, "unit-set", "--province", "Đồng Tháp", "--commune", "Xã Lai Vung")
+    assert admin_cli(data, "unit-show").returncode == 1  # nothing was stored
+    r = admin_cli(data, "unit-set", *LAI_VUNG)
     shown = json.loads(r.stdout)
     assert shown["public_url"] is None and shown["ready"] is False
     assert shown["why"] == "chưa được khai báo"
-    r = _cli(data, "public-url", "http://127.0.0.1:8765/")
+    r = admin_cli(data, "public-url", "http://127.0.0.1:8765/")
     assert r.returncode == 0 and json.loads(r.stdout) == {
         "public_url": "http://127.0.0.1:8765",
         "ready": False,
         "why": "là 127.0.0.1, địa chỉ chỉ chính máy chủ mở được",
     }
-    r = _cli(
+    r = admin_cli(
         data,
         "unit-set",
-        "--province",
-        "Đồng Tháp",
-        "--commune",
-        "Xã Lai Vung",
+        *LAI_VUNG,
         "--public-url",
         "https://motcua.laivung.example/",
     )
     assert r.returncode == 0, r.stderr
-    shown = json.loads(_cli(data, "unit-show").stdout)
+    shown = json.loads(admin_cli(data, "unit-show").stdout)
     assert shown["public_url"] == "https://motcua.laivung.example" and shown["ready"] is True

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from station_kit import Tablet
+from station_kit import LAI_VUNG, Tablet, admin_cli
 
 from shared.errors import TaiChoError
 from shared.unit import Unit
@@ -17,15 +15,6 @@ from sync_server.services.admin import demo
 from sync_server.services.core.station import Station
 from sync_server.services.setup import units
 from sync_server.services.sync import enrollment
-
-
-def _cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sync_server", "admin", "--data", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_the_shipped_list_is_the_2025_one() -> None:
@@ -88,32 +77,29 @@ def test_unknown_names_are_refused_with_the_closest() -> None:
 
 def test_cli_unit_set_and_show(tmp_path: Path) -> None:
     data = tmp_path / "st"
-    r = _cli(data, "unit-show")
+    r = admin_cli(data, "unit-show")
     assert r.returncode == 1 and json.loads(r.stderr)["code"] == "UNIT_NOT_CONFIGURED"
-    r = _cli(data, "unit-set", "--province", "dong thap", "--commune", "Dinh Yen")
+    r = admin_cli(data, "unit-set", "--province", "dong thap", "--commune", "Dinh Yen")
     assert r.returncode == 1
     refused = json.loads(r.stderr)
     assert refused["code"] == "UNIT_UNKNOWN" and refused["params"]["candidates"]
-    r = _cli(
+    r = admin_cli(
         data,
         "unit-set",
-        "--province",
-        "Đồng Tháp",
-        "--commune",
-        "Xã Lai Vung",
+        *LAI_VUNG,
         "--agency-code",
         "000.31.22.h20",
         "--former-name",
         "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp",
     )
     assert r.returncode == 0, r.stderr
-    shown = _cli(data, "unit-show")
+    shown = admin_cli(data, "unit-show")
     assert shown.returncode == 0
     unit = json.loads(shown.stdout)
     assert unit == json.loads(r.stdout)
     assert unit["code"] == "000.31.22.H20" and unit["name"] == "Ủy ban nhân dân xã Lai Vung"
     assert unit["former_name"] == "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"
-    r = _cli(
+    r = admin_cli(
         data,
         "unit-set",
         "--province",

@@ -27,7 +27,7 @@ KIND_LABEL = {"off": "Ngày nghỉ", "work": "Ngày làm bù"}
 def CalendarScreen(state: DeskState) -> ft.Control:
     day: Any = ft.use_ref(None)
     note: Any = ft.use_ref(None)
-    cal, errors = state.calendar, state.field_errors
+    cal, errors = state.admin.calendar, state.field_errors
 
     def change(kind: str) -> Any:
         async def handler() -> None:

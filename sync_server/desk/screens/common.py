@@ -159,7 +159,7 @@ def top_bar(state: DeskState) -> ft.Control:
                 ("Đơn vị", ROUTE_UNIT, ft.Icons.LOCATION_CITY),
                 ("Lịch nghỉ", ROUTE_CALENDAR, ft.Icons.CALENDAR_MONTH),
                 (
-                    "Sao lưu (!)" if state.backup.get("missed") else "Sao lưu",
+                    "Sao lưu (!)" if state.admin.backup.get("missed") else "Sao lưu",
                     ROUTE_BACKUP,
                     ft.Icons.BACKUP,
                 ),

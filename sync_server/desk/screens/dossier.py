@@ -149,15 +149,15 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
                 multiline=True,
             ),
         ]
-    if state.dialog_error:
-        body.append(text(state.dialog_error, 15, color=ERROR))
+    if state.opened.dialog_error:
+        body.append(text(state.opened.dialog_error, 15, color=ERROR))
     return modal(
         title,
         body,
         [
             ft.TextButton(
                 content=ft.Text("Huỷ", size=16),
-                on_click=lambda: state.close_dialog(),
+                on_click=lambda: state.opened.close_dialog(),
                 tooltip="Huỷ",
             ),
             button(f"Xác nhận: {title}", confirm, busy=busy, icon=ft.Icons.CHECK),
@@ -391,7 +391,7 @@ def _papers(links: list[tuple[str, str]]) -> ft.Control | None:
 
 @ft.component
 def DossierScreen(state: DeskState) -> ft.Control:
-    view = state.detail
+    view = state.opened.detail
     if view is None:
         # Leaving the dossier: this component may be re-rendered once more before the
         # root swaps it out. It must never raise: an exception in a render stops
@@ -405,7 +405,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
     actions: list[ft.Control] = [
         button(
             action_label(a),
-            lambda _, a=a: state.open_dialog(a),
+            lambda _, a=a: state.opened.open_dialog(a),
             icon=ft.Icons.ARROW_FORWARD,
             primary=a not in ("refuse", "request_supplement"),
             tooltip=action_label(a),
@@ -440,7 +440,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
     )
     result: ft.Control | None = None
     result_name = proc.result_name.vi if proc else "kết quả"
-    if state.result_url:
+    if state.opened.result_url:
         result = card(
             "Kết quả",
             [
@@ -451,7 +451,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                             "Xem kết quả (PDF)",
                             None,
                             icon=ft.Icons.PICTURE_AS_PDF,
-                            url=state.result_url,
+                            url=state.opened.result_url,
                             primary=False,
                         )
                     ]
@@ -478,8 +478,8 @@ def DossierScreen(state: DeskState) -> ft.Control:
     sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d.values, proc)]
     signed = _signatures(d, proc)
     dialog = (
-        ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
-        if state.dialog
+        ActionDialog(state, state.opened.dialog, components, key=f"dlg-{state.opened.dialog}")  # type: ignore[call-arg]
+        if state.opened.dialog
         else None
     )
     back = ft.OutlinedButton(
@@ -489,7 +489,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
         tooltip="Quay lại danh sách",
     )
     names = {c.id: c.name.vi for c in proc.components} if proc else {}
-    photos = _photos(state.photos, names)
+    photos = _photos(state.opened.photos, names)
     return with_modal(
         page_body(
             [
@@ -497,12 +497,12 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 head,
                 personal_id,
                 result,
-                _papers(state.paper_links),
+                _papers(state.opened.paper_links),
                 rated,
                 signed,
                 photos,
-                lookups_card(state, state.lookups),
-                _held(state.held),
+                lookups_card(state, state.opened.lookups),
+                _held(state.opened.held),
                 _timeline(d.history),
                 *sections,
             ]

@@ -93,7 +93,7 @@ def StaffScreen(state: DeskState) -> ft.Control:
             set_form_key(form_key + 1)  # fresh, empty fields
 
     rows: list[ft.Control] = []
-    for s in state.staff:
+    for s in state.admin.staff:
         name = s["username"]
         locked = _locked(s)
         status = (

@@ -71,7 +71,7 @@ def TabletsScreen(state: DeskState) -> ft.Control:
         set_confirm("")
         await state.revoke(device)
 
-    t = state.ticket
+    t = state.admin.ticket
     enrol: list[ft.Control] = [
         text(
             "Tạo mã đăng ký dùng một lần cho máy tính bảng mới. Trên máy mới, nhập địa chỉ "
@@ -116,7 +116,7 @@ def TabletsScreen(state: DeskState) -> ft.Control:
             )
         )
     rows: list[ft.Control] = []
-    for d in state.devices:
+    for d in state.admin.devices:
         revoked = bool(d.get("revoked_at"))
         rows.append(
             ft.Container(
@@ -187,7 +187,9 @@ def TabletsScreen(state: DeskState) -> ft.Control:
                 ),
                 *(
                     [text(_revoke_note(target), 16, bold=True)]
-                    if (target := next((d for d in state.devices if d["id"] == confirm), None))
+                    if (
+                        target := next((d for d in state.admin.devices if d["id"] == confirm), None)
+                    )
                     else []
                 ),
             ],

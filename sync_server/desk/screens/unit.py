@@ -34,7 +34,7 @@ UNIT_FIELDS = [
 def UnitScreen(state: DeskState) -> ft.Control:
     refs: dict[str, Any] = {k: ft.use_ref(None) for k, _ in UNIT_FIELDS}
     lines: Any = ft.use_ref(None)
-    unit = state.unit
+    unit = state.admin.unit
 
     async def save() -> None:
         new = dict(unit)
@@ -86,7 +86,7 @@ def _UnitPicker(state: DeskState) -> list[ft.Control]:
     commune: Any = ft.use_ref(None)
     agency: Any = ft.use_ref(None)
     former: Any = ft.use_ref(None)
-    unit, errors = state.unit, state.field_errors
+    unit, errors = state.admin.unit, state.field_errors
 
     def value(ref: Any, default: str = "") -> str:
         return str(ref.current) if ref.current is not None else default
@@ -137,15 +137,15 @@ def _UnitPicker(state: DeskState) -> list[ft.Control]:
             on_change=set_ref(former),
         ),
     ]
-    if state.unit_error:
-        form.append(text(state.unit_error, 15, color=ERROR))
-    if state.unit_candidates:
+    if state.admin.unit_error:
+        form.append(text(state.admin.unit_error, 15, color=ERROR))
+    if state.admin.unit_candidates:
         form.append(text("Chọn một tên gần đúng:", 15, color=MUTED))
         form.append(
             ft.Row(
                 [
                     button(c, pick_candidate(c), primary=False, busy=state.busy == "admin")
-                    for c in state.unit_candidates
+                    for c in state.admin.unit_candidates
                 ],
                 wrap=True,
             )
@@ -172,7 +172,7 @@ def _PublicAddress(state: DeskState) -> ft.Control:
     """The public verify address (``admin public-url``): what the QR code on every result
     opens, and whether results can be issued with it."""
     url: Any = ft.use_ref(None)
-    public = state.public
+    public = state.admin.public
     stored = str(public.get("public_url") or "")
 
     async def save() -> None:
