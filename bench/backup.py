@@ -50,7 +50,7 @@ def _tablet(station: RunningStation, folder: Path, days_back: int) -> TabletServ
         return vn_now() - timedelta(days=days_back)
 
     t = TabletService(folder, clock=clock)
-    t.enroll(station.url, station.enroll_code())
+    t.enrolment.enroll(station.url, station.enroll_code())
     t.unlock("tiepnhan", "123456")
     return t
 
@@ -99,7 +99,7 @@ def _push_latencies(t: TabletService, count: int, seed: int, busy: bool, data: P
                 time.sleep(0.5)  # let it get going (it first starts Python, then works)
             env = Envelope.from_json(json.loads(r["envelope"]))
             t0 = time.perf_counter()
-            answer = client.push(m.PushRequest(t.device_id, [env]))
+            answer = client.push(m.PushRequest(t.ctx.device_id, [env]))
             out.append(time.perf_counter() - t0)
             t.store.ack_outbox(answer.acked_seq)
     finally:

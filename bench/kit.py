@@ -34,7 +34,7 @@ def station_with_tablets(
         tablets = []
         for i in range(count):
             tablet = TabletService(work / f"tablet-{i}")
-            tablet.enroll(station.url, station.enroll_code())
+            tablet.enrolment.enroll(station.url, station.enroll_code())
             tablet.unlock("tiepnhan", "123456")
             tablets.append(tablet)
         yield station, tablets

@@ -61,7 +61,7 @@ def App(state: AppState) -> ft.Control:
     screen = ROUTES[route]
     body = screen(state, state.form) if route in FORM_ROUTES else screen(state)
     parts: list[ft.Control] = [top_bar(state, look)]
-    if state.enrolled:
+    if state.device.enrolled:
         parts.append(sync_bar(state, look))
     if b := banner(state, look):
         parts.append(b)

@@ -206,9 +206,9 @@ def run(args: argparse.Namespace) -> Any:
             service.unlock(args.user, args.pin)
         match args.command:
             case "enroll":
-                return service.enroll(args.url, args.code, args.name)
+                return service.enrolment.enroll(args.url, args.code, args.name)
             case "recover":
-                return service.recover(args.url, args.code, args.name).to_dict()
+                return service.recovery.recover(args.url, args.code, args.name).to_dict()
             case "intake":
                 values = _read_values(args.json_file)
                 refs = _photos(service, args.photo)
@@ -217,7 +217,7 @@ def run(args: argparse.Namespace) -> Any:
                     values,
                     components_received=_components(args.components)
                     if args.components is not None
-                    else every_component(service.procedure(args.procedure), values),
+                    else every_component(service.dossiers.procedure(args.procedure), values),
                     attachments=refs or None,
                 )
                 return {
@@ -232,10 +232,13 @@ def run(args: argparse.Namespace) -> Any:
                 refs = _photos(service, args.photo)
                 attachments = None  # no new photo: the dossier keeps the ones it has
                 if refs:
-                    sent = [AttachmentRef.from_dict(a) for a in service.get(args.id)["attachments"]]
+                    sent = [
+                        AttachmentRef.from_dict(a)
+                        for a in service.dossiers.get(args.id)["attachments"]
+                    ]
                     both = {(r.sha256, r.component): r for r in [*sent, *refs]}
                     attachments = list(both.values())
-                s = service.supplement(
+                s = service.dossiers.supplement(
                     args.id,
                     values,
                     components_received=_components(args.components)
@@ -255,16 +258,16 @@ def run(args: argparse.Namespace) -> Any:
             case "status":
                 return service.sync_state().to_dict()
             case "list":
-                return [s.to_dict() for s in service.list_dossiers()]
+                return [s.to_dict() for s in service.dossiers.list_dossiers()]
             case "anchors":
                 return service.audit_anchors()
             case "show":
-                return service.get(args.id)
+                return service.dossiers.get(args.id)
             case "verify":
                 anchors = service.store.get_meta("station_signing_ca") or []
                 return verify.verify_pdf(_read_file(args.file), list(anchors))
             case "result":
-                pdf = service.result_pdf(args.id)
+                pdf = service.dossiers.result_pdf(args.id)
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 args.out.write_bytes(pdf)
                 return {"id": args.id, "out": str(args.out), "bytes": len(pdf)}

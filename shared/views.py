@@ -10,9 +10,12 @@ docs/sync-protocol.md and used by scripts: they must not change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from shared import wire
+from shared.catalogue import Field, Procedure
+from shared.day_text import day_text
 from shared.lookups import LookupNeed, LookupRecord, open_verifications
 from shared.model import Dossier
 from shared.wire import spec
@@ -174,3 +177,103 @@ class LookupsView:
             "open_verifications": [r.to_dict() for r in self.open_verifications],
             "may_record": self.may_record,
         }
+
+
+class VerifyStatus(StrEnum):
+    """What the public verify answer says of a code (and a document's hash)."""
+
+    GENUINE = "genuine"  # issued, and the given hash matches it
+    ISSUED = "issued"  # issued; no hash given to compare
+    ALTERED = "altered"  # issued, but the given hash matches neither the file nor the data
+    UNKNOWN = "unknown"  # no issued result under this code
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One signature of a result, as its certificate names the signer."""
+
+    field: str
+    name: str
+    title: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """``GET /v1/verify/{code}`` (and the page ``/verify/{code}`` drawn from it): only
+    what the paper itself shows, never the citizen's data. An unknown code answers
+    ``code``, ``status`` and ``genuine`` alone (with ``detail`` for a malformed hash)."""
+
+    code: str
+    status: VerifyStatus
+    genuine: bool
+    detail: str | None = None
+    document: str | None = spec(default=None, doc="the result's name (Giấy khai sinh, …)")
+    issuer: str | None = None
+    issued_at: str | None = spec(default=None, max_len=wire.ISO_LEN)
+    register_number: int | None = None
+    register_book: str | None = spec(default=None, doc="Quyển số, as 01/2026")
+    file_sha256: str | None = None
+    signers: list[Signer] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = wire.encode(self)
+        return out
+
+
+def shown(value: Any, f: Field) -> str:
+    """A value as staff read it: a choice by its label, a date as dd/mm/yyyy (a partial
+    date as mm/yyyy), a yes/no as Có/Không, nothing for an empty value."""
+    if value is None or value == "":
+        return ""
+    if f.type == "bool":
+        return "Có" if value else "Không"
+    if f.type in ("date", "partial_date"):
+        return day_text(value)
+    return (f.choice_label(value) if f.choices else "") or str(value)
+
+
+@dataclass(frozen=True)
+class ChangedValue:
+    """One value a held edit would change: the field's label, what the office holds and
+    what the tablet sent (both as read, see :func:`shown`)."""
+
+    field: str
+    label: str
+    office: str
+    tablet: str
+
+
+@dataclass(frozen=True)
+class HeldEdit:
+    """An edit a tablet made on an older version of a dossier than the station's, kept
+    as a conflict instead of applied (handbook, "Conflicts": never silently dropped) and
+    shown to the caseworkers on the dossier (``door.held_edits``, the desk)."""
+
+    device_id: str
+    device_name: str
+    push_seq: int
+    base_version: int = spec(doc="the version the tablet edited")
+    server_version: int = spec(doc="the station's version when the edit arrived")
+    created_at: str = spec(max_len=wire.ISO_LEN)
+    resolved_at: str | None = spec(max_len=wire.ISO_LEN)
+    changes: list[ChangedValue] = spec(doc="the values it would change; [] for none")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = wire.encode(self)
+        return out
+
+
+def changed_values(
+    proc: Procedure, office: dict[str, Any], tablet: dict[str, Any]
+) -> list[ChangedValue]:
+    """The procedure's fields, in its order, whose shown value differs between the
+    office's dossier and a tablet's held edit (derived fields follow their source)."""
+    out: list[ChangedValue] = []
+    for f in proc.fields:
+        if f.type == "derived":
+            continue
+        before, after = shown(office.get(f.id), f), shown(tablet.get(f.id), f)
+        if before != after:
+            out.append(ChangedValue(f.id, f.label.vi, before, after))
+    return out

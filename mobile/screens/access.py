@@ -85,7 +85,9 @@ def EnrollScreen(state: AppState) -> ft.Control:
 @ft.component
 def UnlockScreen(state: AppState) -> ft.Control:
     look = look_of(state)
-    username, set_username = ft.use_state(state.known_users[0] if state.known_users else "")
+    username, set_username = ft.use_state(
+        state.device.known_users[0] if state.device.known_users else ""
+    )
     pin, set_pin = ft.use_state("")
     gen, set_gen = ft.use_state(0)  # bumped when the keypad (not the keyboard) changes the PIN
     errors = state.field_errors
@@ -107,7 +109,7 @@ def UnlockScreen(state: AppState) -> ft.Control:
             set_pin("")
             set_gen(gen + 1)
 
-    names = {s["username"]: s["full_name"] for s in state.office_staff}
+    names = {s["username"]: s["full_name"] for s in state.device.office_staff}
 
     def person(u: str) -> ft.Control:
         shown = f"{names[u]} ({u})" if u in names else u
@@ -120,12 +122,16 @@ def UnlockScreen(state: AppState) -> ft.Control:
         )
 
     users: list[ft.Control] = []
-    if state.known_users:
+    if state.device.known_users:
         users = [
             text(tr(state.lang, "Cán bộ đã dùng máy này:"), look, look.small, color=look.c.muted),
-            ft.Row([person(u) for u in state.known_users], wrap=True),
+            ft.Row([person(u) for u in state.device.known_users], wrap=True),
         ]
-    others = [s["username"] for s in state.office_staff if s["username"] not in state.known_users]
+    others = [
+        s["username"]
+        for s in state.device.office_staff
+        if s["username"] not in state.device.known_users
+    ]
     if others:
         users += [
             text(

@@ -270,7 +270,7 @@ def top_bar(state: AppState, look: Look) -> ft.Control:
     lang = state.lang
     size_name = tr(lang, TEXT_LEVEL_NAMES[look.level])
     lang_label, lang_short, lang_tip = lang_button(lang)
-    sub = " — ".join(x for x in (state.unit_name, who) if x)
+    sub = " — ".join(x for x in (state.device.unit_name, who) if x)
     specs: list[tuple[str, ft.IconData, Callable[..., Any], str, str]] = [
         (
             tr(lang, "Chữ lớn: {size}", size=size_name),
@@ -402,13 +402,13 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
     )
     content: ft.Control = row
     if state.busy == "sync":
-        words = state.sync_words or tr(lang, "Đang kết nối máy chủ văn phòng…")
+        words = state.sync.words or tr(lang, "Đang kết nối máy chủ văn phòng…")
         content = ft.Column(
             [
                 row,
                 ft.Text(words, size=look.small, color=c.fg),
                 ft.ProgressBar(
-                    value=state.sync_fraction,
+                    value=state.sync.fraction,
                     color=c.primary,
                     bgcolor=c.border,
                     height=8,

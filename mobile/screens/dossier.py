@@ -192,7 +192,7 @@ def ReceiptScreen(state: AppState) -> ft.Control:
             [button(tr(state.lang, "Về trang chính"), lambda: state.go(ROUTE_HOME), look)]
         )
     try:  # each procedure names its own subject (its file's "subject")
-        subject = state.service.procedure(r.procedure).subject_label(state.lang)
+        subject = state.service.dossiers.procedure(r.procedure).subject_label(state.lang)
     except TaiChoError:  # a procedure this app version does not know
         subject = tr(state.lang, "Hồ sơ")
     return page_body(
@@ -250,12 +250,12 @@ def ReceiptScreen(state: AppState) -> ft.Control:
 def DossierScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     c = look.c
-    d = state.detail
+    d = state.shown.detail
     back = back_button(lambda: state.go(ROUTE_HOME), look, "Quay lại danh sách", lang=state.lang)
     if not d or "code" not in d:
         return page_body([back])
     try:
-        proc = state.service.procedure(d["procedure"])
+        proc = state.service.dossiers.procedure(d["procedure"])
         title = str(d["values"].get(proc.title_field, ""))
         proc_name = proc.name.get(state.lang)
     except TaiChoError:  # a procedure this app version does not know
@@ -267,8 +267,8 @@ def DossierScreen(state: AppState) -> ft.Control:
     result: list[ft.Control] = []
     if d.get("has_result"):
         # Printed or shared with the other papers ("Giấy tờ" below the status).
-        result = [text(state.result_info, look, bold=True, color=c.ok)]
-        for n, png in enumerate(state.result_images, start=1):
+        result = [text(state.shown.result_info, look, bold=True, color=c.ok)]
+        for n, png in enumerate(state.shown.result_images, start=1):
             result.append(
                 ft.Container(
                     content=ft.Image(

@@ -441,7 +441,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
     raw: ft.MutableRef[str] = ft.use_ref("")
     query: ft.MutableRef[str] = ft.use_ref("")
     gen, set_gen = ft.use_state(0)
-    card = state.scan
+    card = state.card.scan
     if not opened:
         return ft.Row(
             [
@@ -486,7 +486,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
             text_size=look.body,
             autocorrect=False,
             enable_suggestions=False,
-            error=state.scan_error or None,
+            error=state.card.scan_error or None,
         ),
         ft.Row(
             [
@@ -507,7 +507,7 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
         ),
         ft.Row([button(tr(lang, "Tìm"), find, look, primary=False, icon=ft.Icons.PERSON_SEARCH)]),
     ]
-    for hit in state.citizen_hits:
+    for hit in state.card.citizen_hits:
         born = dt.date.fromisoformat(hit.dob).strftime("%d/%m/%Y") if hit.dob else "—"
         parts.append(
             button(
@@ -570,8 +570,8 @@ def CardPanel(state: AppState, form: FormState, look: Look) -> ft.Control:
                             tr(lang, "Chọn: {name}", name=u),
                             _call(state.pick_scan_unit, u),
                             look,
-                            primary=state.scan_unit == u,
-                            icon=ft.Icons.CHECK if state.scan_unit == u else None,
+                            primary=state.card.scan_unit == u,
+                            icon=ft.Icons.CHECK if state.card.scan_unit == u else None,
                         )
                         for u in mapped["candidates"]
                     ],

@@ -106,14 +106,16 @@ def HomeScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     c = look.c
     lang = state.lang
-    rows = state.home_rows()
+    rows = state.home.rows()
     items: list[ft.Control] = [_row(state, d) for d in rows]
     if not items:
         items = [
             text(
                 tr(
                     lang,
-                    "Không có hồ sơ nào khớp." if state.dossiers else "Chưa tiếp nhận hồ sơ nào.",
+                    "Không có hồ sơ nào khớp."
+                    if state.home.dossiers
+                    else "Chưa tiếp nhận hồ sơ nào.",
                 ),
                 look,
                 color=c.muted,
@@ -121,7 +123,7 @@ def HomeScreen(state: AppState) -> ft.Control:
         ]
     filters: list[ft.Control] = []
     for key, vi_label in STATUS_FILTERS:
-        on = state.status_filter == key
+        on = state.home.status_filter == key
         label = tr(lang, vi_label)
         filters.append(
             button(
@@ -132,12 +134,12 @@ def HomeScreen(state: AppState) -> ft.Control:
                 tooltip=tr(lang, "Lọc: {label} (đang chọn)" if on else "Lọc: {label}", label=label),
             )
         )
-    waiting = sum(1 for d in state.dossiers if d.status in NEEDS_ACTION)
+    waiting = sum(1 for d in state.home.dossiers if d.status in NEEDS_ACTION)
     drafts: list[ft.Control] = []
-    if state.drafts:
+    if state.home.drafts:
         drafts = [
             card(
-                tr(lang, "Bản nháp chưa tiếp nhận ({n})", n=len(state.drafts)),
+                tr(lang, "Bản nháp chưa tiếp nhận ({n})", n=len(state.home.drafts)),
                 [
                     ft.Row(
                         [
@@ -169,7 +171,7 @@ def HomeScreen(state: AppState) -> ft.Control:
                         ],
                         key=f"draft-{d.id}",
                     )
-                    for d in state.drafts
+                    for d in state.home.drafts
                 ],
                 look,
             )
@@ -183,7 +185,10 @@ def HomeScreen(state: AppState) -> ft.Control:
                 run_spacing=8,
                 controls=[
                     text(
-                        tr(lang, "Hồ sơ ({n})", n=len(state.dossiers)), look, look.title, bold=True
+                        tr(lang, "Hồ sơ ({n})", n=len(state.home.dossiers)),
+                        look,
+                        look.title,
+                        bold=True,
                     ),
                     button(tr(lang, "Hồ sơ mới"), lambda: state.go("new"), look, icon=ft.Icons.ADD),
                 ],
@@ -192,7 +197,7 @@ def HomeScreen(state: AppState) -> ft.Control:
             if waiting
             else None,
             StableTextField(
-                state.search,
+                state.home.search,
                 state.set_search,
                 # A short label and the how-to as a helper that wraps: the whole
                 # sentence as the label overflowed a phone at "Rất lớn" (a label is one
@@ -220,7 +225,7 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     lang = state.lang
     rows: list[ft.Control] = []
-    for p in state.service.procedures():
+    for p in state.service.dossiers.procedures():
         limit = (
             tr(lang, "trả trong ngày")
             if p.time_limit_working_days == 0

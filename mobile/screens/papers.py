@@ -27,8 +27,8 @@ def paper_name(paper: str, lang: str) -> str:
 
 
 def papers_card(state: AppState, dossier_id: str, code: str, look: Look) -> ft.Control | None:
-    """One "In / chia sẻ" button per paper of the dossier (``state.papers``)."""
-    if not state.papers:
+    """One "In / chia sẻ" button per paper of the dossier (``state.shown.papers``)."""
+    if not state.shown.papers:
         return None
     lang = state.lang
 
@@ -59,7 +59,7 @@ def papers_card(state: AppState, dossier_id: str, code: str, look: Look) -> ft.C
             busy=state.busy == f"paper-{p}",
             tooltip=tr(lang, "In / chia sẻ: {what}", what=paper_name(p, lang)),
         )
-        for p in state.papers
+        for p in state.shown.papers
     ]
     lines: list[ft.Control] = [
         text(
@@ -74,6 +74,6 @@ def papers_card(state: AppState, dossier_id: str, code: str, look: Look) -> ft.C
         ),
         ft.Row(buttons, wrap=True, spacing=10, run_spacing=10),
     ]
-    if state.paper_sent:
-        lines.append(text(tr(lang, SENT_PAPER, path=state.paper_sent), look))
+    if state.shown.paper_sent:
+        lines.append(text(tr(lang, SENT_PAPER, path=state.shown.paper_sent), look))
     return card(tr(lang, "Giấy tờ"), lines, look)

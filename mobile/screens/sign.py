@@ -20,7 +20,8 @@ from mobile.i18n import tr
 from mobile.screens.common import StableTextField, button, look_of, page_body, text
 from mobile.state.app import AppState
 from mobile.state.form import FormState
-from mobile.state.signing import SigningState, Stroke, to_pad
+from mobile.state.parts import SigningState
+from mobile.state.signing import Stroke, to_pad
 from mobile.theme import Look
 from shared.signatures import PAD_ASPECT, SCALE, SignatureMark, SigningParty, party_name
 

@@ -1,8 +1,15 @@
-"""The tablet's services behind one thin facade, used by the Flet screens and the headless CLI.
+"""The tablet: its services wired around one context, and the flows that span several.
 
-Each concept has its own service (``enrolment``, ``session``, ``dossiers``, ``outbox``,
-``inbox``) sharing one :class:`~mobile.services.context.TabletContext`; this class keeps
-the public methods the UI calls and orchestrates a sync.
+Each concept has its own service (``enrolment``, ``sessions``, ``dossiers``, ``outbox``,
+``inbox``, ``attachments``, ``citizens``, ``recovery``, ``resend``) sharing one
+:class:`~mobile.services.context.TabletContext`. :class:`TabletService` builds them once
+(the composition root the app, the headless CLI and the tests share) and holds only what
+no single service can do alone: unlock (then open what sync pulled and queue photos again
+after a restore), intake (ask the station for dossier numbers when none is left), sync
+(push, photos, pull, resend after a station restore, apply) and its indicator. Everything
+else is asked of the service that owns it by name — ``tablet.dossiers.get(id)``,
+``tablet.sessions.known_users()`` — never through a method that only passes the call on
+(docs/architecture.md, "The tablet's services").
 
 Everything that touches citizen data requires an unlocked keystore. Sync itself does
 not: changes are sealed and signed when made, pulled envelopes wait sealed in the inbox
@@ -15,7 +22,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +35,18 @@ from mobile.services.inbox import InboxService
 from mobile.services.keystore import Keystore, Session
 from mobile.services.outbox import OutboxService
 from mobile.services.progress import SyncProgress
-from mobile.services.recovery import RecoveryReport, RecoveryService
+from mobile.services.recovery import RecoveryService
 from mobile.services.restore_resend import ResendService
 from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient, SyncClient
 from shared import messages as m
-from shared.catalogue import Catalogue, Procedure
+from shared.catalogue import Catalogue
 from shared.citizen import Citizen
 from shared.errors import TaiChoError, problem
 from shared.model import AttachmentRef, DossierSummary
 from shared.procedures import builtin
 from shared.signatures import SignatureMark
-from shared.validation import ValidationResult
 from shared.workdays import vn_now
 
 _log = logging.getLogger("mobile")
@@ -122,59 +128,16 @@ class TabletService:
         self.keys.lock()
         self.store.close()
 
-    # --- enrolment ---
-    @property
-    def enrolled(self) -> bool:
-        return self.ctx.enrolled
-
-    @property
-    def device_id(self) -> str:
-        return self.ctx.device_id
-
-    def unit(self) -> dict[str, Any]:
-        return self.ctx.unit()
-
-    def enroll(self, url: str, code: str, device_name: str | None = None) -> dict[str, Any]:
-        return self.enrolment.enroll(url, code, device_name)
-
-    def recover(self, url: str, code: str, device_name: str | None = None) -> RecoveryReport:
-        """A restored or cloned tablet re-enrols as a new device and sends its unsent
-        dossiers again (``mobile/services/recovery.py``); needs an unlocked tablet."""
-        return self.recovery.recover(url, code, device_name)
-
-    # --- session ---
-    @property
-    def session(self) -> Session | None:
-        return self.sessions.session
-
-    def known_users(self) -> list[str]:
-        return self.sessions.known_users()
-
-    def office_staff(self) -> list[dict[str, str]]:
-        return self.sessions.office_staff()
-
+    # --- what takes more than one service ---
     def audit_anchors(self) -> list[dict[str, Any]]:
         """The station's signed audit checkpoints held here (not secret: no citizen data)."""
         return list(self.store.get_meta("audit_anchors", []))
 
     def unlock(self, username: str, pin: str) -> Session:
         session = self.sessions.unlock(username, pin)
-        self.apply_inbox()
+        self.inbox.apply()
         self.resend.requeue_photos()  # after a restore, while the tablet was locked
         return session
-
-    def lock(self) -> None:
-        self.sessions.lock()
-
-    # --- catalogue, validation and dossiers ---
-    def procedures(self) -> list[Procedure]:
-        return self.dossiers.procedures()
-
-    def procedure(self, code: str) -> Procedure:
-        return self.dossiers.procedure(code)
-
-    def check(self, procedure_code: str, values: dict[str, Any]) -> ValidationResult:
-        return self.dossiers.check(procedure_code, values)
 
     def intake(
         self,
@@ -188,7 +151,7 @@ class TabletService:
     ) -> DossierSummary:
         """Receive a complete dossier (``components_received``: the ticked components;
         an incomplete dossier is ``DOSSIER_INCOMPLETE``, see DossierService.intake)."""
-        if self.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
+        if self.ctx.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
             self.refill_numbers()  # no number left for today: ask the station if it is there
         return self.dossiers.intake(
             procedure_code,
@@ -216,33 +179,8 @@ class TabletService:
             _log.info("no dossier numbers from the station now: %s", err.code)
             self.ctx.wipe_if_revoked(err)
             return False
-        self.apply_inbox()
+        self.inbox.apply()
         return True
-
-    def supplement(
-        self,
-        id_or_code: str,
-        values: dict[str, Any],
-        read_back_at: str | None = None,
-        *,
-        components_received: list[str] | None = None,
-        attachments: list[AttachmentRef] | None = None,
-        signatures: Sequence[SignatureMark] | None = None,
-    ) -> DossierSummary:
-        return self.dossiers.supplement(
-            id_or_code,
-            values,
-            read_back_at,
-            components_received=components_received,
-            attachments=attachments,
-            signatures=signatures,
-        )
-
-    def supplement_request_pdf(
-        self, procedure_code: str, values: dict[str, Any], missing: list[str]
-    ) -> bytes:
-        """Phiếu yêu cầu bổ sung for a dossier not received (see DossierService)."""
-        return self.dossiers.supplement_request_pdf(procedure_code, values, missing)
 
     # --- photos of documents ---
     def add_attachment(self, data: bytes, mime: str | None, component: str) -> AttachmentRef:
@@ -257,10 +195,6 @@ class TabletService:
                 detail_vi="mã thành phần hồ sơ phải dài 1–80 ký tự",
             )
         return self.attachments.put(data, mime).ref(component)
-
-    def attachment(self, sha256: str) -> bytes:
-        """A stored photo's JPEG bytes (needs the tablet unlocked)."""
-        return self.attachments.get(sha256)
 
     # --- the citizen book (reuse a known citizen in one tap) ---
     def remember_card(self, card: dict[str, Any], unit: str) -> Citizen:
@@ -289,43 +223,11 @@ class TabletService:
         self.ctx.need_session()
         return self.citizens.search(query)
 
-    def list_dossiers(self, day: date | None = None) -> list[DossierSummary]:
-        return self.dossiers.list_dossiers(day)
-
-    def get(self, id_or_code: str) -> dict[str, Any]:
-        return self.dossiers.get(id_or_code)
-
-    def result_pdf(self, id_or_code: str) -> bytes:
-        return self.dossiers.result_pdf(id_or_code)
-
-    def result_pages(self, id_or_code: str) -> list[bytes]:
-        return self.dossiers.result_pages(id_or_code)
-
-    def papers(self, id_or_code: str) -> list[str]:
-        return self.dossiers.papers(id_or_code)
-
-    def paper_pdf(self, id_or_code: str, paper: str) -> tuple[str, bytes]:
-        return self.dossiers.paper_pdf(id_or_code, paper)
-
-    def declaration_pdf(self, id_or_code: str) -> bytes:
-        """The received dossier's declaration (tờ khai), the station's copy byte for byte."""
-        return self.dossiers.declaration_pdf(id_or_code)
-
-    def form_declaration_pdf(
-        self,
-        procedure_code: str,
-        values: dict[str, Any],
-        read_back_at: str | None = None,
-        signatures: Sequence[SignatureMark] = (),
-    ) -> bytes:
-        """The declaration of the form in progress (before receipt), for the citizen."""
-        return self.dossiers.form_declaration_pdf(procedure_code, values, read_back_at, signatures)
-
     # --- sync ---
     def sync_state(self) -> SyncState:
         store = self.store
         return SyncState(
-            enrolled=self.enrolled,
+            enrolled=self.ctx.enrolled,
             station_url=store.get_meta("station_url"),
             pending=store.pending_count(),
             inbox_waiting=len(store.unapplied_inbox()),
@@ -404,7 +306,3 @@ class TabletService:
         if self.outbox.behind is not None:
             return self.resend.resume(self.outbox.behind)
         return None
-
-    def apply_inbox(self) -> int:
-        """Open pulled envelopes (needs the device key, so only while unlocked)."""
-        return self.inbox.apply()

@@ -1,9 +1,12 @@
 """Application state of one tablet session: where we are, who is signed in, what is shown.
 
-Screens read this object and call its methods; they never talk to the services. It is
-one observable made of parts, one module each: ``session`` (enrol, unlock, lock, idle
-lock), ``sync`` (indicator and manual sync), ``intake`` (form, drafts, preview,
-supplement) and ``dossiers`` (home list, detail). Methods that may block are ``async``
+Screens read this object and call its methods; they never talk to the services. Its
+fields are declared once (``base.StateBase``), what belongs to one concept in a nested
+observable part (``parts.py``: ``device``, ``sync``, ``home``, ``shown``, ``card``; the
+form and the signing likewise). Its behaviour comes one module per concept:
+``session`` (enrol, unlock, lock, idle lock), ``sync`` (indicator and manual sync),
+``intake`` (form, drafts, preview, supplement), ``signing`` and ``dossiers`` (home list,
+detail). Methods that may block are ``async``
 and go through ``backend.run_guarded``: busy → worker thread → catalogue message in the
 right place (under a field, or in the banner); nothing typed is lost.
 """
@@ -11,14 +14,11 @@ right place (under a field, or in the banner); nothing typed is lost.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar, cast
 
 import flet as ft
 
-from mobile.services.drafts import Draft
-from mobile.services.keystore import Session
-from mobile.state.backend import Backend
 from mobile.state.base import (
     PROTECTED,
     ROUTE_DOSSIER,
@@ -30,16 +30,14 @@ from mobile.state.base import (
     ROUTE_RECEIPT,
     ROUTE_SIGN,
     ROUTE_UNLOCK,
-    SyncView,
+    StateBase,
 )
 from mobile.state.dossiers import DossierMixin
-from mobile.state.form import FormState
 from mobile.state.intake import IntakeMixin
+from mobile.state.parts import SyncView
 from mobile.state.session import SessionMixin
-from mobile.state.signing import SigningMixin, SigningState
+from mobile.state.signing import SigningMixin
 from mobile.state.sync import SyncMixin
-from shared.citizen import Citizen
-from shared.model import DossierSummary
 
 __all__ = [
     "PROTECTED",
@@ -59,56 +57,26 @@ __all__ = [
 
 @ft.observable
 @dataclass
-class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin):
-    backend: Backend
-    route: str = ROUTE_UNLOCK
-    text_level: int = 0  # 0 normal, 1 large, 2 extra large (theme.TEXT_SCALES)
-    high_contrast: bool = False
-    lang: str = "vi"  # "vi" | "en": the app's language; kept across lock/unlock
-    on_device: bool = False  # a phone/tablet build (share sheet), not the web build
-    width: float = 1280  # the window's width: below theme.NARROW_WIDTH the phone layout
-    busy: str = ""  # the running blocking action: enroll, unlock, sync, check, intake, result
-    banner: str = ""
-    banner_ok: bool = False
-    enrolled: bool = False
-    unit_name: str = ""
-    known_users: list[str] = field(default_factory=list)
-    office_staff: list[dict[str, str]] = field(default_factory=list)  # from the station
-    user: Session | None = None
-    field_errors: dict[str, str] = field(default_factory=dict)  # enroll/unlock inputs
-    sync: SyncView = field(default_factory=SyncView)
-    sync_words: str = ""  # while syncing: what it is doing, in words
-    sync_fraction: float | None = None  # while syncing: 0..1, None when only counting
-    dossiers: list[DossierSummary] = field(default_factory=list)
-    search: str = ""  # home: accent-insensitive search over title and code
-    status_filter: str = ""  # home: one of fmt.STATUS_FILTERS
-    form: FormState | None = None
-    receipt: DossierSummary | None = None
-    detail: dict[str, Any] | None = None
-    drafts: list[Draft] = field(default_factory=list)
-    result_info: str = ""
-    result_images: list[bytes] = field(default_factory=list)  # the result's pages, shown
-    paper_path: str = ""  # the supplement request last handed to the browser/device
-    papers: list[str] = field(default_factory=list)  # the receipt's / dossier's papers
-    paper_sent: str = ""  # the paper last handed to the browser download or share sheet
-    scan: dict[str, Any] | None = None  # a read chip ID card waiting to fill a person
-    scan_error: str = ""
-    scan_unit: str = ""  # today's unit staff confirmed for the card's printed address
-    citizen_hits: list[Citizen] = field(default_factory=list)  # citizen book search
-    signing: SigningState | None = None  # the declaration's marks (state/signing.py)
+class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin, StateBase):
+    """Its fields are ``StateBase``'s (declared there once); its behaviour, the mixins'."""
+
+    # The nested observable parts: a change in one is relayed as a change of the app state,
+    # so the screens (components of ``AppState``) draw it.
+    PARTS: ClassVar[tuple[str, ...]] = ("device", "sync", "home", "shown", "card")
 
     def __post_init__(self) -> None:
         self._last_touch = time.monotonic()
-        self._banner_until = 0.0
-        self._draft_dirty = False
-        self._station_failures: dict[str, int] = {}  # first unlocks refused, per name
-        self._spoken = {}  # problems shown, as how to say them (StateBase.resay)
+        # Kept here: an observable holds its listeners weakly.
+        notify = cast(ft.Observable, self)._notify
+        self._relay = lambda _part, name: notify(name)
+        for part in self.PARTS:
+            getattr(self, part).subscribe(self._relay)
         self.reload_device()
 
     # --- navigation ---
     def current_route(self) -> str:
         """The route to show, after the guards: enrolment first, then unlock."""
-        if not self.enrolled:
+        if not self.device.enrolled:
             return ROUTE_ENROLL
         if self.user is None and self.route in PROTECTED | {ROUTE_ENROLL}:
             return ROUTE_UNLOCK
@@ -153,7 +121,7 @@ class AppState(SessionMixin, SyncMixin, IntakeMixin, SigningMixin, DossierMixin)
         if self.form is not None:
             self.form.lang = self.lang
             self.recheck_shown()  # the red messages follow the language too
-        if self.detail is not None and "code" in self.detail:
+        if self.shown.detail is not None and "code" in self.shown.detail:
             self._reload_detail()  # the result's line, in the new language
 
     def dismiss_banner(self) -> None:

@@ -1,25 +1,31 @@
-"""Shared pieces of the app state: routes, the sync view, and the base every part uses.
+"""The app state's routes and its one declaration of fields (``StateBase``).
 
-``StateBase`` declares (for the type checker) the fields ``AppState`` defines and holds
-the small helpers every part calls: ``touch`` (resets the idle timer), ``_fail`` and
-``_info`` (the banner). The parts (session, sync, intake, dossiers) are mixins of the
-one observable ``AppState`` so that a screen re-renders whichever part changes.
+``StateBase`` holds every field of ``AppState`` once — the page-wide ones, and the nested
+observable parts of ``parts.py`` — and the small helpers every behaviour module calls:
+``touch`` (resets the idle timer), ``_fail`` and ``_info`` (the banner), the problems
+said again after a language switch.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mobile.i18n import tr
-from mobile.services.drafts import Draft
 from mobile.services.keystore import Session
 from mobile.services.tablet import TabletService
 from mobile.state.backend import Backend, user_message
 from mobile.state.form import FormState
-from shared.citizen import Citizen
+from mobile.state.parts import (
+    CardView,
+    DeviceView,
+    HomeView,
+    OpenDossier,
+    SigningState,
+    SyncView,
+)
 from shared.errors import problem
 from shared.model import DossierSummary
 
@@ -46,15 +52,6 @@ PROTECTED = {
 }
 
 
-@dataclass(frozen=True)
-class SyncView:
-    pending: int = 0
-    inbox_waiting: int = 0
-    last_sync_at: str | None = None
-    last_error: str = ""
-    station_url: str = ""
-
-
 def required(field_id: str, label: str, lang: str = "vi") -> str:
     """The catalogue's FIELD_REQUIRED text for the app's own (non-procedure) inputs;
     ``label`` is Vietnamese, its English from ``mobile.i18n``."""
@@ -65,48 +62,47 @@ def message(err: BaseException) -> str:
     return user_message(err, "vi")
 
 
+@dataclass
 class StateBase:
-    """Field declarations and helpers shared by the parts of ``AppState``."""
+    """The app state's fields, declared once, and the helpers every behaviour module uses.
+
+    ``AppState`` is this dataclass made observable, with the behaviour of the modules
+    ``session``, ``sync``, ``intake``, ``dossiers`` and ``signing`` mixed in (they hold no
+    fields). What belongs to one concept is a nested observable part (``parts.py``):
+    ``device``, ``sync``, ``home``, ``shown`` (the open dossier) and ``card``; the form and
+    the signing are nested the same way (``form.py``, ``signing.py``).
+    """
 
     backend: Backend
-    route: str
-    lang: str
-    busy: str
-    on_device: bool
-    banner: str
-    banner_ok: bool
-    enrolled: bool
-    unit_name: str
-    known_users: list[str]
-    office_staff: list[dict[str, str]]
-    user: Session | None
-    field_errors: dict[str, str]
-    sync: SyncView
-    sync_words: str
-    sync_fraction: float | None
-    dossiers: list[DossierSummary]
-    search: str
-    status_filter: str
-    form: FormState | None
-    receipt: DossierSummary | None
-    detail: dict[str, Any] | None
-    drafts: list[Draft]
-    result_info: str
-    result_images: list[bytes]
-    paper_path: str
-    papers: list[str]
-    paper_sent: str
-    scan: dict[str, Any] | None
-    scan_error: str
-    scan_unit: str
-    citizen_hits: list[Citizen]
-    signing: Any  # mobile.state.signing.SigningState | None
-    _last_touch: float
-    _banner_until: float
-    _draft_dirty: bool
-    _station_failures: dict[str, int]
+    route: str = ROUTE_UNLOCK
+    text_level: int = 0  # 0 normal, 1 large, 2 extra large (theme.TEXT_SCALES)
+    high_contrast: bool = False
+    lang: str = "vi"  # "vi" | "en": the app's language; kept across lock/unlock
+    on_device: bool = False  # a phone/tablet build (share sheet), not the web build
+    width: float = 1280  # the window's width: below theme.NARROW_WIDTH the phone layout
+    busy: str = ""  # the running blocking action: enroll, unlock, sync, check, intake, result
+    banner: str = ""
+    banner_ok: bool = False
+    field_errors: dict[str, str] = field(default_factory=dict)  # enroll/unlock inputs
+    user: Session | None = None
+    device: DeviceView = field(default_factory=DeviceView)
+    sync: SyncView = field(default_factory=SyncView)
+    home: HomeView = field(default_factory=HomeView)
+    shown: OpenDossier = field(default_factory=OpenDossier)
+    card: CardView = field(default_factory=CardView)
+    form: FormState | None = None
+    receipt: DossierSummary | None = None
+    paper_path: str = ""  # the supplement request last handed to the browser/device
+    signing: SigningState | None = None  # the declaration's marks (state/signing.py)
+    _last_touch: float = field(default=0.0, init=False, repr=False)
+    _banner_until: float = field(default=0.0, init=False, repr=False)
+    _draft_dirty: bool = field(default=False, init=False, repr=False)
+    # First unlocks the station refused, per name (the hint under the PIN).
+    _station_failures: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     # What is shown as a problem, as how to say it: the banner under "", fields by name.
-    _spoken: dict[str, tuple[Callable[[str], str], str]]
+    _spoken: dict[str, tuple[Callable[[str], str], str]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def service(self) -> TabletService:

@@ -10,9 +10,8 @@ from mobile.state.base import (
     ROUTE_DOSSIER,
     StateBase,
 )
-from mobile.state.fmt import home_rows, size_text
+from mobile.state.fmt import size_text
 from shared.errors import TaiChoError
-from shared.model import DossierSummary
 
 
 class DossierMixin(StateBase):
@@ -27,70 +26,71 @@ class DossierMixin(StateBase):
         if self.user is None:
             return
         try:
-            self.dossiers = self.backend.call(self.service.list_dossiers, None)
-            self.drafts = self.backend.call(self._drafts().list)
+            self.home.dossiers = self.backend.call(self.service.dossiers.list_dossiers, None)
+            self.home.drafts = self.backend.call(self._drafts().list)
         except TaiChoError as err:
             self._fail(err)
 
     def set_search(self, text: str) -> None:
         self.touch()
-        self.search = text
+        self.home.search = text
 
     def set_status_filter(self, key: str) -> None:
         self.touch()
-        self.status_filter = key
-
-    def home_rows(self) -> list[DossierSummary]:
-        return home_rows(self.dossiers, self.search, self.status_filter)
+        self.home.status_filter = key
 
     # --- dossier detail ---
     def open_dossier(self, dossier_id: str) -> None:
         self.touch()
-        self.result_info = ""
-        self.result_images = []
-        self.paper_sent = ""
-        self.detail = {"id": dossier_id}
+        self.shown.result_info = ""
+        self.shown.result_images = []
+        self.shown.paper_sent = ""
+        self.shown.detail = {"id": dossier_id}
         self._reload_detail()
-        if self.detail is not None:
+        if self.shown.detail is not None:
             self.banner = ""
             self.route = ROUTE_DOSSIER
 
     def _reload_detail(self) -> None:
-        assert self.detail is not None
+        assert self.shown.detail is not None
         try:
-            d = self.backend.call(self.service.get, self.detail["id"])
+            d = self.backend.call(self.service.dossiers.get, self.shown.detail["id"])
         except TaiChoError as err:
-            self.detail = None
+            self.shown.detail = None
             self._fail(err)
             return
         if d.get("has_result"):
             try:
-                pdf = self.backend.call(self.service.result_pdf, d["id"])
+                pdf = self.backend.call(self.service.dossiers.result_pdf, d["id"])
                 try:
-                    name = self.service.procedure(d["procedure"]).result_name.get(self.lang)
+                    name = self.service.dossiers.procedure(d["procedure"]).result_name.get(
+                        self.lang
+                    )
                 except TaiChoError:
                     name = tr(self.lang, "Kết quả")
-                self.result_info = tr(
+                self.shown.result_info = tr(
                     self.lang,
                     "Đã có kết quả ({name}) — {size}",
                     name=name,
                     size=size_text(len(pdf)),
                 )
-                self.result_images = self.backend.call(self.service.result_pages, d["id"])
+                self.shown.result_images = self.backend.call(
+                    self.service.dossiers.result_pages, d["id"]
+                )
             except TaiChoError as err:
-                self.result_info = err.message(self.lang)
-                self.result_images = []
+                self.shown.result_info = err.message(self.lang)
+                self.shown.result_images = []
         else:
-            self.result_images = []
+            self.shown.result_images = []
         self.load_papers(d["id"])
-        self.detail = d
+        self.shown.detail = d
 
     def load_papers(self, dossier_id: str) -> None:
         """The papers this tablet can print for the dossier shown (receipt or detail)."""
         try:
-            self.papers = self.backend.call(self.service.papers, dossier_id)
+            self.shown.papers = self.backend.call(self.service.dossiers.papers, dossier_id)
         except TaiChoError:
-            self.papers = []
+            self.shown.papers = []
 
     async def paper_bytes(self, dossier_id: str, paper: str) -> tuple[str, bytes] | None:
         """One paper of a dossier as (file name, PDF), rendered in memory for the screen to
@@ -99,9 +99,9 @@ class DossierMixin(StateBase):
         self.touch()
         try:
             got = await run_guarded(
-                self, f"paper-{paper}", self.service.paper_pdf, dossier_id, paper
+                self, f"paper-{paper}", self.service.dossiers.paper_pdf, dossier_id, paper
             )
         except Failed:
             return None
-        self.paper_sent = got[0]
+        self.shown.paper_sent = got[0]
         return got

@@ -4,7 +4,7 @@
 field ever touched, hidden ones included: hiding the father's fields and showing them
 again loses nothing, and a failed check never clears a value. Only visible, non-derived,
 non-empty values are sent to validation. Checking (``apply_check``) is pure: the caller
-runs ``TabletService.check`` and hands the result in.
+runs ``DossierService.check`` and hands the result in.
 """
 
 from __future__ import annotations

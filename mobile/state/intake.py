@@ -39,7 +39,7 @@ class IntakeMixin(StateBase):
     def new_dossier(self, procedure_code: str) -> None:
         self.touch()
         try:
-            procedure = self.service.procedure(procedure_code)
+            procedure = self.service.dossiers.procedure(procedure_code)
         except TaiChoError as err:
             self._fail(err)
             return
@@ -85,7 +85,7 @@ class IntakeMixin(StateBase):
         self.touch()
         try:
             draft = self.backend.call(self._drafts().load, draft_id)
-            procedure = self.service.procedure(draft.procedure)
+            procedure = self.service.dossiers.procedure(draft.procedure)
         except TaiChoError as err:
             self._fail(err)
             return
@@ -111,7 +111,7 @@ class IntakeMixin(StateBase):
                         detail=ref.component,
                         detail_vi=f"thành phần '{ref.component}' không có trong thủ tục",
                     )
-                thumb = self.backend.call(self.service.attachment, ref.sha256)
+                thumb = self.backend.call(self.service.attachments.get, ref.sha256)
             except TaiChoError as err:
                 _log.warning("draft photo left out: %s", err.code)
                 sha = raw.get("sha256") if isinstance(raw, dict) else None
@@ -128,7 +128,7 @@ class IntakeMixin(StateBase):
         for raw in refs:
             ref = AttachmentRef.from_dict(raw)
             try:
-                thumb = self.backend.call(self.service.attachment, ref.sha256)
+                thumb = self.backend.call(self.service.attachments.get, ref.sha256)
             except TaiChoError as err:
                 _log.warning("kept photo without thumbnail: %s", err.code)
                 thumb = b""
@@ -137,7 +137,7 @@ class IntakeMixin(StateBase):
 
     def _restore_kept(self, form: FormState, dossier_id: str) -> None:
         try:
-            d = self.backend.call(self.service.get, dossier_id)
+            d = self.backend.call(self.service.dossiers.get, dossier_id)
         except TaiChoError as err:
             self._fail(err)
             return
@@ -166,7 +166,7 @@ class IntakeMixin(StateBase):
         """The whole form checked now (pure and fast: ``shared.validation``)."""
         try:
             return self.backend.call(
-                self.service.check, form.procedure.code, form.values_for_check()
+                self.service.dossiers.check, form.procedure.code, form.values_for_check()
             )
         except TaiChoError as err:
             self._fail(err)
@@ -228,7 +228,11 @@ class IntakeMixin(StateBase):
             return False
         try:
             result = await run_guarded(
-                self, "check", self.service.check, form.procedure.code, form.values_for_check()
+                self,
+                "check",
+                self.service.dossiers.check,
+                form.procedure.code,
+                form.values_for_check(),
             )
         except Failed:
             return False
@@ -329,7 +333,7 @@ class IntakeMixin(StateBase):
             pdf = await run_guarded(
                 self,
                 "paper",
-                self.service.supplement_request_pdf,
+                self.service.dossiers.supplement_request_pdf,
                 form.procedure.code,
                 form.values_for_check(),
                 lines,
@@ -355,7 +359,7 @@ class IntakeMixin(StateBase):
         }
         if form.supplement_of:
             return partial(
-                self.service.supplement,
+                self.service.dossiers.supplement,
                 form.supplement_of,
                 form.values_for_check(),
                 form.read_back_at,
@@ -395,7 +399,7 @@ class IntakeMixin(StateBase):
                 # The station-side rules changed under us: back to the form, values kept.
                 form.apply_check(
                     self.backend.call(
-                        self.service.check, form.procedure.code, form.values_for_check()
+                        self.service.dossiers.check, form.procedure.code, form.values_for_check()
                     )
                 )
                 self.route = ROUTE_FORM
@@ -404,7 +408,7 @@ class IntakeMixin(StateBase):
                 self.route = ROUTE_FORM
             return False
         self.receipt = summary
-        self.paper_sent = ""
+        self.shown.paper_sent = ""
         self.load_papers(summary.id)
         self._drop_draft(form.draft_id)
         self._draft_dirty = False
@@ -444,11 +448,12 @@ class IntakeMixin(StateBase):
         try:
             card = scanned_card(text, self.service.clock().date())
         except TaiChoError as err:
-            self.scan, self.scan_error, self.scan_unit = None, user_message(err, self.lang), ""
+            self.card.scan, self.card.scan_unit = None, ""
+            self.card.scan_error = user_message(err, self.lang)
             return False
-        self.scan, self.scan_error = card, ""
+        self.card.scan, self.card.scan_error = card, ""
         mapped = card["address_mapped"]
-        self.scan_unit = (
+        self.card.scan_unit = (
             f"{mapped['commune']}, {mapped['province']}"
             if mapped["status"] in ("matched", "current") and mapped["commune"]
             else ""
@@ -458,69 +463,69 @@ class IntakeMixin(StateBase):
     def pick_scan_unit(self, unit: str) -> None:
         """Staff confirm today's unit (a candidate, when the old commune was split)."""
         self.touch()
-        self.scan_unit = unit
+        self.card.scan_unit = unit
 
     def fill_from_scan(self, prefix: str) -> bool:
         """One tap: the scanned card fills that person's fields of the open form."""
         self.touch()
-        form, card = self.form, self.scan
+        form, card = self.form, self.card.scan
         if form is None or card is None:
             return False
         if prefix not in {p.prefix for p in parties(form.procedure)}:
             return False  # not a person of this form: nothing is filled, nothing claimed
         street = str(card["address_mapped"].get("street") or "")
-        residence = residence_text(street, self.scan_unit) if self.scan_unit else None
+        residence = residence_text(street, self.card.scan_unit) if self.card.scan_unit else None
         for field_id, value in fill_from_card(form.procedure, prefix, card, residence).items():
             self.push_field(field_id, value)
         try:  # kept in the citizen book, to be found by name next time
-            self.backend.call(self.service.remember_card, card, self.scan_unit)
+            self.backend.call(self.service.remember_card, card, self.card.scan_unit)
         except TaiChoError as err:
             self._fail(err)
             return False
-        self.scan, self.scan_error, self.scan_unit = None, "", ""
-        self.citizen_hits = []
+        self.card.clear()
         self._info(
             tr(self.lang, "Đã điền thông tin từ thẻ căn cước. Xin kiểm tra lại trước khi tiếp.")
         )
         return True
 
     def close_scan(self) -> None:
-        self.scan, self.scan_error, self.scan_unit = None, "", ""
-        self.citizen_hits = []
+        self.card.clear()
 
     def find_citizens(self, query: str) -> None:
         """Search the citizen book (accent-insensitive name, or the ID number)."""
         self.touch()
         if not query.strip():
-            self.citizen_hits = []
+            self.card.citizen_hits = []
             return
         try:
-            self.citizen_hits = self.backend.call(self.service.search_citizens, query)
+            self.card.citizen_hits = self.backend.call(self.service.search_citizens, query)
         except TaiChoError as err:
             self._fail(err)
-            self.citizen_hits = []
-        self.scan_error = "" if self.citizen_hits else tr(self.lang, "Chưa có người dân nào khớp.")
+            self.card.citizen_hits = []
+        self.card.scan_error = (
+            "" if self.card.citizen_hits else tr(self.lang, "Chưa có người dân nào khớp.")
+        )
 
     def use_citizen(self, citizen_id: str) -> None:
         """A known citizen, picked from the search, waits to fill a person like a card."""
         self.touch()
-        for c in self.citizen_hits:
+        for c in self.card.citizen_hits:
             if c.id == citizen_id:
-                self.scan = card_of(c)
-                mapped = self.scan["address_mapped"]
-                self.scan_unit = (
+                self.card.scan = card_of(c)
+                mapped = self.card.scan["address_mapped"]
+                self.card.scan_unit = (
                     f"{mapped['commune']}, {mapped['province']}" if mapped["commune"] else ""
                 )
-                self.scan_error = ""
+                self.card.scan_error = ""
 
     def start_supplement(self) -> None:
         """Open the sent-back dossier's values in the form, to correct and resubmit."""
         self.touch()
-        d = self.detail
+        d = self.shown.detail
         if not d or "procedure" not in d:
             return
         try:
-            procedure = self.service.procedure(d["procedure"])
+            procedure = self.service.dossiers.procedure(d["procedure"])
         except TaiChoError as err:
             self._fail(err)
             return

@@ -30,11 +30,15 @@ class SessionMixin(StateBase):
     def reload_device(self) -> None:
         """Re-read what is visible without unlocking: enrolment, unit, users, sync."""
         svc = self.service
-        self.enrolled = self.backend.call(lambda: svc.enrolled)
-        unit = self.backend.call(svc.unit) if self.enrolled else {}
-        self.unit_name = str(unit.get("name", ""))
-        self.known_users = self.backend.call(svc.known_users) if self.enrolled else []
-        self.office_staff = self.backend.call(svc.office_staff) if self.enrolled else []
+        self.device.enrolled = self.backend.call(lambda: svc.ctx.enrolled)
+        unit = self.backend.call(svc.ctx.unit) if self.device.enrolled else {}
+        self.device.unit_name = str(unit.get("name", ""))
+        self.device.known_users = (
+            self.backend.call(svc.sessions.known_users) if self.device.enrolled else []
+        )
+        self.device.office_staff = (
+            self.backend.call(svc.sessions.office_staff) if self.device.enrolled else []
+        )
         self.refresh_sync()
 
     async def enroll(self, url: str, code: str) -> bool:
@@ -52,7 +56,7 @@ class SessionMixin(StateBase):
             await run_guarded(
                 self,
                 "enroll",
-                self.service.enroll,
+                self.service.enrolment.enroll,
                 url.strip(),
                 code.strip(),
                 on_error=lambda err: self._place_error(err, default_field="code"),
@@ -107,30 +111,24 @@ class SessionMixin(StateBase):
                         )
                     }
                 )
-            self.known_users = self.backend.call(self.service.known_users)
+            self.device.known_users = self.backend.call(self.service.sessions.known_users)
             return False
         self._station_failures.pop(username, None)
         self.user = session
-        self.known_users = self.backend.call(self.service.known_users)
+        self.device.known_users = self.backend.call(self.service.sessions.known_users)
         self.route = ROUTE_HOME
         self.refresh()
         return True
 
     def lock(self, reason: str = "") -> None:
         self.save_draft()  # the unfinished form is kept, encrypted, for the next unlock
-        self.backend.call(self.service.lock)
+        self.backend.call(self.service.sessions.lock)
         self.user = None
         self.form = None
-        self.detail = None
         self.receipt = None
-        self.dossiers = []
-        self.drafts = []
-        self.search = ""
-        self.result_info = ""
-        self.result_images = []
-        self.papers, self.paper_sent = [], ""
-        self.scan, self.scan_error, self.scan_unit = None, "", ""  # a card's data too
-        self.citizen_hits = []
+        self.home.clear()
+        self.shown.clear()
+        self.card.clear()  # a card's data too
         self.signing = None  # the marks drawn for an unfinished form
         self.field_errors = {}
         self.route = ROUTE_UNLOCK

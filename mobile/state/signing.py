@@ -20,22 +20,16 @@ confirmation (``FormState.set_value``), and a new confirmation starts a new sign
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-
-import flet as ft
 
 from mobile.i18n import tr
 from mobile.state.backend import Failed, run_guarded
 from mobile.state.base import ROUTE_PREVIEW, ROUTE_SIGN, StateBase
 from mobile.state.form import FormState
+from mobile.state.parts import SigningState
 from shared.errors import TaiChoError
-from shared.signatures import SCALE, SignatureMark, SigningParty, check_mark, signing_parties
+from shared.signatures import SCALE, SignatureMark, check_mark, signing_parties
 
 Stroke = list[list[int]]
-ON_PAPER = (
-    "Chưa có chữ ký trên màn hình: {who} ký tay trên tờ khai in ra (“Xem tờ khai (PDF)” để "
-    "in); nhận lại bản đã ký rồi gửi."
-)
 
 
 def form_key(form: FormState) -> str:
@@ -55,46 +49,8 @@ def to_pad(x: float, y: float, width: float, height: float) -> list[int]:
     return [int(nx), int(ny)]
 
 
-@ft.observable
-@dataclass
-class SigningState:
-    """The marks given so far for one confirmed read-back (party → mark)."""
-
-    key: str
-    parties: list[SigningParty]
-    marks: dict[str, SignatureMark] = field(default_factory=dict)
-    witness_for: str = ""  # the party whose thumbprint is waiting for a witness's name
-    error: str = ""
-    generation: int = 0  # bumped on "Ký lại", so the pad drops its ink
-
-    def missing(self) -> list[SigningParty]:
-        return [p for p in self.parties if p.party not in self.marks]
-
-    def on_paper(self) -> list[SigningParty]:
-        """Parties who chose "Ký trên giấy": nothing is signed yet, they sign the print."""
-        return [p for p in self.parties if (m := self.marks.get(p.party)) and m.kind == "paper"]
-
-    def status(self, lang: str = "vi") -> str:
-        """The line under the parties: who is still to sign, who signs on paper, or that
-        every mark is in. "Đã đủ chữ ký" only when every party has signed (pad or
-        thumbprint): a paper choice is a promise, not a signature."""
-        vi = lang == "vi"
-        if missing := self.missing():
-            who = ", ".join((p.label_vi if vi else p.label_en).lower() for p in missing)
-            return tr(lang, "Còn thiếu chữ ký của: {who}.", who=who)
-        if paper := self.on_paper():
-            who = ", ".join((p.label_vi if vi else p.label_en).lower() for p in paper)
-            return tr(lang, ON_PAPER, who=who)
-        return tr(lang, "Đã đủ chữ ký. Có thể tiếp nhận hồ sơ.")
-
-    def ordered(self) -> list[SignatureMark]:
-        return [self.marks[p.party] for p in self.parties if p.party in self.marks]
-
-
 class SigningMixin(StateBase):
     """Start signing, take each party's mark, show the declaration."""
-
-    signing: SigningState | None
 
     def start_signing(self) -> None:
         """From the confirmed read-back to the "Ký tờ khai" screen (marks kept while the
@@ -188,7 +144,7 @@ class SigningMixin(StateBase):
             pdf = await run_guarded(
                 self,
                 "declaration",
-                self.service.form_declaration_pdf,
+                self.service.dossiers.form_declaration_pdf,
                 form.procedure.code,
                 form.values_for_check(),
                 form.read_back_at or None,

@@ -8,24 +8,21 @@ import contextlib
 from mobile.i18n import tr
 from mobile.services.progress import SyncProgress
 from mobile.state.backend import Failed, run_guarded
-from mobile.state.base import (
-    StateBase,
-    SyncView,
-)
+from mobile.state.base import StateBase
 
 
 class SyncMixin(StateBase):
     """The sync bar's view and the sync action."""
 
     def refresh_sync(self) -> None:
-        if not self.enrolled:
-            self.sync = SyncView()
+        if not self.device.enrolled:
+            self.sync.show()
             return
         s = self.backend.call(self.service.sync_state)
-        self.office_staff = self.backend.call(self.service.office_staff)
+        self.device.office_staff = self.backend.call(self.service.sessions.office_staff)
         # The station's loss of what it acknowledged outranks any other sync error.
         err = s.station_alarm or s.last_error or {}
-        self.sync = SyncView(
+        self.sync.show(
             pending=s.pending,
             inbox_waiting=s.inbox_waiting,
             last_sync_at=s.last_sync_at,
@@ -37,8 +34,8 @@ class SyncMixin(StateBase):
         """Copy the sync thread's progress into the state a few times a second."""
         while True:
             words, fraction = progress.words(), progress.fraction()
-            if (words, fraction) != (self.sync_words, self.sync_fraction):
-                self.sync_words, self.sync_fraction = words, fraction
+            if (words, fraction) != (self.sync.words, self.sync.fraction):
+                self.sync.words, self.sync.fraction = words, fraction
             await asyncio.sleep(0.25)
 
     async def run_sync(self) -> bool:
@@ -53,9 +50,9 @@ class SyncMixin(StateBase):
                 report = await run_guarded(self, "sync", self.service.sync, progress)
         finally:
             ticker.cancel()
-            self.sync_words, self.sync_fraction = "", None
+            self.sync.words, self.sync.fraction = "", None
         self.refresh()
-        if self.detail is not None:
+        if self.shown.detail is not None:
             self._reload_detail()
         ok = report is not None
         if report is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from shared import messages as m
 from shared.errors import TaiChoError, problem
 from storekit import is_disk_full
 
@@ -40,17 +42,19 @@ def file_answer(media: str, what: str) -> dict[int | str, dict[str, Any]]:
 
 
 def problem_response(err: TaiChoError) -> JSONResponse:
-    body: dict[str, Any] = err.to_problem()
+    """The one place a catalogued error becomes an HTTP answer: the declared
+    ``shared.messages.Problem`` (the tablet decodes the same type), with the message's
+    parameters so a client can say it again in its own language."""
     if err.code == "INTERNAL":
         # Only the error id leaves the station; any detail stays in the log.
-        body.pop("params", None)
-        if "error_id" in err.ctx:
-            body["params"] = {"error_id": err.ctx["error_id"]}
-    elif err.ctx:
-        # The message parameters, so a client can re-render the message in its own UI.
-        body["params"] = {k: v for k, v in err.ctx.items() if isinstance(v, (str, int, float))}
-    if err.code == "DEVICE_REVOKED":
-        body["wipe"] = True  # the tablet must erase its local data on this answer
+        params = {"error_id": err.ctx["error_id"]} if "error_id" in err.ctx else None
+    else:
+        params = {k: v for k, v in err.ctx.items() if isinstance(v, (str, int, float))} or None
+    # DEVICE_REVOKED: the tablet must erase its local data on this answer.
+    answer = replace(
+        m.Problem.of(err), params=params, wipe=True if err.code == "DEVICE_REVOKED" else None
+    )
+    body = answer.to_dict()
     # Also here: a 500 is sent by Starlette's outermost error middleware, past NoSniff.
     headers = {"X-Content-Type-Options": "nosniff"}
     if err.code == "RATE_LIMITED" and isinstance(err.ctx.get("wait"), int):

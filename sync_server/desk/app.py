@@ -10,13 +10,16 @@ from urllib.parse import urlsplit
 import flet as ft
 
 from sync_server.desk.backend import DeskBackend
-from sync_server.desk.screens.admin import CalendarScreen, StaffScreen, TabletsScreen, UnitScreen
 from sync_server.desk.screens.backup import BackupScreen, backup_warning
+from sync_server.desk.screens.calendar import CalendarScreen
 from sync_server.desk.screens.common import BG, banner, top_bar
 from sync_server.desk.screens.dossier import DossierScreen
 from sync_server.desk.screens.login import LoginScreen
 from sync_server.desk.screens.queue import QueueScreen
 from sync_server.desk.screens.report import ReportScreen
+from sync_server.desk.screens.staff import StaffScreen
+from sync_server.desk.screens.tablets import TabletsScreen
+from sync_server.desk.screens.unit import UnitScreen
 from sync_server.desk.state import (
     ROUTE_BACKUP,
     ROUTE_CALENDAR,

@@ -22,7 +22,7 @@ import segno
 from shared.documents.paperwork.of_dossier import PAPER_NAMES, papers_of
 from shared.permissions import Verb, require
 from shared.reports import parse_period
-from shared.views import DossierRow, DossierView, LookupsView
+from shared.views import DossierRow, DossierView, HeldEdit, LookupsView
 from sync_server.config import limits
 from sync_server.services import door
 from sync_server.services.core.clock import utc_now
@@ -100,6 +100,11 @@ class DeskBackend:
         with self.station.session() as db:
             me = self._me(db, who)
             return door.dossier(me, self.station, db, dossier_id, with_rating=True)
+
+    def held_edits(self, who: Staff, dossier_id: str) -> list[HeldEdit]:
+        """The tablets' edits of the dossier kept as conflicts (door.held_edits)."""
+        with self.station.session() as db:
+            return door.held_edits(self._me(db, who), self.station, db, dossier_id)
 
     def lookups(self, who: Staff, dossier_id: str) -> LookupsView:
         """The lookup step of a dossier (shared.lookups): needs, records, verifications."""

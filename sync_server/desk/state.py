@@ -13,19 +13,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import flet as ft
 
 from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
-from shared.views import DossierRow, DossierView, LookupsView
+from shared.views import DossierView, HeldEdit, LookupsView
 from shared.workdays import vn_now
 from shared.workflow import Status
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
-from sync_server.desk.backend import DeskBackend, EnrollTicket
+from sync_server.desk.backend import DeskBackend
+from sync_server.desk.parts import AdminView, OpenedDossier, QueueView, ReportView
 from sync_server.desk.views import supplement_reason
 from sync_server.services.office.actions import PERSONAL_ID_FIELD
 from sync_server.services.setup.staff import Staff
@@ -88,40 +89,19 @@ class DeskState:
     banner: str = ""
     banner_ok: bool = False
     field_errors: dict[str, str] = field(default_factory=dict)
-    rows: list[DossierRow] = field(default_factory=list)
-    tab: str = "all"
-    procedure: str = ""
-    status: str = ""
-    query: str = ""
-    detail: DossierView | None = None
-    result_url: str = ""
-    # The dossier's papers as (label, short-lived link), issue 21 §2 (backend.paper_links).
-    paper_links: list[tuple[str, str]] = field(default_factory=list)
-    # The open dossier's photos (DeskBackend.photos): references, thumbnails, links.
-    photos: list[dict[str, Any]] = field(default_factory=list)
-    # The open dossier's lookup step (DeskBackend.lookups): needs, records, verifications.
-    lookups: LookupsView | None = None
-    # The parties who have signed the open dossier's result (a kết hôn's spouses).
-    result_signed: list[str] = field(default_factory=list)
-    # The approved, not yet sealed certificate, to print for the spouses to sign on paper.
-    certificate_url: str = ""
-    dialog: str = ""  # the action whose dialog is open ("" = none)
-    dialog_error: str = ""
-    staff: list[dict[str, Any]] = field(default_factory=list)
-    devices: list[dict[str, Any]] = field(default_factory=list)
-    ticket: EnrollTicket | None = None
-    unit: dict[str, Any] = field(default_factory=dict)
-    unit_error: str = ""  # an unknown province/commune: the catalogue's message
-    unit_candidates: list[str] = field(default_factory=list)  # its closest official names
-    # door.public_url_show(): the public verify address, "ready" and "why" not.
-    public: dict[str, Any] = field(default_factory=dict)
-    calendar: dict[str, Any] = field(default_factory=dict)  # calendar_list(): off, work, entries
-    # DeskBackend.backup_status(): last backup, schedule, missed, restore, "cần xử lý lại".
-    backup: dict[str, Any] = field(default_factory=dict)
-    report: dict[str, Any] = field(default_factory=dict)  # GET /v1/reports/summary's JSON
-    report_choice: rv.Choice = field(default_factory=rv.Choice)  # period kind, day, scope
-    report_links: dict[str, str] = field(default_factory=dict)  # csv / pdf → short link
-    province_linked: bool = False  # registered with a provincial hub: "Toàn tỉnh" offered
+    # The nested observable parts (``parts.py``); a change in one is relayed as a change
+    # of the desk state, so the screens draw it.
+    queue: QueueView = field(default_factory=QueueView)
+    opened: OpenedDossier = field(default_factory=OpenedDossier)
+    admin: AdminView = field(default_factory=AdminView)
+    reports: ReportView = field(default_factory=ReportView)
+    PARTS: ClassVar[tuple[str, ...]] = ("queue", "opened", "admin", "reports")
+
+    def __post_init__(self) -> None:
+        notify = cast(ft.Observable, self)._notify
+        self._relay = lambda _part, name: notify(name)  # kept: listeners are held weakly
+        for part in self.PARTS:
+            getattr(self, part).subscribe(self._relay)
 
     # --- plumbing ---
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -196,7 +176,7 @@ class DeskState:
             return ROUTE_LOGIN
         if self.route == ROUTE_LOGIN or not self.may(self.route):
             return self.home_route()
-        if self.route == ROUTE_DOSSIER and self.detail is None:
+        if self.route == ROUTE_DOSSIER and self.opened.detail is None:
             return ROUTE_QUEUE
         return self.route
 
@@ -229,11 +209,11 @@ class DeskState:
             # screen changes, so signing in stays one change of the page (a second update
             # right after it left the next session's login field without focus).
             try:
-                self.backup = await self._run(self.backend.backup_status, who)
+                self.admin.backup = await self._run(self.backend.backup_status, who)
             except Exception as err:
                 self._fail(err)
         self.user = who
-        self.tab = qv.default_tab(who.role)
+        self.queue.tab = qv.default_tab(who.role)
         home = self.home_route()
         if home == ROUTE_QUEUE:
             self.route = home
@@ -246,12 +226,8 @@ class DeskState:
 
     def logout(self, note: str = "") -> None:
         self.user = None
-        self.rows, self.detail, self.staff, self.devices = [], None, [], []
-        self.ticket, self.unit, self.dialog, self.result_url = None, {}, "", ""
-        self.photos = []
-        self.unit_error, self.unit_candidates, self.calendar = "", [], {}
-        self.report, self.report_choice, self.report_links = {}, rv.Choice(), {}
-        self.query = self.procedure = self.status = ""
+        for part in (self.queue, self.opened, self.admin, self.reports):
+            part.clear()
         self.field_errors = {}
         self.route = ROUTE_LOGIN
         self.banner, self.banner_ok = note, bool(note)
@@ -269,30 +245,10 @@ class DeskState:
         except Exception as err:
             self._fail(err)
             return
-        self.rows = items
-
-    def set_tab(self, key: str) -> None:
-        self.tab, self.status = key, ""
-
-    def set_query(self, text: str) -> None:
-        self.query = text
-
-    def set_procedure(self, code: str) -> None:
-        self.procedure = code
-
-    def set_status(self, status: str) -> None:
-        self.status = status
+        self.queue.rows = items
 
     def now(self) -> datetime:
         return vn_now()
-
-    def visible(self) -> list[DossierRow]:
-        return qv.select(
-            self.rows, tab=self.tab, procedure=self.procedure, status=self.status, query=self.query
-        )
-
-    def counts(self) -> dict[str, int]:
-        return qv.counts(self.rows)
 
     def procedures(self) -> list[tuple[str, str]]:
         return self.backend.procedures()
@@ -308,11 +264,14 @@ class DeskState:
             tuple[str, list[tuple[str, str]]],
             list[dict[str, Any]],
             BaseException | None,
-            LookupsView,
+            tuple[LookupsView, list[HeldEdit]],
             tuple[list[str], str],
         ]:
             d = self.backend.detail(user, dossier_id)
-            found = self.backend.lookups(user, dossier_id)
+            found = (
+                self.backend.lookups(user, dossier_id),
+                self.backend.held_edits(user, dossier_id),
+            )
             # An approved certificate the spouses sign before the seal (kết hôn).
             approved = d.dossier.status is Status.APPROVED
             signed = self.backend.result_signed_by(user, dossier_id) if approved else []
@@ -330,29 +289,23 @@ class DeskState:
             return d, links, photos, photo_error, found, (signed, certificate)
 
         try:
-            d, (url, papers), photos, photo_error, found, signed = await self._guarded("open", load)
+            d, (url, papers), photos, photo_error, (found, held), signed = await self._guarded(
+                "open", load
+            )
         except Failed:
             return
-        self.detail, self.result_url, self.photos, self.lookups = d, url, photos, found
-        self.result_signed, self.certificate_url = signed
-        self.paper_links = papers
-        self.dialog, self.banner = "", ""
+        shown = self.opened
+        shown.detail, shown.result_url, shown.photos, shown.lookups = d, url, photos, found
+        shown.held, shown.paper_links = held, papers
+        shown.result_signed, shown.certificate_url = signed
+        self.opened.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
         if photo_error is not None:
             self._fail(photo_error)  # message() logs anything uncatalogued
 
     def back_to_queue(self) -> None:
-        self.detail, self.dialog, self.result_url, self.photos = None, "", "", []
-        self.paper_links = []
-        self.lookups = None
-        self.result_signed, self.certificate_url = [], ""
+        self.opened.clear()
         self.go(ROUTE_QUEUE)
-
-    def open_dialog(self, action: str) -> None:
-        self.dialog, self.dialog_error = action, ""
-
-    def close_dialog(self) -> None:
-        self.dialog, self.dialog_error = "", ""
 
     async def act(
         self,
@@ -364,26 +317,26 @@ class DeskState:
         comment: str = "",
     ) -> bool:
         """Run one workflow action on the open dossier; the dialog stays open on error."""
-        if self.user is None or self.detail is None:
+        if self.user is None or self.opened.detail is None:
             return False
         if action == "request_supplement":
             reason = supplement_reason(reason, missing or [])
         if action in ("request_supplement", "refuse") and not reason.strip():
-            self.dialog_error = problem("REASON_REQUIRED", "reason").message("vi")
+            self.opened.dialog_error = problem("REASON_REQUIRED", "reason").message("vi")
             return False
 
         def in_dialog(err: BaseException) -> None:
             if isinstance(err, TaiChoError) and err.code == "AUTH_REQUIRED":
                 self._fail(err)
             else:
-                self.dialog_error = message(err)
+                self.opened.dialog_error = message(err)
 
         try:
             await self._guarded(
                 action,
                 self.backend.act,
                 self.user,
-                self.detail.row.id,
+                self.opened.detail.row.id,
                 action,
                 reason or None,
                 rating=rating,
@@ -392,18 +345,19 @@ class DeskState:
             )
         except Failed:
             return False
-        done_id = self.detail.row.id
-        self.dialog, self.dialog_error = "", ""
+        done_id = self.opened.detail.row.id
+        self.opened.close_dialog()
         await self.open_dossier(done_id)
         await self.refresh()
-        if self.detail is not None:
-            self._info(f"Đã cập nhật hồ sơ {self.detail.row.code}: {self.detail.row.status_label}.")
+        if self.opened.detail is not None:
+            row = self.opened.detail.row
+            self._info(f"Đã cập nhật hồ sơ {row.code}: {row.status_label}.")
         return True
 
     async def record_lookup(self, key: str, database: str, result: str, note: str) -> bool:
         """Record a lookup on the open dossier (shared.lookups); a bad entry shows its
         message under the field it names and keeps what was chosen."""
-        if self.user is None or self.detail is None:
+        if self.user is None or self.opened.detail is None:
             return False
         self.field_errors = {}
         try:
@@ -411,7 +365,7 @@ class DeskState:
                 f"lookup:{key}",
                 self.backend.record_lookup,
                 self.user,
-                self.detail.row.id,
+                self.opened.detail.row.id,
                 key,
                 database,
                 result,
@@ -422,14 +376,14 @@ class DeskState:
             )
         except Failed:
             return False
-        await self.open_dossier(self.detail.row.id)
-        if self.detail is not None:
+        await self.open_dossier(self.opened.detail.row.id)
+        if self.opened.detail is not None:
             self._info("Đã ghi kết quả tra cứu.")
         return True
 
     async def close_verification(self, lookup_id: str, note: str) -> bool:
         """Close a verification of the open dossier with its outcome."""
-        if self.user is None or self.detail is None:
+        if self.user is None or self.opened.detail is None:
             return False
         self.field_errors = {}
         try:
@@ -437,7 +391,7 @@ class DeskState:
                 f"verify:{lookup_id}",
                 self.backend.close_verification,
                 self.user,
-                self.detail.row.id,
+                self.opened.detail.row.id,
                 lookup_id,
                 note,
                 on_error=self._under_field(
@@ -446,8 +400,8 @@ class DeskState:
             )
         except Failed:
             return False
-        await self.open_dossier(self.detail.row.id)
-        if self.detail is not None:
+        await self.open_dossier(self.opened.detail.row.id)
+        if self.opened.detail is not None:
             self._info("Đã ghi kết quả xác minh.")
         return True
 
@@ -457,7 +411,7 @@ class DeskState:
         """One spouse's mark on the approved Giấy chứng nhận kết hôn (drawn on the pad,
         a thumbprint with its witness, or signed on the printed copy); a refused mark
         shows its message under that spouse's box."""
-        if self.user is None or self.detail is None:
+        if self.user is None or self.opened.detail is None:
             return False
         self.field_errors = {}
         mark: dict[str, Any] = {
@@ -472,7 +426,7 @@ class DeskState:
                 f"sign:{party}",
                 self.backend.sign_result,
                 self.user,
-                self.detail.row.id,
+                self.opened.detail.row.id,
                 [mark],
                 on_error=self._under_field(
                     # a mark's own fault under the box; anything else in the banner
@@ -485,14 +439,14 @@ class DeskState:
             )
         except Failed:
             return False
-        await self.open_dossier(self.detail.row.id)
+        await self.open_dossier(self.opened.detail.row.id)
         self._info("Đã ghi chữ ký vào Giấy chứng nhận kết hôn.")
         return True
 
     async def save_personal_id(self, number: str) -> bool:
         """Store the child's personal identification number on the open dossier; a wrong
         number shows its message under the field and keeps what was typed."""
-        if self.user is None or self.detail is None:
+        if self.user is None or self.opened.detail is None:
             return False
         self.field_errors = {}
         try:
@@ -500,7 +454,7 @@ class DeskState:
                 "personal_id",
                 self.backend.record_personal_id,
                 self.user,
-                self.detail.row.id,
+                self.opened.detail.row.id,
                 number,
                 on_error=self._under_field(
                     lambda err: (
@@ -510,8 +464,8 @@ class DeskState:
             )
         except Failed:
             return False
-        await self.open_dossier(self.detail.row.id)
-        if self.detail is not None:
+        await self.open_dossier(self.opened.detail.row.id)
+        if self.opened.detail is not None:
             self._info(f"Đã lưu số định danh cá nhân của trẻ: {number.strip()}.")
         return True
 
@@ -520,7 +474,7 @@ class DeskState:
         if not self.can_report:
             return
         self.go(ROUTE_REPORT)
-        await self.load_report(self.report_choice)
+        await self.load_report(self.reports.choice)
 
     async def load_report(self, choice: rv.Choice) -> bool:
         """Compute the report for ``choice`` (period and procedure) and the download links;
@@ -536,8 +490,8 @@ class DeskState:
         user = self.user
 
         def load() -> tuple[dict[str, Any], dict[str, str]]:
-            self.province_linked = self.backend.province_linked(user)
-            scope = choice.scope if self.province_linked else "commune"
+            self.reports.province_linked = self.backend.province_linked(user)
+            scope = choice.scope if self.reports.province_linked else "commune"
             if scope == "province":
                 data = self.backend.province_report(user, start, end, choice.procedure)
             else:
@@ -563,7 +517,7 @@ class DeskState:
             )
         except Failed:
             return False
-        self.report, self.report_choice, self.report_links = data, choice, links
+        self.reports.report, self.reports.choice, self.reports.links = data, choice, links
         return True
 
     # --- administration ---
@@ -573,16 +527,16 @@ class DeskState:
         self.go(route)
         try:
             if route == ROUTE_STAFF:
-                self.staff = await self._run(self.backend.staff_list, self.user)
+                self.admin.staff = await self._run(self.backend.staff_list, self.user)
             elif route == ROUTE_TABLETS:
-                self.devices = await self._run(self.backend.devices, self.user)
+                self.admin.devices = await self._run(self.backend.devices, self.user)
             elif route == ROUTE_UNIT:
-                self.unit = await self._run(self.backend.unit, self.user)
-                self.public = await self._run(self.backend.public_url, self.user)
+                self.admin.unit = await self._run(self.backend.unit, self.user)
+                self.admin.public = await self._run(self.backend.public_url, self.user)
             elif route == ROUTE_CALENDAR:
-                self.calendar = await self._run(self.backend.calendar, self.user)
+                self.admin.calendar = await self._run(self.backend.calendar, self.user)
             elif route == ROUTE_BACKUP:
-                self.backup = await self._run(self.backend.backup_status, self.user)
+                self.admin.backup = await self._run(self.backend.backup_status, self.user)
         except Exception as err:
             self._fail(err)
 
@@ -595,9 +549,9 @@ class DeskState:
             return False
         self._info(done)
         if self.route == ROUTE_STAFF:
-            self.staff = await self._run(self.backend.staff_list, self.user)
+            self.admin.staff = await self._run(self.backend.staff_list, self.user)
         elif self.route == ROUTE_TABLETS:
-            self.devices = await self._run(self.backend.devices, self.user)
+            self.admin.devices = await self._run(self.backend.devices, self.user)
         return True
 
     async def add_staff(
@@ -623,7 +577,7 @@ class DeskState:
         except Failed:
             return False
         self._info(f"Đã thêm cán bộ {username.strip().lower()}.")
-        self.staff = await self._run(self.backend.staff_list, self.user)
+        self.admin.staff = await self._run(self.backend.staff_list, self.user)
         return True
 
     async def set_active(self, username: str, active: bool) -> bool:
@@ -651,7 +605,7 @@ class DeskState:
         if self.user is None:
             return False
         try:
-            self.ticket = await self._guarded(
+            self.admin.ticket = await self._guarded(
                 "admin", self.backend.enroll_ticket, self.user, self.station_url
             )
         except Failed:
@@ -669,7 +623,7 @@ class DeskState:
         clean = {k: v for k, v in unit.items() if v not in (None, "", [])}
         ok = await self._admin_call("Đã lưu thông tin đơn vị.", self.backend.set_unit, clean)
         if ok:
-            self.unit = await self._run(self.backend.unit, self.user)
+            self.admin.unit = await self._run(self.backend.unit, self.user)
         return ok
 
     async def set_unit_from_names(
@@ -691,15 +645,15 @@ class DeskState:
             errors["commune"] = problem(
                 "FIELD_REQUIRED", "commune", label="xã / phường / đặc khu"
             ).message("vi")
-        self.field_errors, self.unit_error, self.unit_candidates = errors, "", []
+        self.field_errors, self.admin.unit_error, self.admin.unit_candidates = errors, "", []
         if errors:
             return False
 
         def unknown_unit(err: BaseException) -> None:
             if isinstance(err, TaiChoError) and err.code == "UNIT_UNKNOWN":
-                self.unit_error = err.message("vi")
+                self.admin.unit_error = err.message("vi")
                 found = str(err.ctx.get("candidates") or "")
-                self.unit_candidates = [c.strip() for c in found.split(",") if c.strip("— ")]
+                self.admin.unit_candidates = [c.strip() for c in found.split(",") if c.strip("— ")]
             else:
                 self._fail(err)
 
@@ -717,7 +671,7 @@ class DeskState:
             )
         except Failed:
             return False
-        self.unit = unit
+        self.admin.unit = unit
         self._info(f"Đã chọn đơn vị: {unit.get('name')}, {unit.get('province')}.")
         return True
 
@@ -735,7 +689,7 @@ class DeskState:
             }
             return False
         try:
-            self.public = await self._guarded(
+            self.admin.public = await self._guarded(
                 "admin",
                 self.backend.set_public_url,
                 self.user,
@@ -746,7 +700,7 @@ class DeskState:
             )
         except Failed:
             return False
-        self._info(f"Đã lưu địa chỉ tra cứu: {self.public.get('public_url')}.")
+        self._info(f"Đã lưu địa chỉ tra cứu: {self.admin.public.get('public_url')}.")
         return True
 
     async def calendar_change(self, kind: str, day: str, note: str = "") -> bool:
@@ -775,5 +729,5 @@ class DeskState:
             "clear": "theo lịch chung",
         }[kind]
         self._info(f"Đã đặt ngày {day_text(day.strip())} {done}.")
-        self.calendar = await self._run(self.backend.calendar, self.user)
+        self.admin.calendar = await self._run(self.backend.calendar, self.user)
         return True

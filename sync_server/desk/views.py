@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from shared.catalogue import Procedure
-from shared.day_text import day_text
 from shared.model import HistoryEntry
+from shared.views import shown
 from shared.workdays import VN_TZ
 from shared.workflow import role_label
 from shared.workflow import timeline as five_stages
@@ -27,16 +27,6 @@ def when(iso: str | None) -> str:
     return f"{moment:%H:%M} {moment:%d/%m/%Y}"
 
 
-def _shown(value: Any, field_type: str, choice: str) -> str:
-    if value is None or value == "":
-        return ""
-    if field_type == "bool":
-        return "Có" if value else "Không"
-    if field_type in ("date", "partial_date"):
-        return day_text(value)  # dd/mm/yyyy, a parent's "1997-06" as 06/1997
-    return choice or str(value)
-
-
 def sections(
     values: dict[str, Any], proc: Procedure | None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -47,8 +37,7 @@ def sections(
     for sec in proc.sections:
         rows = []
         for f in proc.fields_in(sec.id):
-            v = values.get(f.id)
-            text = _shown(v, f.type, f.choice_label(v) if f.choices else "")
+            text = shown(values.get(f.id), f)
             if text:
                 rows.append((f.label.vi, text))
         if rows:

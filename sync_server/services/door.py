@@ -29,7 +29,7 @@ from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
-from shared.views import ApologyView, DossierRow, DossierView, LookupsView
+from shared.views import ApologyView, DossierRow, DossierView, HeldEdit, LookupsView
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
 from sync_server.services.admin import backup
 from sync_server.services.core import audit
@@ -44,7 +44,7 @@ from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
 from sync_server.services.setup import calendar, fee_settings, public_address, staff, units
 from sync_server.services.setup.staff import Staff
-from sync_server.services.sync import enrollment, recovery
+from sync_server.services.sync import conflicts, enrollment, recovery
 from sync_server.store.db import transaction
 
 P = ParamSpec("P")
@@ -89,6 +89,14 @@ def dossier(
     d = dossier_store.load(db, station.keys, dossier_id)
     rating = actions.rating_of(db, station.keys, dossier_id) if with_rating else None
     return dossier_store.detail(d, station.catalogue, actor.role, rating)
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def held_edits(actor: Staff, station: Station, db: Database, dossier_id: str) -> list[HeldEdit]:
+    """The tablets' edits of the dossier kept as conflicts, with the values they would
+    change (they hold citizens' values: the caseworkers' verb)."""
+    d = dossier_store.load(db, station.keys, dossier_id)
+    return conflicts.held_edits(db, station.keys, station.catalogue, d)
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)

@@ -53,3 +53,16 @@ def insert_conflict(db: Database, row: dict[str, Any]) -> None:
         ":base_version, :server_version, :version, :payload_enc, :created_at)",
         row,
     )
+
+
+def conflicts_of(db: Database, dossier_id: str) -> list[dict[str, Any]]:
+    """The edits kept as conflicts for one dossier, oldest first, with the tablet's name."""
+    return list(
+        db.query(
+            "SELECT c.id, c.device_id, COALESCE(d.name, '') AS device_name, c.push_seq, "
+            "c.base_version, c.server_version, c.version, c.payload_enc, c.created_at, "
+            "c.resolved_at FROM conflicts c LEFT JOIN devices d ON d.id = c.device_id "
+            "WHERE c.dossier_id = ? ORDER BY c.id",
+            [dossier_id],
+        )
+    )

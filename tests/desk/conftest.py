@@ -19,9 +19,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from sync_server.app import create_app
+from sync_server.desk.backend import DeskBackend
+from sync_server.desk.state import DeskState
 from sync_server.launcher import ROOT, RunningStation, start_station
 from sync_server.services.admin import demo
+from sync_server.services.sync import enrollment
 from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, INTAKE
+
+# The station's test kit (a tablet that speaks the sync protocol) lives beside its tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
+from station_kit import Tablet
 
 
 def headless(data: Path, *args: str, unlock: bool = True) -> dict[str, Any]:
@@ -85,17 +93,40 @@ def page(browser: Any, station: RunningStation) -> Iterator[Any]:
 
 
 @pytest.fixture
-def backend(tmp_path: Path) -> Iterator[Any]:
-    """The desk's backend over a demo station in process (a module may override it)."""
-    from sync_server.app import create_app
-
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """The station app with the desk, in process, over a demo station."""
     app = create_app(tmp_path / "station", desk=True)
-    with TestClient(app, raise_server_exceptions=False):
+    with TestClient(app, raise_server_exceptions=False) as c:
         with app.state.station.session() as db:
             demo.seed(db)
-        yield app.state.desk
+        yield c
+
+
+@pytest.fixture
+def backend(client: TestClient) -> DeskBackend:
+    """The desk's backend of that app (a module may override it)."""
+    b: DeskBackend = client.app.state.desk  # type: ignore[attr-defined]
+    return b
 
 
 def run(coro: Any) -> Any:
     """Await one of DeskState's coroutines from a plain test."""
     return asyncio.run(coro)
+
+
+def signed_in(backend: DeskBackend, username: str, pin: str) -> DeskState:
+    """A desk session signed in as a person, as the sign-in page does it."""
+    s = DeskState(backend)
+    assert run(s.login(username, pin)), s.field_errors
+    return s
+
+
+def enrolled_tablet(client: TestClient, backend: DeskBackend) -> Tablet:
+    """A tablet of the station test kit, enrolled and unlocked (the station accepts only
+    dossiers received by staff who unlocked a tablet)."""
+    with backend.station.session() as db:
+        code = enrollment.new_enroll_code(db)
+    tablet = Tablet(client)
+    tablet.enroll(code)
+    tablet.unlock()
+    return tablet

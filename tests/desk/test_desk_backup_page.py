@@ -33,23 +33,23 @@ def test_admin_sees_where_the_last_backup_went_and_a_missed_one(
         )
     admin = DeskState(backend)
     assert run(admin.login("quantri", "567890"))
-    assert admin.backup["missed"] is True
+    assert admin.admin.backup["missed"] is True
     assert backup_warning(admin) is not None  # shown from the first screen on
-    assert "Chưa có bản sao lưu nào" in _words(_last(admin.backup))
+    assert "Chưa có bản sao lưu nào" in _words(_last(admin.admin.backup))
 
     out = tmp_path / "usb" / "taicho.tcbackup"
     key = fmt.BackupKey.derive("một mật khẩu đủ dài", crypto.ScryptParams(os.urandom(16), n=2**10))
     backup.make_backup(backend.station, out, key)
     run(admin.open_admin(ROUTE_BACKUP))
     assert admin.current_route() == ROUTE_BACKUP
-    assert admin.backup["missed"] is False and backup_warning(admin) is None
-    shown = _words(_last(admin.backup))
+    assert admin.admin.backup["missed"] is False and backup_warning(admin) is None
+    shown = _words(_last(admin.admin.backup))
     assert str(out) in shown and "KB" in shown and "12:00" in shown
-    assert "chưa từng được khôi phục" in _words(_redo(admin.backup))
+    assert "chưa từng được khôi phục" in _words(_redo(admin.admin.backup))
 
 
 def test_the_backup_page_is_for_the_admin_only(backend: DeskBackend) -> None:
     clerk = DeskState(backend)
     assert run(clerk.login("vanthu", "456789"))
     run(clerk.open_admin(ROUTE_BACKUP))
-    assert clerk.current_route() != ROUTE_BACKUP and clerk.backup == {}
+    assert clerk.current_route() != ROUTE_BACKUP and clerk.admin.backup == {}

@@ -6,10 +6,7 @@ real data dir, real SQLite and real crypto, through the in-process FastAPI app.
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,10 +14,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
-
-from station_kit import Tablet
 
 from shared.errors import TaiChoError
 from shared.model import HistoryEntry
@@ -38,7 +31,7 @@ from sync_server.desk.state import ROUTE_DOSSIER, ROUTE_LOGIN, ROUTE_QUEUE, ROUT
 from sync_server.services.admin import demo
 from sync_server.services.office import actions
 from sync_server.services.setup import staff as staff_service
-from sync_server.services.sync import enrollment
+from tests.desk.conftest import enrolled_tablet, run, signed_in
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=VN_TZ)
 
@@ -165,42 +158,12 @@ def test_station_url_from_the_page_url() -> None:
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "station", desk=True)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        station = app.state.station
-        with station.session() as db:
-            demo.seed(db)
-        yield c
-
-
-@pytest.fixture
-def backend(client: TestClient) -> DeskBackend:
-    b: DeskBackend = client.app.state.desk  # type: ignore[attr-defined]
-    return b
-
-
-@pytest.fixture
 def dossier_id(client: TestClient, backend: DeskBackend) -> str:
-    with backend.station.session() as db:
-        code = enrollment.new_enroll_code(db)
-    tablet = Tablet(client)
-    tablet.enroll(code)
-    tablet.unlock()  # the station accepts dossiers received by staff who unlocked it
+    tablet = enrolled_tablet(client, backend)
     d = tablet.dossier()
     r = tablet.push([tablet.change(d)])
     assert r.json()["results"][0]["outcome"] == "applied", r.text
     return str(d["id"])
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-def signed_in(backend: DeskBackend, username: str, pin: str) -> DeskState:
-    s = DeskState(backend)
-    assert run(s.login(username, pin)), s.field_errors
-    return s
 
 
 def test_desk_sign_in_is_braked_per_address(
@@ -247,37 +210,41 @@ def test_login_wrong_pin_then_lockout_then_admin_unlocks(
     assert "tạm khoá" in s.field_errors["pin"]
     admin = signed_in(backend, "quantri", "567890")
     run(admin.open_admin("staff"))
-    locked = next(x for x in admin.staff if x["username"] == "thamdinh")
+    locked = next(x for x in admin.admin.staff if x["username"] == "thamdinh")
     assert locked["locked_until"]
     assert run(admin.unlock_staff("thamdinh")) and admin.banner_ok
     assert run(s.login("thamdinh", "234567"))
-    assert s.current_route() == ROUTE_QUEUE and s.tab == "appraise"
+    assert s.current_route() == ROUTE_QUEUE and s.queue.tab == "appraise"
 
 
 def test_queue_and_actions_follow_the_roles(backend: DeskBackend, dossier_id: str) -> None:
     leader = signed_in(backend, "lanhdao", "345678")
-    assert leader.counts()["appraise"] == 1 and leader.visible() == []  # approve tab empty
+    assert (
+        leader.queue.counts()["appraise"] == 1 and leader.queue.visible() == []
+    )  # approve tab empty
     run(leader.open_dossier(dossier_id))
     assert leader.current_route() == ROUTE_DOSSIER
-    assert leader.detail is not None and leader.detail.row.allowed_actions == []
+    assert leader.opened.detail is not None and leader.opened.detail.row.allowed_actions == []
     assert not run(leader.act("accept"))
-    assert "không được phép" in leader.dialog_error
+    assert "không được phép" in leader.opened.dialog_error
 
     appraiser = signed_in(backend, "thamdinh", "234567")
-    assert [r.id for r in appraiser.visible()] == [dossier_id]
+    assert [r.id for r in appraiser.queue.visible()] == [dossier_id]
     run(appraiser.open_dossier(dossier_id))
-    appraiser.open_dialog("request_supplement")
+    appraiser.opened.open_dialog("request_supplement")
     assert not run(appraiser.act("request_supplement", reason="  "))
-    assert appraiser.dialog == "request_supplement" and appraiser.dialog_error
+    assert appraiser.opened.dialog == "request_supplement" and appraiser.opened.dialog_error
     assert run(appraiser.act("request_supplement", reason="Ảnh mờ", missing=["Giấy chứng sinh"]))
-    assert appraiser.dialog == "" and appraiser.detail is not None
-    assert appraiser.detail.row.status == "supplement_requested"
-    assert appraiser.detail.dossier.history[-1].reason == "Ảnh mờ. Cần bổ sung: Giấy chứng sinh"
-    assert appraiser.counts()["supplement"] == 1
+    assert appraiser.opened.dialog == "" and appraiser.opened.detail is not None
+    assert appraiser.opened.detail.row.status == "supplement_requested"
+    assert (
+        appraiser.opened.detail.dossier.history[-1].reason == "Ảnh mờ. Cần bổ sung: Giấy chứng sinh"
+    )
+    assert appraiser.queue.counts()["supplement"] == 1
 
     # a rating goes with a return only
     assert not run(appraiser.act("refuse", reason="Sai thủ tục", rating="satisfied"))
-    assert appraiser.dialog_error
+    assert appraiser.opened.dialog_error
 
 
 def test_rating_is_recorded_with_the_return(backend: DeskBackend, dossier_id: str) -> None:
@@ -288,14 +255,17 @@ def test_rating_is_recorded_with_the_return(backend: DeskBackend, dossier_id: st
     ):
         s = signed_in(backend, who, pin)
         run(s.open_dossier(dossier_id))
-        assert run(s.act(action)), s.dialog_error
-    assert s.result_url.startswith("/desk-files/result/")
+        assert run(s.act(action)), s.opened.dialog_error
+    assert s.opened.result_url.startswith("/desk-files/result/")
     intake = signed_in(backend, "tiepnhan", "123456")
     run(intake.open_dossier(dossier_id))
     assert not run(intake.act("return", rating="great"))
     assert run(intake.act("return", rating="unsatisfied", comment="Chờ lâu"))
-    assert intake.detail is not None and intake.detail.row.status == "returned"
-    assert intake.detail.rating is not None and intake.detail.rating.label == "Không hài lòng"
+    assert intake.opened.detail is not None and intake.opened.detail.row.status == "returned"
+    assert (
+        intake.opened.detail.rating is not None
+        and intake.opened.detail.rating.label == "Không hài lòng"
+    )
     st = backend.station
     with st.session() as db:
         rated = actions.rating_of(db, st.keys, dossier_id)
@@ -314,20 +284,20 @@ def test_result_link_serves_the_pdf_to_a_signed_in_person(
         s = signed_in(backend, who, pin)
         run(s.open_dossier(dossier_id))
         assert run(s.act(action))
-    r = client.get(s.result_url)
+    r = client.get(s.opened.result_url)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert client.get("/desk-files/result/not-a-ticket").status_code == 404
     # A disabled account's links stop working at once.
     admin = signed_in(backend, "quantri", "567890")
     run(admin.open_admin("staff"))
     assert run(admin.set_active("vanthu", False))
-    assert client.get(s.result_url).status_code == 401
+    assert client.get(s.opened.result_url).status_code == 401
 
 
 def test_admin_pages_are_for_admins(backend: DeskBackend) -> None:
     clerk = signed_in(backend, "vanthu", "456789")
     run(clerk.open_admin("staff"))
-    assert clerk.current_route() == ROUTE_QUEUE and clerk.staff == []
+    assert clerk.current_route() == ROUTE_QUEUE and clerk.admin.staff == []
     with pytest.raises(TaiChoError) as err:
         backend.staff_list(clerk.user)  # type: ignore[arg-type]
     assert err.value.code == "ROLE_NOT_ALLOWED"
@@ -340,17 +310,17 @@ def test_the_admin_lands_on_staff_and_reads_no_dossier(
     dossier. Now the queue and the dossier are not the admin's pages, and the backend
     refuses them whatever the screen asks."""
     admin = signed_in(backend, "quantri", "567890")
-    assert admin.current_route() == ROUTE_STAFF and admin.staff and admin.rows == []
+    assert admin.current_route() == ROUTE_STAFF and admin.admin.staff and admin.queue.rows == []
     assert not admin.may(ROUTE_QUEUE) and not admin.may(ROUTE_DOSSIER)
     admin.go(ROUTE_QUEUE)  # forced: the guard sends it home
     assert admin.current_route() == ROUTE_STAFF
     run(admin.refresh())
-    assert admin.rows == []
+    assert admin.queue.rows == []
     run(admin.open_dossier(dossier_id))
-    assert admin.detail is None and admin.current_route() == ROUTE_STAFF
+    assert admin.opened.detail is None and admin.current_route() == ROUTE_STAFF
     assert "Quản trị không được phép 'Xem hồ sơ" in admin.banner
     clerk = signed_in(backend, "vanthu", "456789")
-    assert clerk.current_route() == ROUTE_QUEUE and [r.id for r in clerk.rows] == [dossier_id]
+    assert clerk.current_route() == ROUTE_QUEUE and [r.id for r in clerk.queue.rows] == [dossier_id]
 
 
 def test_admin_manages_staff_and_tablets(backend: DeskBackend) -> None:
@@ -359,7 +329,7 @@ def test_admin_manages_staff_and_tablets(backend: DeskBackend) -> None:
     assert not run(admin.add_staff("x", "", "", "intake", "246810"))  # username too short
     assert "username" in admin.field_errors
     assert run(admin.add_staff("Thu.Ha", "Trần Thu Hà", "Công chức", "intake", "246810"))
-    assert any(x["username"] == "thu.ha" for x in admin.staff)
+    assert any(x["username"] == "thu.ha" for x in admin.admin.staff)
     assert run(admin.set_role("thu.ha", "appraiser"))
     for guessable in ("987654", "000000", "121212"):  # issue 22 §3: refused when set
         assert not run(admin.reset_pin("thu.ha", guessable))
@@ -376,15 +346,15 @@ def test_admin_manages_staff_and_tablets(backend: DeskBackend) -> None:
 
     run(admin.open_admin("tablets"))
     assert run(admin.new_enroll_code())
-    assert admin.ticket is not None and admin.ticket.qr_png.startswith(b"\x89PNG")
-    expires = admin.ticket.expires_at - datetime.now(admin.ticket.expires_at.tzinfo)
+    assert admin.admin.ticket is not None and admin.admin.ticket.qr_png.startswith(b"\x89PNG")
+    expires = admin.admin.ticket.expires_at - datetime.now(admin.admin.ticket.expires_at.tzinfo)
     ttl = limits().enroll_code_ttl
     assert ttl - timedelta(minutes=1) < expires <= ttl
 
     run(admin.open_admin("unit"))
-    assert admin.unit["code"] == demo.DEMO_UNIT["code"]
-    assert run(admin.save_unit({**admin.unit, "name": "UBND xã Lai Vung"}))
-    assert admin.unit["name"] == "UBND xã Lai Vung"
+    assert admin.admin.unit["code"] == demo.DEMO_UNIT["code"]
+    assert run(admin.save_unit({**admin.admin.unit, "name": "UBND xã Lai Vung"}))
+    assert admin.admin.unit["name"] == "UBND xã Lai Vung"
 
 
 def test_station_serves_desk_docs_and_root(client: TestClient) -> None:

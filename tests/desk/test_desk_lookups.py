@@ -6,57 +6,28 @@ dossier's timeline and the "Tra cứu thay giấy tờ" card show who found what
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import flet as ft
 import pytest
 from fastapi.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
-
-from station_kit import Tablet
-
 from shared.checklist import every_component
 from shared.procedures import sample_values
 from shared.views import LookupsView
 from shared.workdays import vn_now
-from sync_server.app import create_app
 from sync_server.desk import views
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.screens.lookups import lookups_card
-from sync_server.desk.state import DeskState
-from sync_server.services.admin import demo
-from sync_server.services.sync import enrollment
+from tests.desk.conftest import enrolled_tablet, signed_in
 
 KS = "1.001193"
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "station", desk=True)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        with app.state.station.session() as db:
-            demo.seed(db)
-        yield c
-
-
-@pytest.fixture
-def backend(client: TestClient) -> DeskBackend:
-    b: DeskBackend = client.app.state.desk  # type: ignore[attr-defined]
-    return b
-
-
-@pytest.fixture
 def dossier_id(client: TestClient, backend: DeskBackend) -> str:
-    with backend.station.session() as db:
-        code = enrollment.new_enroll_code(db)
-    tablet = Tablet(client)
-    tablet.enroll(code)
-    tablet.unlock()
+    tablet = enrolled_tablet(client, backend)
     values = sample_values(KS, vn_now().date(), 8)
     d = tablet.dossier(values)
     d["components_received"] = every_component(KS, values)
@@ -79,52 +50,46 @@ def _texts(control: Any) -> list[str]:
     return out
 
 
-def _signed_in(backend: DeskBackend, username: str, pin: str) -> DeskState:
-    s = DeskState(backend)
-    assert asyncio.run(s.login(username, pin)), s.field_errors
-    return s
-
-
 def test_the_desk_records_a_lookup_and_the_timeline_shows_it(
     backend: DeskBackend, dossier_id: str
 ) -> None:
-    s = _signed_in(backend, "thamdinh", "234567")
+    s = signed_in(backend, "thamdinh", "234567")
     asyncio.run(s.open_dossier(dossier_id))
-    assert s.detail is not None
-    assert isinstance(s.lookups, LookupsView)  # the typed view the API encodes
-    [first, *_] = s.lookups.needs
+    assert s.opened.detail is not None
+    assert isinstance(s.opened.lookups, LookupsView)  # the typed view the API encodes
+    [first, *_] = s.opened.lookups.needs
     assert first.need.key == "parents_marriage" and first.record is None
-    shown = _texts(lookups_card(s, replace(s.lookups, may_record=False)))
+    shown = _texts(lookups_card(s, replace(s.opened.lookups, may_record=False)))
     assert "Tra cứu thay giấy tờ" in shown and "Chưa tra cứu." in shown
     assert any(t.startswith("Thay cho: Giấy chứng nhận kết hôn của cha, mẹ") for t in shown)
     # nothing found without saying what was searched: refused under the form, nothing kept
     assert not asyncio.run(s.record_lookup("parents_marriage", "ho_tich", "not_found", ""))
     assert "ghi rõ đã tra cứu gì" in s.field_errors["lookup:parents_marriage"]
-    assert s.lookups is not None and s.lookups.records == []
+    assert s.opened.lookups is not None and s.opened.lookups.records == []
     assert asyncio.run(
         s.record_lookup("parents_marriage", "ho_tich", "found", "GCNKH số 12, quyển 01/2019")
     )
     assert s.banner == "" or "tra cứu" in s.banner.lower()
-    assert s.lookups is not None
-    rec = s.lookups.needs[0].record
+    assert s.opened.lookups is not None
+    rec = s.opened.lookups.needs[0].record
     assert rec is not None and (rec.by, rec.database) == ("thamdinh", "ho_tich")
     assert rec.to_dict()["database_name"] == "Cơ sở dữ liệu hộ tịch điện tử"
     # the timeline, as the desk draws it: under Thẩm định, with what was found
-    stages = {st.name: st for st in views.timeline(s.detail.dossier.history)}
+    stages = {st.name: st for st in views.timeline(s.opened.detail.dossier.history)}
     [step] = [x for x in stages["Thẩm định"].steps if x.label == "Ghi kết quả tra cứu"]
     assert step.who.startswith("thamdinh")
     assert "Cơ sở dữ liệu hộ tịch điện tử: Có thông tin, khớp với tờ khai" in step.reason
     # (the forms are components a page renders; here the read-only card is enough)
-    card = _texts(lookups_card(s, replace(s.lookups, may_record=False)))
+    card = _texts(lookups_card(s, replace(s.opened.lookups, may_record=False)))
     assert any("Cơ sở dữ liệu hộ tịch điện tử: Có thông tin" in t for t in card)
     assert "Ghi chú: GCNKH số 12, quyển 01/2019" in card
 
 
 def test_a_clerk_sees_the_lookups_but_records_none(backend: DeskBackend, dossier_id: str) -> None:
-    s = _signed_in(backend, "vanthu", "456789")
+    s = signed_in(backend, "vanthu", "456789")
     asyncio.run(s.open_dossier(dossier_id))
-    assert s.detail is not None and s.lookups is not None and s.lookups.needs
+    assert s.opened.detail is not None and s.opened.lookups is not None and s.opened.lookups.needs
     assert not asyncio.run(s.record_lookup("parents_marriage", "ho_tich", "found", ""))
     assert "Văn thư" in s.banner
-    shown = _texts(lookups_card(s, s.lookups))
+    shown = _texts(lookups_card(s, s.opened.lookups))
     assert "Tra cứu thay giấy tờ" in shown  # the card, without a form to fill

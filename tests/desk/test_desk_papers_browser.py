@@ -50,11 +50,11 @@ def test_every_paper_of_a_dossier_opens_from_the_desk(
     page: Any, station: RunningStation, tmp_path: Path, shots: Path
 ) -> None:
     tablet = TabletService(tmp_path / "tablet")
-    tablet.enroll(station.url, station.enroll_code())
+    tablet.enrolment.enroll(station.url, station.enroll_code())
     tablet.unlock(*INTAKE)
     values = sample_values(PROCEDURE, vn_now().date(), 12)
     made = tablet.intake(PROCEDURE, values, components_received=every_component(PROCEDURE, values))
-    _, at_the_counter = tablet.paper_pdf(made.id, "receipt")
+    _, at_the_counter = tablet.dossiers.paper_pdf(made.id, "receipt")
     assert tablet.sync().pushed == 1
 
     sign_in(page, APPRAISER)

@@ -43,7 +43,7 @@ def test_desk_shows_photos_per_component(
     page: Any, station: RunningStation, tmp_path: Path, shots: Path
 ) -> None:
     tablet = TabletService(tmp_path / "tablet")
-    tablet.enroll(station.url, station.enroll_code())
+    tablet.enrolment.enroll(station.url, station.enroll_code())
     tablet.unlock(*INTAKE)
     cert = tablet.add_attachment(
         page_photo("GIAY CHUNG SINH", (180, 30, 30)), "image/jpeg", "birth_certificate_medical"

@@ -6,54 +6,20 @@ real SQLite and crypto); the figures it holds must be the JSON endpoint's.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
-
-from station_kit import Tablet, login
+from station_kit import login
 
 from shared.errors import TaiChoError
-from sync_server.app import create_app
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend
-from sync_server.desk.state import ROUTE_QUEUE, ROUTE_REPORT, DeskState
-from sync_server.services.admin import demo
-from sync_server.services.sync import enrollment
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "station", desk=True)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        with app.state.station.session() as db:
-            demo.seed(db)
-        yield c
-
-
-@pytest.fixture
-def backend(client: TestClient) -> DeskBackend:
-    b: DeskBackend = client.app.state.desk  # type: ignore[attr-defined]
-    return b
-
-
-def signed_in(backend: DeskBackend, username: str, pin: str) -> DeskState:
-    s = DeskState(backend)
-    assert run(s.login(username, pin)), s.field_errors
-    return s
+from sync_server.desk.state import ROUTE_QUEUE, ROUTE_REPORT
+from tests.desk.conftest import enrolled_tablet, run, signed_in
 
 
 def test_choice_periods_and_shifts() -> None:
@@ -77,11 +43,7 @@ def test_choice_periods_and_shifts() -> None:
 def test_leader_sees_the_report_of_the_endpoint(
     client: TestClient, backend: DeskBackend, tmp_path: Path
 ) -> None:
-    with backend.station.session() as db:
-        code = enrollment.new_enroll_code(db)
-    tablet = Tablet(client)
-    tablet.enroll(code)
-    tablet.unlock()
+    tablet = enrolled_tablet(client, backend)
     d = tablet.dossier()
     assert tablet.push([tablet.change(d)]).json()["results"][0]["outcome"] == "applied"
 
@@ -89,7 +51,7 @@ def test_leader_sees_the_report_of_the_endpoint(
     assert leader.can_report
     run(leader.open_report())
     assert leader.current_route() == ROUTE_REPORT and leader.banner == ""
-    page = leader.report["page"]
+    page = leader.reports.report["page"]
     assert page["tiles"][0] == {"label": "Tiếp nhận", "value": "1"}
     assert set(page["charts"]) == {
         "timeliness_by_week",
@@ -98,24 +60,24 @@ def test_leader_sees_the_report_of_the_endpoint(
     }
 
     # The same figures as GET /v1/reports/summary for the same period.
-    start, end = leader.report_choice.bounds()
+    start, end = leader.reports.choice.bounds()
     headers = login(client, "lanhdao", "345678")
     api = client.get(f"/v1/reports/summary?from={start}&to={end}", headers=headers).json()
-    assert api["summary"] | {"as_of": ""} == leader.report["summary"] | {"as_of": ""}
+    assert api["summary"] | {"as_of": ""} == leader.reports.report["summary"] | {"as_of": ""}
 
     # A custom period with a bad day keeps the page and names the field.
     bad = rv.Choice(kind="custom", start="2026-13-01", end="2026-11-30")
     assert not run(leader.load_report(bad))
-    assert "from" in leader.field_errors and leader.report["page"] == page
+    assert "from" in leader.field_errors and leader.reports.report["page"] == page
     assert run(leader.load_report(rv.Choice(kind="year", procedure="1.004873")))
-    assert leader.report["page"]["tiles"][0]["value"] == "0"
+    assert leader.reports.report["page"]["tiles"][0]["value"] == "0"
 
     # The download links serve the exports to the person who asked.
-    r = client.get(leader.report_links["csv"])
+    r = client.get(leader.reports.links["csv"])
     assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Báo cáo"
-    r = client.get(leader.report_links["pdf"])
+    r = client.get(leader.reports.links["pdf"])
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert client.get("/desk-files/report/not-a-ticket").status_code == 404
 
@@ -125,12 +87,15 @@ def test_the_report_is_for_leaders_and_admins(backend: DeskBackend) -> None:
     assert not clerk.can_report
     run(clerk.open_report())
     clerk.route = ROUTE_REPORT  # even when forced, the guard sends it back
-    assert clerk.current_route() == ROUTE_QUEUE and clerk.report == {}
+    assert clerk.current_route() == ROUTE_QUEUE and clerk.reports.report == {}
     with pytest.raises(TaiChoError) as err:
         backend.report(clerk.user, "2026-11-01", "2026-11-30", None)  # type: ignore[arg-type]
     assert err.value.code == "ROLE_NOT_ALLOWED"
     admin = signed_in(backend, "quantri", "567890")
     run(admin.open_report())
-    assert admin.current_route() == ROUTE_REPORT and admin.report["page"]
+    assert admin.current_route() == ROUTE_REPORT and admin.reports.report["page"]
     # figures for the admin, without the free text that can name citizens
-    assert admin.report["free_text"] is False and admin.report["page"]["comments"] == []
+    assert (
+        admin.reports.report["free_text"] is False
+        and admin.reports.report["page"]["comments"] == []
+    )

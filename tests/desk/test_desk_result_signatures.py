@@ -81,7 +81,7 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
         backend.act(s.user, did, action, None)
     clerk = _signed_in(backend, "vanthu", "456789")
     asyncio.run(clerk.open_dossier(did))
-    assert clerk.detail is not None and clerk.result_signed == []
+    assert clerk.opened.detail is not None and clerk.opened.result_signed == []
     proc = backend.station.catalogue.get(KH)
     # (the pads are components a page renders; the card is read once both have signed)
     # the seal first is refused, naming who has not signed
@@ -96,15 +96,15 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     assert not asyncio.run(clerk.sign_result("husband", "thumbprint", []))
     assert "sign:husband" in clerk.field_errors
     assert asyncio.run(clerk.sign_result("wife", "signature", STROKES))
-    assert clerk.result_signed == ["wife"]
+    assert clerk.opened.result_signed == ["wife"]
     assert asyncio.run(clerk.sign_result("husband", "paper", []))
-    assert clerk.result_signed == ["wife", "husband"]
-    assert clerk.detail is not None
-    shown = _texts(result_signatures_card(clerk, proc, clerk.detail.dossier))
+    assert clerk.opened.result_signed == ["wife", "husband"]
+    assert clerk.opened.detail is not None
+    shown = _texts(result_signatures_card(clerk, proc, clerk.opened.detail.dossier))
     assert "Chữ ký của hai bên trên Giấy chứng nhận kết hôn" in shown
     # the registration date the certificate prints (the approval's) is the day they sign
     # (Thông tư 04/2020/TT-BTP, Điều 32)
-    approved_on = registered_day(clerk.detail.dossier.history)
+    approved_on = registered_day(clerk.opened.detail.dossier.history)
     day = "/".join(reversed(approved_on.split("-")))
     assert (
         f"Ngày đăng ký in trên giấy chứng nhận: {day} — hai bên ký trong ngày này "
@@ -112,10 +112,10 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     )
     # approved on another day than today: the card says so
     old = replace(
-        clerk.detail.dossier,
+        clerk.opened.detail.dossier,
         history=[
             replace(h, at="2020-01-02T09:00:00+07:00") if h.action == "approve" else h
-            for h in clerk.detail.dossier.history
+            for h in clerk.opened.detail.dossier.history
         ],
     )
     late = _texts(result_signatures_card(clerk, proc, old))
@@ -125,16 +125,16 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     )
     # the approved certificate can be printed for signing on paper (a short-lived link)
     assert "In giấy chứng nhận để hai bên ký (PDF)" in shown
-    assert clerk.certificate_url.startswith("/desk-files/result/")
+    assert clerk.opened.certificate_url.startswith("/desk-files/result/")
     # the law, quoted (Luật Hộ tịch 2014, Điều 18 khoản 2; docs/legal.md)
     assert any("Hai bên nam, nữ cùng ký vào Giấy chứng nhận kết hôn" in t for t in shown)
     assert f"Bên nữ: {values['wife_full_name']} — đã ký." in shown
     assert f"Bên nam: {values['husband_full_name']} — đã ký." in shown
     backend.act(clerk.user, did, "stamp", None)
     asyncio.run(clerk.open_dossier(did))
-    assert clerk.detail is not None and clerk.detail.dossier.status.value == "stamped"
+    assert clerk.opened.detail is not None and clerk.opened.detail.dossier.status.value == "stamped"
     # once sealed, the card is gone
-    assert result_signatures_card(clerk, proc, clerk.detail.dossier) is None
+    assert result_signatures_card(clerk, proc, clerk.opened.detail.dossier) is None
 
 
 def test_a_leader_sees_no_signing_card(backend: DeskBackend) -> None:
@@ -146,8 +146,8 @@ def test_a_leader_sees_no_signing_card(backend: DeskBackend) -> None:
     assert leader.user is not None
     backend.act(leader.user, did, "approve", None)
     asyncio.run(leader.open_dossier(did))
-    assert leader.detail is not None
+    assert leader.opened.detail is not None
     proc = backend.station.catalogue.get(KH)
-    assert result_signatures_card(leader, proc, leader.detail.dossier) is None
+    assert result_signatures_card(leader, proc, leader.opened.detail.dossier) is None
     assert not asyncio.run(leader.sign_result("wife", "paper", []))
     assert "Lãnh đạo" in leader.banner or "lãnh đạo" in leader.banner.lower()

@@ -73,7 +73,7 @@ class KillWhen(SyncProgress):
 
 def test_upload_resumes_after_the_station_was_killed(station: Station, tmp_path: Path) -> None:
     tablet = TabletService(tmp_path / "tablet")
-    tablet.enroll(station.url, station.enroll_code())
+    tablet.enrolment.enroll(station.url, station.enroll_code())
     tablet.unlock(*INTAKE)
     tablet.attachments.chunk_size = CHUNK
     ref = tablet.add_attachment(noisy_photo(), "image/jpeg", "birth_certificate_medical")
@@ -118,6 +118,6 @@ def test_upload_resumes_after_the_station_was_killed(station: Station, tmp_path:
     assert (
         hashlib.sha256(r.content).hexdigest()
         == ref.sha256
-        == hashlib.sha256(tablet.attachment(ref.sha256)).hexdigest()
+        == hashlib.sha256(tablet.attachments.get(ref.sha256)).hexdigest()
     )
     tablet.close()

@@ -80,7 +80,7 @@ def test_restore_brings_back_every_dossier_once_and_lists_the_desk_changes(
     try:
         for i in range(2):
             t = TabletService(tmp_path / f"tablet-{i}")
-            t.enroll(station.url, station.enroll_code())
+            t.enrolment.enroll(station.url, station.enroll_code())
             t.unlock("tiepnhan", "123456")
             tablets.append(t)
         pushed: list[str] = []
@@ -189,7 +189,7 @@ def test_restore_brings_back_every_dossier_once_and_lists_the_desk_changes(
         # A code issued after the restore is new: from a tablet's own block and from a
         # tablet enrolled on the restored station.
         latecomer = TabletService(tmp_path / "tablet-new")
-        latecomer.enroll(station.url, station.enroll_code())
+        latecomer.enrolment.enroll(station.url, station.enroll_code())
         latecomer.unlock("tiepnhan", "123456")
         fresh = [_take(tablets[0], seed), _take(latecomer, seed + 1)]
         for t in (tablets[0], latecomer):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 def enrolled_tablet(station: Station, folder: Path) -> TabletService:
     tablet = TabletService(folder)
-    tablet.enroll(station.url, station.enroll_code())
+    tablet.enrolment.enroll(station.url, station.enroll_code())
     return tablet
 
 
@@ -80,7 +80,7 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     assert a.sync_state().pending == 2
 
     # Sync works while locked: the changes were sealed and signed at intake.
-    a.lock()
+    a.sessions.lock()
     report = a.sync()
     assert (report.pushed, report.pending) == (2, 0)
     assert b.sync().pushed == 1
@@ -103,14 +103,14 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     assert a.sync_state().inbox_waiting >= 3
     a.unlock(*INTAKE)  # offline unlock now: this tablet has a PIN wrap
     assert a.sync_state().inbox_waiting == 0
-    shown = a.get(a1.code)
+    shown = a.dossiers.get(a1.code)
     assert shown["status"] == "stamped" and shown["has_result"]
     assert [h["action"] for h in shown["history"]][-3:] == ["accept", "approve", "stamp"]
-    result = a.result_pdf(a1.id)
+    result = a.dossiers.result_pdf(a1.id)
     text = pdftotext(result, tmp_path)
     assert "GIẤY KHAI SINH" in text
     # its pages as pictures for the app's result screen, one per page, sealed at rest
-    pages = a.result_pages(a1.id)
+    pages = a.dossiers.result_pages(a1.id)
     counted = subprocess.run(
         ["qpdf", "--show-npages", str(tmp_path / "result.pdf")], capture_output=True, text=True
     )
@@ -135,20 +135,20 @@ def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:
     assert answer["valid"] is True and answer["code"] == a1.code
     assert len(answer["signers"]) == 2
     assert unicodedata.normalize("NFC", va1["child_full_name"]).upper() in text
-    assert a.get(a2.id)["status"] == "received"
+    assert a.dossiers.get(a2.id)["status"] == "received"
 
     b.sync()
-    shown_b = b.get(b1.id)
+    shown_b = b.dossiers.get(b1.id)
     assert shown_b["status"] == "supplement_requested"
     assert shown_b["history"][-1]["reason"] == "Thiếu giấy chứng sinh bản chính"
     with pytest.raises(TaiChoError) as exc:
-        b.get(a1.id)  # tablet B never receives tablet A's citizens
+        b.dossiers.get(a1.id)  # tablet B never receives tablet A's citizens
     assert exc.value.code == "DOSSIER_NOT_FOUND"
 
     # Return the result to the citizen; the tablet sees it after the next sync.
     assert station.act(a1.id, "return", CLERK).status_code == 200
     a.sync()
-    assert a.get(a1.id)["status"] == "returned"
+    assert a.dossiers.get(a1.id)["status"] == "returned"
 
     # Neither the data key nor the device's private keys rest unwrapped on the tablet.
     raw_a = db_bytes(tmp_path / "tablet-a")

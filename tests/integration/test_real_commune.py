@@ -57,7 +57,7 @@ def test_unit_set_station_runs_intake_to_result(commune: Station, tmp_path: Path
     # No commune yet: enrolment is refused and the one-time code stays usable.
     code = commune.enroll_code()
     with pytest.raises(TaiChoError) as err:
-        tablet.enroll(commune.url, code)
+        tablet.enrolment.enroll(commune.url, code)
     assert err.value.code == "UNIT_NOT_CONFIGURED"
 
     unit = json.loads(
@@ -87,7 +87,7 @@ def test_unit_set_station_runs_intake_to_result(commune: Station, tmp_path: Path
             title,
         )
 
-    tablet.enroll(commune.url, code)
+    tablet.enrolment.enroll(commune.url, code)
     tablet.unlock(*who("lan"))
     values = sample_values("1.001193", vn_now().date(), 5)
     d = tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
@@ -104,7 +104,7 @@ def test_unit_set_station_runs_intake_to_result(commune: Station, tmp_path: Path
         r = commune.act(d.id, action, who(user))
         assert r.status_code == 200, r.text
     tablet.sync()
-    text = pdftotext(tablet.result_pdf(d.id), tmp_path / "result.pdf")
+    text = pdftotext(tablet.dossiers.result_pdf(d.id), tmp_path / "result.pdf")
     # The official template has no letterhead: the commune appears as the place of registration.
     assert "GIẤY KHAI SINH" in text and "xã Lai Vung" in text
     assert "Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp" in text  # nơi đăng ký

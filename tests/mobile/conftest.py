@@ -87,7 +87,7 @@ class InProcessStation:
     def tablet(self, folder: Path, *, enroll: bool = True) -> TabletService:
         tablet = TabletService(folder, http=self.http)
         if enroll:
-            tablet.enroll(self.url, self.enroll_code())
+            tablet.enrolment.enroll(self.url, self.enroll_code())
         return tablet
 
 

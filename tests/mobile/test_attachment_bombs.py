@@ -51,7 +51,7 @@ def upload(
     status = client.attachment_open(
         sha,
         m.AttachmentOpenRequest(
-            tablet.device_id,
+            tablet.ctx.device_id,
             _sealed(tablet, KIND_ATTACHMENT_OPEN, 0, sha, m.to_json_bytes(declare)),
         ),
     )
@@ -63,7 +63,7 @@ def upload(
             sha,
             n,
             m.AttachmentChunkRequest(
-                tablet.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, n, sha, part)
+                tablet.ctx.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, n, sha, part)
             ),
         )
     return status
@@ -178,7 +178,7 @@ def test_another_tablet_cannot_reset_an_unfinished_upload(
         return t.ctx.client().attachment_open(
             sha,
             m.AttachmentOpenRequest(
-                t.device_id, _sealed(t, KIND_ATTACHMENT_OPEN, 0, sha, m.to_json_bytes(declare))
+                t.ctx.device_id, _sealed(t, KIND_ATTACHMENT_OPEN, 0, sha, m.to_json_bytes(declare))
             ),
         )
 
@@ -187,7 +187,7 @@ def test_another_tablet_cannot_reset_an_unfinished_upload(
         sha,
         0,
         m.AttachmentChunkRequest(
-            tablet.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, 0, sha, photo[:4096])
+            tablet.ctx.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, 0, sha, photo[:4096])
         ),
     )
     other = station.tablet(tmp_path / "other")
@@ -198,7 +198,7 @@ def test_another_tablet_cannot_reset_an_unfinished_upload(
             sha,
             1,
             m.AttachmentChunkRequest(
-                other.device_id, _sealed(other, KIND_ATTACHMENT_CHUNK, 1, sha, b"x" * 10)
+                other.ctx.device_id, _sealed(other, KIND_ATTACHMENT_CHUNK, 1, sha, b"x" * 10)
             ),
         )
     assert open_as(tablet, 4096).have == [0]  # the victim's chunk is still there

@@ -63,7 +63,7 @@ def test_photo_reaches_the_station_and_staff_read_it(
     r = station.http.get(url, headers=_auth(station, APPRAISER))
     assert r.status_code == 409 and r.json()["code"] == "ATTACHMENT_NOT_RECEIVED"
 
-    tablet.lock()  # the chunks were sealed at intake: the upload needs no unlock
+    tablet.sessions.lock()  # the chunks were sealed at intake: the upload needs no unlock
     report = tablet.sync()
     assert (report.photo_chunks_sent, report.photo_chunks_skipped) == (chunks, 0)
     assert report.photos_pending == 0 and report.photos_refused == ()
@@ -140,7 +140,7 @@ def test_a_photo_over_the_station_limit_is_refused_clearly(
     row = tablet.store.db.execute(
         "SELECT declare FROM attachment_uploads WHERE sha256 = ?", [big.sha256]
     ).fetchone()
-    body = {"device_id": tablet.device_id, "declare": json.loads(row[0])}
+    body = {"device_id": tablet.ctx.device_id, "declare": json.loads(row[0])}
     r = station.http.put(f"/v1/sync/attachments/{big.sha256}", json=body)
     assert r.status_code == 413
     assert r.headers["content-type"].startswith("application/problem+json")
@@ -163,13 +163,13 @@ def test_chunks_that_do_not_hash_to_the_name_are_dropped(
     status = client.attachment_open(
         sha,
         m.AttachmentOpenRequest(
-            tablet.device_id,
+            tablet.ctx.device_id,
             _sealed(tablet, KIND_ATTACHMENT_OPEN, 0, sha, m.to_json_bytes(declare)),
         ),
     )
     assert (status.chunks, status.have, status.complete) == (2, [], False)
     first = m.AttachmentChunkRequest(
-        tablet.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, 0, sha, data[:8192])
+        tablet.ctx.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, 0, sha, data[:8192])
     )
     assert client.attachment_chunk(sha, 0, first).have == [0]
     with pytest.raises(TaiChoError) as exc:
@@ -177,14 +177,14 @@ def test_chunks_that_do_not_hash_to_the_name_are_dropped(
             sha,
             1,
             m.AttachmentChunkRequest(
-                tablet.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, 1, sha, data[8192:])
+                tablet.ctx.device_id, _sealed(tablet, KIND_ATTACHMENT_CHUNK, 1, sha, data[8192:])
             ),
         )
     assert exc.value.code == "ATTACHMENT_HASH_MISMATCH"
     again = client.attachment_open(
         sha,
         m.AttachmentOpenRequest(
-            tablet.device_id,
+            tablet.ctx.device_id,
             _sealed(tablet, KIND_ATTACHMENT_OPEN, 0, sha, m.to_json_bytes(declare)),
         ),
     )
@@ -213,7 +213,7 @@ def test_bad_chunks_and_envelopes_are_refused(
 
     def chunk(n: int, payload: bytes, seq: int | None = None) -> m.AttachmentChunkRequest:
         env = _sealed(tablet, KIND_ATTACHMENT_CHUNK, n if seq is None else seq, sha, payload)
-        return m.AttachmentChunkRequest(tablet.device_id, env)
+        return m.AttachmentChunkRequest(tablet.ctx.device_id, env)
 
     with pytest.raises(TaiChoError) as exc:  # not opened yet
         client.attachment_chunk(sha, 0, chunk(0, data[:4096]))
@@ -222,7 +222,7 @@ def test_bad_chunks_and_envelopes_are_refused(
     client.attachment_open(
         sha,
         m.AttachmentOpenRequest(
-            tablet.device_id,
+            tablet.ctx.device_id,
             _sealed(tablet, KIND_ATTACHMENT_OPEN, 0, sha, m.to_json_bytes(declare)),
         ),
     )
@@ -238,7 +238,7 @@ def test_bad_chunks_and_envelopes_are_refused(
     # A sha in the path that is not hex is refused before anything is read.
     r = station.http.put(
         "/v1/sync/attachments/NOTAHASH",
-        json={"device_id": tablet.device_id, "declare": {}},
+        json={"device_id": tablet.ctx.device_id, "declare": {}},
     )
     assert r.status_code == 400 and r.json()["code"] == "REQUEST_INVALID"
     # The three chunks, one sent twice: stored once, then complete.

@@ -46,7 +46,7 @@ def db_bytes(folder: Path) -> bytes:
 def test_photo_is_downscaled_recompressed_and_named_by_its_hash(tablet: TabletService) -> None:
     raw = document_photo()
     ref = tablet.add_attachment(raw, "image/jpeg", COMPONENT)
-    stored = tablet.attachment(ref.sha256)
+    stored = tablet.attachments.get(ref.sha256)
     assert hashlib.sha256(stored).hexdigest() == ref.sha256
     assert ref.size == len(stored) and ref.mime == "image/jpeg" and ref.component == COMPONENT
     with Image.open(io.BytesIO(stored)) as img:
@@ -79,7 +79,7 @@ def test_camera_rotation_is_applied_and_metadata_dropped(tablet: TabletService) 
     out = io.BytesIO()
     img.save(out, "JPEG", exif=exif.tobytes(), quality=95)
     ref = tablet.add_attachment(out.getvalue(), "image/jpeg", COMPONENT)
-    stored = tablet.attachment(ref.sha256)
+    stored = tablet.attachments.get(ref.sha256)
     assert b"SECRETCAMERA" not in stored and b"Exif" not in stored
     with Image.open(io.BytesIO(stored)) as shown:
         assert shown.size == (400, 800)  # upright, as the camera meant it
@@ -93,7 +93,7 @@ def test_png_with_transparency_becomes_a_jpeg_on_white(tablet: TabletService) ->
     out = io.BytesIO()
     img.save(out, "PNG")
     ref = tablet.add_attachment(out.getvalue(), "image/png", COMPONENT)
-    with Image.open(io.BytesIO(tablet.attachment(ref.sha256))) as shown:
+    with Image.open(io.BytesIO(tablet.attachments.get(ref.sha256))) as shown:
         assert shown.format == "JPEG" and shown.size == (300, 200)
         assert min(shown.convert("L").getpixel((5, 5)), 255) > 240  # transparent → white
         assert shown.convert("L").getpixel((75, 75)) < 40
@@ -136,7 +136,7 @@ def test_too_large_inputs_are_refused_with_the_limit(
 
 def test_photos_are_encrypted_at_rest(tablet: TabletService, tmp_path: Path) -> None:
     ref = tablet.add_attachment(document_photo(seed=4), "image/jpeg", COMPONENT)
-    stored = tablet.attachment(ref.sha256)
+    stored = tablet.attachments.get(ref.sha256)
     values = sample_values(PROC, vn_now().date(), 1)
     tablet.intake(
         PROC, values, attachments=[ref], components_received=every_component(PROC, values)
@@ -149,9 +149,9 @@ def test_photos_are_encrypted_at_rest(tablet: TabletService, tmp_path: Path) -> 
     for at in (0, len(stored) // 2, len(stored) - 64):
         assert stored[at : at + 64] not in raw
     # Locked, nothing is readable or addable.
-    tablet.lock()
+    tablet.sessions.lock()
     with pytest.raises(TaiChoError) as exc:
-        tablet.attachment(ref.sha256)
+        tablet.attachments.get(ref.sha256)
     assert exc.value.code == "LOCKED"
     with pytest.raises(TaiChoError) as exc:
         tablet.add_attachment(document_photo(seed=5), "image/jpeg", COMPONENT)
@@ -165,7 +165,7 @@ def test_dossier_refers_to_its_photos_and_queues_them(tablet: TabletService) -> 
     summary = tablet.intake(
         PROC, values, attachments=[a, b], components_received=every_component(PROC, values)
     )
-    shown = tablet.get(summary.id)
+    shown = tablet.dossiers.get(summary.id)
     assert [x["sha256"] for x in shown["attachments"]] == [a.sha256, b.sha256]
     assert shown["attachments"][0]["component"] == COMPONENT
     assert tablet.attachments.pending_count() == 2

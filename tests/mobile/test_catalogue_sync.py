@@ -73,9 +73,9 @@ def test_the_office_version_reaches_the_tablet_and_new_dossiers_use_it(
 ) -> None:
     tablet = station_v2.tablet(tmp_path / "tablet")
     tablet.unlock(*INTAKE)
-    assert tablet.procedure(CODE).version == SHIPPED
+    assert tablet.dossiers.procedure(CODE).version == SHIPPED
     tablet.sync()
-    proc = tablet.procedure(CODE)
+    proc = tablet.dossiers.procedure(CODE)
     assert proc.version == OFFICE and proc.field(NEW_FIELD).required  # what the form draws
     values = sample_values(CODE, vn_now().date(), 0)
     with pytest.raises(TaiChoError) as exc:
@@ -84,14 +84,14 @@ def test_the_office_version_reaches_the_tablet_and_new_dossiers_use_it(
     made = tablet.intake(
         CODE, {**values, NEW_FIELD: "Tiếng Việt"}, components_received=every_component(CODE, values)
     )
-    assert tablet.get(made.id)["procedure_version"] == OFFICE
+    assert tablet.dossiers.get(made.id)["procedure_version"] == OFFICE
     report = tablet.sync()
     assert report.pushed == 1 and report.rejected == []
 
     # The tablet keeps it after a restart (stored, not only in memory).
     tablet.close()
     again = station_v2.tablet(tmp_path / "tablet", enroll=False)
-    assert again.procedure(CODE).version == OFFICE
+    assert again.dossiers.procedure(CODE).version == OFFICE
     again.close()
 
 
@@ -119,8 +119,8 @@ def test_a_dossier_in_progress_keeps_its_version(tmp_path: Path) -> None:
         tablet.unlock(*INTAKE)
         report = tablet.sync()  # the station judges it by version 1: no new field needed
         assert report.pushed == 1 and report.rejected == []
-        assert tablet.get(old.id)["procedure_version"] == SHIPPED
-        assert tablet.procedure(CODE).version == OFFICE
+        assert tablet.dossiers.get(old.id)["procedure_version"] == SHIPPED
+        assert tablet.dossiers.procedure(CODE).version == OFFICE
         tablet.close()
 
 
@@ -145,12 +145,12 @@ def test_a_supplement_keeps_the_version_it_was_filled_under(tmp_path: Path) -> N
         tablet = st.tablet(tmp_path / "tablet", enroll=False)
         tablet.unlock(*INTAKE)
         tablet.sync()  # the sent-back state and version 2 arrive
-        assert tablet.procedure(CODE).version == OFFICE
+        assert tablet.dossiers.procedure(CODE).version == OFFICE
         fixed = {**values, "document_name": "Hợp đồng mua bán xe máy"}
-        assert tablet.supplement(d.id, fixed).version == 3  # no new field asked: version 1
+        assert tablet.dossiers.supplement(d.id, fixed).version == 3  # no new field asked: version 1
         report = tablet.sync()
         assert report.pushed == 1 and report.rejected == [], report
-        assert tablet.get(d.id)["procedure_version"] == SHIPPED
+        assert tablet.dossiers.get(d.id)["procedure_version"] == SHIPPED
         tablet.close()
 
 
@@ -177,14 +177,14 @@ def test_an_older_or_malformed_catalogue_is_set_aside(
     tablet = station_v2.tablet(tmp_path / "tablet")
     tablet.unlock(*INTAKE)
     tablet.sync()
-    assert tablet.procedure(CODE).version == OFFICE
-    _queue(station_v2, tablet.device_id, [builtin().get(CODE).source])  # version 1
+    assert tablet.dossiers.procedure(CODE).version == OFFICE
+    _queue(station_v2, tablet.ctx.device_id, [builtin().get(CODE).source])  # version 1
     broken = {**version_two(), "version": OFFICE + 1, "requried": True}  # a typo'd key
-    _queue(station_v2, tablet.device_id, [broken])
+    _queue(station_v2, tablet.ctx.device_id, [broken])
     report = tablet.sync()
     assert _set_aside(tablet) == ["CATALOGUE_DOWNGRADE", "CATALOGUE_INVALID"]
     assert tablet.sync_state().set_aside == 2 and report.applied >= 0
-    assert tablet.procedure(CODE).version == OFFICE  # unchanged
+    assert tablet.dossiers.procedure(CODE).version == OFFICE  # unchanged
 
 
 def test_check_update_is_all_or_nothing() -> None:

@@ -55,10 +55,10 @@ def test_an_incomplete_dossier_is_refused_and_nothing_is_numbered(
         assert exc.value.code == "DOSSIER_INCOMPLETE"
         assert [d["component"] for d in exc.value.details] == ["requester_id"]
         assert "Giấy tờ tùy thân của người yêu cầu – chưa nộp" in exc.value.message("vi")
-    assert tablet.list_dossiers() == [] and tablet.sync_state().pending == 0
+    assert tablet.dossiers.list_dossiers() == [] and tablet.sync_state().pending == 0
     assert tablet.dossiers.numbers_left() == left  # no number spent on a refusal
     made = tablet.intake(TT, _single(), components_received=["requester_id", "requester_id"])
-    stored = tablet.get(made.id)
+    stored = tablet.dossiers.get(made.id)
     assert stored["components_received"] == ["requester_id"]  # kept once, in order
     assert made.due_at is not None
     report = tablet.sync()
@@ -83,8 +83,8 @@ def test_divorced_needs_the_proof_and_a_supplement_keeps_or_changes_the_ticks(
     tablet.sync()
     fixed = {**divorced, "status_details": "Bản án số 12/2024/HNGĐ-ST"}
     # None keeps the ticks of the dossier as received
-    assert tablet.supplement(made.id, fixed).version == 3
-    assert tablet.get(made.id)["components_received"] == every_component(TT)
+    assert tablet.dossiers.supplement(made.id, fixed).version == 3
+    assert tablet.dossiers.get(made.id)["components_received"] == every_component(TT)
     report = tablet.sync()
     assert report.rejected == [], report.rejected
     tablet.close()
@@ -169,7 +169,7 @@ def test_the_app_receives_only_a_complete_dossier_and_prints_the_supplement_requ
         assert "Giấy tờ tùy thân của người yêu cầu – chưa nộp" in [
             m.text("vi") for m in form.checklist().missing
         ]
-        assert state.backend.call(state.service.list_dossiers, None) == []
+        assert state.backend.call(state.service.dossiers.list_dossiers, None) == []
         # the supplement request instead: a PDF naming what is missing; the draft is kept
         got = asyncio.run(state.supplement_request())
         assert got is not None
@@ -194,9 +194,9 @@ def test_the_app_receives_only_a_complete_dossier_and_prints_the_supplement_requ
         sign_all_on_paper(state)
         assert asyncio.run(state.save()), state.banner
         assert state.route == ROUTE_RECEIPT and state.receipt is not None
-        stored = state.backend.call(state.service.get, state.receipt.id)
+        stored = state.backend.call(state.service.dossiers.get, state.receipt.id)
         assert stored["components_received"] == ["requester_id"]
-        assert state.drafts == []
+        assert state.home.drafts == []
     finally:
         state.backend.close()
 
@@ -249,7 +249,7 @@ def test_a_photo_paper_needs_its_photo_in_the_app_and_the_dossier_refers_to_it(
         sign_all_on_paper(state)
         assert asyncio.run(state.save()), state.banner
         assert state.receipt is not None
-        stored = state.backend.call(state.service.get, state.receipt.id)
+        stored = state.backend.call(state.service.dossiers.get, state.receipt.id)
         assert stored["components_received"] == every_component(KS, stored["values"])
         assert [a["component"] for a in stored["attachments"]] == ["birth_certificate_medical"]
     finally:

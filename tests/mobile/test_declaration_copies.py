@@ -41,13 +41,13 @@ def test_station_and_tablet_give_the_same_declaration(
         SignatureMark("husband", "thumbprint", now, [], "Trần Văn Chứng"),
     ]
     # Before receipt: the form's own copy, unsigned, for the citizen to read or print.
-    draft = tablet.form_declaration_pdf("1.000894", values, now)
+    draft = tablet.dossiers.form_declaration_pdf("1.000894", values, now)
     assert "Tờ khai điền sẵn, chưa tiếp nhận" in _text(draft, tmp_path, "draft.pdf")
     with pytest.raises(TaiChoError) as exc:  # the app always gives every party's mark
         tablet.intake("1.000894", values, now, signatures=marks[:1], components_received=papers)
     assert exc.value.code == "SIGNATURE_MISSING"
     d = tablet.intake("1.000894", values, now, signatures=marks, components_received=papers)
-    mine = tablet.declaration_pdf(d.code)
+    mine = tablet.dossiers.declaration_pdf(d.code)
     assert tablet.sync().pushed == 1
 
     token = station.token(*APPRAISER)

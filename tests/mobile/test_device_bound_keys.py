@@ -29,7 +29,7 @@ SECRET = bytes(range(32))
 def _enrolled_and_unlocked(station: InProcessStation, folder: Path, secret: bytes | None) -> None:
     tablet = TabletService(folder, http=station.http, device_secret=secret)
     try:
-        tablet.enroll(station.url, station.enroll_code())
+        tablet.enrolment.enroll(station.url, station.enroll_code())
         tablet.unlock(*INTAKE)  # first unlock via the station: makes the local PIN wrap
     finally:
         tablet.close()

@@ -84,7 +84,7 @@ def test_a_healthy_station_raises_no_alarm(
     report = tablet.sync()
     assert report.pushed == 2 and report.station_alarm is None
     assert tablet.sync_state().station_alarm is None
-    assert _station_alarm(station, tablet.device_id) is None
+    assert _station_alarm(station, tablet.ctx.device_id) is None
     _verify(station)
 
 
@@ -106,7 +106,7 @@ def test_a_cut_tail_hidden_in_the_sync_log_is_caught_by_the_tablet(
     assert alarm["params"]["count"] == 2 and alarm["params"]["first"] == 3
     assert "không còn giữ" in alarm["message"]
     assert tablet.sync_state().station_alarm == alarm  # the sync bar shows it
-    station_side = _station_alarm(station, tablet.device_id)
+    station_side = _station_alarm(station, tablet.ctx.device_id)
     assert isinstance(station_side, dict) and station_side["count"] == 2
 
 

@@ -207,7 +207,7 @@ def test_state_built_strings_speak_one_language(tmp_path: Path) -> None:
     from mobile.state.backend import user_message
     from mobile.state.base import required
     from mobile.state.fmt import due_text, history_line, station_pin_hint, timeline
-    from mobile.state.signing import SigningState
+    from mobile.state.parts import SigningState
     from shared.errors import problem
     from shared.model import SignatureMark
     from shared.signatures import signing_parties

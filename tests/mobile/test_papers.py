@@ -33,19 +33,19 @@ def test_papers_follow_the_dossier_and_match_the_station(
 ) -> None:
     values = sample_values(KS, vn_now().date(), 7)
     d = tablet.intake(KS, values, components_received=every_component(KS, values))
-    assert tablet.papers(d.id) == ["receipt", "declaration"]
+    assert tablet.dossiers.papers(d.id) == ["receipt", "declaration"]
 
     # Offline, before any sync: the receipt the citizen takes home.
-    name, pdf = tablet.paper_pdf(d.id, "receipt")
+    name, pdf = tablet.dossiers.paper_pdf(d.id, "receipt")
     assert name == f"{d.code}-receipt.pdf"
     mine = _text(pdf, tmp_path / "tablet-receipt.pdf")
     assert RECEIPT_TITLE in mine and d.code in mine
     assert "Nguyễn Thị Lan" in mine  # the receiving officer, by name
     assert values["requester_full_name"] in mine
-    name, pdf = tablet.paper_pdf(d.id, "declaration")
+    name, pdf = tablet.dossiers.paper_pdf(d.id, "declaration")
     assert name == f"{d.code}-declaration.pdf" and pdf.startswith(b"%PDF")
     with pytest.raises(TaiChoError) as err:
-        tablet.paper_pdf(d.id, "supplement-request")
+        tablet.dossiers.paper_pdf(d.id, "supplement-request")
     assert err.value.code == "PAPER_NOT_APPLICABLE" and err.value.field == "paper"
 
     # The station's copy of the receipt says the same, word for word.
@@ -61,8 +61,8 @@ def test_papers_follow_the_dossier_and_match_the_station(
     reason = "Thiếu giấy tờ:\n- Giấy chứng sinh bản chính\n- Bản sao giấy tờ tùy thân của mẹ"
     assert station.act(d.id, "request_supplement", APPRAISER, reason).status_code == 200
     tablet.sync()
-    assert tablet.papers(d.id) == ["receipt", "declaration", "supplement-request"]
-    _, pdf = tablet.paper_pdf(d.id, "supplement-request")
+    assert tablet.dossiers.papers(d.id) == ["receipt", "declaration", "supplement-request"]
+    _, pdf = tablet.dossiers.paper_pdf(d.id, "supplement-request")
     asked = _text(pdf, tmp_path / "supplement.pdf")
     assert SUPPLEMENT_TITLE in asked and "Giấy chứng sinh bản chính" in asked
     assert "Bản sao giấy tờ tùy thân của mẹ" in asked and d.code in asked
@@ -75,9 +75,9 @@ def test_the_result_is_among_the_papers_once_stamped(
     for who, action in ((APPRAISER, "accept"), (LEADER, "approve"), (CLERK, "stamp")):
         assert station.act(d.id, action, who).status_code == 200
     tablet.sync()
-    assert tablet.papers(d.id)[-1] == "result"
-    name, pdf = tablet.paper_pdf(d.id, "result")
-    assert name == f"{d.code}.pdf" and pdf == tablet.result_pdf(d.id)
+    assert tablet.dossiers.papers(d.id)[-1] == "result"
+    name, pdf = tablet.dossiers.paper_pdf(d.id, "result")
+    assert name == f"{d.code}.pdf" and pdf == tablet.dossiers.result_pdf(d.id)
 
 
 def test_papers_need_an_unlocked_tablet(tablet: TabletService) -> None:
@@ -86,7 +86,7 @@ def test_papers_need_an_unlocked_tablet(tablet: TabletService) -> None:
         (v := sample_values(KS, vn_now().date(), 9)),
         components_received=every_component(KS, v),
     )
-    tablet.lock()
+    tablet.sessions.lock()
     with pytest.raises(TaiChoError) as err:
-        tablet.paper_pdf(d.id, "receipt")
+        tablet.dossiers.paper_pdf(d.id, "receipt")
     assert err.value.code == "LOCKED"

@@ -47,7 +47,7 @@ def folder(station: RunningStation, tmp_path: Path) -> Path:
     data = tmp_path / "tablet"
     svc = TabletService(data)
     try:
-        svc.enroll(station.url, station.enroll_code(), "state-test")
+        svc.enrolment.enroll(station.url, station.enroll_code(), "state-test")
     finally:
         svc.close()
     return data
@@ -102,18 +102,18 @@ def test_two_sessions_unlock_and_lock_independently(folder: Path, tmp_path: Path
         assert b.user is None
         b.go("home")
         assert b.current_route() == "unlock"
-        assert b.service.session is None
+        assert b.service.sessions.session is None
         assert asyncio.run(b.unlock(*INTAKE))
         # one session idles out; the other keeps working
         b._last_touch -= 10_000
         assert b.check_idle()
-        assert b.user is None and b.service.session is None
-        assert a.user is not None and a.service.session is not None
+        assert b.user is None and b.service.sessions.session is None
+        assert a.user is not None and a.service.sessions.session is not None
         a.refresh()
         assert a.banner == ""
         # closing one tab locks only that tab
         a.lock()
-        assert a.service.session is None
+        assert a.service.sessions.session is None
     finally:
         a.backend.close()
         b.backend.close()
@@ -158,7 +158,7 @@ def test_intake_and_sync_from_two_sessions_at_once(folder: Path, tmp_path: Path)
             t.join(120)
         assert not errors, errors
         a.backend.call(a.service.sync)
-        codes = [d.code for d in a.backend.call(a.service.list_dossiers, vn_now().date())]
+        codes = [d.code for d in a.backend.call(a.service.dossiers.list_dossiers, vn_now().date())]
         assert len(codes) == 6 and len(set(codes)) == 6  # six distinct dossier numbers
         assert a.backend.call(a.service.sync_state).pending == 0
 
@@ -172,7 +172,7 @@ def test_unexpected_error_shows_an_id_and_logs_the_traceback(tmp_path: Path) -> 
         def broken(*_: object) -> None:
             raise RuntimeError("disk on fire")
 
-        app.backend.service.check = broken  # type: ignore[method-assign,assignment]
+        app.backend.service.dossiers.check = broken  # type: ignore[method-assign,assignment]
         assert not asyncio.run(app.preview())
         assert app.busy == ""
         m = re.search(r"mã lỗi ([0-9a-f]{8})", app.banner)
@@ -218,11 +218,11 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
     _act(station, d.id, "request_supplement", "Ghi rõ nơi sinh theo giấy chứng sinh")
     assert asyncio.run(app.run_sync())
     app.open_dossier(d.id)
-    assert app.detail is not None and app.detail["status"] == "supplement_requested"
+    assert app.shown.detail is not None and app.shown.detail["status"] == "supplement_requested"
     from mobile.state.fmt import supplement_reason, timeline
 
-    assert supplement_reason(app.detail["history"]).startswith("Ghi rõ nơi sinh")
-    stages = timeline(app.detail["history"])
+    assert supplement_reason(app.shown.detail["history"]).startswith("Ghi rõ nơi sinh")
+    stages = timeline(app.shown.detail["history"])
     assert [s.done for s in stages] == [True, True, False, False, False]
     assert stages[1].steps[-1].reason.startswith("Ghi rõ nơi sinh")
     assert stages[0].steps and all("(Công chức tiếp nhận)" in x.who for x in stages[0].steps)
@@ -241,7 +241,7 @@ def test_supplement_request_is_shown_and_resubmitted_from_the_form(
     assert app.sign_on_paper("requester")
     assert asyncio.run(app.save()), app.banner
     assert app.receipt is not None and app.receipt.status == "received"
-    shown = app.backend.call(app.service.get, d.id)
+    shown = app.backend.call(app.service.dossiers.get, d.id)
     assert shown["values"]["child_birth_place"] == "Bệnh viện Đa khoa Đồng Tháp"
     assert shown["version"] == 3
 
@@ -261,8 +261,8 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         app.set_field("child_hometown", "xã Lai Vung")
         app.lock()  # locking saves the last change and keeps the draft
     with _unlocked(folder, tmp_path) as again:
-        assert [d.title for d in again.drafts] == ["Phạm Thị Diệu Linh"]
-        again.open_draft(again.drafts[0].id)
+        assert [d.title for d in again.home.drafts] == ["Phạm Thị Diệu Linh"]
+        again.open_draft(again.home.drafts[0].id)
         form = again.form
         assert form is not None and again.current_route() == "form"
         assert form.value("child_birth_date") == "15/03/2024"
@@ -275,7 +275,7 @@ def test_draft_is_sealed_kept_on_lock_and_reopened_after_a_kill(
         again.start_signing()
         assert again.sign_on_paper("requester")
         assert asyncio.run(again.save()), again.banner
-        assert again.drafts == []
+        assert again.home.drafts == []
         assert list((folder / "drafts").glob("*.draft")) == []
 
 
@@ -312,7 +312,7 @@ def test_read_back_one_section_per_screen_and_confirmation_travels_with_the_doss
     assert app.sign_on_paper("requester")
     assert asyncio.run(app.save()), app.banner
     assert app.receipt is not None
-    stored = app.backend.call(app.service.get, app.receipt.id)
+    stored = app.backend.call(app.service.dossiers.get, app.receipt.id)
     assert stored["read_back_at"] == at
 
 
@@ -379,10 +379,10 @@ def test_a_scanned_card_fills_the_chosen_person_and_nothing_half(app: AppState) 
     form = _new_form(app)
     # a malformed code: a precise message, nothing filled
     assert not app.scan_card(QR.replace("05031992", "31021992"))
-    assert app.scan is None and "ngày sinh" in app.scan_error.lower()
+    assert app.card.scan is None and "ngày sinh" in app.card.scan_error.lower()
     assert form.value("mother_full_name") in ("", None)
     assert app.scan_card("  " + QR + "\r\n")  # as a scanner sends it
-    assert app.scan is not None and app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"
+    assert app.card.scan is not None and app.card.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"
     assert not app.fill_from_scan("wife")  # not a person of this form
     assert app.fill_from_scan("mother")
     assert form.value("mother_full_name") == "Nguyễn Thị Ánh"
@@ -391,11 +391,11 @@ def test_a_scanned_card_fills_the_chosen_person_and_nothing_half(app: AppState) 
     # As documents write it: the unit nouns in lower case (issue 21 §11).
     assert form.value("mother_residence") == "Ấp An Bình, xã Lai Vung, tỉnh Đồng Tháp"
     assert form.value("requester_full_name") in ("", None)  # only the chosen person
-    assert app.scan is None  # the card is not kept once used
+    assert app.card.scan is None  # the card is not kept once used
     # a card read but not used is dropped on lock, with all other citizen data
     assert app.scan_card(QR)
     app.lock()
-    assert app.scan is None and app.scan_unit == ""
+    assert app.card.scan is None and app.card.scan_unit == ""
 
 
 def test_a_citizen_filled_once_is_found_by_name_without_accents_and_reused(
@@ -405,17 +405,17 @@ def test_a_citizen_filled_once_is_found_by_name_without_accents_and_reused(
     assert app.scan_card(QR) and app.fill_from_scan("mother")
     form = _new_form(app, "1.000656")  # another procedure, another day
     app.find_citizens("nguyen thi anh")
-    assert [c.name for c in app.citizen_hits] == ["Nguyễn Thị Ánh"]
+    assert [c.name for c in app.card.citizen_hits] == ["Nguyễn Thị Ánh"]
     app.find_citizens("087192004321")
-    assert len(app.citizen_hits) == 1
-    app.use_citizen(app.citizen_hits[0].id)
-    assert app.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"  # confirmed once, kept
+    assert len(app.card.citizen_hits) == 1
+    app.use_citizen(app.card.citizen_hits[0].id)
+    assert app.card.scan_unit == "Xã Lai Vung, Tỉnh Đồng Tháp"  # confirmed once, kept
     assert app.fill_from_scan("requester")
     assert form.value("requester_full_name") == "Nguyễn Thị Ánh"
     assert form.value("requester_residence") == "Ấp An Bình, xã Lai Vung, tỉnh Đồng Tháp"
     # scanning the same card again updates the entry, it does not add a second one
     assert app.scan_card(QR) and app.fill_from_scan("requester")
     app.find_citizens("anh")
-    assert len(app.citizen_hits) == 1
+    assert len(app.card.citizen_hits) == 1
     app.find_citizens("khong co ai")
-    assert app.citizen_hits == [] and app.scan_error
+    assert app.card.citizen_hits == [] and app.card.scan_error

@@ -50,7 +50,7 @@ def test_both_spouses_sign_then_the_dossier_carries_the_marks(
         assert got is not None and got[1].startswith(b"%PDF")
         assert asyncio.run(app.save()), app.banner
         assert app.receipt is not None and app.signing is None
-        stored = app.backend.call(app.service.get, app.receipt.id)
+        stored = app.backend.call(app.service.dossiers.get, app.receipt.id)
         wife, husband = stored["signatures"]
         assert wife["kind"] == "signature" and wife["strokes"] == [stroke]
         assert husband["kind"] == "thumbprint" and husband["witness_name"] == "Lê Văn Chứng"

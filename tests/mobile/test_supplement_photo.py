@@ -53,8 +53,8 @@ def test_a_supplement_with_a_new_photo_is_sent_from_the_app(
         assert r.status_code == 200, r.text
         assert asyncio.run(state.run_sync())
         state.open_dossier(dossier_id)
-        assert state.detail is not None
-        assert state.detail["status"] == "supplement_requested"
+        assert state.shown.detail is not None
+        assert state.shown.detail["status"] == "supplement_requested"
         state.start_supplement()
         form = state.form
         assert form is not None and form.supplement_of == dossier_id
@@ -85,7 +85,7 @@ def test_a_supplement_with_a_new_photo_is_sent_from_the_app(
         assert "Đã đủ chữ ký" not in state.signing.status()  # nothing signed yet: paper
         assert asyncio.run(state.save()), state.banner
         assert state.route == ROUTE_RECEIPT
-        sent = state.backend.call(state.service.get, dossier_id)
+        sent = state.backend.call(state.service.dossiers.get, dossier_id)
         assert [a["sha256"] for a in sent["attachments"]] == [
             r.sha256 for r in (p.ref for p in form.photos)
         ]

@@ -60,12 +60,12 @@ def tablet_at(station: InProcessStation, folder: Path, moment: datetime) -> Tabl
     while ``moment`` is the last working day: seen from a Sunday or a Monday morning that
     is days back, so its day's block is granted here as the station would have."""
     tablet = TabletService(folder, http=station.http, clock=lambda: moment)
-    tablet.enroll(station.url, station.enroll_code())
+    tablet.enrolment.enroll(station.url, station.enroll_code())
     with station.station.session() as db, transaction(db):
         numbers.grant(
             db,
             station.station.keys,
-            tablet.device_id,
+            tablet.ctx.device_id,
             tablet.ctx.unit_code(),
             moment.date(),
             BLOCK_SIZE,

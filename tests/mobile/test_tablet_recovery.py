@@ -71,8 +71,8 @@ def test_a_cloned_tablet_recovers_by_re_enrolling(
     assert "đăng ký lại" in exc.value.message("vi")  # the message names the way out
     assert set(_station_dossiers(station)) == {d1, d2, d3}
 
-    old_id = b.device_id
-    report = b.recover(station.url, station.enroll_code())
+    old_id = b.ctx.device_id
+    report = b.recovery.recover(station.url, station.enroll_code())
     assert report.old_device_id == old_id and report.device_id != old_id
     assert (report.resent, report.duplicates, report.applied) == (2, 1, 1), report
     assert report.refused == []

@@ -63,7 +63,7 @@ def test_push_ack_lost_then_resent_is_harmless(station: Station, tmp_path: Path)
         ),
     )
     [row] = tablet.store.pending_outbox(10)
-    body = {"device_id": tablet.device_id, "changes": [json.loads(row["envelope"])]}
+    body = {"device_id": tablet.ctx.device_id, "changes": [json.loads(row["envelope"])]}
     # The station applies the push but the answer never reaches the tablet.
     first = station.http.post("/v1/sync/push", json=body)
     assert first.status_code == 200 and first.json()["acked_seq"] == 1
@@ -81,15 +81,15 @@ def test_wrong_pin_at_first_unlock_is_refused_by_station(station: Station, tmp_p
     with pytest.raises(TaiChoError) as exc:
         tablet.unlock("tiepnhan", "999999")
     assert exc.value.code == "AUTH_FAILED"
-    assert not tablet.keys.unlocked and tablet.known_users() == []
+    assert not tablet.keys.unlocked and tablet.sessions.known_users() == []
     tablet.close()
 
 
 def test_enroll_code_is_one_time(station: Station, tmp_path: Path) -> None:
     code = station.enroll_code()
-    station.tablet(tmp_path / "a", enroll=False).enroll(station.url, code)
+    station.tablet(tmp_path / "a", enroll=False).enrolment.enroll(station.url, code)
     with pytest.raises(TaiChoError) as exc:
-        station.tablet(tmp_path / "b", enroll=False).enroll(station.url, code)
+        station.tablet(tmp_path / "b", enroll=False).enrolment.enroll(station.url, code)
     assert exc.value.code == "ENROLL_CODE_INVALID"
 
 
@@ -106,7 +106,7 @@ def test_whole_batch_resent_after_lost_ack(station: Station, tmp_path: Path) -> 
             ),
         )
     rows = tablet.store.pending_outbox(10)
-    body = {"device_id": tablet.device_id, "changes": [json.loads(r["envelope"]) for r in rows]}
+    body = {"device_id": tablet.ctx.device_id, "changes": [json.loads(r["envelope"]) for r in rows]}
     assert station.http.post("/v1/sync/push", json=body).json()["acked_seq"] == 3
     report = tablet.sync()
     assert (report.pushed, report.pending) == (0, 0)  # all three came back as duplicates
@@ -126,7 +126,7 @@ def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_pat
             ),
         )
     rows = tablet.store.pending_outbox(10)
-    body = {"device_id": tablet.device_id, "changes": [json.loads(rows[1]["envelope"])]}
+    body = {"device_id": tablet.ctx.device_id, "changes": [json.loads(rows[1]["envelope"])]}
     r = station.http.post("/v1/sync/push", json=body)
     assert r.status_code == 409
     assert r.json()["code"] == "SYNC_OUT_OF_ORDER" and r.json()["params"]["expected"] == 1
@@ -154,7 +154,7 @@ def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path:
     tablet.sync()
     for d in (d1, d2):
         assert station.act(d.id, "accept", APPRAISER).status_code == 200
-    tablet.lock()
+    tablet.sessions.lock()
     tablet.sync()
     [first, _second] = tablet.store.unapplied_inbox()
     env = json.loads(first["envelope"])
@@ -162,7 +162,7 @@ def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path:
     tablet.store.db["inbox"].update(first["seq"], {"envelope": json.dumps(env)})
     tablet.unlock(*INTAKE)  # must not fail because of the damaged item
     assert tablet.store.quarantined_count() == 1
-    statuses = {tablet.get(d.id)["status"] for d in (d1, d2)}
+    statuses = {tablet.dossiers.get(d.id)["status"] for d in (d1, d2)}
     assert statuses == {"received", "appraised"}  # the good item was applied
     tablet.close()
 
@@ -173,19 +173,19 @@ def test_supplement_goes_back_to_the_appraiser(station: Station, tmp_path: Path)
     values = sample_values("1.001193", vn_now().date(), 5)
     d = tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     with pytest.raises(TaiChoError) as exc:
-        tablet.supplement(d.id, values)  # only a dossier sent back may be edited
+        tablet.dossiers.supplement(d.id, values)  # only a dossier sent back may be edited
     assert exc.value.code == "TRANSITION_NOT_ALLOWED"
     tablet.sync()
     assert station.act(d.id, "request_supplement", APPRAISER, "Ghi rõ nơi sinh").status_code == 200
     tablet.sync()
     fixed = {**values, "child_birth_place": "Bệnh viện Đa khoa Đồng Tháp, phường Cao Lãnh"}
-    assert tablet.supplement(d.code, fixed).version == 3
+    assert tablet.dossiers.supplement(d.code, fixed).version == 3
     assert tablet.sync().pushed == 1
     [row] = [x for x in station.dossiers(APPRAISER, "received") if x["id"] == d.id]
     assert row["version"] == 3
     assert station.act(d.id, "accept", APPRAISER).status_code == 200
     tablet.sync()
-    shown = tablet.get(d.id)
+    shown = tablet.dossiers.get(d.id)
     assert shown["status"] == "appraised" and shown["sync_problem"] is None
     assert shown["values"]["child_birth_place"] == fixed["child_birth_place"]
     assert [h["action"] for h in shown["history"]] == [
@@ -216,7 +216,7 @@ def test_edit_based_on_an_old_version_is_kept_as_a_conflict(
         tablet.outbox.queue(stale)
     report = tablet.sync()
     assert [r["outcome"] for r in report.rejected] == ["conflict"]
-    shown = tablet.get(d.id)  # the station's state wins; it keeps the stale edit aside
+    shown = tablet.dossiers.get(d.id)  # the station's state wins; it keeps the stale edit aside
     assert shown["sync_problem"]["code"] == "EDIT_CONFLICT"
     [row] = [x for x in station.dossiers(APPRAISER) if x["id"] == d.id]
     assert (row["status"], row["version"]) == ("supplement_requested", 2)
@@ -230,15 +230,15 @@ def test_revoked_tablet_wipes_itself_on_next_contact(station: Station, tmp_path:
     values = sample_values("1.001193", vn_now().date(), 8)
     tablet.intake("1.001193", values, components_received=every_component("1.001193", values))
     tablet.sync()
-    station.revoke(tablet.device_id)
+    station.revoke(tablet.ctx.device_id)
     with pytest.raises(TaiChoError) as exc:
         tablet.sync()
     assert exc.value.code == "DEVICE_REVOKED"
-    assert not tablet.enrolled and not tablet.keys.unlocked
-    assert tablet.store.list_records() == [] and tablet.known_users() == []
+    assert not tablet.ctx.enrolled and not tablet.keys.unlocked
+    assert tablet.store.list_records() == [] and tablet.sessions.known_users() == []
     tablet.close()
     again = station.tablet(folder, enroll=False)
-    assert not again.enrolled and again.sync_state().pending == 0
+    assert not again.ctx.enrolled and again.sync_state().pending == 0
     again.close()
 
 
@@ -307,30 +307,30 @@ def test_office_staff_reach_the_tablet_and_a_disabled_officer_is_forgotten(
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     tablet.sync()
-    office = {s["username"]: s["full_name"] for s in tablet.office_staff()}
+    office = {s["username"]: s["full_name"] for s in tablet.sessions.office_staff()}
     assert INTAKE[0] in office and office[INTAKE[0]]
     assert APPRAISER[0] not in office  # only intake staff are offered on a tablet
     # nothing changed: another pull queues no new staff item
     with station.station.session() as db:
-        before = len(sync_log.feed_after(db, tablet.device_id, 0, 1000))
+        before = len(sync_log.feed_after(db, tablet.ctx.device_id, 0, 1000))
     tablet.sync()
     with station.station.session() as db:
-        assert len(sync_log.feed_after(db, tablet.device_id, 0, 1000)) == before
+        assert len(sync_log.feed_after(db, tablet.ctx.device_id, 0, 1000)) == before
         staff_service.add_staff(
             db, username="tiepnhan3", role="intake", pin="135790", full_name="Lê Văn Tâm"
         )
     tablet.sync()
-    assert {"username": "tiepnhan3", "full_name": "Lê Văn Tâm"} in tablet.office_staff()
+    assert {"username": "tiepnhan3", "full_name": "Lê Văn Tâm"} in tablet.sessions.office_staff()
     # the office disables the officer who used this tablet
-    assert INTAKE[0] in tablet.known_users()
+    assert INTAKE[0] in tablet.sessions.known_users()
     with station.station.session() as db:
         admin = staff_service.get_staff(db, "quantri")
         assert admin is not None
         staff_service.set_active(db, station.station.keys, admin, INTAKE[0], active=False)
     tablet.sync()
-    assert INTAKE[0] not in tablet.known_users()
-    assert INTAKE[0] not in {s["username"] for s in tablet.office_staff()}
-    tablet.lock()
+    assert INTAKE[0] not in tablet.sessions.known_users()
+    assert INTAKE[0] not in {s["username"] for s in tablet.sessions.office_staff()}
+    tablet.sessions.lock()
     with pytest.raises(TaiChoError) as err:
         tablet.unlock(*INTAKE)  # no local wrap any more: the station refuses
     assert err.value.code == "AUTH_FAILED"
@@ -364,10 +364,10 @@ def test_every_tablet_keeps_the_audit_anchors_so_a_cut_tail_is_caught(
     held = tablet.audit_anchors()
     assert held and held[-1] == kept  # the newest, exactly as the station signed it
     with station.station.session() as db:
-        before = len(sync_log.feed_after(db, tablet.device_id, 0, 1000))
+        before = len(sync_log.feed_after(db, tablet.ctx.device_id, 0, 1000))
     tablet.sync()
     with station.station.session() as db:
-        assert len(sync_log.feed_after(db, tablet.device_id, 0, 1000)) == before
+        assert len(sync_log.feed_after(db, tablet.ctx.device_id, 0, 1000)) == before
         # the accept and what follows are cut, and the station's own anchors with them
         db.execute("DELETE FROM audit WHERE seq >= ?", (int(kept["rows"]),))
         db.execute("DELETE FROM meta WHERE key LIKE 'audit_anchor/%'")
@@ -400,7 +400,7 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
     def _row() -> dict[str, Any]:
         with station.station.session() as db:
             rows = enrollment.list_devices_with_contact(db)
-        return next(r for r in rows if r["id"] == tablet.device_id)
+        return next(r for r in rows if r["id"] == tablet.ctx.device_id)
 
     assert _row()["pending_reported"] == 0 and _row()["pending_reported_at"]
     # two more taken in; the push sends none of them (as if cut), the pull still reports

@@ -27,10 +27,10 @@ def test_station_without_a_unit_refuses_enrolment(
         db.execute("DELETE FROM meta WHERE key = 'unit'")
     tablet = bare_station.tablet(tmp_path / "t", enroll=False)
     with pytest.raises(TaiChoError) as exc:
-        tablet.enroll(bare_station.url, bare_station.enroll_code())
+        tablet.enrolment.enroll(bare_station.url, bare_station.enroll_code())
     assert (exc.value.code, exc.value.field) == ("UNIT_NOT_CONFIGURED", "unit")
     assert "xã" in exc.value.message("vi") and "commune" in exc.value.message("en")
-    assert not tablet.enrolled
+    assert not tablet.ctx.enrolled
     r = bare_station.http.get("/v1/health")
     assert r.status_code == 200 and r.json()["unit"] is None
     tablet.close()
@@ -51,7 +51,7 @@ def test_tablet_enrolled_before_a_unit_says_so_then_recovers(
     with station.station.session() as db:
         set_unit(db, demo.DEMO_UNIT)
     tablet.sync()
-    assert tablet.unit()["code"] == demo.DEMO_UNIT["code"]
+    assert tablet.ctx.unit()["code"] == demo.DEMO_UNIT["code"]
     assert tablet.intake(
         "1.001193", values, components_received=every_component("1.001193", values)
     ).code.startswith(demo.DEMO_UNIT["code"])

@@ -22,7 +22,7 @@ def test_reception_names_the_intake_officer_on_the_tablet_and_the_desk(
     for action, who in (("accept", APPRAISER), ("approve", LEADER)):
         assert station.act(d.id, action, who).status_code == 200
     tablet.sync()
-    history = tablet.get(d.id)["history"]
+    history = tablet.dossiers.get(d.id)["history"]
     received_at = history[0]["at"]
 
     on_tablet = tablet_timeline(history)

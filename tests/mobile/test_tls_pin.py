@@ -58,11 +58,11 @@ def test_enrolling_over_plain_http_on_the_lan_sends_nothing(tmp_path: Path) -> N
     tablet = TabletService(tmp_path / "t")
     try:
         with pytest.raises(TaiChoError) as err:
-            tablet.enroll("http://192.168.1.10:8765", "ABCD-EFGH-JKMN")
+            tablet.enrolment.enroll("http://192.168.1.10:8765", "ABCD-EFGH-JKMN")
         assert err.value.code == "PLAIN_HTTP_REFUSED"
         with pytest.raises(TaiChoError) as err:
-            tablet.enroll("https://192.168.1.10:8765", "ABCD-EFGH-JKMN")
+            tablet.enrolment.enroll("https://192.168.1.10:8765", "ABCD-EFGH-JKMN")
         assert err.value.code == "ENROLL_CODE_INCOMPLETE"
-        assert not tablet.enrolled
+        assert not tablet.ctx.enrolled
     finally:
         tablet.close()

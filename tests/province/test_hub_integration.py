@@ -105,7 +105,7 @@ def test_a_station_registers_sends_and_the_province_sees_its_report(
 ) -> None:
     # A day of the office: three dossiers from a tablet, one resolved, one sent back.
     tablet = TabletService(tmp_path / "tablet")
-    tablet.enroll(station.url, station.enroll_code())
+    tablet.enrolment.enroll(station.url, station.enroll_code())
     tablet.unlock(*INTAKE)
     today = vn_now().date()
     values = [sample_values("1.001193", today, seed) for seed in (1, 2, 3)]

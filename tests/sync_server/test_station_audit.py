@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from station_kit import Tablet
+from station_kit import Tablet, admin_cli
 
 from sync_server.services.core.audit import verify_audit_chain
 from sync_server.services.core.station import Station
@@ -66,7 +66,7 @@ def test_a_reason_replaced_by_text_breaks_the_chain_without_a_traceback(
         seq = db.execute("SELECT seq FROM audit WHERE action = 'accept'").fetchone()[0]
         db.execute("UPDATE audit SET reason_enc = 'lý do khác' WHERE seq = ?", [seq])
         assert verify_audit_chain(db) == seq
-    r = _admin(data_dir, "audit-verify")
+    r = admin_cli(data_dir, "audit-verify")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     problem = json.loads(r.stderr.strip().splitlines()[-1])
     assert problem["code"] == "AUDIT_CHAIN_BROKEN" and problem["params"]["seq"] == seq
@@ -98,11 +98,6 @@ def test_admin_audit_verify_reports_head_then_the_broken_row(
     assert problem["code"] == "AUDIT_CHAIN_BROKEN" and problem["params"]["seq"] == 3
 
 
-def _admin(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "sync_server", "admin", "--data", str(data_dir), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
-
-
 def _rebuild_chain_from(db: Any, seq: int) -> None:
     """What an insider with write access would do: re-hash every row from ``seq`` on."""
     from sync_server.services.core.audit import _entry_hash
@@ -120,14 +115,14 @@ def _anchored_loop(
     client: TestClient, tablet: Tablet, as_user: Any, data_dir: Path, tmp_path: Path
 ) -> Path:
     _loop(client, tablet, as_user)
-    r = _admin(data_dir, "audit-anchor")
+    r = admin_cli(data_dir, "audit-anchor")
     assert r.returncode == 0, r.stderr
     anchor = json.loads(r.stdout)
     # enroll, unlock, receive, accept, approve
     assert anchor["rows"] == 5 and anchor["sig"]
     kept = tmp_path / "anchor.json"  # e.g. typed from the printed control sheet
     kept.write_text(r.stdout, encoding="utf-8")
-    ok = _admin(data_dir, "audit-verify", "--anchor", str(kept))
+    ok = admin_cli(data_dir, "audit-verify", "--anchor", str(kept))
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["anchors_checked"] >= 2  # the daily one + the kept one
     return kept
@@ -147,9 +142,9 @@ def test_deleted_tail_contradicts_the_anchor(
         db.execute("DELETE FROM meta WHERE key LIKE 'audit_anchor/%'")  # covering tracks
         db.execute("UPDATE dossiers SET status = 'appraised'")  # as before the approval
     # Tail, stored anchors and status all made consistent: the data dir alone is fooled …
-    assert _admin(data_dir, "audit-verify").returncode == 0
+    assert admin_cli(data_dir, "audit-verify").returncode == 0
     # … but not an anchor kept outside it.
-    bad = _admin(data_dir, "audit-verify", "--anchor", str(kept))
+    bad = admin_cli(data_dir, "audit-verify", "--anchor", str(kept))
     assert bad.returncode == 1
     assert json.loads(bad.stderr)["code"] == "AUDIT_ANCHOR_MISMATCH"
 
@@ -167,7 +162,7 @@ def test_rebuilt_chain_contradicts_the_stored_anchor(
         db.execute("UPDATE audit SET actor = 'thamdinh' WHERE seq = 5")
         _rebuild_chain_from(db, 5)
         assert verify_audit_chain(db) is None  # the chain alone is fooled
-    bad = _admin(data_dir, "audit-verify")
+    bad = admin_cli(data_dir, "audit-verify")
     assert bad.returncode == 1
     problem = json.loads(bad.stderr)
     assert problem["code"] == "AUDIT_ANCHOR_MISMATCH" and problem["params"]["rows"] == 5
@@ -179,7 +174,7 @@ def test_forged_anchor_is_refused(
     kept = _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
     forged = json.loads(kept.read_text(encoding="utf-8")) | {"rows": 3}
     kept.write_text(json.dumps(forged), encoding="utf-8")
-    bad = _admin(data_dir, "audit-verify", "--anchor", str(kept))
+    bad = admin_cli(data_dir, "audit-verify", "--anchor", str(kept))
     assert bad.returncode == 1 and json.loads(bad.stderr)["code"] == "AUDIT_ANCHOR_MISMATCH"
 
 
@@ -187,10 +182,10 @@ def test_edited_dossier_status_is_caught_by_the_replay(
     client: TestClient, tablet: Tablet, as_user: Any, station: Station, data_dir: Path
 ) -> None:
     _loop(client, tablet, as_user)
-    assert _admin(data_dir, "audit-verify").returncode == 0
+    assert admin_cli(data_dir, "audit-verify").returncode == 0
     with station.session() as db:
         db.execute("UPDATE dossiers SET status = 'stamped'")
-    bad = _admin(data_dir, "audit-verify")
+    bad = admin_cli(data_dir, "audit-verify")
     assert bad.returncode == 1
     problem = json.loads(bad.stderr)
     assert problem["code"] == "AUDIT_STATUS_MISMATCH"
@@ -209,11 +204,11 @@ def test_a_list_of_anchors_as_a_tablet_prints_them_is_checked(
     kept = _anchored_loop(client, tablet, as_user, data_dir, tmp_path)
     listed = tmp_path / "tablet-anchors.json"
     listed.write_text(json.dumps([json.loads(kept.read_text(encoding="utf-8"))]), "utf-8")
-    ok = _admin(data_dir, "audit-verify", "--anchor", str(listed))
+    ok = admin_cli(data_dir, "audit-verify", "--anchor", str(listed))
     assert ok.returncode == 0, ok.stderr
     with station.session() as db:
         db.execute("DELETE FROM audit WHERE seq = 5")
         db.execute("DELETE FROM meta WHERE key LIKE 'audit_anchor/%'")
         db.execute("UPDATE dossiers SET status = 'appraised'")
-    bad = _admin(data_dir, "audit-verify", "--anchor", str(listed))
+    bad = admin_cli(data_dir, "audit-verify", "--anchor", str(listed))
     assert json.loads(bad.stderr)["code"] == "AUDIT_ANCHOR_MISMATCH"

@@ -142,7 +142,7 @@ def tablet_app(station: Station, tmp_path_factory: pytest.TempPathFactory) -> It
     data = base / "data"
     svc = TabletService(data)
     try:
-        svc.enroll(station.url, station.enroll_code(), "ui-test-tablet")
+        svc.enrolment.enroll(station.url, station.enroll_code(), "ui-test-tablet")
     finally:
         svc.close()
     port = free_port()

@@ -97,7 +97,7 @@ def own_app(station: Station, tmp_path: Path) -> Iterator[OwnApp]:
     data = tmp_path / "tablet"
     svc = TabletService(data)
     try:
-        svc.enroll(station.url, station.enroll_code(), "ui-lifecycle-tablet")
+        svc.enrolment.enroll(station.url, station.enroll_code(), "ui-lifecycle-tablet")
     finally:
         svc.close()
     app = OwnApp(data, free_port(), tmp_path / "app.log")

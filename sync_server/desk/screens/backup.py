@@ -35,9 +35,9 @@ def _status(value: object) -> str:
 
 def backup_warning(state: DeskState) -> ft.Control | None:
     """The warning under the top bar while a scheduled backup was missed (admins)."""
-    if not (state.may(ROUTE_BACKUP) and state.backup.get("missed")):
+    if not (state.may(ROUTE_BACKUP) and state.admin.backup.get("missed")):
         return None
-    last = state.backup.get("last") or {}
+    last = state.admin.backup.get("last") or {}
     why = " (lần gần nhất bị lỗi)" if last and not last.get("ok") else ""
     return ft.Container(
         content=ft.Row(
@@ -137,7 +137,7 @@ def _redo(info: dict[str, Any]) -> list[ft.Control]:
 
 @ft.component
 def BackupScreen(state: DeskState) -> ft.Control:
-    info = state.backup
+    info = state.admin.backup
     return page_body(
         [
             text("Sao lưu", 24, bold=True),

@@ -87,6 +87,15 @@ def card(title: str, controls: Sequence[ft.Control], *, key: str | None = None) 
     )
 
 
+def set_ref(ref: Any) -> Any:
+    """A text field's ``on_change`` that keeps what is typed in ``ref`` (no re-render per key)."""
+
+    def handler(e: ft.Event[Any]) -> None:
+        ref.current = e.control.value or ""
+
+    return handler
+
+
 def page_body(controls: list[ft.Control | None], *, max_width: int = 1200) -> ft.Control:
     return ft.Column(
         [
@@ -150,7 +159,7 @@ def top_bar(state: DeskState) -> ft.Control:
                 ("Đơn vị", ROUTE_UNIT, ft.Icons.LOCATION_CITY),
                 ("Lịch nghỉ", ROUTE_CALENDAR, ft.Icons.CALENDAR_MONTH),
                 (
-                    "Sao lưu (!)" if state.backup.get("missed") else "Sao lưu",
+                    "Sao lưu (!)" if state.admin.backup.get("missed") else "Sao lưu",
                     ROUTE_BACKUP,
                     ft.Icons.BACKUP,
                 ),

@@ -9,6 +9,7 @@ import flet as ft
 from shared.catalogue import Procedure
 from shared.model import Dossier, HistoryEntry
 from shared.signatures import signing_parties
+from shared.views import HeldEdit
 from shared.workflow import Role, action_label
 from sync_server.desk import views
 from sync_server.desk.screens.common import (
@@ -149,15 +150,15 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
                 multiline=True,
             ),
         ]
-    if state.dialog_error:
-        body.append(text(state.dialog_error, 15, color=ERROR))
+    if state.opened.dialog_error:
+        body.append(text(state.opened.dialog_error, 15, color=ERROR))
     return modal(
         title,
         body,
         [
             ft.TextButton(
                 content=ft.Text("Huỷ", size=16),
-                on_click=lambda: state.close_dialog(),
+                on_click=lambda: state.opened.close_dialog(),
                 tooltip="Huỷ",
             ),
             button(f"Xác nhận: {title}", confirm, busy=busy, icon=ft.Icons.CHECK),
@@ -338,6 +339,35 @@ def _signatures(d: Dossier, proc: Procedure | None) -> ft.Control | None:
     return card("Chữ ký trên tờ khai", lines)
 
 
+def _held(held: list[HeldEdit]) -> ft.Control | None:
+    """The tablets' edits kept as conflicts: who sent them, on which version, and what
+    they would change (handbook, "Conflicts": shown to staff, never dropped)."""
+    if not held:
+        return None
+    lines: list[ft.Control] = [
+        text(
+            "Máy tính bảng đã sửa hồ sơ này trên một phiên bản cũ, sau khi văn phòng đã xử "
+            "lý tiếp. Bản sửa được giữ lại, không áp dụng: nếu cần, tiếp nhận bổ sung theo "
+            "quy trình.",
+            15,
+            color=MUTED,
+        )
+    ]
+    for h in held:
+        lines.append(
+            text(
+                f"{h.device_name or h.device_id} gửi lúc {views.when(h.created_at)}: sửa "
+                f"trên phiên bản {h.base_version}, văn phòng đang ở phiên bản "
+                f"{h.server_version}.",
+                16,
+                bold=True,
+            )
+        )
+        rows = [(c.label, f"{c.office or '—'} → {c.tablet or '—'}") for c in h.changes]
+        lines += _field_rows(rows) if rows else [text("Không đổi giá trị nào.", 15)]
+    return card("Bản sửa bị giữ lại (xung đột)", lines, key="held")
+
+
 def _papers(links: list[tuple[str, str]]) -> ft.Control | None:
     """Every paper of the dossier, each a short-lived link the browser opens as a PDF
     (to print or save), issue 21 §2."""
@@ -362,7 +392,7 @@ def _papers(links: list[tuple[str, str]]) -> ft.Control | None:
 
 @ft.component
 def DossierScreen(state: DeskState) -> ft.Control:
-    view = state.detail
+    view = state.opened.detail
     if view is None:
         # Leaving the dossier: this component may be re-rendered once more before the
         # root swaps it out. It must never raise: an exception in a render stops
@@ -376,7 +406,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
     actions: list[ft.Control] = [
         button(
             action_label(a),
-            lambda _, a=a: state.open_dialog(a),
+            lambda _, a=a: state.opened.open_dialog(a),
             icon=ft.Icons.ARROW_FORWARD,
             primary=a not in ("refuse", "request_supplement"),
             tooltip=action_label(a),
@@ -411,7 +441,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
     )
     result: ft.Control | None = None
     result_name = proc.result_name.vi if proc else "kết quả"
-    if state.result_url:
+    if state.opened.result_url:
         result = card(
             "Kết quả",
             [
@@ -422,7 +452,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                             "Xem kết quả (PDF)",
                             None,
                             icon=ft.Icons.PICTURE_AS_PDF,
-                            url=state.result_url,
+                            url=state.opened.result_url,
                             primary=False,
                         )
                     ]
@@ -449,8 +479,8 @@ def DossierScreen(state: DeskState) -> ft.Control:
     sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d.values, proc)]
     signed = _signatures(d, proc)
     dialog = (
-        ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
-        if state.dialog
+        ActionDialog(state, state.opened.dialog, components, key=f"dlg-{state.opened.dialog}")  # type: ignore[call-arg]
+        if state.opened.dialog
         else None
     )
     back = ft.OutlinedButton(
@@ -460,7 +490,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
         tooltip="Quay lại danh sách",
     )
     names = {c.id: c.name.vi for c in proc.components} if proc else {}
-    photos = _photos(state.photos, names)
+    photos = _photos(state.opened.photos, names)
     return with_modal(
         page_body(
             [
@@ -469,11 +499,12 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 personal_id,
                 result_signatures_card(state, proc, d),
                 result,
-                _papers(state.paper_links),
+                _papers(state.opened.paper_links),
                 rated,
                 signed,
                 photos,
-                lookups_card(state, state.lookups),
+                lookups_card(state, state.opened.lookups),
+                _held(state.opened.held),
                 _timeline(d.history),
                 *sections,
             ]

@@ -25,16 +25,16 @@ ALL = "__all__"
 
 
 def _tabs(state: DeskState) -> ft.Control:
-    counts = state.counts()
+    counts = state.queue.counts()
     items: list[ft.Control] = []
     for t in qv.TABS:
         label = f"{t.label} ({counts[t.key]})"
-        selected = t.key == state.tab
+        selected = t.key == state.queue.tab
         style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=20))
         items.append(
             (ft.FilledButton if selected else ft.OutlinedButton)(
                 content=ft.Text(label, size=16),
-                on_click=lambda _, k=t.key: state.set_tab(k),
+                on_click=lambda _, k=t.key: state.queue.set_tab(k),
                 style=style,
                 tooltip=f"Hàng đợi {label}",
                 height=42,
@@ -45,14 +45,14 @@ def _tabs(state: DeskState) -> ft.Control:
 
 def _filters(state: DeskState) -> ft.Control:
     statuses = sorted(
-        qv.TAB_BY_KEY[state.tab].statuses, key=lambda s: list(STATUS_LABEL_VI).index(s)
+        qv.TAB_BY_KEY[state.queue.tab].statuses, key=lambda s: list(STATUS_LABEL_VI).index(s)
     )
     return ft.Row(
         [
             ft.TextField(
                 label="Tìm theo mã hồ sơ hoặc tên",
-                value=state.query,  # the last typed value: a re-render never wipes it
-                on_change=lambda e: state.set_query(e.control.value or ""),
+                value=state.queue.query,  # the last typed value: a re-render never wipes it
+                on_change=lambda e: state.queue.set_query(e.control.value or ""),
                 prefix_icon=ft.Icons.SEARCH,
                 expand=2,
                 autocorrect=False,
@@ -60,12 +60,12 @@ def _filters(state: DeskState) -> ft.Control:
             ),
             ft.Dropdown(
                 label="Thủ tục",
-                value=state.procedure or ALL,
+                value=state.queue.procedure or ALL,
                 options=[
                     ft.DropdownOption(key=ALL, text="Tất cả thủ tục"),
                     *[ft.DropdownOption(key=c, text=n) for c, n in state.procedures()],
                 ],
-                on_select=lambda e: state.set_procedure(
+                on_select=lambda e: state.queue.set_procedure(
                     "" if e.control.value in (None, ALL) else str(e.control.value)
                 ),
                 expand=2,
@@ -73,12 +73,12 @@ def _filters(state: DeskState) -> ft.Control:
             ),
             ft.Dropdown(
                 label="Trạng thái",
-                value=state.status or ALL,
+                value=state.queue.status or ALL,
                 options=[
                     ft.DropdownOption(key=ALL, text="Mọi trạng thái"),
                     *[ft.DropdownOption(key=s.value, text=STATUS_LABEL_VI[s]) for s in statuses],
                 ],
-                on_select=lambda e: state.set_status(
+                on_select=lambda e: state.queue.set_status(
                     "" if e.control.value in (None, ALL) else str(e.control.value)
                 ),
                 expand=1,
@@ -141,7 +141,7 @@ def _row(state: DeskState, r: DossierRow) -> ft.Control:
 
 @ft.component
 def QueueScreen(state: DeskState) -> ft.Control:
-    rows = state.visible()
+    rows = state.queue.visible()
 
     async def reload() -> None:
         await state.refresh()

@@ -46,7 +46,7 @@ def _set(ref: Any) -> Any:
 
 
 def _picker(state: DeskState, start: Any, end: Any) -> ft.Control:
-    choice = state.report_choice
+    choice = state.reports.choice
     busy = state.busy == "report"
 
     def pick(kind: str) -> Any:
@@ -54,7 +54,7 @@ def _picker(state: DeskState, start: Any, end: Any) -> ft.Control:
             nxt = choice.with_kind(kind)
             if kind == "custom":
                 start.current, end.current = nxt.start, nxt.end
-                state.report_choice = nxt  # wait for the days to be typed
+                state.reports.choice = nxt  # wait for the days to be typed
                 return
             await state.load_report(nxt)
 
@@ -96,7 +96,7 @@ def _picker(state: DeskState, start: Any, end: Any) -> ft.Control:
         spacing=8,
     )
     rows: list[ft.Control] = [kinds]
-    if state.province_linked:  # registered with a provincial hub (docs/province.md)
+    if state.reports.province_linked:  # registered with a provincial hub (docs/province.md)
 
         def scope(key: str) -> Any:
             async def handler() -> None:
@@ -527,12 +527,12 @@ def _reasons(page: dict[str, Any]) -> ft.Control | None:
 def ReportScreen(state: DeskState) -> ft.Control:
     start: Any = ft.use_ref(None)
     end: Any = ft.use_ref(None)
-    data = state.report
+    data = state.reports.report
     page: dict[str, Any] = data.get("page") or {}
-    links = state.report_links
+    links = state.reports.links
 
     async def reload() -> None:
-        await state.load_report(state.report_choice)
+        await state.load_report(state.reports.choice)
 
     header = ft.Row(
         [

@@ -208,7 +208,7 @@ def result_signatures_card(
                     color=ERROR,
                 )
             )
-    if state.certificate_url:
+    if state.opened.certificate_url:
         rows.append(
             ft.Row(
                 [
@@ -217,14 +217,14 @@ def result_signatures_card(
                         None,
                         icon=ft.Icons.PRINT,
                         primary=False,
-                        url=state.certificate_url,
+                        url=state.opened.certificate_url,
                     )
                 ]
             )
         )
     for party in parties:
         name = party_name(party, values)
-        if party.party in state.result_signed:
+        if party.party in state.opened.result_signed:
             rows.append(text(f"{party.label_vi}: {name} — đã ký.", 17, bold=True, color=OK))
         else:
             rows.append(PartyBlock(state, party, name, key=f"sign-{party.party}"))  # type: ignore[call-arg]

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from dataclasses import replace
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlite_utils import Database
 
 from shared.catalogue import Catalogue
+from shared.views import Signer, Verification, VerifyStatus
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
 from sync_server.services.office import stamping
@@ -28,25 +29,27 @@ from sync_server.store import results as result_q
 
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
-GENUINE = "genuine"  # issued, and the given hash matches it
-ISSUED = "issued"  # issued; no hash given to compare
-ALTERED = "altered"  # issued, but the given hash matches neither the file nor the data
-UNKNOWN = "unknown"  # no issued result under this code
+GENUINE, ISSUED, ALTERED, UNKNOWN = (
+    VerifyStatus.GENUINE,
+    VerifyStatus.ISSUED,
+    VerifyStatus.ALTERED,
+    VerifyStatus.UNKNOWN,
+)
 
 
-def _signers(pdf: bytes) -> list[dict[str, str]]:
+def _signers(pdf: bytes) -> list[Signer]:
     """Who signed, as the signature appearances show it (names from the certificates)."""
     out = []
     for sig in PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures:
         cert = sig.signer_cert
         subject = cert.subject.native if cert is not None else {}
         out.append(
-            {
-                "field": sig.field_name,
-                "name": str(subject.get("common_name", "")),
-                "title": str(subject.get("title", "")),
-                "organisation": str(subject.get("organization_name", "")),
-            }
+            Signer(
+                field=sig.field_name,
+                name=str(subject.get("common_name", "")),
+                title=str(subject.get("title", "")),
+                organisation=str(subject.get("organization_name", "")),
+            )
         )
     return out
 
@@ -57,12 +60,12 @@ def verify_code(
     catalogue: Catalogue,
     code: str,
     sha256: str | None,
-) -> dict[str, Any]:
+) -> Verification:
     """The verification answer for ``code`` (and optionally a document's ``sha256``)."""
     given = (sha256 or "").strip().lower() or None
-    base: dict[str, Any] = {"code": code, "status": UNKNOWN, "genuine": False}
+    base = Verification(code, UNKNOWN, genuine=False)
     if given is not None and not _SHA_RE.match(given):
-        return base | {"detail": "sha256 must be 64 hex digits"}
+        return replace(base, detail="sha256 must be 64 hex digits")
     row = dossier_q.get_by_code(db, code) if len(code) <= 64 else None
     result = result_q.get(db, row["id"]) if row else None
     if row is None or result is None or not result["issued_at"] or not row["result_sha256"]:
@@ -77,15 +80,15 @@ def verify_code(
         status = GENUINE
     else:
         status = ALTERED
-    return {
-        "code": code,
-        "status": status,
-        "genuine": status == GENUINE,
-        "document": document,
-        "issuer": unit.get("name") or unit.get("registration_office") or "",
-        "issued_at": result["issued_at"],
-        "register_number": result["register_number"],
-        "register_book": f"01/{result['register_year']}",
-        "file_sha256": result["sha256"],
-        "signers": _signers(pdf),
-    }
+    return Verification(
+        code,
+        status,
+        genuine=status == GENUINE,
+        document=document,
+        issuer=unit.get("name") or unit.get("registration_office") or "",
+        issued_at=result["issued_at"],
+        register_number=int(result["register_number"]),
+        register_book=f"01/{result['register_year']}",
+        file_sha256=result["sha256"],
+        signers=_signers(pdf),
+    )

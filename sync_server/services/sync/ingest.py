@@ -59,16 +59,14 @@ from sync_server.services.reports import reports
 from sync_server.services.setup import units
 from sync_server.services.setup.calendar import calendar_overrides
 from sync_server.services.setup.staff import get_staff
+from sync_server.services.sync import conflicts, recovery
 from sync_server.services.sync import numbers as number_blocks
-from sync_server.services.sync import recovery
 from sync_server.store import attachments as attachments_q
 from sync_server.store import audit as audit_q
 from sync_server.store import devices as devices_q
 from sync_server.store import dossiers as dossiers_q
 from sync_server.store import sync_log as q
 from sync_server.store.db import transaction
-
-CONFLICTS_TABLE = "conflicts"
 
 
 def envelope_hash(env: Envelope) -> str:
@@ -330,9 +328,7 @@ def _apply(
                 "base_version": d.base_version,
                 "server_version": server_version,
                 "version": d.version,
-                "payload_enc": b.keys.encrypt_json(
-                    CONFLICTS_TABLE, f"{b.device.id}/{ctx.seq}", d.version, d.to_dict()
-                ),
+                "payload_enc": conflicts.seal_edit(b.keys, b.device.id, ctx.seq, d),
                 "created_at": iso(utc_now()),
             },
         )
