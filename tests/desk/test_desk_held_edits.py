@@ -59,9 +59,8 @@ def test_the_appraiser_sees_the_kept_edit_and_what_it_would_change(
     assert s.opened.held == []
     run(s.open_dossier(dossier_id))
     s.logout()
-    assert (
-        s.opened.held == [] and s.opened.lookups == {}
-    )  # nothing of the citizen stays after sign-out
+    # nothing of the citizen stays after sign-out
+    assert s.opened.held == [] and s.opened.lookups is None and s.opened.detail is None
 
 
 @pytest.mark.parametrize(("who", "pin"), [("tiepnhan", "123456"), ("lanhdao", "345678")])

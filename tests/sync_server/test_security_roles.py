@@ -160,6 +160,7 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         Verb.DOSSIER_RECORD_PERSONAL_ID,
         lambda b, who, d: b.record_personal_id(who, d, "1"),
     ),
+    "held_edits": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.held_edits(who, d)),
     "lookups": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.lookups(who, d)),
     "record_lookup": (
         Verb.DOSSIER_RECORD_LOOKUP,

@@ -363,7 +363,10 @@ def _held(held: list[HeldEdit]) -> ft.Control | None:
                 bold=True,
             )
         )
-        rows = [(c.label, f"{c.office or '—'} → {c.tablet or '—'}") for c in h.changes]
+        rows = [
+            (c.label, f"{c.office or '—'}, máy tính bảng sửa thành: {c.tablet or '—'}")
+            for c in h.changes
+        ]
         lines += _field_rows(rows) if rows else [text("Không đổi giá trị nào.", 15)]
     return card("Bản sửa bị giữ lại (xung đột)", lines, key="held")
 
