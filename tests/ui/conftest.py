@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from sync_server.launcher import free_port
-from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, record_child_number
+from tests.browser_kit import app_page, chromium, record_child_number
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -158,16 +158,8 @@ def tablet_app(station: Station, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
@@ -181,12 +173,5 @@ def shots(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
 @pytest.fixture
 def page(browser: Any, tablet_app: TabletApp) -> Iterator[Any]:
     """A fresh browser context on a tablet-sized viewport, non-local hosts aborted."""
-    from tests.ui.flet_driver import open_app
-
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = ctx.new_page()
-    try:
-        open_app(pg, tablet_app.url)
+    with app_page(browser, tablet_app.url, 1280, 800) as pg:
         yield pg
-    finally:
-        ctx.close()
