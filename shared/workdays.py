@@ -109,6 +109,24 @@ def to_vn(moment: datetime) -> datetime:
     return moment.astimezone(VN_TZ)
 
 
+def parse_vn(text: str | None) -> datetime | None:
+    """A stored ISO moment in Vietnam time; None when absent or unreadable.
+
+    Papers and the desk print whatever the record holds, so a moment that cannot be read
+    is left blank rather than stopping the paper. Every moment is written with its
+    offset; one without is taken as Vietnam time, the only clock the office reads.
+    """
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VN_TZ)
+    return moment.astimezone(VN_TZ)
+
+
 def effective_receipt_day(
     received_at: datetime, overrides: CalendarOverrides | None = None
 ) -> date:

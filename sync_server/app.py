@@ -200,23 +200,8 @@ def _mount_desk(app: FastAPI, backend: object | None) -> None:
     def root() -> RedirectResponse:
         return RedirectResponse(f"{MOUNT}/")
 
-    @app.get("/desk-files/result/{ticket}", include_in_schema=False)
-    def desk_result(ticket: str) -> Response:
-        """The result PDF behind a short-lived link the desk handed to a signed-in person."""
-        hit = backend.result_pdf(ticket)
-        if hit is None:
-            return Response("Liên kết đã hết hạn.", status_code=404, media_type="text/plain")
-        code, pdf = hit
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{code}.pdf"'},
-        )
-
-    @app.get("/desk-files/paper/{ticket}", include_in_schema=False)
-    def desk_paper(ticket: str) -> Response:
-        """A paper of a dossier (receipt, declaration, …) behind a short-lived desk link."""
-        hit = backend.paper_file(ticket)
+    def _pdf(hit: tuple[str, bytes] | None) -> Response:
+        """A PDF behind a short-lived desk link, shown in the browser; 404 once expired."""
         if hit is None:
             return Response("Liên kết đã hết hạn.", status_code=404, media_type="text/plain")
         name, pdf = hit
@@ -225,6 +210,17 @@ def _mount_desk(app: FastAPI, backend: object | None) -> None:
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{name}"'},
         )
+
+    @app.get("/desk-files/result/{ticket}", include_in_schema=False)
+    def desk_result(ticket: str) -> Response:
+        """The result PDF behind a short-lived link the desk handed to a signed-in person."""
+        hit = backend.result_pdf(ticket)
+        return _pdf(None if hit is None else (f"{hit[0]}.pdf", hit[1]))
+
+    @app.get("/desk-files/paper/{ticket}", include_in_schema=False)
+    def desk_paper(ticket: str) -> Response:
+        """A paper of a dossier (receipt, declaration, …) behind a short-lived desk link."""
+        return _pdf(backend.paper_file(ticket))
 
     @app.get("/desk-files/photo/{ticket}", include_in_schema=False)
     def desk_photo(ticket: str) -> Response:

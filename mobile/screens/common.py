@@ -41,6 +41,23 @@ def text(
     )
 
 
+def code_text(code: str, look: Look) -> ft.Text:
+    """A dossier code in large type that breaks only after its hyphens.
+
+    ``000.31.22.H20-261207-0001`` is longer than a phone's line; Flutter would cut it
+    inside a run of digits ("…H20-2612 / 07-0001"), which is how a citizen copies it
+    wrong. A zero-width space after each hyphen gives the line breaker its places;
+    screen readers and tests read the plain code.
+    """
+    return ft.Text(
+        code.replace("-", "-\u200b"),
+        size=look.fs(28 if look.narrow else 34),
+        weight=ft.FontWeight.BOLD,
+        color=look.c.fg,
+        semantics_label=code,
+    )
+
+
 def button(
     label: str,
     on_click: Callable[..., Any] | None,

@@ -6,7 +6,7 @@ import flet as ft
 
 from mobile.i18n import tr
 from mobile.screens.checklist import missing_box
-from mobile.screens.common import back_button, button, card, look_of, page_body, text
+from mobile.screens.common import back_button, button, card, code_text, look_of, page_body, text
 from mobile.screens.papers import papers_card
 from mobile.state.app import AppState
 from mobile.state.base import ROUTE_HOME
@@ -217,7 +217,7 @@ def ReceiptScreen(state: AppState) -> ft.Control:
                 tr(state.lang, "Giấy tiếp nhận"),
                 [
                     text(tr(state.lang, "Mã hồ sơ"), look, look.print_label, color=look.c.muted),
-                    text(r.code, look, look.fs(34), bold=True),
+                    code_text(r.code, look),
                     text(f"{subject}: {r.title}", look),
                     text(tr(state.lang, "Nhận lúc: {when}", when=when(r.received_at)), look),
                     text(

@@ -51,7 +51,7 @@ from shared.signatures import (
 )
 from shared.unit import Unit
 from shared.validation import parse_date, partial_date_text
-from shared.workdays import VN_TZ
+from shared.workdays import VN_TZ, parse_vn
 
 __all__ = [
     "DeclarationInput",
@@ -94,21 +94,9 @@ def declaration_title(procedure: Procedure) -> str:
     return _TITLES.get(procedure.result_template, "TỜ KHAI")
 
 
-def _moment(text: str | None) -> datetime.datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=VN_TZ)
-    return moment.astimezone(VN_TZ)
-
-
 def _dated(d: DeclarationInput) -> datetime.datetime:
     for text in (*(m.at for m in d.marks), *d.moments):
-        moment = _moment(text)
+        moment = parse_vn(text)
         if moment is not None:
             return moment
     day = d.today or datetime.date(2000, 1, 1)

@@ -13,16 +13,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mobile.services.tablet import TabletService
+from shared.checklist import every_component
+from shared.model import Dossier
+from shared.samples import sample_values
+from shared.workdays import vn_now
 from sync_server.app import create_app
 from sync_server.services.admin import demo
 from sync_server.services.core.station import Station
 from sync_server.services.sync import enrollment
+from tests.browser_kit import record_child_number
 
 INTAKE = ("tiepnhan", "123456")
 APPRAISER = ("thamdinh", "234567")
 LEADER = ("lanhdao", "345678")
 CLERK = ("vanthu", "456789")
 URL = "http://testserver"
+KHAI_SINH = "1.001193"
 
 
 class InProcessStation:
@@ -49,6 +55,16 @@ class InProcessStation:
             assert r.status_code == 200, r.text
             self._tokens[username, pin] = str(r.json()["access_token"])
         return self._tokens[username, pin]
+
+    def received_khai_sinh(self, tablet: TabletService, seed: int) -> Dossier:
+        """A complete khai sinh taken on ``tablet``, synced here, with the child's số định
+        danh recorded by the appraiser: ready to be accepted, approved and stamped."""
+        v = sample_values(KHAI_SINH, vn_now().date(), seed)
+        d = tablet.intake(KHAI_SINH, v, components_received=every_component(KHAI_SINH, v))
+        tablet.sync()
+        auth = {"Authorization": f"Bearer {self.token(*APPRAISER)}"}
+        record_child_number(self.http, d.id, auth)
+        return d
 
     def act(
         self, dossier_id: str, action: str, who: tuple[str, str], reason: str | None = None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,18 +26,6 @@ def _text(pdf: bytes, path: Path) -> str:
     subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
     out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True)
     return " ".join(out.stdout.split())
-
-
-def _child_number(station: InProcessStation, dossier_id: str, values: dict[str, Any]) -> None:
-    """The appraiser records the child's số định danh before a khai sinh is approved."""
-    digit = "3" if values["child_sex"] == "nu" else "2"
-    number = f"087{digit}{values['child_birth_date'][2:4]}{int(dossier_id[:5], 16) % 10**6:06d}"
-    r = station.http.put(
-        f"/v1/dossiers/{dossier_id}/child-personal-id",
-        json={"child_personal_id": number},
-        headers={"Authorization": f"Bearer {station.token(*APPRAISER)}"},
-    )
-    assert r.status_code == 200, r.text
 
 
 def test_papers_follow_the_dossier_and_match_the_station(
@@ -84,13 +71,7 @@ def test_papers_follow_the_dossier_and_match_the_station(
 def test_the_result_is_among_the_papers_once_stamped(
     station: InProcessStation, tablet: TabletService, tmp_path: Path
 ) -> None:
-    d = tablet.intake(
-        KS,
-        (v := sample_values(KS, vn_now().date(), 8)),
-        components_received=every_component(KS, v),
-    )
-    tablet.sync()
-    _child_number(station, d.id, v)
+    d = station.received_khai_sinh(tablet, 8)
     for who, action in ((APPRAISER, "accept"), (LEADER, "approve"), (CLERK, "stamp")):
         assert station.act(d.id, action, who).status_code == 200
     tablet.sync()

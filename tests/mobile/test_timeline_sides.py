@@ -8,13 +8,9 @@ from __future__ import annotations
 from mobile.services.tablet import TabletService
 from mobile.state.fmt import timeline as tablet_timeline
 from mobile.state.fmt import when
-from shared.checklist import every_component
 from shared.model import HistoryEntry
-from shared.samples import sample_values
-from shared.workdays import vn_now
 from sync_server.desk import views
 from tests.mobile.conftest import APPRAISER, LEADER, InProcessStation
-from tests.mobile.test_papers import _child_number
 
 KS = "1.001193"
 
@@ -22,13 +18,7 @@ KS = "1.001193"
 def test_reception_names_the_intake_officer_on_the_tablet_and_the_desk(
     station: InProcessStation, tablet: TabletService
 ) -> None:
-    d = tablet.intake(
-        KS,
-        (v := sample_values(KS, vn_now().date(), 4)),
-        components_received=every_component(KS, v),
-    )
-    tablet.sync()
-    _child_number(station, d.id, v)
+    d = station.received_khai_sinh(tablet, 4)
     for action, who in (("accept", APPRAISER), ("approve", LEADER)):
         assert station.act(d.id, action, who).status_code == 200
     tablet.sync()

@@ -26,7 +26,7 @@ from tests.browser_kit import app_page, chromium, record_child_number
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -92,7 +92,12 @@ def test_card_citizen_checklist_photo_signature_received_complete(
     fd.wait_text(page, "Xin ông/bà đọc lại thông tin")
     parts = read_back(page)
     seen = "\n".join("\n".join(p) for p in parts)
-    for want in ("Nguyễn Thị Ánh", "05/03/1992", "087192004321", "Xã Lai Vung"):
+    for want in (
+        "Nguyễn Thị Ánh",
+        "05/03/1992",
+        "087192004321",
+        "Ấp An Bình, xã Lai Vung, tỉnh Đồng Tháp",
+    ):
         assert want in seen, want
     fd.click(page, CONFIRM)
     fd.click(page, "Tiếp: ký tờ khai")

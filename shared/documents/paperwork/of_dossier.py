@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime
 
 from shared.catalogue import Procedure
 from shared.checklist import applicable_components, form_text
@@ -24,7 +23,7 @@ from shared.documents.paperwork.base import Component, PaperDossier
 from shared.fees import fee_quote
 from shared.model import Dossier, HistoryEntry
 from shared.unit import Unit
-from shared.workdays import to_vn
+from shared.workdays import parse_vn
 
 __all__ = [
     "PAPER_NAMES",
@@ -76,15 +75,6 @@ def file_name(code: str, paper: str) -> str:
     return f"{code}.pdf" if paper == "result" else f"{code}-{paper}.pdf"
 
 
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return to_vn(datetime.fromisoformat(text))
-    except ValueError:
-        return None
-
-
 def split_items(reason: str) -> tuple[str, tuple[str, ...]]:
     """A reason whose lines start with "-", "•" or "1." lists the missing items."""
     items, rest = [], []
@@ -121,7 +111,7 @@ def paper_of(
         if c.id in handed_in
     )
     quote = fee_quote(proc, v, province_fees)
-    received = _moment(d.received_at)
+    received = parse_vn(d.received_at)
     return PaperDossier(
         agency_lines=unit.agency_lines,
         agency_name=unit.name,
@@ -134,7 +124,7 @@ def paper_of(
         components=components,
         time_limit_days=proc.time_limit_working_days,
         received_at=received,
-        due_at=_moment(d.due_at),
+        due_at=parse_vn(d.due_at),
         collect_at=unit.service_centre,
         office_name=unit.service_centre,
         receiver=receiver,
@@ -161,4 +151,4 @@ def with_supplement_request(p: PaperDossier, d: Dossier, name_of: NameOf) -> Pap
         return None
     reason, items = split_items(h.reason or "")
     by, title = name_of(h.actor)
-    return replace(p, reason=reason, items=items, by=by, by_title=title, at=_moment(h.at))
+    return replace(p, reason=reason, items=items, by=by, by_title=title, at=parse_vn(h.at))

@@ -46,6 +46,7 @@ from shared.workdays import (
     CalendarOverrides,
     due_at,
     is_working_day,
+    parse_vn,
     timeliness,
     to_vn,
 )
@@ -84,15 +85,6 @@ _PAPER_VI = {
 }
 
 
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return to_vn(datetime.fromisoformat(text))
-    except ValueError:
-        return None
-
-
 def _name(db: Database, username: str) -> tuple[str, str]:
     """(full name, what they are) of a staff member; the username if unknown."""
     s = get_staff(db, username) if username else None
@@ -117,12 +109,12 @@ def _stages(
 
     The due time in force is recomputed along the way: a supplement restarts it.
     """
-    received = _moment(d.received_at)
+    received = parse_vn(d.received_at)
     due = due_at(received, proc.time_limit_working_days, overrides=cal) if received else None
     stages: list[Stage] = []
     prev_actor: str | None = None
     for h in d.history:
-        at = _moment(h.at)
+        at = parse_vn(h.at)
         if at is None or h.action == PERSONAL_ID_ACTION:  # an entry, not a handover
             continue
         if h.action == "supplement":
@@ -203,7 +195,7 @@ def render_paper(
             reason=h.reason or "",
             by=by,
             by_title=title,
-            at=_moment(h.at),
+            at=parse_vn(h.at),
             refused_at_intake=h.from_status in (None, Status.DRAFT.value),
         )
         render = render_refusal
@@ -218,9 +210,9 @@ def render_paper(
             reason=str(data.get("reason", "")),
             by=by,
             by_title=title.upper() if title else "",
-            at=_moment(row["at"]),
-            due_at=_moment(row["previous_due_at"]),
-            new_due_at=_moment(row["new_due_at"]),
+            at=parse_vn(row["at"]),
+            due_at=parse_vn(row["previous_due_at"]),
+            new_due_at=parse_vn(row["new_due_at"]),
         )
         render = render_apology
     else:
@@ -283,7 +275,7 @@ def record_apology(
             raise transition_not_allowed(APOLOGY_ACTION, d.status)
         cal = calendar_overrides(db)
         new_due = _parse_new_due(new_due_at, cal)
-        old_due = _moment(d.due_at)
+        old_due = parse_vn(d.due_at)
         if old_due is not None and new_due <= old_due:
             raise problem(
                 "REQUEST_INVALID",
