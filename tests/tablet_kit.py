@@ -55,3 +55,14 @@ def receive_sample(tablet: TabletService, seed: int) -> DossierSummary:
     return tablet.intake(
         "1.001193", values, components_received=every_component("1.001193", values)
     )
+
+
+def enrol_folder(data: Path, url: str, code: str, name: str) -> Path:
+    """A tablet's data folder enrolled with the station at ``url``, closed again: what
+    an app started on that folder finds."""
+    tablet = TabletService(data)
+    try:
+        tablet.enrolment.enroll(url, code, name)
+    finally:
+        tablet.close()
+    return data

@@ -155,6 +155,7 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         lambda b, who, d: b.record_personal_id(who, d, "1"),
     ),
     "lookups": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.lookups(who, d)),
+    "held_edits": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.held_edits(who, d)),
     "record_lookup": (
         Verb.DOSSIER_RECORD_LOOKUP,
         lambda b, who, d: b.record_lookup(who, d, "x", "x", "x", ""),

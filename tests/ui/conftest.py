@@ -22,6 +22,7 @@ import pytest
 
 from sync_server.launcher import free_port
 from tests.browser_kit import app_page, chromium, record_child_number
+from tests.tablet_kit import enrol_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,15 +137,8 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
 
 @pytest.fixture(scope="module")
 def tablet_app(station: Station, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TabletApp]:
-    from mobile.services.tablet import TabletService
-
     base = tmp_path_factory.mktemp("tablet")
-    data = base / "data"
-    svc = TabletService(data)
-    try:
-        svc.enrolment.enroll(station.url, station.enroll_code(), "ui-test-tablet")
-    finally:
-        svc.close()
+    data = enrol_folder(base / "data", station.url, station.enroll_code(), "ui-test-tablet")
     port = free_port()
     log = base / "app.log"
     proc = _start(["-m", "mobile", "--web", "--port", str(port), "--data", str(data)], log)
