@@ -109,3 +109,18 @@ def enrolled_tablet(client: TestClient, backend: DeskBackend) -> Tablet:
     tablet.enroll(code)
     tablet.unlock()
     return tablet
+
+
+def texts_of(control: Any) -> list[str]:
+    """Every ``ft.Text`` value inside a control tree: what the page would show."""
+    import flet as ft
+
+    out: list[str] = []
+    if isinstance(control, ft.Text) and isinstance(control.value, str):
+        out.append(control.value)
+    for name in ("content", "controls"):
+        child = getattr(control, name, None)
+        for c in child if isinstance(child, list) else [child]:
+            if isinstance(c, ft.Control):
+                out += texts_of(c)
+    return out
