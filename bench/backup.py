@@ -167,6 +167,16 @@ def run(n: int, samples: int, work: Path) -> dict[str, Any]:
     }
 
 
+def summary(r: dict[str, Any]) -> str:
+    """The human line: backup, verify and restore times, and what a backup costs a push."""
+    return (
+        f"{r['dossiers']} dossiers: backup {r['backup_seconds']} s "
+        f"({r['backup_bytes'] / 1e6:.1f} MB), verify {r['verify_seconds']} s, "
+        f"restore {r['restore_seconds']} s; push p99 {r['push_p99_ms_idle']} ms idle, "
+        f"{r['push_p99_ms_backup']} ms during backups (×{r['push_p99_ratio']})"
+    )
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--dossiers", type=int, default=2000)
@@ -179,15 +189,7 @@ def main() -> int:
         p.error("--dossiers 1…10000, --samples >= 2")
     with kit.scratch() as tmp:
         result = run(n, samples, tmp)
-    kit.emit(
-        result,
-        f"{result['dossiers']} dossiers: backup {result['backup_seconds']} s "
-        f"({result['backup_bytes'] / 1e6:.1f} MB), verify {result['verify_seconds']} s, "
-        f"restore {result['restore_seconds']} s; push p99 {result['push_p99_ms_idle']} ms idle, "
-        f"{result['push_p99_ms_backup']} ms during backups (×{result['push_p99_ratio']})",
-        args.json,
-    )
-    return 0
+    return kit.emit(result, summary(result), args.json)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import kit
 
@@ -114,6 +115,14 @@ def run(n: int, tablets_n: int, work: Path) -> dict[str, object]:
     }
 
 
+def summary(r: dict[str, Any]) -> str:
+    """The human line: the blocks a full day took and the intake rate."""
+    return (
+        f"{r['dossiers']} dossiers on {r['tablets']} tablets in one day: "
+        f"{r['blocks_today']} blocks, intake (with the refills' pushes) {r['intake_per_s']}/s"
+    )
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--dossiers", type=int, default=DAY_CAPACITY)
@@ -125,13 +134,7 @@ def main() -> int:
         p.error(f"--dossiers 1..{DAY_CAPACITY}, --tablets >= 1")
     with kit.scratch() as tmp:
         result = run(n, args.tablets, tmp)
-    kit.emit(
-        result,
-        f"{n} dossiers on {args.tablets} tablets in one day: {result['blocks_today']} blocks, "
-        f"intake (with the refills' pushes) {result['intake_per_s']}/s",
-        args.json,
-    )
-    return 0
+    return kit.emit(result, summary(result), args.json)
 
 
 if __name__ == "__main__":

@@ -62,11 +62,12 @@ def machine() -> dict[str, str]:
     return {"python": platform.python_version(), "machine": platform.machine()}
 
 
-def emit(result: dict[str, Any], summary: str, json_path: Path | None) -> None:
+def emit(result: dict[str, Any], summary: str, json_path: Path | None) -> int:
     """The human summary on stderr, the result as one JSON line on stdout (and in
-    ``json_path`` when given)."""
+    ``json_path`` when given); 0, the bench's exit code."""
     print(summary, file=sys.stderr)
     line = json.dumps(result)
     print(line)
     if json_path:
         json_path.write_text(line + "\n")
+    return 0

@@ -236,6 +236,16 @@ def _measure(
     }
 
 
+def summary(r: dict[str, Any]) -> str:
+    """The human line: the province's summary against a GROUP BY, sending and the relay."""
+    return (
+        f"{r['communes']} communes × {r['dossiers_per_commune']} dossiers, {r['days']} days: "
+        f"summary {r['summary_seconds']} s, GROUP BY {r['group_by_seconds']} s, ratio "
+        f"{r['ratio']}; sending {r['days_per_second']} days/s; relay push "
+        f"{r['relay_push_per_second']}/s, pull {r['relay_pull_open_ack_per_second']}/s"
+    )
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--communes", type=int, default=100)
@@ -252,15 +262,7 @@ def main() -> int:
     if not cluster.available():
         raise SystemExit("PostgreSQL is not installed: bash scripts/setup.sh --with-test-tools")
     result = run(communes, per, days, runs)
-    kit.emit(
-        result,
-        f"{communes} communes × {per} dossiers, {days} days: summary "
-        f"{result['summary_seconds']} s, GROUP BY {result['group_by_seconds']} s, "
-        f"ratio {result['ratio']}; sending {result['days_per_second']} days/s; relay push "
-        f"{result['relay_push_per_second']}/s, pull {result['relay_pull_open_ack_per_second']}/s",
-        args.json,
-    )
-    return 0
+    return kit.emit(result, summary(result), args.json)
 
 
 if __name__ == "__main__":

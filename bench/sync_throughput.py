@@ -26,6 +26,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import kit
@@ -114,6 +115,15 @@ def run(n: int, work: Path) -> dict[str, object]:
     }
 
 
+def summary(r: dict[str, Any]) -> str:
+    """The human line: intake, push and pull rates, and what the station holds."""
+    return (
+        f"{r['dossiers']} dossiers on {r['tablets']} tablets: intake {r['intake_per_s']}/s, "
+        f"push {r['push_per_s']}/s ({r['push_dossiers']} pushed in the push phase), "
+        f"pull {r['pull_per_s']}/s; the station holds {r['station_holds']}"
+    )
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--dossiers", type=int, default=1000)
@@ -124,14 +134,7 @@ def main() -> int:
         p.error("--dossiers must be >= 1")
     with kit.scratch() as tmp:
         result = run(n, tmp)
-    kit.emit(
-        result,
-        f"{n} dossiers on {result['tablets']} tablets: intake {result['intake_per_s']}/s, "
-        f"push {result['push_per_s']}/s ({result['push_dossiers']} pushed in the push phase), "
-        f"pull {result['pull_per_s']}/s; the station holds {result['station_holds']}",
-        args.json,
-    )
-    return 0
+    return kit.emit(result, summary(result), args.json)
 
 
 if __name__ == "__main__":

@@ -23,35 +23,25 @@ from mobile.screens.form import FormScreen
 from mobile.screens.home import HomeScreen, PickProcedureScreen
 from mobile.screens.sign import SignScreen
 from mobile.services import device_secret
-from mobile.state.app import (
-    ROUTE_DOSSIER,
-    ROUTE_ENROLL,
-    ROUTE_FORM,
-    ROUTE_HOME,
-    ROUTE_PICK,
-    ROUTE_PREVIEW,
-    ROUTE_RECEIPT,
-    ROUTE_SIGN,
-    ROUTE_UNLOCK,
-    AppState,
-)
+from mobile.state import base as routes
+from mobile.state.app import AppState
 from mobile.state.backend import Backend
 
 log = logging.getLogger(__name__)
 
 # route → screen; screens that edit a form also get the form state.
 ROUTES: dict[str, Callable[..., Any]] = {
-    ROUTE_ENROLL: EnrollScreen,
-    ROUTE_UNLOCK: UnlockScreen,
-    ROUTE_HOME: HomeScreen,
-    ROUTE_PICK: PickProcedureScreen,
-    ROUTE_FORM: FormScreen,
-    ROUTE_PREVIEW: PreviewScreen,
-    ROUTE_SIGN: SignScreen,
-    ROUTE_RECEIPT: ReceiptScreen,
-    ROUTE_DOSSIER: DossierScreen,
+    routes.ROUTE_ENROLL: EnrollScreen,
+    routes.ROUTE_UNLOCK: UnlockScreen,
+    routes.ROUTE_HOME: HomeScreen,
+    routes.ROUTE_PICK: PickProcedureScreen,
+    routes.ROUTE_FORM: FormScreen,
+    routes.ROUTE_PREVIEW: PreviewScreen,
+    routes.ROUTE_SIGN: SignScreen,
+    routes.ROUTE_RECEIPT: ReceiptScreen,
+    routes.ROUTE_DOSSIER: DossierScreen,
 }
-FORM_ROUTES = {ROUTE_FORM, ROUTE_PREVIEW, ROUTE_SIGN}
+FORM_ROUTES = {routes.ROUTE_FORM, routes.ROUTE_PREVIEW, routes.ROUTE_SIGN}
 
 
 @ft.component

@@ -7,7 +7,13 @@ closed network), used by the tablet (tests/ui) and desk (tests/desk) browser tes
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,3 +67,44 @@ def sign_certificate(http: Any, dossier_id: str, auth: dict[str, str]) -> None:
         f"/v1/dossiers/{dossier_id}/result/signatures", json={"signatures": marks}, headers=auth
     )
     assert r.status_code < 300, r.text
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright with this machine's flags; the test is skipped
+    where it is not installed."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def app_page(browser: Any, url: str, width: int, height: int) -> Iterator[Any]:
+    """A fresh browser context of that viewport with the Flet app at ``url`` open (its
+    semantics on, non-local hosts aborted: ``flet_driver.open_app``); closed after."""
+    from tests.ui.flet_driver import open_app
+
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    try:
+        open_app(pg, url)
+        yield pg
+    finally:
+        ctx.close()
+
+
+def shots_folder(default: Path, name: str) -> Path:
+    """Where a test's screenshots go (``$TAICHO_UI_SHOTS`` or ``default``, then the test's
+    name), emptied of an earlier run's pictures."""
+    folder = Path(os.environ.get("TAICHO_UI_SHOTS", default)) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    return folder

@@ -8,7 +8,8 @@ from mobile.i18n import tr
 from mobile.screens.checklist import missing_box
 from mobile.screens.common import back_button, button, card, code_text, look_of, page_body, text
 from mobile.screens.papers import papers_card
-from mobile.state.app import ROUTE_HOME, AppState
+from mobile.state.app import AppState
+from mobile.state.base import ROUTE_HOME
 from mobile.state.fmt import (
     due_text,
     history_line,

@@ -14,7 +14,8 @@ from mobile.screens.common import (
     page_body,
     text,
 )
-from mobile.state.app import ROUTE_HOME, AppState
+from mobile.state.app import AppState
+from mobile.state.base import ROUTE_HOME
 from mobile.state.fmt import NEEDS_ACTION, STATUS_FILTERS, due_text, when
 from mobile.theme import Look
 from shared import fee_text

@@ -21,13 +21,10 @@ import flet as ft
 
 from mobile.state.base import (
     PROTECTED,
-    ROUTE_DOSSIER,
     ROUTE_ENROLL,
     ROUTE_FORM,
     ROUTE_HOME,
-    ROUTE_PICK,
     ROUTE_PREVIEW,
-    ROUTE_RECEIPT,
     ROUTE_SIGN,
     ROUTE_UNLOCK,
     StateBase,
@@ -39,20 +36,7 @@ from mobile.state.session import SessionMixin
 from mobile.state.signing import SigningMixin
 from mobile.state.sync import SyncMixin
 
-__all__ = [
-    "PROTECTED",
-    "ROUTE_DOSSIER",
-    "ROUTE_ENROLL",
-    "ROUTE_FORM",
-    "ROUTE_HOME",
-    "ROUTE_PICK",
-    "ROUTE_PREVIEW",
-    "ROUTE_RECEIPT",
-    "ROUTE_SIGN",
-    "ROUTE_UNLOCK",
-    "AppState",
-    "SyncView",
-]
+__all__ = ["AppState", "SyncView"]
 
 
 @ft.observable

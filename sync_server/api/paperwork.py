@@ -38,49 +38,34 @@ def _pdf(who: Staff, station: Station, db: Database, dossier_id: str, paper: str
     )
 
 
-@router.get(
-    "/{dossier_id}/receipt.pdf",
-    response_class=Response,
-    responses=file_answer("application/pdf", "The PDF"),
+# paper (shared.documents.paperwork) → the route's name, as /openapi.json has named it.
+PAPER_ROUTES = (
+    ("receipt", "receipt"),
+    ("supplement-request", "supplement_request"),
+    ("refusal", "refusal"),
+    ("apology", "apology_pdf"),
+    ("control-sheet", "control_sheet"),
 )
-def receipt(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
-    return _pdf(who, station, db, dossier_id, "receipt")
 
 
-@router.get(
-    "/{dossier_id}/supplement-request.pdf",
-    response_class=Response,
-    responses=file_answer("application/pdf", "The PDF"),
-)
-def supplement_request(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
-    return _pdf(who, station, db, dossier_id, "supplement-request")
+def _paper_route(paper: str, name: str) -> None:
+    """``GET /v1/dossiers/{id}/<paper>.pdf``: one route per paper, all the same."""
+
+    def route(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
+        return _pdf(who, station, db, dossier_id, paper)
+
+    router.add_api_route(
+        f"/{{dossier_id}}/{paper}.pdf",
+        route,
+        methods=["GET"],
+        name=name,
+        response_class=Response,
+        responses=file_answer("application/pdf", "The PDF"),
+    )
 
 
-@router.get(
-    "/{dossier_id}/refusal.pdf",
-    response_class=Response,
-    responses=file_answer("application/pdf", "The PDF"),
-)
-def refusal(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
-    return _pdf(who, station, db, dossier_id, "refusal")
-
-
-@router.get(
-    "/{dossier_id}/apology.pdf",
-    response_class=Response,
-    responses=file_answer("application/pdf", "The PDF"),
-)
-def apology_pdf(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
-    return _pdf(who, station, db, dossier_id, "apology")
-
-
-@router.get(
-    "/{dossier_id}/control-sheet.pdf",
-    response_class=Response,
-    responses=file_answer("application/pdf", "The PDF"),
-)
-def control_sheet(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> Response:
-    return _pdf(who, station, db, dossier_id, "control-sheet")
+for _paper, _name in PAPER_ROUTES:
+    _paper_route(_paper, _name)
 
 
 @router.post("/{dossier_id}/apology")

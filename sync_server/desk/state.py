@@ -1,7 +1,10 @@
 """One desk session's state: who is signed in, which queue, which dossier, which dialog.
 
 Screens read this object and call its methods; handlers change state and Flet redraws.
-Blocking work (PIN checks, decryption, PDF stamping) runs on a worker thread through
+What belongs to one concept is a nested observable part (``parts.py``: ``queue``,
+``opened``, ``admin``, ``reports``), each field declared once; this class keeps who is
+signed in, the page, the banner and the behaviour that needs the backend. Blocking work
+(PIN checks, decryption, PDF stamping) runs on a worker thread through
 :class:`DeskBackend`; a ``TaiChoError`` becomes a Vietnamese message in the banner or
 under the field it concerns, and nothing typed is lost.
 """

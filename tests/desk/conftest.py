@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from sync_server.desk.state import DeskState
 from sync_server.launcher import ROOT, RunningStation, start_station
 from sync_server.services.admin import demo
 from sync_server.services.sync import enrollment
-from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, INTAKE
+from tests.browser_kit import INTAKE, app_page, chromium, shots_folder
 
 # The station's test kit (a tablet that speaks the sync protocol) lives beside its tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
@@ -56,40 +55,20 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStation
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Path:
-    base = Path(os.environ.get("TAICHO_UI_SHOTS", ROOT / "artefacts" / "desk"))
-    folder = base / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    return folder
+    return shots_folder(ROOT / "artefacts" / "desk", request.node.name)
 
 
 @pytest.fixture
 def page(browser: Any, station: RunningStation) -> Iterator[Any]:
     """A fresh context on an office-PC viewport with the desk open; other hosts aborted."""
-    from tests.ui.flet_driver import open_app
-
-    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
-    pg = ctx.new_page()
-    try:
-        open_app(pg, f"{station.url}/")
+    with app_page(browser, f"{station.url}/", 1366, 900) as pg:
         yield pg
-    finally:
-        ctx.close()
 
 
 @pytest.fixture
@@ -130,3 +109,18 @@ def enrolled_tablet(client: TestClient, backend: DeskBackend) -> Tablet:
     tablet.enroll(code)
     tablet.unlock()
     return tablet
+
+
+def texts_of(control: Any) -> list[str]:
+    """Every ``ft.Text`` value inside a control tree: what the page would show."""
+    import flet as ft
+
+    out: list[str] = []
+    if isinstance(control, ft.Text) and isinstance(control.value, str):
+        out.append(control.value)
+    for name in ("content", "controls"):
+        child = getattr(control, name, None)
+        for c in child if isinstance(child, list) else [child]:
+            if isinstance(c, ft.Control):
+                out += texts_of(c)
+    return out

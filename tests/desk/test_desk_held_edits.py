@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from shared.errors import TaiChoError
 from shared.views import ChangedValue
 from sync_server.desk.backend import DeskBackend
-from tests.desk.conftest import enrolled_tablet, run, signed_in
+from sync_server.desk.screens.dossier import held_card
+from tests.desk.conftest import enrolled_tablet, run, signed_in, texts_of
 
 NEW_NAME = "Trần Thị Bảo Ngọc"
 
@@ -50,6 +51,12 @@ def test_the_appraiser_sees_the_kept_edit_and_what_it_would_change(
     assert edit.changes == [
         ChangedValue("child_full_name", "Họ, chữ đệm, tên", office_name, tablet_name)
     ]
+    # The card on the dossier's page says who sent it, on which version, and the change.
+    shown = texts_of(held_card(s.opened.held))
+    assert "Bản sửa bị giữ lại (xung đột)" in shown
+    assert any("sửa trên phiên bản 1, văn phòng đang ở phiên bản 2" in t for t in shown)
+    assert "Họ, chữ đệm, tên" in shown and f"{office_name} → {tablet_name}" in shown
+    assert held_card([]) is None  # no kept edit: no card
     # The dossier itself is untouched: the office's name stands.
     assert (
         s.opened.detail is not None

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import Any
 
-import flet as ft
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,7 +18,7 @@ from shared.workdays import vn_now
 from sync_server.desk import views
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.screens.lookups import lookups_card
-from tests.desk.conftest import enrolled_tablet, signed_in
+from tests.desk.conftest import enrolled_tablet, signed_in, texts_of
 
 KS = "1.001193"
 
@@ -37,19 +35,6 @@ def dossier_id(client: TestClient, backend: DeskBackend) -> str:
     return str(d["id"])
 
 
-def _texts(control: Any) -> list[str]:
-    """Every ft.Text value inside a control tree (what the page would show)."""
-    out: list[str] = []
-    if isinstance(control, ft.Text) and isinstance(control.value, str):
-        out.append(control.value)
-    for name in ("content", "controls"):
-        child = getattr(control, name, None)
-        for c in child if isinstance(child, list) else [child]:
-            if isinstance(c, ft.Control):
-                out += _texts(c)
-    return out
-
-
 def test_the_desk_records_a_lookup_and_the_timeline_shows_it(
     backend: DeskBackend, dossier_id: str
 ) -> None:
@@ -59,7 +44,7 @@ def test_the_desk_records_a_lookup_and_the_timeline_shows_it(
     assert isinstance(s.opened.lookups, LookupsView)  # the typed view the API encodes
     [first, *_] = s.opened.lookups.needs
     assert first.need.key == "parents_marriage" and first.record is None
-    shown = _texts(lookups_card(s, replace(s.opened.lookups, may_record=False)))
+    shown = texts_of(lookups_card(s, replace(s.opened.lookups, may_record=False)))
     assert "Tra cứu thay giấy tờ" in shown and "Chưa tra cứu." in shown
     assert any(t.startswith("Thay cho: Giấy chứng nhận kết hôn của cha, mẹ") for t in shown)
     # nothing found without saying what was searched: refused under the form, nothing kept
@@ -80,7 +65,7 @@ def test_the_desk_records_a_lookup_and_the_timeline_shows_it(
     assert step.who.startswith("thamdinh")
     assert "Cơ sở dữ liệu hộ tịch điện tử: Có thông tin, khớp với tờ khai" in step.reason
     # (the forms are components a page renders; here the read-only card is enough)
-    card = _texts(lookups_card(s, replace(s.opened.lookups, may_record=False)))
+    card = texts_of(lookups_card(s, replace(s.opened.lookups, may_record=False)))
     assert any("Cơ sở dữ liệu hộ tịch điện tử: Có thông tin" in t for t in card)
     assert "Ghi chú: GCNKH số 12, quyển 01/2019" in card
 
@@ -91,5 +76,5 @@ def test_a_clerk_sees_the_lookups_but_records_none(backend: DeskBackend, dossier
     assert s.opened.detail is not None and s.opened.lookups is not None and s.opened.lookups.needs
     assert not asyncio.run(s.record_lookup("parents_marriage", "ho_tich", "found", ""))
     assert "Văn thư" in s.banner
-    shown = _texts(lookups_card(s, s.opened.lookups))
+    shown = texts_of(lookups_card(s, s.opened.lookups))
     assert "Tra cứu thay giấy tờ" in shown  # the card, without a form to fill

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,6 +21,7 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.integration.conftest import APPRAISER, CLERK, INTAKE, LEADER, Station
+from tests.tablet_kit import citizen_strings, db_bytes, pdftotext
 
 pytestmark = pytest.mark.integration
 
@@ -30,30 +30,6 @@ def enrolled_tablet(station: Station, folder: Path) -> TabletService:
     tablet = TabletService(folder)
     tablet.enrolment.enroll(station.url, station.enroll_code())
     return tablet
-
-
-def pdftotext(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "result.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
-    return unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
-
-
-def db_bytes(folder: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in folder.rglob("*.db*") if p.is_file())
-
-
-def citizen_strings(values: dict[str, Any]) -> list[str]:
-    keys = (
-        "child_full_name",
-        "mother_full_name",
-        "father_full_name",
-        "requester_id_number",
-        "mother_id_number",
-        "requester_residence",
-        "requester_phone",
-    )
-    return [str(values[k]) for k in keys if values.get(k)]
 
 
 def test_two_tablets_full_loop(station: Station, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
+from tests.tablet_kit import db_bytes
 
 PROC = "1.001193"
 COMPONENT = "birth_certificate_medical"
@@ -37,10 +38,6 @@ def document_photo(width: int = 3000, height: int = 2250, *, seed: int = 1) -> b
     out = io.BytesIO()
     img.save(out, "JPEG", quality=95)
     return out.getvalue()
-
-
-def db_bytes(folder: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in folder.rglob("*.db*") if p.is_file())
 
 
 def test_photo_is_downscaled_recompressed_and_named_by_its_hash(tablet: TabletService) -> None:

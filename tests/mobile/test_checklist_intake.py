@@ -17,7 +17,7 @@ import pytest
 from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
-from mobile.state.app import ROUTE_FORM, ROUTE_RECEIPT
+from mobile.state.base import ROUTE_FORM, ROUTE_RECEIPT
 from shared.checklist import every_component
 from shared.errors import TaiChoError
 from shared.procedures import builtin

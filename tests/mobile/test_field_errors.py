@@ -13,7 +13,7 @@ import pytest
 from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState
-from mobile.state.app import ROUTE_FORM
+from mobile.state.base import ROUTE_FORM
 from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.validation import validate

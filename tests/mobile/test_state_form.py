@@ -11,7 +11,7 @@ import pytest
 from mobile.config import AppConfig
 from mobile.services.tablet import TabletService
 from mobile.state import AppState, Backend, FormState, field_kind
-from mobile.state.app import ROUTE_ENROLL
+from mobile.state.base import ROUTE_ENROLL
 from shared.procedures import builtin
 from shared.samples import sample_values
 from shared.validation import validate

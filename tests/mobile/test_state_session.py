@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from mobile.config import AppConfig
-from mobile.services.tablet import TabletService
 from mobile.state import AppState, FormState
 from mobile.state.backend import Backend, folder_lock
 from shared.checklist import every_component
@@ -25,6 +24,7 @@ from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation, start_station
 from tests.mobile.checklist_kit import hand_in_everything
+from tests.tablet_kit import enrol_folder
 
 KS = "1.001193"
 
@@ -44,13 +44,7 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStation
 
 @pytest.fixture
 def folder(station: RunningStation, tmp_path: Path) -> Path:
-    data = tmp_path / "tablet"
-    svc = TabletService(data)
-    try:
-        svc.enrolment.enroll(station.url, station.enroll_code(), "state-test")
-    finally:
-        svc.close()
-    return data
+    return enrol_folder(tmp_path / "tablet", station.url, station.enroll_code(), "state-test")
 
 
 def _session(folder: Path, tmp_path: Path, idle: int = 300) -> AppState:

@@ -10,7 +10,7 @@ from typing import Any
 
 from mobile.config import AppConfig
 from mobile.state import AppState, Backend
-from mobile.state.app import ROUTE_DOSSIER, ROUTE_FORM, ROUTE_RECEIPT
+from mobile.state.base import ROUTE_DOSSIER, ROUTE_FORM, ROUTE_RECEIPT
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.mobile.checklist_kit import hand_in_everything, page_photo, sign_all_on_paper

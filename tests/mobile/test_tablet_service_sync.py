@@ -7,8 +7,6 @@ left out. The real-uvicorn end-to-end runs are in tests/integration/test_full_lo
 from __future__ import annotations
 
 import json
-import subprocess
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from shared.errors import TaiChoError
 from shared.samples import sample_values
 from shared.workdays import vn_now
 from tests.mobile.conftest import APPRAISER, INTAKE, InProcessStation
+from tests.tablet_kit import receive_sample
 
 Station = InProcessStation
 
@@ -28,40 +27,10 @@ def enrolled_tablet(station: Station, folder: Path) -> TabletService:
     return station.tablet(folder)
 
 
-def pdftotext(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "result.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
-    return unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
-
-
-def db_bytes(folder: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in folder.rglob("*.db*") if p.is_file())
-
-
-def citizen_strings(values: dict[str, Any]) -> list[str]:
-    keys = (
-        "child_full_name",
-        "mother_full_name",
-        "father_full_name",
-        "requester_id_number",
-        "mother_id_number",
-        "requester_residence",
-        "requester_phone",
-    )
-    return [str(values[k]) for k in keys if values.get(k)]
-
-
 def test_push_ack_lost_then_resent_is_harmless(station: Station, tmp_path: Path) -> None:
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
-    d = tablet.intake(
-        "1.001193",
-        sample_values("1.001193", vn_now().date(), 7),
-        components_received=every_component(
-            "1.001193", sample_values("1.001193", vn_now().date(), 7)
-        ),
-    )
+    d = receive_sample(tablet, 7)
     [row] = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.ctx.device_id, "changes": [json.loads(row["envelope"])]}
     # The station applies the push but the answer never reaches the tablet.
@@ -98,13 +67,7 @@ def test_whole_batch_resent_after_lost_ack(station: Station, tmp_path: Path) -> 
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     for seed in (1, 2, 3):
-        tablet.intake(
-            "1.001193",
-            sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component(
-                "1.001193", sample_values("1.001193", vn_now().date(), seed)
-            ),
-        )
+        receive_sample(tablet, seed)
     rows = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.ctx.device_id, "changes": [json.loads(r["envelope"]) for r in rows]}
     assert station.http.post("/v1/sync/push", json=body).json()["acked_seq"] == 3
@@ -118,13 +81,7 @@ def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_pat
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     for seed in (1, 2):
-        tablet.intake(
-            "1.001193",
-            sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component(
-                "1.001193", sample_values("1.001193", vn_now().date(), seed)
-            ),
-        )
+        receive_sample(tablet, seed)
     rows = tablet.store.pending_outbox(10)
     body = {"device_id": tablet.ctx.device_id, "changes": [json.loads(rows[1]["envelope"])]}
     r = station.http.post("/v1/sync/push", json=body)
@@ -137,20 +94,8 @@ def test_sequence_gap_is_refused_with_the_expected_seq(station: Station, tmp_pat
 def test_damaged_feed_item_is_set_aside_not_blocking(station: Station, tmp_path: Path) -> None:
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
-    d1 = tablet.intake(
-        "1.001193",
-        sample_values("1.001193", vn_now().date(), 1),
-        components_received=every_component(
-            "1.001193", sample_values("1.001193", vn_now().date(), 1)
-        ),
-    )
-    d2 = tablet.intake(
-        "1.001193",
-        sample_values("1.001193", vn_now().date(), 2),
-        components_received=every_component(
-            "1.001193", sample_values("1.001193", vn_now().date(), 2)
-        ),
-    )
+    d1 = receive_sample(tablet, 1)
+    d2 = receive_sample(tablet, 2)
     tablet.sync()
     for d in (d1, d2):
         assert station.act(d.id, "accept", APPRAISER).status_code == 200
@@ -264,16 +209,7 @@ def test_sync_reports_its_progress_phase_by_phase(
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     n = 10  # three batches
-    ids = [
-        tablet.intake(
-            "1.001193",
-            sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component(
-                "1.001193", sample_values("1.001193", vn_now().date(), seed)
-            ),
-        ).id
-        for seed in range(n)
-    ]
+    ids = [receive_sample(tablet, seed).id for seed in range(n)]
     rec = Recording()
     assert tablet.sync(rec).pushed == n
     pushes = [s for s in rec.seen if s[0] == PUSH]
@@ -349,13 +285,7 @@ def test_every_tablet_keeps_the_audit_anchors_so_a_cut_tail_is_caught(
 
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
-    d = tablet.intake(
-        "1.001193",
-        sample_values("1.001193", vn_now().date(), 4),
-        components_received=every_component(
-            "1.001193", sample_values("1.001193", vn_now().date(), 4)
-        ),
-    )
+    d = receive_sample(tablet, 4)
     tablet.sync()
     assert station.act(d.id, "accept", APPRAISER).status_code == 200
     with station.station.session() as db, transaction(db):
@@ -388,13 +318,7 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
     tablet = enrolled_tablet(station, tmp_path / "t")
     tablet.unlock(*INTAKE)
     for seed in range(3):
-        tablet.intake(
-            "1.001193",
-            sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component(
-                "1.001193", sample_values("1.001193", vn_now().date(), seed)
-            ),
-        )
+        receive_sample(tablet, seed)
     tablet.sync()
 
     def _row() -> dict[str, Any]:
@@ -405,13 +329,7 @@ def test_the_desk_knows_what_a_tablet_still_had_unsent_at_its_last_contact(
     assert _row()["pending_reported"] == 0 and _row()["pending_reported_at"]
     # two more taken in; the push sends none of them (as if cut), the pull still reports
     for seed in (7, 8):
-        tablet.intake(
-            "1.001193",
-            sample_values("1.001193", vn_now().date(), seed),
-            components_received=every_component(
-                "1.001193", sample_values("1.001193", vn_now().date(), seed)
-            ),
-        )
+        receive_sample(tablet, seed)
     monkeypatch.setattr(outbox.OutboxService, "push", lambda self, client, progress=None: (0, []))
     tablet.sync()
     assert _row()["pending_reported"] == 2

@@ -11,7 +11,6 @@ reasons stay at each commune — then "Xã, phường này" brings the commune's
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -23,7 +22,7 @@ import pytest
 from province_hub.launcher import RunningHub
 from shared.workdays import vn_now
 from sync_server.launcher import ROOT, RunningStation, start_station
-from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, LEADER
+from tests.browser_kit import LEADER, app_page, chromium, shots_folder
 from tests.desk.test_desk_browser import click_to, shot, sign_in
 from tests.desk.test_desk_report_browser import _seed
 from tests.ui import flet_driver as fd
@@ -42,32 +41,13 @@ def station(tmp_path: Path) -> Iterator[RunningStation]:
 
 @pytest.fixture
 def page(station: RunningStation) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    from tests.ui.flet_driver import open_app
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": 1366, "height": 900})
-        pg = ctx.new_page()
-        try:
-            open_app(pg, f"{station.url}/")
-            yield pg
-        finally:
-            ctx.close()
-            browser.close()
+    with chromium() as browser, app_page(browser, f"{station.url}/", 1366, 900) as pg:
+        yield pg
 
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Path:
-    base = Path(os.environ.get("TAICHO_UI_SHOTS", ROOT / "artefacts" / "desk"))
-    folder = base / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    return folder
+    return shots_folder(ROOT / "artefacts" / "desk", request.node.name)
 
 
 @pytest.mark.timeout(600)

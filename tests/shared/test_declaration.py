@@ -32,19 +32,10 @@ from shared.signatures import (
     signing_parties,
     unsigned,
 )
-from shared.unit import Unit
 from shared.validation import validate
+from tests.shared.commune import UNIT
 
 TODAY = date(2026, 11, 28)
-UNIT = Unit(
-    code="000.31.22.H20",
-    name="Ủy ban nhân dân xã Lai Vung",
-    commune="Xã Lai Vung",
-    province="Tỉnh Đồng Tháp",
-    place_name="Lai Vung",
-    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-    registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-)
 TITLES = {
     "1.001193": "TỜ KHAI ĐĂNG KÝ KHAI SINH",
     "1.000656": "TỜ KHAI ĐĂNG KÝ KHAI TỬ",

@@ -15,33 +15,12 @@ from shared.documents.result import ResultMeta
 from shared.fees import fee_quote
 from shared.legal_text import SIGNATURE_PLEDGE, TINH_TRANG_VALIDITY
 from shared.procedures import builtin, render_result, sample_values
-from shared.unit import Unit
 from shared.validation import validate
+from tests.shared.commune import UNIT, result_meta
 
 TODAY = date(2026, 12, 7)
 KS, KT, KH, TT, BS, CK = "1.001193", "1.000656", "1.000894", "1.004873", "2.000815", "2.000884"
-META = ResultMeta(
-    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-    province="Đồng Tháp",
-    place_name="Lai Vung",
-    register_number="7",
-    register_book="01/2026",
-    registered_on=TODAY,
-    registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-    signer_title="CHỦ TỊCH",
-    signer_name="Nguyễn Văn Thành",
-    dossier_code="000.31.22.H20-261207-0101",
-    receiver_name="Nguyễn Thị Lan",
-)
-UNIT = Unit(
-    code="000.31.22.H20",
-    name="Ủy ban nhân dân xã Lai Vung",
-    commune="Xã Lai Vung",
-    province="Tỉnh Đồng Tháp",
-    place_name="Lai Vung",
-    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-    registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-)
+META = result_meta(TODAY, receiver_name="Nguyễn Thị Lan")
 
 
 def _text(pdf: bytes) -> str:

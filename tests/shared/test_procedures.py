@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from shared.documents.result import DEMO_WATERMARK, ResultMeta
+from shared.documents.result import DEMO_WATERMARK
 from shared.lists import ETHNIC_GROUPS, PROVINCE_CODES
 from shared.procedures import BUNDLE_DIR, builtin, bundle, bundles, renderer
 from shared.samples import sample_values
 from shared.validation import compute_fee, page_fee, personal_id_problem, validate
+from tests.shared.commune import result_meta
 
 TODAY = date(2026, 11, 25)
 SIX = {"1.001193", "1.000656", "1.000894", "1.004873", "2.000815", "2.000884"}
@@ -27,16 +28,9 @@ TITLES = {
     "2.000815": "CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH",
     "2.000884": "CHỨNG THỰC CHỮ KÝ",
 }
-META = ResultMeta(
-    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-    province="Đồng Tháp",
-    place_name="Lai Vung",
-    register_number="7",
-    register_book="01/2026",
-    registered_on=TODAY,
+META = result_meta(
+    TODAY,
     registration_office="UBND xã Lai Vung, tỉnh Đồng Tháp",
-    signer_title="CHỦ TỊCH",
-    signer_name="Nguyễn Văn Thành",
     dossier_code="000.31.22.H20-261125-0101",
     verify_text="https://example.invalid/verify/000.31.22.H20-261125-0101",
 )

@@ -15,7 +15,6 @@ import pytest
 from shared.addresses import is_current_unit
 from shared.documents.paperwork.base import PaperDossier
 from shared.documents.paperwork.forms import render_receipt
-from shared.documents.result import ResultMeta
 from shared.errors import TaiChoError
 from shared.personal_id import (
     birth_registration_place,
@@ -26,6 +25,7 @@ from shared.personal_id import (
 from shared.procedures import bundles, render_result, sample_values
 from shared.procedures.people import PLACES
 from shared.unit import service_centre_name
+from tests.shared.commune import result_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 12, 7)
@@ -33,19 +33,7 @@ TODAY = date(2026, 12, 7)
 UNIT_RE = re.compile(
     r"\b(xã|phường|đặc khu)\s+([^,;()]+?),\s*(tỉnh|thành phố)\s+([^,;()\n]+)", re.IGNORECASE
 )
-META = ResultMeta(
-    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-    province="Đồng Tháp",
-    place_name="Lai Vung",
-    register_number="7",
-    register_book="01/2026",
-    registered_on=TODAY,
-    registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-    signer_title="CHỦ TỊCH",
-    signer_name="Nguyễn Văn Thành",
-    dossier_code="000.31.22.H20-261207-0101",
-    verify_text="https://example.invalid/verify/000.31.22.H20-261207-0101",
-)
+META = result_meta(TODAY, verify_text="https://example.invalid/verify/000.31.22.H20-261207-0101")
 
 
 def _units_in(text: str) -> list[tuple[str, str]]:

@@ -242,21 +242,29 @@ def _today_history(
     return done
 
 
-def test_exports_json_csv_pdf(
-    client: TestClient, as_user: Any, tablet: Tablet, demo_station: Station, tmp_path: Path
-) -> None:
+def _rated_day(
+    client: TestClient, as_user: Any, tablet: Tablet, station: Station
+) -> tuple[dict[str, Any], str]:
+    """Today's history, the finished dossier rated "satisfied" with a comment by the
+    clerk; (that dossier, the query string of today's report)."""
     done = _today_history(client, as_user, tablet)
-    with demo_station.session() as db, transaction(db):
+    with station.session() as db, transaction(db):
         reports.record_rating(
             db,
-            demo_station.keys,
+            station.keys,
             dossier_id=done["id"],
             level="satisfied",
             comment=COMMENT,
             actor="vanthu",
         )
     today = vn_now().date().isoformat()
-    q = f"from={today}&to={today}"
+    return done, f"from={today}&to={today}"
+
+
+def test_exports_json_csv_pdf(
+    client: TestClient, as_user: Any, tablet: Tablet, demo_station: Station, tmp_path: Path
+) -> None:
+    done, q = _rated_day(client, as_user, tablet, demo_station)
     headers = as_user("lanhdao")
 
     r = client.get(f"/v1/reports/summary?{q}", headers=headers)
@@ -491,18 +499,7 @@ def test_admin_exports_carry_no_free_text(
 ) -> None:
     """Reasons and comments can name citizens: the leader reads them, the admin does not
     (least privilege, issue 22 §2) — in the JSON, the CSV and the PDF alike."""
-    done = _today_history(client, as_user, tablet)
-    with demo_station.session() as db, transaction(db):
-        reports.record_rating(
-            db,
-            demo_station.keys,
-            dossier_id=done["id"],
-            level="satisfied",
-            comment=COMMENT,
-            actor="vanthu",
-        )
-    today = vn_now().date().isoformat()
-    q = f"from={today}&to={today}"
+    _, q = _rated_day(client, as_user, tablet, demo_station)
     texts = (SUPPLEMENT_REASON, REFUSAL_REASON, COMMENT)
     for path in ("/v1/reports/summary", "/v1/reports/summary.csv"):
         leader = client.get(f"{path}?{q}", headers=as_user("lanhdao")).content.decode()

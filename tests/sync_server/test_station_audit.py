@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from station_kit import Tablet, admin_cli
 
@@ -37,24 +38,32 @@ def test_intact_chain_verifies(
     assert actions == ["device.enroll", "device.unlock", "receive", "accept", "approve"]
 
 
-def test_edited_row_is_detected(
-    client: TestClient, tablet: Tablet, as_user: Any, station: Station
-) -> None:
-    _loop(client, tablet, as_user)
+def _tamper(station: Station, action: str, column: str, value: Any) -> int:
+    """Change one column of the audit row of ``action`` as an insider with write access
+    would, and see the chain break at that row; its seq."""
     with station.session() as db:
-        seq = db.execute("SELECT seq FROM audit WHERE action = 'approve'").fetchone()[0]
-        db.execute("UPDATE audit SET actor = 'thamdinh' WHERE seq = ?", [seq])
+        seq = int(db.execute("SELECT seq FROM audit WHERE action = ?", [action]).fetchone()[0])
+        db.execute(f"UPDATE audit SET {column} = ? WHERE seq = ?", [value, seq])
         assert verify_audit_chain(db) == seq
+    return seq
 
 
-def test_swapped_reason_is_detected(
-    client: TestClient, tablet: Tablet, as_user: Any, station: Station
+@pytest.mark.parametrize(
+    ("action", "column", "value"),
+    [("approve", "actor", "thamdinh"), ("accept", "reason_enc", b"\x00")],
+    ids=["edited-actor", "swapped-reason"],
+)
+def test_an_edited_row_is_detected(
+    client: TestClient,
+    tablet: Tablet,
+    as_user: Any,
+    station: Station,
+    action: str,
+    column: str,
+    value: Any,
 ) -> None:
     _loop(client, tablet, as_user)
-    with station.session() as db:
-        seq = db.execute("SELECT seq FROM audit WHERE action = 'accept'").fetchone()[0]
-        db.execute("UPDATE audit SET reason_enc = X'00' WHERE seq = ?", [seq])
-        assert verify_audit_chain(db) == seq
+    _tamper(station, action, column, value)
 
 
 def test_a_reason_replaced_by_text_breaks_the_chain_without_a_traceback(
@@ -62,10 +71,7 @@ def test_a_reason_replaced_by_text_breaks_the_chain_without_a_traceback(
 ) -> None:
     """Issue 22 §6: a reason blob replaced by TEXT crashed audit-verify (TypeError)."""
     _loop(client, tablet, as_user)
-    with station.session() as db:
-        seq = db.execute("SELECT seq FROM audit WHERE action = 'accept'").fetchone()[0]
-        db.execute("UPDATE audit SET reason_enc = 'lý do khác' WHERE seq = ?", [seq])
-        assert verify_audit_chain(db) == seq
+    seq = _tamper(station, "accept", "reason_enc", "lý do khác")
     r = admin_cli(data_dir, "audit-verify")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     problem = json.loads(r.stderr.strip().splitlines()[-1])

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from station_kit import admin_cli
 
 from sync_server.app import create_app
 
@@ -20,23 +21,16 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _staff_add(
+    data: Path, username: str, role: str, pin: str, *more: str
+) -> subprocess.CompletedProcess[str]:
+    return admin_cli(data, "staff-add", "--username", username, "--role", role, "--pin", pin, *more)
+
+
 def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
     data = tmp_path / "st"
-    r = _cli(
-        "admin",
-        "--data",
-        str(data),
-        "staff-add",
-        "--username",
-        "hoa",
-        "--role",
-        "clerk",
-        "--pin",
-        "456701",
-        "--full-name",
-        "Phạm Thị Hoa",
-        "--title",
-        "Văn thư",
+    r = _staff_add(
+        data, "hoa", "clerk", "456701", "--full-name", "Phạm Thị Hoa", "--title", "Văn thư"
     )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["role"] == "clerk"
@@ -46,33 +40,11 @@ def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
         assert key.stat().st_size == 32
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
 
-    r = _cli(
-        "admin",
-        "--data",
-        str(data),
-        "staff-add",
-        "--username",
-        "hoa",
-        "--role",
-        "clerk",
-        "--pin",
-        "456701",
-    )
+    r = _staff_add(data, "hoa", "clerk", "456701")
     assert r.returncode != 0
     assert json.loads(r.stderr.strip().splitlines()[-1])["code"] == "STAFF_EXISTS"
 
-    r = _cli(
-        "admin",
-        "--data",
-        str(data),
-        "staff-add",
-        "--username",
-        "x1",
-        "--role",
-        "clerk",
-        "--pin",
-        "12",
-    )
+    r = _staff_add(data, "x1", "clerk", "12")
     assert r.returncode != 0 and json.loads(r.stderr.splitlines()[-1])["code"] == "PIN_FORMAT"
 
     for guessable in ("000000", "123456", "111111", "654321", "121212"):  # issue 22 §3
@@ -84,7 +56,7 @@ def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
         assert r.returncode != 0 and problem["code"] == "PIN_GUESSABLE", guessable
         assert problem["field"] == "pin" and "dễ đoán" in problem["message"]
 
-    r = _cli("admin", "--data", str(data), "staff-list")
+    r = admin_cli(data, "staff-list")
     assert [s["username"] for s in json.loads(r.stdout)] == ["hoa"]
 
     client = TestClient(create_app(data))
@@ -94,7 +66,7 @@ def test_admin_initialises_and_adds_staff(tmp_path: Path) -> None:
 
 def test_enroll_code_prints_code_first(tmp_path: Path) -> None:
     data = tmp_path / "st"
-    r = _cli("admin", "--data", str(data), "enroll-code")
+    r = admin_cli(data, "enroll-code")
     assert r.returncode == 0, r.stderr
     printed = r.stdout.splitlines()[0]
     # 3 groups of one-time secret, then 5 groups pinning the station's HTTPS certificate.
@@ -104,15 +76,15 @@ def test_enroll_code_prints_code_first(tmp_path: Path) -> None:
         (data / "station.db-wal").read_bytes() if (data / "station.db-wal").exists() else b""
     )
     assert code.encode() not in raw and code.replace("-", "").encode() not in raw
-    shown = json.loads(_cli("admin", "--data", str(data), "tls-show").stdout)
+    shown = json.loads(admin_cli(data, "tls-show").stdout)
     assert printed.endswith(shown["pin"])
 
 
 def test_device_list_and_revoke_unknown(tmp_path: Path) -> None:
     data = tmp_path / "st"
-    r = _cli("admin", "--data", str(data), "device-list")
+    r = admin_cli(data, "device-list")
     assert r.returncode == 0 and json.loads(r.stdout) == []
-    r = _cli("admin", "--data", str(data), "device-revoke", "--device", "nope")
+    r = admin_cli(data, "device-revoke", "--device", "nope")
     assert r.returncode != 0 and json.loads(r.stderr)["code"] == "DEVICE_UNKNOWN"
 
 

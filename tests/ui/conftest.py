@@ -21,7 +21,8 @@ import httpx
 import pytest
 
 from sync_server.launcher import free_port
-from tests.browser_kit import CHROMIUM, CHROMIUM_ARGS, record_child_number
+from tests.browser_kit import app_page, chromium, record_child_number
+from tests.tablet_kit import enrol_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,15 +137,8 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
 
 @pytest.fixture(scope="module")
 def tablet_app(station: Station, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TabletApp]:
-    from mobile.services.tablet import TabletService
-
     base = tmp_path_factory.mktemp("tablet")
-    data = base / "data"
-    svc = TabletService(data)
-    try:
-        svc.enrolment.enroll(station.url, station.enroll_code(), "ui-test-tablet")
-    finally:
-        svc.close()
+    data = enrol_folder(base / "data", station.url, station.enroll_code(), "ui-test-tablet")
     port = free_port()
     log = base / "app.log"
     proc = _start(["-m", "mobile", "--web", "--port", str(port), "--data", str(data)], log)
@@ -158,16 +152,8 @@ def tablet_app(station: Station, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
@@ -181,12 +167,5 @@ def shots(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
 @pytest.fixture
 def page(browser: Any, tablet_app: TabletApp) -> Iterator[Any]:
     """A fresh browser context on a tablet-sized viewport, non-local hosts aborted."""
-    from tests.ui.flet_driver import open_app
-
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = ctx.new_page()
-    try:
-        open_app(pg, tablet_app.url)
+    with app_page(browser, tablet_app.url, 1280, 800) as pg:
         yield pg
-    finally:
-        ctx.close()

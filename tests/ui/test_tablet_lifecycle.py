@@ -26,6 +26,7 @@ from shared.samples import sample_values
 from shared.workdays import vn_now
 from sync_server.launcher import free_port
 from tests.browser_kit import APPRAISER, INTAKE
+from tests.tablet_kit import enrol_folder
 from tests.ui import flet_driver as fd
 from tests.ui.conftest import ROOT, Station, _start, _stop, _wait_http
 from tests.ui.form_flow import (
@@ -92,14 +93,8 @@ class OwnApp:
 
 @pytest.fixture
 def own_app(station: Station, tmp_path: Path) -> Iterator[OwnApp]:
-    from mobile.services.tablet import TabletService
-
-    data = tmp_path / "tablet"
-    svc = TabletService(data)
-    try:
-        svc.enrolment.enroll(station.url, station.enroll_code(), "ui-lifecycle-tablet")
-    finally:
-        svc.close()
+    code = station.enroll_code()
+    data = enrol_folder(tmp_path / "tablet", station.url, code, "ui-lifecycle-tablet")
     app = OwnApp(data, free_port(), tmp_path / "app.log")
     app.start()
     try:

@@ -339,7 +339,7 @@ def _signatures(d: Dossier, proc: Procedure | None) -> ft.Control | None:
     return card("Chữ ký trên tờ khai", lines)
 
 
-def _held(held: list[HeldEdit]) -> ft.Control | None:
+def held_card(held: list[HeldEdit]) -> ft.Control | None:
     """The tablets' edits kept as conflicts: who sent them, on which version, and what
     they would change (handbook, "Conflicts": shown to staff, never dropped)."""
     if not held:
@@ -507,7 +507,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 signed,
                 photos,
                 lookups_card(state, state.opened.lookups),
-                _held(state.opened.held),
+                held_card(state.opened.held),
                 _timeline(d.history),
                 *sections,
             ]
