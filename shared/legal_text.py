@@ -1,21 +1,32 @@
 """Fixed sentences the law prescribes, each declared once with its source.
 
-A result or declaration that prints one of these takes it from here, and the tests quote
-them back out of the PDFs (pdftotext). docs/legal.md lists each with its source and says
+The sentences a result or a declaration prints are data: each procedure folder's
+``result.json`` / ``declaration.json`` holds them under ``"sentences"`` with their source,
+and the layouts print them from there. This module names the ones other code and the
+tests quote (:func:`fixed_sentence`); docs/legal.md lists each with its source and says
 where a text could not be checked against the official gazette.
 """
 
 from __future__ import annotations
 
+import calendar
+import json
 from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 
 __all__ = [
     "SIGNATURE_ONE_STOP",
     "SIGNATURE_PLEDGE",
     "TINH_TRANG_VALIDITY",
+    "VALID_MONTHS",
     "FixedText",
+    "fixed_sentence",
     "signature_statement",
+    "valid_until",
 ]
+
+_FOLDERS = Path(__file__).resolve().parent / "procedures"
 
 
 @dataclass(frozen=True)
@@ -26,23 +37,25 @@ class FixedText:
     source: str  # document, article, date in force
 
 
+def fixed_sentence(folder: str, key: str, layout: str = "result.json") -> FixedText:
+    """The sentence ``key`` of a procedure folder's layout, as written there (a template:
+    ``{meta.receiver_name||'…'}`` names the receiving officer)."""
+    data = json.loads((_FOLDERS / folder / layout).read_text(encoding="utf-8"))
+    item = data["sentences"][key]
+    return FixedText(item["text"], item["source"])
+
+
 # Thông tư 04/2020/TT-BTP, Điều 12 khoản 2 (in force 16/7/2020).
-TINH_TRANG_VALIDITY = FixedText(
-    "Giấy xác nhận tình trạng hôn nhân có giá trị đến thời điểm thay đổi tình trạng hôn nhân "
-    "hoặc 06 tháng kể từ ngày cấp, tùy theo thời điểm nào đến trước.",
-    "Thông tư 04/2020/TT-BTP, Điều 12 khoản 2 (hiệu lực 16/7/2020)",
-)
+TINH_TRANG_VALIDITY = fixed_sentence("tinh_trang_hon_nhan", "validity")
+VALID_MONTHS = 6  # the same article: "06 tháng kể từ ngày cấp"
 
 # The certification statement of a signature received at the one-stop shop: the template
 # of Thông tư 01/2020/TT-BTP (lời chứng chứng thực chữ ký tại bộ phận tiếp nhận và trả kết
 # quả), whose wording the issue-17 review requires: the citizen signed before the
 # receiving officer, not before the chairman ("trước mặt tôi" would be false).
-SIGNATURE_ONE_STOP = FixedText(
-    "cam đoan đã hiểu, tự chịu trách nhiệm về nội dung của giấy tờ, văn bản và đã ký vào "
-    "giấy tờ, văn bản này trước mặt ông/bà {receiver}, là người tiếp nhận hồ sơ.",
-    "Thông tư 01/2020/TT-BTP, mẫu lời chứng chứng thực chữ ký tại bộ phận một cửa "
-    "(hiệu lực 05/5/2020); mẫu thay thế của Nghị định 280/2025/NĐ-CP chưa đối chiếu được",
-)
+SIGNATURE_ONE_STOP = fixed_sentence("chung_thuc_chu_ky", "one_stop")
+_RECEIVER = "{meta.receiver_name||'…'}"
+
 
 # What the signer confirms on the tablet and on the request (the house wording, built from
 # the statement's own words, since the procedure has no tờ khai of its own).
@@ -55,4 +68,13 @@ SIGNATURE_PLEDGE = FixedText(
 
 def signature_statement(receiver: str) -> str:
     """The one-stop statement naming the officer who saw the citizen sign."""
-    return SIGNATURE_ONE_STOP.text.format(receiver=receiver or "…")
+    return SIGNATURE_ONE_STOP.text.replace(_RECEIVER, receiver or "…")
+
+
+def valid_until(issued: date, months: int = VALID_MONTHS) -> date:
+    """The last day a Giấy xác nhận tình trạng hôn nhân may be used: ``months`` after
+    issue, the day before the same day of the month (clamped to the month's end)."""
+    m = issued.month - 1 + months
+    year, month = issued.year + m // 12, m % 12 + 1
+    day = min(issued.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) - timedelta(days=1)

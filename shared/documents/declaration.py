@@ -7,7 +7,9 @@ in the layout of its official form, filled from the dossier's values, with each 
 mark in its place: the on-screen signature as vector strokes, or a thumbprint box
 ("điểm chỉ") with the witness's name, or the room left blank for a hand signature.
 
-The forms (what could not be checked against the gazette is listed in
+Each procedure's form is data: ``declaration.json`` in its folder
+(:mod:`shared.documents.declaration_layout`, docs/procedures.md "Layouts"); this module
+draws it. The forms (what could not be checked against the gazette is listed in
 docs/procedures.md, "Declarations"):
 
 - khai sinh, khai tử, kết hôn, xác nhận tình trạng hôn nhân: the tờ khai of Thông tư
@@ -25,13 +27,15 @@ document.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from fpdf.fonts import FontFace
 
 from shared.catalogue import Procedure
+from shared.documents.declaration_layout import DeclarationLayout, DeclTable
+from shared.documents.layout_text import TextContext, condition_holds
 from shared.documents.official import (
     BODY_SIZE,
     QUOC_HIEU,
@@ -41,6 +45,7 @@ from shared.documents.official import (
     place_date_line,
 )
 from shared.model import Dossier
+from shared.procedures import declaration_layout
 from shared.signatures import (
     PAD_ASPECT,
     SCALE,
@@ -65,14 +70,6 @@ INK = (16, 42, 140)  # ballpoint blue
 LINE_H = 6.0
 _LEADER = "…………………………"
 
-_TITLES = {
-    "khai_sinh": "TỜ KHAI ĐĂNG KÝ KHAI SINH",
-    "khai_tu": "TỜ KHAI ĐĂNG KÝ KHAI TỬ",
-    "ket_hon": "TỜ KHAI ĐĂNG KÝ KẾT HÔN",
-    "tinh_trang_hon_nhan": "TỜ KHAI CẤP GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
-    "chung_thuc_ban_sao": "PHIẾU YÊU CẦU CHỨNG THỰC",
-    "chung_thuc_chu_ky": "PHIẾU YÊU CẦU CHỨNG THỰC",
-}
 _SIGN_HINT = "(Ký, ghi rõ họ, chữ đệm, tên)"
 
 
@@ -91,7 +88,9 @@ class DeclarationInput:
 
 
 def declaration_title(procedure: Procedure) -> str:
-    return _TITLES.get(procedure.result_template, "TỜ KHAI")
+    """The form's title, from the procedure's ``declaration.json`` ("TỜ KHAI" without)."""
+    layout = declaration_layout(procedure.result_template)
+    return layout.title if layout is not None else "TỜ KHAI"
 
 
 def _dated(d: DeclarationInput) -> datetime.datetime:
@@ -139,35 +138,6 @@ class _Form(OfficialDocument):
         if f.type == "partial_date":
             return nfc(partial_date_text(value))
         return nfc(str(value))
-
-    def identity(self, prefix: str) -> str:
-        """ "Số định danh cá nhân: …" or "Hộ chiếu số …, do … cấp ngày …"."""
-        number = self.val(f"{prefix}_id_number")
-        kind = str(self.v.get(f"{prefix}_id_type") or "cccd")
-        if not number:
-            return ""
-        named = self.val(f"{prefix}_id_type") if f"{prefix}_id_type" in self.v else ""
-        if kind == "cccd" and (not named or named.startswith("Số định danh")):
-            return f"Số định danh cá nhân {number}"
-        name = {"ho_chieu": "Hộ chiếu", "khac": "Giấy tờ"}.get(kind, named or "Giấy tờ")
-        out = f"{name} số {number}"
-        if issuer := self.val(f"{prefix}_id_issuer"):
-            out += f", do {issuer} cấp"
-        if issued := self.val(f"{prefix}_id_issue_date"):
-            out += f" ngày {issued}"
-        return out
-
-    def identity_label(self, prefix: str) -> str:
-        """ "Giấy tờ tùy thân", the label of the tờ khai of Thông tư 04/2020/TT-BTP for
-        whatever document it is (the value names the kind)."""
-        return "Giấy tờ tùy thân"
-
-    def pledge(self) -> None:
-        """The cam đoan clause: the very words the citizen accepted on the tablet (the
-        label of the procedure's must-accept field), so the two never drift apart."""
-        for f in self.d.procedure.fields:
-            if f.type == "bool" and f.must_accept and f.id.endswith("pledge"):
-                self.para(f.label.vi)
 
     # --- drawing ---
     def heading(self) -> None:
@@ -308,13 +278,6 @@ class _Form(OfficialDocument):
             cx - 30.0, 60.0, top, "Điểm chỉ (ngón trỏ phải)", style="I", size=9.5, h=4.6
         )
 
-    def copies_line(self, field_id: str, what: str) -> None:
-        count = self.v.get(field_id)
-        if isinstance(count, int) and count > 0:
-            self.para(f"Đề nghị cấp bản sao {what}: Có, số lượng: {count:02d} bản", style="I")
-        else:
-            self.para(f"Đề nghị cấp bản sao {what}: Không", style="I")
-
     def footer(self) -> None:
         """The dossier code and the page, small, at the foot of every page."""
         self.set_y(-14.0)
@@ -326,245 +289,52 @@ class _Form(OfficialDocument):
         self.cell(self.content_width, 5.0, nfc(" – ".join(parts)), align="C")
 
 
-# --- the forms -------------------------------------------------------------------------
+# --- the layout, drawn ---------------------------------------------------------------
 
 
-def _requester(pdf: _Form, prefix: str, relation: str | None) -> None:
-    pdf.row(("Họ, chữ đệm, tên người yêu cầu", pdf.val(f"{prefix}_full_name")))
-    if f"{prefix}_birth_date" in pdf.v:
-        pdf.row(("Ngày, tháng, năm sinh", pdf.val(f"{prefix}_birth_date")))
-    if any(f.id == f"{prefix}_residence" for f in pdf.d.procedure.fields):
-        pdf.row(("Nơi cư trú", pdf.val(f"{prefix}_residence")))
-    pdf.row((pdf.identity_label(prefix), pdf.identity(prefix)))
-    if relation is not None:
-        pdf.row((relation, _relation(pdf)))
-
-
-def _relation(pdf: _Form) -> str:
-    if pdf.d.procedure.result_template == "tinh_trang_hon_nhan":
-        who = pdf.val("requester_relationship") or "Bản thân"
-        if pdf.v.get("requester_relationship") not in (None, "ban_than"):
-            who = f"{who}: {pdf.val('filer_full_name')} ({pdf.identity('filer')})"
-        return who
-    other = pdf.val("requester_relationship_other")
-    return other or pdf.val("requester_relationship")
-
-
-def _khai_sinh(pdf: _Form) -> list[SigningParty]:
-    _requester(pdf, "requester", "Quan hệ với người được khai sinh")
-    pdf.para("Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:", style="B")
-    pdf.row(("Họ, chữ đệm, tên", pdf.val("child_full_name").upper()))
-    pdf.row(("Ngày, tháng, năm sinh", pdf.val("child_birth_date")))
-    pdf.row(("ghi bằng chữ", pdf.val("child_birth_date_words")))
-    pdf.row(
-        ("Giới tính", pdf.val("child_sex")),
-        ("Dân tộc", pdf.val("child_ethnicity")),
-        ("Quốc tịch", pdf.val("child_nationality")),
-    )
-    pdf.row(("Nơi sinh", pdf.val("child_birth_place")))
-    pdf.row(("Quê quán", pdf.val("child_hometown")))
-    for who, prefix in (("mẹ", "mother"), ("cha", "father")):
-        if prefix == "father" and pdf.v.get("father_known") is False:
-            pdf.row(("Họ, chữ đệm, tên người cha", "(chưa xác định)"))
+def _draw(pdf: _Form, layout: DeclarationLayout) -> None:
+    """The lines of the procedure's ``declaration.json``, in order."""
+    ctx = TextContext(pdf.d.procedure, pdf.v, plain="read")
+    for line in layout.lines:
+        if line.when is not None and not condition_holds(line.when, ctx):
             continue
-        pdf.row((f"Họ, chữ đệm, tên người {who}", pdf.val(f"{prefix}_full_name")))
-        pdf.row(
-            ("Ngày, tháng, năm sinh", pdf.val(f"{prefix}_birth_date")),
-            ("Dân tộc", pdf.val(f"{prefix}_ethnicity")),
-            ("Quốc tịch", pdf.val(f"{prefix}_nationality")),
-        )
-        if pdf.v.get(f"{prefix}_id_number"):
-            pdf.row((pdf.identity_label(prefix), pdf.identity(prefix)))
-        pdf.row(("Nơi cư trú", pdf.val(f"{prefix}_residence")))
-    if pdf.v.get("parents_married"):
-        cert = pdf.val("marriage_cert_number")
-        book = pdf.val("marriage_cert_book")
-        pdf.row(
-            (
-                "Giấy chứng nhận kết hôn của cha, mẹ",
-                f"số {cert}"
-                + (f", quyển số {book}" if book else "")
-                + f", đăng ký ngày {pdf.val('marriage_cert_date')}"
-                + f" tại {pdf.val('marriage_cert_place')}",
-            )
-        )
-    pdf.ln(1.5)
-    pdf.pledge()
-    pdf.copies_line("copies_requested", "Giấy khai sinh")
-    return signing_parties(pdf.d.procedure)
+        if line.kind == "row":
+            pdf.row(*((a.render(ctx), b.render(ctx)) for a, b in line.pairs))
+        elif line.kind == "para" and line.text is not None:
+            pdf.para(line.text.render(ctx), style=line.style)
+        elif line.kind == "gap":
+            pdf.ln(line.gap)
+        elif line.table is not None:
+            _table(pdf, line.table, ctx)
 
 
-def _person(pdf: _Form, who: str) -> None:
-    """The person the declaration is about: name in capitals as on the official forms,
-    then birth date and sex, ethnicity and nationality (``<who>_*`` fields)."""
-    pdf.row(("Họ, chữ đệm, tên", pdf.val(f"{who}_full_name").upper()))
-    pdf.row(
-        ("Ngày, tháng, năm sinh", pdf.val(f"{who}_birth_date")),
-        ("Giới tính", pdf.val(f"{who}_sex")),
-    )
-    pdf.row(("Dân tộc", pdf.val(f"{who}_ethnicity")), ("Quốc tịch", pdf.val(f"{who}_nationality")))
-
-
-def _khai_tu(pdf: _Form) -> list[SigningParty]:
-    _requester(pdf, "requester", "Quan hệ với người đã chết")
-    pdf.para("Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây:", style="B")
-    _person(pdf, "deceased")
-    if pdf.v.get("deceased_id_number"):
-        pdf.row((pdf.identity_label("deceased"), pdf.identity("deceased")))
-    pdf.row(("Nơi cư trú cuối cùng", pdf.val("deceased_residence")))
-    when = pdf.val("death_time")
-    clock = f"{when.replace(':', ' giờ ')} phút, " if when and ":" in when else ""
-    pdf.row(("Đã chết vào lúc", f"{clock}ngày {pdf.val('death_date')}"))
-    pdf.row(("ghi bằng chữ", pdf.val("death_date_words")))
-    pdf.row(("Nơi chết", pdf.val("death_place")))
-    pdf.row(("Nguyên nhân chết", pdf.val("death_cause")))
-    number = pdf.val("death_notice_number")
-    pdf.row(
-        (
-            pdf.val("death_notice_kind") or "Giấy báo tử",
-            (f"số {number}, " if number else "")
-            + f"do {pdf.val('death_notice_issuer')} cấp ngày {pdf.val('death_notice_date')}",
-        )
-    )
-    pdf.ln(1.5)
-    pdf.pledge()
-    pdf.copies_line("copies_requested", "Trích lục khai tử")
-    return signing_parties(pdf.d.procedure)
-
-
-def _ket_hon(pdf: _Form) -> list[SigningParty]:
-    """The two-column table of the form: the information, Bên nữ, Bên nam."""
-    rows = [
-        ("Họ, chữ đệm, tên", "full_name"),
-        ("Ngày, tháng, năm sinh", "birth_date"),
-        ("Dân tộc", "ethnicity"),
-        ("Quốc tịch", "nationality"),
-        ("Nơi cư trú", "residence"),
-        ("Giấy tờ tùy thân", None),
-        ("Kết hôn lần thứ mấy", "marriage_count"),
-    ]
-    data = [("Thông tin", "Bên nữ", "Bên nam")]
-    for label, suffix in rows:
-        cells = []
-        for side in ("wife", "husband"):
-            if suffix is None:
-                ident = pdf.identity(side)
-                kind = str(pdf.v.get(f"{side}_id_type") or "cccd")
-                cells.append(
-                    f"Số định danh cá nhân: {ident}" if kind == "cccd" and ident else ident
-                )
-            else:
-                cells.append(pdf.val(f"{side}_{suffix}"))
-        data.append((label, cells[0], cells[1]))
-    pdf.use("", 12.0)
+def _table(pdf: _Form, table: DeclTable, ctx: TextContext) -> None:
+    """A table with a bold heading row (the kết hôn form: the information, Bên nữ, Bên
+    nam); an empty cell is the blank form's dotted leader."""
+    pdf.use("", table.size)
     with pdf.table(
-        col_widths=(46, 67, 67),
+        col_widths=table.widths,
         width=pdf.content_width,
         align="LEFT",
-        text_align=("LEFT", "LEFT", "LEFT"),
-        line_height=6.0,
+        text_align=tuple("LEFT" for _ in table.widths),
+        line_height=table.line_height,
         first_row_as_headings=True,
         headings_style=FontFace(emphasis="BOLD"),
-    ) as table:
-        for i, (a, b, c) in enumerate(data):
-            row = table.row()
-            row.cell(nfc(a))
-            for value in (b, c):
-                row.cell(nfc(value.upper() if i == 1 else value) or _LEADER)
-    pdf.ln(3.0)
-    if phone := pdf.val("contact_phone"):
-        pdf.row(("Số điện thoại liên hệ", phone))
-    pdf.pledge()
-    pdf.copies_line("copies_requested", "Giấy chứng nhận kết hôn")
-    return signing_parties(pdf.d.procedure)
+    ) as out:
+        heading = out.row()
+        for text in table.header:
+            heading.cell(nfc(text))
+        for cells in table.rows:
+            row = out.row()
+            for cell in cells:
+                row.cell(nfc(cell.render(ctx)) or _LEADER)
 
 
-_MARITAL = {
-    "chua_ket_hon": "Chưa đăng ký kết hôn với ai",
-    "dang_co_vo_chong": "Hiện tại đang có vợ/chồng",
-    "da_ly_hon": "Đã đăng ký kết hôn, nhưng đã ly hôn và chưa kết hôn với ai",
-    "vo_chong_chet": "Đã đăng ký kết hôn, nhưng vợ/chồng đã chết và chưa kết hôn với ai",
-}
-
-
-def _tinh_trang(pdf: _Form) -> list[SigningParty]:
-    _requester(pdf, "subject", "Quan hệ với người được cấp Giấy xác nhận tình trạng hôn nhân")
-    pdf.para("Đề nghị cấp Giấy xác nhận tình trạng hôn nhân cho người có tên dưới đây:", style="B")
-    _person(pdf, "subject")
-    pdf.row(("Nơi cư trú", pdf.val("subject_residence")))
-    pdf.row((pdf.identity_label("subject"), pdf.identity("subject")))
-    if period := pdf.val("residence_period"):
-        pdf.row(("Thời gian cư trú tại nơi xác nhận", period))
-    status = str(pdf.v.get("marital_status") or "")
-    detail = _MARITAL.get(status, pdf.val("marital_status"))
-    if status == "dang_co_vo_chong" and (spouse := pdf.val("spouse_full_name")):
-        detail += f" là ông/bà {spouse}"
-    if status in ("da_ly_hon", "vo_chong_chet") and (papers := pdf.val("status_details")):
-        detail += f" ({papers})"
-    pdf.row(("Tình trạng hôn nhân", detail))
-    if pdf.v.get("purpose") == "ket_hon":
-        purpose = (
-            f"Để đăng ký kết hôn với ông/bà {pdf.val('partner_full_name')}, sinh ngày "
-            f"{pdf.val('partner_birth_date')}, quốc tịch {pdf.val('partner_nationality')}, "
-            f"{pdf.identity('partner')}, tại {pdf.val('marriage_place')}"
-        )
-    else:
-        purpose = pdf.val("purpose_other")
-    pdf.row(("Mục đích sử dụng Giấy xác nhận tình trạng hôn nhân", purpose))
-    pdf.ln(1.5)
-    pdf.pledge()
-    return signing_parties(pdf.d.procedure)
-
-
-def _chung_thuc(pdf: _Form) -> list[SigningParty]:
-    copy = pdf.d.procedure.result_template == "chung_thuc_ban_sao"
-    prefix = "requester" if copy else "signer"
-    pdf.row(("Họ, chữ đệm, tên người yêu cầu chứng thực", pdf.val(f"{prefix}_full_name")))
-    if not copy:
-        pdf.row(("Ngày, tháng, năm sinh", pdf.val("signer_birth_date")))
-    pdf.row((pdf.identity_label(prefix), pdf.identity(prefix)))
-    if phone := pdf.val(f"{prefix}_phone"):
-        pdf.row(("Số điện thoại", phone))
-    if copy:
-        pdf.row(("Yêu cầu chứng thực", "Bản sao từ bản chính giấy tờ, văn bản"))
-        pdf.row(("Tên giấy tờ, văn bản", pdf.val("document_name")))
-        if issuer := pdf.val("document_issuer"):
-            pdf.row(("Cơ quan cấp, chứng nhận", issuer))
-        pdf.row(
-            ("Số trang của bản chính", pdf.val("page_count")),
-            ("Số bản sao", pdf.val("copy_count")),
-        )
-        if isinstance(extra := pdf.v.get("extension_days"), int) and extra > 0:
-            pdf.row(("Hẹn trả kéo dài thêm", f"{extra:02d} ngày làm việc"))
-        presented = "Có" if pdf.v.get("original_presented") else "Không"
-        pdf.row(("Đã xuất trình bản chính để đối chiếu", presented))
-        pdf.ln(1.5)
-        pdf.para(
-            "Tôi cam đoan bản chính giấy tờ, văn bản xuất trình là giấy tờ hợp pháp và chịu "
-            "trách nhiệm trước pháp luật về tính hợp pháp của giấy tờ, văn bản đó."
-        )  # the bundle has no pledge field: the request's own sentence
-    else:
-        pdf.row(("Yêu cầu chứng thực", "Chữ ký trong giấy tờ, văn bản"))
-        pdf.row(("Tên giấy tờ, văn bản", pdf.val("document_name")))
-        pdf.row(("Số trang", pdf.val("document_pages")))
-        if pdf.v.get("signed_outside_office"):
-            pdf.row(
-                ("Ký ngoài trụ sở, lúc", pdf.val("signing_time").replace(":", " giờ ") + " phút"),
-                ("tại", pdf.val("signing_place")),
-            )
-        pdf.ln(1.5)
-        pdf.pledge()
-    return signing_parties(pdf.d.procedure)
-
-
-_FORMS: dict[str, Callable[[_Form], list[SigningParty]]] = {
-    "khai_sinh": _khai_sinh,
-    "khai_tu": _khai_tu,
-    "ket_hon": _ket_hon,
-    "tinh_trang_hon_nhan": _tinh_trang,
-    "chung_thuc_ban_sao": _chung_thuc,
-    "chung_thuc_chu_ky": _chung_thuc,
-}
+def _generic(pdf: _Form) -> None:
+    """A procedure without a declaration layout: every filled field, label and value."""
+    for f in pdf.d.procedure.fields:
+        if f.type not in ("derived",) and pdf.v.get(f.id) not in (None, ""):
+            pdf.row((f.label.vi, pdf.val(f.id)))
 
 
 def render_declaration(d: DeclarationInput) -> bytes:
@@ -573,17 +343,13 @@ def render_declaration(d: DeclarationInput) -> bytes:
     pdf.alias_nb_pages()
     pdf.heading()
     pdf.addressee(d.unit.registration_office or d.unit.name)
-    draw = _FORMS.get(d.procedure.result_template)
-    if draw is None:
-        parties = signing_parties(d.procedure)
-        for f in d.procedure.fields:
-            if f.type not in ("derived",) and d.values.get(f.id) not in (None, ""):
-                pdf.row((f.label.vi, pdf.val(f.id)))
+    layout = declaration_layout(d.procedure.result_template)
+    if layout is None:
+        _generic(pdf)
     else:
-        parties = draw(pdf)
-    heading = (
-        "Người yêu cầu chứng thực" if d.procedure.result_template.startswith("chung_thuc") else None
-    )
+        _draw(pdf, layout)
+    parties = signing_parties(d.procedure)
+    heading = layout.signature_heading if layout is not None else None
     pdf.signatures(parties, heading=heading if len(parties) == 1 else None)
     return bytes(pdf.output())
 

@@ -350,6 +350,13 @@ class FormSpec:
     notes_title: str | None = None  # a second page for later notes
     doc_title: str = ""
     subject: str = ""
+    # The page's own measures (a Giấy khai sinh keeps room for the national emblem above
+    # the Quốc hiệu, a larger title, smaller gaps, and must fit on one page).
+    heading_top: float | None = None  # y of the Quốc hiệu (None: the top margin)
+    title_size: float = 15.0
+    title_gap: float = 5.0  # mm between the heading and the title
+    gap: float = 1.2  # mm of a gap line (None in ``lines``)
+    one_page: bool = False  # raise ValueError rather than run onto a second page
 
 
 def render_form(spec: FormSpec, meta: ResultMeta, *, demo: bool = False) -> RenderedResult:
@@ -363,6 +370,9 @@ def render_form(spec: FormSpec, meta: ResultMeta, *, demo: bool = False) -> Rend
         if pdf.page_no() == 1:
             break
     assert pdf is not None
+    if spec.one_page and pdf.page_no() != 1:
+        pdf.discard()
+        raise ValueError(f"the values are too long for a one-page {spec.doc_title or spec.title}")
     if spec.notes_title:
         pdf.notes_page(spec.notes_title)
     return pdf.finish(boxes, spec.title)
@@ -391,15 +401,17 @@ def _form_layout(
         )
         y = pdf.centred_lines(x0, w0, y + 5.0, spec.title, style="B", size=15, h=8.0)
     else:
-        y = pdf.national_heading()
-        y = pdf.centred_lines(x0, w0, y + 5.0, spec.title, style="B", size=15, h=8.0)
+        y = pdf.national_heading(top=spec.heading_top)
+        y = pdf.centred_lines(
+            x0, w0, y + spec.title_gap, spec.title, style="B", size=spec.title_size, h=8.0
+        )
         y = pdf.centred_lines(x0, w0, y, number)
     if spec.subtitle:
         y = pdf.centred_lines(x0, w0, y, spec.subtitle, style="I")
     pdf.set_xy(x0, y + 3.0)
     for line in spec.lines:
         if line is None:
-            pdf.ln(1.2)
+            pdf.ln(spec.gap)
         elif isinstance(line, str):
             pdf.paragraph(line)
         else:

@@ -1,15 +1,18 @@
 """The procedure registry: every procedure is one bundle folder, found here.
 
-A bundle is a sub-folder of ``shared/procedures/`` (a Python package) holding
+A bundle is a sub-folder of ``shared/procedures/`` holding
 
 - ``procedure.json`` — the definition (fields, choices and their labels, constraints,
   show-if rules, cross-field rules, components, legal basis, time limit, fee rule,
   result name and title), loaded by :mod:`shared.catalogue`;
-- ``__init__.py`` — the code parts: ``render(procedure, values, meta, *, demo=False)``
-  → :class:`~shared.documents.result.RenderedResult` (the result document),
-  ``sample(today, seed)`` → complete valid values, and optionally
-  ``check(procedure, values, today)`` → list of problems (rules too particular for the
-  declarative ``rules`` of the file).
+- ``result.json`` — the result's layout (:mod:`shared.documents.result_layout`);
+- ``declaration.json`` — the tờ khai's layout (:mod:`shared.documents.declaration_layout`);
+- ``__init__.py`` — the code that is not data yet, each case listed with its reason in
+  docs/procedures.md: ``sample(today, seed)`` → complete valid values, optionally
+  ``check(procedure, values, today)`` → list of problems, and a result that is more than
+  a layout (``result.json``'s ``"scanned_copy"`` names the function drawing a copy made
+  by scanning). Rendering a result or a declaration from its layout imports no module
+  of the folder.
 
 The folder name is the result template name (``result.template`` in the file). Adding a
 procedure means adding one folder and its section in docs/procedures.md (which
@@ -28,7 +31,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from shared.catalogue import DEFINITION, Catalogue, Procedure, parse_procedure, result_templates
+from shared.documents.declaration_layout import DeclarationLayout, parse_declaration_layout
+from shared.documents.layout_text import LayoutError
 from shared.documents.result import RenderedResult, ResultMeta
+from shared.documents.result_layout import ResultLayout, parse_result_layout
 from shared.errors import TaiChoError, problem
 
 __all__ = [
@@ -38,6 +44,7 @@ __all__ = [
     "bundle",
     "bundles",
     "check_hook",
+    "declaration_layout",
     "render_result",
     "renderer",
     "result_templates",
@@ -58,17 +65,36 @@ class Renderer(Protocol):
 CheckHook = Callable[[Procedure, Mapping[str, Any], date], list[TaiChoError]]
 
 
+RESULT_LAYOUT = "result.json"
+DECLARATION_LAYOUT = "declaration.json"
+
+
 @dataclass(frozen=True)
 class Bundle:
     folder: str
     procedure: Procedure
-    module: Any
+    result: ResultLayout | None = None
+    declaration: DeclarationLayout | None = None
+    scanned_copy: str | None = None  # the module's function drawing a scanned copy
+
+    @property
+    def module(self) -> Any:
+        """The folder's Python, imported only when a sample, a check or a scanned copy
+        needs it (None for a folder without ``__init__.py``)."""
+        if not (BUNDLE_DIR / self.folder / "__init__.py").exists():
+            return None
+        return importlib.import_module(f"{__name__}.{self.folder}")
 
     def render(
         self, values: Mapping[str, Any], meta: ResultMeta, *, demo: bool = False
     ) -> RenderedResult:
-        out: RenderedResult = self.module.render(self.procedure, values, meta, demo=demo)
-        return out
+        if meta.scan_pages and self.scanned_copy:
+            draw = getattr(self.module, self.scanned_copy)
+            out: RenderedResult = draw(self.procedure, values, meta, demo=demo)
+            return out
+        if self.result is None:
+            raise problem("PROCEDURE_UNKNOWN", "procedure", procedure=self.procedure.code)
+        return self.result.render(self.procedure, values, meta, demo=demo)
 
     def sample(self, today: date, seed: int = 0) -> dict[str, Any]:
         values: dict[str, Any] = self.module.sample(today, seed)
@@ -80,19 +106,55 @@ class Bundle:
         return hook
 
 
-@functools.lru_cache(maxsize=1)
+def _load_json(folder: str, name: str) -> Any:
+    path = BUNDLE_DIR / folder / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise problem(
+            "CATALOGUE_INVALID",
+            None,
+            file=f"{folder}/{name}",
+            where=f"line {exc.lineno}",
+            detail=exc.msg,
+        ) from None
+
+
+def _layouts(
+    folder: str, procedure: Procedure
+) -> tuple[ResultLayout | None, DeclarationLayout | None, str | None]:
+    """The folder's result and declaration layouts, parsed against its procedure."""
+    result = declaration = None
+    scanned: str | None = None
+    for name in (RESULT_LAYOUT, DECLARATION_LAYOUT):
+        if not (BUNDLE_DIR / folder / name).exists():
+            continue
+        data = _load_json(folder, name)
+        try:
+            if name == RESULT_LAYOUT:
+                if isinstance(data, dict) and "scanned_copy" in data:
+                    data = dict(data)
+                    scanned = str(data.pop("scanned_copy"))
+                result = parse_result_layout(data, procedure)
+            else:
+                declaration = parse_declaration_layout(data, procedure)
+        except LayoutError as exc:
+            raise problem(
+                "CATALOGUE_INVALID",
+                None,
+                file=f"{folder}/{name}",
+                where=exc.where,
+                detail=exc.detail,
+            ) from None
+    return result, declaration, scanned
+
+
 @functools.lru_cache(maxsize=1)
 def _by_folder() -> dict[str, Bundle]:
     out: dict[str, Bundle] = {}
     for folder in sorted(result_templates()):
-        path = BUNDLE_DIR / folder / DEFINITION
         name = f"{folder}/{DEFINITION}"
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise problem(
-                "CATALOGUE_INVALID", None, file=name, where=f"line {exc.lineno}", detail=exc.msg
-            ) from None
+        doc = _load_json(folder, DEFINITION)
         procedure = parse_procedure(doc, name)
         if procedure.result_template != folder:
             raise problem(
@@ -102,17 +164,8 @@ def _by_folder() -> dict[str, Bundle]:
                 where="$.result.template",
                 detail=f"a bundle's template is its folder name '{folder}'",
             )
-        module = importlib.import_module(f"{__name__}.{folder}")
-        for needed in ("render", "sample"):
-            if not callable(getattr(module, needed, None)):
-                raise problem(
-                    "CATALOGUE_INVALID",
-                    None,
-                    file=f"{folder}/__init__.py",
-                    where=needed,
-                    detail="a bundle must define render() and sample()",
-                )
-        out[folder] = Bundle(folder, procedure, module)
+        result, declaration, scanned = _layouts(folder, procedure)
+        out[folder] = Bundle(folder, procedure, result, declaration, scanned)
     return out
 
 
@@ -140,6 +193,12 @@ def renderer(template: str) -> Renderer | None:
     if b is None:
         return None
     return b.render
+
+
+def declaration_layout(template: str) -> DeclarationLayout | None:
+    """The declaration layout of a template (a bundle folder), None if it has none."""
+    b = _by_folder().get(template)
+    return b.declaration if b is not None else None
 
 
 def render_result(

@@ -300,6 +300,6 @@ def test_each_result_shows_its_own_title(code: str, tmp_path: Path) -> None:
     ],
 )
 def test_marital_status_certificate_is_valid_six_months(issued: date, last_day: date) -> None:
-    from shared.procedures.tinh_trang_hon_nhan import valid_until
+    from shared.legal_text import valid_until
 
     assert valid_until(issued) == last_day

@@ -1,15 +1,18 @@
-"""Bundle of 2.000815 Chứng thực bản sao từ bản chính: definition, result (the
-certification statement, lời chứng, after Thông tư 01/2020/TT-BTP), sample.
+"""Bundle of 2.000815 Chứng thực bản sao từ bản chính: the sample and the scanned copy.
 
 Two results, by how the copy was made:
 
-- a copy brought or photocopied on paper: one page with the statement (the form);
+- a copy brought or photocopied on paper: one page with the statement (the layout in
+  ``result.json``, after Thông tư 01/2020/TT-BTP);
 - a copy made by scanning — the dossier's photos of the copies (or, without them, of the
   original: ``shared.issuing.scanned_copy``), given as ``ResultMeta.scan_pages``: the
   result *is* the copy, the scanned pages in order, each marked "Bản sao – trang i/n" at
   its foot, and the statement on the last page below
   the last scan, with the joining note when the copy has two pages or more ("Lời chứng
   được ghi tại trang cuối của bản sao…", Nghị định 23/2015/NĐ-CP, Điều 20).
+
+The scanned copy stays Python (docs/procedures.md says why): its pages are images
+whose size decides where the statement goes, which a line layout cannot say.
 """
 
 from __future__ import annotations
@@ -23,71 +26,17 @@ from typing import Any
 from shared.attachments import image_size
 from shared.catalogue import Procedure
 from shared.documents.official import nfc, place_date_line
-from shared.documents.result import (
-    CivilDocument,
-    FormSpec,
-    RenderedResult,
-    ResultMeta,
-    ValueReader,
-    identity_text,
-    render_form,
-)
+from shared.documents.result import CivilDocument, RenderedResult, ResultMeta
+from shared.legal_text import fixed_sentence
 from shared.procedures import people
 
-__all__ = ["render", "render_scan", "sample"]
+__all__ = ["JOINING_NOTE", "STATEMENT", "render_scan", "sample"]
 
+# The layout's fixed sentences (result.json, with their sources): the scanned copy prints
+# the same words as the paper copy's statement.
 TITLE = "CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH"
-
-
-def render(
-    procedure: Procedure, values: Mapping[str, object], meta: ResultMeta, *, demo: bool = False
-) -> RenderedResult:
-    if meta.scan_pages:
-        return render_scan(procedure, values, meta, demo=demo)
-    from shared.validation import compute_fee
-
-    t = ValueReader(procedure, values).text
-    fee = compute_fee(procedure, values)
-    spec = FormSpec(
-        title=TITLE,
-        number_line=f"Số chứng thực: {meta.register_number}",
-        extra_left=(f"Quyển số: {meta.register_book} - SCT/BS",),
-        lines=(
-            "Chứng thực bản sao đúng với bản chính.",
-            None,
-            (("Giấy tờ, văn bản", t("document_name"), "B"),),
-            (("Cơ quan cấp", t("document_issuer"), ""),),
-            (
-                ("Số trang của bản chính", t("page_count"), ""),
-                ("Số bản sao", t("copy_count"), ""),
-            ),
-            (("Người yêu cầu chứng thực", t("requester_full_name"), ""),),
-            (("Giấy tờ tùy thân", identity_text(procedure, values, "requester"), ""),),
-            (("Phí chứng thực", f"{fee:,} đồng".replace(",", "."), ""),),
-            (("Ngày, tháng, năm chứng thực", meta.registered_on.strftime("%d/%m/%Y"), ""),),
-            *_joining(values),
-        ),
-        heading="NGƯỜI THỰC HIỆN CHỨNG THỰC",
-        hint="(Ký, ghi rõ họ tên và đóng dấu)",
-        doc_title="Chứng thực bản sao từ bản chính",
-    )
-    return render_form(spec, meta, demo=demo)
-
-
-# Nghị định 23/2015/NĐ-CP, Điều 20: a copy of two pages or more carries the statement on
-# its last page, and a copy of two sheets or more is sealed across its sheets (giáp lai).
-JOINING_NOTE = (
-    "Lời chứng được ghi tại trang cuối của bản sao; bản sao có từ 02 tờ trở lên được "
-    "đóng dấu giáp lai."
-)
-
-
-def _joining(values: Mapping[str, object]) -> tuple[str, ...]:
-    pages = values.get("page_count")
-    return (JOINING_NOTE,) if isinstance(pages, int) and pages >= 2 else ()
-
-
-STATEMENT = "Chứng thực bản sao đúng với bản chính."
+STATEMENT = fixed_sentence("chung_thuc_ban_sao", "statement").text
+JOINING_NOTE = fixed_sentence("chung_thuc_ban_sao", "joining").text
 # Room kept under the last scan for the statement and the signature, in mm.
 _STATEMENT_ROOM = 112.0
 

@@ -1,5 +1,6 @@
-"""Bundle of 1.000894 Đăng ký kết hôn: two-party definition, result (GIẤY CHỨNG NHẬN KẾT
-HÔN, signed by both spouses and the officer), sample and the two-party check."""
+"""Bundle of 1.000894 Đăng ký kết hôn: the sample and the two-party check (the definition
+and the layouts of the GIẤY CHỨNG NHẬN KẾT HÔN — signed by both spouses and the officer
+— and of the tờ khai are the folder's JSON files)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from shared.catalogue import Procedure
-from shared.documents.result import (
-    FormSpec,
-    RenderedResult,
-    ResultMeta,
-    choice_text,
-    identity_text,
-    render_form,
-    text_of,
-    vn_date,
-)
 from shared.errors import TaiChoError, problem
 from shared.procedures import people
 
-__all__ = ["check", "render", "sample"]
-
-TITLE = "GIẤY CHỨNG NHẬN KẾT HÔN"
+__all__ = ["check", "sample"]
 
 
 def check(procedure: Procedure, values: Mapping[str, Any], today: date) -> list[TaiChoError]:
@@ -63,46 +52,6 @@ def _female(values: Mapping[str, Any], side: str) -> bool | None:
     if len(number) != 12 or not number.isdigit():
         return None
     return int(number[3]) % 2 == 1
-
-
-def render(
-    procedure: Procedure, values: Mapping[str, object], meta: ResultMeta, *, demo: bool = False
-) -> RenderedResult:
-    """The GIẤY CHỨNG NHẬN KẾT HÔN: one line per item, the bride's and the groom's values
-    side by side, then both spouses' signatures and the officer's."""
-
-    lines: list[Any] = []
-    for who, p in (("vợ", "wife"), ("chồng", "husband")):
-        lines += [
-            ((f"Họ, chữ đệm, tên {who}", text_of(values, f"{p}_full_name").upper(), "B"),),
-            (
-                ("Ngày, tháng, năm sinh", vn_date(values.get(f"{p}_birth_date")), ""),
-                ("Dân tộc", choice_text(procedure, values, f"{p}_ethnicity"), ""),
-                ("Quốc tịch", choice_text(procedure, values, f"{p}_nationality"), ""),
-            ),
-            (("Nơi cư trú", text_of(values, f"{p}_residence"), ""),),
-            (("Giấy tờ tùy thân", identity_text(procedure, values, p), ""),),
-            None,
-        ]
-    lines += [
-        (("Nơi đăng ký kết hôn", meta.registration_office, ""),),
-        (("Ngày, tháng, năm đăng ký", meta.registered_on.strftime("%d/%m/%Y"), ""),),
-    ]
-    spec = FormSpec(
-        title=TITLE,
-        agency_header=False,
-        extra_left=(),
-        number_line=f"Số: {meta.register_number}; Quyển số: {meta.register_book}",
-        lines=tuple(lines),
-        parties=(
-            ("VỢ", text_of(values, "wife_full_name")),
-            ("CHỒNG", text_of(values, "husband_full_name")),
-        ),
-        heading="NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN",
-        hint="(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)",
-        doc_title="Giấy chứng nhận kết hôn",
-    )
-    return render_form(spec, meta, demo=demo)
 
 
 def _issued(rng: random.Random, today: date, born: date) -> date:

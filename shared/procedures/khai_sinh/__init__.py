@@ -1,5 +1,6 @@
-"""Bundle of 1.001193 Đăng ký khai sinh: definition (procedure.json), result (GIẤY KHAI
-SINH, :mod:`.result`), sample values and the procedure-specific check."""
+"""Bundle of 1.001193 Đăng ký khai sinh: the sample values and the procedure-specific
+check (the definition and the layouts of the GIẤY KHAI SINH and the tờ khai are the
+folder's JSON files)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from typing import Any
 from shared.catalogue import Procedure
 from shared.errors import TaiChoError, problem
 from shared.procedures import people
-from shared.procedures.khai_sinh.result import render
 from shared.validation import parse_date
 
-__all__ = ["check", "render", "sample"]
+__all__ = ["check", "sample"]
 
 RECOGNITION_CODE = "1.000689"
 RECOGNITION_NAME = "Đăng ký khai sinh kết hợp nhận cha, mẹ, con"
