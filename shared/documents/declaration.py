@@ -31,7 +31,8 @@ from typing import Any
 
 from fpdf.fonts import FontFace
 
-from shared.catalogue import Procedure
+from shared.catalogue import GENERIC_TEMPLATE, Procedure
+from shared.documents import generic_declaration
 from shared.documents.official import (
     BODY_SIZE,
     QUOC_HIEU,
@@ -91,6 +92,8 @@ class DeclarationInput:
 
 
 def declaration_title(procedure: Procedure) -> str:
+    if procedure.result_template == GENERIC_TEMPLATE:
+        return generic_declaration.title(procedure)
     return _TITLES.get(procedure.result_template, "TỜ KHAI")
 
 
@@ -119,7 +122,7 @@ class _Form(OfficialDocument):
     """The declaration's page: Quốc hiệu centred, the title, labelled lines, signatures."""
 
     def __init__(self, d: DeclarationInput, dated: datetime.datetime) -> None:
-        title = declaration_title(d.procedure)
+        title = declaration_title(d.procedure).replace("\n", " – ")
         super().__init__(
             title=f"{title} – {d.code}" if d.code else title,
             subject=d.procedure.name.vi,
@@ -576,6 +579,7 @@ _FORMS: dict[str, Callable[[_Form], list[SigningParty]]] = {
     "tinh_trang_hon_nhan": _tinh_trang,
     "chung_thuc_ban_sao": _chung_thuc,
     "chung_thuc_chu_ky": _chung_thuc,
+    GENERIC_TEMPLATE: generic_declaration.draw,
 }
 
 

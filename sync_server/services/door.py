@@ -44,7 +44,7 @@ from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
 from sync_server.services.setup import calendar, fee_settings, public_address, staff, units
 from sync_server.services.setup.staff import Staff
-from sync_server.services.sync import enrollment, recovery
+from sync_server.services.sync import catalogue_admin, enrollment, recovery
 from sync_server.store.db import transaction
 
 P = ParamSpec("P")
@@ -260,6 +260,50 @@ def set_province_fee(
 ) -> dict[str, int]:
     """The fee the province's resolution sets for a procedure (a station setting)."""
     return fee_settings.set_fee(db, station.catalogue, code, vnd)
+
+
+# --- the procedure catalogue (docs/catalogue.md) ----------------------------------------
+
+
+@_needs(Verb.CATALOGUE_MANAGE)
+def catalogue_import(
+    actor: Staff, station: Station, db: Database, data: bytes, name: str
+) -> dict[str, Any]:
+    """Import a catalogue file (national records, JSON or CSV): all of it, or nothing."""
+    return catalogue_admin.import_file(db, station, data, name)
+
+
+@_needs(Verb.CATALOGUE_MANAGE)
+def catalogue_list(actor: Staff, station: Station, db: Database) -> list[dict[str, Any]]:
+    """Every procedure with its version, source, checked mark, limit and fee."""
+    return catalogue_admin.rows(station)
+
+
+@_needs(Verb.CATALOGUE_MANAGE)
+def catalogue_set(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    code: str,
+    *,
+    enabled: bool | None = None,
+    time_limit_working_days: int | None = None,
+    fee_vnd: int | None = None,
+    decision: str | None = None,
+    clear_province: bool = False,
+) -> dict[str, Any]:
+    """Switch an imported procedure on or off, or set the province's own time limit and
+    fee as its decision publishes them (a new version, sent to the tablets)."""
+    return catalogue_admin.set_procedure(
+        db,
+        station,
+        code,
+        enabled=enabled,
+        time_limit_working_days=time_limit_working_days,
+        fee_vnd=fee_vnd,
+        decision=decision,
+        clear_province=clear_province,
+    )
 
 
 # --- reports (figures for the leader and the admin; free text for the leader) -----------
