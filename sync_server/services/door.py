@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from shared import verify_address
 from shared.backup import BackupKey
 from shared.errors import TaiChoError, problem
+from shared.external_result import ExternalResult
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
@@ -35,7 +36,13 @@ from sync_server.services.admin import backup
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.station import Station, get_unit, set_unit
-from sync_server.services.office import actions, attachments, paperwork, stamping
+from sync_server.services.office import (
+    actions,
+    attachments,
+    external_results,
+    paperwork,
+    stamping,
+)
 from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import lookups as lookup_service
@@ -164,8 +171,10 @@ def act(
     *,
     rating: str | None = None,
     comment: str | None = None,
+    external: ExternalResult | None = None,
 ) -> DossierView:
-    """One workflow action; it also needs the action's own verb (``dossier.<action>``)."""
+    """One workflow action; it also needs the action's own verb (``dossier.<action>``).
+    ``external``: at ``stamp``, the result of a procedure without a result layout."""
     t = TRANSITIONS.get(action)
     if t is None or action not in STATION_ACTIONS:
         # Tablet-side actions (receive, supplement, withdraw) arrive by sync, not here.
@@ -181,7 +190,18 @@ def act(
         reason,
         rating=rating,
         comment=comment,
+        external=external,
     )
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def external_result(
+    actor: Staff, station: Station, db: Database, dossier_id: str
+) -> dict[str, Any] | None:
+    """What was recorded at stamp for a result made elsewhere (the attached PDF's
+    checked signatures, or the paper result's number and date), or None."""
+    dossier_store.load(db, station.keys, dossier_id)
+    return external_results.recorded(db, station.keys, dossier_id)
 
 
 @_needs(Verb.DOSSIER_RECORD_PERSONAL_ID)
