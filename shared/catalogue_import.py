@@ -225,7 +225,7 @@ def with_settings(
             raise problem(
                 "REQUEST_INVALID",
                 "fee_vnd",
-                detail=f"0–{MAX_FEE_VND} đồng",
+                detail=f"0–{MAX_FEE_VND} VND",
                 detail_vi=f"mức thu phải từ 0 đến {MAX_FEE_VND} đồng",
             )
         province["fee_vnd"] = fee_vnd

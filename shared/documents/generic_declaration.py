@@ -12,14 +12,11 @@ the checklist ticked them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from shared.catalogue import Procedure
 from shared.generic_procedure import REQUEST_FIELD
 from shared.signatures import SigningParty, signing_parties
-
-if TYPE_CHECKING:  # the form class lives in declaration.py, which registers this module
-    from shared.documents.declaration import _Form
 
 __all__ = ["INTRO", "draw", "title"]
 
@@ -33,8 +30,9 @@ def title(procedure: Procedure) -> str:
     return f"TỜ KHAI\n{procedure.name.vi}"
 
 
-def draw(pdf: _Form) -> list[SigningParty]:
-    """The body of the generic tờ khai; returns who signs it (the requester)."""
+def draw(pdf: Any) -> list[SigningParty]:
+    """The body of the generic tờ khai on declaration.py's page (``_Form``, passed in:
+    this module must not import the one that registers it); returns who signs it."""
     pdf.row(("Họ, chữ đệm, tên người yêu cầu", pdf.val("requester_full_name")))
     if pdf.v.get("requester_birth_date"):
         pdf.row(("Ngày, tháng, năm sinh", pdf.val("requester_birth_date")))
