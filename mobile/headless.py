@@ -25,8 +25,9 @@ from mobile.services.tablet import TabletService
 from shared.cccd import scanned_card
 from shared.checklist import every_component
 from shared.errors import TaiChoError, problem
+from shared.generic_procedure import generic_sample
 from shared.model import AttachmentRef
-from shared.samples import sample_values
+from shared.samples import sample_codes, sample_values
 from shared.upstream import warnings_to_log
 from shared.workdays import vn_now
 from storekit import is_disk_full
@@ -95,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COMPONENT=FILE",
         help="a new photo of one component's document, added to those already sent"
         " (repeatable; a picture already there for that paper is listed once)",
+    )
+    sub.add_parser(
+        "procedures",
+        help="the procedures this tablet holds (code, name, version, has_result_template)",
     )
     sub.add_parser("sync", help="push the outbox and pull the feed")
     sub.add_parser("status", help="sync state (pending changes, last sync)")
@@ -188,9 +193,38 @@ def _components(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _procedures(service: TabletService) -> list[dict[str, Any]]:
+    """What `procedures` prints: every current procedure the tablet holds."""
+    return [
+        {
+            "code": p.code,
+            "name": p.name.vi,
+            "version": p.version,
+            "has_result_template": p.has_result_template,
+            "enabled": p.enabled,
+            "checked": p.checked,
+        }
+        for p in service.ctx.catalogue.all()  # shipped + synced
+    ]
+
+
+def _sample(args: argparse.Namespace) -> dict[str, Any]:
+    """A built-in bundle's sample needs no data folder; an imported procedure's (the
+    generic tờ khai) is made from the definition this tablet synced."""
+    if args.procedure in sample_codes():
+        return sample_values(args.procedure, vn_now().date(), args.seed)
+    service = TabletService(args.data or load_config().data_dir)
+    try:
+        return generic_sample(
+            service.dossiers.procedure(args.procedure), vn_now().date(), args.seed
+        )
+    finally:
+        service.close()
+
+
 def run(args: argparse.Namespace) -> Any:
     if args.command == "sample":
-        return sample_values(args.procedure, vn_now().date(), args.seed)
+        return _sample(args)
     if args.command == "parse-cccd":
         return _parse_cccd(args)
     if args.command == "verify" and args.ca is not None:
@@ -253,6 +287,8 @@ def run(args: argparse.Namespace) -> Any:
                     "version": s.version,
                     "attachments": [r.to_dict() for r in attachments or []],
                 }
+            case "procedures":
+                return _procedures(service)
             case "sync":
                 return service.sync().to_dict()
             case "status":

@@ -49,6 +49,8 @@ _PROCEDURE_KEYS = frozenset(
         "components",
         "result",
         "rules",
+        "enabled",
+        "record",
     }
 )
 _SECTION_KEYS = frozenset({"id", "title", "fields", "pair"})
@@ -88,6 +90,10 @@ _RULE_KEYS = frozenset({"kind", "field", "other", "when", "flag", "days", "label
 _RESULT_KEYS = frozenset({"template", "name", "title"})
 _COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required", "required_if"})
 BUILTIN_DIR = Path(__file__).with_name("procedures")
+# The result "template" of a procedure without a result layout of its own (most of an
+# imported catalogue): its result is produced in another system and attached at "stamp"
+# as a signed PDF, or issued on paper and its number and date recorded (docs/catalogue.md).
+GENERIC_TEMPLATE = "generic"
 DEFINITION = "procedure.json"  # a bundle's definition file, in its folder
 _CODE_RE = re.compile(r"^\d\.\d{6}$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -273,7 +279,26 @@ class Procedure:
     # The base fee is the province's (a Nghị quyết of the HĐND tỉnh), kept as a station
     # setting (``admin fee-set``); ``fee_vnd`` is then only a fallback never printed.
     fee_set_by_province: bool = False
+    # An imported procedure the office switched off: kept (dossiers filled under it are
+    # still judged by it) but no new dossier is taken (``admin`` / desk "Thủ tục").
+    enabled: bool = True
+    # Where an imported record came from: the national database's fields (lĩnh vực, cấp
+    # thực hiện, cơ quan thực hiện, …), its source and the date it was checked, and the
+    # province's own time limit and fee (shared.catalogue_import).
+    record: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     source: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def has_result_template(self) -> bool:
+        """Whether this side can draw the result itself (a bundle), or the result comes
+        from another system or on paper (:data:`GENERIC_TEMPLATE`)."""
+        return self.result_template != GENERIC_TEMPLATE
+
+    @property
+    def checked(self) -> bool:
+        """False for an imported record its publisher's text could not be checked against
+        (shown as unchecked on the desk's "Thủ tục" page); built-in bundles are checked."""
+        return bool(self.record.get("checked", True))
 
     def field(self, field_id: str) -> Field:
         for f in self.fields:
@@ -408,7 +433,7 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         )
     result = r.obj(r.req(d, "result", dict, "$"), "$.result", _RESULT_KEYS)
     template = r.req(result, "template", str, "$.result")
-    if template not in result_templates():
+    if template not in result_templates() and template != GENERIC_TEMPLATE:
         raise r.fail("$.result.template", f"unknown template '{template}'")
     fee = r.obj(d.get("fee", {}), "$.fee", _FEE_KEYS)
     unit_fees, pages_fee = _parse_fee(r, fee, ids)
@@ -438,6 +463,8 @@ def parse_procedure(data: Any, source: str = "<memory>") -> Procedure:
         rules=rules,
         subject=r.text(d["subject"], "$.subject") if "subject" in d else None,
         fee_set_by_province=bool(r.opt(fee, "set_by_province", bool, "$.fee")),
+        enabled=r.opt(d, "enabled", bool, "$") is not False,
+        record=dict(r.opt(d, "record", dict, "$") or {}),
         source=d,
     )
 
@@ -633,6 +660,12 @@ class Catalogue:
         self._by_code: dict[str, Procedure] = {}
         for (code, _version), p in sorted(self._versions.items()):
             self._by_code[code] = p
+
+    def adopt(self, other: Catalogue) -> None:
+        """Take ``other``'s procedures in place: the running station's one catalogue
+        object follows an import or a setting made on the desk or from the command line
+        (``sync_server.services.core.station``), without every holder re-reading it."""
+        self._versions, self._by_code = dict(other._versions), dict(other._by_code)
 
     def get(self, code: str, version: int | None = None) -> Procedure:
         if version is not None and code in self._by_code:

@@ -36,6 +36,13 @@ Code = Literal[
     "PROCEDURE_UNKNOWN",
     "CATALOGUE_INVALID",
     "CATALOGUE_DOWNGRADE",
+    "CATALOGUE_IMPORT_INVALID",
+    "PROCEDURE_DISABLED",
+    "RESULT_REQUIRED",
+    "RESULT_PDF_INVALID",
+    "RESULT_PDF_UNSIGNED",
+    "RESULT_PDF_SIGNATURE_INVALID",
+    "RESULT_PAPER_INVALID",
     "PROCEDURE_VERSION_UNKNOWN",
     "TRANSITION_NOT_ALLOWED",
     "ROLE_NOT_ALLOWED",
@@ -517,6 +524,56 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "Thủ tục {procedure}: không nhận phiên bản {version} vì đang dùng phiên bản {current}"
             " mới hơn.",
             "Procedure {procedure}: version {version} refused, newer version {current} in use.",
+        ),
+        _c(
+            "CATALOGUE_IMPORT_INVALID",
+            422,
+            "Tệp danh mục {file} có {count} lỗi (xem từng dòng, từng trường); chưa nhập thủ "
+            "tục nào, danh mục cũ giữ nguyên.",
+            "Catalogue file {file} has {count} error(s) (see each row and field); nothing "
+            "was imported, the old catalogue is kept.",
+        ),
+        _c(
+            "PROCEDURE_DISABLED",
+            409,
+            "Thủ tục {procedure} đang tạm ngừng tiếp nhận tại đơn vị này.",
+            "Procedure {procedure} is switched off at this office.",
+        ),
+        _c(
+            "RESULT_REQUIRED",
+            422,
+            "Thủ tục này không có mẫu kết quả trong ứng dụng: đính kèm tệp PDF kết quả đã ký "
+            "số, hoặc ghi số và ngày của kết quả bản giấy.",
+            "This procedure has no result layout here: attach the signed PDF result, or "
+            "record the number and date of the paper result.",
+        ),
+        _c(
+            "RESULT_PDF_INVALID",
+            422,
+            "Tệp kết quả đính kèm không đọc được như một tệp PDF[ ({detail_vi})].",
+            "The attached result is not a readable PDF[ ({detail})].",
+        ),
+        _c(
+            "RESULT_PDF_UNSIGNED",
+            422,
+            "Tệp PDF kết quả chưa có chữ ký số; chỉ nhận kết quả đã ký số, hoặc ghi kết quả "
+            "bản giấy.",
+            "The result PDF carries no digital signature; attach a signed one, or record a "
+            "paper result.",
+        ),
+        _c(
+            "RESULT_PDF_SIGNATURE_INVALID",
+            422,
+            "Chữ ký số {signature} trong tệp PDF kết quả không hợp lệ: tệp đã bị sửa sau khi "
+            "ký hoặc chữ ký hỏng.",
+            "Signature {signature} of the result PDF is not valid: the file was changed "
+            "after signing, or the signature is broken.",
+        ),
+        _c(
+            "RESULT_PAPER_INVALID",
+            422,
+            "Kết quả bản giấy: {detail_vi}.",
+            "Paper result: {detail}.",
         ),
         _c(
             "PROCEDURE_VERSION_UNKNOWN",

@@ -80,6 +80,9 @@ class Verb(StrEnum):
     AUDIT_VERIFY = "audit.verify"
     # The provincial hub (docs/province.md): register the station, send the day figures.
     HUB_MANAGE = "hub.manage"
+    # The procedure catalogue: import records, switch procedures on or off, the
+    # province's own time limit and fee (docs/catalogue.md).
+    CATALOGUE_MANAGE = "catalogue.manage"
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,11 @@ PERMISSIONS: dict[Verb, Permission] = {
     ),
     Verb.AUDIT_VERIFY: _p(
         {_R.ADMIN}, "Kiểm tra và đóng mốc nhật ký kiểm toán", "Check and anchor the audit log"
+    ),
+    Verb.CATALOGUE_MANAGE: _p(
+        {_R.ADMIN},
+        "Quản lý danh mục thủ tục (nhập, bật/tắt, thời hạn và phí của tỉnh)",
+        "Manage the procedure catalogue (import, on/off, the province's limit and fee)",
     ),
     Verb.HUB_MANAGE: _p(
         {_R.ADMIN},

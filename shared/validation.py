@@ -295,6 +295,8 @@ def validate(procedure: Procedure, raw: Mapping[str, Any], today: date) -> Valid
     computed.
     """
     problems: list[TaiChoError] = []
+    if not procedure.enabled:  # an imported procedure the office switched off
+        problems.append(problem("PROCEDURE_DISABLED", "procedure", procedure=procedure.code))
     known = {f.id for f in procedure.fields}
     for key in raw:
         if key not in known:

@@ -114,6 +114,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     fee_set.add_argument("--procedure", required=True, help="e.g. 1.004873")
     fee_set.add_argument("--vnd", required=True, type=int, help="e.g. 10000")
+    ci_imp = cmds.add_parser(
+        "catalogue-import",
+        help="import procedures from a national-database file (JSON or CSV, docs/catalogue.md)",
+    )
+    ci_imp.add_argument("file", type=Path, help="e.g. data/catalogue/commune-procedures.json")
+    cmds.add_parser("catalogue-list", help="print every procedure of the catalogue as JSON")
+    ci_set = cmds.add_parser(
+        "catalogue-set", help="switch an imported procedure on/off; the province's limit and fee"
+    )
+    ci_set.add_argument("--procedure", required=True, help="e.g. 1.001022")
+    on_off = ci_set.add_mutually_exclusive_group()
+    on_off.add_argument("--enable", dest="enabled", action="store_const", const=True)
+    on_off.add_argument("--disable", dest="enabled", action="store_const", const=False)
+    ci_set.add_argument("--time-limit", type=int, help="the province's working days")
+    ci_set.add_argument("--fee-vnd", type=int, help="the province's fee in đồng")
+    ci_set.add_argument("--decision", help='e.g. "Quyết định 123/QĐ-UBND ngày 01/08/2025"')
     cal_set = cmds.add_parser("calendar-set", help="local days off / make-up working days")
     cal_set.add_argument("--off", action="append", default=[], metavar="YYYY-MM-DD")
     cal_set.add_argument("--work", action="append", default=[], metavar="YYYY-MM-DD")
@@ -384,6 +400,24 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
             if shown is None:
                 raise problem("UNIT_NOT_CONFIGURED")
             _print_json({**shown.to_dict(), **door.public_url_show(me, station, db)})
+        elif cmd == "catalogue-import":
+            data = _read_input(args.file, "file", "REQUEST_INVALID")
+            _print_json(door.catalogue_import(me, station, db, data, args.file.name))
+        elif cmd == "catalogue-list":
+            _print_json(door.catalogue_list(me, station, db))
+        elif cmd == "catalogue-set":
+            _print_json(
+                door.catalogue_set(
+                    me,
+                    station,
+                    db,
+                    args.procedure,
+                    enabled=args.enabled,
+                    time_limit_working_days=args.time_limit,
+                    fee_vnd=args.fee_vnd,
+                    decision=args.decision,
+                )
+            )
         elif cmd == "fee-set":
             _print_json(door.set_province_fee(me, station, db, args.procedure, args.vnd))
         elif cmd == "calendar-set":

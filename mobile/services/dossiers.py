@@ -61,7 +61,9 @@ class DossierService:
 
     # --- catalogue & validation ---
     def procedures(self) -> list[Procedure]:
-        return self.ctx.catalogue.all()
+        """What a new dossier can be filled under: an imported procedure the office
+        switched off is kept (its dossiers still open) but not offered."""
+        return [p for p in self.ctx.catalogue.all() if p.enabled]
 
     def procedure(self, code: str) -> Procedure:
         return self.ctx.catalogue.get(code)

@@ -33,7 +33,8 @@ from typing import Any
 
 from fpdf.fonts import FontFace
 
-from shared.catalogue import Procedure
+from shared.catalogue import GENERIC_TEMPLATE, Procedure
+from shared.documents import generic_declaration
 from shared.documents.declaration_layout import DeclarationLayout, DeclTable
 from shared.documents.layout_text import TextContext, condition_holds
 from shared.documents.official import (
@@ -88,7 +89,10 @@ class DeclarationInput:
 
 
 def declaration_title(procedure: Procedure) -> str:
-    """The form's title, from the procedure's ``declaration.json`` ("TỜ KHAI" without)."""
+    """The form's title, from the procedure's ``declaration.json`` ("TỜ KHAI" without);
+    an imported procedure's generic tờ khai names its request."""
+    if procedure.result_template == GENERIC_TEMPLATE:
+        return generic_declaration.title(procedure)
     layout = declaration_layout(procedure.result_template)
     return layout.title if layout is not None else "TỜ KHAI"
 
@@ -106,7 +110,7 @@ class _Form(OfficialDocument):
     """The declaration's page: Quốc hiệu centred, the title, labelled lines, signatures."""
 
     def __init__(self, d: DeclarationInput, dated: datetime.datetime) -> None:
-        title = declaration_title(d.procedure)
+        title = declaration_title(d.procedure).replace("\n", " – ")
         super().__init__(
             title=f"{title} – {d.code}" if d.code else title,
             subject=d.procedure.name.vi,
@@ -344,7 +348,9 @@ def render_declaration(d: DeclarationInput) -> bytes:
     pdf.heading()
     pdf.addressee(d.unit.registration_office or d.unit.name)
     layout = declaration_layout(d.procedure.result_template)
-    if layout is None:
+    if d.procedure.result_template == GENERIC_TEMPLATE:
+        generic_declaration.draw(pdf)  # an imported procedure: its generic tờ khai
+    elif layout is None:
         _generic(pdf)
     else:
         _draw(pdf, layout)

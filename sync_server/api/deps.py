@@ -30,6 +30,7 @@ def get_db(request: Request) -> Iterator[Database]:
     """A pooled connection for one request (``store.db.Pool``: why not one per request)."""
     pool: Pool = request.app.state.pool
     with pool.session() as db:
+        get_station(request).refresh_catalogue(db)  # an import made by the command line
         yield db
 
 

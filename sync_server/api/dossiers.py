@@ -7,11 +7,15 @@ action's own verb): the administrator manages staff, tablets and settings, not d
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from shared.errors import problem
+from shared.external_result import ExternalResult
 from shared.views import DossierList
 from sync_server.api.deps import DbDep, StaffDep, StationDep
 from sync_server.api.problems import file_answer
@@ -26,6 +30,27 @@ class ActionRequest(BaseModel):
     # Only with "return": very_satisfied | satisfied | unsatisfied, and an optional comment.
     rating: str | None = Field(default=None, max_length=32)
     comment: str | None = Field(default=None, max_length=1000)
+    # Only with "stamp" of a procedure without a result layout (docs/catalogue.md): the
+    # signed PDF made elsewhere (base64), or the paper result's number and date.
+    result_pdf_b64: str | None = Field(default=None, max_length=7_000_000)
+    paper_number: str | None = Field(default=None, max_length=60)
+    paper_issued_on: str | None = Field(default=None, max_length=10)
+
+    def external(self) -> ExternalResult | None:
+        if self.result_pdf_b64 is not None:
+            try:
+                pdf = base64.b64decode(self.result_pdf_b64, validate=True)
+            except (binascii.Error, ValueError):
+                raise problem(
+                    "RESULT_PDF_INVALID",
+                    "result_pdf_b64",
+                    detail="not base64",
+                    detail_vi="tệp không đúng mã base64",
+                ) from None
+            return ExternalResult(pdf, self.paper_number, self.paper_issued_on)
+        if self.paper_number is not None or self.paper_issued_on is not None:
+            return ExternalResult(None, self.paper_number, self.paper_issued_on)
+        return None
 
 
 @router.get("")
@@ -53,7 +78,16 @@ def act(
         body.reason,
         rating=body.rating,
         comment=body.comment,
+        external=body.external(),
     ).to_dict()
+
+
+@router.get("/{dossier_id}/external-result")
+def external_result(
+    dossier_id: str, station: StationDep, db: DbDep, who: StaffDep
+) -> dict[str, Any]:
+    """What was recorded at stamp for a result made outside Tại Chỗ (or nothing)."""
+    return {"external_result": door.external_result(who, station, db, dossier_id)}
 
 
 class PersonalIdRequest(BaseModel):

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from shared import verify_address
 from shared.backup import BackupKey
 from shared.errors import TaiChoError, problem
+from shared.external_result import ExternalResult
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
@@ -35,7 +36,14 @@ from sync_server.services.admin import backup
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.station import Station, get_unit, set_unit
-from sync_server.services.office import actions, attachments, paperwork, party_signing, stamping
+from sync_server.services.office import (
+    actions,
+    attachments,
+    external_results,
+    paperwork,
+    party_signing,
+    stamping,
+)
 from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import lookups as lookup_service
@@ -44,7 +52,7 @@ from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
 from sync_server.services.setup import calendar, fee_settings, public_address, staff, units
 from sync_server.services.setup.staff import Staff
-from sync_server.services.sync import conflicts, enrollment, recovery
+from sync_server.services.sync import catalogue_admin, conflicts, enrollment, recovery
 from sync_server.store.db import transaction
 
 P = ParamSpec("P")
@@ -172,8 +180,10 @@ def act(
     *,
     rating: str | None = None,
     comment: str | None = None,
+    external: ExternalResult | None = None,
 ) -> DossierView:
-    """One workflow action; it also needs the action's own verb (``dossier.<action>``)."""
+    """One workflow action; it also needs the action's own verb (``dossier.<action>``).
+    ``external``: at ``stamp``, the result of a procedure without a result layout."""
     t = TRANSITIONS.get(action)
     if t is None or action not in STATION_ACTIONS:
         # Tablet-side actions (receive, supplement, withdraw) arrive by sync, not here.
@@ -189,7 +199,18 @@ def act(
         reason,
         rating=rating,
         comment=comment,
+        external=external,
     )
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def external_result(
+    actor: Staff, station: Station, db: Database, dossier_id: str
+) -> dict[str, Any] | None:
+    """What was recorded at stamp for a result made elsewhere (the attached PDF's
+    checked signatures, or the paper result's number and date), or None."""
+    dossier_store.load(db, station.keys, dossier_id)
+    return external_results.recorded(db, station.keys, dossier_id)
 
 
 @_needs(Verb.DOSSIER_RECORD_PERSONAL_ID)
@@ -284,6 +305,50 @@ def set_province_fee(
 ) -> dict[str, int]:
     """The fee the province's resolution sets for a procedure (a station setting)."""
     return fee_settings.set_fee(db, station.catalogue, code, vnd)
+
+
+# --- the procedure catalogue (docs/catalogue.md) ----------------------------------------
+
+
+@_needs(Verb.CATALOGUE_MANAGE)
+def catalogue_import(
+    actor: Staff, station: Station, db: Database, data: bytes, name: str
+) -> dict[str, Any]:
+    """Import a catalogue file (national records, JSON or CSV): all of it, or nothing."""
+    return catalogue_admin.import_file(db, station, data, name)
+
+
+@_needs(Verb.CATALOGUE_MANAGE)
+def catalogue_list(actor: Staff, station: Station, db: Database) -> list[dict[str, Any]]:
+    """Every procedure with its version, source, checked mark, limit and fee."""
+    return catalogue_admin.rows(station)
+
+
+@_needs(Verb.CATALOGUE_MANAGE)
+def catalogue_set(
+    actor: Staff,
+    station: Station,
+    db: Database,
+    code: str,
+    *,
+    enabled: bool | None = None,
+    time_limit_working_days: int | None = None,
+    fee_vnd: int | None = None,
+    decision: str | None = None,
+    clear_province: bool = False,
+) -> dict[str, Any]:
+    """Switch an imported procedure on or off, or set the province's own time limit and
+    fee as its decision publishes them (a new version, sent to the tablets)."""
+    return catalogue_admin.set_procedure(
+        db,
+        station,
+        code,
+        enabled=enabled,
+        time_limit_working_days=time_limit_working_days,
+        fee_vnd=fee_vnd,
+        decision=decision,
+        clear_province=clear_province,
+    )
 
 
 # --- reports (figures for the leader and the admin; free text for the leader) -----------

@@ -31,5 +31,6 @@ def open_station(data_dir: Path) -> Station:
         certs.ensure_demo(db, keys)
         # Shipped + office procedure files, every version served kept (catalogue_sync).
         station = replace(station, catalogue=catalogue_sync.load(db, keys, paths.data_dir))
+        station.refresh_catalogue(db)  # the version just loaded is the one seen
         expire_orphans(db)  # uploads abandoned while the station was off
     return station

@@ -599,6 +599,18 @@ CREATE TABLE lookups (
 );
 """
 
+# Results made outside Tại Chỗ (issue 18): a procedure without a result layout records
+# at "stamp" the attached signed PDF's checked signatures or the paper result's number
+# and date (the PDF itself is kept in ``results`` like a sealed one).
+_EXTERNAL_RESULTS = """
+CREATE TABLE external_results (
+    dossier_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('pdf', 'paper')),
+    data_enc BLOB NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+"""
+
 
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -613,6 +625,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0009_device_recovery", _RECOVERY),
     ("0010_restore", _RESTORE),
     ("0011_lookups", _LOOKUPS),
+    ("0012_external_results", _EXTERNAL_RESULTS),
 ]
 
 

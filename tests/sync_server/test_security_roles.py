@@ -86,6 +86,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/v1/dossiers/{dossier_id}/result/signatures"): frozenset(
         {Role.APPRAISER, Role.CLERK}
     ),
+    # What was recorded at stamp for a result made elsewhere (docs/catalogue.md).
+    ("GET", "/v1/dossiers/{dossier_id}/external-result"): CASEWORKERS,
 }
 # Harmless bodies: an unknown action changes nothing, empty sync bodies are refused.
 BODIES: dict[str, Any] = {
@@ -348,6 +350,10 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
     "hub-status": (Verb.HUB_MANAGE, []),
     "hub-send": (Verb.HUB_MANAGE, ["--from", TODAY, "--to", TODAY]),
     "hub-lookup": (Verb.HUB_MANAGE, ["--unit", "000.31.22.H20"]),
+    # The procedure catalogue: a junk file and a built-in procedure are refused (admin).
+    "catalogue-import": (Verb.CATALOGUE_MANAGE, ["{tmp}/no.pem"]),
+    "catalogue-list": (Verb.CATALOGUE_MANAGE, []),
+    "catalogue-set": (Verb.CATALOGUE_MANAGE, ["--procedure", "1.001193", "--disable"]),
 }
 
 

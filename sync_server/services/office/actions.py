@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from shared.catalogue import Catalogue
 from shared.errors import problem
+from shared.external_result import ExternalResult
 from shared.issuing import ready_to_issue, require_parties_signed, result_parties
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
@@ -45,7 +46,7 @@ from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
-from sync_server.services.office import lookups, stamping
+from sync_server.services.office import external_results, lookups, stamping
 from sync_server.services.reports import reports
 from sync_server.services.setup.staff import Staff
 from sync_server.store import reports as reports_q
@@ -95,11 +96,14 @@ def apply_action(
     *,
     rating: str | None = None,
     comment: str | None = None,
+    external: ExternalResult | None = None,
 ) -> DossierView:
     """Run one transition for ``staff``; returns the updated dossier view.
 
     ``rating`` (and its optional ``comment``) is the citizen's satisfaction, recorded in
-    the same transaction as a ``return``; any other action refuses it.
+    the same transaction as a ``return``; any other action refuses it. ``external`` is
+    the result of a procedure without a result layout, given at ``stamp`` (a signed PDF
+    or a paper result's number and date); approving such a procedure renders nothing.
     """
     if action not in TRANSITIONS or action not in STATION_ACTIONS:
         # Tablet-side actions (receive, supplement, withdraw) arrive by sync, not here.
@@ -122,9 +126,18 @@ def apply_action(
         )
     if action == "accept":
         lookups.require_settled(db, keys, catalogue, dossier_id)
+    if external is not None and action != "stamp":
+        raise problem(
+            "REQUEST_INVALID",
+            "result",
+            detail="a result is given only at stamp",
+            detail_vi="chỉ ghi kết quả khi đóng dấu",
+        )
     for _ in range(_RENUMBER_TRIES):
         # Outside the write transaction: the checks that can fail early, and the signing.
-        signed: stamping.SignedApproval | stamping.SignedSeal | None = None
+        signed: (
+            stamping.SignedApproval | stamping.SignedSeal | external_results.CheckedResult | None
+        ) = None
         base: Dossier | None = None
         turn: AbstractContextManager[object] = contextlib.nullcontext()
         if action in ("approve", "stamp"):
@@ -135,10 +148,20 @@ def apply_action(
             if action == "stamp" and result_parties(proc):
                 # The spouses sign the Giấy chứng nhận kết hôn before the seal.
                 require_parties_signed(proc, stamping.signed_fields_of(db, keys, base.id))
-            if action == "approve":
+            if external is not None and proc.has_result_template:
+                raise problem(
+                    "REQUEST_INVALID",
+                    "result",
+                    detail="this procedure's result is drawn and signed here",
+                    detail_vi="kết quả của thủ tục này do hệ thống lập và ký",
+                )
+            if action == "approve" and proc.has_result_template:
                 turn = _register_turn(proc.result_template)
         with turn:
-            if base is not None and action == "approve":
+            if base is not None and not proc.has_result_template:
+                # Made elsewhere: nothing to render; at stamp the result handed over.
+                signed = external_results.check(external) if action == "stamp" else None
+            elif base is not None and action == "approve":
                 signed = stamping.sign_approval(db, keys, base, proc.result_template, staff)
             elif base is not None:
                 signed = stamping.sign_seal(db, keys, base, proc.result_name.vi)
@@ -162,7 +185,7 @@ def _commit(
     reason: str | None,
     survey: tuple[str | None, str | None],
     base: Dossier | None,
-    signed: stamping.SignedApproval | stamping.SignedSeal | None,
+    signed: stamping.SignedApproval | stamping.SignedSeal | external_results.CheckedResult | None,
 ) -> DossierView:
     """The action's one short write transaction (``signed``: made from ``base``;
     ``survey``: the return's rating and comment)."""
@@ -203,6 +226,9 @@ def _commit(
             result = None
         elif isinstance(signed, stamping.SignedSeal):
             result = stamping.record_seal(db, keys, d, signed)
+        elif isinstance(signed, external_results.CheckedResult):
+            name = proc.result_name.vi
+            result = external_results.record(db, keys, d, signed, name, staff.username)
         else:
             result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
         dossier_store.save(db, keys, d)

@@ -20,19 +20,19 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from shared import messages as m
-from shared.catalogue import Catalogue, document_hash, parse_procedure
-from shared.errors import TaiChoError
+from shared.catalogue import Catalogue, Procedure, document_hash
 from shared.procedures import builtin
 from sync_server.services.core import feed
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
+from sync_server.services.core.station import CATALOGUE_VERSION_KEY, stored_catalogue
 from sync_server.store import calendar as calendar_q
 from sync_server.store import catalogue as q
 from sync_server.store.db import get_meta, set_meta, transaction
 
 FEED_RECORD_ID = "catalogue"  # the feed's record id for catalogue items (not a dossier)
 FOLDER = "procedures"  # in the data dir: the office's own procedure files
-_VERSION_KEY = "catalogue_version"
+_VERSION_KEY = CATALOGUE_VERSION_KEY
 _SENT_KEY = "catalogue_sent"  # hash of the current definitions last sent to tablets
 _log = logging.getLogger("sync_server")
 
@@ -64,30 +64,36 @@ def load(db: Database, keys: StationKeys, data_dir: Path) -> Catalogue:
             if row is None or row["sha256"] != sha:
                 doc = json.dumps(proc.source, ensure_ascii=False, separators=(",", ":"))
                 q.put(db, proc.code, proc.version, doc, sha, now)
-        everything = _stored_catalogue(db)
-        sent = _current_hash(everything)
-        if get_meta(db, _SENT_KEY) != sent:
-            version = int(get_meta(db, _VERSION_KEY) or "0") + 1
-            set_meta(db, _VERSION_KEY, str(version))
-            set_meta(db, _SENT_KEY, sent)
-            for device_id in calendar_q.active_device_ids(db):
-                send_to(db, keys, device_id, everything)
+        return publish(db, keys)
+
+
+def store_versions(db: Database, keys: StationKeys, procedures: list[Procedure]) -> Catalogue:
+    """Record new procedure versions (an import, a setting from the desk) and tell the
+    tablets, in the caller's transaction; returns the whole stored catalogue."""
+    now = iso(utc_now())
+    for proc in procedures:
+        doc = json.dumps(proc.source, ensure_ascii=False, separators=(",", ":"))
+        q.put(db, proc.code, proc.version, doc, document_hash(proc.source), now)
+    return publish(db, keys)
+
+
+def publish(db: Database, keys: StationKeys) -> Catalogue:
+    """When the current definitions changed since they were last sent: the next
+    ``catalogue_version`` and a ``catalogue`` feed item for every active tablet (caller's
+    transaction). Returns every stored version."""
+    everything = _stored_catalogue(db)
+    sent = _current_hash(everything)
+    if get_meta(db, _SENT_KEY) != sent:
+        version = int(get_meta(db, _VERSION_KEY) or "0") + 1
+        set_meta(db, _VERSION_KEY, str(version))
+        set_meta(db, _SENT_KEY, sent)
+        for device_id in calendar_q.active_device_ids(db):
+            send_to(db, keys, device_id, everything)
     return everything
 
 
 def _stored_catalogue(db: Database) -> Catalogue:
-    """Every stored version. One this code can no longer read (an older definition after
-    an upgrade) is left out with a warning rather than stopping the station: dossiers of
-    that version are then refused with PROCEDURE_VERSION_UNKNOWN."""
-    procedures = []
-    for r in q.all_versions(db):
-        try:
-            procedures.append(
-                parse_procedure(json.loads(r["document"]), f"stored {r['code']} v{r['version']}")
-            )
-        except (TaiChoError, ValueError) as exc:
-            _log.warning("stored procedure %s v%s is unreadable: %s", r["code"], r["version"], exc)
-    return Catalogue(procedures)
+    return stored_catalogue(db)
 
 
 def _current_hash(catalogue: Catalogue) -> str:
