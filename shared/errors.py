@@ -102,6 +102,7 @@ Code = Literal[
     "PARENT_AGE_IMPLAUSIBLE",
     "SIGNATURE_IS_CONTRACT",
     "PERSONAL_ID_MISSING",
+    "RESULT_PARTIES_UNSIGNED",
     "LOOKUP_INVALID",
     "LOOKUPS_PENDING",
     "UNIT_NOT_CONFIGURED",
@@ -458,6 +459,14 @@ CATALOGUE: dict[Code, ErrorCode] = {
             "đăng ký khai sinh.",
             "{label_en} not entered yet: the birth certificate must carry the personal "
             "identification number issued at registration.",
+        ),
+        _c(
+            "RESULT_PARTIES_UNSIGNED",
+            409,
+            "Chưa đóng dấu được: {parties} chưa ký vào Giấy chứng nhận kết hôn (hai bên nam, "
+            "nữ cùng ký trước khi đóng dấu).",
+            "Cannot seal yet: {parties_en} not yet signed the marriage certificate (both "
+            "spouses sign before the seal).",
         ),
         _c(
             "LOOKUP_INVALID",

@@ -3,9 +3,11 @@
 A procedure file names a list with ``"choices_from"`` instead of repeating it, so the 54
 ethnic groups are declared once (here) and every form and document prints the same names.
 
-- Ethnic groups: the General Statistics Office's "Danh mục các dân tộc Việt Nam"
-  (Quyết định 121-TCTK/PPCĐ, 1979), codes 01–54 and the names as that list writes them,
-  plus "Người nước ngoài" for a foreign parent (no GSO code: ``""``).
+- Ethnic groups: the General Statistics Office's "Danh mục các dân tộc Việt Nam" of
+  Quyết định 1019/QĐ-TCTK (12/11/2008), the list QCVN 109 refers to for data exchange —
+  not the 1979 numbering of Quyết định 121-TCTK/PPCĐ, which put Hoa at 04 and Mường at
+  06. Forms store the group's name (unchanged); a code sent out is the 2008 one
+  (:func:`ethnic_code`). "Người nước ngoài" (a foreign parent) has no code.
 - Countries: ISO 3166-1 from the ``pycountry`` package (codes and English names); the
   Vietnamese names come from pycountry's translations, overridden below where the
   translation is not the name Vietnamese civil-status books use ("Cộng hoà Nam Hàn" →
@@ -29,65 +31,68 @@ __all__ = [
     "FOREIGNER",
     "PROVINCE_CODES",
     "countries",
+    "ethnic_code",
     "named_list",
 ]
 
-# (GSO code, name as the GSO list writes it)
+# (code of Quyết định 1019/QĐ-TCTK, name as the stored value and documents write it), in
+# the decision's order. Codes 01–20 checked against QCVN 109 Phụ lục E and the GSO's own
+# list; 21–54 follow a restatement of the same order (docs/legal.md says which is which).
 ETHNIC_GROUPS: tuple[tuple[str, str], ...] = (
     ("01", "Kinh"),
     ("02", "Tày"),
     ("03", "Thái"),
-    ("04", "Hoa"),
+    ("04", "Mường"),
     ("05", "Khơ-me"),
-    ("06", "Mường"),
+    ("06", "Hoa"),
     ("07", "Nùng"),
     ("08", "HMông"),
     ("09", "Dao"),
     ("10", "Gia-rai"),
-    ("11", "Ngái"),
-    ("12", "Ê-đê"),
-    ("13", "Ba na"),
-    ("14", "Xơ-Đăng"),
-    ("15", "Sán Chay"),
-    ("16", "Cơ-ho"),
-    ("17", "Chăm"),
-    ("18", "Sán Dìu"),
-    ("19", "Hrê"),
+    ("11", "Ê-đê"),
+    ("12", "Ba na"),
+    ("13", "Sán Chay"),
+    ("14", "Chăm"),
+    ("15", "Cơ-ho"),
+    ("16", "Xơ-Đăng"),
+    ("17", "Sán Dìu"),
+    ("18", "Hrê"),
+    ("19", "Ra-glai"),
     ("20", "Mnông"),
-    ("21", "Ra-glai"),
+    ("21", "Thổ"),
     ("22", "Xtiêng"),
-    ("23", "Bru-Vân Kiều"),
-    ("24", "Thổ"),
+    ("23", "Khơ-mú"),
+    ("24", "Bru-Vân Kiều"),
     ("25", "Giáy"),
     ("26", "Cơ-tu"),
     ("27", "Gié Triêng"),
-    ("28", "Mạ"),
-    ("29", "Khơ-mú"),
+    ("28", "Tà-ôi"),
+    ("29", "Mạ"),
     ("30", "Co"),
-    ("31", "Tà-ôi"),
-    ("32", "Chơ-ro"),
-    ("33", "Kháng"),
-    ("34", "Xinh-mun"),
-    ("35", "Hà Nhì"),
-    ("36", "Chu ru"),
-    ("37", "Lào"),
-    ("38", "La Chí"),
-    ("39", "La Ha"),
-    ("40", "Phù Lá"),
-    ("41", "La Hủ"),
+    ("31", "Chơ-ro"),
+    ("32", "Hà Nhì"),
+    ("33", "Xinh-mun"),
+    ("34", "Chu ru"),
+    ("35", "Lào"),
+    ("36", "Kháng"),
+    ("37", "La Chí"),
+    ("38", "Phù Lá"),
+    ("39", "La Hủ"),
+    ("40", "La Ha"),
+    ("41", "Pà Thẻn"),
     ("42", "Lự"),
-    ("43", "Lô Lô"),
+    ("43", "Ngái"),
     ("44", "Chứt"),
-    ("45", "Mảng"),
-    ("46", "Pà Thẻn"),
+    ("45", "Lô Lô"),
+    ("46", "Mảng"),
     ("47", "Co Lao"),
-    ("48", "Cống"),
-    ("49", "Bố Y"),
+    ("48", "Bố Y"),
+    ("49", "Cống"),
     ("50", "Si La"),
     ("51", "Pu Péo"),
-    ("52", "Brâu"),
-    ("53", "Ơ Đu"),
-    ("54", "Rơ-măm"),
+    ("52", "Rơ-măm"),
+    ("53", "Brâu"),
+    ("54", "Ơ Đu"),
 )
 FOREIGNER = "Người nước ngoài"
 
@@ -139,6 +144,15 @@ def countries() -> tuple[tuple[str, str, str], ...]:
         rows.append((str(c.alpha_2), str(name_vi), str(en)))
     rows.sort(key=lambda r: (r[0] != "VN", r[1].casefold()))
     return tuple(rows)
+
+
+def ethnic_code(name: str) -> str | None:
+    """The Quyết định 1019/QĐ-TCTK code of an ethnic group as stored ("Mường" → "04");
+    None for "Người nước ngoài" or a name not on the list (nothing is guessed)."""
+    return _ETHNIC_CODES.get(name)
+
+
+_ETHNIC_CODES = {n: c for c, n in ETHNIC_GROUPS}
 
 
 def named_list(name: str) -> tuple[tuple[str, str, str], ...] | None:

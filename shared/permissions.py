@@ -65,6 +65,8 @@ class Verb(StrEnum):
     # verification (xác minh) a lookup that found nothing opens.
     DOSSIER_RECORD_LOOKUP = "dossier.record_lookup"
     DOSSIER_CLOSE_VERIFICATION = "dossier.close_verification"
+    # The spouses' signatures on the Giấy chứng nhận kết hôn, before the seal.
+    DOSSIER_SIGN_RESULT = "dossier.sign_result"
     # Reports: the figures, and the free text that can name citizens.
     REPORT_READ = "report.read"
     REPORT_READ_FREE_TEXT = "report.read_free_text"
@@ -124,6 +126,11 @@ PERMISSIONS: dict[Verb, Permission] = {
         {_R.APPRAISER},
         "Ghi kết quả xác minh",
         "Close a verification",
+    ),
+    Verb.DOSSIER_SIGN_RESULT: _p(
+        {_R.APPRAISER, _R.CLERK},
+        "Ghi chữ ký của hai bên vào giấy chứng nhận",
+        "Record the spouses' signatures on the certificate",
     ),
     Verb.DOSSIER_APOLOGIZE: _p(
         {_R.LEADER, _R.INTAKE},

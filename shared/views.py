@@ -16,6 +16,7 @@ from typing import Any
 from shared import wire
 from shared.catalogue import Field, Procedure
 from shared.day_text import day_text
+from shared.lookups import LookupNeed, LookupRecord, open_verifications
 from shared.model import Dossier
 from shared.wire import spec
 from shared.workflow import Action, Status
@@ -135,6 +136,47 @@ class ApologyView:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.view.to_dict(), "apology": wire.encode(self.apology)}
+
+
+@dataclass(frozen=True)
+class LookupNeedView:
+    """One lookup a dossier calls for (``shared.lookups.LookupNeed``) with its latest
+    record, if any."""
+
+    need: LookupNeed
+    record: LookupRecord | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.need.to_dict(),
+            "record": None if self.record is None else self.record.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class LookupsView:
+    """The lookup step of a dossier (``GET /v1/dossiers/{id}/lookups``, the answer to
+    recording a lookup or closing a verification, the desk's "Tra cứu thay giấy tờ"
+    card): each lookup it needs with its latest record, every record in order, whether
+    one may still be recorded (until acceptance). On the wire: ``needs``, ``records``,
+    ``open_verifications`` and ``may_record``."""
+
+    needs: list[LookupNeedView]
+    records: list[LookupRecord]
+    may_record: bool
+
+    @property
+    def open_verifications(self) -> list[LookupRecord]:
+        """The verifications (xác minh) still open: they hold the dossier's acceptance."""
+        return open_verifications(self.records)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "needs": [n.to_dict() for n in self.needs],
+            "records": [r.to_dict() for r in self.records],
+            "open_verifications": [r.to_dict() for r in self.open_verifications],
+            "may_record": self.may_record,
+        }
 
 
 class VerifyStatus(StrEnum):

@@ -52,6 +52,8 @@ class Action(StrEnum):
     # The lookup step (shared.lookups): a lookup recorded, a verification closed.
     RECORD_LOOKUP = "record_lookup"
     CLOSE_VERIFICATION = "close_verification"
+    # The people's own signatures on the result (the spouses on a Giấy chứng nhận kết hôn).
+    SIGN_RESULT = "sign_result"
 
 
 # National one-stop-shop status numbers (Cổng DVC quốc gia), for reports and
@@ -168,6 +170,7 @@ ACTION_LABELS: dict[str, Label] = {
     Action.RECORD_PERSONAL_ID: PERMISSIONS[Verb.DOSSIER_RECORD_PERSONAL_ID].label,
     Action.RECORD_LOOKUP: PERMISSIONS[Verb.DOSSIER_RECORD_LOOKUP].label,
     Action.CLOSE_VERIFICATION: PERMISSIONS[Verb.DOSSIER_CLOSE_VERIFICATION].label,
+    Action.SIGN_RESULT: PERMISSIONS[Verb.DOSSIER_SIGN_RESULT].label,
     "report": PERMISSIONS[Verb.REPORT_READ].label,
 }
 
@@ -328,7 +331,13 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         frozenset({"record_lookup", "close_verification"}),
     ),
     _StageDef("approve", Label("Phê duyệt", "Approve"), frozenset({"approve"})),
-    _StageDef("stamp", Label("Đóng dấu", "Stamp"), frozenset({"stamp"})),
+    _StageDef(
+        "stamp",
+        Label("Đóng dấu", "Stamp"),
+        frozenset({"stamp"}),
+        # The spouses sign the certificate just before the seal, without ending the stage.
+        frozenset({"sign_result"}),
+    ),
     _StageDef(
         "return",
         Label("Trả kết quả", "Return result"),

@@ -19,12 +19,15 @@ SOURCES = [
     *sorted((ROOT / "sync_server" / "desk").rglob("*.py")),
 ]
 PUNCTUATION = set("–—‘’“”…·•×°")
+# Drawn as nothing by the shaper whatever the font (default-ignorable code points): the
+# zero-width space only marks where a long dossier code may break (screens/common.code_text).
+INVISIBLE = {"\u200b"}
 
 
 def _drawable(ch: str) -> bool:
     if ch.isascii():
         return True
-    if ch in PUNCTUATION:
+    if ch in PUNCTUATION or ch in INVISIBLE:
         return True
     return unicodedata.name(ch, "").startswith("LATIN")
 

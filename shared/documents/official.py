@@ -104,7 +104,7 @@ def date_line(day: datetime.date) -> str:
 
 
 def place_date_line(place: str, day: datetime.date) -> str:
-    """ "Định Yên, ngày 25 tháng 11 năm 2026": the place-and-date line under the header."""
+    """ "Lai Vung, ngày 25 tháng 11 năm 2026": the place-and-date line under the header."""
     return nfc(f"{place}, {date_line(day)}")
 
 

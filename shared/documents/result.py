@@ -54,6 +54,9 @@ class ResultMeta:
     # Who received the dossier (the intake officer's full name): a chứng thực chữ ký
     # received at the one-stop shop says the citizen signed before this person.
     receiver_name: str = ""
+    # The pages of a copy made by scanning (JPEG/PNG bytes, in order): a chứng thực bản
+    # sao then issues these pages with the statement on the last one.
+    scan_pages: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)

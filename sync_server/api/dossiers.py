@@ -68,6 +68,24 @@ def set_child_personal_id(
     return door.record_personal_id(who, station, db, dossier_id, body.child_personal_id).to_dict()
 
 
+class ResultSignaturesRequest(BaseModel):
+    # Each a shared.signatures.SignatureMark (decoded and bounded by the service).
+    signatures: list[dict[str, Any]] = Field(min_length=1, max_length=4)
+
+
+@router.post("/{dossier_id}/result/signatures")
+def sign_result(
+    dossier_id: str,
+    body: ResultSignaturesRequest,
+    station: StationDep,
+    db: DbDep,
+    who: StaffDep,
+) -> dict[str, Any]:
+    """The spouses sign the approved Giấy chứng nhận kết hôn (on screen, or recorded as
+    signed on paper) before the clerk seals it."""
+    return door.sign_result(who, station, db, dossier_id, body.signatures).to_dict()
+
+
 class LookupRequest(BaseModel):
     key: str = Field(max_length=64)
     database: str = Field(max_length=32)
@@ -82,7 +100,7 @@ class VerificationRequest(BaseModel):
 @router.get("/{dossier_id}/lookups")
 def lookups(dossier_id: str, station: StationDep, db: DbDep, who: StaffDep) -> dict[str, Any]:
     """The lookup step (tra cứu) of a dossier: what to look up, what was recorded."""
-    return door.lookups(who, station, db, dossier_id)
+    return door.lookups(who, station, db, dossier_id).to_dict()
 
 
 @router.post("/{dossier_id}/lookups")
@@ -99,7 +117,7 @@ def record_lookup(
         database=body.database,
         result=body.result,
         note=body.note,
-    )
+    ).to_dict()
 
 
 @router.post("/{dossier_id}/lookups/{lookup_id}/close")
@@ -112,7 +130,7 @@ def close_verification(
     who: StaffDep,
 ) -> dict[str, Any]:
     """Close a verification with its outcome."""
-    return door.close_verification(who, station, db, dossier_id, lookup_id, body.note)
+    return door.close_verification(who, station, db, dossier_id, lookup_id, body.note).to_dict()
 
 
 @router.get(

@@ -22,7 +22,7 @@ import segno
 from shared.documents.paperwork.of_dossier import PAPER_NAMES, papers_of
 from shared.permissions import Verb, require
 from shared.reports import parse_period
-from shared.views import DossierRow, DossierView, HeldEdit
+from shared.views import DossierRow, DossierView, HeldEdit, LookupsView
 from sync_server.config import limits
 from sync_server.services import door
 from sync_server.services.core.clock import utc_now
@@ -106,14 +106,14 @@ class DeskBackend:
         with self.station.session() as db:
             return door.held_edits(self._me(db, who), self.station, db, dossier_id)
 
-    def lookups(self, who: Staff, dossier_id: str) -> dict[str, Any]:
+    def lookups(self, who: Staff, dossier_id: str) -> LookupsView:
         """The lookup step of a dossier (shared.lookups): needs, records, verifications."""
         with self.station.session() as db:
             return door.lookups(self._me(db, who), self.station, db, dossier_id)
 
     def record_lookup(
         self, who: Staff, dossier_id: str, key: str, database: str, result: str, note: str
-    ) -> dict[str, Any]:
+    ) -> LookupsView:
         """One lookup (tra cứu) recorded by hand at the desk."""
         with self.station.session() as db:
             me = self._me(db, who)
@@ -130,7 +130,7 @@ class DeskBackend:
 
     def close_verification(
         self, who: Staff, dossier_id: str, lookup_id: str, note: str
-    ) -> dict[str, Any]:
+    ) -> LookupsView:
         """The outcome of a verification a lookup opened."""
         with self.station.session() as db:
             me = self._me(db, who)
@@ -163,6 +163,19 @@ class DeskBackend:
         with self.station.session() as db:
             me = self._me(db, who)
             return door.record_personal_id(me, self.station, db, dossier_id, number)
+
+    def sign_result(
+        self, who: Staff, dossier_id: str, signatures: list[dict[str, Any]]
+    ) -> DossierView:
+        """The spouses' marks on the approved Giấy chứng nhận kết hôn, before the seal."""
+        with self.station.session() as db:
+            me = self._me(db, who)
+            return door.sign_result(me, self.station, db, dossier_id, signatures)
+
+    def result_signed_by(self, who: Staff, dossier_id: str) -> list[str]:
+        """The parties who have signed the dossier's result so far."""
+        with self.station.session() as db:
+            return door.result_signed_by(self._me(db, who), self.station, db, dossier_id)
 
     def result_link(self, who: Staff, dossier_id: str) -> str:
         """A path (``/desk-files/result/<ticket>``) the browser can open for the PDF; the

@@ -13,7 +13,7 @@ from typing import Any
 
 import flet as ft
 
-from shared.views import DossierRow, DossierView, HeldEdit
+from shared.views import DossierRow, DossierView, HeldEdit, LookupsView
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import EnrollTicket
@@ -67,9 +67,13 @@ class OpenedDossier:
     # Its photos (DeskBackend.photos): references, thumbnails, links.
     photos: list[dict[str, Any]] = field(default_factory=list)
     # Its lookup step (DeskBackend.lookups): needs, records, verifications.
-    lookups: dict[str, Any] = field(default_factory=dict)
+    lookups: LookupsView | None = None
     # The tablets' edits of it kept as conflicts (DeskBackend.held_edits).
     held: list[HeldEdit] = field(default_factory=list)
+    # The parties who have signed its result (a kết hôn's spouses), and the approved, not
+    # yet sealed certificate to print for them to sign on paper.
+    result_signed: list[str] = field(default_factory=list)
+    certificate_url: str = ""
     dialog: str = ""  # the action whose dialog is open ("" = none)
     dialog_error: str = ""
 
@@ -82,7 +86,8 @@ class OpenedDossier:
     def clear(self) -> None:
         """Forget the dossier and everything of the citizen read with it."""
         self.detail, self.result_url, self.paper_links, self.photos = None, "", [], []
-        self.lookups, self.held = {}, []
+        self.lookups, self.held = None, []
+        self.result_signed, self.certificate_url = [], ""
         self.close_dialog()
 
 

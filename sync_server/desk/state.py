@@ -23,8 +23,9 @@ import flet as ft
 from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can
-from shared.views import DossierView, HeldEdit
+from shared.views import DossierView, HeldEdit, LookupsView
 from shared.workdays import vn_now
+from shared.workflow import Status
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend
@@ -266,13 +267,18 @@ class DeskState:
             tuple[str, list[tuple[str, str]]],
             list[dict[str, Any]],
             BaseException | None,
-            tuple[dict[str, Any], list[HeldEdit]],
+            tuple[LookupsView, list[HeldEdit]],
+            tuple[list[str], str],
         ]:
             d = self.backend.detail(user, dossier_id)
             found = (
                 self.backend.lookups(user, dossier_id),
                 self.backend.held_edits(user, dossier_id),
             )
+            # An approved certificate the spouses sign before the seal (kết hôn).
+            approved = d.dossier.status is Status.APPROVED
+            signed = self.backend.result_signed_by(user, dossier_id) if approved else []
+            certificate = self.backend.result_link(user, dossier_id) if approved else ""
             url = self.backend.result_link(user, dossier_id) if d.has_result else ""
             links = (url, self.backend.paper_links(user, d))
             photos: list[dict[str, Any]] = []
@@ -283,15 +289,18 @@ class DeskState:
                 except Exception as err:  # shown below; the dossier still opens
                     # Its photos are extra, never a reason to hide the dossier.
                     photo_error = err
-            return d, links, photos, photo_error, found
+            return d, links, photos, photo_error, found, (signed, certificate)
 
         try:
-            d, (url, papers), photos, photo_error, (found, held) = await self._guarded("open", load)
+            d, (url, papers), photos, photo_error, (found, held), signed = await self._guarded(
+                "open", load
+            )
         except Failed:
             return
         shown = self.opened
         shown.detail, shown.result_url, shown.photos, shown.lookups = d, url, photos, found
         shown.held, shown.paper_links = held, papers
+        shown.result_signed, shown.certificate_url = signed
         self.opened.dialog, self.banner = "", ""
         self.route = ROUTE_DOSSIER
         if photo_error is not None:
@@ -397,6 +406,44 @@ class DeskState:
         await self.open_dossier(self.opened.detail.row.id)
         if self.opened.detail is not None:
             self._info("Đã ghi kết quả xác minh.")
+        return True
+
+    async def sign_result(
+        self, party: str, kind: str, strokes: list[list[list[int]]], witness: str = ""
+    ) -> bool:
+        """One spouse's mark on the approved Giấy chứng nhận kết hôn (drawn on the pad,
+        a thumbprint with its witness, or signed on the printed copy); a refused mark
+        shows its message under that spouse's box."""
+        if self.user is None or self.opened.detail is None:
+            return False
+        self.field_errors = {}
+        mark: dict[str, Any] = {
+            "party": party,
+            "kind": kind,
+            "at": vn_now().isoformat(timespec="seconds"),
+            "strokes": strokes,
+            "witness_name": witness.strip() or None,
+        }
+        try:
+            await self._guarded(
+                f"sign:{party}",
+                self.backend.sign_result,
+                self.user,
+                self.opened.detail.row.id,
+                [mark],
+                on_error=self._under_field(
+                    # a mark's own fault under the box; anything else in the banner
+                    lambda err: (
+                        f"sign:{party}"
+                        if err.code.startswith("SIGNATURE_") or err.code == "REQUEST_INVALID"
+                        else None
+                    )
+                ),
+            )
+        except Failed:
+            return False
+        await self.open_dossier(self.opened.detail.row.id)
+        self._info("Đã ghi chữ ký vào Giấy chứng nhận kết hôn.")
         return True
 
     async def save_personal_id(self, number: str) -> bool:

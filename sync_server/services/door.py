@@ -29,13 +29,13 @@ from shared.errors import TaiChoError, problem
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
-from shared.views import ApologyView, DossierRow, DossierView, HeldEdit
+from shared.views import ApologyView, DossierRow, DossierView, HeldEdit, LookupsView
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
 from sync_server.services.admin import backup
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.station import Station, get_unit, set_unit
-from sync_server.services.office import actions, attachments, paperwork, stamping
+from sync_server.services.office import actions, attachments, paperwork, party_signing, stamping
 from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import lookups as lookup_service
@@ -202,6 +202,22 @@ def record_personal_id(
     )
 
 
+@_needs(Verb.DOSSIER_SIGN_RESULT)
+def sign_result(
+    actor: Staff, station: Station, db: Database, dossier_id: str, signatures: Any
+) -> DossierView:
+    """The spouses' own marks on the approved Giấy chứng nhận kết hôn, before the seal."""
+    return party_signing.sign_result(
+        db, station.keys, station.catalogue, actor, dossier_id, signatures
+    )
+
+
+@_needs(Verb.DOSSIER_READ_PERSONAL)
+def result_signed_by(actor: Staff, station: Station, db: Database, dossier_id: str) -> list[str]:
+    """The parties (``wife``, ``husband``) who have signed the dossier's result so far."""
+    return party_signing.parties_signed(db, station.keys, station.catalogue, dossier_id)
+
+
 @_needs(Verb.DOSSIER_APOLOGIZE)
 def record_apology(
     actor: Staff,
@@ -218,7 +234,7 @@ def record_apology(
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
-def lookups(actor: Staff, station: Station, db: Database, dossier_id: str) -> dict[str, Any]:
+def lookups(actor: Staff, station: Station, db: Database, dossier_id: str) -> LookupsView:
     """The lookup step of a dossier: what it needs looked up, what was recorded, the
     verifications still open (shared.lookups)."""
     d = dossier_store.load(db, station.keys, dossier_id)
@@ -236,7 +252,7 @@ def record_lookup(
     database: Any,
     result: Any,
     note: Any = None,
-) -> dict[str, Any]:
+) -> LookupsView:
     """One lookup recorded at the desk (what, which database, the result); one that
     found nothing opens a verification."""
     return lookup_service.record_lookup(
@@ -255,7 +271,7 @@ def record_lookup(
 @_needs(Verb.DOSSIER_CLOSE_VERIFICATION)
 def close_verification(
     actor: Staff, station: Station, db: Database, dossier_id: str, lookup_id: str, note: Any
-) -> dict[str, Any]:
+) -> LookupsView:
     """The outcome of a verification (xác minh) a lookup opened."""
     return lookup_service.close_verification(
         db, station.keys, station.catalogue, actor, dossier_id, lookup_id, note

@@ -64,3 +64,17 @@ def update_pdf(
         "WHERE dossier_id = ?",
         (version, pdf_enc, sha256, issued_at, dossier_id),
     )
+
+
+def replace_unissued(
+    db: Database, dossier_id: str, version: int, pdf_enc: bytes, sha256: str, was_sha256: str
+) -> bool:
+    """Replace a result not yet issued by a later revision of itself (the spouses'
+    signatures added to the leader-signed certificate); False when the stored one is no
+    longer ``was_sha256`` at ``version`` (changed meanwhile, or issued)."""
+    cur = db.execute(
+        "UPDATE results SET pdf_enc = ?, sha256 = ? "
+        "WHERE dossier_id = ? AND version = ? AND sha256 = ? AND issued_at IS NULL",
+        (pdf_enc, sha256, dossier_id, version, was_sha256),
+    )
+    return bool(cur.rowcount == 1)

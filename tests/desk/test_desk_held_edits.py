@@ -55,7 +55,8 @@ def test_the_appraiser_sees_the_kept_edit_and_what_it_would_change(
     shown = texts_of(held_card(s.opened.held))
     assert "Bản sửa bị giữ lại (xung đột)" in shown
     assert any("sửa trên phiên bản 1, văn phòng đang ở phiên bản 2" in t for t in shown)
-    assert "Họ, chữ đệm, tên" in shown and f"{office_name} → {tablet_name}" in shown
+    assert "Họ, chữ đệm, tên" in shown
+    assert f"{office_name}, máy tính bảng sửa thành: {tablet_name}" in shown
     assert held_card([]) is None  # no kept edit: no card
     # The dossier itself is untouched: the office's name stands.
     assert (
@@ -66,9 +67,8 @@ def test_the_appraiser_sees_the_kept_edit_and_what_it_would_change(
     assert s.opened.held == []
     run(s.open_dossier(dossier_id))
     s.logout()
-    assert (
-        s.opened.held == [] and s.opened.lookups == {}
-    )  # nothing of the citizen stays after sign-out
+    # nothing of the citizen stays after sign-out
+    assert s.opened.held == [] and s.opened.lookups is None and s.opened.detail is None
 
 
 @pytest.mark.parametrize(("who", "pin"), [("tiepnhan", "123456"), ("lanhdao", "345678")])

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sync_server.launcher import RunningStation, start_station
-from tests.browser_kit import record_child_number
+from tests.browser_kit import record_child_number, sign_certificate
 
 
 class Station(RunningStation):
@@ -38,6 +38,13 @@ class Station(RunningStation):
         auth = {"Authorization": f"Bearer {self.token(*(who or APPRAISER))}"}
         with httpx.Client(base_url=self.url, timeout=60) as http:
             record_child_number(http, dossier_id, auth)
+
+    def sign_certificate(self, dossier_id: str, who: tuple[str, str] | None = None) -> None:
+        """Both spouses sign an approved Giấy chứng nhận kết hôn before the seal (here: on
+        the printed copy; docs/legal.md). Any other procedure has nothing to sign."""
+        auth = {"Authorization": f"Bearer {self.token(*(who or CLERK))}"}
+        with httpx.Client(base_url=self.url, timeout=60) as http:
+            sign_certificate(http, dossier_id, auth)
 
     def dossiers(self, who: tuple[str, str], status: str | None = None) -> list[dict[str, Any]]:
         r = httpx.get(

@@ -341,3 +341,41 @@ def test_which_lookups_a_dossier_needs() -> None:
     both = [n.key for n in lookups_needed(kh, _values(KH))]
     assert both[:2] == ["marital_status:wife", "marital_status:husband"]
     assert verification_days(KH) == 5 and verification_days(KS) == 0
+
+
+def test_ethnic_codes_sent_out_follow_the_2008_list_not_the_1979_one() -> None:
+    """Quyết định 1019/QĐ-TCTK (12/11/2008), as QCVN 109 Phụ lục E lists it: "04 Mường",
+    "05 Khơ me", "06 Hoa (Hán)", "11 Ê-đê", "12 Ba-na", "13 Sán Chay" — where the 1979
+    list (Quyết định 121-TCTK/PPCĐ) had Hoa at 04, Mường at 06 and Ngái at 11."""
+    from shared.lists import ETHNIC_GROUPS, FOREIGNER, ethnic_code
+
+    quoted = {
+        "Kinh": "01",
+        "Tày": "02",
+        "Thái": "03",
+        "Mường": "04",
+        "Khơ-me": "05",
+        "Hoa": "06",
+        "Nùng": "07",
+        "HMông": "08",
+        "Dao": "09",
+        "Gia-rai": "10",
+        "Ê-đê": "11",
+        "Ba na": "12",
+        "Sán Chay": "13",
+        "Chăm": "14",
+        "Cơ-ho": "15",
+        "Xơ-Đăng": "16",
+        "Sán Dìu": "17",
+        "Hrê": "18",
+        "Ra-glai": "19",
+        "Mnông": "20",
+    }
+    assert {n: ethnic_code(n) for n in quoted} == quoted
+    # not the 1979 numbering
+    assert ethnic_code("Hoa") != "04" and ethnic_code("Ngái") != "11"
+    # every group has one code, 01–54, and the picker lists them in the decision's order
+    assert [c for c, _ in ETHNIC_GROUPS] == [f"{i:02d}" for i in range(1, 55)]
+    assert len({n for _, n in ETHNIC_GROUPS}) == 54
+    # nothing is guessed: a foreigner or an unknown name has no code
+    assert ethnic_code(FOREIGNER) is None and ethnic_code("Kinh (Việt)") is None

@@ -77,6 +77,32 @@ def test_no_generated_result_names_the_abolished_commune(code: str) -> None:
     assert "định yên" not in text.casefold()
 
 
+@pytest.mark.parametrize("code", sorted(bundles()))
+def test_no_declaration_names_the_abolished_commune(code: str) -> None:
+    """The tờ khai the citizen signs, printed by a station whose unit keeps its former name
+    (the demo's "Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp"): the former name is the
+    station's record, never printed on a paper."""
+    from shared.documents.declaration import DeclarationInput, render_declaration
+    from shared.procedures import builtin
+    from shared.unit import Unit
+
+    unit = Unit(
+        code="000.31.22.H20",
+        name="Ủy ban nhân dân xã Lai Vung",
+        commune="Xã Lai Vung",
+        province="Tỉnh Đồng Tháp",
+        place_name="Lai Vung",
+        agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
+        registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
+        former_name="Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp",
+    )
+    pdf = render_declaration(
+        DeclarationInput(builtin().get(code), sample_values(code, TODAY, 3), unit)
+    )
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    assert "định yên" not in text.stdout.decode().casefold()
+
+
 def _sources() -> list[Path]:
     tracked = subprocess.run(
         ["git", "ls-files", "shared", "sync_server", "mobile", "docs", "scripts", "README.md"],

@@ -156,8 +156,8 @@ def test_the_date_line_is_written_once() -> None:
 
     day = datetime.date(2026, 1, 5)
     assert date_line(day) == "ngày 05 tháng 01 năm 2026"
-    assert place_date_line("Định Yên", datetime.date(2026, 11, 25)) == (
-        "Định Yên, ngày 25 tháng 11 năm 2026"
+    assert place_date_line("Lai Vung", datetime.date(2026, 11, 25)) == (
+        "Lai Vung, ngày 25 tháng 11 năm 2026"
     )
     root = Path(__file__).resolve().parents[2]
     spelled = [
@@ -166,3 +166,48 @@ def test_the_date_line_is_written_once() -> None:
         if "tháng {" in p.read_text(encoding="utf-8") and p.name != "numwords.py"
     ]
     assert spelled == ["shared/documents/official.py"]
+
+
+def test_the_lookup_step_is_a_typed_view_with_the_apis_keys() -> None:
+    """shared.views.LookupsView: what GET /v1/dossiers/{id}/lookups answers and the desk
+    reads — each need with its latest record, every record, the open verifications."""
+    from datetime import date
+
+    from shared.lookups import LookupRecord, lookups_needed
+    from shared.procedures import builtin, sample_values
+    from shared.views import LookupNeedView, LookupsView
+
+    proc = builtin().get("1.000894")
+    needs = lookups_needed(proc, sample_values("1.000894", date(2026, 12, 7), 2))
+    first, second = needs[0], needs[1]
+
+    def record(need_key: str, result: str, verification: str | None) -> LookupRecord:
+        return LookupRecord(
+            id=f"id-{need_key}",
+            dossier_id="d1",
+            key=need_key,
+            what="Tình trạng hôn nhân",
+            database="ho_tich",
+            result=result,  # type: ignore[arg-type]
+            note="" if result == "found" else "Không có dữ liệu",
+            by="thamdinh",
+            role="appraiser",
+            at="2026-12-07T09:00:00+07:00",
+            verification=verification,  # type: ignore[arg-type]
+        )
+
+    found, missing = record(first.key, "found", None), record(second.key, "not_found", "open")
+    view = LookupsView(
+        needs=[LookupNeedView(first, found), LookupNeedView(second, missing)],
+        records=[found, missing],
+        may_record=True,
+    )
+    assert view.open_verifications == [missing]
+    out = view.to_dict()
+    assert set(out) == {"needs", "records", "open_verifications", "may_record"}
+    assert out["needs"][0]["key"] == first.key
+    assert out["needs"][0]["record"]["database_name"] == "Cơ sở dữ liệu hộ tịch điện tử"
+    assert out["needs"][1]["record"]["result_text"] == "Không có thông tin — phải xác minh"
+    assert [r["id"] for r in out["open_verifications"]] == [missing.id]
+    assert LookupNeedView(first).to_dict()["record"] is None
+    json.dumps(out, ensure_ascii=False)  # plain JSON all the way down

@@ -81,6 +81,11 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/v1/dossiers/{dossier_id}/lookups"): CASEWORKERS,
     ("POST", "/v1/dossiers/{dossier_id}/lookups"): frozenset({Role.INTAKE, Role.APPRAISER}),
     ("POST", "/v1/dossiers/{dossier_id}/lookups/{lookup_id}/close"): frozenset({Role.APPRAISER}),
+    # The spouses sign the certificate before the seal (services/office/party_signing.py):
+    # recorded by the civil-status officer (appraiser) or the clerk who seals.
+    ("POST", "/v1/dossiers/{dossier_id}/result/signatures"): frozenset(
+        {Role.APPRAISER, Role.CLERK}
+    ),
 }
 # Harmless bodies: an unknown action changes nothing, empty sync bodies are refused.
 BODIES: dict[str, Any] = {
@@ -89,6 +94,7 @@ BODIES: dict[str, Any] = {
     "/v1/dossiers/{dossier_id}/child-personal-id": {"child_personal_id": "1"},
     "/v1/dossiers/{dossier_id}/lookups": {"key": "x", "database": "x", "result": "x"},
     "/v1/dossiers/{dossier_id}/lookups/{lookup_id}/close": {"note": ""},
+    "/v1/dossiers/{dossier_id}/result/signatures": {"signatures": [{}]},
 }
 
 
@@ -154,8 +160,8 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         Verb.DOSSIER_RECORD_PERSONAL_ID,
         lambda b, who, d: b.record_personal_id(who, d, "1"),
     ),
-    "lookups": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.lookups(who, d)),
     "held_edits": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.held_edits(who, d)),
+    "lookups": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.lookups(who, d)),
     "record_lookup": (
         Verb.DOSSIER_RECORD_LOOKUP,
         lambda b, who, d: b.record_lookup(who, d, "x", "x", "x", ""),
@@ -164,6 +170,8 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         Verb.DOSSIER_CLOSE_VERIFICATION,
         lambda b, who, d: b.close_verification(who, d, "x", ""),
     ),
+    "sign_result": (Verb.DOSSIER_SIGN_RESULT, lambda b, who, d: b.sign_result(who, d, [{}])),
+    "result_signed_by": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.result_signed_by(who, d)),
     "result_link": (Verb.DOSSIER_READ_PERSONAL, lambda b, who, d: b.result_link(who, d)),
     "result_pdf": (
         Verb.DOSSIER_READ_PERSONAL,

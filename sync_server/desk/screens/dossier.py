@@ -26,6 +26,7 @@ from sync_server.desk.screens.common import (
     with_modal,
 )
 from sync_server.desk.screens.lookups import lookups_card
+from sync_server.desk.screens.result_signatures import result_signatures_card
 from sync_server.desk.state import DeskState
 from sync_server.services.office.actions import (
     PERSONAL_ID_FIELD,
@@ -362,7 +363,10 @@ def held_card(held: list[HeldEdit]) -> ft.Control | None:
                 bold=True,
             )
         )
-        rows = [(c.label, f"{c.office or '—'} → {c.tablet or '—'}") for c in h.changes]
+        rows = [
+            (c.label, f"{c.office or '—'}, máy tính bảng sửa thành: {c.tablet or '—'}")
+            for c in h.changes
+        ]
         lines += _field_rows(rows) if rows else [text("Không đổi giá trị nào.", 15)]
     return card("Bản sửa bị giữ lại (xung đột)", lines, key="held")
 
@@ -496,6 +500,7 @@ def DossierScreen(state: DeskState) -> ft.Control:
                 ft.Row([back]),
                 head,
                 personal_id,
+                result_signatures_card(state, proc, d),
                 result,
                 _papers(state.opened.paper_links),
                 rated,

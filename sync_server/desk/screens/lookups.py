@@ -3,12 +3,11 @@ looks up instead of asking for, what was recorded, and the verifications still o
 
 from __future__ import annotations
 
-from typing import Any
-
 import flet as ft
 
-from shared.lookups import DATABASES, RESULTS
+from shared.lookups import DATABASES, RESULTS, LookupNeed, LookupRecord
 from shared.permissions import Verb, can
+from shared.views import LookupsView
 from sync_server.desk.screens.common import ERROR, MUTED, OK, button, card, text
 from sync_server.desk.state import DeskState
 
@@ -16,11 +15,11 @@ _RESULT_OPTIONS = [ft.DropdownOption(key=k, text=vi) for k, (vi, _) in RESULTS.i
 
 
 @ft.component
-def LookupForm(state: DeskState, needs: list[dict[str, Any]]) -> ft.Control:
+def LookupForm(state: DeskState, needs: list[LookupNeed]) -> ft.Control:
     """Record one lookup: which one (of those not yet found), which database, the result,
     a note (required unless found) — one compact form for all of them."""
-    key = ft.use_ref(str(needs[0]["key"]))
-    database = ft.use_ref(str(needs[0]["databases"][0]))
+    key = ft.use_ref(needs[0].key)
+    database = ft.use_ref(needs[0].databases[0])
     result = ft.use_ref("found")
     note = ft.use_ref("")
 
@@ -41,10 +40,10 @@ def LookupForm(state: DeskState, needs: list[dict[str, Any]]) -> ft.Control:
             key.current or "", database.current or "", result.current or "", note.current or ""
         )
 
-    need_options = [ft.DropdownOption(key=str(n["key"]), text=str(n["what"])) for n in needs]
-    used = list(dict.fromkeys(d for n in needs for d in n["databases"]))
+    need_options = [ft.DropdownOption(key=n.key, text=n.what) for n in needs]
+    used = list(dict.fromkeys(d for n in needs for d in n.databases))
     db_options = [ft.DropdownOption(key=d, text=DATABASES[d][0]) for d in used]
-    errors = [state.field_errors.get(f"lookup:{n['key']}") for n in needs]
+    errors = [state.field_errors.get(f"lookup:{n.key}") for n in needs]
     return ft.Column(
         [
             ft.Dropdown(
@@ -95,9 +94,9 @@ def LookupForm(state: DeskState, needs: list[dict[str, Any]]) -> ft.Control:
 
 
 @ft.component
-def CloseForm(state: DeskState, record: dict[str, Any]) -> ft.Control:
+def CloseForm(state: DeskState, record: LookupRecord) -> ft.Control:
     """Close an open verification with its outcome."""
-    lookup_id = str(record["id"])
+    lookup_id = record.id
     note = ft.use_ref("")
 
     def typed(e: ft.Event[ft.TextField]) -> None:
@@ -121,7 +120,7 @@ def CloseForm(state: DeskState, record: dict[str, Any]) -> ft.Control:
                         save,
                         icon=ft.Icons.TASK_ALT,
                         busy=state.busy == f"verify:{lookup_id}",
-                        tooltip=f"Ghi kết quả xác minh: {record['what']}",
+                        tooltip=f"Ghi kết quả xác minh: {record.what}",
                     )
                 ]
             ),
@@ -130,16 +129,14 @@ def CloseForm(state: DeskState, record: dict[str, Any]) -> ft.Control:
     )
 
 
-def lookups_card(state: DeskState, view: dict[str, Any]) -> ft.Control | None:
+def lookups_card(state: DeskState, view: LookupsView | None) -> ft.Control | None:
     """The "Tra cứu thay giấy tờ" card (``view``: DeskBackend.lookups), or None when the
     dossier needs no lookup."""
-    needs: list[dict[str, Any]] = list(view.get("needs") or [])
-    if not needs:
+    if view is None or not view.needs:
         return None
     user = state.user
-    may_record = bool(view.get("may_record")) and user is not None
-    may_record = may_record and user is not None and can(user, Verb.DOSSIER_RECORD_LOOKUP)
-    may_close = bool(view.get("may_record")) and user is not None
+    may_record = view.may_record and user is not None and can(user, Verb.DOSSIER_RECORD_LOOKUP)
+    may_close = view.may_record and user is not None
     may_close = may_close and user is not None and can(user, Verb.DOSSIER_CLOSE_VERIFICATION)
     rows: list[ft.Control] = [
         text(
@@ -149,25 +146,25 @@ def lookups_card(state: DeskState, view: dict[str, Any]) -> ft.Control | None:
             color=MUTED,
         )
     ]
-    for need in needs:
-        rec = need.get("record")
-        rows.append(text(str(need["what"]), 17, bold=True))
-        rows.append(text(f"Thay cho: {need['replaces']} — {need['source']}", 14, color=MUTED))
+    for item in view.needs:
+        need, rec = item.need, item.record
+        rows.append(text(need.what, 17, bold=True))
+        rows.append(text(f"Thay cho: {need.replaces} — {need.source}", 14, color=MUTED))
         if rec is None:
             rows.append(text("Chưa tra cứu.", 16, color=ERROR))
         else:
-            color = OK if rec["result"] == "found" else ERROR
-            line = f"{rec['database_name']}: {rec['result_text']} — {rec['by']}, {rec['at']}"
-            rows.append(text(line, 16, color=color))
-            if rec.get("note"):
-                rows.append(text(f"Ghi chú: {rec['note']}", 15))
-            if rec.get("verification") == "open":
+            color = OK if rec.result == "found" else ERROR
+            where, found = DATABASES[rec.database][0], RESULTS[rec.result][0]
+            rows.append(text(f"{where}: {found} — {rec.by}, {rec.at}", 16, color=color))
+            if rec.note:
+                rows.append(text(f"Ghi chú: {rec.note}", 15))
+            if rec.verification == "open":
                 rows.append(text("Đang xác minh.", 16, bold=True, color=ERROR))
                 if may_close:
-                    rows.append(CloseForm(state, rec, key=f"close-{rec['id']}"))  # type: ignore[call-arg]
-            elif rec.get("verification") == "closed":
-                rows.append(text(f"Đã xác minh: {rec['closed_note']}", 16, color=OK))
-    open_needs = [n for n in needs if n.get("record") is None or n["record"]["result"] != "found"]
+                    rows.append(CloseForm(state, rec, key=f"close-{rec.id}"))  # type: ignore[call-arg]
+            elif rec.verification == "closed":
+                rows.append(text(f"Đã xác minh: {rec.closed_note}", 16, color=OK))
+    open_needs = [n.need for n in view.needs if n.record is None or n.record.result != "found"]
     if may_record and open_needs:
         rows.append(LookupForm(state, open_needs, key="lookup-form"))  # type: ignore[call-arg]
     return card("Tra cứu thay giấy tờ", rows, key="lookups")

@@ -26,7 +26,7 @@ from sqlite_utils import Database
 
 from shared.catalogue import Catalogue
 from shared.errors import problem
-from shared.issuing import ready_to_issue
+from shared.issuing import ready_to_issue, require_parties_signed, result_parties
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import Verb, require
 from shared.validation import personal_id_problem
@@ -132,6 +132,9 @@ def apply_action(
             next_status(base.status, action, staff.role, reason)
             proc = catalogue.get(base.procedure)
             ready_to_issue(proc, base.values)  # the Giấy khai sinh carries its number
+            if action == "stamp" and result_parties(proc):
+                # The spouses sign the Giấy chứng nhận kết hôn before the seal.
+                require_parties_signed(proc, stamping.signed_fields_of(db, keys, base.id))
             if action == "approve":
                 turn = _register_turn(proc.result_template)
         with turn:

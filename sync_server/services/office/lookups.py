@@ -32,6 +32,7 @@ from shared.lookups import (
 )
 from shared.model import Dossier, HistoryEntry
 from shared.time_limits import legal_limit_days
+from shared.views import LookupNeedView, LookupsView
 from shared.workdays import due_at, to_vn
 from shared.workflow import Action, Status, transition_not_allowed
 from sync_server.services.core import audit, feed
@@ -58,22 +59,14 @@ def _records(db: Database, keys: StationKeys, dossier_id: str) -> list[LookupRec
     ]
 
 
-def view(db: Database, keys: StationKeys, catalogue: Catalogue, d: Dossier) -> dict[str, Any]:
+def view(db: Database, keys: StationKeys, catalogue: Catalogue, d: Dossier) -> LookupsView:
     """What the desk shows: each lookup the dossier needs with its latest record, every
     record in order, and the verifications still open."""
     proc = catalogue.get(d.procedure)
     records = _records(db, keys, d.id)
     latest = {r.key: r for r in records}
-    needs = [
-        {**n.to_dict(), "record": latest[n.key].to_dict() if n.key in latest else None}
-        for n in lookups_needed(proc, d.values)
-    ]
-    return {
-        "needs": needs,
-        "records": [r.to_dict() for r in records],
-        "open_verifications": [r.to_dict() for r in open_verifications(records)],
-        "may_record": d.status in OPEN_STATUSES,
-    }
+    needs = [LookupNeedView(n, latest.get(n.key)) for n in lookups_needed(proc, d.values)]
+    return LookupsView(needs=needs, records=records, may_record=d.status in OPEN_STATUSES)
 
 
 def _log(
@@ -115,7 +108,7 @@ def record_lookup(
     database: Any,
     result: Any,
     note: Any = None,
-) -> dict[str, Any]:
+) -> LookupsView:
     """Record one lookup; a result other than "found" opens a verification, which
     extends the due time where the law allows. Returns :func:`view`."""
     with transaction(db):
@@ -177,7 +170,7 @@ def close_verification(
     dossier_id: str,
     lookup_id: str,
     note: Any,
-) -> dict[str, Any]:
+) -> LookupsView:
     """Close the verification a lookup opened, with its outcome (checked once the dossier
     and the lookup are known to exist: a missing one answers 404 first)."""
     with transaction(db):

@@ -35,12 +35,14 @@ from sqlite_utils import Database
 from shared import crypto, verify_address
 from shared.documents.result import RenderedResult, ResultMeta, SignatureBoxes
 from shared.errors import problem
+from shared.issuing import scanned_copy
 from shared.model import Dossier
 from shared.procedures import renderer
 from shared.workdays import vn_now
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
+from sync_server.services.office import attachments
 from sync_server.services.office.result_pages import render_pages
 from sync_server.services.pki import certs, signing
 from sync_server.services.setup import public_address
@@ -75,14 +77,19 @@ def layout_of(boxes: SignatureBoxes) -> signing.SignatureLayout:
             boxes.leader.x, boxes.leader.y, boxes.leader.w, boxes.leader.h, boxes.leader.page
         ),
         seal=signing.Box(boxes.seal.x, boxes.seal.y, boxes.seal.w, boxes.seal.h, boxes.seal.page),
+        parties=tuple(signing.Box(b.x, b.y, b.w, b.h, b.page) for b in boxes.parties),
     )
 
 
 def _layout_key(layout: signing.SignatureLayout) -> str:
+    def box(b: signing.Box) -> list[float]:
+        return [b.x, b.y, b.w, b.h, b.page]
+
     return json.dumps(
         {
-            k: [b.x, b.y, b.w, b.h, b.page]
-            for k, b in (("leader", layout.leader), ("seal", layout.seal))
+            "leader": box(layout.leader),
+            "seal": box(layout.seal),
+            "parties": [box(b) for b in layout.parties],
         }
     )
 
@@ -152,6 +159,9 @@ def sign_approval(
     title = leader.title or DEFAULT_SIGNER_TITLE
     receiver = get_staff(db, d.received_by) if d.received_by else None
     receiver_name = receiver.full_name if receiver is not None else ""
+    # A copy made by scanning is its pages (a photo not yet received holds the approval).
+    scans = scanned_copy(d.procedure, d.attachments)
+    scan_pages = tuple(attachments.photo_bytes(db, keys, a.sha256)[1] for a in scans)
     printed = {
         "values": d.values,
         "register": register,
@@ -160,6 +170,7 @@ def sign_approval(
         "registered_on": today.isoformat(),
         "signer": [title, leader.full_name],
         "receiver": receiver_name,
+        "scan_pages": [a.sha256 for a in scans],
     }
     data_sha = crypto.sha256_hex(
         json.dumps(printed, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -180,6 +191,7 @@ def sign_approval(
         verify_text=verify_address.verify_link(base, d.code, data_sha),
         verify_printed=verify_address.printed_link(base, d.code),
         receiver_name=receiver_name,
+        scan_pages=scan_pages,
     )
     # Every result signed with a demo certificate says so on its face.
     rendered = render_result(template, d.values, meta, demo=certs.any_demo(db))
@@ -292,7 +304,26 @@ def _stored_layout(raw: str | None) -> signing.SignatureLayout:
     def box(v: list[float]) -> signing.Box:
         return signing.Box(float(v[0]), float(v[1]), float(v[2]), float(v[3]), int(v[4]))
 
-    return signing.SignatureLayout(leader=box(data["leader"]), seal=box(data["seal"]))
+    return signing.SignatureLayout(
+        leader=box(data["leader"]),
+        seal=box(data["seal"]),
+        parties=tuple(box(b) for b in data.get("parties") or ()),
+    )
+
+
+def stored_layout(db: Database, dossier_id: str) -> signing.SignatureLayout:
+    """Where the renderer of ``dossier_id``'s result left room for each signature."""
+    row = q.get(db, dossier_id)
+    return _stored_layout(None if row is None else row.get("layout"))
+
+
+def signed_fields_of(db: Database, keys: StationKeys, dossier_id: str) -> list[str]:
+    """The signature fields already on the stored result, in signing order."""
+    row = q.get(db, dossier_id)
+    if row is None:
+        return []
+    pdf = keys.decrypt(TABLE, dossier_id, row["version"], row["pdf_enc"])
+    return signing.signed_fields(pdf)
 
 
 def result_pdf(db: Database, keys: StationKeys, dossier_id: str) -> bytes:

@@ -6,6 +6,11 @@ incremental update that leaves the earlier bytes — and the earlier signature �
 
 1. :func:`sign_leader` at approval: the leader's signature with a visible appearance
    (who signed, title, agency, signing time) in the signature room of the document;
+   then, on a result the people sign themselves (the Giấy chứng nhận kết hôn, Luật Hộ
+   tịch 2014, Điều 18 khoản 2), :func:`sign_party` once per spouse: their mark (strokes
+   drawn on a screen, a thumbprint with its witness, or a note that they signed the
+   printed copy) in their box, each a signature field of its own made with the commune's
+   certificate — the office's record that this person signed before this officer;
 2. :func:`sign_seal` at stamping: the commune's organisation signature whose appearance
    is the round red seal, over the left third of the leader's signature as on paper.
 
@@ -41,6 +46,7 @@ from pyhanko.sign.signers import Signer
 from pyhanko.stamp import StaticStampStyle
 
 from shared.documents.official import SEAL_RADIUS, OfficialDocument, glyph_outlines, nfc
+from shared.signatures import PAD_ASPECT, SCALE
 
 __all__ = [
     "DEFAULT_LAYOUT",
@@ -51,7 +57,9 @@ __all__ = [
     "Box",
     "SignatureLayout",
     "sign_leader",
+    "sign_party",
     "sign_seal",
+    "signed_fields",
 ]
 
 LEADER_FIELD = "ChuKyLanhDao"
@@ -90,10 +98,12 @@ class Box:
 
 @dataclass(frozen=True)
 class SignatureLayout:
-    """Where the two signatures' appearances go."""
+    """Where the signatures' appearances go (``parties``: the people's own boxes, left to
+    right, on a result they sign themselves)."""
 
     leader: Box
     seal: Box
+    parties: tuple[Box, ...] = ()
 
 
 def _seal_over_left_third(leader: Box, radius: float = SEAL_RADIUS) -> Box:
@@ -190,6 +200,45 @@ def _leader_appearance(box: Box, lines: Sequence[tuple[str, str]]) -> content.Pd
     ops = [f"q {r} {g} {b} rg {r} {g} {b} RG 0.6 w 1 1 {w - 2:.2f} {h - 2:.2f} re S"]
     for i, (text, style) in enumerate(lines):
         ops.append(_text_ops(text, left, top - i * lead, size, style))
+    ops.append("Q")
+    raw = "\n".join(ops).encode("ascii")
+    return content.RawContent(raw, box=layout.BoxConstraints(width=w, height=h))
+
+
+def _strokes_ops(
+    strokes: Sequence[Sequence[Sequence[int]]], x: float, y: float, w: float, h: float
+) -> str:
+    """Strokes (points in 0..1000 of a pad :data:`PAD_ASPECT` times as wide as high) drawn
+    as round-capped lines fitted into the rectangle (x, y, w, h) in points, keeping the
+    pad's proportions (so a signature is not stretched)."""
+    scale = min(w / PAD_ASPECT, h)
+    pw, ph = scale * PAD_ASPECT, scale
+    ox, oy = x + (w - pw) / 2, y + (h - ph) / 2
+    ops = ["1 J 1 j 1.1 w"]
+    for stroke in strokes:
+        pts = [(ox + p[0] * pw / SCALE, oy + ph - p[1] * ph / SCALE) for p in stroke]
+        if len(pts) == 1:
+            pts = [pts[0], (pts[0][0] + 0.3, pts[0][1])]
+        ops.append(f"{pts[0][0]:.2f} {pts[0][1]:.2f} m")
+        ops.extend(f"{px:.2f} {py:.2f} l" for px, py in pts[1:])
+        ops.append("S")
+    return "\n".join(ops)
+
+
+def _party_appearance(
+    box: Box, strokes: Sequence[Sequence[Sequence[int]]], caption: Sequence[str]
+) -> content.PdfContent:
+    """A party's mark: the strokes in blue ink (if any) over small caption lines."""
+    w, h = box.w * _PT_PER_MM, box.h * _PT_PER_MM
+    size = _fit_size([(c, "I") for c in caption], w - 4, 6.5) if caption else 6.5
+    lead = size * 1.25
+    text_h = lead * len(caption) + 2
+    r, g, b = _INK_BLUE
+    ops = [f"q {r} {g} {b} rg {r} {g} {b} RG"]
+    if strokes:
+        ops.append(_strokes_ops(strokes, 2, text_h, w - 4, h - text_h - 2))
+    for i, line in enumerate(caption):
+        ops.append(_text_ops(line, 2, text_h - 2 - (i + 1) * lead + size * 0.25, size, "I"))
     ops.append("Q")
     raw = "\n".join(ops).encode("ascii")
     return content.RawContent(raw, box=layout.BoxConstraints(width=w, height=h))
@@ -364,6 +413,36 @@ def sign_leader(
         location=location,
         name=full_name,
     )
+
+
+def sign_party(
+    pdf: bytes,
+    signer: Signer,
+    *,
+    field: str,
+    box: Box,
+    strokes: Sequence[Sequence[Sequence[int]]],
+    caption: Sequence[str],
+    name: str,
+    reason: str,
+    location: str,
+) -> bytes:
+    """One person's own mark on the result, as a signature field of its own (``field``)
+    made with ``signer`` (the commune's certificate: the office records that this person
+    signed); ``reason`` names the person, the officer before whom they signed and the
+    dossier."""
+    style = StaticStampStyle(
+        background=_party_appearance(box, strokes, caption),
+        border_width=0,
+        background_opacity=1.0,
+    )
+    return _sign(pdf, signer, field, box, style, reason=reason, location=location, name=name)
+
+
+def signed_fields(pdf: bytes) -> list[str]:
+    """The names of the signature fields already signed in ``pdf``, in signing order."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    return [str(s.field_name) for s in reader.embedded_signatures]
 
 
 def sign_seal(
