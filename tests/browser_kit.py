@@ -52,23 +52,6 @@ def record_child_number(http: Any, dossier_id: str, auth: dict[str, str]) -> Non
     assert r.status_code < 300, r.text
 
 
-def sign_certificate(http: Any, dossier_id: str, auth: dict[str, str]) -> None:
-    """The spouses' step between approval and the seal of a kết hôn (issue 17): both sign
-    the Giấy chứng nhận kết hôn — here recorded as signed on the printed copy — before the
-    clerk may stamp (docs/legal.md); any other procedure has nothing to sign. ``http`` is
-    an ``httpx.Client`` on the station's URL (or a TestClient); ``auth`` the appraiser's or
-    the clerk's headers."""
-    d = http.get(f"/v1/dossiers/{dossier_id}", headers=auth).json()
-    if d["procedure"] != "1.000894":
-        return
-    at = d["history"][-1]["at"]
-    marks = [{"party": p, "kind": "paper", "at": at, "strokes": []} for p in ("wife", "husband")]
-    r = http.post(
-        f"/v1/dossiers/{dossier_id}/result/signatures", json={"signatures": marks}, headers=auth
-    )
-    assert r.status_code < 300, r.text
-
-
 @contextmanager
 def chromium() -> Iterator[Any]:
     """Debian's Chromium under Playwright with this machine's flags; the test is skipped
@@ -108,3 +91,20 @@ def shots_folder(default: Path, name: str) -> Path:
     for old in folder.glob("*.png"):
         old.unlink()
     return folder
+
+
+def sign_certificate(http: Any, dossier_id: str, auth: dict[str, str]) -> None:
+    """The spouses' step between approval and the seal of a kết hôn (issue 17): both sign
+    the Giấy chứng nhận kết hôn — here recorded as signed on the printed copy — before the
+    clerk may stamp (docs/legal.md); any other procedure has nothing to sign. ``http`` is
+    an ``httpx.Client`` on the station's URL (or a TestClient); ``auth`` the appraiser's or
+    the clerk's headers."""
+    d = http.get(f"/v1/dossiers/{dossier_id}", headers=auth).json()
+    if d["procedure"] != "1.000894":
+        return
+    at = d["history"][-1]["at"]
+    marks = [{"party": p, "kind": "paper", "at": at, "strokes": []} for p in ("wife", "husband")]
+    r = http.post(
+        f"/v1/dossiers/{dossier_id}/result/signatures", json={"signatures": marks}, headers=auth
+    )
+    assert r.status_code < 300, r.text

@@ -6,80 +6,44 @@ clerk cannot stamp before both signed, the bride's strokes from the pad and the 
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
-import flet as ft
 import pytest
 from fastapi.testclient import TestClient
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
-
-from station_kit import Tablet
 
 from shared.checklist import every_component
 from shared.procedures import sample_values
 from shared.workdays import vn_now
-from sync_server.app import create_app
 from sync_server.desk.backend import DeskBackend
 from sync_server.desk.screens.result_signatures import registered_day, result_signatures_card
-from sync_server.desk.state import DeskState
-from sync_server.services.admin import demo
-from sync_server.services.sync import enrollment
+from tests.desk.conftest import enrolled_tablet, signed_in, texts_of
 
 KH = "1.000894"
 STROKES = [[[100 + 20 * i, 400 + (i % 4) * 80] for i in range(20)]]
 
 
 @pytest.fixture
-def backend(tmp_path: Path) -> Iterator[DeskBackend]:
-    app = create_app(tmp_path / "station", desk=True)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        with app.state.station.session() as db:
-            demo.seed(db)
-        b: DeskBackend = c.app.state.desk  # type: ignore[attr-defined]
-        with b.station.session() as db:
-            code = enrollment.new_enroll_code(db)
-        tablet = Tablet(c)
-        tablet.enroll(code)
-        tablet.unlock()
-        values = sample_values(KH, vn_now().date(), 9)
-        d = tablet.dossier(values, procedure=KH)
-        d["components_received"] = every_component(KH, values)
-        r = tablet.push([tablet.change(d)])
-        assert r.json()["results"][0]["outcome"] == "applied", r.text
-        b.test_dossier = (d["id"], values)  # type: ignore[attr-defined]
-        yield b
-
-
-def _texts(control: Any) -> list[str]:
-    out: list[str] = []
-    if isinstance(control, ft.Text) and isinstance(control.value, str):
-        out.append(control.value)
-    for name in ("content", "controls"):
-        child = getattr(control, name, None)
-        for c in child if isinstance(child, list) else [child]:
-            if isinstance(c, ft.Control):
-                out += _texts(c)
-    return out
-
-
-def _signed_in(backend: DeskBackend, username: str, pin: str) -> DeskState:
-    s = DeskState(backend)
-    assert asyncio.run(s.login(username, pin)), s.field_errors
-    return s
+def backend(client: TestClient) -> DeskBackend:
+    """The desk's backend with a kết hôn received on an enrolled tablet (its id and values
+    in ``test_dossier``)."""
+    b: DeskBackend = client.app.state.desk  # type: ignore[attr-defined]
+    tablet = enrolled_tablet(client, b)
+    values = sample_values(KH, vn_now().date(), 9)
+    d = tablet.dossier(values, procedure=KH)
+    d["components_received"] = every_component(KH, values)
+    r = tablet.push([tablet.change(d)])
+    assert r.json()["results"][0]["outcome"] == "applied", r.text
+    b.test_dossier = (d["id"], values)  # type: ignore[attr-defined]
+    return b
 
 
 def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBackend) -> None:
     did, values = backend.test_dossier  # type: ignore[attr-defined]
     for who, pin, action in (("thamdinh", "234567", "accept"), ("lanhdao", "345678", "approve")):
-        s = _signed_in(backend, who, pin)
+        s = signed_in(backend, who, pin)
         assert s.user is not None
         backend.act(s.user, did, action, None)
-    clerk = _signed_in(backend, "vanthu", "456789")
+    clerk = signed_in(backend, "vanthu", "456789")
     asyncio.run(clerk.open_dossier(did))
     assert clerk.opened.detail is not None and clerk.opened.result_signed == []
     proc = backend.station.catalogue.get(KH)
@@ -100,7 +64,7 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
     assert asyncio.run(clerk.sign_result("husband", "paper", []))
     assert clerk.opened.result_signed == ["wife", "husband"]
     assert clerk.opened.detail is not None
-    shown = _texts(result_signatures_card(clerk, proc, clerk.opened.detail.dossier))
+    shown = texts_of(result_signatures_card(clerk, proc, clerk.opened.detail.dossier))
     assert "Chữ ký của hai bên trên Giấy chứng nhận kết hôn" in shown
     # the registration date the certificate prints (the approval's) is the day they sign
     # (Thông tư 04/2020/TT-BTP, Điều 32)
@@ -118,7 +82,7 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
             for h in clerk.opened.detail.dossier.history
         ],
     )
-    late = _texts(result_signatures_card(clerk, proc, old))
+    late = texts_of(result_signatures_card(clerk, proc, old))
     assert (
         "Hôm nay không phải ngày 02/01/2020: ngày đăng ký in trên giấy chứng nhận phải là "
         "ngày hai bên ký." in late
@@ -139,10 +103,10 @@ def test_the_spouses_sign_at_the_desk_before_the_clerk_seals(backend: DeskBacken
 
 def test_a_leader_sees_no_signing_card(backend: DeskBackend) -> None:
     did, _ = backend.test_dossier  # type: ignore[attr-defined]
-    s = _signed_in(backend, "thamdinh", "234567")
+    s = signed_in(backend, "thamdinh", "234567")
     assert s.user is not None
     backend.act(s.user, did, "accept", None)
-    leader = _signed_in(backend, "lanhdao", "345678")
+    leader = signed_in(backend, "lanhdao", "345678")
     assert leader.user is not None
     backend.act(leader.user, did, "approve", None)
     asyncio.run(leader.open_dossier(did))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from shared.personal_id import (
 from shared.procedures import bundles, render_result, sample_values
 from shared.procedures.people import PLACES
 from shared.unit import service_centre_name
-from tests.shared.commune import result_meta
+from tests.shared.commune import UNIT, result_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 12, 7)
@@ -84,18 +85,8 @@ def test_no_declaration_names_the_abolished_commune(code: str) -> None:
     station's record, never printed on a paper."""
     from shared.documents.declaration import DeclarationInput, render_declaration
     from shared.procedures import builtin
-    from shared.unit import Unit
 
-    unit = Unit(
-        code="000.31.22.H20",
-        name="Ủy ban nhân dân xã Lai Vung",
-        commune="Xã Lai Vung",
-        province="Tỉnh Đồng Tháp",
-        place_name="Lai Vung",
-        agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-        registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-        former_name="Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp",
-    )
+    unit = replace(UNIT, former_name="Xã Định Yên, Huyện Lấp Vò, Tỉnh Đồng Tháp")
     pdf = render_declaration(
         DeclarationInput(builtin().get(code), sample_values(code, TODAY, 3), unit)
     )

@@ -39,16 +39,6 @@ ADDRESS = "Ấp Hòa Khánh, xã Lai Vung, tỉnh Đồng Tháp"
 SECRETS = (CHILD, MOTHER, FATHER, REQUESTER_CCCD, MOTHER_CCCD, ADDRESS, "Hòa Khánh")
 
 
-def admin_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m sync_server admin --data DATA ARGS…`` as the office's admin runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "sync_server", "admin", "--data", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def sample_values() -> dict[str, Any]:
     """Values of 1.001193 that pass shared.validation today."""
     born = (vn_now().date() - timedelta(days=10)).isoformat()
@@ -242,3 +232,18 @@ def login(client: TestClient, username: str, pin: str) -> dict[str, str]:
 
 
 PINS = {s.username: s.pin for s in demo.DEMO_STAFF}
+
+# The demo commune as ``admin unit-set`` takes it.
+LAI_VUNG = ("--province", "Đồng Tháp", "--commune", "Xã Lai Vung")
+
+
+def admin_cli(data: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m sync_server admin --data DATA ARGS…`` as an administrator types it: its
+    JSON on stdout, a JSON problem on stderr and exit code 1 on a refusal."""
+    return subprocess.run(
+        [sys.executable, "-m", "sync_server", "admin", "--data", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
-from station_kit import Tablet, admin_cli
+from station_kit import LAI_VUNG, Tablet, admin_cli
 from test_signing import _act
 from test_verify import _qr_link
 
@@ -139,12 +139,15 @@ def test_the_demo_may_point_at_itself(
     assert _qr_link(pdf, tmp_path).startswith(f"http://127.0.0.1:8765/verify/{d['code']}?")
 
 
-LAI_VUNG = ("--province", "Đồng Tháp", "--commune", "Xã Lai Vung")
-
-
 def test_cli_sets_the_address_with_the_unit_or_alone(tmp_path: Path) -> None:
     data = tmp_path / "st"
-    r = admin_cli(data, "unit-set", *LAI_VUNG, "--public-url", "motcua.laivung.example")
+    r = admin_cli(
+        data,
+        "unit-set",
+        *LAI_VUNG,
+        "--public-url",
+        "motcua.laivung.example",
+    )
     assert r.returncode == 1 and json.loads(r.stderr)["code"] == "PUBLIC_URL_INVALID"
     assert admin_cli(data, "unit-show").returncode == 1  # nothing was stored
     r = admin_cli(data, "unit-set", *LAI_VUNG)
@@ -157,7 +160,13 @@ def test_cli_sets_the_address_with_the_unit_or_alone(tmp_path: Path) -> None:
         "ready": False,
         "why": "là 127.0.0.1, địa chỉ chỉ chính máy chủ mở được",
     }
-    r = admin_cli(data, "unit-set", *LAI_VUNG, "--public-url", "https://motcua.laivung.example/")
+    r = admin_cli(
+        data,
+        "unit-set",
+        *LAI_VUNG,
+        "--public-url",
+        "https://motcua.laivung.example/",
+    )
     assert r.returncode == 0, r.stderr
     shown = json.loads(admin_cli(data, "unit-show").stdout)
     assert shown["public_url"] == "https://motcua.laivung.example" and shown["ready"] is True

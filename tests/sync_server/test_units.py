@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from station_kit import Tablet, admin_cli
+from station_kit import LAI_VUNG, Tablet, admin_cli
 
 from shared.errors import TaiChoError
 from shared.unit import Unit
@@ -86,10 +86,7 @@ def test_cli_unit_set_and_show(tmp_path: Path) -> None:
     r = admin_cli(
         data,
         "unit-set",
-        "--province",
-        "Đồng Tháp",
-        "--commune",
-        "Xã Lai Vung",
+        *LAI_VUNG,
         "--agency-code",
         "000.31.22.h20",
         "--former-name",
