@@ -19,9 +19,11 @@ import flet as ft
 
 from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
+from shared.external_result import ExternalResult
 from shared.permissions import Verb, can
 from shared.views import DossierRow, DossierView
 from shared.workdays import vn_now
+from sync_server.desk import procedures as catalogue_page
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend, EnrollTicket
@@ -41,6 +43,7 @@ ROUTE_UNIT = "unit"
 ROUTE_CALENDAR = "calendar"
 ROUTE_BACKUP = "backup"
 ROUTE_REPORT = "report"
+ROUTE_PROCEDURES = "procedures"
 # The verb each page needs (shared.permissions): a page is shown, and its menu entry
 # offered, only to whoever holds it — the same verb its services check.
 ROUTE_VERBS: dict[str, Verb] = {
@@ -52,8 +55,16 @@ ROUTE_VERBS: dict[str, Verb] = {
     ROUTE_CALENDAR: Verb.CALENDAR_MANAGE,
     ROUTE_BACKUP: Verb.STATION_MANAGE,
     ROUTE_REPORT: Verb.REPORT_READ,
+    ROUTE_PROCEDURES: Verb.CATALOGUE_MANAGE,
 }
-ADMIN_ROUTES = (ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR, ROUTE_BACKUP)
+ADMIN_ROUTES = (
+    ROUTE_STAFF,
+    ROUTE_TABLETS,
+    ROUTE_UNIT,
+    ROUTE_CALENDAR,
+    ROUTE_BACKUP,
+    ROUTE_PROCEDURES,
+)
 # Where a person lands after signing in: the first of these they may open.
 HOME_ROUTES = (ROUTE_QUEUE, *ADMIN_ROUTES, ROUTE_REPORT)
 
@@ -117,6 +128,8 @@ class DeskState:
     report_choice: rv.Choice = field(default_factory=rv.Choice)  # period kind, day, scope
     report_links: dict[str, str] = field(default_factory=dict)  # csv / pdf → short link
     province_linked: bool = False  # registered with a provincial hub: "Toàn tỉnh" offered
+    # The admin page "Thủ tục" (desk/procedures.py), an observable of its own.
+    catalogue: catalogue_page.CatalogueView = field(default_factory=catalogue_page.CatalogueView)
 
     # --- plumbing ---
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -247,6 +260,7 @@ class DeskState:
         self.unit_error, self.unit_candidates, self.calendar = "", [], {}
         self.report, self.report_choice, self.report_links = {}, rv.Choice(), {}
         self.query = self.procedure = self.status = ""
+        self.catalogue.clear()
         self.field_errors = {}
         self.route = ROUTE_LOGIN
         self.banner, self.banner_ok = note, bool(note)
@@ -350,8 +364,10 @@ class DeskState:
         missing: list[str] | None = None,
         rating: str | None = None,
         comment: str = "",
+        paper: tuple[str, str] | None = None,
     ) -> bool:
-        """Run one workflow action on the open dossier; the dialog stays open on error."""
+        """Run one workflow action on the open dossier; the dialog stays open on error.
+        ``paper``: at stamp, a result issued on paper elsewhere (number, date)."""
         if self.user is None or self.detail is None:
             return False
         if action == "request_supplement":
@@ -376,6 +392,9 @@ class DeskState:
                 reason or None,
                 rating=rating,
                 comment=comment or None,
+                external=None
+                if paper is None
+                else ExternalResult(number=paper[0], issued_on=paper[1]),
                 on_error=in_dialog,
             )
         except Failed:
@@ -533,6 +552,8 @@ class DeskState:
                 self.calendar = await self._run(self.backend.calendar, self.user)
             elif route == ROUTE_BACKUP:
                 self.backup = await self._run(self.backend.backup_status, self.user)
+            elif route == ROUTE_PROCEDURES:
+                self.catalogue.rows = await self._run(self.backend.catalogue_list, self.user)
         except Exception as err:
             self._fail(err)
 
