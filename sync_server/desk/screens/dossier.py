@@ -11,6 +11,7 @@ from shared.model import Dossier, HistoryEntry
 from shared.signatures import signing_parties
 from shared.workflow import Role, action_label
 from sync_server.desk import views
+from sync_server.desk.screens import external_result as external
 from sync_server.desk.screens.common import (
     ERROR,
     FG,
@@ -42,9 +43,15 @@ RATING_COLOURS = {"very_satisfied": "#1E6B35", "satisfied": "#0B4F8A", "unsatisf
 
 
 @ft.component
-def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Control:
-    """The open action's dialog, portalled to the page; its inputs live in refs."""
+def ActionDialog(
+    state: DeskState, action: str, components: list[str], made_elsewhere: bool = False
+) -> ft.Control:
+    """The open action's dialog, portalled to the page; its inputs live in refs.
+    ``made_elsewhere``: the procedure has no result layout, so "stamp" records the
+    result issued elsewhere (screens/external_result.py)."""
     reason = ft.use_ref("")
+    paper_number = ft.use_ref("")
+    paper_day = ft.use_ref("")
     other = ft.use_ref("")
     comment = ft.use_ref("")
     missing, set_missing = ft.use_state(frozenset[str]())
@@ -61,6 +68,9 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
             missing=items,
             rating=rating or None,
             comment=comment.current or "",
+            paper=(paper_number.current or "", paper_day.current or "")
+            if action == "stamp" and made_elsewhere
+            else None,
         )
 
     def set_ref(ref: Any) -> Any:
@@ -71,7 +81,9 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
 
     body: list[ft.Control] = []
     title = action_label(action)
-    if action in CONFIRM:
+    if action == "stamp" and made_elsewhere:
+        body += external.stamp_fields(paper_number, paper_day)
+    elif action in CONFIRM:
         body.append(text(CONFIRM[action], 17))
     elif action == "request_supplement":
         body += [
@@ -410,7 +422,9 @@ def DossierScreen(state: DeskState) -> ft.Control:
     )
     result: ft.Control | None = None
     result_name = proc.result_name.vi if proc else "kết quả"
-    if state.result_url:
+    if view.external_result is not None:
+        result = external.result_card(view.external_result, result_name, state.result_url)
+    elif state.result_url:
         result = card(
             "Kết quả",
             [
@@ -448,7 +462,13 @@ def DossierScreen(state: DeskState) -> ft.Control:
     sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d.values, proc)]
     signed = _signatures(d, proc)
     dialog = (
-        ActionDialog(state, state.dialog, components, key=f"dlg-{state.dialog}")  # type: ignore[call-arg]
+        ActionDialog(  # type: ignore[call-arg]
+            state,
+            state.dialog,
+            components,
+            proc is not None and not proc.has_result_template,
+            key=f"dlg-{state.dialog}",
+        )
         if state.dialog
         else None
     )
