@@ -157,6 +157,9 @@ EN: dict[str, str] = {
     "Giấy tiếp nhận": "Receipt",
     "Về trang chính": "Back to home",
     "Chưa có kết quả.": "No result yet.",
+    "Kết quả bản giấy số {number}, ký ngày {day}: nhận tại bộ phận một cửa.": (
+        "Paper result no. {number}, signed on {day}: collect it at the one-stop counter."
+    ),
     "{name} · mã hồ sơ {code}": "{name} · dossier code {code}",
     "Trạng thái": "Status",
     "Tiến trình": "Progress",

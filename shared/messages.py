@@ -36,7 +36,7 @@ from shared.attachments import MAX_CHUNK, MAX_CHUNKS, MIME_PATTERN, MIN_CHUNK
 from shared.codes import DAY_CAPACITY, MAX_SLOT
 from shared.envelope import Envelope
 from shared.errors import TaiChoError, is_code, problem
-from shared.model import Dossier, HistoryEntry
+from shared.model import Dossier, HistoryEntry, PaperResult
 from shared.sync import (
     CHANGE_DOSSIER_SUBMIT,
     FEED_AUDIT_ANCHOR,
@@ -515,6 +515,8 @@ class DossierState:
     history: list[HistoryEntry] = spec(max_items=1000)
     due_at: str | None = spec(max_len=40)
     result: ResultFile | None = spec(default=None)
+    # A result issued on paper elsewhere: its number and date, from the stamp on.
+    paper_result: PaperResult | None = spec(default=None)
 
 
 @dataclass(frozen=True)

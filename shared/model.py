@@ -38,6 +38,16 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class PaperResult:
+    """A result issued on paper by another system (a procedure without a result layout),
+    as the clerk recorded it at "stamp": its number and the day it was signed
+    (``shared.external_result.paper_result`` checks both)."""
+
+    number: str = spec(min_len=1, max_len=60, doc='as printed, e.g. "12/TLHT"')
+    issued_on: str = spec(pattern=r"\d{4}-\d{2}-\d{2}", max_len=10, doc="YYYY-MM-DD")
+
+
+@dataclass(frozen=True)
 class AttachmentRef:
     """A photo of one of the dossier's documents, referred to by the SHA-256 of its bytes.
 
@@ -91,6 +101,9 @@ class Dossier:
     # The components (thành phần hồ sơ) the officer ticked as handed in, by catalogue id;
     # a received dossier must hold every one its procedure requires (shared.checklist).
     components_received: list[str] = spec(max_items=100, max_len=64, default=[])
+    # Set by the station at "stamp" for a result issued on paper elsewhere (the attached
+    # PDF of another system is ``result_sha256``, as for a drawn result); never by a tablet.
+    paper_result: PaperResult | None = spec(default=None)
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

@@ -16,6 +16,7 @@ from typing import Any
 from shared import wire
 from shared.catalogue import Field, Procedure
 from shared.day_text import day_text
+from shared.external_result import RecordedResult
 from shared.lookups import LookupNeed, LookupRecord, open_verifications
 from shared.model import Dossier
 from shared.wire import spec
@@ -81,11 +82,16 @@ class DossierView:
     row: DossierRow
     has_result: bool
     rating: Rating | None = None
+    # A result made elsewhere, as recorded at "stamp" (a PDF's checked signatures, or a
+    # paper result's number and date); None for a result drawn here or not yet stamped.
+    external_result: RecordedResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {**self.dossier.to_dict(), **self.row.to_dict(), "has_result": self.has_result}
         if self.rating is not None:
             out["rating"] = wire.encode(self.rating)
+        if self.external_result is not None:
+            out["external_result"] = self.external_result.to_dict()
         return out
 
 

@@ -18,6 +18,7 @@ from mobile.state.fmt import (
     when,
 )
 from mobile.state.form import FormState
+from shared.day_text import day_text
 from shared.errors import TaiChoError
 from shared.workflow import status_label
 
@@ -282,6 +283,23 @@ def DossierScreen(state: AppState) -> ft.Control:
                     padding=ft.Padding.all(4),
                 )
             )
+    elif d.get("paper_result"):
+        # A result issued on paper by another system (docs/catalogue.md): its number and
+        # date as the clerk recorded them at "stamp".
+        paper = d["paper_result"]
+        result = [
+            text(
+                tr(
+                    state.lang,
+                    "Kết quả bản giấy số {number}, ký ngày {day}: nhận tại bộ phận một cửa.",
+                    number=paper["number"],
+                    day=day_text(paper["issued_on"]),
+                ),
+                look,
+                bold=True,
+                color=c.ok,
+            )
+        ]
     else:
         result = [text(tr(state.lang, "Chưa có kết quả."), look, color=c.muted)]
     problem_box = None

@@ -189,6 +189,7 @@ class InboxService:
         dossier.version = item.version
         dossier.history = list(item.history)
         dossier.due_at = item.due_at or dossier.due_at
+        dossier.paper_result = item.paper_result or dossier.paper_result
         if item.result is not None:
             pdf = crypto.b64d(item.result.pdf_b64)
             if hashlib.sha256(pdf).hexdigest() != item.result.sha256:

@@ -205,6 +205,9 @@ def _figures_table(doc: OfficialDocument, rows: list[dict[str, str]]) -> None:
     doc.line(doc.l_margin, doc.get_y(), doc.l_margin + widths[0], doc.get_y())
 
 
+_LINE_H = 4.2  # one line of a name in the per-procedure table (8.5 pt)
+
+
 def _procedures_table(
     doc: OfficialDocument, procs: list[dict[str, Any]], label: str = "Thủ tục"
 ) -> None:
@@ -217,12 +220,18 @@ def _procedures_table(
     doc.ln(5.5)
     doc.use("", 8.5)
     for p in procs:
-        _ensure_room(doc, 6)
-        name = f"{p['code']} {p['name']}"
-        while doc.get_string_width(nfc(name)) > name_w - 2 and len(name) > 8:
-            name = name[:-2].rstrip() + "…"
-        cells = (
-            name,
+        # The whole name, wrapped in its cell: imported procedures' names are long ("Thủ
+        # tục đăng ký nhận cha, mẹ, con"), and a name cut to "…" reads as another one.
+        name = nfc(f"{p['code']} {p['name']}")
+        lines: list[str] = doc.multi_cell(name_w, _LINE_H, name, dry_run=True, output="LINES")  # type: ignore[assignment]
+        height = max(5.5, _LINE_H * len(lines) + 1)
+        _ensure_room(doc, height)
+        x, y = doc.get_x(), doc.get_y()
+        doc.rect(x, y, name_w, height)
+        doc.set_xy(x, y + 0.65)
+        doc.multi_cell(name_w, _LINE_H, name, border=0, align="L")
+        doc.set_xy(x + name_w, y)
+        figures = (
             p["received"],
             p["early"],
             p["on_time"],
@@ -232,9 +241,11 @@ def _procedures_table(
             p["same_day_rate"],
             p["satisfaction_rate"],
         )
-        for i, (text, wd) in enumerate(zip(cells, widths, strict=True)):
-            doc.cell(wd, 5.5, nfc(str(text)), border=1, align="L" if i == 0 else "R")
-        doc.ln(5.5)
+        # The figures on the name's first line (a reader, and pdftotext, finds them there).
+        for text, wd in zip(figures, widths[1:], strict=True):
+            doc.rect(doc.get_x(), y, wd, height)
+            doc.cell(wd, 5.5, nfc(str(text)), border=0, align="R")
+        doc.set_xy(x, y + height)
 
 
 def _chart_frame(doc: OfficialDocument, title: str) -> tuple[float, float, float, float]:

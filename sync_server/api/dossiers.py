@@ -87,7 +87,8 @@ def external_result(
     dossier_id: str, station: StationDep, db: DbDep, who: StaffDep
 ) -> dict[str, Any]:
     """What was recorded at stamp for a result made outside Tại Chỗ (or nothing)."""
-    return {"external_result": door.external_result(who, station, db, dossier_id)}
+    kept = door.external_result(who, station, db, dossier_id)
+    return {"external_result": None if kept is None else kept.to_dict()}
 
 
 class PersonalIdRequest(BaseModel):

@@ -36,9 +36,10 @@ def install(app: FastAPI) -> None:
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = build()
-        problem = {
+        media = {"schema": m.json_schema(m.Problem)}
+        problem: dict[str, Any] = {
             "description": "A catalogued problem (docs/errors.md)",
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": m.json_schema(m.Problem)}},
+            "content": {PROBLEM_MEDIA_TYPE: media},
         }
         for item in schema.get("paths", {}).values():
             for method, operation in item.items():
@@ -46,7 +47,12 @@ def install(app: FastAPI) -> None:
                     continue
                 answers = operation.setdefault("responses", {})
                 for status in problem_statuses():
-                    answers.setdefault(str(status), problem)
+                    answer = answers.setdefault(str(status), problem)
+                    if status == 422:
+                        # FastAPI documents its own 422 (a body that fails the model) as
+                        # JSON; a catalogued 422 raised below the route (RESULT_PDF_INVALID,
+                        # …) is a problem: both media types are listed.
+                        answer.setdefault("content", {}).setdefault(PROBLEM_MEDIA_TYPE, media)
         app.openapi_schema = schema
         return schema
 

@@ -15,6 +15,7 @@ from sync_server.desk.screens.calendar import CalendarScreen
 from sync_server.desk.screens.common import BG, banner, top_bar
 from sync_server.desk.screens.dossier import DossierScreen
 from sync_server.desk.screens.login import LoginScreen
+from sync_server.desk.screens.procedures import ProceduresScreen
 from sync_server.desk.screens.queue import QueueScreen
 from sync_server.desk.screens.report import ReportScreen
 from sync_server.desk.screens.staff import StaffScreen
@@ -25,6 +26,7 @@ from sync_server.desk.state import (
     ROUTE_CALENDAR,
     ROUTE_DOSSIER,
     ROUTE_LOGIN,
+    ROUTE_PROCEDURES,
     ROUTE_QUEUE,
     ROUTE_REPORT,
     ROUTE_STAFF,
@@ -43,6 +45,7 @@ ROUTES: dict[str, Callable[..., Any]] = {
     ROUTE_CALENDAR: CalendarScreen,
     ROUTE_REPORT: ReportScreen,
     ROUTE_BACKUP: BackupScreen,
+    ROUTE_PROCEDURES: ProceduresScreen,
 }
 MOUNT = "/desk"
 

@@ -20,6 +20,7 @@ from typing import Any
 import segno
 
 from shared.documents.paperwork.of_dossier import PAPER_NAMES, papers_of
+from shared.external_result import ExternalResult
 from shared.permissions import Verb, require
 from shared.reports import parse_period
 from shared.views import DossierRow, DossierView, HeldEdit, LookupsView
@@ -145,6 +146,7 @@ class DeskBackend:
         *,
         rating: str | None = None,
         comment: str | None = None,
+        external: ExternalResult | None = None,
     ) -> DossierView:
         with self.station.session() as db:
             return door.act(
@@ -156,6 +158,7 @@ class DeskBackend:
                 reason,
                 rating=rating,
                 comment=comment,
+                external=external,
             )
 
     def record_personal_id(self, who: Staff, dossier_id: str, number: str) -> DossierView:
@@ -436,4 +439,33 @@ class DeskBackend:
                 work=work or (),
                 clear=clear or (),
                 note=(note or "").strip() or None,
+            )
+
+    # --- the procedure catalogue (admin page "Thủ tục", docs/catalogue.md) ---
+    def catalogue_list(self, who: Staff) -> list[dict[str, Any]]:
+        with self.station.session() as db:
+            return door.catalogue_list(self._me(db, who), self.station, db)
+
+    def catalogue_set(
+        self,
+        who: Staff,
+        code: str,
+        *,
+        enabled: bool | None = None,
+        time_limit_working_days: int | None = None,
+        fee_vnd: int | None = None,
+        decision: str | None = None,
+        clear_province: bool = False,
+    ) -> dict[str, Any]:
+        with self.station.session() as db:
+            return door.catalogue_set(
+                self._me(db, who),
+                self.station,
+                db,
+                code,
+                enabled=enabled,
+                time_limit_working_days=time_limit_working_days,
+                fee_vnd=fee_vnd,
+                decision=decision,
+                clear_province=clear_province,
             )

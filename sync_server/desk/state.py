@@ -22,10 +22,12 @@ import flet as ft
 
 from shared.day_text import day_text
 from shared.errors import TaiChoError, problem
+from shared.external_result import ExternalResult
 from shared.permissions import Verb, can
 from shared.views import DossierView, HeldEdit, LookupsView
 from shared.workdays import vn_now
 from shared.workflow import Status
+from sync_server.desk import procedures as catalogue_page
 from sync_server.desk import queue as qv
 from sync_server.desk import report as rv
 from sync_server.desk.backend import DeskBackend
@@ -46,6 +48,7 @@ ROUTE_UNIT = "unit"
 ROUTE_CALENDAR = "calendar"
 ROUTE_BACKUP = "backup"
 ROUTE_REPORT = "report"
+ROUTE_PROCEDURES = "procedures"
 # The verb each page needs (shared.permissions): a page is shown, and its menu entry
 # offered, only to whoever holds it — the same verb its services check.
 ROUTE_VERBS: dict[str, Verb] = {
@@ -57,8 +60,16 @@ ROUTE_VERBS: dict[str, Verb] = {
     ROUTE_CALENDAR: Verb.CALENDAR_MANAGE,
     ROUTE_BACKUP: Verb.STATION_MANAGE,
     ROUTE_REPORT: Verb.REPORT_READ,
+    ROUTE_PROCEDURES: Verb.CATALOGUE_MANAGE,
 }
-ADMIN_ROUTES = (ROUTE_STAFF, ROUTE_TABLETS, ROUTE_UNIT, ROUTE_CALENDAR, ROUTE_BACKUP)
+ADMIN_ROUTES = (
+    ROUTE_STAFF,
+    ROUTE_TABLETS,
+    ROUTE_UNIT,
+    ROUTE_CALENDAR,
+    ROUTE_BACKUP,
+    ROUTE_PROCEDURES,
+)
 # Where a person lands after signing in: the first of these they may open.
 HOME_ROUTES = (ROUTE_QUEUE, *ADMIN_ROUTES, ROUTE_REPORT)
 
@@ -98,6 +109,8 @@ class DeskState:
     opened: OpenedDossier = field(default_factory=OpenedDossier)
     admin: AdminView = field(default_factory=AdminView)
     reports: ReportView = field(default_factory=ReportView)
+    # The admin page "Thủ tục" (desk/procedures.py), an observable the page itself follows.
+    catalogue: catalogue_page.CatalogueView = field(default_factory=catalogue_page.CatalogueView)
     PARTS: ClassVar[tuple[str, ...]] = ("queue", "opened", "admin", "reports")
 
     def __post_init__(self) -> None:
@@ -231,6 +244,7 @@ class DeskState:
         self.user = None
         for part in (self.queue, self.opened, self.admin, self.reports):
             part.clear()
+        self.catalogue.clear()
         self.field_errors = {}
         self.route = ROUTE_LOGIN
         self.banner, self.banner_ok = note, bool(note)
@@ -318,8 +332,10 @@ class DeskState:
         missing: list[str] | None = None,
         rating: str | None = None,
         comment: str = "",
+        paper: tuple[str, str] | None = None,
     ) -> bool:
-        """Run one workflow action on the open dossier; the dialog stays open on error."""
+        """Run one workflow action on the open dossier; the dialog stays open on error.
+        ``paper``: at stamp, a result issued on paper elsewhere (number, date)."""
         if self.user is None or self.opened.detail is None:
             return False
         if action == "request_supplement":
@@ -344,6 +360,9 @@ class DeskState:
                 reason or None,
                 rating=rating,
                 comment=comment or None,
+                external=None
+                if paper is None
+                else ExternalResult(number=paper[0], issued_on=paper[1]),
                 on_error=in_dialog,
             )
         except Failed:
@@ -540,6 +559,8 @@ class DeskState:
                 self.admin.calendar = await self._run(self.backend.calendar, self.user)
             elif route == ROUTE_BACKUP:
                 self.admin.backup = await self._run(self.backend.backup_status, self.user)
+            elif route == ROUTE_PROCEDURES:
+                self.catalogue.rows = await self._run(self.backend.catalogue_list, self.user)
         except Exception as err:
             self._fail(err)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -26,7 +27,7 @@ from sqlite_utils import Database
 from shared import verify_address
 from shared.backup import BackupKey
 from shared.errors import TaiChoError, problem
-from shared.external_result import ExternalResult
+from shared.external_result import ExternalResult, RecordedResult
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
@@ -96,7 +97,9 @@ def dossier(
     """One dossier with every value, its history and what ``actor`` may do with it."""
     d = dossier_store.load(db, station.keys, dossier_id)
     rating = actions.rating_of(db, station.keys, dossier_id) if with_rating else None
-    return dossier_store.detail(d, station.catalogue, actor.role, rating)
+    view = dossier_store.detail(d, station.catalogue, actor.role, rating)
+    external = external_results.recorded(db, station.keys, dossier_id)
+    return view if external is None else replace(view, external_result=external)
 
 
 @_needs(Verb.DOSSIER_READ_PERSONAL)
@@ -206,7 +209,7 @@ def act(
 @_needs(Verb.DOSSIER_READ_PERSONAL)
 def external_result(
     actor: Staff, station: Station, db: Database, dossier_id: str
-) -> dict[str, Any] | None:
+) -> RecordedResult | None:
     """What was recorded at stamp for a result made elsewhere (the attached PDF's
     checked signatures, or the paper result's number and date), or None."""
     dossier_store.load(db, station.keys, dossier_id)

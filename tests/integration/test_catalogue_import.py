@@ -245,6 +245,10 @@ def test_imported_procedures_go_through_to_a_result(station: Station, tmp_path: 
     assert out.read_bytes() == pdf
     rc, shown = headless(tablet, "show", made[PAPER_CODE]["id"])
     assert shown["status"] == "returned"
+    # the paper result's number and date reached the tablet with the stamp
+    assert shown["paper_result"] == {"number": "12/TLHT", "issued_on": today}
+    rc, shown = headless(tablet, "show", made[PDF_CODE]["id"])
+    assert shown["paper_result"] is None and shown["has_result"]
 
     # Reports count the imported procedures.
     start = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()

@@ -251,6 +251,12 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
         Verb.CALENDAR_MANAGE,
         lambda b, who, d: b.calendar_set(who, clear=["2030-01-02"]),
     ),
+    "catalogue_list": (Verb.CATALOGUE_MANAGE, lambda b, who, d: b.catalogue_list(who)),
+    # A built-in procedure is not edited: refused by the door, or (admin) by the check.
+    "catalogue_set": (
+        Verb.CATALOGUE_MANAGE,
+        lambda b, who, d: b.catalogue_set(who, "1.001193", enabled=False),
+    ),
 }
 
 

@@ -96,9 +96,15 @@ def click(page: Any, name: str | re.Pattern[str], timeout: float = 30) -> None:
             time.sleep(0.3)
 
 
+def _escaped(label: str) -> str:
+    """``re.escape`` and a ``/`` escaped too: Playwright writes the pattern into its
+    selector as ``/…/``, where a bare ``/`` ("ngày/tháng/năm") ends it early."""
+    return re.escape(label).replace("/", "\\/")
+
+
 def textbox(page: Any, label: str) -> Any:
     """The text field whose accessible name starts with ``label`` (then a * or its end)."""
-    pattern = re.compile(r"^" + re.escape(label) + r"(\s\*)?(\n|$)")
+    pattern = re.compile(r"^" + _escaped(label) + r"(\s\*)?(\n|$)")
     return page.get_by_role("textbox", name=pattern).first
 
 
@@ -216,7 +222,7 @@ def focus(page: Any, label: str, *, role: str = "textbox", timeout: float = 45) 
     clicked for 20 s without ever taking focus). Each click waits until the field is
     still, as a person's tap would.
     """
-    pattern = re.compile(r"^" + re.escape(label) + r"(\s\*)?(\n|$)")
+    pattern = re.compile(r"^" + _escaped(label) + r"(\s\*)?(\n|$)")
     deadline = time.monotonic() + timeout
     strays = 0
     while True:

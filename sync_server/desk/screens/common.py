@@ -11,6 +11,7 @@ from shared.workflow import ROLE_LABEL_VI
 from sync_server.desk.state import (
     ROUTE_BACKUP,
     ROUTE_CALENDAR,
+    ROUTE_PROCEDURES,
     ROUTE_QUEUE,
     ROUTE_REPORT,
     ROUTE_STAFF,
@@ -158,6 +159,7 @@ def top_bar(state: DeskState) -> ft.Control:
                 ("Máy tính bảng", ROUTE_TABLETS, ft.Icons.TABLET_ANDROID),
                 ("Đơn vị", ROUTE_UNIT, ft.Icons.LOCATION_CITY),
                 ("Lịch nghỉ", ROUTE_CALENDAR, ft.Icons.CALENDAR_MONTH),
+                ("Thủ tục", ROUTE_PROCEDURES, ft.Icons.LIST_ALT),
                 (
                     "Sao lưu (!)" if state.admin.backup.get("missed") else "Sao lưu",
                     ROUTE_BACKUP,

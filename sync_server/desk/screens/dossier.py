@@ -12,6 +12,7 @@ from shared.signatures import signing_parties
 from shared.views import HeldEdit
 from shared.workflow import Role, action_label
 from sync_server.desk import views
+from sync_server.desk.screens import external_result as external
 from sync_server.desk.screens.common import (
     ERROR,
     FG,
@@ -44,9 +45,15 @@ RATING_COLOURS = {"very_satisfied": "#1E6B35", "satisfied": "#0B4F8A", "unsatisf
 
 
 @ft.component
-def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Control:
-    """The open action's dialog, portalled to the page; its inputs live in refs."""
+def ActionDialog(
+    state: DeskState, action: str, components: list[str], made_elsewhere: bool = False
+) -> ft.Control:
+    """The open action's dialog, portalled to the page; its inputs live in refs.
+    ``made_elsewhere``: the procedure has no result layout, so "stamp" records the
+    result issued elsewhere (screens/external_result.py)."""
     reason = ft.use_ref("")
+    paper_number = ft.use_ref("")
+    paper_day = ft.use_ref("")
     other = ft.use_ref("")
     comment = ft.use_ref("")
     missing, set_missing = ft.use_state(frozenset[str]())
@@ -63,6 +70,9 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
             missing=items,
             rating=rating or None,
             comment=comment.current or "",
+            paper=(paper_number.current or "", paper_day.current or "")
+            if action == "stamp" and made_elsewhere
+            else None,
         )
 
     def set_ref(ref: Any) -> Any:
@@ -73,7 +83,9 @@ def ActionDialog(state: DeskState, action: str, components: list[str]) -> ft.Con
 
     body: list[ft.Control] = []
     title = action_label(action)
-    if action in CONFIRM:
+    if action == "stamp" and made_elsewhere:
+        body += external.stamp_fields(paper_number, paper_day)
+    elif action in CONFIRM:
         body.append(text(CONFIRM[action], 17))
     elif action == "request_supplement":
         body += [
@@ -444,7 +456,9 @@ def DossierScreen(state: DeskState) -> ft.Control:
     )
     result: ft.Control | None = None
     result_name = proc.result_name.vi if proc else "kết quả"
-    if state.opened.result_url:
+    if view.external_result is not None:
+        result = external.result_card(view.external_result, result_name, state.opened.result_url)
+    elif state.opened.result_url:
         result = card(
             "Kết quả",
             [
@@ -482,7 +496,13 @@ def DossierScreen(state: DeskState) -> ft.Control:
     sections = [card(title, _field_rows(rows)) for title, rows in views.sections(d.values, proc)]
     signed = _signatures(d, proc)
     dialog = (
-        ActionDialog(state, state.opened.dialog, components, key=f"dlg-{state.opened.dialog}")  # type: ignore[call-arg]
+        ActionDialog(  # type: ignore[call-arg]
+            state,
+            state.opened.dialog,
+            components,
+            proc is not None and not proc.has_result_template,
+            key=f"dlg-{state.opened.dialog}",
+        )
         if state.opened.dialog
         else None
     )

@@ -57,6 +57,7 @@ def state_payload(d: Dossier, result: dict[str, Any] | None) -> m.DossierState:
         history=list(d.history),
         due_at=d.due_at,
         result=None if result is None else m.decode(m.ResultFile, result, "result"),
+        paper_result=d.paper_result,
     )
 
 

@@ -20,8 +20,8 @@ from sqlite_utils import Database
 
 from shared import crypto
 from shared.errors import TaiChoError, problem
-from shared.external_result import MAX_PDF_BYTES, ExternalResult, paper_result
-from shared.model import Dossier
+from shared.external_result import MAX_PDF_BYTES, ExternalResult, RecordedResult, paper_result
+from shared.model import Dossier, PaperResult
 from shared.workdays import vn_now
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
@@ -150,6 +150,8 @@ def record(
         now,
     )
     if c.pdf is None or c.sha256 is None:
+        if c.number is not None and c.issued_on is not None:
+            d.paper_result = PaperResult(c.number, c.issued_on)
         return None
     year = vn_now().year
     results_q.insert(
@@ -177,10 +179,9 @@ def record(
     }
 
 
-def recorded(db: Database, keys: StationKeys, dossier_id: str) -> dict[str, Any] | None:
+def recorded(db: Database, keys: StationKeys, dossier_id: str) -> RecordedResult | None:
     """What was recorded at "stamp" for an external result, or None."""
     row = q.get(db, dossier_id)
     if row is None:
         return None
-    data: dict[str, Any] = json.loads(keys.decrypt(TABLE, dossier_id, 1, row["data_enc"]))
-    return data
+    return RecordedResult.from_dict(json.loads(keys.decrypt(TABLE, dossier_id, 1, row["data_enc"])))

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from shared import fee_text
 from shared.catalogue import Procedure, check_update
 from shared.catalogue_import import plan_import, with_settings
 from sync_server.services.core.station import CATALOGUE_VERSION_KEY, Station
@@ -89,6 +90,8 @@ def row_of(p: Procedure) -> dict[str, Any]:
             "thoi_han_ngay_lam_viec", p.time_limit_working_days
         ),
         "fee_vnd": p.fee_vnd,
+        # the fee as a person reads it ("15.000 đồng", "miễn phí", per page …)
+        "fee_text": fee_text.rule(p),
         "national_fee_vnd": national_fee.get("vnd", p.fee_vnd),
         "fee_set_by_province": p.fee_set_by_province,
         "province_decision": province.get("decision", ""),

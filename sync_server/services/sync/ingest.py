@@ -304,6 +304,7 @@ def _apply(
     check_components(proc, d.values, d.components_received).raise_if_incomplete()
     check_refs(proc, d.attachments)  # photos arrive on their own (services/office/attachments.py)
     d.result_sha256 = None
+    d.paper_result = None  # the station's record of a stamp, never a tablet's
 
     existing = dossiers_q.get(b.db, d.id)
     by_code = dossiers_q.get_by_code(b.db, d.code)
