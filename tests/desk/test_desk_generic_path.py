@@ -91,7 +91,7 @@ def approved(backend: DeskBackend, tablet: Tablet) -> str:
     ):
         s = signed_in(backend, who, pin)
         run(s.open_dossier(d["id"]))
-        assert run(s.act(action)), s.dialog_error or s.banner
+        assert run(s.act(action)), s.opened.dialog_error or s.banner
     return str(d["id"])
 
 
@@ -113,10 +113,10 @@ def test_the_clerk_records_a_paper_result_the_desk_and_the_tablet_show_it(
     clerk = signed_in(backend, "vanthu", "456789")
     run(clerk.open_dossier(dossier_id))
     today = vn_now().date()
-    clerk.open_dialog("stamp")
+    clerk.opened.open_dialog("stamp")
     # typed as the paper prints it, day first
     assert run(clerk.act("stamp", paper=("12/TLHT", today.strftime("%d/%m/%Y"))))
-    view = clerk.detail
+    view = clerk.opened.detail
     assert view is not None and view.row.status == "stamped"
     assert view.dossier.paper_result == PaperResult("12/TLHT", today.isoformat())
     kept = view.external_result
@@ -163,11 +163,11 @@ def test_a_wrong_paper_result_is_named_in_the_dialog_and_nothing_is_stamped(
         today=today.strftime("%d/%m/%Y"),
         tomorrow=(today + timedelta(days=1)).strftime("%d/%m/%Y"),
     )
-    clerk.open_dialog("stamp")
+    clerk.opened.open_dialog("stamp")
     assert not run(clerk.act("stamp", paper=(number, typed)))
-    assert clerk.dialog == "stamp" and says in clerk.dialog_error
+    assert clerk.opened.dialog == "stamp" and says in clerk.opened.dialog_error
     run(clerk.open_dossier(dossier_id))
-    view = clerk.detail
+    view = clerk.opened.detail
     assert view is not None and view.row.status == "approved"
     assert view.dossier.paper_result is None and view.external_result is None
 
@@ -176,10 +176,10 @@ def test_without_a_result_the_stamp_is_refused(backend: DeskBackend, tablet: Tab
     dossier_id = approved(backend, tablet)
     clerk = signed_in(backend, "vanthu", "456789")
     run(clerk.open_dossier(dossier_id))
-    clerk.open_dialog("stamp")
+    clerk.opened.open_dialog("stamp")
     assert not run(clerk.act("stamp"))
-    assert "kết quả" in clerk.dialog_error.lower()
-    assert clerk.detail is not None and clerk.detail.row.status == "approved"
+    assert "kết quả" in clerk.opened.dialog_error.lower()
+    assert clerk.opened.detail is not None and clerk.opened.detail.row.status == "approved"
 
 
 def test_a_tablet_cannot_claim_a_paper_result(backend: DeskBackend, tablet: Tablet) -> None:
@@ -197,7 +197,8 @@ def test_a_tablet_cannot_claim_a_paper_result(backend: DeskBackend, tablet: Tabl
     assert r.json()["results"][0]["outcome"] == "applied", r.text
     appraiser = signed_in(backend, "thamdinh", "234567")
     run(appraiser.open_dossier(d["id"]))
-    assert appraiser.detail is not None and appraiser.detail.dossier.paper_result is None
+    shown = appraiser.opened.detail
+    assert shown is not None and shown.dossier.paper_result is None
 
 
 def _pdf_text(pdf: bytes, tmp: Path) -> str:
