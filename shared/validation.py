@@ -16,6 +16,9 @@ from datetime import date
 from typing import Any
 
 from shared.catalogue import Field, Procedure, Rule, Text
+from shared.dates import parse_date as parse_date
+from shared.dates import parse_partial_date as parse_partial_date
+from shared.dates import partial_date_text as partial_date_text
 from shared.errors import Code, TaiChoError, problem
 from shared.fees import fee_quote
 from shared.fees import page_fee as page_fee  # the per-page rule, where it was before
@@ -70,52 +73,6 @@ class ValidationResult:
 def clean_text(value: str) -> str:
     """NFC, trimmed, inner whitespace collapsed: what a careful clerk would type."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
-
-
-def parse_date(value: Any) -> date | None:
-    """ISO ``YYYY-MM-DD`` or Vietnamese ``dd/mm/yyyy``; None if it is neither."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-            return date.fromisoformat(s)
-        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s)
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        return None
-    return None
-
-
-def parse_partial_date(value: Any) -> str | None:
-    """A date whose day and month may be unknown: "1996", "03/1996", "15/03/1996" or the
-    ISO forms "1996", "1996-03", "1996-03-15". Returns the ISO form, or None."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    if re.fullmatch(r"\d{4}", s):
-        return s
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", s) or re.fullmatch(r"(\d{4})-(\d{2})", s)
-    if m:
-        a, b = m.group(1), m.group(2)
-        year, month = (int(b), int(a)) if len(b) == 4 else (int(a), int(b))
-        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
-    d = parse_date(s)
-    return d.isoformat() if d else None
-
-
-def partial_date_text(value: Any) -> str:
-    """A partial date as people write it: "15/03/1996", "03/1996" or "1996" (the stored
-    form is ISO, which a citizen reading back should not have to decode)."""
-    iso = parse_partial_date(value)
-    if iso is None:
-        return "" if value is None else str(value)
-    return "/".join(reversed(iso.split("-")))
 
 
 def _year_of(value: Any) -> int | None:

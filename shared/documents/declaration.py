@@ -34,6 +34,7 @@ from typing import Any
 from fpdf.fonts import FontFace
 
 from shared.catalogue import GENERIC_TEMPLATE, Procedure
+from shared.dates import parse_date, partial_date_text
 from shared.documents import generic_declaration
 from shared.documents.declaration_layout import DeclarationLayout, DeclTable
 from shared.documents.layout_text import TextContext, condition_holds
@@ -56,7 +57,6 @@ from shared.signatures import (
     signing_parties,
 )
 from shared.unit import Unit
-from shared.validation import parse_date, partial_date_text
 from shared.workdays import VN_TZ, parse_vn
 
 __all__ = [

@@ -117,7 +117,7 @@ def _text(ctx: TextContext, name: str, value: Any) -> str:
 
 def _read(ctx: TextContext, name: str, value: Any) -> str:
     """As the citizen reads it back: choice labels, dd/mm/yyyy dates, "Có"/"Không"."""
-    from shared.validation import parse_date, partial_date_text
+    from shared.dates import parse_date, partial_date_text
 
     if value is None or value == "":
         return ""

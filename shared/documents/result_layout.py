@@ -91,11 +91,12 @@ class ResultLayout:
     def spec(self, procedure: Any, values: Mapping[str, Any], meta: ResultMeta) -> FormSpec:
         """The :class:`FormSpec` of this layout filled from a dossier."""
         from shared.documents.result import iso_date
-        from shared.validation import compute_fee
+        from shared.fees import fee_quote
 
         for key in self.require_dates:
             iso_date(values, key)  # ValueError for a missing or malformed date
-        ctx = TextContext(procedure, values, meta, fee=compute_fee(procedure, values))
+        fee = fee_quote(procedure, values).amount_vnd or 0  # as validation.compute_fee
+        ctx = TextContext(procedure, values, meta, fee=fee)
         lines: list[Line] = []
         for line in self.lines:
             if line.when is not None and not condition_holds(line.when, ctx):
