@@ -44,7 +44,16 @@ def sign_in(page: Any, who: tuple[str, str]) -> None:
     """Type the username and PIN; the workflow roles open on their queues, the
     administrator (who reads no dossier) on the staff page."""
     fd.wait_text(page, "Đăng nhập")
-    type_into(page, "Tên đăng nhập", who[0])
+    try:
+        type_into(page, "Tên đăng nhập", who[0])
+    except AssertionError:
+        # Seen twice under load: the name is drawn in the field, but the page's
+        # accessibility mirror of it stays empty and loses the focus, so what was typed
+        # cannot be read back. A person would reload the screen and type again; so does
+        # the test, once — the sign-in below still proves what reached the desk.
+        page.reload()
+        fd.wait_text(page, "Đăng nhập")
+        type_into(page, "Tên đăng nhập", who[0])
     type_into(page, "Mã PIN", who[1])
     click_to(page, "Đăng nhập", "Thêm cán bộ" if who == ADMIN else "Hồ sơ cần xử lý")
 
