@@ -51,7 +51,7 @@ def sign_in(page: Any, who: tuple[str, str]) -> None:
         # accessibility mirror of it stays empty and loses the focus, so what was typed
         # cannot be read back. A person would reload the screen and type again; so does
         # the test, once — the sign-in below still proves what reached the desk.
-        page.reload()
+        fd.reload_app(page)
         fd.wait_text(page, "Đăng nhập")
         type_into(page, "Tên đăng nhập", who[0])
     type_into(page, "Mã PIN", who[1])

@@ -44,6 +44,18 @@ def open_app(page: Any, url: str, timeout: float = 60) -> None:
         lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort(),
     )
     page.goto(url)
+    _semantics_on(page, timeout)
+
+
+def reload_app(page: Any, timeout: float = 60) -> None:
+    """Load the app again, as a person reloads a misbehaving screen (a new session)."""
+    page.reload()
+    _semantics_on(page, timeout)
+
+
+def _semantics_on(page: Any, timeout: float) -> None:
+    """Flutter's web client builds its accessibility DOM, which the tests read, only
+    once its placeholder is clicked, on every load."""
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=timeout * 1000)
     page.locator("flt-semantics-placeholder").evaluate("el => el.click()")
     page.wait_for_selector("flt-semantics", state="attached", timeout=timeout * 1000)
