@@ -34,10 +34,9 @@ from typing import Any
 from fpdf.fonts import FontFace
 
 from shared.catalogue import GENERIC_TEMPLATE, Procedure
-from shared.dates import parse_date, partial_date_text
 from shared.documents import generic_declaration
 from shared.documents.declaration_layout import DeclarationLayout, DeclTable
-from shared.documents.layout_text import TextContext, condition_holds
+from shared.documents.layout_text import TextContext, condition_holds, read_value
 from shared.documents.official import (
     BODY_SIZE,
     QUOC_HIEU,
@@ -124,24 +123,10 @@ class _Form(OfficialDocument):
 
     # --- values as the form writes them ---
     def val(self, field_id: str) -> str:
-        """A value as the citizen reads it: labels for choices, dd/mm/yyyy dates."""
-        value = self.v.get(field_id)
-        if value is None or value == "":
-            return ""
-        try:
-            f = self.d.procedure.field(field_id)
-        except KeyError:
-            return nfc(str(value))
-        if f.type == "choice":
-            return nfc(f.choice_label(value, "vi"))
-        if f.type == "bool":
-            return "Có" if value else "Không"
-        if f.type == "date":
-            day = parse_date(value)
-            return day.strftime("%d/%m/%Y") if day else str(value)
-        if f.type == "partial_date":
-            return nfc(partial_date_text(value))
-        return nfc(str(value))
+        """A value as the citizen reads it: labels for choices, dd/mm/yyyy dates (the
+        layouts' ``read`` format, so the generic tờ khai and the layouts agree)."""
+        ctx = TextContext(self.d.procedure, self.v)
+        return read_value(ctx, field_id, self.v.get(field_id))
 
     # --- drawing ---
     def heading(self) -> None:

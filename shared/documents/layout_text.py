@@ -115,7 +115,7 @@ def _text(ctx: TextContext, name: str, value: Any) -> str:
     return nfc(str(value).strip())
 
 
-def _read(ctx: TextContext, name: str, value: Any) -> str:
+def read_value(ctx: TextContext, name: str, value: Any) -> str:
     """As the citizen reads it back: choice labels, dd/mm/yyyy dates, "Có"/"Không"."""
     from shared.dates import parse_date, partial_date_text
 
@@ -181,12 +181,12 @@ def _identity_read(ctx: TextContext, name: str, value: Any) -> str:
     document ("Hộ chiếu", "Giấy tờ") and dates as read."""
     prefix = _prefix(name)
     v = ctx.values
-    number = _read(ctx, f"{prefix}_id_number", v.get(f"{prefix}_id_number"))
+    number = read_value(ctx, f"{prefix}_id_number", v.get(f"{prefix}_id_number"))
     if not number:
         return ""
     kind = str(v.get(f"{prefix}_id_type") or "cccd")
     named = (
-        _read(ctx, f"{prefix}_id_type", v.get(f"{prefix}_id_type"))
+        read_value(ctx, f"{prefix}_id_type", v.get(f"{prefix}_id_type"))
         if f"{prefix}_id_type" in v
         else ""
     )
@@ -194,9 +194,9 @@ def _identity_read(ctx: TextContext, name: str, value: Any) -> str:
         return f"Số định danh cá nhân {number}"
     kind_name = {"ho_chieu": "Hộ chiếu", "khac": "Giấy tờ"}.get(kind, named or "Giấy tờ")
     out = f"{kind_name} số {number}"
-    if issuer := _read(ctx, f"{prefix}_id_issuer", v.get(f"{prefix}_id_issuer")):
+    if issuer := read_value(ctx, f"{prefix}_id_issuer", v.get(f"{prefix}_id_issuer")):
         out += f", do {issuer} cấp"
-    if issued := _read(ctx, f"{prefix}_id_issue_date", v.get(f"{prefix}_id_issue_date")):
+    if issued := read_value(ctx, f"{prefix}_id_issue_date", v.get(f"{prefix}_id_issue_date")):
         out += f" ngày {issued}"
     return out
 
@@ -251,7 +251,7 @@ def _capitalize_first(ctx: TextContext, name: str, value: Any) -> str:
 # the plain text of it first.
 FORMATS: dict[str, tuple[Format, bool]] = {
     "text": (_text, True),
-    "read": (_read, True),
+    "read": (read_value, True),
     "date": (_date, True),
     "date_words": (_date_words, True),
     "date_line": (_date_line, True),
