@@ -20,6 +20,7 @@ from typing import Any
 
 from shared.errors import Code, problem
 from shared.personal_id import check_personal_id
+from shared.workdays import vn_now
 
 _MIN_FIELDS = 7
 _MAX_LEN = 2000
@@ -89,7 +90,7 @@ def parse_cccd_qr(text: str, today: date | None = None) -> CccdCard:
         raise problem("CCCD_QR_SEX", "sex")
     if not address:
         raise problem("CCCD_QR_ADDRESS", "address")
-    today = today or date.today()
+    today = today or vn_now().date()
     if dob > today:
         raise problem("CCCD_QR_DOB", "dob")
     if issued > today or issued < dob:

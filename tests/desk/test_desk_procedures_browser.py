@@ -7,13 +7,13 @@ result. Everything is typed key by key; the command line reads back what was sto
 
 from __future__ import annotations
 
-import datetime
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shared.workdays import vn_now
 from sync_server.launcher import RunningStation
 from tests.browser_kit import ADMIN, APPRAISER, CLERK, INTAKE, LEADER
 from tests.desk.conftest import headless
@@ -122,7 +122,7 @@ def test_an_imported_procedure_through_the_tablet_and_the_desk(
     sign_in(page, CLERK)
     open_dossier(page, code)
     click_to(page, "Đóng dấu", "Số của kết quả")
-    signed_on = datetime.date.today().strftime("%d/%m/%Y")
+    signed_on = vn_now().date().strftime("%d/%m/%Y")
     type_into(page, "Số của kết quả (vd. 12/TLHT)", "12/TLHT")
     shot(page, shots, "12-stamp-dialog")
     click_to(page, "Xác nhận: Đóng dấu", "ngày ký kết quả")  # the date is missing
@@ -143,5 +143,5 @@ def test_an_imported_procedure_through_the_tablet_and_the_desk(
     assert shown["status"] == "returned"
     assert shown["paper_result"] == {
         "number": "12/TLHT",
-        "issued_on": datetime.date.today().isoformat(),
+        "issued_on": vn_now().date().isoformat(),
     }

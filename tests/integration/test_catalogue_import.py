@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from fpdf import FPDF
 
+from shared.workdays import vn_now
 from tests.integration.conftest import APPRAISER, CLERK, LEADER, Station
 from tests.integration.test_headless_cli import headless
 
@@ -204,7 +205,7 @@ def test_imported_procedures_go_through_to_a_result(station: Station, tmp_path: 
     )
     assert r.status_code == 200 and r.json()["status"] == "stamped", r.text
     # Paper: a number and a date (a future date is refused).
-    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    future = (vn_now().date() + datetime.timedelta(days=3)).isoformat()
     r = act(
         station,
         made[PAPER_CODE]["id"],
@@ -214,7 +215,7 @@ def test_imported_procedures_go_through_to_a_result(station: Station, tmp_path: 
         paper_issued_on=future,
     )
     assert r.status_code == 422 and r.json()["field"] == "paper_issued_on", r.text
-    today = datetime.date.today().isoformat()
+    today = vn_now().date().isoformat()
     for code in (PAPER_CODE, THIRD_CODE):
         r = act(
             station, made[code]["id"], "stamp", CLERK, paper_number="12/TLHT", paper_issued_on=today
@@ -251,8 +252,8 @@ def test_imported_procedures_go_through_to_a_result(station: Station, tmp_path: 
     assert shown["paper_result"] is None and shown["has_result"]
 
     # Reports count the imported procedures.
-    start = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
-    end = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    start = (vn_now().date() - datetime.timedelta(days=1)).isoformat()
+    end = (vn_now().date() + datetime.timedelta(days=1)).isoformat()
     rc, rep = admin(station.data, "report", "--from", start, "--to", end, "--format", "json")
     assert rc == 0, rep
     text = json.dumps(rep, ensure_ascii=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from station_kit import MOTHER, PINS, SECRETS, Tablet
 import sync_server.__main__ as cli
 from shared.errors import TaiChoError
 from shared.permissions import Verb, can
+from shared.workdays import vn_now
 from shared.workflow import ROLE_LABELS, Role
 from sync_server.desk.backend import DeskBackend
 from sync_server.services import door
@@ -149,7 +149,7 @@ def test_role_endpoint_matrix(client: TestClient, tablet: Tablet, as_user: Any, 
 # --- the desk -----------------------------------------------------------------------------
 
 DeskCall = Callable[[DeskBackend, Staff, str], object]
-TODAY = date.today().isoformat()
+TODAY = vn_now().date().isoformat()  # the report's days are Vietnam's (UTC+7)
 # method → (the verb it needs, or PUBLIC; a call with harmless arguments). Ticket methods
 # resolve a link issued to the person (as the desk would have when they had the right).
 DESK: dict[str, tuple[Verb | str, DeskCall]] = {

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import segno
 
 from shared.documents.official import BODY_SIZE, LINE_H, OfficialDocument, nfc, place_date_line
+from shared.workdays import vn_now
 
 __all__ = [
     "Component",
@@ -111,7 +112,7 @@ class PaperPage(OfficialDocument):
     def start(self, p: PaperDossier, title: str, subtitle: str = "", number: str = "") -> None:
         """First page: the agency block, Quốc hiệu, date line, then the centred title."""
         self.add_page()
-        day = p.issued_on or (p.at.date() if p.at else None) or datetime.date.today()
+        day = p.issued_on or (p.at.date() if p.at else None) or vn_now().date()
         lines = (*p.agency_lines[:-1], p.agency_lines[-1]) if p.agency_lines else ("UBND",)
         y = self.official_header(
             lines,
