@@ -146,6 +146,39 @@ def _photo_picker(state: AppState, row: ChecklistRow) -> Any:
     return pick
 
 
+def _tick(state: AppState, row: ChecklistRow, look: Look) -> ft.Control:
+    """The "handed in" tick, drawn at the text size: Flutter's Checkbox is 18 px at every
+    size, a speck beside "Rất lớn" text, and enlarging it with a scale transform put its
+    accessibility box somewhere else once the list scrolled (the screens tour's tap
+    landed on the summary below). It is still a checkbox to a screen reader."""
+    c = look.c
+    side = look.fs(28)
+    box = ft.Container(
+        content=ft.Icon(ft.Icons.CHECK, color=c.on_primary, size=side - 4) if row.ticked else None,
+        width=side,
+        height=side,
+        bgcolor=c.primary if row.ticked else c.surface,
+        border=ft.Border.all(look.border_width + 1, c.primary if row.ticked else c.fg),
+        border_radius=4,
+        alignment=ft.Alignment.CENTER,
+    )
+    return ft.Semantics(
+        content=ft.Container(
+            content=box,
+            width=look.touch,
+            height=look.touch,
+            alignment=ft.Alignment.CENTER,
+            on_click=_call(state.toggle_component, row.id),
+            border_radius=look.touch // 2,
+            ink=True,
+        ),
+        label=tr(state.lang, "Đã nộp: {name}", name=row.name),
+        checked=row.ticked,
+        container=True,
+        key=f"tick-{row.id}",
+    )
+
+
 def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.Control:
     c = look.c
     missing_here = row.required and not row.ticked
@@ -161,15 +194,7 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
         badges.append(_badge(tr(state.lang, "Cần ảnh"), look, strong=True))
     if row.asked:
         badges.append(_badge(tr(state.lang, "Văn phòng yêu cầu bổ sung"), look, strong=True))
-    tick = ft.Checkbox(
-        value=row.ticked,
-        on_change=_call(state.toggle_component, row.id),
-        semantics_label=tr(state.lang, "Đã nộp: {name}", name=row.name),
-        active_color=c.primary,
-        check_color=c.on_primary,
-        border_side=ft.BorderSide(look.border_width + 1, c.fg),
-        key=f"tick-{row.id}",
-    )
+    tick = _tick(state, row, look)
     parts: list[ft.Control] = [
         # The name beside the tick wraps (as the checkbox's own label it ran off the edge
         # of a phone at "Rất lớn"); tapping it ticks too, as the label did.
@@ -182,7 +207,7 @@ def _row(state: AppState, form: FormState, row: ChecklistRow, look: Look) -> ft.
                     ),
                     on_click=_call(state.toggle_component, row.id),
                     expand=True,
-                    padding=ft.Padding.only(top=6),
+                    padding=ft.Padding.only(top=max(6, (look.touch - look.body * 1.4) // 2)),
                 ),
             ],
             vertical_alignment=ft.CrossAxisAlignment.START,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import flet as ft
@@ -360,17 +361,17 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
         if s.last_sync_at
         else tr(lang, "Chưa đồng bộ lần nào")
     )
-    parts: list[ft.Control] = [
-        ft.Icon(
-            ft.Icons.CLOUD_DONE if not s.pending else ft.Icons.CLOUD_UPLOAD,
-            color=c.ok if not s.pending else c.warn,
-            size=look.fs(26),
-        ),
+    # On a phone the strip keeps the "Lớn" size at "Rất lớn" and stacks its words beside
+    # the button: wrapped at full size it took four lines of the first screen (the
+    # screens tour, phone, "Rất lớn"); the page's own text still grows.
+    if look.narrow:
+        look = replace(look, text_level=min(look.level, 1))
+    texts: list[ft.Control] = [
         ft.Text(pending, size=look.body, weight=ft.FontWeight.BOLD, color=c.fg),
         ft.Text(last, size=look.body, color=c.muted),
     ]
     if s.last_error:
-        parts.append(
+        texts.append(
             ft.Text(
                 tr(lang, "Lỗi: {error}", error=s.last_error),
                 size=look.body,
@@ -380,24 +381,30 @@ def sync_bar(state: AppState, look: Look) -> ft.Control:
             )
         )
     elif not look.narrow:
-        parts.append(ft.Container(expand=True))
-    parts.append(
-        button(
-            tr(lang, "Đồng bộ"),
-            state.run_sync,
-            look,
-            icon=ft.Icons.SYNC,
-            primary=False,
-            busy=state.busy == "sync",
-            disabled=bool(state.busy) and state.busy != "sync",
-            tooltip=tr(lang, "Đồng bộ với máy chủ văn phòng"),
-        )
+        texts.append(ft.Container(expand=True))
+    sync = button(
+        tr(lang, "Đồng bộ"),
+        state.run_sync,
+        look,
+        icon=ft.Icons.SYNC,
+        primary=False,
+        busy=state.busy == "sync",
+        disabled=bool(state.busy) and state.busy != "sync",
+        tooltip=tr(lang, "Đồng bộ với máy chủ văn phòng"),
+    )
+    icon = ft.Icon(
+        ft.Icons.CLOUD_DONE if not s.pending else ft.Icons.CLOUD_UPLOAD,
+        color=c.ok if not s.pending else c.warn,
+        size=look.fs(26),
+    )
+    parts: list[ft.Control] = (
+        [icon, ft.Column(texts, spacing=0, expand=True, tight=True), sync]
+        if look.narrow
+        else [icon, *texts, sync]
     )
     row = ft.Row(
         parts,
         spacing=16 if not look.narrow else 8,
-        run_spacing=4,
-        wrap=look.narrow,
         vertical_alignment=ft.CrossAxisAlignment.CENTER,
     )
     content: ft.Control = row

@@ -413,7 +413,11 @@ def _progress(state: AppState, form: FormState, look: Look) -> ft.Control:
                 height=8,
                 semantics_label=tr(form.lang, "Bước {i} trên {n}", i=cur + 1, n=n),
             ),
-            ft.Row(chips, wrap=True, spacing=6, run_spacing=6),
+            # On a phone the chips stay on one line that scrolls sideways: wrapped, at
+            # "Rất lớn" they took most of the first screen before the first field.
+            ft.Row(chips, scroll=ft.ScrollMode.ALWAYS, spacing=6)
+            if look.narrow
+            else ft.Row(chips, wrap=True, spacing=6, run_spacing=6),
         ],
         spacing=8,
     )

@@ -17,6 +17,9 @@ from tests.integration.test_headless_cli import headless
 pytestmark = pytest.mark.integration
 
 
+# Six intakes, a sync and six results, each a fresh interpreter: ~50 s on an idle
+# machine, over 300 s once when other suites shared the two cores.
+@pytest.mark.timeout(900)
 def test_each_procedure_from_sample_to_titled_result(
     module_station: Station, tmp_path: Path
 ) -> None:
