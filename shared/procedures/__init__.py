@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +35,7 @@ from shared.documents.declaration_layout import DeclarationLayout, parse_declara
 from shared.documents.layout_text import LayoutError
 from shared.documents.result import RenderedResult, ResultMeta
 from shared.documents.result_layout import ResultLayout, parse_result_layout
-from shared.errors import TaiChoError, problem
+from shared.errors import problem
 
 __all__ = [
     "BUNDLE_DIR",
@@ -43,7 +43,6 @@ __all__ = [
     "builtin",
     "bundle",
     "bundles",
-    "check_hook",
     "declaration_layout",
     "render_result",
     "renderer",
@@ -60,9 +59,6 @@ class Renderer(Protocol):
     def __call__(
         self, values: Mapping[str, Any], meta: ResultMeta, *, demo: bool = False
     ) -> RenderedResult: ...
-
-
-CheckHook = Callable[[Procedure, Mapping[str, Any], date], list[TaiChoError]]
 
 
 RESULT_LAYOUT = "result.json"
@@ -99,11 +95,6 @@ class Bundle:
     def sample(self, today: date, seed: int = 0) -> dict[str, Any]:
         values: dict[str, Any] = self.module.sample(today, seed)
         return values
-
-    @property
-    def check(self) -> CheckHook | None:
-        hook: CheckHook | None = getattr(self.module, "check", None)
-        return hook
 
 
 def _load_json(folder: str, name: str) -> Any:
@@ -205,13 +196,6 @@ def render_result(
     code: str, values: Mapping[str, Any], meta: ResultMeta, *, demo: bool = False
 ) -> RenderedResult:
     return bundle(code).render(values, meta, demo=demo)
-
-
-def check_hook(code: str) -> CheckHook | None:
-    """The bundle's procedure-specific check, if it has one (None for unknown codes:
-    a procedure that came by sync without code is checked by its declared rules only)."""
-    b = bundles().get(code)
-    return b.check if b is not None else None
 
 
 def sample_values(code: str, today: date, seed: int = 0) -> dict[str, Any]:

@@ -7,23 +7,12 @@ folder's JSON files."""
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from shared.catalogue import Procedure
-from shared.errors import TaiChoError, problem
 from shared.procedures import people
 
-__all__ = ["check", "sample"]
-
-
-def check(procedure: Procedure, values: Mapping[str, Any], today: date) -> list[TaiChoError]:
-    """A contract or transaction is not certified by certifying a signature (Nghị định
-    23/2015/NĐ-CP, Điều 25): that is the procedure of chứng thực hợp đồng, giao dịch."""
-    if values.get("document_is_contract") is True:
-        return [problem("SIGNATURE_IS_CONTRACT", "document_is_contract")]
-    return []
+__all__ = ["sample"]
 
 
 def sample(today: date, seed: int = 0) -> dict[str, Any]:

@@ -5,53 +5,12 @@ and the layouts of the GIẤY CHỨNG NHẬN KẾT HÔN — signed by both spous
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from shared.catalogue import Procedure
-from shared.errors import TaiChoError, problem
 from shared.procedures import people
 
-__all__ = ["check", "sample"]
-
-
-def check(procedure: Procedure, values: Mapping[str, Any], today: date) -> list[TaiChoError]:
-    """The two parties cannot carry the same identity number, nor be of the same sex:
-    "Nhà nước không thừa nhận hôn nhân giữa những người cùng giới tính" (Luật Hôn nhân và
-    gia đình 2014, Điều 8 khoản 2). The sex is read from each personal identification
-    number (its fourth digit); a passport says nothing, and the form's columns (bên nữ,
-    bên nam) are then what was declared."""
-    a, b = values.get("wife_id_number"), values.get("husband_id_number")
-    if a and a == b:
-        f = procedure.field("husband_id_number")
-        return [
-            problem(
-                "FIELD_DOCUMENT_NUMBER",
-                f.id,
-                label=f.label.vi,
-                label_en=f.label.en,
-            )
-        ]
-    wife, husband = _female(values, "wife"), _female(values, "husband")
-    if wife is not None and wife == husband:
-        return [problem("MARRIAGE_SAME_SEX", "husband_id_number" if wife else "wife_id_number")]
-    out = []
-    for side, female, should in (("wife", wife, True), ("husband", husband, False)):
-        if female is not None and female != should:
-            f = procedure.field(f"{side}_id_number")
-            out.append(problem("FIELD_ID_MISMATCH", f.id, label=f.label.vi, label_en=f.label.en))
-    return out
-
-
-def _female(values: Mapping[str, Any], side: str) -> bool | None:
-    """The sex a party's personal identification number encodes (None: no such number)."""
-    if values.get(f"{side}_id_type") in ("ho_chieu", "khac"):
-        return None
-    number = str(values.get(f"{side}_id_number") or "")
-    if len(number) != 12 or not number.isdigit():
-        return None
-    return int(number[3]) % 2 == 1
+__all__ = ["sample"]
 
 
 def _issued(rng: random.Random, today: date, born: date) -> date:

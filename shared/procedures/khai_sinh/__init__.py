@@ -5,75 +5,12 @@ folder's JSON files)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from shared.catalogue import Procedure
-from shared.errors import TaiChoError, problem
 from shared.procedures import people
-from shared.validation import parse_date
 
-__all__ = ["check", "sample"]
-
-RECOGNITION_CODE = "1.000689"
-RECOGNITION_NAME = "Đăng ký khai sinh kết hợp nhận cha, mẹ, con"
-RECOGNITION_NAME_EN = "birth registration combined with recognition of parentage"
-
-
-# Parents' ages at the birth that a form may carry: outside them a date was mistyped (a
-# plausibility check of the house, not a rule of law: docs/legal.md).
-PARENT_MIN_AGE = 13
-MOTHER_MAX_AGE = 60
-FATHER_MAX_AGE = 100
-
-
-def check(procedure: Procedure, values: Mapping[str, Any], today: date) -> list[TaiChoError]:
-    """A father named without a marriage record is not this procedure but 1.000689; a
-    parent's age at the birth must be plausible (a mother aged 9 is a typing error)."""
-    if values.get("father_known") is True and values.get("parents_married") is False:
-        return [
-            problem(
-                "USE_OTHER_PROCEDURE",
-                "parents_married",
-                procedure=RECOGNITION_CODE,
-                procedure_name=RECOGNITION_NAME,
-                procedure_name_en=RECOGNITION_NAME_EN,
-            )
-        ]
-    out: list[TaiChoError] = []
-    born = parse_date(values.get("child_birth_date"))
-    parents = [("mother", "mẹ", "mother", MOTHER_MAX_AGE)]
-    if values.get("father_known") is True:
-        parents.append(("father", "cha", "father", FATHER_MAX_AGE))
-    for prefix, vi, en, oldest in parents:
-        age = _age_at(values.get(f"{prefix}_birth_date"), born)
-        if age is not None and not PARENT_MIN_AGE <= age <= oldest:
-            f = procedure.field(f"{prefix}_birth_date")
-            out.append(
-                problem(
-                    "PARENT_AGE_IMPLAUSIBLE",
-                    f.id,
-                    label=f.label.vi,
-                    label_en=f.label.en,
-                    parent=vi,
-                    parent_en=en,
-                    age=age,
-                )
-            )
-    return out
-
-
-def _age_at(birth: Any, day: date | None) -> int | None:
-    """Whole years from ``birth`` (a full or partial date: "1996", "1996-03") to ``day``;
-    with the year alone, the difference of the years."""
-    if day is None or not birth:
-        return None
-    text = str(birth)
-    full = parse_date(text)
-    if full is not None:
-        return day.year - full.year - ((day.month, day.day) < (full.month, full.day))
-    return day.year - int(text[:4]) if text[:4].isdigit() else None
+__all__ = ["sample"]
 
 
 def sample(today: date, seed: int = 0) -> dict[str, Any]:
