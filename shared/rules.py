@@ -33,13 +33,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from shared.dates import parse_date
 from shared.errors import CATALOGUE, Code, TaiChoError, problem
-
-if TYPE_CHECKING:
-    from shared.catalogue import Condition, Procedure, ShowIf, Text
 
 __all__ = [
     "COMMON_KEYS",
@@ -54,6 +51,35 @@ __all__ = [
 
 ParamKind = Literal["field", "int", "text", "name", "procedure", "code", "sex"]
 Phase = Literal["values", "dossier"]
+
+
+# What a rule reads of the catalogue's records, as shapes: ``shared.catalogue`` parses
+# rules against this library, so the library does not import it back.
+class Text(Protocol):
+    @property
+    def vi(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+
+
+class _Field(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> Text: ...
+    @property
+    def id_kind_field(self) -> str | None: ...
+
+
+class Procedure(Protocol):
+    def field(self, field_id: str) -> _Field: ...
+
+
+class Condition(Protocol):
+    """A show-if or an all/any of them (``shared.catalogue.ShowIf``, ``Condition``)."""
+
+    def holds(self, values: Mapping[str, Any]) -> bool: ...
+    def fields(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +117,7 @@ class Rule:
 
     kind: str
     params: Mapping[str, Any]
-    when: ShowIf | Condition | None = None
+    when: Condition | None = None
     stop: bool = False
 
     @property
@@ -111,7 +137,7 @@ class Rule:
         return self.params.get(name)
 
 
-Check = Callable[["Procedure", Rule, Mapping[str, Any], date], list[Finding]]
+Check = Callable[[Procedure, Rule, Mapping[str, Any], date], list[Finding]]
 
 
 @dataclass(frozen=True)
