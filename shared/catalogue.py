@@ -576,7 +576,7 @@ def _parse_rule(r: _Reader, data: Any, where: str, ids: set[str]) -> Rule:
     stop = bool(r.opt(d, "stop", bool, where))
     if stop and spec.phase != "dossier":
         raise r.fail(f"{where}.stop", f"'{kind}' compares values; only dossier rules stop")
-    return Rule(kind, params, when, stop)
+    return Rule(kind, tuple(params.items()), when, stop)
 
 
 def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]) -> Field:

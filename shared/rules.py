@@ -116,7 +116,8 @@ class Rule:
     it finds ends the checking (``dossier`` rules only)."""
 
     kind: str
-    params: Mapping[str, Any]
+    # (name, value) pairs in the library's order: a tuple, so a Procedure stays hashable
+    params: tuple[tuple[str, Any], ...]
     when: Condition | None = None
     stop: bool = False
 
@@ -127,14 +128,15 @@ class Rule:
     @property
     def fields(self) -> tuple[str, ...]:
         """The field ids the rule reads (its ``field`` parameters)."""
-        return tuple(
-            str(self.params[name])
-            for name, p in self.spec.params.items()
-            if p.kind == "field" and self.params.get(name) is not None
-        )
+        kinds = self.spec.params
+        return tuple(str(v) for k, v in self.params if kinds[k].kind == "field")
 
     def get(self, name: str) -> Any:
-        return self.params.get(name)
+        """The parameter ``name``'s value, None if the file leaves an optional one out."""
+        for key, value in self.params:
+            if key == name:
+                return value
+        return None
 
 
 Check = Callable[[Procedure, Rule, Mapping[str, Any], date], list[Finding]]

@@ -376,3 +376,10 @@ def test_a_shipped_procedure_with_a_misspelt_rule_is_refused() -> None:
 def test_refuse_when_takes_only_codes_whose_message_needs_a_label() -> None:
     assert code_fits("SIGNATURE_IS_CONTRACT") and code_fits("FIELD_REQUIRED")
     assert not code_fits("PARENT_AGE_IMPLAUSIBLE") and not code_fits("NOPE")
+
+
+def test_a_procedure_with_rules_stays_hashable_and_comparable() -> None:
+    """Rules hold their parameters as pairs, so a Procedure is still a value (hash, ==)."""
+    for p in builtin().all():
+        assert hash(p) == hash(parse_procedure(p.source, "again"))
+        assert p == parse_procedure(p.source, "again")
