@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import random
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -238,7 +238,7 @@ class SampleSpec:
         return out
 
 
-def parse_sample_spec(data: Any, field_ids: Mapping[str, object] | set[str]) -> SampleSpec:
+def parse_sample_spec(data: Any, field_ids: Collection[str]) -> SampleSpec:
     """Check a sample document against its procedure's field ids and compile it."""
     if not isinstance(data, dict) or set(data) != {"values"}:
         raise SampleSpecError("$", 'expected {"values": {…}}')
