@@ -17,6 +17,7 @@ from typing import Any
 
 from shared.errors import problem
 from shared.lists import named_list
+from shared.rules import COMMON_KEYS, RULES, Rule, code_fits
 
 FIELD_TYPES = frozenset(
     {
@@ -33,7 +34,8 @@ FIELD_TYPES = frozenset(
     }
 )
 DERIVATIONS = frozenset({"date_words"})
-RULE_KINDS = frozenset({"same_as", "same_family_name", "not_before", "flag_days_after"})
+# The rule names a file may use: the shared library's (shared.rules).
+RULE_KINDS = frozenset(RULES)
 # Every key a procedure file may use: a typo ("requried") must fail loudly, not vanish.
 _PROCEDURE_KEYS = frozenset(
     {
@@ -86,7 +88,6 @@ _FEE_KEYS = frozenset({"amount_vnd", "note", "per_unit", "pages", "set_by_provin
 _PAGES_KEYS = frozenset(
     {"pages_field", "copies_field", "first_pages", "first_vnd", "then_vnd", "cap_per_copy_vnd"}
 )
-_RULE_KEYS = frozenset({"kind", "field", "other", "when", "flag", "days", "label"})
 _RESULT_KEYS = frozenset({"template", "name", "title"})
 _COMPONENT_KEYS = frozenset({"id", "name", "form", "required", "photo_required", "required_if"})
 BUILTIN_DIR = Path(__file__).with_name("procedures")
@@ -239,19 +240,6 @@ class UnitFee:
 
     field: str
     vnd: int
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A cross-field rule of a procedure file (see docs/procedures.md, "rules")."""
-
-    kind: str
-    field: str
-    other: str | None = None
-    when: ShowIf | None = None
-    flag: str | None = None
-    days: int | None = None
-    label: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -540,24 +528,55 @@ def _parse_condition(r: _Reader, data: Any, where: str) -> ShowIf | Condition:
 
 
 def _parse_rule(r: _Reader, data: Any, where: str, ids: set[str]) -> Rule:
-    d = r.obj(data, where, _RULE_KEYS)
+    """One entry of ``rules``: a name of the shared library (:mod:`shared.rules`) and its
+    parameters, each checked against the library's declaration of it."""
+    d = r.obj(data, where)
     kind = r.req(d, "kind", str, where)
-    if kind not in RULE_KINDS:
-        raise r.fail(where, f"unknown rule kind '{kind}'")
-    field_id = r.req(d, "field", str, where)
-    other = r.opt(d, "other", str, where)
-    when = _parse_show_if(r, d["when"], f"{where}.when") if "when" in d else None
-    for ref in (field_id, other, when.field if when else None):
-        if ref is not None and ref not in ids:
-            raise r.fail(where, f"unknown field '{ref}'")
-    if kind in ("same_as", "same_family_name", "not_before") and other is None:
-        raise r.fail(where, f"'{kind}' needs 'other'")
-    flag = days = label = None
-    if kind == "flag_days_after":
-        flag = r.req(d, "flag", str, where)
-        days = r.req(d, "days", int, where)
-        label = r.text(r.req(d, "label", dict, where), f"{where}.label")
-    return Rule(kind, field_id, other, when, flag, days, label)
+    spec = RULES.get(kind)
+    if spec is None:
+        raise r.fail(
+            f"{where}.kind", f"unknown rule '{kind}' (the library has {', '.join(sorted(RULES))})"
+        )
+    where = f"{where} ('{kind}')"
+    r.obj(d, where, COMMON_KEYS | frozenset(spec.params))
+    params: dict[str, Any] = {}
+    for name, param in spec.params.items():
+        pw = f"{where}.{name}"
+        if d.get(name) is None:
+            if param.required:
+                raise r.fail(where, f"'{kind}' needs '{name}'")
+            continue
+        value = d[name]
+        if param.kind == "text":
+            params[name] = r.text(value, pw)
+            continue
+        if param.kind == "int":
+            value = r.req(d, name, int, where)
+            if value < 0:
+                raise r.fail(pw, "must be >= 0")
+        else:
+            value = r.req(d, name, str, where)
+        if param.kind == "field" and value not in ids:
+            raise r.fail(pw, f"unknown field '{value}'")
+        if param.kind == "name" and not _ID_RE.match(value):
+            raise r.fail(pw, "names are lower_snake_case")
+        if param.kind == "procedure" and not _CODE_RE.match(value):
+            raise r.fail(pw, f"'{value}' is not a national TTHC code like 1.001193")
+        if param.kind == "code" and not code_fits(value):
+            raise r.fail(pw, f"'{value}' is not an error code whose message needs only a label")
+        if param.kind == "sex" and value not in ("nam", "nu"):
+            raise r.fail(pw, "must be 'nam' or 'nu'")
+        params[name] = value
+    when = _parse_condition(r, d["when"], f"{where}.when") if "when" in d else None
+    for ref in when.fields() if when else ():
+        if ref not in ids:
+            raise r.fail(f"{where}.when", f"unknown field '{ref}'")
+    if spec.needs_when and when is None:
+        raise r.fail(where, f"'{kind}' needs 'when' (without it, it would always refuse)")
+    stop = bool(r.opt(d, "stop", bool, where))
+    if stop and spec.phase != "dossier":
+        raise r.fail(f"{where}.stop", f"'{kind}' compares values; only dossier rules stop")
+    return Rule(kind, tuple(params.items()), when, stop)
 
 
 def _parse_field(r: _Reader, data: Any, where: str, section: str, seen: set[str]) -> Field:

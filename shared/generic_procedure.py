@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import random
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "REQUEST_FIELD",
     "generic_sample",
     "generic_sections",
+    "request_text",
 ]
 
 REQUEST_FIELD = "request_text"
@@ -194,20 +196,49 @@ def generic_sections() -> list[dict[str, Any]]:
     return copy.deepcopy(_SECTIONS)
 
 
-_REQUESTS = (
-    "Tôi đề nghị cấp bản sao trích lục hộ tịch cho con tôi.",
-    "Đề nghị Ủy ban nhân dân xã giải quyết hồ sơ theo thủ tục này cho gia đình tôi.",
-    "Tôi xin được hưởng chế độ theo quy định, hồ sơ kèm theo đây.",
-)
+# The result name of a record that gives none (shared.catalogue_import): nothing to name.
+_NO_RESULT = "Kết quả giải quyết thủ tục hành chính"
+
+
+def _action(procedure: Procedure) -> str:
+    """What the citizen asks for, from the procedure's name: "Thủ tục đăng ký giám hộ" →
+    "đăng ký giám hộ", "Cấp bản sao Trích lục hộ tịch" → "cấp bản sao Trích lục hộ tịch"
+    (only the first letter is lowered: a document's name keeps its capital)."""
+    name = procedure.name.vi.strip()
+    if name.casefold().startswith("thủ tục "):
+        name = name[len("thủ tục ") :].strip()
+    return name[:1].lower() + name[1:]
+
+
+def _agency(procedure: Procedure) -> str:
+    """Whom the request is addressed to, as a citizen writes it: the record's cơ quan thực
+    hiện ("Ủy ban nhân dân cấp xã" → "Ủy ban nhân dân xã")."""
+    agency = str(procedure.record.get("co_quan_thuc_hien") or "").strip()
+    return agency.replace(" cấp xã", " xã") if agency else "Ủy ban nhân dân xã"
+
+
+def request_text(procedure: Procedure, variant: int = 0) -> str:
+    """The request in the citizen's words for ``procedure``, made from its own record:
+    the name says what is asked, the cơ quan thực hiện whom, the kết quả what the citizen
+    will receive. ``variant`` (0–2) picks one of three ways of saying it, so samples of
+    one procedure do not all read alike."""
+    action, agency = _action(procedure), _agency(procedure)
+    result = procedure.result_name.vi.strip()
+    if variant % 3 == 0:
+        return f"Tôi đề nghị {agency} giải quyết cho tôi việc {action}."
+    if variant % 3 == 1:
+        wanted = f"; kết quả xin nhận: {result}" if result and result != _NO_RESULT else ""
+        return f"Tôi làm đơn này đề nghị được {action}{wanted}."
+    return f"Kính đề nghị {agency} xem xét, {action} theo hồ sơ kèm theo."
 
 
 def generic_sample(procedure: Procedure, today: date, seed: int = 0) -> dict[str, Any]:
-    """A complete valid dossier of a generic procedure (``headless sample``), naming the
-    procedure in the request so two samples of two procedures differ."""
+    """A complete valid dossier of a generic procedure (``headless sample``), whose
+    request is that procedure's own (:func:`request_text`)."""
     rng = random.Random(f"{procedure.code}:{seed}")
     female = rng.random() < 0.5
     born = people.birth_date(rng, today, 25, 70)
-    words = rng.choice(_REQUESTS)
+    variant = rng.randrange(3)
     return {
         "requester_full_name": people.full_name(rng, female),
         "requester_birth_date": born.isoformat(),
@@ -215,7 +246,7 @@ def generic_sample(procedure: Procedure, today: date, seed: int = 0) -> dict[str
         "requester_id_number": people.personal_id(rng, female, born),
         "requester_residence": rng.choice(people.PLACES),
         "requester_phone": people.phone(rng),
-        REQUEST_FIELD: f"{words} (Thủ tục: {procedure.name.vi})",
+        REQUEST_FIELD: unicodedata.normalize("NFC", request_text(procedure, variant)),
         "requester_pledge": True,
     }
 

@@ -1,7 +1,7 @@
 """Complete, valid example dossiers: for `headless sample`, demos, tests and benchmarks.
 
-Each procedure's sample lives in its bundle (``shared/procedures/<folder>/``); this
-module is the stable entry point callers use.
+Each procedure's sample is its bundle's ``sample.json`` (``shared/procedures/<folder>/``,
+drawn by :mod:`shared.sample_spec`); this module is the stable entry point callers use.
 """
 
 from __future__ import annotations

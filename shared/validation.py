@@ -15,7 +15,7 @@ from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
-from shared.catalogue import Field, Procedure, Rule, Text
+from shared.catalogue import Field, Procedure
 from shared.dates import parse_date as parse_date
 from shared.dates import parse_partial_date as parse_partial_date
 from shared.dates import partial_date_text as partial_date_text
@@ -23,21 +23,14 @@ from shared.errors import Code, TaiChoError, problem
 from shared.fees import fee_quote
 from shared.fees import page_fee as page_fee  # the per-page rule, where it was before
 from shared.personal_id import personal_id_fault
+from shared.rules import Flag as Flag  # a rule's flag, where callers found it before
+from shared.rules import run_rule
 
 _CCCD_RE = re.compile(r"^\d{12}$")
 _PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,12}$")
 _OTHER_DOC_RE = re.compile(r"^[0-9A-Z][0-9A-Z./\- ]{2,29}$")
 _PHONE_RE = re.compile(r"^0\d{9}$")
 _SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Flag:
-    """Something an officer must notice but that does not refuse the dossier
-    (e.g. a late registration)."""
-
-    id: str
-    label: Text
 
 
 @dataclass
@@ -248,8 +241,7 @@ def validate(procedure: Procedure, raw: Mapping[str, Any], today: date) -> Valid
     (show-if false) are dropped; derived fields are recomputed, never taken from input.
     Show-if is evaluated on the values cleaned so far (the loader makes sure a show-if
     source comes first), so a stale hidden value in the input never unhides a field.
-    Then the procedure's cross-field rules and its bundle's check run, and the fee is
-    computed.
+    Then the procedure's named rules run (:func:`_apply_rules`), and the fee is computed.
     """
     problems: list[TaiChoError] = []
     if not procedure.enabled:  # an imported procedure the office switched off
@@ -280,60 +272,40 @@ def validate(procedure: Procedure, raw: Mapping[str, Any], today: date) -> Valid
             if derived is not None:
                 values[f.id] = derived
     flags: list[Flag] = []
-    failed = {p.field for p in problems}
-    for rule in procedure.rules:
-        if rule.field in failed:
-            continue
-        err, flag = _apply_rule(procedure, rule, values, today)
-        if err is not None:
-            problems.append(err)
-        if flag is not None:
-            flags.append(flag)
-    if not problems:
-        from shared.procedures import check_hook
-
-        hook = check_hook(procedure.code)
-        if hook is not None:
-            problems.extend(hook(procedure, values, today))
+    _apply_rules(procedure, values, today, problems, flags)
     return ValidationResult(values, problems, flags, compute_fee(procedure, values))
 
 
-def _family_name(full_name: Any) -> str:
-    return str(full_name).split(" ")[0].casefold() if full_name else ""
-
-
-def _apply_rule(
-    procedure: Procedure, rule: Rule, values: Mapping[str, Any], today: date
-) -> tuple[TaiChoError | None, Flag | None]:
-    """One declared cross-field rule: a problem on ``rule.field``, or a flag, or neither."""
-    if rule.when is not None and not rule.when.holds(values):
-        return None, None
-    value = values.get(rule.field)
-    if value is None:
-        return None, None
-    f = procedure.field(rule.field)
-    if rule.kind == "flag_days_after":
-        d = parse_date(value)
-        if d is not None and rule.days is not None and (today - d).days > rule.days:
-            assert rule.flag is not None and rule.label is not None
-            return None, Flag(rule.flag, rule.label)
-        return None, None
-    assert rule.other is not None
-    other = procedure.field(rule.other)
-    other_value = values.get(rule.other)
-    if other_value is None:
-        return None, None
-    ctx = {"other": other.label.vi, "other_en": other.label.en}
-    if rule.kind == "same_as" and value != other_value:
-        return _err("FIELD_MUST_MATCH", f, **ctx), None
-    if rule.kind == "same_family_name" and _family_name(value) != _family_name(other_value):
-        return _err("FIELD_MUST_MATCH", f, **ctx), None
-    if rule.kind == "not_before":
-        a, b = str(value), str(other_value)
-        n = min(len(a), len(b))  # partial dates compare on what both know
-        if a[:n] < b[:n]:
-            return _err("FIELD_DATE_ORDER", f, **ctx), None
-    return None, None
+def _apply_rules(
+    procedure: Procedure,
+    values: Mapping[str, Any],
+    today: date,
+    problems: list[TaiChoError],
+    flags: list[Flag],
+) -> None:
+    """The procedure's named rules (:mod:`shared.rules`): every ``values`` rule whose
+    fields have no problem yet; then, if the dossier has no problem at all, the ``dossier``
+    rules in the file's order, until one marked ``stop`` finds a problem."""
+    failed = {p.field for p in problems}
+    for rule in procedure.rules:
+        if rule.spec.phase != "values" or failed.intersection(rule.fields):
+            continue
+        for found in run_rule(procedure, rule, values, today):
+            if isinstance(found, Flag):
+                flags.append(found)
+            else:
+                problems.append(found)
+    if problems:
+        return
+    for rule in procedure.rules:
+        if rule.spec.phase != "dossier":
+            continue
+        findings = run_rule(procedure, rule, values, today)
+        flags.extend(f for f in findings if isinstance(f, Flag))
+        errors = [f for f in findings if isinstance(f, TaiChoError)]
+        problems.extend(errors)
+        if errors and rule.stop:
+            return
 
 
 def compute_fee(

@@ -3,16 +3,16 @@
 A bundle is a sub-folder of ``shared/procedures/`` holding
 
 - ``procedure.json`` — the definition (fields, choices and their labels, constraints,
-  show-if rules, cross-field rules, components, legal basis, time limit, fee rule,
-  result name and title), loaded by :mod:`shared.catalogue`;
+  show-if rules, named rules of :mod:`shared.rules`, components, legal basis, time limit,
+  fee rule, result name and title), loaded by :mod:`shared.catalogue`;
 - ``result.json`` — the result's layout (:mod:`shared.documents.result_layout`);
 - ``declaration.json`` — the tờ khai's layout (:mod:`shared.documents.declaration_layout`);
-- ``__init__.py`` — the code that is not data yet, each case listed with its reason in
-  docs/procedures.md: ``sample(today, seed)`` → complete valid values, optionally
-  ``check(procedure, values, today)`` → list of problems, and a result that is more than
-  a layout (``result.json``'s ``"scanned_copy"`` names the function drawing a copy made
-  by scanning). Rendering a result or a declaration from its layout imports no module
-  of the folder.
+- ``sample.json`` — the sample values (:mod:`shared.sample_spec`);
+- ``__init__.py`` only where a part cannot be data, each case listed with its reason in
+  docs/procedures.md: today one, the scanned copy of chứng thực bản sao
+  (``result.json``'s ``"scanned_copy"`` names the function drawing it). Rendering a
+  result or a declaration, drawing a sample and checking a dossier import no module of
+  a folder.
 
 The folder name is the result template name (``result.template`` in the file). Adding a
 procedure means adding one folder and its section in docs/procedures.md (which
@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +35,8 @@ from shared.documents.declaration_layout import DeclarationLayout, parse_declara
 from shared.documents.layout_text import LayoutError
 from shared.documents.result import RenderedResult, ResultMeta
 from shared.documents.result_layout import ResultLayout, parse_result_layout
-from shared.errors import TaiChoError, problem
+from shared.errors import problem
+from shared.sample_spec import SampleSpec, SampleSpecError, load_sample_json, parse_sample_spec
 
 __all__ = [
     "BUNDLE_DIR",
@@ -43,7 +44,6 @@ __all__ = [
     "builtin",
     "bundle",
     "bundles",
-    "check_hook",
     "declaration_layout",
     "render_result",
     "renderer",
@@ -62,25 +62,24 @@ class Renderer(Protocol):
     ) -> RenderedResult: ...
 
 
-CheckHook = Callable[[Procedure, Mapping[str, Any], date], list[TaiChoError]]
-
-
 RESULT_LAYOUT = "result.json"
 DECLARATION_LAYOUT = "declaration.json"
+SAMPLE = "sample.json"
 
 
 @dataclass(frozen=True)
 class Bundle:
     folder: str
     procedure: Procedure
+    sample_spec: SampleSpec
     result: ResultLayout | None = None
     declaration: DeclarationLayout | None = None
     scanned_copy: str | None = None  # the module's function drawing a scanned copy
 
     @property
     def module(self) -> Any:
-        """The folder's Python, imported only when a sample, a check or a scanned copy
-        needs it (None for a folder without ``__init__.py``)."""
+        """The folder's Python, imported only when a scanned copy needs it (None for a
+        folder without ``__init__.py``)."""
         if not (BUNDLE_DIR / self.folder / "__init__.py").exists():
             return None
         return importlib.import_module(f"{__name__}.{self.folder}")
@@ -97,13 +96,8 @@ class Bundle:
         return self.result.render(self.procedure, values, meta, demo=demo)
 
     def sample(self, today: date, seed: int = 0) -> dict[str, Any]:
-        values: dict[str, Any] = self.module.sample(today, seed)
-        return values
-
-    @property
-    def check(self) -> CheckHook | None:
-        hook: CheckHook | None = getattr(self.module, "check", None)
-        return hook
+        """A complete valid dossier drawn from the folder's ``sample.json``."""
+        return self.sample_spec.draw(today, seed)
 
 
 def _load_json(folder: str, name: str) -> Any:
@@ -149,6 +143,28 @@ def _layouts(
     return result, declaration, scanned
 
 
+def _sample(folder: str, procedure: Procedure) -> SampleSpec:
+    """The folder's ``sample.json``, checked against its procedure's fields."""
+    name = f"{folder}/{SAMPLE}"
+    path = BUNDLE_DIR / folder / SAMPLE
+    try:
+        return parse_sample_spec(
+            load_sample_json(path.read_text(encoding="utf-8")), {f.id for f in procedure.fields}
+        )
+    except FileNotFoundError:
+        raise problem(
+            "CATALOGUE_INVALID", None, file=name, where="$", detail="every bundle has a sample"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise problem(
+            "CATALOGUE_INVALID", None, file=name, where=f"line {exc.lineno}", detail=exc.msg
+        ) from None
+    except SampleSpecError as exc:
+        raise problem(
+            "CATALOGUE_INVALID", None, file=name, where=exc.where, detail=exc.detail
+        ) from None
+
+
 @functools.lru_cache(maxsize=1)
 def _by_folder() -> dict[str, Bundle]:
     out: dict[str, Bundle] = {}
@@ -165,7 +181,8 @@ def _by_folder() -> dict[str, Bundle]:
                 detail=f"a bundle's template is its folder name '{folder}'",
             )
         result, declaration, scanned = _layouts(folder, procedure)
-        out[folder] = Bundle(folder, procedure, result, declaration, scanned)
+        sample = _sample(folder, procedure)
+        out[folder] = Bundle(folder, procedure, sample, result, declaration, scanned)
     return out
 
 
@@ -205,13 +222,6 @@ def render_result(
     code: str, values: Mapping[str, Any], meta: ResultMeta, *, demo: bool = False
 ) -> RenderedResult:
     return bundle(code).render(values, meta, demo=demo)
-
-
-def check_hook(code: str) -> CheckHook | None:
-    """The bundle's procedure-specific check, if it has one (None for unknown codes:
-    a procedure that came by sync without code is checked by its declared rules only)."""
-    b = bundles().get(code)
-    return b.check if b is not None else None
 
 
 def sample_values(code: str, today: date, seed: int = 0) -> dict[str, Any]:

@@ -39,3 +39,9 @@ def birth_date(rng: random.Random, today: date, min_age: int, max_age: int) -> d
 
 def phone(rng: random.Random) -> str:
     return "09" + "".join(str(rng.randint(0, 9)) for _ in range(8))
+
+
+def card_issue_date(rng: random.Random, today: date, born: date) -> date:
+    """A card issued after the holder's 14th birthday and at most ~8 years ago."""
+    earliest = max(born + timedelta(days=14 * 366), today - timedelta(days=8 * 365))
+    return earliest + timedelta(days=rng.randint(0, max((today - earliest).days - 1, 0)))

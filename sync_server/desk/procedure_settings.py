@@ -9,7 +9,7 @@ one guarded call (busy flag, banner, errors under the field they name) as its me
 
 from __future__ import annotations
 
-from shared.catalogue_import import MAX_FEE_VND, MAX_TIME_LIMIT_DAYS
+from shared.catalogue_import import MAX_FEE_VND, MAX_TIME_LIMIT_DAYS, ProcedureSettings
 from shared.errors import TaiChoError, problem
 from sync_server.desk.procedures import SETTING_FIELDS, parse_count
 from sync_server.desk.state import DeskState
@@ -33,7 +33,11 @@ async def set_enabled(state: DeskState, code: str, enabled: bool) -> bool:
     state.banner = ""
     try:
         row = await state._guarded(
-            "catalogue", state.backend.catalogue_set, state.user, code, enabled=enabled
+            "catalogue",
+            state.backend.catalogue_set,
+            state.user,
+            code,
+            ProcedureSettings(enabled=enabled),
         )
     except Exception:  # shown in the banner by _guarded
         return False
@@ -75,9 +79,7 @@ async def save_settings(
             state.backend.catalogue_set,
             state.user,
             code,
-            time_limit_working_days=days,
-            fee_vnd=vnd,
-            decision=decision,
+            ProcedureSettings(time_limit_working_days=days, fee_vnd=vnd, decision=decision),
             on_error=state._under_field(_setting_field),
         )
     except Exception:  # shown under its field or in the banner by _guarded
@@ -96,7 +98,11 @@ async def back_to_national(state: DeskState, code: str) -> bool:
     state.banner = ""
     try:
         row = await state._guarded(
-            "catalogue", state.backend.catalogue_set, state.user, code, clear_province=True
+            "catalogue",
+            state.backend.catalogue_set,
+            state.user,
+            code,
+            ProcedureSettings(clear_province=True),
         )
     except Exception:  # shown in the banner by _guarded
         return False

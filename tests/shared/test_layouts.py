@@ -34,14 +34,10 @@ from datetime import date
 from pathlib import Path
 from shared.procedures import BUNDLE_DIR, bundles
 from shared.documents.declaration import DeclarationInput, render_declaration
-from shared.unit import Unit
+from tests.shared.commune import UNIT as unit
 from tests.shared.layout_cases import META
 
 values = json.loads(sys.stdin.read())
-unit = Unit(code="000.31.22.H20", name="Ủy ban nhân dân xã Lai Vung", commune="Xã Lai Vung",
-            province="Tỉnh Đồng Tháp", place_name="Lai Vung",
-            agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-            registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp")
 out = {}
 for code, b in sorted(bundles().items()):
     result = b.render(values[code], META)

@@ -48,8 +48,11 @@ def test_registry_finds_every_bundle_folder() -> None:
 
 
 def test_package_data_ships_the_bundle_definitions() -> None:
+    """Every data file of a folder (definition, layouts, sample) is in the package."""
     text = (Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8")
-    assert '"procedures/*/procedure.json"' in text
+    assert '"procedures/*/*.json"' in text
+    names = {p.name for p in BUNDLE_DIR.glob("*/*.json")}
+    assert names == {"procedure.json", "result.json", "declaration.json", "sample.json"}
 
 
 @pytest.mark.parametrize("code", sorted(SIX))

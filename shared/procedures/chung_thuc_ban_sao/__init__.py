@@ -1,4 +1,4 @@
-"""Bundle of 2.000815 Chứng thực bản sao từ bản chính: the sample and the scanned copy.
+"""Bundle of 2.000815 Chứng thực bản sao từ bản chính: the scanned copy.
 
 Two results, by how the copy was made:
 
@@ -18,19 +18,15 @@ whose size decides where the statement goes, which a line layout cannot say.
 from __future__ import annotations
 
 import io
-import random
 from collections.abc import Mapping
-from datetime import date
-from typing import Any
 
 from shared.attachments import image_size
 from shared.catalogue import Procedure
 from shared.documents.official import nfc, place_date_line
 from shared.documents.result import CivilDocument, RenderedResult, ResultMeta
 from shared.legal_text import fixed_sentence
-from shared.procedures import people
 
-__all__ = ["JOINING_NOTE", "STATEMENT", "render_scan", "sample"]
+__all__ = ["JOINING_NOTE", "STATEMENT", "render_scan"]
 
 # The layout's fixed sentences (result.json, with their sources): the scanned copy prints
 # the same words as the paper copy's statement.
@@ -104,23 +100,3 @@ def render_scan(
     )
     pdf.code_and_qr(meta, bottom)
     return pdf.finish(boxes, TITLE)
-
-
-def sample(today: date, seed: int = 0) -> dict[str, Any]:
-    rng = random.Random(seed)
-    female = rng.random() < 0.5
-    born = people.birth_date(rng, today, 18, 70)
-    return {
-        "requester_full_name": people.full_name(rng, female),
-        "requester_id_type": "cccd",
-        "requester_id_number": people.personal_id(rng, female, born),
-        "requester_phone": people.phone(rng),
-        "document_name": rng.choice(
-            ["Bằng tốt nghiệp trung học phổ thông", "Giấy khai sinh", "Sổ hộ khẩu"]
-        ),
-        "document_issuer": "Sở Giáo dục và Đào tạo tỉnh Đồng Tháp",
-        "page_count": rng.randint(1, 6),
-        "copy_count": rng.randint(1, 5),
-        "extension_days": 0,
-        "original_presented": True,
-    }
