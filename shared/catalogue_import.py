@@ -33,6 +33,7 @@ __all__ = [
     "MAX_FEE_VND",
     "MAX_TIME_LIMIT_DAYS",
     "ImportPlan",
+    "ProcedureSettings",
     "parse_catalogue_file",
     "plan_import",
     "with_settings",
@@ -187,18 +188,27 @@ def plan_import(current: Catalogue, data: bytes, name: str) -> ImportPlan:
     return ImportPlan(out, unchanged, warnings, len(docs))
 
 
-def with_settings(
-    procedure: Procedure,
-    *,
-    enabled: bool | None = None,
-    time_limit_working_days: int | None = None,
-    fee_vnd: int | None = None,
-    decision: str | None = None,
-    clear_province: bool = False,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ProcedureSettings:
+    """What the office may set on an imported procedure, declared once for every layer
+    that passes it on (the desk, the command line, the door, the catalogue service):
+    switched on or off (``enabled``), the province's own time limit and fee with the
+    decision that publishes them, or back to the national values (``clear_province``).
+    None leaves a setting as it is."""
+
+    enabled: bool | None = None
+    time_limit_working_days: int | None = None
+    fee_vnd: int | None = None
+    decision: str | None = None
+    clear_province: bool = False
+
+
+def with_settings(procedure: Procedure, settings: ProcedureSettings) -> dict[str, Any]:
     """The next version of an imported procedure with the office's settings: switched on
     or off, and the province's own time limit and fee "as published in its decision"
     (a decision is required with either). ``REQUEST_INVALID`` names the wrong field."""
+    enabled, decision = settings.enabled, settings.decision
+    time_limit_working_days, fee_vnd = settings.time_limit_working_days, settings.fee_vnd
     if procedure.has_result_template:
         raise problem(
             "REQUEST_INVALID",
@@ -209,7 +219,7 @@ def with_settings(
     doc = copy.deepcopy(procedure.source)
     record = doc.setdefault("record", {})
     province = dict(record.get("province") or {})
-    if clear_province:
+    if settings.clear_province:
         province = {}
     if time_limit_working_days is not None:
         if _bad_int(time_limit_working_days, MAX_TIME_LIMIT_DAYS):

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from shared.catalogue_import import ProcedureSettings
 from shared.errors import Code, TaiChoError, problem
 from shared.upstream import warnings_to_log
 from shared.views import ReportView
@@ -413,10 +414,12 @@ def _admin(station: Station, args: argparse.Namespace) -> None:
                     station,
                     db,
                     args.procedure,
-                    enabled=args.enabled,
-                    time_limit_working_days=args.time_limit,
-                    fee_vnd=args.fee_vnd,
-                    decision=args.decision,
+                    ProcedureSettings(
+                        enabled=args.enabled,
+                        time_limit_working_days=args.time_limit,
+                        fee_vnd=args.fee_vnd,
+                        decision=args.decision,
+                    ),
                 )
             )
         elif cmd == "fee-set":

@@ -19,6 +19,7 @@ from typing import Any
 
 import segno
 
+from shared.catalogue_import import ProcedureSettings
 from shared.documents.paperwork.of_dossier import PAPER_NAMES, papers_of
 from shared.external_result import ExternalResult
 from shared.permissions import Verb, require
@@ -446,26 +447,6 @@ class DeskBackend:
         with self.station.session() as db:
             return door.catalogue_list(self._me(db, who), self.station, db)
 
-    def catalogue_set(
-        self,
-        who: Staff,
-        code: str,
-        *,
-        enabled: bool | None = None,
-        time_limit_working_days: int | None = None,
-        fee_vnd: int | None = None,
-        decision: str | None = None,
-        clear_province: bool = False,
-    ) -> dict[str, Any]:
+    def catalogue_set(self, who: Staff, code: str, settings: ProcedureSettings) -> dict[str, Any]:
         with self.station.session() as db:
-            return door.catalogue_set(
-                self._me(db, who),
-                self.station,
-                db,
-                code,
-                enabled=enabled,
-                time_limit_working_days=time_limit_working_days,
-                fee_vnd=fee_vnd,
-                decision=decision,
-                clear_province=clear_province,
-            )
+            return door.catalogue_set(self._me(db, who), self.station, db, code, settings)

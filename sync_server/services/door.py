@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from shared import verify_address
 from shared.backup import BackupKey
+from shared.catalogue_import import ProcedureSettings
 from shared.errors import TaiChoError, problem
 from shared.external_result import ExternalResult, RecordedResult
 from shared.permissions import Verb, can, require
@@ -336,29 +337,11 @@ def catalogue_list(actor: Staff, station: Station, db: Database) -> list[dict[st
 
 @_needs(Verb.CATALOGUE_MANAGE)
 def catalogue_set(
-    actor: Staff,
-    station: Station,
-    db: Database,
-    code: str,
-    *,
-    enabled: bool | None = None,
-    time_limit_working_days: int | None = None,
-    fee_vnd: int | None = None,
-    decision: str | None = None,
-    clear_province: bool = False,
+    actor: Staff, station: Station, db: Database, code: str, settings: ProcedureSettings
 ) -> dict[str, Any]:
     """Switch an imported procedure on or off, or set the province's own time limit and
     fee as its decision publishes them (a new version, sent to the tablets)."""
-    return catalogue_admin.set_procedure(
-        db,
-        station,
-        code,
-        enabled=enabled,
-        time_limit_working_days=time_limit_working_days,
-        fee_vnd=fee_vnd,
-        decision=decision,
-        clear_province=clear_province,
-    )
+    return catalogue_admin.set_procedure(db, station, code, settings)
 
 
 # --- reports (figures for the leader and the admin; free text for the leader) -----------

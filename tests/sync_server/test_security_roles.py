@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from station_kit import MOTHER, PINS, SECRETS, Tablet
 
 import sync_server.__main__ as cli
+from shared.catalogue_import import ProcedureSettings
 from shared.errors import TaiChoError
 from shared.permissions import Verb, can
 from shared.workdays import vn_now
@@ -255,7 +256,7 @@ DESK: dict[str, tuple[Verb | str, DeskCall]] = {
     # A built-in procedure is not edited: refused by the door, or (admin) by the check.
     "catalogue_set": (
         Verb.CATALOGUE_MANAGE,
-        lambda b, who, d: b.catalogue_set(who, "1.001193", enabled=False),
+        lambda b, who, d: b.catalogue_set(who, "1.001193", ProcedureSettings(enabled=False)),
     ),
 }
 

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from shared import fee_text
 from shared.catalogue import Procedure, check_update
-from shared.catalogue_import import plan_import, with_settings
+from shared.catalogue_import import ProcedureSettings, plan_import, with_settings
 from sync_server.services.core.station import CATALOGUE_VERSION_KEY, Station
 from sync_server.services.sync import catalogue_sync
 from sync_server.store.db import get_meta, transaction
@@ -41,25 +41,10 @@ def import_file(db: Database, station: Station, data: bytes, name: str) -> dict[
 
 
 def set_procedure(
-    db: Database,
-    station: Station,
-    code: str,
-    *,
-    enabled: bool | None = None,
-    time_limit_working_days: int | None = None,
-    fee_vnd: int | None = None,
-    decision: str | None = None,
-    clear_province: bool = False,
+    db: Database, station: Station, code: str, settings: ProcedureSettings
 ) -> dict[str, Any]:
     """A new version of an imported procedure with the office's setting."""
-    doc = with_settings(
-        station.catalogue.get(code),
-        enabled=enabled,
-        time_limit_working_days=time_limit_working_days,
-        fee_vnd=fee_vnd,
-        decision=decision,
-        clear_province=clear_province,
-    )
+    doc = with_settings(station.catalogue.get(code), settings)
     procedures = check_update(station.catalogue, [doc], f"procedure {code}")
     _store(db, station, procedures)
     return row_of(station.catalogue.get(code))
