@@ -20,20 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from shared.documents.result import ResultMeta
+from tests.shared.commune import UNIT, result_meta
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "layouts"
 TODAY = date(2026, 12, 7)
-META = ResultMeta(
-    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-    province="Đồng Tháp",
-    place_name="Lai Vung",
-    register_number="7",
-    register_book="01/2026",
-    registered_on=TODAY,
-    registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-    signer_title="CHỦ TỊCH",
-    signer_name="Nguyễn Văn Thành",
-    dossier_code="000.31.22.H20-261207-0101",
+# The Lai Vung result of tests/shared/commune.py, with a verification link and a receiver.
+META = result_meta(
+    TODAY,
     verify_text="https://example.invalid/verify/000.31.22.H20-261207-0101",
     verify_printed="example.invalid/verify/000.31.22.H20-261207-0101",
     receiver_name="Trần Thị Mai",
@@ -160,20 +153,6 @@ def case_meta(case: Case) -> ResultMeta:
     return replace(META, **case.meta)
 
 
-def unit() -> Any:
-    from shared.unit import Unit
-
-    return Unit(
-        code="000.31.22.H20",
-        name="Ủy ban nhân dân xã Lai Vung",
-        commune="Xã Lai Vung",
-        province="Tỉnh Đồng Tháp",
-        place_name="Lai Vung",
-        agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-        registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-    )
-
-
 def pdf_text(pdf: bytes) -> str:
     """pdftotext -layout, NFC, trailing blanks dropped."""
     out = subprocess.run(
@@ -198,7 +177,7 @@ def render_texts(case: Case, render_result: Any, render_declaration: Any) -> dic
         DeclarationInput(
             builtin().get(case.code),
             values,
-            unit(),
+            UNIT,
             code=META.dossier_code,
             moments=("2026-12-07T09:15:00+07:00",),
         )

@@ -20,22 +20,13 @@ from shared.documents.declaration import DeclarationInput, render_declaration
 from shared.documents.official import QUOC_HIEU, TIEU_NGU
 from shared.generic_procedure import PLEDGE_VI, REQUEST_FIELD, generic_sample
 from shared.procedures import builtin
-from shared.unit import Unit
 from shared.validation import validate
+from tests.shared.commune import UNIT
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "data" / "catalogue" / "commune-procedures.json"
 LEGAL = ROOT / "docs" / "legal.md"
 TODAY = date(2026, 12, 7)
-UNIT = Unit(
-    code="000.31.22.H20",
-    name="Ủy ban nhân dân xã Lai Vung",
-    commune="Xã Lai Vung",
-    province="Tỉnh Đồng Tháp",
-    place_name="Lai Vung",
-    agency_lines=("ỦY BAN NHÂN DÂN", "XÃ LAI VUNG"),
-    registration_office="Ủy ban nhân dân xã Lai Vung, tỉnh Đồng Tháp",
-)
 # The fixed sentences of the generic tờ khai, word for word (docs/legal.md).
 FIXED = (
     QUOC_HIEU,
