@@ -42,11 +42,11 @@ from shared.workflow import (
     next_status,
     transition_not_allowed,
 )
+from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import external_results, lookups, stamping
-from sync_server.services.office.changes import append_note, record_change
 from sync_server.services.reports import reports
 from sync_server.services.setup.staff import Staff
 from sync_server.store import reports as reports_q
@@ -231,6 +231,7 @@ def _commit(
             result = external_results.record(db, keys, d, signed, name, staff.username)
         else:
             result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
+        dossier_store.save(db, keys, d)
         if rating is not None:
             _record_rating(db, keys, d.id, rating, comment, staff.username, at)
         record_change(
@@ -245,6 +246,37 @@ def _commit(
             result=result,
         )
     return dossier_store.detail(d, catalogue, staff.role)
+
+
+def record_change(
+    db: Database,
+    keys: StationKeys,
+    d: Dossier,
+    staff: Staff,
+    *,
+    action: Action,
+    at: str,
+    before: Status,
+    reason: str | None,
+    result: dict[str, Any] | None = None,
+) -> None:
+    """The audit entry and the tablet's feed item for a desk change to ``d`` (saved, its
+    version bumped), in the caller's transaction: every desk change (action, personal-ID
+    correction, apology) is logged and told the same way."""
+    audit.append(
+        db,
+        keys,
+        action=action,
+        actor=staff.username,
+        role=staff.role.value,
+        at=at,
+        dossier_id=d.id,
+        device_id=d.device_id,
+        from_status=before.value,
+        to_status=d.status.value,
+        reason=reason,
+    )
+    feed.append_state(db, keys, d, result)
 
 
 def _record_rating(
@@ -328,8 +360,20 @@ def record_personal_id(
         at = vn_now_iso()
         previous = d.values.get(PERSONAL_ID_FIELD)
         d.values[PERSONAL_ID_FIELD] = number
+        d.version += 1
         note = None if not previous else f"Thay số {previous}"
-        append_note(d, staff, PERSONAL_ID_ACTION, at, note)
+        d.history.append(
+            HistoryEntry(
+                PERSONAL_ID_ACTION,
+                d.status.value,
+                d.status.value,
+                staff.username,
+                staff.role.value,
+                at,
+                note,
+            )
+        )
+        dossier_store.save(db, keys, d)
         record_change(
             db, keys, d, staff, action=PERSONAL_ID_ACTION, at=at, before=d.status, reason=note
         )

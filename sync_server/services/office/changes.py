@@ -1,24 +1,17 @@
-"""How a desk change to a dossier is written down, once for every kind of change.
+"""A desk change that leaves a dossier's status as it is, noted once for every kind.
 
-Every change made at the station — a workflow action, the child's personal ID, an
-apology, a lookup, the spouses' signatures — bumps the dossier's version, leaves a
-history entry, is saved, gets an audit row and a feed item for the tablet that owns the
-dossier, all in the caller's transaction. A workflow action moves the status
-(``actions.act``); the others note who did what and leave the status as it is
-(:func:`append_note`).
+An apology, a lookup and the spouses' signatures each make the dossier's next version
+with a history entry that says who did what, when, with a note; the caller then saves it
+and logs it (``actions.record_change``) in its transaction. A workflow action moves the
+status and writes its own entry (``actions.apply_action``). The child's personal ID
+(``actions.record_personal_id``) writes the same entry by hand for now: ``actions.py``
+is being changed by the cross-commune relay work, and can take this after that merge.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlite_utils import Database
-
 from shared.model import Dossier, HistoryEntry
-from shared.workflow import Action, Status
-from sync_server.services.core import audit, feed
-from sync_server.services.core.keys import StationKeys
-from sync_server.services.office import dossiers as dossier_store
+from shared.workflow import Action
 from sync_server.services.setup.staff import Staff
 
 
@@ -31,35 +24,3 @@ def append_note(d: Dossier, staff: Staff, action: Action, at: str, note: str | N
             action, d.status.value, d.status.value, staff.username, staff.role.value, at, note
         )
     )
-
-
-def record_change(
-    db: Database,
-    keys: StationKeys,
-    d: Dossier,
-    staff: Staff,
-    *,
-    action: Action,
-    at: str,
-    before: Status,
-    reason: str | None,
-    result: dict[str, Any] | None = None,
-) -> None:
-    """``d`` saved as changed (its version bumped), with the audit entry and the tablet's
-    feed item, in the caller's transaction: every desk change (action, personal-ID
-    correction, apology, lookup, signatures) is stored, logged and told the same way."""
-    dossier_store.save(db, keys, d)
-    audit.append(
-        db,
-        keys,
-        action=action,
-        actor=staff.username,
-        role=staff.role.value,
-        at=at,
-        dossier_id=d.id,
-        device_id=d.device_id,
-        from_status=before.value,
-        to_status=d.status.value,
-        reason=reason,
-    )
-    feed.append_state(db, keys, d, result)

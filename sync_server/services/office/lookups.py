@@ -35,10 +35,11 @@ from shared.time_limits import legal_limit_days
 from shared.views import LookupNeedView, LookupsView
 from shared.workdays import due_at, to_vn
 from shared.workflow import Action, Status, transition_not_allowed
+from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
-from sync_server.services.office.changes import append_note, record_change
+from sync_server.services.office.changes import append_note
 from sync_server.services.setup.calendar import calendar_overrides
 from sync_server.services.setup.staff import Staff
 from sync_server.store import lookups as q
@@ -75,7 +76,21 @@ def _log(
     """History entry (status unchanged), audit row and feed item, in the caller's
     transaction — as every desk change to a dossier is logged and told."""
     append_note(d, staff, action, at, note)
-    record_change(db, keys, d, staff, action=action, at=at, before=d.status, reason=note)
+    dossier_store.save(db, keys, d)
+    audit.append(
+        db,
+        keys,
+        action=action,
+        actor=staff.username,
+        role=staff.role.value,
+        at=at,
+        dossier_id=d.id,
+        device_id=d.device_id,
+        from_status=d.status.value,
+        to_status=d.status.value,
+        reason=note,
+    )
+    feed.append_state(db, keys, d, None)
 
 
 def record_lookup(

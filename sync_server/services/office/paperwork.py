@@ -64,8 +64,8 @@ from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import stamping
-from sync_server.services.office.actions import PERSONAL_ID_ACTION
-from sync_server.services.office.changes import append_note, record_change
+from sync_server.services.office.actions import PERSONAL_ID_ACTION, record_change
+from sync_server.services.office.changes import append_note
 from sync_server.services.setup.calendar import calendar_overrides
 from sync_server.services.setup.fee_settings import province_fees
 from sync_server.services.setup.staff import Staff, get_staff
@@ -303,6 +303,7 @@ def record_apology(
         )
         proc = catalogue.get(d.procedure)
         result = stamping.result_for_feed(db, keys, d, proc.result_name.vi)
+        dossier_store.save(db, keys, d)
         record_change(
             db,
             keys,

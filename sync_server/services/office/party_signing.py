@@ -37,9 +37,9 @@ from shared.workflow import ACTION_LABELS, Action, Status, transition_not_allowe
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
+from sync_server.services.office import actions, stamping
 from sync_server.services.office import dossiers as dossier_store
-from sync_server.services.office import stamping
-from sync_server.services.office.changes import append_note, record_change
+from sync_server.services.office.changes import append_note
 from sync_server.services.pki import certs, signing
 from sync_server.services.setup.staff import Staff
 from sync_server.store import results as q
@@ -192,7 +192,10 @@ def _commit(
             )
         at = vn_now_iso()
         append_note(d, staff, SIGN_ACTION, at, note)
-        record_change(db, keys, d, staff, action=SIGN_ACTION, at=at, before=d.status, reason=note)
+        dossier_store.save(db, keys, d)
+        actions.record_change(
+            db, keys, d, staff, action=SIGN_ACTION, at=at, before=d.status, reason=note
+        )
     return dossier_store.detail(d, catalogue, staff.role)
 
 

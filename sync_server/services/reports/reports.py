@@ -36,13 +36,13 @@ from shared.reports import (
     WorkClock,
     analyse,
     assemble,
-    classify_open,
+    check_export_format,
     csv_file,
     csv_rows,
     due_after_supplements,
-    overdue_entry,
     page_view,
     series_skeleton,
+    tally_open,
     without_free_text,
 )
 from shared.views import AuditAnchor, AuditCheckpoint, ReportUnit, ReportView
@@ -413,15 +413,7 @@ def _judge_open(
         else:
             due_at = None if due is None else _vn(due)
         f = DossierFacts(code, proc, "", received_at, due_at, supplements=tuple(supps or ()))
-        t = tally(proc)
-        state = classify_open(f, as_of)
-        if state == "awaiting_supplement":
-            t.awaiting += 1
-        elif state == "overdue":
-            t.overdue_n += 1
-            t.overdue.append(overdue_entry(f, as_of, clock))
-        else:
-            t.not_yet_due += 1
+        tally_open(tally(proc), f, as_of, clock)
 
 
 # --- the report -------------------------------------------------------------------------
@@ -546,13 +538,7 @@ def render(
 ) -> bytes | ReportView:
     """One export (``json`` → the typed view, ``csv``/``pdf`` → bytes), read in one snapshot;
     ``free_text``: with the reasons and comments (the leader's report) or without."""
-    if fmt not in ("json", "csv", "pdf"):
-        raise problem(
-            "REQUEST_INVALID",
-            "format",
-            detail="format: json, csv or pdf",
-            detail_vi="định dạng: json, csv hoặc pdf",
-        )
+    check_export_format(fmt)
     with q.read_snapshot(db):  # every table the report reads, as of one moment
         report = build_report(db, keys, catalogue, period, procedure, free_text=free_text)
     if fmt == "json":
