@@ -9,6 +9,7 @@ one guarded call (busy flag, banner, errors under the field they name) as its me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from shared.catalogue_import import MAX_FEE_VND, MAX_TIME_LIMIT_DAYS, ProcedureSettings
@@ -29,11 +30,19 @@ async def load(state: DeskState) -> None:
 
 
 async def _apply(
-    state: DeskState, code: str, settings: ProcedureSettings, *, field_errors: bool = False
-) -> dict[str, Any] | None:
-    """One ``catalogue_set`` through the state's guarded call, then the rows read again;
-    the new row, or None when it was refused (shown in the banner, or under the field it
-    names when ``field_errors``)."""
+    state: DeskState,
+    code: str,
+    settings: ProcedureSettings,
+    said: Callable[[int], str],
+    *,
+    field_errors: bool = False,
+    close_editor: bool = True,
+) -> bool:
+    """One ``catalogue_set`` through the state's guarded call; once stored, ``said`` of the
+    new version in the banner, the settings editor closed (unless ``close_editor`` is
+    False: switching a procedure on or off keeps what is being typed for another) and the
+    rows read again. A refusal is shown in the banner (or under the field it names, with
+    ``field_errors``)."""
     on_error = state._under_field(_setting_field) if field_errors else None
     try:
         row: dict[str, Any] = await state._guarded(
@@ -45,8 +54,12 @@ async def _apply(
             on_error=on_error,
         )
     except Failed:  # shown under its field or in the banner by _guarded
-        return None
-    return row
+        return False
+    state._info(said(int(row["version"])))
+    if close_editor:
+        state.catalogue.editing = ""
+    await load(state)
+    return True
 
 
 async def set_enabled(state: DeskState, code: str, enabled: bool) -> bool:
@@ -54,13 +67,14 @@ async def set_enabled(state: DeskState, code: str, enabled: bool) -> bool:
     if state.user is None:
         return False
     state.banner = ""
-    row = await _apply(state, code, ProcedureSettings(enabled=enabled))
-    if row is None:
-        return False
     word = "bật (đang dùng)" if enabled else "tắt (máy tính bảng không nhận hồ sơ mới)"
-    state._info(f"Đã {word} thủ tục {code}, phiên bản {row['version']}.")
-    await load(state)
-    return True
+    return await _apply(
+        state,
+        code,
+        ProcedureSettings(enabled=enabled),
+        lambda version: f"Đã {word} thủ tục {code}, phiên bản {version}.",
+        close_editor=False,
+    )
 
 
 async def save_settings(
@@ -90,13 +104,13 @@ async def save_settings(
         }
         return False
     settings = ProcedureSettings(time_limit_working_days=days, fee_vnd=vnd, decision=decision)
-    row = await _apply(state, code, settings, field_errors=True)
-    if row is None:
-        return False
-    state._info(f"Đã lưu thời hạn, phí của tỉnh cho thủ tục {code} (phiên bản {row['version']}).")
-    state.catalogue.editing = ""
-    await load(state)
-    return True
+    return await _apply(
+        state,
+        code,
+        settings,
+        lambda version: f"Đã lưu thời hạn, phí của tỉnh cho thủ tục {code} (phiên bản {version}).",
+        field_errors=True,
+    )
 
 
 async def back_to_national(state: DeskState, code: str) -> bool:
@@ -105,10 +119,9 @@ async def back_to_national(state: DeskState, code: str) -> bool:
         return False
     state.field_errors = {}
     state.banner = ""
-    row = await _apply(state, code, ProcedureSettings(clear_province=True))
-    if row is None:
-        return False
-    state._info(f"Thủ tục {code} theo thời hạn, phí toàn quốc (phiên bản {row['version']}).")
-    state.catalogue.editing = ""
-    await load(state)
-    return True
+    return await _apply(
+        state,
+        code,
+        ProcedureSettings(clear_province=True),
+        lambda version: f"Thủ tục {code} theo thời hạn, phí toàn quốc (phiên bản {version}).",
+    )
