@@ -31,6 +31,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, TypeVar
 
+from shared import unit as unit_fields
 from shared import wire
 from shared.attachments import MAX_CHUNK, MAX_CHUNKS, MIME_PATTERN, MIN_CHUNK
 from shared.codes import DAY_CAPACITY, MAX_SLOT
@@ -108,18 +109,7 @@ def _decode_envelope(data: Any) -> Envelope:
 def _unit_schema() -> dict[str, Any]:
     text = {"type": "string", "maxLength": 200}
     props: dict[str, Any] = {
-        name: dict(text)
-        for name in (
-            "code",
-            "name",
-            "commune",
-            "province",
-            "place_name",
-            "registration_office",
-            "former_name",
-            "commune_code",
-            "province_code",
-        )
+        name: dict(text) for name in unit_fields.FIELDS if name != "agency_lines"
     }
     props["code"] = {"type": "string", "pattern": "^[0-9A-Z.]{1,40}$"}
     props["agency_lines"] = {"type": "array", "items": text, "minItems": 1, "maxItems": 4}
@@ -128,15 +118,7 @@ def _unit_schema() -> dict[str, Any]:
         "description": "The commune-level unit a station serves (shared.unit.Unit).",
         "type": "object",
         "properties": props,
-        "required": [
-            "code",
-            "name",
-            "commune",
-            "province",
-            "place_name",
-            "agency_lines",
-            "registration_office",
-        ],
+        "required": list(unit_fields.REQUIRED_FIELDS),
         "additionalProperties": False,
     }
 

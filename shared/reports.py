@@ -559,6 +559,35 @@ def classify_open(f: DossierFacts, as_of: datetime) -> str:
     return "not_yet_due"
 
 
+EXPORT_FORMATS = ("json", "csv", "pdf")
+
+
+def check_export_format(fmt: str) -> None:
+    """A report is exported as JSON, CSV or PDF: anything else is ``REQUEST_INVALID``
+    naming ``format`` (the commune's report and the province's summary alike)."""
+    if fmt not in EXPORT_FORMATS:
+        raise problem(
+            "REQUEST_INVALID",
+            "format",
+            detail="format: json, csv or pdf",
+            detail_vi="định dạng: json, csv hoặc pdf",
+        )
+
+
+def tally_open(t: Tally, f: DossierFacts, as_of: datetime, clock: WorkClock) -> None:
+    """Count one dossier still in progress at ``as_of`` in ``t``: awaiting a supplement,
+    overdue (listed), or not yet due. The reference pass and the station's SQL pass
+    both count this way."""
+    state = classify_open(f, as_of)
+    if state == "awaiting_supplement":
+        t.awaiting += 1
+    elif state == "overdue":
+        t.overdue_n += 1
+        t.overdue.append(overdue_entry(f, as_of, clock))
+    else:
+        t.not_yet_due += 1
+
+
 def overdue_entry(
     f: DossierFacts, as_of: datetime, clock: WorkClock | None = None
 ) -> dict[str, Any]:
@@ -682,14 +711,7 @@ def tally_period(
             else:
                 t.withdrawn += 1
             continue
-        state = classify_open(f, as_of)
-        if state == "awaiting_supplement":
-            t.awaiting += 1
-        elif state == "overdue":
-            t.overdue_n += 1
-            t.overdue.append(overdue_entry(f, as_of, clock))
-        else:
-            t.not_yet_due += 1
+        tally_open(t, f, as_of, clock)
     return tallies, sk, as_of
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from shared.errors import problem
 
 _AGENCY_CODE_RE = re.compile(r"^[0-9A-Z.]{1,40}$")
-_FIELDS = (
+# What every unit states; the three after them are optional (known from the official list).
+REQUIRED_FIELDS = (
     "code",
     "name",
     "commune",
@@ -24,6 +25,9 @@ _FIELDS = (
     "place_name",
     "agency_lines",
     "registration_office",
+)
+FIELDS = (
+    *REQUIRED_FIELDS,
     "former_name",
     "commune_code",
     "province_code",
@@ -86,7 +90,7 @@ class Unit:
             raise problem(
                 "REQUEST_INVALID", "unit", detail="unit", detail_vi="thông tin đơn vị sai cấu trúc"
             )
-        extra = sorted(set(data) - set(_FIELDS))
+        extra = sorted(set(data) - set(FIELDS))
         if extra:
             raise problem(
                 "REQUEST_INVALID",

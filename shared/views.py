@@ -1,5 +1,5 @@
 """What the station shows its staff, declared once: the dossier views the HTTP API returns
-and the desk draws, and the API's small answers.
+and the desk draws, the report's answer, and the API's small answers.
 
 Frozen dataclasses encoded by ``shared.wire``, as the tablet's messages are
 (``shared.messages``), so a route, the desk and the OpenAPI schema read one declaration and
@@ -19,6 +19,7 @@ from shared.day_text import day_text
 from shared.external_result import RecordedResult
 from shared.lookups import LookupNeed, LookupRecord, open_verifications
 from shared.model import Dossier
+from shared.reports import Period, ReportSeries, Summary
 from shared.wire import spec
 from shared.workflow import Action, Status
 
@@ -225,6 +226,75 @@ class Verification:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = wire.encode(self)
         return out
+
+
+@dataclass(frozen=True)
+class ReportUnit:
+    """The unit a report speaks for, as set up on the station (both None before set-up)."""
+
+    code: str | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class AuditCheckpoint:
+    """The last audit record written before a period's end: an export names it, so a
+    printed report can be matched against the station's tamper-evident log."""
+
+    seq: int
+    hash: str
+    at: str = spec(max_len=wire.ISO_LEN)
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The audit chain's head as it stood when the report was made, signed by the station
+    (``shared.audit_anchor``): the printed report keeps a copy off the station."""
+
+    rows: int
+    head: str
+    at: str = spec(max_len=wire.ISO_LEN)
+    sig: str = spec(doc="Ed25519 signature, base64")
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """``GET /v1/reports/summary`` (the CLI's ``report --format json`` and the desk's report
+    page read the same): the figures of a period, per procedure and for the charts, the
+    desk page's view model, and the audit checkpoint and anchor made with it.
+
+    On the wire the keys are, in order: ``unit``, ``period`` (``from``, ``to``),
+    ``procedure``, ``generated_at``, ``summary``, ``by_procedure``, ``series``, ``page``,
+    ``free_text``, ``audit_checkpoint``, ``audit_anchor`` (docs/reports.md)."""
+
+    unit: ReportUnit
+    period: Period
+    procedure: str | None
+    generated_at: str
+    summary: Summary
+    by_procedure: dict[str, Summary]
+    series: ReportSeries
+    # The page is ``shared.reports.page_view``'s model: the desk and the PDF draw it.
+    page: dict[str, Any]
+    free_text: bool
+    audit_checkpoint: AuditCheckpoint | None
+    audit_anchor: AuditAnchor
+
+    def to_dict(self) -> dict[str, Any]:
+        checkpoint = self.audit_checkpoint
+        return {
+            "unit": wire.encode(self.unit),
+            "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
+            "procedure": self.procedure,
+            "generated_at": self.generated_at,
+            "summary": self.summary.to_dict(),
+            "by_procedure": {code: s.to_dict() for code, s in self.by_procedure.items()},
+            "series": self.series.to_dict(),
+            "page": self.page,
+            "free_text": self.free_text,
+            "audit_checkpoint": None if checkpoint is None else wire.encode(checkpoint),
+            "audit_anchor": wire.encode(self.audit_anchor),
+        }
 
 
 def shown(value: Any, f: Field) -> str:

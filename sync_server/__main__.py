@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from shared.catalogue_import import ProcedureSettings
 from shared.errors import Code, TaiChoError, problem
 from shared.upstream import warnings_to_log
+from shared.views import ReportView
 from shared.workflow import Role
 from sync_server.config import DEFAULT_HOST, DEFAULT_PORT, limits
 from sync_server.services import door
@@ -288,8 +289,8 @@ def _report_parser(cmds: Any) -> None:
 def _report(station: Station, db: Any, args: argparse.Namespace) -> None:
     out = door.report(CLI_ACTOR, station, db, args.start, args.end, args.procedure, args.format)
     data = (
-        json.dumps(out, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-        if isinstance(out, dict)
+        json.dumps(out.to_dict(), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        if isinstance(out, ReportView)
         else out
     )
     if args.out is None:

@@ -302,18 +302,6 @@ def DossierScreen(state: AppState) -> ft.Control:
         ]
     else:
         result = [text(tr(state.lang, "Chưa có kết quả."), look, color=c.muted)]
-    problem_box = None
-    if d.get("sync_problem"):
-        problem_box = text(
-            tr(
-                state.lang,
-                "Máy chủ không nhận hồ sơ này: {why}",
-                why=d["sync_problem"].get("message", ""),
-            ),
-            look,
-            bold=True,
-            color=c.error,
-        )
     hist = list(d.get("history", []))
     stages: list[ft.Control] = []
     for st in timeline(hist, state.lang):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from mobile.i18n import tr
 from shared.model import DossierSummary
 from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES
 from shared.text import fold as fold
+from shared.workdays import parse_vn
 from shared.workflow import (
     action_label,
     role_label,
@@ -18,18 +18,9 @@ from shared.workflow import (
 from shared.workflow import timeline as five_stages
 
 
-def _parse(iso: str | None) -> datetime | None:
-    if not iso:
-        return None
-    try:
-        return datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-
-
 def when(iso: str | None, *, with_date: bool = True) -> str:
     """``2026-10-27T17:00:00+07:00`` → ``17:00 27/10/2026`` (Vietnamese order)."""
-    moment = _parse(iso)
+    moment = parse_vn(iso)
     if moment is None:
         return "—"
     return f"{moment:%H:%M} {moment:%d/%m/%Y}" if with_date else f"{moment:%H:%M}"
@@ -37,7 +28,7 @@ def when(iso: str | None, *, with_date: bool = True) -> str:
 
 def due_text(iso: str | None, lang: str = "vi") -> str:
     """``17:00 ngày 27/10/2026``; in English ``17:00 on 27/10/2026``."""
-    moment = _parse(iso)
+    moment = parse_vn(iso)
     if moment is None:
         return "—"
     word = "ngày" if lang == "vi" else "on"

@@ -24,7 +24,7 @@ from shared.documents.paperwork.of_dossier import PAPER_NAMES, papers_of
 from shared.external_result import ExternalResult
 from shared.permissions import Verb, require
 from shared.reports import parse_period
-from shared.views import DossierRow, DossierView, HeldEdit, LookupsView
+from shared.views import DossierRow, DossierView, HeldEdit, LookupsView, ReportView
 from sync_server.config import limits
 from sync_server.services import door
 from sync_server.services.core.clock import utc_now
@@ -259,8 +259,8 @@ class DeskBackend:
         """The report JSON of ``GET /v1/reports/summary`` (its ``page`` is what we draw)."""
         with self.station.session() as db:
             out = door.report(self._me(db, who), self.station, db, start, end, procedure, "json")
-        assert isinstance(out, dict)
-        return out
+        assert isinstance(out, ReportView)
+        return out.to_dict()
 
     def report_link(
         self,

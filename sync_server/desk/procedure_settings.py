@@ -9,10 +9,13 @@ one guarded call (busy flag, banner, errors under the field they name) as its me
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from shared.catalogue_import import MAX_FEE_VND, MAX_TIME_LIMIT_DAYS, ProcedureSettings
 from shared.errors import TaiChoError, problem
 from sync_server.desk.procedures import SETTING_FIELDS, parse_count
-from sync_server.desk.state import DeskState
+from sync_server.desk.state import DeskState, Failed
 
 
 def _setting_field(err: TaiChoError) -> str | None:
@@ -26,25 +29,52 @@ async def load(state: DeskState) -> None:
     state.catalogue.rows = await state._run(state.backend.catalogue_list, state.user)
 
 
+async def _apply(
+    state: DeskState,
+    code: str,
+    settings: ProcedureSettings,
+    said: Callable[[int], str],
+    *,
+    field_errors: bool = False,
+    close_editor: bool = True,
+) -> bool:
+    """One ``catalogue_set`` through the state's guarded call; once stored, ``said`` of the
+    new version in the banner, the settings editor closed (unless ``close_editor`` is
+    False: switching a procedure on or off keeps what is being typed for another) and the
+    rows read again. A refusal is shown in the banner (or under the field it names, with
+    ``field_errors``)."""
+    on_error = state._under_field(_setting_field) if field_errors else None
+    try:
+        row: dict[str, Any] = await state._guarded(
+            "catalogue",
+            state.backend.catalogue_set,
+            state.user,
+            code,
+            settings,
+            on_error=on_error,
+        )
+    except Failed:  # shown under its field or in the banner by _guarded
+        return False
+    state._info(said(int(row["version"])))
+    if close_editor:
+        state.catalogue.editing = ""
+    await load(state)
+    return True
+
+
 async def set_enabled(state: DeskState, code: str, enabled: bool) -> bool:
     """Switch an imported procedure on or off (a new version, sent to the tablets)."""
     if state.user is None:
         return False
     state.banner = ""
-    try:
-        row = await state._guarded(
-            "catalogue",
-            state.backend.catalogue_set,
-            state.user,
-            code,
-            ProcedureSettings(enabled=enabled),
-        )
-    except Exception:  # shown in the banner by _guarded
-        return False
     word = "bật (đang dùng)" if enabled else "tắt (máy tính bảng không nhận hồ sơ mới)"
-    state._info(f"Đã {word} thủ tục {code}, phiên bản {row['version']}.")
-    await load(state)
-    return True
+    return await _apply(
+        state,
+        code,
+        ProcedureSettings(enabled=enabled),
+        lambda version: f"Đã {word} thủ tục {code}, phiên bản {version}.",
+        close_editor=False,
+    )
 
 
 async def save_settings(
@@ -73,21 +103,14 @@ async def save_settings(
             ).message("vi")
         }
         return False
-    try:
-        row = await state._guarded(
-            "catalogue",
-            state.backend.catalogue_set,
-            state.user,
-            code,
-            ProcedureSettings(time_limit_working_days=days, fee_vnd=vnd, decision=decision),
-            on_error=state._under_field(_setting_field),
-        )
-    except Exception:  # shown under its field or in the banner by _guarded
-        return False
-    state._info(f"Đã lưu thời hạn, phí của tỉnh cho thủ tục {code} (phiên bản {row['version']}).")
-    state.catalogue.editing = ""
-    await load(state)
-    return True
+    settings = ProcedureSettings(time_limit_working_days=days, fee_vnd=vnd, decision=decision)
+    return await _apply(
+        state,
+        code,
+        settings,
+        lambda version: f"Đã lưu thời hạn, phí của tỉnh cho thủ tục {code} (phiên bản {version}).",
+        field_errors=True,
+    )
 
 
 async def back_to_national(state: DeskState, code: str) -> bool:
@@ -96,17 +119,9 @@ async def back_to_national(state: DeskState, code: str) -> bool:
         return False
     state.field_errors = {}
     state.banner = ""
-    try:
-        row = await state._guarded(
-            "catalogue",
-            state.backend.catalogue_set,
-            state.user,
-            code,
-            ProcedureSettings(clear_province=True),
-        )
-    except Exception:  # shown in the banner by _guarded
-        return False
-    state._info(f"Thủ tục {code} theo thời hạn, phí toàn quốc (phiên bản {row['version']}).")
-    state.catalogue.editing = ""
-    await load(state)
-    return True
+    return await _apply(
+        state,
+        code,
+        ProcedureSettings(clear_province=True),
+        lambda version: f"Thủ tục {code} theo thời hạn, phí toàn quốc (phiên bản {version}).",
+    )

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from shared.permissions import Verb, can
 from shared.text import fold as fold
 from shared.views import DossierRow
+from shared.workdays import parse_vn
 from shared.workflow import Role, Status
 
 OVERDUE = "overdue"
@@ -53,21 +54,12 @@ def default_tab(role: Role) -> str:
     return "all"
 
 
-def _moment(iso: str | None) -> datetime | None:
-    if not iso:
-        return None
-    try:
-        return datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-
-
 def urgency(row: DossierRow, now: datetime) -> str:
     """``overdue`` past its due time, ``today`` if due later today, else ``""``.
 
     Finished dossiers (returned, refused, withdrawn) are never urgent.
     """
-    due = _moment(row.due_at)
+    due = parse_vn(row.due_at)
     if due is None or row.status in (Status.RETURNED, Status.REFUSED, Status.WITHDRAWN):
         return ""
     here = now.astimezone(due.tzinfo) if due.tzinfo else now
@@ -79,7 +71,7 @@ def urgency(row: DossierRow, now: datetime) -> str:
 
 
 def _due_key(row: DossierRow) -> tuple[int, str, str]:
-    due = _moment(row.due_at)
+    due = parse_vn(row.due_at)
     # Sort by the instant (offsets may differ), dossiers without a due time last.
     return (1, "", row.code) if due is None else (0, due.isoformat(), row.code)
 
@@ -115,7 +107,7 @@ def select(
 
 
 def due_day_label(row: DossierRow, today: date) -> str:
-    due = _moment(row.due_at)
+    due = parse_vn(row.due_at)
     if due is None:
         return "—"
     if due.date() == today:

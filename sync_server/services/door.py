@@ -32,7 +32,14 @@ from shared.external_result import ExternalResult, RecordedResult
 from shared.permissions import Verb, can, require
 from shared.reports import parse_period
 from shared.unit import Unit
-from shared.views import ApologyView, DossierRow, DossierView, HeldEdit, LookupsView
+from shared.views import (
+    ApologyView,
+    DossierRow,
+    DossierView,
+    HeldEdit,
+    LookupsView,
+    ReportView,
+)
 from shared.workflow import STATION_ACTIONS, TRANSITIONS
 from sync_server.services.admin import backup
 from sync_server.services.core import audit
@@ -349,8 +356,8 @@ def report(
     end: str | None,
     procedure: str | None,
     fmt: str,
-) -> bytes | dict[str, Any]:
-    """The report of a period as ``json`` (dict), ``csv`` or ``pdf`` (bytes). Without
+) -> bytes | ReportView:
+    """The report of a period as ``json`` (the typed view), ``csv`` or ``pdf`` (bytes). Without
     ``report.read_free_text`` the reasons and citizens' comments are left out of every
     format (they can name people); the counts stay."""
     period = parse_period(start, end)

@@ -19,13 +19,10 @@ from typing import Any
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from fpdf import FPDF
 
 from shared.workdays import vn_now
+from tests.cert_kit import SIGNING_USAGE, write_self_signed
 from tests.integration.conftest import APPRAISER, CLERK, LEADER, Station
 from tests.integration.test_headless_cli import headless
 
@@ -56,31 +53,8 @@ def signed_pdf(tmp: Path) -> bytes:
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigFieldSpec
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Phần mềm một cửa tỉnh")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), True
-        )
-        .sign(key, hashes.SHA256())
-    )
     key_path, cert_path = tmp / "k.pem", tmp / "c.pem"
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    write_self_signed("Phần mềm một cửa tỉnh", cert_path, key_path, key_usage=SIGNING_USAGE)
     doc = FPDF()
     doc.add_page()
     doc.set_font("helvetica", size=14)

@@ -7,7 +7,6 @@ refuses a station presenting any other certificate — before sending a byte of 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -15,13 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from shared import enrol_code
 from sync_server.launcher import ROOT, RunningStation, start_station
+from tests.cert_kit import write_self_signed
 
 pytestmark = pytest.mark.integration
 
@@ -38,29 +34,7 @@ def headless(data: Path, *args: str, unlock: bool = True) -> tuple[int, Any, str
 
 def _impostor_pair(tmp: Path) -> tuple[Path, Path]:
     """Another certificate for the same names: what a machine in the middle would show."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp / "other.crt", tmp / "other.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+    return write_self_signed("127.0.0.1", tmp / "other.crt", tmp / "other.key")
 
 
 def _port(station: RunningStation) -> int:

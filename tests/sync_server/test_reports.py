@@ -108,7 +108,7 @@ def _summary(station: Station, start: date, end: date, procedure: str | None = N
             now=datetime(2026, 12, 31, tzinfo=VN_TZ),
             free_text=True,
         )
-    return report.data["summary"]
+    return report.view.summary.to_dict()
 
 
 def test_station_history_boundaries(demo_station: Station, history: History) -> None:
@@ -270,6 +270,24 @@ def test_exports_json_csv_pdf(
     r = client.get(f"/v1/reports/summary?{q}", headers=headers)
     assert r.status_code == 200, r.text
     body = r.json()
+    # The answer is shared.views.ReportView: its keys, in order, are the API's (docs/reports.md).
+    assert list(body) == [
+        "unit",
+        "period",
+        "procedure",
+        "generated_at",
+        "summary",
+        "by_procedure",
+        "series",
+        "page",
+        "free_text",
+        "audit_checkpoint",
+        "audit_anchor",
+    ]
+    assert body["period"] == {"from": q[5:15], "to": q[-10:]} and body["procedure"] is None
+    assert list(body["audit_checkpoint"]) == ["seq", "hash", "at"]
+    assert list(body["audit_anchor"]) == ["rows", "head", "at", "sig"]
+    assert list(body["unit"]) == ["code", "name"] and body["free_text"] is True
     s = body["summary"]
     assert s["received"]["new"] == 3
     assert s["received"]["new_by_channel"]["home_visit"] == 1
@@ -450,7 +468,7 @@ def test_every_report_anchors_the_audit_chain(demo_station: Station, history: Hi
             demo_station.catalogue,
             Period(date(2026, 1, 1), date(2026, 12, 31)),
         )
-        anchored = report.data["audit_anchor"]
+        anchored = report.view.to_dict()["audit_anchor"]
         assert anchored["rows"] == head["rows"] and anchored["head"] == head["head"]
         audit.check_anchor(db, demo_station.keys.ed_pk, anchored)  # genuine and current
         assert audit.verify_all(db, demo_station.keys.ed_pk, [anchored])["anchors_checked"] >= 1

@@ -147,7 +147,7 @@ def _both(station: Station, period: Period, procedure: str | None) -> tuple[Any,
     with station.session() as db:
         sql = reports.build_report(
             db, station.keys, station.catalogue, period, procedure, now=NOW, free_text=True
-        ).data
+        ).view.to_dict()
         pure = reports.build_report(
             db,
             station.keys,
@@ -157,7 +157,7 @@ def _both(station: Station, period: Period, procedure: str | None) -> tuple[Any,
             now=NOW,
             pure=True,
             free_text=True,
-        ).data
+        ).view.to_dict()
     return sql, pure
 
 

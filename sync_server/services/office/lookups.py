@@ -30,7 +30,7 @@ from shared.lookups import (
     open_verifications,
     parse_answer,
 )
-from shared.model import Dossier, HistoryEntry
+from shared.model import Dossier
 from shared.time_limits import legal_limit_days
 from shared.views import LookupNeedView, LookupsView
 from shared.workdays import due_at, to_vn
@@ -39,6 +39,7 @@ from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office.changes import append_note
 from sync_server.services.setup.calendar import calendar_overrides
 from sync_server.services.setup.staff import Staff
 from sync_server.store import lookups as q
@@ -74,12 +75,7 @@ def _log(
 ) -> None:
     """History entry (status unchanged), audit row and feed item, in the caller's
     transaction — as every desk change to a dossier is logged and told."""
-    d.version += 1
-    d.history.append(
-        HistoryEntry(
-            action, d.status.value, d.status.value, staff.username, staff.role.value, at, note
-        )
-    )
+    append_note(d, staff, action, at, note)
     dossier_store.save(db, keys, d)
     audit.append(
         db,

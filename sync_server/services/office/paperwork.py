@@ -65,6 +65,7 @@ from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import stamping
 from sync_server.services.office.actions import PERSONAL_ID_ACTION, record_change
+from sync_server.services.office.changes import append_note
 from sync_server.services.setup.calendar import calendar_overrides
 from sync_server.services.setup.fee_settings import province_fees
 from sync_server.services.setup.staff import Staff, get_staff
@@ -284,18 +285,7 @@ def record_apology(
                 detail_vi="ngày hẹn lại phải sau ngày hẹn cũ",
             )
         at = vn_now_iso()
-        d.version += 1
-        d.history.append(
-            HistoryEntry(
-                APOLOGY_ACTION,
-                d.status.value,
-                d.status.value,
-                staff.username,
-                staff.role.value,
-                at,
-                reason,
-            )
-        )
+        append_note(d, staff, APOLOGY_ACTION, at, reason)
         new_iso = new_due.isoformat(timespec="seconds")
         q.insert_apology(
             db,

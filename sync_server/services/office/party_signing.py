@@ -30,7 +30,7 @@ from shared import crypto
 from shared.catalogue import Catalogue
 from shared.errors import problem
 from shared.issuing import PARTY_FIELDS, result_parties
-from shared.model import Dossier, HistoryEntry
+from shared.model import Dossier
 from shared.signatures import SignatureMark, SigningParty, check_marks, party_name
 from shared.views import DossierView
 from shared.workflow import ACTION_LABELS, Action, Status, transition_not_allowed
@@ -39,6 +39,7 @@ from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
 from sync_server.services.office import actions, stamping
 from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office.changes import append_note
 from sync_server.services.pki import certs, signing
 from sync_server.services.setup.staff import Staff
 from sync_server.store import results as q
@@ -190,18 +191,7 @@ def _commit(
                 server=d.version,
             )
         at = vn_now_iso()
-        d.version += 1
-        d.history.append(
-            HistoryEntry(
-                SIGN_ACTION,
-                d.status.value,
-                d.status.value,
-                staff.username,
-                staff.role.value,
-                at,
-                note,
-            )
-        )
+        append_note(d, staff, SIGN_ACTION, at, note)
         dossier_store.save(db, keys, d)
         actions.record_change(
             db, keys, d, staff, action=SIGN_ACTION, at=at, before=d.status, reason=note

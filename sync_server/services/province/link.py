@@ -26,7 +26,7 @@ from shared import crypto, enrol_code
 from shared import hub_messages as hm
 from shared.errors import problem
 from shared.province import day_figures
-from shared.reports import Period
+from shared.reports import Period, check_export_format
 from shared.tls_pin import Pin
 from shared.workdays import vn_now
 from sync_server.services.core.clock import vn_now_iso
@@ -118,13 +118,7 @@ def province_summary(
     db: Database, station: Station, start: str, end: str, procedure: str | None, fmt: str
 ) -> Any:
     """The provincial summary from the hub (counts only): JSON, CSV or PDF."""
-    if fmt not in ("json", "csv", "pdf"):
-        raise problem(
-            "REQUEST_INVALID",
-            "format",
-            detail="format: json, csv or pdf",
-            detail_vi="định dạng: json, csv hoặc pdf",
-        )
+    check_export_format(fmt)
     params = {"from": start, "to": end}
     if procedure:
         params["procedure"] = procedure

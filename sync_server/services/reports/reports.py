@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from shared import wire
 from shared.catalogue import Catalogue
 from shared.documents.report_pdf import render_report
 from shared.errors import problem
@@ -35,15 +36,16 @@ from shared.reports import (
     WorkClock,
     analyse,
     assemble,
-    classify_open,
+    check_export_format,
     csv_file,
     csv_rows,
     due_after_supplements,
-    overdue_entry,
     page_view,
     series_skeleton,
+    tally_open,
     without_free_text,
 )
+from shared.views import AuditAnchor, AuditCheckpoint, ReportUnit, ReportView
 from shared.workdays import OFFICE_CLOSE, SAME_DAY_CUTOFF, VN_TZ, is_working_day, vn_now
 from sync_server.services.core import audit
 from sync_server.services.core.clock import vn_now_iso
@@ -411,15 +413,7 @@ def _judge_open(
         else:
             due_at = None if due is None else _vn(due)
         f = DossierFacts(code, proc, "", received_at, due_at, supplements=tuple(supps or ()))
-        t = tally(proc)
-        state = classify_open(f, as_of)
-        if state == "awaiting_supplement":
-            t.awaiting += 1
-        elif state == "overdue":
-            t.overdue_n += 1
-            t.overdue.append(overdue_entry(f, as_of, clock))
-        else:
-            t.not_yet_due += 1
+        tally_open(tally(proc), f, as_of, clock)
 
 
 # --- the report -------------------------------------------------------------------------
@@ -431,14 +425,12 @@ def _names(catalogue: Catalogue) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Report:
-    """One computed report: ``data`` is the JSON answer; the rest feeds CSV and PDF."""
+    """One computed report: ``view`` is the JSON answer; the rest feeds CSV and PDF."""
 
-    data: dict[str, Any]
-    analysis: Analysis
+    view: ReportView
     names: dict[str, str]
     agency_lines: tuple[str, ...]
     place_name: str
-    free_text: bool = True
 
 
 def build_report(
@@ -453,7 +445,7 @@ def build_report(
     free_text: bool = True,
 ) -> Report:
     """The whole report: figures, per-procedure breakdown, chart series, the desk page's
-    view model (``data["page"]``) and the audit checkpoint of the period.
+    view model (``view.page``) and the audit checkpoint of the period.
 
     The figures come from :func:`analyse_sql`; ``pure=True`` computes them instead with
     the reference pass over one :class:`DossierFacts` per dossier (tests compare both).
@@ -477,60 +469,60 @@ def build_report(
     # the tablets that ask): a chain cut after a report contradicts it (docs/security.md).
     with transaction(db):
         anchored = audit.anchor(db, keys, vn_now_iso())
-    data = {
-        "unit": {"code": unit.get("code"), "name": unit.get("name")},
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "procedure": procedure,
-        "generated_at": moment.isoformat(timespec="seconds"),
-        "summary": summary.to_dict(),
-        "by_procedure": {code: s.to_dict() for code, s in by_procedure.items()},
-        "series": series.to_dict(),
-        "page": page_view(
+    view = ReportView(
+        unit=ReportUnit(unit.get("code"), unit.get("name")),
+        period=period,
+        procedure=procedure,
+        generated_at=moment.isoformat(timespec="seconds"),
+        summary=summary,
+        by_procedure=by_procedure,
+        series=series,
+        page=page_view(
             summary, by_procedure, series, names, unit.get("name") or "", free_text=free_text
         ),
-        "free_text": free_text,
-        "audit_checkpoint": None
-        if head is None
-        else {"seq": head["seq"], "hash": head["hash"], "at": head["at"]},
-        "audit_anchor": anchored,
-    }
+        free_text=free_text,
+        audit_checkpoint=None if head is None else AuditCheckpoint(**head),
+        audit_anchor=AuditAnchor(**anchored),
+    )
     return Report(
-        data,
-        analysis,
+        view,
         names,
         tuple(unit.get("agency_lines") or ("ỦY BAN NHÂN DÂN",)),
         unit.get("place_name") or "",
-        free_text,
     )
+
+
+def _checkpoint(view: ReportView) -> dict[str, Any] | None:
+    return None if view.audit_checkpoint is None else wire.encode(view.audit_checkpoint)
 
 
 def report_csv(report: Report) -> bytes:
     """UTF-8 with a BOM, so spreadsheet programs open Vietnamese correctly; no cell can
     start a formula (``shared.reports.csv_cell``)."""
-    page = report.data["page"]
-    head = report.data["audit_checkpoint"]
-    a = report.analysis  # the CSV rows are built only when a CSV is asked for
+    view = report.view
+    page, head = view.page, view.audit_checkpoint
     return csv_file(
         [
             ["Báo cáo", page["title"]],
             ["Đơn vị", page["unit"]],
             ["Kỳ báo cáo", page["period"]],
             ["Phạm vi", page["scope"]],
-            ["Nhật ký", "" if head is None else f"#{head['seq']} {head['hash']}"],
+            ["Nhật ký", "" if head is None else f"#{head.seq} {head.hash}"],
             [],
-            *csv_rows(a.summary, a.by_procedure, report.names, free_text=report.free_text),
+            *csv_rows(view.summary, view.by_procedure, report.names, free_text=view.free_text),
         ]
     )
 
 
 def report_pdf(report: Report) -> bytes:
+    view = report.view
     return render_report(
-        report.data["page"],
+        view.page,
         agency_lines=report.agency_lines,
         place_name=report.place_name,
-        generated_at=datetime.fromisoformat(report.data["generated_at"]),
-        checkpoint=report.data["audit_checkpoint"],
-        anchor=json.dumps(report.data["audit_anchor"], separators=(",", ":")),
+        generated_at=datetime.fromisoformat(view.generated_at),
+        checkpoint=_checkpoint(view),
+        anchor=json.dumps(wire.encode(view.audit_anchor), separators=(",", ":")),
     )
 
 
@@ -543,18 +535,12 @@ def render(
     fmt: str,
     *,
     free_text: bool,
-) -> bytes | dict[str, Any]:
-    """One export (``json`` → dict, ``csv``/``pdf`` → bytes), read in one snapshot;
+) -> bytes | ReportView:
+    """One export (``json`` → the typed view, ``csv``/``pdf`` → bytes), read in one snapshot;
     ``free_text``: with the reasons and comments (the leader's report) or without."""
-    if fmt not in ("json", "csv", "pdf"):
-        raise problem(
-            "REQUEST_INVALID",
-            "format",
-            detail="format: json, csv or pdf",
-            detail_vi="định dạng: json, csv hoặc pdf",
-        )
+    check_export_format(fmt)
     with q.read_snapshot(db):  # every table the report reads, as of one moment
         report = build_report(db, keys, catalogue, period, procedure, free_text=free_text)
     if fmt == "json":
-        return report.data
+        return report.view
     return report_csv(report) if fmt == "csv" else report_pdf(report)

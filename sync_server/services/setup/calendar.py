@@ -75,7 +75,13 @@ def push_calendar_to(
     current = calendar_overrides(db)
     if only_if_set and not (current.off or current.work):
         return None
-    version = int(get_meta(db, _VERSION_KEY) or "0") or 1
+    return _send(db, keys, device_id, int(get_meta(db, _VERSION_KEY) or "0") or 1, current)
+
+
+def _send(
+    db: Database, keys: StationKeys, device_id: str, version: int, current: CalendarOverrides
+) -> int:
+    """One tablet's feed item with the calendar ``current`` as of ``version``."""
     return feed.append(
         db,
         keys,
@@ -134,14 +140,7 @@ def set_calendar(
         set_meta(db, _VERSION_KEY, str(version))
         current = calendar_overrides(db)
         for device_id in q.active_device_ids(db):
-            feed.append(
-                db,
-                keys,
-                device_id=device_id,
-                dossier_id=FEED_RECORD_ID,
-                version=version,
-                payload=calendar_payload(current),
-            )
+            _send(db, keys, device_id, version, current)
         change = {
             "off": [d.isoformat() for d in sorted(off_days)],
             "work": [d.isoformat() for d in sorted(work_days)],

@@ -21,6 +21,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,20 +162,34 @@ def _match(query: str, items: list[Any], name_of: Any, prefixes: tuple[str, ...]
     return []
 
 
+def _the_one(
+    query: str,
+    items: list[Any],
+    name_of: Callable[[Any], str],
+    prefixes: tuple[str, ...],
+    field: str,
+    scope: str,
+) -> Any:
+    """The one unit that ``query`` names, or ``UNIT_UNKNOWN`` naming ``field`` with the
+    candidates: the units it matches equally, or else the closest names."""
+    hits = _match(query, items, name_of, prefixes)
+    if len(hits) == 1:
+        return hits[0]
+    candidates = (
+        ", ".join(name_of(i) for i in hits)
+        if hits
+        else _closest(query, [name_of(i) for i in items], prefixes)
+    )
+    raise problem("UNIT_UNKNOWN", field, scope=scope, name=query, candidates=candidates)
+
+
 def find_province(name: str) -> Province:
     """The province named ``name`` (accent-insensitive, "Tỉnh"/"Thành phố" optional)."""
     provinces = [p for p, _ in _divisions()]
-    hits = _match(name, provinces, lambda p: p.full_name, _PROVINCE_PREFIXES)
-    if len(hits) == 1:
-        return hits[0]  # type: ignore[no-any-return]
-    candidates = (
-        ", ".join(p.full_name for p in hits)
-        if hits
-        else _closest(name, [p.full_name for p in provinces], _PROVINCE_PREFIXES)
+    found: Province = _the_one(
+        name, provinces, lambda p: p.full_name, _PROVINCE_PREFIXES, "province", "tỉnh/thành phố"
     )
-    raise problem(
-        "UNIT_UNKNOWN", "province", scope="tỉnh/thành phố", name=name, candidates=candidates
-    )
+    return found
 
 
 def find_commune(province: str, commune: str) -> Commune:
@@ -185,21 +200,11 @@ def find_commune(province: str, commune: str) -> Commune:
     """
     prov = find_province(province)
     communes = list(next(c for p, c in _divisions() if p.code == prov.code))
-    hits = _match(commune, communes, lambda c: c.name, _COMMUNE_PREFIXES)
-    if len(hits) == 1:
-        return hits[0]  # type: ignore[no-any-return]
-    candidates = (
-        ", ".join(c.name for c in hits)
-        if hits
-        else _closest(commune, [c.name for c in communes], _COMMUNE_PREFIXES)
+    scope = f"xã/phường/đặc khu, {prov.in_sentence}"
+    found: Commune = _the_one(
+        commune, communes, lambda c: c.name, _COMMUNE_PREFIXES, "commune", scope
     )
-    raise problem(
-        "UNIT_UNKNOWN",
-        "commune",
-        scope=f"xã/phường/đặc khu, {prov.in_sentence}",
-        name=commune,
-        candidates=candidates,
-    )
+    return found
 
 
 def default_agency_code(c: Commune) -> str:
