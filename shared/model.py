@@ -91,6 +91,10 @@ class Dossier:
     # The components (thành phần hồ sơ) the officer ticked as handed in, by catalogue id;
     # a received dossier must hold every one its procedure requires (shared.checklist).
     components_received: list[str] = spec(max_items=100, max_len=64, default=[])
+    # The commune competent to decide, when it is not the receiving one (Nghị định
+    # 118/2025/NĐ-CP: received regardless of boundaries within the province): its unit
+    # code in the hub's directory. The receiving station sends it there (docs/province.md).
+    competent_unit: str | None = spec(pattern=r"[0-9A-Z.]{1,40}", default=None)
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

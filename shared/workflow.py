@@ -54,6 +54,11 @@ class Action(StrEnum):
     CLOSE_VERIFICATION = "close_verification"
     # The people's own signatures on the result (the spouses on a Giấy chứng nhận kết hôn).
     SIGN_RESULT = "sign_result"
+    # Cross-commune intake (Nghị định 118/2025/NĐ-CP, docs/province.md): the hand-over
+    # times on the timeline — sent sealed through the provincial hub, arrived at the other
+    # station (the dossier at the competent commune, its state or result back at the first).
+    FORWARD = "forward"
+    ARRIVE = "arrive"
 
 
 # National one-stop-shop status numbers (Cổng DVC quốc gia), for reports and
@@ -171,6 +176,11 @@ ACTION_LABELS: dict[str, Label] = {
     Action.RECORD_LOOKUP: PERMISSIONS[Verb.DOSSIER_RECORD_LOOKUP].label,
     Action.CLOSE_VERIFICATION: PERMISSIONS[Verb.DOSSIER_CLOSE_VERIFICATION].label,
     Action.SIGN_RESULT: PERMISSIONS[Verb.DOSSIER_SIGN_RESULT].label,
+    Action.FORWARD: Label(
+        "Chuyển qua cổng tỉnh đến xã có thẩm quyền",
+        "Sent through the provincial hub to the competent commune",
+    ),
+    Action.ARRIVE: Label("Nhận qua cổng tỉnh", "Arrived through the provincial hub"),
     "report": PERMISSIONS[Verb.REPORT_READ].label,
 }
 

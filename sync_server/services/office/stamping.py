@@ -329,7 +329,13 @@ def signed_fields_of(db: Database, keys: StationKeys, dossier_id: str) -> list[s
 def result_pdf(db: Database, keys: StationKeys, dossier_id: str) -> bytes:
     row = q.get(db, dossier_id)
     if row is None:
-        raise problem("RESULT_NOT_READY")
+        # A dossier received here for another commune: the result it signed and sent.
+        from sync_server.services.province import relay
+
+        relayed = relay.relayed_result(db, keys, dossier_id)
+        if relayed is None:
+            raise problem("RESULT_NOT_READY")
+        return relayed
     return keys.decrypt(TABLE, dossier_id, row["version"], row["pdf_enc"])
 
 
