@@ -318,7 +318,10 @@ def decode_relayed(data: Any) -> RelayedDossier | RelayedState | RelayedRefusal:
     kind = data.get("type") if isinstance(data, dict) else None
     cls = RELAYED_KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise problem("REQUEST_INVALID", "type", detail=f"type: {', '.join(RELAYED_KINDS)}")
+        kinds = ", ".join(RELAYED_KINDS)
+        raise problem(
+            "REQUEST_INVALID", "type", detail=f"type: {kinds}", detail_vi=f"loại: {kinds}"
+        )
     record: RelayedDossier | RelayedState | RelayedRefusal = wire.decode(cls, data)
     return record
 

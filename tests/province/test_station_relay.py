@@ -29,7 +29,7 @@ from shared.workdays import vn_now
 from shared.workflow import Action, Status
 from sync_server.services import door
 from sync_server.services.core.station import Station, get_unit_record
-from sync_server.services.office import actions
+from sync_server.services.office import actions, relay_links
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.province import link as hub_link
 from sync_server.services.province import relay
@@ -100,7 +100,7 @@ def _received(st: Station, competent: str, seed: int = 1, version: int | None = 
             competent_unit=competent,
         )
         dossier_store.save(db, st.keys, d)
-        assert relay.enqueue_forward(db, d, unit)
+        assert relay_links.enqueue_forward(db, d, unit)
     return d
 
 
@@ -208,7 +208,7 @@ def test_a_dossier_the_competent_station_cannot_take_comes_back_to_the_first(
     with a.session() as db:
         staff = get_staff(db, "thamdinh")
         assert staff is not None
-        relay.guard(db, d.id, "refuse")
+        relay_links.guard(db, d.id, "refuse")
 
 
 def test_relaying_is_the_administrators_verb(pair: tuple[Station, Station]) -> None:

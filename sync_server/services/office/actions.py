@@ -47,7 +47,7 @@ from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import external_results, lookups, stamping
-from sync_server.services.province import relay
+from sync_server.services.office import relay_links as relay
 from sync_server.services.reports import reports
 from sync_server.services.setup.staff import Staff
 from sync_server.store import reports as reports_q

@@ -43,16 +43,17 @@ from shared.workdays import due_at, to_vn
 from shared.workflow import Action, Status
 from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import iso, utc_now, vn_now_iso
-from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import Station, get_unit_record
 from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office import relay_links as links
 from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
 from sync_server.services.setup.calendar import calendar_overrides
-from sync_server.store.db import get_meta, one, set_meta, transaction
+from sync_server.store import relay as q
+from sync_server.store.db import get_meta, set_meta, transaction
 
 CURSOR_META = "hub_relay_cursor"
-RESULTS_TABLE = "relay_results"
+RESULTS_TABLE = links.RESULTS_TABLE  # encrypted at rest under this table name
 HUB_ROLE = "hub"  # the role written on hand-over entries (no person acted)
 PEER_DEVICE_PREFIX = "hub:"
 
@@ -61,77 +62,15 @@ def _now() -> str:
     return vn_now_iso()
 
 
-def link_of(db: Database, dossier_id: str) -> dict[str, Any] | None:
-    """The dossier's relay link (direction ``out`` at A, ``in`` at B), or None."""
-    return one(db, "SELECT * FROM relay_links WHERE dossier_id = ?", (dossier_id,))
+link_of = links.link_of
 
 
 def _set_link(db: Database, dossier_id: str, **values: Any) -> None:
-    """Create the link (every column given) or change the columns given."""
-    if link_of(db, dossier_id) is None:
-        db.table("relay_links").insert({"dossier_id": dossier_id, **values})
-        return
-    names = sorted(values)
-    sets = ", ".join(f"{n} = ?" for n in names)
-    db.execute(
-        f"UPDATE relay_links SET {sets} WHERE dossier_id = ?",
-        [*(values[n] for n in names), dossier_id],
-    )
+    q.set_link(db, dossier_id, values)
 
 
 def _enqueue(db: Database, recipient: str, dossier_id: str, kind: str) -> int:
-    cur = db.execute(
-        "INSERT INTO relay_out (recipient, dossier_id, kind, created_at) VALUES (?, ?, ?, ?)",
-        (recipient, dossier_id, kind, iso(utc_now())),
-    )
-    return int(cur.lastrowid or 0)
-
-
-# --- hooks, inside the caller's transaction -------------------------------------------
-
-
-def enqueue_forward(db: Database, d: Dossier, own_unit: str | None) -> bool:
-    """At A, when a dossier is received: queue it for its competent commune if that is
-    another one. True when queued."""
-    target = d.competent_unit
-    if not target or target == own_unit or link_of(db, d.id) is not None:
-        return False
-    _set_link(
-        db, d.id, direction="out", peer=target, state="queued", peer_version=0, updated_at=_now()
-    )
-    _enqueue(db, target, d.id, "dossier.forward")
-    return True
-
-
-def note_change(db: Database, d: Dossier) -> bool:
-    """After a desk change of ``d`` (saved): a linked dossier tells the other station.
-    True when ``d`` is a dossier of the relay (then it has no tablet here at B)."""
-    link = link_of(db, d.id)
-    if link is None:
-        return False
-    if link["direction"] == "out" and link["state"] in ("queued", "refused"):
-        return False  # not at B (yet, or at all): nothing to tell
-    _enqueue(db, str(link["peer"]), d.id, "dossier.state")
-    return bool(link["direction"] == "in")
-
-
-def guard(db: Database, dossier_id: str, action: str, code: str = "") -> None:
-    """What each station may do to a dossier of the relay: the competent station B
-    decides (everything but the return), the receiving A returns the result. A dossier
-    B refused is A's own again."""
-    link = link_of(db, dossier_id)
-    if link is None:
-        return
-    out = link["direction"] == "out"
-    if out and link["state"] == "refused":
-        return
-    if (out and action != Action.RETURN) or (not out and action == Action.RETURN):
-        raise problem(
-            "HUB_RELAY_ELSEWHERE",
-            "action",
-            dossier_code=code or dossier_id,
-            unit=str(link["peer"]) if out else "xã tiếp nhận / the receiving commune",
-        )
+    return links.enqueue(db, recipient, dossier_id, kind)
 
 
 # --- one run: seal, push, pull, apply, acknowledge -----------------------------------
@@ -159,7 +98,7 @@ def run_once(db: Database, station: Station) -> dict[str, Any]:
                     keys_of[unit] = err
             return keys_of[unit]
 
-        for row in db.query("SELECT * FROM relay_out WHERE envelope IS NULL ORDER BY seq"):
+        for row in q.unsealed(db):
             found = entry(str(row["recipient"]))
             if isinstance(found, TaiChoError):
                 _hold(db, row, found)
@@ -177,7 +116,7 @@ def _hold(db: Database, row: dict[str, Any], err: TaiChoError) -> None:
     """The recipient is not in the directory: keep the row, say why (retried next run)."""
     text = json.dumps(err.to_problem(), ensure_ascii=False)
     with transaction(db):
-        db.execute("UPDATE relay_out SET problem = ? WHERE seq = ?", (text, row["seq"]))
+        q.set_out_problem(db, int(row["seq"]), text)
         if row["kind"] == "dossier.forward":
             _set_link(db, str(row["dossier_id"]), state="held", problem=text, updated_at=_now())
 
@@ -193,7 +132,7 @@ def _seal(
     envelope with the row (sent as is until the hub stores it)."""
     keys = station.keys
     with transaction(db):
-        again = one(db, "SELECT envelope FROM relay_out WHERE seq = ?", (row["seq"],))
+        again = q.out_row(db, int(row["seq"]))
         if again is None or again["envelope"] is not None:
             return  # sealed meanwhile by another run (the CLI beside the serving station)
         at = _now()
@@ -237,10 +176,7 @@ def _seal(
             record = hm.RelayedState("dossier.state", d, at, _result_of(db, station, d))
         ctx = EnvelopeContext(hm.KIND_RELAY, own_code, to.unit_code, int(row["seq"]), dossier_id, 1)
         env = seal_envelope(ctx, to_json_bytes(record), crypto.b64d(to.x25519_pub), keys.ed_sk)
-        db.execute(
-            "UPDATE relay_out SET envelope = ?, sealed_at = ?, problem = NULL WHERE seq = ?",
-            (json.dumps(env.to_json(), separators=(",", ":")), at, row["seq"]),
-        )
+        q.set_sealed(db, int(row["seq"]), json.dumps(env.to_json(), separators=(",", ":")), at)
 
 
 def _result_of(db: Database, station: Station, d: Dossier) -> hm.RelayedResult | None:
@@ -261,13 +197,7 @@ def _result_of(db: Database, station: Station, d: Dossier) -> hm.RelayedResult |
 def _push(db: Database, hub: Any) -> int:
     pushed = 0
     while True:
-        rows = list(
-            db.query(
-                "SELECT seq, recipient, envelope FROM relay_out "
-                "WHERE envelope IS NOT NULL AND stored_at IS NULL ORDER BY seq LIMIT ?",
-                (hm.MAX_RELAY_BATCH,),
-            )
-        )
+        rows = q.unstored(db, hm.MAX_RELAY_BATCH)
         if not rows:
             return pushed
         items = [
@@ -280,7 +210,7 @@ def _push(db: Database, hub: Any) -> int:
         at = iso(utc_now())
         with transaction(db):
             for res in answer.results:
-                db.execute("UPDATE relay_out SET stored_at = ? WHERE seq = ?", (at, res.seq))
+                q.set_stored(db, res.seq, at)
         pushed += len(answer.results)
 
 
@@ -300,11 +230,9 @@ def _pull(db: Database, station: Station, hub: Any, own_code: str, entry: Any) -
 def _take(db: Database, station: Station, own_code: str, item: hm.RelayDelivery, entry: Any) -> int:
     """Open and apply one delivery, once (1 if it changed something)."""
     with transaction(db):
-        seen = one(
-            db, "SELECT 1 FROM relay_in WHERE sender = ? AND seq = ?", (item.sender, item.seq)
-        )
+        seen = q.arrived(db, item.sender, item.seq)
         outcome, err, record_id, kind = "duplicate", None, item.envelope.ctx.record_id, None
-        if seen is None:
+        if not seen:
             try:
                 sender = entry(item.sender)
                 if isinstance(sender, TaiChoError):
@@ -317,22 +245,23 @@ def _take(db: Database, station: Station, own_code: str, item: hm.RelayDelivery,
                 )
                 msg = hm.decode_relayed(parse_json(raw))
                 kind = msg.type
-                db.execute("SAVEPOINT relay_apply")  # a refused message leaves no trace
+                q.savepoint(db, "relay_apply", "begin")  # a refused message leaves no trace
                 try:
                     outcome = _apply(db, station, item.sender, msg)
                 except BaseException:
-                    db.execute("ROLLBACK TO relay_apply")
+                    q.savepoint(db, "relay_apply", "rollback")
                     raise
                 finally:
-                    db.execute("RELEASE relay_apply")
+                    q.savepoint(db, "relay_apply", "release")
             except TaiChoError as exc:
                 outcome, err = "refused", exc
                 if kind == "dossier.forward":
                     # Tell A, so the dossier is A's again; the problem is the payload.
                     seq = _enqueue(db, item.sender, record_id, "dossier.refused")
                     text = json.dumps(Problem.of(exc).__dict__, ensure_ascii=False)
-                    db.execute("UPDATE relay_out SET problem = ? WHERE seq = ?", (text, seq))
-            db.table("relay_in").insert(
+                    q.set_out_problem(db, seq, text)
+            q.add_arrived(
+                db,
                 {
                     "sender": item.sender,
                     "seq": item.seq,
@@ -342,7 +271,7 @@ def _take(db: Database, station: Station, own_code: str, item: hm.RelayDelivery,
                     "outcome": outcome,
                     "problem": None if err is None else json.dumps(err.to_problem()),
                     "at": iso(utc_now()),
-                }
+                },
             )
         set_meta(db, CURSOR_META, str(max(item.id, int(get_meta(db, CURSOR_META) or 0))))
     return 1 if outcome == "applied" else 0
@@ -370,13 +299,20 @@ def _peer_device(db: Database, unit: str) -> str:
     """At B, the dossiers of A hang on one revoked pseudo-device ``hub:A`` (the dossier
     table requires a device; it can never sync, and takes the highest free slot)."""
     device_id = PEER_DEVICE_PREFIX + unit
-    if one(db, "SELECT 1 FROM devices WHERE id = ?", (device_id,)) is None:
-        used = {int(r["slot"]) for r in db.query("SELECT slot FROM devices")}
+    if not q.device_exists(db, device_id):
+        used = q.used_slots(db)
         free = [s for s in range(99, 0, -1) if s not in used]
         if not free:
-            raise problem("HUB_RELAY_REFUSED", "devices", unit=unit, detail="no free slot")
+            raise problem(
+                "HUB_RELAY_REFUSED",
+                "devices",
+                unit=unit,
+                detail="no free device slot",
+                detail_vi="hết số thứ tự máy",
+            )
         now = iso(utc_now())
-        db.table("devices").insert(
+        q.add_device(
+            db,
             {
                 "id": device_id,
                 "name": f"Cổng tỉnh: {unit}",
@@ -386,7 +322,7 @@ def _peer_device(db: Database, unit: str) -> str:
                 "escrow": "",
                 "enrolled_at": now,
                 "revoked_at": now,
-            }
+            },
         )
     return device_id
 
@@ -406,7 +342,13 @@ def _arrive(db: Database, station: Station, sender: str, msg: hm.RelayedDossier)
     if link_of(db, d.id) is not None:
         return "duplicate"
     if d.status is not Status.RECEIVED or d.received_at is None:
-        raise problem("HUB_RELAY_REFUSED", "status", unit=own.code, detail=d.status.value)
+        raise problem(
+            "HUB_RELAY_REFUSED",
+            "status",
+            unit=own.code,
+            detail=f"status {d.status.value}",
+            detail_vi=f"trạng thái {d.status.value}",
+        )
     proc = station.catalogue.get(d.procedure, d.procedure_version)
     received = to_vn(datetime.fromisoformat(d.received_at))
     d.due_at = due_at(
@@ -460,13 +402,17 @@ def _mirror(db: Database, station: Station, sender: str, msg: hm.RelayedState) -
     if msg.result is not None and link["direction"] == "out":
         pdf = crypto.b64d(msg.result.pdf_b64)
         if crypto.sha256_hex(pdf) != msg.result.sha256:
-            raise problem("HUB_RELAY_REFUSED", "result", unit=sender, detail="sha256")
-        fresh = one(
+            raise problem(
+                "HUB_RELAY_REFUSED",
+                "result",
+                unit=sender,
+                detail="the result's SHA-256 differs",
+                detail_vi="mã băm SHA-256 của kết quả không khớp",
+            )
+        known = q.result(db, d.id)
+        fresh = known is None or known["sha256"] != msg.result.sha256
+        q.put_result(
             db,
-            "SELECT 1 FROM relay_results WHERE dossier_id = ? AND sha256 = ?",
-            (d.id, msg.result.sha256),
-        )
-        db.table("relay_results").upsert(
             {
                 "dossier_id": d.id,
                 "sha256": msg.result.sha256,
@@ -474,10 +420,9 @@ def _mirror(db: Database, station: Station, sender: str, msg: hm.RelayedState) -
                 "pdf_enc": keys.encrypt(RESULTS_TABLE, d.id, msg.result.sha256, pdf),
                 "received_at": at,
             },
-            pk="dossier_id",
         )
         d.result_sha256 = msg.result.sha256
-        if fresh is None:  # the result's own hand-over, on A's timeline
+        if fresh:  # the result's own hand-over, on A's timeline
             d.history.append(
                 HistoryEntry(
                     Action.ARRIVE,
@@ -524,20 +469,12 @@ def _mirror(db: Database, station: Station, sender: str, msg: hm.RelayedState) -
     return "applied"
 
 
-def relayed_result(db: Database, keys: StationKeys, dossier_id: str) -> bytes | None:
-    """At A: the signed result B sent, as received (None when there is none)."""
-    row = one(db, "SELECT * FROM relay_results WHERE dossier_id = ?", (dossier_id,))
-    if row is None:
-        return None
-    return keys.decrypt(RESULTS_TABLE, dossier_id, row["sha256"], row["pdf_enc"])
-
-
 def queue(db: Database) -> dict[str, Any]:
     """What ``admin hub-relay-status`` and the desk show: links and what waits."""
     return {
-        "links": [dict(r) for r in db.query("SELECT * FROM relay_links ORDER BY updated_at")],
+        "links": q.links(db),
         "waiting": [
             {k: r[k] for k in ("seq", "recipient", "dossier_id", "kind", "problem")}
-            for r in db.query("SELECT * FROM relay_out WHERE stored_at IS NULL ORDER BY seq")
+            for r in q.waiting(db)
         ],
     }

@@ -54,8 +54,8 @@ from sync_server.services.core.clock import iso, utc_now, vn_now_iso
 from sync_server.services.core.devices import Device, active_device
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office import relay_links as relay
 from sync_server.services.office.actions import PERSONAL_ID_FIELD
-from sync_server.services.province import relay
 from sync_server.services.reports import reports
 from sync_server.services.setup import units
 from sync_server.services.setup.calendar import calendar_overrides
