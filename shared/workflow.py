@@ -329,7 +329,8 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         "receive",
         Label("Tiếp nhận", "Receive"),
         frozenset({"receive", "supplement"}),
-        frozenset({"withdraw"}),
+        # Cross-commune intake: the dossier's hand-overs through the provincial hub.
+        frozenset({"withdraw", "forward", "arrive"}),
     ),
     _StageDef(
         "appraise",
@@ -352,7 +353,8 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         "return",
         Label("Trả kết quả", "Return result"),
         frozenset({"return"}),
-        frozenset({"apologize"}),
+        # ... and the signed result's arrival back at the receiving commune.
+        frozenset({"apologize", "arrive"}),
     ),
 )
 _ENDED = frozenset({Status.REFUSED.value, Status.WITHDRAWN.value})
@@ -362,6 +364,8 @@ def stage_of(action: str, from_status: str | None = None) -> str | None:
     """The stage an action belongs to (``None``: not on the timeline)."""
     if action == "refuse" and from_status in (None, Status.DRAFT.value):
         return "receive"
+    if action == Action.ARRIVE:  # the dossier arrives at B; its stamped result back at A
+        return "return" if from_status == Status.STAMPED.value else "receive"
     for st in FIVE_STAGES:
         if action in st.actions or action in st.notes:
             return st.key

@@ -27,9 +27,12 @@ from mobile.services.tablet import TabletService
 from province_hub import cluster
 from province_hub.launcher import RunningHub, start_hub
 from shared.checklist import every_component
+from shared.model import HistoryEntry
 from shared.samples import sample_values
 from shared.tls_pin import Pin, pinned_context
 from shared.workdays import vn_now
+from shared.workflow import ACTION_LABELS
+from sync_server.desk import views as desk_views
 from sync_server.launcher import RunningStation, start_station
 from tests.integration.conftest import APPRAISER, CLERK, INTAKE, LEADER
 from tests.province.conftest import demo_station
@@ -159,6 +162,17 @@ def test_a_khai_sinh_for_another_commune_goes_there_and_its_result_comes_back(
     assert _actions(final_a)[: len(want)] == want
     assert _actions(final_a)[-2:] == ["arrive", "return"]
     assert _actions(returned_b) == _actions(final_a)
+    # The desk's timeline (its backend view) shows the hand-overs under their stages.
+    stages = desk_views.timeline([HistoryEntry.from_dict(h) for h in final_a["history"]])
+    labels = {st.name: [step.label for step in st.steps] for st in stages}
+    hub_label = ACTION_LABELS["arrive"].vi
+    assert labels["Tiếp nhận"] == [
+        ACTION_LABELS["receive"].vi,
+        ACTION_LABELS["forward"].vi,
+        hub_label,
+    ]
+    assert labels["Trả kết quả"] == [hub_label, ACTION_LABELS["return"].vi]
+    assert all(st.done for st in stages)
     rc, verified = _admin(a, "audit-verify")
     assert rc == 0, verified
     rc, verified = _admin(b, "audit-verify")

@@ -26,7 +26,7 @@ from shared.model import Dossier, HistoryEntry
 from shared.permissions import PERMISSIONS, Role, Verb
 from shared.samples import sample_values
 from shared.workdays import vn_now
-from shared.workflow import Action, Status
+from shared.workflow import Action, Status, timeline
 from sync_server.services import door
 from sync_server.services.core.station import Station, get_unit_record
 from sync_server.services.office import actions, relay_links
@@ -140,6 +140,10 @@ def test_the_dossier_arrives_once_as_received_at_the_first_office(
     assert at_b is not None and at_b.code == d.code and at_b.received_at == d.received_at
     assert [h.action for h in at_b.history] == ["receive", "forward", "arrive"]
     assert at_b.device_id == f"hub:{_unit(a)}"
+    # The hand-overs are on the desk's (and the tablet's) five-stage timeline.
+    stages = {st.key: st for st in timeline([h.to_dict() for h in at_b.history])}
+    assert [s.action for s in stages["receive"].steps] == ["receive", "forward", "arrive"]
+    assert stages["receive"].done and not stages["appraise"].steps
     # A learns it arrived; the state applied once however often the runs repeat.
     _run(b)
     _run(a)
