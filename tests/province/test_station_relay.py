@@ -17,10 +17,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from province_hub.launcher import RunningHub
+from shared import hub_messages as hm
 from shared.checklist import every_component
+from shared.envelope import Envelope
 from shared.errors import TaiChoError
 from shared.model import Dossier, HistoryEntry
 from shared.permissions import PERMISSIONS, Role, Verb
@@ -34,6 +37,7 @@ from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.province import link as hub_link
 from sync_server.services.province import relay
 from sync_server.services.setup.staff import Staff, get_staff
+from sync_server.store import relay as relay_store
 from sync_server.store.db import transaction
 from tests.province.conftest import demo_station
 
@@ -224,3 +228,44 @@ def test_relaying_is_the_administrators_verb(pair: tuple[Station, Station]) -> N
         with pytest.raises(TaiChoError) as err:
             door.hub_relay(clerk, a, db)
     assert err.value.code == "ROLE_NOT_ALLOWED"
+
+
+def test_a_station_killed_between_the_hub_and_its_own_note_loses_and_doubles_nothing(
+    pair: tuple[Station, Station], hub: RunningHub, hub_dsn: str
+) -> None:
+    """The two windows a ``kill -9`` of a station can hit: after the hub stored a push but
+    before the station noted it, and after the recipient applied a delivery but before it
+    acknowledged it. Each is replayed here by doing the first half only."""
+    a, b = pair
+    d = _received(a, _unit(b))
+    # A seals and pushes, then "dies" before noting that the hub stored it.
+    with a.session() as db, hub_link.client(db, a) as client:
+        b_entry = client.lookup(_unit(b))
+        (row,) = relay_store.unsealed(db)
+        relay._seal(db, a, _unit(a), row, b_entry)
+        (sealed,) = relay_store.unstored(db, 10)
+        item = hm.RelayItem(
+            int(sealed["seq"]), _unit(b), Envelope.from_json(json.loads(sealed["envelope"]))
+        )
+        assert [r.outcome for r in client.relay_push([item]).results] == ["stored"]
+    again = _run(a)  # back up: the same bytes again, a duplicate at the hub, now noted
+    assert again["pushed"] == 1 and not _status(a)["waiting"]
+    # B pulls and applies, then "dies" before its acknowledgement: the hub still holds
+    # the envelope and gives it again; B keeps it once (by sender and seq).
+    with b.session() as db, hub_link.client(db, b) as client:
+        for _ in range(2):
+            page = client.relay_pull(0)
+            assert len(page.items) == 1
+            took = relay._take(db, b, _unit(b), page.items[0], client.lookup)
+        assert took == 0  # the second time: a duplicate
+    got = _run(b)  # back up: it acknowledges what it applied, applies nothing again
+    assert (got["pulled"], got["applied"]) == (0, 0)
+    with b.session() as db:
+        rows = list(db.query("SELECT sender, seq, outcome FROM relay_in ORDER BY seq"))
+        arrived = list(db.query("SELECT id FROM dossiers WHERE id = ?", (d.id,)))
+    assert [r["outcome"] for r in rows if r["seq"] == 1] == ["applied"]
+    assert len(arrived) == 1
+    with psycopg.connect(hub_dsn) as conn:
+        left = conn.execute("SELECT count(*) FROM relay WHERE recipient = %s", (_unit(b),))
+        row_left = left.fetchone()
+    assert row_left is not None and row_left[0] == 0  # acknowledged: the hub let it go

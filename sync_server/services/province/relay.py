@@ -52,7 +52,8 @@ from sync_server.services.setup.calendar import calendar_overrides
 from sync_server.store import relay as q
 from sync_server.store.db import get_meta, set_meta, transaction
 
-CURSOR_META = "hub_relay_cursor"
+CURSOR_META = "hub_relay_cursor"  # the last hub id applied here
+ACKED_META = "hub_relay_acked"  # the last hub id the hub was told it may delete
 RESULTS_TABLE = links.RESULTS_TABLE  # encrypted at rest under this table name
 HUB_ROLE = "hub"  # the role written on hand-over entries (no person acted)
 PEER_DEVICE_PREFIX = "hub:"
@@ -216,6 +217,11 @@ def _push(db: Database, hub: Any) -> int:
 
 def _pull(db: Database, station: Station, hub: Any, own_code: str, entry: Any) -> tuple[int, int]:
     pulled = applied = 0
+    cursor = int(get_meta(db, CURSOR_META) or 0)
+    if cursor > int(get_meta(db, ACKED_META) or 0):
+        # Applied but never acknowledged (the station stopped in between): the hub still
+        # holds those envelopes; let it go of them now.
+        _ack(db, hub, cursor)
     while True:
         cursor = int(get_meta(db, CURSOR_META) or 0)
         answer = hub.relay_pull(cursor)
@@ -224,7 +230,13 @@ def _pull(db: Database, station: Station, hub: Any, own_code: str, entry: Any) -
         for item in answer.items:
             pulled += 1
             applied += _take(db, station, own_code, item, entry)
-        hub.relay_ack(answer.items[-1].id)
+        _ack(db, hub, answer.items[-1].id)
+
+
+def _ack(db: Database, hub: Any, through: int) -> None:
+    hub.relay_ack(through)
+    with transaction(db):
+        set_meta(db, ACKED_META, str(through))
 
 
 def _take(db: Database, station: Station, own_code: str, item: hm.RelayDelivery, entry: Any) -> int:
