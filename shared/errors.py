@@ -1061,9 +1061,10 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "HUB_UNREACHABLE",
             503,
-            "Không kết nối được cổng tỉnh[ ({detail_vi})]; số liệu được giữ lại và gửi sau.",
-            "The provincial hub cannot be reached[ ({detail})]; the figures are kept and "
-            "sent later.",
+            "Không kết nối được cổng tỉnh[ ({detail_vi})]; số liệu và hồ sơ chờ gửi được giữ "
+            "lại và gửi sau.",
+            "The provincial hub cannot be reached[ ({detail})]; the figures and dossiers "
+            "waiting are kept and sent later.",
         ),
         _c(
             "HUB_CERT_MISMATCH",
