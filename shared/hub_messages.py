@@ -284,6 +284,17 @@ class RelayedResult:
 
 
 @dataclass(frozen=True)
+class RelayedRating:
+    """A → B with the return: the citizen's rating given at A's counter. The competent
+    commune counts the dossier, its rating included (``shared.province.COUNTED_BY_PEER``)."""
+
+    level: str = spec(pattern="very_satisfied|satisfied|unsatisfied")
+    at: str = spec(pattern=ISO_MOMENT)
+    by: str = spec(min_len=1, max_len=64, doc="who recorded it at A")
+    comment: str = spec(max_len=2000, default="")
+
+
+@dataclass(frozen=True)
 class RelayedState:
     """B → A (every desk change) or A → B (the return): the dossier as its sender holds it
     now. Applied only when its ``version`` is above the last one applied (idempotent,
@@ -293,6 +304,7 @@ class RelayedState:
     dossier: Dossier = spec()
     changed_at: str = spec(pattern=ISO_MOMENT)
     result: RelayedResult | None = spec(default=None)
+    rating: RelayedRating | None = spec(default=None, doc="A → B, with the return")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,21 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from shared.province import COUNTED_BY_PEER
 from sync_server.store.db import one
+
+_PEER_STATES = ", ".join(f"'{s}'" for s in COUNTED_BY_PEER)
+# The rows another station counts (``shared.province.COUNTED_BY_PEER``): the reports'
+# queries leave them out by rowid, which every index holds, so their covering indexes
+# still cover; the subquery is run once per query (a handful of rows).
+ELSEWHERE_DOSSIER_ROWIDS = (
+    "SELECT rd.rowid FROM relay_links rl JOIN dossiers rd ON rd.id = rl.dossier_id "
+    f"WHERE rl.direction = 'out' AND rl.state IN ({_PEER_STATES})"
+)
+ELSEWHERE_RATING_ROWIDS = (
+    "SELECT rr.rowid FROM relay_links rl JOIN ratings rr ON rr.dossier_id = rl.dossier_id "
+    f"WHERE rl.direction = 'out' AND rl.state IN ({_PEER_STATES})"
+)
 
 LINK_COLUMNS = frozenset({"direction", "peer", "state", "peer_version", "problem", "updated_at"})
 

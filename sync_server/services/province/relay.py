@@ -44,6 +44,7 @@ from shared.workflow import Action, Status
 from sync_server.services.core import audit, feed
 from sync_server.services.core.clock import iso, utc_now, vn_now_iso
 from sync_server.services.core.station import Station, get_unit_record
+from sync_server.services.office import actions
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import relay_links as links
 from sync_server.services.province import link as hub_link
@@ -174,7 +175,9 @@ def _seal(
             _set_link(db, d.id, state="sealed", problem=None, updated_at=at)
         else:
             d = dossier_store.load(db, keys, dossier_id)
-            record = hm.RelayedState("dossier.state", d, at, _result_of(db, station, d))
+            record = hm.RelayedState(
+                "dossier.state", d, at, _result_of(db, station, d), _rating_of(db, station, d)
+            )
         ctx = EnvelopeContext(hm.KIND_RELAY, own_code, to.unit_code, int(row["seq"]), dossier_id, 1)
         env = seal_envelope(ctx, to_json_bytes(record), crypto.b64d(to.x25519_pub), keys.ed_sk)
         q.set_sealed(db, int(row["seq"]), json.dumps(env.to_json(), separators=(",", ":")), at)
@@ -193,6 +196,20 @@ def _result_of(db: Database, station: Station, d: Dossier) -> hm.RelayedResult |
     proc = station.catalogue.get(d.procedure) if d.procedure in station.catalogue else None
     name = proc.result_name.vi if proc is not None else d.procedure
     return hm.RelayedResult(d.result_sha256, name, crypto.b64e(pdf))
+
+
+def _rating_of(db: Database, station: Station, d: Dossier) -> hm.RelayedRating | None:
+    """At A: the rating given at its counter with the return, for B, which counts the
+    dossier in its figures (``shared.province.COUNTED_BY_PEER``)."""
+    link = link_of(db, d.id)
+    if link is None or link["direction"] != "out":
+        return None
+    given = actions.rating_of(db, station.keys, d.id)
+    if given is None:
+        return None
+    return hm.RelayedRating(
+        given.rating, given.recorded_at, given.recorded_by[:64], given.comment or ""
+    )
 
 
 def _push(db: Database, hub: Any) -> int:
@@ -458,6 +475,16 @@ def _mirror(db: Database, station: Station, sender: str, msg: hm.RelayedState) -
         d.history = list(incoming.history)
     d.version = max(d.version, incoming.version) + 1
     dossier_store.save(db, keys, d)
+    if msg.rating is not None and link["direction"] == "in":  # given at A's counter
+        reports.record_rating(
+            db,
+            keys,
+            dossier_id=d.id,
+            level=msg.rating.level,
+            comment=msg.rating.comment or None,
+            actor=f"{sender}:{msg.rating.by}"[:64],
+            at=msg.rating.at,
+        )
     if d.status is not before:
         last = next((h for h in reversed(incoming.history) if h.to_status == d.status.value), None)
         audit.append(
