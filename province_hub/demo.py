@@ -8,7 +8,10 @@ its day figures every minute (``serve --hub-every 1``). The leader of either com
 "Toàn tỉnh" on the desk's report page. Ctrl+C stops everything and removes the cluster;
 the stations' folders stay under ``DIR`` (default ``demo-data/province``).
 
-The sealed relay of dossiers between the two communes is not built yet (docs/province.md).
+The two stations relay dossiers between them through the hub every 5 seconds
+(``serve --relay-every 5``): a khai sinh taken by a tablet of Xã Lai Vung for Phường Sa
+Đéc (``competent_unit``) is decided at Sa Đéc and returned at Lai Vung (docs/province.md,
+"Cross-commune intake").
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from province_hub.launcher import start_hub
 from sync_server.launcher import RunningStation, start_station
 
 SA_DEC = ("Đồng Tháp", "Phường Sa Đéc")
+# Figures every minute, dossiers between the communes every 5 seconds.
+STATION_OPTIONS = ("--hub-every", "1", "--relay-every", "5")
 
 
 def _second_station(folder: Path, port: int | None) -> RunningStation:
@@ -39,7 +44,7 @@ def _second_station(folder: Path, port: int | None) -> RunningStation:
         with station.session() as db:
             demo.seed(db, station.keys)
             set_unit_from_names(db, *SA_DEC)
-    return start_station(folder, demo=False, tls=True, port=port, extra=("--hub-every", "1"))
+    return start_station(folder, demo=False, tls=True, port=port, extra=STATION_OPTIONS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         hub = start_hub(pg.create_database("dong_thap"), args.data / "hub", port=args.port)
         running.append(hub)
         lai_vung = start_station(
-            args.data / "lai-vung", tls=True, port=ports[0], extra=("--hub-every", "1")
+            args.data / "lai-vung", tls=True, port=ports[0], extra=STATION_OPTIONS
         )
         running.append(lai_vung)
         sa_dec = _second_station(args.data / "sa-dec", ports[1])
@@ -80,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
   Phường Sa Đéc desk: {sa_dec.url}/desk
   Logins on both (username / PIN): tiepnhan 123456, thamdinh 234567, lanhdao 345678,
   vanthu 456789, quantri 567890. The leader (lanhdao) sees "Toàn tỉnh" under "Báo cáo";
-  each station sends its day figures to the hub every minute.
+  each station sends its day figures to the hub every minute, and relays dossiers
+  received for the other commune (and their results) every 5 seconds.
   Press Ctrl+C to stop (the PostgreSQL cluster is removed; {args.data} stays).
 """,
             flush=True,

@@ -11,8 +11,8 @@
 # to reach it from a real tablet on the office Wi-Fi), STATION_PORT (8765), TABLET_PORT (8550).
 # --province: a province of two communes (Xã Lai Vung, Phường Sa Đéc) sending their
 # figures to a provincial hub on a throw-away PostgreSQL (python -m province_hub.demo,
-# docs/province.md); needs Debian's postgresql (installed if missing). The sealed relay
-# of dossiers between them is not built yet.
+# docs/province.md); needs Debian's postgresql (installed if missing). A dossier taken
+# at one commune for the other travels sealed through the hub and its result comes back.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh

@@ -167,6 +167,8 @@ Code = Literal[
     "HUB_DATABASE_UNAVAILABLE",
     "HUB_FIGURES_REFUSED",
     "HUB_READER_TOKEN_INVALID",
+    "HUB_RELAY_ELSEWHERE",
+    "HUB_RELAY_REFUSED",
 ]
 
 
@@ -1059,9 +1061,10 @@ CATALOGUE: dict[Code, ErrorCode] = {
         _c(
             "HUB_UNREACHABLE",
             503,
-            "Không kết nối được cổng tỉnh[ ({detail_vi})]; số liệu được giữ lại và gửi sau.",
-            "The provincial hub cannot be reached[ ({detail})]; the figures are kept and "
-            "sent later.",
+            "Không kết nối được cổng tỉnh[ ({detail_vi})]; số liệu và hồ sơ chờ gửi được giữ "
+            "lại và gửi sau.",
+            "The provincial hub cannot be reached[ ({detail})]; the figures and dossiers "
+            "waiting are kept and sent later.",
         ),
         _c(
             "HUB_CERT_MISMATCH",
@@ -1094,6 +1097,20 @@ CATALOGUE: dict[Code, ErrorCode] = {
             401,
             "Mã truy cập cổng tỉnh không đúng hoặc đã bị thu hồi.",
             "The provincial hub access token is wrong or was revoked.",
+        ),
+        _c(
+            "HUB_RELAY_ELSEWHERE",
+            409,
+            "Hồ sơ {dossier_code} được chuyển qua cổng tỉnh: việc này làm tại {unit}.",
+            "Dossier {dossier_code} travels through the provincial hub: this is done at {unit}.",
+        ),
+        _c(
+            "HUB_RELAY_REFUSED",
+            422,
+            "Xã có thẩm quyền {unit} không nhận hồ sơ chuyển đến[: {detail_vi}]; hồ sơ vẫn "
+            "ở xã tiếp nhận.",
+            "The competent commune {unit} did not take the dossier sent to it[: {detail}]; "
+            "the dossier stays at the receiving commune.",
         ),
     ]
 }

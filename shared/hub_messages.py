@@ -18,6 +18,10 @@ the registration signed by the station's key, ``shared.hub_auth``):
 * ``POST /v1/hub/relay`` :class:`RelayPush` → :class:`RelayPushAnswer`;
   ``POST /v1/hub/relay/pull`` :class:`RelayPullRequest` → :class:`RelayPullAnswer`;
   ``POST /v1/hub/relay/ack`` :class:`RelayAck` → :class:`RelayAckAnswer` (the sealed relay)
+
+Inside a relay envelope, sealed station to station (cross-commune intake):
+:class:`RelayedDossier`, :class:`RelayedState` (with a :class:`RelayedResult`),
+:class:`RelayedRefusal`.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from typing import Any, Literal
 from shared import wire
 from shared.envelope import Envelope
 from shared.errors import problem
-from shared.messages import B64_KEY, ISO_DATE, SHA256
+from shared.messages import B64_KEY, ISO_DATE, SHA256, Problem
+from shared.model import Dossier
 from shared.unit import Unit
 from shared.wire import spec
 
@@ -250,6 +255,89 @@ class RelayAckAnswer:
     deleted: int = spec()
 
 
+# --- what travels sealed inside a relay envelope (station to station; the hub never opens
+# one). Cross-commune intake (Nghị định 118/2025/NĐ-CP): the receiving station A sends the
+# dossier to the competent station B; B sends back every change of state and the signed
+# result; A sends back the return at its counter; B refusing the dossier says why.
+
+MAX_RESULT_B64 = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RelayedDossier:
+    """A → B: a dossier received at A for B, as A holds it (A's code, A's receipt and
+    history: the due time counts from receipt at A)."""
+
+    type: Literal["dossier.forward"]
+    dossier: Dossier = spec()
+    origin: Unit = spec(doc="the receiving commune, which returns the result")
+    forwarded_at: str = spec(pattern=ISO_MOMENT)
+
+
+@dataclass(frozen=True)
+class RelayedResult:
+    """The signed result document (the PDF as sealed at B), for A to hand over."""
+
+    sha256: str = spec(pattern=SHA256)
+    name: str = spec(max_len=200)
+    pdf_b64: str = spec(max_len=MAX_RESULT_B64)
+
+
+@dataclass(frozen=True)
+class RelayedRating:
+    """A → B with the return: the citizen's rating given at A's counter. The competent
+    commune counts the dossier, its rating included (``shared.province.COUNTED_BY_PEER``)."""
+
+    level: str = spec(pattern="very_satisfied|satisfied|unsatisfied")
+    at: str = spec(pattern=ISO_MOMENT)
+    by: str = spec(min_len=1, max_len=64, doc="who recorded it at A")
+    comment: str = spec(max_len=2000, default="")
+
+
+@dataclass(frozen=True)
+class RelayedState:
+    """B → A (every desk change) or A → B (the return): the dossier as its sender holds it
+    now. Applied only when its ``version`` is above the last one applied (idempotent,
+    order-safe)."""
+
+    type: Literal["dossier.state"]
+    dossier: Dossier = spec()
+    changed_at: str = spec(pattern=ISO_MOMENT)
+    result: RelayedResult | None = spec(default=None)
+    rating: RelayedRating | None = spec(default=None, doc="A → B, with the return")
+
+
+@dataclass(frozen=True)
+class RelayedRefusal:
+    """B → A: B could not take the dossier (not competent, unknown procedure, invalid);
+    the dossier stays at A, which decides what to do."""
+
+    type: Literal["dossier.refused"]
+    dossier_id: str = spec(min_len=1, max_len=200)
+    code: str = spec(max_len=60)
+    problem: Problem = spec()
+
+
+RELAYED_KINDS: dict[str, type[Any]] = {
+    "dossier.forward": RelayedDossier,
+    "dossier.state": RelayedState,
+    "dossier.refused": RelayedRefusal,
+}
+
+
+def decode_relayed(data: Any) -> RelayedDossier | RelayedState | RelayedRefusal:
+    """An opened relay payload, by its ``type`` (strict, like every message)."""
+    kind = data.get("type") if isinstance(data, dict) else None
+    cls = RELAYED_KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        kinds = ", ".join(RELAYED_KINDS)
+        raise problem(
+            "REQUEST_INVALID", "type", detail=f"type: {kinds}", detail_vi=f"loại: {kinds}"
+        )
+    record: RelayedDossier | RelayedState | RelayedRefusal = wire.decode(cls, data)
+    return record
+
+
 HUB_MESSAGES: tuple[type[Any], ...] = (
     HubHealth,
     StationRegisterRequest,
@@ -268,6 +356,10 @@ HUB_MESSAGES: tuple[type[Any], ...] = (
     RelayPullAnswer,
     RelayAck,
     RelayAckAnswer,
+    RelayedDossier,
+    RelayedResult,
+    RelayedState,
+    RelayedRefusal,
 )
 
 

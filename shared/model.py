@@ -104,6 +104,10 @@ class Dossier:
     # Set by the station at "stamp" for a result issued on paper elsewhere (the attached
     # PDF of another system is ``result_sha256``, as for a drawn result); never by a tablet.
     paper_result: PaperResult | None = spec(default=None)
+    # The commune competent to decide, when it is not the receiving one (Nghị định
+    # 118/2025/NĐ-CP: received regardless of boundaries within the province): its unit
+    # code in the hub's directory. The receiving station sends it there (docs/province.md).
+    competent_unit: str | None = spec(pattern=r"[0-9A-Z.]{1,40}", default=None)
 
     def title(self, title_field: str) -> str:
         return str(self.values.get(title_field, ""))

@@ -80,6 +80,8 @@ class Verb(StrEnum):
     AUDIT_VERIFY = "audit.verify"
     # The provincial hub (docs/province.md): register the station, send the day figures.
     HUB_MANAGE = "hub.manage"
+    # Cross-commune intake: run the sealed relay (send, fetch, apply) and see its queue.
+    HUB_RELAY = "hub.relay"
     # The procedure catalogue: import records, switch procedures on or off, the
     # province's own time limit and fee (docs/catalogue.md).
     CATALOGUE_MANAGE = "catalogue.manage"
@@ -170,6 +172,11 @@ PERMISSIONS: dict[Verb, Permission] = {
         {_R.ADMIN},
         "Kết nối cổng tỉnh và gửi số liệu tổng hợp",
         "Connect to the provincial hub and send the aggregate figures",
+    ),
+    Verb.HUB_RELAY: _p(
+        {_R.ADMIN},
+        "Chuyển hồ sơ liên xã qua cổng tỉnh",
+        "Relay dossiers between communes through the provincial hub",
     ),
 }
 

@@ -160,6 +160,24 @@ def day_figures(facts: Iterable[DossierFacts], day: date, now: datetime) -> DayF
     return DayFigures(day.isoformat(), as_of.isoformat(timespec="seconds"), out)
 
 
+# Who counts a dossier received in one commune for another (Nghị định 118/2025/NĐ-CP;
+# docs/province.md, "Who counts a relayed dossier"). Both stations hold it; its figures
+# are the competent commune's, which decides it and answers for its time limit (counted
+# from the receipt at the first office): received on the first office's day, resolved,
+# returned and rated (the rating given at the first office's counter travels with the
+# return). The receiving station counts it only until the competent one has it — until
+# the competent station's first state came back (the link ``at_peer``, later
+# ``returned``) — so a dossier held for a commune not in the directory, or refused there,
+# is never missing from the figures. The provincial summary, the sum of the stations'
+# own reports, then counts it once.
+COUNTED_BY_PEER: tuple[str, ...] = ("at_peer", "returned")
+
+
+def counted_here(direction: str | None, state: str | None) -> bool:
+    """Whether this station's report counts a dossier with this relay link (None: none)."""
+    return not (direction == "out" and state in COUNTED_BY_PEER)
+
+
 @dataclass(frozen=True)
 class Turnaround:
     """The time to return of a scope over a period, as the hub's database counted it:

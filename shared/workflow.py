@@ -54,6 +54,11 @@ class Action(StrEnum):
     CLOSE_VERIFICATION = "close_verification"
     # The people's own signatures on the result (the spouses on a Giấy chứng nhận kết hôn).
     SIGN_RESULT = "sign_result"
+    # Cross-commune intake (Nghị định 118/2025/NĐ-CP, docs/province.md): the hand-over
+    # times on the timeline — sent sealed through the provincial hub, arrived at the other
+    # station (the dossier at the competent commune, its state or result back at the first).
+    FORWARD = "forward"
+    ARRIVE = "arrive"
 
 
 # National one-stop-shop status numbers (Cổng DVC quốc gia), for reports and
@@ -171,6 +176,11 @@ ACTION_LABELS: dict[str, Label] = {
     Action.RECORD_LOOKUP: PERMISSIONS[Verb.DOSSIER_RECORD_LOOKUP].label,
     Action.CLOSE_VERIFICATION: PERMISSIONS[Verb.DOSSIER_CLOSE_VERIFICATION].label,
     Action.SIGN_RESULT: PERMISSIONS[Verb.DOSSIER_SIGN_RESULT].label,
+    Action.FORWARD: Label(
+        "Chuyển qua cổng tỉnh đến xã có thẩm quyền",
+        "Sent through the provincial hub to the competent commune",
+    ),
+    Action.ARRIVE: Label("Nhận qua cổng tỉnh", "Arrived through the provincial hub"),
     "report": PERMISSIONS[Verb.REPORT_READ].label,
 }
 
@@ -319,7 +329,8 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         "receive",
         Label("Tiếp nhận", "Receive"),
         frozenset({"receive", "supplement"}),
-        frozenset({"withdraw"}),
+        # Cross-commune intake: the dossier's hand-overs through the provincial hub.
+        frozenset({"withdraw", "forward", "arrive"}),
     ),
     _StageDef(
         "appraise",
@@ -342,7 +353,8 @@ FIVE_STAGES: tuple[_StageDef, ...] = (
         "return",
         Label("Trả kết quả", "Return result"),
         frozenset({"return"}),
-        frozenset({"apologize"}),
+        # ... and the signed result's arrival back at the receiving commune.
+        frozenset({"apologize", "arrive"}),
     ),
 )
 _ENDED = frozenset({Status.REFUSED.value, Status.WITHDRAWN.value})
@@ -352,6 +364,8 @@ def stage_of(action: str, from_status: str | None = None) -> str | None:
     """The stage an action belongs to (``None``: not on the timeline)."""
     if action == "refuse" and from_status in (None, Status.DRAFT.value):
         return "receive"
+    if action == Action.ARRIVE:  # the dossier arrives at B; its stamped result back at A
+        return "return" if from_status == Status.STAMPED.value else "receive"
     for st in FIVE_STAGES:
         if action in st.actions or action in st.notes:
             return st.key

@@ -63,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MINUTES",
         help="registered with a provincial hub: send the day figures this often (0: never)",
     )
+    serve.add_argument(
+        "--relay-every",
+        type=int,
+        default=30,
+        metavar="SECONDS",
+        help="registered with a provincial hub: relay dossiers between communes this often "
+        "(0: never)",
+    )
 
     admin = sub.add_parser("admin", help="administer a station data dir")
     admin.add_argument("--data", type=Path, metavar="DIR", help="the station's data dir")
@@ -311,6 +319,8 @@ def _hub_parsers(cmds: Any) -> None:
     send.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     look = cmds.add_parser("hub-lookup", help="another station's entry in the hub's directory")
     look.add_argument("--unit", required=True)
+    cmds.add_parser("hub-relay", help="send and take the dossiers relayed between communes")
+    cmds.add_parser("hub-relay-status", help="the dossiers travelling through the hub (JSON)")
 
 
 def _hub(station: Station, db: Any, args: argparse.Namespace) -> bool:
@@ -324,6 +334,10 @@ def _hub(station: Station, db: Any, args: argparse.Namespace) -> bool:
         _print_json(door.hub_send(CLI_ACTOR, station, db, args.start, args.end))
     elif cmd == "hub-lookup":
         _print_json(door.hub_lookup(CLI_ACTOR, station, db, args.unit))
+    elif cmd == "hub-relay":
+        _print_json(door.hub_relay(CLI_ACTOR, station, db))
+    elif cmd == "hub-relay-status":
+        _print_json(door.hub_relay_status(CLI_ACTOR, station, db))
     else:
         return False
     return True
@@ -483,9 +497,12 @@ def _serve(station: Station, args: argparse.Namespace) -> None:
     files = None if args.http else tls.ensure(station.paths, args.host)
     schedule = _backup_schedule(station, args)
     sender = _hub_sender(station, args)
+    relayer = _hub_relayer(station, args)
     try:
         _run_uvicorn(station, args, files)
     finally:
+        if relayer is not None:
+            relayer.stop()
         if sender is not None:
             sender.stop()
         if schedule is not None:
@@ -511,6 +528,29 @@ def _hub_sender(station: Station, args: argparse.Namespace) -> Any:
         if door.hub_status(CLI_ACTOR, station, db) is not None:
             print(f"Gửi số liệu tổng hợp lên cổng tỉnh mỗi {args.hub_every} phút.", flush=True)
     return sender
+
+
+def _hub_relayer(station: Station, args: argparse.Namespace) -> Any:
+    """Cross-commune intake: a station registered with a hub (now or later) relays the
+    dossiers it received for other communes, and takes theirs, every ``--relay-every``
+    seconds (services/province/relay.py); ``0`` turns that off (``admin hub-relay``)."""
+    from sync_server.services.province.sender import HubRelayer
+
+    if args.relay_every == 0:
+        return None
+
+    def relay_once() -> object:
+        with station.session() as db:
+            return door.hub_relay(CLI_ACTOR, station, db)
+
+    try:
+        relayer = HubRelayer(relay_once, args.relay_every)
+    except ValueError as err:
+        raise problem(
+            "REQUEST_INVALID", "relay_every", detail=str(err), detail_vi="--relay-every 0…3600 giây"
+        ) from None
+    relayer.start()
+    return relayer
 
 
 def _backup_schedule(station: Station, args: argparse.Namespace) -> Any:

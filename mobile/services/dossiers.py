@@ -144,9 +144,14 @@ class DossierService:
         components_received: list[str] | None = None,
         attachments: list[AttachmentRef] | None = None,
         signatures: Sequence[SignatureMark] | None = None,
+        competent_unit: str | None = None,
     ) -> DossierSummary:
         """Validate, check complete, number, store (encrypted) and queue (sealed) one
         received dossier.
+
+        ``competent_unit``: the unit code of the commune competent to decide when it is
+        another commune of the province (Nghị định 118/2025/NĐ-CP); the station sends
+        the dossier there through the provincial hub. This commune's own code is None.
 
         ``read_back_at`` is when the citizen confirmed the read-back (None from scripts).
         ``components_received`` are the ticked components (None: nothing ticked); a
@@ -193,6 +198,7 @@ class DossierService:
                 read_back_at=read_back_at,
                 signatures=marks,
                 components_received=ticked,
+                competent_unit=None if competent_unit == unit_code else competent_unit,
                 due_at=due_at(
                     now, procedure.time_limit_working_days, overrides=ctx.calendar()
                 ).isoformat(),

@@ -148,9 +148,11 @@ class TabletService:
         components_received: list[str] | None = None,
         attachments: list[AttachmentRef] | None = None,
         signatures: Sequence[SignatureMark] | None = None,
+        competent_unit: str | None = None,
     ) -> DossierSummary:
         """Receive a complete dossier (``components_received``: the ticked components;
-        an incomplete dossier is ``DOSSIER_INCOMPLETE``, see DossierService.intake)."""
+        an incomplete dossier is ``DOSSIER_INCOMPLETE``, see DossierService.intake;
+        ``competent_unit``: another commune's unit code, docs/province.md)."""
         if self.ctx.enrolled and self.keys.unlocked and self.dossiers.numbers_left() == 0:
             self.refill_numbers()  # no number left for today: ask the station if it is there
         return self.dossiers.intake(
@@ -160,6 +162,7 @@ class TabletService:
             components_received=components_received,
             attachments=attachments,
             signatures=signatures,
+            competent_unit=competent_unit,
         )
 
     def refill_numbers(self) -> bool:

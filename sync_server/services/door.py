@@ -58,6 +58,7 @@ from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import lookups as lookup_service
 from sync_server.services.pki import certs, tls
 from sync_server.services.province import link as hub_link
+from sync_server.services.province import relay as hub_relay_service
 from sync_server.services.reports import reports
 from sync_server.services.setup import calendar, fee_settings, public_address, staff, units
 from sync_server.services.setup.staff import Staff
@@ -684,6 +685,19 @@ def province_report(
 def hub_lookup(actor: Staff, station: Station, db: Database, unit_code: str) -> dict[str, Any]:
     """Another station's entry in the hub's directory (its keys, address, pin)."""
     return dict(hub_link.lookup(db, station, unit_code).__dict__)
+
+
+@_needs(Verb.HUB_RELAY)
+def hub_relay(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
+    """Cross-commune intake: seal and send what is queued for other communes, take and
+    apply what waits at the hub (services/province/relay.py)."""
+    return hub_relay_service.run_once(db, station)
+
+
+@_needs(Verb.HUB_RELAY)
+def hub_relay_status(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
+    """The dossiers travelling through the hub, and what is still waiting to be sent."""
+    return hub_relay_service.queue(db)
 
 
 # --- the audit log ----------------------------------------------------------------------

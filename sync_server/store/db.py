@@ -612,6 +612,53 @@ CREATE TABLE external_results (
 """
 
 
+# Cross-commune intake through the provincial hub (issue 20, docs/province.md): the sealed
+# relay's outbox (sealed when the recipient's key is known, pushed until the hub stores
+# it), what arrived (once per sender and seq) and each forwarded dossier's link to the
+# other station.
+_HUB_RELAY = """
+CREATE TABLE relay_out (
+    seq INTEGER PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    envelope TEXT,
+    problem TEXT,
+    created_at TEXT NOT NULL,
+    sealed_at TEXT,
+    stored_at TEXT
+);
+CREATE INDEX relay_out_pending ON relay_out(stored_at, seq);
+CREATE TABLE relay_in (
+    sender TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hub_id INTEGER NOT NULL,
+    dossier_id TEXT,
+    kind TEXT,
+    outcome TEXT NOT NULL,
+    problem TEXT,
+    at TEXT NOT NULL,
+    PRIMARY KEY (sender, seq)
+);
+CREATE TABLE relay_links (
+    dossier_id TEXT PRIMARY KEY,
+    direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+    peer TEXT NOT NULL,
+    state TEXT NOT NULL,
+    peer_version INTEGER NOT NULL DEFAULT 0,
+    problem TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE relay_results (
+    dossier_id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    pdf_enc BLOB NOT NULL,
+    received_at TEXT NOT NULL
+);
+"""
+
+
 # Append only: a migration, once shipped, is never edited or reordered.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _V1),
@@ -626,6 +673,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0010_restore", _RESTORE),
     ("0011_lookups", _LOOKUPS),
     ("0012_external_results", _EXTERNAL_RESULTS),
+    ("0013_hub_relay", _HUB_RELAY),
 ]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from sync_server.store.db import one
+from sync_server.store.relay import ELSEWHERE_DOSSIER_ROWIDS, ELSEWHERE_RATING_ROWIDS
 
 CHANNELS = ("counter", "home_visit", "other")
 RATING_LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
@@ -63,6 +64,16 @@ def rating_of(db: Database, dossier_id: str) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM ratings WHERE dossier_id = ?", (dossier_id,))
 
 
+# A dossier received here for another commune is counted there once that station holds
+# it (``shared.province.COUNTED_BY_PEER``): every query below leaves it out.
+def _here(alias: str = "") -> str:
+    return f" AND {alias}rowid NOT IN ({ELSEWHERE_DOSSIER_ROWIDS})"
+
+
+def _rated_here(alias: str = "") -> str:
+    return f" AND {alias}rowid NOT IN ({ELSEWHERE_RATING_ROWIDS})"
+
+
 _COLS = "id, code, procedure, channel, received_at, due_at, outcome, resolved_at, returned_at"
 
 
@@ -72,7 +83,7 @@ def report_rows(db: Database, start: str, end: str, procedure: str | None) -> li
     resolved_at, returned_at), read from the covering index only."""
     sql = (
         f"SELECT {_COLS} FROM dossiers INDEXED BY dossiers_report "
-        "WHERE received_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)"
+        "WHERE received_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)" + _here()
     )
     params: list[Any] = [end, start]
     if procedure is not None:
@@ -88,7 +99,7 @@ def returned_rows(
     last month and collected this month counts for this month's returns)."""
     sql = (
         f"SELECT {_COLS} FROM dossiers INDEXED BY dossiers_resolved_returned "
-        "WHERE resolved_at < ? AND returned_at >= ? AND returned_at < ?"
+        "WHERE resolved_at < ? AND returned_at >= ? AND returned_at < ?" + _here()
     )
     params: list[Any] = [start, start, end]
     if procedure is not None:
@@ -103,7 +114,8 @@ def rows_by_id(db: Database, ids: list[str], procedure: str | None) -> list[tupl
     out: list[tuple[Any, ...]] = []
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        sql = f"SELECT {_COLS} FROM dossiers WHERE id IN ({', '.join('?' for _ in chunk)})"
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"SELECT {_COLS} FROM dossiers WHERE id IN ({marks}){_here()}"
         params: list[Any] = list(chunk)
         if procedure is not None:
             sql += " AND procedure = ?"
@@ -126,7 +138,8 @@ def supplement_events(db: Database, end: str) -> list[tuple[Any, ...]]:
 def ratings_between(db: Database, start: str, end: str) -> list[tuple[Any, ...]]:
     """(dossier_id, level, comment_enc, at) of ratings given in [start, end)."""
     return db.conn.execute(
-        "SELECT dossier_id, level, comment_enc, at FROM ratings WHERE at >= ? AND at < ?",
+        "SELECT dossier_id, level, comment_enc, at FROM ratings WHERE at >= ? AND at < ?"
+        + _rated_here(),
         (start, end),
     ).fetchall()
 
@@ -239,7 +252,7 @@ def period_counts(
         SELECT procedure, substr(resolved_at, 1, 10), {_TIMELY}, outcome, channel, COUNT(*),
             SUM(received_at < ?), SUM(resolved_at < ?)
         FROM dossiers INDEXED BY dossiers_report_period
-        WHERE received_at < ? AND (resolved_at IS NULL OR resolved_at >= ?){where}
+        WHERE received_at < ? AND (resolved_at IS NULL OR resolved_at >= ?){where}{_here()}
         GROUP BY 1, 2, 3, 4, 5"""
     return db.conn.execute(sql, [start, end, end, start, *params]).fetchall()
 
@@ -265,7 +278,7 @@ def supplemented_results(
         FROM (SELECT d.procedure, d.resolved_at, {_DUE} AS due
             FROM dossiers d INDEXED BY dossiers_report_supp
             WHERE d.supp_n > 0 AND d.outcome = 'result' AND d.resolved_at >= ?
-                AND d.resolved_at < ? AND d.received_at < ?{where})
+                AND d.resolved_at < ? AND d.received_at < ?{where}{_here("d.")})
         GROUP BY 1, 2, 3"""
     return db.conn.execute(sql, [cutoff, due_suffix, start, end, end, *params]).fetchall()
 
@@ -280,7 +293,7 @@ def returned_counts(
         SELECT procedure, substr(returned_at, 1, 10), substr(received_at, 1, 10), supp_n,
             COUNT(*)
         FROM dossiers INDEXED BY dossiers_report_returned
-        WHERE returned_at >= ? AND returned_at < ? AND received_at < ?{where}
+        WHERE returned_at >= ? AND returned_at < ? AND received_at < ?{where}{_here()}
         GROUP BY 1, 2, 3, 4"""
     return db.conn.execute(sql, [start, end, end, *params]).fetchall()
 
@@ -295,7 +308,7 @@ def returned_hours(
     sql = f"""
         SELECT procedure, turn_h, COUNT(*) FROM dossiers INDEXED BY dossiers_report_turnaround
         WHERE returned_at >= ? AND returned_at < ? AND received_at < ?
-            AND turn_h IS NOT NULL{where}
+            AND turn_h IS NOT NULL{where}{_here()}
         GROUP BY 1, 2"""
     return db.conn.execute(sql, [start, end, end, *params]).fetchall()
 
@@ -308,7 +321,7 @@ def rating_counts(
     sql = f"""
         SELECT r.procedure, r.level, substr(r.at, 1, 7), COUNT(*)
         FROM ratings r INDEXED BY ratings_report
-        WHERE r.at >= ? AND r.at < ? AND r.received_at < ?{where}
+        WHERE r.at >= ? AND r.at < ? AND r.received_at < ?{where}{_rated_here("r.")}
         GROUP BY 1, 2, 3"""
     return db.conn.execute(sql, [start, end, end, *params]).fetchall()
 
@@ -322,7 +335,8 @@ def rating_comments(
     sql = f"""
         SELECT r.dossier_id, d.code, d.procedure, r.level, r.at, r.comment_enc
         FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
-        WHERE r.at >= ? AND r.at < ? AND r.comment_enc IS NOT NULL AND d.received_at < ?{where}"""
+        WHERE r.at >= ? AND r.at < ? AND r.comment_enc IS NOT NULL AND d.received_at < ?{where}
+            {_here("d.")}"""
     return db.conn.execute(sql, [start, end, end, *params]).fetchall()
 
 
@@ -335,7 +349,7 @@ def supplement_requests(
         SELECT a.seq, a.dossier_id, d.procedure, a.reason_enc
         FROM audit a INDEXED BY audit_action_at JOIN dossiers d ON d.id = a.dossier_id
         WHERE a.action = 'request_supplement' AND a.at >= ? AND a.at < ?
-            AND d.received_at < ?{where}"""
+            AND d.received_at < ?{where}{_here("d.")}"""
     return db.conn.execute(sql, [start, end, end, *params]).fetchall()
 
 
@@ -349,7 +363,7 @@ def refusals(db: Database, start: str, end: str, procedure: str | None) -> list[
         LEFT JOIN audit a ON a.seq = (SELECT MAX(b.seq) FROM audit b
             WHERE b.dossier_id = d.id AND b.action = 'refuse' AND b.at < ?)
         WHERE d.resolved_at >= ? AND d.resolved_at < ? AND d.outcome = 'refused'
-            AND d.received_at < ?{where}"""
+            AND d.received_at < ?{where}{_here("d.")}"""
     return db.conn.execute(sql, [end, start, end, end, *params]).fetchall()
 
 
@@ -362,7 +376,7 @@ def apology_counts(
     sql = f"""
         SELECT d.procedure, COUNT(*)
         FROM apologies a INDEXED BY apologies_at JOIN dossiers d ON d.id = a.dossier_id
-        WHERE a.at >= ? AND a.at < ? AND d.received_at < ?{where}
+        WHERE a.at >= ? AND a.at < ? AND d.received_at < ?{where}{_here("d.")}
             AND (d.resolved_at IS NULL OR d.resolved_at >= ?
                 OR (d.returned_at >= ? AND d.returned_at < ?)
                 OR EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_id = d.id
@@ -379,10 +393,10 @@ def open_rows(db: Database, end: str, procedure: str | None) -> list[tuple[Any, 
     cols = "id, code, procedure, received_at, due_at, supp_n"
     sql = f"""
         SELECT {cols} FROM dossiers INDEXED BY dossiers_resolved_returned
-        WHERE resolved_at IS NULL AND received_at < ?{where}
+        WHERE resolved_at IS NULL AND received_at < ?{where}{_here()}
         UNION ALL
         SELECT {cols} FROM dossiers INDEXED BY dossiers_resolved_returned
-        WHERE resolved_at >= ? AND received_at < ?{where}"""
+        WHERE resolved_at >= ? AND received_at < ?{where}{_here()}"""
     return db.conn.execute(sql, [end, *params, end, end, *params]).fetchall()
 
 

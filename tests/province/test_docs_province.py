@@ -38,3 +38,23 @@ def test_every_hub_error_and_endpoint_is_documented() -> None:
         "/v1/province/summary",
     ):
         assert endpoint in DOC
+
+
+# Nghị định 118/2025/NĐ-CP, as docs/legal.md quotes it (cross-commune intake).
+NO_BOUNDARY = (
+    "Thực hiện TTHC không phụ thuộc vào địa giới hành chính là việc cho phép tổ chức, cá "
+    "nhân nộp hồ sơ và nhận kết quả giải quyết TTHC qua hình thức trực tuyến tại Cổng Dịch "
+    "vụ công quốc gia hoặc qua dịch vụ bưu chính công ích hoặc trực tiếp tại bất kỳ bộ phận "
+    "một cửa nào để thuận tiện cho việc thực hiện của tổ chức, cá nhân, không phân biệt cấp "
+    "chính quyền, địa giới hành chính cư trú, nơi đặt trụ sở hoặc nơi đã cấp các loại giấy "
+    "tờ cho tổ chức, cá nhân"
+)
+
+
+def test_cross_commune_intake_cites_its_decree_word_for_word() -> None:
+    legal = (Path(__file__).resolve().parents[2] / "docs" / "legal.md").read_text("utf-8")
+    row = next(line for line in legal.splitlines() if line.startswith("| Cross-commune intake"))
+    assert f'"{NO_BOUNDARY}"' in row
+    assert "Nghị định 118/2025/NĐ-CP (09/6/2025, in force 01/7/2025)" in row
+    assert "sync_server/services/province/relay.py" in row
+    assert "Nghị định 118/2025/NĐ-CP" in DOC and "Cross-commune intake" in DOC

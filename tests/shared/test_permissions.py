@@ -30,6 +30,8 @@ ADMIN_VERBS = {
     Verb.REPORT_READ,
     # counts only leave for the provincial hub (docs/province.md)
     Verb.HUB_MANAGE,
+    # runs the sealed relay of other communes' dossiers: it shows ids and problems only
+    Verb.HUB_RELAY,
     # the procedure catalogue: import, enable/disable, the province's limit and fee
     Verb.CATALOGUE_MANAGE,
 }

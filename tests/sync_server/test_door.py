@@ -80,6 +80,8 @@ BESIDES_THE_DOOR: dict[str, dict[str, str]] = {
     "sender": {
         "HubSender": "serve's own sending of day figures to the hub (--hub-every), not a "
         "person's action; registering and sending by hand go through the door",
+        "HubRelayer": "serve's own relay timer (--relay-every): every run it makes is "
+        "door.hub_relay with the CLI actor, as admin hub-relay by hand",
     },
     "guard": {
         "Throttle": "per-client brakes on anonymous endpoints",

@@ -357,6 +357,10 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
     "hub-status": (Verb.HUB_MANAGE, []),
     "hub-send": (Verb.HUB_MANAGE, ["--from", TODAY, "--to", TODAY]),
     "hub-lookup": (Verb.HUB_MANAGE, ["--unit", "000.31.22.H20"]),
+    # Cross-commune intake: one relay run (admin: HUB_NOT_REGISTERED, nothing sent) and
+    # the relay's queue (ids and problems only, no citizen data).
+    "hub-relay": (Verb.HUB_RELAY, []),
+    "hub-relay-status": (Verb.HUB_RELAY, []),
     # The procedure catalogue: a junk file and a built-in procedure are refused (admin).
     "catalogue-import": (Verb.CATALOGUE_MANAGE, ["{tmp}/no.pem"]),
     "catalogue-list": (Verb.CATALOGUE_MANAGE, []),

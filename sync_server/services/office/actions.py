@@ -47,6 +47,7 @@ from sync_server.services.core.clock import vn_now_iso
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import external_results, lookups, stamping
+from sync_server.services.office import relay_links as relay
 from sync_server.services.reports import reports
 from sync_server.services.setup.staff import Staff
 from sync_server.store import reports as reports_q
@@ -124,6 +125,7 @@ def apply_action(
             detail=f"comment: ≤ {_COMMENT_MAX}",
             detail_vi=f"ý kiến tối đa {_COMMENT_MAX} ký tự",
         )
+    relay.guard(db, dossier_id, action)  # a dossier of the relay: decided at B, returned at A
     if action == "accept":
         lookups.require_settled(db, keys, catalogue, dossier_id)
     if external is not None and action != "stamp":
@@ -276,7 +278,8 @@ def record_change(
         to_status=d.status.value,
         reason=reason,
     )
-    feed.append_state(db, keys, d, result)
+    if not relay.note_change(db, d):  # at B the dossier's tablet is A's: tell A instead
+        feed.append_state(db, keys, d, result)
 
 
 def _record_rating(

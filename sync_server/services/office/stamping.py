@@ -42,7 +42,7 @@ from shared.workdays import vn_now
 from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit
-from sync_server.services.office import attachments
+from sync_server.services.office import attachments, relay_links
 from sync_server.services.office.result_pages import render_pages
 from sync_server.services.pki import certs, signing
 from sync_server.services.setup import public_address
@@ -329,7 +329,11 @@ def signed_fields_of(db: Database, keys: StationKeys, dossier_id: str) -> list[s
 def result_pdf(db: Database, keys: StationKeys, dossier_id: str) -> bytes:
     row = q.get(db, dossier_id)
     if row is None:
-        raise problem("RESULT_NOT_READY")
+        # A dossier received here for another commune: the result it signed and sent.
+        relayed = relay_links.relayed_result(db, keys, dossier_id)
+        if relayed is None:
+            raise problem("RESULT_NOT_READY")
+        return relayed
     return keys.decrypt(TABLE, dossier_id, row["version"], row["pdf_enc"])
 
 

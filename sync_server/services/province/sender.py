@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from shared.errors import TaiChoError
@@ -72,6 +73,41 @@ class HubSender:
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="hub-sender", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+
+class HubRelayer:
+    """The background relay of one serving station (cross-commune intake): every
+    ``every`` seconds, ``run`` seals and sends what is queued and applies what waits at
+    the hub (``services/province/relay.py``, reached through the door). A hub outage is
+    logged and retried; everything stays queued."""
+
+    def __init__(self, run: Callable[[], object], every_seconds: int = 30) -> None:
+        if not 1 <= every_seconds <= 3600:
+            raise ValueError("--relay-every 1…3600 seconds")
+        self.run = run
+        self.every = every_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run()
+            except TaiChoError as err:
+                if err.code != "HUB_NOT_REGISTERED":
+                    _log.warning("relay run (retried later): %s", err)
+            except Exception:  # the relay must never take the station down
+                _log.exception("hub relay")
+            self._stop.wait(self.every)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="hub-relay", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

@@ -54,6 +54,7 @@ from sync_server.services.core.clock import iso, utc_now, vn_now_iso
 from sync_server.services.core.devices import Device, active_device
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.office import dossiers as dossier_store
+from sync_server.services.office import relay_links as relay
 from sync_server.services.office.actions import PERSONAL_ID_FIELD
 from sync_server.services.reports import reports
 from sync_server.services.setup import units
@@ -378,6 +379,10 @@ def _apply(
         d.due_at = due_at(moment, limit, overrides=b.overrides).isoformat(timespec="seconds")
     dossier_store.save(b.db, b.keys, d)
     reports.record_channel(b.db, d.id, d.channel)
+    if server_status is None:
+        # Received here for another commune (Nghị định 118/2025/NĐ-CP): queued for the
+        # competent station in this same transaction (services/province/relay.py).
+        relay.enqueue_forward(b.db, d, b.unit_code)
     audit.append(
         b.db,
         b.keys,
