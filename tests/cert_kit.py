@@ -8,6 +8,7 @@ self-signed P-256 one with :func:`self_signed` (real keys, real X.509, nothing m
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from cryptography import x509
@@ -56,3 +57,30 @@ def write_self_signed(
     cert_path.write_bytes(cert_pem)
     key_path.write_bytes(key_pem)
     return cert_path, key_path
+
+
+def signed_result_pdf(tmp: Path, title: str = "TRICH LUC DANG KY NHAN CHA, ME, CON") -> bytes:
+    """A result "produced in another system": a one-page PDF signed with pyHanko under a
+    fresh certificate no station has seen (what a clerk attaches at "stamp")."""
+    from fpdf import FPDF
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigFieldSpec
+
+    key_path, cert_path = tmp / "k.pem", tmp / "c.pem"
+    write_self_signed("Phần mềm một cửa tỉnh", cert_path, key_path, key_usage=SIGNING_USAGE)
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("helvetica", size=14)
+    doc.cell(text=title)
+    signer = signers.SimpleSigner.load(str(key_path), str(cert_path))
+    assert signer is not None
+    out = io.BytesIO()
+    signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(bytes(doc.output()))),
+        signers.PdfSignatureMetadata(field_name="Ket_qua"),
+        signer=signer,
+        new_field_spec=SigFieldSpec("Ket_qua"),
+        output=out,
+    )
+    return out.getvalue()

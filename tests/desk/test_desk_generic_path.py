@@ -10,8 +10,10 @@ the tablet is the protocol's smallest honest client (station_kit.Tablet)."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import json
 import re
 import subprocess
 import sys
@@ -25,7 +27,7 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
 
-from station_kit import Tablet
+from station_kit import PINS, Tablet, login
 
 from shared.generic_procedure import generic_sample
 from shared.model import PaperResult
@@ -38,12 +40,14 @@ from sync_server.services import door
 from sync_server.services.admin import demo
 from sync_server.services.setup import staff as staff_service
 from sync_server.services.sync import enrollment
+from tests.cert_kit import signed_result_pdf
 from tests.desk.conftest import run
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "data" / "catalogue" / "commune-procedures.json"
 CODE = "2.000635"  # Cấp bản sao Trích lục hộ tịch: imported, no result layout
 OTHER = "1.001022"  # Đăng ký nhận cha, mẹ, con: imported, no result layout
+DESK_STAFF = [(who, PINS[who]) for who in ("tiepnhan", "thamdinh", "lanhdao", "vanthu")]
 
 
 @pytest.fixture
@@ -297,3 +301,59 @@ def _table_rows(section: str) -> dict[str, tuple[str, str]]:
             name, figures = out[code]
             out[code] = (f"{name} {cells[0]}", figures)
     return out
+
+
+def test_every_imported_procedure_goes_from_the_tablet_to_a_returned_result(
+    client: TestClient, backend: DeskBackend, tablet: Tablet, tmp_path: Path
+) -> None:
+    """Issue 18, "Done when": each of the starter catalogue's 30 procedures, from its
+    generic sample on the tablet through the five stages at the desk — half with a signed
+    PDF made elsewhere (pyHanko checks it at stamp), half with a paper result — to its
+    return and rating; the report then has a row for each, received and resolved."""
+    imported = [r["ma_tthc"] for r in json.loads(CATALOGUE.read_text("utf-8"))["procedures"]]
+    assert len(imported) == 30
+    today = vn_now().date()
+    pdf = base64.b64encode(signed_result_pdf(tmp_path)).decode()
+    clerk_token = login(client, "vanthu", "456789")
+    staff = {who: signed_in(backend, who, pin) for who, pin in DESK_STAFF}
+    for n, code in enumerate(imported):
+        proc = backend.station.catalogue.get(code)
+        values = generic_sample(proc, today, seed=n)
+        d = tablet.dossier(
+            values,
+            procedure=code,
+            procedure_version=proc.version,
+            components_received=[c.id for c in proc.components if c.applies_to(values)],
+        )
+        r = tablet.push([tablet.change(d)])
+        assert r.json()["results"][0]["outcome"] == "applied", (code, r.text)
+        for who, action in (("thamdinh", "accept"), ("lanhdao", "approve")):
+            s = staff[who]
+            run(s.open_dossier(d["id"]))
+            assert run(s.act(action)), (code, action, s.opened.dialog_error or s.banner)
+        if n % 2:
+            r = client.post(
+                f"/v1/dossiers/{d['id']}/actions",
+                json={"action": "stamp", "result_pdf_b64": pdf},
+                headers=clerk_token,
+            )
+            assert r.status_code == 200 and r.json()["status"] == "stamped", (code, r.text)
+        else:
+            clerk = staff["vanthu"]
+            run(clerk.open_dossier(d["id"]))
+            assert run(clerk.act("stamp", paper=(f"{n}/KQ", today.isoformat()))), code
+        counter = staff["tiepnhan"]
+        run(counter.open_dossier(d["id"]))
+        assert run(counter.act("return", rating="satisfied")), (code, counter.banner)
+
+    day = today.isoformat()
+    leader = staff["lanhdao"]
+    assert leader.user is not None
+    page = backend.report(leader.user, day, day, None)["page"]
+    rows = {r["code"]: r for r in page["procedures"]}
+    assert set(rows) == set(imported)
+    for code, row in rows.items():
+        assert row["name"] == backend.station.catalogue.get(code).name.vi
+        assert (row["received"], row["early"] + row["on_time"], row["late"]) == (1, 1, 0), row
+        assert (row["in_progress"], row["satisfaction_rate"]) == (0, "100,0 %"), row
+    assert page["tiles"][0] == {"label": "Tiếp nhận", "value": "30"}

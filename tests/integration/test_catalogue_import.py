@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import io
 import json
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import pytest
 from fpdf import FPDF
 
 from shared.workdays import vn_now
-from tests.cert_kit import SIGNING_USAGE, write_self_signed
+from tests.cert_kit import signed_result_pdf
 from tests.integration.conftest import APPRAISER, CLERK, LEADER, Station
 from tests.integration.test_headless_cli import headless
 
@@ -44,31 +43,6 @@ def admin(data: Path, *args: str) -> tuple[int, Any]:
     )
     text = p.stdout if p.returncode == 0 else p.stderr
     return p.returncode, json.loads(text.strip().splitlines()[-1] if p.returncode else text)
-
-
-def signed_pdf(tmp: Path) -> bytes:
-    """A result "produced in another system": a PDF signed with pyHanko under a
-    certificate this station has never seen."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
-    from pyhanko.sign.fields import SigFieldSpec
-
-    key_path, cert_path = tmp / "k.pem", tmp / "c.pem"
-    write_self_signed("Phần mềm một cửa tỉnh", cert_path, key_path, key_usage=SIGNING_USAGE)
-    doc = FPDF()
-    doc.add_page()
-    doc.set_font("helvetica", size=14)
-    doc.cell(text="TRICH LUC DANG KY NHAN CHA, ME, CON")
-    signer = signers.SimpleSigner.load(str(key_path), str(cert_path))
-    out = io.BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(bytes(doc.output()))),
-        signers.PdfSignatureMetadata(field_name="Ket_qua"),
-        signer=signer,
-        new_field_spec=SigFieldSpec("Ket_qua"),
-        output=out,
-    )
-    return out.getvalue()
 
 
 def act(
@@ -158,7 +132,7 @@ def test_imported_procedures_go_through_to_a_result(station: Station, tmp_path: 
     # A broken PDF, an unsigned one, a signed one changed afterwards: each its problem.
     unsigned = FPDF()
     unsigned.add_page()
-    pdf = signed_pdf(tmp_path)
+    pdf = signed_result_pdf(tmp_path)
     tampered = pdf.replace(pdf[:8], b"%PDF-1.9", 1)  # a byte the signature covers
     assert tampered != pdf
     for body, code in (

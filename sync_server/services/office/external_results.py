@@ -12,10 +12,14 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from asn1crypto import pem, x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 from sqlite_utils import Database
 
 from shared import crypto
@@ -74,6 +78,27 @@ def check(given: ExternalResult | None) -> CheckedResult:
     )
 
 
+# Debian's CA bundle (the ca-certificates package): the roots a signer may chain to.
+SYSTEM_ROOTS = Path("/etc/ssl/certs/ca-certificates.crt")
+
+
+@lru_cache(maxsize=1)
+def _roots() -> tuple[x509.Certificate, ...]:
+    """The system's trusted roots, read once. pyHanko's own fallback to the system list is
+    deprecated (and the suite turns its warning into an error: a PDF signed elsewhere
+    was refused as "broken" under test): the list is passed explicitly instead."""
+    if not SYSTEM_ROOTS.is_file():
+        return ()
+    data = SYSTEM_ROOTS.read_bytes()
+    return tuple(x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True))
+
+
+def _context() -> ValidationContext:
+    """Offline (no OCSP or CRL fetched: the office may have no network), against the
+    system's roots: ``trusted`` is recorded, an unknown CA does not refuse the result."""
+    return ValidationContext(trust_roots=_roots(), allow_fetching=False)
+
+
 def check_pdf(pdf: bytes) -> list[dict[str, Any]]:
     """Every signature of ``pdf`` validated by pyHanko (integrity and the signer's
     certificate; trust in another system's CA is recorded, not required)."""
@@ -102,7 +127,7 @@ def check_pdf(pdf: bytes) -> list[dict[str, Any]]:
     out = []
     for sig in sigs:
         try:
-            status = validate_pdf_signature(sig)
+            status = validate_pdf_signature(sig, signer_validation_context=_context())
         except (TaiChoError, Exception):
             raise problem(
                 "RESULT_PDF_SIGNATURE_INVALID", "result_pdf", signature=sig.field_name
