@@ -63,6 +63,12 @@ EN: dict[str, str] = {
     "Hồ sơ mới": "New dossier",
     "Cần xử lý: {n} hồ sơ": "Needs action: {n} dossiers",
     "Tìm hồ sơ": "Find a dossier",
+    "Tìm thủ tục": "Find a procedure",
+    "Gõ mã, tên hoặc lĩnh vực (không dấu cũng được)": (
+        "Type its code, name or field (accents optional)"
+    ),
+    "{n} trên {total} thủ tục": "{n} of {total} procedures",
+    "Không có thủ tục nào khớp “{q}”.": "No procedure matches “{q}”.",
     "Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)": (
         "Search by name or dossier code (accents optional)"
     ),

@@ -16,7 +16,7 @@ from mobile.screens.common import (
 )
 from mobile.state.app import AppState
 from mobile.state.base import ROUTE_HOME
-from mobile.state.fmt import NEEDS_ACTION, STATUS_FILTERS, due_text, when
+from mobile.state.fmt import NEEDS_ACTION, STATUS_FILTERS, due_text, procedure_rows, when
 from mobile.theme import Look
 from shared import fee_text
 from shared.model import DossierSummary
@@ -225,8 +225,11 @@ def HomeScreen(state: AppState) -> ft.Control:
 def PickProcedureScreen(state: AppState) -> ft.Control:
     look = look_of(state)
     lang = state.lang
+    c = look.c
+    held = state.service.dossiers.procedures()
+    shown = procedure_rows(held, state.home.procedure_search)
     rows: list[ft.Control] = []
-    for p in state.service.dossiers.procedures():
+    for p in shown:
         limit = (
             tr(lang, "trả trong ngày")
             if p.time_limit_working_days == 0
@@ -271,6 +274,28 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
                 wrap=True,
                 spacing=16,
                 run_spacing=8,
+            ),
+            StableTextField(
+                state.home.procedure_search,
+                state.set_procedure_search,
+                label=tr(lang, "Tìm thủ tục"),
+                helper=tr(lang, "Gõ mã, tên hoặc lĩnh vực (không dấu cũng được)"),
+                helper_max_lines=3,
+                helper_style=ft.TextStyle(size=look.small, color=c.muted),
+                prefix_icon=ft.Icons.SEARCH,
+                text_size=look.body,
+                label_style=ft.TextStyle(size=look.body),
+                border_color=c.border,
+                border_width=look.border_width,
+                key="procedure-search",
+            ),
+            text(
+                tr(lang, "{n} trên {total} thủ tục", n=len(shown), total=len(held))
+                if shown
+                else tr(lang, "Không có thủ tục nào khớp “{q}”.", q=state.home.procedure_search),
+                look,
+                look.small,
+                color=c.muted if shown else c.error,
             ),
             *rows,
         ]

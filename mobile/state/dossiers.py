@@ -35,6 +35,10 @@ class DossierMixin(StateBase):
         self.touch()
         self.home.search = text
 
+    def set_procedure_search(self, text: str) -> None:
+        self.touch()
+        self.home.procedure_search = text
+
     def set_status_filter(self, key: str) -> None:
         self.touch()
         self.home.status_filter = key

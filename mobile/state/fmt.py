@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mobile.i18n import tr
+from shared.catalogue import Procedure
 from shared.model import DossierSummary
 from shared.policy import PIN_LOCKOUT, PIN_MAX_FAILURES
 from shared.text import fold as fold
@@ -138,6 +139,22 @@ def home_rows(
         out.append(d)
     out.sort(key=lambda d: d.received_at or "", reverse=True)
     out.sort(key=lambda d: d.status not in NEEDS_ACTION)
+    return out
+
+
+def procedure_rows(procedures: list[Procedure], query: str = "") -> list[Procedure]:
+    """The procedures the picker shows for ``query``: every word of it (accents, case and
+    order ignored) found in the code, the name in either language or the lĩnh vực. A
+    commune counter holds 100+ procedures once the catalogue is imported: found by typing
+    "giam ho" or "1.0010", not by scrolling."""
+    words = fold(query).split()
+    if not words:
+        return list(procedures)
+    out = []
+    for p in procedures:
+        hay = fold(f"{p.code} {p.name.vi} {p.name.en} {p.record.get('linh_vuc', '')}")
+        if all(w in hay for w in words):
+            out.append(p)
     return out
 
 

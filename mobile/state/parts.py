@@ -79,6 +79,7 @@ class HomeView:
     dossiers: list[DossierSummary] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
     search: str = ""  # accent-insensitive search over title and code
+    procedure_search: str = ""  # the picker's search over code, name and lĩnh vực
     status_filter: str = ""  # one of fmt.STATUS_FILTERS
 
     def rows(self) -> list[DossierSummary]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mobile.state.fmt import fold, home_rows, supplement_reason, timeline
+from mobile.state.fmt import fold, home_rows, procedure_rows, supplement_reason, timeline
 from shared.model import DossierSummary
 
 
@@ -81,3 +81,16 @@ def test_timeline_has_five_stages_with_who_when_and_reason() -> None:
     assert english[0].name == "Receive" and english[1].steps[-1].action == "Request supplement"
     assert english[0].steps[0].who == "tiepnhan (Intake officer)"
     assert supplement_reason(hist) == "Thiếu giấy chứng sinh"
+
+
+def test_the_picker_finds_a_procedure_by_code_name_or_field_without_accents() -> None:
+    from shared.procedures import builtin
+
+    held = list(builtin().all())
+    names = {p.code: p.name.vi for p in held}
+    assert procedure_rows(held, "") == held
+    assert [p.code for p in procedure_rows(held, "khai tu")] == ["1.000656"], names
+    assert [p.code for p in procedure_rows(held, "  KẾT   hôn ")] == ["1.000894"]
+    assert [p.code for p in procedure_rows(held, "1.0011")] == ["1.001193"]
+    assert [p.code for p in procedure_rows(held, "hon ket")] == ["1.000894"]  # any order
+    assert procedure_rows(held, "giám hộ") == []

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from mobile.state.form import FormState, field_kind
+from shared.catalogue import Procedure
 from shared.procedures import builtin
 from tests.browser_kit import APPRAISER, INTAKE
 from tests.ui import flet_driver as fd
@@ -57,15 +58,22 @@ def tap_choice(page: Any, label: str) -> None:
 
 
 def fill_by_steps(
-    page: Any, values: dict[str, Any], *, human: bool = True, code: str = KS, papers: bool = True
+    page: Any,
+    values: dict[str, Any],
+    *,
+    human: bool = True,
+    code: str = KS,
+    papers: bool = True,
+    procedure: Procedure | None = None,
 ) -> FormState:
     """Walk every section step, typing each visible text field and tapping each short
     choice, then go on to the checklist step ("Thành phần hồ sơ") and, with ``papers``,
     hand every paper in (tick, and a photo where one is asked).
 
     Returns the in-process mirror of the form (same values) for the caller's checks.
+    ``procedure``: one the tablet holds that is not built in (an imported one).
     """
-    mirror = FormState.new(builtin().get(code))
+    mirror = FormState.new(procedure or builtin().get(code))
     for k, v in values.items():
         mirror.set_value(k, v)
     n_steps = mirror.step_count()
