@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cryptography import x509
@@ -61,7 +62,15 @@ def write_self_signed(
 
 def signed_result_pdf(tmp: Path, title: str = "TRICH LUC DANG KY NHAN CHA, ME, CON") -> bytes:
     """A result "produced in another system": a one-page PDF signed with pyHanko under a
-    fresh certificate no station has seen (what a clerk attaches at "stamp")."""
+    fresh certificate no station has seen (what a clerk attaches at "stamp").
+
+    Signed in a thread of its own: pyHanko's synchronous ``sign_pdf`` runs its own event
+    loop, which cannot start inside a browser test's (Playwright's sync API runs one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_sign_result_pdf, tmp, title).result()
+
+
+def _sign_result_pdf(tmp: Path, title: str) -> bytes:
     from fpdf import FPDF
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers

@@ -333,9 +333,11 @@ class DeskState:
         rating: str | None = None,
         comment: str = "",
         paper: tuple[str, str] | None = None,
+        pdf: bytes | None = None,
     ) -> bool:
         """Run one workflow action on the open dossier; the dialog stays open on error.
-        ``paper``: at stamp, a result issued on paper elsewhere (number, date)."""
+        ``paper``: at stamp, a result issued on paper elsewhere (number, date); ``pdf``:
+        instead, the signed PDF made elsewhere (checked by the station)."""
         if self.user is None or self.opened.detail is None:
             return False
         if action == "request_supplement":
@@ -360,7 +362,9 @@ class DeskState:
                 reason or None,
                 rating=rating,
                 comment=comment or None,
-                external=None
+                external=ExternalResult(pdf=pdf)
+                if pdf is not None
+                else None
                 if paper is None
                 else ExternalResult(number=paper[0], issued_on=paper[1]),
                 on_error=in_dialog,

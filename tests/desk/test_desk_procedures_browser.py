@@ -11,11 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fpdf import FPDF
 
 from shared.workdays import vn_now
 from sync_server.launcher import RunningStation
 from tests.browser_kit import ADMIN, APPRAISER, CLERK, INTAKE, LEADER
+from tests.cert_kit import signed_result_pdf
 from tests.desk.conftest import headless
 from tests.desk.test_desk_browser import (
     click_to,
@@ -145,3 +148,66 @@ def test_an_imported_procedure_through_the_tablet_and_the_desk(
         "number": "12/TLHT",
         "issued_on": vn_now().date().isoformat(),
     }
+
+
+@pytest.mark.timeout(600)
+def test_the_clerk_attaches_the_signed_pdf_made_elsewhere(
+    page: Any, station: RunningStation, tmp_path: Path, shots: Path
+) -> None:
+    """The stamp dialog of an imported procedure takes the result as a signed PDF
+    through the browser's file dialog: an unsigned file is refused in the dialog with
+    nothing stamped; the signed one is checked (pyHanko) and the page shows its signer."""
+    station.admin("catalogue-import", str(CATALOGUE))
+    tablet = tmp_path / "tablet"
+    headless(tablet, "enroll", station.url, station.enroll_code(), unlock=False)
+    headless(tablet, "sync")  # the catalogue comes by the feed
+    sample = headless(tablet, "sample", "--procedure", GENERIC, unlock=False)
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")
+    made = headless(tablet, "intake", "--procedure", GENERIC, "--json", str(values))
+    headless(tablet, "sync", unlock=False)
+    with httpx.Client(base_url=station.url, timeout=60) as http:
+        for action, who in (("accept", APPRAISER), ("approve", LEADER)):
+            r = http.post("/v1/auth/token", json={"username": who[0], "pin": who[1]})
+            auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+            r = http.post(
+                f"/v1/dossiers/{made['id']}/actions", json={"action": action}, headers=auth
+            )
+            assert r.status_code == 200, r.text
+    unsigned = tmp_path / "chua-ky.pdf"
+    blank = FPDF()
+    blank.add_page()
+    unsigned.write_bytes(bytes(blank.output()))
+    signed = tmp_path / "trich-luc.pdf"
+    signed.write_bytes(signed_result_pdf(tmp_path))
+
+    sign_in(page, CLERK)
+    open_dossier(page, made["code"])
+    click_to(page, "Đóng dấu", "Chọn tệp PDF kết quả đã ký số")
+    for path, then in ((unsigned, "chưa có chữ ký số"), (signed, None)):
+        if path is signed:
+            click_to(page, "Bỏ tệp đã chọn", "Chọn tệp PDF kết quả đã ký số")
+        with page.expect_file_chooser(timeout=30_000) as chooser:
+            fd.click(page, "Chọn tệp PDF kết quả đã ký số")
+        chooser.value.set_files(str(path))
+        fd.wait_text(page, f"Đã chọn tệp: {path.name}")
+        if then is not None:
+            click_to(page, "Xác nhận: Đóng dấu", then)
+            shot(page, shots, "21-unsigned-refused")
+            assert status_at_station(station, made["id"]) == "approved"  # nothing stamped
+    shot(page, shots, "22-signed-chosen")
+    click_to(page, "Xác nhận: Đóng dấu", "Đã cập nhật hồ sơ")
+    text = fd.wait_text(page, "tệp PDF do hệ thống khác ban hành, đã kiểm tra chữ ký số")
+    assert "Trạng thái: Đã đóng dấu" in text
+    assert "Chữ ký Ket_qua: Phần mềm một cửa tỉnh — nguyên vẹn, hợp lệ" in text
+    shot(page, shots, "23-pdf-result")
+    assert status_at_station(station, made["id"]) == "stamped"
+
+
+def status_at_station(station: RunningStation, dossier_id: str) -> str:
+    with httpx.Client(base_url=station.url, timeout=60) as http:
+        r = http.post("/v1/auth/token", json={"username": CLERK[0], "pin": CLERK[1]})
+        auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        r = http.get(f"/v1/dossiers/{dossier_id}", headers=auth)
+        assert r.status_code == 200, r.text
+        return str(r.json()["status"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import flet as ft
 
@@ -58,6 +58,7 @@ def ActionDialog(
     comment = ft.use_ref("")
     missing, set_missing = ft.use_state(frozenset[str]())
     rating, set_rating = ft.use_state("")
+    pdf, set_pdf = ft.use_state(cast("tuple[str, bytes] | None", None))
     busy = state.busy == action
 
     async def confirm() -> None:
@@ -71,8 +72,9 @@ def ActionDialog(
             rating=rating or None,
             comment=comment.current or "",
             paper=(paper_number.current or "", paper_day.current or "")
-            if action == "stamp" and made_elsewhere
+            if action == "stamp" and made_elsewhere and pdf is None
             else None,
+            pdf=pdf[1] if action == "stamp" and made_elsewhere and pdf is not None else None,
         )
 
     def set_ref(ref: Any) -> Any:
@@ -84,7 +86,10 @@ def ActionDialog(
     body: list[ft.Control] = []
     title = action_label(action)
     if action == "stamp" and made_elsewhere:
-        body += external.stamp_fields(paper_number, paper_day)
+        body.append(text(external.STAMP_NOTE, 16))
+        body += external.pdf_fields(pdf, set_pdf)
+        if pdf is None:
+            body += external.stamp_fields(paper_number, paper_day)
     elif action in CONFIRM:
         body.append(text(CONFIRM[action], 17))
     elif action == "request_supplement":

@@ -18,17 +18,55 @@ from shared.external_result import RecordedResult
 from sync_server.desk.screens.common import MUTED, OK, button, card, text
 
 STAMP_NOTE = (
-    "Kết quả của thủ tục này do hệ thống khác hoặc cơ quan khác ban hành. Ghi số và ngày "
-    "ký của kết quả bản giấy. Kết quả là tệp PDF đã ký số thì gửi kèm qua API của máy "
-    "chủ khi đóng dấu (trang này chưa chọn tệp được)."
+    "Kết quả của thủ tục này do hệ thống khác hoặc cơ quan khác ban hành. Kết quả là tệp "
+    "PDF đã ký số: chọn tệp (máy chủ kiểm tra chữ ký số rồi lưu). Kết quả bản giấy: ghi "
+    "số và ngày ký."
 )
 NUMBER_LABEL = "Số của kết quả (vd. 12/TLHT)"
 DAY_LABEL = "Ngày ký kết quả (ngày/tháng/năm, vd. 07/12/2026)"
+PICK_PDF = "Chọn tệp PDF kết quả đã ký số"
+DROP_PDF = "Bỏ tệp đã chọn"
+
+
+def chosen_text(name: str, size: int) -> str:
+    """What the dialog says of the chosen file (tested without a browser)."""
+    kb = max(1, round(size / 1024))
+    return f"Đã chọn tệp: {name} ({kb:,} KB).".replace(",", ".")
+
+
+def pdf_picker(on_chosen: Any) -> Any:
+    """The browser's file dialog for one PDF; its name and bytes go to ``on_chosen``.
+    The station checks it at "stamp" (signatures with pyHanko, at most 5 MB)."""
+
+    async def pick() -> None:
+        files = await ft.FilePicker().pick_files(
+            dialog_title=PICK_PDF,
+            file_type=ft.FilePickerFileType.CUSTOM,
+            allowed_extensions=["pdf"],
+            with_data=True,
+            cancel_upload_on_window_blur=False,
+        )
+        for f in files[:1]:
+            if f.bytes is not None:
+                on_chosen((f.name, f.bytes))
+
+    return pick
+
+
+def pdf_fields(chosen: tuple[str, bytes] | None, on_chosen: Any) -> list[ft.Control]:
+    """The PDF half of the stamp dialog: pick a file, or drop the one picked (then the
+    paper fields below are what is recorded)."""
+    if chosen is None:
+        return [ft.Row([button(PICK_PDF, pdf_picker(on_chosen), icon=ft.Icons.UPLOAD_FILE)])]
+    return [
+        text(chosen_text(chosen[0], len(chosen[1])), 16, bold=True, color=OK),
+        ft.Row([button(DROP_PDF, lambda: on_chosen(None), icon=ft.Icons.CLOSE, primary=False)]),
+    ]
 
 
 def stamp_fields(number: Any, day: Any) -> list[ft.Control]:
-    """The stamp dialog's body for a procedure without a result layout; what is typed
-    lives in the refs ``number`` and ``day`` (a re-render never wipes it)."""
+    """The stamp dialog's paper fields for a procedure without a result layout; what is
+    typed lives in the refs ``number`` and ``day`` (a re-render never wipes it)."""
 
     def keep(ref: Any) -> Any:
         def handler(e: ft.Event[Any]) -> None:
@@ -37,12 +75,10 @@ def stamp_fields(number: Any, day: Any) -> list[ft.Control]:
         return handler
 
     return [
-        text(STAMP_NOTE, 16),
         ft.TextField(
             label=NUMBER_LABEL,
             value=number.current or "",
             on_change=keep(number),
-            autofocus=True,
             autocorrect=False,
             enable_suggestions=False,
         ),
