@@ -30,6 +30,21 @@ EN: dict[str, str] = {
     "Đóng": "Close",
     "Đóng thông báo": "Close the message",
     "Đang xử lý": "Working",
+    # "Cơ quan giải quyết" (screens/competent.py, state/competent.py)
+    "Cơ quan giải quyết": "Deciding authority",
+    "Cơ quan giải quyết: {name}": "Deciding authority: {name}",
+    " (xã, phường này — không chuyển)": " (this commune — not relayed)",
+    "Lý do: {reason}": "Why: {reason}",
+    "Đổi cơ quan giải quyết": "Change the deciding authority",
+    "Máy chưa nhận danh sách xã, phường của tỉnh: hãy đồng bộ.": (
+        "This tablet has no list of the province's communes yet: sync."
+    ),
+    "Tìm xã, phường theo tên (không cần dấu)": "Find a commune by name (accents optional)",
+    "Còn {n} xã, phường nữa: gõ thêm tên để tìm.": "{n} more communes: type more of the name.",
+    "Không có xã, phường nào có tên này.": "No commune has this name.",
+    "Cán bộ đã chọn. Đề xuất theo luật: {name} — {why}": (
+        "Chosen by the officer. The law proposes: {name} — {why}"
+    ),
     # sync bar
     "Chờ gửi: {n}": "Waiting to send: {n}",
     " · chờ mở: {n}": " · waiting to open: {n}",

@@ -140,6 +140,11 @@ def create_app(dsn: str, log_dir: Path | None = None, *, pool_size: int = 8) -> 
         await station_of(request, b"")
         return JSONResponse(encode(await run(lambda conn: directory.lookup(conn, unit_code))))
 
+    @app.get("/v1/hub/communes", responses={200: _schema(hm.CommuneList)})
+    async def communes(request: Request) -> JSONResponse:
+        await station_of(request, b"")
+        return JSONResponse(encode(await run(lambda conn: directory.communes(conn))))
+
     @app.put(
         "/v1/hub/figures",
         openapi_extra={"requestBody": _schema(hm.FiguresBatch)},

@@ -25,8 +25,10 @@ from province_hub.store import directory as q
 from shared import crypto, enrol_code
 from shared.errors import problem
 from shared.hub_auth import NONCE_KEEP, SignedRequest
-from shared.hub_messages import DirectoryEntry, StationRegisterRequest
+from shared.hub_messages import CommuneList, DirectoryEntry, StationRegisterRequest
+from shared.messages import Commune
 from shared.text import fold
+from shared.unit import commune_of_agency
 
 PROVINCE_NAME = "province_name"
 PROVINCE_CODE = "province_code"
@@ -222,6 +224,21 @@ def lookup(conn: Conn, unit_code: str) -> DirectoryEntry:
     if row is None or row["revoked_at"] is not None:
         raise problem("HUB_STATION_UNKNOWN", "unit_code", unit=unit_code)
     return entry_of(row)
+
+
+def communes(conn: Conn) -> CommuneList:
+    """The communes a station can relay a dossier to: every active station, by name (the
+    stations hand the list to their tablets; issue 20, the competent commune chosen)."""
+    with transaction(conn):
+        p = province(conn)
+        rows = q.list_stations(conn)
+    active = [
+        Commune(r["unit_code"], commune_of_agency(r["name"]))
+        for r in rows
+        if r["revoked_at"] is None
+    ]
+    active.sort(key=lambda c: (fold(c.name), c.unit_code))
+    return CommuneList("" if p is None else p.name, active)
 
 
 def stations(conn: Conn) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ the registration signed by the station's key, ``shared.hub_auth``):
   registers) → :class:`DirectoryEntry`
 * ``GET /v1/hub/stations/{unit_code}`` → :class:`DirectoryEntry` (a station looks up
   another: the key to seal to, the address, the certificate pin)
+* ``GET /v1/hub/communes`` → :class:`CommuneList` (the communes a station can relay a
+  dossier to; its tablets offer them as the competent commune)
 * ``PUT /v1/hub/figures`` :class:`FiguresBatch` (one :class:`DayFigures` per day, one
   :class:`ProcedureDay` per procedure) → :class:`FiguresAnswer`
 * ``POST /v1/hub/relay`` :class:`RelayPush` → :class:`RelayPushAnswer`;
@@ -32,7 +34,7 @@ from typing import Any, Literal
 from shared import wire
 from shared.envelope import Envelope
 from shared.errors import problem
-from shared.messages import B64_KEY, ISO_DATE, SHA256, Problem
+from shared.messages import B64_KEY, ISO_DATE, SHA256, Commune, Problem
 from shared.model import Dossier
 from shared.unit import Unit
 from shared.wire import spec
@@ -83,6 +85,16 @@ class DirectoryEntry:
     ed25519_pub: str = spec(pattern=B64_KEY)
     tls_sha256: str | None = spec(pattern=SHA256)
     registered_at: str = spec(max_len=40)
+
+
+@dataclass(frozen=True)
+class CommuneList:
+    """``GET /v1/hub/communes``: every active station of the directory as a commune
+    (unit code, name), by name — what a station hands its tablets for choosing the
+    competent commune. No key, address or pin: those are looked up when sealing."""
+
+    province: str = spec(max_len=200)
+    communes: list[Commune] = spec(max_items=5000)
 
 
 @dataclass(frozen=True)
@@ -342,6 +354,7 @@ HUB_MESSAGES: tuple[type[Any], ...] = (
     HubHealth,
     StationRegisterRequest,
     DirectoryEntry,
+    CommuneList,
     PreviousRequest,
     ProcedureDay,
     DayFigures,

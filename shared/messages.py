@@ -400,6 +400,10 @@ class PullRequest:
     # The ``rows`` of the newest audit anchor this tablet holds (0: none); the station
     # queues the newer ones. Absent: not asked.
     anchor_rows: int | None = spec(default=None, lo=0)
+    # The digest (``communes_digest``) of the province's communes this tablet holds, ""
+    # for none; the station queues a ``communes`` item when its list differs (cross-commune
+    # intake, docs/province.md). Absent: not asked.
+    communes_digest: str | None = spec(default=None, pattern="[0-9a-f]{64}|", max_len=64)
     # Changes still waiting in the tablet's outbox when it pulls (after its push): shown
     # on the desk when the tablet is revoked, so the office knows what to re-take.
     pending: int | None = spec(default=None, lo=0)
@@ -588,6 +592,38 @@ def staff_digest(staff: list[StaffMember]) -> str:
 
 
 @dataclass(frozen=True)
+class Commune:
+    """A commune of the province that a station can relay dossiers to: its unit code in
+    the hub's directory and its name ("Phường Sa Đéc")."""
+
+    unit_code: str = spec(pattern=r"[0-9A-Z.]{1,40}")
+    name: str = spec(min_len=1, max_len=200)
+
+
+@dataclass(frozen=True)
+class CommunesUpdate:
+    """Feed item: the communes of the province in the hub's directory, as the station last
+    fetched them (``fetched_at``), so a tablet offline still offers them as the competent
+    commune of a dossier (sent when the tablet holds another list)."""
+
+    type: Literal["communes"]
+    province: str = spec(max_len=200)
+    communes: list[Commune] = spec(max_items=5000)
+    fetched_at: str = spec(max_len=40)
+
+
+def communes_digest(province: str, communes: list[Commune]) -> str:
+    """SHA-256 of a province's commune list in canonical JSON: the same on tablet and
+    station (the fetch time is left out: a list fetched again unchanged is not re-sent)."""
+    body = json.dumps(
+        {"province": province, "communes": [asdict(c) for c in communes]},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
 class AuditAnchor:
     """Feed item: a signed checkpoint of the station's audit chain (``rows``, ``head``,
     ``at``, Ed25519 ``sig``). Every tablet keeps them, so a truncated or rebuilt chain
@@ -609,8 +645,10 @@ FeedItem = (
     | StaffUpdate
     | AuditAnchor
     | NumberBlock
+    | CommunesUpdate
 )
 FEED_NUMBERS = "numbers"  # a block of dossier numbers (shared.codes)
+FEED_COMMUNES = "communes"  # the province's communes a dossier can be relayed to
 FEED_TYPES: dict[str, type[Any]] = {
     FEED_DOSSIER_STATE: DossierState,
     FEED_DOSSIER_REJECTED: DossierRejected,
@@ -620,6 +658,7 @@ FEED_TYPES: dict[str, type[Any]] = {
     FEED_STAFF: StaffUpdate,
     FEED_AUDIT_ANCHOR: AuditAnchor,
     FEED_NUMBERS: NumberBlock,
+    FEED_COMMUNES: CommunesUpdate,
 }
 CHANGE_TYPES: dict[str, type[Any]] = {CHANGE_DOSSIER_SUBMIT: DossierSubmit}
 
@@ -653,6 +692,7 @@ MESSAGES: tuple[type[Any], ...] = (
     ResultFile,
     *FEED_TYPES.values(),
     StaffMember,
+    Commune,
     Problem,
     StationKeysInfo,
 )

@@ -58,6 +58,20 @@ def service_centre_name(commune: str) -> str:
     return f"{SERVICE_CENTRE} {commune[0].lower()}{commune[1:]}"
 
 
+AGENCY_PREFIX = "Ủy ban nhân dân "
+
+
+def commune_of_agency(agency: str) -> str:
+    """ "Ủy ban nhân dân phường Sa Đéc" → "Phường Sa Đéc": the commune an agency name
+    (``Unit.name``, what the hub's directory holds) stands for, as the tablet lists it;
+    a name not of that form is returned as it is."""
+    agency = unicodedata.normalize("NFC", " ".join(agency.split()))
+    if not agency.startswith(AGENCY_PREFIX) or len(agency) == len(AGENCY_PREFIX):
+        return agency
+    rest = agency[len(AGENCY_PREFIX) :]
+    return rest[0].upper() + rest[1:]
+
+
 @dataclass(frozen=True)
 class Unit:
     """One commune-level unit, e.g. Xã Lai Vung, Tỉnh Đồng Tháp."""

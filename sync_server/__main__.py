@@ -321,6 +321,10 @@ def _hub_parsers(cmds: Any) -> None:
     look.add_argument("--unit", required=True)
     cmds.add_parser("hub-relay", help="send and take the dossiers relayed between communes")
     cmds.add_parser("hub-relay-status", help="the dossiers travelling through the hub (JSON)")
+    communes = cmds.add_parser(
+        "hub-communes", help="the communes of the province this station relays to (JSON)"
+    )
+    communes.add_argument("--refresh", action="store_true", help="ask the hub for the list first")
 
 
 def _hub(station: Station, db: Any, args: argparse.Namespace) -> bool:
@@ -338,6 +342,8 @@ def _hub(station: Station, db: Any, args: argparse.Namespace) -> bool:
         _print_json(door.hub_relay(CLI_ACTOR, station, db))
     elif cmd == "hub-relay-status":
         _print_json(door.hub_relay_status(CLI_ACTOR, station, db))
+    elif cmd == "hub-communes":
+        _print_json(door.hub_communes(CLI_ACTOR, station, db, args.refresh))
     else:
         return False
     return True

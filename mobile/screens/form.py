@@ -29,6 +29,7 @@ from mobile.screens.common import (
     page_body,
     text,
 )
+from mobile.screens.competent import CompetentCard
 from mobile.state.app import AppState
 from mobile.state.form import FormState, field_kind
 from mobile.theme import Look
@@ -693,6 +694,7 @@ def FormScreen(state: AppState, form: FormState) -> ft.Control:
             None if form.on_checklist() else CardPanel(state, form, look),
             summary,
             body,
+            CompetentCard(state, form, look) if last else None,
             ft.Row(nav),
         ],
         key=f"form-step-{cur}",

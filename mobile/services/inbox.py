@@ -16,7 +16,7 @@ from mobile.services.dossiers import DossierService
 from mobile.services.outbox import held_claim
 from mobile.services.progress import APPLY, PULL, SyncProgress
 from mobile.services.sync_client import SyncClient
-from shared import crypto
+from shared import crypto, wire
 from shared import messages as m
 from shared.audit_anchor import audit_anchor_message
 from shared.envelope import Envelope, EnvelopeContext, open_envelope
@@ -49,6 +49,7 @@ class InboxService:
             if progress is not None:
                 progress.set(PULL, pulled, 0)
             held = str(ctx.store.get_meta("office_staff_digest", ""))
+            communes = str(ctx.store.get_meta("communes_digest", ""))
             anchors = ctx.store.get_meta("audit_anchors", [])
             newest = max((int(a["rows"]) for a in anchors), default=0)
             answer = client.pull(
@@ -58,6 +59,7 @@ class InboxService:
                     MAX_PULL_LIMIT,
                     staff_digest=held,
                     anchor_rows=newest,
+                    communes_digest=communes,
                     pending=ctx.store.pending_count(),
                     numbers=numbers,
                     held=claim,
@@ -149,6 +151,8 @@ class InboxService:
                 self._anchor(item)
             case m.CatalogueUpdate():
                 self.ctx.apply_catalogue(item)
+            case m.CommunesUpdate():
+                self._communes(item)
 
     def _anchor(self, item: m.AuditAnchor) -> None:
         """Keep a station audit checkpoint (its own signature checked) — the tablet is one
@@ -160,6 +164,13 @@ class InboxService:
         held.append({"rows": item.rows, "head": item.head, "at": item.at, "sig": item.sig})
         held.sort(key=lambda a: int(a["rows"]))
         store.set_meta("audit_anchors", held[-MAX_ANCHORS_HELD:])
+
+    def _communes(self, item: m.CommunesUpdate) -> None:
+        """Keep the province's communes (the competent commune is chosen from them,
+        offline too) and the digest the next pull reports."""
+        store = self.ctx.store
+        store.set_meta("communes", wire.encode(item))
+        store.set_meta("communes_digest", m.communes_digest(item.province, list(item.communes)))
 
     def _staff(self, item: m.StaffUpdate) -> None:
         """Keep the office's intake staff for the unlock screen; forget the PIN wrap of

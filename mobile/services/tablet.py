@@ -41,6 +41,7 @@ from mobile.services.session import SessionService
 from mobile.services.store import TabletStore
 from mobile.services.sync_client import HttpClient, SyncClient
 from shared import messages as m
+from shared import wire
 from shared.catalogue import Catalogue
 from shared.citizen import Citizen
 from shared.errors import TaiChoError, problem
@@ -129,6 +130,15 @@ class TabletService:
         self.store.close()
 
     # --- what takes more than one service ---
+    def communes(self) -> m.CommunesUpdate | None:
+        """The province's communes the station relays to, as last synced (None: none
+        yet): the competent commune of a dossier is chosen from them, offline too."""
+        raw = self.store.get_meta("communes", None)
+        if raw is None:
+            return None
+        item: m.CommunesUpdate = wire.decode(m.CommunesUpdate, raw)
+        return item
+
     def audit_anchors(self) -> list[dict[str, Any]]:
         """The station's signed audit checkpoints held here (not secret: no citizen data)."""
         return list(self.store.get_meta("audit_anchors", []))

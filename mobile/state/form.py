@@ -153,6 +153,11 @@ class FormState:
     kept: list[FormPhoto] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)  # component ids named by the reason
     asked_reason: str = ""
+    # "Cơ quan giải quyết" (state/competent.py): the commune the officer picked ("": the
+    # one the law proposes), whether the list is open, and its search box.
+    competent_pick: str = ""
+    competent_open: bool = False
+    competent_query: str = ""
 
     @classmethod
     def new(cls, procedure: Procedure, lang: str = "vi") -> FormState:

@@ -20,6 +20,7 @@ from mobile.state.base import (
     ROUTE_RECEIPT,
     StateBase,
 )
+from mobile.state.competent import CompetentView, competent_view
 from mobile.state.fmt import supplement_reason
 from mobile.state.form import FormPhoto, FormState
 from shared.card_fill import card_of, fill_from_card, parties, residence_text
@@ -258,6 +259,38 @@ class IntakeMixin(StateBase):
             self.form.go_step(self.form.step_count() - 1)
         self.go(ROUTE_FORM)
 
+    # --- "Cơ quan giải quyết": the competent commune (state/competent.py) ---
+    def competent(self) -> CompetentView | None:
+        """The commune that will decide this form's dossier, and why (None: none to show)."""
+        if self.form is None:
+            return None
+        return competent_view(self.service, self.form)
+
+    def open_competent(self, opened: bool = True) -> None:
+        """Show (or hide) the list of the province's communes to pick from."""
+        self.touch()
+        if self.form is not None:
+            self.form.competent_open = opened
+            self.form.competent_query = ""
+
+    def search_competent(self, query: str) -> None:
+        """Narrow the list by name (accents and case ignored)."""
+        self.touch()
+        if self.form is not None:
+            self.form.competent_query = query
+
+    def pick_competent(self, unit_code: str) -> None:
+        """The officer's choice: this commune's own code means no relay."""
+        self.touch()
+        form = self.form
+        if form is None:
+            return
+        form.competent_pick = unit_code
+        form.competent_open = False
+        form.competent_query = ""
+        form.read_back_at = ""  # the citizen reads the decision again
+        self._draft_dirty = True
+
     # --- the completeness checklist ("Thành phần hồ sơ") ---
     def toggle_component(self, component_id: str) -> None:
         """Tick or untick a paper the citizen handed in."""
@@ -365,11 +398,13 @@ class IntakeMixin(StateBase):
                 form.read_back_at,
                 **extra,
             )
+        view = competent_view(self.service, form)
         return partial(
             self.service.intake,
             form.procedure.code,
             form.values_for_check(),
             form.read_back_at,
+            competent_unit=None if view is None else view.unit_code,
             **extra,
         )
 

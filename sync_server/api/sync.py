@@ -87,6 +87,7 @@ def pull(body: JsonBody, station: StationDep, db: DbDep) -> dict[str, Any]:
         req.numbers,
         staff_digest=req.staff_digest,
         anchor_rows=req.anchor_rows,
+        communes_digest=req.communes_digest,
         pending=req.pending,
         held=req.held,
     )

@@ -57,6 +57,7 @@ from sync_server.services.office import declaration as declaration_service
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import lookups as lookup_service
 from sync_server.services.pki import certs, tls
+from sync_server.services.province import communes as hub_communes_service
 from sync_server.services.province import link as hub_link
 from sync_server.services.province import relay as hub_relay_service
 from sync_server.services.reports import reports
@@ -692,6 +693,17 @@ def hub_relay(actor: Staff, station: Station, db: Database) -> dict[str, Any]:
     """Cross-commune intake: seal and send what is queued for other communes, take and
     apply what waits at the hub (services/province/relay.py)."""
     return hub_relay_service.run_once(db, station)
+
+
+@_needs(Verb.HUB_RELAY)
+def hub_communes(
+    actor: Staff, station: Station, db: Database, refresh: bool = False
+) -> dict[str, Any] | None:
+    """The communes of the province this station can relay to (the list its tablets
+    offer as the competent commune); ``refresh`` asks the hub first."""
+    if refresh:
+        hub_communes_service.refresh(db, station)
+    return hub_communes_service.show(db)
 
 
 @_needs(Verb.HUB_RELAY)

@@ -126,6 +126,10 @@ class HubClient:
     def lookup(self, unit_code: str) -> hm.DirectoryEntry:
         return decode(hm.DirectoryEntry, self._call("GET", f"/v1/hub/stations/{unit_code}"))
 
+    def communes(self) -> hm.CommuneList:
+        """The communes of the directory a dossier can be relayed to (unit code, name)."""
+        return decode(hm.CommuneList, self._call("GET", "/v1/hub/communes"))
+
     def relay_push(self, items: Sequence[hm.RelayItem]) -> hm.RelayPushAnswer:
         """Hand sealed envelopes to the hub (idempotent on each item's ``seq``)."""
         body = to_json_bytes(hm.RelayPush(list(items)))

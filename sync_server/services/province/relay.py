@@ -47,6 +47,7 @@ from sync_server.services.core.station import Station, get_unit_record
 from sync_server.services.office import actions
 from sync_server.services.office import dossiers as dossier_store
 from sync_server.services.office import relay_links as links
+from sync_server.services.province import communes as hub_communes
 from sync_server.services.province import link as hub_link
 from sync_server.services.reports import reports
 from sync_server.services.setup.calendar import calendar_overrides
@@ -111,6 +112,8 @@ def run_once(db: Database, station: Station) -> dict[str, Any]:
         report["pushed"] = _push(db, hub)
         pulled, applied = _pull(db, station, hub, own.code, entry)
         report["pulled"], report["applied"] = pulled, applied
+        # The communes its tablets offer as the competent one (province/communes.py).
+        report["communes"] = len(hub_communes.refresh(db, station, hub).communes)
     return report
 
 

@@ -1,6 +1,7 @@
 """The per-device change feed, read side: a tablet's pull. What the tablet asked to be
-brought up to date (number blocks, the staff list, audit anchors) is queued first, then
-the items after its cursor are sealed to it and signed (``core.feed`` writes them)."""
+brought up to date (number blocks, the staff list, audit anchors, the province's
+communes) is queued first, then the items after its cursor are sealed to it and signed
+(``core.feed`` writes them)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sync_server.services.core.clock import iso, utc_now
 from sync_server.services.core.devices import Device
 from sync_server.services.core.keys import StationKeys
 from sync_server.services.core.station import get_unit_record
-from sync_server.services.sync import anchor_feed, holdings, staff_feed
+from sync_server.services.sync import anchor_feed, communes_feed, holdings, staff_feed
 from sync_server.services.sync import numbers as number_blocks
 from sync_server.store import sync_log as q
 from sync_server.store.db import meta_with_prefix, set_meta, transaction
@@ -36,6 +37,7 @@ def pull(
     numbers: list[m.NumbersLeft] | None = None,
     staff_digest: str | None = None,
     anchor_rows: int | None = None,
+    communes_digest: str | None = None,
     pending: int | None = None,
     held: m.HeldClaim | None = None,
 ) -> m.PullAnswer:
@@ -46,6 +48,7 @@ def pull(
         _top_up(db, keys, device, after, numbers)
     staff_feed.ensure_current(db, keys, device.id, staff_digest)
     anchor_feed.ensure_current(db, keys, device.id, anchor_rows)
+    communes_feed.ensure_current(db, keys, device.id, communes_digest)
     if pending is not None:
         record_pending(db, device.id, pending)
     rows = q.feed_after(db, device.id, after, limit + 1)
