@@ -103,7 +103,7 @@ class Office:
             built = reports.build_report(
                 db, self.station.keys, self.station.catalogue, period, pure=pure
             )
-        return dict(built.data["summary"])
+        return dict(built.view.to_dict()["summary"])
 
     def send_figures(self, period: Period) -> None:
         with self.station.session() as db:
