@@ -15,7 +15,7 @@ from typing import Any
 import flet as ft
 
 from mobile.i18n import tr
-from mobile.screens.common import button, text
+from mobile.screens.common import button, panel, text
 from mobile.state.app import AppState
 from mobile.state.form import ChecklistRow, FormPhoto, FormState
 from mobile.theme import Look
@@ -338,11 +338,4 @@ def checklist_body(state: AppState, form: FormState, look: Look) -> ft.Control:
         parts.append(ft.Row([paper_button(state, look)], wrap=True))
         if state.paper_path:
             parts.append(text(tr(state.lang, SENT, path=state.paper_path), look))
-    return ft.Container(
-        content=ft.Column(parts, spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
-        bgcolor=c.surface,
-        border=ft.Border.all(look.border_width, c.border),
-        border_radius=12,
-        padding=ft.Padding.all(20),
-        key="section-checklist",
-    )
+    return panel(parts, look, key="section-checklist")

@@ -130,17 +130,41 @@ def back_button(
 
 
 def card(title: str, controls: list[ft.Control], look: Look) -> ft.Control:
+    return panel([text(title, look, look.fs(21), bold=True, color=look.c.primary), *controls], look)
+
+
+def panel(parts: list[ft.Control], look: Look, key: str | None = None) -> ft.Control:
+    """The framed white box every card and form section is drawn in."""
     c = look.c
     return ft.Container(
-        content=ft.Column(
-            [text(title, look, look.fs(21), bold=True, color=c.primary), *controls],
-            spacing=14,
-            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
-        ),
+        content=ft.Column(parts, spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
         bgcolor=c.surface,
         border=ft.Border.all(look.border_width, c.border),
         border_radius=12,
         padding=ft.Padding.all(20),
+        key=key,
+    )
+
+
+def search_field(
+    value: str, on_change: Callable[[str], Any], look: Look, label: str, helper: str, key: str
+) -> ft.Control:
+    """A search box: a short label and the how-to as a helper that wraps (the whole
+    sentence as the label overflowed a phone at "Rất lớn": a label is one line)."""
+    c = look.c
+    return StableTextField(
+        value,
+        on_change,
+        label=label,
+        helper=helper,
+        helper_max_lines=3,
+        helper_style=ft.TextStyle(size=look.small, color=c.muted),
+        prefix_icon=ft.Icons.SEARCH,
+        text_size=look.body,
+        label_style=ft.TextStyle(size=look.body),
+        border_color=c.border,
+        border_width=look.border_width,
+        key=key,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import flet as ft
 
 from mobile.i18n import tr
-from mobile.screens.common import StableTextField, button, text
+from mobile.screens.common import StableTextField, button, panel, text
 from mobile.state.app import AppState
 from mobile.state.form import FormState
 from mobile.theme import Look
@@ -113,11 +113,4 @@ def CompetentCard(state: AppState, form: FormState, look: Look) -> ft.Control | 
                 ]
             )
         )
-    return ft.Container(
-        content=ft.Column(parts, spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
-        bgcolor=c.surface,
-        border=ft.Border.all(look.border_width, c.border),
-        border_radius=12,
-        padding=ft.Padding.all(20),
-        key="competent",
-    )
+    return panel(parts, look, key="competent")

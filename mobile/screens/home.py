@@ -6,12 +6,12 @@ import flet as ft
 
 from mobile.i18n import tr
 from mobile.screens.common import (
-    StableTextField,
     back_button,
     button,
     card,
     look_of,
     page_body,
+    search_field,
     text,
 )
 from mobile.state.app import AppState
@@ -197,22 +197,13 @@ def HomeScreen(state: AppState) -> ft.Control:
             text(tr(lang, "Cần xử lý: {n} hồ sơ", n=waiting), look, bold=True, color=c.error)
             if waiting
             else None,
-            StableTextField(
+            search_field(
                 state.home.search,
                 state.set_search,
-                # A short label and the how-to as a helper that wraps: the whole
-                # sentence as the label overflowed a phone at "Rất lớn" (a label is one
-                # line in Flutter).
-                label=tr(lang, "Tìm hồ sơ"),
-                helper=tr(lang, "Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)"),
-                helper_max_lines=3,
-                helper_style=ft.TextStyle(size=look.small, color=c.muted),
-                prefix_icon=ft.Icons.SEARCH,
-                text_size=look.body,
-                label_style=ft.TextStyle(size=look.body),
-                border_color=c.border,
-                border_width=look.border_width,
-                key="home-search",
+                look,
+                tr(lang, "Tìm hồ sơ"),
+                tr(lang, "Tìm theo tên hoặc mã hồ sơ (gõ không dấu cũng được)"),
+                "home-search",
             ),
             *drafts,
             ft.Row(filters, wrap=True, spacing=8, run_spacing=8),
@@ -275,19 +266,13 @@ def PickProcedureScreen(state: AppState) -> ft.Control:
                 spacing=16,
                 run_spacing=8,
             ),
-            StableTextField(
+            search_field(
                 state.home.procedure_search,
                 state.set_procedure_search,
-                label=tr(lang, "Tìm thủ tục"),
-                helper=tr(lang, "Gõ mã, tên hoặc lĩnh vực (không dấu cũng được)"),
-                helper_max_lines=3,
-                helper_style=ft.TextStyle(size=look.small, color=c.muted),
-                prefix_icon=ft.Icons.SEARCH,
-                text_size=look.body,
-                label_style=ft.TextStyle(size=look.body),
-                border_color=c.border,
-                border_width=look.border_width,
-                key="procedure-search",
+                look,
+                tr(lang, "Tìm thủ tục"),
+                tr(lang, "Gõ mã, tên hoặc lĩnh vực (không dấu cũng được)"),
+                "procedure-search",
             ),
             text(
                 tr(lang, "{n} trên {total} thủ tục", n=len(shown), total=len(held))
