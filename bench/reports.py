@@ -37,6 +37,7 @@ from shared.codes import make_code
 from shared.model import Dossier, HistoryEntry
 from shared.reports import Period
 from shared.samples import sample_values
+from shared.views import ReportView
 from shared.workdays import VN_TZ, due_at, is_working_day
 from shared.workflow import Action, Status
 from sync_server.services.core import audit
@@ -206,7 +207,10 @@ def run(n: int, work: Path, runs: int) -> dict[str, Any]:
             )
 
         summary_s = _best(summary, runs)
-        report = out["report"]
+        view = out["report"]
+        if not isinstance(view, ReportView):
+            raise SystemExit(f"the JSON report came back as {type(view).__name__}")
+        report = view.to_dict()
         received = report["summary"]["received"]["total"]
         if received != n:
             raise SystemExit(f"report counted {received} of {n} dossiers")
