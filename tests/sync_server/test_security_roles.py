@@ -361,6 +361,7 @@ CLI: dict[str, tuple[Verb, list[str]]] = {
     # the relay's queue (ids and problems only, no citizen data).
     "hub-relay": (Verb.HUB_RELAY, []),
     "hub-relay-status": (Verb.HUB_RELAY, []),
+    "hub-communes": (Verb.HUB_RELAY, []),
     # The procedure catalogue: a junk file and a built-in procedure are refused (admin).
     "catalogue-import": (Verb.CATALOGUE_MANAGE, ["{tmp}/no.pem"]),
     "catalogue-list": (Verb.CATALOGUE_MANAGE, []),
